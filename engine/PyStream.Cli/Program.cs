@@ -1,0 +1,3 @@
+using PyStream.Cli;
+
+return CommandLine.Run(args);

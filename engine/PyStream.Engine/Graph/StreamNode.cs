@@ -1,0 +1,70 @@
+using PyStream.Engine.Spec;
+
+namespace PyStream.Engine.Graph;
+
+/// <summary>A physical transformation of the job: a source, a Python operation or a sink.</summary>
+public sealed class StreamNode
+{
+    internal StreamNode(Transformation transformation, int parallelism)
+    {
+        Transformation = transformation;
+        Parallelism = parallelism;
+    }
+
+    public Transformation Transformation { get; }
+
+    public int Id => Transformation.Id;
+
+    public string Name => Transformation.Name;
+
+    public int Parallelism { get; }
+
+    public List<StreamEdge> Inputs { get; } = [];
+
+    public List<StreamEdge> Outputs { get; } = [];
+
+    public bool IsSource => Transformation.BodyCase == Transformation.BodyOneofCase.Source;
+
+    public bool IsSink => Transformation.BodyCase == Transformation.BodyOneofCase.Sink;
+
+    public bool IsPython => Transformation.BodyCase == Transformation.BodyOneofCase.Python;
+
+    /// <summary>Output ports: 0 is the main output, then one per side output tag.</summary>
+    public int PortCount => IsPython ? 1 + Transformation.Python.SideOutputTags.Count : 1;
+
+    public override string ToString() => $"{Name} (#{Id}, parallelism {Parallelism})";
+}
+
+/// <summary>A connection from one port of a node to one input of another.</summary>
+public sealed class StreamEdge
+{
+    internal StreamEdge(StreamNode source, int sourcePort, StreamNode target, int targetInput, Partitioning partitioning, Google.Protobuf.ByteString function)
+    {
+        Source = source;
+        SourcePort = sourcePort;
+        Target = target;
+        TargetInput = targetInput;
+        Partitioning = partitioning;
+        Function = function;
+    }
+
+    public StreamNode Source { get; }
+
+    public int SourcePort { get; }
+
+    public StreamNode Target { get; }
+
+    /// <summary>Index of this edge among the target's inputs.</summary>
+    public int TargetInput { get; }
+
+    /// <summary>The resolved partitioning: never <see cref="Partitioning.Auto"/>.</summary>
+    public Partitioning Partitioning { get; }
+
+    /// <summary>Key selector (HASH) or partitioner (CUSTOM), pickled.</summary>
+    public Google.Protobuf.ByteString Function { get; }
+
+    /// <summary>A hash edge between two single subtasks carries every key to the one consumer.</summary>
+    public bool IsPointwiseForward =>
+        Partitioning == Partitioning.Forward
+        || (Source.Parallelism == 1 && Target.Parallelism == 1 && Partitioning is Partitioning.Hash or Partitioning.Rebalance or Partitioning.Rescale or Partitioning.Shuffle or Partitioning.Broadcast);
+}

@@ -1,0 +1,75 @@
+namespace PyStream.Engine.Runtime;
+
+/// <summary>
+/// A batch of records moving between operators. Records stay in the form their producer
+/// made them: native values for C# sources, an opaque handle for Python objects.
+/// </summary>
+public abstract class Batch
+{
+    protected Batch(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Count = count;
+    }
+
+    public int Count { get; }
+
+    /// <summary>Canonical key bytes of every record, when an edge's key selector produced them.</summary>
+    public KeyBlob? Keys { get; init; }
+
+    /// <summary>Target partition of every record, when a custom partitioner chose them.</summary>
+    public int[]? Partitions { get; init; }
+}
+
+/// <summary>The integers <c>Start, Start + Step, ...</c>, <see cref="Batch.Count"/> of them.</summary>
+public sealed class LongRangeBatch(long start, int count, long step = 1) : Batch(count)
+{
+    public long Start { get; } = start;
+
+    public long Step { get; } = step;
+
+    public long this[int index] => Start + (index * Step);
+}
+
+/// <summary>Strings, one per record: text file lines, or records formatted for a sink.</summary>
+public sealed class TextBatch : Batch
+{
+    private string[]? _lines;
+    private readonly string? _joined;
+
+    public TextBatch(string[] lines) : base(lines.Length) => _lines = lines;
+
+    /// <summary>Lines joined by '\n' (the cheap form to hand across the Python boundary).</summary>
+    public TextBatch(string joined, int count) : base(count) => _joined = joined;
+
+    public string[] Lines => _lines ??= Count == 0 ? [] : _joined!.Split('\n');
+
+    public string Joined => _joined ?? string.Join('\n', _lines!);
+}
+
+/// <summary>Bytes standing for records: a pickled list (collect) or encoded file lines.</summary>
+public sealed class BytesBatch(byte[] data, int count) : Batch(count)
+{
+    public byte[] Data { get; } = data;
+}
+
+/// <summary>
+/// Python records owned by the Python bridge. The engine never looks inside; it routes the
+/// batch and asks <see cref="UserCode.IPythonBatchOps"/> to split or copy it.
+/// </summary>
+public sealed class PythonBatch(object handle, int count) : Batch(count), IDisposable
+{
+    public object Handle { get; } = handle;
+
+    public void Dispose() => (Handle as IDisposable)?.Dispose();
+}
+
+/// <summary>Keys as one buffer plus the end offset of each key.</summary>
+public sealed record KeyBlob(byte[] Data, long[] Ends)
+{
+    public ReadOnlySpan<byte> KeyAt(int index)
+    {
+        var start = index == 0 ? 0 : (int)Ends[index - 1];
+        return Data.AsSpan(start, (int)Ends[index] - start);
+    }
+}

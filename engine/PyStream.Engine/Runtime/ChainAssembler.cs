@@ -1,0 +1,209 @@
+using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime.Operators;
+using PyStream.Engine.Spec;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Engine.Runtime;
+
+/// <summary>The operators of one subtask of a chain, wired together.</summary>
+internal sealed class ChainAssembly
+{
+    /// <summary>Every operator of the subtask.</summary>
+    public List<StreamOperator> Operators { get; } = [];
+
+    public SourceOperator? Source { get; set; }
+
+    /// <summary>For each input of the chain's head node: the operator and input it feeds.</summary>
+    public (StreamOperator Operator, int Input)[] NetworkInputs { get; set; } = [];
+}
+
+/// <summary>
+/// Builds a chain's operators for one subtask. Connected Python nodes fuse into one
+/// <see cref="PythonSegmentOperator"/>; where native records must become Python ones
+/// (keys, pickles, encoded lines), an empty segment does the conversion.
+/// </summary>
+internal static class ChainAssembler
+{
+    public static ChainAssembly Assemble(JobGraph graph, OperatorChain chain, int subtask, Func<StreamEdge, IBatchConsumer> networkOutput)
+    {
+        var assembly = new ChainAssembly();
+        var segments = new Dictionary<StreamNode, SegmentBuilder>();
+        var nativeOps = new Dictionary<StreamNode, StreamOperator>();
+
+        foreach (var node in chain.Nodes)
+        {
+            if (node.IsPython)
+            {
+                var input = node.Inputs.Count == 1 ? node.Inputs[0].Source : null;
+                var segment = node != chain.Head && input is { IsPython: true } && segments.TryGetValue(input, out var joined)
+                    ? joined
+                    : new SegmentBuilder(node.Name);
+                segment.Add(node);
+                segments[node] = segment;
+            }
+            else
+            {
+                var op = CreateNativeOperator(graph, node, subtask);
+                nativeOps[node] = op;
+                assembly.Operators.Add(op);
+                if (op is SourceOperator source)
+                    assembly.Source = source;
+            }
+        }
+
+        // Wire every edge that leaves a node of this chain.
+        foreach (var node in chain.Nodes)
+        {
+            foreach (var edge in node.Outputs)
+            {
+                var chained = chain.Contains(edge.Target);
+                if (chained && node.IsPython && edge.Target.IsPython)
+                    continue; // inside one segment: Python passes the records itself
+                var consumer = chained ? InputOf(edge, segments, nativeOps) : networkOutput(edge);
+                var keying = chained ? ExitKeying.None : KeyingOf(edge);
+                if (node.IsPython)
+                {
+                    segments[node].AddExit(edge, keying).Add(consumer);
+                }
+                else if (!edge.Target.IsPython && (keying != ExitKeying.None || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled))
+                {
+                    var converter = new SegmentBuilder($"{node.Name} (to Python)");
+                    converter.AddEntry(edge);
+                    converter.AddExit(edge, keying).Add(consumer);
+                    var op = converter.Build();
+                    assembly.Operators.Add(op);
+                    nativeOps[node].Outputs[edge.SourcePort].Add(new ChainedInput(op, 0));
+                }
+                else
+                {
+                    nativeOps[node].Outputs[edge.SourcePort].Add(consumer);
+                }
+            }
+        }
+
+        foreach (var segment in segments.Values.Distinct())
+            assembly.Operators.Add(segment.Build());
+
+        assembly.NetworkInputs = chain.Head.Inputs
+            .Select(edge => edge.Target.IsPython
+                ? ((StreamOperator)segments[edge.Target].Operator!, segments[edge.Target].EntryOf(edge))
+                : (nativeOps[edge.Target], edge.TargetInput))
+            .ToArray();
+        return assembly;
+    }
+
+    private static IBatchConsumer InputOf(StreamEdge edge, Dictionary<StreamNode, SegmentBuilder> segments, Dictionary<StreamNode, StreamOperator> nativeOps)
+    {
+        return edge.Target.IsPython
+            ? new DeferredInput(segments[edge.Target], edge)
+            : new ChainedInput(nativeOps[edge.Target], edge.TargetInput);
+    }
+
+    private static ExitKeying KeyingOf(StreamEdge edge) => edge.Partitioning switch
+    {
+        Spec.Partitioning.Hash when edge.Target.Parallelism > 1 => ExitKeying.KeySelector,
+        Spec.Partitioning.Custom => ExitKeying.Partitioner,
+        _ => ExitKeying.None,
+    };
+
+    internal static ExitFormat FormatOf(StreamNode target)
+    {
+        if (!target.IsSink)
+            return ExitFormat.Records;
+        return target.Transformation.Sink.KindCase switch
+        {
+            SinkSpec.KindOneofCase.Print => ExitFormat.Printed,
+            SinkSpec.KindOneofCase.File => ExitFormat.Encoded,
+            SinkSpec.KindOneofCase.Collect => ExitFormat.Pickled,
+            _ => throw new PyStreamException($"'{target.Name}': unknown sink"),
+        };
+    }
+
+    private static StreamOperator CreateNativeOperator(JobGraph graph, StreamNode node, int subtask)
+    {
+        var t = node.Transformation;
+        var p = node.Parallelism;
+        var inputs = node.Inputs.Count;
+        if (node.IsSource)
+        {
+            return t.Source.KindCase switch
+            {
+                SourceSpec.KindOneofCase.NumberSequence => new NumberSequenceSourceOperator(node.Name, t.Source.NumberSequence.From, t.Source.NumberSequence.To, subtask, p),
+                SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(node.Name, t.Source.TextFiles.Paths, subtask, p),
+                SourceSpec.KindOneofCase.Collection when p == 1 => new CollectionSourceOperator(node.Name, t.Id, t.Source.Collection.Count),
+                SourceSpec.KindOneofCase.Collection => throw new PyStreamException($"'{node.Name}': a collection source is not parallel; its parallelism must be 1"),
+                _ => throw new PyStreamException($"'{node.Name}': unknown source"),
+            };
+        }
+
+        var sink = t.Sink;
+        return sink.KindCase switch
+        {
+            SinkSpec.KindOneofCase.Print => new PrintSinkOperator(node.Name, inputs, sink.Print.Identifier, sink.Print.ToStderr, subtask, p),
+            SinkSpec.KindOneofCase.File => new FileSinkOperator(node.Name, inputs, sink.File, subtask),
+            SinkSpec.KindOneofCase.Collect => new CollectSinkOperator(node.Name, inputs, sink.Collect.CollectId, sink.Collect.Limit),
+            _ => throw new PyStreamException($"'{node.Name}': unknown sink"),
+        };
+    }
+
+    /// <summary>Feeds a segment entry; the segment operator exists only once every node is added.</summary>
+    private sealed class DeferredInput(SegmentBuilder segment, StreamEdge edge) : IBatchConsumer
+    {
+        private readonly int _entry = segment.EntryOf(edge);
+
+        public void Accept(Batch batch) => segment.Operator!.ProcessBatch(_entry, batch);
+
+        public void AcceptWatermark(long watermark) => segment.Operator!.ProcessWatermark(_entry, watermark);
+
+        public void EndOfInput() => segment.Operator!.EndInput(_entry);
+    }
+
+    /// <summary>Collects the operations, entries and exits of one segment.</summary>
+    private sealed class SegmentBuilder(string name)
+    {
+        private readonly List<StreamNode> _nodes = [];
+        private readonly List<StreamEdge> _entries = [];
+        private readonly List<(SegmentExit Exit, List<IBatchConsumer> Consumers)> _exits = [];
+
+        public PythonSegmentOperator? Operator { get; private set; }
+
+        public void Add(StreamNode node)
+        {
+            _nodes.Add(node);
+            foreach (var edge in node.Inputs)
+            {
+                if (!_nodes.Contains(edge.Source))
+                    AddEntry(edge);
+            }
+        }
+
+        public void AddEntry(StreamEdge edge) => _entries.Add(edge);
+
+        public int EntryOf(StreamEdge edge) => _entries.IndexOf(edge) is >= 0 and var i ? i : throw new InvalidOperationException($"{edge.Source} -> {edge.Target} is no entry of segment '{name}'");
+
+        public List<IBatchConsumer> AddExit(StreamEdge edge, ExitKeying keying)
+        {
+            var from = _nodes.Contains(edge.Source) ? new PortRef(_nodes.IndexOf(edge.Source), edge.SourcePort) : PortRef.Entry(EntryOf(edge));
+            var exit = new SegmentExit(from, FormatOf(edge.Target), keying, edge.Target.Id, edge.Function.Memory);
+            var consumers = new List<IBatchConsumer>();
+            _exits.Add((exit, consumers));
+            return consumers;
+        }
+
+        public PythonSegmentOperator Build()
+        {
+            if (Operator is not null)
+                return Operator;
+            var operations = _nodes
+                .Select(node => new SegmentOperation(node.Id, node.Inputs
+                    .Select(edge => _nodes.Contains(edge.Source) ? new PortRef(_nodes.IndexOf(edge.Source), edge.SourcePort) : PortRef.Entry(EntryOf(edge)))
+                    .ToList()))
+                .ToList();
+            var spec = new PythonSegmentSpec(operations, _entries.Count, _exits.Select(e => e.Exit).ToList());
+            Operator = new PythonSegmentOperator(name, spec);
+            for (var i = 0; i < _exits.Count; i++)
+                Operator.Outputs[i].AddRange(_exits[i].Consumers);
+            return Operator;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using PyStream.Engine.Runtime.Partitioning;
+
+namespace PyStream.Engine.Runtime;
+
+/// <summary>The producer side of one edge in one subtask: routes batches into the consumers' gates.</summary>
+internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation) : IBatchConsumer
+{
+    private long _watermark = long.MinValue;
+
+    public void Accept(Batch batch)
+    {
+        var routed = router.Route(batch);
+        for (var i = 0; i < routed.Length; i++)
+        {
+            if (routed[i] is { } part)
+                targets[i].Gate.Write(new InputEvent(targets[i].Channel, InputEventKind.Batch, part, 0), cancellation);
+        }
+    }
+
+    public void AcceptWatermark(long watermark)
+    {
+        if (watermark <= _watermark)
+            return;
+        _watermark = watermark;
+        foreach (var (gate, channel) in targets)
+            gate.Write(new InputEvent(channel, InputEventKind.Watermark, null, watermark), cancellation);
+    }
+
+    public void EndOfInput()
+    {
+        foreach (var (gate, channel) in targets)
+            gate.Write(new InputEvent(channel, InputEventKind.EndOfPartition, null, long.MaxValue), cancellation);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Threading.Channels;
+
+namespace PyStream.Engine.Runtime;
+
+internal enum InputEventKind
+{
+    Batch,
+    Watermark,
+    EndOfPartition,
+}
+
+internal readonly record struct InputEvent(int Channel, InputEventKind Kind, Batch? Batch, long Watermark);
+
+/// <summary>
+/// The input side of a task: one bounded queue shared by all its channels. A full queue
+/// blocks the producers (backpressure); it never grows without bound.
+/// </summary>
+internal sealed class InputGate
+{
+    private readonly Channel<InputEvent> _queue;
+
+    public InputGate(int[] channelInputs, int capacity)
+    {
+        ChannelInputs = channelInputs;
+        _queue = Channel.CreateBounded<InputEvent>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>For each channel, the input (edge index of the head node) it belongs to.</summary>
+    public int[] ChannelInputs { get; }
+
+    public ChannelReader<InputEvent> Reader => _queue.Reader;
+
+    public void Write(InputEvent inputEvent, CancellationToken cancellation)
+    {
+        if (!_queue.Writer.TryWrite(inputEvent))
+            _queue.Writer.WriteAsync(inputEvent, cancellation).AsTask().GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,18 @@
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Engine.Runtime;
+
+/// <summary>What a job run needs from its host: output streams, a clock, the Python runtime.</summary>
+public sealed class JobEnvironment
+{
+    public TextWriter Stdout { get; init; } = Console.Out;
+
+    public TextWriter Stderr { get; init; } = Console.Error;
+
+    /// <summary>Processing time. Tests inject a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public IPythonRuntime? Python { get; init; }
+
+    public CollectedResults Results { get; init; } = new();
+}

@@ -1,0 +1,71 @@
+using PyStream.Engine.State;
+using PyStream.Engine.Time;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Engine.Runtime.Operators;
+
+/// <summary>
+/// Chained Python operations fused into one call per batch. Each exit is one output port
+/// with exactly one consumer. Timers and keyed state stay in C#; Python reaches them
+/// through this operator as its <see cref="ISegmentHost"/>.
+/// </summary>
+public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec)
+    : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget
+{
+    private IPythonSegment? _segment;
+
+    public PythonSegmentSpec Spec { get; } = spec;
+
+    public IKeyedStateStore State => Context.State;
+
+    public long CurrentProcessingTime => Context.Timers.Now;
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        var python = context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime");
+        _segment = python.CreateSegment(Spec, context.Info, this);
+        _segment.Open();
+    }
+
+    public override void ProcessBatch(int input, Batch batch) => EmitExits(_segment!.Process(input, batch));
+
+    public void OnProcessingTimers(int operation, IReadOnlyList<FiredTimer> timers) =>
+        EmitExits(_segment!.OnTimers(operation, timers));
+
+    public void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
+        Context.Timers.Register(this, operation, key, timestamp);
+
+    public void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
+        Context.Timers.Delete(this, operation, key, timestamp);
+
+    protected override void Finish()
+    {
+        EmitExits(_segment!.EndInput());
+        base.Finish();
+    }
+
+    public override void Close()
+    {
+        if (_segment is null)
+            return;
+        try
+        {
+            _segment.Close();
+        }
+        finally
+        {
+            _segment.Dispose();
+            _segment = null;
+        }
+    }
+
+    private void EmitExits(Batch?[] outputs)
+    {
+        for (var exit = 0; exit < outputs.Length; exit++)
+        {
+            if (outputs[exit] is { } batch)
+                Emit(exit, batch);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace PyStream.Engine.Runtime.Operators;
+
+/// <summary>A source: the task asks it for one batch at a time, between mailbox actions.</summary>
+public abstract class SourceOperator(string name) : StreamOperator(name, inputCount: 0, portCount: 1)
+{
+    public const int BatchSize = 8192;
+
+    /// <summary>Emits the next batch; false when the input is exhausted.</summary>
+    public abstract bool EmitNext();
+
+    public override void ProcessBatch(int input, Batch batch) =>
+        throw new InvalidOperationException("a source has no inputs");
+
+    /// <summary>The source is exhausted: send the final watermark and end of input.</summary>
+    public void Complete()
+    {
+        OnWatermark(long.MaxValue);
+        Finish();
+    }
+}

@@ -1,0 +1,94 @@
+namespace PyStream.Engine.Runtime.Operators;
+
+/// <summary>
+/// A physical operator, run by its task's thread only. Inputs are numbered; outputs are
+/// ports, each with the consumers wired to it. Watermarks are the minimum over inputs.
+/// </summary>
+public abstract class StreamOperator
+{
+    private long[] _inputWatermarks = [];
+    private int _endedInputs;
+    private long _emittedWatermark = long.MinValue;
+
+    protected StreamOperator(string name, int inputCount, int portCount)
+    {
+        Name = name;
+        InputCount = inputCount;
+        Outputs = new List<IBatchConsumer>[portCount];
+        for (var i = 0; i < portCount; i++)
+            Outputs[i] = [];
+    }
+
+    public string Name { get; }
+
+    public int InputCount { get; }
+
+    public List<IBatchConsumer>[] Outputs { get; }
+
+    protected TaskContext Context { get; private set; } = null!;
+
+    public virtual void Open(TaskContext context)
+    {
+        Context = context;
+        _inputWatermarks = Enumerable.Repeat(long.MinValue, InputCount).ToArray();
+    }
+
+    public abstract void ProcessBatch(int input, Batch batch);
+
+    public void ProcessWatermark(int input, long watermark)
+    {
+        _inputWatermarks[input] = Math.Max(_inputWatermarks[input], watermark);
+        var combined = _inputWatermarks.Min();
+        if (combined <= _emittedWatermark)
+            return;
+        _emittedWatermark = combined;
+        OnWatermark(combined);
+    }
+
+    public void EndInput(int input)
+    {
+        ProcessWatermark(input, long.MaxValue);
+        if (++_endedInputs == InputCount)
+            Finish();
+    }
+
+    /// <summary>Every input has ended: emit what is held back, then end the outputs.</summary>
+    protected virtual void Finish()
+    {
+        foreach (var port in Outputs)
+        {
+            foreach (var consumer in port)
+                consumer.EndOfInput();
+        }
+    }
+
+    protected virtual void OnWatermark(long watermark)
+    {
+        foreach (var port in Outputs)
+        {
+            foreach (var consumer in port)
+                consumer.AcceptWatermark(watermark);
+        }
+    }
+
+    public virtual void Close()
+    {
+    }
+
+    protected void Emit(int port, Batch batch)
+    {
+        var consumers = Outputs[port];
+        for (var i = 0; i < consumers.Count; i++)
+            consumers[i].Accept(batch);
+    }
+}
+
+/// <summary>Feeds one input of a chained operator.</summary>
+internal sealed class ChainedInput(StreamOperator target, int input) : IBatchConsumer
+{
+    public void Accept(Batch batch) => target.ProcessBatch(input, batch);
+
+    public void AcceptWatermark(long watermark) => target.ProcessWatermark(input, watermark);
+
+    public void EndOfInput() => target.EndInput(input);
+}

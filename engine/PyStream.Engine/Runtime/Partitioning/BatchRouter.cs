@@ -1,0 +1,110 @@
+using PyStream.Engine.Spec;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Engine.Runtime.Partitioning;
+
+/// <summary>Spreads one batch over the target channels of an edge, by the edge's partitioning.</summary>
+internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning, int targetCount, int maxParallelism, IPythonBatchOps? python, int firstTarget)
+{
+    private readonly Random _random = new(firstTarget);
+    private int _next = firstTarget;
+
+    public Batch?[] Route(Batch batch)
+    {
+        if (targetCount == 1)
+            return [batch];
+        switch (partitioning)
+        {
+            case PyStream.Engine.Spec.Partitioning.Broadcast:
+                return Broadcast(batch);
+            case PyStream.Engine.Spec.Partitioning.Hash:
+                return Split(batch, HashTargets(batch));
+            case PyStream.Engine.Spec.Partitioning.Custom:
+                return Split(batch, CustomTargets(batch));
+            case PyStream.Engine.Spec.Partitioning.Shuffle:
+                var targets = new int[batch.Count];
+                for (var i = 0; i < targets.Length; i++)
+                    targets[i] = _random.Next(targetCount);
+                return Split(batch, targets);
+            default:
+                var first = _next;
+                _next = (int)((_next + (long)batch.Count) % targetCount);
+                return RoundRobin(batch, first);
+        }
+    }
+
+    private int[] HashTargets(Batch batch)
+    {
+        var keys = batch.Keys ?? throw new PyStreamException("hash partitioning needs keyed records");
+        var targets = new int[batch.Count];
+        for (var i = 0; i < targets.Length; i++)
+            targets[i] = KeyGroups.SubtaskOf(keys.KeyAt(i), maxParallelism, targetCount);
+        return targets;
+    }
+
+    private int[] CustomTargets(Batch batch)
+    {
+        var partitions = batch.Partitions ?? throw new PyStreamException("custom partitioning needs partition indexes");
+        foreach (var p in partitions)
+        {
+            if ((uint)p >= (uint)targetCount)
+                throw new PyStreamException($"custom partitioner returned {p}, outside 0..{targetCount - 1}");
+        }
+
+        return partitions;
+    }
+
+    private Batch?[] Broadcast(Batch batch)
+    {
+        var copies = new Batch?[targetCount];
+        for (var i = 0; i < targetCount; i++)
+            copies[i] = batch is PythonBatch py && i > 0 ? Python.Share(py) : batch;
+        return copies;
+    }
+
+    private Batch?[] RoundRobin(Batch batch, int first)
+    {
+        switch (batch)
+        {
+            case PythonBatch py:
+                return Python.RoundRobin(py, first, targetCount);
+            case LongRangeBatch range:
+                var ranges = new Batch?[targetCount];
+                for (var t = 0; t < targetCount; t++)
+                {
+                    var offset = ((t - first) % targetCount + targetCount) % targetCount;
+                    if (offset < range.Count)
+                        ranges[t] = new LongRangeBatch(range[offset], ((range.Count - offset - 1) / targetCount) + 1, range.Step * targetCount);
+                }
+
+                return ranges;
+            default:
+                var targets = new int[batch.Count];
+                for (var i = 0; i < targets.Length; i++)
+                    targets[i] = (first + i) % targetCount;
+                return Split(batch, targets);
+        }
+    }
+
+    private Batch?[] Split(Batch batch, int[] targets)
+    {
+        switch (batch)
+        {
+            case PythonBatch py:
+                return Python.Split(py, targets, targetCount);
+            case TextBatch text:
+                var lines = new List<string>?[targetCount];
+                var source = text.Lines;
+                for (var i = 0; i < source.Length; i++)
+                    (lines[targets[i]] ??= []).Add(source[i]);
+                return lines.Select(l => l is null ? null : (Batch)new TextBatch([.. l])).ToArray();
+            default:
+                // Ranges and serialized batches cannot be split per record: the whole batch goes to one target.
+                var whole = new Batch?[targetCount];
+                whole[targets.Length > 0 ? targets[0] : 0] = batch;
+                return whole;
+        }
+    }
+
+    private IPythonBatchOps Python => python ?? throw new PyStreamException("Python records need the Python runtime");
+}

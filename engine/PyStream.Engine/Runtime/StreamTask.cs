@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+using PyStream.Engine.Runtime.Operators;
+
+namespace PyStream.Engine.Runtime;
+
+/// <summary>
+/// One subtask of a chain on its own thread. Records, watermarks, end of input and mailbox
+/// actions (timers) are handled in order on that thread, so operators need no locks.
+/// </summary>
+internal sealed class StreamTask
+{
+    private readonly ChainAssembly _chain;
+    private readonly InputGate? _gate;
+    private readonly Channel<Action> _mailbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+
+    public StreamTask(string name, ChainAssembly chain, InputGate? gate)
+    {
+        Name = name;
+        _chain = chain;
+        _gate = gate;
+    }
+
+    public string Name { get; }
+
+    public void Post(Action action) => _mailbox.Writer.TryWrite(action);
+
+    public void Run(TaskContext context, CancellationToken cancellation)
+    {
+        var opened = new List<StreamOperator>();
+        try
+        {
+            for (var i = _chain.Operators.Count - 1; i >= 0; i--)
+            {
+                _chain.Operators[i].Open(context);
+                opened.Add(_chain.Operators[i]);
+            }
+
+            if (_chain.Source is { } source)
+                RunSource(source, cancellation);
+            else
+                RunInputs(cancellation);
+        }
+        finally
+        {
+            context.Timers.Dispose();
+            foreach (var op in opened)
+                op.Close();
+        }
+    }
+
+    private void RunSource(SourceOperator source, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            DrainMailbox();
+            if (!source.EmitNext())
+                break;
+        }
+
+        DrainMailbox();
+        source.Complete();
+    }
+
+    private void RunInputs(CancellationToken cancellation)
+    {
+        var gate = _gate!;
+        var channelCount = gate.ChannelInputs.Length;
+        var inputCount = _chain.NetworkInputs.Length;
+        var channelWatermarks = Enumerable.Repeat(long.MinValue, channelCount).ToArray();
+        var openChannels = new int[inputCount];
+        foreach (var input in gate.ChannelInputs)
+            openChannels[input]++;
+        var openInputs = inputCount;
+
+        while (openInputs > 0)
+        {
+            DrainMailbox();
+            if (!gate.Reader.TryRead(out var next))
+            {
+                WaitForWork(gate, cancellation);
+                continue;
+            }
+
+            var input = gate.ChannelInputs[next.Channel];
+            var (op, opInput) = _chain.NetworkInputs[input];
+            switch (next.Kind)
+            {
+                case InputEventKind.Batch:
+                    op.ProcessBatch(opInput, next.Batch!);
+                    break;
+                case InputEventKind.Watermark:
+                    channelWatermarks[next.Channel] = next.Watermark;
+                    op.ProcessWatermark(opInput, MinWatermark(gate, channelWatermarks, input));
+                    break;
+                case InputEventKind.EndOfPartition:
+                    channelWatermarks[next.Channel] = long.MaxValue;
+                    if (--openChannels[input] == 0)
+                    {
+                        op.EndInput(opInput);
+                        openInputs--;
+                    }
+                    else
+                    {
+                        op.ProcessWatermark(opInput, MinWatermark(gate, channelWatermarks, input));
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static long MinWatermark(InputGate gate, long[] channelWatermarks, int input)
+    {
+        var min = long.MaxValue;
+        for (var c = 0; c < channelWatermarks.Length; c++)
+        {
+            if (gate.ChannelInputs[c] == input)
+                min = Math.Min(min, channelWatermarks[c]);
+        }
+
+        return min;
+    }
+
+    private void WaitForWork(InputGate gate, CancellationToken cancellation)
+    {
+        var data = gate.Reader.WaitToReadAsync(cancellation).AsTask();
+        var mail = _mailbox.Reader.WaitToReadAsync(cancellation).AsTask();
+        Task.WaitAny([data, mail], cancellation);
+    }
+
+    private void DrainMailbox()
+    {
+        while (_mailbox.Reader.TryRead(out var action))
+            action();
+    }
+}

@@ -1,0 +1,19 @@
+using PyStream.Engine.Runtime;
+
+namespace PyStream.Engine.UserCode;
+
+/// <summary>
+/// What the engine may do with a <see cref="PythonBatch"/> without looking inside. Split and
+/// RoundRobin take ownership of the batch they are given; the caller owns what they return.
+/// </summary>
+public interface IPythonBatchOps
+{
+    /// <summary>Record i goes to batch <c>targets[i]</c>; targets that get nothing get null.</summary>
+    PythonBatch?[] Split(PythonBatch batch, ReadOnlySpan<int> targets, int targetCount);
+
+    /// <summary>Record i goes to batch <c>(first + i) mod targetCount</c>.</summary>
+    PythonBatch?[] RoundRobin(PythonBatch batch, int first, int targetCount);
+
+    /// <summary>A second reference to the same records, owned separately (broadcast).</summary>
+    PythonBatch Share(PythonBatch batch);
+}

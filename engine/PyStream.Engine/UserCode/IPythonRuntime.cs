@@ -1,0 +1,57 @@
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Spec;
+
+namespace PyStream.Engine.UserCode;
+
+/// <summary>
+/// Runs user functions. The engine sees Python only through these interfaces; the bridge
+/// (the one assembly that references pythonnet) implements them.
+/// </summary>
+public interface IPythonRuntime : IPythonBatchOps
+{
+    /// <summary>Prepares a job's Python side (functions, shipped files) once per job run.</summary>
+    IPythonJob LoadJob(JobSpec spec);
+}
+
+public interface IPythonJob : IDisposable
+{
+    IPythonSegment CreateSegment(PythonSegmentSpec spec, TaskInfo task, ISegmentHost host);
+
+    /// <summary>Elements <c>[start, end)</c> of a collection source, as Python records.</summary>
+    PythonBatch CollectionSlice(int transformationId, int start, int end);
+}
+
+/// <summary>
+/// A fused group of chained Python operations, called once per batch. Every call returns
+/// one batch per exit (null: nothing for that exit).
+/// </summary>
+public interface IPythonSegment : IDisposable
+{
+    void Open();
+
+    /// <summary>Runs a batch through the segment; takes ownership of <paramref name="batch"/>.</summary>
+    Batch?[] Process(int entry, Batch batch);
+
+    Batch?[] OnTimers(int operation, IReadOnlyList<FiredTimer> timers);
+
+    /// <summary>Every entry has ended: operations emit what they held back (BATCH aggregates).</summary>
+    Batch?[] EndInput();
+
+    void Close();
+}
+
+/// <summary>What the engine offers a segment while it runs: keyed state, timers, time.</summary>
+public interface ISegmentHost
+{
+    State.IKeyedStateStore State { get; }
+
+    long CurrentProcessingTime { get; }
+
+    void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp);
+
+    void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp);
+}
+
+public readonly record struct FiredTimer(long Timestamp, byte[] Key);
+
+public sealed record TaskInfo(string TaskName, int SubtaskIndex, int Parallelism, int MaxParallelism, int AttemptNumber);

@@ -1,0 +1,37 @@
+using Python.Runtime;
+
+namespace PyStream.Python;
+
+/// <summary>
+/// Moves bytes across the boundary in one copy, never element by element: Python's
+/// <c>ctypes.string_at</c> copies C# memory into a new <c>bytes</c>, and the buffer
+/// protocol copies Python bytes out. Every call needs the GIL.
+/// </summary>
+internal static class CPython
+{
+    private static PyObject? _stringAt;
+
+    /// <summary>A new Python <c>bytes</c> object holding a copy of <paramref name="data"/>.</summary>
+    public static unsafe PyObject ToBytes(ReadOnlySpan<byte> data)
+    {
+        _stringAt ??= Py.Import("ctypes").GetAttr("string_at");
+        fixed (byte* p = data)
+        {
+            using var address = new PyInt((long)p);
+            using var length = new PyInt(data.Length);
+            return _stringAt.Invoke(address, length);
+        }
+    }
+
+    /// <summary>A copy of the contents of a Python bytes-like object.</summary>
+    public static byte[] ToArray(PyObject bytes)
+    {
+        using var buffer = bytes.GetBuffer(PyBUF.SIMPLE);
+        var copy = new byte[buffer.Length];
+        buffer.Read(copy, 0, copy.Length, 0);
+        return copy;
+    }
+
+    public static T[] ToArray<T>(PyObject bytes)
+        where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(ToArray(bytes)).ToArray();
+}

@@ -1,0 +1,103 @@
+using Python.Runtime;
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Spec;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Python;
+
+/// <summary>
+/// The engine as a script running in this process sees it (<c>pystream._bridge</c> calls it).
+/// pythonnet releases the GIL around every call from Python into .NET, so waiting here
+/// blocks no task; a method that touches Python objects takes the GIL for that moment.
+/// </summary>
+public sealed class EmbeddedEngine(JobEnvironment environment)
+{
+    public EmbeddedJob start(PyObject spec) => new(JobExecution.Start(Parse(spec), environment), environment);
+
+    public string plan(PyObject spec) => ExecutionPlan.ToJson(JobGraphBuilder.Build(Parse(spec)));
+
+    private static JobSpec Parse(PyObject spec)
+    {
+        using (Py.GIL())
+            return JobSpec.Parser.ParseFrom(CPython.ToArray(spec));
+    }
+}
+
+/// <summary>A running job as Python's job client sees it.</summary>
+public sealed class EmbeddedJob
+{
+    private readonly JobExecution _execution;
+    private readonly JobEnvironment _environment;
+
+    internal EmbeddedJob(JobExecution execution, JobEnvironment environment)
+    {
+        _execution = execution;
+        _environment = environment;
+    }
+
+    public string job_id => _execution.JobId;
+
+    public string status() => _execution.Status.ToString().ToUpperInvariant();
+
+    public void cancel() => _execution.Cancel();
+
+    /// <summary>Waits up to <paramref name="timeoutMillis"/> (negative: forever); true when the job ended.</summary>
+    public bool wait(long timeoutMillis)
+    {
+        try
+        {
+            return timeoutMillis < 0 ? WaitForever() : _execution.Wait(TimeSpan.FromMilliseconds(timeoutMillis));
+        }
+        catch (JobExecutionException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Why the job failed: (message, the user's traceback or None), or None when it did not.</summary>
+    public PyObject failure()
+    {
+        using var gil = Py.GIL();
+        if (_execution.Status != JobStatus.Failed)
+            return PyObject.None;
+        try
+        {
+            _execution.Wait();
+            return PyObject.None;
+        }
+        catch (JobExecutionException error)
+        {
+            var cause = error.InnerException!;
+            var traceback = cause is UserFunctionException user ? new PyString(user.UserTraceback) : PyObject.None;
+            var message = cause switch
+            {
+                UserFunctionException failed => $"user function in '{failed.OperatorName}' failed",
+                PyStreamException => cause.Message,
+                _ => cause.ToString(),
+            };
+            return new PyTuple([new PyString(message), traceback, new PyString(cause.ToString())]);
+        }
+    }
+
+    /// <summary>Pickled result batches a collect sink received since the last call.</summary>
+    public PyObject drain(string collectId)
+    {
+        using var gil = Py.GIL();
+        var list = new PyList();
+        foreach (var batch in _environment.Results.Drain(collectId))
+        {
+            using var bytes = CPython.ToBytes(batch.Data);
+            list.Append(bytes);
+        }
+
+        return list;
+    }
+
+    private bool WaitForever()
+    {
+        _execution.Wait();
+        return true;
+    }
+}

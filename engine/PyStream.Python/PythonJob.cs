@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Python.Runtime;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Python;
+
+/// <summary>A job's Python side: its unpickled functions, shared by the job's segments.</summary>
+internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJob
+{
+    public IPythonSegment CreateSegment(PythonSegmentSpec spec, TaskInfo task, ISegmentHost host)
+    {
+        var description = JsonSerializer.Serialize(new
+        {
+            operations = spec.Operations.Select(o => new { id = o.TransformationId, inputs = o.Inputs.Select(i => new[] { i.Operation, i.Port }) }),
+            entries = spec.EntryCount,
+            exits = spec.Exits.Select(e => new
+            {
+                from = new[] { e.From.Operation, e.From.Port },
+                format = e.Format.ToString().ToLowerInvariant(),
+                keying = e.Keying.ToString().ToLowerInvariant(),
+                consumer = e.ConsumerId,
+                function = Convert.ToBase64String(e.Function.Span),
+            }),
+            task = new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber },
+        });
+        var name = task.TaskName;
+        using (Py.GIL())
+        {
+            try
+            {
+                using var hostProxy = new SegmentHostProxy(host).ToPython();
+                return new PythonSegment(job.InvokeMethod("create_segment", new PyString(description), hostProxy), spec.Exits.Count, name);
+            }
+            catch (PythonException error)
+            {
+                throw UserErrors.From(error, name);
+            }
+        }
+    }
+
+    public PythonBatch CollectionSlice(int transformationId, int start, int end)
+    {
+        using (Py.GIL())
+        {
+            var slice = job.InvokeMethod("collection_slice", new PyInt(transformationId), new PyInt(start), new PyInt(end));
+            return new PythonBatch(slice, end - start);
+        }
+    }
+
+    public void Dispose()
+    {
+        using (Py.GIL())
+        {
+            try
+            {
+                job.InvokeMethod("close").Dispose();
+            }
+            finally
+            {
+                job.Dispose();
+            }
+        }
+
+        GC.KeepAlive(runtime);
+    }
+}

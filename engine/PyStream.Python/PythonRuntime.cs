@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using Python.Runtime;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Spec;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Python;
+
+/// <summary>The engine's view of the embedded CPython. Every call takes the GIL for its own duration.</summary>
+public sealed class PythonRuntime : IPythonRuntime
+{
+    private readonly PyObject _worker;
+
+    public PythonRuntime()
+    {
+        using (Py.GIL())
+            _worker = Py.Import("pystream._runtime.worker");
+    }
+
+    public IPythonJob LoadJob(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        using (Py.GIL())
+        {
+            using var bytes = CPython.ToBytes(Google.Protobuf.MessageExtensions.ToByteArray(spec));
+            try
+            {
+                return new PythonJob(_worker.InvokeMethod("load_job", bytes), this);
+            }
+            catch (PythonException error)
+            {
+                throw UserErrors.From(error, spec.Name);
+            }
+        }
+    }
+
+    public PythonBatch?[] Split(PythonBatch batch, ReadOnlySpan<int> targets, int targetCount)
+    {
+        using (Py.GIL())
+        {
+            using var records = Handle(batch);
+            using var targetBytes = CPython.ToBytes(MemoryMarshal.AsBytes(targets));
+            using var parts = _worker.InvokeMethod("split", records, targetBytes, new PyInt(targetCount));
+            return ToBatches(parts);
+        }
+    }
+
+    public PythonBatch?[] RoundRobin(PythonBatch batch, int first, int targetCount)
+    {
+        using (Py.GIL())
+        {
+            using var records = Handle(batch);
+            using var parts = _worker.InvokeMethod("round_robin", records, new PyInt(first), new PyInt(targetCount));
+            return ToBatches(parts);
+        }
+    }
+
+    public PythonBatch Share(PythonBatch batch)
+    {
+        using (Py.GIL())
+            return new PythonBatch(_worker.InvokeMethod("share", Handle(batch)), batch.Count);
+    }
+
+    /// <summary>Takes the batch's Python list; the caller disposes it (with the GIL held).</summary>
+    internal static PyObject Handle(PythonBatch batch) => (PyObject)batch.Handle;
+
+    private static PythonBatch?[] ToBatches(PyObject parts)
+    {
+        var count = (int)parts.Length();
+        var batches = new PythonBatch?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var part = parts[i];
+            if (part.IsNone())
+            {
+                part.Dispose();
+                continue;
+            }
+
+            batches[i] = new PythonBatch(part, (int)part.Length());
+        }
+
+        return batches;
+    }
+}

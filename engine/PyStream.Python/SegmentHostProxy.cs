@@ -1,0 +1,78 @@
+using Python.Runtime;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Python;
+
+/// <summary>
+/// What Python code of a segment may call in C#: keyed state and timers, on the task's own
+/// thread; never blocks. pythonnet releases the GIL around each call, so methods that touch
+/// Python objects take it back. Bulk calls take packed bytes: one call per batch of state.
+/// </summary>
+public sealed class SegmentHostProxy
+{
+    private readonly ISegmentHost _host;
+
+    internal SegmentHostProxy(ISegmentHost host) => _host = host;
+
+    /// <summary>The state's serialized value for a key, as Python bytes, or None.</summary>
+    public PyObject get_state(string stateId, PyObject key)
+    {
+        using var gil = Py.GIL();
+        var value = _host.State.Get(stateId, CPython.ToArray(key));
+        return value is null ? PyObject.None : CPython.ToBytes(value);
+    }
+
+    /// <summary>Writes values for many keys: keys and values each packed with their end offsets (int64).</summary>
+    public void put_states(string stateId, PyObject keys, PyObject keyEnds, PyObject values, PyObject valueEnds)
+    {
+        byte[] keyBytes, valueBytes;
+        long[] keyStops, valueStops;
+        using (Py.GIL())
+        {
+            keyBytes = CPython.ToArray(keys);
+            valueBytes = CPython.ToArray(values);
+            keyStops = CPython.ToArray<long>(keyEnds);
+            valueStops = CPython.ToArray<long>(valueEnds);
+        }
+
+        var keyData = keyBytes.AsSpan();
+        var valueData = valueBytes.AsSpan();
+        long keyStart = 0, valueStart = 0;
+        for (var i = 0; i < keyStops.Length; i++)
+        {
+            _host.State.Put(stateId, keyData[(int)keyStart..(int)keyStops[i]], valueData[(int)valueStart..(int)valueStops[i]]);
+            keyStart = keyStops[i];
+            valueStart = valueStops[i];
+        }
+    }
+
+    public void remove_state(string stateId, PyObject key) => _host.State.Remove(stateId, Bytes(key));
+
+    /// <summary>Every (key, value) of a state, as a Python list of bytes pairs.</summary>
+    public PyObject state_entries(string stateId)
+    {
+        using var gil = Py.GIL();
+        var list = new PyList();
+        foreach (var (key, value) in _host.State.Entries(stateId))
+        {
+            using var pair = new PyTuple([CPython.ToBytes(key), CPython.ToBytes(value)]);
+            list.Append(pair);
+        }
+
+        return list;
+    }
+
+    public long current_processing_time() => _host.CurrentProcessingTime;
+
+    public void register_processing_time_timer(int operation, PyObject key, long timestamp) =>
+        _host.RegisterProcessingTimeTimer(operation, Bytes(key), timestamp);
+
+    public void delete_processing_time_timer(int operation, PyObject key, long timestamp) =>
+        _host.DeleteProcessingTimeTimer(operation, Bytes(key), timestamp);
+
+    private static byte[] Bytes(PyObject key)
+    {
+        using (Py.GIL())
+            return CPython.ToArray(key);
+    }
+}

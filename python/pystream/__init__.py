@@ -1,0 +1,1 @@
+"""PyStream: run PyFlink DataStream scripts on a C# engine."""

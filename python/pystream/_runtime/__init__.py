@@ -1,0 +1,1 @@
+"""Runtime helpers shared by the engine bridge and the Python workers."""

@@ -1,0 +1,268 @@
+"""Keyed state as Python code sees it, backed by the engine's C# state backend.
+
+Values of the keys a batch touches are cached here as Python objects; misses are read
+from the backend, and changed values are written back in one bulk call when the batch
+ends (``flush``), as PyFlink's own workers do. The backend stores pickled values under
+the canonical key bytes (``keycodec``), so the engine can snapshot and rescale them.
+"""
+
+from __future__ import annotations
+
+import pickle
+from array import array
+from itertools import accumulate
+from typing import Any, Callable, Iterable
+
+from pystream._runtime.keycodec import decode_key, encode_key
+from pystream.datastream.state import (
+    AggregatingState,
+    AggregatingStateDescriptor,
+    ListState,
+    ListStateDescriptor,
+    MapState,
+    MapStateDescriptor,
+    ReducingState,
+    ReducingStateDescriptor,
+    StateDescriptor,
+    ValueState,
+    ValueStateDescriptor,
+)
+
+__all__ = ["KeyedStateBackend", "StateHost"]
+
+_ABSENT = object()
+_dumps = pickle.dumps
+_loads = pickle.loads
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+class StateHost:
+    """The C# side's calls (``SegmentHostProxy``); a protocol, spelled out for readers."""
+
+    def get_state(self, state_id: str, key: bytes) -> bytes | None: ...
+    def put_states(self, state_id: str, keys: bytes, key_ends: bytes, values: bytes, value_ends: bytes) -> None: ...
+    def remove_state(self, state_id: str, key: bytes) -> None: ...
+    def state_entries(self, state_id: str) -> list: ...
+
+
+class _StateTable:
+    """Cached values of one state, by key object, plus which keys changed."""
+
+    __slots__ = ("state_id", "values", "dirty", "host")
+
+    def __init__(self, state_id: str, host: StateHost) -> None:
+        self.state_id = state_id
+        self.values: dict = {}
+        self.dirty: set = set()
+        self.host = host
+
+    def get(self, key: Any) -> Any:
+        value = self.values.get(key, _ABSENT)
+        if value is _ABSENT:
+            raw = self.host.get_state(self.state_id, encode_key(key))
+            value = None if raw is None else _loads(raw)
+            self.values[key] = value
+        return value
+
+    def set(self, key: Any, value: Any) -> None:
+        self.values[key] = value
+        self.dirty.add(key)
+
+    def flush(self) -> None:
+        if not self.dirty:
+            return
+        values = self.values
+        put_keys, put_values, removed = [], [], []
+        for key in self.dirty:
+            value = values[key]
+            if value is None:
+                removed.append(key)
+            else:
+                put_keys.append(encode_key(key))
+                put_values.append(_dumps(value, _PROTOCOL))
+        self.dirty.clear()
+        if put_keys:
+            self.host.put_states(
+                self.state_id,
+                b"".join(put_keys), array("q", accumulate(map(len, put_keys))).tobytes(),
+                b"".join(put_values), array("q", accumulate(map(len, put_values))).tobytes(),
+            )
+        for key in removed:
+            self.host.remove_state(self.state_id, encode_key(key))
+
+    def entries(self) -> Iterable[tuple[Any, Any]]:
+        """Every key with a value, read from the backend (flush first)."""
+        for key, raw in self.host.state_entries(self.state_id):
+            yield decode_key(bytes(key)), _loads(bytes(raw))
+
+
+class KeyedStateBackend:
+    """Keyed state of one segment: the current key, and one table per declared state."""
+
+    def __init__(self, host: StateHost, cache_size: int) -> None:
+        self._host = host
+        self._tables: dict[str, _StateTable] = {}
+        self._cache_size = cache_size
+        self.current_key: Any = None
+
+    def table(self, state_id: str) -> _StateTable:
+        table = self._tables.get(state_id)
+        if table is None:
+            table = self._tables[state_id] = _StateTable(state_id, self._host)
+        return table
+
+    def flush(self) -> None:
+        """Writes changed values back; drops cached values past the cache size."""
+        for table in self._tables.values():
+            table.flush()
+            if len(table.values) > self._cache_size:
+                table.values.clear()
+
+    def create_state(self, scope: str, descriptor: StateDescriptor) -> Any:
+        table = self.table(f"{scope}/{descriptor.name}")
+        if isinstance(descriptor, ValueStateDescriptor):
+            return _ValueState(self, table)
+        if isinstance(descriptor, ListStateDescriptor):
+            return _ListState(self, table)
+        if isinstance(descriptor, MapStateDescriptor):
+            return _MapState(self, table)
+        if isinstance(descriptor, ReducingStateDescriptor):
+            return _ReducingState(self, table, _reducer_of(descriptor.reduce_function))
+        if isinstance(descriptor, AggregatingStateDescriptor):
+            return _AggregatingState(self, table, descriptor.agg_function)
+        raise TypeError(f"unknown state descriptor {type(descriptor).__name__}")
+
+
+def _reducer_of(function: Any) -> Callable[[Any, Any], Any]:
+    reduce = getattr(function, "reduce", None)
+    if reduce is not None:
+        return reduce
+    if callable(function):
+        return function
+    raise TypeError("a ReducingStateDescriptor needs a ReduceFunction or a callable")
+
+
+class _KeyedState:
+    __slots__ = ("_backend", "_table")
+
+    def __init__(self, backend: KeyedStateBackend, table: _StateTable) -> None:
+        self._backend = backend
+        self._table = table
+
+    def _get(self) -> Any:
+        return self._table.get(self._backend.current_key)
+
+    def _set(self, value: Any) -> None:
+        self._table.set(self._backend.current_key, value)
+
+    def clear(self) -> None:
+        self._set(None)
+
+
+class _ValueState(_KeyedState, ValueState):
+    __slots__ = ()
+
+    def value(self) -> Any:
+        return self._get()
+
+    def update(self, value: Any) -> None:
+        self._set(value)
+
+
+class _ListState(_KeyedState, ListState):
+    __slots__ = ()
+
+    def get(self) -> list:
+        values = self._get()
+        return [] if values is None else values
+
+    def add(self, value: Any) -> None:
+        if value is None:
+            raise ValueError("ListState.add: None is not a valid element")
+        values = self._get()
+        if values is None:
+            values = []
+        values.append(value)
+        self._set(values)
+
+    def add_all(self, values: Iterable[Any]) -> None:
+        for value in values:
+            self.add(value)
+
+    def update(self, values: Iterable[Any]) -> None:
+        new = list(values)
+        self._set(new or None)
+
+
+class _MapState(_KeyedState, MapState):
+    __slots__ = ()
+
+    def _map(self) -> dict:
+        current = self._get()
+        return {} if current is None else current
+
+    def get(self, key: Any) -> Any:
+        return self._map().get(key)
+
+    def put(self, key: Any, value: Any) -> None:
+        updated = self._map()
+        updated[key] = value
+        self._set(updated)
+
+    def put_all(self, dict_value: dict) -> None:
+        updated = self._map()
+        updated.update(dict_value)
+        self._set(updated)
+
+    def remove(self, key: Any) -> None:
+        updated = self._map()
+        updated.pop(key, None)
+        self._set(updated or None)
+
+    def contains(self, key: Any) -> bool:
+        return key in self._map()
+
+    def items(self) -> Iterable[tuple[Any, Any]]:
+        return list(self._map().items())
+
+    def keys(self) -> Iterable[Any]:
+        return list(self._map().keys())
+
+    def values(self) -> Iterable[Any]:
+        return list(self._map().values())
+
+    def is_empty(self) -> bool:
+        return not self._map()
+
+
+class _ReducingState(_KeyedState, ReducingState):
+    __slots__ = ("_reduce",)
+
+    def __init__(self, backend: KeyedStateBackend, table: _StateTable, reduce: Callable[[Any, Any], Any]) -> None:
+        super().__init__(backend, table)
+        self._reduce = reduce
+
+    def get(self) -> Any:
+        return self._get()
+
+    def add(self, value: Any) -> None:
+        current = self._get()
+        self._set(value if current is None else self._reduce(current, value))
+
+
+class _AggregatingState(_KeyedState, AggregatingState):
+    __slots__ = ("_function",)
+
+    def __init__(self, backend: KeyedStateBackend, table: _StateTable, function: Any) -> None:
+        super().__init__(backend, table)
+        self._function = function
+
+    def get(self) -> Any:
+        accumulator = self._get()
+        return None if accumulator is None else self._function.get_result(accumulator)
+
+    def add(self, value: Any) -> None:
+        accumulator = self._get()
+        if accumulator is None:
+            accumulator = self._function.create_accumulator()
+        self._set(self._function.add(value, accumulator))

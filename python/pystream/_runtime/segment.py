@@ -1,0 +1,173 @@
+"""A segment: chained Python operations of one task, fused into one call per batch.
+
+The engine describes the segment (operations by transformation id, where each input
+comes from, and the exits that leave for C# consumers) and calls ``process`` with each
+batch. Records flow between the fused operations as Python lists; only the exits convert
+them into what their C# consumer needs (printed lines, encoded bytes, pickles, keys).
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from array import array
+from typing import Any, Callable, Iterable
+
+import cloudpickle
+
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.context import OperationContext, TaskInfo
+from pystream._runtime.formatting import printer_for
+from pystream._runtime.keycodec import decode_key, encode_keys
+from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.operations import Operation, method_of
+
+__all__ = ["Segment"]
+
+_ENTRY = -1
+_EXIT = -2
+_PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+class _Exit:
+    """Converts the records reaching one exit into what its C# consumer reads."""
+
+    def __init__(self, job: Any, description: dict[str, Any]) -> None:
+        self.records: list = []
+        self.format = description["format"]
+        consumer = job.transformations[description["consumer"]]
+        function = base64.b64decode(description["function"]) if description["function"] else b""
+        self.keys_of: Callable[[list], tuple[bytes, bytes]] | None = None
+        self.partitions_of: Callable[[list], bytes] | None = None
+        if description["keying"] == "keyselector":
+            key_of = method_of(cloudpickle.loads(function), "get_key")
+            self.keys_of = lambda records: _packed_keys([key_of(r) for r in records])
+        elif description["keying"] == "partitioner":
+            partitioner, key_selector = cloudpickle.loads(function)
+            partition = method_of(partitioner, "partition")
+            key_of = method_of(key_selector, "get_key")
+            parallelism = consumer.parallelism or job.spec.parallelism or 1
+            self.partitions_of = lambda records: array("i", [partition(key_of(r), parallelism) for r in records]).tobytes()
+        if self.format == "printed":
+            printer = printer_for(cloudpickle.loads(consumer.sink.print.type_info) if consumer.sink.print.type_info else None)
+            self.convert = lambda records: "\n".join(map(printer, records))
+        elif self.format == "encoded":
+            encode = cloudpickle.loads(consumer.sink.file.encoder).encode
+            self.convert = lambda records: b"".join(map(encode, records))
+        elif self.format == "pickled":
+            self.convert = lambda records: pickle.dumps(records, _PICKLE_PROTOCOL)
+        else:
+            self.convert = None
+
+    def take(self) -> tuple | None:
+        records = self.records
+        if not records:
+            return None
+        self.records = []
+        keys = ends = partitions = None
+        if self.keys_of is not None:
+            keys, ends = self.keys_of(records)
+        if self.partitions_of is not None:
+            partitions = self.partitions_of(records)
+        payload = records if self.convert is None else self.convert(records)
+        return payload, len(records), keys, ends, partitions
+
+
+def _packed_keys(keys: list) -> tuple[bytes, bytes]:
+    blob, ends = encode_keys(keys)
+    return blob, ends.tobytes()
+
+
+class Segment:
+    def __init__(self, job: Any, description: dict[str, Any], host: Any) -> None:
+        task = TaskInfo(**{k: description["task"][k] for k in ("name", "index", "parallelism", "max_parallelism", "attempt")})
+        self._backend = KeyedStateBackend(host, job.state_cache_size)
+        self._operations: list[Operation] = []
+        self._contexts: list[OperationContext] = []
+        # (operation index or _ENTRY, port or entry index) -> [(operation index or _EXIT, exit index)]
+        self._routes: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for index, op in enumerate(description["operations"]):
+            transformation = job.transformations[op["id"]]
+            operation: Operation = cloudpickle.loads(transformation.python.operation)
+            tags = list(transformation.python.side_output_tags)
+            self._operations.append(operation)
+            self._contexts.append(OperationContext(
+                index=index,
+                scope=transformation.uid or str(transformation.id),
+                task=task,
+                job_parameters=job.job_parameters,
+                backend=self._backend,
+                host=host,
+                side_ports={tag: i + 1 for i, tag in enumerate(tags)},
+                keyed=operation.keyed,
+                batch_mode=job.batch_mode,
+            ))
+            for source_op, port in op["inputs"]:
+                self._routes.setdefault((source_op, port), []).append((index, 0))
+        self._exits = [_Exit(job, exit) for exit in description["exits"]]
+        for index, exit in enumerate(description["exits"]):
+            source_op, port = exit["from"]
+            self._routes.setdefault((source_op, port), []).append((_EXIT, index))
+
+    def open(self) -> None:
+        for operation, ctx in zip(self._operations, self._contexts):
+            operation.open(ctx)
+
+    def close(self) -> None:
+        errors = []
+        for operation in self._operations:
+            try:
+                operation.close()
+            except Exception as error:  # every operation gets closed; the first error is raised
+                errors.append(error)
+        if errors:
+            raise errors[0]
+
+    def process(self, entry: int, records: list) -> list:
+        self._push((_ENTRY, entry), records)
+        return self._take()
+
+    def process_range(self, entry: int, start: int, count: int, step: int) -> list:
+        return self.process(entry, range(start, start + count * step, step))
+
+    def process_text(self, entry: int, text: str, count: int) -> list:
+        return self.process(entry, text.split("\n") if count else [])
+
+    def on_timers(self, operation: int, timestamps: bytes, keys: bytes, ends: bytes) -> list:
+        stamps = array("q")
+        stamps.frombytes(timestamps)
+        stops = array("q")
+        stops.frombytes(ends)
+        decoded = []
+        start = 0
+        for stop in stops:
+            decoded.append(decode_key(keys[start:stop]))
+            start = stop
+        self._emit(operation, self._operations[operation].on_timers(stamps, decoded))
+        return self._take()
+
+    def end_input(self) -> list:
+        """Every entry ended: operations in order emit what they held back."""
+        for index, operation in enumerate(self._operations):
+            self._emit(index, operation.end_input())
+        return self._take()
+
+    def _push(self, source: tuple[int, int], records: Iterable[Any]) -> None:
+        for target, slot in self._routes.get(source, ()):
+            if target == _EXIT:
+                self._exits[slot].records.extend(records)
+            else:
+                self._emit(target, self._operations[target].process(records))
+
+    def _emit(self, index: int, main: list) -> None:
+        if main:
+            self._push((index, 0), main)
+        side = self._contexts[index].side
+        if side:
+            self._contexts[index].side = {}
+            for port, records in side.items():
+                self._push((index, port), records)
+
+    def _take(self) -> list:
+        self._backend.flush()
+        return [exit.take() for exit in self._exits]

@@ -1,0 +1,73 @@
+"""The engine's entry points into Python: load a job, build segments, move batches.
+
+The C# bridge calls these with the GIL held. Nothing here decides what runs where: the
+engine does; this module only runs the user's functions over the batches it is handed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from array import array
+from typing import Any
+
+import cloudpickle
+
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.segment import Segment
+
+__all__ = ["load_job", "JobRuntime", "split", "round_robin", "share"]
+
+_DEFAULT_STATE_CACHE_SIZE = 10_000
+
+
+class JobRuntime:
+    """A job's Python side in this process."""
+
+    def __init__(self, spec: spec_pb.JobSpec) -> None:
+        self.spec = spec
+        self.transformations = {t.id: t for t in spec.transformations}
+        self.job_parameters = dict(spec.job_parameters)
+        self.batch_mode = spec.mode == spec_pb.BATCH
+        self.state_cache_size = int(spec.configuration.get("python.state.cache-size", _DEFAULT_STATE_CACHE_SIZE))
+        self._collections: dict[int, list] = {}
+        for path in spec.python_files:
+            if path not in sys.path:
+                sys.path.append(path)
+
+    def create_segment(self, description: str, host: Any) -> Segment:
+        return Segment(self, json.loads(description), host)
+
+    def collection_slice(self, transformation_id: int, start: int, end: int) -> list:
+        elements = self._collections.get(transformation_id)
+        if elements is None:
+            source = self.transformations[transformation_id].source.collection
+            elements = self._collections[transformation_id] = cloudpickle.loads(source.elements)
+        return elements[start:end]
+
+    def close(self) -> None:
+        self._collections.clear()
+
+
+def load_job(spec: bytes) -> JobRuntime:
+    return JobRuntime(spec_pb.JobSpec.FromString(spec))
+
+
+def split(records: list, targets: bytes, count: int) -> list:
+    """Record i goes to part ``targets[i]``; empty parts are None."""
+    indexes = array("i")
+    indexes.frombytes(targets)
+    parts: list[list] = [[] for _ in range(count)]
+    appends = [part.append for part in parts]
+    for record, target in zip(records, indexes):
+        appends[target](record)
+    return [part or None for part in parts]
+
+
+def round_robin(records: list, first: int, count: int) -> list:
+    """Record i goes to part ``(first + i) mod count``."""
+    return [records[(target - first) % count::count] or None for target in range(count)]
+
+
+def share(records: Any) -> Any:
+    return records

@@ -1,0 +1,43 @@
+"""PyFlink's DataStream API (``pyflink.datastream``), run on the PyStream engine."""
+
+from pystream.datastream.data_stream import DataStream, DataStreamSink, KeyedStream
+from pystream.datastream.execution_config import ExecutionConfig
+from pystream.datastream.execution_mode import RuntimeExecutionMode
+from pystream.datastream.functions import (
+    AggregateFunction,
+    FilterFunction,
+    FlatMapFunction,
+    KeyedProcessFunction,
+    KeySelector,
+    MapFunction,
+    Partitioner,
+    ProcessFunction,
+    ReduceFunction,
+    RuntimeContext,
+    TimeDomain,
+    TimerService,
+)
+from pystream.datastream.output_tag import OutputTag
+from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
+
+__all__ = [
+    "AggregateFunction",
+    "DataStream",
+    "DataStreamSink",
+    "ExecutionConfig",
+    "FilterFunction",
+    "FlatMapFunction",
+    "KeySelector",
+    "KeyedProcessFunction",
+    "KeyedStream",
+    "MapFunction",
+    "OutputTag",
+    "Partitioner",
+    "ProcessFunction",
+    "ReduceFunction",
+    "RuntimeContext",
+    "RuntimeExecutionMode",
+    "StreamExecutionEnvironment",
+    "TimeDomain",
+    "TimerService",
+]

@@ -1,0 +1,99 @@
+"""The logical job a script builds: transformations, recorded and turned into a JobSpec.
+
+Nothing here runs anything. ``DataStream`` methods add ``Node``s; ``execute`` turns them
+into the protobuf ``JobSpec`` that the engine runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import cloudpickle
+
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream.common.typeinfo import TypeInformation
+
+__all__ = ["Node", "Input", "Pipeline", "dumps"]
+
+
+def dumps(value: Any) -> bytes:
+    """Pickles a user function or type so that it travels with the job."""
+    return cloudpickle.dumps(value)
+
+
+@dataclass
+class Input:
+    source: "Node"
+    partitioning: int = spec_pb.AUTO
+    function: bytes = b""
+
+
+@dataclass(eq=False)
+class Node:
+    id: int
+    name: str
+    kind: str  # source | python | sink | union | side_output
+    output_type: TypeInformation | None = None
+    inputs: list[Input] = field(default_factory=list)
+    parallelism: int = 0
+    max_parallelism: int = 0
+    uid: str = ""
+    chaining: int = spec_pb.CHAIN_DEFAULT
+    source: spec_pb.SourceSpec | None = None
+    sink: spec_pb.SinkSpec | None = None
+    operation: Any = None
+    side_output_tags: list[str] = field(default_factory=list)
+    side_output_tag: str = ""
+
+    def to_proto(self) -> spec_pb.Transformation:
+        t = spec_pb.Transformation(id=self.id, name=self.name, uid=self.uid,
+                                   parallelism=self.parallelism, chaining=self.chaining)
+        for i in self.inputs:
+            t.inputs.add(source_id=i.source.id, partitioning=i.partitioning, function=i.function)
+        if self.kind == "source":
+            t.source.CopyFrom(self.source)
+        elif self.kind == "sink":
+            t.sink.CopyFrom(self.sink)
+        elif self.kind == "python":
+            t.python.operation = dumps(self.operation)
+            t.python.keyed = self.operation.keyed
+            t.python.side_output_tags.extend(self.side_output_tags)
+        elif self.kind == "union":
+            t.union.SetInParent()
+        elif self.kind == "side_output":
+            t.side_output.tag = self.side_output_tag
+        return t
+
+
+class Pipeline:
+    """The transformations added since the last execution."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self._next_id = 1
+
+    def add(self, name: str, kind: str, **fields: Any) -> Node:
+        node = Node(id=self._next_id, name=name, kind=kind, **fields)
+        self._next_id += 1
+        self.nodes.append(node)
+        return node
+
+    def clear(self) -> None:
+        self.nodes = []
+
+    def to_spec(self, name: str, *, mode: int, parallelism: int, max_parallelism: int,
+                configuration: dict[str, str], job_parameters: dict[str, str],
+                python_files: list[str]) -> spec_pb.JobSpec:
+        if not self.nodes:
+            raise RuntimeError("No operators defined in streaming topology. Cannot execute.")
+        uids = [n.uid for n in self.nodes if n.uid]
+        duplicates = sorted({u for u in uids if uids.count(u) > 1})
+        if duplicates:
+            raise ValueError(f"uid(s) used by more than one operator: {', '.join(duplicates)}")
+        spec = spec_pb.JobSpec(name=name, mode=mode, parallelism=parallelism, max_parallelism=max_parallelism)
+        spec.configuration.update(configuration)
+        spec.job_parameters.update(job_parameters)
+        spec.python_files.extend(python_files)
+        spec.transformations.extend(node.to_proto() for node in self.nodes)
+        return spec

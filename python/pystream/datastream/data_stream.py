@@ -1,0 +1,298 @@
+"""``DataStream`` and ``KeyedStream``, as in ``pyflink.datastream.data_stream``.
+
+Every method only records a transformation in the environment's pipeline; the engine
+runs them when the job is executed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.operations import (
+    FilterOperation,
+    FlatMapOperation,
+    KeyedProcessOperation,
+    MapOperation,
+    Operation,
+    ProcessOperation,
+    ReduceOperation,
+)
+from pystream.common.typeinfo import TupleTypeInfo, TypeInformation, Types
+from pystream.datastream._aggregations import FieldAggregation
+from pystream.datastream._pipeline import Input, Node, dumps
+from pystream.datastream.functions import KeyedProcessFunction, ProcessFunction
+from pystream.datastream.output_tag import OutputTag
+
+if TYPE_CHECKING:
+    from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
+
+__all__ = ["DataStream", "KeyedStream", "DataStreamSink"]
+
+
+def _not_yet(api: str) -> Callable[..., Any]:
+    def unsupported(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{api} is not supported by PyStream yet")
+    unsupported.__name__ = api.rsplit(".", 1)[-1]
+    return unsupported
+
+
+class DataStream:
+    """A stream of records: the output of one transformation, perhaps repartitioned."""
+
+    def __init__(self, env: "StreamExecutionEnvironment", node: Node,
+                 partitioning: int = spec_pb.AUTO, function: bytes = b"") -> None:
+        self._env = env
+        self._node = node
+        self._partitioning = partitioning
+        self._function = function
+
+    # ---- properties of the transformation ---------------------------------------------
+
+    def get_name(self) -> str:
+        return self._node.name
+
+    def name(self, name: str) -> "DataStream":
+        self._node.name = name
+        return self
+
+    def uid(self, uid: str) -> "DataStream":
+        self._node.uid = uid
+        return self
+
+    def set_uid_hash(self, uid_hash: str) -> "DataStream":
+        raise NotImplementedError("DataStream.set_uid_hash is not supported by PyStream; use uid()")
+
+    def get_type(self) -> TypeInformation | None:
+        return self._node.output_type
+
+    def set_parallelism(self, parallelism: int) -> "DataStream":
+        if not isinstance(parallelism, int) or parallelism < 1:
+            raise ValueError(f"parallelism must be a positive int, got {parallelism!r}")
+        if self._node.kind == "source" and self._node.source.WhichOneof("kind") == "collection" and parallelism != 1:
+            raise ValueError("The parallelism of non parallel operator must be 1.")
+        self._node.parallelism = parallelism
+        return self
+
+    def set_max_parallelism(self, max_parallelism: int) -> "DataStream":
+        if not isinstance(max_parallelism, int) or max_parallelism < 1:
+            raise ValueError(f"max parallelism must be a positive int, got {max_parallelism!r}")
+        self._node.max_parallelism = max_parallelism
+        return self
+
+    def disable_chaining(self) -> "DataStream":
+        self._node.chaining = spec_pb.CHAIN_NEVER
+        return self
+
+    def start_new_chain(self) -> "DataStream":
+        self._node.chaining = spec_pb.CHAIN_HEAD
+        return self
+
+    def slot_sharing_group(self, slot_sharing_group: Any) -> "DataStream":
+        # One process runs every task here; slot sharing has nothing to divide.
+        return self
+
+    # ---- partitioning ------------------------------------------------------------------
+
+    def _repartitioned(self, partitioning: int, function: bytes = b"") -> "DataStream":
+        return DataStream(self._env, self._node, partitioning, function)
+
+    def forward(self) -> "DataStream":
+        return self._repartitioned(spec_pb.FORWARD)
+
+    def rebalance(self) -> "DataStream":
+        return self._repartitioned(spec_pb.REBALANCE)
+
+    def rescale(self) -> "DataStream":
+        return self._repartitioned(spec_pb.RESCALE)
+
+    def shuffle(self) -> "DataStream":
+        return self._repartitioned(spec_pb.SHUFFLE)
+
+    def broadcast(self, broadcast_state_descriptor: Any = None, *other: Any) -> "DataStream":
+        if broadcast_state_descriptor is not None:
+            raise NotImplementedError("DataStream.broadcast(MapStateDescriptor) (broadcast state) is not supported by PyStream yet")
+        return self._repartitioned(spec_pb.BROADCAST)
+
+    def partition_custom(self, partitioner: Any, key_selector: Any) -> "DataStream":
+        return self._repartitioned(spec_pb.CUSTOM, dumps((partitioner, key_selector)))
+
+    def key_by(self, key_selector: Any, key_type: TypeInformation | None = None) -> "KeyedStream":
+        if not callable(key_selector) and not hasattr(key_selector, "get_key"):
+            raise TypeError("key_by needs a KeySelector or a callable")
+        return KeyedStream(self, key_selector, key_type)
+
+    # ---- transformations ---------------------------------------------------------------
+
+    def _input(self) -> Input:
+        return Input(self._node, self._partitioning, self._function)
+
+    def _python(self, name: str, operation: Operation, output_type: TypeInformation | None) -> "DataStream":
+        node = self._env._pipeline.add(name, "python", operation=operation, output_type=output_type,
+                                       inputs=[self._input()])
+        return DataStream(self._env, node)
+
+    def _key_selector(self) -> Any:
+        return None
+
+    def map(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
+        return self._python("Map", MapOperation(func, self._key_selector()), output_type)
+
+    def flat_map(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
+        return self._python("FlatMap", FlatMapOperation(func, self._key_selector()), output_type)
+
+    def filter(self, func: Any) -> "DataStream":
+        return self._python("Filter", FilterOperation(func, self._key_selector()), self._node.output_type)
+
+    def process(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
+        if not isinstance(func, ProcessFunction):
+            raise TypeError("DataStream.process needs a ProcessFunction")
+        return self._python("Process", ProcessOperation(func), output_type)
+
+    def project(self, *field_indexes: int) -> "DataStream":
+        output_type = self._node.output_type
+        if not isinstance(output_type, TupleTypeInfo):
+            raise Exception("Only supports projecting tuple streams.")
+        types = output_type.get_field_types()
+        projected = Types.TUPLE([types[i] for i in field_indexes])
+        indexes = tuple(field_indexes)
+        return self._python("Projection", MapOperation(lambda value: tuple(value[i] for i in indexes)), projected)
+
+    def union(self, *streams: "DataStream") -> "DataStream":
+        for stream in streams:
+            if stream._env is not self._env:
+                raise ValueError("union needs streams of the same execution environment")
+        node = self._env._pipeline.add("Union", "union", output_type=self._node.output_type,
+                                       inputs=[s._input() for s in (self, *streams)])
+        return DataStream(self._env, node)
+
+    def get_side_output(self, output_tag: OutputTag) -> "DataStream":
+        if self._node.kind != "python":
+            raise ValueError("get_side_output needs the output of a process function")
+        if output_tag.tag_id not in self._node.side_output_tags:
+            self._node.side_output_tags.append(output_tag.tag_id)
+        node = self._env._pipeline.add(f"SideOutput: {output_tag.tag_id}", "side_output",
+                                       output_type=output_tag.type_info, inputs=[Input(self._node)],
+                                       side_output_tag=output_tag.tag_id)
+        return DataStream(self._env, node)
+
+    # ---- sinks ---------------------------------------------------------------------------
+
+    def _sink(self, name: str, sink: spec_pb.SinkSpec) -> "DataStreamSink":
+        node = self._env._pipeline.add(name, "sink", sink=sink, inputs=[self._input()])
+        return DataStreamSink(node)
+
+    def print(self, sink_identifier: str | None = None) -> "DataStreamSink":
+        type_info = self._node.output_type
+        sink = spec_pb.SinkSpec(print=spec_pb.PrintSink(
+            identifier=sink_identifier or "",
+            type_info=dumps(type_info) if type_info is not None else b""))
+        return self._sink("Sink: Print to Std. Out", sink)
+
+    def sink_to(self, sink: Any) -> "DataStreamSink":
+        to_spec = getattr(sink, "_to_sink_spec", None)
+        if to_spec is None:
+            raise NotImplementedError(f"sink_to({type(sink).__name__}) is not supported by PyStream yet")
+        name, spec = to_spec()
+        return self._sink(name, spec)
+
+    def add_sink(self, sink_func: Any) -> "DataStreamSink":
+        return self.sink_to(sink_func)
+
+    def execute_and_collect(self, job_execution_name: str | None = None, limit: int | None = None) -> Any:
+        return self._env._execute_and_collect(self, job_execution_name, limit)
+
+    # ---- later capabilities ------------------------------------------------------------
+
+    assign_timestamps_and_watermarks = _not_yet("DataStream.assign_timestamps_and_watermarks")
+    window_all = _not_yet("DataStream.window_all")
+    count_window_all = _not_yet("DataStream.count_window_all")
+    connect = _not_yet("DataStream.connect")
+    cache = _not_yet("DataStream.cache")
+    map_with_timestamp = _not_yet("DataStream.map_with_timestamp")
+    set_buffer_timeout = _not_yet("DataStream.set_buffer_timeout")
+
+
+class KeyedStream(DataStream):
+    """A stream partitioned by key: keyed state, timers and rolling aggregations per key."""
+
+    def __init__(self, stream: DataStream, key_selector: Any, key_type: TypeInformation | None) -> None:
+        super().__init__(stream._env, stream._node, spec_pb.HASH, dumps(key_selector))
+        self._selector = key_selector
+        self._key_type = key_type
+
+    def _key_selector(self) -> Any:
+        return self._selector
+
+    def set_parallelism(self, parallelism: int) -> "DataStream":
+        raise Exception("Set parallelism for KeyedStream is not supported.")
+
+    def name(self, name: str) -> "DataStream":
+        raise Exception("Set name for KeyedStream is not supported.")
+
+    def uid(self, uid: str) -> "DataStream":
+        raise Exception("Set uid for KeyedStream is not supported.")
+
+    def process(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
+        if not isinstance(func, KeyedProcessFunction):
+            raise TypeError("KeyedStream.process needs a KeyedProcessFunction")
+        return self._python("KeyedProcess", KeyedProcessOperation(func, self._selector), output_type)
+
+    def reduce(self, func: Any) -> "DataStream":
+        return self._python("Keyed Reduce", ReduceOperation(func, self._selector), self._node.output_type)
+
+    def _aggregate(self, kind: str, field: int | str) -> "DataStream":
+        return self._python(f"Keyed Aggregation ({kind})", ReduceOperation(FieldAggregation(kind, field), self._selector),
+                            self._node.output_type)
+
+    def sum(self, position_to_sum: int | str = 0) -> "DataStream":
+        return self._aggregate("sum", position_to_sum)
+
+    def min(self, position_to_min: int | str = 0) -> "DataStream":
+        return self._aggregate("min", position_to_min)
+
+    def max(self, position_to_max: int | str = 0) -> "DataStream":
+        return self._aggregate("max", position_to_max)
+
+    def min_by(self, position_to_min_by: int | str = 0) -> "DataStream":
+        return self._aggregate("min_by", position_to_min_by)
+
+    def max_by(self, position_to_max_by: int | str = 0) -> "DataStream":
+        return self._aggregate("max_by", position_to_max_by)
+
+    def union(self, *streams: DataStream) -> DataStream:
+        return DataStream(self._env, self._node).union(*streams)
+
+    window = _not_yet("KeyedStream.window")
+    count_window = _not_yet("KeyedStream.count_window")
+
+    def _repartitioned(self, partitioning: int, function: bytes = b"") -> DataStream:
+        raise Exception("Cannot override partitioning for KeyedStream.")
+
+
+class DataStreamSink:
+    """What a sink returns: lets the sink be named and sized."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    def name(self, name: str) -> "DataStreamSink":
+        self._node.name = name
+        return self
+
+    def uid(self, uid: str) -> "DataStreamSink":
+        self._node.uid = uid
+        return self
+
+    def set_parallelism(self, parallelism: int) -> "DataStreamSink":
+        if not isinstance(parallelism, int) or parallelism < 1:
+            raise ValueError(f"parallelism must be a positive int, got {parallelism!r}")
+        self._node.parallelism = parallelism
+        return self
+
+    def disable_chaining(self) -> "DataStreamSink":
+        self._node.chaining = spec_pb.CHAIN_NEVER
+        return self
+
+    def slot_sharing_group(self, slot_sharing_group: Any) -> "DataStreamSink":
+        return self

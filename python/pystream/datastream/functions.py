@@ -1,0 +1,239 @@
+"""User function interfaces, as in ``pyflink.datastream.functions``.
+
+Every function may also be given as a plain callable; the engine wraps it. ``open`` and
+``close`` run once per parallel instance, before the first and after the last record.
+"""
+
+from __future__ import annotations
+
+import abc
+from enum import Enum
+from typing import Any, Generic, Iterable, TypeVar
+
+__all__ = [
+    "Function",
+    "MapFunction",
+    "FlatMapFunction",
+    "FilterFunction",
+    "ReduceFunction",
+    "AggregateFunction",
+    "KeySelector",
+    "NullByteKeySelector",
+    "Partitioner",
+    "ProcessFunction",
+    "KeyedProcessFunction",
+    "RuntimeContext",
+    "TimerService",
+    "TimeDomain",
+]
+
+IN = TypeVar("IN")
+OUT = TypeVar("OUT")
+KEY = TypeVar("KEY")
+ACC = TypeVar("ACC")
+
+
+class TimeDomain(Enum):
+    """Which clock fired a timer."""
+
+    EVENT_TIME = 0
+    PROCESSING_TIME = 1
+
+
+class Function(abc.ABC):
+    """The base of every user function."""
+
+    def open(self, runtime_context: "RuntimeContext") -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class MapFunction(Function):
+    @abc.abstractmethod
+    def map(self, value: Any) -> Any:
+        ...
+
+
+class FlatMapFunction(Function):
+    @abc.abstractmethod
+    def flat_map(self, value: Any) -> Iterable[Any]:
+        ...
+
+
+class FilterFunction(Function):
+    @abc.abstractmethod
+    def filter(self, value: Any) -> bool:
+        ...
+
+
+class ReduceFunction(Function):
+    @abc.abstractmethod
+    def reduce(self, value1: Any, value2: Any) -> Any:
+        ...
+
+
+class AggregateFunction(Function, Generic[IN, ACC, OUT]):
+    @abc.abstractmethod
+    def create_accumulator(self) -> ACC:
+        ...
+
+    @abc.abstractmethod
+    def add(self, value: IN, accumulator: ACC) -> ACC:
+        ...
+
+    @abc.abstractmethod
+    def get_result(self, accumulator: ACC) -> OUT:
+        ...
+
+    def merge(self, acc_a: ACC, acc_b: ACC) -> ACC:
+        raise NotImplementedError("AggregateFunction.merge")
+
+
+class KeySelector(Function):
+    @abc.abstractmethod
+    def get_key(self, value: Any) -> Any:
+        ...
+
+
+class NullByteKeySelector(KeySelector):
+    """Puts every record under one key (used for non-keyed global operations)."""
+
+    def get_key(self, value: Any) -> int:
+        return 0
+
+
+class Partitioner(Function):
+    @abc.abstractmethod
+    def partition(self, key: Any, num_partitions: int) -> int:
+        ...
+
+
+class TimerService(abc.ABC):
+    """Time and timers of the current key, as ``ctx.timer_service()`` gives them."""
+
+    @abc.abstractmethod
+    def current_processing_time(self) -> int:
+        ...
+
+    @abc.abstractmethod
+    def current_watermark(self) -> int:
+        ...
+
+    @abc.abstractmethod
+    def register_processing_time_timer(self, timestamp: int) -> None:
+        ...
+
+    @abc.abstractmethod
+    def register_event_time_timer(self, timestamp: int) -> None:
+        ...
+
+    @abc.abstractmethod
+    def delete_processing_time_timer(self, timestamp: int) -> None:
+        ...
+
+    @abc.abstractmethod
+    def delete_event_time_timer(self, timestamp: int) -> None:
+        ...
+
+
+class RuntimeContext(abc.ABC):
+    """What a function learns about its parallel instance, and where it gets keyed state."""
+
+    @abc.abstractmethod
+    def get_task_name(self) -> str:
+        ...
+
+    @abc.abstractmethod
+    def get_number_of_parallel_subtasks(self) -> int:
+        ...
+
+    @abc.abstractmethod
+    def get_max_number_of_parallel_subtasks(self) -> int:
+        ...
+
+    @abc.abstractmethod
+    def get_index_of_this_subtask(self) -> int:
+        ...
+
+    @abc.abstractmethod
+    def get_attempt_number(self) -> int:
+        ...
+
+    @abc.abstractmethod
+    def get_task_name_with_subtasks(self) -> str:
+        ...
+
+    @abc.abstractmethod
+    def get_job_parameter(self, key: str, default_value: str) -> str:
+        ...
+
+    @abc.abstractmethod
+    def get_state(self, state_descriptor: Any) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def get_list_state(self, state_descriptor: Any) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def get_map_state(self, state_descriptor: Any) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def get_reducing_state(self, state_descriptor: Any) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def get_aggregating_state(self, state_descriptor: Any) -> Any:
+        ...
+
+    def get_metrics_group(self) -> Any:
+        raise NotImplementedError("RuntimeContext.get_metrics_group: metrics are not supported yet")
+
+
+class ProcessFunction(Function):
+    """Processes each record; yields outputs, and ``(output_tag, value)`` for side outputs."""
+
+    class Context(abc.ABC):
+        @abc.abstractmethod
+        def timer_service(self) -> TimerService:
+            ...
+
+        @abc.abstractmethod
+        def timestamp(self) -> int | None:
+            ...
+
+    @abc.abstractmethod
+    def process_element(self, value: Any, ctx: "ProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+
+class KeyedProcessFunction(Function):
+    """A process function on a keyed stream, with keyed state and timers."""
+
+    class Context(abc.ABC):
+        @abc.abstractmethod
+        def timer_service(self) -> TimerService:
+            ...
+
+        @abc.abstractmethod
+        def timestamp(self) -> int | None:
+            ...
+
+        @abc.abstractmethod
+        def get_current_key(self) -> Any:
+            ...
+
+    class OnTimerContext(Context):
+        @abc.abstractmethod
+        def time_domain(self) -> TimeDomain:
+            ...
+
+    @abc.abstractmethod
+    def process_element(self, value: Any, ctx: "KeyedProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+    def on_timer(self, timestamp: int, ctx: "KeyedProcessFunction.OnTimerContext") -> Iterable[Any] | None:
+        pass

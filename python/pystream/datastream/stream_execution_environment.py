@@ -1,0 +1,268 @@
+"""``StreamExecutionEnvironment``, as in ``pyflink.datastream.stream_execution_environment``."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import time
+from typing import Any, Iterable, Iterator
+
+from pystream import _bridge
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream.common.configuration import Configuration
+from pystream.common.typeinfo import RowTypeInfo, TypeInformation
+from pystream.common.types import Row
+from pystream.datastream._pipeline import Pipeline, dumps
+from pystream.datastream.data_stream import DataStream
+from pystream.datastream.execution_config import ExecutionConfig
+from pystream.datastream.execution_mode import RuntimeExecutionMode
+from pystream.datastream.job_client import JobClient, JobExecutionResult
+
+__all__ = ["StreamExecutionEnvironment"]
+
+_DEFAULT_JOB_NAME = "Flink Streaming Job"
+
+
+def _now_ms() -> int:
+    return time.monotonic_ns() // 1_000_000
+
+
+class StreamExecutionEnvironment:
+    """Where a job is built and from where it is executed."""
+
+    def __init__(self, configuration: Configuration | None = None) -> None:
+        self._pipeline = Pipeline()
+        self._parallelism = 1
+        self._max_parallelism = 0
+        self._mode = RuntimeExecutionMode.STREAMING
+        self._configuration: dict[str, str] = {}
+        self._python_files: list[str] = []
+        self._config = ExecutionConfig()
+        self._collect_count = 0
+        if configuration is not None:
+            self.configure(configuration)
+
+    @staticmethod
+    def get_execution_environment(configuration: Configuration | None = None) -> "StreamExecutionEnvironment":
+        return StreamExecutionEnvironment(configuration)
+
+    # ---- settings --------------------------------------------------------------------
+
+    def set_parallelism(self, parallelism: int) -> "StreamExecutionEnvironment":
+        if not isinstance(parallelism, int) or parallelism < 1:
+            raise ValueError(f"parallelism must be a positive int, got {parallelism!r}")
+        self._parallelism = parallelism
+        return self
+
+    def get_parallelism(self) -> int:
+        return self._parallelism
+
+    def set_max_parallelism(self, max_parallelism: int) -> "StreamExecutionEnvironment":
+        if not isinstance(max_parallelism, int) or not 0 < max_parallelism <= 32768:
+            raise ValueError("The maximum parallelism must be greater than 0 and less than or equal to 32768.")
+        self._max_parallelism = max_parallelism
+        return self
+
+    def get_max_parallelism(self) -> int:
+        return self._max_parallelism or 128
+
+    def set_runtime_mode(self, execution_mode: RuntimeExecutionMode) -> "StreamExecutionEnvironment":
+        if execution_mode is RuntimeExecutionMode.AUTOMATIC:
+            raise NotImplementedError("RuntimeExecutionMode.AUTOMATIC is not supported by PyStream; choose STREAMING or BATCH")
+        self._mode = execution_mode
+        return self
+
+    def get_config(self) -> ExecutionConfig:
+        return self._config
+
+    def configure(self, configuration: Configuration) -> "StreamExecutionEnvironment":
+        settings = configuration.to_dict()
+        if "parallelism.default" in settings:
+            self.set_parallelism(int(settings["parallelism.default"]))
+        if "pipeline.max-parallelism" in settings:
+            self.set_max_parallelism(int(settings["pipeline.max-parallelism"]))
+        if "execution.runtime-mode" in settings:
+            self.set_runtime_mode(RuntimeExecutionMode[settings["execution.runtime-mode"].upper()])
+        self._configuration.update(settings)
+        return self
+
+    def add_python_file(self, file_path: str) -> None:
+        path = os.path.abspath(file_path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"add_python_file: '{file_path}' does not exist")
+        # A module file is importable from its directory, a package or directory from itself.
+        entry = os.path.dirname(path) if os.path.isfile(path) else path
+        if entry not in self._python_files:
+            self._python_files.append(entry)
+        if entry not in sys.path:
+            sys.path.append(entry)
+
+    def add_jars(self, *jars_path: str) -> None:
+        # Connectors are part of the engine: there is no JVM and no jar to load.
+        pass
+
+    def add_classpaths(self, *classpaths: str) -> None:
+        pass
+
+    def set_stream_time_characteristic(self, characteristic: Any) -> "StreamExecutionEnvironment":
+        # Deprecated in Flink since 1.12, where event time is always on; nothing to switch.
+        return self
+
+    def enable_checkpointing(self, interval: int, mode: Any = None) -> "StreamExecutionEnvironment":
+        raise NotImplementedError("StreamExecutionEnvironment.enable_checkpointing is not supported by PyStream yet")
+
+    def set_state_backend(self, state_backend: Any) -> "StreamExecutionEnvironment":
+        raise NotImplementedError("StreamExecutionEnvironment.set_state_backend is not supported by PyStream yet")
+
+    def set_restart_strategy(self, restart_strategy_configuration: Any) -> None:
+        raise NotImplementedError("StreamExecutionEnvironment.set_restart_strategy is not supported by PyStream yet")
+
+    def set_python_requirements(self, requirements_file_path: str, requirements_cache_dir: str | None = None) -> None:
+        raise NotImplementedError("StreamExecutionEnvironment.set_python_requirements is not supported by PyStream; install packages into the environment instead")
+
+    # ---- sources -----------------------------------------------------------------------
+
+    def _source(self, name: str, source: spec_pb.SourceSpec, output_type: TypeInformation | None,
+                parallelism: int = 0) -> DataStream:
+        node = self._pipeline.add(name, "source", source=source, output_type=output_type, parallelism=parallelism)
+        return DataStream(self, node)
+
+    def from_collection(self, collection: Iterable[Any], type_info: TypeInformation | None = None) -> DataStream:
+        elements = [_conform(e, type_info) for e in collection]
+        source = spec_pb.SourceSpec(collection=spec_pb.CollectionSource(elements=dumps(elements), count=len(elements)))
+        return self._source("Source: Collection Source", source, type_info, parallelism=1)
+
+    def read_text_file(self, file_path: str, charset_name: str = "UTF-8") -> DataStream:
+        _require_utf8(charset_name)
+        source = spec_pb.SourceSpec(text_files=spec_pb.TextFileSource(paths=[os.path.abspath(file_path)]))
+        from pystream.common.typeinfo import Types
+        return self._source(f"Source: {file_path}", source, Types.STRING())
+
+    def from_source(self, source: Any, watermark_strategy: Any, source_name: str,
+                    type_info: TypeInformation | None = None) -> DataStream:
+        to_spec = getattr(source, "_to_source_spec", None)
+        if to_spec is None:
+            raise NotImplementedError(f"from_source({type(source).__name__}) is not supported by PyStream yet")
+        if watermark_strategy is not None and not getattr(watermark_strategy, "_is_no_watermarks", False):
+            raise NotImplementedError("watermark strategies other than WatermarkStrategy.no_watermarks() are not supported by PyStream yet")
+        spec, output_type = to_spec()
+        return self._source(f"Source: {source_name}", spec, type_info or output_type)
+
+    def add_source(self, source_func: Any, source_name: str = "Custom Source", type_info: TypeInformation | None = None) -> DataStream:
+        raise NotImplementedError("StreamExecutionEnvironment.add_source is not supported by PyStream yet; use from_source")
+
+    # ---- execution ---------------------------------------------------------------------
+
+    def _take_spec(self, job_name: str | None) -> spec_pb.JobSpec:
+        spec = self._pipeline.to_spec(
+            job_name or self._configuration.get("pipeline.name", _DEFAULT_JOB_NAME),
+            mode=spec_pb.BATCH if self._mode is RuntimeExecutionMode.BATCH else spec_pb.STREAMING,
+            parallelism=self._parallelism,
+            max_parallelism=self._max_parallelism,
+            configuration=self._configuration,
+            job_parameters=self._config.get_global_job_parameters(),
+            python_files=self._python_files,
+        )
+        self._pipeline.clear()
+        return spec
+
+    def get_execution_plan(self) -> str:
+        spec = self._pipeline.to_spec(_DEFAULT_JOB_NAME, mode=spec_pb.STREAMING, parallelism=self._parallelism,
+                                      max_parallelism=self._max_parallelism, configuration={}, job_parameters={},
+                                      python_files=[])
+        return _bridge.execution_plan(spec.SerializeToString())
+
+    def execute_async(self, job_name: str | None = None) -> JobClient:
+        spec = self._take_spec(job_name)
+        sys.stdout.flush()
+        started = _now_ms()
+        return JobClient(_bridge.start_job(spec.SerializeToString()), started, _now_ms)
+
+    def execute(self, job_name: str | None = None) -> JobExecutionResult:
+        client = self.execute_async(job_name)
+        try:
+            return client.get_job_execution_result().result()
+        except KeyboardInterrupt:
+            client.cancel().result()
+            raise
+
+    def _execute_and_collect(self, stream: DataStream, job_name: str | None, limit: int | None) -> Any:
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise ValueError(f"limit must be a non-negative int, got {limit!r}")
+        self._collect_count += 1
+        collect_id = f"collect-{self._collect_count}"
+        sink = spec_pb.SinkSpec(collect=spec_pb.CollectSink(collect_id=collect_id, limit=limit or 0))
+        stream._sink("Sink: Collect", sink)
+        results = _CollectIterator(self.execute_async(job_name), collect_id, limit)
+        return list(results) if limit is not None else results
+
+
+class _CollectIterator(Iterator[Any]):
+    """Records a collect sink received, as they arrive; also a context manager that cancels."""
+
+    _POLL_MS = 100
+
+    def __init__(self, client: JobClient, collect_id: str, limit: int | None) -> None:
+        self._client = client
+        self._handle = client._handle
+        self._collect_id = collect_id
+        self._left = limit
+        self._buffer: list = []
+        self._position = 0
+        self._finished = False
+
+    def __iter__(self) -> "_CollectIterator":
+        return self
+
+    def __next__(self) -> Any:
+        while self._position >= len(self._buffer):
+            if self._left == 0:
+                raise StopIteration
+            if self._refill():
+                break
+            if self._finished:
+                self._client.get_job_execution_result().result()  # raises when the job failed
+                raise StopIteration
+            self._finished = bool(self._handle.wait(self._POLL_MS))
+        value = self._buffer[self._position]
+        self._position += 1
+        if self._left is not None:
+            self._left -= 1
+        return value
+
+    def _refill(self) -> bool:
+        batches = self._handle.drain(self._collect_id)
+        if not len(batches):
+            return False
+        self._buffer = [record for batch in batches for record in pickle.loads(bytes(batch))]
+        self._position = 0
+        return bool(self._buffer)
+
+    def close(self) -> None:
+        if not self._finished:
+            self._client.cancel().result()
+            self._finished = True
+
+    def __enter__(self) -> "_CollectIterator":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _conform(element: Any, type_info: TypeInformation | None) -> Any:
+    """Gives collection elements the Python shape of their declared type, as PyFlink's decoding does."""
+    if isinstance(type_info, RowTypeInfo) and isinstance(element, (tuple, list, Row)):
+        values = element._values if isinstance(element, Row) else element
+        row = Row(*values)
+        row.set_field_names(type_info.get_field_names())
+        if isinstance(element, Row):
+            row.set_row_kind(element.get_row_kind())
+        return row
+    return element
+
+
+def _require_utf8(charset_name: str) -> None:
+    if charset_name.replace("-", "").upper() != "UTF8":
+        raise NotImplementedError(f"text files in {charset_name} are not supported by PyStream yet; only UTF-8")
