@@ -75,7 +75,7 @@ public sealed class EmbeddedJob
             {
                 UserFunctionException failed => $"user function in '{failed.OperatorName}' failed",
                 PyStreamException => cause.Message,
-                _ => cause.ToString(),
+                _ => $"internal error: {cause.GetType().FullName}: {cause.Message} (run with --verbose for details)",
             };
             return new PyTuple([new PyString(message), traceback, new PyString(cause.ToString())]);
         }

@@ -9,18 +9,17 @@ internal static class UserErrors
     /// <summary>Call with the GIL held.</summary>
     public static UserFunctionException From(PythonException error, string operatorName)
     {
-        string text;
         try
         {
             using var errors = Py.Import("pystream._runtime.errors");
-            using var formatted = errors.InvokeMethod("format_user_error", error.Type, error.Value ?? PyObject.None, error.Traceback ?? PyObject.None);
-            text = formatted.As<string>();
+            using var described = errors.InvokeMethod("describe_user_error", error.Type, error.Value ?? PyObject.None, error.Traceback ?? PyObject.None);
+            using var name = described[0];
+            using var text = described[1];
+            return new UserFunctionException(name.IsNone() ? operatorName : name.As<string>(), text.As<string>());
         }
         catch (PythonException)
         {
-            text = error.Format();
+            return new UserFunctionException(operatorName, error.Format());
         }
-
-        return new UserFunctionException(operatorName, text);
     }
 }

@@ -89,8 +89,11 @@ def _exit_code(code: Any) -> int:
 
 
 def _print_script_error(error: BaseException, verbose: bool) -> None:
-    if isinstance(error, SyntaxError) or verbose:
+    if verbose:
         traceback.print_exception(error, file=sys.stderr)
+        return
+    if isinstance(error, SyntaxError):
+        sys.stderr.write("".join(traceback.format_exception_only(type(error), error)))
         return
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not is_internal_frame(f.filename)]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)] if frames else []

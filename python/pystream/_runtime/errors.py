@@ -6,7 +6,10 @@ import os
 import traceback
 from types import TracebackType
 
-__all__ = ["format_user_error", "is_internal_frame"]
+__all__ = ["describe_user_error", "format_user_error", "is_internal_frame", "OPERATOR_ATTRIBUTE"]
+
+# Set on an exception by the segment to name the operation whose function raised.
+OPERATOR_ATTRIBUTE = "_pystream_operator"
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _INTERNAL_DIRS = (
@@ -37,3 +40,12 @@ def format_user_error(
         lines.extend(traceback.format_list(frames))
     lines.extend(traceback.format_exception_only(type(exc), exc))
     return "".join(lines).rstrip("\n")
+
+
+def describe_user_error(
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> tuple[str | None, str]:
+    """The operation that raised (when known) and the user's traceback."""
+    return getattr(exc, OPERATOR_ATTRIBUTE, None), format_user_error(exc_type, exc, tb)

@@ -53,7 +53,9 @@ class _StateTable:
     def __init__(self, state_id: str, host: StateHost) -> None:
         self.state_id = state_id
         self.values: dict = {}
-        self.dirty: set = set()
+        # Changed keys in first-change order (a dict, not a set: str hashes are salted per
+        # process, and the backend keeps insertion order, which BATCH results follow).
+        self.dirty: dict = {}
         self.host = host
 
     def get(self, key: Any) -> Any:
@@ -66,7 +68,7 @@ class _StateTable:
 
     def set(self, key: Any, value: Any) -> None:
         self.values[key] = value
-        self.dirty.add(key)
+        self.dirty[key] = None
 
     def flush(self) -> None:
         if not self.dirty:

@@ -205,7 +205,7 @@ class ReduceOperation(Operation):
         key_of = self.key_of
         table = self.table
         values = table.values
-        dirty_add = table.dirty.add
+        dirty = table.dirty
         load = table.get
         absent = _ABSENT
         out: list = []
@@ -218,7 +218,7 @@ class ReduceOperation(Operation):
             if current is not None:
                 r = call(current, r)
             values[key] = r
-            dirty_add(key)
+            dirty[key] = None
             emit(r)
         return out
 

@@ -17,6 +17,7 @@ import cloudpickle
 
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.context import OperationContext, TaskInfo
+from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.formatting import printer_for
 from pystream._runtime.keycodec import decode_key, encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
@@ -83,6 +84,7 @@ class Segment:
         task = TaskInfo(**{k: description["task"][k] for k in ("name", "index", "parallelism", "max_parallelism", "attempt")})
         self._backend = KeyedStateBackend(host, job.state_cache_size)
         self._operations: list[Operation] = []
+        self._names: list[str] = []
         self._contexts: list[OperationContext] = []
         # (operation index or _ENTRY, port or entry index) -> [(operation index or _EXIT, exit index)]
         self._routes: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -91,6 +93,7 @@ class Segment:
             operation: Operation = cloudpickle.loads(transformation.python.operation)
             tags = list(transformation.python.side_output_tags)
             self._operations.append(operation)
+            self._names.append(transformation.name)
             self._contexts.append(OperationContext(
                 index=index,
                 scope=transformation.uid or str(transformation.id),
@@ -110,14 +113,26 @@ class Segment:
             self._routes.setdefault((source_op, port), []).append((_EXIT, index))
 
     def open(self) -> None:
-        for operation, ctx in zip(self._operations, self._contexts):
-            operation.open(ctx)
+        for index, (operation, ctx) in enumerate(zip(self._operations, self._contexts)):
+            self._call(index, operation.open, ctx)
+
+    def _call(self, index: int, method: Callable[..., Any], *args: Any) -> Any:
+        """Calls into an operation, naming it on any exception its user function raises."""
+        try:
+            return method(*args)
+        except BaseException as error:
+            if not hasattr(error, OPERATOR_ATTRIBUTE):
+                try:
+                    setattr(error, OPERATOR_ATTRIBUTE, self._names[index])
+                except AttributeError:  # exceptions with __slots__ cannot carry it
+                    pass
+            raise
 
     def close(self) -> None:
         errors = []
-        for operation in self._operations:
+        for index, operation in enumerate(self._operations):
             try:
-                operation.close()
+                self._call(index, operation.close)
             except Exception as error:  # every operation gets closed; the first error is raised
                 errors.append(error)
         if errors:
@@ -143,13 +158,13 @@ class Segment:
         for stop in stops:
             decoded.append(decode_key(keys[start:stop]))
             start = stop
-        self._emit(operation, self._operations[operation].on_timers(stamps, decoded))
+        self._emit(operation, self._call(operation, self._operations[operation].on_timers, stamps, decoded))
         return self._take()
 
     def end_input(self) -> list:
         """Every entry ended: operations in order emit what they held back."""
         for index, operation in enumerate(self._operations):
-            self._emit(index, operation.end_input())
+            self._emit(index, self._call(index, operation.end_input))
         return self._take()
 
     def _push(self, source: tuple[int, int], records: Iterable[Any]) -> None:
@@ -157,7 +172,7 @@ class Segment:
             if target == _EXIT:
                 self._exits[slot].records.extend(records)
             else:
-                self._emit(target, self._operations[target].process(records))
+                self._emit(target, self._call(target, self._operations[target].process, records))
 
     def _emit(self, index: int, main: list) -> None:
         if main:

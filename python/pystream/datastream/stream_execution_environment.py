@@ -216,9 +216,9 @@ class _CollectIterator(Iterator[Any]):
         return self
 
     def __next__(self) -> Any:
+        if self._left == 0:
+            raise StopIteration
         while self._position >= len(self._buffer):
-            if self._left == 0:
-                raise StopIteration
             if self._refill():
                 break
             if self._finished:

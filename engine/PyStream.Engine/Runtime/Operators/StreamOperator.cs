@@ -75,11 +75,20 @@ public abstract class StreamOperator
     {
     }
 
+    /// <summary>
+    /// Hands a batch to every consumer of a port. A Python batch is owned by whoever takes
+    /// it, so every consumer but the last gets its own shared reference.
+    /// </summary>
     protected void Emit(int port, Batch batch)
     {
         var consumers = Outputs[port];
         for (var i = 0; i < consumers.Count; i++)
-            consumers[i].Accept(batch);
+        {
+            var own = i < consumers.Count - 1 && batch is PythonBatch records
+                ? Context.Environment.Python!.Share(records)
+                : batch;
+            consumers[i].Accept(own);
+        }
     }
 }
 

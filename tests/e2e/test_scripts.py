@@ -1,0 +1,90 @@
+"""End-to-end: PyFlink scripts through `./pystream run`, output checked against expected files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = Path(__file__).parent / "expected"
+SCRIPTS = Path(__file__).parent / "scripts"
+TIMEOUT_S = 120
+
+
+def run(script: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / "pystream"), "run", str(script), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+def expected(name: str) -> list[str]:
+    return (EXPECTED / f"{name}.txt").read_text().splitlines()
+
+
+@pytest.mark.parametrize("name, script, args, ordered", [
+    ("word_count_streaming", ROOT / "examples/word_count.py", [], True),
+    ("word_count_batch", ROOT / "examples/word_count.py", ["--batch"], True),
+    ("state_types", SCRIPTS / "state_types.py", [], False),
+    ("side_outputs", SCRIPTS / "side_outputs.py", [], False),
+    ("rolling_aggregates", SCRIPTS / "rolling_aggregates.py", [], False),
+    ("parallel", SCRIPTS / "parallel.py", [], False),
+    ("job_client", SCRIPTS / "job_client.py", [], True),
+])
+def test_script_prints_what_pyflink_prints(name: str, script: Path, args: list[str], ordered: bool) -> None:
+    result = run(script, *args)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    want = expected(name)
+    assert (lines if ordered else sorted(lines)) == (want if ordered else sorted(want))
+
+
+def test_files_round_trip(tmp_path: Path) -> None:
+    result = run(SCRIPTS / "files.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == expected("files")
+
+
+def test_user_error_shows_the_users_traceback() -> None:
+    result = run(SCRIPTS / "user_error.py")
+    assert result.returncode == 1
+    err = result.stderr.splitlines()
+    assert err[0] == "Traceback (most recent call last):"
+    assert err[1] == f'  File "{SCRIPTS / "user_error.py"}", line 7, in parse'
+    assert "ValueError: invalid literal for int() with base 10: 'three'" in err
+    assert err[-1] == "pystream: job failed: user function in 'Map' failed"
+    assert "at PyStream" not in result.stderr  # no .NET stack without --verbose
+
+
+@pytest.mark.parametrize("source, message", [
+    ("x = (\n", "SyntaxError: '(' was never closed"),
+    ("import no_such_module\n", "ModuleNotFoundError: No module named 'no_such_module'"),
+    ("from pyflink.datastream import StreamExecutionEnvironment\n"
+     "StreamExecutionEnvironment.get_execution_environment().from_collection([1]).reduce(max)\n",
+     "AttributeError: 'DataStream' object has no attribute 'reduce'"),
+    ("from pyflink.datastream import StreamExecutionEnvironment\n"
+     "StreamExecutionEnvironment.get_execution_environment().enable_checkpointing(1000)\n",
+     "NotImplementedError: StreamExecutionEnvironment.enable_checkpointing is not supported by PyStream yet"),
+])
+def test_bad_scripts_fail_with_one_clear_message(tmp_path: Path, source: str, message: str) -> None:
+    script = tmp_path / "bad.py"
+    script.write_text(source)
+    result = run(script)
+    assert result.returncode == 1
+    assert message in result.stderr.splitlines()
+    assert "at PyStream" not in result.stderr
+
+
+def test_missing_script_is_reported() -> None:
+    result = run(ROOT / "no_such_script.py")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"pystream: script '{ROOT / 'no_such_script.py'}' not found"
+
+
+def test_argv_is_passed_as_python_would(tmp_path: Path) -> None:
+    script = tmp_path / "argv.py"
+    script.write_text("import sys\nprint(sys.argv)\nprint(__name__)\n")
+    result = run(script, "a", "--b", "c d")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [repr([str(script), "a", "--b", "c d"]), "__main__"]
