@@ -13,7 +13,7 @@ from array import array
 from itertools import accumulate
 from typing import Any, Callable, Iterable
 
-from pystream._runtime.keycodec import decode_key, encode_key
+from pystream._runtime.keycodec import decode_key, encode_key, encode_keys
 from pystream.datastream.state import (
     AggregatingState,
     AggregatingStateDescriptor,
@@ -80,13 +80,13 @@ class _StateTable:
             if value is None:
                 removed.append(key)
             else:
-                put_keys.append(encode_key(key))
+                put_keys.append(key)
                 put_values.append(_dumps(value, _PROTOCOL))
         self.dirty.clear()
         if put_keys:
+            key_blob, key_ends = encode_keys(put_keys)
             self.host.put_states(
-                self.state_id,
-                b"".join(put_keys), array("q", accumulate(map(len, put_keys))).tobytes(),
+                self.state_id, key_blob, key_ends.tobytes(),
                 b"".join(put_values), array("q", accumulate(map(len, put_values))).tobytes(),
             )
         for key in removed:

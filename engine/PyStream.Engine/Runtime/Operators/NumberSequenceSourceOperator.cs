@@ -3,6 +3,9 @@ namespace PyStream.Engine.Runtime.Operators;
 /// <summary>Emits this subtask's share of <c>[from, to]</c>, split evenly as Flink's NumberSequenceSource does.</summary>
 public sealed class NumberSequenceSourceOperator : SourceOperator
 {
+    /// <summary>Numbers cost nothing to produce, so batches are as large as PyFlink's default bundle allows.</summary>
+    private const int RangeBatchSize = 65536;
+
     private long _next;
     private readonly long _end;
 
@@ -21,7 +24,7 @@ public sealed class NumberSequenceSourceOperator : SourceOperator
     {
         if (_next >= _end)
             return false;
-        var count = (int)Math.Min(BatchSize, _end - _next);
+        var count = (int)Math.Min(RangeBatchSize, _end - _next);
         Emit(0, new LongRangeBatch(_next, count));
         _next += count;
         return _next < _end;
