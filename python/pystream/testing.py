@@ -1,0 +1,160 @@
+"""Test helpers for users' functions: run one operation without the engine.
+
+    harness = OperatorHarness.for_keyed_process(MyTimeout(), key_selector=lambda r: r[0])
+    harness.open()
+    assert harness.process([("a", 1)]) == [...]
+    assert harness.advance_processing_time(5_000) == [...]   # fires due timers
+
+The harness keeps state in a dict and timers in a sorted list, with the engine's rules
+(timers deduplicated per key and timestamp, fired in timestamp order); it is for unit
+tests of user functions, not a second engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from pystream._runtime.context import OperationContext, TaskInfo
+from pystream._runtime.keycodec import decode_key
+from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.operations import (
+    FilterOperation,
+    FlatMapOperation,
+    KeyedProcessOperation,
+    MapOperation,
+    Operation,
+    ProcessOperation,
+    ReduceOperation,
+)
+from pystream.datastream.output_tag import OutputTag
+
+__all__ = ["InMemoryHost", "OperatorHarness"]
+
+
+class InMemoryHost:
+    """The engine side of a segment, in memory: state by (state id, key bytes), timers, a clock."""
+
+    def __init__(self, now: int = 0) -> None:
+        self.now = now
+        self.state: dict[str, dict[bytes, bytes]] = {}
+        self.timers: set[tuple[int, bytes, int]] = set()
+
+    def get_state(self, state_id: str, key: bytes) -> bytes | None:
+        return self.state.get(state_id, {}).get(bytes(key))
+
+    def put_states(self, state_id: str, keys: bytes, key_ends: bytes, values: bytes, value_ends: bytes) -> None:
+        table = self.state.setdefault(state_id, {})
+        for key, value in zip(_unpack(keys, key_ends), _unpack(values, value_ends)):
+            table[key] = value
+
+    def remove_state(self, state_id: str, key: bytes) -> None:
+        self.state.get(state_id, {}).pop(bytes(key), None)
+
+    def state_entries(self, state_id: str) -> list[tuple[bytes, bytes]]:
+        return list(self.state.get(state_id, {}).items())
+
+    def current_processing_time(self) -> int:
+        return self.now
+
+    def register_processing_time_timer(self, operation: int, key: bytes, timestamp: int) -> None:
+        self.timers.add((timestamp, bytes(key), operation))
+
+    def delete_processing_time_timer(self, operation: int, key: bytes, timestamp: int) -> None:
+        self.timers.discard((timestamp, bytes(key), operation))
+
+    def take_due_timers(self) -> list[tuple[int, bytes, int]]:
+        due = sorted(t for t in self.timers if t[0] <= self.now)
+        self.timers.difference_update(due)
+        return due
+
+
+def _unpack(blob: bytes, ends: bytes) -> list[bytes]:
+    from array import array
+    stops = array("q")
+    stops.frombytes(ends)
+    parts, start = [], 0
+    for stop in stops:
+        parts.append(bytes(blob[start:stop]))
+        start = stop
+    return parts
+
+
+class OperatorHarness:
+    """One operation of one parallel instance, driven by hand."""
+
+    def __init__(self, operation: Operation, *, side_outputs: Iterable[OutputTag] = (), batch_mode: bool = False,
+                 subtask: int = 0, parallelism: int = 1, job_parameters: dict[str, str] | None = None,
+                 now: int = 0) -> None:
+        self.host = InMemoryHost(now)
+        self.operation = operation
+        self._backend = KeyedStateBackend(self.host, cache_size=10_000)
+        self._ports = {tag.tag_id: i + 1 for i, tag in enumerate(side_outputs)}
+        self._context = OperationContext(
+            index=0, scope="harness", task=TaskInfo("harness", subtask, parallelism, 128, 0),
+            job_parameters=job_parameters or {}, backend=self._backend, host=self.host,
+            side_ports=self._ports, keyed=operation.keyed, batch_mode=batch_mode)
+        self._side: dict[str, list] = {tag: [] for tag in self._ports}
+
+    @staticmethod
+    def for_map(function: Any, key_selector: Any = None) -> "OperatorHarness":
+        return OperatorHarness(MapOperation(function, key_selector))
+
+    @staticmethod
+    def for_flat_map(function: Any, key_selector: Any = None) -> "OperatorHarness":
+        return OperatorHarness(FlatMapOperation(function, key_selector))
+
+    @staticmethod
+    def for_filter(function: Any, key_selector: Any = None) -> "OperatorHarness":
+        return OperatorHarness(FilterOperation(function, key_selector))
+
+    @staticmethod
+    def for_process(function: Any, side_outputs: Iterable[OutputTag] = ()) -> "OperatorHarness":
+        return OperatorHarness(ProcessOperation(function), side_outputs=side_outputs)
+
+    @staticmethod
+    def for_keyed_process(function: Any, key_selector: Any, side_outputs: Iterable[OutputTag] = (),
+                      now: int = 0) -> "OperatorHarness":
+        return OperatorHarness(KeyedProcessOperation(function, key_selector), side_outputs=side_outputs, now=now)
+
+    @staticmethod
+    def for_reduce(function: Any, key_selector: Any, batch_mode: bool = False) -> "OperatorHarness":
+        return OperatorHarness(ReduceOperation(function, key_selector), batch_mode=batch_mode)
+
+    def open(self) -> "OperatorHarness":
+        self.operation.open(self._context)
+        return self
+
+    def process(self, records: Iterable[Any]) -> list:
+        return self._finish(self.operation.process(list(records)))
+
+    def advance_processing_time(self, now: int) -> list:
+        """Moves the clock to ``now`` and fires every timer due, in timestamp order."""
+        self.host.now = now
+        out: list = []
+        for timestamp, key, _ in self.host.take_due_timers():
+            out.extend(self._finish(self.operation.on_timers([timestamp], [decode_key(key)])))
+        return out
+
+    def end_input(self) -> list:
+        return self._finish(self.operation.end_input())
+
+    def close(self) -> None:
+        self.operation.close()
+
+    def side_output(self, tag: OutputTag) -> list:
+        """Everything yielded to ``tag`` so far."""
+        return list(self._side[tag.tag_id])
+
+    def state(self, descriptor_name: str) -> dict[Any, Any]:
+        """The stored values of one state, by key (after the last call's write-back)."""
+        import pickle
+        table = self.host.state.get(f"harness/{descriptor_name}", {})
+        return {decode_key(k): pickle.loads(v) for k, v in table.items()}
+
+    def _finish(self, main: list) -> list:
+        self._backend.flush()
+        by_port = {port: tag for tag, port in self._ports.items()}
+        for port, records in self._context.side.items():
+            self._side[by_port[port]].extend(records)
+        self._context.side = {}
+        return main

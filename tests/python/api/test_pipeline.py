@@ -1,0 +1,118 @@
+"""The API only records transformations; the JobSpec it builds is what the engine runs."""
+
+import pytest
+
+import pyflink.datastream as pyflink_datastream
+import pystream.datastream as pystream_datastream
+from pyflink.common import Configuration, Row, Types, WatermarkStrategy
+from pyflink.datastream import RuntimeExecutionMode, StreamExecutionEnvironment
+from pyflink.datastream.connectors.number_seq import NumberSequenceSource
+from pystream._proto import jobspec_pb2 as spec_pb
+
+
+def spec_of(env):
+    return env._take_spec("t")
+
+
+def test_pyflink_is_the_same_module_as_pystream():
+    assert pyflink_datastream is pystream_datastream
+    from pyflink.datastream.state import ValueStateDescriptor as A
+    from pystream.datastream.state import ValueStateDescriptor as B
+    assert A is B
+
+
+def test_edges_carry_partitioning_and_operators_their_settings():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.set_parallelism(3)
+    env.set_max_parallelism(64)
+    ds = env.from_source(NumberSequenceSource(1, 5), WatermarkStrategy.no_watermarks(), "nums")
+    ds.rebalance().map(lambda x: x).name("m").uid("m-1").set_parallelism(2).disable_chaining() \
+      .key_by(lambda x: x % 2).sum().start_new_chain().print("out")
+    spec = spec_of(env)
+    source, mapped, summed, sink = spec.transformations
+    assert (spec.parallelism, spec.max_parallelism, spec.mode) == (3, 64, spec_pb.STREAMING)
+    assert source.source.number_sequence.to == 5
+    assert (mapped.name, mapped.uid, mapped.parallelism, mapped.chaining) == ("m", "m-1", 2, spec_pb.CHAIN_NEVER)
+    assert mapped.inputs[0].partitioning == spec_pb.REBALANCE
+    assert summed.inputs[0].partitioning == spec_pb.HASH and summed.inputs[0].function
+    assert summed.python.keyed and summed.chaining == spec_pb.CHAIN_HEAD
+    assert sink.sink.print.identifier == "out"
+
+
+def test_union_and_side_outputs_are_virtual_nodes():
+    from pyflink.datastream import OutputTag, ProcessFunction
+
+    class P(ProcessFunction):
+        def process_element(self, value, ctx):
+            yield value
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    a, b = env.from_collection([1]), env.from_collection([2])
+    processed = a.union(b).process(P())
+    processed.get_side_output(OutputTag("late", Types.INT())).print()
+    spec = spec_of(env)
+    kinds = [t.WhichOneof("body") for t in spec.transformations]
+    assert kinds == ["source", "source", "union", "python", "side_output", "sink"]
+    assert list(spec.transformations[3].python.side_output_tags) == ["late"]
+
+
+def test_each_execute_starts_from_an_empty_pipeline_and_duplicate_uids_are_refused():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([1]).map(lambda x: x).uid("same").print().uid("same")
+    with pytest.raises(ValueError, match="same"):
+        spec_of(env)
+    env2 = StreamExecutionEnvironment.get_execution_environment()
+    env2.from_collection([1]).print()
+    assert len(spec_of(env2).transformations) == 2
+    with pytest.raises(RuntimeError, match="No operators"):
+        spec_of(env2)
+
+
+def test_configuration_and_runtime_mode():
+    config = Configuration()
+    config.set_string("parallelism.default", "4")
+    config.set_string("execution.runtime-mode", "batch")
+    env = StreamExecutionEnvironment.get_execution_environment(config)
+    env.get_config().set_global_job_parameters({"threshold": 5})
+    env.from_collection([1]).print()
+    spec = spec_of(env)
+    assert (spec.parallelism, spec.mode, dict(spec.job_parameters)) == (4, spec_pb.BATCH, {"threshold": "5"})
+    assert env.get_parallelism() == 4
+    with pytest.raises(NotImplementedError, match="AUTOMATIC"):
+        env.set_runtime_mode(RuntimeExecutionMode.AUTOMATIC)
+
+
+def test_collections_take_the_shape_of_their_declared_row_type():
+    import cloudpickle
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([("ann", 3)], Types.ROW_NAMED(["name", "age"], [Types.STRING(), Types.INT()])).print()
+    elements = cloudpickle.loads(spec_of(env).transformations[0].source.collection.elements)
+    assert elements == [Row(name="ann", age=3)] and repr(elements[0]) == "Row(name='ann', age=3)"
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda ds: ds.window_all(None), "DataStream.window_all"),
+    (lambda ds: ds.connect(ds), "DataStream.connect"),
+    (lambda ds: ds.key_by(lambda x: x).window(None), "KeyedStream.window"),
+    (lambda ds: ds.assign_timestamps_and_watermarks(None), "DataStream.assign_timestamps_and_watermarks"),
+    (lambda ds: ds.broadcast(object()), "broadcast(MapStateDescriptor)"),
+])
+def test_apis_not_built_yet_say_so(call, name):
+    env = StreamExecutionEnvironment.get_execution_environment()
+    with pytest.raises(NotImplementedError, match=name.replace("(", r"\(").replace(")", r"\)")):
+        call(env.from_collection([1]))
+
+
+def test_wrong_use_fails_at_the_call_site():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    ds = env.from_collection([1])
+    with pytest.raises(AttributeError):
+        ds.reduce(lambda a, b: a)
+    with pytest.raises(ValueError, match="non parallel"):
+        ds.set_parallelism(2)
+    with pytest.raises(Exception, match="Only supports projecting tuple streams"):
+        ds.project(0)
+    with pytest.raises(Exception, match="KeyedStream"):
+        ds.key_by(lambda x: x).set_parallelism(2)
+    with pytest.raises(TypeError):
+        ds.key_by(42)

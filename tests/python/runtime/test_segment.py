@@ -1,0 +1,113 @@
+"""Segments as the engine drives them: fused operations, exits in each format, batch moves."""
+
+import base64
+import json
+import pickle
+from array import array
+
+from pyflink.common import Types
+from pyflink.datastream import StreamExecutionEnvironment
+from pystream._runtime import worker
+from pystream._runtime.keycodec import encode_key
+from pystream.testing import InMemoryHost
+
+
+def job_of(env: StreamExecutionEnvironment) -> worker.JobRuntime:
+    return worker.load_job(env._take_spec("test").SerializeToString())
+
+
+def describe(operations, exits, entries=1):
+    return json.dumps({
+        "operations": operations,
+        "entries": entries,
+        "exits": exits,
+        "task": {"name": "t", "index": 0, "parallelism": 1, "max_parallelism": 128, "attempt": 0},
+    })
+
+
+def exit_(source, port, fmt, consumer, keying="none", function=b""):
+    return {"from": [source, port], "format": fmt, "keying": keying, "consumer": consumer,
+            "function": base64.b64encode(function).decode()}
+
+
+def test_fused_chain_prints_with_the_sinks_type():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    ds = env.from_collection([1, 2, 3])
+    ds.map(lambda x: (str(x), x * 1.5), Types.TUPLE([Types.STRING(), Types.DOUBLE()])).filter(lambda t: t[1] > 2).print()
+    job = job_of(env)
+    ids = [t.id for t in job.spec.transformations]  # source, map, filter, print
+    segment = job.create_segment(describe(
+        [{"id": ids[1], "inputs": [[-1, 0]]}, {"id": ids[2], "inputs": [[0, 0]]}],
+        [exit_(1, 0, "printed", ids[3])]), InMemoryHost())
+    segment.open()
+    assert segment.process_range(0, 1, 3, 1) == [("(2,3.0)\n(3,4.5)", 2, None, None, None)]
+
+
+def test_keyed_exit_attaches_canonical_key_bytes():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    keyed = env.from_collection(["a", "bb"]).key_by(len)
+    keyed.reduce(lambda a, b: a).print()
+    job = job_of(env)
+    source_id, reduce_id = job.spec.transformations[0].id, job.spec.transformations[1].id
+    edge = job.spec.transformations[1].inputs[0]
+    segment = job.create_segment(describe([], [exit_(-1, 0, "records", reduce_id, "keyselector", edge.function)]), InMemoryHost())
+    records, count, keys, ends, partitions = segment.process(0, ["a", "bb", "c"])[0]
+    assert (records, count, partitions) == (["a", "bb", "c"], 3, None)
+    stops = array("q")
+    stops.frombytes(ends)
+    assert keys == encode_key(1) + encode_key(2) + encode_key(1)
+    assert list(stops) == [9, 18, 27]
+
+
+def test_custom_partitioner_exit_and_pickled_exit():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    ds = env.from_collection([5, 6, 7]).partition_custom(lambda key, n: key % n, lambda x: x)
+    ds.print()
+    job = job_of(env)
+    sink = job.spec.transformations[-1]
+    segment = job.create_segment(describe([], [exit_(-1, 0, "pickled", sink.id, "partitioner", sink.inputs[0].function)]), InMemoryHost())
+    payload, count, keys, ends, partitions = segment.process(0, [5, 6, 7])[0]
+    assert pickle.loads(payload) == [5, 6, 7] and count == 3 and keys is None
+    indexes = array("i")
+    indexes.frombytes(partitions)
+    assert list(indexes) == [0, 0, 0]  # the print sink has parallelism 1: every key % 1 == 0
+
+
+def test_text_and_range_entries_become_python_records():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([0]).map(lambda x: x).print()
+    job = job_of(env)
+    map_id, sink_id = job.spec.transformations[1].id, job.spec.transformations[2].id
+    segment = job.create_segment(describe([{"id": map_id, "inputs": [[-1, 0]]}], [exit_(0, 0, "records", sink_id)]), InMemoryHost())
+    segment.open()
+    assert segment.process_text(0, "a\n\nb", 3)[0][0] == ["a", "", "b"]
+    assert segment.process_text(0, "", 1)[0][0] == [""]
+    assert segment.process_range(0, 10, 3, 5)[0][0] == [10, 15, 20]
+
+
+def test_split_round_robin_and_share():
+    targets = array("i", [1, 0, 1, 1]).tobytes()
+    assert worker.split(["a", "b", "c", "d"], targets, 3) == [["b"], ["a", "c", "d"], None]
+    assert worker.round_robin([0, 1, 2, 3, 4], 1, 3) == [[2], [0, 3], [1, 4]]
+    records = [1]
+    assert worker.share(records) is records
+
+
+def test_user_errors_name_the_operation():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([0]).map(lambda x: 1 // x).name("Divide").print()
+    job = job_of(env)
+    map_id, sink_id = job.spec.transformations[1].id, job.spec.transformations[2].id
+    segment = job.create_segment(describe([{"id": map_id, "inputs": [[-1, 0]]}], [exit_(0, 0, "records", sink_id)]), InMemoryHost())
+    segment.open()
+    try:
+        segment.process(0, [0])
+    except ZeroDivisionError as error:
+        from pystream._runtime.errors import describe_user_error
+        name, text = describe_user_error(type(error), error, error.__traceback__)
+        assert name == "Divide"
+        assert text.splitlines()[0] == "Traceback (most recent call last):"
+        assert "test_segment.py" in text.splitlines()[1]
+        assert text.splitlines()[-1] == "ZeroDivisionError: integer division or modulo by zero"
+    else:
+        raise AssertionError("the map must raise")
