@@ -86,8 +86,9 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
     }
 
     /// <summary>
-    /// Each exit gives None or <c>(payload, count, keys, key_ends, partitions)</c>: payload is a
-    /// list (records), str (printed lines joined by newlines) or bytes (pickled or encoded).
+    /// Each exit gives None or <c>(payload, count, keys, key_ends, partitions, text_ends)</c>:
+    /// payload is a list (records), str (printed records joined by newlines; text_ends marks
+    /// where each ends when one holds a newline itself) or bytes (pickled or encoded).
     /// </summary>
     private Batch?[] ToBatches(PyObject outputs)
     {
@@ -102,20 +103,22 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
             using var keys = output[2];
             using var ends = output[3];
             using var partitions = output[4];
+            using var textEnds = output[5];
             var keyBlob = keys.IsNone() ? null : new KeyBlob(CPython.ToArray(keys), CPython.ToArray<long>(ends));
             var partitionIndexes = partitions.IsNone() ? null : CPython.ToArray<int>(partitions);
-            batches[exit] = ToBatch(payload, count, keyBlob, partitionIndexes);
+            var recordEnds = textEnds.IsNone() ? null : CPython.ToArray<long>(textEnds);
+            batches[exit] = ToBatch(payload, count, keyBlob, partitionIndexes, recordEnds);
         }
 
         return batches;
     }
 
-    private static Batch ToBatch(PyObject payload, int count, KeyBlob? keys, int[]? partitions)
+    private static Batch ToBatch(PyObject payload, int count, KeyBlob? keys, int[]? partitions, long[]? textEnds)
     {
         if (PyString.IsStringType(payload))
         {
             using (payload)
-                return new TextBatch(payload.As<string>(), count) { Keys = keys, Partitions = partitions };
+                return new TextBatch(payload.As<string>(), count, textEnds) { Keys = keys, Partitions = partitions };
         }
 
         if (payload.GetPythonType().Name == "bytes")

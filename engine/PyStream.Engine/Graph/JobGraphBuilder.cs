@@ -18,13 +18,14 @@ public static class JobGraphBuilder
 
         foreach (var t in spec.Transformations)
         {
-            if (!byId.TryAdd(t.Id, t))
-                throw new PyStreamException($"job spec: transformation id {t.Id} appears twice");
             foreach (var input in t.Inputs)
             {
                 if (!byId.ContainsKey(input.SourceId))
                     throw new PyStreamException($"job spec: '{t.Name}' (#{t.Id}) reads #{input.SourceId}, which is not defined before it");
             }
+
+            if (!byId.TryAdd(t.Id, t))
+                throw new PyStreamException($"job spec: transformation id {t.Id} appears twice");
 
             if (t.BodyCase is Transformation.BodyOneofCase.Union or Transformation.BodyOneofCase.SideOutput)
                 continue;

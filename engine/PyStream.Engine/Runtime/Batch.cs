@@ -36,15 +36,38 @@ public sealed class TextBatch : Batch
 {
     private string[]? _lines;
     private readonly string? _joined;
+    private readonly long[]? _ends;
 
     public TextBatch(string[] lines) : base(lines.Length) => _lines = lines;
 
-    /// <summary>Lines joined by '\n' (the cheap form to hand across the Python boundary).</summary>
-    public TextBatch(string joined, int count) : base(count) => _joined = joined;
+    /// <summary>
+    /// Records joined by '\n' (the cheap form to hand across the Python boundary). When a
+    /// record itself contains '\n', <paramref name="ends"/> gives where each record ends.
+    /// </summary>
+    public TextBatch(string joined, int count, long[]? ends = null) : base(count)
+    {
+        if (ends is not null && ends.Length != count)
+            throw new ArgumentException($"{ends.Length} record ends for {count} records", nameof(ends));
+        _joined = joined;
+        _ends = ends;
+    }
 
-    public string[] Lines => _lines ??= Count == 0 ? [] : _joined!.Split('\n');
+    public string[] Lines => _lines ??= Count == 0 ? [] : _ends is null ? _joined!.Split('\n') : SplitAtEnds();
 
     public string Joined => _joined ?? string.Join('\n', _lines!);
+
+    private string[] SplitAtEnds()
+    {
+        var lines = new string[Count];
+        var start = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i] = _joined![start..(int)_ends![i]];
+            start = (int)_ends[i] + 1;
+        }
+
+        return lines;
+    }
 }
 
 /// <summary>Bytes standing for records: a pickled list (collect) or encoded file lines.</summary>

@@ -129,7 +129,7 @@ internal static class ChainAssembler
             return t.Source.KindCase switch
             {
                 SourceSpec.KindOneofCase.NumberSequence => new NumberSequenceSourceOperator(node.Name, t.Source.NumberSequence.From, t.Source.NumberSequence.To, subtask, p),
-                SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(node.Name, t.Source.TextFiles.Paths, subtask, p),
+                SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(node.Name, [.. t.Source.TextFiles.Paths], subtask, p),
                 SourceSpec.KindOneofCase.Collection when p == 1 => new CollectionSourceOperator(node.Name, t.Id, t.Source.Collection.Count),
                 SourceSpec.KindOneofCase.Collection => throw new PyStreamException($"'{node.Name}': a collection source is not parallel; its parallelism must be 1"),
                 _ => throw new PyStreamException($"'{node.Name}': unknown source"),

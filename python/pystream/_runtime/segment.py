@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import pickle
 from array import array
+from itertools import accumulate
 from typing import Any, Callable, Iterable
 
 import cloudpickle
@@ -51,7 +52,7 @@ class _Exit:
             self.partitions_of = lambda records: array("i", [partition(key_of(r), parallelism) for r in records]).tobytes()
         if self.format == "printed":
             printer = printer_for(cloudpickle.loads(consumer.sink.print.type_info) if consumer.sink.print.type_info else None)
-            self.convert = lambda records: "\n".join(map(printer, records))
+            self.convert = lambda records: list(map(printer, records))
         elif self.format == "encoded":
             encode = cloudpickle.loads(consumer.sink.file.encoder).encode
             self.convert = lambda records: b"".join(map(encode, records))
@@ -71,7 +72,18 @@ class _Exit:
         if self.partitions_of is not None:
             partitions = self.partitions_of(records)
         payload = records if self.convert is None else self.convert(records)
-        return payload, len(records), keys, ends, partitions
+        text_ends = None
+        if self.format == "printed":
+            payload, text_ends = _joined_lines(payload)
+        return payload, len(records), keys, ends, partitions, text_ends
+
+
+def _joined_lines(lines: list[str]) -> tuple[str, bytes | None]:
+    """Lines joined by newlines, plus where each ends when a line holds a newline itself."""
+    joined = "\n".join(lines)
+    if joined.count("\n") == len(lines) - 1:
+        return joined, None
+    return joined, array("q", (end - 1 for end in accumulate(len(line) + 1 for line in lines))).tobytes()
 
 
 def _packed_keys(keys: list) -> tuple[bytes, bytes]:

@@ -20,6 +20,8 @@ public sealed class PrintSinkOperator : StreamOperator
 
     public override void ProcessBatch(int input, Batch batch)
     {
+        if (batch.Count == 0)
+            return;
         var text = new StringBuilder();
         switch (batch)
         {

@@ -5,13 +5,24 @@ namespace PyStream.Engine.Runtime.Operators;
 /// <summary>Reads lines of the files assigned to this subtask (file i goes to subtask i mod parallelism).</summary>
 public sealed class TextFileSourceOperator : SourceOperator
 {
-    private readonly Queue<string> _files;
+    private readonly IReadOnlyList<string> _paths;
+    private readonly int _subtask;
+    private readonly int _parallelism;
+    private Queue<string> _files = new();
     private StreamReader? _reader;
 
-    public TextFileSourceOperator(string name, IEnumerable<string> paths, int subtask, int parallelism) : base(name)
+    public TextFileSourceOperator(string name, IReadOnlyList<string> paths, int subtask, int parallelism) : base(name)
     {
-        var files = ListFiles(paths);
-        _files = new Queue<string>(files.Where((_, i) => i % parallelism == subtask));
+        _paths = paths;
+        _subtask = subtask;
+        _parallelism = parallelism;
+    }
+
+    /// <summary>Lists the files when the task starts, so a missing file fails the job, as in Flink.</summary>
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        _files = new Queue<string>(ListFiles(_paths).Where((_, i) => i % _parallelism == _subtask));
     }
 
     /// <summary>Expands directories (non-recursively, hidden files skipped) and checks that every path exists.</summary>

@@ -1,0 +1,134 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Python.Tests;
+
+[Collection(EmbeddedPythonCollection.Name)]
+public sealed class BridgeJobTests(EmbeddedPython python)
+{
+    private readonly TimeSpan _bound = TimeSpan.FromSeconds(60);
+
+    private string Run(string pipeline, TimeProvider? time = null)
+    {
+        var output = new StringWriter(new StringBuilder());
+        var execution = JobExecution.Start(python.BuildJob(pipeline), new JobEnvironment { Stdout = output, Python = python.Runtime, Time = time ?? TimeProvider.System });
+        Assert.True(execution.Wait(_bound), "the job did not end in time");
+        Assert.Equal(JobStatus.Finished, execution.Status);
+        return output.ToString();
+    }
+
+    [Fact]
+    public void Python_records_flow_through_fused_and_partitioned_operators()
+    {
+        var output = Run("""
+            env.set_parallelism(3)
+            env.from_collection(list(range(30))).map(lambda x: (x % 5, 1)).key_by(lambda t: t[0]) \
+               .reduce(lambda a, b: (a[0], a[1] + b[1])).filter(lambda t: t[1] == 6).set_parallelism(2).print()
+            """);
+        var finals = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(l.IndexOf('>') + 2)..]).Order().ToArray();
+        Assert.Equal(["(0, 6)", "(1, 6)", "(2, 6)", "(3, 6)", "(4, 6)"], finals);
+    }
+
+    [Fact]
+    public void A_user_exception_fails_the_job_with_the_users_traceback_and_the_host_survives()
+    {
+        var spec = python.BuildJob("""
+            def explode(x):
+                raise KeyError(f"no {x}")
+            env.from_collection([1, 2]).map(explode).name("Explode").print()
+            """);
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = TextWriter.Null, Python = python.Runtime });
+        var failure = Assert.Throws<JobExecutionException>(() => execution.Wait());
+        var user = Assert.IsType<UserFunctionException>(failure.InnerException);
+        Assert.Equal("Explode", user.OperatorName);
+        Assert.Contains("in explode", user.UserTraceback, StringComparison.Ordinal);
+        Assert.EndsWith("KeyError: 'no 1'", user.UserTraceback, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.Failed, execution.Status);
+
+        Assert.Equal("2\n", Run("env.from_collection([1]).map(lambda x: x + 1).print()"));
+    }
+
+    [Fact]
+    public void Processing_time_timers_fire_from_the_injected_clock_deduplicated_per_key_and_time()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000));
+        // A long source keeps the job running while the test moves the clock; the filter lets two records through.
+        var spec = python.BuildJob("""
+            from pyflink.common import WatermarkStrategy
+            from pyflink.datastream.connectors.number_seq import NumberSequenceSource
+            class Remind(KeyedProcessFunction):
+                def process_element(self, value, ctx):
+                    now = ctx.timer_service().current_processing_time()
+                    ctx.timer_service().register_processing_time_timer(now + 500)
+                    ctx.timer_service().register_processing_time_timer(1_500)
+                    yield f"seen {value} at {now}"
+                def on_timer(self, timestamp, ctx):
+                    yield f"timer {ctx.get_current_key()} {timestamp} {ctx.time_domain().name}"
+            numbers = env.from_source(NumberSequenceSource(0, 10**12), WatermarkStrategy.no_watermarks(), "numbers")
+            numbers.filter(lambda n: n < 2).key_by(lambda n: n % 2).process(Remind()).print()
+            """);
+        var output = new LineWatcher();
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = output, Python = python.Runtime, Time = clock });
+        try
+        {
+            Assert.True(output.WaitForLines(2, _bound), "records did not arrive");
+            clock.Advance(TimeSpan.FromMilliseconds(499));
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(output.WaitForLines(4, _bound), "timers did not fire");
+            Assert.Equal(["seen 0 at 1000", "seen 1 at 1000", "timer 0 1500 PROCESSING_TIME", "timer 1 1500 PROCESSING_TIME"], output.Lines);
+        }
+        finally
+        {
+            execution.Cancel();
+            Assert.True(execution.Wait(_bound), "the cancelled job did not end");
+        }
+
+        Assert.Equal(JobStatus.Canceled, execution.Status);
+    }
+
+    /// <summary>Collects printed lines and lets a test wait, bounded, until enough arrived.</summary>
+    private sealed class LineWatcher : TextWriter
+    {
+        private readonly StringBuilder _text = new();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public string[] Lines
+        {
+            get
+            {
+                lock (_text)
+                    return _text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        public override void Write(char value) => Write(value.ToString());
+
+        public override void Write(string? value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+                Monitor.PulseAll(_text);
+            }
+        }
+
+        public bool WaitForLines(int count, TimeSpan bound)
+        {
+            var deadline = DateTime.UtcNow + bound;
+            lock (_text)
+            {
+                while (_text.ToString().Count(c => c == '\n') < count)
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero || !Monitor.Wait(_text, left))
+                        return false;
+                }
+
+                return true;
+            }
+        }
+    }
+}
