@@ -65,7 +65,7 @@ internal static class ChainAssembler
                 {
                     segments[node].AddExit(edge, keying).Add(consumer);
                 }
-                else if (!edge.Target.IsPython && (keying != ExitKeying.None || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled))
+                else if (keying != ExitKeying.None || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled)
                 {
                     var converter = new SegmentBuilder($"{node.Name} (to Python)");
                     converter.AddEntry(edge);
