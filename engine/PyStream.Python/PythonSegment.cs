@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Python.Runtime;
 using PyStream.Engine.Runtime;
+using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
 
 namespace PyStream.Python;
@@ -13,15 +14,26 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
 {
     public void Open() => Call(s => s.InvokeMethod("open"));
 
-    public Batch?[] Process(int entry, Batch batch) => CallForBatches(s => batch switch
+    public Batch?[] Process(int entry, Batch batch, long watermark) => CallForBatches(s =>
     {
-        PythonBatch py => InvokeAndRelease(s, "process", entry, PythonRuntime.Handle(py)),
-        LongRangeBatch range => s.InvokeMethod("process_range", new PyInt(entry), new PyInt(range.Start), new PyInt(range.Count), new PyInt(range.Step)),
-        TextBatch text => s.InvokeMethod("process_text", new PyInt(entry), new PyString(text.Joined), new PyInt(text.Count)),
-        _ => throw new ArgumentException($"a Python segment cannot read a {batch.GetType().Name}", nameof(batch)),
+        using var timestamps = batch.Timestamps is { } stamps ? CPython.ToBytes(MemoryMarshal.AsBytes(stamps.AsSpan())) : PyObject.None;
+        using var mark = new PyInt(watermark);
+        using var index = new PyInt(entry);
+        switch (batch)
+        {
+            case PythonBatch py:
+                using (var records = PythonRuntime.Handle(py))
+                    return s.InvokeMethod("process", index, records, timestamps, mark);
+            case LongRangeBatch range:
+                return s.InvokeMethod("process_range", index, new PyInt(range.Start), new PyInt(range.Count), new PyInt(range.Step), timestamps, mark);
+            case TextBatch text:
+                return s.InvokeMethod("process_text", index, new PyString(text.Joined), new PyInt(text.Count), timestamps, mark);
+            default:
+                throw new ArgumentException($"a Python segment cannot read a {batch.GetType().Name}", nameof(batch));
+        }
     });
 
-    public Batch?[] OnTimers(int operation, IReadOnlyList<FiredTimer> timers) => CallForBatches(s =>
+    public Batch?[] OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers, long watermark) => CallForBatches(s =>
     {
         var timestamps = timers.Select(t => t.Timestamp).ToArray();
         var ends = new long[timers.Count];
@@ -35,7 +47,8 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
         using var timestampBytes = CPython.ToBytes(MemoryMarshal.AsBytes(timestamps.AsSpan()));
         using var keyBytes = CPython.ToBytes(CollectionsMarshal.AsSpan(keys));
         using var endBytes = CPython.ToBytes(MemoryMarshal.AsBytes(ends.AsSpan()));
-        return s.InvokeMethod("on_timers", new PyInt(operation), timestampBytes, keyBytes, endBytes);
+        using var eventTime = (domain == TimeDomain.EventTime).ToPython();
+        return s.InvokeMethod("on_timers", new PyInt(operation), eventTime, timestampBytes, keyBytes, endBytes, new PyInt(watermark));
     });
 
     public Batch?[] EndInput() => CallForBatches(s => s.InvokeMethod("end_input"));
@@ -46,12 +59,6 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
     {
         using (Py.GIL())
             segment.Dispose();
-    }
-
-    private static PyObject InvokeAndRelease(PyObject target, string method, int entry, PyObject records)
-    {
-        using (records)
-            return target.InvokeMethod(method, new PyInt(entry), records);
     }
 
     private void Call(Func<PyObject, PyObject> call)
@@ -86,7 +93,7 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
     }
 
     /// <summary>
-    /// Each exit gives None or <c>(payload, count, keys, key_ends, partitions, text_ends)</c>:
+    /// Each exit gives None or <c>(payload, count, keys, key_ends, partitions, text_ends, timestamps)</c>:
     /// payload is a list (records), str (printed records joined by newlines; text_ends marks
     /// where each ends when one holds a newline itself) or bytes (pickled or encoded).
     /// </summary>
@@ -104,29 +111,31 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
             using var ends = output[3];
             using var partitions = output[4];
             using var textEnds = output[5];
+            using var stamps = output[6];
             var keyBlob = keys.IsNone() ? null : new KeyBlob(CPython.ToArray(keys), CPython.ToArray<long>(ends));
             var partitionIndexes = partitions.IsNone() ? null : CPython.ToArray<int>(partitions);
             var recordEnds = textEnds.IsNone() ? null : CPython.ToArray<long>(textEnds);
-            batches[exit] = ToBatch(payload, count, keyBlob, partitionIndexes, recordEnds);
+            var timestamps = stamps.IsNone() ? null : CPython.ToArray<long>(stamps);
+            batches[exit] = ToBatch(payload, count, keyBlob, partitionIndexes, recordEnds, timestamps);
         }
 
         return batches;
     }
 
-    private static Batch ToBatch(PyObject payload, int count, KeyBlob? keys, int[]? partitions, long[]? textEnds)
+    private static Batch ToBatch(PyObject payload, int count, KeyBlob? keys, int[]? partitions, long[]? textEnds, long[]? timestamps)
     {
         if (PyString.IsStringType(payload))
         {
             using (payload)
-                return new TextBatch(payload.As<string>(), count, textEnds) { Keys = keys, Partitions = partitions };
+                return new TextBatch(payload.As<string>(), count, textEnds) { Keys = keys, Partitions = partitions, Timestamps = timestamps };
         }
 
         if (payload.GetPythonType().Name == "bytes")
         {
             using (payload)
-                return new BytesBatch(CPython.ToArray(payload), count) { Keys = keys, Partitions = partitions };
+                return new BytesBatch(CPython.ToArray(payload), count) { Keys = keys, Partitions = partitions, Timestamps = timestamps };
         }
 
-        return new PythonBatch(payload, count) { Keys = keys, Partitions = partitions };
+        return new PythonBatch(payload, count) { Keys = keys, Partitions = partitions, Timestamps = timestamps };
     }
 }

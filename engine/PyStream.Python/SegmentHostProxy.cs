@@ -70,6 +70,12 @@ public sealed class SegmentHostProxy
     public void delete_processing_time_timer(int operation, PyObject key, long timestamp) =>
         _host.DeleteProcessingTimeTimer(operation, Bytes(key), timestamp);
 
+    public void register_event_time_timer(int operation, PyObject key, long timestamp) =>
+        _host.RegisterEventTimeTimer(operation, Bytes(key), timestamp);
+
+    public void delete_event_time_timer(int operation, PyObject key, long timestamp) =>
+        _host.DeleteEventTimeTimer(operation, Bytes(key), timestamp);
+
     private static byte[] Bytes(PyObject key)
     {
         using (Py.GIL())

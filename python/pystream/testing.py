@@ -3,7 +3,8 @@
     harness = OperatorHarness.for_keyed_process(MyTimeout(), key_selector=lambda r: r[0])
     harness.open()
     assert harness.process([("a", 1)]) == [...]
-    assert harness.advance_processing_time(5_000) == [...]   # fires due timers
+    assert harness.advance_processing_time(5_000) == [...]   # fires due processing-time timers
+    assert harness.advance_watermark(9_999) == [...]          # fires due event-time timers
 
 The harness keeps state in a dict and timers in a sorted list, with the engine's rules
 (timers deduplicated per key and timestamp, fired in timestamp order); it is for unit
@@ -26,6 +27,7 @@ from pystream._runtime.operations import (
     ProcessOperation,
     ReduceOperation,
 )
+from pystream.datastream.functions import TimeDomain
 from pystream.datastream.output_tag import OutputTag
 
 __all__ = ["InMemoryHost", "OperatorHarness"]
@@ -38,6 +40,7 @@ class InMemoryHost:
         self.now = now
         self.state: dict[str, dict[bytes, bytes]] = {}
         self.timers: set[tuple[int, bytes, int]] = set()
+        self.event_timers: set[tuple[int, bytes, int]] = set()
 
     def get_state(self, state_id: str, key: bytes) -> bytes | None:
         return self.state.get(state_id, {}).get(bytes(key))
@@ -62,9 +65,16 @@ class InMemoryHost:
     def delete_processing_time_timer(self, operation: int, key: bytes, timestamp: int) -> None:
         self.timers.discard((timestamp, bytes(key), operation))
 
-    def take_due_timers(self) -> list[tuple[int, bytes, int]]:
-        due = sorted(t for t in self.timers if t[0] <= self.now)
-        self.timers.difference_update(due)
+    def register_event_time_timer(self, operation: int, key: bytes, timestamp: int) -> None:
+        self.event_timers.add((timestamp, bytes(key), operation))
+
+    def delete_event_time_timer(self, operation: int, key: bytes, timestamp: int) -> None:
+        self.event_timers.discard((timestamp, bytes(key), operation))
+
+    @staticmethod
+    def take_due(timers: set[tuple[int, bytes, int]], time: int) -> list[tuple[int, bytes, int]]:
+        due = sorted(t for t in timers if t[0] <= time)
+        timers.difference_update(due)
         return due
 
 
@@ -94,6 +104,7 @@ class OperatorHarness:
             job_parameters=job_parameters or {}, backend=self._backend, host=self.host,
             side_ports=self._ports, keyed=operation.keyed, batch_mode=batch_mode)
         self._side: dict[str, list] = {tag: [] for tag in self._ports}
+        self.last_timestamps: list | None = None
 
     @staticmethod
     def for_map(function: Any, key_selector: Any = None) -> "OperatorHarness":
@@ -124,15 +135,25 @@ class OperatorHarness:
         self.operation.open(self._context)
         return self
 
-    def process(self, records: Iterable[Any]) -> list:
-        return self._finish(self.operation.process(list(records)))
+    def process(self, records: Iterable[Any], timestamps: Iterable[int] | None = None) -> list:
+        """Runs records (with their event timestamps, if given) and returns the main output."""
+        stamps = None if timestamps is None else list(timestamps)
+        return self._finish(self.operation.process(list(records), stamps))
 
     def advance_processing_time(self, now: int) -> list:
-        """Moves the clock to ``now`` and fires every timer due, in timestamp order."""
+        """Moves the clock to ``now`` and fires every processing-time timer due, in timestamp order."""
         self.host.now = now
+        return self._fire(TimeDomain.PROCESSING_TIME, self.host.take_due(self.host.timers, now))
+
+    def advance_watermark(self, watermark: int) -> list:
+        """Moves the watermark and fires every event-time timer at or before it, in timestamp order."""
+        self._context.watermark = watermark
+        return self._fire(TimeDomain.EVENT_TIME, self.host.take_due(self.host.event_timers, watermark))
+
+    def _fire(self, domain: TimeDomain, due: list[tuple[int, bytes, int]]) -> list:
         out: list = []
-        for timestamp, key, _ in self.host.take_due_timers():
-            out.extend(self._finish(self.operation.on_timers([timestamp], [decode_key(key)])))
+        for timestamp, key, _ in due:
+            out.extend(self._finish(self.operation.on_timers(domain, [timestamp], [decode_key(key)])))
         return out
 
     def end_input(self) -> list:
@@ -151,10 +172,11 @@ class OperatorHarness:
         table = self.host.state.get(f"harness/{descriptor_name}", {})
         return {decode_key(k): pickle.loads(v) for k, v in table.items()}
 
-    def _finish(self, main: list) -> list:
+    def _finish(self, output: tuple[list, list | None]) -> list:
+        main, self.last_timestamps = output
         self._backend.flush()
         by_port = {port: tag for tag, port in self._ports.items()}
-        for port, records in self._context.side.items():
+        for port, (records, _) in self._context.side.items():
             self._side[by_port[port]].extend(records)
         self._context.side = {}
         return main

@@ -29,6 +29,8 @@ public sealed class StreamNode
 
     public bool IsPython => Transformation.BodyCase == Transformation.BodyOneofCase.Python;
 
+    public bool IsWatermarks => Transformation.BodyCase == Transformation.BodyOneofCase.Watermarks;
+
     /// <summary>Output ports: 0 is the main output, then one per side output tag.</summary>
     public int PortCount => IsPython ? 1 + Transformation.Python.SideOutputTags.Count : 1;
 

@@ -19,6 +19,9 @@ public abstract class Batch
 
     /// <summary>Target partition of every record, when a custom partitioner chose them.</summary>
     public int[]? Partitions { get; init; }
+
+    /// <summary>Event timestamp of every record (<see cref="long.MinValue"/>: none), or null when no record has one.</summary>
+    public long[]? Timestamps { get; init; }
 }
 
 /// <summary>The integers <c>Start, Start + Step, ...</c>, <see cref="Batch.Count"/> of them.</summary>

@@ -65,7 +65,7 @@ internal static class ChainAssembler
                 {
                     segments[node].AddExit(edge, keying).Add(consumer);
                 }
-                else if (keying != ExitKeying.None || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled)
+                else if (keying != ExitKeying.None || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled || AssignsTimestamps(edge.Target))
                 {
                     var converter = new SegmentBuilder($"{node.Name} (to Python)");
                     converter.AddEntry(edge);
@@ -98,6 +98,10 @@ internal static class ChainAssembler
             ? new DeferredInput(segments[edge.Target], edge)
             : new ChainedInput(nativeOps[edge.Target], edge.TargetInput);
     }
+
+    /// <summary>A watermark node with a Python timestamp assigner: its input's records go through Python.</summary>
+    private static bool AssignsTimestamps(StreamNode target) =>
+        target.IsWatermarks && !target.Transformation.Watermarks.TimestampAssigner.IsEmpty;
 
     private static ExitKeying KeyingOf(StreamEdge edge) => edge.Partitioning switch
     {
@@ -136,6 +140,9 @@ internal static class ChainAssembler
             };
         }
 
+        if (node.IsWatermarks)
+            return new WatermarkAssignerOperator(node.Name, t.Watermarks, graph.IsBatch);
+
         var sink = t.Sink;
         return sink.KindCase switch
         {
@@ -154,6 +161,8 @@ internal static class ChainAssembler
         public void Accept(Batch batch) => segment.Operator!.ProcessBatch(_entry, batch);
 
         public void AcceptWatermark(long watermark) => segment.Operator!.ProcessWatermark(_entry, watermark);
+
+        public void AcceptWatermarkStatus(bool idle) => segment.Operator!.ProcessWatermarkStatus(_entry, idle);
 
         public void EndOfInput() => segment.Operator!.EndInput(_entry);
     }

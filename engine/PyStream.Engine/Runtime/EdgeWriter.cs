@@ -26,6 +26,12 @@ internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channe
             gate.Write(new InputEvent(channel, InputEventKind.Watermark, null, watermark), cancellation);
     }
 
+    public void AcceptWatermarkStatus(bool idle)
+    {
+        foreach (var (gate, channel) in targets)
+            gate.Write(new InputEvent(channel, InputEventKind.WatermarkStatus, null, idle ? 1 : 0), cancellation);
+    }
+
     public void EndOfInput()
     {
         foreach (var (gate, channel) in targets)

@@ -7,5 +7,8 @@ public interface IBatchConsumer
 
     void AcceptWatermark(long watermark);
 
+    /// <summary>The producer goes idle (no records for a while) or becomes active again.</summary>
+    void AcceptWatermarkStatus(bool idle);
+
     void EndOfInput();
 }

@@ -6,6 +6,9 @@ internal enum InputEventKind
 {
     Batch,
     Watermark,
+
+    /// <summary>The channel went idle (<see cref="InputEvent.Watermark"/> = 1) or active (0).</summary>
+    WatermarkStatus,
     EndOfPartition,
 }
 

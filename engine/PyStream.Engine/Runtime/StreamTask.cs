@@ -68,6 +68,8 @@ internal sealed class StreamTask
         var channelCount = gate.ChannelInputs.Length;
         var inputCount = _chain.NetworkInputs.Length;
         var channelWatermarks = Enumerable.Repeat(long.MinValue, channelCount).ToArray();
+        var channelIdle = new bool[channelCount];
+        var inputIdle = new bool[inputCount];
         var openChannels = new int[inputCount];
         foreach (var input in gate.ChannelInputs)
             openChannels[input]++;
@@ -91,18 +93,32 @@ internal sealed class StreamTask
                     break;
                 case InputEventKind.Watermark:
                     channelWatermarks[next.Channel] = next.Watermark;
-                    op.ProcessWatermark(opInput, MinWatermark(gate, channelWatermarks, input));
+                    if (MinWatermark(gate, channelWatermarks, channelIdle, input) is { } min)
+                        op.ProcessWatermark(opInput, min);
+                    break;
+                case InputEventKind.WatermarkStatus:
+                    channelIdle[next.Channel] = next.Watermark == 1;
+                    var idle = AllIdle(gate, channelIdle, input);
+                    if (idle != inputIdle[input])
+                    {
+                        inputIdle[input] = idle;
+                        op.ProcessWatermarkStatus(opInput, idle);
+                    }
+
+                    if (!idle && MinWatermark(gate, channelWatermarks, channelIdle, input) is { } active)
+                        op.ProcessWatermark(opInput, active);
                     break;
                 case InputEventKind.EndOfPartition:
                     channelWatermarks[next.Channel] = long.MaxValue;
+                    channelIdle[next.Channel] = false;
                     if (--openChannels[input] == 0)
                     {
                         op.EndInput(opInput);
                         openInputs--;
                     }
-                    else
+                    else if (MinWatermark(gate, channelWatermarks, channelIdle, input) is { } rest)
                     {
-                        op.ProcessWatermark(opInput, MinWatermark(gate, channelWatermarks, input));
+                        op.ProcessWatermark(opInput, rest);
                     }
 
                     break;
@@ -110,16 +126,28 @@ internal sealed class StreamTask
         }
     }
 
-    private static long MinWatermark(InputGate gate, long[] channelWatermarks, int input)
+    /// <summary>The minimum watermark over an input's active channels; null when all are idle.</summary>
+    private static long? MinWatermark(InputGate gate, long[] channelWatermarks, bool[] channelIdle, int input)
     {
-        var min = long.MaxValue;
+        long? min = null;
         for (var c = 0; c < channelWatermarks.Length; c++)
         {
-            if (gate.ChannelInputs[c] == input)
-                min = Math.Min(min, channelWatermarks[c]);
+            if (gate.ChannelInputs[c] == input && !channelIdle[c])
+                min = Math.Min(min ?? long.MaxValue, channelWatermarks[c]);
         }
 
         return min;
+    }
+
+    private static bool AllIdle(InputGate gate, bool[] channelIdle, int input)
+    {
+        for (var c = 0; c < channelIdle.Length; c++)
+        {
+            if (gate.ChannelInputs[c] == input && !channelIdle[c])
+                return false;
+        }
+
+        return true;
     }
 
     private void WaitForWork(InputGate gate, CancellationToken cancellation)

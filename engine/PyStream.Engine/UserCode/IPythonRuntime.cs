@@ -30,9 +30,9 @@ public interface IPythonSegment : IDisposable
     void Open();
 
     /// <summary>Runs a batch through the segment; takes ownership of <paramref name="batch"/>.</summary>
-    Batch?[] Process(int entry, Batch batch);
+    Batch?[] Process(int entry, Batch batch, long watermark);
 
-    Batch?[] OnTimers(int operation, IReadOnlyList<FiredTimer> timers);
+    Batch?[] OnTimers(int operation, Time.TimeDomain domain, IReadOnlyList<FiredTimer> timers, long watermark);
 
     /// <summary>Every entry has ended: operations emit what they held back (BATCH aggregates).</summary>
     Batch?[] EndInput();
@@ -50,6 +50,10 @@ public interface ISegmentHost
     void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp);
 
     void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp);
+
+    void RegisterEventTimeTimer(int operation, byte[] key, long timestamp);
+
+    void DeleteEventTimeTimer(int operation, byte[] key, long timestamp);
 }
 
 public readonly record struct FiredTimer(long Timestamp, byte[] Key);

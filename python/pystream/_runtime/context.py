@@ -45,27 +45,51 @@ class OperationContext:
         self.side_ports = side_ports
         self.keyed = keyed
         self.batch_mode = batch_mode
-        self.side: dict[int, list] = {}
+        # Side outputs of the last call: port -> (records, timestamps or None).
+        self.side: dict[int, tuple[list, list | None]] = {}
+        self.watermark = LONG_MIN
         self.runtime_context = _RuntimeContext(self, job_parameters)
 
     def backend_table(self, name: str) -> _StateTable:
         return self.backend.table(f"{self.scope}/{name}")
 
-    def route(self, produced: Iterable[Any], out: list) -> None:
-        """Appends a process function's outputs to ``out``, or to a side output for ``(tag, value)``."""
-        for value in produced:
-            if type(value) is tuple and len(value) == 2 and isinstance(value[0], OutputTag):
-                port = self.side_ports.get(value[0].tag_id)
-                if port is not None:
-                    self.side.setdefault(port, []).append(value[1])
-            else:
-                out.append(value)
+    def emitter(self, timestamped: bool) -> "Emitter":
+        return Emitter(self, timestamped)
 
     def process_context(self) -> Any:
         return _KeyedContext(self) if self.keyed else _ProcessContext(self)
 
     def timer_context(self) -> "_OnTimerContext":
         return _OnTimerContext(self)
+
+
+class Emitter:
+    """Collects a process function's outputs with their timestamps; ``(tag, value)`` goes to a side output."""
+
+    __slots__ = ("_ctx", "_out", "_ts")
+
+    def __init__(self, ctx: OperationContext, timestamped: bool) -> None:
+        self._ctx = ctx
+        self._out: list = []
+        self._ts: list | None = [] if timestamped else None
+
+    def emit(self, produced: Iterable[Any], timestamp: int) -> None:
+        out, ts = self._out, self._ts
+        for value in produced:
+            if type(value) is tuple and len(value) == 2 and isinstance(value[0], OutputTag):
+                port = self._ctx.side_ports.get(value[0].tag_id)
+                if port is not None:
+                    records, stamps = self._ctx.side.setdefault(port, ([], [] if ts is not None else None))
+                    records.append(value[1])
+                    if stamps is not None:
+                        stamps.append(timestamp)
+            else:
+                out.append(value)
+                if ts is not None:
+                    ts.append(timestamp)
+
+    def result(self) -> tuple[list, list | None]:
+        return self._out, self._ts
 
 
 class _RuntimeContext(RuntimeContext):
@@ -111,48 +135,52 @@ class _TimerService(TimerService):
         return self._ctx.host.current_processing_time()
 
     def current_watermark(self) -> int:
-        return LONG_MIN
+        return self._ctx.watermark
 
     def _require_keyed(self) -> None:
         if not self._ctx.keyed:
             raise RuntimeError("Setting timers is only supported on a keyed streams.")
 
-    def register_processing_time_timer(self, timestamp: int) -> None:
+    def _key(self) -> bytes:
         self._require_keyed()
-        self._ctx.host.register_processing_time_timer(self._ctx.index, encode_key(self._ctx.backend.current_key), int(timestamp))
+        return encode_key(self._ctx.backend.current_key)
+
+    def register_processing_time_timer(self, timestamp: int) -> None:
+        self._ctx.host.register_processing_time_timer(self._ctx.index, self._key(), int(timestamp))
 
     def delete_processing_time_timer(self, timestamp: int) -> None:
-        self._require_keyed()
-        self._ctx.host.delete_processing_time_timer(self._ctx.index, encode_key(self._ctx.backend.current_key), int(timestamp))
+        self._ctx.host.delete_processing_time_timer(self._ctx.index, self._key(), int(timestamp))
 
     def register_event_time_timer(self, timestamp: int) -> None:
-        raise NotImplementedError("TimerService.register_event_time_timer: event time is not supported yet")
+        self._ctx.host.register_event_time_timer(self._ctx.index, self._key(), int(timestamp))
 
     def delete_event_time_timer(self, timestamp: int) -> None:
-        raise NotImplementedError("TimerService.delete_event_time_timer: event time is not supported yet")
+        self._ctx.host.delete_event_time_timer(self._ctx.index, self._key(), int(timestamp))
 
 
 class _ProcessContext(ProcessFunction.Context):
     def __init__(self, ctx: OperationContext) -> None:
         self._timers = _TimerService(ctx)
+        self.record_timestamp = LONG_MIN
 
     def timer_service(self) -> TimerService:
         return self._timers
 
     def timestamp(self) -> int | None:
-        return None
+        return None if self.record_timestamp == LONG_MIN else self.record_timestamp
 
 
 class _KeyedContext(KeyedProcessFunction.Context):
     def __init__(self, ctx: OperationContext) -> None:
         self._ctx = ctx
         self._timers = _TimerService(ctx)
+        self.record_timestamp = LONG_MIN
 
     def timer_service(self) -> TimerService:
         return self._timers
 
     def timestamp(self) -> int | None:
-        return None
+        return None if self.record_timestamp == LONG_MIN else self.record_timestamp
 
     def get_current_key(self) -> Any:
         return self._ctx.backend.current_key
@@ -162,9 +190,11 @@ class _OnTimerContext(_KeyedContext, KeyedProcessFunction.OnTimerContext):
     def __init__(self, ctx: OperationContext) -> None:
         super().__init__(ctx)
         self.fired_at = LONG_MIN
-
-    def timestamp(self) -> int | None:
-        return self.fired_at
+        self.domain = TimeDomain.PROCESSING_TIME
 
     def time_domain(self) -> TimeDomain:
-        return TimeDomain.PROCESSING_TIME
+        return self.domain
+
+    def timestamp(self) -> int | None:
+        # Flink: the timer's time, in either domain (outputs of processing-time timers carry none).
+        return self.fired_at

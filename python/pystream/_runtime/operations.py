@@ -2,15 +2,19 @@
 
 The API layer (``pystream.datastream``) pickles one of these per transformation; the
 engine's Python segments unpickle them in each parallel instance, ``open`` them with an
-``OperationContext`` and call them once per batch. Each call returns the main output as
-a list; side outputs collect in ``OperationContext.side``.
+``OperationContext`` and call them once per batch. Records come with their timestamps
+(a list of ints, ``LONG_MIN`` for none) or with None when no record has one; each call
+returns the main output and its timestamps the same way. Side outputs collect in
+``OperationContext.side``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from pystream.datastream.functions import Function
+from pystream.datastream.functions import Function, TimeDomain
+
+LONG_MIN = -(2**63)
 
 if TYPE_CHECKING:
     from pystream._runtime.context import OperationContext
@@ -57,14 +61,14 @@ class Operation:
         if isinstance(self.function, Function):
             self.function.close()
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         raise NotImplementedError
 
-    def on_timers(self, timestamps: Iterable[int], keys: Iterable[Any]) -> list:
-        return []
+    def on_timers(self, domain: TimeDomain, timestamps: Iterable[int], keys: Iterable[Any]) -> tuple[list, list | None]:
+        return [], None
 
-    def end_input(self) -> list:
-        return []
+    def end_input(self) -> tuple[list, list | None]:
+        return [], None
 
 
 class MapOperation(Operation):
@@ -72,17 +76,17 @@ class MapOperation(Operation):
         super().open(ctx)
         self.call = method_of(self.function, "map")
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         call = self.call
         key_of = self.key_of
         if key_of is None:
-            return [call(r) for r in records]
+            return [call(r) for r in records], timestamps
         backend = self.ctx.backend
         out = []
         for r in records:
             backend.current_key = key_of(r)
             out.append(call(r))
-        return out
+        return out, timestamps
 
 
 class FlatMapOperation(Operation):
@@ -90,24 +94,30 @@ class FlatMapOperation(Operation):
         super().open(ctx)
         self.call = method_of(self.function, "flat_map")
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         call = self.call
         key_of = self.key_of
+        backend = self.ctx.backend
         out: list = []
         extend = out.extend
-        if key_of is None:
+        if timestamps is None:
             for r in records:
+                if key_of is not None:
+                    backend.current_key = key_of(r)
                 produced = call(r)
                 if produced is not None:
                     extend(produced)
-            return out
-        backend = self.ctx.backend
-        for r in records:
-            backend.current_key = key_of(r)
+            return out, None
+        out_ts: list = []
+        for r, t in zip(records, timestamps):
+            if key_of is not None:
+                backend.current_key = key_of(r)
             produced = call(r)
             if produced is not None:
+                before = len(out)
                 extend(produced)
-        return out
+                out_ts.extend([t] * (len(out) - before))
+        return out, out_ts
 
 
 class FilterOperation(Operation):
@@ -115,18 +125,22 @@ class FilterOperation(Operation):
         super().open(ctx)
         self.call = method_of(self.function, "filter")
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         call = self.call
         key_of = self.key_of
-        if key_of is None:
-            return [r for r in records if call(r)]
+        if key_of is None and timestamps is None:
+            return [r for r in records if call(r)], None
         backend = self.ctx.backend
         out = []
-        for r in records:
-            backend.current_key = key_of(r)
+        out_ts: list | None = None if timestamps is None else []
+        for i, r in enumerate(records):
+            if key_of is not None:
+                backend.current_key = key_of(r)
             if call(r):
                 out.append(r)
-        return out
+                if out_ts is not None:
+                    out_ts.append(timestamps[i])
+        return out, out_ts
 
 
 class ProcessOperation(Operation):
@@ -137,20 +151,21 @@ class ProcessOperation(Operation):
         self.call = method_of(self.function, "process_element")
         self.context = ctx.process_context()
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         call = self.call
         context = self.context
-        out: list = []
-        route = self.ctx.route
-        for r in records:
+        emitter = self.ctx.emitter(timestamps is not None)
+        for i, r in enumerate(records):
+            timestamp = LONG_MIN if timestamps is None else timestamps[i]
+            context.record_timestamp = timestamp
             produced = call(r, context)
             if produced is not None:
-                route(produced, out)
-        return out
+                emitter.emit(produced, timestamp)
+        return emitter.result()
 
 
 class KeyedProcessOperation(Operation):
-    """``KeyedProcessFunction``: per-key state and processing-time timers."""
+    """``KeyedProcessFunction``: per-key state, and timers in event and processing time."""
 
     def open(self, ctx: OperationContext) -> None:
         super().open(ctx)
@@ -159,34 +174,38 @@ class KeyedProcessOperation(Operation):
         self.context = ctx.process_context()
         self.timer_context = ctx.timer_context()
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         call = self.call
         context = self.context
         key_of = self.key_of
         backend = self.ctx.backend
-        route = self.ctx.route
-        out: list = []
-        for r in records:
+        emitter = self.ctx.emitter(timestamps is not None)
+        for i, r in enumerate(records):
             backend.current_key = key_of(r)
+            timestamp = LONG_MIN if timestamps is None else timestamps[i]
+            context.record_timestamp = timestamp
             produced = call(r, context)
             if produced is not None:
-                route(produced, out)
-        return out
+                emitter.emit(produced, timestamp)
+        return emitter.result()
 
-    def on_timers(self, timestamps: Iterable[int], keys: Iterable[Any]) -> list:
-        out: list = []
+    def on_timers(self, domain: TimeDomain, timestamps: Iterable[int], keys: Iterable[Any]) -> tuple[list, list | None]:
+        # Outputs of an event-time timer carry its time; those of a processing-time timer carry none.
+        event_time = domain is TimeDomain.EVENT_TIME
+        emitter = self.ctx.emitter(event_time)
         if self.on_timer is None:
-            return out
+            return emitter.result()
         backend = self.ctx.backend
         context = self.timer_context
-        route = self.ctx.route
+        context.domain = domain
         for timestamp, key in zip(timestamps, keys):
             backend.current_key = key
             context.fired_at = timestamp
+            context.record_timestamp = timestamp if event_time else LONG_MIN
             produced = self.on_timer(timestamp, context)
             if produced is not None:
-                route(produced, out)
-        return out
+                emitter.emit(produced, context.record_timestamp)
+        return emitter.result()
 
 
 class ReduceOperation(Operation):
@@ -200,7 +219,7 @@ class ReduceOperation(Operation):
         self.table = ctx.backend_table(self.STATE)
         self.final_only = ctx.batch_mode
 
-    def process(self, records: Iterable[Any]) -> list:
+    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         call = self.call
         key_of = self.key_of
         table = self.table
@@ -220,13 +239,13 @@ class ReduceOperation(Operation):
             values[key] = r
             dirty[key] = None
             emit(r)
-        return out
+        return out, (None if self.final_only else timestamps)
 
-    def end_input(self) -> list:
+    def end_input(self) -> tuple[list, list | None]:
         if not self.final_only:
-            return []
+            return [], None
         self.ctx.backend.flush()
-        return [value for _, value in self.table.entries()]
+        return [value for _, value in self.table.entries()], None
 
 
 _ABSENT = object()

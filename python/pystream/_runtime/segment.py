@@ -17,12 +17,13 @@ from typing import Any, Callable, Iterable
 import cloudpickle
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.context import OperationContext, TaskInfo
+from pystream._runtime.context import LONG_MIN, OperationContext, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.formatting import printer_for
 from pystream._runtime.keycodec import decode_key, encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.operations import Operation, method_of
+from pystream.datastream.functions import TimeDomain
 
 __all__ = ["Segment"]
 
@@ -36,11 +37,13 @@ class _Exit:
 
     def __init__(self, job: Any, description: dict[str, Any]) -> None:
         self.records: list = []
+        self.timestamps: list | None = None
         self.format = description["format"]
         consumer = job.transformations[description["consumer"]]
         function = base64.b64decode(description["function"]) if description["function"] else b""
         self.keys_of: Callable[[list], tuple[bytes, bytes]] | None = None
         self.partitions_of: Callable[[list], bytes] | None = None
+        self.assign: Callable[[list, list], list] | None = None
         if description["keying"] == "keyselector":
             key_of = method_of(cloudpickle.loads(function), "get_key")
             self.keys_of = lambda records: _packed_keys([key_of(r) for r in records])
@@ -50,6 +53,9 @@ class _Exit:
             key_of = method_of(key_selector, "get_key")
             parallelism = consumer.parallelism or job.spec.parallelism or 1
             self.partitions_of = lambda records: array("i", [partition(key_of(r), parallelism) for r in records]).tobytes()
+        if consumer.WhichOneof("body") == "watermarks" and consumer.watermarks.timestamp_assigner:
+            extract = method_of(cloudpickle.loads(consumer.watermarks.timestamp_assigner), "extract_timestamp")
+            self.assign = lambda records, stamps: [int(extract(r, t)) for r, t in zip(records, stamps)]
         if self.format == "printed":
             printer = printer_for(cloudpickle.loads(consumer.sink.print.type_info) if consumer.sink.print.type_info else None)
             self.convert = lambda records: list(map(printer, records))
@@ -61,11 +67,23 @@ class _Exit:
         else:
             self.convert = None
 
+    def add(self, records: Iterable[Any], timestamps: list | None) -> None:
+        before = len(self.records)
+        self.records.extend(records)
+        if timestamps is not None:
+            if self.timestamps is None:
+                self.timestamps = [LONG_MIN] * before
+            self.timestamps.extend(timestamps)
+        elif self.timestamps is not None:
+            self.timestamps.extend([LONG_MIN] * (len(self.records) - before))
+
     def take(self) -> tuple | None:
-        records = self.records
+        records, stamps = self.records, self.timestamps
         if not records:
             return None
-        self.records = []
+        self.records, self.timestamps = [], None
+        if self.assign is not None:
+            stamps = self.assign(records, stamps or [LONG_MIN] * len(records))
         keys = ends = partitions = None
         if self.keys_of is not None:
             keys, ends = self.keys_of(records)
@@ -75,7 +93,8 @@ class _Exit:
         text_ends = None
         if self.format == "printed":
             payload, text_ends = _joined_lines(payload)
-        return payload, len(records), keys, ends, partitions, text_ends
+        packed_stamps = None if stamps is None else array("q", stamps).tobytes()
+        return payload, len(records), keys, ends, partitions, text_ends, packed_stamps
 
 
 def _joined_lines(lines: list[str]) -> tuple[str, bytes | None]:
@@ -150,27 +169,30 @@ class Segment:
         if errors:
             raise errors[0]
 
-    def process(self, entry: int, records: list) -> list:
-        self._push((_ENTRY, entry), records)
+    def process(self, entry: int, records: Any, timestamps: bytes | None = None, watermark: int = LONG_MIN) -> list:
+        self._set_watermark(watermark)
+        self._push((_ENTRY, entry), records, _unpack_longs(timestamps))
         return self._take()
 
-    def process_range(self, entry: int, start: int, count: int, step: int) -> list:
-        return self.process(entry, range(start, start + count * step, step))
+    def process_range(self, entry: int, start: int, count: int, step: int, timestamps: bytes | None = None,
+                      watermark: int = LONG_MIN) -> list:
+        return self.process(entry, range(start, start + count * step, step), timestamps, watermark)
 
-    def process_text(self, entry: int, text: str, count: int) -> list:
-        return self.process(entry, text.split("\n") if count else [])
+    def process_text(self, entry: int, text: str, count: int, timestamps: bytes | None = None,
+                     watermark: int = LONG_MIN) -> list:
+        return self.process(entry, text.split("\n") if count else [], timestamps, watermark)
 
-    def on_timers(self, operation: int, timestamps: bytes, keys: bytes, ends: bytes) -> list:
-        stamps = array("q")
-        stamps.frombytes(timestamps)
-        stops = array("q")
-        stops.frombytes(ends)
+    def on_timers(self, operation: int, event_time: bool, timestamps: bytes, keys: bytes, ends: bytes,
+                  watermark: int = LONG_MIN) -> list:
+        self._set_watermark(watermark)
+        stamps = _unpack_longs(timestamps)
         decoded = []
         start = 0
-        for stop in stops:
+        for stop in _unpack_longs(ends):
             decoded.append(decode_key(keys[start:stop]))
             start = stop
-        self._emit(operation, self._call(operation, self._operations[operation].on_timers, stamps, decoded))
+        domain = TimeDomain.EVENT_TIME if event_time else TimeDomain.PROCESSING_TIME
+        self._emit(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded))
         return self._take()
 
     def end_input(self) -> list:
@@ -179,22 +201,35 @@ class Segment:
             self._emit(index, self._call(index, operation.end_input))
         return self._take()
 
-    def _push(self, source: tuple[int, int], records: Iterable[Any]) -> None:
+    def _set_watermark(self, watermark: int) -> None:
+        for ctx in self._contexts:
+            ctx.watermark = watermark
+
+    def _push(self, source: tuple[int, int], records: Any, timestamps: list | None) -> None:
         for target, slot in self._routes.get(source, ()):
             if target == _EXIT:
-                self._exits[slot].records.extend(records)
+                self._exits[slot].add(records, timestamps)
             else:
-                self._emit(target, self._call(target, self._operations[target].process, records))
+                self._emit(target, self._call(target, self._operations[target].process, records, timestamps))
 
-    def _emit(self, index: int, main: list) -> None:
+    def _emit(self, index: int, output: tuple[list, list | None]) -> None:
+        main, stamps = output
         if main:
-            self._push((index, 0), main)
+            self._push((index, 0), main, stamps)
         side = self._contexts[index].side
         if side:
             self._contexts[index].side = {}
-            for port, records in side.items():
-                self._push((index, port), records)
+            for port, (records, side_stamps) in side.items():
+                self._push((index, port), records, side_stamps)
 
     def _take(self) -> list:
         self._backend.flush()
         return [exit.take() for exit in self._exits]
+
+
+def _unpack_longs(data: bytes | None) -> list | None:
+    if data is None:
+        return None
+    values = array("q")
+    values.frombytes(data)
+    return values.tolist()

@@ -1,7 +1,6 @@
 """``WatermarkStrategy`` and ``TimestampAssigner``, as in ``pyflink.common.watermark_strategy``.
 
-Only ``no_watermarks()`` can run today; the other strategies build as in PyFlink and are
-refused by the engine with NotImplementedError until event time arrives.
+The engine generates the watermarks (C#); only the timestamp assigner runs in Python.
 """
 
 from __future__ import annotations
@@ -53,3 +52,16 @@ class WatermarkStrategy:
 
     def with_watermark_alignment(self, *args: Any) -> "WatermarkStrategy":
         raise NotImplementedError("WatermarkStrategy.with_watermark_alignment is not supported by PyStream yet")
+
+    def _to_spec(self) -> Any:
+        """The engine's form of this strategy (the interval is filled in when the job is built)."""
+        import cloudpickle
+
+        from pystream._proto import jobspec_pb2 as spec_pb
+        kinds = {"none": spec_pb.WatermarkSpec.NONE, "monotonous": spec_pb.WatermarkSpec.MONOTONOUS,
+                 "bounded": spec_pb.WatermarkSpec.BOUNDED_OUT_OF_ORDERNESS}
+        return spec_pb.WatermarkSpec(
+            kind=kinds[self._kind],
+            out_of_orderness_ms=self._out_of_orderness.to_milliseconds() if self._out_of_orderness else 0,
+            idleness_ms=self._idleness.to_milliseconds() if self._idleness else 0,
+            timestamp_assigner=cloudpickle.dumps(self._timestamp_assigner) if self._timestamp_assigner else b"")

@@ -45,6 +45,10 @@ class Node:
     operation: Any = None
     side_output_tags: list[str] = field(default_factory=list)
     side_output_tag: str = ""
+    watermarks: spec_pb.WatermarkSpec | None = None
+    # A node that is one operator with this one in PyFlink (a source and its watermarks):
+    # parallelism set on this node applies to both.
+    parallel_with: "Node | None" = None
 
     def to_proto(self) -> spec_pb.Transformation:
         t = spec_pb.Transformation(id=self.id, name=self.name, uid=self.uid,
@@ -63,6 +67,8 @@ class Node:
             t.union.SetInParent()
         elif self.kind == "side_output":
             t.side_output.tag = self.side_output_tag
+        elif self.kind == "watermarks":
+            t.watermarks.CopyFrom(self.watermarks)
         return t
 
 
@@ -84,7 +90,7 @@ class Pipeline:
 
     def to_spec(self, name: str, *, mode: int, parallelism: int, max_parallelism: int,
                 configuration: dict[str, str], job_parameters: dict[str, str],
-                python_files: list[str]) -> spec_pb.JobSpec:
+                python_files: list[str], watermark_interval_ms: int = 200) -> spec_pb.JobSpec:
         if not self.nodes:
             raise RuntimeError("No operators defined in streaming topology. Cannot execute.")
         uids = [n.uid for n in self.nodes if n.uid]
@@ -95,5 +101,8 @@ class Pipeline:
         spec.configuration.update(configuration)
         spec.job_parameters.update(job_parameters)
         spec.python_files.extend(python_files)
+        for node in self.nodes:
+            if node.kind == "watermarks":
+                node.watermarks.interval_ms = watermark_interval_ms
         spec.transformations.extend(node.to_proto() for node in self.nodes)
         return spec

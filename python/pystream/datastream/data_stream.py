@@ -72,6 +72,8 @@ class DataStream:
         if self._node.kind == "source" and self._node.source.WhichOneof("kind") == "collection" and parallelism != 1:
             raise ValueError("The parallelism of non parallel operator must be 1.")
         self._node.parallelism = parallelism
+        if self._node.parallel_with is not None:
+            self._node.parallel_with.parallelism = parallelism
         return self
 
     def set_max_parallelism(self, max_parallelism: int) -> "DataStream":
@@ -166,6 +168,15 @@ class DataStream:
                                        inputs=[s._input() for s in (self, *streams)])
         return DataStream(self._env, node)
 
+    def assign_timestamps_and_watermarks(self, watermark_strategy: Any) -> "DataStream":
+        to_spec = getattr(watermark_strategy, "_to_spec", None)
+        if to_spec is None:
+            raise TypeError("assign_timestamps_and_watermarks needs a WatermarkStrategy")
+        node = self._env._pipeline.add("Timestamps/Watermarks", "watermarks", watermarks=to_spec(),
+                                       output_type=self._node.output_type, inputs=[self._input()],
+                                       parallelism=self._node.parallelism)
+        return DataStream(self._env, node)
+
     def get_side_output(self, output_tag: OutputTag) -> "DataStream":
         if self._node.kind != "python":
             raise ValueError("get_side_output needs the output of a process function")
@@ -204,7 +215,6 @@ class DataStream:
 
     # ---- later capabilities ------------------------------------------------------------
 
-    assign_timestamps_and_watermarks = _not_yet("DataStream.assign_timestamps_and_watermarks")
     window_all = _not_yet("DataStream.window_all")
     count_window_all = _not_yet("DataStream.count_window_all")
     connect = _not_yet("DataStream.connect")

@@ -144,10 +144,15 @@ class StreamExecutionEnvironment:
         to_spec = getattr(source, "_to_source_spec", None)
         if to_spec is None:
             raise NotImplementedError(f"from_source({type(source).__name__}) is not supported by PyStream yet")
-        if watermark_strategy is not None and not getattr(watermark_strategy, "_is_no_watermarks", False):
-            raise NotImplementedError("watermark strategies other than WatermarkStrategy.no_watermarks() are not supported by PyStream yet")
         spec, output_type = to_spec()
-        return self._source(f"Source: {source_name}", spec, type_info or output_type)
+        stream = self._source(f"Source: {source_name}", spec, type_info or output_type)
+        if watermark_strategy is None or getattr(watermark_strategy, "_is_no_watermarks", False) \
+                and getattr(watermark_strategy, "_timestamp_assigner", None) is None:
+            return stream
+        # Flink generates a source's watermarks in the source; chained right after it is the same here.
+        with_watermarks = stream.assign_timestamps_and_watermarks(watermark_strategy)
+        with_watermarks._node.parallel_with = stream._node
+        return with_watermarks
 
     def add_source(self, source_func: Any, source_name: str = "Custom Source", type_info: TypeInformation | None = None) -> DataStream:
         raise NotImplementedError("StreamExecutionEnvironment.add_source is not supported by PyStream yet; use from_source")
@@ -163,6 +168,7 @@ class StreamExecutionEnvironment:
             configuration=self._configuration,
             job_parameters=self._config.get_global_job_parameters(),
             python_files=self._python_files,
+            watermark_interval_ms=self._config.get_auto_watermark_interval(),
         )
         self._pipeline.clear()
         return spec

@@ -48,7 +48,7 @@ public sealed class OperatorHarnessTests
         public override void ProcessBatch(int input, Batch batch) =>
             Context.Timers.Register(this, 0, [], Context.Timers.Now + batch.Count);
 
-        public void OnProcessingTimers(int operation, IReadOnlyList<FiredTimer> timers)
+        public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
         {
             foreach (var timer in timers)
                 Emit(0, new LongRangeBatch(timer.Timestamp, 1));

@@ -12,7 +12,7 @@ internal sealed class RecordingConsumer : IBatchConsumer
 
     public int EndOfInputCount { get; private set; }
 
-    /// <summary>Every call, in order: <c>batch(count)</c>, <c>watermark(ts)</c> or <c>end</c>.</summary>
+    /// <summary>Every call, in order: <c>batch(count)</c>, <c>watermark(ts)</c>, <c>idle</c>, <c>active</c> or <c>end</c>.</summary>
     public List<string> Events { get; } = [];
 
     public void Accept(Batch batch)
@@ -26,6 +26,8 @@ internal sealed class RecordingConsumer : IBatchConsumer
         Watermarks.Add(watermark);
         Events.Add(string.Create(CultureInfo.InvariantCulture, $"watermark({watermark})"));
     }
+
+    public void AcceptWatermarkStatus(bool idle) => Events.Add(idle ? "idle" : "active");
 
     public void EndOfInput()
     {

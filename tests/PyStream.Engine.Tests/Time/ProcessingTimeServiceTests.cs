@@ -234,7 +234,7 @@ public sealed class ProcessingTimeServiceTests : IDisposable
 
         public Action<FiredTimer>? OnFire { get; set; }
 
-        public void OnProcessingTimers(int operation, IReadOnlyList<FiredTimer> timers)
+        public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
         {
             Calls++;
             foreach (var timer in timers)

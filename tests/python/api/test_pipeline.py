@@ -94,7 +94,6 @@ def test_collections_take_the_shape_of_their_declared_row_type():
     (lambda ds: ds.window_all(None), "DataStream.window_all"),
     (lambda ds: ds.connect(ds), "DataStream.connect"),
     (lambda ds: ds.key_by(lambda x: x).window(None), "KeyedStream.window"),
-    (lambda ds: ds.assign_timestamps_and_watermarks(None), "DataStream.assign_timestamps_and_watermarks"),
     (lambda ds: ds.broadcast(object()), "broadcast(MapStateDescriptor)"),
 ])
 def test_apis_not_built_yet_say_so(call, name):

@@ -12,6 +12,7 @@ namespace PyStream.Engine.Runtime.Operators;
 public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec)
     : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget
 {
+    private readonly TimerQueue _eventTimers = new();
     private IPythonSegment? _segment;
 
     public PythonSegmentSpec Spec { get; } = spec;
@@ -28,16 +29,29 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec)
         _segment.Open();
     }
 
-    public override void ProcessBatch(int input, Batch batch) => EmitExits(_segment!.Process(input, batch));
+    public override void ProcessBatch(int input, Batch batch) => EmitExits(_segment!.Process(input, batch, CurrentWatermark));
 
-    public void OnProcessingTimers(int operation, IReadOnlyList<FiredTimer> timers) =>
-        EmitExits(_segment!.OnTimers(operation, timers));
+    public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers) =>
+        EmitExits(_segment!.OnTimers(operation, domain, timers, CurrentWatermark));
 
     public void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
         Context.Timers.Register(this, operation, key, timestamp);
 
     public void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
         Context.Timers.Delete(this, operation, key, timestamp);
+
+    public void RegisterEventTimeTimer(int operation, byte[] key, long timestamp) =>
+        _eventTimers.Register(this, operation, key, timestamp);
+
+    public void DeleteEventTimeTimer(int operation, byte[] key, long timestamp) =>
+        _eventTimers.Delete(this, operation, key, timestamp);
+
+    /// <summary>Event-time timers up to the new watermark fire (their output first), then the watermark moves on.</summary>
+    protected override void OnWatermark(long watermark)
+    {
+        _eventTimers.FireUpTo(watermark, TimeDomain.EventTime);
+        base.OnWatermark(watermark);
+    }
 
     protected override void Finish()
     {

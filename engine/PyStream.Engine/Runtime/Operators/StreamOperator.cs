@@ -7,6 +7,8 @@ namespace PyStream.Engine.Runtime.Operators;
 public abstract class StreamOperator
 {
     private long[] _inputWatermarks = [];
+    private bool[] _inputIdle = [];
+    private bool _idle;
     private int _endedInputs;
     private long _emittedWatermark = long.MinValue;
 
@@ -31,22 +33,65 @@ public abstract class StreamOperator
     {
         Context = context;
         _inputWatermarks = Enumerable.Repeat(long.MinValue, InputCount).ToArray();
+        _inputIdle = new bool[InputCount];
     }
 
     public abstract void ProcessBatch(int input, Batch batch);
 
+    /// <summary>The watermark this operator has reached: the minimum over its inputs.</summary>
+    public long CurrentWatermark => _emittedWatermark;
+
     public void ProcessWatermark(int input, long watermark)
     {
         _inputWatermarks[input] = Math.Max(_inputWatermarks[input], watermark);
-        var combined = _inputWatermarks.Min();
-        if (combined <= _emittedWatermark)
+        AdvanceWatermark();
+    }
+
+    /// <summary>An idle input stops holding back the watermark until it becomes active again.</summary>
+    public void ProcessWatermarkStatus(int input, bool idle)
+    {
+        _inputIdle[input] = idle;
+        var allIdle = _inputIdle.All(i => i);
+        if (allIdle != _idle)
+        {
+            _idle = allIdle;
+            OnWatermarkStatus(allIdle);
+        }
+
+        AdvanceWatermark();
+    }
+
+    /// <summary>Emits the minimum watermark over active inputs when it moved forward.</summary>
+    private void AdvanceWatermark()
+    {
+        var combined = long.MaxValue;
+        var anyActive = false;
+        for (var i = 0; i < _inputWatermarks.Length; i++)
+        {
+            if (_inputIdle[i])
+                continue;
+            anyActive = true;
+            combined = Math.Min(combined, _inputWatermarks[i]);
+        }
+
+        if (!anyActive || combined <= _emittedWatermark)
             return;
         _emittedWatermark = combined;
         OnWatermark(combined);
     }
 
+    protected virtual void OnWatermarkStatus(bool idle)
+    {
+        foreach (var port in Outputs)
+        {
+            foreach (var consumer in port)
+                consumer.AcceptWatermarkStatus(idle);
+        }
+    }
+
     public void EndInput(int input)
     {
+        _inputIdle[input] = false;
         ProcessWatermark(input, long.MaxValue);
         if (++_endedInputs == InputCount)
             Finish();
@@ -98,6 +143,8 @@ internal sealed class ChainedInput(StreamOperator target, int input) : IBatchCon
     public void Accept(Batch batch) => target.ProcessBatch(input, batch);
 
     public void AcceptWatermark(long watermark) => target.ProcessWatermark(input, watermark);
+
+    public void AcceptWatermarkStatus(bool idle) => target.ProcessWatermarkStatus(input, idle);
 
     public void EndOfInput() => target.EndInput(input);
 }

@@ -9,10 +9,46 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
     private readonly Random _random = new(firstTarget);
     private int _next = firstTarget;
 
+    /// <summary>The target of every record of the batch being routed (what timestamps follow).</summary>
+    private int[]? _lastTargets;
+
     public Batch?[] Route(Batch batch)
     {
         if (targetCount == 1)
             return [batch];
+        var routed = RouteRecords(batch);
+        return batch.Timestamps is { } stamps && partitioning != PyStream.Engine.Spec.Partitioning.Broadcast
+            ? AttachTimestamps(routed, stamps)
+            : routed;
+    }
+
+    /// <summary>Each part gets the timestamps of its records, in order (parts keep the order of the batch).</summary>
+    private Batch?[] AttachTimestamps(Batch?[] parts, long[] stamps)
+    {
+        var perTarget = new List<long>?[targetCount];
+        for (var i = 0; i < stamps.Length; i++)
+            (perTarget[_lastTargets![i]] ??= []).Add(stamps[i]);
+        for (var t = 0; t < parts.Length; t++)
+        {
+            if (parts[t] is { } part && perTarget[t] is { } mine)
+                parts[t] = WithTimestamps(part, [.. mine]);
+        }
+
+        return parts;
+    }
+
+    private static Batch WithTimestamps(Batch part, long[] stamps) => part switch
+    {
+        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = py.Keys, Partitions = py.Partitions, Timestamps = stamps },
+        TextBatch text => new TextBatch(text.Lines) { Keys = text.Keys, Partitions = text.Partitions, Timestamps = stamps },
+        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Timestamps = stamps },
+        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Timestamps = stamps },
+        _ => throw new PyStreamException($"cannot route timestamps of a {part.GetType().Name}"),
+    };
+
+    private Batch?[] RouteRecords(Batch batch)
+    {
+        _lastTargets = null;
         switch (partitioning)
         {
             case PyStream.Engine.Spec.Partitioning.Broadcast:
@@ -64,6 +100,13 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
 
     private Batch?[] RoundRobin(Batch batch, int first)
     {
+        if (batch.Timestamps is not null)
+        {
+            _lastTargets = new int[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+                _lastTargets[i] = (first + i) % targetCount;
+        }
+
         switch (batch)
         {
             case PythonBatch py:
@@ -88,6 +131,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
 
     private Batch?[] Split(Batch batch, int[] targets)
     {
+        _lastTargets = targets;
         switch (batch)
         {
             case PythonBatch py:
@@ -101,7 +145,9 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
             default:
                 // Ranges and serialized batches cannot be split per record: the whole batch goes to one target.
                 var whole = new Batch?[targetCount];
-                whole[targets.Length > 0 ? targets[0] : 0] = batch;
+                var target = targets.Length > 0 ? targets[0] : 0;
+                whole[target] = batch;
+                _lastTargets = Enumerable.Repeat(target, batch.Count).ToArray();
                 return whole;
         }
     }

@@ -1,0 +1,78 @@
+using PyStream.Engine.Spec;
+
+namespace PyStream.Engine.Runtime.Operators;
+
+/// <summary>
+/// Generates watermarks from the timestamps of the records passing through (the timestamps
+/// themselves come from the Python assigner at this operator's input). Emits periodically on
+/// processing time, as Flink's TimestampsAndWatermarksOperator does, and marks itself idle
+/// after the idleness timeout without records. Upstream watermarks are dropped, except the
+/// final one at end of input. In BATCH mode only the final watermark is emitted.
+/// </summary>
+public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, bool batchMode)
+    : StreamOperator(name, inputCount: 1, portCount: 1)
+{
+    private long _maxTimestamp = long.MinValue;
+    private long _lastEmitted = long.MinValue;
+    private long _lastRecordAt;
+    private bool _idle;
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        _lastRecordAt = context.Timers.Now;
+        if (!batchMode && spec.IntervalMs > 0 && (spec.Kind != WatermarkSpec.Types.Kind.None || spec.IdlenessMs > 0))
+            context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(spec.IntervalMs), OnPeriodicEmit);
+    }
+
+    public override void ProcessBatch(int input, Batch batch)
+    {
+        if (batch.Timestamps is { } stamps)
+        {
+            foreach (var t in stamps)
+                _maxTimestamp = Math.Max(_maxTimestamp, t);
+        }
+
+        _lastRecordAt = Context.Timers.Now;
+        if (_idle)
+        {
+            _idle = false;
+            base.OnWatermarkStatus(idle: false);
+        }
+
+        Emit(0, batch);
+    }
+
+    /// <summary>The watermark the strategy allows now: max timestamp minus the bound, minus one.</summary>
+    public long Candidate =>
+        spec.Kind == WatermarkSpec.Types.Kind.None || _maxTimestamp == long.MinValue ? long.MinValue
+        : spec.Kind == WatermarkSpec.Types.Kind.Monotonous ? _maxTimestamp - 1
+        : _maxTimestamp - spec.OutOfOrdernessMs - 1;
+
+    private void OnPeriodicEmit()
+    {
+        if (spec.IdlenessMs > 0 && !_idle && Context.Timers.Now - _lastRecordAt >= spec.IdlenessMs)
+        {
+            _idle = true;
+            base.OnWatermarkStatus(idle: true);
+            return;
+        }
+
+        var candidate = Candidate;
+        if (_idle || candidate <= _lastEmitted)
+            return;
+        _lastEmitted = candidate;
+        base.OnWatermark(candidate);
+    }
+
+    /// <summary>Only the end of input passes: watermarks from upstream do not mix with generated ones.</summary>
+    protected override void OnWatermark(long watermark)
+    {
+        if (watermark == long.MaxValue)
+            base.OnWatermark(watermark);
+    }
+
+    protected override void OnWatermarkStatus(bool idle)
+    {
+    }
+}
