@@ -31,6 +31,7 @@ def expected(name: str) -> list[str]:
     ("rolling_aggregates", SCRIPTS / "rolling_aggregates.py", [], False),
     ("parallel", SCRIPTS / "parallel.py", [], False),
     ("job_client", SCRIPTS / "job_client.py", [], True),
+    ("event_time", SCRIPTS / "event_time.py", [], True),
 ])
 def test_script_prints_what_pyflink_prints(name: str, script: Path, args: list[str], ordered: bool) -> None:
     result = run(script, *args)

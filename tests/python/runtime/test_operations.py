@@ -124,3 +124,32 @@ def test_runtime_context_describes_the_parallel_instance():
     h = OperatorHarness(OperatorHarness.for_map(Describe()).operation, subtask=1, parallelism=3,
                         job_parameters={"mode": "fast"}).open()
     assert h.process([0]) == ["1/3 fast dflt"]
+
+
+def test_event_time_timers_fire_on_the_watermark_with_their_time_as_timestamp():
+    from pyflink.datastream import TimeDomain
+
+    class Expire(KeyedProcessFunction):
+        def process_element(self, value, ctx):
+            ctx.timer_service().register_event_time_timer(ctx.timestamp() + 100)
+            yield value, ctx.timestamp(), ctx.timer_service().current_watermark()
+
+        def on_timer(self, timestamp, ctx):
+            assert ctx.time_domain() is TimeDomain.EVENT_TIME
+            yield "expired", ctx.get_current_key(), ctx.timestamp()
+
+    h = OperatorHarness.for_keyed_process(Expire(), key_selector=lambda r: r).open()
+    assert h.process(["a", "b"], timestamps=[1_000, 1_050]) == [("a", 1_000, -2**63), ("b", 1_050, -2**63)]
+    assert h.last_timestamps == [1_000, 1_050]
+    assert h.advance_watermark(1_099) == []
+    assert h.advance_watermark(1_100) == [("expired", "a", 1_100)]
+    assert h.last_timestamps == [1_100]
+    assert h.advance_watermark(2_000) == [("expired", "b", 1_150)]
+
+
+def test_records_without_timestamps_have_none():
+    class Show(ProcessFunction):
+        def process_element(self, value, ctx):
+            yield ctx.timestamp()
+
+    assert OperatorHarness.for_process(Show()).open().process([1]) == [None]
