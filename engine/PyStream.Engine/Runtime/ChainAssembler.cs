@@ -65,7 +65,7 @@ internal static class ChainAssembler
                 {
                     segments[node].AddExit(edge, keying).Add(consumer);
                 }
-                else if (keying != ExitKeying.None || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled || AssignsTimestamps(edge.Target))
+                else if (!edge.Target.IsPython && NeedsPython(edge, keying))
                 {
                     var converter = new SegmentBuilder($"{node.Name} (to Python)");
                     converter.AddEntry(edge);
@@ -98,6 +98,25 @@ internal static class ChainAssembler
             ? new DeferredInput(segments[edge.Target], edge)
             : new ChainedInput(nativeOps[edge.Target], edge.TargetInput);
     }
+
+    /// <summary>
+    /// Whether records a C# node emits must pass through Python before their consumer reads
+    /// them: for keys, partitions, encoding, pickling, timestamps, or printing Python records.
+    /// </summary>
+    private static bool NeedsPython(StreamEdge edge, ExitKeying keying) =>
+        keying != ExitKeying.None
+        || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled
+        || AssignsTimestamps(edge.Target)
+        || (FormatOf(edge.Target) == ExitFormat.Printed && EmitsPythonRecords(edge.Source));
+
+    /// <summary>Whether a node's output batches hold Python objects (as opposed to native numbers or lines).</summary>
+    internal static bool EmitsPythonRecords(StreamNode node) => node.Transformation.BodyCase switch
+    {
+        Transformation.BodyOneofCase.Source => node.Transformation.Source.KindCase == SourceSpec.KindOneofCase.Collection,
+        Transformation.BodyOneofCase.Watermarks => AssignsTimestamps(node) || node.Inputs.Any(i => EmitsPythonRecords(i.Source)),
+        Transformation.BodyOneofCase.Sink => false,
+        _ => true,
+    };
 
     /// <summary>A watermark node with a Python timestamp assigner: its input's records go through Python.</summary>
     private static bool AssignsTimestamps(StreamNode target) =>

@@ -7,6 +7,8 @@ from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.common import JobStatus
 
 env = StreamExecutionEnvironment.get_execution_environment()
+env.from_collection(["direct"]).print("direct")
+env.from_collection(["keyed"]).key_by(lambda x: x).print("direct")
 env.from_collection([1, 2, 3]).map(lambda x: x * x).print("async")
 client = env.execute_async("async job")
 result = client.get_job_execution_result().result()
