@@ -39,6 +39,23 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
         }
     }
 
+    public IPythonWindow CreateWindow(int transformationId, TaskInfo task, ISegmentHost host)
+    {
+        var description = JsonSerializer.Serialize(new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber });
+        using (Py.GIL())
+        {
+            try
+            {
+                using var hostProxy = new SegmentHostProxy(host).ToPython();
+                return new PythonWindow(job.InvokeMethod("create_window", new PyInt(transformationId), new PyString(description), hostProxy), task.TaskName);
+            }
+            catch (PythonException error)
+            {
+                throw UserErrors.From(error, task.TaskName);
+            }
+        }
+    }
+
     public PythonBatch CollectionSlice(int transformationId, int start, int end)
     {
         using (Py.GIL())

@@ -58,7 +58,12 @@ public sealed class PythonRuntime : IPythonRuntime
     public PythonBatch Share(PythonBatch batch)
     {
         using (Py.GIL())
-            return new PythonBatch(_worker.InvokeMethod("share", Handle(batch)), batch.Count);
+            return new PythonBatch(_worker.InvokeMethod("share", Handle(batch)), batch.Count)
+            {
+                Keys = batch.Keys,
+                Partitions = batch.Partitions,
+                Timestamps = batch.Timestamps,
+            };
     }
 
     /// <summary>Takes the batch's Python list; the caller disposes it (with the GIL held).</summary>

@@ -84,10 +84,10 @@ public static class JobGraphBuilder
             case Transformation.BodyOneofCase.SideOutput:
                 var tag = source.SideOutput.Tag;
                 var producer = nodes[source.Inputs.Single().SourceId];
-                var index = producer.IsPython ? producer.Transformation.Python.SideOutputTags.IndexOf(tag) : -1;
-                if (index < 0)
+                var sidePort = producer.SideOutputPort(tag);
+                if (sidePort < 0)
                     throw new PyStreamException($"side output '{tag}' is not declared by '{producer.Name}'");
-                yield return (producer, index + 1, edge.Partitioning, edge.Function);
+                yield return (producer, sidePort, edge.Partitioning, edge.Function);
                 break;
             default:
                 yield return (nodes[source.Id], 0, edge.Partitioning, edge.Function);

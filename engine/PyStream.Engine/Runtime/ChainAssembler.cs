@@ -60,7 +60,7 @@ internal static class ChainAssembler
                 if (chained && node.IsPython && edge.Target.IsPython)
                     continue; // inside one segment: Python passes the records itself
                 var consumer = chained ? InputOf(edge, segments, nativeOps) : networkOutput(edge);
-                var keying = chained ? ExitKeying.None : KeyingOf(edge);
+                var keying = chained && !edge.Target.IsWindow ? ExitKeying.None : KeyingOf(edge);
                 if (node.IsPython)
                 {
                     segments[node].AddExit(edge, keying).Add(consumer);
@@ -122,9 +122,10 @@ internal static class ChainAssembler
     private static bool AssignsTimestamps(StreamNode target) =>
         target.IsWatermarks && !target.Transformation.Watermarks.TimestampAssigner.IsEmpty;
 
+    /// <summary>Keys travel where a hash edge spreads records, and always into a window (its state and timers are keyed in C#).</summary>
     private static ExitKeying KeyingOf(StreamEdge edge) => edge.Partitioning switch
     {
-        Spec.Partitioning.Hash when edge.Target.Parallelism > 1 => ExitKeying.KeySelector,
+        Spec.Partitioning.Hash when edge.Target.Parallelism > 1 || edge.Target.IsWindow => ExitKeying.KeySelector,
         Spec.Partitioning.Custom => ExitKeying.Partitioner,
         _ => ExitKeying.None,
     };
@@ -161,6 +162,8 @@ internal static class ChainAssembler
 
         if (node.IsWatermarks)
             return new WatermarkAssignerOperator(node.Name, t.Watermarks, graph.IsBatch);
+        if (node.IsWindow)
+            return new WindowOperator(node.Name, node.Id, t.Window, inputs);
 
         var sink = t.Sink;
         return sink.KindCase switch

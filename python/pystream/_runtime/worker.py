@@ -38,6 +38,10 @@ class JobRuntime:
     def create_segment(self, description: str, host: Any) -> Segment:
         return Segment(self, json.loads(description), host)
 
+    def create_window(self, transformation_id: int, task_description: str, host: Any) -> Any:
+        from pystream._runtime.window import create_runner
+        return create_runner(self, transformation_id, task_description, host)
+
     def collection_slice(self, transformation_id: int, start: int, end: int) -> list:
         elements = self._collections.get(transformation_id)
         if elements is None:

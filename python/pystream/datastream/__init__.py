@@ -5,6 +5,10 @@ from pystream.datastream.execution_config import ExecutionConfig
 from pystream.datastream.execution_mode import RuntimeExecutionMode
 from pystream.datastream.functions import (
     AggregateFunction,
+    AllWindowFunction,
+    ProcessAllWindowFunction,
+    ProcessWindowFunction,
+    WindowFunction,
     FilterFunction,
     FlatMapFunction,
     KeyedProcessFunction,
@@ -22,6 +26,10 @@ from pystream.datastream.stream_execution_environment import StreamExecutionEnvi
 
 __all__ = [
     "AggregateFunction",
+    "AllWindowFunction",
+    "ProcessAllWindowFunction",
+    "ProcessWindowFunction",
+    "WindowFunction",
     "DataStream",
     "DataStreamSink",
     "ExecutionConfig",

@@ -46,6 +46,7 @@ class Node:
     side_output_tags: list[str] = field(default_factory=list)
     side_output_tag: str = ""
     watermarks: spec_pb.WatermarkSpec | None = None
+    window: spec_pb.WindowSpec | None = None
     # A node that is one operator with this one in PyFlink (a source and its watermarks):
     # parallelism set on this node applies to both.
     parallel_with: "Node | None" = None
@@ -69,6 +70,8 @@ class Node:
             t.side_output.tag = self.side_output_tag
         elif self.kind == "watermarks":
             t.watermarks.CopyFrom(self.watermarks)
+        elif self.kind == "window":
+            t.window.CopyFrom(self.window)
         return t
 
 

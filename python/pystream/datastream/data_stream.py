@@ -215,8 +215,13 @@ class DataStream:
 
     # ---- later capabilities ------------------------------------------------------------
 
-    window_all = _not_yet("DataStream.window_all")
-    count_window_all = _not_yet("DataStream.count_window_all")
+    def window_all(self, window_assigner: Any) -> Any:
+        from pystream.datastream.windowed_stream import AllWindowedStream
+        return AllWindowedStream(self, window_assigner)
+
+    def count_window_all(self, size: int, slide: int = 0) -> Any:
+        from pystream.datastream.windowed_stream import AllWindowedStream, count_window, global_windows
+        return count_window(AllWindowedStream(self, global_windows()), size, slide)
     connect = _not_yet("DataStream.connect")
     cache = _not_yet("DataStream.cache")
     map_with_timestamp = _not_yet("DataStream.map_with_timestamp")
@@ -273,11 +278,32 @@ class KeyedStream(DataStream):
     def union(self, *streams: DataStream) -> DataStream:
         return DataStream(self._env, self._node).union(*streams)
 
-    window = _not_yet("KeyedStream.window")
-    count_window = _not_yet("KeyedStream.count_window")
+    def window(self, window_assigner: Any) -> Any:
+        from pystream.datastream.windowed_stream import WindowedStream
+        return WindowedStream(self, self._selector, window_assigner)
+
+    def count_window(self, size: int, slide: int = 0) -> Any:
+        from pystream.datastream.windowed_stream import WindowedStream, count_window, global_windows
+        return count_window(WindowedStream(self, self._selector, global_windows()), size, slide)
 
     def _repartitioned(self, partitioning: int, function: bytes = b"") -> DataStream:
         raise Exception("Cannot override partitioning for KeyedStream.")
+
+
+class WindowResultStream(DataStream):
+    """A window's results; its late records are a side output under the tag given to side_output_late_data."""
+
+    def __init__(self, env: "StreamExecutionEnvironment", node: Node, late_tag: OutputTag | None) -> None:
+        super().__init__(env, node)
+        self._late_tag = late_tag
+
+    def get_side_output(self, output_tag: OutputTag) -> "DataStream":
+        if self._late_tag is None or output_tag.tag_id != self._late_tag.tag_id:
+            raise ValueError(f"this window has no side output '{output_tag.tag_id}'; late data goes to the tag given to side_output_late_data")
+        node = self._env._pipeline.add(f"SideOutput: {output_tag.tag_id}", "side_output",
+                                       output_type=output_tag.type_info or self._node.inputs[0].source.output_type,
+                                       inputs=[Input(self._node)], side_output_tag=output_tag.tag_id)
+        return DataStream(self._env, node)
 
 
 class DataStreamSink:

@@ -25,6 +25,10 @@ __all__ = [
     "RuntimeContext",
     "TimerService",
     "TimeDomain",
+    "WindowFunction",
+    "AllWindowFunction",
+    "ProcessWindowFunction",
+    "ProcessAllWindowFunction",
 ]
 
 IN = TypeVar("IN")
@@ -236,4 +240,62 @@ class KeyedProcessFunction(Function):
         ...
 
     def on_timer(self, timestamp: int, ctx: "KeyedProcessFunction.OnTimerContext") -> Iterable[Any] | None:
+        pass
+
+
+class WindowFunction(Function):
+    """Called with all elements of a window when it fires: ``apply(key, window, inputs)``."""
+
+    @abc.abstractmethod
+    def apply(self, key: Any, window: Any, inputs: Iterable[Any]) -> Iterable[Any]:
+        ...
+
+
+class AllWindowFunction(Function):
+    @abc.abstractmethod
+    def apply(self, window: Any, inputs: Iterable[Any]) -> Iterable[Any]:
+        ...
+
+
+class ProcessWindowFunction(Function):
+    """Like WindowFunction, with a context: the window, time, per-window and per-key state."""
+
+    class Context(abc.ABC):
+        @abc.abstractmethod
+        def window(self) -> Any:
+            ...
+
+        @abc.abstractmethod
+        def current_processing_time(self) -> int:
+            ...
+
+        @abc.abstractmethod
+        def current_watermark(self) -> int:
+            ...
+
+        @abc.abstractmethod
+        def window_state(self) -> Any:
+            ...
+
+        @abc.abstractmethod
+        def global_state(self) -> Any:
+            ...
+
+    @abc.abstractmethod
+    def process(self, key: Any, context: "ProcessWindowFunction.Context", elements: Iterable[Any]) -> Iterable[Any]:
+        ...
+
+    def clear(self, context: "ProcessWindowFunction.Context") -> None:
+        pass
+
+
+class ProcessAllWindowFunction(Function):
+    class Context(ProcessWindowFunction.Context, abc.ABC):
+        pass
+
+    @abc.abstractmethod
+    def process(self, context: "ProcessAllWindowFunction.Context", elements: Iterable[Any]) -> Iterable[Any]:
+        ...
+
+    def clear(self, context: "ProcessAllWindowFunction.Context") -> None:
         pass

@@ -1,0 +1,266 @@
+using PyStream.Engine.Spec;
+using PyStream.Engine.State;
+using PyStream.Engine.Time;
+using PyStream.Engine.UserCode;
+using PyStream.Engine.Windowing;
+
+namespace PyStream.Engine.Runtime.Operators;
+
+/// <summary>
+/// Flink's WindowOperator: assigns records to windows, merges sessions, runs the trigger,
+/// drops or side-outputs late records and cleans windows up after their allowed lateness,
+/// all here; only the window contents and the window function live in Python, which this
+/// operator drives with one list of <see cref="WindowActions"/> per batch or per timer firing.
+/// Port 0 carries results (timestamped with the window's max timestamp), port 1 late records.
+/// </summary>
+public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
+{
+    private readonly int _transformationId;
+    private readonly WindowAssigner _assigner;
+    private readonly WindowTrigger _trigger;
+    private readonly long _allowedLateness;
+    private readonly TimerQueue _eventTimers = new();
+    private readonly Dictionary<byte[], long> _triggerState = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], List<Window>> _sessions = new(ByteArrayComparer.Instance);
+    private readonly WindowActions _actions = new();
+    private readonly TriggerContext _triggerContext;
+    private IPythonWindow? _python;
+
+    public WindowOperator(string name, int transformationId, WindowSpec spec, int inputCount)
+        : base(name, inputCount, portCount: 2)
+    {
+        _transformationId = transformationId;
+        _assigner = WindowAssigner.From(spec.Assigner);
+        _trigger = spec.Trigger is null ? _assigner.DefaultTrigger() : WindowTrigger.From(spec.Trigger);
+        _allowedLateness = spec.AllowedLatenessMs;
+        if (_allowedLateness < 0)
+            throw new PyStreamException($"'{name}': allowed lateness cannot be negative");
+        _triggerContext = new TriggerContext(this);
+    }
+
+    public IKeyedStateStore State => Context.State;
+
+    public long CurrentProcessingTime => Context.Timers.Now;
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        var python = context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime");
+        _python = python.CreateWindow(_transformationId, context.Info, this);
+        _python.Open();
+    }
+
+    public override void ProcessBatch(int input, Batch batch)
+    {
+        var keys = batch.Keys ?? throw new PyStreamException($"'{Name}' needs keyed records");
+        var stamps = batch.Timestamps;
+        var now = Context.Timers.Now;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var timestamp = _assigner.IsEventTime ? stamps?[i] ?? long.MinValue : now;
+            if (timestamp == long.MinValue)
+            {
+                throw new PyStreamException(
+                    "Record has Long.MIN_VALUE timestamp (= no timestamp marker). Is the time characteristic set to 'ProcessingTime', "
+                    + "or did you forget to call 'DataStream.assign_timestamps_and_watermarks(...)'?");
+            }
+
+            var key = keys.KeyAt(i).ToArray();
+            var added = false;
+            foreach (var assigned in _assigner.Assign(timestamp))
+            {
+                var window = _assigner.IsMerging ? MergeSession(key, assigned, i) : assigned;
+                if (IsLate(window))
+                {
+                    if (_assigner.IsMerging)
+                        _sessions[key].Remove(window);
+                    continue;
+                }
+
+                added = true;
+                _actions.Add(WindowActionKind.Add, i, window);
+                Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), i, window);
+                RegisterCleanup(key, window);
+            }
+
+            if (!added)
+                _actions.Add(WindowActionKind.Late, i, default);
+        }
+
+        var actions = _actions.ToArray();
+        _actions.Clear();
+        EmitPorts(_python!.Apply(batch, actions, null, CurrentWatermark));
+    }
+
+    public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
+    {
+        var keys = new List<byte[]>();
+        foreach (var timer in timers)
+        {
+            var (key, window) = Window.FromNamespaced(timer.Key);
+            if (_assigner.IsMerging && !(_sessions.TryGetValue(key, out var open) && open.Contains(window)))
+                continue; // merged away since the timer was set
+            var reference = keys.Count;
+            keys.Add(key);
+            var context = _triggerContext.For(key, window);
+            Act(domain == TimeDomain.EventTime ? _trigger.OnEventTime(timer.Timestamp, window, context) : _trigger.OnProcessingTime(timer.Timestamp, window, context), reference, window);
+            if ((domain == TimeDomain.EventTime) == _assigner.IsEventTime && timer.Timestamp == CleanupTime(window))
+            {
+                _actions.Add(WindowActionKind.Clear, reference, window);
+                _trigger.Clear(window, context);
+                _triggerState.Remove(window.Namespaced(key));
+                if (_assigner.IsMerging)
+                    _sessions[key].Remove(window);
+            }
+        }
+
+        if (_actions.Count == 0)
+            return;
+        var actions = _actions.ToArray();
+        _actions.Clear();
+        EmitPorts(_python!.Apply(null, actions, keys, CurrentWatermark));
+    }
+
+    protected override void OnWatermark(long watermark)
+    {
+        _eventTimers.FireUpTo(watermark, TimeDomain.EventTime);
+        base.OnWatermark(watermark);
+    }
+
+    public override void Close()
+    {
+        if (_python is null)
+            return;
+        try
+        {
+            _python.Close();
+        }
+        finally
+        {
+            _python.Dispose();
+            _python = null;
+        }
+    }
+
+    private void Act(TriggerResult result, int reference, Window window)
+    {
+        if (result is TriggerResult.Fire or TriggerResult.FireAndPurge)
+            _actions.Add(WindowActionKind.Fire, reference, window);
+        if (result is TriggerResult.Purge or TriggerResult.FireAndPurge)
+            _actions.Add(WindowActionKind.Purge, reference, window);
+    }
+
+    /// <summary>Adds a session window to the key's open sessions, merging every session it overlaps or touches.</summary>
+    private Window MergeSession(byte[] key, Window window, int reference)
+    {
+        if (!_sessions.TryGetValue(key, out var open))
+            _sessions[key] = open = [];
+        var overlapping = open.Where(w => w.Intersects(window)).ToList();
+        var merged = overlapping.Aggregate(window, (a, b) => a.Cover(b));
+        open.RemoveAll(overlapping.Contains);
+        open.Add(merged);
+        var sources = overlapping.Where(w => w != merged).ToList();
+        if (sources.Count == 0)
+            return merged;
+
+        _actions.Add(WindowActionKind.MergeInto, reference, merged);
+        long? combined = _triggerState.TryGetValue(merged.Namespaced(key), out var own) ? own : null;
+        foreach (var source in sources)
+        {
+            _actions.Add(WindowActionKind.MergeFrom, reference, source);
+            var context = _triggerContext.For(key, source);
+            if (context.State is { } state)
+                combined = (combined ?? 0) + state;
+            _trigger.Clear(source, context);
+            DeleteCleanup(key, source);
+        }
+
+        var target = _triggerContext.For(key, merged);
+        target.State = combined;
+        _trigger.OnMerge(merged, target);
+        return merged;
+    }
+
+    private long CleanupTime(Window window) =>
+        !_assigner.IsEventTime ? window.MaxTimestamp
+        : window.MaxTimestamp > long.MaxValue - _allowedLateness ? long.MaxValue
+        : window.MaxTimestamp + _allowedLateness;
+
+    private bool IsLate(Window window) => _assigner.IsEventTime && CleanupTime(window) <= CurrentWatermark;
+
+    private void RegisterCleanup(byte[] key, Window window)
+    {
+        var time = CleanupTime(window);
+        if (time == long.MaxValue)
+            return;
+        if (_assigner.IsEventTime)
+            _eventTimers.Register(this, 0, window.Namespaced(key), time);
+        else
+            Context.Timers.Register(this, 0, window.Namespaced(key), time);
+    }
+
+    private void DeleteCleanup(byte[] key, Window window)
+    {
+        if (_assigner.IsEventTime)
+            _eventTimers.Delete(this, 0, window.Namespaced(key), CleanupTime(window));
+        else
+            Context.Timers.Delete(this, 0, window.Namespaced(key), CleanupTime(window));
+    }
+
+    private void EmitPorts(Batch?[] outputs)
+    {
+        for (var port = 0; port < outputs.Length; port++)
+        {
+            if (outputs[port] is { } batch)
+                Emit(port, batch);
+        }
+    }
+
+    public void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
+        throw new PyStreamException("window functions cannot register timers");
+
+    public void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
+        throw new PyStreamException("window functions cannot delete timers");
+
+    public void RegisterEventTimeTimer(int operation, byte[] key, long timestamp) =>
+        throw new PyStreamException("window functions cannot register timers");
+
+    public void DeleteEventTimeTimer(int operation, byte[] key, long timestamp) =>
+        throw new PyStreamException("window functions cannot delete timers");
+
+    /// <summary>The trigger's view of one (key, window); reused for every call.</summary>
+    private sealed class TriggerContext(WindowOperator op) : ITriggerContext
+    {
+        private byte[] _namespaced = [];
+
+        public TriggerContext For(byte[] key, Window window)
+        {
+            _namespaced = window.Namespaced(key);
+            return this;
+        }
+
+        public long CurrentWatermark => op.CurrentWatermark;
+
+        public long CurrentProcessingTime => op.Context.Timers.Now;
+
+        public long? State
+        {
+            get => op._triggerState.TryGetValue(_namespaced, out var value) ? value : null;
+            set
+            {
+                if (value is { } v)
+                    op._triggerState[_namespaced] = v;
+                else
+                    op._triggerState.Remove(_namespaced);
+            }
+        }
+
+        public void RegisterEventTimeTimer(long time) => op._eventTimers.Register(op, 0, _namespaced, time);
+
+        public void DeleteEventTimeTimer(long time) => op._eventTimers.Delete(op, 0, _namespaced, time);
+
+        public void RegisterProcessingTimeTimer(long time) => op.Context.Timers.Register(op, 0, _namespaced, time);
+
+        public void DeleteProcessingTimeTimer(long time) => op.Context.Timers.Delete(op, 0, _namespaced, time);
+    }
+}

@@ -1,0 +1,295 @@
+"""The Python side of a window: contents per (key, window) and the window function.
+
+The engine's C# window operator decides everything about time: which windows a record
+joins, when a window fires, merges, is purged or cleaned up, and which records are late.
+It sends those decisions as a list of actions; this module carries them out in order
+against keyed state (namespaced by window) and calls the user's functions.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from typing import Any, Iterable
+
+from pystream._runtime.context import LONG_MIN, TaskInfo, _RuntimeContext
+from pystream._runtime.errors import OPERATOR_ATTRIBUTE
+from pystream._runtime.keycodec import decode_key
+from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.operations import method_of
+from pystream.datastream.functions import (
+    AllWindowFunction,
+    Function,
+    ProcessAllWindowFunction,
+    ProcessWindowFunction,
+    WindowFunction,
+)
+from pystream.datastream.window import GlobalWindow, TimeWindow
+
+__all__ = ["WindowOperation", "WindowRunner"]
+
+_LONG_MAX = 2**63 - 1
+ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM = range(7)
+
+
+class WindowOperation:
+    """What a windowed stream's function does; pickled with the job.
+
+    ``contents`` is how a window keeps its records: ``reduce`` (one reduced value),
+    ``aggregate`` (an accumulator) or ``list`` (every record, for apply/process).
+    """
+
+    def __init__(self, contents: str, key_selector: Any, function: Any = None, window_function: Any = None,
+                 keep_last: int = 0, all_windows: bool = False) -> None:
+        self.contents = contents
+        self.key_selector = key_selector
+        self.function = function
+        self.window_function = window_function
+        self.keep_last = keep_last
+        # window_all: plain callables are called as AllWindowFunction.apply(window, inputs).
+        self.all_windows = all_windows
+
+    @property
+    def keyed(self) -> bool:
+        return True
+
+
+class _WindowContext(ProcessAllWindowFunction.Context):
+    def __init__(self, runner: "WindowRunner") -> None:
+        self._runner = runner
+        self.current_window: Any = None
+
+    def window(self) -> Any:
+        return self.current_window
+
+    def current_processing_time(self) -> int:
+        return self._runner.host.current_processing_time()
+
+    def current_watermark(self) -> int:
+        return self._runner.watermark
+
+    def window_state(self) -> Any:
+        return self._runner.window_state
+
+    def global_state(self) -> Any:
+        return self._runner.global_state
+
+
+class _StateStore:
+    """``context.window_state()`` / ``global_state()``: state descriptors resolved in one namespace."""
+
+    def __init__(self, backend: KeyedStateBackend, scope: str) -> None:
+        self._backend = backend
+        self._scope = scope
+
+    def _state(self, descriptor: Any) -> Any:
+        return self._backend.create_state(self._scope, descriptor)
+
+    get_state = get_list_state = get_map_state = get_reducing_state = get_aggregating_state = _state
+
+
+class WindowRunner:
+    def __init__(self, job: Any, transformation: Any, task: TaskInfo, host: Any) -> None:
+        self.operation: WindowOperation = __import__("cloudpickle").loads(transformation.window.operation)
+        self.host = host
+        self.watermark = LONG_MIN
+        scope = transformation.uid or str(transformation.id)
+        # Window contents and per-window state are keyed by (key, start, end).
+        self._windows = KeyedStateBackend(host, job.state_cache_size)
+        self._keys = KeyedStateBackend(host, job.state_cache_size)
+        self._contents = self._windows.table(f"{scope}/contents")
+        self.window_state = _StateStore(self._windows, f"{scope}/window")
+        self.global_state = _StateStore(self._keys, f"{scope}/global")
+        self._context = _WindowContext(self)
+        self._task = task
+        self._name = transformation.name
+        self._job_parameters = job.job_parameters
+        self._key_of = method_of(self.operation.key_selector, "get_key")
+
+    # ---- life cycle ------------------------------------------------------------------------
+
+    def _functions(self) -> Iterable[Any]:
+        return [f for f in (self.operation.function, self.operation.window_function) if isinstance(f, Function)]
+
+    def open(self) -> None:
+        op = self.operation
+        ctx = _RuntimeContextView(self._task, self._job_parameters, self._keys)
+        for function in self._functions():
+            function.open(ctx)
+        self._fold = _folder(op)
+        self._merge = _merger(op)
+        self._emit_window = _window_emitter(op, self._context)
+
+    def close(self) -> None:
+        for function in self._functions():
+            function.close()
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def apply(self, records: list | None, timestamps: bytes | None, actions: bytes,
+              keys: bytes | None, key_ends: bytes | None, watermark: int) -> list:
+        try:
+            return self._apply(records, timestamps, actions, keys, key_ends, watermark)
+        except BaseException as error:
+            if not hasattr(error, OPERATOR_ATTRIBUTE):
+                setattr(error, OPERATOR_ATTRIBUTE, self._name)
+            raise
+
+    def _apply(self, records: list | None, timestamps: bytes | None, actions: bytes,
+               keys: bytes | None, key_ends: bytes | None, watermark: int) -> list:
+        self.watermark = watermark
+        codes = array("q")
+        codes.frombytes(actions)
+        if records is not None:
+            key_list = [self._key_of(r) for r in records]
+            stamps = _longs(timestamps)
+        else:
+            key_list = _decode_keys(keys, key_ends)
+            stamps = None
+        out: list = []
+        out_ts: list = []
+        late: list = []
+        late_ts: list = []
+        contents = self._contents
+        merge_target = None
+        for i in range(0, len(codes), 5):
+            kind, ref, start, end = codes[i], codes[i + 1], codes[i + 2], codes[i + 3]
+            key = key_list[ref]
+            slot = (key, start, end)
+            if kind == ADD:
+                self._windows.current_key = slot
+                contents.set(slot, self._fold(contents.get(slot), records[ref]))
+            elif kind == FIRE:
+                value = contents.get(slot)
+                if value is not None:
+                    window = _window(start, end)
+                    self._windows.current_key = slot
+                    self._keys.current_key = key
+                    produced = self._emit_window(key, window, value)
+                    before = len(out)
+                    out.extend(produced)
+                    out_ts.extend([window.max_timestamp()] * (len(out) - before))
+            elif kind == PURGE:
+                contents.set(slot, None)
+            elif kind == CLEAR:
+                contents.set(slot, None)
+                self._clear_window(key, slot, start, end)
+            elif kind == LATE:
+                late.append(records[ref])
+                late_ts.append(stamps[ref] if stamps is not None else LONG_MIN)
+            elif kind == MERGE_INTO:
+                merge_target = slot
+            elif kind == MERGE_FROM:
+                source = contents.get(slot)
+                if source is not None:
+                    target = contents.get(merge_target)
+                    contents.set(merge_target, source if target is None else self._merge(target, source))
+                    contents.set(slot, None)
+        self._windows.flush()
+        self._keys.flush()
+        return [_exit(out, out_ts), _exit(late, late_ts)]
+
+    def _clear_window(self, key: Any, slot: tuple, start: int, end: int) -> None:
+        clear = getattr(self.operation.window_function, "clear", None)
+        if isinstance(self.operation.window_function, (ProcessWindowFunction, ProcessAllWindowFunction)) and clear:
+            self._windows.current_key = slot
+            self._keys.current_key = key
+            self._context.current_window = _window(start, end)
+            clear(self._context)
+
+
+class _RuntimeContextView(_RuntimeContext):
+    """The runtime context window functions get in ``open``: task facts and per-key state."""
+
+    def __init__(self, task: TaskInfo, job_parameters: dict[str, str], backend: KeyedStateBackend) -> None:
+        class _Ctx:
+            pass
+        ctx = _Ctx()
+        ctx.task, ctx.keyed, ctx.backend, ctx.scope = task, True, backend, "window-function"
+        super().__init__(ctx, job_parameters)  # type: ignore[arg-type]
+
+
+def _window(start: int, end: int) -> Any:
+    return GlobalWindow() if start == LONG_MIN and end == _LONG_MAX else TimeWindow(start, end)
+
+
+def _folder(op: WindowOperation) -> Any:
+    if op.contents == "reduce":
+        reduce = method_of(op.function, "reduce")
+        return lambda acc, value: value if acc is None else reduce(acc, value)
+    if op.contents == "aggregate":
+        agg = op.function
+        return lambda acc, value: agg.add(value, agg.create_accumulator() if acc is None else acc)
+    keep_last = op.keep_last
+
+    def append(acc: list | None, value: Any) -> list:
+        items = [] if acc is None else acc
+        items.append(value)
+        if keep_last and len(items) > keep_last:
+            del items[: len(items) - keep_last]
+        return items
+    return append
+
+
+def _merger(op: WindowOperation) -> Any:
+    if op.contents == "reduce":
+        return method_of(op.function, "reduce")
+    if op.contents == "aggregate":
+        return op.function.merge
+    return lambda a, b: a + b
+
+
+def _window_emitter(op: WindowOperation, context: _WindowContext) -> Any:
+    """Turns a window's contents into its outputs, through the window function if there is one."""
+    if op.contents == "aggregate":
+        result_of = op.function.get_result
+        inputs_of = lambda value: [result_of(value)]  # noqa: E731
+    elif op.contents == "reduce":
+        inputs_of = lambda value: [value]  # noqa: E731
+    else:
+        inputs_of = list
+    wf = op.window_function
+    if wf is None:
+        return lambda key, window, value: inputs_of(value)
+    if isinstance(wf, ProcessAllWindowFunction):
+        def process_all(key: Any, window: Any, value: Any) -> list:
+            context.current_window = window
+            return list(wf.process(context, inputs_of(value)) or [])
+        return process_all
+    if isinstance(wf, ProcessWindowFunction):
+        def process(key: Any, window: Any, value: Any) -> list:
+            context.current_window = window
+            return list(wf.process(key, context, inputs_of(value)) or [])
+        return process
+    if isinstance(wf, AllWindowFunction) or (op.all_windows and not isinstance(wf, WindowFunction)):
+        apply_all = method_of(wf, "apply")
+        return lambda key, window, value: list(apply_all(window, inputs_of(value)) or [])
+    apply = method_of(wf, "apply")
+    return lambda key, window, value: list(apply(key, window, inputs_of(value)) or [])
+
+
+def _exit(records: list, stamps: list) -> tuple | None:
+    if not records:
+        return None
+    return records, len(records), None, None, None, None, array("q", stamps).tobytes()
+
+
+def _longs(data: bytes | None) -> list | None:
+    if data is None:
+        return None
+    values = array("q")
+    values.frombytes(data)
+    return values.tolist()
+
+
+def _decode_keys(keys: bytes, ends: bytes) -> list:
+    decoded, start = [], 0
+    for stop in _longs(ends):
+        decoded.append(decode_key(keys[start:stop]))
+        start = stop
+    return decoded
+
+
+def create_runner(job: Any, transformation_id: int, task_description: str, host: Any) -> WindowRunner:
+    task = TaskInfo(**json.loads(task_description))
+    return WindowRunner(job, job.transformations[transformation_id], task, host)

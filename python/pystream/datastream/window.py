@@ -1,0 +1,336 @@
+"""Windows, window assigners, triggers and evictors, as in ``pyflink.datastream.window``.
+
+Assigners and triggers here only describe themselves (``_to_spec``): the engine's C#
+window operator assigns, merges, triggers and cleans up. Window objects are what a window
+function sees (``context.window()``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pystream._proto import jobspec_pb2 as spec_pb
+
+__all__ = [
+    "Window", "TimeWindow", "GlobalWindow", "CountWindow",
+    "WindowAssigner", "MergingWindowAssigner",
+    "TumblingEventTimeWindows", "TumblingProcessingTimeWindows",
+    "SlidingEventTimeWindows", "SlidingProcessingTimeWindows",
+    "EventTimeSessionWindows", "ProcessingTimeSessionWindows", "GlobalWindows",
+    "Trigger", "TriggerResult", "EventTimeTrigger", "ProcessingTimeTrigger", "CountTrigger",
+    "PurgingTrigger", "ContinuousEventTimeTrigger", "ContinuousProcessingTimeTrigger", "NeverTrigger",
+    "Evictor", "CountEvictor", "TimeEvictor",
+]
+
+_LONG_MIN = -(2**63)
+_LONG_MAX = 2**63 - 1
+
+
+def _millis(size: Any) -> int:
+    """Time (PyFlink 1.x), Duration (2.x) or plain milliseconds."""
+    if isinstance(size, int):
+        return size
+    to_ms = getattr(size, "to_milliseconds", None)
+    if to_ms is None:
+        raise TypeError(f"expected a Time, a Duration or milliseconds, got {type(size).__name__}")
+    return int(to_ms())
+
+
+class Window:
+    def max_timestamp(self) -> int:
+        raise NotImplementedError
+
+
+class TimeWindow(Window):
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+
+    def max_timestamp(self) -> int:
+        return self.end - 1
+
+    def intersects(self, other: "TimeWindow") -> bool:
+        return self.start <= other.end and self.end >= other.start
+
+    def cover(self, other: "TimeWindow") -> "TimeWindow":
+        return TimeWindow(min(self.start, other.start), max(self.end, other.end))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TimeWindow) and (self.start, self.end) == (other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+    def __lt__(self, other: "TimeWindow") -> bool:
+        return (self.start, self.end) < (other.start, other.end)
+
+    def __repr__(self) -> str:
+        return f"TimeWindow(start={self.start}, end={self.end})"
+
+
+class GlobalWindow(Window):
+    _instance: "GlobalWindow | None" = None
+
+    def __new__(cls) -> "GlobalWindow":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    @staticmethod
+    def get() -> "GlobalWindow":
+        return GlobalWindow()
+
+    def max_timestamp(self) -> int:
+        return _LONG_MAX
+
+    def __repr__(self) -> str:
+        return "GlobalWindow"
+
+    def __reduce__(self) -> Any:
+        return GlobalWindow, ()
+
+
+class CountWindow(Window):
+    def __init__(self, id: int) -> None:  # noqa: A002 - PyFlink's name
+        self.id = id
+
+    def max_timestamp(self) -> int:
+        return _LONG_MAX
+
+    def __repr__(self) -> str:
+        return f"CountWindow(id={self.id})"
+
+
+# ---- assigners ---------------------------------------------------------------------------
+
+class WindowAssigner:
+    def _to_spec(self) -> spec_pb.WindowAssignerSpec:
+        raise NotImplementedError(f"{type(self).__name__} (a window assigner written in Python) is not supported by PyStream yet")
+
+    def is_event_time(self) -> bool:
+        return self._to_spec().event_time
+
+
+class MergingWindowAssigner(WindowAssigner):
+    pass
+
+
+class _Tumbling(WindowAssigner):
+    _EVENT_TIME = True
+
+    def __init__(self, size: int, offset: int) -> None:
+        if size <= 0 or abs(offset) >= size:
+            raise ValueError("Tumbling windows need 0 <= abs(offset) < size")
+        self._size, self._offset = size, offset
+
+    @classmethod
+    def of(cls, size: Any, offset: Any = 0) -> "_Tumbling":
+        return cls(_millis(size), _millis(offset))
+
+    def _to_spec(self) -> spec_pb.WindowAssignerSpec:
+        return spec_pb.WindowAssignerSpec(kind=spec_pb.WindowAssignerSpec.TUMBLING, event_time=self._EVENT_TIME,
+                                          size_ms=self._size, offset_ms=self._offset)
+
+
+class TumblingEventTimeWindows(_Tumbling):
+    _EVENT_TIME = True
+
+
+class TumblingProcessingTimeWindows(_Tumbling):
+    _EVENT_TIME = False
+
+
+class _Sliding(WindowAssigner):
+    _EVENT_TIME = True
+
+    def __init__(self, size: int, slide: int, offset: int) -> None:
+        if size <= 0 or slide <= 0 or abs(offset) >= slide:
+            raise ValueError("Sliding windows need size > 0, slide > 0 and abs(offset) < slide")
+        self._size, self._slide, self._offset = size, slide, offset
+
+    @classmethod
+    def of(cls, size: Any, slide: Any, offset: Any = 0) -> "_Sliding":
+        return cls(_millis(size), _millis(slide), _millis(offset))
+
+    def _to_spec(self) -> spec_pb.WindowAssignerSpec:
+        return spec_pb.WindowAssignerSpec(kind=spec_pb.WindowAssignerSpec.SLIDING, event_time=self._EVENT_TIME,
+                                          size_ms=self._size, slide_ms=self._slide, offset_ms=self._offset)
+
+
+class SlidingEventTimeWindows(_Sliding):
+    _EVENT_TIME = True
+
+
+class SlidingProcessingTimeWindows(_Sliding):
+    _EVENT_TIME = False
+
+
+class _Sessions(MergingWindowAssigner):
+    _EVENT_TIME = True
+
+    def __init__(self, gap: int) -> None:
+        if gap <= 0:
+            raise ValueError("session windows need a gap > 0")
+        self._gap = gap
+
+    @classmethod
+    def with_gap(cls, size: Any) -> "_Sessions":
+        return cls(_millis(size))
+
+    @classmethod
+    def with_dynamic_gap(cls, extractor: Any) -> "_Sessions":
+        raise NotImplementedError(f"{cls.__name__}.with_dynamic_gap is not supported by PyStream yet")
+
+    def _to_spec(self) -> spec_pb.WindowAssignerSpec:
+        return spec_pb.WindowAssignerSpec(kind=spec_pb.WindowAssignerSpec.SESSION, event_time=self._EVENT_TIME,
+                                          gap_ms=self._gap)
+
+
+class EventTimeSessionWindows(_Sessions):
+    _EVENT_TIME = True
+
+
+class ProcessingTimeSessionWindows(_Sessions):
+    _EVENT_TIME = False
+
+
+class GlobalWindows(WindowAssigner):
+    @staticmethod
+    def create() -> "GlobalWindows":
+        return GlobalWindows()
+
+    def _to_spec(self) -> spec_pb.WindowAssignerSpec:
+        return spec_pb.WindowAssignerSpec(kind=spec_pb.WindowAssignerSpec.GLOBAL, event_time=False)
+
+
+# ---- triggers ------------------------------------------------------------------------------
+
+class TriggerResult(Enum):
+    CONTINUE = (False, False)
+    FIRE_AND_PURGE = (True, True)
+    FIRE = (True, False)
+    PURGE = (False, True)
+
+    def is_fire(self) -> bool:
+        return self.value[0]
+
+    def is_purge(self) -> bool:
+        return self.value[1]
+
+
+class Trigger:
+    """Base of triggers. Built-in triggers run in the engine; subclasses written in Python do not yet."""
+
+    def _to_spec(self) -> spec_pb.TriggerSpec:
+        raise NotImplementedError(f"{type(self).__name__} (a trigger written in Python) is not supported by PyStream yet")
+
+
+class _BuiltInTrigger(Trigger):
+    def __init__(self, kind: int, count: int = 0, interval: int = 0, purging: bool = False) -> None:
+        self._spec = spec_pb.TriggerSpec(kind=kind, count=count, interval_ms=interval, purging=purging)
+
+    def _to_spec(self) -> spec_pb.TriggerSpec:
+        return self._spec
+
+
+class EventTimeTrigger(_BuiltInTrigger):
+    def __init__(self) -> None:
+        super().__init__(spec_pb.TriggerSpec.EVENT_TIME)
+
+    @staticmethod
+    def create() -> "EventTimeTrigger":
+        return EventTimeTrigger()
+
+
+class ProcessingTimeTrigger(_BuiltInTrigger):
+    def __init__(self) -> None:
+        super().__init__(spec_pb.TriggerSpec.PROCESSING_TIME)
+
+    @staticmethod
+    def create() -> "ProcessingTimeTrigger":
+        return ProcessingTimeTrigger()
+
+
+class NeverTrigger(_BuiltInTrigger):
+    def __init__(self) -> None:
+        super().__init__(spec_pb.TriggerSpec.NEVER)
+
+    @staticmethod
+    def create() -> "NeverTrigger":
+        return NeverTrigger()
+
+
+class CountTrigger(_BuiltInTrigger):
+    def __init__(self, count: int) -> None:
+        if count <= 0:
+            raise ValueError("CountTrigger needs a count > 0")
+        super().__init__(spec_pb.TriggerSpec.COUNT, count=count)
+
+    @staticmethod
+    def of(window_size: int) -> "CountTrigger":
+        return CountTrigger(window_size)
+
+
+class ContinuousEventTimeTrigger(_BuiltInTrigger):
+    def __init__(self, interval: int) -> None:
+        super().__init__(spec_pb.TriggerSpec.CONTINUOUS_EVENT_TIME, interval=interval)
+
+    @staticmethod
+    def of(interval: Any) -> "ContinuousEventTimeTrigger":
+        return ContinuousEventTimeTrigger(_millis(interval))
+
+
+class ContinuousProcessingTimeTrigger(_BuiltInTrigger):
+    def __init__(self, interval: int) -> None:
+        super().__init__(spec_pb.TriggerSpec.CONTINUOUS_PROCESSING_TIME, interval=interval)
+
+    @staticmethod
+    def of(interval: Any) -> "ContinuousProcessingTimeTrigger":
+        return ContinuousProcessingTimeTrigger(_millis(interval))
+
+
+class PurgingTrigger(Trigger):
+    def __init__(self, nested: Trigger) -> None:
+        self._nested = nested
+
+    @staticmethod
+    def of(nested_trigger: Trigger) -> "PurgingTrigger":
+        return PurgingTrigger(nested_trigger)
+
+    def _to_spec(self) -> spec_pb.TriggerSpec:
+        spec = spec_pb.TriggerSpec()
+        spec.CopyFrom(self._nested._to_spec())
+        spec.purging = True
+        return spec
+
+
+# ---- evictors ------------------------------------------------------------------------------
+
+class Evictor:
+    def _keep_last(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} is not supported by PyStream yet")
+
+
+class CountEvictor(Evictor):
+    """Keeps the last ``count`` elements of a window before its function runs."""
+
+    def __init__(self, count: int, do_evict_after: bool = False) -> None:
+        if do_evict_after:
+            raise NotImplementedError("CountEvictor(do_evict_after=True) is not supported by PyStream yet")
+        self._count = count
+
+    @staticmethod
+    def of(max_count: int, do_evict_after: bool = False) -> "CountEvictor":
+        return CountEvictor(max_count, do_evict_after)
+
+    def _keep_last(self) -> int:
+        return self._count
+
+
+class TimeEvictor(Evictor):
+    @staticmethod
+    def of(window_size: Any, do_evict_after: bool = False) -> "TimeEvictor":
+        raise NotImplementedError("TimeEvictor is not supported by PyStream yet")

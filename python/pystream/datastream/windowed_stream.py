@@ -1,0 +1,140 @@
+"""``WindowedStream`` and ``AllWindowedStream``, as in ``pyflink.datastream.data_stream``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.window import WindowOperation
+from pystream.common.typeinfo import TypeInformation
+from pystream.datastream._aggregations import FieldAggregation
+from pystream.datastream._pipeline import Input, dumps
+from pystream.datastream.functions import AggregateFunction, NullByteKeySelector
+from pystream.datastream.output_tag import OutputTag
+from pystream.datastream.window import (
+    CountEvictor,
+    CountTrigger,
+    Evictor,
+    GlobalWindows,
+    PurgingTrigger,
+    Trigger,
+    WindowAssigner,
+)
+
+if TYPE_CHECKING:
+    from pystream.datastream.data_stream import DataStream
+
+__all__ = ["WindowedStream", "AllWindowedStream"]
+
+
+class WindowedStream:
+    """A keyed stream cut into windows; a window function turns each window into results."""
+
+    def __init__(self, stream: "DataStream", key_selector: Any, assigner: WindowAssigner, *, all_windows: bool = False) -> None:
+        self._stream = stream
+        self._key_selector = key_selector
+        self._assigner_spec = assigner._to_spec()
+        self._trigger: spec_pb.TriggerSpec | None = None
+        self._lateness = 0
+        self._late_tag: OutputTag | None = None
+        self._keep_last = 0
+        self._all = all_windows
+
+    def get_execution_environment(self) -> Any:
+        return self._stream._env
+
+    def get_input_type(self) -> TypeInformation | None:
+        return self._stream._node.output_type
+
+    def trigger(self, trigger: Trigger) -> "WindowedStream":
+        self._trigger = trigger._to_spec()
+        return self
+
+    def allowed_lateness(self, time_ms: Any) -> "WindowedStream":
+        millis = time_ms if isinstance(time_ms, int) else int(time_ms.to_milliseconds())
+        if millis < 0:
+            raise ValueError("The allowed lateness cannot be negative.")
+        if self._assigner_spec.kind == spec_pb.WindowAssignerSpec.GLOBAL and millis:
+            raise ValueError("Cannot use allowed lateness with GlobalWindows.")
+        self._lateness = millis
+        return self
+
+    def side_output_late_data(self, output_tag: OutputTag) -> "WindowedStream":
+        self._late_tag = output_tag
+        return self
+
+    def evictor(self, evictor: Evictor) -> "WindowedStream":
+        self._keep_last = evictor._keep_last()
+        return self
+
+    # ---- window functions ----------------------------------------------------------------
+
+    def _window(self, name: str, contents: str, function: Any, window_function: Any,
+                output_type: TypeInformation | None) -> "DataStream":
+        from pystream.datastream.data_stream import WindowResultStream
+        spec = spec_pb.WindowSpec(assigner=self._assigner_spec, allowed_lateness_ms=self._lateness,
+                                  late_data_tag=self._late_tag.tag_id if self._late_tag else "")
+        if self._trigger is not None:
+            spec.trigger.CopyFrom(self._trigger)
+        spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._keep_last, self._all))
+        env = self._stream._env
+        node = env._pipeline.add(name, "window", window=spec, output_type=output_type,
+                                 inputs=[Input(self._stream._node, spec_pb.HASH, dumps(self._key_selector))],
+                                 parallelism=1 if self._all else 0)
+        return WindowResultStream(env, node, self._late_tag)
+
+    def reduce(self, reduce_function: Any, window_function: Any = None,
+               output_type: TypeInformation | None = None) -> "DataStream":
+        if self._keep_last:
+            raise NotImplementedError("reduce with an evictor is not supported by PyStream yet; use apply/process")
+        return self._window("Window(Reduce)", "reduce", reduce_function, window_function,
+                            output_type if window_function is not None else self._stream._node.output_type)
+
+    def aggregate(self, aggregate_function: AggregateFunction, window_function: Any = None,
+                  accumulator_type: TypeInformation | None = None,
+                  output_type: TypeInformation | None = None) -> "DataStream":
+        if self._keep_last:
+            raise NotImplementedError("aggregate with an evictor is not supported by PyStream yet; use apply/process")
+        return self._window("Window(Aggregate)", "aggregate", aggregate_function, window_function, output_type)
+
+    def apply(self, window_function: Any, output_type: TypeInformation | None = None) -> "DataStream":
+        return self._window("Window(Apply)", "list", None, window_function, output_type)
+
+    def process(self, process_window_function: Any, output_type: TypeInformation | None = None) -> "DataStream":
+        return self._window("Window(Process)", "list", None, process_window_function, output_type)
+
+    # Java Flink has these on windowed streams; PyFlink does not.
+    def sum(self, position_to_sum: int | str = 0) -> "DataStream":
+        return self.reduce(FieldAggregation("sum", position_to_sum))
+
+    def min(self, position_to_min: int | str = 0) -> "DataStream":
+        return self.reduce(FieldAggregation("min", position_to_min))
+
+    def max(self, position_to_max: int | str = 0) -> "DataStream":
+        return self.reduce(FieldAggregation("max", position_to_max))
+
+    def min_by(self, position_to_min_by: int | str = 0) -> "DataStream":
+        return self.reduce(FieldAggregation("min_by", position_to_min_by))
+
+    def max_by(self, position_to_max_by: int | str = 0) -> "DataStream":
+        return self.reduce(FieldAggregation("max_by", position_to_max_by))
+
+
+class AllWindowedStream(WindowedStream):
+    """Windows over the whole stream (one key; parallelism 1), as ``window_all`` gives."""
+
+    def __init__(self, stream: "DataStream", assigner: WindowAssigner) -> None:
+        super().__init__(stream, NullByteKeySelector(), assigner, all_windows=True)
+
+
+def count_window(stream: WindowedStream, size: int, slide: int) -> WindowedStream:
+    """Flink's count windows: the global window with a count trigger (and evictor when sliding)."""
+    if size <= 0 or slide < 0:
+        raise ValueError("count windows need a size > 0 and a slide >= 0")
+    if slide == 0 or slide == size:
+        return stream.trigger(PurgingTrigger.of(CountTrigger.of(size)))
+    return stream.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide))
+
+
+def global_windows() -> GlobalWindows:
+    return GlobalWindows.create()
