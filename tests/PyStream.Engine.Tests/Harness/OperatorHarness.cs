@@ -18,14 +18,14 @@ internal sealed class OperatorHarness<TOperator> : IDisposable
 
     private readonly Queue<Action> _mailbox = new();
 
-    public OperatorHarness(TOperator op, int subtask = 0, int parallelism = 1)
+    public OperatorHarness(TOperator op, int subtask = 0, int parallelism = 1, IPythonJob? python = null)
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
         Environment = new JobEnvironment { Stdout = Stdout, Stderr = Stderr, Time = Time };
         Timers = new ProcessingTimeService(Time, _mailbox.Enqueue);
         var info = new TaskInfo(op.Name, subtask, parallelism, JobGraphBuilder.DefaultMaxParallelism, AttemptNumber: 0);
-        Context = new TaskContext(info, Environment, python: null, Timers, () => JobFinishRequested = true);
+        Context = new TaskContext(info, Environment, python, Timers, () => JobFinishRequested = true);
         Outputs = new RecordingConsumer[op.Outputs.Length];
         for (var port = 0; port < Outputs.Length; port++)
         {
