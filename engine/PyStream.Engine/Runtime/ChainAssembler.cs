@@ -65,7 +65,7 @@ internal static class ChainAssembler
                 {
                     segments[node].AddExit(edge, keying).Add(consumer);
                 }
-                else if (!edge.Target.IsPython && NeedsPython(edge, keying))
+                else if (NeedsPython(edge, keying))
                 {
                     var converter = new SegmentBuilder($"{node.Name} (to Python)");
                     converter.AddEntry(edge);
