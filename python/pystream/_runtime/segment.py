@@ -136,8 +136,8 @@ class Segment:
                 keyed=operation.keyed,
                 batch_mode=job.batch_mode,
             ))
-            for source_op, port in op["inputs"]:
-                self._routes.setdefault((source_op, port), []).append((index, 0))
+            for slot, (source_op, port) in enumerate(op["inputs"]):
+                self._routes.setdefault((source_op, port), []).append((index, slot))
         self._exits = [_Exit(job, exit) for exit in description["exits"]]
         for index, exit in enumerate(description["exits"]):
             source_op, port = exit["from"]
@@ -209,8 +209,10 @@ class Segment:
         for target, slot in self._routes.get(source, ()):
             if target == _EXIT:
                 self._exits[slot].add(records, timestamps)
-            else:
+            elif slot == 0:
                 self._emit(target, self._call(target, self._operations[target].process, records, timestamps))
+            else:
+                self._emit(target, self._call(target, self._operations[target].process2, records, timestamps))
 
     def _emit(self, index: int, output: tuple[list, list | None]) -> None:
         main, stamps = output

@@ -3,8 +3,13 @@
 from pystream.datastream.data_stream import DataStream, DataStreamSink, KeyedStream
 from pystream.datastream.execution_config import ExecutionConfig
 from pystream.datastream.execution_mode import RuntimeExecutionMode
+from pystream.datastream.connected_streams import ConnectedStreams
 from pystream.datastream.functions import (
     AggregateFunction,
+    CoFlatMapFunction,
+    CoMapFunction,
+    CoProcessFunction,
+    KeyedCoProcessFunction,
     AllWindowFunction,
     ProcessAllWindowFunction,
     ProcessWindowFunction,
@@ -26,6 +31,11 @@ from pystream.datastream.stream_execution_environment import StreamExecutionEnvi
 
 __all__ = [
     "AggregateFunction",
+    "CoFlatMapFunction",
+    "CoMapFunction",
+    "CoProcessFunction",
+    "ConnectedStreams",
+    "KeyedCoProcessFunction",
     "AllWindowFunction",
     "ProcessAllWindowFunction",
     "ProcessWindowFunction",

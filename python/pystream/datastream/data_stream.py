@@ -222,7 +222,9 @@ class DataStream:
     def count_window_all(self, size: int, slide: int = 0) -> Any:
         from pystream.datastream.windowed_stream import AllWindowedStream, count_window, global_windows
         return count_window(AllWindowedStream(self, global_windows()), size, slide)
-    connect = _not_yet("DataStream.connect")
+    def connect(self, ds: "DataStream") -> Any:
+        from pystream.datastream.connected_streams import ConnectedStreams
+        return ConnectedStreams(self, ds)
     cache = _not_yet("DataStream.cache")
     map_with_timestamp = _not_yet("DataStream.map_with_timestamp")
     set_buffer_timeout = _not_yet("DataStream.set_buffer_timeout")

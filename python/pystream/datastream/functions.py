@@ -29,6 +29,10 @@ __all__ = [
     "AllWindowFunction",
     "ProcessWindowFunction",
     "ProcessAllWindowFunction",
+    "CoMapFunction",
+    "CoFlatMapFunction",
+    "CoProcessFunction",
+    "KeyedCoProcessFunction",
 ]
 
 IN = TypeVar("IN")
@@ -298,4 +302,56 @@ class ProcessAllWindowFunction(Function):
         ...
 
     def clear(self, context: "ProcessAllWindowFunction.Context") -> None:
+        pass
+
+
+class CoMapFunction(Function):
+    @abc.abstractmethod
+    def map1(self, value: Any) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def map2(self, value: Any) -> Any:
+        ...
+
+
+class CoFlatMapFunction(Function):
+    @abc.abstractmethod
+    def flat_map1(self, value: Any) -> Iterable[Any]:
+        ...
+
+    @abc.abstractmethod
+    def flat_map2(self, value: Any) -> Iterable[Any]:
+        ...
+
+
+class CoProcessFunction(Function):
+    class Context(ProcessFunction.Context, abc.ABC):
+        pass
+
+    @abc.abstractmethod
+    def process_element1(self, value: Any, ctx: "CoProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+    @abc.abstractmethod
+    def process_element2(self, value: Any, ctx: "CoProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+
+class KeyedCoProcessFunction(Function):
+    class Context(KeyedProcessFunction.Context, abc.ABC):
+        pass
+
+    class OnTimerContext(KeyedProcessFunction.OnTimerContext, abc.ABC):
+        pass
+
+    @abc.abstractmethod
+    def process_element1(self, value: Any, ctx: "KeyedCoProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+    @abc.abstractmethod
+    def process_element2(self, value: Any, ctx: "KeyedCoProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+    def on_timer(self, timestamp: int, ctx: "KeyedCoProcessFunction.OnTimerContext") -> Iterable[Any] | None:
         pass
