@@ -34,6 +34,7 @@ def expected(name: str) -> list[str]:
     ("event_time", SCRIPTS / "event_time.py", [], True),
     ("windows", SCRIPTS / "windows.py", [], False),
     ("connect", SCRIPTS / "connect.py", [], False),
+    ("broadcast_state", SCRIPTS / "broadcast_state.py", [], False),
 ])
 def test_script_prints_what_pyflink_prints(name: str, script: Path, args: list[str], ordered: bool) -> None:
     result = run(script, *args)

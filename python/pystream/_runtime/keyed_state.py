@@ -48,7 +48,7 @@ class StateHost:
 class _StateTable:
     """Cached values of one state, by key object, plus which keys changed."""
 
-    __slots__ = ("state_id", "values", "dirty", "host")
+    __slots__ = ("state_id", "values", "dirty", "host", "pinned")
 
     def __init__(self, state_id: str, host: StateHost) -> None:
         self.state_id = state_id
@@ -57,6 +57,8 @@ class _StateTable:
         # process, and the backend keeps insertion order, which BATCH results follow).
         self.dirty: dict = {}
         self.host = host
+        # A pinned table holds every value (broadcast state): never dropped from the cache.
+        self.pinned = False
 
     def get(self, key: Any) -> Any:
         value = self.values.get(key, _ABSENT)
@@ -117,7 +119,7 @@ class KeyedStateBackend:
         """Writes changed values back; drops cached values past the cache size."""
         for table in self._tables.values():
             table.flush()
-            if len(table.values) > self._cache_size:
+            if not table.pinned and len(table.values) > self._cache_size:
                 table.values.clear()
 
     def create_state(self, scope: str, descriptor: StateDescriptor) -> Any:

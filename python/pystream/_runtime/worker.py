@@ -13,6 +13,7 @@ from typing import Any
 
 import cloudpickle
 
+import pystream.datastream  # noqa: F401  (the API package first: runtime modules import from it)
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.segment import Segment
 

@@ -1,61 +1,45 @@
 """PyFlink's DataStream API (``pyflink.datastream``), run on the PyStream engine."""
 
+from pystream.datastream.broadcast_stream import BroadcastConnectedStream, BroadcastStream
+from pystream.datastream.connected_streams import ConnectedStreams
 from pystream.datastream.data_stream import DataStream, DataStreamSink, KeyedStream
 from pystream.datastream.execution_config import ExecutionConfig
 from pystream.datastream.execution_mode import RuntimeExecutionMode
-from pystream.datastream.connected_streams import ConnectedStreams
 from pystream.datastream.functions import (
     AggregateFunction,
+    AllWindowFunction,
+    BroadcastProcessFunction,
     CoFlatMapFunction,
     CoMapFunction,
     CoProcessFunction,
-    KeyedCoProcessFunction,
-    AllWindowFunction,
-    ProcessAllWindowFunction,
-    ProcessWindowFunction,
-    WindowFunction,
     FilterFunction,
     FlatMapFunction,
+    KeyedBroadcastProcessFunction,
+    KeyedCoProcessFunction,
     KeyedProcessFunction,
     KeySelector,
     MapFunction,
     Partitioner,
+    ProcessAllWindowFunction,
     ProcessFunction,
+    ProcessWindowFunction,
     ReduceFunction,
     RuntimeContext,
     TimeDomain,
     TimerService,
+    WindowFunction,
 )
 from pystream.datastream.output_tag import OutputTag
 from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
+from pystream.datastream.windowed_stream import AllWindowedStream, WindowedStream
 
 __all__ = [
-    "AggregateFunction",
-    "CoFlatMapFunction",
-    "CoMapFunction",
-    "CoProcessFunction",
-    "ConnectedStreams",
-    "KeyedCoProcessFunction",
-    "AllWindowFunction",
-    "ProcessAllWindowFunction",
-    "ProcessWindowFunction",
-    "WindowFunction",
-    "DataStream",
-    "DataStreamSink",
-    "ExecutionConfig",
-    "FilterFunction",
-    "FlatMapFunction",
-    "KeySelector",
-    "KeyedProcessFunction",
-    "KeyedStream",
-    "MapFunction",
-    "OutputTag",
-    "Partitioner",
-    "ProcessFunction",
-    "ReduceFunction",
-    "RuntimeContext",
-    "RuntimeExecutionMode",
-    "StreamExecutionEnvironment",
-    "TimeDomain",
-    "TimerService",
+    "AggregateFunction", "AllWindowFunction", "AllWindowedStream", "BroadcastConnectedStream",
+    "BroadcastProcessFunction", "BroadcastStream", "CoFlatMapFunction", "CoMapFunction",
+    "CoProcessFunction", "ConnectedStreams", "DataStream", "DataStreamSink", "ExecutionConfig",
+    "FilterFunction", "FlatMapFunction", "KeySelector", "KeyedBroadcastProcessFunction",
+    "KeyedCoProcessFunction", "KeyedProcessFunction", "KeyedStream", "MapFunction", "OutputTag",
+    "Partitioner", "ProcessAllWindowFunction", "ProcessFunction", "ProcessWindowFunction",
+    "ReduceFunction", "RuntimeContext", "RuntimeExecutionMode", "StreamExecutionEnvironment",
+    "TimeDomain", "TimerService", "WindowFunction", "WindowedStream",
 ]

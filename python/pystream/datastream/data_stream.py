@@ -111,10 +111,11 @@ class DataStream:
     def shuffle(self) -> "DataStream":
         return self._repartitioned(spec_pb.SHUFFLE)
 
-    def broadcast(self, broadcast_state_descriptor: Any = None, *other: Any) -> "DataStream":
-        if broadcast_state_descriptor is not None:
-            raise NotImplementedError("DataStream.broadcast(MapStateDescriptor) (broadcast state) is not supported by PyStream yet")
-        return self._repartitioned(spec_pb.BROADCAST)
+    def broadcast(self, broadcast_state_descriptor: Any = None, *other: Any) -> Any:
+        if broadcast_state_descriptor is None:
+            return self._repartitioned(spec_pb.BROADCAST)
+        from pystream.datastream.broadcast_stream import BroadcastStream
+        return BroadcastStream(self, [broadcast_state_descriptor, *other])
 
     def partition_custom(self, partitioner: Any, key_selector: Any) -> "DataStream":
         return self._repartitioned(spec_pb.CUSTOM, dumps((partitioner, key_selector)))
@@ -222,8 +223,11 @@ class DataStream:
     def count_window_all(self, size: int, slide: int = 0) -> Any:
         from pystream.datastream.windowed_stream import AllWindowedStream, count_window, global_windows
         return count_window(AllWindowedStream(self, global_windows()), size, slide)
-    def connect(self, ds: "DataStream") -> Any:
+    def connect(self, ds: Any) -> Any:
+        from pystream.datastream.broadcast_stream import BroadcastConnectedStream, BroadcastStream
         from pystream.datastream.connected_streams import ConnectedStreams
+        if isinstance(ds, BroadcastStream):
+            return BroadcastConnectedStream(self, ds)
         return ConnectedStreams(self, ds)
     cache = _not_yet("DataStream.cache")
     map_with_timestamp = _not_yet("DataStream.map_with_timestamp")

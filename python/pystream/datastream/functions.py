@@ -33,6 +33,8 @@ __all__ = [
     "CoFlatMapFunction",
     "CoProcessFunction",
     "KeyedCoProcessFunction",
+    "BroadcastProcessFunction",
+    "KeyedBroadcastProcessFunction",
 ]
 
 IN = TypeVar("IN")
@@ -354,4 +356,50 @@ class KeyedCoProcessFunction(Function):
         ...
 
     def on_timer(self, timestamp: int, ctx: "KeyedCoProcessFunction.OnTimerContext") -> Iterable[Any] | None:
+        pass
+
+
+class BroadcastProcessFunction(Function):
+    """Processes a stream with read-only access to broadcast state, and the broadcast stream with write access."""
+
+    class ReadOnlyContext(ProcessFunction.Context, abc.ABC):
+        @abc.abstractmethod
+        def get_broadcast_state(self, state_descriptor: Any) -> Any:
+            ...
+
+    class Context(ReadOnlyContext, abc.ABC):
+        pass
+
+    @abc.abstractmethod
+    def process_element(self, value: Any, ctx: "BroadcastProcessFunction.ReadOnlyContext") -> Iterable[Any] | None:
+        ...
+
+    @abc.abstractmethod
+    def process_broadcast_element(self, value: Any, ctx: "BroadcastProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+
+class KeyedBroadcastProcessFunction(Function):
+    """As BroadcastProcessFunction, on a keyed stream: keyed state and timers on the non-broadcast side."""
+
+    class ReadOnlyContext(KeyedProcessFunction.Context, abc.ABC):
+        @abc.abstractmethod
+        def get_broadcast_state(self, state_descriptor: Any) -> Any:
+            ...
+
+    class Context(BroadcastProcessFunction.ReadOnlyContext, abc.ABC):
+        pass
+
+    class OnTimerContext(KeyedProcessFunction.OnTimerContext, abc.ABC):
+        pass
+
+    @abc.abstractmethod
+    def process_element(self, value: Any, ctx: "KeyedBroadcastProcessFunction.ReadOnlyContext") -> Iterable[Any] | None:
+        ...
+
+    @abc.abstractmethod
+    def process_broadcast_element(self, value: Any, ctx: "KeyedBroadcastProcessFunction.Context") -> Iterable[Any] | None:
+        ...
+
+    def on_timer(self, timestamp: int, ctx: "KeyedBroadcastProcessFunction.OnTimerContext") -> Iterable[Any] | None:
         pass

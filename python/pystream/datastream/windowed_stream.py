@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.window import WindowOperation
 from pystream.common.typeinfo import TypeInformation
 from pystream.datastream._aggregations import FieldAggregation
 from pystream.datastream._pipeline import Input, dumps
@@ -71,6 +70,7 @@ class WindowedStream:
 
     def _window(self, name: str, contents: str, function: Any, window_function: Any,
                 output_type: TypeInformation | None) -> "DataStream":
+        from pystream._runtime.window import WindowOperation  # runtime code: imported when used
         from pystream.datastream.data_stream import WindowResultStream
         spec = spec_pb.WindowSpec(assigner=self._assigner_spec, allowed_lateness_ms=self._lateness,
                                   late_data_tag=self._late_tag.tag_id if self._late_tag else "")
