@@ -124,16 +124,17 @@ class KeyedStateBackend:
 
     def create_state(self, scope: str, descriptor: StateDescriptor) -> Any:
         table = self.table(f"{scope}/{descriptor.name}")
+        ttl = _Ttl(descriptor.ttl_config, self._host) if getattr(descriptor, "ttl_config", None) is not None else None
         if isinstance(descriptor, ValueStateDescriptor):
-            return _ValueState(self, table)
+            return _ValueState(self, table, ttl)
         if isinstance(descriptor, ListStateDescriptor):
-            return _ListState(self, table)
+            return _ListState(self, table, ttl)
         if isinstance(descriptor, MapStateDescriptor):
-            return _MapState(self, table)
+            return _MapState(self, table, ttl)
         if isinstance(descriptor, ReducingStateDescriptor):
-            return _ReducingState(self, table, _reducer_of(descriptor.reduce_function))
+            return _ReducingState(self, table, _reducer_of(descriptor.reduce_function), ttl)
         if isinstance(descriptor, AggregatingStateDescriptor):
-            return _AggregatingState(self, table, descriptor.agg_function)
+            return _AggregatingState(self, table, descriptor.agg_function, ttl)
         raise TypeError(f"unknown state descriptor {type(descriptor).__name__}")
 
 
@@ -146,21 +147,72 @@ def _reducer_of(function: Any) -> Callable[[Any, Any], Any]:
     raise TypeError("a ReducingStateDescriptor needs a ReduceFunction or a callable")
 
 
-class _KeyedState:
-    __slots__ = ("_backend", "_table")
+class _Ttl:
+    """A descriptor's time-to-live, on the engine's processing-time clock."""
 
-    def __init__(self, backend: KeyedStateBackend, table: _StateTable) -> None:
+    __slots__ = ("ttl", "refresh_on_read", "return_expired", "host")
+
+    def __init__(self, config: Any, host: StateHost) -> None:
+        from pystream.datastream.state_ttl import StateTtlConfig
+        self.ttl = config._ttl
+        self.refresh_on_read = config.get_update_type() is StateTtlConfig.UpdateType.OnReadAndWrite
+        self.return_expired = config.get_state_visibility() is StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp
+        self.host = host
+
+    def now(self) -> int:
+        return self.host.current_processing_time()
+
+    def expired(self, stamp: int, now: int) -> bool:
+        return stamp + self.ttl <= now
+
+    def live(self, stamped: list | dict) -> Any:
+        """Drops expired (element, stamp) pairs (unless expired ones stay visible); refreshes on read if asked."""
+        now = self.now()
+        items = stamped.items() if isinstance(stamped, dict) else enumerate(stamped)
+        keep = {k: v for k, v in items if self.return_expired or not self.expired(v[1], now)}
+        if self.refresh_on_read:
+            keep = {k: (v[0], now) for k, v in keep.items()}
+        return keep if isinstance(stamped, dict) else list(keep.values())
+
+
+class _KeyedState:
+    """One state of the current key. With TTL, values are stored with the time they were written."""
+
+    __slots__ = ("_backend", "_table", "_ttl")
+
+    def __init__(self, backend: KeyedStateBackend, table: _StateTable, ttl: _Ttl | None = None) -> None:
         self._backend = backend
         self._table = table
+        self._ttl = ttl
 
-    def _get(self) -> Any:
+    def _get_raw(self) -> Any:
         return self._table.get(self._backend.current_key)
 
-    def _set(self, value: Any) -> None:
+    def _set_raw(self, value: Any) -> None:
         self._table.set(self._backend.current_key, value)
 
+    def _get(self) -> Any:
+        raw = self._get_raw()
+        ttl = self._ttl
+        if ttl is None or raw is None:
+            return raw
+        value, stamp = raw
+        now = ttl.now()
+        if ttl.expired(stamp, now):
+            if ttl.return_expired:
+                return value
+            self._set_raw(None)
+            return None
+        if ttl.refresh_on_read:
+            self._set_raw((value, now))
+        return value
+
+    def _set(self, value: Any) -> None:
+        ttl = self._ttl
+        self._set_raw(value if ttl is None or value is None else (value, ttl.now()))
+
     def clear(self) -> None:
-        self._set(None)
+        self._set_raw(None)
 
 
 class _ValueState(_KeyedState, ValueState):
@@ -174,66 +226,93 @@ class _ValueState(_KeyedState, ValueState):
 
 
 class _ListState(_KeyedState, ListState):
+    """With TTL, each element expires on its own."""
+
     __slots__ = ()
 
+    def _elements(self) -> list:
+        stored = self._get_raw()
+        if stored is None:
+            return []
+        if self._ttl is None:
+            return stored
+        live = self._ttl.live(stored)
+        if live != stored:
+            self._set_raw(live or None)
+        return live
+
     def get(self) -> list:
-        values = self._get()
-        return [] if values is None else values
+        elements = self._elements()
+        return elements if self._ttl is None else [e for e, _ in elements]
 
     def add(self, value: Any) -> None:
         if value is None:
             raise ValueError("ListState.add: None is not a valid element")
-        values = self._get()
-        if values is None:
-            values = []
-        values.append(value)
-        self._set(values)
+        elements = self._elements()
+        elements.append(value if self._ttl is None else (value, self._ttl.now()))
+        self._set_raw(elements)
 
     def add_all(self, values: Iterable[Any]) -> None:
         for value in values:
             self.add(value)
 
     def update(self, values: Iterable[Any]) -> None:
-        new = list(values)
-        self._set(new or None)
+        now = None if self._ttl is None else self._ttl.now()
+        new = [v if now is None else (v, now) for v in values]
+        self._set_raw(new or None)
 
 
 class _MapState(_KeyedState, MapState):
+    """With TTL, each entry expires on its own."""
+
     __slots__ = ()
 
     def _map(self) -> dict:
-        current = self._get()
-        return {} if current is None else current
+        current = self._get_raw()
+        if current is None:
+            return {}
+        if self._ttl is None:
+            return current
+        live = self._ttl.live(current)
+        if live != current:
+            self._set_raw(live or None)
+        return live
+
+    def _stamp(self, value: Any) -> Any:
+        return value if self._ttl is None else (value, self._ttl.now())
+
+    def _plain(self, entries: dict) -> dict:
+        return entries if self._ttl is None else {k: v for k, (v, _) in entries.items()}
 
     def get(self, key: Any) -> Any:
-        return self._map().get(key)
+        return self._plain(self._map()).get(key)
 
     def put(self, key: Any, value: Any) -> None:
         updated = self._map()
-        updated[key] = value
-        self._set(updated)
+        updated[key] = self._stamp(value)
+        self._set_raw(updated)
 
     def put_all(self, dict_value: dict) -> None:
         updated = self._map()
-        updated.update(dict_value)
-        self._set(updated)
+        updated.update({k: self._stamp(v) for k, v in dict_value.items()})
+        self._set_raw(updated)
 
     def remove(self, key: Any) -> None:
         updated = self._map()
         updated.pop(key, None)
-        self._set(updated or None)
+        self._set_raw(updated or None)
 
     def contains(self, key: Any) -> bool:
         return key in self._map()
 
     def items(self) -> Iterable[tuple[Any, Any]]:
-        return list(self._map().items())
+        return list(self._plain(self._map()).items())
 
     def keys(self) -> Iterable[Any]:
         return list(self._map().keys())
 
     def values(self) -> Iterable[Any]:
-        return list(self._map().values())
+        return list(self._plain(self._map()).values())
 
     def is_empty(self) -> bool:
         return not self._map()
@@ -242,8 +321,9 @@ class _MapState(_KeyedState, MapState):
 class _ReducingState(_KeyedState, ReducingState):
     __slots__ = ("_reduce",)
 
-    def __init__(self, backend: KeyedStateBackend, table: _StateTable, reduce: Callable[[Any, Any], Any]) -> None:
-        super().__init__(backend, table)
+    def __init__(self, backend: KeyedStateBackend, table: _StateTable, reduce: Callable[[Any, Any], Any],
+                 ttl: _Ttl | None = None) -> None:
+        super().__init__(backend, table, ttl)
         self._reduce = reduce
 
     def get(self) -> Any:
@@ -257,8 +337,8 @@ class _ReducingState(_KeyedState, ReducingState):
 class _AggregatingState(_KeyedState, AggregatingState):
     __slots__ = ("_function",)
 
-    def __init__(self, backend: KeyedStateBackend, table: _StateTable, function: Any) -> None:
-        super().__init__(backend, table)
+    def __init__(self, backend: KeyedStateBackend, table: _StateTable, function: Any, ttl: _Ttl | None = None) -> None:
+        super().__init__(backend, table, ttl)
         self._function = function
 
     def get(self) -> Any:

@@ -10,6 +10,7 @@ import abc
 from typing import Any, Iterable, Iterator
 
 from pystream.common.typeinfo import TypeInformation
+from pystream.datastream.state_ttl import StateTtlConfig
 
 __all__ = [
     "StateDescriptor",
@@ -24,6 +25,7 @@ __all__ = [
     "MapState",
     "ReducingState",
     "AggregatingState",
+    "StateTtlConfig",
 ]
 
 
@@ -33,12 +35,13 @@ class StateDescriptor(abc.ABC):
             raise ValueError("a state descriptor needs a non-empty name")
         self.name = name
         self.type_info = type_info
+        self.ttl_config: Any = None
 
     def get_name(self) -> str:
         return self.name
 
     def enable_time_to_live(self, ttl_config: Any) -> None:
-        raise NotImplementedError("StateDescriptor.enable_time_to_live: state TTL is not supported yet")
+        self.ttl_config = ttl_config if ttl_config is not None and ttl_config.is_enabled() else None
 
 
 class ValueStateDescriptor(StateDescriptor):
