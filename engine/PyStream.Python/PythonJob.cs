@@ -2,6 +2,7 @@ using System.Text.Json;
 using Python.Runtime;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.UserCode;
+using PyStream.Engine.Windowing;
 
 namespace PyStream.Python;
 
@@ -39,7 +40,7 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
         }
     }
 
-    public IPythonWindow CreateWindow(int transformationId, TaskInfo task, ISegmentHost host)
+    public IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host)
     {
         var description = JsonSerializer.Serialize(new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber });
         using (Py.GIL())

@@ -2,21 +2,22 @@ using System.Runtime.InteropServices;
 using Python.Runtime;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.UserCode;
+using PyStream.Engine.Windowing;
 
 namespace PyStream.Python;
 
 /// <summary>A window operator's Python side (<c>pystream._runtime.window.WindowRunner</c>).</summary>
-internal sealed class PythonWindow(PyObject runner, string taskName) : IPythonWindow
+internal sealed class PythonWindow(PyObject runner, string taskName) : IWindowContents
 {
     public void Open() => Call(r => r.InvokeMethod("open")).Dispose();
 
-    public Batch?[] Apply(Batch? records, long[] actions, IReadOnlyList<byte[]>? keys, long watermark)
+    public Batch?[] Apply(Batch? records, ReadOnlyMemory<long> actions, IReadOnlyList<byte[]>? keys, long watermark)
     {
         using (Py.GIL())
         {
             using var outputs = Call(r =>
             {
-                using var actionBytes = CPython.ToBytes(MemoryMarshal.AsBytes(actions.AsSpan()));
+                using var actionBytes = CPython.ToBytes(MemoryMarshal.AsBytes(actions.Span));
                 using var mark = new PyInt(watermark);
                 if (records is PythonBatch py)
                 {

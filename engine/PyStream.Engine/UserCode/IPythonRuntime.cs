@@ -18,7 +18,7 @@ public interface IPythonJob : IDisposable
     IPythonSegment CreateSegment(PythonSegmentSpec spec, TaskInfo task, ISegmentHost host);
 
     /// <summary>The Python side of a window operator: contents and window function.</summary>
-    IPythonWindow CreateWindow(int transformationId, TaskInfo task, ISegmentHost host);
+    Windowing.IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host);
 
     /// <summary>Elements <c>[start, end)</c> of a collection source, as Python records.</summary>
     PythonBatch CollectionSlice(int transformationId, int start, int end);
@@ -39,21 +39,6 @@ public interface IPythonSegment : IDisposable
 
     /// <summary>Every entry has ended: operations emit what they held back (BATCH aggregates).</summary>
     Batch?[] EndInput();
-
-    void Close();
-}
-
-/// <summary>Window contents and the window function of one window operator, driven by its actions.</summary>
-public interface IPythonWindow : IDisposable
-{
-    void Open();
-
-    /// <summary>
-    /// Carries out <paramref name="actions"/> (see <c>Windowing.WindowActions</c>) in order and
-    /// returns what they produced: results (port 0) and late records (port 1). Records come
-    /// with actions caused by records (and are owned from then on); keys with those caused by timers.
-    /// </summary>
-    Batch?[] Apply(Batch? records, long[] actions, IReadOnlyList<byte[]>? keys, long watermark);
 
     void Close();
 }

@@ -3,7 +3,8 @@ namespace PyStream.Engine.Windowing;
 /// <summary>
 /// What the window operator asks the Python side to do with window contents, in order.
 /// Each action is five numbers: kind, reference (a record index for actions caused by
-/// records, a key index for actions caused by timers), window start, window end, unused.
+/// records, a key index for actions caused by timers), window start, window end, and the
+/// operator's id for the key (stable for the operator's life; native contents key by it).
 /// </summary>
 public enum WindowActionKind
 {
@@ -29,23 +30,29 @@ public enum WindowActionKind
     MergeFrom = 6,
 }
 
-/// <summary>Actions collected for one call into Python.</summary>
+/// <summary>Actions collected for one call into the window contents (a reused buffer).</summary>
 public sealed class WindowActions
 {
-    private readonly List<long> _values = [];
+    private long[] _values = new long[5 * 1024];
+    private int _length;
 
-    public int Count => _values.Count / 5;
+    public int Count => _length / 5;
 
-    public void Add(WindowActionKind kind, int reference, Window window)
+    public void Add(WindowActionKind kind, int reference, Window window, int keyId)
     {
-        _values.Add((long)kind);
-        _values.Add(reference);
-        _values.Add(window.Start);
-        _values.Add(window.End);
-        _values.Add(0);
+        if (_length + 5 > _values.Length)
+            Array.Resize(ref _values, _values.Length * 2);
+        var values = _values.AsSpan(_length, 5);
+        values[0] = (long)kind;
+        values[1] = reference;
+        values[2] = window.Start;
+        values[3] = window.End;
+        values[4] = keyId;
+        _length += 5;
     }
 
-    public long[] ToArray() => [.. _values];
+    /// <summary>The actions so far (valid until the next Add or Clear).</summary>
+    public ReadOnlyMemory<long> Values => _values.AsMemory(0, _length);
 
-    public void Clear() => _values.Clear();
+    public void Clear() => _length = 0;
 }

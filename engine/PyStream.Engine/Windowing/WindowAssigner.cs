@@ -11,6 +11,13 @@ public abstract class WindowAssigner
 
     public abstract IReadOnlyList<Window> Assign(long timestamp);
 
+    /// <summary>The record's only window, for assigners that give exactly one (no list allocated on the hot path).</summary>
+    public virtual bool TryAssignSingle(long timestamp, out Window window)
+    {
+        window = default;
+        return false;
+    }
+
     public abstract WindowTrigger DefaultTrigger();
 
     public static WindowAssigner From(WindowAssignerSpec spec) => spec.Kind switch
@@ -35,6 +42,7 @@ public sealed class TumblingWindows : WindowAssigner
     private readonly long _size;
     private readonly long _offset;
     private readonly bool _eventTime;
+    private Window _last = new(long.MaxValue, long.MinValue);
 
     public TumblingWindows(long size, long offset, bool eventTime)
     {
@@ -47,8 +55,22 @@ public sealed class TumblingWindows : WindowAssigner
 
     public override IReadOnlyList<Window> Assign(long timestamp)
     {
+        TryAssignSingle(timestamp, out var window);
+        return [window];
+    }
+
+    public override bool TryAssignSingle(long timestamp, out Window window)
+    {
+        // Consecutive records mostly share a window: skip the division then.
+        if (timestamp >= _last.Start && timestamp < _last.End)
+        {
+            window = _last;
+            return true;
+        }
+
         var start = StartWithOffset(timestamp, _offset, _size);
-        return [new Window(start, start + _size)];
+        window = _last = new Window(start, start + _size);
+        return true;
     }
 
     public override WindowTrigger DefaultTrigger() => TimeTrigger(_eventTime);

@@ -83,7 +83,12 @@ public sealed class EventTimeTrigger : WindowTrigger
             ctx.RegisterEventTimeTimer(window.MaxTimestamp);
     }
 
-    public override void Clear(Window window, ITriggerContext ctx) => ctx.DeleteEventTimeTimer(window.MaxTimestamp);
+    public override void Clear(Window window, ITriggerContext ctx)
+    {
+        // Clear runs when the cleanup timer fires; with no lateness that is this very timer, already gone.
+        if (window.MaxTimestamp > ctx.CurrentWatermark)
+            ctx.DeleteEventTimeTimer(window.MaxTimestamp);
+    }
 }
 
 /// <summary>Fires when processing time reaches the window's end.</summary>

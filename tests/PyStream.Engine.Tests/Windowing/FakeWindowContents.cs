@@ -11,7 +11,7 @@ namespace PyStream.Engine.Tests.Windowing;
 /// that are numbers (a LongRangeBatch), keeping per (key, window) the list of values, and
 /// "fires" a line <c>key [start,end) v1,v2,...</c>. Late records become <c>late v</c>.
 /// </summary>
-internal sealed class FakeWindowContents : IPythonJob, IPythonWindow
+internal sealed class FakeWindowContents : IPythonJob, IWindowContents
 {
     private readonly Dictionary<(string Key, Window Window), List<long>> _contents = [];
 
@@ -23,7 +23,7 @@ internal sealed class FakeWindowContents : IPythonJob, IPythonWindow
 
     public IPythonSegment CreateSegment(PythonSegmentSpec spec, TaskInfo task, ISegmentHost host) => throw new NotSupportedException();
 
-    public IPythonWindow CreateWindow(int transformationId, TaskInfo task, ISegmentHost host) => this;
+    public IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host) => this;
 
     public PythonBatch CollectionSlice(int transformationId, int start, int end) => throw new NotSupportedException();
 
@@ -31,8 +31,9 @@ internal sealed class FakeWindowContents : IPythonJob, IPythonWindow
     {
     }
 
-    public Batch?[] Apply(Batch? records, long[] actions, IReadOnlyList<byte[]>? keys, long watermark)
+    public Batch?[] Apply(Batch? records, ReadOnlyMemory<long> actionMemory, IReadOnlyList<byte[]>? keys, long watermark)
     {
+        var actions = actionMemory.Span;
         var range = records as LongRangeBatch;
         for (var i = 0; i < actions.Length; i += 5)
         {

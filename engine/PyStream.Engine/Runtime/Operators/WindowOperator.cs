@@ -22,9 +22,28 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private readonly TimerQueue _eventTimers = new();
     private readonly Dictionary<byte[], long> _triggerState = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], List<Window>> _sessions = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], int> _keyIds = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<long, int> _intKeyIds = [];
+
+    // Ids of small non-negative int keys by value (-1: not seen): dense int keys skip hashing.
+    private int[] _smallIntKeyIds = [];
+    private const long SmallIntKeys = 1 << 16;
+    private readonly List<byte[]> _keysById = [];
+
+    // Windows whose event-time trigger and cleanup timers are set: a later record of the same
+    // window skips the trigger, which would only set the same timers again (the hot path).
+    private readonly HashSet<(int KeyId, long Start, long End)> _armed = [];
+
+    // The window each key was last armed for: most records of a key fall into the same
+    // window as its previous one, so this array answers before the set is asked.
+    private Window[] _lastArmed = [];
+    private readonly bool _armedShortcut;
+    private readonly bool _eventTime;
+    private readonly bool _merging;
+    private readonly NativeWindowAggregate _native;
     private readonly WindowActions _actions = new();
     private readonly TriggerContext _triggerContext;
-    private IPythonWindow? _python;
+    private IWindowContents? _python;
 
     public WindowOperator(string name, int transformationId, WindowSpec spec, int inputCount)
         : base(name, inputCount, portCount: 2)
@@ -36,6 +55,10 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         if (_allowedLateness < 0)
             throw new PyStreamException($"'{name}': allowed lateness cannot be negative");
         _triggerContext = new TriggerContext(this);
+        _armedShortcut = _trigger is EventTimeTrigger && !_assigner.IsMerging;
+        _eventTime = _assigner.IsEventTime;
+        _merging = _assigner.IsMerging;
+        _native = spec.NativeAggregate;
     }
 
     public IKeyedStateStore State => Context.State;
@@ -45,8 +68,9 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        var python = context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime");
-        _python = python.CreateWindow(_transformationId, context.Info, this);
+        _python = _native == NativeWindowAggregate.NativeCount
+            ? new NativeCountContents()
+            : (context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime")).CreateWindow(_transformationId, context.Info, this);
         _python.Open();
     }
 
@@ -55,9 +79,11 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         var keys = batch.Keys ?? throw new PyStreamException($"'{Name}' needs keyed records");
         var stamps = batch.Timestamps;
         var now = Context.Timers.Now;
+        var watermark = CurrentWatermark;
+        var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var timestamp = _assigner.IsEventTime ? stamps?[i] ?? long.MinValue : now;
+            var timestamp = _eventTime ? stamps?[i] ?? long.MinValue : now;
             if (timestamp == long.MinValue)
             {
                 throw new PyStreamException(
@@ -65,31 +91,91 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                     + "or did you forget to call 'DataStream.assign_timestamps_and_watermarks(...)'?");
             }
 
-            var key = keys.KeyAt(i).ToArray();
+            var keyId = KeyId(keys.KeyAt(i), ids);
+            var key = _keysById[keyId];
             var added = false;
-            foreach (var assigned in _assigner.Assign(timestamp))
+            if (_assigner.TryAssignSingle(timestamp, out var single))
             {
-                var window = _assigner.IsMerging ? MergeSession(key, assigned, i) : assigned;
-                if (IsLate(window))
-                {
-                    if (_assigner.IsMerging)
-                        _sessions[key].Remove(window);
-                    continue;
-                }
-
-                added = true;
-                _actions.Add(WindowActionKind.Add, i, window);
-                Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), i, window);
-                RegisterCleanup(key, window);
+                added = AddToWindow(key, keyId, single, timestamp, i, watermark);
+            }
+            else
+            {
+                foreach (var assigned in _assigner.Assign(timestamp))
+                    added |= AddToWindow(key, keyId, assigned, timestamp, i, watermark);
             }
 
             if (!added)
-                _actions.Add(WindowActionKind.Late, i, default);
+                _actions.Add(WindowActionKind.Late, i, default, keyId);
         }
 
-        var actions = _actions.ToArray();
+        var outputs = _python!.Apply(batch, _actions.Values, null, CurrentWatermark);
         _actions.Clear();
-        EmitPorts(_python!.Apply(batch, actions, null, CurrentWatermark));
+        EmitPorts(outputs);
+    }
+
+    /// <summary>The operator's id for a key; int keys (canonical bytes: tag 3, 8 bytes) take a faster lookup.</summary>
+    private int KeyId(ReadOnlySpan<byte> key, Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> ids)
+    {
+        var isInt = key.Length == 9 && key[0] == 0x03;
+        var number = isInt ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(key[1..]) : 0;
+        var small = isInt && (ulong)number < SmallIntKeys;
+        if (small && number < _smallIntKeyIds.Length && _smallIntKeyIds[number] >= 0)
+            return _smallIntKeyIds[number];
+        if (!small && (isInt ? _intKeyIds.TryGetValue(number, out var id) : ids.TryGetValue(key, out id)))
+            return id;
+        var owned = key.ToArray();
+        id = _keysById.Count;
+        _keysById.Add(owned);
+        if (id >= _lastArmed.Length)
+            Array.Resize(ref _lastArmed, Math.Max(16, _lastArmed.Length * 2));
+        _lastArmed[id] = new Window(long.MinValue, long.MinValue);
+        _keyIds.Add(owned, id);
+        if (small)
+        {
+            if (number >= _smallIntKeyIds.Length)
+            {
+                var grown = Math.Max((int)number + 1, _smallIntKeyIds.Length * 2);
+                var old = _smallIntKeyIds.Length;
+                Array.Resize(ref _smallIntKeyIds, grown);
+                _smallIntKeyIds.AsSpan(old).Fill(-1);
+            }
+
+            _smallIntKeyIds[number] = id;
+        }
+        else if (isInt)
+        {
+            _intKeyIds.Add(number, id);
+        }
+
+        return id;
+    }
+
+    private bool IsArmed(int keyId, Window window) =>
+        _lastArmed[keyId] == window || _armed.Contains((keyId, window.Start, window.End));
+
+    /// <summary>Adds record <paramref name="index"/> to a window unless the window is late; true when added.</summary>
+    private bool AddToWindow(byte[] key, int keyId, Window assigned, long timestamp, int index, long watermark)
+    {
+        var window = _merging ? MergeSession(key, keyId, assigned, index) : assigned;
+        if (IsLate(window))
+        {
+            if (_merging)
+                _sessions[key].Remove(window);
+            return false;
+        }
+
+        _actions.Add(WindowActionKind.Add, index, window, keyId);
+        if (_armedShortcut && window.MaxTimestamp > watermark && IsArmed(keyId, window))
+            return true;
+        Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), index, window, keyId);
+        RegisterCleanup(key, window);
+        if (_armedShortcut)
+        {
+            _armed.Add((keyId, window.Start, window.End));
+            _lastArmed[keyId] = window;
+        }
+
+        return true;
     }
 
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
@@ -102,13 +188,18 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                 continue; // merged away since the timer was set
             var reference = keys.Count;
             keys.Add(key);
+            var keyId = _keyIds[key];
             var context = _triggerContext.For(key, window);
-            Act(domain == TimeDomain.EventTime ? _trigger.OnEventTime(timer.Timestamp, window, context) : _trigger.OnProcessingTime(timer.Timestamp, window, context), reference, window);
+            Act(domain == TimeDomain.EventTime ? _trigger.OnEventTime(timer.Timestamp, window, context) : _trigger.OnProcessingTime(timer.Timestamp, window, context), reference, window, keyId);
             if ((domain == TimeDomain.EventTime) == _assigner.IsEventTime && timer.Timestamp == CleanupTime(window))
             {
-                _actions.Add(WindowActionKind.Clear, reference, window);
+                _actions.Add(WindowActionKind.Clear, reference, window, keyId);
                 _trigger.Clear(window, context);
-                _triggerState.Remove(window.Namespaced(key));
+                if (_triggerState.Count > 0)
+                    _triggerState.Remove(window.Namespaced(key));
+                _armed.Remove((keyId, window.Start, window.End));
+                if (_lastArmed[keyId] == window)
+                    _lastArmed[keyId] = new Window(long.MinValue, long.MinValue);
                 if (_assigner.IsMerging)
                     _sessions[key].Remove(window);
             }
@@ -116,9 +207,9 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
 
         if (_actions.Count == 0)
             return;
-        var actions = _actions.ToArray();
+        var outputs = _python!.Apply(null, _actions.Values, keys, CurrentWatermark);
         _actions.Clear();
-        EmitPorts(_python!.Apply(null, actions, keys, CurrentWatermark));
+        EmitPorts(outputs);
     }
 
     protected override void OnWatermark(long watermark)
@@ -142,16 +233,16 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         }
     }
 
-    private void Act(TriggerResult result, int reference, Window window)
+    private void Act(TriggerResult result, int reference, Window window, int keyId)
     {
         if (result is TriggerResult.Fire or TriggerResult.FireAndPurge)
-            _actions.Add(WindowActionKind.Fire, reference, window);
+            _actions.Add(WindowActionKind.Fire, reference, window, keyId);
         if (result is TriggerResult.Purge or TriggerResult.FireAndPurge)
-            _actions.Add(WindowActionKind.Purge, reference, window);
+            _actions.Add(WindowActionKind.Purge, reference, window, keyId);
     }
 
     /// <summary>Adds a session window to the key's open sessions, merging every session it overlaps or touches.</summary>
-    private Window MergeSession(byte[] key, Window window, int reference)
+    private Window MergeSession(byte[] key, int keyId, Window window, int reference)
     {
         if (!_sessions.TryGetValue(key, out var open))
             _sessions[key] = open = [];
@@ -163,11 +254,11 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         if (sources.Count == 0)
             return merged;
 
-        _actions.Add(WindowActionKind.MergeInto, reference, merged);
+        _actions.Add(WindowActionKind.MergeInto, reference, merged, keyId);
         long? combined = _triggerState.TryGetValue(merged.Namespaced(key), out var own) ? own : null;
         foreach (var source in sources)
         {
-            _actions.Add(WindowActionKind.MergeFrom, reference, source);
+            _actions.Add(WindowActionKind.MergeFrom, reference, source, keyId);
             var context = _triggerContext.For(key, source);
             if (context.State is { } state)
                 combined = (combined ?? 0) + state;
@@ -182,11 +273,11 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     }
 
     private long CleanupTime(Window window) =>
-        !_assigner.IsEventTime ? window.MaxTimestamp
+        !_eventTime ? window.MaxTimestamp
         : window.MaxTimestamp > long.MaxValue - _allowedLateness ? long.MaxValue
         : window.MaxTimestamp + _allowedLateness;
 
-    private bool IsLate(Window window) => _assigner.IsEventTime && CleanupTime(window) <= CurrentWatermark;
+    private bool IsLate(Window window) => _eventTime && CleanupTime(window) <= CurrentWatermark;
 
     private void RegisterCleanup(byte[] key, Window window)
     {

@@ -57,6 +57,9 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                 return Split(batch, HashTargets(batch));
             case PyStream.Engine.Spec.Partitioning.Custom:
                 return Split(batch, CustomTargets(batch));
+            case PyStream.Engine.Spec.Partitioning.Shuffle when batch is LongRangeBatch or BytesBatch:
+                // Not splittable per record: the whole batch goes to one random target.
+                return Split(batch, Enumerable.Repeat(_random.Next(targetCount), batch.Count).ToArray());
             case PyStream.Engine.Spec.Partitioning.Shuffle:
                 var targets = new int[batch.Count];
                 for (var i = 0; i < targets.Length; i++)
@@ -121,11 +124,14 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                 }
 
                 return ranges;
-            default:
+            case TextBatch:
                 var targets = new int[batch.Count];
                 for (var i = 0; i < targets.Length; i++)
                     targets[i] = (first + i) % targetCount;
                 return Split(batch, targets);
+            default:
+                // Serialized records cannot be split: the whole batch takes the next turn.
+                return Split(batch, Enumerable.Repeat(first, batch.Count).ToArray());
         }
     }
 
@@ -143,11 +149,12 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                     (lines[targets[i]] ??= []).Add(source[i]);
                 return lines.Select(l => l is null ? null : (Batch)new TextBatch([.. l])).ToArray();
             default:
-                // Ranges and serialized batches cannot be split per record: the whole batch goes to one target.
-                var whole = new Batch?[targetCount];
+                // Ranges and serialized batches cannot be split per record: only a batch bound for one target moves.
                 var target = targets.Length > 0 ? targets[0] : 0;
+                if (targets.AsSpan().ContainsAnyExcept(target))
+                    throw new PyStreamException($"{partitioning} partitioning cannot split a {batch.GetType().Name} per record");
+                var whole = new Batch?[targetCount];
                 whole[target] = batch;
-                _lastTargets = Enumerable.Repeat(target, batch.Count).ToArray();
                 return whole;
         }
     }

@@ -1,0 +1,3 @@
+using PyStream.Benchmarks;
+
+return WindowCountBenchmark.Run(args);

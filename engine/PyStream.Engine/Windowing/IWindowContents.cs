@@ -1,0 +1,18 @@
+using PyStream.Engine.Runtime;
+
+namespace PyStream.Engine.Windowing;
+
+/// <summary>Window contents and the window function of one window operator, driven by its actions.</summary>
+public interface IWindowContents : IDisposable
+{
+    void Open();
+
+    /// <summary>
+    /// Carries out <paramref name="actions"/> (see <see cref="WindowActions"/>) in order and
+    /// returns what they produced: results (port 0) and late records (port 1). Records come
+    /// with actions caused by records (and are owned from then on); keys with those caused by timers.
+    /// </summary>
+    Batch?[] Apply(Batch? records, ReadOnlyMemory<long> actions, IReadOnlyList<byte[]>? keys, long watermark);
+
+    void Close();
+}
