@@ -1,9 +1,10 @@
 """Keyed state as Python code sees it, backed by the engine's C# state backend.
 
-Values of the keys a batch touches are cached here as Python objects; misses are read
-from the backend, and changed values are written back in one bulk call when the batch
-ends (``flush``), as PyFlink's own workers do. The backend stores pickled values under
-the canonical key bytes (``keycodec``), so the engine can snapshot and rescale them.
+Values of the keys a job touches are cached here as Python objects (a write-back cache,
+as PyFlink's own workers keep): misses are read from the backend, and changed values are
+written back in one bulk call per state when a state's cache outgrows its size, and on
+``flush`` (end of input; checkpoints will flush too). The backend stores pickled values
+under the canonical key bytes (``keycodec``), so the engine can snapshot and rescale them.
 """
 
 from __future__ import annotations
@@ -116,10 +117,15 @@ class KeyedStateBackend:
         return table
 
     def flush(self) -> None:
-        """Writes changed values back; drops cached values past the cache size."""
+        """Writes every changed value back to the engine."""
         for table in self._tables.values():
             table.flush()
+
+    def end_batch(self) -> None:
+        """After a batch: a state whose cache outgrew the cache size is written back and dropped."""
+        for table in self._tables.values():
             if not table.pinned and len(table.values) > self._cache_size:
+                table.flush()
                 table.values.clear()
 
     def create_state(self, scope: str, descriptor: StateDescriptor) -> Any:

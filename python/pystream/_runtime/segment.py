@@ -199,6 +199,7 @@ class Segment:
         """Every entry ended: operations in order emit what they held back."""
         for index, operation in enumerate(self._operations):
             self._emit(index, self._call(index, operation.end_input))
+        self._backend.flush()
         return self._take()
 
     def _set_watermark(self, watermark: int) -> None:
@@ -225,7 +226,7 @@ class Segment:
                 self._push((index, port), records, side_stamps)
 
     def _take(self) -> list:
-        self._backend.flush()
+        self._backend.end_batch()
         return [exit.take() for exit in self._exits]
 
 

@@ -29,6 +29,7 @@ from pystream.datastream.window import GlobalWindow, TimeWindow
 __all__ = ["WindowOperation", "WindowRunner"]
 
 _LONG_MAX = 2**63 - 1
+_ABSENT = object()
 ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM = range(7)
 
 
@@ -151,21 +152,25 @@ class WindowRunner:
         late: list = []
         late_ts: list = []
         contents = self._contents
+        cached, dirty, load, fold = contents.values, contents.dirty, contents.get, self._fold
+        absent = _ABSENT
         merge_target = None
-        for i in range(0, len(codes), 5):
-            kind, ref, start, end = codes[i], codes[i + 1], codes[i + 2], codes[i + 3]
-            key = key_list[ref]
-            slot = (key, start, end)
-            if kind == ADD:
-                self._windows.current_key = slot
-                contents.set(slot, self._fold(contents.get(slot), records[ref]))
+        steps = iter(codes)
+        for kind, ref, start, end, _ in zip(steps, steps, steps, steps, steps):
+            slot = (key_list[ref], start, end)
+            if kind == ADD:  # the hot path: inlined state access
+                current = cached.get(slot, absent)
+                if current is absent:
+                    current = load(slot)
+                cached[slot] = fold(current, records[ref])
+                dirty[slot] = None
             elif kind == FIRE:
                 value = contents.get(slot)
                 if value is not None:
                     window = _window(start, end)
                     self._windows.current_key = slot
-                    self._keys.current_key = key
-                    produced = self._emit_window(key, window, value)
+                    self._keys.current_key = slot[0]
+                    produced = self._emit_window(slot[0], window, value)
                     before = len(out)
                     out.extend(produced)
                     out_ts.extend([window.max_timestamp()] * (len(out) - before))
@@ -173,7 +178,7 @@ class WindowRunner:
                 contents.set(slot, None)
             elif kind == CLEAR:
                 contents.set(slot, None)
-                self._clear_window(key, slot, start, end)
+                self._clear_window(slot[0], slot, start, end)
             elif kind == LATE:
                 late.append(records[ref])
                 late_ts.append(stamps[ref] if stamps is not None else LONG_MIN)
@@ -185,9 +190,14 @@ class WindowRunner:
                     target = contents.get(merge_target)
                     contents.set(merge_target, source if target is None else self._merge(target, source))
                     contents.set(slot, None)
+        self._windows.end_batch()
+        self._keys.end_batch()
+        return [_exit(out, out_ts), _exit(late, late_ts)]
+
+    def flush(self) -> None:
+        """Writes every changed window value back to the engine."""
         self._windows.flush()
         self._keys.flush()
-        return [_exit(out, out_ts), _exit(late, late_ts)]
 
     def _clear_window(self, key: Any, slot: tuple, start: int, end: int) -> None:
         clear = getattr(self.operation.window_function, "clear", None)

@@ -75,6 +75,7 @@ def test_merged_windows_combine_their_contents_and_clear_calls_the_functions_cle
                 (MERGE_FROM, 2, 500, 600), (ADD, 2, 0, 600), (FIRE, 2, 0, 600), (CLEAR, 2, 0, 600)),
         None, None, 1000)
     assert records_of(out) == [("a", 0, 600, [1, 2, 3], 3)]
+    runner.flush()
     window_state = {k: v for k, v in runner.host.state.items() if k.endswith("/window/seen")}
     assert not any(window_state.values())  # set when the window fired, removed again by clear()
     contents = {k: v for k, v in runner.host.state.items() if k.endswith("/contents")}
