@@ -26,7 +26,7 @@ public sealed class NativeCountContents : IWindowContents
     {
         var actions = actionMemory.Span;
         List<string>? fired = null;
-        for (var i = 0; i < actions.Length; i += 5)
+        for (var i = 0; i < actions.Length; i += WindowActions.Width)
         {
             var slot = ((int)actions[i + 4], actions[i + 2], actions[i + 3]);
             switch ((WindowActionKind)actions[i])

@@ -2,9 +2,10 @@ namespace PyStream.Engine.Windowing;
 
 /// <summary>
 /// What the window operator asks the Python side to do with window contents, in order.
-/// Each action is five numbers: kind, reference (a record index for actions caused by
-/// records, a key index for actions caused by timers), window start, window end, and the
-/// operator's id for the key (stable for the operator's life; native contents key by it).
+/// Each action is six numbers: kind, reference (a record index for actions caused by
+/// records, a key index for actions caused by timers), window start, window end, the
+/// operator's id for the key (stable for the operator's life; native contents key by it),
+/// and a time (the record's timestamp or the timer's time, for a Python trigger).
 /// </summary>
 public enum WindowActionKind
 {
@@ -28,27 +29,39 @@ public enum WindowActionKind
 
     /// <summary>A window whose contents move into the last <see cref="MergeInto"/> window.</summary>
     MergeFrom = 6,
+
+    /// <summary>Ask the Python trigger about record <c>reference</c> (just added) and act on its answer.</summary>
+    TriggerElement = 7,
+
+    /// <summary>Ask the Python trigger about an event-time timer at <c>time</c>.</summary>
+    TriggerEventTime = 8,
+
+    /// <summary>Ask the Python trigger about a processing-time timer at <c>time</c>.</summary>
+    TriggerProcessingTime = 9,
 }
 
 /// <summary>Actions collected for one call into the window contents (a reused buffer).</summary>
 public sealed class WindowActions
 {
-    private long[] _values = new long[5 * 1024];
+    public const int Width = 6;
+
+    private long[] _values = new long[Width * 1024];
     private int _length;
 
-    public int Count => _length / 5;
+    public int Count => _length / Width;
 
-    public void Add(WindowActionKind kind, int reference, Window window, int keyId)
+    public void Add(WindowActionKind kind, int reference, Window window, int keyId, long time = 0)
     {
-        if (_length + 5 > _values.Length)
+        if (_length + Width > _values.Length)
             Array.Resize(ref _values, _values.Length * 2);
-        var values = _values.AsSpan(_length, 5);
+        var values = _values.AsSpan(_length, Width);
         values[0] = (long)kind;
         values[1] = reference;
         values[2] = window.Start;
         values[3] = window.End;
         values[4] = keyId;
-        _length += 5;
+        values[5] = time;
+        _length += Width;
     }
 
     /// <summary>The actions so far (valid until the next Add or Clear).</summary>

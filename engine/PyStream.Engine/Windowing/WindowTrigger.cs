@@ -55,6 +55,8 @@ public abstract class WindowTrigger
             TriggerSpec.Types.Kind.ContinuousEventTime => new ContinuousTrigger(spec.IntervalMs, eventTime: true),
             TriggerSpec.Types.Kind.ContinuousProcessingTime => new ContinuousTrigger(spec.IntervalMs, eventTime: false),
             TriggerSpec.Types.Kind.Never => new NeverTrigger(),
+            // The Python trigger is asked through window actions; the operator never calls this one.
+            TriggerSpec.Types.Kind.Python => new NeverTrigger(),
             _ => throw new PyStreamException($"unknown trigger {spec.Kind}"),
         };
         return spec.Purging ? new PurgingTrigger(trigger) : trigger;

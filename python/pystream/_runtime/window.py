@@ -9,12 +9,13 @@ against keyed state (namespaced by window) and calls the user's functions.
 from __future__ import annotations
 
 import json
+import struct
 from array import array
 from typing import Any, Iterable
 
 from pystream._runtime.context import LONG_MIN, TaskInfo, _RuntimeContext
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
-from pystream._runtime.keycodec import decode_key
+from pystream._runtime.keycodec import decode_key, encode_key
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.operations import method_of
 from pystream.datastream.functions import (
@@ -30,7 +31,8 @@ __all__ = ["WindowOperation", "WindowRunner"]
 
 _LONG_MAX = 2**63 - 1
 _ABSENT = object()
-ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM = range(7)
+ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM, TRIGGER_ELEMENT, TRIGGER_EVENT_TIME, TRIGGER_PROCESSING_TIME = range(10)
+WIDTH = 6  # numbers per action
 
 
 class WindowOperation:
@@ -41,7 +43,7 @@ class WindowOperation:
     """
 
     def __init__(self, contents: str, key_selector: Any, function: Any = None, window_function: Any = None,
-                 keep_last: int = 0, all_windows: bool = False) -> None:
+                 keep_last: int = 0, all_windows: bool = False, trigger: Any = None) -> None:
         self.contents = contents
         self.key_selector = key_selector
         self.function = function
@@ -49,6 +51,8 @@ class WindowOperation:
         self.keep_last = keep_last
         # window_all: plain callables are called as AllWindowFunction.apply(window, inputs).
         self.all_windows = all_windows
+        # A Trigger written in Python, asked by the engine through TRIGGER_* actions.
+        self.trigger = trigger
 
     @property
     def keyed(self) -> bool:
@@ -74,6 +78,52 @@ class _WindowContext(ProcessAllWindowFunction.Context):
 
     def global_state(self) -> Any:
         return self._runner.global_state
+
+
+FIRE_AND_PURGE = -1  # internal: a trigger's FIRE_AND_PURGE answer
+
+
+class _TriggerContext:
+    """``Trigger.TriggerContext`` for one (key, window): time, timers and per-window trigger state."""
+
+    def __init__(self, runner: "WindowRunner", backend: KeyedStateBackend, scope: str) -> None:
+        self._runner = runner
+        self._backend = backend
+        self._scope = scope
+        self._slot: tuple = ()
+        self._namespaced = b""
+
+    def at(self, slot: tuple) -> None:
+        self._slot = slot
+        self._namespaced = encode_key(slot[0]) + struct.pack(">qq", slot[1], slot[2])
+
+    def get_current_processing_time(self) -> int:
+        return self._runner.host.current_processing_time()
+
+    def get_current_watermark(self) -> int:
+        return self._runner.watermark
+
+    def register_processing_time_timer(self, time: int) -> None:
+        self._runner.host.register_processing_time_timer(0, self._namespaced, int(time))
+
+    def register_event_time_timer(self, time: int) -> None:
+        self._runner.host.register_event_time_timer(0, self._namespaced, int(time))
+
+    def delete_processing_time_timer(self, time: int) -> None:
+        self._runner.host.delete_processing_time_timer(0, self._namespaced, int(time))
+
+    def delete_event_time_timer(self, time: int) -> None:
+        self._runner.host.delete_event_time_timer(0, self._namespaced, int(time))
+
+    def get_partitioned_state(self, state_descriptor: Any) -> Any:
+        self._backend.current_key = self._slot
+        return self._backend.create_state(self._scope, state_descriptor)
+
+    def merge_partitioned_state(self, state_descriptor: Any) -> None:
+        raise NotImplementedError("OnMergeContext.merge_partitioned_state is not supported by PyStream yet")
+
+    def get_metric_group(self) -> Any:
+        raise NotImplementedError("TriggerContext.get_metric_group: metrics are not supported yet")
 
 
 class _StateStore:
@@ -102,6 +152,8 @@ class WindowRunner:
         self.window_state = _StateStore(self._windows, f"{scope}/window")
         self.global_state = _StateStore(self._keys, f"{scope}/global")
         self._context = _WindowContext(self)
+        self._trigger = self.operation.trigger
+        self._trigger_context = _TriggerContext(self, self._windows, f"{scope}/trigger") if self._trigger else None
         self._task = task
         self._name = transformation.name
         self._job_parameters = job.job_parameters
@@ -156,7 +208,7 @@ class WindowRunner:
         absent = _ABSENT
         merge_target = None
         steps = iter(codes)
-        for kind, ref, start, end, _ in zip(steps, steps, steps, steps, steps):
+        for kind, ref, start, end, _, time in zip(steps, steps, steps, steps, steps, steps):
             slot = (key_list[ref], start, end)
             if kind == ADD:  # the hot path: inlined state access
                 current = cached.get(slot, absent)
@@ -164,7 +216,12 @@ class WindowRunner:
                     current = load(slot)
                 cached[slot] = fold(current, records[ref])
                 dirty[slot] = None
-            elif kind == FIRE:
+                continue
+            if kind >= TRIGGER_ELEMENT:
+                kind = self._ask_trigger(kind, slot, time, records[ref] if kind == TRIGGER_ELEMENT else None)
+                if kind is None:
+                    continue
+            if kind in (FIRE, FIRE_AND_PURGE):
                 value = contents.get(slot)
                 if value is not None:
                     window = _window(start, end)
@@ -174,7 +231,7 @@ class WindowRunner:
                     before = len(out)
                     out.extend(produced)
                     out_ts.extend([window.max_timestamp()] * (len(out) - before))
-            elif kind == PURGE:
+            if kind in (PURGE, FIRE_AND_PURGE):
                 contents.set(slot, None)
             elif kind == CLEAR:
                 contents.set(slot, None)
@@ -190,6 +247,9 @@ class WindowRunner:
                     target = contents.get(merge_target)
                     contents.set(merge_target, source if target is None else self._merge(target, source))
                     contents.set(slot, None)
+                if self._trigger is not None:
+                    self._trigger_context.at(merge_target)
+                    self._trigger.on_merge(_window(merge_target[1], merge_target[2]), self._trigger_context)
         self._windows.end_batch()
         self._keys.end_batch()
         return [_exit(out, out_ts), _exit(late, late_ts)]
@@ -199,7 +259,27 @@ class WindowRunner:
         self._windows.flush()
         self._keys.flush()
 
+    def _ask_trigger(self, kind: int, slot: tuple, time: int, record: Any) -> int | None:
+        """The Python trigger's answer, as the action to take (None: continue)."""
+        trigger, ctx = self._trigger, self._trigger_context
+        window = _window(slot[1], slot[2])
+        ctx.at(slot)
+        if kind == TRIGGER_ELEMENT:
+            result = trigger.on_element(record, time, window, ctx)
+        elif kind == TRIGGER_EVENT_TIME:
+            result = trigger.on_event_time(time, window, ctx)
+        else:
+            result = trigger.on_processing_time(time, window, ctx)
+        if result is None or not (result.is_fire() or result.is_purge()):
+            return None
+        if result.is_fire() and result.is_purge():
+            return FIRE_AND_PURGE
+        return FIRE if result.is_fire() else PURGE
+
     def _clear_window(self, key: Any, slot: tuple, start: int, end: int) -> None:
+        if self._trigger is not None:
+            self._trigger_context.at(slot)
+            self._trigger.clear(_window(start, end), self._trigger_context)
         clear = getattr(self.operation.window_function, "clear", None)
         if isinstance(self.operation.window_function, (ProcessWindowFunction, ProcessAllWindowFunction)) and clear:
             self._windows.current_key = slot

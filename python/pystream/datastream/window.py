@@ -222,10 +222,61 @@ class TriggerResult(Enum):
 
 
 class Trigger:
-    """Base of triggers. Built-in triggers run in the engine; subclasses written in Python do not yet."""
+    """Decides when a window fires. Subclass it in Python, or use the built-in triggers (run by the engine).
+
+    A Python trigger is asked about every record and every timer it set: ``on_element``,
+    ``on_event_time`` and ``on_processing_time`` return a ``TriggerResult``.
+    """
+
+    class TriggerContext:
+        def get_current_processing_time(self) -> int:
+            raise NotImplementedError
+
+        def get_current_watermark(self) -> int:
+            raise NotImplementedError
+
+        def register_processing_time_timer(self, time: int) -> None:
+            raise NotImplementedError
+
+        def register_event_time_timer(self, time: int) -> None:
+            raise NotImplementedError
+
+        def delete_processing_time_timer(self, time: int) -> None:
+            raise NotImplementedError
+
+        def delete_event_time_timer(self, time: int) -> None:
+            raise NotImplementedError
+
+        def get_partitioned_state(self, state_descriptor: Any) -> Any:
+            raise NotImplementedError
+
+        def get_metric_group(self) -> Any:
+            raise NotImplementedError("TriggerContext.get_metric_group: metrics are not supported yet")
+
+    class OnMergeContext(TriggerContext):
+        def merge_partitioned_state(self, state_descriptor: Any) -> None:
+            raise NotImplementedError
+
+    def on_element(self, element: Any, timestamp: int, window: Any, ctx: "Trigger.TriggerContext") -> TriggerResult:
+        raise NotImplementedError(f"{type(self).__name__}.on_element")
+
+    def on_processing_time(self, time: int, window: Any, ctx: "Trigger.TriggerContext") -> TriggerResult:
+        raise NotImplementedError(f"{type(self).__name__}.on_processing_time")
+
+    def on_event_time(self, time: int, window: Any, ctx: "Trigger.TriggerContext") -> TriggerResult:
+        raise NotImplementedError(f"{type(self).__name__}.on_event_time")
+
+    def can_merge(self) -> bool:
+        return False
+
+    def on_merge(self, window: Any, ctx: "Trigger.OnMergeContext") -> None:
+        raise NotImplementedError(f"{type(self).__name__} cannot merge windows")
+
+    def clear(self, window: Any, ctx: "Trigger.TriggerContext") -> None:
+        pass
 
     def _to_spec(self) -> spec_pb.TriggerSpec:
-        raise NotImplementedError(f"{type(self).__name__} (a trigger written in Python) is not supported by PyStream yet")
+        return spec_pb.TriggerSpec(kind=spec_pb.TriggerSpec.PYTHON)
 
 
 class _BuiltInTrigger(Trigger):

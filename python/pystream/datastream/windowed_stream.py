@@ -34,6 +34,7 @@ class WindowedStream:
         self._key_selector = key_selector
         self._assigner_spec = assigner._to_spec()
         self._trigger: spec_pb.TriggerSpec | None = None
+        self._python_trigger: Trigger | None = None
         self._lateness = 0
         self._late_tag: OutputTag | None = None
         self._keep_last = 0
@@ -47,6 +48,10 @@ class WindowedStream:
 
     def trigger(self, trigger: Trigger) -> "WindowedStream":
         self._trigger = trigger._to_spec()
+        self._python_trigger = trigger if self._trigger.kind == spec_pb.TriggerSpec.PYTHON else None
+        if self._python_trigger is not None and self._assigner_spec.kind == spec_pb.WindowAssignerSpec.SESSION \
+                and not trigger.can_merge():
+            raise ValueError("A merging window assigner cannot be used with a trigger that does not support merging.")
         return self
 
     def allowed_lateness(self, time_ms: Any) -> "WindowedStream":
@@ -76,7 +81,8 @@ class WindowedStream:
                                   late_data_tag=self._late_tag.tag_id if self._late_tag else "")
         if self._trigger is not None:
             spec.trigger.CopyFrom(self._trigger)
-        spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._keep_last, self._all))
+        spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._keep_last,
+                                               self._all, self._python_trigger))
         env = self._stream._env
         node = env._pipeline.add(name, "window", window=spec, output_type=output_type,
                                  inputs=[Input(self._stream._node, spec_pb.HASH, dumps(self._key_selector))],

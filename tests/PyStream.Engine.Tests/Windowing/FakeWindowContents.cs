@@ -35,7 +35,7 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
     {
         var actions = actionMemory.Span;
         var range = records as LongRangeBatch;
-        for (var i = 0; i < actions.Length; i += 5)
+        for (var i = 0; i < actions.Length; i += WindowActions.Width)
         {
             var kind = (WindowActionKind)actions[i];
             var reference = (int)actions[i + 1];

@@ -203,4 +203,19 @@ public sealed class WindowOperatorTests
             return c.Fired.Select(f => string.Join(' ', f.Split(' ')[..2]) + " " + string.Join(',', f.Split(' ')[2].Split(',').Order())).ToList();
         }
     }
+
+    [Fact]
+    public void APythonTriggerIsAskedAboutEveryRecordAndEveryTimerItSets()
+    {
+        var (h, c) = Window(Tumbling(1_000), new TriggerSpec { Kind = TriggerSpec.Types.Kind.Python });
+        h.ProcessBatch(0, Record("a", 1, 100));
+        h.ProcessBatch(0, Record("a", 2, 200));
+        // What the Python trigger does through the segment host: a timer in the window's namespace.
+        h.Operator.RegisterEventTimeTimer(0, new PyStream.Engine.Windowing.Window(0, 1_000).Namespaced(System.Text.Encoding.UTF8.GetBytes("a")), 500);
+        h.ProcessWatermark(0, 600);
+
+        Assert.Equal(["Add a [0,1000)", "TriggerElement a [0,1000)", "Add a [0,1000)", "TriggerElement a [0,1000)", "TriggerEventTime a [0,1000)"], c.Log);
+        Assert.Empty(c.Fired); // only the trigger's answers fire a window
+    }
 }
+

@@ -26,7 +26,7 @@ def runner_for(build):
 
 
 def actions(*steps):
-    return array("q", [v for step in steps for v in (*step, 0)]).tobytes()
+    return array("q", [v for step in steps for v in (*step, 0, 0)]).tobytes()
 
 
 def stamps(*values):

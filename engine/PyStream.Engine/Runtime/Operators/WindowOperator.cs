@@ -38,6 +38,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     // window as its previous one, so this array answers before the set is asked.
     private Window[] _lastArmed = [];
     private readonly bool _armedShortcut;
+    private readonly bool _pythonTrigger;
     private readonly bool _eventTime;
     private readonly bool _merging;
     private readonly NativeWindowAggregate _native;
@@ -56,6 +57,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             throw new PyStreamException($"'{name}': allowed lateness cannot be negative");
         _triggerContext = new TriggerContext(this);
         _armedShortcut = _trigger is EventTimeTrigger && !_assigner.IsMerging;
+        _pythonTrigger = spec.Trigger?.Kind == TriggerSpec.Types.Kind.Python;
         _eventTime = _assigner.IsEventTime;
         _merging = _assigner.IsMerging;
         _native = spec.NativeAggregate;
@@ -167,7 +169,10 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         _actions.Add(WindowActionKind.Add, index, window, keyId);
         if (_armedShortcut && window.MaxTimestamp > watermark && IsArmed(keyId, window))
             return true;
-        Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), index, window, keyId);
+        if (_pythonTrigger)
+            _actions.Add(WindowActionKind.TriggerElement, index, window, keyId, timestamp);
+        else
+            Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), index, window, keyId);
         RegisterCleanup(key, window);
         if (_armedShortcut)
         {
@@ -190,7 +195,10 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             keys.Add(key);
             var keyId = _keyIds[key];
             var context = _triggerContext.For(key, window);
-            Act(domain == TimeDomain.EventTime ? _trigger.OnEventTime(timer.Timestamp, window, context) : _trigger.OnProcessingTime(timer.Timestamp, window, context), reference, window, keyId);
+            if (_pythonTrigger)
+                _actions.Add(domain == TimeDomain.EventTime ? WindowActionKind.TriggerEventTime : WindowActionKind.TriggerProcessingTime, reference, window, keyId, timer.Timestamp);
+            else
+                Act(domain == TimeDomain.EventTime ? _trigger.OnEventTime(timer.Timestamp, window, context) : _trigger.OnProcessingTime(timer.Timestamp, window, context), reference, window, keyId);
             if ((domain == TimeDomain.EventTime) == _assigner.IsEventTime && timer.Timestamp == CleanupTime(window))
             {
                 _actions.Add(WindowActionKind.Clear, reference, window, keyId);
@@ -307,17 +315,14 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         }
     }
 
-    public void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
-        throw new PyStreamException("window functions cannot register timers");
+    // A Python trigger's timers: the key is the window-namespaced key (key bytes, start, end).
+    public void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp) => Context.Timers.Register(this, 0, key, timestamp);
 
-    public void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp) =>
-        throw new PyStreamException("window functions cannot delete timers");
+    public void DeleteProcessingTimeTimer(int operation, byte[] key, long timestamp) => Context.Timers.Delete(this, 0, key, timestamp);
 
-    public void RegisterEventTimeTimer(int operation, byte[] key, long timestamp) =>
-        throw new PyStreamException("window functions cannot register timers");
+    public void RegisterEventTimeTimer(int operation, byte[] key, long timestamp) => _eventTimers.Register(this, 0, key, timestamp);
 
-    public void DeleteEventTimeTimer(int operation, byte[] key, long timestamp) =>
-        throw new PyStreamException("window functions cannot delete timers");
+    public void DeleteEventTimeTimer(int operation, byte[] key, long timestamp) => _eventTimers.Delete(this, 0, key, timestamp);
 
     /// <summary>The trigger's view of one (key, window); reused for every call.</summary>
     private sealed class TriggerContext(WindowOperator op) : ITriggerContext
