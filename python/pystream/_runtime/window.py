@@ -8,6 +8,7 @@ against keyed state (namespaced by window) and calls the user's functions.
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 from array import array
@@ -25,7 +26,7 @@ from pystream.datastream.functions import (
     ProcessWindowFunction,
     WindowFunction,
 )
-from pystream.datastream.window import GlobalWindow, TimeWindow
+from pystream.datastream.window import GlobalWindow, TimeWindow, TimestampedValue
 
 __all__ = ["WindowOperation", "WindowRunner"]
 
@@ -38,17 +39,19 @@ WIDTH = 6  # numbers per action
 class WindowOperation:
     """What a windowed stream's function does; pickled with the job.
 
-    ``contents`` is how a window keeps its records: ``reduce`` (one reduced value),
+    ``contents`` is what the window function needs: ``reduce`` (one reduced value),
     ``aggregate`` (an accumulator) or ``list`` (every record, for apply/process).
     """
 
     def __init__(self, contents: str, key_selector: Any, function: Any = None, window_function: Any = None,
-                 keep_last: int = 0, all_windows: bool = False, trigger: Any = None) -> None:
+                 evictor: Any = None, all_windows: bool = False, trigger: Any = None) -> None:
         self.contents = contents
         self.key_selector = key_selector
         self.function = function
         self.window_function = window_function
-        self.keep_last = keep_last
+        # With an evictor, a window keeps every element with its timestamp (reduce and
+        # aggregate run over what the evictor leaves when the window fires).
+        self.evictor = evictor
         # window_all: plain callables are called as AllWindowFunction.apply(window, inputs).
         self.all_windows = all_windows
         # A Trigger written in Python, asked by the engine through TRIGGER_* actions.
@@ -206,6 +209,7 @@ class WindowRunner:
         contents = self._contents
         cached, dirty, load, fold = contents.values, contents.dirty, contents.get, self._fold
         absent = _ABSENT
+        evicting = self.operation.evictor is not None
         merge_target = None
         steps = iter(codes)
         for kind, ref, start, end, _, time in zip(steps, steps, steps, steps, steps, steps):
@@ -214,7 +218,10 @@ class WindowRunner:
                 current = cached.get(slot, absent)
                 if current is absent:
                     current = load(slot)
-                cached[slot] = fold(current, records[ref])
+                record = records[ref]
+                if evicting:
+                    record = (record, None if stamps is None or stamps[ref] == LONG_MIN else stamps[ref])
+                cached[slot] = fold(current, record)
                 dirty[slot] = None
                 continue
             if kind >= TRIGGER_ELEMENT:
@@ -227,7 +234,11 @@ class WindowRunner:
                     window = _window(start, end)
                     self._windows.current_key = slot
                     self._keys.current_key = slot[0]
+                    if evicting:
+                        value = self._evict(slot, window, value)
                     produced = self._emit_window(slot[0], window, value)
+                    if evicting:
+                        self._evict_after(slot, window)
                     before = len(out)
                     out.extend(produced)
                     out_ts.extend([window.max_timestamp()] * (len(out) - before))
@@ -258,6 +269,19 @@ class WindowRunner:
         """Writes every changed window value back to the engine."""
         self._windows.flush()
         self._keys.flush()
+
+    def _evict(self, slot: tuple, window: Any, elements: list) -> list:
+        """Runs evict_before, keeps what is left as the window's contents, and returns the values."""
+        stamped = [TimestampedValue(v, t) for v, t in elements]
+        kept = self.operation.evictor.evict_before(stamped, len(stamped), window, self._context)
+        self._contents.set(slot, [(e.value, e.timestamp) for e in kept] or None)
+        return [e.value for e in kept]
+
+    def _evict_after(self, slot: tuple, window: Any) -> None:
+        elements = self._contents.get(slot) or []
+        stamped = [TimestampedValue(v, t) for v, t in elements]
+        kept = self.operation.evictor.evict_after(stamped, len(stamped), window, self._context)
+        self._contents.set(slot, [(e.value, e.timestamp) for e in kept] or None)
 
     def _ask_trigger(self, kind: int, slot: tuple, time: int, record: Any) -> int | None:
         """The Python trigger's answer, as the action to take (None: continue)."""
@@ -304,24 +328,28 @@ def _window(start: int, end: int) -> Any:
 
 
 def _folder(op: WindowOperation) -> Any:
+    if op.evictor is not None:
+        def keep(acc: list | None, stamped: Any) -> list:
+            items = [] if acc is None else acc
+            items.append(stamped)
+            return items
+        return keep
     if op.contents == "reduce":
         reduce = method_of(op.function, "reduce")
         return lambda acc, value: value if acc is None else reduce(acc, value)
     if op.contents == "aggregate":
         agg = op.function
         return lambda acc, value: agg.add(value, agg.create_accumulator() if acc is None else acc)
-    keep_last = op.keep_last
-
     def append(acc: list | None, value: Any) -> list:
         items = [] if acc is None else acc
         items.append(value)
-        if keep_last and len(items) > keep_last:
-            del items[: len(items) - keep_last]
         return items
     return append
 
 
 def _merger(op: WindowOperation) -> Any:
+    if op.evictor is not None:
+        return lambda a, b: a + b
     if op.contents == "reduce":
         return method_of(op.function, "reduce")
     if op.contents == "aggregate":
@@ -331,7 +359,22 @@ def _merger(op: WindowOperation) -> Any:
 
 def _window_emitter(op: WindowOperation, context: _WindowContext) -> Any:
     """Turns a window's contents into its outputs, through the window function if there is one."""
-    if op.contents == "aggregate":
+    if op.evictor is not None:
+        # Contents are (value, timestamp) pairs; reduce and aggregate run over them here.
+        if op.contents == "aggregate":
+            agg = op.function
+
+            def inputs_of(values: list) -> list:
+                acc = agg.create_accumulator()
+                for value in values:
+                    acc = agg.add(value, acc)
+                return [agg.get_result(acc)]
+        elif op.contents == "reduce":
+            reduce_values = method_of(op.function, "reduce")
+            inputs_of = lambda values: [functools.reduce(reduce_values, values)] if values else []  # noqa: E731
+        else:
+            inputs_of = list
+    elif op.contents == "aggregate":
         result_of = op.function.get_result
         inputs_of = lambda value: [result_of(value)]  # noqa: E731
     elif op.contents == "reduce":

@@ -20,7 +20,7 @@ __all__ = [
     "EventTimeSessionWindows", "ProcessingTimeSessionWindows", "GlobalWindows",
     "Trigger", "TriggerResult", "EventTimeTrigger", "ProcessingTimeTrigger", "CountTrigger",
     "PurgingTrigger", "ContinuousEventTimeTrigger", "ContinuousProcessingTimeTrigger", "NeverTrigger",
-    "Evictor", "CountEvictor", "TimeEvictor",
+    "Evictor", "CountEvictor", "TimeEvictor", "DeltaEvictor", "TimestampedValue",
 ]
 
 _LONG_MIN = -(2**63)
@@ -360,28 +360,109 @@ class PurgingTrigger(Trigger):
 
 # ---- evictors ------------------------------------------------------------------------------
 
+class TimestampedValue:
+    """An element of a window as evictors see it."""
+
+    __slots__ = ("value", "timestamp")
+
+    def __init__(self, value: Any, timestamp: int | None) -> None:
+        self.value = value
+        self.timestamp = timestamp
+
+    def get_value(self) -> Any:
+        return self.value
+
+    def get_timestamp(self) -> int | None:
+        return self.timestamp
+
+    def has_timestamp(self) -> bool:
+        return self.timestamp is not None
+
+    def __repr__(self) -> str:
+        return f"TimestampedValue({self.value!r}, {self.timestamp})"
+
+
 class Evictor:
-    def _keep_last(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} is not supported by PyStream yet")
+    """Removes elements from a window before and/or after its function runs (Java Flink's evictors).
+
+    Subclasses return the elements to keep, in order, from ``evict_before``/``evict_after``.
+    """
+
+    def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return elements
+
+    def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return elements
 
 
 class CountEvictor(Evictor):
-    """Keeps the last ``count`` elements of a window before its function runs."""
+    """Keeps the last ``max_count`` elements."""
 
-    def __init__(self, count: int, do_evict_after: bool = False) -> None:
-        if do_evict_after:
-            raise NotImplementedError("CountEvictor(do_evict_after=True) is not supported by PyStream yet")
-        self._count = count
+    def __init__(self, max_count: int, do_evict_after: bool = False) -> None:
+        if max_count <= 0:
+            raise ValueError("CountEvictor needs a count > 0")
+        self._count = max_count
+        self._after = do_evict_after
 
     @staticmethod
     def of(max_count: int, do_evict_after: bool = False) -> "CountEvictor":
         return CountEvictor(max_count, do_evict_after)
 
-    def _keep_last(self) -> int:
-        return self._count
+    def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
+        return elements[-self._count:] if len(elements) > self._count else elements
+
+    def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return elements if self._after else self._keep(elements)
+
+    def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return self._keep(elements) if self._after else elements
 
 
 class TimeEvictor(Evictor):
+    """Keeps the elements within ``window_size`` of the newest element's timestamp."""
+
+    def __init__(self, window_size: int, do_evict_after: bool = False) -> None:
+        self._size = window_size
+        self._after = do_evict_after
+
     @staticmethod
     def of(window_size: Any, do_evict_after: bool = False) -> "TimeEvictor":
-        raise NotImplementedError("TimeEvictor is not supported by PyStream yet")
+        return TimeEvictor(_millis(window_size), do_evict_after)
+
+    def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
+        stamped = [e.timestamp for e in elements if e.timestamp is not None]
+        if not stamped:
+            return elements
+        cutoff = max(stamped) - self._size
+        return [e for e in elements if e.timestamp is None or e.timestamp > cutoff]
+
+    def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return elements if self._after else self._keep(elements)
+
+    def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return self._keep(elements) if self._after else elements
+
+
+class DeltaEvictor(Evictor):
+    """Keeps the elements whose ``delta_function(element, last)`` is below ``threshold``."""
+
+    def __init__(self, threshold: float, delta_function: Any, do_evict_after: bool = False) -> None:
+        self._threshold = threshold
+        self._delta = delta_function
+        self._after = do_evict_after
+
+    @staticmethod
+    def of(threshold: float, delta_function: Any, do_evict_after: bool = False) -> "DeltaEvictor":
+        return DeltaEvictor(threshold, delta_function, do_evict_after)
+
+    def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
+        if not elements:
+            return elements
+        last = elements[-1].value
+        return [e for e in elements if self._delta(e.value, last) < self._threshold]
+
+    def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return elements if self._after else self._keep(elements)
+
+    def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
+        return self._keep(elements) if self._after else elements

@@ -37,7 +37,7 @@ class WindowedStream:
         self._python_trigger: Trigger | None = None
         self._lateness = 0
         self._late_tag: OutputTag | None = None
-        self._keep_last = 0
+        self._evictor: Evictor | None = None
         self._all = all_windows
 
     def get_execution_environment(self) -> Any:
@@ -68,7 +68,9 @@ class WindowedStream:
         return self
 
     def evictor(self, evictor: Evictor) -> "WindowedStream":
-        self._keep_last = evictor._keep_last()
+        if not isinstance(evictor, Evictor):
+            raise TypeError("evictor needs an Evictor")
+        self._evictor = evictor
         return self
 
     # ---- window functions ----------------------------------------------------------------
@@ -81,7 +83,7 @@ class WindowedStream:
                                   late_data_tag=self._late_tag.tag_id if self._late_tag else "")
         if self._trigger is not None:
             spec.trigger.CopyFrom(self._trigger)
-        spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._keep_last,
+        spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._evictor,
                                                self._all, self._python_trigger))
         env = self._stream._env
         node = env._pipeline.add(name, "window", window=spec, output_type=output_type,
@@ -91,16 +93,12 @@ class WindowedStream:
 
     def reduce(self, reduce_function: Any, window_function: Any = None,
                output_type: TypeInformation | None = None) -> "DataStream":
-        if self._keep_last:
-            raise NotImplementedError("reduce with an evictor is not supported by PyStream yet; use apply/process")
         return self._window("Window(Reduce)", "reduce", reduce_function, window_function,
                             output_type if window_function is not None else self._stream._node.output_type)
 
     def aggregate(self, aggregate_function: AggregateFunction, window_function: Any = None,
                   accumulator_type: TypeInformation | None = None,
                   output_type: TypeInformation | None = None) -> "DataStream":
-        if self._keep_last:
-            raise NotImplementedError("aggregate with an evictor is not supported by PyStream yet; use apply/process")
         return self._window("Window(Aggregate)", "aggregate", aggregate_function, window_function, output_type)
 
     def apply(self, window_function: Any, output_type: TypeInformation | None = None) -> "DataStream":

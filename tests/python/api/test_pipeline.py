@@ -92,7 +92,6 @@ def test_collections_take_the_shape_of_their_declared_row_type():
 
 @pytest.mark.parametrize("call, name", [
     (lambda ds: ds.key_by(len).window(__import__("pyflink.datastream.window", fromlist=["x"]).EventTimeSessionWindows.with_dynamic_gap(len)), "with_dynamic_gap"),
-    (lambda ds: ds.key_by(len).window(__import__("pyflink.datastream.window", fromlist=["x"]).GlobalWindows.create()).evictor(__import__("pyflink.datastream.window", fromlist=["x"]).TimeEvictor.of(5)), "TimeEvictor"),
 ])
 def test_apis_not_built_yet_say_so(call, name):
     env = StreamExecutionEnvironment.get_execution_environment()
