@@ -23,39 +23,28 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
                 consumer = e.ConsumerId,
                 function = Convert.ToBase64String(e.Function.Span),
             }),
-            task = new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber },
+            task = TaskDescription(task),
         });
-        var name = task.TaskName;
-        using (Py.GIL())
+        return UserErrors.Run(task.TaskName, () =>
         {
-            try
-            {
-                using var hostProxy = new SegmentHostProxy(host).ToPython();
-                return new PythonSegment(job.InvokeMethod("create_segment", new PyString(description), hostProxy), spec.Exits.Count, name);
-            }
-            catch (PythonException error)
-            {
-                throw UserErrors.From(error, name);
-            }
-        }
+            using var hostProxy = new SegmentHostProxy(host).ToPython();
+            return (IPythonSegment)new PythonSegment(job.InvokeMethod("create_segment", new PyString(description), hostProxy), spec.Exits.Count, task.TaskName);
+        });
     }
 
     public IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host)
     {
-        var description = JsonSerializer.Serialize(new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber });
-        using (Py.GIL())
+        var description = JsonSerializer.Serialize(TaskDescription(task));
+        return UserErrors.Run(task.TaskName, () =>
         {
-            try
-            {
-                using var hostProxy = new SegmentHostProxy(host).ToPython();
-                return new PythonWindow(job.InvokeMethod("create_window", new PyInt(transformationId), new PyString(description), hostProxy), task.TaskName);
-            }
-            catch (PythonException error)
-            {
-                throw UserErrors.From(error, task.TaskName);
-            }
-        }
+            using var hostProxy = new SegmentHostProxy(host).ToPython();
+            return (IWindowContents)new PythonWindow(job.InvokeMethod("create_window", new PyInt(transformationId), new PyString(description), hostProxy), task.TaskName);
+        });
     }
+
+    /// <summary>The task as Python's <c>TaskInfo</c> reads it.</summary>
+    private static object TaskDescription(TaskInfo task) =>
+        new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber };
 
     public PythonBatch CollectionSlice(int transformationId, int start, int end)
     {

@@ -61,34 +61,15 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
             segment.Dispose();
     }
 
-    private void Call(Func<PyObject, PyObject> call)
+    private void Call(Func<PyObject, PyObject> call) => UserErrors.Run(taskName, () =>
     {
-        using (Py.GIL())
-        {
-            try
-            {
-                call(segment).Dispose();
-            }
-            catch (PythonException error)
-            {
-                throw UserErrors.From(error, taskName);
-            }
-        }
-    }
+        call(segment).Dispose();
+        return 0;
+    });
 
-    private Batch?[] CallForBatches(Func<PyObject, PyObject> call)
+    private Batch?[] CallForBatches(Func<PyObject, PyObject> call) => UserErrors.Run(taskName, () =>
     {
-        using (Py.GIL())
-        {
-            try
-            {
-                using var outputs = call(segment);
-                return ExitBatches.From(outputs, exitCount);
-            }
-            catch (PythonException error)
-            {
-                throw UserErrors.From(error, taskName);
-            }
-        }
-    }
+        using var outputs = call(segment);
+        return ExitBatches.From(outputs, exitCount);
+    });
 }

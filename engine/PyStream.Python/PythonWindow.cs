@@ -52,18 +52,5 @@ internal sealed class PythonWindow(PyObject runner, string taskName) : IWindowCo
             runner.Dispose();
     }
 
-    private PyObject Call(Func<PyObject, PyObject> call)
-    {
-        using (Py.GIL())
-        {
-            try
-            {
-                return call(runner);
-            }
-            catch (PythonException error)
-            {
-                throw UserErrors.From(error, taskName);
-            }
-        }
-    }
+    private PyObject Call(Func<PyObject, PyObject> call) => UserErrors.Run(taskName, () => call(runner));
 }

@@ -6,6 +6,22 @@ namespace PyStream.Python;
 /// <summary>Turns a Python exception from user code into the traceback the user should read.</summary>
 internal static class UserErrors
 {
+    /// <summary>Runs <paramref name="call"/> with the GIL; a Python exception becomes a <see cref="UserFunctionException"/>.</summary>
+    public static T Run<T>(string operatorName, Func<T> call)
+    {
+        using (Py.GIL())
+        {
+            try
+            {
+                return call();
+            }
+            catch (PythonException error)
+            {
+                throw From(error, operatorName);
+            }
+        }
+    }
+
     /// <summary>Call with the GIL held.</summary>
     public static UserFunctionException From(PythonException error, string operatorName)
     {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from pystream._runtime.keyed_state import _StateTable
-from pystream._runtime.operations import LONG_MIN, KeyedProcessOperation, Operation, method_of
+from pystream._runtime.operations import KeyedProcessOperation, Operation, method_of, run_process
 from pystream.datastream.state import MapStateDescriptor
 
 __all__ = ["BroadcastProcessOperation", "BroadcastState"]
@@ -107,24 +107,13 @@ class BroadcastProcessOperation(Operation):
     def _run(self, call: Any, records: list, timestamps: list | None, writable: bool) -> tuple[list, list | None]:
         for state in self.states.values():
             state.writable = writable
-        backend = self.ctx.backend
-        key_of = self.key_of if not writable else None
-        context = self.context
-        emitter = self.ctx.emitter(timestamps is not None)
         try:
-            for i, r in enumerate(records):
-                if key_of is not None:
-                    backend.current_key = key_of(r)
-                timestamp = LONG_MIN if timestamps is None else timestamps[i]
-                context.record_timestamp = timestamp
-                produced = call(r, context)
-                if produced is not None:
-                    emitter.emit(produced, timestamp)
+            # Broadcast elements have no key: keyed state is not theirs to touch.
+            return run_process(call, self.context, self.key_of if not writable else None, self.ctx, records, timestamps)
         finally:
             for state in self.states.values():
                 state.writable = False
                 state._table.flush()
-        return emitter.result()
 
     def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
         return self._run(self.call1, records, timestamps, writable=False)

@@ -15,7 +15,7 @@ from pystream.datastream.functions import (
 )
 from pystream.datastream.output_tag import OutputTag
 
-__all__ = ["OperationContext", "TaskInfo", "LONG_MIN"]
+__all__ = ["OperationContext", "TaskInfo", "TaskRuntimeContext", "LONG_MIN"]
 
 LONG_MIN = -(2**63)
 
@@ -48,7 +48,7 @@ class OperationContext:
         # Side outputs of the last call: port -> (records, timestamps or None).
         self.side: dict[int, tuple[list, list | None]] = {}
         self.watermark = LONG_MIN
-        self.runtime_context = _RuntimeContext(self, job_parameters)
+        self.runtime_context = TaskRuntimeContext(task, job_parameters, backend, scope, keyed)
 
     def backend_table(self, name: str) -> _StateTable:
         return self.backend.table(f"{self.scope}/{name}")
@@ -92,37 +92,42 @@ class Emitter:
         return self._out, self._ts
 
 
-class _RuntimeContext(RuntimeContext):
-    def __init__(self, ctx: OperationContext, job_parameters: dict[str, str]) -> None:
-        self._ctx = ctx
+class TaskRuntimeContext(RuntimeContext):
+    """The runtime context functions get in ``open``: facts about their task, and keyed state."""
+
+    def __init__(self, task: TaskInfo, job_parameters: dict[str, str], backend: KeyedStateBackend, scope: str,
+                 keyed: bool) -> None:
+        self._task = task
         self._job_parameters = job_parameters
+        self._backend = backend
+        self._scope = scope
+        self._keyed = keyed
 
     def get_task_name(self) -> str:
-        return self._ctx.task.name
+        return self._task.name
 
     def get_number_of_parallel_subtasks(self) -> int:
-        return self._ctx.task.parallelism
+        return self._task.parallelism
 
     def get_max_number_of_parallel_subtasks(self) -> int:
-        return self._ctx.task.max_parallelism
+        return self._task.max_parallelism
 
     def get_index_of_this_subtask(self) -> int:
-        return self._ctx.task.index
+        return self._task.index
 
     def get_attempt_number(self) -> int:
-        return self._ctx.task.attempt
+        return self._task.attempt
 
     def get_task_name_with_subtasks(self) -> str:
-        task = self._ctx.task
-        return f"{task.name} ({task.index + 1}/{task.parallelism})"
+        return f"{self._task.name} ({self._task.index + 1}/{self._task.parallelism})"
 
     def get_job_parameter(self, key: str, default_value: str) -> str:
         return self._job_parameters.get(key, default_value)
 
     def _state(self, descriptor: Any) -> Any:
-        if not self._ctx.keyed:
+        if not self._keyed:
             raise RuntimeError("Keyed state can only be used on a 'keyed stream', i.e., after a 'key_by()' operation.")
-        return self._ctx.backend.create_state(self._ctx.scope, descriptor)
+        return self._backend.create_state(self._scope, descriptor)
 
     get_state = get_list_state = get_map_state = get_reducing_state = get_aggregating_state = _state
 

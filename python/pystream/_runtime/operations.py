@@ -28,6 +28,8 @@ __all__ = [
     "KeyedProcessOperation",
     "ReduceOperation",
     "method_of",
+    "map_records",
+    "run_process",
 ]
 
 
@@ -38,6 +40,33 @@ def method_of(function: Any, name: str) -> Callable[..., Any]:
     if callable(function):
         return function
     raise TypeError(f"expected a function with '{name}' or a callable, got {type(function).__name__}")
+
+
+def map_records(call: Callable[[Any], Any], key_of: Callable[[Any], Any] | None, backend: Any, records: Iterable[Any]) -> list:
+    """``call`` over every record, with the record's key as the current key when keyed."""
+    if key_of is None:
+        return [call(r) for r in records]
+    out = []
+    for r in records:
+        backend.current_key = key_of(r)
+        out.append(call(r))
+    return out
+
+
+def run_process(call: Callable[[Any, Any], Any], context: Any, key_of: Callable[[Any], Any] | None, ctx: "OperationContext",
+                records: Iterable[Any], timestamps: list | None) -> tuple[list, list | None]:
+    """A process function over every record: current key and timestamp set, outputs (and side outputs) collected."""
+    backend = ctx.backend
+    emitter = ctx.emitter(timestamps is not None)
+    for i, r in enumerate(records):
+        if key_of is not None:
+            backend.current_key = key_of(r)
+        timestamp = LONG_MIN if timestamps is None else timestamps[i]
+        context.record_timestamp = timestamp
+        produced = call(r, context)
+        if produced is not None:
+            emitter.emit(produced, timestamp)
+    return emitter.result()
 
 
 class Operation:
@@ -77,16 +106,7 @@ class MapOperation(Operation):
         self.call = method_of(self.function, "map")
 
     def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        call = self.call
-        key_of = self.key_of
-        if key_of is None:
-            return [call(r) for r in records], timestamps
-        backend = self.ctx.backend
-        out = []
-        for r in records:
-            backend.current_key = key_of(r)
-            out.append(call(r))
-        return out, timestamps
+        return map_records(self.call, self.key_of, self.ctx.backend, records), timestamps
 
 
 class FlatMapOperation(Operation):
@@ -152,16 +172,7 @@ class ProcessOperation(Operation):
         self.context = ctx.process_context()
 
     def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        call = self.call
-        context = self.context
-        emitter = self.ctx.emitter(timestamps is not None)
-        for i, r in enumerate(records):
-            timestamp = LONG_MIN if timestamps is None else timestamps[i]
-            context.record_timestamp = timestamp
-            produced = call(r, context)
-            if produced is not None:
-                emitter.emit(produced, timestamp)
-        return emitter.result()
+        return run_process(self.call, self.context, None, self.ctx, records, timestamps)
 
 
 class KeyedProcessOperation(Operation):
@@ -175,19 +186,7 @@ class KeyedProcessOperation(Operation):
         self.timer_context = ctx.timer_context()
 
     def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        call = self.call
-        context = self.context
-        key_of = self.key_of
-        backend = self.ctx.backend
-        emitter = self.ctx.emitter(timestamps is not None)
-        for i, r in enumerate(records):
-            backend.current_key = key_of(r)
-            timestamp = LONG_MIN if timestamps is None else timestamps[i]
-            context.record_timestamp = timestamp
-            produced = call(r, context)
-            if produced is not None:
-                emitter.emit(produced, timestamp)
-        return emitter.result()
+        return run_process(self.call, self.context, self.key_of, self.ctx, records, timestamps)
 
     def on_timers(self, domain: TimeDomain, timestamps: Iterable[int], keys: Iterable[Any]) -> tuple[list, list | None]:
         # Outputs of an event-time timer carry its time; those of a processing-time timer carry none.

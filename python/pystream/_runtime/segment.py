@@ -20,7 +20,8 @@ from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.context import LONG_MIN, OperationContext, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.formatting import printer_for
-from pystream._runtime.keycodec import decode_key, encode_keys
+from pystream._runtime.keycodec import encode_keys
+from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.operations import Operation, method_of
 from pystream.datastream.functions import TimeDomain
@@ -171,7 +172,7 @@ class Segment:
 
     def process(self, entry: int, records: Any, timestamps: bytes | None = None, watermark: int = LONG_MIN) -> list:
         self._set_watermark(watermark)
-        self._push((_ENTRY, entry), records, _unpack_longs(timestamps))
+        self._push((_ENTRY, entry), records, unpack_longs(timestamps))
         return self._take()
 
     def process_range(self, entry: int, start: int, count: int, step: int, timestamps: bytes | None = None,
@@ -185,12 +186,8 @@ class Segment:
     def on_timers(self, operation: int, event_time: bool, timestamps: bytes, keys: bytes, ends: bytes,
                   watermark: int = LONG_MIN) -> list:
         self._set_watermark(watermark)
-        stamps = _unpack_longs(timestamps)
-        decoded = []
-        start = 0
-        for stop in _unpack_longs(ends):
-            decoded.append(decode_key(keys[start:stop]))
-            start = stop
+        stamps = unpack_longs(timestamps)
+        decoded = decode_keys(keys, ends)
         domain = TimeDomain.EVENT_TIME if event_time else TimeDomain.PROCESSING_TIME
         self._emit(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded))
         return self._take()
@@ -228,11 +225,3 @@ class Segment:
     def _take(self) -> list:
         self._backend.end_batch()
         return [exit.take() for exit in self._exits]
-
-
-def _unpack_longs(data: bytes | None) -> list | None:
-    if data is None:
-        return None
-    values = array("q")
-    values.frombytes(data)
-    return values.tolist()

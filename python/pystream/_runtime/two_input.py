@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pystream._runtime.operations import LONG_MIN, KeyedProcessOperation, Operation, method_of
+from pystream._runtime.operations import LONG_MIN, KeyedProcessOperation, Operation, map_records, method_of, run_process
 
 __all__ = ["CoMapOperation", "CoFlatMapOperation", "CoProcessOperation"]
 
@@ -37,14 +37,7 @@ class CoMapOperation(_TwoInputOperation):
         self.call2 = method_of(self.function, "map2")
 
     def _run(self, call: Any, key_of: Any, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        if key_of is None:
-            return [call(r) for r in records], timestamps
-        backend = self.ctx.backend
-        out = []
-        for r in records:
-            backend.current_key = key_of(r)
-            out.append(call(r))
-        return out, timestamps
+        return map_records(call, key_of, self.ctx.backend, records), timestamps
 
 
 class CoFlatMapOperation(_TwoInputOperation):
@@ -77,18 +70,7 @@ class CoProcessOperation(_TwoInputOperation):
         self.timer_context = ctx.timer_context()
 
     def _run(self, call: Any, key_of: Any, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        backend = self.ctx.backend
-        context = self.context
-        emitter = self.ctx.emitter(timestamps is not None)
-        for i, r in enumerate(records):
-            if key_of is not None:
-                backend.current_key = key_of(r)
-            timestamp = LONG_MIN if timestamps is None else timestamps[i]
-            context.record_timestamp = timestamp
-            produced = call(r, context)
-            if produced is not None:
-                emitter.emit(produced, timestamp)
-        return emitter.result()
+        return run_process(call, self.context, key_of, self.ctx, records, timestamps)
 
     # Timers of a keyed co-process function fire exactly as a KeyedProcessFunction's do.
     on_timers = KeyedProcessOperation.on_timers

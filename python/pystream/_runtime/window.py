@@ -14,9 +14,10 @@ import struct
 from array import array
 from typing import Any, Iterable
 
-from pystream._runtime.context import LONG_MIN, TaskInfo, _RuntimeContext
+from pystream._runtime.context import LONG_MIN, TaskInfo, TaskRuntimeContext
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
-from pystream._runtime.keycodec import decode_key, encode_key
+from pystream._runtime.keycodec import encode_key
+from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.operations import method_of
 from pystream.datastream.functions import (
@@ -169,7 +170,7 @@ class WindowRunner:
 
     def open(self) -> None:
         op = self.operation
-        ctx = _RuntimeContextView(self._task, self._job_parameters, self._keys)
+        ctx = TaskRuntimeContext(self._task, self._job_parameters, self._keys, "window-function", keyed=True)
         for function in self._functions():
             function.open(ctx)
         self._fold = _folder(op)
@@ -198,9 +199,9 @@ class WindowRunner:
         codes.frombytes(actions)
         if records is not None:
             key_list = [self._key_of(r) for r in records]
-            stamps = _longs(timestamps)
+            stamps = unpack_longs(timestamps)
         else:
-            key_list = _decode_keys(keys, key_ends)
+            key_list = decode_keys(keys, key_ends)
             stamps = None
         out: list = []
         out_ts: list = []
@@ -312,17 +313,6 @@ class WindowRunner:
             clear(self._context)
 
 
-class _RuntimeContextView(_RuntimeContext):
-    """The runtime context window functions get in ``open``: task facts and per-key state."""
-
-    def __init__(self, task: TaskInfo, job_parameters: dict[str, str], backend: KeyedStateBackend) -> None:
-        class _Ctx:
-            pass
-        ctx = _Ctx()
-        ctx.task, ctx.keyed, ctx.backend, ctx.scope = task, True, backend, "window-function"
-        super().__init__(ctx, job_parameters)  # type: ignore[arg-type]
-
-
 def _window(start: int, end: int) -> Any:
     return GlobalWindow() if start == LONG_MIN and end == _LONG_MAX else TimeWindow(start, end)
 
@@ -405,22 +395,6 @@ def _exit(records: list, stamps: list) -> tuple | None:
     if not records:
         return None
     return records, len(records), None, None, None, None, array("q", stamps).tobytes()
-
-
-def _longs(data: bytes | None) -> list | None:
-    if data is None:
-        return None
-    values = array("q")
-    values.frombytes(data)
-    return values.tolist()
-
-
-def _decode_keys(keys: bytes, ends: bytes) -> list:
-    decoded, start = [], 0
-    for stop in _longs(ends):
-        decoded.append(decode_key(keys[start:stop]))
-        start = stop
-    return decoded
 
 
 def create_runner(job: Any, transformation_id: int, task_description: str, host: Any) -> WindowRunner:

@@ -395,21 +395,14 @@ class Evictor:
         return elements
 
 
-class CountEvictor(Evictor):
-    """Keeps the last ``max_count`` elements."""
+class _KeepingEvictor(Evictor):
+    """An evictor that keeps what ``_keep`` selects, before the window function or after it."""
 
-    def __init__(self, max_count: int, do_evict_after: bool = False) -> None:
-        if max_count <= 0:
-            raise ValueError("CountEvictor needs a count > 0")
-        self._count = max_count
+    def __init__(self, do_evict_after: bool) -> None:
         self._after = do_evict_after
 
-    @staticmethod
-    def of(max_count: int, do_evict_after: bool = False) -> "CountEvictor":
-        return CountEvictor(max_count, do_evict_after)
-
     def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
-        return elements[-self._count:] if len(elements) > self._count else elements
+        raise NotImplementedError
 
     def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
         return elements if self._after else self._keep(elements)
@@ -418,12 +411,29 @@ class CountEvictor(Evictor):
         return self._keep(elements) if self._after else elements
 
 
-class TimeEvictor(Evictor):
+class CountEvictor(_KeepingEvictor):
+    """Keeps the last ``max_count`` elements."""
+
+    def __init__(self, max_count: int, do_evict_after: bool = False) -> None:
+        if max_count <= 0:
+            raise ValueError("CountEvictor needs a count > 0")
+        super().__init__(do_evict_after)
+        self._count = max_count
+
+    @staticmethod
+    def of(max_count: int, do_evict_after: bool = False) -> "CountEvictor":
+        return CountEvictor(max_count, do_evict_after)
+
+    def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
+        return elements[-self._count:] if len(elements) > self._count else elements
+
+
+class TimeEvictor(_KeepingEvictor):
     """Keeps the elements within ``window_size`` of the newest element's timestamp."""
 
     def __init__(self, window_size: int, do_evict_after: bool = False) -> None:
+        super().__init__(do_evict_after)
         self._size = window_size
-        self._after = do_evict_after
 
     @staticmethod
     def of(window_size: Any, do_evict_after: bool = False) -> "TimeEvictor":
@@ -436,20 +446,14 @@ class TimeEvictor(Evictor):
         cutoff = max(stamped) - self._size
         return [e for e in elements if e.timestamp is None or e.timestamp > cutoff]
 
-    def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
-        return elements if self._after else self._keep(elements)
 
-    def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
-        return self._keep(elements) if self._after else elements
-
-
-class DeltaEvictor(Evictor):
+class DeltaEvictor(_KeepingEvictor):
     """Keeps the elements whose ``delta_function(element, last)`` is below ``threshold``."""
 
     def __init__(self, threshold: float, delta_function: Any, do_evict_after: bool = False) -> None:
+        super().__init__(do_evict_after)
         self._threshold = threshold
         self._delta = delta_function
-        self._after = do_evict_after
 
     @staticmethod
     def of(threshold: float, delta_function: Any, do_evict_after: bool = False) -> "DeltaEvictor":
@@ -460,9 +464,3 @@ class DeltaEvictor(Evictor):
             return elements
         last = elements[-1].value
         return [e for e in elements if self._delta(e.value, last) < self._threshold]
-
-    def evict_before(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
-        return elements if self._after else self._keep(elements)
-
-    def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
-        return self._keep(elements) if self._after else elements
