@@ -7,7 +7,7 @@ namespace PyStream.Python;
 internal static class ExitBatches
 {
     /// <summary>
-    /// Each exit gives None or <c>(payload, count, keys, key_ends, partitions, text_ends, timestamps)</c>:
+    /// Each exit gives None or <c>(payload, count, keys, key_ends, partitions, text_ends, timestamps, session_gaps)</c>:
     /// payload is a list (records), str (printed records joined by newlines; text_ends marks
     /// where each ends when one holds a newline itself) or bytes (pickled or encoded).
     /// </summary>
@@ -26,30 +26,32 @@ internal static class ExitBatches
             using var partitions = output[4];
             using var textEnds = output[5];
             using var stamps = output[6];
+            using var gaps = output[7];
             var keyBlob = keys.IsNone() ? null : new KeyBlob(CPython.ToArray(keys), CPython.ToArray<long>(ends));
             var partitionIndexes = partitions.IsNone() ? null : CPython.ToArray<int>(partitions);
             var recordEnds = textEnds.IsNone() ? null : CPython.ToArray<long>(textEnds);
             var timestamps = stamps.IsNone() ? null : CPython.ToArray<long>(stamps);
-            batches[exit] = ToBatch(payload, count, keyBlob, partitionIndexes, recordEnds, timestamps);
+            var sessionGaps = gaps.IsNone() ? null : CPython.ToArray<long>(gaps);
+            batches[exit] = ToBatch(payload, count, keyBlob, partitionIndexes, recordEnds, timestamps, sessionGaps);
         }
 
         return batches;
     }
 
-    private static Batch ToBatch(PyObject payload, int count, KeyBlob? keys, int[]? partitions, long[]? textEnds, long[]? timestamps)
+    private static Batch ToBatch(PyObject payload, int count, KeyBlob? keys, int[]? partitions, long[]? textEnds, long[]? timestamps, long[]? gaps)
     {
         if (PyString.IsStringType(payload))
         {
             using (payload)
-                return new TextBatch(payload.As<string>(), count, textEnds) { Keys = keys, Partitions = partitions, Timestamps = timestamps };
+                return new TextBatch(payload.As<string>(), count, textEnds) { Keys = keys, Partitions = partitions, Timestamps = timestamps, SessionGaps = gaps };
         }
 
         if (payload.GetPythonType().Name == "bytes")
         {
             using (payload)
-                return new BytesBatch(CPython.ToArray(payload), count) { Keys = keys, Partitions = partitions, Timestamps = timestamps };
+                return new BytesBatch(CPython.ToArray(payload), count) { Keys = keys, Partitions = partitions, Timestamps = timestamps, SessionGaps = gaps };
         }
 
-        return new PythonBatch(payload, count) { Keys = keys, Partitions = partitions, Timestamps = timestamps };
+        return new PythonBatch(payload, count) { Keys = keys, Partitions = partitions, Timestamps = timestamps, SessionGaps = gaps };
     }
 }

@@ -63,6 +63,7 @@ public sealed class PythonRuntime : IPythonRuntime
                 Keys = batch.Keys,
                 Partitions = batch.Partitions,
                 Timestamps = batch.Timestamps,
+                SessionGaps = batch.SessionGaps,
             };
     }
 

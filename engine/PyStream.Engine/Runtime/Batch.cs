@@ -22,6 +22,9 @@ public abstract class Batch
 
     /// <summary>Event timestamp of every record (<see cref="long.MinValue"/>: none), or null when no record has one.</summary>
     public long[]? Timestamps { get; init; }
+
+    /// <summary>The session gap of every record, for session windows with a dynamic gap.</summary>
+    public long[]? SessionGaps { get; init; }
 }
 
 /// <summary>The integers <c>Start, Start + Step, ...</c>, <see cref="Batch.Count"/> of them.</summary>

@@ -24,7 +24,8 @@ public abstract class WindowAssigner
     {
         WindowAssignerSpec.Types.Kind.Tumbling => new TumblingWindows(spec.SizeMs, spec.OffsetMs, spec.EventTime),
         WindowAssignerSpec.Types.Kind.Sliding => new SlidingWindows(spec.SizeMs, spec.SlideMs, spec.OffsetMs, spec.EventTime),
-        WindowAssignerSpec.Types.Kind.Session => new SessionWindows(spec.GapMs, spec.EventTime),
+        // With a dynamic gap the operator builds each record's window from the record's own gap.
+        WindowAssignerSpec.Types.Kind.Session => new SessionWindows(spec.DynamicGap ? 1 : spec.GapMs, spec.EventTime),
         WindowAssignerSpec.Types.Kind.Global => new GlobalWindows(),
         _ => throw new PyStreamException($"unknown window assigner {spec.Kind}"),
     };

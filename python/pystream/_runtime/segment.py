@@ -54,6 +54,10 @@ class _Exit:
             key_of = method_of(key_selector, "get_key")
             parallelism = consumer.parallelism or job.spec.parallelism or 1
             self.partitions_of = lambda records: array("i", [partition(key_of(r), parallelism) for r in records]).tobytes()
+        self.gaps_of: Callable[[list], bytes] | None = None
+        if consumer.WhichOneof("body") == "window" and consumer.window.assigner.dynamic_gap:
+            extract = method_of(cloudpickle.loads(consumer.window.operation).gap_extractor, "extract")
+            self.gaps_of = lambda records: array("q", [int(extract(r)) for r in records]).tobytes()
         if consumer.WhichOneof("body") == "watermarks" and consumer.watermarks.timestamp_assigner:
             extract = method_of(cloudpickle.loads(consumer.watermarks.timestamp_assigner), "extract_timestamp")
             self.assign = lambda records, stamps: [int(extract(r, t)) for r, t in zip(records, stamps)]
@@ -95,7 +99,8 @@ class _Exit:
         if self.format == "printed":
             payload, text_ends = _joined_lines(payload)
         packed_stamps = None if stamps is None else array("q", stamps).tobytes()
-        return payload, len(records), keys, ends, partitions, text_ends, packed_stamps
+        gaps = None if self.gaps_of is None else self.gaps_of(records)
+        return payload, len(records), keys, ends, partitions, text_ends, packed_stamps, gaps
 
 
 def _joined_lines(lines: list[str]) -> tuple[str, bytes | None]:

@@ -45,7 +45,7 @@ class WindowOperation:
     """
 
     def __init__(self, contents: str, key_selector: Any, function: Any = None, window_function: Any = None,
-                 evictor: Any = None, all_windows: bool = False, trigger: Any = None) -> None:
+                 evictor: Any = None, all_windows: bool = False, trigger: Any = None, gap_extractor: Any = None) -> None:
         self.contents = contents
         self.key_selector = key_selector
         self.function = function
@@ -57,6 +57,8 @@ class WindowOperation:
         self.all_windows = all_windows
         # A Trigger written in Python, asked by the engine through TRIGGER_* actions.
         self.trigger = trigger
+        # Sessions with a dynamic gap: the window's input exits compute each record's gap with it.
+        self.gap_extractor = gap_extractor
 
     @property
     def keyed(self) -> bool:
@@ -394,7 +396,7 @@ def _window_emitter(op: WindowOperation, context: _WindowContext) -> Any:
 def _exit(records: list, stamps: list) -> tuple | None:
     if not records:
         return None
-    return records, len(records), None, None, None, None, array("q", stamps).tobytes()
+    return records, len(records), None, None, None, None, array("q", stamps).tobytes(), None
 
 
 def create_runner(job: Any, transformation_id: int, task_description: str, host: Any) -> WindowRunner:

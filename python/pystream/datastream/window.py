@@ -17,7 +17,7 @@ __all__ = [
     "WindowAssigner", "MergingWindowAssigner",
     "TumblingEventTimeWindows", "TumblingProcessingTimeWindows",
     "SlidingEventTimeWindows", "SlidingProcessingTimeWindows",
-    "EventTimeSessionWindows", "ProcessingTimeSessionWindows", "GlobalWindows",
+    "EventTimeSessionWindows", "ProcessingTimeSessionWindows", "GlobalWindows", "SessionWindowTimeGapExtractor",
     "Trigger", "TriggerResult", "EventTimeTrigger", "ProcessingTimeTrigger", "CountTrigger",
     "PurgingTrigger", "ContinuousEventTimeTrigger", "ContinuousProcessingTimeTrigger", "NeverTrigger",
     "Evictor", "CountEvictor", "TimeEvictor", "DeltaEvictor", "TimestampedValue",
@@ -168,13 +168,21 @@ class SlidingProcessingTimeWindows(_Sliding):
     _EVENT_TIME = False
 
 
+class SessionWindowTimeGapExtractor:
+    """Gives each record's session gap in milliseconds (``with_dynamic_gap``)."""
+
+    def extract(self, element: Any) -> int:
+        raise NotImplementedError(f"{type(self).__name__}.extract")
+
+
 class _Sessions(MergingWindowAssigner):
     _EVENT_TIME = True
 
-    def __init__(self, gap: int) -> None:
-        if gap <= 0:
+    def __init__(self, gap: int, extractor: Any = None) -> None:
+        if extractor is None and gap <= 0:
             raise ValueError("session windows need a gap > 0")
         self._gap = gap
+        self.gap_extractor = extractor
 
     @classmethod
     def with_gap(cls, size: Any) -> "_Sessions":
@@ -182,11 +190,13 @@ class _Sessions(MergingWindowAssigner):
 
     @classmethod
     def with_dynamic_gap(cls, extractor: Any) -> "_Sessions":
-        raise NotImplementedError(f"{cls.__name__}.with_dynamic_gap is not supported by PyStream yet")
+        if not callable(extractor) and not hasattr(extractor, "extract"):
+            raise TypeError("with_dynamic_gap needs a SessionWindowTimeGapExtractor or a callable")
+        return cls(0, extractor)
 
     def _to_spec(self) -> spec_pb.WindowAssignerSpec:
         return spec_pb.WindowAssignerSpec(kind=spec_pb.WindowAssignerSpec.SESSION, event_time=self._EVENT_TIME,
-                                          gap_ms=self._gap)
+                                          gap_ms=self._gap, dynamic_gap=self.gap_extractor is not None)
 
 
 class EventTimeSessionWindows(_Sessions):

@@ -33,6 +33,7 @@ class WindowedStream:
         self._stream = stream
         self._key_selector = key_selector
         self._assigner_spec = assigner._to_spec()
+        self._gap_extractor = getattr(assigner, "gap_extractor", None)
         self._trigger: spec_pb.TriggerSpec | None = None
         self._python_trigger: Trigger | None = None
         self._lateness = 0
@@ -84,7 +85,7 @@ class WindowedStream:
         if self._trigger is not None:
             spec.trigger.CopyFrom(self._trigger)
         spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._evictor,
-                                               self._all, self._python_trigger))
+                                               self._all, self._python_trigger, self._gap_extractor))
         env = self._stream._env
         node = env._pipeline.add(name, "window", window=spec, output_type=output_type,
                                  inputs=[Input(self._stream._node, spec_pb.HASH, dumps(self._key_selector))],

@@ -67,4 +67,7 @@ by_name.window(TumblingEventTimeWindows.of(Time.seconds(10))).sum(2).print("tumb
 by_name.count_window(2).reduce(lambda a, b: (a[0], b[1], a[2] + b[2])).print("count")
 by_name.count_window(3, 1).apply(lambda key, window, inputs: [(key, [r[2] for r in inputs])]).print("count-sliding")
 timed.window_all(TumblingEventTimeWindows.of(Time.seconds(10))).process(Everyone(), Types.STRING()).print("all")
+# A dynamic gap: ann's sessions end after 1 s of silence, bob's after 5 s.
+by_name.window(EventTimeSessionWindows.with_dynamic_gap(lambda r: 1_000 if r[0] == "ann" else 5_000)).apply(
+    lambda key, window, inputs: [(key, window.start, window.end, len(list(inputs)))]).print("dynamic-session")
 env.execute("windows")

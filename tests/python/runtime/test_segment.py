@@ -40,7 +40,7 @@ def test_fused_chain_prints_with_the_sinks_type():
         [{"id": ids[1], "inputs": [[-1, 0]]}, {"id": ids[2], "inputs": [[0, 0]]}],
         [exit_(1, 0, "printed", ids[3])]), InMemoryHost())
     segment.open()
-    assert segment.process_range(0, 1, 3, 1) == [("(2,3.0)\n(3,4.5)", 2, None, None, None, None, None)]
+    assert segment.process_range(0, 1, 3, 1) == [("(2,3.0)\n(3,4.5)", 2, None, None, None, None, None, None)]
 
 
 def test_printed_records_holding_newlines_say_where_they_end():
@@ -49,7 +49,7 @@ def test_printed_records_holding_newlines_say_where_they_end():
     job = job_of(env)
     sink_id = job.spec.transformations[1].id
     segment = job.create_segment(describe([], [exit_(-1, 0, "printed", sink_id)]), InMemoryHost())
-    text, count, _, _, _, ends, _ = segment.process(0, ["a\nb", "c"])[0]
+    text, count, _, _, _, ends, _, _ = segment.process(0, ["a\nb", "c"])[0]
     stops = array("q")
     stops.frombytes(ends)
     assert (text, count, list(stops)) == ("a\nb\nc", 2, [3, 5])
@@ -63,7 +63,7 @@ def test_keyed_exit_attaches_canonical_key_bytes():
     source_id, reduce_id = job.spec.transformations[0].id, job.spec.transformations[1].id
     edge = job.spec.transformations[1].inputs[0]
     segment = job.create_segment(describe([], [exit_(-1, 0, "records", reduce_id, "keyselector", edge.function)]), InMemoryHost())
-    records, count, keys, ends, partitions, _, _ = segment.process(0, ["a", "bb", "c"])[0]
+    records, count, keys, ends, partitions, _, _, _ = segment.process(0, ["a", "bb", "c"])[0]
     assert (records, count, partitions) == (["a", "bb", "c"], 3, None)
     stops = array("q")
     stops.frombytes(ends)
@@ -78,7 +78,7 @@ def test_custom_partitioner_exit_and_pickled_exit():
     job = job_of(env)
     sink = job.spec.transformations[-1]
     segment = job.create_segment(describe([], [exit_(-1, 0, "pickled", sink.id, "partitioner", sink.inputs[0].function)]), InMemoryHost())
-    payload, count, keys, ends, partitions, _, _ = segment.process(0, [5, 6, 7])[0]
+    payload, count, keys, ends, partitions, _, _, _ = segment.process(0, [5, 6, 7])[0]
     assert pickle.loads(payload) == [5, 6, 7] and count == 3 and keys is None
     indexes = array("i")
     indexes.frombytes(partitions)

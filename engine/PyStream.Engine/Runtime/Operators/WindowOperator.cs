@@ -39,6 +39,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private Window[] _lastArmed = [];
     private readonly bool _armedShortcut;
     private readonly bool _pythonTrigger;
+    private readonly bool _dynamicGap;
     private readonly bool _eventTime;
     private readonly bool _merging;
     private readonly NativeWindowAggregate _native;
@@ -58,6 +59,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         _triggerContext = new TriggerContext(this);
         _armedShortcut = _trigger is EventTimeTrigger && !_assigner.IsMerging;
         _pythonTrigger = spec.Trigger?.Kind == TriggerSpec.Types.Kind.Python;
+        _dynamicGap = spec.Assigner.Kind == WindowAssignerSpec.Types.Kind.Session && spec.Assigner.DynamicGap;
         _eventTime = _assigner.IsEventTime;
         _merging = _assigner.IsMerging;
         _native = spec.NativeAggregate;
@@ -96,7 +98,14 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             var keyId = KeyId(keys.KeyAt(i), ids);
             var key = _keysById[keyId];
             var added = false;
-            if (_assigner.TryAssignSingle(timestamp, out var single))
+            if (_dynamicGap)
+            {
+                var gap = batch.SessionGaps?[i] ?? throw new PyStreamException($"'{Name}': records came without their session gaps");
+                if (gap <= 0)
+                    throw new PyStreamException($"Dynamic session time gap must be greater than 0, got {gap}.");
+                added = AddToWindow(key, keyId, new Window(timestamp, timestamp + gap), timestamp, i, watermark);
+            }
+            else if (_assigner.TryAssignSingle(timestamp, out var single))
             {
                 added = AddToWindow(key, keyId, single, timestamp, i, watermark);
             }

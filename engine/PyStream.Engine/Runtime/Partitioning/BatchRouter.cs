@@ -17,33 +17,45 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
         if (targetCount == 1)
             return [batch];
         var routed = RouteRecords(batch);
-        return batch.Timestamps is { } stamps && partitioning != PyStream.Engine.Spec.Partitioning.Broadcast
-            ? AttachTimestamps(routed, stamps)
+        return (batch.Timestamps is not null || batch.SessionGaps is not null) && partitioning != PyStream.Engine.Spec.Partitioning.Broadcast
+            ? AttachColumns(routed, batch.Timestamps, batch.SessionGaps)
             : routed;
     }
 
-    /// <summary>Each part gets the timestamps of its records, in order (parts keep the order of the batch).</summary>
-    private Batch?[] AttachTimestamps(Batch?[] parts, long[] stamps)
+    /// <summary>Each part gets the timestamps and session gaps of its records, in order (parts keep the order of the batch).</summary>
+    private Batch?[] AttachColumns(Batch?[] parts, long[]? stamps, long[]? gaps)
     {
-        var perTarget = new List<long>?[targetCount];
-        for (var i = 0; i < stamps.Length; i++)
-            (perTarget[_lastTargets![i]] ??= []).Add(stamps[i]);
+        var targets = _lastTargets!;
         for (var t = 0; t < parts.Length; t++)
         {
-            if (parts[t] is { } part && perTarget[t] is { } mine)
-                parts[t] = WithTimestamps(part, [.. mine]);
+            if (parts[t] is { } part)
+                parts[t] = WithColumns(part, ColumnFor(t, targets, stamps), ColumnFor(t, targets, gaps));
         }
 
         return parts;
     }
 
-    private static Batch WithTimestamps(Batch part, long[] stamps) => part switch
+    private static long[]? ColumnFor(int target, int[] targets, long[]? column)
     {
-        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = py.Keys, Partitions = py.Partitions, Timestamps = stamps },
-        TextBatch text => new TextBatch(text.Lines) { Keys = text.Keys, Partitions = text.Partitions, Timestamps = stamps },
-        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Timestamps = stamps },
-        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Timestamps = stamps },
-        _ => throw new PyStreamException($"cannot route timestamps of a {part.GetType().Name}"),
+        if (column is null)
+            return null;
+        var mine = new List<long>();
+        for (var i = 0; i < column.Length; i++)
+        {
+            if (targets[i] == target)
+                mine.Add(column[i]);
+        }
+
+        return [.. mine];
+    }
+
+    private static Batch WithColumns(Batch part, long[]? stamps, long[]? gaps) => part switch
+    {
+        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = py.Keys, Partitions = py.Partitions, Timestamps = stamps, SessionGaps = gaps },
+        TextBatch text => new TextBatch(text.Lines) { Keys = text.Keys, Partitions = text.Partitions, Timestamps = stamps, SessionGaps = gaps },
+        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Timestamps = stamps, SessionGaps = gaps },
+        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Timestamps = stamps, SessionGaps = gaps },
+        _ => throw new PyStreamException($"cannot route the columns of a {part.GetType().Name}"),
     };
 
     private Batch?[] RouteRecords(Batch batch)
@@ -103,7 +115,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
 
     private Batch?[] RoundRobin(Batch batch, int first)
     {
-        if (batch.Timestamps is not null)
+        if (batch.Timestamps is not null || batch.SessionGaps is not null)
         {
             _lastTargets = new int[batch.Count];
             for (var i = 0; i < batch.Count; i++)
@@ -155,6 +167,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                     throw new PyStreamException($"{partitioning} partitioning cannot split a {batch.GetType().Name} per record");
                 var whole = new Batch?[targetCount];
                 whole[target] = batch;
+                _lastTargets = targets;
                 return whole;
         }
     }
