@@ -217,5 +217,31 @@ public sealed class WindowOperatorTests
         Assert.Equal(["Add a [0,1000)", "TriggerElement a [0,1000)", "Add a [0,1000)", "TriggerElement a [0,1000)", "TriggerEventTime a [0,1000)"], c.Log);
         Assert.Empty(c.Fired); // only the trigger's answers fire a window
     }
+
+    [Fact]
+    public void ContinuousProcessingTimeTriggerFiresEveryIntervalOfTheInjectedClock()
+    {
+        var (h, c) = Window(Global(), new TriggerSpec { Kind = TriggerSpec.Types.Kind.ContinuousProcessingTime, IntervalMs = 1_000 });
+        h.ProcessBatch(0, Record("a", 1, long.MinValue));
+        h.AdvanceTime(TimeSpan.FromMilliseconds(1_000));
+        h.ProcessBatch(0, Record("a", 2, long.MinValue));
+        h.AdvanceTime(TimeSpan.FromMilliseconds(1_000));
+        var global = $"[{long.MinValue},{long.MaxValue})";
+        Assert.Equal([$"a {global} 1", $"a {global} 1,2"], c.Fired);
+    }
+
+    [Fact]
+    public void ProcessingTimeSessionsMergeAndFireAfterTheGap()
+    {
+        var (h, c) = Window(new WindowAssignerSpec { Kind = WindowAssignerSpec.Types.Kind.Session, GapMs = 1_000 });
+        var start = h.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        h.ProcessBatch(0, Record("a", 1, long.MinValue));
+        h.AdvanceTime(TimeSpan.FromMilliseconds(500));
+        h.ProcessBatch(0, Record("a", 2, long.MinValue)); // extends the session to start + 1500
+        h.AdvanceTime(TimeSpan.FromMilliseconds(998));
+        Assert.Empty(c.Fired);
+        h.AdvanceTime(TimeSpan.FromMilliseconds(1));
+        Assert.Equal([$"a [{start},{start + 1_500}) 1,2"], c.Fired);
+    }
 }
 
