@@ -9,7 +9,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
     private readonly Random _random = new(firstTarget);
     private int _next = firstTarget;
 
-    /// <summary>The target of every record of the batch being routed (what timestamps follow).</summary>
+    /// <summary>The target of every record of the batch being routed (what keys, timestamps and gaps follow).</summary>
     private int[]? _lastTargets;
 
     public Batch?[] Route(Batch batch)
@@ -17,22 +17,41 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
         if (targetCount == 1)
             return [batch];
         var routed = RouteRecords(batch);
-        return (batch.Timestamps is not null || batch.SessionGaps is not null) && partitioning != PyStream.Engine.Spec.Partitioning.Broadcast
-            ? AttachColumns(routed, batch.Timestamps, batch.SessionGaps)
+        return HasColumns(batch) && partitioning != PyStream.Engine.Spec.Partitioning.Broadcast
+            ? AttachColumns(routed, batch)
             : routed;
     }
 
-    /// <summary>Each part gets the timestamps and session gaps of its records, in order (parts keep the order of the batch).</summary>
-    private Batch?[] AttachColumns(Batch?[] parts, long[]? stamps, long[]? gaps)
+    private static bool HasColumns(Batch batch) => batch.Keys is not null || batch.Timestamps is not null || batch.SessionGaps is not null;
+
+    /// <summary>Each part gets the keys, timestamps and session gaps of its records, in order (parts keep the order of the batch).</summary>
+    private Batch?[] AttachColumns(Batch?[] parts, Batch batch)
     {
         var targets = _lastTargets!;
         for (var t = 0; t < parts.Length; t++)
         {
             if (parts[t] is { } part)
-                parts[t] = WithColumns(part, ColumnFor(t, targets, stamps), ColumnFor(t, targets, gaps));
+                parts[t] = WithColumns(part, KeysFor(t, targets, batch.Keys), ColumnFor(t, targets, batch.Timestamps), ColumnFor(t, targets, batch.SessionGaps));
         }
 
         return parts;
+    }
+
+    private static KeyBlob? KeysFor(int target, int[] targets, KeyBlob? keys)
+    {
+        if (keys is null)
+            return null;
+        var data = new List<byte>();
+        var ends = new List<long>();
+        for (var i = 0; i < targets.Length; i++)
+        {
+            if (targets[i] != target)
+                continue;
+            data.AddRange(keys.KeyAt(i));
+            ends.Add(data.Count);
+        }
+
+        return new KeyBlob([.. data], [.. ends]);
     }
 
     private static long[]? ColumnFor(int target, int[] targets, long[]? column)
@@ -49,12 +68,12 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
         return [.. mine];
     }
 
-    private static Batch WithColumns(Batch part, long[]? stamps, long[]? gaps) => part switch
+    private static Batch WithColumns(Batch part, KeyBlob? keys, long[]? stamps, long[]? gaps) => part switch
     {
-        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = py.Keys, Partitions = py.Partitions, Timestamps = stamps, SessionGaps = gaps },
-        TextBatch text => new TextBatch(text.Lines) { Keys = text.Keys, Partitions = text.Partitions, Timestamps = stamps, SessionGaps = gaps },
-        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Timestamps = stamps, SessionGaps = gaps },
-        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Timestamps = stamps, SessionGaps = gaps },
+        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
+        TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
+        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
+        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
         _ => throw new PyStreamException($"cannot route the columns of a {part.GetType().Name}"),
     };
 
@@ -115,7 +134,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
 
     private Batch?[] RoundRobin(Batch batch, int first)
     {
-        if (batch.Timestamps is not null || batch.SessionGaps is not null)
+        if (HasColumns(batch))
         {
             _lastTargets = new int[batch.Count];
             for (var i = 0; i < batch.Count; i++)

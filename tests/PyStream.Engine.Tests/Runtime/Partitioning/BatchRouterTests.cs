@@ -162,4 +162,24 @@ public sealed class BatchRouterTests
         Assert.Equal(2, routed.Sum(b => b?.Count ?? 0));
         Assert.Equal(["a\nb", "c"], routed.SelectMany(b => ((TextBatch)b!).Lines).Order());
     }
+
+    [Fact]
+    public void KeysTimestampsAndSessionGapsFollowTheirRecordsThroughAHashSplit()
+    {
+        // Four records with distinct one-byte keys; their columns must stay aligned after routing.
+        var keys = new KeyBlob([1, 2, 3, 4], [1, 2, 3, 4]);
+        var batch = new TextBatch(["a", "b", "c", "d"]) { Keys = keys, Timestamps = [10, 20, 30, 40], SessionGaps = [1, 2, 3, 4] };
+
+        var routed = Router(EdgePartitioning.Hash, targets: 2).Route(batch);
+
+        var seen = new List<(string Line, byte Key, long Timestamp, long Gap)>();
+        foreach (var part in routed.OfType<TextBatch>())
+        {
+            for (var i = 0; i < part.Count; i++)
+                seen.Add((part.Lines[i], part.Keys!.KeyAt(i)[0], part.Timestamps![i], part.SessionGaps![i]));
+        }
+
+        Assert.Equal([("a", (byte)1, 10L, 1L), ("b", (byte)2, 20L, 2L), ("c", (byte)3, 30L, 3L), ("d", (byte)4, 40L, 4L)], seen.OrderBy(s => s.Line));
+    }
 }
+
