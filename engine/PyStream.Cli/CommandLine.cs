@@ -1,6 +1,7 @@
 using Python.Runtime;
 using PyStream.Engine.Runtime;
 using PyStream.Python;
+using PyStream.State.RocksDb;
 
 namespace PyStream.Cli;
 
@@ -53,7 +54,7 @@ internal static class CommandLine
         {
             try
             {
-                var environment = new JobEnvironment { Python = new PythonRuntime() };
+                var environment = new JobEnvironment { Python = new PythonRuntime(), StateBackends = RocksDbStateBackend.WithDefaults() };
                 using var bridge = Py.Import("pystream._bridge");
                 using var engine = new EmbeddedEngine(environment).ToPython();
                 using var args = new PyList(argv.Select(a => (PyObject)new PyString(a)).ToArray());

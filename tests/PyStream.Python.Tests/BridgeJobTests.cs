@@ -31,6 +31,36 @@ public sealed class BridgeJobTests(EmbeddedPython python)
         Assert.Equal(["(0, 6)", "(1, 6)", "(2, 6)", "(3, 6)", "(4, 6)"], finals);
     }
 
+    [Theory]
+    [InlineData("hashmap")]
+    [InlineData("rocksdb")]
+    public void Keyed_state_outgrowing_the_python_cache_round_trips_through_the_backend(string backend)
+    {
+        // 100 keys against a cache of 10 entries: every batch writes state back and reads it again.
+        var spec = python.BuildJob($$"""
+            from pyflink.common import Configuration, WatermarkStrategy
+            from pyflink.datastream.connectors.number_seq import NumberSequenceSource
+            config = Configuration()
+            config.set_string("python.state.cache-size", "10")
+            config.set_string("state.backend.type", "{{backend}}")
+            env.configure(config)
+            env.set_runtime_mode(RuntimeExecutionMode.BATCH)
+            numbers = env.from_source(NumberSequenceSource(0, 199_999), WatermarkStrategy.no_watermarks(), "numbers")
+            numbers.map(lambda n: (n % 100, 1)).key_by(lambda t: t[0]).reduce(lambda a, b: (a[0], a[1] + b[1])).print()
+            """);
+        var output = new StringWriter(new StringBuilder());
+        var execution = JobExecution.Start(spec, new JobEnvironment
+        {
+            Stdout = output,
+            Python = python.Runtime,
+            StateBackends = PyStream.State.RocksDb.RocksDbStateBackend.WithDefaults(),
+        });
+        Assert.True(execution.Wait(_bound));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(100, lines.Length);
+        Assert.All(lines, line => Assert.EndsWith(", 2000)", line, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_user_exception_fails_the_job_with_the_users_traceback_and_the_host_survives()
     {

@@ -27,6 +27,7 @@ def expected(name: str) -> list[str]:
     ("word_count_streaming", ROOT / "examples/word_count.py", [], True),
     ("word_count_batch", ROOT / "examples/word_count.py", ["--batch"], True),
     ("state_types", SCRIPTS / "state_types.py", [], False),
+    ("state_types", SCRIPTS / "state_types.py", ["--rocksdb"], False),
     ("side_outputs", SCRIPTS / "side_outputs.py", [], False),
     ("rolling_aggregates", SCRIPTS / "rolling_aggregates.py", [], False),
     ("parallel", SCRIPTS / "parallel.py", [], False),

@@ -15,4 +15,7 @@ public sealed class JobEnvironment
     public IPythonRuntime? Python { get; init; }
 
     public CollectedResults Results { get; init; } = new();
+
+    /// <summary>State backends jobs may choose with <c>state.backend.type</c>.</summary>
+    public IReadOnlyDictionary<string, State.IStateBackendFactory> StateBackends { get; init; } = State.StateBackends.Default;
 }

@@ -101,6 +101,7 @@ public sealed class JobExecution
     private void CreateTasks(JobEnvironment environment)
     {
         var graph = Graph;
+        var stateBackend = State.StateBackends.Choose(environment.StateBackends, graph.Spec.Configuration);
         var gates = new Dictionary<(OperatorChain Chain, int Subtask), InputGate>();
         var channels = new Dictionary<(StreamEdge Edge, int Producer, int Consumer), int>();
 
@@ -142,7 +143,8 @@ public sealed class JobExecution
                 var assembly = ChainAssembler.Assemble(graph, chain, s, NetworkOutput);
                 var task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)]);
                 var info = new TaskInfo(chain.Name, s, chain.Parallelism, graph.MaxParallelism, AttemptNumber: 0);
-                var context = new TaskContext(info, environment, _python, new ProcessingTimeService(environment.Time, task.Post), RequestFinish);
+                var context = new TaskContext(info, environment, _python, new ProcessingTimeService(environment.Time, task.Post), RequestFinish,
+                    stateBackend.Create(JobId, info, graph.Spec.Configuration));
                 _threads.Add(new Thread(() => RunTask(task, context)) { Name = taskName, IsBackground = true });
             }
         }

@@ -43,8 +43,15 @@ internal sealed class StreamTask
         finally
         {
             context.Timers.Dispose();
-            foreach (var op in opened)
-                op.Close();
+            try
+            {
+                foreach (var op in opened)
+                    op.Close();
+            }
+            finally
+            {
+                context.State.Dispose();
+            }
         }
     }
 

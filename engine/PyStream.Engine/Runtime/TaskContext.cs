@@ -7,8 +7,9 @@ namespace PyStream.Engine.Runtime;
 /// <summary>What the operators of one subtask share: identity, clock, state, timers.</summary>
 public sealed class TaskContext
 {
-    internal TaskContext(TaskInfo info, JobEnvironment environment, IPythonJob? python, ProcessingTimeService timers, Action requestJobFinish)
+    internal TaskContext(TaskInfo info, JobEnvironment environment, IPythonJob? python, ProcessingTimeService timers, Action requestJobFinish, IKeyedStateStore? state = null)
     {
+        State = state ?? new HeapKeyedStateStore();
         Info = info;
         Environment = environment;
         Python = python;
@@ -24,7 +25,7 @@ public sealed class TaskContext
 
     public IPythonJob? Python { get; }
 
-    public IKeyedStateStore State { get; } = new HeapKeyedStateStore();
+    public IKeyedStateStore State { get; }
 
     public ProcessingTimeService Timers { get; }
 

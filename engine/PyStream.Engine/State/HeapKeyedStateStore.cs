@@ -30,4 +30,6 @@ public sealed class HeapKeyedStateStore : IKeyedStateStore
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> Entries(string stateId) =>
         _states.TryGetValue(stateId, out var values) ? values : [];
+
+    public void Dispose() => _states.Clear();
 }

@@ -4,7 +4,7 @@ namespace PyStream.Engine.State;
 /// Keyed state of one task: serialized values by state id and canonical key bytes.
 /// Called only from the task's own thread.
 /// </summary>
-public interface IKeyedStateStore
+public interface IKeyedStateStore : IDisposable
 {
     byte[]? Get(string stateId, ReadOnlySpan<byte> key);
 

@@ -30,13 +30,15 @@ from pystream.datastream.functions import (
     WindowFunction,
 )
 from pystream.datastream.output_tag import OutputTag
+from pystream.datastream.state_backend import EmbeddedRocksDBStateBackend, HashMapStateBackend
 from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
 from pystream.datastream.windowed_stream import AllWindowedStream, WindowedStream
 
 __all__ = [
     "AggregateFunction", "AllWindowFunction", "AllWindowedStream", "BroadcastConnectedStream",
     "BroadcastProcessFunction", "BroadcastStream", "CoFlatMapFunction", "CoMapFunction",
-    "CoProcessFunction", "ConnectedStreams", "DataStream", "DataStreamSink", "ExecutionConfig",
+    "CoProcessFunction", "ConnectedStreams", "DataStream", "DataStreamSink", "EmbeddedRocksDBStateBackend",
+    "ExecutionConfig", "HashMapStateBackend",
     "FilterFunction", "FlatMapFunction", "KeySelector", "KeyedBroadcastProcessFunction",
     "KeyedCoProcessFunction", "KeyedProcessFunction", "KeyedStream", "MapFunction", "OutputTag",
     "Partitioner", "ProcessAllWindowFunction", "ProcessFunction", "ProcessWindowFunction",

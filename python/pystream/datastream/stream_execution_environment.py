@@ -113,7 +113,11 @@ class StreamExecutionEnvironment:
         raise NotImplementedError("StreamExecutionEnvironment.enable_checkpointing is not supported by PyStream yet")
 
     def set_state_backend(self, state_backend: Any) -> "StreamExecutionEnvironment":
-        raise NotImplementedError("StreamExecutionEnvironment.set_state_backend is not supported by PyStream yet")
+        to_configuration = getattr(state_backend, "_configuration", None)
+        if to_configuration is None:
+            raise TypeError("set_state_backend needs a HashMapStateBackend or an EmbeddedRocksDBStateBackend")
+        self._configuration.update(to_configuration())
+        return self
 
     def set_restart_strategy(self, restart_strategy_configuration: Any) -> None:
         raise NotImplementedError("StreamExecutionEnvironment.set_restart_strategy is not supported by PyStream yet")

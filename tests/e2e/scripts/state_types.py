@@ -1,8 +1,10 @@
-"""Every keyed state kind in one KeyedProcessFunction, and state in a keyed map."""
+"""Every keyed state kind in one KeyedProcessFunction, and state in a keyed map (--rocksdb: on RocksDB)."""
+
+import sys
 
 from pyflink.common import Row, Types
-from pyflink.datastream import (AggregateFunction, KeyedProcessFunction, MapFunction,
-                                RuntimeContext, StreamExecutionEnvironment)
+from pyflink.datastream import (AggregateFunction, EmbeddedRocksDBStateBackend, KeyedProcessFunction,
+                                MapFunction, RuntimeContext, StreamExecutionEnvironment)
 from pyflink.datastream.state import (AggregatingStateDescriptor, ListStateDescriptor,
                                       MapStateDescriptor, ReducingStateDescriptor,
                                       ValueStateDescriptor)
@@ -56,6 +58,8 @@ class RunningIndex(MapFunction):
 
 
 env = StreamExecutionEnvironment.get_execution_environment()
+if "--rocksdb" in sys.argv:
+    env.set_state_backend(EmbeddedRocksDBStateBackend())
 data = env.from_collection([("a", 1), ("b", 2), ("a", 4), ("a", 0), ("b", 5), ("a", 3)],
                            Types.TUPLE([Types.STRING(), Types.INT()]))
 data.key_by(lambda v: v[0]).process(AllStates()).print()

@@ -96,7 +96,7 @@ class _OwnAssigner(__import__("pyflink.datastream.window", fromlist=["x"]).Windo
 
 @pytest.mark.parametrize("call, name", [
     (lambda env: env.enable_checkpointing(1000), "enable_checkpointing"),
-    (lambda env: env.set_state_backend(None), "set_state_backend"),
+    (lambda env: env.set_restart_strategy(None), "set_restart_strategy"),
     (lambda env: env.add_source(None), "add_source"),
     (lambda env: env.from_collection([1]).cache(), "DataStream.cache"),
     (lambda env: env.from_collection([1]).key_by(len).window(_OwnAssigner()), "_OwnAssigner"),

@@ -2,9 +2,52 @@ using PyStream.Engine.State;
 
 namespace PyStream.Engine.Tests.State;
 
-public sealed class HeapKeyedStateStoreTests
+/// <summary>
+/// What every keyed state backend must do, run once per backend: heap here, RocksDB in
+/// PyStream.State.RocksDb.Tests.
+/// </summary>
+public abstract class KeyedStateStoreContract : IDisposable
 {
-    private readonly HeapKeyedStateStore _store = new();
+    private readonly IKeyedStateStore _store;
+
+    protected KeyedStateStoreContract() => _store = CreateStore();
+
+    protected abstract IKeyedStateStore CreateStore();
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public void ManyKeysRoundTripAndEntriesListExactlyOneStatesKeys()
+    {
+        for (var i = 0; i < 1_000; i++)
+        {
+            _store.Put("a", BitConverter.GetBytes(i), BitConverter.GetBytes(i * 2));
+            _store.Put("ab", BitConverter.GetBytes(i), [1]); // a state id that extends another's
+        }
+
+        for (var i = 0; i < 1_000; i += 2)
+            _store.Remove("a", BitConverter.GetBytes(i));
+
+        var entries = _store.Entries("a").ToDictionary(e => BitConverter.ToInt32(e.Key), e => BitConverter.ToInt32(e.Value));
+        Assert.Equal(500, entries.Count);
+        Assert.All(entries, e => Assert.Equal(e.Key * 2, e.Value));
+        Assert.Equal(1_000, _store.Entries("ab").Count());
+    }
+
+    [Fact]
+    public void EmptyKeysAndValuesAreValues()
+    {
+        _store.Put("s", [], []);
+
+        var value = _store.Get("s", []);
+        Assert.NotNull(value);
+        Assert.Empty(value);
+        Assert.Single(_store.Entries("s"));
+    }
 
     [Fact]
     public void MissingStateOrKeyReadsAsNull()
@@ -107,4 +150,9 @@ public sealed class HeapKeyedStateStoreTests
         Assert.Equal(comparer.GetHashCode([5, 6, 7]), comparer.GetHashCode([5, 6, 7]));
         Assert.Equal(comparer.GetHashCode([5, 6, 7]), ByteArrayComparer.Instance.GetHashCode([5, 6, 7]));
     }
+}
+
+public sealed class HeapKeyedStateStoreTests : KeyedStateStoreContract
+{
+    protected override IKeyedStateStore CreateStore() => new HeapKeyedStateStore();
 }
