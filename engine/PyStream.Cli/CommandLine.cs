@@ -50,23 +50,38 @@ internal static class CommandLine
 
     private static int RunScript(string script, string[] argv, bool verbose)
     {
+        EmbeddedEngine? engine = null;
+        int code;
         using (Py.GIL())
         {
             try
             {
                 var environment = new JobEnvironment { Python = new PythonRuntime(), StateBackends = RocksDbStateBackend.WithDefaults() };
+                engine = new EmbeddedEngine(environment);
                 using var bridge = Py.Import("pystream._bridge");
-                using var engine = new EmbeddedEngine(environment).ToPython();
+                using var pyEngine = engine.ToPython();
                 using var args = new PyList(argv.Select(a => (PyObject)new PyString(a)).ToArray());
                 args[0] = new PyString(script);
-                using var code = bridge.InvokeMethod("run_script", new PyString(script), args, engine, verbose.ToPython());
-                return code.As<int>();
+                using var result = bridge.InvokeMethod("run_script", new PyString(script), args, pyEngine, verbose.ToPython());
+                code = result.As<int>();
             }
             catch (PythonException error)
             {
                 Console.Error.WriteLine($"pystream: internal error: {(verbose ? error.ToString() : error.Format())}");
-                return 1;
+                code = 1;
             }
         }
+
+        try
+        {
+            engine?.CancelRunning(TimeSpan.FromSeconds(30));
+        }
+        catch (PyStreamPythonException error)
+        {
+            Console.Error.WriteLine($"pystream: {error.Message}");
+            return code == 0 ? 1 : code;
+        }
+
+        return code;
     }
 }

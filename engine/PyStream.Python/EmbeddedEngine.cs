@@ -14,7 +14,40 @@ namespace PyStream.Python;
 /// </summary>
 public sealed class EmbeddedEngine(JobEnvironment environment)
 {
-    public EmbeddedJob start(PyObject spec) => new(JobExecution.Start(Parse(spec), environment), environment);
+    private readonly List<JobExecution> _started = [];
+
+    public EmbeddedJob start(PyObject spec)
+    {
+        var execution = JobExecution.Start(Parse(spec), environment);
+        lock (_started)
+            _started.Add(execution);
+        return new EmbeddedJob(execution, environment);
+    }
+
+    /// <summary>
+    /// The script has ended: jobs it left running are cancelled (as a local Flink cluster
+    /// goes down with its script). Call without the GIL, so tasks can finish their batch.
+    /// </summary>
+    public void CancelRunning(TimeSpan bound)
+    {
+        List<JobExecution> running;
+        lock (_started)
+            running = _started.Where(e => e.Status is JobStatus.Created or JobStatus.Running).ToList();
+        foreach (var execution in running)
+            execution.Cancel();
+        foreach (var execution in running)
+        {
+            try
+            {
+                if (!execution.Wait(bound))
+                    throw new PyStreamPythonException($"job '{execution.Name}' did not stop within {bound.TotalSeconds:F0} s of being cancelled");
+            }
+            catch (JobExecutionException)
+            {
+                // It failed while stopping; the script is over either way.
+            }
+        }
+    }
 
     public string plan(PyObject spec) => ExecutionPlan.ToJson(JobGraphBuilder.Build(Parse(spec)));
 

@@ -108,3 +108,19 @@ def test_argv_is_passed_as_python_would(tmp_path: Path) -> None:
     result = run(script, "a", "--b", "c d")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [repr([str(script), "a", "--b", "c d"]), "__main__"]
+
+
+def test_jobs_left_running_when_the_script_ends_are_cancelled(tmp_path: Path) -> None:
+    script = tmp_path / "leave.py"
+    script.write_text(
+        "from pyflink.common import WatermarkStrategy\n"
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "from pyflink.datastream.connectors.number_seq import NumberSequenceSource\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "numbers = env.from_source(NumberSequenceSource(0, 10**12), WatermarkStrategy.no_watermarks(), 'n')\n"
+        "numbers.filter(lambda x: x < 0).print()\n"
+        "client = env.execute_async('endless')\n"
+        "print(client.get_job_status().result())\n")
+    result = run(script)  # bounded by the run's timeout: an endless job must not keep the process alive
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["JobStatus.RUNNING"]
