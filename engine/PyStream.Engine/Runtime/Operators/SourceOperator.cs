@@ -3,7 +3,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// <summary>A source: the task asks it for one batch at a time, between mailbox actions.</summary>
 public abstract class SourceOperator(string name) : StreamOperator(name, inputCount: 0, portCount: 1)
 {
-    /// <summary>Records per batch: large, since each batch costs one Python call and one state sync.</summary>
+    /// <summary>Records per batch: large, since each batch costs one Python call.</summary>
     public const int BatchSize = 8192;
 
     /// <summary>Emits the next batch; false when the input is exhausted.</summary>
