@@ -13,7 +13,7 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
     {
         var description = JsonSerializer.Serialize(new
         {
-            operations = spec.Operations.Select(o => new { id = o.TransformationId, inputs = o.Inputs.Select(i => new[] { i.Operation, i.Port }) }),
+            operations = spec.Operations.Select(o => new { id = o.TransformationId, inputs = o.Inputs.Select(i => new[] { i.From.Operation, i.From.Port, i.Slot }) }),
             entries = spec.EntryCount,
             exits = spec.Exits.Select(e => new
             {

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from pystream._runtime.context import OperationContext, TaskInfo
 from pystream._runtime.keycodec import decode_key
-from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.keyed_state import KeyedStateBackend, original_key
 from pystream._runtime.operations import (
     FilterOperation,
     FlatMapOperation,
@@ -170,7 +170,7 @@ class OperatorHarness:
         """The stored values of one state, by key (after the last call's write-back)."""
         import pickle
         table = self.host.state.get(f"harness/{descriptor_name}", {})
-        return {decode_key(k): pickle.loads(v) for k, v in table.items()}
+        return {original_key(decode_key(k)): pickle.loads(v) for k, v in table.items()}
 
     def _finish(self, output: tuple[list, list | None]) -> list:
         main, self.last_timestamps = output

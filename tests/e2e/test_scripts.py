@@ -40,6 +40,7 @@ def expected(name: str) -> list[str]:
     ("evictors", SCRIPTS / "evictors.py", [], False),
     ("late_data", SCRIPTS / "late_data.py", [], False),
     ("windows_parallel", SCRIPTS / "windows_parallel.py", [], False),
+    ("union_and_keys", SCRIPTS / "union_and_keys.py", [], False),
 ])
 def test_script_prints_what_pyflink_prints(name: str, script: Path, args: list[str], ordered: bool) -> None:
     result = run(script, *args)

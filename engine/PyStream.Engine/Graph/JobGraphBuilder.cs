@@ -40,8 +40,9 @@ public static class JobGraphBuilder
             ordered.Add(node);
 
             var inputIndex = 0;
-            foreach (var input in t.Inputs)
+            for (var logical = 0; logical < t.Inputs.Count; logical++)
             {
+                var input = t.Inputs[logical];
                 foreach (var (source, port, partitioning, function) in Resolve(input, byId, nodes))
                 {
                     var resolved = partitioning == Partitioning.Auto
@@ -49,7 +50,7 @@ public static class JobGraphBuilder
                         : partitioning;
                     if (resolved == Partitioning.Forward && source.Parallelism != node.Parallelism)
                         throw new PyStreamException($"forward partitioning from '{source.Name}' (parallelism {source.Parallelism}) to '{node.Name}' (parallelism {node.Parallelism}) needs equal parallelism");
-                    var edge = new StreamEdge(source, port, node, inputIndex++, resolved, function);
+                    var edge = new StreamEdge(source, port, node, inputIndex++, resolved, function) { LogicalInput = logical };
                     source.Outputs.Add(edge);
                     node.Inputs.Add(edge);
                 }

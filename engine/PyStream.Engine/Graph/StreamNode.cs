@@ -67,6 +67,12 @@ public sealed class StreamEdge
     /// <summary>Index of this edge among the target's inputs.</summary>
     public int TargetInput { get; }
 
+    /// <summary>
+    /// Which input of the transformation this edge feeds (0 or 1 for two-input functions). Every
+    /// branch of a union feeds the same logical input through an edge of its own.
+    /// </summary>
+    public int LogicalInput { get; init; }
+
     /// <summary>The resolved partitioning: never <see cref="Partitioning.Auto"/>.</summary>
     public Partitioning Partitioning { get; }
 

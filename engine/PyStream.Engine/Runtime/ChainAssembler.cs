@@ -231,7 +231,9 @@ internal static class ChainAssembler
                 return Operator;
             var operations = _nodes
                 .Select(node => new SegmentOperation(node.Id, node.Inputs
-                    .Select(edge => _nodes.Contains(edge.Source) ? new PortRef(_nodes.IndexOf(edge.Source), edge.SourcePort) : PortRef.Entry(EntryOf(edge)))
+                    .Select(edge => new SegmentInput(
+                        _nodes.Contains(edge.Source) ? new PortRef(_nodes.IndexOf(edge.Source), edge.SourcePort) : PortRef.Entry(EntryOf(edge)),
+                        edge.LogicalInput))
                     .ToList()))
                 .ToList();
             var spec = new PythonSegmentSpec(operations, _entries.Count, _exits.Select(e => e.Exit).ToList());

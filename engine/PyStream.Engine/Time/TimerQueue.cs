@@ -54,31 +54,39 @@ public sealed class TimerQueue
     }
 
     /// <summary>
-    /// Fires every timer at or before <paramref name="time"/>, calling each target once per run
-    /// of consecutive timers of one operation. Timers that firing registers at or before
-    /// <paramref name="time"/> fire in the same call.
+    /// Fires every timer at or before <paramref name="time"/>, in timestamp order, including
+    /// timers that firing registers at or before it (as Flink does). Timers of one timestamp
+    /// and one operation go to their target in one call: they belong to different keys, so
+    /// none of them can delete another.
     /// </summary>
     public void FireUpTo(long time, TimeDomain domain)
     {
-        var group = new List<FiredTimer>();
-        Entry? groupOf = null;
+        while (TakeGroup(time) is { } group)
+            group.Target.OnTimers(group.Operation, domain, group.Timers);
+    }
+
+    /// <summary>The pending timers of the earliest due timestamp and the first operation at it.</summary>
+    private (ITimerTarget Target, int Operation, List<FiredTimer> Timers)? TakeGroup(long time)
+    {
+        Entry? first = null;
+        var timers = new List<FiredTimer>();
         while (_queue.TryPeek(out var next, out var priority) && priority.Timestamp <= time)
         {
-            _queue.Dequeue();
-            if (!_pending.Remove(next))
-                continue;
-            if (groupOf is not null && (groupOf.Target != next.Target || groupOf.Operation != next.Operation))
+            if (!_pending.Contains(next))
             {
-                groupOf.Target.OnTimers(groupOf.Operation, domain, group);
-                group = [];
+                _queue.Dequeue();
+                continue;
             }
 
-            groupOf = next;
-            group.Add(new FiredTimer(next.Timestamp, next.Key));
+            if (first is not null && (next.Timestamp != first.Timestamp || next.Target != first.Target || next.Operation != first.Operation))
+                break;
+            _queue.Dequeue();
+            _pending.Remove(next);
+            first ??= next;
+            timers.Add(new FiredTimer(next.Timestamp, next.Key));
         }
 
-        if (groupOf is not null)
-            groupOf.Target.OnTimers(groupOf.Operation, domain, group);
+        return first is null ? null : (first.Target, first.Operation, timers);
     }
 
     private sealed record Entry(ITimerTarget Target, int Operation, byte[] Key, long Timestamp);

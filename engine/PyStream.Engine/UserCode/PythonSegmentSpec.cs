@@ -4,7 +4,10 @@ namespace PyStream.Engine.UserCode;
 public sealed record PythonSegmentSpec(IReadOnlyList<SegmentOperation> Operations, int EntryCount, IReadOnlyList<SegmentExit> Exits);
 
 /// <summary>An operation (a transformation id of the job) and where each of its inputs comes from.</summary>
-public sealed record SegmentOperation(int TransformationId, IReadOnlyList<PortRef> Inputs);
+public sealed record SegmentOperation(int TransformationId, IReadOnlyList<SegmentInput> Inputs);
+
+/// <summary>Records from <see cref="From"/> go to the operation's logical input <see cref="Slot"/> (a union gives several per slot).</summary>
+public readonly record struct SegmentInput(PortRef From, int Slot);
 
 /// <summary>An entry of the segment (<see cref="Operation"/> = -1, <see cref="Port"/> = entry index) or an operation's output port.</summary>
 public readonly record struct PortRef(int Operation, int Port)

@@ -170,17 +170,16 @@ public sealed class ContinuousTrigger(long interval, bool eventTime) : WindowTri
             return TriggerResult.Fire;
         if (ctx.State != time)
             return TriggerResult.Continue;
-        var next = time + interval;
-        if (next <= window.MaxTimestamp)
-        {
-            ctx.State = next;
-            Register(ctx, next);
-        }
-        else
+        if (time >= window.MaxTimestamp)
         {
             ctx.State = null;
+            return TriggerResult.Fire;
         }
 
+        // The last firing is at the window's end, so a final partial interval is not lost.
+        var next = Math.Min(time + interval, window.MaxTimestamp);
+        ctx.State = next;
+        Register(ctx, next);
         return TriggerResult.Fire;
     }
 

@@ -29,12 +29,25 @@ from pystream.datastream.state import (
     ValueStateDescriptor,
 )
 
-__all__ = ["KeyedStateBackend", "StateHost"]
+__all__ = ["KeyedStateBackend", "StateHost", "cache_key", "original_key"]
 
 _ABSENT = object()
 _dumps = pickle.dumps
 _loads = pickle.loads
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def cache_key(key: Any) -> Any:
+    """The key a state cache files a value under: the key itself for ints and strings (the
+    common case, and they never equal one another), else its canonical bytes, so that keys
+    Python calls equal but PyFlink keeps apart (1, 1.0 and True) stay apart here too."""
+    kind = type(key)
+    return key if kind is int or kind is str else encode_key(key)
+
+
+def original_key(cached: Any) -> Any:
+    """The key a cache key stands for."""
+    return decode_key(cached) if type(cached) is bytes else cached
 
 
 class StateHost:
@@ -96,7 +109,7 @@ class _StateTable:
             self.host.remove_state(self.state_id, encode_key(key))
 
     def entries(self) -> Iterable[tuple[Any, Any]]:
-        """Every key with a value, read from the backend (flush first)."""
+        """Every cache key with a value, read from the backend (flush first)."""
         for key, raw in self.host.state_entries(self.state_id):
             yield decode_key(bytes(key)), _loads(bytes(raw))
 
@@ -192,10 +205,10 @@ class _KeyedState:
         self._ttl = ttl
 
     def _get_raw(self) -> Any:
-        return self._table.get(self._backend.current_key)
+        return self._table.get(cache_key(self._backend.current_key))
 
     def _set_raw(self, value: Any) -> None:
-        self._table.set(self._backend.current_key, value)
+        self._table.set(cache_key(self._backend.current_key), value)
 
     def _get(self) -> Any:
         raw = self._get_raw()

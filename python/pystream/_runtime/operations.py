@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from pystream._runtime.keyed_state import cache_key
 from pystream.datastream.functions import Function, TimeDomain
 
 LONG_MIN = -(2**63)
@@ -230,6 +231,8 @@ class ReduceOperation(Operation):
         emit = out.append if not self.final_only else _discard
         for r in records:
             key = key_of(r)
+            if type(key) is not int and type(key) is not str:
+                key = cache_key(key)  # keys Python calls equal may be different keys
             current = values.get(key, absent)
             if current is absent:
                 current = load(key)

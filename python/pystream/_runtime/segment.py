@@ -142,7 +142,7 @@ class Segment:
                 keyed=operation.keyed,
                 batch_mode=job.batch_mode,
             ))
-            for slot, (source_op, port) in enumerate(op["inputs"]):
+            for source_op, port, slot in op["inputs"]:
                 self._routes.setdefault((source_op, port), []).append((index, slot))
         self._exits = [_Exit(job, exit) for exit in description["exits"]]
         for index, exit in enumerate(description["exits"]):

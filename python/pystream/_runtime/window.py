@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from pystream._runtime.context import LONG_MIN, TaskInfo, TaskRuntimeContext
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.keycodec import encode_key
+from pystream._runtime.keyed_state import cache_key
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.operations import method_of
@@ -101,7 +102,9 @@ class _TriggerContext:
 
     def at(self, slot: tuple) -> None:
         self._slot = slot
-        self._namespaced = encode_key(slot[0]) + struct.pack(">qq", slot[1], slot[2])
+        # The engine's window timers are keyed by the record's key bytes, which a bytes cache key already is.
+        key = slot[0]
+        self._namespaced = (key if type(key) is bytes else encode_key(key)) + struct.pack(">qq", slot[1], slot[2])
 
     def get_current_processing_time(self) -> int:
         return self._runner.host.current_processing_time()
@@ -201,9 +204,11 @@ class WindowRunner:
         codes.frombytes(actions)
         if records is not None:
             key_list = [self._key_of(r) for r in records]
+            cached_keys = [cache_key(k) for k in key_list]
             stamps = unpack_longs(timestamps)
         else:
             key_list = decode_keys(keys, key_ends)
+            cached_keys = [cache_key(k) for k in key_list]
             stamps = None
         out: list = []
         out_ts: list = []
@@ -216,7 +221,7 @@ class WindowRunner:
         merge_target = None
         steps = iter(codes)
         for kind, ref, start, end, _, time in zip(steps, steps, steps, steps, steps, steps):
-            slot = (key_list[ref], start, end)
+            slot = (cached_keys[ref], start, end)
             if kind == ADD:  # the hot path: inlined state access
                 current = cached.get(slot, absent)
                 if current is absent:
@@ -236,10 +241,10 @@ class WindowRunner:
                 if value is not None:
                     window = _window(start, end)
                     self._windows.current_key = slot
-                    self._keys.current_key = slot[0]
+                    self._keys.current_key = key_list[ref]
                     if evicting:
                         value = self._evict(slot, window, value)
-                    produced = self._emit_window(slot[0], window, value)
+                    produced = self._emit_window(key_list[ref], window, value)
                     if evicting:
                         self._evict_after(slot, window)
                     before = len(out)
@@ -249,7 +254,7 @@ class WindowRunner:
                 contents.set(slot, None)
             elif kind == CLEAR:
                 contents.set(slot, None)
-                self._clear_window(slot[0], slot, start, end)
+                self._clear_window(key_list[ref], slot, start, end)
             elif kind == LATE:
                 late.append(records[ref])
                 late_ts.append(stamps[ref] if stamps is not None else LONG_MIN)

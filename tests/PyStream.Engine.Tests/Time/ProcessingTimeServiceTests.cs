@@ -61,7 +61,7 @@ public sealed class ProcessingTimeServiceTests : IDisposable
     }
 
     [Fact]
-    public void TimersFireInTimestampOrderInOneCall()
+    public void TimersFireInTimestampOrderOneCallPerTimestamp()
     {
         _timers.Register(_target, 0, Key("c"), T0 + 300);
         _timers.Register(_target, 0, Key("a"), T0 + 100);
@@ -70,7 +70,7 @@ public sealed class ProcessingTimeServiceTests : IDisposable
         AdvanceAndRunMailbox(300);
 
         Assert.Equal([(0, T0 + 100, "a"), (0, T0 + 200, "b"), (0, T0 + 300, "c")], _target.Fired);
-        Assert.Equal(1, _target.Calls);
+        Assert.Equal(3, _target.Calls); // a timer may delete a later one: each timestamp is its own call
     }
 
     [Fact]

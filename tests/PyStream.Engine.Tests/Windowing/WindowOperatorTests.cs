@@ -243,5 +243,17 @@ public sealed class WindowOperatorTests
         h.AdvanceTime(TimeSpan.FromMilliseconds(1));
         Assert.Equal([$"a [{start},{start + 1_500}) 1,2"], c.Fired);
     }
+
+    [Fact]
+    public void ContinuousProcessingTimeTriggerAlsoFiresAtTheWindowEnd()
+    {
+        var (h, c) = Window(Tumbling(10_000, eventTime: false), new TriggerSpec { Kind = TriggerSpec.Types.Kind.ContinuousProcessingTime, IntervalMs = 5_000 });
+        var start = h.Time.GetUtcNow().ToUnixTimeMilliseconds(); // a multiple of 10 s
+        h.ProcessBatch(0, Record("a", 1, long.MinValue));
+        h.AdvanceTime(TimeSpan.FromMilliseconds(5_000));
+        h.ProcessBatch(0, Record("a", 2, long.MinValue)); // in the last, partial interval
+        h.AdvanceTime(TimeSpan.FromMilliseconds(4_999));
+        Assert.Equal([$"a [{start},{start + 10_000}) 1", $"a [{start},{start + 10_000}) 1,2"], c.Fired);
+    }
 }
 

@@ -37,7 +37,7 @@ def test_fused_chain_prints_with_the_sinks_type():
     job = job_of(env)
     ids = [t.id for t in job.spec.transformations]  # source, map, filter, print
     segment = job.create_segment(describe(
-        [{"id": ids[1], "inputs": [[-1, 0]]}, {"id": ids[2], "inputs": [[0, 0]]}],
+        [{"id": ids[1], "inputs": [[-1, 0, 0]]}, {"id": ids[2], "inputs": [[0, 0, 0]]}],
         [exit_(1, 0, "printed", ids[3])]), InMemoryHost())
     segment.open()
     assert segment.process_range(0, 1, 3, 1) == [("(2,3.0)\n(3,4.5)", 2, None, None, None, None, None, None)]
@@ -90,7 +90,7 @@ def test_text_and_range_entries_become_python_records():
     env.from_collection([0]).map(lambda x: x).print()
     job = job_of(env)
     map_id, sink_id = job.spec.transformations[1].id, job.spec.transformations[2].id
-    segment = job.create_segment(describe([{"id": map_id, "inputs": [[-1, 0]]}], [exit_(0, 0, "records", sink_id)]), InMemoryHost())
+    segment = job.create_segment(describe([{"id": map_id, "inputs": [[-1, 0, 0]]}], [exit_(0, 0, "records", sink_id)]), InMemoryHost())
     segment.open()
     assert segment.process_text(0, "a\n\nb", 3)[0][0] == ["a", "", "b"]
     assert segment.process_text(0, "", 1)[0][0] == [""]
@@ -110,7 +110,7 @@ def test_user_errors_name_the_operation():
     env.from_collection([0]).map(lambda x: 1 // x).name("Divide").print()
     job = job_of(env)
     map_id, sink_id = job.spec.transformations[1].id, job.spec.transformations[2].id
-    segment = job.create_segment(describe([{"id": map_id, "inputs": [[-1, 0]]}], [exit_(0, 0, "records", sink_id)]), InMemoryHost())
+    segment = job.create_segment(describe([{"id": map_id, "inputs": [[-1, 0, 0]]}], [exit_(0, 0, "records", sink_id)]), InMemoryHost())
     segment.open()
     try:
         segment.process(0, [0])

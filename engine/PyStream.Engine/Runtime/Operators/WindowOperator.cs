@@ -171,7 +171,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         if (IsLate(window))
         {
             if (_merging)
-                _sessions[key].Remove(window);
+                RemoveSession(key, window);
             return false;
         }
 
@@ -218,7 +218,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                 if (_lastArmed[keyId] == window)
                     _lastArmed[keyId] = new Window(long.MinValue, long.MinValue);
                 if (_assigner.IsMerging)
-                    _sessions[key].Remove(window);
+                    RemoveSession(key, window);
             }
         }
 
@@ -287,6 +287,13 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         target.State = combined;
         _trigger.OnMerge(merged, target);
         return merged;
+    }
+
+    /// <summary>Drops a session window; a key without sessions leaves no entry behind.</summary>
+    private void RemoveSession(byte[] key, Window window)
+    {
+        if (_sessions.TryGetValue(key, out var open) && open.Remove(window) && open.Count == 0)
+            _sessions.Remove(key);
     }
 
     private long CleanupTime(Window window) =>
