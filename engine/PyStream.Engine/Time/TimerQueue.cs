@@ -72,16 +72,11 @@ public sealed class TimerQueue
         var timers = new List<FiredTimer>();
         while (_queue.TryPeek(out var next, out var priority) && priority.Timestamp <= time)
         {
-            if (!_pending.Contains(next))
-            {
-                _queue.Dequeue();
-                continue;
-            }
-
             if (first is not null && (next.Timestamp != first.Timestamp || next.Target != first.Target || next.Operation != first.Operation))
                 break;
             _queue.Dequeue();
-            _pending.Remove(next);
+            if (!_pending.Remove(next))
+                continue; // deleted
             first ??= next;
             timers.Add(new FiredTimer(next.Timestamp, next.Key));
         }

@@ -25,12 +25,12 @@ public readonly record struct Window(long Start, long End)
         return bytes;
     }
 
-    public static (byte[] Key, Window Window) FromNamespaced(byte[] bytes)
+    /// <summary>The window of a namespaced key (its key bytes are all but the last 16).</summary>
+    public static Window Of(ReadOnlySpan<byte> namespaced)
     {
-        var keyLength = bytes.Length - 16;
-        var window = new Window(
-            BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(keyLength)),
-            BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(keyLength + 8)));
-        return (bytes[..keyLength], window);
+        var keyLength = namespaced.Length - 16;
+        return new Window(
+            BinaryPrimitives.ReadInt64BigEndian(namespaced[keyLength..]),
+            BinaryPrimitives.ReadInt64BigEndian(namespaced[(keyLength + 8)..]));
     }
 }

@@ -195,14 +195,16 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
     {
         var keys = new List<byte[]>();
+        var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var timer in timers)
         {
-            var (key, window) = Window.FromNamespaced(timer.Key);
-            if (_assigner.IsMerging && !(_sessions.TryGetValue(key, out var open) && open.Contains(window)))
+            var window = Window.Of(timer.Key);
+            var keyId = ids[timer.Key.AsSpan(0, timer.Key.Length - 16)];
+            var key = _keysById[keyId];
+            if (_merging && !(_sessions.TryGetValue(key, out var open) && open.Contains(window)))
                 continue; // merged away since the timer was set
             var reference = keys.Count;
             keys.Add(key);
-            var keyId = _keyIds[key];
             var context = _triggerContext.For(key, window);
             if (_pythonTrigger)
                 _actions.Add(domain == TimeDomain.EventTime ? WindowActionKind.TriggerEventTime : WindowActionKind.TriggerProcessingTime, reference, window, keyId, timer.Timestamp);
@@ -343,13 +345,18 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     /// <summary>The trigger's view of one (key, window); reused for every call.</summary>
     private sealed class TriggerContext(WindowOperator op) : ITriggerContext
     {
-        private byte[] _namespaced = [];
+        private byte[] _key = [];
+        private Window _window;
+        private byte[]? _namespaced;
 
         public TriggerContext For(byte[] key, Window window)
         {
-            _namespaced = window.Namespaced(key);
+            (_key, _window, _namespaced) = (key, window, null);
             return this;
         }
+
+        /// <summary>The (key, window) as one byte key, made only when a trigger uses state or timers.</summary>
+        private byte[] Namespaced => _namespaced ??= _window.Namespaced(_key);
 
         public long CurrentWatermark => op.CurrentWatermark;
 
@@ -357,22 +364,22 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
 
         public long? State
         {
-            get => op._triggerState.TryGetValue(_namespaced, out var value) ? value : null;
+            get => op._triggerState.Count > 0 && op._triggerState.TryGetValue(Namespaced, out var value) ? value : null;
             set
             {
                 if (value is { } v)
-                    op._triggerState[_namespaced] = v;
-                else
-                    op._triggerState.Remove(_namespaced);
+                    op._triggerState[Namespaced] = v;
+                else if (op._triggerState.Count > 0)
+                    op._triggerState.Remove(Namespaced);
             }
         }
 
-        public void RegisterEventTimeTimer(long time) => op._eventTimers.Register(op, 0, _namespaced, time);
+        public void RegisterEventTimeTimer(long time) => op._eventTimers.Register(op, 0, Namespaced, time);
 
-        public void DeleteEventTimeTimer(long time) => op._eventTimers.Delete(op, 0, _namespaced, time);
+        public void DeleteEventTimeTimer(long time) => op._eventTimers.Delete(op, 0, Namespaced, time);
 
-        public void RegisterProcessingTimeTimer(long time) => op.Context.Timers.Register(op, 0, _namespaced, time);
+        public void RegisterProcessingTimeTimer(long time) => op.Context.Timers.Register(op, 0, Namespaced, time);
 
-        public void DeleteProcessingTimeTimer(long time) => op.Context.Timers.Delete(op, 0, _namespaced, time);
+        public void DeleteProcessingTimeTimer(long time) => op.Context.Timers.Delete(op, 0, Namespaced, time);
     }
 }
