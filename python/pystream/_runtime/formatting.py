@@ -24,7 +24,7 @@ from pystream.common.typeinfo import (
     TimeTypeInfo, TupleTypeInfo, TypeInformation)
 from pystream.common.types import Row, RowKind
 
-__all__ = ["Printer", "printer_for", "java_double_str", "java_float_str"]
+__all__ = ["Printer", "printer_for", "java_text_for", "java_double_str", "java_float_str"]
 
 Printer = Callable[[Any], str]
 
@@ -41,6 +41,14 @@ def printer_for(type_info: Optional[TypeInformation]) -> Printer:
         return str
     if isinstance(type_info, RowTypeInfo):
         return _python_row_printer(type_info)
+    return _java_printer(type_info)
+
+
+def java_text_for(type_info: Optional[TypeInformation]) -> Printer:
+    """``String.valueOf`` of a record of ``type_info`` on the Java side (what a file sink's
+    SimpleStringEncoder writes); untyped records are Python objects there and print with ``str``."""
+    if type_info is None or isinstance(type_info, PickledBytesTypeInfo):
+        return str
     return _java_printer(type_info)
 
 

@@ -19,7 +19,8 @@ import cloudpickle
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.context import LONG_MIN, OperationContext, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
-from pystream._runtime.formatting import printer_for
+from pystream._runtime.formatting import java_text_for, printer_for
+from pystream.common.serialization import SimpleStringEncoder
 from pystream._runtime.keycodec import encode_keys
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
@@ -65,7 +66,13 @@ class _Exit:
             printer = printer_for(cloudpickle.loads(consumer.sink.print.type_info) if consumer.sink.print.type_info else None)
             self.convert = lambda records: list(map(printer, records))
         elif self.format == "encoded":
-            encode = cloudpickle.loads(consumer.sink.file.encoder).encode
+            encoder = cloudpickle.loads(consumer.sink.file.encoder)
+            type_info = cloudpickle.loads(consumer.sink.file.type_info) if consumer.sink.file.type_info else None
+            if isinstance(encoder, SimpleStringEncoder) and type_info is not None:
+                text_of = java_text_for(type_info)
+                encode = lambda record: encoder.encode(text_of(record))  # noqa: E731
+            else:
+                encode = encoder.encode
             self.convert = lambda records: b"".join(map(encode, records))
         elif self.format == "pickled":
             self.convert = lambda records: pickle.dumps(records, _PICKLE_PROTOCOL)

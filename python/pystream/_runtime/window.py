@@ -99,6 +99,7 @@ class _TriggerContext:
         self._scope = scope
         self._slot: tuple = ()
         self._namespaced = b""
+        self._metrics: Any = None
 
     def at(self, slot: tuple) -> None:
         self._slot = slot
@@ -132,7 +133,10 @@ class _TriggerContext:
         raise NotImplementedError("OnMergeContext.merge_partitioned_state is not supported by PyStream yet")
 
     def get_metric_group(self) -> Any:
-        raise NotImplementedError("TriggerContext.get_metric_group: metrics are not supported yet")
+        if self._metrics is None:
+            from pystream.metrics import MetricGroup
+            self._metrics = MetricGroup()
+        return self._metrics
 
 
 class _StateStore:

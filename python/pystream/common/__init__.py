@@ -19,6 +19,18 @@ __all__ = [
 ]
 
 from pystream.common.job import JobID, JobStatus  # noqa: E402
+from pystream.common.restart_strategy import RestartStrategies  # noqa: E402
 from pystream.common.watermark_strategy import TimestampAssigner, WatermarkStrategy  # noqa: E402
 
-__all__ += ["JobID", "JobStatus", "TimestampAssigner", "WatermarkStrategy"]
+__all__ += ["JobID", "JobStatus", "RestartStrategies", "TimestampAssigner", "WatermarkStrategy"]
+
+
+def __getattr__(name: str) -> object:
+    # pyflink.common also exports these; they live with the DataStream API (imported on use to avoid a cycle).
+    if name == "ExecutionConfig":
+        from pystream.datastream.execution_config import ExecutionConfig
+        return ExecutionConfig
+    if name in ("JobExecutionResult", "JobClient"):
+        from pystream.datastream import job_client
+        return getattr(job_client, name)
+    raise AttributeError(f"module 'pyflink.common' has no attribute '{name}'")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import abc
 from typing import Any
 
+from pystream.common.generic import Subscriptable
 from pystream.common.time import Duration
 
 __all__ = ["WatermarkStrategy", "TimestampAssigner"]
 
 
-class TimestampAssigner(abc.ABC):
+class TimestampAssigner(Subscriptable, abc.ABC):
     @abc.abstractmethod
     def extract_timestamp(self, value: Any, record_timestamp: int) -> int:
         ...

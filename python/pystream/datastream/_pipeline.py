@@ -45,6 +45,7 @@ class Node:
     operation: Any = None
     side_output_tags: list[str] = field(default_factory=list)
     side_output_tag: str = ""
+    description: str = ""
     watermarks: spec_pb.WatermarkSpec | None = None
     window: spec_pb.WindowSpec | None = None
     # A node that is one operator with this one in PyFlink (a source and its watermarks):
@@ -104,8 +105,21 @@ class Pipeline:
         spec.configuration.update(configuration)
         spec.job_parameters.update(job_parameters)
         spec.python_files.extend(python_files)
-        for node in self.nodes:
+        nodes = self._with_upstream()
+        for node in nodes:
             if node.kind == "watermarks":
                 node.watermarks.interval_ms = watermark_interval_ms
-        spec.transformations.extend(node.to_proto() for node in self.nodes)
+        spec.transformations.extend(node.to_proto() for node in nodes)
         return spec
+
+    def _with_upstream(self) -> list[Node]:
+        """The nodes added since the last execution and every node they read, by id (so in
+        topological order): a stream built before an execute() can feed a later job."""
+        seen: dict[int, Node] = {}
+        pending = list(self.nodes)
+        while pending:
+            node = pending.pop()
+            if node.id not in seen:
+                seen[node.id] = node
+                pending.extend(i.source for i in node.inputs)
+        return [seen[i] for i in sorted(seen)]

@@ -23,6 +23,9 @@ class ConnectedStreams:
             raise ValueError("connect needs streams of the same execution environment")
         self.stream1 = first
         self.stream2 = second
+        # Two keyed streams connect keyed, as in PyFlink.
+        if key_selectors is None and first._key_selector() is not None and second._key_selector() is not None:
+            key_selectors = (first._key_selector(), second._key_selector())
         self._keys = key_selectors
 
     def key_by(self, key_selector1: Any, key_selector2: Any, key_type: TypeInformation | None = None) -> "ConnectedStreams":

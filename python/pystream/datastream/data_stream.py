@@ -52,6 +52,13 @@ class DataStream:
     def get_name(self) -> str:
         return self._node.name
 
+    def get_execution_environment(self) -> "StreamExecutionEnvironment":
+        return self._env
+
+    def set_description(self, description: str) -> "DataStream":
+        self._node.description = description
+        return self
+
     def name(self, name: str) -> "DataStream":
         self._node.name = name
         return self
@@ -133,6 +140,8 @@ class DataStream:
     def _python(self, name: str, operation: Operation, output_type: TypeInformation | None) -> "DataStream":
         node = self._env._pipeline.add(name, "python", operation=operation, output_type=output_type,
                                        inputs=[self._input()])
+        if not self._env.is_chaining_enabled():
+            node.chaining = spec_pb.CHAIN_NEVER
         return DataStream(self._env, node)
 
     def _key_selector(self) -> Any:
@@ -206,6 +215,8 @@ class DataStream:
         if to_spec is None:
             raise NotImplementedError(f"sink_to({type(sink).__name__}) is not supported by PyStream yet")
         name, spec = to_spec()
+        if spec.WhichOneof("kind") == "file" and self._node.output_type is not None:
+            spec.file.type_info = dumps(self._node.output_type)
         return self._sink(name, spec)
 
     def add_sink(self, sink_func: Any) -> "DataStreamSink":

@@ -10,6 +10,8 @@ import abc
 from enum import Enum
 from typing import Any, Generic, Iterable, TypeVar
 
+from pystream.common.generic import Subscriptable
+
 __all__ = [
     "Function",
     "MapFunction",
@@ -50,7 +52,7 @@ class TimeDomain(Enum):
     PROCESSING_TIME = 1
 
 
-class Function(abc.ABC):
+class Function(Subscriptable, abc.ABC):
     """The base of every user function."""
 
     def open(self, runtime_context: "RuntimeContext") -> None:
@@ -120,7 +122,7 @@ class Partitioner(Function):
         ...
 
 
-class TimerService(abc.ABC):
+class TimerService(Subscriptable, abc.ABC):
     """Time and timers of the current key, as ``ctx.timer_service()`` gives them."""
 
     @abc.abstractmethod
@@ -148,7 +150,7 @@ class TimerService(abc.ABC):
         ...
 
 
-class RuntimeContext(abc.ABC):
+class RuntimeContext(Subscriptable, abc.ABC):
     """What a function learns about its parallel instance, and where it gets keyed state."""
 
     @abc.abstractmethod
@@ -200,13 +202,18 @@ class RuntimeContext(abc.ABC):
         ...
 
     def get_metrics_group(self) -> Any:
-        raise NotImplementedError("RuntimeContext.get_metrics_group: metrics are not supported yet")
+        # One group per function instance; its metrics count, exporting them comes with the gateway.
+        group = getattr(self, "_metric_group", None)
+        if group is None:
+            from pystream.metrics import MetricGroup
+            group = self._metric_group = MetricGroup()
+        return group
 
 
 class ProcessFunction(Function):
     """Processes each record; yields outputs, and ``(output_tag, value)`` for side outputs."""
 
-    class Context(abc.ABC):
+    class Context(Subscriptable, abc.ABC):
         @abc.abstractmethod
         def timer_service(self) -> TimerService:
             ...
@@ -223,7 +230,7 @@ class ProcessFunction(Function):
 class KeyedProcessFunction(Function):
     """A process function on a keyed stream, with keyed state and timers."""
 
-    class Context(abc.ABC):
+    class Context(Subscriptable, abc.ABC):
         @abc.abstractmethod
         def timer_service(self) -> TimerService:
             ...
@@ -266,7 +273,7 @@ class AllWindowFunction(Function):
 class ProcessWindowFunction(Function):
     """Like WindowFunction, with a context: the window, time, per-window and per-key state."""
 
-    class Context(abc.ABC):
+    class Context(Subscriptable, abc.ABC):
         @abc.abstractmethod
         def window(self) -> Any:
             ...

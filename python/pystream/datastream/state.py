@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 from typing import Any, Iterable, Iterator
 
+from pystream.common.generic import Subscriptable
 from pystream.common.typeinfo import TypeInformation
 from pystream.datastream.state_ttl import StateTtlConfig
 
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-class StateDescriptor(abc.ABC):
+class StateDescriptor(Subscriptable, abc.ABC):
     def __init__(self, name: str, type_info: TypeInformation | None) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError("a state descriptor needs a non-empty name")
@@ -73,7 +74,7 @@ class AggregatingStateDescriptor(StateDescriptor):
         self.agg_function = agg_function
 
 
-class State(abc.ABC):
+class State(Subscriptable, abc.ABC):
     @abc.abstractmethod
     def clear(self) -> None:
         ...

@@ -98,6 +98,38 @@ class StreamExecutionEnvironment:
         if entry not in sys.path:
             sys.path.append(entry)
 
+    def disable_operator_chaining(self) -> "StreamExecutionEnvironment":
+        self._configuration["pipeline.operator-chaining"] = "false"
+        return self
+
+    def is_chaining_enabled(self) -> bool:
+        return self._configuration.get("pipeline.operator-chaining", "true") != "false"
+
+    def set_buffer_timeout(self, timeout_millis: int) -> "StreamExecutionEnvironment":
+        # Batches leave as soon as a source or function produced them: there is no buffer to time out.
+        self._configuration["execution.buffer-timeout"] = str(timeout_millis)
+        return self
+
+    def get_buffer_timeout(self) -> int:
+        return int(self._configuration.get("execution.buffer-timeout", "100"))
+
+    def get_state_backend(self) -> Any:
+        from pystream.datastream.state_backend import EmbeddedRocksDBStateBackend, HashMapStateBackend
+        rocksdb = self._configuration.get("state.backend.type", "hashmap").lower() == "rocksdb"
+        return EmbeddedRocksDBStateBackend() if rocksdb else HashMapStateBackend()
+
+    def get_checkpoint_config(self) -> Any:
+        raise NotImplementedError("StreamExecutionEnvironment.get_checkpoint_config is not supported by PyStream yet")
+
+    def set_python_executable(self, python_exec: str) -> None:
+        raise NotImplementedError("StreamExecutionEnvironment.set_python_executable is not supported by PyStream; functions run in the interpreter that runs the script")
+
+    def add_python_archive(self, archive_path: str, target_dir: str | None = None) -> None:
+        raise NotImplementedError("StreamExecutionEnvironment.add_python_archive is not supported by PyStream yet")
+
+    def register_cached_file(self, file_path: str, name: str, executable: bool = False) -> None:
+        raise NotImplementedError("StreamExecutionEnvironment.register_cached_file is not supported by PyStream yet")
+
     def add_jars(self, *jars_path: str) -> None:
         # Connectors are part of the engine: there is no JVM and no jar to load.
         pass
@@ -130,6 +162,8 @@ class StreamExecutionEnvironment:
     def _source(self, name: str, source: spec_pb.SourceSpec, output_type: TypeInformation | None,
                 parallelism: int = 0) -> DataStream:
         node = self._pipeline.add(name, "source", source=source, output_type=output_type, parallelism=parallelism)
+        if not self.is_chaining_enabled():
+            node.chaining = spec_pb.CHAIN_NEVER
         return DataStream(self, node)
 
     def from_collection(self, collection: Iterable[Any], type_info: TypeInformation | None = None) -> DataStream:

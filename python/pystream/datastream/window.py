@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
+from pystream.common.generic import Subscriptable
 
 __all__ = [
     "Window", "TimeWindow", "GlobalWindow", "CountWindow",
@@ -37,7 +38,7 @@ def _millis(size: Any) -> int:
     return int(to_ms())
 
 
-class Window:
+class Window(Subscriptable):
     def max_timestamp(self) -> int:
         raise NotImplementedError
 
@@ -106,7 +107,7 @@ class CountWindow(Window):
 
 # ---- assigners ---------------------------------------------------------------------------
 
-class WindowAssigner:
+class WindowAssigner(Subscriptable):
     def _to_spec(self) -> spec_pb.WindowAssignerSpec:
         raise NotImplementedError(f"{type(self).__name__} (a window assigner written in Python) is not supported by PyStream yet")
 
@@ -231,14 +232,14 @@ class TriggerResult(Enum):
         return self.value[1]
 
 
-class Trigger:
+class Trigger(Subscriptable):
     """Decides when a window fires. Subclass it in Python, or use the built-in triggers (run by the engine).
 
     A Python trigger is asked about every record and every timer it set: ``on_element``,
     ``on_event_time`` and ``on_processing_time`` return a ``TriggerResult``.
     """
 
-    class TriggerContext:
+    class TriggerContext(Subscriptable):
         def get_current_processing_time(self) -> int:
             raise NotImplementedError
 
@@ -261,7 +262,7 @@ class Trigger:
             raise NotImplementedError
 
         def get_metric_group(self) -> Any:
-            raise NotImplementedError("TriggerContext.get_metric_group: metrics are not supported yet")
+            raise NotImplementedError
 
     class OnMergeContext(TriggerContext):
         def merge_partitioned_state(self, state_descriptor: Any) -> None:
@@ -392,7 +393,7 @@ class TimestampedValue:
         return f"TimestampedValue({self.value!r}, {self.timestamp})"
 
 
-class Evictor:
+class Evictor(Subscriptable):
     """Removes elements from a window before and/or after its function runs (Java Flink's evictors).
 
     Subclasses return the elements to keep, in order, from ``evict_before``/``evict_after``.

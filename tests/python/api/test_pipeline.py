@@ -122,3 +122,59 @@ def test_wrong_use_fails_at_the_call_site():
         ds.key_by(42)
     with pytest.raises(TypeError, match="MapStateDescriptor"):
         ds.broadcast(object())
+
+
+def test_a_stream_built_before_execute_feeds_later_jobs():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    numbers = env.from_collection([1, 2])
+    numbers.map(lambda x: x).print()
+    first = spec_of(env)
+    numbers.filter(lambda x: x > 1).print()
+    second = spec_of(env)
+    assert [t.WhichOneof("body") for t in first.transformations] == ["source", "python", "sink"]
+    assert [t.WhichOneof("body") for t in second.transformations] == ["source", "python", "sink"]
+    assert second.transformations[0].id == first.transformations[0].id  # the same source, read again
+
+
+def test_two_keyed_streams_connect_keyed():
+    from pyflink.datastream import KeyedCoProcessFunction
+
+    class Join(KeyedCoProcessFunction):
+        def process_element1(self, value, ctx):
+            yield value
+
+        def process_element2(self, value, ctx):
+            yield value
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    a = env.from_collection([1]).key_by(lambda x: x)
+    b = env.from_collection([2]).key_by(lambda x: x)
+    a.connect(b).process(Join()).print()
+    joined = spec_of(env).transformations[2]
+    assert [i.partitioning for i in joined.inputs] == [spec_pb.HASH, spec_pb.HASH]
+    assert joined.python.keyed
+
+
+def test_generic_classes_take_type_parameters_as_in_pyflink():
+    from pyflink.datastream import AggregateFunction, ProcessWindowFunction
+    from pyflink.datastream.state import ValueState
+    from pyflink.datastream.window import TimeWindow, Trigger
+
+    class Describe(ProcessWindowFunction[tuple, str, str, TimeWindow]):
+        def process(self, key, context: ProcessWindowFunction.Context[TimeWindow], elements):
+            yield key
+
+    assert issubclass(Describe, ProcessWindowFunction)
+    assert ValueState[int] is ValueState and Trigger[int, TimeWindow] is Trigger
+    assert AggregateFunction[int, int, int] is AggregateFunction
+
+
+def test_pyflink_names_scripts_import_exist():
+    from pyflink.common import ExecutionConfig, JobExecutionResult, RestartStrategies  # noqa: F401
+    from pyflink.datastream import CheckpointingMode, TimeCharacteristic  # noqa: F401
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.disable_operator_chaining()
+    env.from_collection([1]).map(lambda x: x).print()
+    assert all(t.chaining == spec_pb.CHAIN_NEVER for t in spec_of(env).transformations if t.WhichOneof("body") != "sink")
+    with pytest.raises(NotImplementedError, match="RestartStrategies"):
+        RestartStrategies.fixed_delay_restart(3, 1000)

@@ -153,3 +153,15 @@ def test_records_without_timestamps_have_none():
             yield ctx.timestamp()
 
     assert OperatorHarness.for_process(Show()).open().process([1]) == [None]
+
+
+def test_metrics_count_inside_a_function():
+    class Counted(MapFunction):
+        def open(self, ctx):
+            self.seen = ctx.get_metrics_group().add_group("pystream").counter("seen")
+
+        def map(self, value):
+            self.seen.inc()
+            return self.seen.get_count()
+
+    assert OperatorHarness.for_map(Counted()).open().process(["a", "b", "c"]) == [1, 2, 3]

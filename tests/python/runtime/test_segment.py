@@ -123,3 +123,15 @@ def test_user_errors_name_the_operation():
         assert text.splitlines()[-1] == "ZeroDivisionError: integer division or modulo by zero"
     else:
         raise AssertionError("the map must raise")
+
+
+def test_a_file_sinks_simple_string_encoder_writes_typed_records_as_java_does():
+    from pyflink.common import Encoder
+    from pyflink.datastream.connectors.file_system import FileSink
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([("to", 2)]).map(lambda t: t, Types.TUPLE([Types.STRING(), Types.INT()])) \
+       .sink_to(FileSink.for_row_format("/tmp/unused", Encoder.simple_string_encoder()).build())
+    job = job_of(env)
+    sink_id = job.spec.transformations[-1].id
+    segment = job.create_segment(describe([], [exit_(-1, 0, "encoded", sink_id)]), InMemoryHost())
+    assert segment.process(0, [("to", 2), ("be", 1)])[0][0] == b"(to,2)\n(be,1)\n"
