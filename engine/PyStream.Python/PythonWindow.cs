@@ -40,7 +40,7 @@ internal sealed class PythonWindow(PyObject runner, string taskName) : IWindowCo
                 using var endBytes = CPython.ToBytes(MemoryMarshal.AsBytes(ends.AsSpan()));
                 return r.InvokeMethod("apply", PyObject.None, PyObject.None, actionBytes, keyBytes, endBytes, mark);
             });
-            return ExitBatches.From(outputs, 2);
+            return ExitBatches.From(outputs, (int)outputs.Length());
         }
     }
 

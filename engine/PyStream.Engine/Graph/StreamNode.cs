@@ -33,13 +33,14 @@ public sealed class StreamNode
 
     public bool IsWindow => Transformation.BodyCase == Transformation.BodyOneofCase.Window;
 
-    /// <summary>Output ports: 0 is the main output, then one per side output tag (a window's late records: port 1).</summary>
-    public int PortCount => IsPython ? 1 + Transformation.Python.SideOutputTags.Count : IsWindow ? 2 : 1;
+    /// <summary>Output ports: 0 is the main output, then one per side output tag (a window: late records on 1, its function's side outputs from 2).</summary>
+    public int PortCount => IsPython ? 1 + Transformation.Python.SideOutputTags.Count : IsWindow ? 2 + Transformation.Window.SideOutputTags.Count : 1;
 
     /// <summary>The port of a side output tag, or -1 when the node does not declare it.</summary>
     public int SideOutputPort(string tag) =>
         IsPython ? Transformation.Python.SideOutputTags.IndexOf(tag) is >= 0 and var i ? i + 1 : -1
         : IsWindow && Transformation.Window.LateDataTag == tag ? 1
+        : IsWindow && Transformation.Window.SideOutputTags.IndexOf(tag) is >= 0 and var w ? w + 2
         : -1;
 
     public override string ToString() => $"{Name} (#{Id}, parallelism {Parallelism})";

@@ -9,7 +9,8 @@ public interface IWindowContents : IDisposable
 
     /// <summary>
     /// Carries out <paramref name="actions"/> (see <see cref="WindowActions"/>) in order and
-    /// returns what they produced: results (port 0) and late records (port 1). Records come
+    /// returns what they produced: results (port 0), late records (port 1) and side outputs
+    /// (ports 2 and up; fewer entries than ports: nothing there). Records come
     /// with actions caused by records (and are owned from then on); keys with those caused by timers.
     /// </summary>
     Batch?[] Apply(Batch? records, ReadOnlyMemory<long> actions, IReadOnlyList<byte[]>? keys, long watermark);

@@ -28,6 +28,7 @@ from pystream.datastream.functions import (
     ProcessWindowFunction,
     WindowFunction,
 )
+from pystream.datastream.output_tag import OutputTag
 from pystream.datastream.window import GlobalWindow, TimeWindow, TimestampedValue
 
 __all__ = ["WindowOperation", "WindowRunner"]
@@ -169,6 +170,7 @@ class WindowRunner:
         self._trigger_context = _TriggerContext(self, self._windows, f"{scope}/trigger") if self._trigger else None
         self._task = task
         self._name = transformation.name
+        self._side_ports = {tag: i + 2 for i, tag in enumerate(transformation.window.side_output_tags)}
         self._job_parameters = job.job_parameters
         self._key_of = method_of(self.operation.key_selector, "get_key")
 
@@ -218,6 +220,7 @@ class WindowRunner:
         out_ts: list = []
         late: list = []
         late_ts: list = []
+        side: dict[int, tuple[list, list]] = {}
         contents = self._contents
         cached, dirty, load, fold = contents.values, contents.dirty, contents.get, self._fold
         absent = _ABSENT
@@ -251,9 +254,7 @@ class WindowRunner:
                     produced = self._emit_window(key_list[ref], window, value)
                     if evicting:
                         self._evict_after(slot, window)
-                    before = len(out)
-                    out.extend(produced)
-                    out_ts.extend([window.max_timestamp()] * (len(out) - before))
+                    self._route(produced, window.max_timestamp(), out, out_ts, side)
             if kind in (PURGE, FIRE_AND_PURGE):
                 contents.set(slot, None)
             elif kind == CLEAR:
@@ -275,7 +276,21 @@ class WindowRunner:
                     self._trigger.on_merge(_window(merge_target[1], merge_target[2]), self._trigger_context)
         self._windows.end_batch()
         self._keys.end_batch()
-        return [_exit(out, out_ts), _exit(late, late_ts)]
+        return [_exit(out, out_ts), _exit(late, late_ts)] + [
+            _exit(*side.get(port, ([], []))) for port in range(2, 2 + len(self._side_ports))]
+
+    def _route(self, produced: list, timestamp: int, out: list, out_ts: list, side: dict) -> None:
+        """Window results to the main output; ``(OutputTag, value)`` to that tag's port."""
+        for value in produced:
+            if type(value) is tuple and len(value) == 2 and isinstance(value[0], OutputTag):
+                port = self._side_ports.get(value[0].tag_id)
+                if port is not None:
+                    records, stamps = side.setdefault(port, ([], []))
+                    records.append(value[1])
+                    stamps.append(timestamp)
+            else:
+                out.append(value)
+                out_ts.append(timestamp)
 
     def flush(self) -> None:
         """Writes every changed window value back to the engine."""

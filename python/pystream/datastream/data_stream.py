@@ -315,10 +315,13 @@ class WindowResultStream(DataStream):
         self._late_tag = late_tag
 
     def get_side_output(self, output_tag: OutputTag) -> "DataStream":
-        if self._late_tag is None or output_tag.tag_id != self._late_tag.tag_id:
-            raise ValueError(f"this window has no side output '{output_tag.tag_id}'; late data goes to the tag given to side_output_late_data")
+        """Late records (the tag given to side_output_late_data), or what the window function yields to the tag."""
+        late = self._late_tag is not None and output_tag.tag_id == self._late_tag.tag_id
+        tags = self._node.window.side_output_tags
+        if not late and output_tag.tag_id not in tags:
+            tags.append(output_tag.tag_id)
         node = self._env._pipeline.add(f"SideOutput: {output_tag.tag_id}", "side_output",
-                                       output_type=output_tag.type_info or self._node.inputs[0].source.output_type,
+                                       output_type=output_tag.type_info or (self._node.inputs[0].source.output_type if late else None),
                                        inputs=[Input(self._node)], side_output_tag=output_tag.tag_id)
         return DataStream(self._env, node)
 

@@ -2,7 +2,7 @@
 
 from pyflink.common import Duration, Time, Types, WatermarkStrategy
 from pyflink.common.watermark_strategy import TimestampAssigner
-from pyflink.datastream import (AggregateFunction, ProcessAllWindowFunction, ProcessWindowFunction,
+from pyflink.datastream import (AggregateFunction, OutputTag, ProcessAllWindowFunction, ProcessWindowFunction,
                                 StreamExecutionEnvironment, WindowFunction)
 from pyflink.datastream.state import ValueStateDescriptor
 from pyflink.datastream.window import (EventTimeSessionWindows, SlidingEventTimeWindows,
@@ -28,13 +28,19 @@ class Average(AggregateFunction):
         return a[0] + b[0], a[1] + b[1]
 
 
+BIG = OutputTag("big sessions", Types.STRING())
+
+
 class Label(ProcessWindowFunction):
     """Names each result with its key and window, and counts firings per key in global state."""
 
     def process(self, key, context, elements):
         fired = context.global_state().get_state(ValueStateDescriptor("fired", Types.INT()))
         fired.update((fired.value() or 0) + 1)
-        yield f"{key} {context.window()} {list(elements)} firing #{fired.value()}"
+        elements = list(elements)
+        if len(elements) > 2:
+            yield BIG, f"{key} had {len(elements)} readings in {context.window()}"
+        yield f"{key} {context.window()} {elements} firing #{fired.value()}"
 
 
 class Count(WindowFunction):
@@ -62,7 +68,9 @@ by_name.window(TumblingEventTimeWindows.of(Time.seconds(5))).aggregate(
     Average(), output_type=Types.DOUBLE()).print("tumbling-average")
 by_name.window(SlidingEventTimeWindows.of(Time.seconds(10), Time.seconds(5))).apply(
     Count(), Types.TUPLE([Types.STRING(), Types.LONG(), Types.LONG(), Types.INT()])).print("sliding-count")
-by_name.window(EventTimeSessionWindows.with_gap(Time.seconds(3))).process(Label(), Types.STRING()).print("session")
+sessions = by_name.window(EventTimeSessionWindows.with_gap(Time.seconds(3))).process(Label(), Types.STRING())
+sessions.print("session")
+sessions.get_side_output(BIG).print("big-session")
 by_name.window(TumblingEventTimeWindows.of(Time.seconds(10))).sum(2).print("tumbling-sum")
 by_name.count_window(2).reduce(lambda a, b: (a[0], b[1], a[2] + b[2])).print("count")
 by_name.count_window(3, 1).apply(lambda key, window, inputs: [(key, [r[2] for r in inputs])]).print("count-sliding")

@@ -11,7 +11,8 @@ namespace PyStream.Engine.Runtime.Operators;
 /// drops or side-outputs late records and cleans windows up after their allowed lateness,
 /// all here; only the window contents and the window function live in Python, which this
 /// operator drives with one list of <see cref="WindowActions"/> per batch or per timer firing.
-/// Port 0 carries results (timestamped with the window's max timestamp), port 1 late records.
+/// Port 0 carries results (timestamped with the window's max timestamp), port 1 late records,
+/// ports 2 and up what the window function yields to side outputs.
 /// </summary>
 public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
 {
@@ -48,7 +49,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private IWindowContents? _python;
 
     public WindowOperator(string name, int transformationId, WindowSpec spec, int inputCount)
-        : base(name, inputCount, portCount: 2)
+        : base(name, inputCount, portCount: 2 + spec.SideOutputTags.Count)
     {
         _transformationId = transformationId;
         _assigner = WindowAssigner.From(spec.Assigner);
