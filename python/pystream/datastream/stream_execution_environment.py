@@ -11,8 +11,8 @@ from typing import Any, Iterable, Iterator
 from pystream import _bridge
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.configuration import Configuration
-from pystream.common.typeinfo import RowTypeInfo, TypeInformation
-from pystream.common.types import Row
+from pystream.common.typeinfo import TypeInformation
+from pystream.datastream._conform import conform
 from pystream.datastream._pipeline import Pipeline, dumps
 from pystream.datastream.data_stream import DataStream
 from pystream.datastream.execution_config import ExecutionConfig
@@ -167,7 +167,7 @@ class StreamExecutionEnvironment:
         return DataStream(self, node)
 
     def from_collection(self, collection: Iterable[Any], type_info: TypeInformation | None = None) -> DataStream:
-        elements = [_conform(e, type_info) for e in collection]
+        elements = [conform(e, type_info) for e in collection]
         source = spec_pb.SourceSpec(collection=spec_pb.CollectionSource(elements=dumps(elements), count=len(elements)))
         return self._source("Source: Collection Source", source, type_info, parallelism=1)
 
@@ -293,18 +293,6 @@ class _CollectIterator(Iterator[Any]):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def _conform(element: Any, type_info: TypeInformation | None) -> Any:
-    """Gives collection elements the Python shape of their declared type, as PyFlink's decoding does."""
-    if isinstance(type_info, RowTypeInfo) and isinstance(element, (tuple, list, Row)):
-        values = element._values if isinstance(element, Row) else element
-        row = Row(*values)
-        row.set_field_names(type_info.get_field_names())
-        if isinstance(element, Row):
-            row.set_row_kind(element.get_row_kind())
-        return row
-    return element
 
 
 def _require_utf8(charset_name: str) -> None:

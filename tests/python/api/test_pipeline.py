@@ -178,3 +178,17 @@ def test_pyflink_names_scripts_import_exist():
     assert all(t.chaining == spec_pb.CHAIN_NEVER for t in spec_of(env).transformations if t.WhichOneof("body") != "sink")
     with pytest.raises(NotImplementedError, match="RestartStrategies"):
         RestartStrategies.fixed_delay_restart(3, 1000)
+
+
+def test_collection_elements_take_their_declared_types_python_shape():
+    import cloudpickle
+    from pystream.datastream._conform import conform
+    assert conform(1, Types.DOUBLE()) == 1.0 and type(conform(1, Types.DOUBLE())) is float
+    assert conform(0.1, Types.FLOAT()) == 0.10000000149011612
+    assert conform([1, "a"], Types.TUPLE([Types.LONG(), Types.STRING()])) == (1, "a")
+    for bad, type_info in [(1.7, Types.INT()), (2**40, Types.INT()), (1, Types.STRING()), ("x", Types.DOUBLE())]:
+        with pytest.raises(TypeError):
+            conform(bad, type_info)
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([1, 2], Types.DOUBLE()).print()
+    assert cloudpickle.loads(spec_of(env).transformations[0].source.collection.elements) == [1.0, 2.0]
