@@ -16,15 +16,14 @@ from typing import Any, Callable, Iterable
 
 import cloudpickle
 
-from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.context import LONG_MIN, OperationContext, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.formatting import java_text_for, printer_for
-from pystream.common.serialization import SimpleStringEncoder
 from pystream._runtime.keycodec import encode_keys
-from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.operations import Operation, method_of
+from pystream._runtime.packing import decode_keys, unpack_longs
+from pystream.common.serialization import SimpleStringEncoder
 from pystream.datastream.functions import TimeDomain
 
 __all__ = ["Segment"]

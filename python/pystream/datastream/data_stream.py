@@ -6,7 +6,7 @@ runs them when the job is executed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.operations import (
