@@ -42,6 +42,8 @@ public sealed class NativeCountContents : IWindowContents
                     _counts.Remove(slot);
                     if (slot.Item1 < _last.Length && _last[slot.Item1].Start == slot.Item2 && _last[slot.Item1].End == slot.Item3)
                         _last[slot.Item1] = default;
+                    if ((WindowActionKind)actions[i] == WindowActionKind.Clear)
+                        _keyText.Remove(slot.Item1); // the operator may give this key id to another key
                     break;
             }
         }

@@ -31,6 +31,12 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private const long SmallIntKeys = 1 << 16;
     private readonly List<byte[]> _keysById = [];
 
+    // Windows with a cleanup timer, and how many each key has: a key whose last window is
+    // cleaned up gives its id back, so an endless stream of new keys does not grow memory.
+    private readonly HashSet<(int KeyId, long Start, long End)> _live = [];
+    private int[] _liveWindows = [];
+    private readonly Stack<int> _freeIds = new();
+
     // Windows whose event-time trigger and cleanup timers are set: a later record of the same
     // window skips the trigger, which would only set the same timers again (the hot path).
     private readonly HashSet<(int KeyId, long Start, long End)> _armed = [];
@@ -67,6 +73,9 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     }
 
     public IKeyedStateStore State => Context.State;
+
+    /// <summary>How many key ids the operator holds (live keys plus ids waiting for reuse).</summary>
+    internal int KeyIdsAllocated => _keysById.Count;
 
     public long CurrentProcessingTime => Context.Timers.Now;
 
@@ -136,11 +145,24 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         if (!small && (isInt ? _intKeyIds.TryGetValue(number, out var id) : ids.TryGetValue(key, out id)))
             return id;
         var owned = key.ToArray();
-        id = _keysById.Count;
-        _keysById.Add(owned);
+        if (_freeIds.TryPop(out id))
+        {
+            _keysById[id] = owned;
+        }
+        else
+        {
+            id = _keysById.Count;
+            _keysById.Add(owned);
+        }
+
         if (id >= _lastArmed.Length)
+        {
             Array.Resize(ref _lastArmed, Math.Max(16, _lastArmed.Length * 2));
+            Array.Resize(ref _liveWindows, _lastArmed.Length);
+        }
+
         _lastArmed[id] = new Window(long.MinValue, long.MinValue);
+        _liveWindows[id] = 0;
         _keyIds.Add(owned, id);
         if (small)
         {
@@ -183,7 +205,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             _actions.Add(WindowActionKind.TriggerElement, index, window, keyId, timestamp);
         else
             Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), index, window, keyId);
-        RegisterCleanup(key, window);
+        RegisterCleanup(key, keyId, window);
         if (_armedShortcut)
         {
             _armed.Add((keyId, window.Start, window.End));
@@ -196,11 +218,13 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
     {
         var keys = new List<byte[]>();
+        var released = new List<int>();
         var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var timer in timers)
         {
             var window = Window.Of(timer.Key);
-            var keyId = ids[timer.Key.AsSpan(0, timer.Key.Length - 16)];
+            if (!ids.TryGetValue(timer.Key.AsSpan(0, timer.Key.Length - 16), out var keyId))
+                continue; // a timer a trigger left behind for a key whose windows are all gone
             var key = _keysById[keyId];
             if (_merging && !(_sessions.TryGetValue(key, out var open) && open.Contains(window)))
                 continue; // merged away since the timer was set
@@ -222,14 +246,21 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                     _lastArmed[keyId] = new Window(long.MinValue, long.MinValue);
                 if (_assigner.IsMerging)
                     RemoveSession(key, window);
+                if (_live.Remove((keyId, window.Start, window.End)) && --_liveWindows[keyId] == 0)
+                    released.Add(keyId);
             }
         }
 
-        if (_actions.Count == 0)
-            return;
-        var outputs = _python!.Apply(null, _actions.Values, keys, CurrentWatermark);
-        _actions.Clear();
-        EmitPorts(outputs);
+        if (_actions.Count > 0)
+        {
+            var outputs = _python!.Apply(null, _actions.Values, keys, CurrentWatermark);
+            _actions.Clear();
+            EmitPorts(outputs);
+        }
+
+        // After the contents saw the actions that still name these ids.
+        foreach (var keyId in released)
+            ReleaseKey(keyId);
     }
 
     protected override void OnWatermark(long watermark)
@@ -283,13 +314,34 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             if (context.State is { } state)
                 combined = (combined ?? 0) + state;
             _trigger.Clear(source, context);
-            DeleteCleanup(key, source);
+            DeleteCleanup(key, keyId, source);
         }
 
         var target = _triggerContext.For(key, merged);
         target.State = combined;
         _trigger.OnMerge(merged, target);
         return merged;
+    }
+
+    /// <summary>Forgets a key with no windows left; its id is given to the next new key.</summary>
+    private void ReleaseKey(int keyId)
+    {
+        if (_liveWindows[keyId] != 0)
+            return; // a record of the key arrived while its last window was being cleaned up
+        var key = _keysById[keyId];
+        _keyIds.Remove(key);
+        if (key.Length == 9 && key[0] == 0x03)
+        {
+            var number = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(1));
+            if ((ulong)number < SmallIntKeys && number < _smallIntKeyIds.Length)
+                _smallIntKeyIds[number] = -1;
+            else
+                _intKeyIds.Remove(number);
+        }
+
+        _keysById[keyId] = [];
+        _lastArmed[keyId] = new Window(long.MinValue, long.MinValue);
+        _freeIds.Push(keyId);
     }
 
     /// <summary>Drops a session window; a key without sessions leaves no entry behind.</summary>
@@ -306,19 +358,23 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
 
     private bool IsLate(Window window) => _eventTime && CleanupTime(window) <= CurrentWatermark;
 
-    private void RegisterCleanup(byte[] key, Window window)
+    private void RegisterCleanup(byte[] key, int keyId, Window window)
     {
         var time = CleanupTime(window);
         if (time == long.MaxValue)
             return;
+        if (_live.Add((keyId, window.Start, window.End)))
+            _liveWindows[keyId]++;
         if (_assigner.IsEventTime)
             _eventTimers.Register(this, 0, window.Namespaced(key), time);
         else
             Context.Timers.Register(this, 0, window.Namespaced(key), time);
     }
 
-    private void DeleteCleanup(byte[] key, Window window)
+    private void DeleteCleanup(byte[] key, int keyId, Window window)
     {
+        if (_live.Remove((keyId, window.Start, window.End)))
+            _liveWindows[keyId]--;
         if (_assigner.IsEventTime)
             _eventTimers.Delete(this, 0, window.Namespaced(key), CleanupTime(window));
         else
