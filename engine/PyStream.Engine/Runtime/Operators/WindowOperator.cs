@@ -31,15 +31,14 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private const long SmallIntKeys = 1 << 16;
     private readonly List<byte[]> _keysById = [];
 
-    // Windows with a cleanup timer, and how many each key has: a key whose last window is
-    // cleaned up gives its id back, so an endless stream of new keys does not grow memory.
+    // Windows with a cleanup timer, and how many each key has. Keys whose windows are all
+    // cleaned up are idle; once idle keys outnumber a bound they give their ids back, so an
+    // endless stream of new keys does not grow memory, while a steady set of keys keeps its ids.
     private readonly HashSet<(int KeyId, long Start, long End)> _live = [];
     private int[] _liveWindows = [];
+    private readonly HashSet<int> _idleKeys = [];
     private readonly Stack<int> _freeIds = new();
-
-    // Windows whose event-time trigger and cleanup timers are set: a later record of the same
-    // window skips the trigger, which would only set the same timers again (the hot path).
-    private readonly HashSet<(int KeyId, long Start, long End)> _armed = [];
+    private const int IdleKeysKept = 1024;
 
     // The window each key was last armed for: most records of a key fall into the same
     // window as its previous one, so this array answers before the set is asked.
@@ -184,8 +183,12 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         return id;
     }
 
+    /// <summary>
+    /// Whether a window's event-time trigger and cleanup timers are set (then a later record of
+    /// it skips the trigger, which would only set the same timers again: the hot path).
+    /// </summary>
     private bool IsArmed(int keyId, Window window) =>
-        _lastArmed[keyId] == window || _armed.Contains((keyId, window.Start, window.End));
+        _lastArmed[keyId] == window || _live.Contains((keyId, window.Start, window.End));
 
     /// <summary>Adds record <paramref name="index"/> to a window unless the window is late; true when added.</summary>
     private bool AddToWindow(byte[] key, int keyId, Window assigned, long timestamp, int index, long watermark)
@@ -207,10 +210,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             Act(_trigger.OnElement(timestamp, window, _triggerContext.For(key, window)), index, window, keyId);
         RegisterCleanup(key, keyId, window);
         if (_armedShortcut)
-        {
-            _armed.Add((keyId, window.Start, window.End));
             _lastArmed[keyId] = window;
-        }
 
         return true;
     }
@@ -218,7 +218,6 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
     {
         var keys = new List<byte[]>();
-        var released = new List<int>();
         var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var timer in timers)
         {
@@ -241,13 +240,12 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                 _trigger.Clear(window, context);
                 if (_triggerState.Count > 0)
                     _triggerState.Remove(window.Namespaced(key));
-                _armed.Remove((keyId, window.Start, window.End));
                 if (_lastArmed[keyId] == window)
                     _lastArmed[keyId] = new Window(long.MinValue, long.MinValue);
                 if (_assigner.IsMerging)
                     RemoveSession(key, window);
                 if (_live.Remove((keyId, window.Start, window.End)) && --_liveWindows[keyId] == 0)
-                    released.Add(keyId);
+                    _idleKeys.Add(keyId);
             }
         }
 
@@ -259,8 +257,12 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         }
 
         // After the contents saw the actions that still name these ids.
-        foreach (var keyId in released)
-            ReleaseKey(keyId);
+        if (_idleKeys.Count > Math.Max(IdleKeysKept, _keyIds.Count / 2))
+        {
+            foreach (var keyId in _idleKeys)
+                ReleaseKey(keyId);
+            _idleKeys.Clear();
+        }
     }
 
     protected override void OnWatermark(long watermark)
@@ -323,11 +325,9 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         return merged;
     }
 
-    /// <summary>Forgets a key with no windows left; its id is given to the next new key.</summary>
+    /// <summary>Forgets an idle key (no windows left); its id goes to the next new key.</summary>
     private void ReleaseKey(int keyId)
     {
-        if (_liveWindows[keyId] != 0)
-            return; // a record of the key arrived while its last window was being cleaned up
         var key = _keysById[keyId];
         _keyIds.Remove(key);
         if (key.Length == 9 && key[0] == 0x03)
@@ -363,8 +363,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         var time = CleanupTime(window);
         if (time == long.MaxValue)
             return;
-        if (_live.Add((keyId, window.Start, window.End)))
-            _liveWindows[keyId]++;
+        if (_live.Add((keyId, window.Start, window.End)) && _liveWindows[keyId]++ == 0)
+            _idleKeys.Remove(keyId);
         if (_assigner.IsEventTime)
             _eventTimers.Register(this, 0, window.Namespaced(key), time);
         else
