@@ -44,8 +44,9 @@ internal static class CommandLine
             return 3;
         }
 
-        using (host)
-            return RunScript(Path.GetFullPath(script), rest, verbose);
+        var code = RunScript(Path.GetFullPath(script), rest, verbose);
+        host.ExitProcess(code);
+        return code; // not reached: the process has ended
     }
 
     private static int RunScript(string script, string[] argv, bool verbose)
