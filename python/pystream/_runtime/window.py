@@ -210,7 +210,7 @@ class WindowRunner:
         codes.frombytes(actions)
         if records is not None:
             key_list = [self._key_of(r) for r in records]
-            cached_keys = [cache_key(k) for k in key_list]
+            cached_keys = [k if type(k) is int or type(k) is str else cache_key(k) for k in key_list]
             stamps = unpack_longs(timestamps)
         else:
             key_list = decode_keys(keys, key_ends)
