@@ -62,10 +62,6 @@ class WindowOperation:
         # Sessions with a dynamic gap: the window's input exits compute each record's gap with it.
         self.gap_extractor = gap_extractor
 
-    @property
-    def keyed(self) -> bool:
-        return True
-
 
 class _WindowContext(ProcessAllWindowFunction.Context):
     def __init__(self, runner: "WindowRunner") -> None:
