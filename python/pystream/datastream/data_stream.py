@@ -232,8 +232,9 @@ class DataStream:
         return AllWindowedStream(self, window_assigner)
 
     def count_window_all(self, size: int, slide: int = 0) -> Any:
-        from pystream.datastream.windowed_stream import AllWindowedStream, count_window, global_windows
-        return count_window(AllWindowedStream(self, global_windows()), size, slide)
+        from pystream.datastream.window import GlobalWindows
+        from pystream.datastream.windowed_stream import AllWindowedStream, count_window
+        return count_window(AllWindowedStream(self, GlobalWindows.create()), size, slide)
     def connect(self, ds: Any) -> Any:
         from pystream.datastream.broadcast_stream import BroadcastConnectedStream, BroadcastStream
         from pystream.datastream.connected_streams import ConnectedStreams
@@ -300,8 +301,9 @@ class KeyedStream(DataStream):
         return WindowedStream(self, self._selector, window_assigner)
 
     def count_window(self, size: int, slide: int = 0) -> Any:
-        from pystream.datastream.windowed_stream import WindowedStream, count_window, global_windows
-        return count_window(WindowedStream(self, self._selector, global_windows()), size, slide)
+        from pystream.datastream.window import GlobalWindows
+        from pystream.datastream.windowed_stream import WindowedStream, count_window
+        return count_window(WindowedStream(self, self._selector, GlobalWindows.create()), size, slide)
 
     def _repartitioned(self, partitioning: int, function: bytes = b"") -> DataStream:
         raise Exception("Cannot override partitioning for KeyedStream.")

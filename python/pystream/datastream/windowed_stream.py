@@ -14,7 +14,6 @@ from pystream.datastream.window import (
     CountEvictor,
     CountTrigger,
     Evictor,
-    GlobalWindows,
     PurgingTrigger,
     Trigger,
     WindowAssigner,
@@ -139,7 +138,3 @@ def count_window(stream: WindowedStream, size: int, slide: int) -> WindowedStrea
     if slide == 0 or slide == size:
         return stream.trigger(PurgingTrigger.of(CountTrigger.of(size)))
     return stream.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide))
-
-
-def global_windows() -> GlobalWindows:
-    return GlobalWindows.create()
