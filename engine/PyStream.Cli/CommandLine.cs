@@ -1,14 +1,19 @@
 using Python.Runtime;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime;
 using PyStream.Python;
 using PyStream.State.RocksDb;
 
 namespace PyStream.Cli;
 
-/// <summary><c>pystream run [--verbose] SCRIPT [ARGS...]</c>: runs a PyFlink script on the engine.</summary>
+/// <summary>
+/// <c>pystream run [--verbose] [-s PATH [-n]] SCRIPT [ARGS...]</c>: runs a PyFlink script on the
+/// engine; with <c>-s</c> (Flink's <c>--fromSavepoint</c>) its jobs resume from a savepoint or a
+/// retained checkpoint, and <c>-n</c> (<c>--allowNonRestoredState</c>) lets state go that no operator claims.
+/// </summary>
 internal static class CommandLine
 {
-    private const string Usage = "usage: pystream run [--verbose] SCRIPT.py [ARGS...]";
+    private const string Usage = "usage: pystream run [--verbose] [-s|--fromSavepoint PATH] [-n|--allowNonRestoredState] SCRIPT.py [ARGS...]";
 
     public static int Run(string[] args)
     {
@@ -18,8 +23,29 @@ internal static class CommandLine
             return 2;
         }
 
-        var verbose = args[1] == "--verbose";
-        var rest = args.Skip(verbose ? 2 : 1).ToArray();
+        var verbose = false;
+        var overrides = new Dictionary<string, string>();
+        var at = 1;
+        for (; at < args.Length && args[at].StartsWith('-'); at++)
+        {
+            switch (args[at])
+            {
+                case "--verbose":
+                    verbose = true;
+                    break;
+                case "-s" or "--fromSavepoint" when at + 1 < args.Length:
+                    overrides[CheckpointingOptions.RestorePathKey] = args[++at];
+                    break;
+                case "-n" or "--allowNonRestoredState":
+                    overrides[CheckpointingOptions.AllowNonRestoredKey] = "true";
+                    break;
+                default:
+                    Console.Error.WriteLine($"pystream: unknown option '{args[at]}'\n{Usage}");
+                    return 2;
+            }
+        }
+
+        var rest = args[at..];
         if (rest.Length == 0)
         {
             Console.Error.WriteLine(Usage);
@@ -44,12 +70,12 @@ internal static class CommandLine
             return 3;
         }
 
-        var code = RunScript(Path.GetFullPath(script), rest, verbose);
+        var code = RunScript(Path.GetFullPath(script), rest, verbose, overrides);
         host.ExitProcess(code);
         return code; // not reached: the process has ended
     }
 
-    private static int RunScript(string script, string[] argv, bool verbose)
+    private static int RunScript(string script, string[] argv, bool verbose, IReadOnlyDictionary<string, string> overrides)
     {
         EmbeddedEngine? engine = null;
         int code;
@@ -57,7 +83,12 @@ internal static class CommandLine
         {
             try
             {
-                var environment = new JobEnvironment { Python = new PythonRuntime(), StateBackends = RocksDbStateBackend.WithDefaults() };
+                var environment = new JobEnvironment
+                {
+                    Python = new PythonRuntime(),
+                    StateBackends = RocksDbStateBackend.WithDefaults(),
+                    ConfigurationOverrides = overrides,
+                };
                 engine = new EmbeddedEngine(environment);
                 using var bridge = Py.Import("pystream._bridge");
                 using var pyEngine = engine.ToPython();

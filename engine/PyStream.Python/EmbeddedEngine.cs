@@ -76,6 +76,17 @@ public sealed class EmbeddedJob
 
     public void cancel() => _execution.Cancel();
 
+    /// <summary>Takes a savepoint (directory "" = the configured default); blocks until it completed; returns its path.</summary>
+    public string trigger_savepoint(string directory) => _execution.TriggerSavepoint(directory).GetAwaiter().GetResult();
+
+    /// <summary>Takes a savepoint, then ends the job as finished; <paramref name="drain"/> first advances event time to its end.</summary>
+    public string stop_with_savepoint(string directory, bool drain)
+    {
+        var path = _execution.TriggerSavepoint(directory, stop: true, drain).GetAwaiter().GetResult();
+        _execution.Wait();
+        return path;
+    }
+
     /// <summary>Waits up to <paramref name="timeoutMillis"/> (negative: forever); true when the job ended.</summary>
     public bool wait(long timeoutMillis)
     {

@@ -53,6 +53,8 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
 
     public Batch?[] EndInput() => CallForBatches(s => s.InvokeMethod("end_input"));
 
+    public void PrepareSnapshot() => Call(s => s.InvokeMethod("flush"));
+
     public void Close() => Call(s => s.InvokeMethod("close"));
 
     public void Dispose()

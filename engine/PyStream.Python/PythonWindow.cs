@@ -44,6 +44,8 @@ internal sealed class PythonWindow(PyObject runner, string taskName) : IWindowCo
         }
     }
 
+    public void PrepareSnapshot() => Call(r => r.InvokeMethod("flush")).Dispose();
+
     public void Close() => Call(r => r.InvokeMethod("close")).Dispose();
 
     public void Dispose()

@@ -7,15 +7,19 @@ namespace PyStream.State.RocksDb;
 /// <summary>
 /// Keyed state in one RocksDB instance. A value lives under the state id's UTF-8 bytes, a
 /// zero byte, then the key's canonical bytes, so one state's entries form one key range.
+/// Checkpoints are RocksDB's own (hard-linked SST files), so only new files cost anything.
 /// </summary>
-public sealed class RocksDbKeyedStateStore : IKeyedStateStore
+public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnapshotStore
 {
     private readonly string _directory;
     private readonly RocksDbSharp.RocksDb _db;
     private readonly Dictionary<string, byte[]> _prefixes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stateIds = new(StringComparer.Ordinal);
+    private string? _lastStateId;
     private bool _disposed;
 
-    public RocksDbKeyedStateStore(string directory)
+    /// <summary>Opens (or creates) the database in <paramref name="directory"/>, which the store owns and deletes.</summary>
+    public RocksDbKeyedStateStore(string directory, IEnumerable<string>? stateIds = null)
     {
         _directory = directory;
         Directory.CreateDirectory(directory);
@@ -27,11 +31,27 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore
         {
             throw new PyStreamException($"cannot open RocksDB state in '{directory}': {error.Message}", error);
         }
+
+        if (stateIds is not null)
+            _stateIds.UnionWith(stateIds);
     }
+
+    public string StoreId { get; } = Guid.NewGuid().ToString("N");
+
+    public IEnumerable<string> StateIds => _stateIds;
 
     public byte[]? Get(string stateId, ReadOnlySpan<byte> key) => _db.Get(StoreKey(stateId, key));
 
-    public void Put(string stateId, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => _db.Put(StoreKey(stateId, key), value.ToArray());
+    public void Put(string stateId, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (!ReferenceEquals(stateId, _lastStateId))
+        {
+            _stateIds.Add(stateId);
+            _lastStateId = stateId;
+        }
+
+        _db.Put(StoreKey(stateId, key), value.ToArray());
+    }
 
     public void Remove(string stateId, ReadOnlySpan<byte> key) => _db.Remove(StoreKey(stateId, key));
 
@@ -45,6 +65,28 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore
             if (!stored.AsSpan().StartsWith(prefix))
                 yield break;
             yield return new KeyValuePair<byte[], byte[]>(stored[prefix.Length..], iterator.Value());
+        }
+    }
+
+    /// <summary>RocksDB's checkpoint: flushes the memtable, hard-links the SST files, copies the small rest.</summary>
+    public IReadOnlyList<string> CheckpointTo(string directory)
+    {
+        _db.Checkpoint().Save(directory);
+        return Directory.GetFiles(directory).Select(Path.GetFileName).ToList()!;
+    }
+
+    public bool IsImmutable(string fileName) => fileName.EndsWith(".sst", StringComparison.Ordinal) || fileName.EndsWith(".blob", StringComparison.Ordinal);
+
+    /// <summary>Every entry of a database directory (a restored incremental checkpoint), as (state id, key, value).</summary>
+    public static IEnumerable<(string StateId, byte[] Key, byte[] Value)> ReadAll(string directory)
+    {
+        using var db = RocksDbSharp.RocksDb.OpenReadOnly(new DbOptions(), directory, false);
+        using var iterator = db.NewIterator();
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        {
+            var stored = iterator.Key();
+            var zero = Array.IndexOf(stored, (byte)0);
+            yield return (System.Text.Encoding.UTF8.GetString(stored, 0, zero), stored[(zero + 1)..], iterator.Value());
         }
     }
 

@@ -85,8 +85,8 @@ def test_user_error_shows_the_users_traceback() -> None:
      "StreamExecutionEnvironment.get_execution_environment().from_collection([1]).reduce(max)\n",
      "AttributeError: 'DataStream' object has no attribute 'reduce'"),
     ("from pyflink.datastream import StreamExecutionEnvironment\n"
-     "StreamExecutionEnvironment.get_execution_environment().enable_checkpointing(1000)\n",
-     "NotImplementedError: StreamExecutionEnvironment.enable_checkpointing is not supported by PyStream yet"),
+     "StreamExecutionEnvironment.get_execution_environment().get_checkpoint_config().enable_unaligned_checkpoints()\n",
+     "NotImplementedError: CheckpointConfig.enable_unaligned_checkpoints: unaligned checkpoints are not supported by PyStream; its checkpoints are always aligned"),
 ])
 def test_bad_scripts_fail_with_one_clear_message(tmp_path: Path, source: str, message: str) -> None:
     script = tmp_path / "bad.py"

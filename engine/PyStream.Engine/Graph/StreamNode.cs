@@ -17,6 +17,9 @@ public sealed class StreamNode
 
     public string Name => Transformation.Name;
 
+    /// <summary>Where the node's state is filed in checkpoints and savepoints: its uid, else its transformation id.</summary>
+    public string StateKey => Transformation.Uid.Length > 0 ? Transformation.Uid : Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public int Parallelism { get; }
 
     public List<StreamEdge> Inputs { get; } = [];

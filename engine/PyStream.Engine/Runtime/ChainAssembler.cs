@@ -44,6 +44,7 @@ internal static class ChainAssembler
             else
             {
                 var op = CreateNativeOperator(graph, node, subtask);
+                op.StateKey = node.StateKey;
                 nativeOps[node] = op;
                 assembly.Operators.Add(op);
                 if (op is SourceOperator source)
@@ -237,7 +238,7 @@ internal static class ChainAssembler
                     .ToList()))
                 .ToList();
             var spec = new PythonSegmentSpec(operations, _entries.Count, _exits.Select(e => e.Exit).ToList());
-            Operator = new PythonSegmentOperator(name, spec);
+            Operator = new PythonSegmentOperator(name, spec, _nodes.Select(n => n.StateKey).ToList());
             for (var i = 0; i < _exits.Count; i++)
                 Operator.Outputs[i].AddRange(_exits[i].Consumers);
             return Operator;

@@ -32,6 +32,13 @@ internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channe
             gate.Write(new InputEvent(channel, InputEventKind.WatermarkStatus, null, idle ? 1 : 0), cancellation);
     }
 
+    /// <summary>A checkpoint barrier goes to every consumer, after every record sent before it.</summary>
+    public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier)
+    {
+        foreach (var (gate, channel) in targets)
+            gate.Write(new InputEvent(channel, InputEventKind.Barrier, null, 0, barrier), cancellation);
+    }
+
     public void EndOfInput()
     {
         foreach (var (gate, channel) in targets)

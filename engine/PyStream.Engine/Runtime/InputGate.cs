@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PyStream.Engine.Checkpointing;
 
 namespace PyStream.Engine.Runtime;
 
@@ -10,9 +11,10 @@ internal enum InputEventKind
     /// <summary>The channel went idle (<see cref="InputEvent.Watermark"/> = 1) or active (0).</summary>
     WatermarkStatus,
     EndOfPartition,
+    Barrier,
 }
 
-internal readonly record struct InputEvent(int Channel, InputEventKind Kind, Batch? Batch, long Watermark);
+internal readonly record struct InputEvent(int Channel, InputEventKind Kind, Batch? Batch, long Watermark, CheckpointBarrier? Barrier = null);
 
 /// <summary>
 /// The input side of a task: one bounded queue shared by all its channels. A full queue

@@ -16,6 +16,9 @@ public sealed class JobEnvironment
 
     public CollectedResults Results { get; init; } = new();
 
+    /// <summary>Settings that override every job's own configuration (e.g. <c>./pystream run -s</c>'s restore path).</summary>
+    public IReadOnlyDictionary<string, string> ConfigurationOverrides { get; init; } = new Dictionary<string, string>();
+
     /// <summary>State backends jobs may choose with <c>state.backend.type</c>.</summary>
     public IReadOnlyDictionary<string, State.IStateBackendFactory> StateBackends { get; init; } = State.StateBackends.Default;
 }

@@ -1,40 +1,43 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
-using PyStream.Engine.Runtime.Partitioning;
 using PyStream.Engine.Spec;
-using PyStream.Engine.Time;
-using PyStream.Engine.UserCode;
 
 namespace PyStream.Engine.Runtime;
 
 /// <summary>
-/// One run of a job: every subtask of every chain on its own thread, connected by bounded
-/// gates. The first task failure cancels the others and fails the job.
+/// A job from start to end: one <see cref="JobRun"/> at a time (every subtask on its own
+/// thread), restarted from the latest completed checkpoint when a run fails and the restart
+/// strategy allows it. Checkpoints go to <c>{state.checkpoints.dir}/{job id}/chk-{n}</c>.
 /// </summary>
 public sealed class JobExecution
 {
-    private readonly CancellationTokenSource _cancellation = new();
-    private readonly List<Thread> _threads = [];
-    private readonly IPythonJob? _python;
+    private readonly JobEnvironment _environment;
+    private readonly IReadOnlyDictionary<string, string> _configuration;
+    private readonly RestartStrategy _restarts;
+    private readonly CompletedCheckpointStore _checkpoints;
+    private readonly JobCheckpointIds _checkpointIds;
     private readonly object _lock = new();
+    private readonly ManualResetEventSlim _done = new();
+    private JobRun? _run;
+    private ITimer? _restartTimer;
     private Exception? _failure;
-    private bool _finishRequested;
     private bool _cancelRequested;
-    private int _running;
+    private int _attempts;
 
     private JobExecution(JobGraph graph, JobEnvironment environment)
     {
         Graph = graph;
+        _environment = environment;
         JobId = Guid.NewGuid().ToString("N");
-        _python = environment.Python?.LoadJob(graph.Spec);
-        try
-        {
-            CreateTasks(environment);
-        }
-        catch
-        {
-            _python?.Dispose();
-            throw;
-        }
+        _configuration = environment.ConfigurationOverrides.Count == 0
+            ? graph.Spec.Configuration
+            : graph.Spec.Configuration.Concat(environment.ConfigurationOverrides).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        Checkpointing = CheckpointingOptions.From(_configuration);
+        if (graph.IsBatch && Checkpointing.Interval is not null)
+            Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
+        _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
+        _checkpoints = new CompletedCheckpointStore(Path.Combine(Checkpointing.Directory, JobId), Checkpointing.Retained);
+        _checkpointIds = new JobCheckpointIds(1);
     }
 
     public string JobId { get; }
@@ -43,20 +46,26 @@ public sealed class JobExecution
 
     public string Name => Graph.Spec.Name;
 
+    public CheckpointingOptions Checkpointing { get; }
+
     public JobStatus Status { get; private set; } = JobStatus.Created;
 
-    /// <summary>Builds the job and starts every task.</summary>
+    /// <summary>How many times the job restarted after a failure.</summary>
+    public int Restarts => Math.Max(0, _attempts - 1);
+
+    /// <summary>The job's retained completed checkpoints, oldest first.</summary>
+    public IReadOnlyList<(string Directory, CheckpointMetadata Metadata)> CompletedCheckpoints => _checkpoints.Snapshot();
+
+    /// <summary>Builds the job, restores it when <c>execution.savepoint.path</c> is set, and starts every task.</summary>
     public static JobExecution Start(JobSpec spec, JobEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(environment);
         var execution = new JobExecution(JobGraphBuilder.Build(spec), environment);
-        execution.Status = JobStatus.Running;
-        execution._running = execution._threads.Count;
-        foreach (var thread in execution._threads)
-            thread.Start();
-        if (execution._threads.Count == 0)
-            execution.Status = JobStatus.Finished;
+        var restore = execution.Checkpointing.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.Stderr) : null;
+        if (restore is not null)
+            execution._checkpointIds.Reset(restore.CheckpointId + 1);
+        execution.StartRun(restore);
         return execution;
     }
 
@@ -70,142 +79,153 @@ public sealed class JobExecution
 
     public void Cancel()
     {
+        JobRun? run;
         lock (_lock)
+        {
             _cancelRequested = true;
-        _cancellation.Cancel();
+            run = _run;
+            if (Status == JobStatus.Restarting)
+                End(JobStatus.Canceled);
+        }
+
+        run?.Cancel();
     }
 
-    /// <summary>Waits for every task; throws <see cref="JobExecutionException"/> when the job failed.</summary>
+    /// <summary>Takes a savepoint into a new directory under <paramref name="directory"/> (or the configured savepoint directory); returns its path.</summary>
+    public Task<string> TriggerSavepoint(string? directory, bool stop = false, bool drain = false)
+    {
+        if (Graph.IsBatch)
+            throw new PyStreamException("BATCH jobs take no savepoints");
+        var target = directory is { Length: > 0 } ? CheckpointingOptions.LocalPath(directory) : Checkpointing.SavepointDirectory
+            ?? throw new PyStreamException($"no savepoint directory: give one, or set {CheckpointingOptions.SavepointDirectoryKey}");
+        JobRun run;
+        lock (_lock)
+            run = _run is { } current && Status == JobStatus.Running ? current : throw new PyStreamException($"job '{Name}' is not running ({Status})");
+        return run.Coordinator!.TriggerSavepoint(target, stop, drain);
+    }
+
+    /// <summary>Waits for the job's end; throws <see cref="JobExecutionException"/> when it failed.</summary>
     public void Wait()
     {
-        foreach (var thread in _threads)
-            thread.Join();
+        _done.Wait();
         if (Status == JobStatus.Failed)
             throw new JobExecutionException(Name, _failure!);
     }
 
     public bool Wait(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        foreach (var thread in _threads)
-        {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !thread.Join(left))
-                return false;
-        }
-
+        if (!_done.Wait(timeout))
+            return false;
         Wait();
         return true;
     }
 
-    private void CreateTasks(JobEnvironment environment)
+    private void StartRun(RestoredCheckpoint? restore)
     {
-        var graph = Graph;
-        var stateBackend = State.StateBackends.Choose(environment.StateBackends, graph.Spec.Configuration);
-        var gates = new Dictionary<(OperatorChain Chain, int Subtask), InputGate>();
-        var channels = new Dictionary<(StreamEdge Edge, int Producer, int Consumer), int>();
-
-        foreach (var chain in graph.Chains)
+        var attempt = _attempts++;
+        var run = new JobRun(this, Graph, _environment, _configuration, restore, attempt);
+        lock (_lock)
         {
-            if (chain.Head.IsSource)
-                continue;
-            for (var s = 0; s < chain.Parallelism; s++)
-            {
-                var channelInputs = new List<int>();
-                foreach (var edge in chain.NetworkInputs)
-                {
-                    foreach (var producer in ProducersOf(edge, s))
-                    {
-                        channels[(edge, producer, s)] = channelInputs.Count;
-                        channelInputs.Add(edge.TargetInput);
-                    }
-                }
-
-                gates[(chain, s)] = new InputGate([.. channelInputs], Math.Max(8, 2 * channelInputs.Count));
-            }
+            _run = run;
+            Status = JobStatus.Running;
         }
 
-        var chainOf = graph.Chains.SelectMany(c => c.Nodes.Select(n => (n, c))).ToDictionary(x => x.n, x => x.c);
-        foreach (var chain in graph.Chains)
+        run.Start();
+    }
+
+    internal CheckpointCoordinator? CreateCoordinator(ICheckpointedRun run) =>
+        Graph.IsBatch ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, JobId, Name, Graph.MaxParallelism, _environment.Time);
+
+    /// <summary>The last task of a run ended: finish, fail, or schedule a restart from the latest checkpoint.</summary>
+    internal void OnRunEnded(JobRun run, Exception? failure, bool stopped)
+    {
+        TimeSpan? delay;
+        lock (_lock)
         {
-            for (var s = 0; s < chain.Parallelism; s++)
+            if (run != _run)
+                return;
+            if (failure is null)
             {
-                var subtask = s;
-                IBatchConsumer NetworkOutput(StreamEdge edge)
+                if (_cancelRequested && !run.FinishRequested && !stopped)
                 {
-                    var consumers = ConsumersOf(edge, subtask);
-                    var targets = consumers.Select(c => (gates[(chainOf[edge.Target], c)], channels[(edge, subtask, c)])).ToArray();
-                    var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                    return new EdgeWriter(router, targets, _cancellation.Token);
+                    End(JobStatus.Canceled);
+                }
+                else
+                {
+                    run.RunFinalCommits();
+                    End(JobStatus.Finished);
                 }
 
-                var taskName = chain.Parallelism > 1 ? $"{chain.Name} ({s + 1}/{chain.Parallelism})" : chain.Name;
-                var assembly = ChainAssembler.Assemble(graph, chain, s, NetworkOutput);
-                var task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)]);
-                var info = new TaskInfo(chain.Name, s, chain.Parallelism, graph.MaxParallelism, AttemptNumber: 0);
-                var context = new TaskContext(info, environment, _python, new ProcessingTimeService(environment.Time, task.Post), RequestFinish,
-                    stateBackend.Create(JobId, info, graph.Spec.Configuration));
-                _threads.Add(new Thread(() => RunTask(task, context)) { Name = taskName, IsBackground = true });
+                return;
             }
+
+            if (_cancelRequested)
+            {
+                End(JobStatus.Canceled);
+                return;
+            }
+
+            delay = _restarts.OnFailure(_environment.Time.GetUtcNow());
+            if (delay is null)
+            {
+                _failure = failure;
+                End(JobStatus.Failed);
+                return;
+            }
+
+            Status = JobStatus.Restarting;
+            _environment.Stderr.WriteLine(
+                $"pystream: job '{Name}' failed and restarts in {delay.Value.TotalMilliseconds:0} ms ({_restarts.Description}): {failure.Message}");
         }
+
+        _restartTimer?.Dispose();
+        _restartTimer = _environment.Time.CreateTimer(_ => Restart(), null, delay.Value, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Producer subtasks that send to consumer subtask <paramref name="consumer"/> over <paramref name="edge"/>.</summary>
-    private static IEnumerable<int> ProducersOf(StreamEdge edge, int consumer) =>
-        Enumerable.Range(0, edge.Source.Parallelism).Where(p => ConsumersOf(edge, p).Contains(consumer));
-
-    /// <summary>Consumer subtasks that producer subtask <paramref name="producer"/> sends to, as Flink's pointwise and all-to-all patterns connect them.</summary>
-    private static int[] ConsumersOf(StreamEdge edge, int producer)
+    private void Restart()
     {
-        int pp = edge.Source.Parallelism, pc = edge.Target.Parallelism;
-        return edge.Partitioning switch
+        lock (_lock)
         {
-            Spec.Partitioning.Forward => [producer],
-            Spec.Partitioning.Rescale when pp >= pc => [producer * pc / pp],
-            Spec.Partitioning.Rescale => Enumerable.Range(producer * pc / pp, ((producer + 1) * pc / pp) - (producer * pc / pp)).ToArray(),
-            _ => Enumerable.Range(0, pc).ToArray(),
-        };
-    }
+            if (Status != JobStatus.Restarting)
+                return; // cancelled while waiting
+        }
 
-    private void RunTask(StreamTask task, TaskContext context)
-    {
         try
         {
-            task.Run(context, _cancellation.Token);
-        }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
-        {
-            // Another task failed, the job was cancelled, or a collect limit ended it.
+            StartRun(_checkpoints.LatestValid(_environment.Stderr) ?? _run!.InitialRestore);
         }
         catch (Exception error)
         {
             lock (_lock)
-                _failure ??= error;
-            _cancellation.Cancel();
-        }
-        finally
-        {
-            if (Interlocked.Decrement(ref _running) == 0)
-                Complete();
+            {
+                _failure = error;
+                End(JobStatus.Failed);
+            }
         }
     }
 
-    private void Complete()
+    /// <summary>Sets the final status and keeps or discards checkpoints as the retention setting says (Flink's rules).</summary>
+    private void End(JobStatus status)
     {
-        lock (_lock)
+        Status = status;
+        var keep = status switch
         {
-            Status = _failure is not null ? JobStatus.Failed
-                : _cancelRequested && !_finishRequested ? JobStatus.Canceled
-                : JobStatus.Finished;
+            JobStatus.Canceled => Checkpointing.Retention == CheckpointRetention.RetainOnCancellation,
+            JobStatus.Failed => Checkpointing.Retention != CheckpointRetention.NoExternalizedCheckpoints,
+            _ => false,
+        };
+        if (!keep)
+        {
+            try
+            {
+                _checkpoints.DiscardAll();
+            }
+            catch (IOException error)
+            {
+                _environment.Stderr.WriteLine($"pystream: could not remove the checkpoints of job '{Name}': {error.Message}");
+            }
         }
 
-        _python?.Dispose();
-    }
-
-    private void RequestFinish()
-    {
-        lock (_lock)
-            _finishRequested = true;
-        _cancellation.Cancel();
+        _done.Set();
     }
 }

@@ -5,6 +5,9 @@ public enum JobStatus
 {
     Created,
     Running,
+
+    /// <summary>A task failed; the job restarts from its latest checkpoint after the restart strategy's delay.</summary>
+    Restarting,
     Finished,
     Failed,
     Canceled,

@@ -1,30 +1,66 @@
 using System.Threading.Channels;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime.Operators;
 
 namespace PyStream.Engine.Runtime;
 
 /// <summary>
-/// One subtask of a chain on its own thread. Records, watermarks, end of input and mailbox
-/// actions (timers) are handled in order on that thread, so operators need no locks.
+/// One subtask of a chain on its own thread. Records, watermarks, barriers, end of input and
+/// mailbox actions (timers, checkpoint triggers and commits) are handled in order on that
+/// thread, so operators need no locks.
 /// </summary>
 internal sealed class StreamTask
 {
     private readonly ChainAssembly _chain;
     private readonly InputGate? _gate;
     private readonly Channel<Action> _mailbox = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskSnapshotter? _snapshotter;
+    private readonly BarrierAligner? _aligner;
+    private bool _stopped;
+    private bool _sourceHalted;
 
-    public StreamTask(string name, ChainAssembly chain, InputGate? gate)
+    public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode)
     {
         Name = name;
         _chain = chain;
         _gate = gate;
+        Outputs = outputs;
+        _snapshotter = snapshotter;
+        if (gate is not null)
+            _aligner = new BarrierAligner(gate.ChannelInputs.Length, mode == CheckpointingMode.ExactlyOnce);
     }
 
     public string Name { get; }
 
+    public bool IsSource => _chain.Source is not null;
+
+    /// <summary>Network outputs, which barriers are forwarded to.</summary>
+    public IReadOnlyList<EdgeWriter> Outputs { get; }
+
     public void Post(Action action) => _mailbox.Writer.TryWrite(action);
 
-    public void Run(TaskContext context, CancellationToken cancellation)
+    /// <summary>A source task starts a checkpoint: snapshot between two batches, then the barrier follows them.</summary>
+    public void TriggerCheckpoint(CheckpointBarrier barrier) => Post(() =>
+    {
+        if (_sourceHalted)
+            return;
+        if (barrier.Drain)
+            _chain.Source!.AdvanceToEndOfTime();
+        Checkpoint(barrier);
+        if (barrier.Kind == SnapshotKind.StopSavepoint)
+            _sourceHalted = true;
+    });
+
+    /// <summary>Commits what the checkpoint covers; after a stop-with-savepoint the task then ends.</summary>
+    public void NotifyCheckpointComplete(long checkpointId, bool stop) => Post(() =>
+    {
+        foreach (var op in _chain.Operators)
+            op.NotifyCheckpointComplete(checkpointId);
+        if (stop)
+            _stopped = true;
+    });
+
+    public void Run(TaskContext context, Checkpointing.TaskRestore? restore, CancellationToken cancellation)
     {
         var opened = new List<StreamOperator>();
         try
@@ -33,6 +69,12 @@ internal sealed class StreamTask
             {
                 _chain.Operators[i].Open(context);
                 opened.Add(_chain.Operators[i]);
+            }
+
+            if (restore is not null)
+            {
+                foreach (var op in _chain.Operators)
+                    op.RestoreState(restore);
             }
 
             if (_chain.Source is { } source)
@@ -57,21 +99,31 @@ internal sealed class StreamTask
 
     private void RunSource(SourceOperator source, CancellationToken cancellation)
     {
-        while (true)
+        while (!_stopped)
         {
             cancellation.ThrowIfCancellationRequested();
             DrainMailbox();
+            if (_stopped)
+                return;
+            if (_sourceHalted)
+            {
+                _mailbox.Reader.WaitToReadAsync(cancellation).AsTask().GetAwaiter().GetResult();
+                continue;
+            }
+
             if (!source.EmitNext())
                 break;
         }
 
         DrainMailbox();
-        source.Complete();
+        if (!_stopped && !_sourceHalted)
+            source.Complete();
     }
 
     private void RunInputs(CancellationToken cancellation)
     {
         var gate = _gate!;
+        var aligner = _aligner!;
         var channelCount = gate.ChannelInputs.Length;
         var inputCount = _chain.NetworkInputs.Length;
         var channelWatermarks = Enumerable.Repeat(long.MinValue, channelCount).ToArray();
@@ -82,15 +134,19 @@ internal sealed class StreamTask
             openChannels[input]++;
         var openInputs = inputCount;
 
-        while (openInputs > 0)
+        while (openInputs > 0 && !_stopped)
         {
             DrainMailbox();
-            if (!gate.Reader.TryRead(out var next))
+            if (_stopped)
+                return;
+            if (!aligner.TryTakeReleased(out var next) && !gate.Reader.TryRead(out next))
             {
                 WaitForWork(gate, cancellation);
                 continue;
             }
 
+            if (aligner.Holds(next))
+                continue;
             var input = gate.ChannelInputs[next.Channel];
             var (op, opInput) = _chain.NetworkInputs[input];
             switch (next.Kind)
@@ -115,9 +171,15 @@ internal sealed class StreamTask
                     if (!idle && MinWatermark(gate, channelWatermarks, channelIdle, input) is { } active)
                         op.ProcessWatermark(opInput, active);
                     break;
+                case InputEventKind.Barrier:
+                    if (aligner.OnBarrier(next.Channel, next.Barrier!) is { } aligned)
+                        Checkpoint(aligned);
+                    break;
                 case InputEventKind.EndOfPartition:
                     channelWatermarks[next.Channel] = long.MaxValue;
                     channelIdle[next.Channel] = false;
+                    if (aligner.OnEndOfPartition(next.Channel) is { } completed)
+                        Checkpoint(completed);
                     if (--openChannels[input] == 0)
                     {
                         op.EndInput(opInput);
@@ -131,6 +193,14 @@ internal sealed class StreamTask
                     break;
             }
         }
+    }
+
+    /// <summary>Snapshots every operator and the keyed state, acknowledges, then sends the barrier on.</summary>
+    private void Checkpoint(CheckpointBarrier barrier)
+    {
+        _snapshotter?.Snapshot(barrier, _chain);
+        foreach (var output in Outputs)
+            output.AcceptBarrier(barrier);
     }
 
     /// <summary>The minimum watermark over an input's active channels; null when all are idle.</summary>

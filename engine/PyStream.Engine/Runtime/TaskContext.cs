@@ -7,7 +7,10 @@ namespace PyStream.Engine.Runtime;
 /// <summary>What the operators of one subtask share: identity, clock, state, timers.</summary>
 public sealed class TaskContext
 {
-    internal TaskContext(TaskInfo info, JobEnvironment environment, IPythonJob? python, ProcessingTimeService timers, Action requestJobFinish, IKeyedStateStore? state = null)
+    private readonly Action<Action>? _onJobFinished;
+
+    internal TaskContext(TaskInfo info, JobEnvironment environment, IPythonJob? python, ProcessingTimeService timers, Action requestJobFinish,
+        IKeyedStateStore? state = null, bool checkpointing = false, string? attemptId = null, Action<Action>? onJobFinished = null)
     {
         State = state ?? new HeapKeyedStateStore();
         Info = info;
@@ -15,6 +18,9 @@ public sealed class TaskContext
         Python = python;
         Timers = timers;
         RequestJobFinish = requestJobFinish;
+        CheckpointingEnabled = checkpointing;
+        AttemptId = attemptId ?? Guid.NewGuid().ToString();
+        _onJobFinished = onJobFinished;
     }
 
     public TaskInfo Info { get; }
@@ -31,4 +37,19 @@ public sealed class TaskContext
 
     /// <summary>Ends the job as finished (not failed), e.g. when a collect limit is reached.</summary>
     public Action RequestJobFinish { get; }
+
+    /// <summary>Periodic checkpoints are on: sinks hold their output back until a checkpoint commits it.</summary>
+    public bool CheckpointingEnabled { get; }
+
+    /// <summary>Identifies this run of the job (a restart is a new attempt); the same in every task.</summary>
+    public string AttemptId { get; }
+
+    /// <summary>Runs <paramref name="commit"/> once every task has finished and the job succeeded (the final commit).</summary>
+    public void OnJobFinished(Action commit)
+    {
+        if (_onJobFinished is null)
+            commit();
+        else
+            _onJobFinished(commit);
+    }
 }

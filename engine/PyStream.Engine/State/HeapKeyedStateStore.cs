@@ -31,5 +31,7 @@ public sealed class HeapKeyedStateStore : IKeyedStateStore
     public IEnumerable<KeyValuePair<byte[], byte[]>> Entries(string stateId) =>
         _states.TryGetValue(stateId, out var values) ? values : [];
 
+    public IEnumerable<string> StateIds => _states.Where(s => s.Value.Count > 0).Select(s => s.Key);
+
     public void Dispose() => _states.Clear();
 }

@@ -5,7 +5,8 @@ namespace PyStream.Engine.State;
 /// <summary>Makes the keyed state store of one subtask.</summary>
 public interface IStateBackendFactory
 {
-    IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration);
+    /// <summary>A new store, filled with <paramref name="restore"/>'s keyed state when given.</summary>
+    IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration, Checkpointing.TaskRestore? restore = null);
 }
 
 /// <summary>The state backends a host offers, by the names Flink's <c>state.backend.type</c> uses.</summary>
@@ -35,6 +36,16 @@ public static class StateBackends
 
     private sealed class HeapFactory : IStateBackendFactory
     {
-        public IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration) => new HeapKeyedStateStore();
+        public IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration, Checkpointing.TaskRestore? restore = null)
+        {
+            var store = new HeapKeyedStateStore();
+            if (restore is not null)
+            {
+                foreach (var entry in restore.FullEntries())
+                    store.Put(entry.StateId, entry.Key, entry.Value);
+            }
+
+            return store;
+        }
     }
 }

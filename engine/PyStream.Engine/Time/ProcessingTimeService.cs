@@ -31,6 +31,8 @@ public sealed class ProcessingTimeService : IDisposable
     public void Delete(ITimerTarget target, int operation, byte[] key, long timestamp) =>
         _timers.Delete(target, operation, key, timestamp);
 
+    public IEnumerable<(int Operation, byte[] Key, long Timestamp)> PendingOf(ITimerTarget target) => _timers.PendingOf(target);
+
     /// <summary>Fires every timer due by now, in timestamp order.</summary>
     public void FireDue()
     {

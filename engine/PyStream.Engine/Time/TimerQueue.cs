@@ -37,6 +37,10 @@ public sealed class TimerQueue
     public void Delete(ITimerTarget target, int operation, byte[] key, long timestamp) =>
         _pending.Remove(new Entry(target, operation, key, timestamp));
 
+    /// <summary>The pending timers of one target, for a snapshot.</summary>
+    public IEnumerable<(int Operation, byte[] Key, long Timestamp)> PendingOf(ITimerTarget target) =>
+        _pending.Where(e => e.Target == target).Select(e => (e.Operation, e.Key, e.Timestamp));
+
     /// <summary>The earliest pending timestamp, if any.</summary>
     public long? Next
     {

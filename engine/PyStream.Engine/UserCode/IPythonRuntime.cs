@@ -40,6 +40,9 @@ public interface IPythonSegment : IDisposable
     /// <summary>Every entry has ended: operations emit what they held back (BATCH aggregates).</summary>
     Batch?[] EndInput();
 
+    /// <summary>Before a snapshot: state values cached in Python go to the engine's store.</summary>
+    void PrepareSnapshot();
+
     void Close();
 }
 

@@ -15,5 +15,8 @@ public interface IWindowContents : IDisposable
     /// </summary>
     Batch?[] Apply(Batch? records, ReadOnlyMemory<long> actions, IReadOnlyList<byte[]>? keys, long watermark);
 
+    /// <summary>Before a snapshot: contents cached in Python go to the engine's store.</summary>
+    void PrepareSnapshot();
+
     void Close();
 }

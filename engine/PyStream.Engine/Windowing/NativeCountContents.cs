@@ -77,6 +77,17 @@ public sealed class NativeCountContents : IWindowContents
         return text;
     }
 
+    /// <summary>Counts live in this object, not in the store: the window operator snapshots them.</summary>
+    public void PrepareSnapshot()
+    {
+    }
+
+    /// <summary>Every window's count with its key's bytes, for a snapshot.</summary>
+    public IEnumerable<(byte[] Key, Window Window, long Count)> Counts(Func<int, byte[]> keyOf) =>
+        _counts.Select(c => (keyOf(c.Key.KeyId), new Window(c.Key.Start, c.Key.End), c.Value[0]));
+
+    public void Restore(int keyId, Window window, long count) => Counter((keyId, window.Start, window.End))[0] = count;
+
     public void Close()
     {
     }

@@ -97,7 +97,8 @@ class BroadcastProcessOperation(Operation):
         self.on_timer = getattr(self.function, "on_timer", None)
         self.states: dict[str, BroadcastState] = {}
         for descriptor in self.descriptors:
-            table = _BroadcastTable(f"{ctx.scope}/broadcast/{descriptor.name}", ctx.host)
+            # "b:": broadcast state, copied whole to every subtask when a job is rescaled.
+            table = _BroadcastTable(f"b:{ctx.scope}/broadcast/{descriptor.name}", ctx.host)
             table.pinned = True
             table.values.update(table.entries())
             self.states[descriptor.name] = BroadcastState(table, descriptor.name)

@@ -210,6 +210,10 @@ class Segment:
         self._backend.flush()
         return self._take()
 
+    def flush(self) -> None:
+        """Before a checkpoint: every changed state value goes to the engine's backend."""
+        self._backend.flush()
+
     def _set_watermark(self, watermark: int) -> None:
         for ctx in self._contexts:
             ctx.watermark = watermark

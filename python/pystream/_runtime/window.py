@@ -158,12 +158,13 @@ class WindowRunner:
         # Window contents and per-window state are keyed by (key, start, end).
         self._windows = KeyedStateBackend(host, job.state_cache_size)
         self._keys = KeyedStateBackend(host, job.state_cache_size)
-        self._contents = self._windows.table(f"{scope}/contents")
-        self.window_state = _StateStore(self._windows, f"{scope}/window")
+        # "w:": the engine reads these states' keys as (key, start, end) tuples (rescaling by key group).
+        self._contents = self._windows.table(f"w:{scope}/contents")
+        self.window_state = _StateStore(self._windows, f"w:{scope}/window")
         self.global_state = _StateStore(self._keys, f"{scope}/global")
         self._context = _WindowContext(self)
         self._trigger = self.operation.trigger
-        self._trigger_context = _TriggerContext(self, self._windows, f"{scope}/trigger") if self._trigger else None
+        self._trigger_context = _TriggerContext(self, self._windows, f"w:{scope}/trigger") if self._trigger else None
         self._task = task
         self._name = transformation.name
         self._side_ports = {tag: i + 2 for i, tag in enumerate(transformation.window.side_output_tags)}

@@ -19,10 +19,11 @@ __all__ = [
 ]
 
 from pystream.common.job import JobID, JobStatus  # noqa: E402
-from pystream.common.restart_strategy import RestartStrategies  # noqa: E402
+from pystream.common.restart_strategy import RestartStrategies, RestartStrategyConfiguration  # noqa: E402
 from pystream.common.watermark_strategy import TimestampAssigner, WatermarkStrategy  # noqa: E402
 
-__all__ += ["JobID", "JobStatus", "RestartStrategies", "TimestampAssigner", "WatermarkStrategy"]
+__all__ += ["JobID", "JobStatus", "RestartStrategies", "RestartStrategyConfiguration", "TimestampAssigner",
+            "WatermarkStrategy"]
 
 
 def __getattr__(name: str) -> object:
@@ -30,7 +31,7 @@ def __getattr__(name: str) -> object:
     if name == "ExecutionConfig":
         from pystream.datastream.execution_config import ExecutionConfig
         return ExecutionConfig
-    if name in ("JobExecutionResult", "JobClient"):
+    if name in ("JobExecutionResult", "JobClient", "CompletableFuture"):
         from pystream.datastream import job_client
         return getattr(job_client, name)
     raise AttributeError(f"module 'pyflink.common' has no attribute '{name}'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
 
 from pystream.common.job import JobID, JobStatus
@@ -46,7 +47,7 @@ class CompletableFuture:
 
     def result(self, timeout: float | None = None) -> Any:
         if not self._wait(timeout):
-            raise TimeoutError("the job did not finish in time")
+            raise TimeoutError(f"the future did not complete within {timeout} s")
         return self._get()
 
     def done(self) -> bool:
@@ -82,6 +83,18 @@ class JobClient:
     def get_job_execution_result(self) -> CompletableFuture:
         return CompletableFuture(self._wait, self._result)
 
+    def trigger_savepoint(self, savepoint_directory: str | None = None, formatType: Any = None) -> CompletableFuture:
+        """A future of the savepoint's path; without a directory, the engine uses the job's default one."""
+        # formatType picks Flink's on-disk layout; the engine writes one format, which restores either way.
+        directory = savepoint_directory or ""
+        return _in_background(lambda: str(self._handle.trigger_savepoint(directory)), "trigger_savepoint")
+
+    def stop_with_savepoint(self, advance_to_end_of_event_time: bool = False, savepoint_directory: str | None = None,
+                            formatType: Any = None) -> CompletableFuture:
+        """Takes a savepoint and stops the job; a future of the savepoint's path."""
+        directory, drain = savepoint_directory or "", bool(advance_to_end_of_event_time)
+        return _in_background(lambda: str(self._handle.stop_with_savepoint(directory, drain)), "stop_with_savepoint")
+
     def _wait(self, timeout: float | None) -> bool:
         done = bool(self._handle.wait(-1 if timeout is None else int(timeout * 1000)))
         if done and self._finished is None:
@@ -97,3 +110,25 @@ class JobClient:
         if status is JobStatus.CANCELED:
             raise JobExecutionError("the job was cancelled", None, "")
         return JobExecutionResult(self._job_id, (self._finished or self._clock()) - self._started)
+
+
+def _in_background(call: Callable[[], Any], name: str) -> CompletableFuture:
+    """Runs a blocking engine call on a daemon thread, so the caller gets a future at once, as from Flink."""
+    done = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # handed to whoever asks the future for its result
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    def get() -> Any:
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    threading.Thread(target=run, name=f"pystream-{name}", daemon=True).start()
+    return CompletableFuture(done.wait, get)

@@ -48,23 +48,43 @@ class EmbeddedRocksDBStateBackend(StateBackend):
         return configuration
 
 
-class MemoryStateBackend(HashMapStateBackend):
+class _LegacyCheckpointPaths(StateBackend):
+    """Flink's pre-1.13 backends were also checkpoint storage: their paths name the directories."""
+
+    _checkpoint_path: str | None = None
+    _savepoint_path: str | None = None
+
+    def _configuration(self) -> dict[str, str]:
+        paths = {"state.checkpoints.dir": self._checkpoint_path,
+                 "execution.checkpointing.savepoint-dir": self._savepoint_path}
+        return {**super()._configuration(), **{key: str(path) for key, path in paths.items() if path is not None}}
+
+
+class MemoryStateBackend(_LegacyCheckpointPaths, HashMapStateBackend):
     """Deprecated in Flink; the heap backend."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    def __init__(self, checkpoint_path: str | None = None, savepoint_path: str | None = None,
+                 max_state_size: int | None = None, using_asynchronous_snapshots: bool | None = None) -> None:
+        self._checkpoint_path = checkpoint_path
+        self._savepoint_path = savepoint_path
 
 
-class FsStateBackend(HashMapStateBackend):
-    """Deprecated in Flink; the heap backend."""
+class FsStateBackend(_LegacyCheckpointPaths, HashMapStateBackend):
+    """Deprecated in Flink; the heap backend, checkpointing to ``checkpoint_directory_uri``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    def __init__(self, checkpoint_directory_uri: str | None = None, default_savepoint_directory_uri: str | None = None,
+                 file_state_size_threshold: int | None = None, write_buffer_size: int | None = None,
+                 using_asynchronous_snapshots: bool | None = None) -> None:
+        self._checkpoint_path = checkpoint_directory_uri
+        self._savepoint_path = default_savepoint_directory_uri
 
 
-class RocksDBStateBackend(EmbeddedRocksDBStateBackend):
-    """Deprecated in Flink; the RocksDB backend."""
+class RocksDBStateBackend(_LegacyCheckpointPaths, EmbeddedRocksDBStateBackend):
+    """Deprecated in Flink; the RocksDB backend, checkpointing to ``checkpoint_data_uri``."""
 
-    def __init__(self, checkpoint_data_uri: Any = None, enable_incremental_checkpointing: bool | None = None,
-                 *args: Any) -> None:
+    def __init__(self, checkpoint_data_uri: str | None = None, enable_incremental_checkpointing: bool | None = None,
+                 checkpoint_stream_backend: Any = None) -> None:
         super().__init__(enable_incremental_checkpointing)
+        # Flink writes checkpoints through checkpoint_stream_backend when it is given instead of a URI.
+        self._checkpoint_path = checkpoint_data_uri if checkpoint_data_uri is not None \
+            else getattr(checkpoint_stream_backend, "_checkpoint_path", None)

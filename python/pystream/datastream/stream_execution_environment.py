@@ -11,9 +11,14 @@ from typing import Any, Iterable, Iterator
 from pystream import _bridge
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.configuration import Configuration
+from pystream.common.restart_strategy import RestartStrategies, RestartStrategyConfiguration, _replace_restart_strategy
 from pystream.common.typeinfo import TypeInformation
 from pystream.datastream._conform import conform
+from pystream.datastream._fault_tolerance_options import canonical_options
 from pystream.datastream._pipeline import Pipeline, dumps
+from pystream.datastream.checkpoint_config import CheckpointConfig
+from pystream.datastream.checkpoint_storage import _local_directory
+from pystream.datastream.checkpointing_mode import CheckpointingMode
 from pystream.datastream.data_stream import DataStream
 from pystream.datastream.execution_config import ExecutionConfig
 from pystream.datastream.execution_mode import RuntimeExecutionMode
@@ -22,6 +27,7 @@ from pystream.datastream.job_client import JobClient, JobExecutionResult
 __all__ = ["StreamExecutionEnvironment"]
 
 _DEFAULT_JOB_NAME = "Flink Streaming Job"
+_SAVEPOINT_DIRECTORY = "execution.checkpointing.savepoint-dir"
 
 
 def _now_ms() -> int:
@@ -37,6 +43,7 @@ class StreamExecutionEnvironment:
         self._max_parallelism = 0
         self._mode = RuntimeExecutionMode.STREAMING
         self._configuration: dict[str, str] = {}
+        self._checkpoint_config = CheckpointConfig(self._configuration)
         self._python_files: list[str] = []
         self._config = ExecutionConfig()
         self._collect_count = 0
@@ -77,7 +84,7 @@ class StreamExecutionEnvironment:
         return self._config
 
     def configure(self, configuration: Configuration) -> "StreamExecutionEnvironment":
-        settings = configuration.to_dict()
+        settings = canonical_options(configuration.to_dict())
         if "parallelism.default" in settings:
             self.set_parallelism(int(settings["parallelism.default"]))
         if "pipeline.max-parallelism" in settings:
@@ -113,13 +120,58 @@ class StreamExecutionEnvironment:
     def get_buffer_timeout(self) -> int:
         return int(self._configuration.get("execution.buffer-timeout", "100"))
 
+    # ---- state and fault tolerance -----------------------------------------------------
+
     def get_state_backend(self) -> Any:
         from pystream.datastream.state_backend import EmbeddedRocksDBStateBackend, HashMapStateBackend
-        rocksdb = self._configuration.get("state.backend.type", "hashmap").lower() == "rocksdb"
-        return EmbeddedRocksDBStateBackend() if rocksdb else HashMapStateBackend()
+        if self._configuration.get("state.backend.type", "hashmap").lower() != "rocksdb":
+            return HashMapStateBackend()
+        incremental = self._configuration.get("state.backend.incremental")
+        return EmbeddedRocksDBStateBackend(None if incremental is None else incremental == "true")
 
-    def get_checkpoint_config(self) -> Any:
-        raise NotImplementedError("StreamExecutionEnvironment.get_checkpoint_config is not supported by PyStream yet")
+    def set_state_backend(self, state_backend: Any) -> "StreamExecutionEnvironment":
+        to_configuration = getattr(state_backend, "_configuration", None)
+        if to_configuration is None:
+            raise TypeError("set_state_backend needs a HashMapStateBackend or an EmbeddedRocksDBStateBackend")
+        self._configuration.update(to_configuration())
+        return self
+
+    def get_checkpoint_config(self) -> CheckpointConfig:
+        return self._checkpoint_config
+
+    def enable_checkpointing(self, interval: int,
+                             mode: CheckpointingMode | None = None) -> "StreamExecutionEnvironment":
+        # Flink sets the mode first, so a refused interval leaves the mode set there too.
+        if mode is not None:
+            self._checkpoint_config.set_checkpointing_mode(mode)
+        self._checkpoint_config.set_checkpoint_interval(interval)
+        return self
+
+    def get_checkpoint_interval(self) -> int:
+        return self._checkpoint_config.get_checkpoint_interval()
+
+    def get_checkpointing_mode(self) -> CheckpointingMode:
+        return self._checkpoint_config.get_checkpointing_mode()
+
+    def set_restart_strategy(self, restart_strategy_configuration: RestartStrategyConfiguration) -> None:
+        if not isinstance(restart_strategy_configuration, RestartStrategyConfiguration):
+            raise TypeError("set_restart_strategy needs a configuration made by RestartStrategies, "
+                            f"got {restart_strategy_configuration!r}")
+        _replace_restart_strategy(self._configuration, restart_strategy_configuration)
+
+    def get_restart_strategy(self) -> RestartStrategyConfiguration:
+        return RestartStrategies._from_configuration(self._configuration)
+
+    def set_default_savepoint_directory(self, directory: str) -> "StreamExecutionEnvironment":
+        if directory is None:
+            raise ValueError("Savepoint directory must not be null")
+        self._configuration[_SAVEPOINT_DIRECTORY] = _local_directory(directory, "set_default_savepoint_directory")
+        return self
+
+    def get_default_savepoint_directory(self) -> str | None:
+        return self._configuration.get(_SAVEPOINT_DIRECTORY)
+
+    # ---- dependencies and legacy settings ----------------------------------------------
 
     def set_python_executable(self, python_exec: str) -> None:
         raise NotImplementedError("StreamExecutionEnvironment.set_python_executable is not supported by PyStream; functions run in the interpreter that runs the script")
@@ -140,19 +192,6 @@ class StreamExecutionEnvironment:
     def set_stream_time_characteristic(self, characteristic: Any) -> "StreamExecutionEnvironment":
         # Deprecated in Flink since 1.12, where event time is always on; nothing to switch.
         return self
-
-    def enable_checkpointing(self, interval: int, mode: Any = None) -> "StreamExecutionEnvironment":
-        raise NotImplementedError("StreamExecutionEnvironment.enable_checkpointing is not supported by PyStream yet")
-
-    def set_state_backend(self, state_backend: Any) -> "StreamExecutionEnvironment":
-        to_configuration = getattr(state_backend, "_configuration", None)
-        if to_configuration is None:
-            raise TypeError("set_state_backend needs a HashMapStateBackend or an EmbeddedRocksDBStateBackend")
-        self._configuration.update(to_configuration())
-        return self
-
-    def set_restart_strategy(self, restart_strategy_configuration: Any) -> None:
-        raise NotImplementedError("StreamExecutionEnvironment.set_restart_strategy is not supported by PyStream yet")
 
     def set_python_requirements(self, requirements_file_path: str, requirements_cache_dir: str | None = None) -> None:
         raise NotImplementedError("StreamExecutionEnvironment.set_python_requirements is not supported by PyStream; install packages into the environment instead")

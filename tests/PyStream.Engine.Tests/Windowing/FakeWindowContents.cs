@@ -78,6 +78,10 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
         return values;
     }
 
+    public void PrepareSnapshot()
+    {
+    }
+
     public void Close()
     {
     }

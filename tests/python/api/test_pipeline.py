@@ -95,8 +95,7 @@ class _OwnAssigner(__import__("pyflink.datastream.window", fromlist=["x"]).Windo
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda env: env.enable_checkpointing(1000), "enable_checkpointing"),
-    (lambda env: env.set_restart_strategy(None), "set_restart_strategy"),
+    (lambda env: env.get_checkpoint_config().enable_unaligned_checkpoints(), "enable_unaligned_checkpoints"),
     (lambda env: env.add_source(None), "add_source"),
     (lambda env: env.from_collection([1]).cache(), "DataStream.cache"),
     (lambda env: env.from_collection([1]).key_by(len).window(_OwnAssigner()), "_OwnAssigner"),
@@ -176,8 +175,8 @@ def test_pyflink_names_scripts_import_exist():
     env.disable_operator_chaining()
     env.from_collection([1]).map(lambda x: x).print()
     assert all(t.chaining == spec_pb.CHAIN_NEVER for t in spec_of(env).transformations if t.WhichOneof("body") != "sink")
-    with pytest.raises(NotImplementedError, match="RestartStrategies"):
-        RestartStrategies.fixed_delay_restart(3, 1000)
+    env.set_restart_strategy(RestartStrategies.fixed_delay_restart(3, 1000))
+    assert env._configuration["restart-strategy.type"] == "fixed-delay"
 
 
 def test_collection_elements_take_their_declared_types_python_shape():

@@ -1,9 +1,17 @@
+using PyStream.Engine.Checkpointing;
+
 namespace PyStream.Engine.Runtime.Operators;
 
-/// <summary>Hands pickled batches to the client that runs <c>execute_and_collect</c>; stops the job at its limit.</summary>
+/// <summary>
+/// Hands pickled batches to the client that runs <c>execute_and_collect</c>; stops the job at
+/// its limit. With checkpointing, as in Flink, results become visible only once a checkpoint
+/// covering them completes (or the job finishes), so a restart never shows a result twice.
+/// </summary>
 public sealed class CollectSinkOperator(string name, int inputCount, string collectId, long limit)
     : StreamOperator(name, inputCount, portCount: 0)
 {
+    private readonly List<BytesBatch> _unpublished = [];
+    private readonly List<(long Checkpoint, BytesBatch Batch)> _pending = [];
     private long _received;
 
     public override void ProcessBatch(int input, Batch batch)
@@ -12,9 +20,70 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
             throw new PyStreamException($"collect sink '{Name}' expects pickled records, got {batch.GetType().Name}");
         if (limit > 0 && _received >= limit)
             return;
-        Context.Environment.Results.Add(collectId, pickled);
+        if (Context.CheckpointingEnabled)
+            _unpublished.Add(pickled);
+        else
+            Context.Environment.Results.Add(collectId, pickled);
         _received += pickled.Count;
         if (limit > 0 && _received >= limit)
+        {
+            Publish(_pending.Select(p => p.Batch).Concat(_unpublished).ToList());
+            _pending.Clear();
+            _unpublished.Clear();
             Context.RequestJobFinish();
+        }
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        _pending.AddRange(_unpublished.Select(b => (barrier.Id, b)));
+        _unpublished.Clear();
+        states[StateKey] = TimerSnapshots.Serialize(writer =>
+        {
+            writer.Write(_received);
+            writer.Write(_pending.Count);
+            foreach (var (_, batch) in _pending)
+            {
+                writer.Write(batch.Count);
+                writer.Write(batch.Data.Length);
+                writer.Write(batch.Data);
+            }
+        });
+    }
+
+    public override void NotifyCheckpointComplete(long checkpointId)
+    {
+        Publish(_pending.Where(p => p.Checkpoint <= checkpointId).Select(p => p.Batch).ToList());
+        _pending.RemoveAll(p => p.Checkpoint <= checkpointId);
+    }
+
+    /// <summary>Results of the restored checkpoint that were not published yet are published now (by their own old subtask's successor).</summary>
+    public override void RestoreState(TaskRestore restore)
+    {
+        foreach (var blob in restore.OperatorState(StateKey).Where(b => b.Subtask % restore.Parallelism == restore.Subtask))
+        {
+            using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            _received += reader.ReadInt64();
+            for (var i = reader.ReadInt32(); i > 0; i--)
+            {
+                var count = reader.ReadInt32();
+                Context.Environment.Results.Add(collectId, new BytesBatch(reader.ReadBytes(reader.ReadInt32()), count));
+            }
+        }
+    }
+
+    protected override void Finish()
+    {
+        var rest = _pending.Select(p => p.Batch).Concat(_unpublished).ToList();
+        _pending.Clear();
+        _unpublished.Clear();
+        Context.OnJobFinished(() => Publish(rest));
+        base.Finish();
+    }
+
+    private void Publish(IReadOnlyList<BytesBatch> batches)
+    {
+        foreach (var batch in batches)
+            Context.Environment.Results.Add(collectId, batch);
     }
 }

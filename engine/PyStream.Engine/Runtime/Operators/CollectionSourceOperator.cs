@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.UserCode;
 
 namespace PyStream.Engine.Runtime.Operators;
@@ -17,5 +18,14 @@ public sealed class CollectionSourceOperator(string name, int transformationId, 
         Emit(0, job.CollectionSlice(transformationId, _position, end));
         _position = end;
         return _position < count;
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states) =>
+        states[StateKey] = BitConverter.GetBytes(_position);
+
+    public override void RestoreState(TaskRestore restore)
+    {
+        if (restore.OperatorState(StateKey) is [var only, ..])
+            _position = BitConverter.ToInt32(only.Data);
     }
 }

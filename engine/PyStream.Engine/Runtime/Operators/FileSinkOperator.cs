@@ -1,20 +1,26 @@
 using System.Globalization;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Spec;
 
 namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>
 /// Row-format file sink. Writes hidden in-progress part files in date-time buckets
-/// (<c>yyyy-MM-dd--HH</c>, local time), rolls them by size, age and inactivity, and
-/// renames them to finished part files when they roll or input ends. Until checkpointing
-/// exists, that is the only commit point, in both runtime modes.
+/// (<c>yyyy-MM-dd--HH</c>, local time) and rolls them by size, age and inactivity. With
+/// checkpointing, a part file closed by a roll or by a checkpoint barrier is pending: it is
+/// renamed to its finished name only when a checkpoint that covers it completes (or the job
+/// finishes), and a restore commits the pending files of the checkpoint it starts from and
+/// deletes in-progress files written after it. Without checkpointing, a roll or the end of
+/// input commits directly.
 /// </summary>
 public sealed class FileSinkOperator : StreamOperator
 {
     private readonly FileSink _spec;
     private readonly int _subtask;
-    private readonly string _writerId = Guid.NewGuid().ToString();
     private readonly Dictionary<string, PartFile> _open = new(StringComparer.Ordinal);
+    private readonly List<PendingFile> _closed = [];
+    private readonly List<(long Checkpoint, PendingFile File)> _pending = [];
+    private string _writerId = Guid.NewGuid().ToString();
     private int _partCounter;
 
     public FileSinkOperator(string name, int inputCount, FileSink spec, int subtask)
@@ -22,6 +28,14 @@ public sealed class FileSinkOperator : StreamOperator
     {
         _spec = spec;
         _subtask = subtask;
+    }
+
+    private string Prefix => _spec.PartPrefix.Length > 0 ? _spec.PartPrefix : "part";
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        _writerId = context.AttemptId;
     }
 
     public override void ProcessBatch(int input, Batch batch)
@@ -33,7 +47,7 @@ public sealed class FileSinkOperator : StreamOperator
         var nowMillis = now.ToUnixTimeMilliseconds();
         if (_open.TryGetValue(bucket, out var part) && ShouldRoll(part, nowMillis))
         {
-            part.Commit();
+            Roll(part);
             _open.Remove(bucket);
             part = null;
         }
@@ -42,8 +56,7 @@ public sealed class FileSinkOperator : StreamOperator
         {
             var directory = Path.Combine(_spec.BasePath, bucket);
             Directory.CreateDirectory(directory);
-            var prefix = _spec.PartPrefix.Length > 0 ? _spec.PartPrefix : "part";
-            part = new PartFile(directory, $"{prefix}-{_writerId}-{_subtask}-{_partCounter++}{_spec.PartSuffix}", nowMillis);
+            part = new PartFile(directory, $"{Prefix}-{_writerId}-{_subtask}-{_partCounter++}{_spec.PartSuffix}", nowMillis);
             _open.Add(bucket, part);
         }
 
@@ -55,11 +68,101 @@ public sealed class FileSinkOperator : StreamOperator
         || (_spec.RolloverIntervalMs > 0 && now - part.Created >= _spec.RolloverIntervalMs)
         || (_spec.InactivityIntervalMs > 0 && now - part.LastWrite >= _spec.InactivityIntervalMs);
 
-    protected override void Finish()
+    /// <summary>Closes a part file: committed now without checkpointing, pending until the next checkpoint completes with it.</summary>
+    private void Roll(PartFile part)
+    {
+        var closed = part.Close();
+        if (Context.CheckpointingEnabled)
+            _closed.Add(closed);
+        else
+            closed.Commit();
+    }
+
+    private void RollAll()
     {
         foreach (var part in _open.Values)
-            part.Commit();
+            Roll(part);
         _open.Clear();
+    }
+
+    /// <summary>Pre-commit: every open part file closes; it and the files rolled since the last barrier belong to this checkpoint.</summary>
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        RollAll();
+        _pending.AddRange(_closed.Select(f => (barrier.Id, f)));
+        _closed.Clear();
+        states[StateKey] = TimerSnapshots.Serialize(writer =>
+        {
+            writer.Write(_writerId);
+            writer.Write(_pending.Count);
+            foreach (var (checkpoint, file) in _pending)
+            {
+                writer.Write(checkpoint);
+                writer.Write(file.InProgress);
+                writer.Write(file.Final);
+            }
+        });
+    }
+
+    public override void NotifyCheckpointComplete(long checkpointId)
+    {
+        foreach (var (_, file) in _pending.Where(p => p.Checkpoint <= checkpointId))
+            file.Commit();
+        _pending.RemoveAll(p => p.Checkpoint <= checkpointId);
+    }
+
+    /// <summary>
+    /// Commits the pending files of old subtasks mapped to this one (old subtask i goes to new
+    /// subtask i mod parallelism); subtask 0 deletes the in-progress files that earlier runs
+    /// wrote after the checkpoint (they will be written again).
+    /// </summary>
+    public override void RestoreState(TaskRestore restore)
+    {
+        var blobs = restore.OperatorState(StateKey);
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var blob in blobs)
+        {
+            using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            reader.ReadString();
+            for (var i = reader.ReadInt32(); i > 0; i--)
+            {
+                reader.ReadInt64();
+                var file = new PendingFile(reader.ReadString(), reader.ReadString());
+                keep.Add(file.InProgress);
+                if (blob.Subtask % restore.Parallelism == restore.Subtask)
+                    file.Commit();
+            }
+        }
+
+        if (restore.Subtask == 0 && Directory.Exists(_spec.BasePath))
+        {
+            foreach (var bucket in Directory.EnumerateDirectories(_spec.BasePath))
+            {
+                foreach (var orphan in Directory.EnumerateFiles(bucket, $".{Prefix}-*.inprogress.*"))
+                {
+                    if (!keep.Contains(orphan) && !Path.GetFileName(orphan).Contains(_writerId, StringComparison.Ordinal))
+                        File.Delete(orphan);
+                }
+            }
+        }
+    }
+
+    /// <summary>End of input: without checkpointing commit now; with it, when the whole job has finished.</summary>
+    protected override void Finish()
+    {
+        RollAll();
+        if (Context.CheckpointingEnabled)
+        {
+            var last = _pending.Select(p => p.File).Concat(_closed).ToList();
+            _pending.Clear();
+            _closed.Clear();
+            Context.OnJobFinished(() =>
+            {
+                foreach (var file in last)
+                    file.Commit();
+            });
+        }
+
         base.Finish();
     }
 
@@ -68,6 +171,18 @@ public sealed class FileSinkOperator : StreamOperator
         foreach (var part in _open.Values)
             part.Abandon();
         _open.Clear();
+    }
+
+    /// <summary>A closed part file waiting for its commit: renaming it is idempotent, so a restore may repeat it.</summary>
+    private sealed record PendingFile(string InProgress, string Final)
+    {
+        public void Commit()
+        {
+            if (File.Exists(InProgress))
+                File.Move(InProgress, Final, overwrite: true);
+            else if (!File.Exists(Final))
+                throw new PyStreamException($"file sink: pending part file '{InProgress}' is gone; its records cannot be committed");
+        }
     }
 
     /// <summary>One part file: written under a hidden in-progress name, renamed when committed.</summary>
@@ -98,11 +213,12 @@ public sealed class FileSinkOperator : StreamOperator
             LastWrite = now;
         }
 
-        public void Commit()
+        /// <summary>Flushes the file to disk and closes it; it stays hidden until committed.</summary>
+        public PendingFile Close()
         {
             _stream.Flush(flushToDisk: true);
             _stream.Dispose();
-            File.Move(_inProgress, _final);
+            return new PendingFile(_inProgress, _final);
         }
 
         /// <summary>The job failed: the in-progress file stays hidden and is never committed.</summary>

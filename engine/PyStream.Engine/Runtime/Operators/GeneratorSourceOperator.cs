@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using PyStream.Engine.Checkpointing;
 
 namespace PyStream.Engine.Runtime.Operators;
 
@@ -15,7 +16,7 @@ public sealed class GeneratorSourceOperator : SourceOperator
     private readonly long _keys;
     private readonly long _eventsPerSecond;
     private long _next;
-    private readonly long _end;
+    private long _end;
 
     public GeneratorSourceOperator(string name, long count, long keys, long eventsPerSecond, int subtask, int parallelism) : base(name)
     {
@@ -60,5 +61,22 @@ public sealed class GeneratorSourceOperator : SourceOperator
         Emit(0, new LongRangeBatch(_next, count) { Keys = new KeyBlob(keys, ends), Timestamps = stamps });
         _next += count;
         return _next < _end;
+    }
+
+    /// <summary>Record i is a function of i alone, so the position is the whole state (one split: [next, end)).</summary>
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states) =>
+        states[StateKey] = SourceSplits.Write(_next < _end ? [(_next, _end)] : Array.Empty<(long, long)>(), (w, s) =>
+        {
+            w.Write(s.Item1);
+            w.Write(s.Item2);
+        });
+
+    public override void RestoreState(TaskRestore restore)
+    {
+        if (SourceSplits.Assign(restore, StateKey, r => (r.ReadInt64(), r.ReadInt64())) is not { } splits)
+            return;
+        if (splits.Count > 1)
+            throw new PyStreamException($"'{Name}': a generator restores at its own parallelism only");
+        (_next, _end) = splits.Count == 1 ? splits[0] : (0, 0);
     }
 }

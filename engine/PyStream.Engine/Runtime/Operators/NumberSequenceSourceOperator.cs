@@ -1,3 +1,5 @@
+using PyStream.Engine.Checkpointing;
+
 namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>Emits this subtask's share of <c>[from, to]</c>, split evenly as Flink's NumberSequenceSource does.</summary>
@@ -6,8 +8,8 @@ public sealed class NumberSequenceSourceOperator : SourceOperator
     /// <summary>Numbers cost nothing to produce, so batches are as large as PyFlink's default bundle allows.</summary>
     private const int RangeBatchSize = 65536;
 
-    private long _next;
-    private ulong _remaining;
+    // What is left to emit: (next number, how many), first range first.
+    private List<(long Next, ulong Remaining)> _splits;
 
     public NumberSequenceSourceOperator(string name, long from, long to, int subtask, int parallelism) : base(name)
     {
@@ -17,19 +19,34 @@ public sealed class NumberSequenceSourceOperator : SourceOperator
         var extra = total % (ulong)parallelism;
         var skip = ((ulong)subtask * share) + Math.Min((ulong)subtask, extra);
         var mine = share + ((ulong)subtask < extra ? 1UL : 0UL);
-        _next = unchecked(from + (long)skip);
-        _remaining = mine;
+        _splits = mine > 0 ? [(unchecked(from + (long)skip), mine)] : [];
     }
 
     public override bool EmitNext()
     {
-        if (_remaining == 0)
+        if (_splits.Count == 0)
             return false;
-        var count = (int)Math.Min(RangeBatchSize, _remaining);
-        Emit(0, new LongRangeBatch(_next, count));
-        _remaining -= (ulong)count;
-        if (_remaining > 0)
-            _next += count; // counting up to the last number only: it may be long.MaxValue
-        return _remaining > 0;
+        var (next, remaining) = _splits[0];
+        var count = (int)Math.Min(RangeBatchSize, remaining);
+        Emit(0, new LongRangeBatch(next, count));
+        remaining -= (ulong)count;
+        if (remaining > 0)
+            _splits[0] = (next + count, remaining); // counting up to the last number only: it may be long.MaxValue
+        else
+            _splits.RemoveAt(0);
+        return _splits.Count > 0;
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states) =>
+        states[StateKey] = SourceSplits.Write(_splits, (w, s) =>
+        {
+            w.Write(s.Next);
+            w.Write(s.Remaining);
+        });
+
+    public override void RestoreState(TaskRestore restore)
+    {
+        if (SourceSplits.Assign(restore, StateKey, r => (r.ReadInt64(), r.ReadUInt64())) is { } splits)
+            _splits = splits;
     }
 }

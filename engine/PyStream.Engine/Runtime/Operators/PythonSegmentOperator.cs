@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
@@ -9,9 +10,12 @@ namespace PyStream.Engine.Runtime.Operators;
 /// with exactly one consumer. Timers and keyed state stay in C#; Python reaches them
 /// through this operator as its <see cref="ISegmentHost"/>.
 /// </summary>
-public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec)
+public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, IReadOnlyList<string>? operationKeys = null)
     : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget
 {
+    /// <summary>The state key of each operation: its timers are filed under it in snapshots.</summary>
+    private readonly IReadOnlyList<string> _operationKeys = operationKeys ?? spec.Operations.Select(o => o.TransformationId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
     private readonly TimerQueue _eventTimers = new();
     private IPythonSegment? _segment;
 
@@ -51,6 +55,40 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec)
     {
         _eventTimers.FireUpTo(watermark, TimeDomain.EventTime);
         base.OnWatermark(watermark);
+    }
+
+    /// <summary>Python's cached state goes to the store (the task snapshots it); timers are written per operation.</summary>
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        _segment!.PrepareSnapshot();
+        for (var operation = 0; operation < _operationKeys.Count; operation++)
+        {
+            var timers = _eventTimers.PendingOf(this).Where(t => t.Operation == operation).Select(t => new TimerSnapshot(TimeDomain.EventTime, t.Key, t.Timestamp))
+                .Concat(Context.Timers.PendingOf(this).Where(t => t.Operation == operation).Select(t => new TimerSnapshot(TimeDomain.ProcessingTime, t.Key, t.Timestamp)))
+                .ToList();
+            if (timers.Count > 0)
+                states[_operationKeys[operation]] = TimerSnapshots.Serialize(w => TimerSnapshots.Write(w, timers));
+        }
+    }
+
+    /// <summary>Timers of this subtask's key groups (timer keys are the keys' canonical bytes).</summary>
+    public override void RestoreState(TaskRestore restore)
+    {
+        for (var operation = 0; operation < _operationKeys.Count; operation++)
+        {
+            foreach (var blob in restore.OperatorState(_operationKeys[operation]))
+            {
+                foreach (var timer in TimerSnapshots.Deserialize(blob.Data, TimerSnapshots.Read))
+                {
+                    if (!restore.Owns(timer.Key))
+                        continue;
+                    if (timer.Domain == TimeDomain.EventTime)
+                        _eventTimers.Register(this, operation, timer.Key, timer.Timestamp);
+                    else
+                        Context.Timers.Register(this, operation, timer.Key, timer.Timestamp);
+                }
+            }
+        }
     }
 
     protected override void Finish()

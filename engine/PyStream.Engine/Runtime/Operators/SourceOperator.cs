@@ -12,6 +12,9 @@ public abstract class SourceOperator(string name) : StreamOperator(name, inputCo
     public override void ProcessBatch(int input, Batch batch) =>
         throw new InvalidOperationException("a source has no inputs");
 
+    /// <summary>Stop-with-savepoint with drain: event time jumps to its end, firing every timer and window.</summary>
+    public void AdvanceToEndOfTime() => OnWatermark(long.MaxValue);
+
     /// <summary>The source is exhausted: send the final watermark and end of input.</summary>
     public void Complete()
     {

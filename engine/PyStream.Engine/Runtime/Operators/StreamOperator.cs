@@ -1,3 +1,5 @@
+using PyStream.Engine.Checkpointing;
+
 namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>
@@ -22,6 +24,9 @@ public abstract class StreamOperator
     }
 
     public string Name { get; }
+
+    /// <summary>Where this operator's state is filed in snapshots: its uid, else its transformation id.</summary>
+    public string StateKey { get; set; } = "";
 
     public int InputCount { get; }
 
@@ -117,6 +122,21 @@ public abstract class StreamOperator
     }
 
     public virtual void Close()
+    {
+    }
+
+    /// <summary>A barrier aligned: hand the operator's state to <paramref name="states"/>, by state key.</summary>
+    public virtual void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+    }
+
+    /// <summary>After <see cref="Open"/>: take this subtask's share of a checkpoint's state.</summary>
+    public virtual void RestoreState(TaskRestore restore)
+    {
+    }
+
+    /// <summary>Every task acknowledged checkpoint <paramref name="checkpointId"/>: commit what it covers.</summary>
+    public virtual void NotifyCheckpointComplete(long checkpointId)
     {
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using PyStream.Engine.Checkpointing;
 
 namespace PyStream.Engine.Runtime.Operators;
 
@@ -8,8 +9,11 @@ public sealed class TextFileSourceOperator : SourceOperator
     private readonly IReadOnlyList<string> _paths;
     private readonly int _subtask;
     private readonly int _parallelism;
-    private Queue<string> _files = new();
+    // Files still to read, each with how many of its lines were read before a restore.
+    private Queue<(string Path, long Skip)> _files = new();
     private StreamReader? _reader;
+    private string _current = "";
+    private long _linesRead;
 
     public TextFileSourceOperator(string name, IReadOnlyList<string> paths, int subtask, int parallelism) : base(name)
     {
@@ -22,7 +26,7 @@ public sealed class TextFileSourceOperator : SourceOperator
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        _files = new Queue<string>(ListFiles(_paths).Where((_, i) => i % _parallelism == _subtask));
+        _files = new Queue<(string, long)>(ListFiles(_paths).Where((_, i) => i % _parallelism == _subtask).Select(f => (f, 0L)));
     }
 
     /// <summary>Expands directories (non-recursively, hidden files skipped) and checks that every path exists.</summary>
@@ -59,10 +63,10 @@ public sealed class TextFileSourceOperator : SourceOperator
             {
                 if (!_files.TryDequeue(out var file))
                     break;
-                _reader = new StreamReader(file, Encoding.UTF8);
+                OpenFile(file.Path, file.Skip);
             }
 
-            var line = _reader.ReadLine();
+            var line = _reader!.ReadLine();
             if (line is null)
             {
                 _reader.Dispose();
@@ -71,11 +75,41 @@ public sealed class TextFileSourceOperator : SourceOperator
             }
 
             lines.Add(line);
+            _linesRead++;
         }
 
         if (lines.Count > 0)
             Emit(0, new TextBatch([.. lines]));
         return _reader is not null || _files.Count > 0;
+    }
+
+    private void OpenFile(string path, long skip)
+    {
+        if (!File.Exists(path))
+            throw new PyStreamException($"file source: '{path}' does not exist (it was there when the checkpoint was taken)");
+        _reader = new StreamReader(path, Encoding.UTF8);
+        _current = path;
+        _linesRead = 0;
+        while (_linesRead < skip && _reader.ReadLine() is not null)
+            _linesRead++;
+    }
+
+    /// <summary>The file being read with its line position, then the files not yet opened.</summary>
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        var splits = (_reader is null ? [] : new[] { (_current, _linesRead) }).Concat(_files).ToList();
+        states[StateKey] = SourceSplits.Write(splits, (w, s) =>
+        {
+            w.Write(s.Item1);
+            w.Write(s.Item2);
+        });
+    }
+
+    public override void RestoreState(TaskRestore restore)
+    {
+        if (SourceSplits.Assign(restore, StateKey, r => (r.ReadString(), r.ReadInt64())) is not { } splits)
+            return;
+        _files = new Queue<(string, long)>(splits);
     }
 
     public override void Close() => _reader?.Dispose();

@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Spec;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
@@ -283,6 +284,105 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         {
             _python.Dispose();
             _python = null;
+        }
+    }
+
+    /// <summary>
+    /// Timers, trigger state and open sessions (window contents are keyed state, flushed to the
+    /// store first; natively counted ones are written here).
+    /// </summary>
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        _python!.PrepareSnapshot();
+        var timers = _eventTimers.PendingOf(this).Select(t => new TimerSnapshot(TimeDomain.EventTime, t.Key, t.Timestamp))
+            .Concat(Context.Timers.PendingOf(this).Select(t => new TimerSnapshot(TimeDomain.ProcessingTime, t.Key, t.Timestamp)))
+            .ToList();
+        states[StateKey] = TimerSnapshots.Serialize(writer =>
+        {
+            TimerSnapshots.Write(writer, timers);
+            writer.Write(_triggerState.Count);
+            foreach (var (namespaced, value) in _triggerState)
+            {
+                writer.Write(namespaced.Length);
+                writer.Write(namespaced);
+                writer.Write(value);
+            }
+
+            writer.Write(_sessions.Count);
+            foreach (var (key, windows) in _sessions)
+            {
+                writer.Write(key.Length);
+                writer.Write(key);
+                writer.Write(windows.Count);
+                foreach (var window in windows)
+                {
+                    writer.Write(window.Start);
+                    writer.Write(window.End);
+                }
+            }
+
+            var counts = (_python as NativeCountContents)?.Counts(id => _keysById[id]).ToList() ?? [];
+            writer.Write(counts.Count);
+            foreach (var (key, window, count) in counts)
+            {
+                writer.Write(key.Length);
+                writer.Write(key);
+                writer.Write(window.Start);
+                writer.Write(window.End);
+                writer.Write(count);
+            }
+        });
+    }
+
+    /// <summary>Takes the entries of this subtask's key groups from every old subtask.</summary>
+    public override void RestoreState(TaskRestore restore)
+    {
+        var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
+        foreach (var blob in restore.OperatorState(StateKey))
+        {
+            using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            foreach (var timer in TimerSnapshots.Read(reader))
+            {
+                var key = timer.Key.AsSpan(0, timer.Key.Length - 16);
+                if (!restore.Owns(key))
+                    continue;
+                var window = Window.Of(timer.Key);
+                var keyId = KeyId(key, ids);
+                var cleanup = (timer.Domain == TimeDomain.EventTime) == _assigner.IsEventTime && timer.Timestamp == CleanupTime(window);
+                if (cleanup)
+                    RegisterCleanup(_keysById[keyId], keyId, window);
+                else if (timer.Domain == TimeDomain.EventTime)
+                    _eventTimers.Register(this, 0, timer.Key, timer.Timestamp);
+                else
+                    Context.Timers.Register(this, 0, timer.Key, timer.Timestamp);
+            }
+
+            for (var i = reader.ReadInt32(); i > 0; i--)
+            {
+                var namespaced = reader.ReadBytes(reader.ReadInt32());
+                var value = reader.ReadInt64();
+                if (restore.Owns(namespaced.AsSpan(0, namespaced.Length - 16)))
+                    _triggerState[namespaced] = value;
+            }
+
+            for (var i = reader.ReadInt32(); i > 0; i--)
+            {
+                var key = reader.ReadBytes(reader.ReadInt32());
+                var windows = new List<Window>();
+                for (var w = reader.ReadInt32(); w > 0; w--)
+                    windows.Add(new Window(reader.ReadInt64(), reader.ReadInt64()));
+                if (restore.Owns(key))
+                    _sessions[key] = windows;
+            }
+
+            for (var i = reader.ReadInt32(); i > 0; i--)
+            {
+                var key = reader.ReadBytes(reader.ReadInt32());
+                var window = new Window(reader.ReadInt64(), reader.ReadInt64());
+                var count = reader.ReadInt64();
+                if (restore.Owns(key))
+                    ((NativeCountContents)_python!).Restore(KeyId(key, ids), window, count);
+            }
         }
     }
 

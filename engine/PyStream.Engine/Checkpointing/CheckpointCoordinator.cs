@@ -1,0 +1,246 @@
+using PyStream.Engine.Runtime;
+
+namespace PyStream.Engine.Checkpointing;
+
+/// <summary>What the coordinator needs from the job run it coordinates.</summary>
+internal interface ICheckpointedRun
+{
+    IReadOnlyList<StreamTask> Tasks { get; }
+
+    /// <summary>Every task is still running (checkpoints are taken only then).</summary>
+    bool AllTasksRunning { get; }
+
+    /// <summary>Too many checkpoints failed in a row: the run fails (and may restart).</summary>
+    void Fail(Exception reason);
+
+    /// <summary>A stop-with-savepoint completed: the run ends as finished once its tasks have committed.</summary>
+    void StopAfterSavepoint();
+}
+
+/// <summary>
+/// Triggers checkpoints (periodically, on the injected clock) and savepoints at the sources
+/// of one job run, collects every task's acknowledgement, completes a checkpoint by writing
+/// its metadata, then tells the tasks to commit. Declined or timed-out checkpoints are
+/// aborted; more consecutive failures than tolerated fail the run.
+/// </summary>
+internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposable
+{
+    private readonly ICheckpointedRun _run;
+    private readonly CheckpointingOptions _options;
+    private readonly CompletedCheckpointStore _store;
+    private readonly JobCheckpointIds _ids;
+    private readonly string _jobId;
+    private readonly string _jobName;
+    private readonly int _maxParallelism;
+    private readonly TimeProvider _time;
+    private readonly object _lock = new();
+    private readonly Dictionary<long, PendingCheckpoint> _pending = [];
+    private readonly ITimer? _periodic;
+    private long _lastCompleted = long.MinValue;
+    private int _consecutiveFailures;
+    private bool _disposed;
+
+    public CheckpointCoordinator(ICheckpointedRun run, CheckpointingOptions options, CompletedCheckpointStore store, JobCheckpointIds ids,
+        string jobId, string jobName, int maxParallelism, TimeProvider time)
+    {
+        _run = run;
+        _options = options;
+        _store = store;
+        _ids = ids;
+        _jobId = jobId;
+        _jobName = jobName;
+        _maxParallelism = maxParallelism;
+        _time = time;
+        if (options.Interval is { } interval)
+            _periodic = time.CreateTimer(_ => TriggerPeriodic(), null, interval, interval);
+    }
+
+    public string SharedDirectory => Path.Combine(_store.JobDirectory, "shared");
+
+    /// <summary>Completed checkpoints and savepoints of this run, for tests and the UI.</summary>
+    public event Action<CheckpointMetadata, string>? Completed;
+
+    public void TriggerPeriodic()
+    {
+        lock (_lock)
+        {
+            if (_disposed || !_run.AllTasksRunning || _pending.Values.Count(p => !p.Barrier.IsSavepoint) >= _options.MaxConcurrent)
+                return;
+            if (_lastCompleted != long.MinValue && _time.GetUtcNow().ToUnixTimeMilliseconds() - _lastCompleted < _options.MinPause.TotalMilliseconds)
+                return;
+            Trigger(SnapshotKind.Checkpoint, Path.Combine(_store.JobDirectory, $"chk-{_ids.Peek}"), drain: false);
+        }
+    }
+
+    /// <summary>Starts a savepoint into a new directory under <paramref name="targetDirectory"/>; completes with its path.</summary>
+    public Task<string> TriggerSavepoint(string targetDirectory, bool stop, bool drain)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+                throw new PyStreamException("the job is not running");
+            if (!_run.AllTasksRunning)
+                throw new PyStreamException("a savepoint needs every task running, and some have finished");
+            var directory = Path.Combine(targetDirectory, $"savepoint-{_jobId[..6]}-{Guid.NewGuid().ToString("N")[..12]}");
+            return Trigger(stop ? SnapshotKind.StopSavepoint : SnapshotKind.Savepoint, directory, drain).Result.Task;
+        }
+    }
+
+    private PendingCheckpoint Trigger(SnapshotKind kind, string directory, bool drain)
+    {
+        var id = _ids.Next();
+        var barrier = new CheckpointBarrier(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), kind, drain);
+        Directory.CreateDirectory(directory);
+        var pending = new PendingCheckpoint(barrier, directory);
+        _pending[id] = pending;
+        pending.Timeout = _time.CreateTimer(_ => Abort(id, new TimeoutException($"checkpoint {id} expired before completing (timeout {_options.Timeout.TotalMilliseconds} ms)")),
+            null, _options.Timeout, Timeout.InfiniteTimeSpan);
+        foreach (var task in _run.Tasks.Where(t => t.IsSource))
+            task.TriggerCheckpoint(barrier);
+        return pending;
+    }
+
+    public string DirectoryOf(long checkpointId)
+    {
+        lock (_lock)
+        {
+            return _pending.TryGetValue(checkpointId, out var pending)
+                ? pending.Directory
+                : throw new IOException($"checkpoint {checkpointId} was aborted");
+        }
+    }
+
+    public void Acknowledge(long checkpointId, TaskStateHandle handle)
+    {
+        PendingCheckpoint? complete = null;
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(checkpointId, out var pending))
+                return; // aborted meanwhile
+            pending.Handles.Add(handle);
+            if (pending.Handles.Count == _run.Tasks.Count)
+            {
+                _pending.Remove(checkpointId);
+                complete = pending;
+            }
+        }
+
+        if (complete is not null)
+            Complete(complete);
+    }
+
+    public void Decline(long checkpointId, Exception reason) => Abort(checkpointId, reason);
+
+    private void Complete(PendingCheckpoint pending)
+    {
+        pending.Timeout?.Dispose();
+        var barrier = pending.Barrier;
+        var metadata = new CheckpointMetadata
+        {
+            JobName = _jobName,
+            JobId = _jobId,
+            CheckpointId = barrier.Id,
+            Kind = barrier.Kind,
+            Timestamp = barrier.Timestamp,
+            MaxParallelism = _maxParallelism,
+            Tasks = [.. pending.Handles.OrderBy(h => h.Chain, StringComparer.Ordinal).ThenBy(h => h.Subtask)],
+        };
+        try
+        {
+            metadata.WriteTo(pending.Directory);
+        }
+        catch (IOException error)
+        {
+            Abort(barrier.Id, error);
+            return;
+        }
+
+        lock (_lock)
+        {
+            _consecutiveFailures = 0;
+            if (!barrier.IsSavepoint)
+                _lastCompleted = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
+        if (barrier.Kind == SnapshotKind.Checkpoint)
+            _store.Add(pending.Directory, metadata);
+        Completed?.Invoke(metadata, pending.Directory);
+        if (barrier.Kind == SnapshotKind.StopSavepoint)
+            _run.StopAfterSavepoint();
+        // An intermediate savepoint commits nothing: a later restore from an older checkpoint must not find its output committed.
+        if (barrier.Kind != SnapshotKind.Savepoint)
+        {
+            foreach (var task in _run.Tasks)
+                task.NotifyCheckpointComplete(barrier.Id, stop: barrier.Kind == SnapshotKind.StopSavepoint);
+        }
+
+        pending.Result.TrySetResult(pending.Directory);
+    }
+
+    private void Abort(long checkpointId, Exception reason)
+    {
+        PendingCheckpoint? pending;
+        var fail = false;
+        lock (_lock)
+        {
+            if (!_pending.Remove(checkpointId, out pending))
+                return;
+            if (!pending.Barrier.IsSavepoint && !_disposed)
+                fail = ++_consecutiveFailures > _options.TolerableFailures;
+        }
+
+        pending.Timeout?.Dispose();
+        try
+        {
+            Directory.Delete(pending.Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A task may still be writing into it; the directory has no metadata, so it is no checkpoint.
+        }
+
+        pending.Result.TrySetException(new PyStreamException($"{(pending.Barrier.IsSavepoint ? "savepoint" : "checkpoint")} {checkpointId} failed: {reason.Message}", reason));
+        if (fail)
+            _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {reason.Message}", reason));
+    }
+
+    /// <summary>The run ended: pending checkpoints are abandoned.</summary>
+    public void Dispose()
+    {
+        List<PendingCheckpoint> abandoned;
+        lock (_lock)
+        {
+            _disposed = true;
+            abandoned = [.. _pending.Values];
+        }
+
+        _periodic?.Dispose();
+        foreach (var pending in abandoned)
+            Abort(pending.Barrier.Id, new OperationCanceledException("the job run ended"));
+    }
+
+    private sealed class PendingCheckpoint(CheckpointBarrier barrier, string directory)
+    {
+        public CheckpointBarrier Barrier { get; } = barrier;
+
+        public string Directory { get; } = directory;
+
+        public List<TaskStateHandle> Handles { get; } = [];
+
+        public ITimer? Timeout { get; set; }
+
+        public TaskCompletionSource<string> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>Checkpoint ids of a job: increasing across restarts, continuing after the checkpoint a job was restored from.</summary>
+internal sealed class JobCheckpointIds(long first)
+{
+    private long _next = first;
+
+    public long Peek => Interlocked.Read(ref _next);
+
+    public long Next() => Interlocked.Increment(ref _next) - 1;
+
+    public void Reset(long next) => Interlocked.Exchange(ref _next, next);
+}

@@ -1,0 +1,103 @@
+using PyStream.Engine.Runtime;
+using PyStream.Engine.State;
+
+namespace PyStream.Engine.Checkpointing;
+
+/// <summary>Receives what tasks did with a checkpoint (called from task threads).</summary>
+internal interface ICheckpointAcknowledger
+{
+    /// <summary>The directory a task writes checkpoint <paramref name="checkpointId"/>'s files into.</summary>
+    string DirectoryOf(long checkpointId);
+
+    /// <summary>Where shared (incremental) files go; checkpoint files refer to them relatively.</summary>
+    string SharedDirectory { get; }
+
+    void Acknowledge(long checkpointId, TaskStateHandle handle);
+
+    void Decline(long checkpointId, Exception reason);
+}
+
+/// <summary>
+/// Writes one subtask's snapshot: operator state (timers, windows, positions, transactions)
+/// and keyed state, either in the canonical format or, for incremental RocksDB checkpoints,
+/// as the store's native files, linking only files no earlier checkpoint has.
+/// </summary>
+internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string> operatorKeys, int chainIndex, bool incremental, ICheckpointAcknowledger acknowledger)
+{
+    // Immutable files already in the shared directory, with their descriptions.
+    private readonly Dictionary<string, FileRef> _shared = new(StringComparer.Ordinal);
+
+    public void Snapshot(CheckpointBarrier barrier, ChainAssembly chain)
+    {
+        var states = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var op in chain.Operators)
+            op.SnapshotState(barrier, states);
+
+        var info = context.Info;
+        var range = Runtime.Partitioning.KeyGroupRange.Of(info.MaxParallelism, info.Parallelism, info.SubtaskIndex);
+        var stateIds = context.State.StateIds.ToList();
+        var handle = new TaskStateHandle
+        {
+            Chain = info.TaskName,
+            Subtask = info.SubtaskIndex,
+            Parallelism = info.Parallelism,
+            KeyGroupStart = range.Start,
+            KeyGroupEnd = range.End,
+            Operators = [.. operatorKeys],
+            StatefulOperators = operatorKeys.Where(k => states.ContainsKey(k) || stateIds.Any(id => StateKeys.BelongsTo(id, k))).ToList(),
+        };
+
+        try
+        {
+            var directory = acknowledger.DirectoryOf(barrier.Id);
+            var name = $"task-{chainIndex}-{info.SubtaskIndex}";
+            if (states.Count > 0)
+                handle.OperatorState = OperatorStateFile.Write(directory, name + ".op", states);
+            if (stateIds.Count > 0)
+            {
+                if (incremental && !barrier.IsSavepoint && context.State is IIncrementalSnapshotStore native)
+                    handle.Incremental = WriteIncremental(native, directory, name, stateIds);
+                else
+                    handle.KeyedState = KeyedStateFile.Write(directory, name + ".kv", context.State, info.MaxParallelism);
+            }
+        }
+        catch (IOException error)
+        {
+            acknowledger.Decline(barrier.Id, error);
+            return;
+        }
+
+        acknowledger.Acknowledge(barrier.Id, handle);
+    }
+
+    private IncrementalStateHandle WriteIncremental(IIncrementalSnapshotStore store, string directory, string name, List<string> stateIds)
+    {
+        var local = Path.Combine(directory, name + ".rocksdb");
+        var shared = Path.Combine(acknowledger.SharedDirectory, store.StoreId);
+        Directory.CreateDirectory(shared);
+        var handle = new IncrementalStateHandle { StateIds = stateIds };
+        foreach (var file in store.CheckpointTo(local))
+        {
+            var path = Path.Combine(local, file);
+            if (!store.IsImmutable(file))
+            {
+                handle.Files.Add(new FileRef($"{name}.rocksdb/{file}", new FileInfo(path).Length, SnapshotFiles.Sha256File(path)));
+                continue;
+            }
+
+            if (!_shared.TryGetValue(file, out var reference))
+            {
+                var target = Path.Combine(shared, file);
+                if (!File.Exists(target))
+                    SnapshotFiles.LinkOrCopy(path, target);
+                var relative = Path.GetRelativePath(directory, target);
+                _shared[file] = reference = new FileRef(relative, new FileInfo(target).Length, SnapshotFiles.Sha256File(target));
+            }
+
+            File.Delete(path);
+            handle.Files.Add(reference);
+        }
+
+        return handle;
+    }
+}

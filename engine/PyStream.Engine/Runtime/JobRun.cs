@@ -1,0 +1,220 @@
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Time;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Engine.Runtime;
+
+/// <summary>
+/// One run (attempt) of a job: every subtask of every chain on its own thread, connected by
+/// bounded gates, restored from a checkpoint when given one. The first task failure cancels
+/// the others and ends the run as failed.
+/// </summary>
+internal sealed class JobRun : ICheckpointedRun
+{
+    private readonly JobExecution _job;
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly List<(StreamTask Task, TaskContext Context, TaskRestore? Restore)> _tasks = [];
+    private readonly List<Thread> _threads = [];
+    private readonly List<Action> _finalCommits = [];
+    private readonly IPythonJob? _python;
+    private readonly object _lock = new();
+    private Exception? _failure;
+    private bool _stopped;
+    private int _running;
+
+    public JobRun(JobExecution job, JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
+    {
+        _job = job;
+        InitialRestore = restore;
+        restore?.CheckCompatible(graph.Nodes.Select(n => n.StateKey).ToHashSet(StringComparer.Ordinal), graph.MaxParallelism, job.Checkpointing.AllowNonRestoredState);
+        _python = environment.Python?.LoadJob(graph.Spec);
+        try
+        {
+            Coordinator = job.CreateCoordinator(this);
+            CreateTasks(graph, environment, configuration, restore, attempt);
+        }
+        catch
+        {
+            Coordinator?.Dispose();
+            foreach (var (_, context, _) in _tasks)
+                context.State.Dispose();
+            _python?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The checkpoint this run started from; a restart without newer checkpoints starts from it again.</summary>
+    public RestoredCheckpoint? InitialRestore { get; }
+
+    public CheckpointCoordinator? Coordinator { get; }
+
+    public bool FinishRequested { get; private set; }
+
+    public IReadOnlyList<StreamTask> Tasks => _tasks.Select(t => t.Task).ToList();
+
+    public bool AllTasksRunning => Volatile.Read(ref _running) == _tasks.Count;
+
+    public void Start()
+    {
+        _running = _threads.Count;
+        foreach (var thread in _threads)
+            thread.Start();
+        if (_threads.Count == 0)
+            Ended();
+    }
+
+    public void Cancel() => _cancellation.Cancel();
+
+    public void Fail(Exception reason)
+    {
+        lock (_lock)
+            _failure ??= reason;
+        _cancellation.Cancel();
+    }
+
+    public void StopAfterSavepoint()
+    {
+        lock (_lock)
+            _stopped = true;
+    }
+
+    /// <summary>Sinks' last commits (output after the last checkpoint), run when the job finished.</summary>
+    public void RunFinalCommits()
+    {
+        foreach (var commit in _finalCommits)
+            commit();
+    }
+
+    private void CreateTasks(JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
+    {
+        var stateBackend = State.StateBackends.Choose(environment.StateBackends, configuration);
+        var gates = new Dictionary<(OperatorChain Chain, int Subtask), InputGate>();
+        var channels = new Dictionary<(StreamEdge Edge, int Producer, int Consumer), int>();
+        var checkpointing = _job.Checkpointing;
+        var attemptId = Guid.NewGuid().ToString();
+
+        foreach (var chain in graph.Chains)
+        {
+            if (chain.Head.IsSource)
+                continue;
+            for (var s = 0; s < chain.Parallelism; s++)
+            {
+                var channelInputs = new List<int>();
+                foreach (var edge in chain.NetworkInputs)
+                {
+                    foreach (var producer in ProducersOf(edge, s))
+                    {
+                        channels[(edge, producer, s)] = channelInputs.Count;
+                        channelInputs.Add(edge.TargetInput);
+                    }
+                }
+
+                gates[(chain, s)] = new InputGate([.. channelInputs], Math.Max(8, 2 * channelInputs.Count));
+            }
+        }
+
+        var chainOf = graph.Chains.SelectMany(c => c.Nodes.Select(n => (n, c))).ToDictionary(x => x.n, x => x.c);
+        foreach (var chain in graph.Chains)
+        {
+            var operatorKeys = chain.Nodes.Select(n => n.StateKey).ToList();
+            for (var s = 0; s < chain.Parallelism; s++)
+            {
+                var subtask = s;
+                var outputs = new List<EdgeWriter>();
+                IBatchConsumer NetworkOutput(StreamEdge edge)
+                {
+                    var consumers = ConsumersOf(edge, subtask);
+                    var targets = consumers.Select(c => (gates[(chainOf[edge.Target], c)], channels[(edge, subtask, c)])).ToArray();
+                    var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
+                    var writer = new EdgeWriter(router, targets, _cancellation.Token);
+                    outputs.Add(writer);
+                    return writer;
+                }
+
+                var taskName = chain.Parallelism > 1 ? $"{chain.Name} ({s + 1}/{chain.Parallelism})" : chain.Name;
+                var assembly = ChainAssembler.Assemble(graph, chain, s, NetworkOutput);
+                var info = new TaskInfo(chain.Name, s, chain.Parallelism, graph.MaxParallelism, attempt);
+                var taskRestore = restore?.ForTask(operatorKeys, s, chain.Parallelism, graph.MaxParallelism);
+                var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);
+                StreamTask? task = null;
+                var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
+                var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
+                    checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: OnJobFinished);
+                var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator);
+                task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode);
+                _tasks.Add((task, context, taskRestore));
+                var entry = _tasks[^1];
+                _threads.Add(new Thread(() => RunTask(entry.Task, entry.Context, entry.Restore)) { Name = taskName, IsBackground = true });
+            }
+        }
+    }
+
+    private void OnJobFinished(Action commit)
+    {
+        lock (_finalCommits)
+            _finalCommits.Add(commit);
+    }
+
+    /// <summary>Producer subtasks that send to consumer subtask <paramref name="consumer"/> over <paramref name="edge"/>.</summary>
+    private static IEnumerable<int> ProducersOf(StreamEdge edge, int consumer) =>
+        Enumerable.Range(0, edge.Source.Parallelism).Where(p => ConsumersOf(edge, p).Contains(consumer));
+
+    /// <summary>Consumer subtasks that producer subtask <paramref name="producer"/> sends to, as Flink's pointwise and all-to-all patterns connect them.</summary>
+    private static int[] ConsumersOf(StreamEdge edge, int producer)
+    {
+        int pp = edge.Source.Parallelism, pc = edge.Target.Parallelism;
+        return edge.Partitioning switch
+        {
+            Spec.Partitioning.Forward => [producer],
+            Spec.Partitioning.Rescale when pp >= pc => [producer * pc / pp],
+            Spec.Partitioning.Rescale => Enumerable.Range(producer * pc / pp, ((producer + 1) * pc / pp) - (producer * pc / pp)).ToArray(),
+            _ => Enumerable.Range(0, pc).ToArray(),
+        };
+    }
+
+    private void RunTask(StreamTask task, TaskContext context, TaskRestore? restore)
+    {
+        try
+        {
+            task.Run(context, restore, _cancellation.Token);
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            // Another task failed, the job was cancelled, or a collect limit ended it.
+        }
+        catch (Exception error)
+        {
+            lock (_lock)
+                _failure ??= error;
+            _cancellation.Cancel();
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _running) == 0)
+                Ended();
+        }
+    }
+
+    private void Ended()
+    {
+        Coordinator?.Dispose();
+        _python?.Dispose();
+        Exception? failure;
+        bool stopped;
+        lock (_lock)
+        {
+            failure = _failure;
+            stopped = _stopped;
+        }
+
+        _job.OnRunEnded(this, failure, stopped);
+    }
+
+    private void RequestFinish()
+    {
+        FinishRequested = true;
+        _cancellation.Cancel();
+    }
+}

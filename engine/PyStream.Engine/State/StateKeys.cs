@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using PyStream.Engine.Runtime.Partitioning;
+
+namespace PyStream.Engine.State;
+
+public enum StateKind
+{
+    /// <summary>Stored under the key's cache bytes (see <see cref="StateKeys"/>).</summary>
+    Keyed,
+
+    /// <summary>Stored under a (key, window start, window end) tuple: window contents and per-window state.</summary>
+    Windowed,
+
+    /// <summary>Not keyed: the same in every subtask, so a rescale copies it instead of splitting it.</summary>
+    Broadcast,
+}
+
+/// <summary>
+/// How a state id and a stored key tell which operator owns an entry and which key group it
+/// belongs to (what a rescale needs). Ids are <c>[w:|b:]{operator}/{name}</c>. Python stores a
+/// key under the canonical bytes of its cache key: a key's own bytes for int and str keys,
+/// else the bytes-typed wrapping (tag 0x07) of them; windowed states store the tuple
+/// (cache key, start, end) (tag 0x10), itself possibly wrapped once.
+/// </summary>
+public static class StateKeys
+{
+    public const string WindowedPrefix = "w:";
+    public const string BroadcastPrefix = "b:";
+    private const byte BytesTag = 0x07;
+    private const byte TupleTag = 0x10;
+
+    public static StateKind KindOf(string stateId) =>
+        stateId.StartsWith(WindowedPrefix, StringComparison.Ordinal) ? StateKind.Windowed
+        : stateId.StartsWith(BroadcastPrefix, StringComparison.Ordinal) ? StateKind.Broadcast
+        : StateKind.Keyed;
+
+    /// <summary>Whether the state belongs to the operator with state key <paramref name="operatorKey"/>.</summary>
+    public static bool BelongsTo(string stateId, string operatorKey)
+    {
+        var name = KindOf(stateId) == StateKind.Keyed ? stateId.AsSpan() : stateId.AsSpan(2);
+        return name.Length > operatorKey.Length && name.StartsWith(operatorKey, StringComparison.Ordinal) && name[operatorKey.Length] == '/';
+    }
+
+    /// <summary>The canonical bytes of the key an entry is partitioned by.</summary>
+    public static ReadOnlySpan<byte> PartitionKey(string stateId, ReadOnlySpan<byte> stored)
+    {
+        switch (KindOf(stateId))
+        {
+            case StateKind.Windowed:
+                if (stored.Length > 0 && stored[0] == BytesTag)
+                    stored = stored[1..];
+                if (stored.Length < 5 || stored[0] != TupleTag)
+                    throw new PyStreamException($"state '{stateId}': a stored window key is not a (key, start, end) tuple");
+                var length = (int)BinaryPrimitives.ReadUInt32BigEndian(stored[1..5]);
+                return Unwrap(stored.Slice(5, length));
+            case StateKind.Keyed:
+                return Unwrap(stored);
+            default:
+                throw new PyStreamException($"state '{stateId}' is broadcast state: it has no key");
+        }
+    }
+
+    public static int KeyGroupOf(string stateId, ReadOnlySpan<byte> stored, int maxParallelism) =>
+        KeyGroups.KeyGroupOf(PartitionKey(stateId, stored), maxParallelism);
+
+    private static ReadOnlySpan<byte> Unwrap(ReadOnlySpan<byte> cacheKey) =>
+        cacheKey.Length > 0 && cacheKey[0] == BytesTag ? cacheKey[1..] : cacheKey;
+}
