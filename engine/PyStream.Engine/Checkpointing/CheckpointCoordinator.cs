@@ -35,7 +35,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     private readonly TimeProvider _time;
     private readonly object _lock = new();
     private readonly Dictionary<long, PendingCheckpoint> _pending = [];
-    private readonly ITimer? _periodic;
+    private ITimer? _periodic;
     private long _lastCompleted = long.MinValue;
     private int _consecutiveFailures;
     private bool _disposed;
@@ -51,8 +51,13 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         _jobName = jobName;
         _maxParallelism = maxParallelism;
         _time = time;
-        if (options.Interval is { } interval)
-            _periodic = time.CreateTimer(_ => TriggerPeriodic(), null, interval, interval);
+    }
+
+    /// <summary>Starts periodic checkpoints (when an interval is set), once every task has been created.</summary>
+    public void Start()
+    {
+        if (_options.Interval is { } interval)
+            _periodic = _time.CreateTimer(_ => TriggerPeriodic(), null, interval, interval);
     }
 
     public string SharedDirectory => Path.Combine(_store.JobDirectory, "shared");

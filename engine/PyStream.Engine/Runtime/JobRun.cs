@@ -54,13 +54,14 @@ internal sealed class JobRun : ICheckpointedRun
 
     public IReadOnlyList<StreamTask> Tasks => _tasks.Select(t => t.Task).ToList();
 
-    public bool AllTasksRunning => Volatile.Read(ref _running) == _tasks.Count;
+    public bool AllTasksRunning => _tasks.Count > 0 && Volatile.Read(ref _running) == _tasks.Count;
 
     public void Start()
     {
         _running = _threads.Count;
         foreach (var thread in _threads)
             thread.Start();
+        Coordinator?.Start();
         if (_threads.Count == 0)
             Ended();
     }

@@ -1,0 +1,165 @@
+"""Fault tolerance end to end: failures, kill -9, savepoints and rescaling, compared with a failure-free result.
+
+The job (fault_tolerance/exactly_once_job.py) writes through the exactly-once FileSink, so
+the committed part files must hold every expected line exactly once, whatever happened.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JOB = Path(__file__).parent / "fault_tolerance" / "exactly_once_job.py"
+KEYS = 37
+TIMEOUT_S = 180
+
+
+def expected(n: int) -> list[str]:
+    """What the job writes for numbers 0..n-1 when nothing goes wrong."""
+    lines = []
+    totals: collections.Counter = collections.Counter()
+    spans: collections.Counter = collections.Counter()
+    windows: collections.Counter = collections.Counter()
+    for v in range(n):
+        key = v % KEYS
+        totals[key] += v
+        lines.append(f"sum,{key},{v},{totals[key]}")
+        spans[(key, (v // 1000 + 1) * 1000 - 1)] += 1
+        windows[(key, v // 5000)] += v
+    lines += [f"span,{key},{end},{count}" for (key, end), count in spans.items()]
+    lines += [f"window,{key},{total}" for (key, _), total in windows.items()]
+    return sorted(lines)
+
+
+def committed(out: Path) -> list[str]:
+    """Lines of the finished part files (hidden in-progress and pending files are not output)."""
+    return sorted(line for part in out.glob("*/part-*") for line in part.read_text().splitlines())
+
+
+def job(tmp_path: Path, n: int, *extra: str, savepoint: str | None = None, allow_non_restored: bool = False) -> list[str]:
+    command = [str(ROOT / "pystream"), "run"]
+    if savepoint:
+        command += ["-s", savepoint]
+    if allow_non_restored:
+        command.append("-n")
+    return command + [str(JOB), "--n", str(n), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"), *extra]
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+@pytest.mark.parametrize("backend", ["hashmap", "rocksdb", "rocksdb-incremental"])
+def test_a_failed_job_restarts_from_its_checkpoint_and_writes_everything_once(tmp_path: Path, backend: str) -> None:
+    n = 1_000_000
+    result = run(job(tmp_path, n, "--backend", backend, "--fail-once", str(tmp_path / "failed")))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "failed").exists(), "no checkpoint completed before the input ended, so nothing failed"
+    assert "failed and restarts in 0 ms" in result.stderr and "RuntimeError: injected failure" in result.stderr
+    assert committed(tmp_path / "out") == expected(n)
+    assert not list((tmp_path / "out").glob("*/.part-*")), "uncommitted part files left behind"
+
+
+def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path) -> None:
+    n = 1_000_000
+    first = subprocess.Popen(job(tmp_path, n, "--backend", "rocksdb-incremental"), cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_for_checkpoint(tmp_path / "checkpoints", first)
+        os.killpg(first.pid, signal.SIGKILL)
+    finally:
+        first.wait(TIMEOUT_S)
+    assert first.returncode == -signal.SIGKILL
+    partial = committed(tmp_path / "out")
+    assert len(partial) < len(expected(n)), "the job ended before it was killed"
+
+    resumed = run(job(tmp_path, n, "--backend", "rocksdb-incremental", savepoint=str(tmp_path / "checkpoints")))
+    assert resumed.returncode == 0, resumed.stderr
+    assert committed(tmp_path / "out") == expected(n)
+
+
+def test_corrupt_latest_checkpoint_falls_back_to_an_older_one(tmp_path: Path) -> None:
+    n = 1_000_000
+    first = subprocess.Popen(job(tmp_path, n, "--retained", "3", "--interval", "50"), cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_for_checkpoint(tmp_path / "checkpoints", first, count=2)
+        os.killpg(first.pid, signal.SIGKILL)
+    finally:
+        first.wait(TIMEOUT_S)
+    checkpoints = sorted(completed_checkpoints(tmp_path / "checkpoints"), key=lambda p: int(p.name[4:]))
+    newest = checkpoints[-1]
+    victim = next(newest.glob("*.op"))
+    victim.write_bytes(victim.read_bytes()[:-3])
+
+    resumed = run(job(tmp_path, n, savepoint=str(newest)))
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"checkpoint '{newest}' cannot be restored: file '{victim.name}' has" in resumed.stderr
+    # Output that the corrupt checkpoint had committed is written again; nothing is lost.
+    assert set(committed(tmp_path / "out")) == set(expected(n))
+
+
+def test_savepoints_rescale_keyed_state_and_timers_1_to_3_to_2(tmp_path: Path) -> None:
+    n = 1_000_000
+    savepoint = None
+    for parallelism in (1, 3):
+        result = run(job(tmp_path, n, "--parallelism", str(parallelism), "--stop-with-savepoint", str(tmp_path / "savepoints"),
+                         savepoint=savepoint))
+        assert result.returncode == 0, result.stderr
+        savepoint = result.stdout.strip().splitlines()[-1]
+        assert Path(savepoint, "_metadata").exists()
+        assert len(committed(tmp_path / "out")) < len(expected(n)), "the job ended before its savepoint"
+    final = run(job(tmp_path, n, "--parallelism", "2", savepoint=savepoint))
+    assert final.returncode == 0, final.stderr
+    assert committed(tmp_path / "out") == expected(n)
+
+
+def test_a_savepoint_of_another_job_is_refused_naming_the_uids(tmp_path: Path) -> None:
+    n = 1_000_000
+    taken = run(job(tmp_path, n, "--stop-with-savepoint", str(tmp_path / "savepoints")))
+    assert taken.returncode == 0, taken.stderr
+    savepoint = taken.stdout.strip().splitlines()[-1]
+
+    refused = run(job(tmp_path, n, "--sum-uid", "renamed", savepoint=savepoint))
+    assert refused.returncode == 1
+    assert "holds state of operators this job does not have (uids: sum-and-count)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    allowed = run(job(tmp_path, 1000, "--sum-uid", "renamed", savepoint=savepoint, allow_non_restored=True))
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_a_truncated_savepoint_is_reported_clearly(tmp_path: Path) -> None:
+    taken = run(job(tmp_path, 1_000_000, "--stop-with-savepoint", str(tmp_path / "savepoints")))
+    assert taken.returncode == 0, taken.stderr
+    savepoint = Path(taken.stdout.strip().splitlines()[-1])
+    metadata = savepoint / "_metadata"
+    metadata.write_text(metadata.read_text()[:-20])
+
+    result = run(job(tmp_path, 1000, savepoint=str(savepoint)))
+    assert result.returncode == 1
+    assert f"checkpoint '{savepoint}' cannot be restored: _metadata" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def completed_checkpoints(root: Path) -> list[Path]:
+    return [metadata.parent for metadata in root.glob("*/chk-*/_metadata")]
+
+
+def wait_for_checkpoint(root: Path, process: subprocess.Popen, count: int = 1) -> None:
+    """Blocks until the running job has completed checkpoints (bounded; fails if the job ends first)."""
+    for _ in range(1200):
+        if len({p.name for p in completed_checkpoints(root)}) >= count or process.poll() is not None:
+            break
+        try:
+            process.wait(0.05)
+        except subprocess.TimeoutExpired:
+            pass
+    assert process.poll() is None, f"the job ended before {count} checkpoint(s) completed: {process.stderr.read()}"
