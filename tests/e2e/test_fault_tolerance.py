@@ -67,9 +67,11 @@ def test_a_failed_job_restarts_from_its_checkpoint_and_writes_everything_once(tm
     assert not list((tmp_path / "out").glob("*/.part-*")), "uncommitted part files left behind"
 
 
-def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("before, after", [(1, 1), (2, 3)])
+def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path, before: int, after: int) -> None:
+    """Incremental RocksDB state, restored as it is (1 -> 1) or split by key groups (2 -> 3)."""
     n = 1_000_000
-    first = subprocess.Popen(job(tmp_path, n, "--backend", "rocksdb-incremental"), cwd=ROOT,
+    first = subprocess.Popen(job(tmp_path, n, "--backend", "rocksdb-incremental", "--parallelism", str(before)), cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         wait_for_checkpoint(tmp_path / "checkpoints", first)
@@ -80,7 +82,7 @@ def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path) 
     partial = committed(tmp_path / "out")
     assert len(partial) < len(expected(n)), "the job ended before it was killed"
 
-    resumed = run(job(tmp_path, n, "--backend", "rocksdb-incremental", savepoint=str(tmp_path / "checkpoints")))
+    resumed = run(job(tmp_path, n, "--backend", "rocksdb-incremental", "--parallelism", str(after), savepoint=str(tmp_path / "checkpoints")))
     assert resumed.returncode == 0, resumed.stderr
     assert committed(tmp_path / "out") == expected(n)
 

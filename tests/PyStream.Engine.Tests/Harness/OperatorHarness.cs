@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
@@ -18,14 +19,14 @@ internal sealed class OperatorHarness<TOperator> : IDisposable
 
     private readonly Queue<Action> _mailbox = new();
 
-    public OperatorHarness(TOperator op, int subtask = 0, int parallelism = 1, IPythonJob? python = null)
+    public OperatorHarness(TOperator op, int subtask = 0, int parallelism = 1, IPythonJob? python = null, bool checkpointing = false)
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
         Environment = new JobEnvironment { Stdout = Stdout, Stderr = Stderr, Time = Time };
         Timers = new ProcessingTimeService(Time, _mailbox.Enqueue);
         var info = new TaskInfo(op.Name, subtask, parallelism, JobGraphBuilder.DefaultMaxParallelism, AttemptNumber: 0);
-        Context = new TaskContext(info, Environment, python, Timers, () => JobFinishRequested = true);
+        Context = new TaskContext(info, Environment, python, Timers, () => JobFinishRequested = true, checkpointing: checkpointing, onJobFinished: FinalCommits.Add);
         Outputs = new RecordingConsumer[op.Outputs.Length];
         for (var port = 0; port < Outputs.Length; port++)
         {
@@ -56,6 +57,17 @@ internal sealed class OperatorHarness<TOperator> : IDisposable
     public RecordingConsumer Output => Outputs[0];
 
     public bool JobFinishRequested { get; private set; }
+
+    /// <summary>What the operator asked to run once the whole job has finished.</summary>
+    public List<Action> FinalCommits { get; } = [];
+
+    /// <summary>The operator's state for checkpoint <paramref name="checkpointId"/>, by state key.</summary>
+    public Dictionary<string, byte[]> Snapshot(long checkpointId)
+    {
+        var states = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        Operator.SnapshotState(new CheckpointBarrier(checkpointId, 0, SnapshotKind.Checkpoint), states);
+        return states;
+    }
 
     public int PendingMailboxActions => _mailbox.Count;
 

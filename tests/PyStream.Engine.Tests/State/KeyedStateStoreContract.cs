@@ -39,6 +39,17 @@ public abstract class KeyedStateStoreContract : IDisposable
     }
 
     [Fact]
+    public void StateIdsNameEveryStateThatWasWritten()
+    {
+        Assert.Empty(_store.StateIds);
+        _store.Put("w:3/contents", [1], [2]);
+        _store.Put("7/total", [1], [2]);
+        _store.Put("7/total", [2], [3]);
+
+        Assert.Equal(["7/total", "w:3/contents"], _store.StateIds.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void EmptyKeysAndValuesAreValues()
     {
         _store.Put("s", [], []);

@@ -1,0 +1,79 @@
+using PyStream.Engine.Checkpointing;
+
+namespace PyStream.Engine.Tests.Checkpointing;
+
+public sealed class CheckpointFilesTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pystream-checkpoint-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private string Checkpoint(string job, long id) =>
+        TestCheckpoints.Write(Path.Combine(_root.FullName, job, $"chk-{id}"), id,
+            new TestCheckpoints.OldSubtask(0, 1, new Dictionary<string, byte[]> { ["src"] = [1, 2, 3, (byte)id] }));
+
+    [Fact]
+    public void ACheckpointReadsBackWithItsOperatorState()
+    {
+        var directory = Checkpoint("job", 7);
+
+        var restored = RestoredCheckpoint.Load(directory);
+        Assert.Equal(7, restored.CheckpointId);
+        var blob = Assert.Single(TestCheckpoints.Restore(directory, ["src"], 0, 1).OperatorState("src"));
+        Assert.Equal([1, 2, 3, 7], blob.Data);
+    }
+
+    [Fact]
+    public void TruncatedMetadataAndChangedFilesAreDetected()
+    {
+        var truncated = Checkpoint("a", 1);
+        var metadata = Path.Combine(truncated, CheckpointMetadata.FileName);
+        File.WriteAllText(metadata, File.ReadAllText(metadata)[..^30]);
+        Assert.Contains("_metadata", Assert.Throws<CorruptCheckpointException>(() => RestoredCheckpoint.Load(truncated)).Message, StringComparison.Ordinal);
+
+        var changed = Checkpoint("b", 1);
+        var file = Path.Combine(changed, "task-0-0.op");
+        var bytes = File.ReadAllBytes(file);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        Assert.Contains("'task-0-0.op' does not match its checksum", Assert.Throws<CorruptCheckpointException>(() => RestoredCheckpoint.Load(changed)).Message, StringComparison.Ordinal);
+
+        File.Delete(file);
+        Assert.Contains("'task-0-0.op' is missing", Assert.Throws<CorruptCheckpointException>(() => RestoredCheckpoint.Load(changed)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLocatorTakesTheNewestCheckpointAndFallsBackPastACorruptOne()
+    {
+        Checkpoint("job", 1);
+        var second = Checkpoint("job", 2);
+        Directory.CreateDirectory(Path.Combine(_root.FullName, "job", "chk-3")); // never completed: no metadata
+        using var log = new StringWriter();
+
+        Assert.Equal(2, CheckpointLocator.Resolve(_root.FullName, log).CheckpointId);
+        Assert.Equal(2, CheckpointLocator.Resolve(Path.Combine(_root.FullName, "job"), log).CheckpointId);
+
+        File.Delete(Path.Combine(second, "task-0-0.op"));
+        Assert.Equal(1, CheckpointLocator.Resolve(second, log).CheckpointId);
+        Assert.Contains($"checkpoint '{second}' cannot be restored: file 'task-0-0.op' is missing", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NothingToRestoreIsAClearError()
+    {
+        using var log = new StringWriter();
+        Assert.Contains("does not exist", Assert.Throws<PyStreamException>(() => CheckpointLocator.Resolve(Path.Combine(_root.FullName, "missing"), log)).Message, StringComparison.Ordinal);
+        Assert.Contains("no checkpoint or savepoint at", Assert.Throws<PyStreamException>(() => CheckpointLocator.Resolve(_root.FullName, log)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StateOfAnOperatorTheJobLacksIsRefusedUnlessAllowed()
+    {
+        var restored = RestoredCheckpoint.Load(Checkpoint("job", 1));
+
+        var refused = Assert.Throws<PyStreamException>(() => restored.CheckCompatible(["other"], TestCheckpoints.MaxParallelism, allowNonRestoredState: false));
+        Assert.Contains("(uids: src)", refused.Message, StringComparison.Ordinal);
+        restored.CheckCompatible(["other"], TestCheckpoints.MaxParallelism, allowNonRestoredState: true);
+        Assert.Contains("max parallelism 128", Assert.Throws<PyStreamException>(() => restored.CheckCompatible(["src"], 256, false)).Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Spec;
+using static PyStream.Engine.Tests.Harness.JobSpecs;
+
+namespace PyStream.Engine.Tests.Checkpointing;
+
+/// <summary>Whole native jobs with checkpoints and savepoints, on real task threads and an injected clock.</summary>
+public sealed class CheckpointedJobTests : IDisposable
+{
+    private const long Endless = 1L << 50;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pystream-checkpointed-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private JobSpec EndlessNumbersToPrint(params (string Key, string Value)[] settings)
+    {
+        var spec = Job(Numbers(1, 0, Endless), Print(2, 0, "", From(1)));
+        spec.Configuration[CheckpointingOptions.DirectoryKey] = Path.Combine(_root.FullName, "checkpoints");
+        foreach (var (key, value) in settings)
+            spec.Configuration[key] = value;
+        return spec;
+    }
+
+    [Fact]
+    public async Task StopWithSavepointThenResumeRepeatsAndLosesNothing()
+    {
+        var printed = new List<long>();
+        string? savepoint = null;
+        for (var run = 0; run < 2; run++)
+        {
+            using var stdout = new StringWriter(CultureInfo.InvariantCulture);
+            var overrides = savepoint is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [CheckpointingOptions.RestorePathKey] = savepoint };
+            var execution = JobExecution.Start(EndlessNumbersToPrint(), new JobEnvironment { Stdout = stdout, Time = new FakeTimeProvider(), ConfigurationOverrides = overrides });
+
+            savepoint = await execution.TriggerSavepoint(Path.Combine(_root.FullName, "savepoints"), stop: true).WaitAsync(Bound);
+            Assert.True(execution.Wait(Bound));
+            Assert.Equal(JobStatus.Finished, execution.Status);
+            printed.AddRange(stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse));
+        }
+
+        Assert.Equal(Enumerable.Range(0, printed.Count).Select(i => (long)i), printed);
+        Assert.Equal(SnapshotKind.StopSavepoint, RestoredCheckpoint.Load(savepoint!).Metadata.Kind);
+    }
+
+    [Fact]
+    public void PeriodicCheckpointsFollowTheInjectedClockAndACancelledJobKeepsThemOnlyWhenAsked()
+    {
+        foreach (var retention in new[] { "DELETE_ON_CANCELLATION", "RETAIN_ON_CANCELLATION" })
+        {
+            var time = new FakeTimeProvider();
+            var spec = EndlessNumbersToPrint((CheckpointingOptions.IntervalKey, "1 s"), (CheckpointingOptions.RetentionKey, retention));
+            var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = TextWriter.Null, Time = time });
+            try
+            {
+                Assert.Empty(execution.CompletedCheckpoints);
+                time.Advance(TimeSpan.FromSeconds(1));
+                Assert.True(SpinWait.SpinUntil(() => execution.CompletedCheckpoints.Count == 1, Bound));
+                var (directory, metadata) = execution.CompletedCheckpoints[0];
+                Assert.Equal(1, metadata.CheckpointId);
+                Assert.Equal(Path.Combine(_root.FullName, "checkpoints", execution.JobId, "chk-1"), directory);
+                Assert.Equal(2, metadata.Tasks.Single().Operators.Count);
+            }
+            finally
+            {
+                execution.Cancel();
+                Assert.True(execution.Wait(Bound));
+            }
+
+            Assert.Equal(JobStatus.Canceled, execution.Status);
+            Assert.Equal(retention == "RETAIN_ON_CANCELLATION", Directory.Exists(Path.Combine(_root.FullName, "checkpoints", execution.JobId)));
+        }
+    }
+
+    [Fact]
+    public void ASavepointNeedsADirectory()
+    {
+        var execution = JobExecution.Start(EndlessNumbersToPrint(), new JobEnvironment { Stdout = TextWriter.Null, Time = new FakeTimeProvider() });
+        try
+        {
+            var error = Assert.Throws<PyStreamException>(() => { _ = execution.TriggerSavepoint(null); });
+            Assert.Contains(CheckpointingOptions.SavepointDirectoryKey, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            execution.Cancel();
+            execution.Wait(Bound);
+        }
+    }
+}
