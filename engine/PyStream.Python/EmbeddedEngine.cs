@@ -76,6 +76,21 @@ public sealed class EmbeddedJob
 
     public void cancel() => _execution.Cancel();
 
+    /// <summary>Every checkpoint so far: (id, kind, triggered at ms, duration ms, bytes written, failure or None).</summary>
+    public PyObject checkpoint_history()
+    {
+        using var gil = Py.GIL();
+        var list = new PyList();
+        foreach (var c in _execution.CheckpointHistory.Entries)
+        {
+            using var entry = new PyTuple([new PyInt(c.Id), new PyString(c.Kind.ToString()), new PyInt(c.TriggeredAt), new PyInt(c.DurationMs),
+                new PyInt(c.SizeBytes), c.Failure is null ? PyObject.None : new PyString(c.Failure)]);
+            list.Append(entry);
+        }
+
+        return list;
+    }
+
     /// <summary>Takes a savepoint (directory "" = the configured default); blocks until it completed; returns its path.</summary>
     public string trigger_savepoint(string directory) => _execution.TriggerSavepoint(directory).GetAwaiter().GetResult();
 

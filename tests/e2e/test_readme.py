@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,8 +24,26 @@ def test_the_first_snippet_prints_what_the_readme_says(tmp_path: Path) -> None:
 
 def test_the_harness_snippet_runs() -> None:
     namespace: dict = {"__name__": "readme_snippet"}
-    exec(compile(snippets()[1], "README.md", "exec"), namespace)  # its asserts are the test
+    exec(compile(snippets()[2], "README.md", "exec"), namespace)  # its asserts are the test
+
+
+def test_the_checkpointing_snippet_stops_with_a_savepoint_that_resumes(tmp_path: Path) -> None:
+    script = tmp_path / "endless_sums.py"
+    script.write_text(snippets()[1])
+    first = subprocess.run([str(ROOT / "pystream"), "run", str(script)], capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    savepoint = Path(first.stdout.strip())
+    assert (savepoint / "_metadata").exists()
+
+    resumed = subprocess.run([str(ROOT / "pystream"), "run", "-s", str(savepoint), str(script)], capture_output=True, text=True, timeout=120)
+    try:
+        assert resumed.returncode == 0, resumed.stderr
+        assert (Path(resumed.stdout.strip()) / "_metadata").exists()
+    finally:
+        shutil.rmtree(savepoint)
+        if resumed.returncode == 0:
+            shutil.rmtree(resumed.stdout.strip())
 
 
 def test_every_python_snippet_is_covered() -> None:
-    assert len(snippets()) == 2
+    assert len(snippets()) == 3

@@ -35,14 +35,16 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     private readonly TimeProvider _time;
     private readonly object _lock = new();
     private readonly Dictionary<long, PendingCheckpoint> _pending = [];
+    private readonly CheckpointHistory _history;
     private ITimer? _periodic;
     private long _lastCompleted = long.MinValue;
     private int _consecutiveFailures;
     private bool _disposed;
 
     public CheckpointCoordinator(ICheckpointedRun run, CheckpointingOptions options, CompletedCheckpointStore store, JobCheckpointIds ids,
-        string jobId, string jobName, int maxParallelism, TimeProvider time)
+        CheckpointHistory history, string jobId, string jobName, int maxParallelism, TimeProvider time)
     {
+        _history = history;
         _run = run;
         _options = options;
         _store = store;
@@ -61,9 +63,6 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     }
 
     public string SharedDirectory => Path.Combine(_store.JobDirectory, "shared");
-
-    /// <summary>Completed checkpoints and savepoints of this run, for tests and the UI.</summary>
-    public event Action<CheckpointMetadata, string>? Completed;
 
     public void TriggerPeriodic()
     {
@@ -167,9 +166,10 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
                 _lastCompleted = _time.GetUtcNow().ToUnixTimeMilliseconds();
         }
 
+        _history.Add(new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
+            _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null));
         if (barrier.Kind == SnapshotKind.Checkpoint)
             _store.Add(pending.Directory, metadata);
-        Completed?.Invoke(metadata, pending.Directory);
         if (barrier.Kind == SnapshotKind.StopSavepoint)
             _run.StopAfterSavepoint();
         // An intermediate savepoint commits nothing: a later restore from an older checkpoint must not find its output committed.
@@ -204,6 +204,8 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             // A task may still be writing into it; the directory has no metadata, so it is no checkpoint.
         }
 
+        _history.Add(new CheckpointStats(checkpointId, pending.Barrier.Kind, pending.Barrier.Timestamp,
+            _time.GetUtcNow().ToUnixTimeMilliseconds() - pending.Barrier.Timestamp, 0, null, reason.Message));
         pending.Result.TrySetException(new PyStreamException($"{(pending.Barrier.IsSavepoint ? "savepoint" : "checkpoint")} {checkpointId} failed: {reason.Message}", reason));
         if (fail)
             _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {reason.Message}", reason));

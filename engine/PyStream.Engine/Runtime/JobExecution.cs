@@ -53,6 +53,9 @@ public sealed class JobExecution
     /// <summary>How many times the job restarted after a failure.</summary>
     public int Restarts => Math.Max(0, _attempts - 1);
 
+    /// <summary>Every checkpoint and savepoint the job attempted, with durations and sizes.</summary>
+    public CheckpointHistory CheckpointHistory { get; } = new();
+
     /// <summary>The job's retained completed checkpoints, oldest first.</summary>
     public IReadOnlyList<(string Directory, CheckpointMetadata Metadata)> CompletedCheckpoints => _checkpoints.Snapshot();
 
@@ -124,6 +127,7 @@ public sealed class JobExecution
     {
         var attempt = _attempts++;
         var run = new JobRun(this, Graph, _environment, _configuration, restore, attempt);
+        CheckpointHistory.RestoredFrom = restore?.Directory;
         lock (_lock)
         {
             _run = run;
@@ -134,7 +138,7 @@ public sealed class JobExecution
     }
 
     internal CheckpointCoordinator? CreateCoordinator(ICheckpointedRun run) =>
-        Graph.IsBatch ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, JobId, Name, Graph.MaxParallelism, _environment.Time);
+        Graph.IsBatch ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, CheckpointHistory, JobId, Name, Graph.MaxParallelism, _environment.Time);
 
     /// <summary>The last task of a run ended: finish, fail, or schedule a restart from the latest checkpoint.</summary>
     internal void OnRunEnded(JobRun run, Exception? failure, bool stopped)
