@@ -1,3 +1,4 @@
+using System.Buffers;
 using Python.Runtime;
 using PyStream.Engine.UserCode;
 
@@ -20,6 +21,35 @@ public sealed class SegmentHostProxy
         using var gil = Py.GIL();
         var value = _host.State.Get(stateId, CPython.ToArray(key));
         return value is null ? PyObject.None : CPython.ToBytes(value);
+    }
+
+    /// <summary>
+    /// Reads values for many keys at once (keys packed with int64 end offsets); returns the
+    /// values concatenated and their end offsets. A missing value is empty (a pickle never is).
+    /// </summary>
+    public PyObject get_states(string stateId, PyObject keys, PyObject keyEnds)
+    {
+        byte[] keyBytes;
+        long[] keyStops;
+        using (Py.GIL())
+        {
+            keyBytes = CPython.ToArray(keys);
+            keyStops = CPython.ToArray<long>(keyEnds);
+        }
+
+        var values = new ArrayBufferWriter<byte>();
+        var ends = new long[keyStops.Length];
+        long start = 0;
+        for (var i = 0; i < keyStops.Length; i++)
+        {
+            if (_host.State.Get(stateId, keyBytes.AsSpan((int)start, (int)(keyStops[i] - start))) is { } value)
+                values.Write(value);
+            ends[i] = values.WrittenCount;
+            start = keyStops[i];
+        }
+
+        using (Py.GIL())
+            return new PyTuple([CPython.ToBytes(values.WrittenSpan), CPython.ToBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ends.AsSpan()))]);
     }
 
     /// <summary>Writes values for many keys: keys and values each packed with their end offsets (int64).</summary>

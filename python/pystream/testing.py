@@ -13,6 +13,8 @@ tests of user functions, not a second engine.
 
 from __future__ import annotations
 
+from array import array
+from itertools import accumulate
 from typing import Any, Iterable
 
 from pystream._runtime.context import OperationContext, TaskInfo
@@ -52,6 +54,11 @@ class InMemoryHost:
 
     def remove_state(self, state_id: str, key: bytes) -> None:
         self.state.get(state_id, {}).pop(bytes(key), None)
+
+    def get_states(self, state_id: str, keys: bytes, key_ends: bytes) -> tuple[bytes, bytes]:
+        table = self.state.get(state_id, {})
+        found = [table.get(key, b"") for key in _unpack(keys, key_ends)]
+        return b"".join(found), array("q", accumulate(map(len, found))).tobytes()
 
     def state_entries(self, state_id: str) -> list[tuple[bytes, bytes]]:
         return list(self.state.get(state_id, {}).items())

@@ -15,6 +15,7 @@ from itertools import accumulate
 from typing import Any, Callable, Iterable
 
 from pystream._runtime.keycodec import decode_key, encode_key, encode_keys
+from pystream._runtime.packing import unpack_longs
 from pystream.datastream.state import (
     AggregatingState,
     AggregatingStateDescriptor,
@@ -57,12 +58,13 @@ class StateHost:
     def put_states(self, state_id: str, keys: bytes, key_ends: bytes, values: bytes, value_ends: bytes) -> None: ...
     def remove_state(self, state_id: str, key: bytes) -> None: ...
     def state_entries(self, state_id: str) -> list: ...
+    def get_states(self, state_id: str, keys: bytes, key_ends: bytes) -> tuple[bytes, bytes]: ...
 
 
 class _StateTable:
     """Cached values of one state, by key object, plus which keys changed."""
 
-    __slots__ = ("state_id", "values", "dirty", "host", "pinned")
+    __slots__ = ("state_id", "values", "dirty", "host", "pinned", "misses")
 
     def __init__(self, state_id: str, host: StateHost) -> None:
         self.state_id = state_id
@@ -73,10 +75,13 @@ class _StateTable:
         self.host = host
         # A pinned table holds every value (broadcast state): never dropped from the cache.
         self.pinned = False
+        # Values read one by one from the engine since the last prefetch.
+        self.misses = 0
 
     def get(self, key: Any) -> Any:
         value = self.values.get(key, _ABSENT)
         if value is _ABSENT:
+            self.misses += 1
             raw = self.host.get_state(self.state_id, encode_key(key))
             value = None if raw is None else _loads(raw)
             self.values[key] = value
@@ -108,6 +113,24 @@ class _StateTable:
         for key in removed:
             self.host.remove_state(self.state_id, encode_key(key))
 
+    def prefetch(self, keys: Iterable[Any]) -> None:
+        """Reads the values of the keys the cache lacks in one call, when the last batch missed
+        the cache (many more keys than the cache holds): one engine call instead of one per key."""
+        if not self.misses:
+            return
+        self.misses = 0
+        values = self.values
+        missing = [k for k in dict.fromkeys(keys) if k not in values]
+        if not missing:
+            return
+        blob, key_ends = encode_keys(missing)
+        raw, ends = self.host.get_states(self.state_id, blob, key_ends.tobytes())
+        view = memoryview(raw)
+        start = 0
+        for key, end in zip(missing, unpack_longs(ends)):
+            values[key] = _loads(view[start:end]) if end > start else None  # a pickle is never empty
+            start = end
+
     def entries(self) -> Iterable[tuple[Any, Any]]:
         """Every cache key with a value, read from the backend (flush first)."""
         for key, raw in self.host.state_entries(self.state_id):
@@ -134,12 +157,22 @@ class KeyedStateBackend:
         for table in self._tables.values():
             table.flush()
 
+    def prefetch(self, keys: list, scope: str) -> None:
+        """Before a batch of records with these keys: bulk-reads the operation's states (see ``_StateTable.prefetch``)."""
+        prefix = scope + "/"
+        tables = [t for state_id, t in self._tables.items() if t.misses and not t.pinned and state_id.startswith(prefix)]
+        if tables:
+            cached = [k if type(k) is int or type(k) is str else cache_key(k) for k in keys]
+            for table in tables:
+                table.prefetch(cached)
+
     def end_batch(self) -> None:
         """After a batch: a state whose cache outgrew the cache size is written back and dropped."""
         for table in self._tables.values():
             if not table.pinned and len(table.values) > self._cache_size:
                 table.flush()
                 table.values.clear()
+                table.misses += 1  # cold now: the next batch reads its keys in bulk
 
     def create_state(self, scope: str, descriptor: StateDescriptor) -> Any:
         table = self.table(f"{scope}/{descriptor.name}")

@@ -43,13 +43,16 @@ def method_of(function: Any, name: str) -> Callable[..., Any]:
     raise TypeError(f"expected a function with '{name}' or a callable, got {type(function).__name__}")
 
 
-def map_records(call: Callable[[Any], Any], key_of: Callable[[Any], Any] | None, backend: Any, records: Iterable[Any]) -> list:
+def map_records(call: Callable[[Any], Any], key_of: Callable[[Any], Any] | None, ctx: "OperationContext", records: Iterable[Any]) -> list:
     """``call`` over every record, with the record's key as the current key when keyed."""
     if key_of is None:
         return [call(r) for r in records]
+    backend = ctx.backend
+    keys = [key_of(r) for r in records]
+    backend.prefetch(keys, ctx.scope)
     out = []
-    for r in records:
-        backend.current_key = key_of(r)
+    for key, r in zip(keys, records):
+        backend.current_key = key
         out.append(call(r))
     return out
 
@@ -59,9 +62,13 @@ def run_process(call: Callable[[Any, Any], Any], context: Any, key_of: Callable[
     """A process function over every record: current key and timestamp set, outputs (and side outputs) collected."""
     backend = ctx.backend
     emitter = ctx.emitter(timestamps is not None)
+    keys = None
+    if key_of is not None:
+        keys = [key_of(r) for r in records]
+        backend.prefetch(keys, ctx.scope)
     for i, r in enumerate(records):
-        if key_of is not None:
-            backend.current_key = key_of(r)
+        if keys is not None:
+            backend.current_key = keys[i]
         timestamp = LONG_MIN if timestamps is None else timestamps[i]
         context.record_timestamp = timestamp
         produced = call(r, context)
@@ -107,7 +114,7 @@ class MapOperation(Operation):
         self.call = method_of(self.function, "map")
 
     def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        return map_records(self.call, self.key_of, self.ctx.backend, records), timestamps
+        return map_records(self.call, self.key_of, self.ctx, records), timestamps
 
 
 class FlatMapOperation(Operation):
@@ -229,6 +236,8 @@ class ReduceOperation(Operation):
         absent = _ABSENT
         out: list = []
         emit = out.append if not self.final_only else _discard
+        if table.misses:  # the cache is too small for the keys: read this batch's values in one call
+            self.ctx.backend.prefetch([key_of(r) for r in records], self.ctx.scope)
         for r in records:
             key = key_of(r)
             if type(key) is not int and type(key) is not str:

@@ -37,7 +37,7 @@ class CoMapOperation(_TwoInputOperation):
         self.call2 = method_of(self.function, "map2")
 
     def _run(self, call: Any, key_of: Any, records: list, timestamps: list | None) -> tuple[list, list | None]:
-        return map_records(call, key_of, self.ctx.backend, records), timestamps
+        return map_records(call, key_of, self.ctx, records), timestamps
 
 
 class CoFlatMapOperation(_TwoInputOperation):
