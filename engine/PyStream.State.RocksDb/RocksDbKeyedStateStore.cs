@@ -71,7 +71,8 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
     /// <summary>RocksDB's checkpoint: flushes the memtable, hard-links the SST files, copies the small rest.</summary>
     public IReadOnlyList<string> CheckpointTo(string directory)
     {
-        _db.Checkpoint().Save(directory);
+        using (var checkpoint = _db.Checkpoint())
+            checkpoint.Save(directory);
         return Directory.GetFiles(directory).Select(Path.GetFileName).ToList()!;
     }
 

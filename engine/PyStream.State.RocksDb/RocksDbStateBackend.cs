@@ -29,8 +29,17 @@ public sealed class RocksDbStateBackend : IStateBackendFactory
         if (sources is [{ Incremental: { } only } source] && source.KeyGroupStart == restore.KeyGroups.Start && source.KeyGroupEnd == restore.KeyGroups.End
             && only.StateIds.All(id => restore.Wants(source, id, restore.KeyGroups.Start)))
         {
-            LinkFiles(restore.Directory, only, directory);
-            return new RocksDbKeyedStateStore(directory, only.StateIds);
+            try
+            {
+                LinkFiles(restore.Directory, only, directory);
+                return new RocksDbKeyedStateStore(directory, only.StateIds);
+            }
+            catch
+            {
+                if (Directory.Exists(directory))
+                    Directory.Delete(directory, recursive: true);
+                throw;
+            }
         }
 
         var store = new RocksDbKeyedStateStore(directory);
@@ -41,9 +50,9 @@ public sealed class RocksDbStateBackend : IStateBackendFactory
                 if (old.Incremental is { } incremental)
                 {
                     var scratch = directory + ".restore";
-                    LinkFiles(restore.Directory, incremental, scratch);
                     try
                     {
+                        LinkFiles(restore.Directory, incremental, scratch);
                         foreach (var (stateId, key, value) in RocksDbKeyedStateStore.ReadAll(scratch))
                         {
                             var keyGroup = StateKeys.KindOf(stateId) == StateKind.Broadcast ? -1 : StateKeys.KeyGroupOf(stateId, key, restore.MaxParallelism);
@@ -53,7 +62,8 @@ public sealed class RocksDbStateBackend : IStateBackendFactory
                     }
                     finally
                     {
-                        Directory.Delete(scratch, recursive: true);
+                        if (Directory.Exists(scratch))
+                            Directory.Delete(scratch, recursive: true);
                     }
                 }
                 else

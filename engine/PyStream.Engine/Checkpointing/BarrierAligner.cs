@@ -4,22 +4,24 @@ namespace PyStream.Engine.Checkpointing;
 /// Decides when a task with several input channels snapshots. Exactly-once: a channel that
 /// delivered the barrier is held back (its later events wait here) until every open channel
 /// delivered it, so the snapshot sees no record from after the barrier. At-least-once: nothing
-/// is held; the snapshot happens when the last barrier arrives.
+/// is held; a checkpoint's snapshot happens when its last barrier arrives, and several
+/// checkpoints may be under way at once.
 /// </summary>
 internal sealed class BarrierAligner
 {
     private readonly bool _exactlyOnce;
     private readonly bool[] _ended;
-    private readonly bool[] _arrived;
     private readonly Queue<Runtime.InputEvent>[] _held;
     private readonly Queue<Runtime.InputEvent> _released = new();
-    private CheckpointBarrier? _current;
+
+    // Checkpoints under way, oldest first, with the channels their barrier came on (exactly-once: at most one).
+    private readonly SortedDictionary<long, (CheckpointBarrier Barrier, bool[] Arrived)> _open = [];
+    private long _lastAligned = long.MinValue;
 
     public BarrierAligner(int channels, bool exactlyOnce)
     {
         _exactlyOnce = exactlyOnce;
         _ended = new bool[channels];
-        _arrived = new bool[channels];
         _held = Enumerable.Range(0, channels).Select(_ => new Queue<Runtime.InputEvent>()).ToArray();
     }
 
@@ -29,7 +31,7 @@ internal sealed class BarrierAligner
     /// <summary>Keeps an event of a channel that already delivered the barrier being aligned.</summary>
     public bool Holds(Runtime.InputEvent next)
     {
-        if (!_exactlyOnce || _current is null || !_arrived[next.Channel])
+        if (!_exactlyOnce || _open.Count == 0 || !_open.First().Value.Arrived[next.Channel])
             return false;
         _held[next.Channel].Enqueue(next);
         return true;
@@ -38,41 +40,59 @@ internal sealed class BarrierAligner
     /// <summary>The barrier to snapshot for, once it has arrived on every open channel.</summary>
     public CheckpointBarrier? OnBarrier(int channel, CheckpointBarrier barrier)
     {
-        if (_current is not null && barrier.Id < _current.Id)
+        if (barrier.Id <= _lastAligned || (_exactlyOnce && _open.Count > 0 && barrier.Id < _open.First().Key))
             return null; // a checkpoint given up in favour of a newer one
-        if (_current is null || barrier.Id > _current.Id)
+        if (!_open.TryGetValue(barrier.Id, out var entry))
         {
-            Release();
-            _current = barrier;
+            if (_exactlyOnce)
+                Release(); // a newer checkpoint overtook the one being aligned: that one is given up
+            entry = (barrier, new bool[_ended.Length]);
+            _open[barrier.Id] = entry;
         }
 
-        _arrived[channel] = true;
-        return TryComplete();
+        entry.Arrived[channel] = true;
+        return Aligned(barrier.Id) ? barrier : null;
     }
 
-    public CheckpointBarrier? OnEndOfPartition(int channel)
+    /// <summary>An ended channel counts as having delivered every barrier: checkpoints it completes.</summary>
+    public IReadOnlyList<CheckpointBarrier> OnEndOfPartition(int channel)
     {
         _ended[channel] = true;
-        return _current is null ? null : TryComplete();
-    }
-
-    private CheckpointBarrier? TryComplete()
-    {
-        for (var c = 0; c < _arrived.Length; c++)
+        var completed = new List<CheckpointBarrier>();
+        foreach (var (id, entry) in _open.ToList())
         {
-            if (!_arrived[c] && !_ended[c])
-                return null;
+            if (_open.ContainsKey(id) && Aligned(id))
+                completed.Add(entry.Barrier);
         }
 
-        var aligned = _current;
-        Release();
-        return aligned;
+        return completed;
+    }
+
+    private bool Aligned(long id)
+    {
+        var arrived = _open[id].Arrived;
+        for (var c = 0; c < arrived.Length; c++)
+        {
+            if (!arrived[c] && !_ended[c])
+                return false;
+        }
+
+        if (_exactlyOnce)
+        {
+            _lastAligned = id;
+            Release();
+        }
+        else
+        {
+            _open.Remove(id);
+        }
+
+        return true;
     }
 
     private void Release()
     {
-        _current = null;
-        Array.Clear(_arrived);
+        _open.Clear();
         foreach (var queue in _held)
         {
             while (queue.TryDequeue(out var held))

@@ -15,6 +15,12 @@ internal interface ICheckpointedRun
 
     /// <summary>A stop-with-savepoint completed: the run ends as finished once its tasks have committed.</summary>
     void StopAfterSavepoint();
+
+    /// <summary>A stop-with-savepoint failed: the halted sources carry on.</summary>
+    void ResumeSources();
+
+    /// <summary>Where the coordinator reports what goes wrong outside any task (stderr).</summary>
+    TextWriter Log { get; }
 }
 
 /// <summary>
@@ -40,6 +46,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     private long _lastCompleted = long.MinValue;
     private int _consecutiveFailures;
     private bool _disposed;
+    private bool _finishing;
 
     public CheckpointCoordinator(ICheckpointedRun run, CheckpointingOptions options, CompletedCheckpointStore store, JobCheckpointIds ids,
         CheckpointHistory history, string jobId, string jobName, int maxParallelism, TimeProvider time)
@@ -64,15 +71,23 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
     public string SharedDirectory => Path.Combine(_store.JobDirectory, "shared");
 
+    /// <summary>Runs on a timer thread: a failure here is reported, never thrown.</summary>
     public void TriggerPeriodic()
     {
-        lock (_lock)
+        try
         {
-            if (_disposed || !_run.AllTasksRunning || _pending.Values.Count(p => !p.Barrier.IsSavepoint) >= _options.MaxConcurrent)
-                return;
-            if (_lastCompleted != long.MinValue && _time.GetUtcNow().ToUnixTimeMilliseconds() - _lastCompleted < _options.MinPause.TotalMilliseconds)
-                return;
-            Trigger(SnapshotKind.Checkpoint, Path.Combine(_store.JobDirectory, $"chk-{_ids.Peek}"), drain: false);
+            lock (_lock)
+            {
+                if (_disposed || !_run.AllTasksRunning || _pending.Values.Count(p => !p.Barrier.IsSavepoint) >= _options.MaxConcurrent)
+                    return;
+                if (_lastCompleted != long.MinValue && _time.GetUtcNow().ToUnixTimeMilliseconds() - _lastCompleted < _options.MinPause.TotalMilliseconds)
+                    return;
+                Trigger(SnapshotKind.Checkpoint, id => Path.Combine(_store.JobDirectory, $"chk-{id}"), drain: false);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            _run.Log.WriteLine($"pystream: cannot start a checkpoint of job '{_jobName}': {error.Message}");
         }
     }
 
@@ -86,13 +101,14 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             if (!_run.AllTasksRunning)
                 throw new PyStreamException("a savepoint needs every task running, and some have finished");
             var directory = Path.Combine(targetDirectory, $"savepoint-{_jobId[..6]}-{Guid.NewGuid().ToString("N")[..12]}");
-            return Trigger(stop ? SnapshotKind.StopSavepoint : SnapshotKind.Savepoint, directory, drain).Result.Task;
+            return Trigger(stop ? SnapshotKind.StopSavepoint : SnapshotKind.Savepoint, _ => directory, drain).Completion.Task;
         }
     }
 
-    private PendingCheckpoint Trigger(SnapshotKind kind, string directory, bool drain)
+    private PendingCheckpoint Trigger(SnapshotKind kind, Func<long, string> directoryOf, bool drain)
     {
         var id = _ids.Next();
+        var directory = directoryOf(id);
         var barrier = new CheckpointBarrier(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), kind, drain);
         Directory.CreateDirectory(directory);
         var pending = new PendingCheckpoint(barrier, directory);
@@ -153,23 +169,35 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             metadata.WriteTo(pending.Directory);
         }
-        catch (IOException error)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            Abort(barrier.Id, error);
+            Aborted(pending, error);
             return;
         }
 
         lock (_lock)
         {
-            _consecutiveFailures = 0;
             if (!barrier.IsSavepoint)
+            {
+                _consecutiveFailures = 0;
                 _lastCompleted = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            }
         }
 
         _history.Add(new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
             _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null));
         if (barrier.Kind == SnapshotKind.Checkpoint)
-            _store.Add(pending.Directory, metadata);
+        {
+            try
+            {
+                _store.Add(pending.Directory, metadata);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                _run.Log.WriteLine($"pystream: could not remove a subsumed checkpoint of job '{_jobName}': {error.Message}");
+            }
+        }
+
         if (barrier.Kind == SnapshotKind.StopSavepoint)
             _run.StopAfterSavepoint();
         // An intermediate savepoint commits nothing: a later restore from an older checkpoint must not find its output committed.
@@ -179,34 +207,59 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
                 task.NotifyCheckpointComplete(barrier.Id, stop: barrier.Kind == SnapshotKind.StopSavepoint);
         }
 
-        pending.Result.TrySetResult(pending.Directory);
+        pending.Completion.TrySetResult(pending.Directory);
     }
 
     private void Abort(long checkpointId, Exception reason)
     {
         PendingCheckpoint? pending;
-        var fail = false;
         lock (_lock)
         {
             if (!_pending.Remove(checkpointId, out pending))
                 return;
-            if (!pending.Barrier.IsSavepoint && !_disposed)
-                fail = ++_consecutiveFailures > _options.TolerableFailures;
         }
+
+        Aborted(pending, reason);
+    }
+
+    /// <summary>Abandons any pending checkpoint (not savepoint) that a finishing task will never acknowledge, without counting a failure.</summary>
+    public void OnTaskFinished()
+    {
+        List<PendingCheckpoint> abandoned;
+        lock (_lock)
+        {
+            abandoned = [.. _pending.Values];
+            _pending.Clear();
+            _finishing = true;
+        }
+
+        foreach (var pending in abandoned)
+            Aborted(pending, new PyStreamException("a task finished before it was acknowledged (checkpoints stop once any task has finished)"));
+    }
+
+    /// <summary>A checkpoint out of the pending set fails: its directory goes, its waiter hears why, failures are counted.</summary>
+    private void Aborted(PendingCheckpoint pending, Exception reason)
+    {
+        bool fail;
+        lock (_lock)
+            fail = !pending.Barrier.IsSavepoint && !_disposed && !_finishing && ++_consecutiveFailures > _options.TolerableFailures;
 
         pending.Timeout?.Dispose();
         try
         {
             Directory.Delete(pending.Directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            // A task may still be writing into it; the directory has no metadata, so it is no checkpoint.
+            // A task may still be writing into it; without metadata it is no checkpoint.
         }
 
-        _history.Add(new CheckpointStats(checkpointId, pending.Barrier.Kind, pending.Barrier.Timestamp,
+        var what = pending.Barrier.IsSavepoint ? "savepoint" : "checkpoint";
+        _history.Add(new CheckpointStats(pending.Barrier.Id, pending.Barrier.Kind, pending.Barrier.Timestamp,
             _time.GetUtcNow().ToUnixTimeMilliseconds() - pending.Barrier.Timestamp, 0, null, reason.Message));
-        pending.Result.TrySetException(new PyStreamException($"{(pending.Barrier.IsSavepoint ? "savepoint" : "checkpoint")} {checkpointId} failed: {reason.Message}", reason));
+        if (pending.Barrier.Kind == SnapshotKind.StopSavepoint)
+            _run.ResumeSources();
+        pending.Completion.TrySetException(new PyStreamException($"{what} {pending.Barrier.Id} failed: {reason.Message}", reason));
         if (fail)
             _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {reason.Message}", reason));
     }
@@ -219,11 +272,12 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             _disposed = true;
             abandoned = [.. _pending.Values];
+            _pending.Clear();
         }
 
         _periodic?.Dispose();
         foreach (var pending in abandoned)
-            Abort(pending.Barrier.Id, new OperationCanceledException("the job run ended"));
+            Aborted(pending, new OperationCanceledException("the job run ended"));
     }
 
     private sealed class PendingCheckpoint(CheckpointBarrier barrier, string directory)
@@ -236,7 +290,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
         public ITimer? Timeout { get; set; }
 
-        public TaskCompletionSource<string> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 
@@ -244,8 +298,6 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 internal sealed class JobCheckpointIds(long first)
 {
     private long _next = first;
-
-    public long Peek => Interlocked.Read(ref _next);
 
     public long Next() => Interlocked.Increment(ref _next) - 1;
 

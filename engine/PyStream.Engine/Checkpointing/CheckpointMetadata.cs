@@ -104,6 +104,9 @@ public sealed class TaskStateHandle
     /// <summary>Operators that have state in this snapshot (C# state or keyed state).</summary>
     public List<string> StatefulOperators { get; set; } = [];
 
+    /// <summary>Its keyed state includes broadcast state (which every new subtask copies).</summary>
+    public bool HasBroadcastState { get; set; }
+
     /// <summary>C# operator state: timers, window metadata, source positions, sink transactions.</summary>
     public FileRef? OperatorState { get; set; }
 

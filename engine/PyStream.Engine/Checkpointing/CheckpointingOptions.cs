@@ -12,9 +12,12 @@ public enum CheckpointingMode
 /// <summary>What happens to a job's checkpoints when it is cancelled (Flink's externalized checkpoint retention).</summary>
 public enum CheckpointRetention
 {
-    /// <summary>Kept only while the job runs or after it failed: a crash leaves them for a resume.</summary>
+    /// <summary>Kept only while the job runs (a crash leaves them for a resume); removed when it ends in any way.</summary>
     NoExternalizedCheckpoints,
+    /// <summary>Removed when the job is cancelled or finishes; kept when it fails.</summary>
     DeleteOnCancellation,
+
+    /// <summary>Kept when the job is cancelled or fails; removed when it finishes.</summary>
     RetainOnCancellation,
 }
 

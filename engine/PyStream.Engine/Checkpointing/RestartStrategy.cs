@@ -4,7 +4,7 @@ namespace PyStream.Engine.Checkpointing;
 
 /// <summary>
 /// Whether, and after how long, a failed job restarts from its latest checkpoint: Flink's
-/// restart strategies with their configuration keys and defaults. One instance per job run.
+/// restart strategies with their configuration keys and defaults. One instance per job (it counts across restarts).
 /// </summary>
 public abstract class RestartStrategy
 {

@@ -62,7 +62,7 @@ public sealed class RestoredCheckpoint
 }
 
 /// <summary>An operator's state as one old subtask wrote it.</summary>
-public sealed record OperatorStateBlob(int Subtask, int Parallelism, KeyGroupRange KeyGroups, byte[] Data);
+public sealed record OperatorStateBlob(int Subtask, byte[] Data);
 
 /// <summary>
 /// The state one new subtask gets: operator blobs of every old subtask (operators keep what
@@ -72,6 +72,7 @@ public sealed class TaskRestore
 {
     private readonly RestoredCheckpoint _checkpoint;
     private readonly IReadOnlyList<string> _operatorKeys;
+    private readonly Dictionary<string, int> _firstWith = new(StringComparer.Ordinal);
 
     internal TaskRestore(RestoredCheckpoint checkpoint, IReadOnlyList<string> operatorKeys, int subtask, int parallelism, KeyGroupRange range, int maxParallelism)
     {
@@ -82,8 +83,6 @@ public sealed class TaskRestore
         KeyGroups = range;
         MaxParallelism = maxParallelism;
     }
-
-    public long CheckpointId => _checkpoint.CheckpointId;
 
     public int Subtask { get; }
 
@@ -104,7 +103,7 @@ public sealed class TaskRestore
             .Select(t => (Task: t, States: _checkpoint.OperatorStates(t)))
             .Where(x => x.States.ContainsKey(operatorKey))
             .OrderBy(x => x.Task.Subtask)
-            .Select(x => new OperatorStateBlob(x.Task.Subtask, x.Task.Parallelism, new KeyGroupRange(x.Task.KeyGroupStart, x.Task.KeyGroupEnd), x.States[operatorKey]))
+            .Select(x => new OperatorStateBlob(x.Task.Subtask, x.States[operatorKey]))
             .ToList();
 
     /// <summary>Old tasks whose keyed state this subtask may need: they own some of its key groups or broadcast state.</summary>
@@ -116,9 +115,9 @@ public sealed class TaskRestore
         _operatorKeys.Any(k => StateKeys.BelongsTo(stateId, k))
         && (keyGroup < 0 ? source.Subtask == FirstSubtaskWith(stateId) : KeyGroups.Contains(keyGroup));
 
-    /// <summary>Old tasks whose keyed state this subtask reads: those that own some of its key groups, and the first (broadcast state).</summary>
+    /// <summary>Old tasks whose keyed state this subtask reads: those that own some of its key groups, and the first with broadcast state.</summary>
     public IEnumerable<TaskStateHandle> RelevantKeyedSources =>
-        KeyedSources.Where(t => new KeyGroupRange(t.KeyGroupStart, t.KeyGroupEnd).Intersects(KeyGroups) || t.Subtask == 0);
+        KeyedSources.Where(t => new KeyGroupRange(t.KeyGroupStart, t.KeyGroupEnd).Intersects(KeyGroups) || (t.HasBroadcastState && t.Subtask == 0));
 
     /// <summary>Keyed entries from full (canonical) snapshots.</summary>
     public IEnumerable<StateEntry> FullEntries() =>
@@ -130,5 +129,10 @@ public sealed class TaskRestore
     public IEnumerable<StateEntry> FullEntries(TaskStateHandle source) =>
         KeyedStateFile.Read(Path.Combine(Directory, source.KeyedState!.Path)).Where(e => Wants(source, e.StateId, e.KeyGroup));
 
-    private int FirstSubtaskWith(string stateId) => KeyedSources.Where(t => t.Operators.Any(k => StateKeys.BelongsTo(stateId, k))).Min(t => t.Subtask);
+    private int FirstSubtaskWith(string stateId)
+    {
+        if (!_firstWith.TryGetValue(stateId, out var first))
+            _firstWith[stateId] = first = KeyedSources.Where(t => t.Operators.Any(k => StateKeys.BelongsTo(stateId, k))).Min(t => t.Subtask);
+        return first;
+    }
 }

@@ -45,6 +45,7 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
             KeyGroupEnd = range.End,
             Operators = [.. operatorKeys],
             StatefulOperators = operatorKeys.Where(k => states.ContainsKey(k) || stateIds.Any(id => StateKeys.BelongsTo(id, k))).ToList(),
+            HasBroadcastState = stateIds.Any(id => StateKeys.KindOf(id) == StateKind.Broadcast),
         };
 
         try
@@ -61,8 +62,9 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
                     handle.KeyedState = KeyedStateFile.Write(directory, name + ".kv", context.State, info.MaxParallelism);
             }
         }
-        catch (IOException error)
+        catch (Exception error)
         {
+            // Storage trouble (or the checkpoint aborted under us) declines the checkpoint; the task goes on.
             acknowledger.Decline(barrier.Id, error);
             return;
         }

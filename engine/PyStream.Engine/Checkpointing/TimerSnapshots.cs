@@ -33,19 +33,4 @@ public static class TimerSnapshots
 
         return timers;
     }
-
-    /// <summary>An operator's state as bytes, written by <paramref name="write"/>.</summary>
-    public static byte[] Serialize(Action<BinaryWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            write(writer);
-        return buffer.ToArray();
-    }
-
-    public static T Deserialize<T>(byte[] data, Func<BinaryReader, T> read)
-    {
-        using var reader = new BinaryReader(new MemoryStream(data, writable: false));
-        return read(reader);
-    }
 }

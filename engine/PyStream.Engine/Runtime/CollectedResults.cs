@@ -6,9 +6,20 @@ namespace PyStream.Engine.Runtime;
 public sealed class CollectedResults
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<BytesBatch>> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CollectId, int Subtask), long> _publishedUpTo = new();
 
     public void Add(string collectId, BytesBatch batch) =>
         _queues.GetOrAdd(collectId, _ => new ConcurrentQueue<BytesBatch>()).Enqueue(batch);
+
+    /// <summary>
+    /// Remembers that a collect sink subtask handed out everything up to a checkpoint. It
+    /// outlives a restart, so a restored sink does not hand out a result a second time.
+    /// </summary>
+    public void MarkPublished(string collectId, int subtask, long checkpointId) =>
+        _publishedUpTo.AddOrUpdate((collectId, subtask), checkpointId, (_, old) => Math.Max(old, checkpointId));
+
+    public long PublishedUpTo(string collectId, int subtask) =>
+        _publishedUpTo.TryGetValue((collectId, subtask), out var id) ? id : long.MinValue;
 
     /// <summary>Takes every batch received so far for that id, in arrival order.</summary>
     public IReadOnlyList<BytesBatch> Drain(string collectId)

@@ -127,14 +127,21 @@ public sealed class JobExecution
     {
         var attempt = _attempts++;
         var run = new JobRun(this, Graph, _environment, _configuration, restore, attempt);
-        CheckpointHistory.RestoredFrom = restore?.Directory;
+        bool cancelled;
         lock (_lock)
         {
-            _run = run;
-            Status = JobStatus.Running;
+            cancelled = _cancelRequested && attempt > 0; // cancelled while this restart was being set up
+            if (!cancelled)
+            {
+                _run = run;
+                Status = JobStatus.Running;
+                CheckpointHistory.RestoredFrom = restore?.Directory;
+            }
         }
 
         run.Start();
+        if (cancelled)
+            run.Cancel();
     }
 
     internal CheckpointCoordinator? CreateCoordinator(ICheckpointedRun run) =>
@@ -148,18 +155,21 @@ public sealed class JobExecution
         {
             if (run != _run)
                 return;
+            if (stopped)
+            {
+                // The savepoint is taken and committed: a failure while stopping changes nothing.
+                if (failure is not null)
+                    _environment.Stderr.WriteLine($"pystream: job '{Name}' failed after its stop-with-savepoint completed: {failure.Message}");
+                End(JobStatus.Finished);
+                return;
+            }
+
             if (failure is null)
             {
-                if (_cancelRequested && !run.FinishRequested && !stopped)
-                {
+                if (_cancelRequested && !run.FinishRequested)
                     End(JobStatus.Canceled);
-                }
                 else
-                {
-                    run.RunFinalCommits();
-                    End(JobStatus.Finished);
-                }
-
+                    FinishAfterFinalCommits(run);
                 return;
             }
 
@@ -186,6 +196,25 @@ public sealed class JobExecution
         _restartTimer = _environment.Time.CreateTimer(_ => Restart(), null, delay.Value, Timeout.InfiniteTimeSpan);
     }
 
+    private void FinishAfterFinalCommits(JobRun run)
+    {
+        try
+        {
+            run.RunFinalCommits();
+            End(JobStatus.Finished);
+        }
+        catch (Exception error) when (error is PyStreamException or IOException or UnauthorizedAccessException)
+        {
+            _failure = error;
+            End(JobStatus.Failed);
+        }
+    }
+
+    /// <summary>
+    /// Starts the next run from the latest intact checkpoint. Without any checkpoint it starts
+    /// where the job started (nothing was committed yet); when every retained one is corrupt it
+    /// fails, since starting over would commit output a second time.
+    /// </summary>
     private void Restart()
     {
         lock (_lock)
@@ -196,14 +225,21 @@ public sealed class JobExecution
 
         try
         {
-            StartRun(_checkpoints.LatestValid(_environment.Stderr) ?? _run!.InitialRestore);
+            var latest = _checkpoints.LatestValid(_environment.Stderr);
+            if (latest is null && _checkpoints.Snapshot().Count > 0)
+                throw new PyStreamException($"job '{Name}' cannot restart: none of its retained checkpoints is intact");
+            StartRun(latest ?? _run!.InitialRestore);
         }
         catch (Exception error)
         {
+            // On a timer thread: whatever went wrong ends the job, it must not end the process.
             lock (_lock)
             {
-                _failure = error;
-                End(JobStatus.Failed);
+                if (Status == JobStatus.Restarting)
+                {
+                    _failure = error;
+                    End(JobStatus.Failed);
+                }
             }
         }
     }

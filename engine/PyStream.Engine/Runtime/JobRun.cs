@@ -23,6 +23,8 @@ internal sealed class JobRun : ICheckpointedRun
     private Exception? _failure;
     private bool _stopped;
     private int _running;
+    private int _sinkTasks;
+    private int _stoppedSinkTasks;
 
     public JobRun(JobExecution job, JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
@@ -34,6 +36,7 @@ internal sealed class JobRun : ICheckpointedRun
         {
             Coordinator = job.CreateCoordinator(this);
             CreateTasks(graph, environment, configuration, restore, attempt);
+            Tasks = _tasks.Select(t => t.Task).ToList();
         }
         catch
         {
@@ -52,7 +55,9 @@ internal sealed class JobRun : ICheckpointedRun
 
     public bool FinishRequested { get; private set; }
 
-    public IReadOnlyList<StreamTask> Tasks => _tasks.Select(t => t.Task).ToList();
+    public TextWriter Log { get; private set; } = TextWriter.Null;
+
+    public IReadOnlyList<StreamTask> Tasks { get; private set; } = [];
 
     public bool AllTasksRunning => _tasks.Count > 0 && Volatile.Read(ref _running) == _tasks.Count;
 
@@ -81,6 +86,23 @@ internal sealed class JobRun : ICheckpointedRun
             _stopped = true;
     }
 
+    public void ResumeSources()
+    {
+        foreach (var (task, _, _) in _tasks.Where(t => t.Task.IsSource))
+            task.ResumeSource();
+    }
+
+    /// <summary>
+    /// A task ended after a stop-with-savepoint. Once every task that ends in sinks (no
+    /// network outputs) has committed, the rest are cancelled: one blocked writing into a
+    /// stopped task (timers may still emit) would otherwise never end.
+    /// </summary>
+    private void TaskStopped(StreamTask task)
+    {
+        if (task.Outputs.Count == 0 && Interlocked.Increment(ref _stoppedSinkTasks) == _sinkTasks)
+            _cancellation.Cancel();
+    }
+
     /// <summary>Sinks' last commits (output after the last checkpoint), run when the job finished.</summary>
     public void RunFinalCommits()
     {
@@ -94,6 +116,7 @@ internal sealed class JobRun : ICheckpointedRun
         var gates = new Dictionary<(OperatorChain Chain, int Subtask), InputGate>();
         var channels = new Dictionary<(StreamEdge Edge, int Producer, int Consumer), int>();
         var checkpointing = _job.Checkpointing;
+        Log = environment.Stderr;
         var attemptId = Guid.NewGuid().ToString();
 
         foreach (var chain in graph.Chains)
@@ -144,7 +167,10 @@ internal sealed class JobRun : ICheckpointedRun
                 var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
                     checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: OnJobFinished);
                 var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator);
-                task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode);
+                task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode,
+                    onStopped: () => TaskStopped(task!));
+                if (outputs.Count == 0)
+                    _sinkTasks++;
                 _tasks.Add((task, context, taskRestore));
                 var entry = _tasks[^1];
                 _threads.Add(new Thread(() => RunTask(entry.Task, entry.Context, entry.Restore)) { Name = taskName, IsBackground = true });
@@ -195,6 +221,8 @@ internal sealed class JobRun : ICheckpointedRun
         {
             if (Interlocked.Decrement(ref _running) == 0)
                 Ended();
+            else
+                Coordinator?.OnTaskFinished(); // checkpoints stop once a task has finished (Flink goes on with the rest; PyStream does not yet)
         }
     }
 

@@ -19,8 +19,12 @@ internal sealed class StreamTask
     private bool _stopped;
     private bool _sourceHalted;
 
-    public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode)
+    private readonly Action? _onStopped;
+
+    public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode,
+        Action? onStopped = null)
     {
+        _onStopped = onStopped;
         Name = name;
         _chain = chain;
         _gate = gate;
@@ -51,13 +55,19 @@ internal sealed class StreamTask
             _sourceHalted = true;
     });
 
+    /// <summary>A stop-with-savepoint failed: the source emits again.</summary>
+    public void ResumeSource() => Post(() => _sourceHalted = false);
+
     /// <summary>Commits what the checkpoint covers; after a stop-with-savepoint the task then ends.</summary>
     public void NotifyCheckpointComplete(long checkpointId, bool stop) => Post(() =>
     {
         foreach (var op in _chain.Operators)
             op.NotifyCheckpointComplete(checkpointId);
         if (stop)
+        {
             _stopped = true;
+            _onStopped?.Invoke();
+        }
     });
 
     public void Run(TaskContext context, Checkpointing.TaskRestore? restore, CancellationToken cancellation)
@@ -178,7 +188,7 @@ internal sealed class StreamTask
                 case InputEventKind.EndOfPartition:
                     channelWatermarks[next.Channel] = long.MaxValue;
                     channelIdle[next.Channel] = false;
-                    if (aligner.OnEndOfPartition(next.Channel) is { } completed)
+                    foreach (var completed in aligner.OnEndOfPartition(next.Channel))
                         Checkpoint(completed);
                     if (--openChannels[input] == 0)
                     {

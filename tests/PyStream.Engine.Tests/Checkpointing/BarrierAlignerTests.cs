@@ -38,17 +38,28 @@ public sealed class BarrierAlignerTests
     }
 
     [Fact]
+    public void AtLeastOnceCompletesOverlappingCheckpointsEachWhenItsLastBarrierArrives()
+    {
+        var aligner = new BarrierAligner(channels: 2, exactlyOnce: false);
+
+        Assert.Null(aligner.OnBarrier(0, First));
+        Assert.Null(aligner.OnBarrier(0, Second)); // the fast channel is a checkpoint ahead
+        Assert.Same(First, aligner.OnBarrier(1, First));
+        Assert.Same(Second, aligner.OnBarrier(1, Second));
+    }
+
+    [Fact]
     public void AnEndedChannelCountsAsAligned()
     {
         var aligner = new BarrierAligner(channels: 3, exactlyOnce: true);
-        Assert.Null(aligner.OnEndOfPartition(2));
+        Assert.Empty(aligner.OnEndOfPartition(2));
 
         Assert.Null(aligner.OnBarrier(0, First));
         Assert.Same(First, aligner.OnBarrier(1, First));
 
         var other = new BarrierAligner(channels: 2, exactlyOnce: true);
         Assert.Null(other.OnBarrier(0, First));
-        Assert.Same(First, other.OnEndOfPartition(1));
+        Assert.Same(First, Assert.Single(other.OnEndOfPartition(1)));
     }
 
     [Fact]

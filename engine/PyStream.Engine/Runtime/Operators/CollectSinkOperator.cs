@@ -38,12 +38,13 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
     {
         _pending.AddRange(_unpublished.Select(b => (barrier.Id, b)));
         _unpublished.Clear();
-        states[StateKey] = TimerSnapshots.Serialize(writer =>
+        states[StateKey] = StateBlobs.Serialize(writer =>
         {
             writer.Write(_received);
             writer.Write(_pending.Count);
-            foreach (var (_, batch) in _pending)
+            foreach (var (checkpoint, batch) in _pending)
             {
+                writer.Write(checkpoint);
                 writer.Write(batch.Count);
                 writer.Write(batch.Data.Length);
                 writer.Write(batch.Data);
@@ -55,19 +56,31 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
     {
         Publish(_pending.Where(p => p.Checkpoint <= checkpointId).Select(p => p.Batch).ToList());
         _pending.RemoveAll(p => p.Checkpoint <= checkpointId);
+        Context.Environment.Results.MarkPublished(collectId, Context.Info.SubtaskIndex, checkpointId);
     }
 
-    /// <summary>Results of the restored checkpoint that were not published yet are published now (by their own old subtask's successor).</summary>
+    /// <summary>
+    /// Results of the restored checkpoint that were never handed out (the run failed between
+    /// completing the checkpoint and committing) are handed out now, by their old subtask's successor.
+    /// </summary>
     public override void RestoreState(TaskRestore restore)
     {
+        var results = Context.Environment.Results;
         foreach (var blob in restore.OperatorState(StateKey).Where(b => b.Subtask % restore.Parallelism == restore.Subtask))
         {
             using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
             _received += reader.ReadInt64();
+            var publishedUpTo = results.PublishedUpTo(collectId, blob.Subtask);
             for (var i = reader.ReadInt32(); i > 0; i--)
             {
+                var checkpoint = reader.ReadInt64();
                 var count = reader.ReadInt32();
-                Context.Environment.Results.Add(collectId, new BytesBatch(reader.ReadBytes(reader.ReadInt32()), count));
+                var data = reader.ReadBytes(reader.ReadInt32());
+                if (checkpoint > publishedUpTo)
+                {
+                    results.Add(collectId, new BytesBatch(data, count));
+                    results.MarkPublished(collectId, blob.Subtask, checkpoint);
+                }
             }
         }
     }

@@ -20,7 +20,7 @@ public sealed class FileSinkOperator : StreamOperator
     private readonly Dictionary<string, PartFile> _open = new(StringComparer.Ordinal);
     private readonly List<PendingFile> _closed = [];
     private readonly List<(long Checkpoint, PendingFile File)> _pending = [];
-    private string _writerId = Guid.NewGuid().ToString();
+    private string _writerId = "";
     private int _partCounter;
 
     public FileSinkOperator(string name, int inputCount, FileSink spec, int subtask)
@@ -32,11 +32,18 @@ public sealed class FileSinkOperator : StreamOperator
 
     private string Prefix => _spec.PartPrefix.Length > 0 ? _spec.PartPrefix : "part";
 
+    /// <summary>
+    /// Part files are named <c>{prefix}-{writer id}-{subtask}-{counter}</c>; the writer id is a
+    /// GUID whose first group is this sink's own (a hash of its state key) and whose rest is
+    /// the run's. A restore can so tell this sink's files from earlier runs from everything else.
+    /// </summary>
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        _writerId = context.AttemptId;
+        _writerId = SinkToken + context.AttemptId[8..];
     }
+
+    private string SinkToken => ((uint)Partitioning.KeyGroups.Murmur3(System.Text.Encoding.UTF8.GetBytes(StateKey))).ToString("x8", CultureInfo.InvariantCulture);
 
     public override void ProcessBatch(int input, Batch batch)
     {
@@ -91,9 +98,8 @@ public sealed class FileSinkOperator : StreamOperator
         RollAll();
         _pending.AddRange(_closed.Select(f => (barrier.Id, f)));
         _closed.Clear();
-        states[StateKey] = TimerSnapshots.Serialize(writer =>
+        states[StateKey] = StateBlobs.Serialize(writer =>
         {
-            writer.Write(_writerId);
             writer.Write(_pending.Count);
             foreach (var (checkpoint, file) in _pending)
             {
@@ -113,8 +119,8 @@ public sealed class FileSinkOperator : StreamOperator
 
     /// <summary>
     /// Commits the pending files of old subtasks mapped to this one (old subtask i goes to new
-    /// subtask i mod parallelism); subtask 0 deletes the in-progress files that earlier runs
-    /// wrote after the checkpoint (they will be written again).
+    /// subtask i mod parallelism); subtask 0 deletes this sink's in-progress files that earlier
+    /// runs wrote after the checkpoint (their records will be written again).
     /// </summary>
     public override void RestoreState(TaskRestore restore)
     {
@@ -123,7 +129,6 @@ public sealed class FileSinkOperator : StreamOperator
         foreach (var blob in blobs)
         {
             using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
-            reader.ReadString();
             for (var i = reader.ReadInt32(); i > 0; i--)
             {
                 reader.ReadInt64();
@@ -138,7 +143,7 @@ public sealed class FileSinkOperator : StreamOperator
         {
             foreach (var bucket in Directory.EnumerateDirectories(_spec.BasePath))
             {
-                foreach (var orphan in Directory.EnumerateFiles(bucket, $".{Prefix}-*.inprogress.*"))
+                foreach (var orphan in Directory.EnumerateFiles(bucket, $".{Prefix}-{SinkToken}-*.inprogress.*"))
                 {
                     if (!keep.Contains(orphan) && !Path.GetFileName(orphan).Contains(_writerId, StringComparison.Ordinal))
                         File.Delete(orphan);
@@ -179,7 +184,7 @@ public sealed class FileSinkOperator : StreamOperator
         public void Commit()
         {
             if (File.Exists(InProgress))
-                File.Move(InProgress, Final, overwrite: true);
+                File.Move(InProgress, Final);
             else if (!File.Exists(Final))
                 throw new PyStreamException($"file sink: pending part file '{InProgress}' is gone; its records cannot be committed");
         }

@@ -67,7 +67,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
                 .Concat(Context.Timers.PendingOf(this).Where(t => t.Operation == operation).Select(t => new TimerSnapshot(TimeDomain.ProcessingTime, t.Key, t.Timestamp)))
                 .ToList();
             if (timers.Count > 0)
-                states[_operationKeys[operation]] = TimerSnapshots.Serialize(w => TimerSnapshots.Write(w, timers));
+                states[_operationKeys[operation]] = StateBlobs.Serialize(w => TimerSnapshots.Write(w, timers));
         }
     }
 
@@ -78,7 +78,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         {
             foreach (var blob in restore.OperatorState(_operationKeys[operation]))
             {
-                foreach (var timer in TimerSnapshots.Deserialize(blob.Data, TimerSnapshots.Read))
+                foreach (var timer in StateBlobs.Deserialize(blob.Data, TimerSnapshots.Read))
                 {
                     if (!restore.Owns(timer.Key))
                         continue;

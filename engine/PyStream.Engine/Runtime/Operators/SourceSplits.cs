@@ -10,7 +10,7 @@ namespace PyStream.Engine.Runtime.Operators;
 internal static class SourceSplits
 {
     public static byte[] Write<T>(IReadOnlyCollection<T> splits, Action<BinaryWriter, T> write) =>
-        TimerSnapshots.Serialize(writer =>
+        StateBlobs.Serialize(writer =>
         {
             writer.Write(splits.Count);
             foreach (var split in splits)
@@ -23,7 +23,7 @@ internal static class SourceSplits
         var blobs = restore.OperatorState(stateKey);
         if (blobs.Count == 0)
             return null;
-        var all = blobs.SelectMany(b => TimerSnapshots.Deserialize(b.Data, reader =>
+        var all = blobs.SelectMany(b => StateBlobs.Deserialize(b.Data, reader =>
         {
             var splits = new List<T>();
             for (var i = reader.ReadInt32(); i > 0; i--)

@@ -297,7 +297,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         var timers = _eventTimers.PendingOf(this).Select(t => new TimerSnapshot(TimeDomain.EventTime, t.Key, t.Timestamp))
             .Concat(Context.Timers.PendingOf(this).Select(t => new TimerSnapshot(TimeDomain.ProcessingTime, t.Key, t.Timestamp)))
             .ToList();
-        states[StateKey] = TimerSnapshots.Serialize(writer =>
+        states[StateKey] = StateBlobs.Serialize(writer =>
         {
             TimerSnapshots.Write(writer, timers);
             writer.Write(_triggerState.Count);
