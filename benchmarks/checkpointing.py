@@ -78,7 +78,7 @@ def describe(history: list) -> str:
 
 
 def main() -> None:
-    records = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
+    records = int(sys.argv[1]) if len(sys.argv) > 1 else 4_000_000
     run(200_000, None)  # warm-up: JIT, imports, RocksDB
     off, _ = run(records, None)
     incremental, incremental_history = run(records, "incremental")
