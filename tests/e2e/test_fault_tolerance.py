@@ -70,6 +70,16 @@ def test_a_failed_job_restarts_from_its_checkpoint_and_writes_everything_once(tm
     assert not list((tmp_path / "out").glob("*/.part-*")), "uncommitted part files left behind"
 
 
+@pytest.mark.parametrize("source, when", [("files", "after"), ("collection", "after"), ("numbers", "before")])
+def test_sources_replay_from_their_position_and_a_failure_before_any_checkpoint_starts_over(tmp_path: Path, source: str, when: str) -> None:
+    n = 400_000 if source == "files" else 1_000_000
+    extra = ["--fail-early"] if when == "before" else []
+    result = run(job(tmp_path, n, "--source", source, "--fail-once", str(tmp_path / "failed"), *extra))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "failed").exists() and "failed and restarts in 0 ms" in result.stderr
+    assert committed(tmp_path / "out") == expected(n)
+
+
 @pytest.mark.parametrize("before, after", [(1, 1), (2, 3)])
 def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path, before: int, after: int) -> None:
     """Incremental RocksDB state, restored as it is (1 -> 1) or split by key groups (2 -> 3)."""
@@ -182,3 +192,22 @@ def wait_for_checkpoint(root: Path, process: subprocess.Popen, count: int = 1) -
         except subprocess.TimeoutExpired:
             pass
     assert process.poll() is None, f"the job ended before {count} checkpoint(s) completed: {process.stderr.read()}"
+
+
+def test_broadcast_state_reaches_every_subtask_after_a_rescale(tmp_path: Path) -> None:
+    script = Path(__file__).parent / "fault_tolerance" / "broadcast_job.py"
+    n = 3_000_000
+
+    def broadcast_job(out: str, *extra: str, savepoint: str | None = None) -> list[str]:
+        restore = ["-s", savepoint] if savepoint else []
+        return [str(ROOT / "pystream"), "run", *restore, str(script), "--n", str(n), "--out", str(tmp_path / out),
+                "--checkpoints", str(tmp_path / "checkpoints"), *extra]
+
+    first = run(broadcast_job("first", "--stop-with-savepoint", str(tmp_path / "savepoints")))
+    assert first.returncode == 0, first.stderr
+    second = run(broadcast_job("second", "--parallelism", "3", savepoint=first.stdout.strip().splitlines()[-1]))
+    assert second.returncode == 0, second.stderr
+
+    before, after = committed(tmp_path / "first"), committed(tmp_path / "second")
+    assert len(before) + len(after) == n and after
+    assert all(line.endswith(",3") for line in after), [line for line in after if not line.endswith(",3")][:3]

@@ -7,8 +7,11 @@ internal interface ICheckpointedRun
 {
     IReadOnlyList<StreamTask> Tasks { get; }
 
-    /// <summary>Every task is still running (checkpoints are taken only then).</summary>
+    /// <summary>Every task is still running.</summary>
     bool AllTasksRunning { get; }
+
+    /// <summary>Some source still runs (and can inject barriers).</summary>
+    bool AnySourceRunning { get; }
 
     /// <summary>Too many checkpoints failed in a row: the run fails (and may restart).</summary>
     void Fail(Exception reason);
@@ -45,13 +48,16 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     private ITimer? _periodic;
     private long _lastCompleted = long.MinValue;
     private int _consecutiveFailures;
+    private readonly Dictionary<(string Chain, int Subtask), TaskStateHandle> _finished = [];
+    private readonly string _finishedDirectory;
     private bool _disposed;
-    private bool _finishing;
+    private bool _abandoning;
 
     public CheckpointCoordinator(ICheckpointedRun run, CheckpointingOptions options, CompletedCheckpointStore store, JobCheckpointIds ids,
         CheckpointHistory history, string jobId, string jobName, int maxParallelism, TimeProvider time)
     {
         _history = history;
+        _finishedDirectory = Path.Combine(store.JobDirectory, $"finished-{Guid.NewGuid().ToString("N")[..8]}");
         _run = run;
         _options = options;
         _store = store;
@@ -71,6 +77,8 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
     public string SharedDirectory => Path.Combine(_store.JobDirectory, "shared");
 
+    public string FinishedDirectory => _finishedDirectory;
+
     /// <summary>Runs on a timer thread: a failure here is reported, never thrown.</summary>
     public void TriggerPeriodic()
     {
@@ -78,7 +86,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             lock (_lock)
             {
-                if (_disposed || !_run.AllTasksRunning || _pending.Values.Count(p => !p.Barrier.IsSavepoint) >= _options.MaxConcurrent)
+                if (_disposed || !_run.AnySourceRunning || _pending.Values.Count(p => !p.Barrier.IsSavepoint) >= _options.MaxConcurrent)
                     return;
                 if (_lastCompleted != long.MinValue && _time.GetUtcNow().ToUnixTimeMilliseconds() - _lastCompleted < _options.MinPause.TotalMilliseconds)
                     return;
@@ -98,8 +106,8 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             if (_disposed)
                 throw new PyStreamException("the job is not running");
-            if (!_run.AllTasksRunning)
-                throw new PyStreamException("a savepoint needs every task running, and some have finished");
+            if (!_run.AnySourceRunning || (!_run.AllTasksRunning && _options.Interval is null))
+                throw new PyStreamException("a savepoint needs the job's sources running (and, once some task has finished, checkpointing enabled)");
             var directory = Path.Combine(targetDirectory, $"savepoint-{_jobId[..6]}-{Guid.NewGuid().ToString("N")[..12]}");
             return Trigger(stop ? SnapshotKind.StopSavepoint : SnapshotKind.Savepoint, _ => directory, drain).Completion.Task;
         }
@@ -137,8 +145,8 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             if (!_pending.TryGetValue(checkpointId, out var pending))
                 return; // aborted meanwhile
-            pending.Handles.Add(handle);
-            if (pending.Handles.Count == _run.Tasks.Count)
+            pending.Handles[(handle.Chain, handle.Subtask)] = handle;
+            if (IsComplete(pending))
             {
                 _pending.Remove(checkpointId);
                 complete = pending;
@@ -149,12 +157,57 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             Complete(complete);
     }
 
+    /// <summary>Every task acknowledged it, or finished (its final state stands in). Called under the lock.</summary>
+    private bool IsComplete(PendingCheckpoint pending) =>
+        pending.Handles.Count + _finished.Keys.Count(k => !pending.Handles.ContainsKey(k)) == _run.Tasks.Count;
+
+    public void TaskFinished(TaskStateHandle handle)
+    {
+        lock (_lock)
+            _finished[(handle.Chain, handle.Subtask)] = handle;
+    }
+
+    /// <summary>
+    /// A task's thread ended. With its final state written, pending checkpoints may now be
+    /// complete; without (it failed, or checkpointing is off) they never will be, and are
+    /// abandoned without counting as failures.
+    /// </summary>
+    public void OnTaskEnded(string chain, int subtask)
+    {
+        List<PendingCheckpoint> complete, abandoned;
+        lock (_lock)
+        {
+            if (_finished.ContainsKey((chain, subtask)))
+            {
+                complete = _pending.Values.Where(IsComplete).ToList();
+                abandoned = [];
+            }
+            else
+            {
+                complete = [];
+                abandoned = [.. _pending.Values];
+                _abandoning = true;
+            }
+
+            foreach (var pending in complete.Concat(abandoned))
+                _pending.Remove(pending.Barrier.Id);
+        }
+
+        foreach (var pending in complete.OrderBy(p => p.Barrier.Id))
+            Complete(pending);
+        foreach (var pending in abandoned)
+            Aborted(pending, new PyStreamException("a task ended before it was acknowledged"));
+    }
+
     public void Decline(long checkpointId, Exception reason) => Abort(checkpointId, reason);
 
     private void Complete(PendingCheckpoint pending)
     {
         pending.Timeout?.Dispose();
         var barrier = pending.Barrier;
+        List<TaskStateHandle> finished;
+        lock (_lock)
+            finished = _finished.Where(f => !pending.Handles.ContainsKey(f.Key)).Select(f => f.Value).ToList();
         var metadata = new CheckpointMetadata
         {
             JobName = _jobName,
@@ -163,10 +216,12 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             Kind = barrier.Kind,
             Timestamp = barrier.Timestamp,
             MaxParallelism = _maxParallelism,
-            Tasks = [.. pending.Handles.OrderBy(h => h.Chain, StringComparer.Ordinal).ThenBy(h => h.Subtask)],
         };
         try
         {
+            if (barrier.IsSavepoint)
+                finished = finished.Select(h => CopyInto(pending.Directory, h)).ToList(); // a savepoint stands alone
+            metadata.Tasks = [.. pending.Handles.Values.Concat(finished).OrderBy(h => h.Chain, StringComparer.Ordinal).ThenBy(h => h.Subtask)];
             metadata.WriteTo(pending.Directory);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -210,6 +265,33 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         pending.Completion.TrySetResult(pending.Directory);
     }
 
+    /// <summary>A finished task's handle with its files copied into <paramref name="directory"/>.</summary>
+    private TaskStateHandle CopyInto(string directory, TaskStateHandle handle)
+    {
+        FileRef? Copy(FileRef? file)
+        {
+            if (file is null)
+                return null;
+            var name = Path.GetFileName(file.Path);
+            File.Copy(Path.Combine(_finishedDirectory, name), Path.Combine(directory, name));
+            return file with { Path = name };
+        }
+
+        return new TaskStateHandle
+        {
+            Chain = handle.Chain,
+            Subtask = handle.Subtask,
+            Parallelism = handle.Parallelism,
+            KeyGroupStart = handle.KeyGroupStart,
+            KeyGroupEnd = handle.KeyGroupEnd,
+            Operators = handle.Operators,
+            StatefulOperators = handle.StatefulOperators,
+            HasBroadcastState = handle.HasBroadcastState,
+            OperatorState = Copy(handle.OperatorState),
+            KeyedState = Copy(handle.KeyedState),
+        };
+    }
+
     private void Abort(long checkpointId, Exception reason)
     {
         PendingCheckpoint? pending;
@@ -222,27 +304,12 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         Aborted(pending, reason);
     }
 
-    /// <summary>Abandons any pending checkpoint (not savepoint) that a finishing task will never acknowledge, without counting a failure.</summary>
-    public void OnTaskFinished()
-    {
-        List<PendingCheckpoint> abandoned;
-        lock (_lock)
-        {
-            abandoned = [.. _pending.Values];
-            _pending.Clear();
-            _finishing = true;
-        }
-
-        foreach (var pending in abandoned)
-            Aborted(pending, new PyStreamException("a task finished before it was acknowledged (checkpoints stop once any task has finished)"));
-    }
-
     /// <summary>A checkpoint out of the pending set fails: its directory goes, its waiter hears why, failures are counted.</summary>
     private void Aborted(PendingCheckpoint pending, Exception reason)
     {
         bool fail;
         lock (_lock)
-            fail = !pending.Barrier.IsSavepoint && !_disposed && !_finishing && ++_consecutiveFailures > _options.TolerableFailures;
+            fail = !pending.Barrier.IsSavepoint && !_disposed && !_abandoning && ++_consecutiveFailures > _options.TolerableFailures;
 
         pending.Timeout?.Dispose();
         try
@@ -286,7 +353,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
         public string Directory { get; } = directory;
 
-        public List<TaskStateHandle> Handles { get; } = [];
+        public Dictionary<(string Chain, int Subtask), TaskStateHandle> Handles { get; } = [];
 
         public ITimer? Timeout { get; set; }
 

@@ -15,6 +15,12 @@ internal interface ICheckpointAcknowledger
     void Acknowledge(long checkpointId, TaskStateHandle handle);
 
     void Decline(long checkpointId, Exception reason);
+
+    /// <summary>Where finished tasks write their final state (a sibling of the checkpoint directories).</summary>
+    string FinishedDirectory { get; }
+
+    /// <summary>A task finished; its final state stands in for it in every later checkpoint.</summary>
+    void TaskFinished(TaskStateHandle handle);
 }
 
 /// <summary>
@@ -22,17 +28,55 @@ internal interface ICheckpointAcknowledger
 /// and keyed state, either in the canonical format or, for incremental RocksDB checkpoints,
 /// as the store's native files, linking only files no earlier checkpoint has.
 /// </summary>
-internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string> operatorKeys, int chainIndex, bool incremental, ICheckpointAcknowledger acknowledger)
+internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string> operatorKeys, int chainIndex, bool incremental, ICheckpointAcknowledger acknowledger,
+    bool finalState)
 {
     // Immutable files already in the shared directory, with their descriptions.
     private readonly Dictionary<string, FileRef> _shared = new(StringComparer.Ordinal);
 
     public void Snapshot(CheckpointBarrier barrier, ChainAssembly chain)
     {
+        var states = SnapshotOperators(barrier, chain);
+        TaskStateHandle handle;
+        try
+        {
+            handle = Write(states, acknowledger.DirectoryOf(barrier.Id), "", nativeIncremental: incremental && !barrier.IsSavepoint);
+        }
+        catch (Exception error)
+        {
+            // Storage trouble (or the checkpoint aborted under us) declines the checkpoint; the task goes on.
+            acknowledger.Decline(barrier.Id, error);
+            return;
+        }
+
+        acknowledger.Acknowledge(barrier.Id, handle);
+    }
+
+    /// <summary>
+    /// The task has finished: its final state is written once, and every later checkpoint of
+    /// this run refers to it (as Flink keeps checkpointing after some tasks finished).
+    /// </summary>
+    public void SnapshotFinished(ChainAssembly chain)
+    {
+        if (!finalState)
+            return;
+        var states = SnapshotOperators(new CheckpointBarrier(long.MaxValue, 0, SnapshotKind.Checkpoint), chain);
+        var directory = acknowledger.FinishedDirectory;
+        Directory.CreateDirectory(directory);
+        acknowledger.TaskFinished(Write(states, directory, "../" + Path.GetFileName(directory) + "/", nativeIncremental: false));
+    }
+
+    private static Dictionary<string, byte[]> SnapshotOperators(CheckpointBarrier barrier, ChainAssembly chain)
+    {
         var states = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var op in chain.Operators)
             op.SnapshotState(barrier, states);
+        return states;
+    }
 
+    /// <summary>Writes the files into <paramref name="directory"/>; handles name them with <paramref name="prefix"/> before the file name.</summary>
+    private TaskStateHandle Write(Dictionary<string, byte[]> states, string directory, string prefix, bool nativeIncremental)
+    {
         var info = context.Info;
         var range = Runtime.Partitioning.KeyGroupRange.Of(info.MaxParallelism, info.Parallelism, info.SubtaskIndex);
         var stateIds = context.State.StateIds.ToList();
@@ -47,30 +91,21 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
             StatefulOperators = operatorKeys.Where(k => states.ContainsKey(k) || stateIds.Any(id => StateKeys.BelongsTo(id, k))).ToList(),
             HasBroadcastState = stateIds.Any(id => StateKeys.KindOf(id) == StateKind.Broadcast),
         };
-
-        try
+        var name = $"task-{chainIndex}-{info.SubtaskIndex}";
+        if (states.Count > 0)
+            handle.OperatorState = Prefixed(OperatorStateFile.Write(directory, name + ".op", states), prefix);
+        if (stateIds.Count > 0)
         {
-            var directory = acknowledger.DirectoryOf(barrier.Id);
-            var name = $"task-{chainIndex}-{info.SubtaskIndex}";
-            if (states.Count > 0)
-                handle.OperatorState = OperatorStateFile.Write(directory, name + ".op", states);
-            if (stateIds.Count > 0)
-            {
-                if (incremental && !barrier.IsSavepoint && context.State is IIncrementalSnapshotStore native)
-                    handle.Incremental = WriteIncremental(native, directory, name, stateIds);
-                else
-                    handle.KeyedState = KeyedStateFile.Write(directory, name + ".kv", context.State, info.MaxParallelism);
-            }
-        }
-        catch (Exception error)
-        {
-            // Storage trouble (or the checkpoint aborted under us) declines the checkpoint; the task goes on.
-            acknowledger.Decline(barrier.Id, error);
-            return;
+            if (nativeIncremental && context.State is IIncrementalSnapshotStore native)
+                handle.Incremental = WriteIncremental(native, directory, name, stateIds);
+            else
+                handle.KeyedState = Prefixed(KeyedStateFile.Write(directory, name + ".kv", context.State, info.MaxParallelism), prefix);
         }
 
-        acknowledger.Acknowledge(barrier.Id, handle);
+        return handle;
     }
+
+    private static FileRef Prefixed(FileRef file, string prefix) => file with { Path = prefix + file.Path };
 
     private IncrementalStateHandle WriteIncremental(IIncrementalSnapshotStore store, string directory, string name, List<string> stateIds)
     {

@@ -61,6 +61,8 @@ internal sealed class JobRun : ICheckpointedRun
 
     public bool AllTasksRunning => _tasks.Count > 0 && Volatile.Read(ref _running) == _tasks.Count;
 
+    public bool AnySourceRunning => _tasks.Count > 0 && _tasks.Any(t => t.Task.IsSource && !t.Task.Ended);
+
     public void Start()
     {
         _running = _threads.Count;
@@ -166,7 +168,8 @@ internal sealed class JobRun : ICheckpointedRun
                 var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
                 var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
                     checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: OnJobFinished);
-                var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator);
+                var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
+                    finalState: checkpointing.Interval is not null);
                 task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode,
                     onStopped: () => TaskStopped(task!));
                 if (outputs.Count == 0)
@@ -222,7 +225,7 @@ internal sealed class JobRun : ICheckpointedRun
             if (Interlocked.Decrement(ref _running) == 0)
                 Ended();
             else
-                Coordinator?.OnTaskFinished(); // checkpoints stop once a task has finished (Flink goes on with the rest; PyStream does not yet)
+                Coordinator?.OnTaskEnded(context.Info.TaskName, context.Info.SubtaskIndex);
         }
     }
 

@@ -38,6 +38,9 @@ internal sealed class StreamTask
 
     public bool IsSource => _chain.Source is not null;
 
+    /// <summary>The task's thread has left its loop (finished, stopped, failed or cancelled).</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>Network outputs, which barriers are forwarded to.</summary>
     public IReadOnlyList<EdgeWriter> Outputs { get; }
 
@@ -91,9 +94,12 @@ internal sealed class StreamTask
                 RunSource(source, cancellation);
             else
                 RunInputs(cancellation);
+            if (!_stopped && !_sourceHalted)
+                _snapshotter?.SnapshotFinished(_chain);
         }
         finally
         {
+            Ended = true;
             context.Timers.Dispose();
             try
             {

@@ -35,6 +35,8 @@ parser.add_argument("--parallelism", type=int, default=1)
 parser.add_argument("--interval", type=int, default=100)
 parser.add_argument("--mode", choices=["EXACTLY_ONCE", "AT_LEAST_ONCE"], default="EXACTLY_ONCE")
 parser.add_argument("--fail-once", help="a marker file: fail once, after a checkpoint completed, unless it exists")
+parser.add_argument("--fail-early", action="store_true", help="with --fail-once: fail at record 1000, before any checkpoint")
+parser.add_argument("--source", choices=["numbers", "files", "collection"], default="numbers")
 parser.add_argument("--stop-with-savepoint", help="stop with a savepoint into this directory once a checkpoint completed")
 parser.add_argument("--retained", type=int, default=1)
 parser.add_argument("--sum-uid", default="sum-and-count")
@@ -49,7 +51,8 @@ class FailOnce:
     """Raises once, at the first 10000th record after a checkpoint completed."""
 
     def __call__(self, value: int) -> int:
-        if value % 10000 == 0 and args.fail_once and not os.path.exists(args.fail_once) and checkpoint_completed():
+        due = value == 1000 if args.fail_early else value % 10000 == 0 and checkpoint_completed()
+        if due and args.fail_once and not os.path.exists(args.fail_once):
             open(args.fail_once, "w").close()
             raise RuntimeError(f"injected failure at {value}")
         return value
@@ -95,8 +98,21 @@ if args.backend == "hashmap":
 else:
     env.set_state_backend(EmbeddedRocksDBStateBackend(args.backend == "rocksdb-incremental"))
 
-numbers = (env.from_source(NumberSequenceSource(0, args.n - 1), WatermarkStrategy.no_watermarks(), "numbers")
-           .uid("numbers").set_parallelism(1)
+if args.source == "numbers":
+    source = env.from_source(NumberSequenceSource(0, args.n - 1), WatermarkStrategy.no_watermarks(), "numbers")
+elif args.source == "collection":
+    source = env.from_collection(list(range(args.n)), Types.LONG())
+else:  # three files of consecutive numbers, read in name order by one subtask
+    directory = os.path.join(os.path.dirname(args.out), "numbers")
+    os.makedirs(directory, exist_ok=True)
+    third = args.n // 3 + 1
+    for i in range(3):
+        with open(os.path.join(directory, f"part-{i}.txt"), "w") as numbers_file:
+            numbers_file.write("".join(f"{v}\n" for v in range(i * third, min(args.n, (i + 1) * third))))
+    from pyflink.datastream.connectors.file_system import FileSource, StreamFormat
+    source = env.from_source(FileSource.for_record_stream_format(StreamFormat.text_line_format(), directory).build(),
+                             WatermarkStrategy.no_watermarks(), "files").map(int, Types.LONG()).uid("parse").set_parallelism(1)
+numbers = (source.uid("numbers").set_parallelism(1)
            .map(FailOnce(), Types.LONG()).uid("fail-once").set_parallelism(1)
            .assign_timestamps_and_watermarks(WatermarkStrategy.for_monotonous_timestamps().with_timestamp_assigner(Stamp()))
            .uid("stamps").set_parallelism(1))

@@ -85,11 +85,12 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
         }
     }
 
+    /// <summary>What is left stays pending in the task's final state and is handed out when the whole job has finished.</summary>
     protected override void Finish()
     {
-        var rest = _pending.Select(p => p.Batch).Concat(_unpublished).ToList();
-        _pending.Clear();
+        _pending.AddRange(_unpublished.Select(b => (long.MaxValue, b)));
         _unpublished.Clear();
+        var rest = _pending.Select(p => p.Batch).ToList();
         Context.OnJobFinished(() => Publish(rest));
         base.Finish();
     }

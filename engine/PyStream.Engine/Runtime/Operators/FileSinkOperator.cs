@@ -152,15 +152,19 @@ public sealed class FileSinkOperator : StreamOperator
         }
     }
 
-    /// <summary>End of input: without checkpointing commit now; with it, when the whole job has finished.</summary>
+    /// <summary>
+    /// End of input: without checkpointing commit now. With it, what is left stays pending in
+    /// the task's final state (a restore commits it) and is committed when the whole job has
+    /// finished (a failure elsewhere may still restart it).
+    /// </summary>
     protected override void Finish()
     {
         RollAll();
         if (Context.CheckpointingEnabled)
         {
-            var last = _pending.Select(p => p.File).Concat(_closed).ToList();
-            _pending.Clear();
+            _pending.AddRange(_closed.Select(f => (long.MaxValue, f)));
             _closed.Clear();
+            var last = _pending.Select(p => p.File).ToList();
             Context.OnJobFinished(() =>
             {
                 foreach (var file in last)
