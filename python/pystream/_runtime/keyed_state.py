@@ -178,7 +178,7 @@ class KeyedStateBackend:
         table = self.table(f"{scope}/{descriptor.name}")
         ttl = _Ttl(descriptor.ttl_config, self._host) if getattr(descriptor, "ttl_config", None) is not None else None
         if isinstance(descriptor, ValueStateDescriptor):
-            return _ValueState(self, table, ttl)
+            return _ValueState(self, table, ttl) if ttl is not None else _PlainValueState(self, table)
         if isinstance(descriptor, ListStateDescriptor):
             return _ListState(self, table, ttl)
         if isinstance(descriptor, MapStateDescriptor):
@@ -275,6 +275,28 @@ class _ValueState(_KeyedState, ValueState):
 
     def update(self, value: Any) -> None:
         self._set(value)
+
+
+class _PlainValueState(_KeyedState, ValueState):
+    """A ValueState without TTL, the common case: each call is one cache lookup, inlined."""
+
+    __slots__ = ()
+
+    def value(self) -> Any:
+        key = self._backend.current_key
+        if type(key) is not int and type(key) is not str:
+            key = encode_key(key)  # as cache_key does
+        table = self._table
+        value = table.values.get(key, _ABSENT)
+        return table.get(key) if value is _ABSENT else value
+
+    def update(self, value: Any) -> None:
+        key = self._backend.current_key
+        if type(key) is not int and type(key) is not str:
+            key = encode_key(key)
+        table = self._table
+        table.values[key] = value
+        table.dirty[key] = None
 
 
 class _ListState(_KeyedState, ListState):
