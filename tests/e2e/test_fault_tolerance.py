@@ -70,11 +70,10 @@ def test_a_failed_job_restarts_from_its_checkpoint_and_writes_everything_once(tm
     assert not list((tmp_path / "out").glob("*/.part-*")), "uncommitted part files left behind"
 
 
-@pytest.mark.parametrize("source, when", [("files", "after"), ("collection", "after"), ("numbers", "before")])
-def test_sources_replay_from_their_position_and_a_failure_before_any_checkpoint_starts_over(tmp_path: Path, source: str, when: str) -> None:
+@pytest.mark.parametrize("source, when", [("files", "after"), ("collection", "after"), ("numbers", "before"), ("numbers", "during")])
+def test_sources_replay_from_their_position_and_failures_before_or_during_a_checkpoint(tmp_path: Path, source: str, when: str) -> None:
     n = 400_000 if source == "files" else 1_000_000
-    extra = ["--fail-early"] if when == "before" else []
-    result = run(job(tmp_path, n, "--source", source, "--fail-once", str(tmp_path / "failed"), *extra))
+    result = run(job(tmp_path, n, "--source", source, "--fail-once", str(tmp_path / "failed"), "--fail-when", when))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "failed").exists() and "failed and restarts in 0 ms" in result.stderr
     assert committed(tmp_path / "out") == expected(n)

@@ -35,7 +35,8 @@ parser.add_argument("--parallelism", type=int, default=1)
 parser.add_argument("--interval", type=int, default=100)
 parser.add_argument("--mode", choices=["EXACTLY_ONCE", "AT_LEAST_ONCE"], default="EXACTLY_ONCE")
 parser.add_argument("--fail-once", help="a marker file: fail once, after a checkpoint completed, unless it exists")
-parser.add_argument("--fail-early", action="store_true", help="with --fail-once: fail at record 1000, before any checkpoint")
+parser.add_argument("--fail-when", choices=["after", "before", "during"], default="after",
+                    help="with --fail-once: after a checkpoint completed, at record 1000 (before any checkpoint), or while one is in flight")
 parser.add_argument("--source", choices=["numbers", "files", "collection"], default="numbers")
 parser.add_argument("--stop-with-savepoint", help="stop with a savepoint into this directory once a checkpoint completed")
 parser.add_argument("--retained", type=int, default=1)
@@ -47,11 +48,17 @@ def checkpoint_completed() -> bool:
     return bool(glob.glob(os.path.join(args.checkpoints, "*", "chk-*", "_metadata")))
 
 
+def checkpoint_in_flight() -> bool:
+    """A checkpoint was triggered (its directory exists) and has not completed (no metadata yet)."""
+    return any(not os.path.exists(os.path.join(d, "_metadata")) for d in glob.glob(os.path.join(args.checkpoints, "*", "chk-*")))
+
+
 class FailOnce:
-    """Raises once, at the first 10000th record after a checkpoint completed."""
+    """Raises once: at record 1000, or at the first 10000th record after a checkpoint completed or while one is in flight."""
 
     def __call__(self, value: int) -> int:
-        due = value == 1000 if args.fail_early else value % 10000 == 0 and checkpoint_completed()
+        due = (value == 1000 if args.fail_when == "before"
+               else value % 10000 == 0 and (checkpoint_in_flight() if args.fail_when == "during" else checkpoint_completed()))
         if due and args.fail_once and not os.path.exists(args.fail_once):
             open(args.fail_once, "w").close()
             raise RuntimeError(f"injected failure at {value}")
