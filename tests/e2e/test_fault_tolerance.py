@@ -135,6 +135,20 @@ def test_savepoints_rescale_keyed_state_and_timers_1_to_3_to_2(tmp_path: Path) -
     assert committed(tmp_path / "out") == expected(n)
 
 
+def test_a_savepoint_of_a_running_job_commits_nothing_and_resumes_from_its_position(tmp_path: Path) -> None:
+    n = 1_000_000
+    first = run(job(tmp_path, n, "--savepoint", str(tmp_path / "savepoints")))
+    assert first.returncode == 0, first.stderr
+    savepoint = first.stdout.strip().splitlines()[-1]
+    assert committed(tmp_path / "out") == expected(n)  # the job ran on to its end
+
+    resumed = run(job(tmp_path / "again", n, savepoint=savepoint))
+    assert resumed.returncode == 0, resumed.stderr
+    again = committed(tmp_path / "again" / "out")
+    assert 0 < len(again) < len(expected(n))
+    assert set(again) <= set(expected(n)) and f"sum,{(n - 1) % KEYS},{n - 1}," in "\n".join(again)
+
+
 def test_a_savepoint_of_another_job_is_refused_naming_the_uids(tmp_path: Path) -> None:
     n = 1_000_000
     taken = run(job(tmp_path, n, "--stop-with-savepoint", str(tmp_path / "savepoints")))

@@ -39,6 +39,7 @@ parser.add_argument("--fail-when", choices=["after", "before", "during"], defaul
                     help="with --fail-once: after a checkpoint completed, at record 1000 (before any checkpoint), or while one is in flight")
 parser.add_argument("--source", choices=["numbers", "files", "collection"], default="numbers")
 parser.add_argument("--stop-with-savepoint", help="stop with a savepoint into this directory once a checkpoint completed")
+parser.add_argument("--savepoint", help="take a savepoint into this directory once a checkpoint completed, and run on")
 parser.add_argument("--retained", type=int, default=1)
 parser.add_argument("--sum-uid", default="sum-and-count")
 args = parser.parse_args()
@@ -132,12 +133,16 @@ windows = (numbers.map(lambda v: (v % KEYS, v), Types.TUPLE([Types.LONG(), Types
            .map(lambda pair: f"window,{pair[0]},{pair[1]}", Types.STRING()).uid("window-format").set_parallelism(args.parallelism))
 sums.union(windows).sink_to(FileSink.for_row_format(args.out, Encoder.simple_string_encoder()).build()).uid("files")
 
-if args.stop_with_savepoint:
+if args.stop_with_savepoint or args.savepoint:
     client = env.execute_async("exactly-once")
     for _ in range(600):  # bounded: at most 60 s for a first checkpoint
         if checkpoint_completed():
             break
         time.sleep(0.1)
-    print(client.stop_with_savepoint(False, args.stop_with_savepoint).result())
+    if args.stop_with_savepoint:
+        print(client.stop_with_savepoint(False, args.stop_with_savepoint).result())
+    else:
+        print(client.trigger_savepoint(args.savepoint).result())
+        client.get_job_execution_result().result()
 else:
     env.execute("exactly-once")
