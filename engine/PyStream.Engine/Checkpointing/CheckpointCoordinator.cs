@@ -2,35 +2,12 @@ using PyStream.Engine.Runtime;
 
 namespace PyStream.Engine.Checkpointing;
 
-/// <summary>What the coordinator needs from the job run it coordinates.</summary>
-internal interface ICheckpointedRun
-{
-    IReadOnlyList<StreamTask> Tasks { get; }
-
-    /// <summary>Every task is still running.</summary>
-    bool AllTasksRunning { get; }
-
-    /// <summary>Some source still runs (and can inject barriers).</summary>
-    bool AnySourceRunning { get; }
-
-    /// <summary>Too many checkpoints failed in a row: the run fails (and may restart).</summary>
-    void Fail(Exception reason);
-
-    /// <summary>A stop-with-savepoint completed: the run ends as finished once its tasks have committed.</summary>
-    void StopAfterSavepoint();
-
-    /// <summary>A stop-with-savepoint failed: the halted sources carry on.</summary>
-    void ResumeSources();
-
-    /// <summary>Where the coordinator reports what goes wrong outside any task (stderr).</summary>
-    TextWriter Log { get; }
-}
-
 /// <summary>
 /// Triggers checkpoints (periodically, on the injected clock) and savepoints at the sources
-/// of one job run, collects every task's acknowledgement, completes a checkpoint by writing
-/// its metadata, then tells the tasks to commit. Declined or timed-out checkpoints are
-/// aborted; more consecutive failures than tolerated fail the run.
+/// of one job run, collects every task's acknowledgement (a finished task's final state
+/// stands in for it), completes a checkpoint by writing its metadata, then tells the tasks
+/// to commit. Declined or timed-out checkpoints are aborted; more consecutive failures than
+/// tolerated fail the run.
 /// </summary>
 internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposable
 {
@@ -45,19 +22,21 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     private readonly object _lock = new();
     private readonly Dictionary<long, PendingCheckpoint> _pending = [];
     private readonly CheckpointHistory _history;
+    private readonly Dictionary<(int ChainIndex, int Subtask), TaskStateHandle> _finished = [];
     private ITimer? _periodic;
     private long _lastCompleted = long.MinValue;
     private int _consecutiveFailures;
-    private readonly Dictionary<(string Chain, int Subtask), TaskStateHandle> _finished = [];
-    private readonly string _finishedDirectory;
+    private long _highestCompleted = long.MinValue;
     private bool _disposed;
+
+    // A task ended without a final state (failure, or checkpointing off): pending checkpoints were given up, not failed.
     private bool _abandoning;
 
     public CheckpointCoordinator(ICheckpointedRun run, CheckpointingOptions options, CompletedCheckpointStore store, JobCheckpointIds ids,
         CheckpointHistory history, string jobId, string jobName, int maxParallelism, TimeProvider time)
     {
         _history = history;
-        _finishedDirectory = Path.Combine(store.JobDirectory, $"finished-{Guid.NewGuid().ToString("N")[..8]}");
+        FinishedDirectory = Path.Combine(store.JobDirectory, $"finished-{Guid.NewGuid().ToString("N")[..8]}");
         _run = run;
         _options = options;
         _store = store;
@@ -77,7 +56,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
     public string SharedDirectory => Path.Combine(_store.JobDirectory, "shared");
 
-    public string FinishedDirectory => _finishedDirectory;
+    public string FinishedDirectory { get; }
 
     /// <summary>Runs on a timer thread: a failure here is reported, never thrown.</summary>
     public void TriggerPeriodic()
@@ -145,7 +124,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             if (!_pending.TryGetValue(checkpointId, out var pending))
                 return; // aborted meanwhile
-            pending.Handles[(handle.Chain, handle.Subtask)] = handle;
+            pending.Handles[(handle.ChainIndex, handle.Subtask)] = handle;
             if (IsComplete(pending))
             {
                 _pending.Remove(checkpointId);
@@ -164,7 +143,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     public void TaskFinished(TaskStateHandle handle)
     {
         lock (_lock)
-            _finished[(handle.Chain, handle.Subtask)] = handle;
+            _finished[(handle.ChainIndex, handle.Subtask)] = handle;
     }
 
     /// <summary>
@@ -172,12 +151,12 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     /// complete; without (it failed, or checkpointing is off) they never will be, and are
     /// abandoned without counting as failures.
     /// </summary>
-    public void OnTaskEnded(string chain, int subtask)
+    public void OnTaskEnded(int chainIndex, int subtask)
     {
         List<PendingCheckpoint> complete, abandoned;
         lock (_lock)
         {
-            if (_finished.ContainsKey((chain, subtask)))
+            if (_finished.ContainsKey((chainIndex, subtask)))
             {
                 complete = _pending.Values.Where(IsComplete).ToList();
                 abandoned = [];
@@ -230,6 +209,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             return;
         }
 
+        bool newest;
         lock (_lock)
         {
             if (!barrier.IsSavepoint)
@@ -237,11 +217,15 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
                 _consecutiveFailures = 0;
                 _lastCompleted = _time.GetUtcNow().ToUnixTimeMilliseconds();
             }
+
+            // Overlapping checkpoints may complete out of order: an older one is never retained over a newer one.
+            newest = barrier.Id > _highestCompleted;
+            _highestCompleted = Math.Max(_highestCompleted, barrier.Id);
         }
 
         _history.Add(new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
             _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null));
-        if (barrier.Kind == SnapshotKind.Checkpoint)
+        if (barrier.Kind == SnapshotKind.Checkpoint && newest)
         {
             try
             {
@@ -260,6 +244,8 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         {
             foreach (var task in _run.Tasks)
                 task.NotifyCheckpointComplete(barrier.Id, stop: barrier.Kind == SnapshotKind.StopSavepoint);
+            foreach (var handle in finished)
+                _run.CommitFinished(handle.ChainIndex, handle.Subtask); // their mailboxes are gone: commit for them
         }
 
         pending.Completion.TrySetResult(pending.Directory);
@@ -273,23 +259,14 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             if (file is null)
                 return null;
             var name = Path.GetFileName(file.Path);
-            File.Copy(Path.Combine(_finishedDirectory, name), Path.Combine(directory, name));
+            File.Copy(Path.Combine(FinishedDirectory, name), Path.Combine(directory, name));
             return file with { Path = name };
         }
 
-        return new TaskStateHandle
-        {
-            Chain = handle.Chain,
-            Subtask = handle.Subtask,
-            Parallelism = handle.Parallelism,
-            KeyGroupStart = handle.KeyGroupStart,
-            KeyGroupEnd = handle.KeyGroupEnd,
-            Operators = handle.Operators,
-            StatefulOperators = handle.StatefulOperators,
-            HasBroadcastState = handle.HasBroadcastState,
-            OperatorState = Copy(handle.OperatorState),
-            KeyedState = Copy(handle.KeyedState),
-        };
+        var copy = handle.Clone();
+        copy.OperatorState = Copy(handle.OperatorState);
+        copy.KeyedState = Copy(handle.KeyedState);
+        return copy;
     }
 
     private void Abort(long checkpointId, Exception reason)
@@ -345,6 +322,10 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         _periodic?.Dispose();
         foreach (var pending in abandoned)
             Aborted(pending, new OperationCanceledException("the job run ended"));
+        var name = Path.GetFileName(FinishedDirectory);
+        var referenced = _store.Snapshot().SelectMany(c => c.Metadata.Tasks).SelectMany(t => t.Files()).Any(f => f.Path.Contains(name, StringComparison.Ordinal));
+        if (!referenced && Directory.Exists(FinishedDirectory))
+            Directory.Delete(FinishedDirectory, recursive: true);
     }
 
     private sealed class PendingCheckpoint(CheckpointBarrier barrier, string directory)
@@ -353,20 +334,10 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
         public string Directory { get; } = directory;
 
-        public Dictionary<(string Chain, int Subtask), TaskStateHandle> Handles { get; } = [];
+        public Dictionary<(int ChainIndex, int Subtask), TaskStateHandle> Handles { get; } = [];
 
         public ITimer? Timeout { get; set; }
 
         public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-}
-
-/// <summary>Checkpoint ids of a job: increasing across restarts, continuing after the checkpoint a job was restored from.</summary>
-internal sealed class JobCheckpointIds(long first)
-{
-    private long _next = first;
-
-    public long Next() => Interlocked.Increment(ref _next) - 1;
-
-    public void Reset(long next) => Interlocked.Exchange(ref _next, next);
 }

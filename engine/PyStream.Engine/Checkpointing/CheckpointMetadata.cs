@@ -89,6 +89,9 @@ public sealed class TaskStateHandle
 {
     public string Chain { get; set; } = "";
 
+    /// <summary>The chain's position in the job graph (chain names need not be unique).</summary>
+    public int ChainIndex { get; set; }
+
     public int Subtask { get; set; }
 
     public int Parallelism { get; set; }
@@ -115,6 +118,8 @@ public sealed class TaskStateHandle
 
     /// <summary>Keyed state as a RocksDB checkpoint (incremental): its files, shared ones outside the checkpoint directory.</summary>
     public IncrementalStateHandle? Incremental { get; set; }
+
+    internal TaskStateHandle Clone() => (TaskStateHandle)MemberwiseClone();
 
     public IEnumerable<FileRef> Files()
     {

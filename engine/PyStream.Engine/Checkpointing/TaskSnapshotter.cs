@@ -83,6 +83,7 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
         var handle = new TaskStateHandle
         {
             Chain = info.TaskName,
+            ChainIndex = chainIndex,
             Subtask = info.SubtaskIndex,
             Parallelism = info.Parallelism,
             KeyGroupStart = range.Start,

@@ -17,19 +17,21 @@ internal sealed class JobRun : ICheckpointedRun
     private readonly CancellationTokenSource _cancellation = new();
     private readonly List<(StreamTask Task, TaskContext Context, TaskRestore? Restore)> _tasks = [];
     private readonly List<Thread> _threads = [];
-    private readonly List<Action> _finalCommits = [];
+    // Per task (chain index, subtask): what its sinks commit once their last output is safe.
+    private readonly Dictionary<(int ChainIndex, int Subtask), List<Action>> _finalCommits = [];
+    private readonly HashSet<StreamTask> _doneSinkTasks = [];
     private readonly IPythonJob? _python;
     private readonly object _lock = new();
     private Exception? _failure;
     private bool _stopped;
     private int _running;
     private int _sinkTasks;
-    private int _stoppedSinkTasks;
 
     public JobRun(JobExecution job, JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
         _job = job;
         InitialRestore = restore;
+        Log = environment.Stderr;
         restore?.CheckCompatible(graph.Nodes.Select(n => n.StateKey).ToHashSet(StringComparer.Ordinal), graph.MaxParallelism, job.Checkpointing.AllowNonRestoredState);
         _python = environment.Python?.LoadJob(graph.Spec);
         try
@@ -55,7 +57,7 @@ internal sealed class JobRun : ICheckpointedRun
 
     public bool FinishRequested { get; private set; }
 
-    public TextWriter Log { get; private set; } = TextWriter.Null;
+    public TextWriter Log { get; }
 
     public IReadOnlyList<StreamTask> Tasks { get; private set; } = [];
 
@@ -86,6 +88,7 @@ internal sealed class JobRun : ICheckpointedRun
     {
         lock (_lock)
             _stopped = true;
+        SinkTaskDone(null);
     }
 
     public void ResumeSources()
@@ -95,20 +98,34 @@ internal sealed class JobRun : ICheckpointedRun
     }
 
     /// <summary>
-    /// A task ended after a stop-with-savepoint. Once every task that ends in sinks (no
-    /// network outputs) has committed, the rest are cancelled: one blocked writing into a
+    /// A task that ends in sinks (no network outputs) committed after a stop-with-savepoint, or
+    /// ended. Once all have, after a stop, the rest are cancelled: one blocked writing into a
     /// stopped task (timers may still emit) would otherwise never end.
     /// </summary>
-    private void TaskStopped(StreamTask task)
+    private void SinkTaskDone(StreamTask? task)
     {
-        if (task.Outputs.Count == 0 && Interlocked.Increment(ref _stoppedSinkTasks) == _sinkTasks)
-            _cancellation.Cancel();
+        lock (_lock)
+        {
+            if (task is not null && task.Outputs.Count == 0)
+                _doneSinkTasks.Add(task);
+            if (!_stopped || _doneSinkTasks.Count < _sinkTasks)
+                return;
+        }
+
+        _cancellation.Cancel();
     }
 
     /// <summary>Sinks' last commits (output after the last checkpoint), run when the job finished.</summary>
     public void RunFinalCommits()
     {
-        foreach (var commit in _finalCommits)
+        List<Action> commits;
+        lock (_finalCommits)
+        {
+            commits = _finalCommits.Values.SelectMany(c => c).ToList();
+            _finalCommits.Clear();
+        }
+
+        foreach (var commit in commits)
             commit();
     }
 
@@ -118,7 +135,6 @@ internal sealed class JobRun : ICheckpointedRun
         var gates = new Dictionary<(OperatorChain Chain, int Subtask), InputGate>();
         var channels = new Dictionary<(StreamEdge Edge, int Producer, int Consumer), int>();
         var checkpointing = _job.Checkpointing;
-        Log = environment.Stderr;
         var attemptId = Guid.NewGuid().ToString();
 
         foreach (var chain in graph.Chains)
@@ -167,11 +183,11 @@ internal sealed class JobRun : ICheckpointedRun
                 StreamTask? task = null;
                 var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
                 var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
-                    checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: OnJobFinished);
+                    checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit));
                 var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
                     finalState: checkpointing.Interval is not null);
                 task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode,
-                    onStopped: () => TaskStopped(task!));
+                    onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index);
                 if (outputs.Count == 0)
                     _sinkTasks++;
                 _tasks.Add((task, context, taskRestore));
@@ -181,10 +197,27 @@ internal sealed class JobRun : ICheckpointedRun
         }
     }
 
-    private void OnJobFinished(Action commit)
+    private void OnJobFinished(int chainIndex, int subtask, Action commit)
     {
         lock (_finalCommits)
-            _finalCommits.Add(commit);
+        {
+            if (!_finalCommits.TryGetValue((chainIndex, subtask), out var commits))
+                _finalCommits[(chainIndex, subtask)] = commits = [];
+            commits.Add(commit);
+        }
+    }
+
+    public void CommitFinished(int chainIndex, int subtask)
+    {
+        List<Action>? commits;
+        lock (_finalCommits)
+        {
+            if (_finalCommits.Remove((chainIndex, subtask), out commits) is false)
+                return;
+        }
+
+        foreach (var commit in commits!)
+            commit();
     }
 
     /// <summary>Producer subtasks that send to consumer subtask <paramref name="consumer"/> over <paramref name="edge"/>.</summary>
@@ -222,10 +255,11 @@ internal sealed class JobRun : ICheckpointedRun
         }
         finally
         {
+            // Before the count drops: the last task's Ended() must see every checkpoint this one completes.
+            Coordinator?.OnTaskEnded(task.ChainIndex, context.Info.SubtaskIndex);
+            SinkTaskDone(task);
             if (Interlocked.Decrement(ref _running) == 0)
                 Ended();
-            else
-                Coordinator?.OnTaskEnded(context.Info.TaskName, context.Info.SubtaskIndex);
         }
     }
 

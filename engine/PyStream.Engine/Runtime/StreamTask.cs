@@ -22,8 +22,9 @@ internal sealed class StreamTask
     private readonly Action? _onStopped;
 
     public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode,
-        Action? onStopped = null)
+        Action? onStopped = null, int chainIndex = 0)
     {
+        ChainIndex = chainIndex;
         _onStopped = onStopped;
         Name = name;
         _chain = chain;
@@ -38,8 +39,13 @@ internal sealed class StreamTask
 
     public bool IsSource => _chain.Source is not null;
 
-    /// <summary>The task's thread has left its loop (finished, stopped, failed or cancelled).</summary>
-    public bool Ended { get; private set; }
+    /// <summary>The chain's position in the job graph.</summary>
+    public int ChainIndex { get; }
+
+    private volatile bool _ended;
+
+    /// <summary>The task's thread has left its loop (finished, stopped, failed or cancelled); read by other threads.</summary>
+    public bool Ended => _ended;
 
     /// <summary>Network outputs, which barriers are forwarded to.</summary>
     public IReadOnlyList<EdgeWriter> Outputs { get; }
@@ -99,7 +105,7 @@ internal sealed class StreamTask
         }
         finally
         {
-            Ended = true;
+            _ended = true;
             context.Timers.Dispose();
             try
             {

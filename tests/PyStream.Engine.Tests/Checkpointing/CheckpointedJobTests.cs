@@ -76,6 +76,30 @@ public sealed class CheckpointedJobTests : IDisposable
     }
 
     [Fact]
+    public void ChainsWithTheSameNameAreCheckpointedApart()
+    {
+        var first = Numbers(1, 0, Endless);
+        var second = Numbers(2, 0, Endless);
+        second.Name = first.Name;
+        var spec = Job(first, second, Print(3, 0, "", From(1), From(2)).Chained(Chaining.ChainNever));
+        spec.Configuration[CheckpointingOptions.DirectoryKey] = Path.Combine(_root.FullName, "checkpoints");
+        spec.Configuration[CheckpointingOptions.IntervalKey] = "1 s";
+        var time = new FakeTimeProvider();
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = TextWriter.Null, Time = time });
+        try
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            Assert.True(SpinWait.SpinUntil(() => execution.CompletedCheckpoints.Count == 1, Bound));
+            Assert.Equal(3, execution.CompletedCheckpoints[0].Metadata.Tasks.Count);
+        }
+        finally
+        {
+            execution.Cancel();
+            execution.Wait(Bound);
+        }
+    }
+
+    [Fact]
     public void ASavepointNeedsADirectory()
     {
         var execution = JobExecution.Start(EndlessNumbersToPrint(), new JobEnvironment { Stdout = TextWriter.Null, Time = new FakeTimeProvider() });

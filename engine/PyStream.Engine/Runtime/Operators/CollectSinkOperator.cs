@@ -85,13 +85,23 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
         }
     }
 
-    /// <summary>What is left stays pending in the task's final state and is handed out when the whole job has finished.</summary>
+    /// <summary>
+    /// What is left stays pending in the task's final state and is handed out once a checkpoint
+    /// that includes that state completes, or the whole job has finished.
+    /// </summary>
     protected override void Finish()
     {
         _pending.AddRange(_unpublished.Select(b => (long.MaxValue, b)));
         _unpublished.Clear();
         var rest = _pending.Select(p => p.Batch).ToList();
-        Context.OnJobFinished(() => Publish(rest));
+        if (rest.Count > 0)
+        {
+            Context.OnJobFinished(() =>
+            {
+                Publish(rest);
+                Context.Environment.Results.MarkPublished(collectId, Context.Info.SubtaskIndex, long.MaxValue);
+            });
+        }
         base.Finish();
     }
 

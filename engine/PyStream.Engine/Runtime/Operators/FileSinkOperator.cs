@@ -154,8 +154,8 @@ public sealed class FileSinkOperator : StreamOperator
 
     /// <summary>
     /// End of input: without checkpointing commit now. With it, what is left stays pending in
-    /// the task's final state (a restore commits it) and is committed when the whole job has
-    /// finished (a failure elsewhere may still restart it).
+    /// the task's final state (a restore commits it) and is committed once a checkpoint that
+    /// includes that state completes, or the whole job has finished.
     /// </summary>
     protected override void Finish()
     {

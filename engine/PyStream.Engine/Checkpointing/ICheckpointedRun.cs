@@ -1,0 +1,30 @@
+using PyStream.Engine.Runtime;
+
+namespace PyStream.Engine.Checkpointing;
+
+/// <summary>What the coordinator needs from the job run it coordinates.</summary>
+internal interface ICheckpointedRun
+{
+    IReadOnlyList<StreamTask> Tasks { get; }
+
+    /// <summary>Every task is still running.</summary>
+    bool AllTasksRunning { get; }
+
+    /// <summary>Some source still runs (and can inject barriers).</summary>
+    bool AnySourceRunning { get; }
+
+    /// <summary>Too many checkpoints failed in a row: the run fails (and may restart).</summary>
+    void Fail(Exception reason);
+
+    /// <summary>A stop-with-savepoint completed: the run ends as finished once its tasks have committed.</summary>
+    void StopAfterSavepoint();
+
+    /// <summary>A stop-with-savepoint failed: the halted sources carry on.</summary>
+    void ResumeSources();
+
+    /// <summary>A finished task's final state is part of a completed checkpoint: commit its last output now.</summary>
+    void CommitFinished(int chainIndex, int subtask);
+
+    /// <summary>Where the coordinator reports what goes wrong outside any task (stderr).</summary>
+    TextWriter Log { get; }
+}
