@@ -74,7 +74,13 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
+            // E.g. the checkpoint directory cannot be written: a failed checkpoint like any other.
+            bool fail;
+            lock (_lock)
+                fail = ++_consecutiveFailures > _options.TolerableFailures;
             _run.Log.WriteLine($"pystream: cannot start a checkpoint of job '{_jobName}': {error.Message}");
+            if (fail)
+                _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {error.Message}", error));
         }
     }
 
