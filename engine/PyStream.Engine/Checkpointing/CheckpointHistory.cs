@@ -4,10 +4,7 @@ namespace PyStream.Engine.Checkpointing;
 /// One checkpoint or savepoint as monitoring shows it. <see cref="SizeBytes"/> is what it
 /// wrote: its own files plus shared files no earlier checkpoint of the job had.
 /// </summary>
-public sealed record CheckpointStats(long Id, SnapshotKind Kind, long TriggeredAt, long DurationMs, long SizeBytes, string? Directory, string? Failure)
-{
-    public bool Completed => Failure is null;
-}
+public sealed record CheckpointStats(long Id, SnapshotKind Kind, long TriggeredAt, long DurationMs, long SizeBytes, string? Directory, string? Failure);
 
 /// <summary>Every checkpoint a job attempted, completed or failed, across its restarts.</summary>
 public sealed class CheckpointHistory
@@ -15,9 +12,6 @@ public sealed class CheckpointHistory
     private readonly List<CheckpointStats> _entries = [];
     private readonly HashSet<string> _sharedSeen = new(StringComparer.Ordinal);
     private readonly object _lock = new();
-
-    /// <summary>The checkpoint a run was restored from, if any (the latest restore).</summary>
-    public string? RestoredFrom { get; internal set; }
 
     public IReadOnlyList<CheckpointStats> Entries
     {

@@ -50,9 +50,6 @@ public sealed class JobExecution
 
     public JobStatus Status { get; private set; } = JobStatus.Created;
 
-    /// <summary>How many times the job restarted after a failure.</summary>
-    public int Restarts => Math.Max(0, _attempts - 1);
-
     /// <summary>Every checkpoint and savepoint the job attempted, with durations and sizes.</summary>
     public CheckpointHistory CheckpointHistory { get; } = new();
 
@@ -135,7 +132,6 @@ public sealed class JobExecution
             {
                 _run = run;
                 Status = JobStatus.Running;
-                CheckpointHistory.RestoredFrom = restore?.Directory;
             }
         }
 
