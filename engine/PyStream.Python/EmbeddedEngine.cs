@@ -32,7 +32,7 @@ public sealed class EmbeddedEngine(JobEnvironment environment)
     {
         List<JobExecution> running;
         lock (_started)
-            running = _started.Where(e => e.Status is JobStatus.Created or JobStatus.Running).ToList();
+            running = _started.Where(e => e.Status is JobStatus.Created or JobStatus.Running or JobStatus.Restarting).ToList();
         foreach (var execution in running)
             execution.Cancel();
         foreach (var execution in running)
