@@ -52,7 +52,7 @@ public sealed class OperatorSnapshotTests : IDisposable
     [Fact]
     public void FileSinkPartsBecomeVisibleOnlyWhenTheirCheckpointCompletes()
     {
-        var spec = new FileSink { BasePath = _root.FullName };
+        var spec = new FileSink { BasePath = _root.FullName, RollOnCheckpoint = true };
         using var harness = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, 0) { StateKey = "sink" }, checkpointing: true);
 
         harness.ProcessBatch(0, Encoded("a\n"));
@@ -71,6 +71,25 @@ public sealed class OperatorSnapshotTests : IDisposable
         Assert.Equal(2, Finished().Length);
         Assert.Single(harness.FinalCommits).Invoke();
         Assert.Equal(3, Finished().Length);
+    }
+
+    [Fact]
+    public void WithoutRollingOnCheckpointsAPartStaysOpenAcrossThemAndCommitsWhenItRolls()
+    {
+        var spec = new FileSink { BasePath = _root.FullName, PartSize = 4 };
+        using var harness = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, 0) { StateKey = "sink" }, checkpointing: true);
+
+        harness.ProcessBatch(0, Encoded("ab\n"));
+        harness.Snapshot(1);
+        harness.Operator.NotifyCheckpointComplete(1);
+        Assert.Empty(Finished()); // still open: not rolled yet
+
+        harness.ProcessBatch(0, Encoded("cd\n")); // 6 bytes now
+        harness.ProcessBatch(0, Encoded("e\n")); // past the size: the first part rolls, "e" opens the next
+        harness.Snapshot(2);
+        Assert.Empty(Finished());
+        harness.Operator.NotifyCheckpointComplete(2);
+        Assert.Equal(["ab\ncd\n"], Finished().Select(File.ReadAllText));
     }
 
     [Fact]

@@ -447,3 +447,17 @@ def test_waiting_too_little_for_a_savepoint_times_out():
         future.result(timeout=0)
     handle.release.set()
     assert future.result(timeout=10) == handle.path
+
+
+def test_file_sink_rolling_policies_reach_the_sink_spec(tmp_path) -> None:
+    from pyflink.common import Encoder
+    from pyflink.datastream.connectors.file_system import FileSink, RollingPolicy
+
+    def spec(policy: RollingPolicy):
+        sink = FileSink.for_row_format(str(tmp_path), Encoder.simple_string_encoder()).with_rolling_policy(policy).build()
+        return sink._to_sink_spec()[1].file
+
+    on_checkpoint = spec(RollingPolicy.on_checkpoint_rolling_policy())
+    assert on_checkpoint.roll_on_checkpoint and on_checkpoint.part_size == 0
+    default = spec(RollingPolicy.default_rolling_policy())
+    assert not default.roll_on_checkpoint and default.part_size == 128 * 1024 * 1024 and default.rollover_interval_ms == 60_000

@@ -6,12 +6,14 @@ namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>
 /// Row-format file sink. Writes hidden in-progress part files in date-time buckets
-/// (<c>yyyy-MM-dd--HH</c>, local time) and rolls them by size, age and inactivity. With
-/// checkpointing, a part file closed by a roll or by a checkpoint barrier is pending: it is
-/// renamed to its finished name only when a checkpoint that covers it completes (or the job
-/// finishes), and a restore commits the pending files of the checkpoint it starts from and
-/// deletes in-progress files written after it. Without checkpointing, a roll or the end of
-/// input commits directly.
+/// (<c>yyyy-MM-dd--HH</c>, local time) and rolls them by size, age and inactivity (or at
+/// every checkpoint, with Flink's OnCheckpointRollingPolicy). With checkpointing, a rolled
+/// part file is pending: it is renamed to its finished name only when a checkpoint that
+/// covers it completes (or the job finishes). An open part file stays open across
+/// checkpoints; each checkpoint records its length. A restore commits the pending files of
+/// the checkpoint it starts from, cuts open ones back to their recorded length and commits
+/// them, and deletes this sink's other in-progress files. Without checkpointing, a roll or
+/// the end of input commits directly.
 /// </summary>
 public sealed class FileSinkOperator : StreamOperator
 {
@@ -92,12 +94,17 @@ public sealed class FileSinkOperator : StreamOperator
         _open.Clear();
     }
 
-    /// <summary>Pre-commit: every open part file closes; it and the files rolled since the last barrier belong to this checkpoint.</summary>
+    /// <summary>
+    /// Pre-commit: files rolled since the last barrier belong to this checkpoint; open files
+    /// are flushed to disk and their lengths recorded (or closed, rolling on checkpoints).
+    /// </summary>
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {
-        RollAll();
+        if (_spec.RollOnCheckpoint)
+            RollAll();
         _pending.AddRange(_closed.Select(f => (barrier.Id, f)));
         _closed.Clear();
+        var open = _open.Values.Select(p => (File: p.File, Length: p.Persist())).ToList();
         states[StateKey] = StateBlobs.Serialize(writer =>
         {
             writer.Write(_pending.Count);
@@ -106,6 +113,14 @@ public sealed class FileSinkOperator : StreamOperator
                 writer.Write(checkpoint);
                 writer.Write(file.InProgress);
                 writer.Write(file.Final);
+            }
+
+            writer.Write(open.Count);
+            foreach (var (file, length) in open)
+            {
+                writer.Write(file.InProgress);
+                writer.Write(file.Final);
+                writer.Write(length);
             }
         });
     }
@@ -129,13 +144,23 @@ public sealed class FileSinkOperator : StreamOperator
         foreach (var blob in blobs)
         {
             using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            var mine = blob.Subtask % restore.Parallelism == restore.Subtask;
             for (var i = reader.ReadInt32(); i > 0; i--)
             {
                 reader.ReadInt64();
                 var file = new PendingFile(reader.ReadString(), reader.ReadString());
                 keep.Add(file.InProgress);
-                if (blob.Subtask % restore.Parallelism == restore.Subtask)
+                if (mine)
                     file.Commit();
+            }
+
+            for (var i = reader.ReadInt32(); i > 0; i--)
+            {
+                var file = new PendingFile(reader.ReadString(), reader.ReadString());
+                var length = reader.ReadInt64();
+                keep.Add(file.InProgress);
+                if (mine)
+                    file.CommitTruncated(length);
             }
         }
 
@@ -185,6 +210,23 @@ public sealed class FileSinkOperator : StreamOperator
     /// <summary>A closed part file waiting for its commit: renaming it is idempotent, so a restore may repeat it.</summary>
     private sealed record PendingFile(string InProgress, string Final)
     {
+        /// <summary>Commits a file that was open at the checkpoint: what was written after it is cut off first.</summary>
+        public void CommitTruncated(long length)
+        {
+            if (File.Exists(InProgress))
+            {
+                using (var stream = new FileStream(InProgress, FileMode.Open, FileAccess.Write))
+                {
+                    if (stream.Length < length)
+                        throw new PyStreamException($"file sink: part file '{InProgress}' has {stream.Length} bytes, the checkpoint recorded {length}");
+                    stream.SetLength(length);
+                    stream.Flush(flushToDisk: true);
+                }
+            }
+
+            Commit();
+        }
+
         public void Commit()
         {
             if (File.Exists(InProgress))
@@ -215,6 +257,15 @@ public sealed class FileSinkOperator : StreamOperator
         public long LastWrite { get; private set; }
 
         public long Length => _stream.Length;
+
+        public PendingFile File => new(_inProgress, _final);
+
+        /// <summary>Flushes what was written to disk; returns the length a restore keeps.</summary>
+        public long Persist()
+        {
+            _stream.Flush(flushToDisk: true);
+            return _stream.Length;
+        }
 
         public void Write(byte[] data, long now)
         {

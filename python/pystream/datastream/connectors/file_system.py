@@ -99,10 +99,11 @@ class OutputFileConfig:
 class RollingPolicy:
     """When a part file is closed and a new one started."""
 
-    def __init__(self, part_size: int, rollover_interval: int, inactivity_interval: int) -> None:
+    def __init__(self, part_size: int, rollover_interval: int, inactivity_interval: int, on_checkpoint: bool = False) -> None:
         self.part_size = part_size
         self.rollover_interval = rollover_interval
         self.inactivity_interval = inactivity_interval
+        self.on_checkpoint = on_checkpoint
 
     @staticmethod
     def default_rolling_policy(part_size: int = 1024 * 1024 * 128, rollover_interval: int = 60 * 1000,
@@ -111,7 +112,8 @@ class RollingPolicy:
 
     @staticmethod
     def on_checkpoint_rolling_policy() -> "RollingPolicy":
-        raise NotImplementedError("RollingPolicy.on_checkpoint_rolling_policy is not supported by PyStream yet (no checkpoints)")
+        """Part files close at every checkpoint (and only then)."""
+        return RollingPolicy(0, 0, 0, on_checkpoint=True)
 
 
 class FileSink:
@@ -134,7 +136,7 @@ class FileSink:
             base_path=self._base_path, encoder=dumps(self._encoder),
             part_prefix=self._config.part_prefix, part_suffix=self._config.part_suffix,
             part_size=self._rolling.part_size, rollover_interval_ms=self._rolling.rollover_interval,
-            inactivity_interval_ms=self._rolling.inactivity_interval)
+            inactivity_interval_ms=self._rolling.inactivity_interval, roll_on_checkpoint=self._rolling.on_checkpoint)
         return "Sink: FileSink", spec_pb.SinkSpec(file=sink)
 
     class RowFormatBuilder:
