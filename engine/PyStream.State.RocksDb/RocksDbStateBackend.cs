@@ -55,8 +55,7 @@ public sealed class RocksDbStateBackend : IStateBackendFactory
                         LinkFiles(restore.Directory, incremental, scratch);
                         foreach (var (stateId, key, value) in RocksDbKeyedStateStore.ReadAll(scratch))
                         {
-                            var keyGroup = StateKeys.KindOf(stateId) == StateKind.Broadcast ? -1 : StateKeys.KeyGroupOf(stateId, key, restore.MaxParallelism);
-                            if (restore.Wants(old, stateId, keyGroup))
+                            if (restore.Wants(old, stateId, StateKeys.KeyGroupOf(stateId, key, restore.MaxParallelism)))
                                 store.Put(stateId, key, value);
                         }
                     }

@@ -23,11 +23,10 @@ public static class KeyedStateFile
             foreach (var stateId in stateIds)
             {
                 writer.Write(stateId);
-                var broadcast = StateKeys.KindOf(stateId) == StateKind.Broadcast;
                 foreach (var (key, value) in store.Entries(stateId))
                 {
                     writer.Write(EntryMarker);
-                    writer.Write(broadcast ? -1 : StateKeys.KeyGroupOf(stateId, key, maxParallelism));
+                    writer.Write(StateKeys.KeyGroupOf(stateId, key, maxParallelism));
                     writer.Write(key.Length);
                     writer.Write(key);
                     writer.Write(value.Length);

@@ -60,8 +60,9 @@ public static class StateKeys
         }
     }
 
+    /// <summary>The key group of a stored entry; -1 for broadcast state, which has none.</summary>
     public static int KeyGroupOf(string stateId, ReadOnlySpan<byte> stored, int maxParallelism) =>
-        KeyGroups.KeyGroupOf(PartitionKey(stateId, stored), maxParallelism);
+        KindOf(stateId) == StateKind.Broadcast ? -1 : KeyGroups.KeyGroupOf(PartitionKey(stateId, stored), maxParallelism);
 
     private static ReadOnlySpan<byte> Unwrap(ReadOnlySpan<byte> cacheKey) =>
         cacheKey.Length > 0 && cacheKey[0] == BytesTag ? cacheKey[1..] : cacheKey;
