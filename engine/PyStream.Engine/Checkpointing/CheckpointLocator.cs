@@ -33,21 +33,8 @@ public static class CheckpointLocator
 
         if (candidates.Count == 0)
             throw new PyStreamException($"no checkpoint or savepoint at '{path}' (a directory with a _metadata file, or one holding chk-N directories)");
-        CorruptCheckpointException? last = null;
-        foreach (var candidate in candidates)
-        {
-            try
-            {
-                return RestoredCheckpoint.Load(candidate);
-            }
-            catch (CorruptCheckpointException error)
-            {
-                log.WriteLine($"pystream: {error.Message}");
-                last = error;
-            }
-        }
-
-        throw new PyStreamException($"no intact checkpoint at '{path}': {last!.Message}");
+        return RestoredCheckpoint.FirstIntact(candidates, log)
+            ?? throw new PyStreamException($"no intact checkpoint at '{path}' (each one's fault is reported above)");
     }
 
     private static bool IsCheckpointDirectory(string directory) => Number(directory) >= 0;

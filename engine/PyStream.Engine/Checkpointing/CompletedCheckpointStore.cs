@@ -38,22 +38,8 @@ internal sealed class CompletedCheckpointStore(string jobDirectory, int retained
     }
 
     /// <summary>The newest checkpoint that passes its checks; corrupt ones are reported and skipped.</summary>
-    public RestoredCheckpoint? LatestValid(TextWriter log)
-    {
-        foreach (var (directory, _) in Snapshot().AsEnumerable().Reverse())
-        {
-            try
-            {
-                return RestoredCheckpoint.Load(directory);
-            }
-            catch (CorruptCheckpointException error)
-            {
-                log.WriteLine($"pystream: {error.Message}; trying an older checkpoint");
-            }
-        }
-
-        return null;
-    }
+    public RestoredCheckpoint? LatestValid(TextWriter log) =>
+        RestoredCheckpoint.FirstIntact(Snapshot().Select(c => c.Directory).Reverse(), log);
 
     /// <summary>The job ended in a way that keeps no checkpoint: remove its whole directory.</summary>
     public void DiscardAll()

@@ -23,6 +23,24 @@ public sealed class RestoredCheckpoint
     /// <summary>Reads and verifies one checkpoint or savepoint directory.</summary>
     public static RestoredCheckpoint Load(string directory) => new(directory, CheckpointMetadata.Read(directory));
 
+    /// <summary>The first of <paramref name="candidates"/> (best first) that passes its checks; each corrupt one is reported on <paramref name="log"/>.</summary>
+    public static RestoredCheckpoint? FirstIntact(IEnumerable<string> candidates, TextWriter log)
+    {
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                return Load(candidate);
+            }
+            catch (CorruptCheckpointException error)
+            {
+                log.WriteLine($"pystream: {error.Message}");
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Checks that every operator with state exists in the new job (by state key), unless
     /// state that no longer maps is explicitly allowed, and that key groups still line up.
