@@ -71,7 +71,7 @@ public sealed record CheckpointingOptions
     public static CheckpointingOptions From(IReadOnlyDictionary<string, string> configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        string? Get(string key) => configuration.TryGetValue(key, out var value) && value.Trim().Length > 0 ? value.Trim() : null;
+        string? Get(string key) => Setting(configuration, key);
 
         if (Get(UnalignedKey) is { } unaligned && bool.Parse(unaligned))
             throw new PyStreamException("unaligned checkpoints are not supported by PyStream; use aligned (exactly-once) or at-least-once checkpoints");
@@ -95,6 +95,10 @@ public sealed record CheckpointingOptions
             throw new PyStreamException($"{IntervalKey} must be at least 10 ms, got {every.TotalMilliseconds} ms");
         return options;
     }
+
+    /// <summary>A configured value, trimmed; null when absent or blank.</summary>
+    internal static string? Setting(IReadOnlyDictionary<string, string> configuration, string key) =>
+        configuration.TryGetValue(key, out var value) && value.Trim().Length > 0 ? value.Trim() : null;
 
     /// <summary>A local path from a Flink file URI (<c>file:///x</c>, <c>file:/x</c>) or a plain path.</summary>
     public static string LocalPath(string uri)

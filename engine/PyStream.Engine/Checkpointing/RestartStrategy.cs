@@ -23,7 +23,7 @@ public abstract class RestartStrategy
     public static RestartStrategy From(IReadOnlyDictionary<string, string> configuration, bool checkpointing, Random? jitter = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        string? Get(string key) => configuration.TryGetValue(key, out var value) && value.Trim().Length > 0 ? value.Trim() : null;
+        string? Get(string key) => CheckpointingOptions.Setting(configuration, key);
         TimeSpan Duration(string key, TimeSpan fallback) => Get(key) is { } text ? Durations.Parse(text, key) : fallback;
         double Number(string key, double fallback) => Get(key) is { } text
             ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : throw new PyStreamException($"{key}: '{text}' is not a number")

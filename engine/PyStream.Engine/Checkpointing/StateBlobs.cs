@@ -14,7 +14,10 @@ public static class StateBlobs
 
     public static T Deserialize<T>(byte[] data, Func<BinaryReader, T> read)
     {
-        using var reader = new BinaryReader(new MemoryStream(data, writable: false));
+        using var reader = Reader(data);
         return read(reader);
     }
+
+    /// <summary>Reads a blob <see cref="Serialize"/> wrote.</summary>
+    public static BinaryReader Reader(byte[] data) => new(new MemoryStream(data, writable: false));
 }

@@ -340,7 +340,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var blob in restore.OperatorState(StateKey))
         {
-            using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            using var reader = StateBlobs.Reader(blob.Data);
             foreach (var timer in TimerSnapshots.Read(reader))
             {
                 var key = timer.Key.AsSpan(0, timer.Key.Length - 16);
