@@ -11,7 +11,7 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
     : StreamOperator(name, inputCount, portCount: 0)
 {
     private readonly List<BytesBatch> _unpublished = [];
-    private readonly List<(long Checkpoint, BytesBatch Batch)> _pending = [];
+    private readonly Committables<BytesBatch> _pending = new();
     private long _received;
 
     public override void ProcessBatch(int input, Batch batch)
@@ -27,7 +27,7 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
         _received += pickled.Count;
         if (limit > 0 && _received >= limit)
         {
-            Publish(_pending.Select(p => p.Batch).Concat(_unpublished).ToList());
+            Publish(_pending.Items.Concat(_unpublished).ToList());
             _pending.Clear();
             _unpublished.Clear();
             Context.RequestJobFinish();
@@ -36,13 +36,13 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {
-        _pending.AddRange(_unpublished.Select(b => (barrier.Id, b)));
+        _pending.Add(barrier.Id, _unpublished);
         _unpublished.Clear();
         states[StateKey] = StateBlobs.Serialize(writer =>
         {
             writer.Write(_received);
             writer.Write(_pending.Count);
-            foreach (var (checkpoint, batch) in _pending)
+            foreach (var (checkpoint, batch) in _pending.All)
             {
                 writer.Write(checkpoint);
                 writer.Write(batch.Count);
@@ -54,8 +54,7 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
 
     public override void NotifyCheckpointComplete(long checkpointId)
     {
-        Publish(_pending.Where(p => p.Checkpoint <= checkpointId).Select(p => p.Batch).ToList());
-        _pending.RemoveAll(p => p.Checkpoint <= checkpointId);
+        Publish(_pending.TakeUpTo(checkpointId));
         Context.Environment.Results.MarkPublished(collectId, Context.Info.SubtaskIndex, checkpointId);
     }
 
@@ -68,7 +67,7 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
         var results = Context.Environment.Results;
         foreach (var blob in restore.OperatorState(StateKey).Where(b => b.Subtask % restore.Parallelism == restore.Subtask))
         {
-            using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            using var reader = StateBlobs.Reader(blob.Data);
             _received += reader.ReadInt64();
             var publishedUpTo = results.PublishedUpTo(collectId, blob.Subtask);
             for (var i = reader.ReadInt32(); i > 0; i--)
@@ -91,9 +90,9 @@ public sealed class CollectSinkOperator(string name, int inputCount, string coll
     /// </summary>
     protected override void Finish()
     {
-        _pending.AddRange(_unpublished.Select(b => (long.MaxValue, b)));
+        _pending.Add(long.MaxValue, _unpublished);
         _unpublished.Clear();
-        var rest = _pending.Select(p => p.Batch).ToList();
+        var rest = _pending.Items.ToList();
         if (rest.Count > 0)
         {
             Context.OnJobFinished(() =>

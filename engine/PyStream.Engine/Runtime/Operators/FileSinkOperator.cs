@@ -21,7 +21,7 @@ public sealed class FileSinkOperator : StreamOperator
     private readonly int _subtask;
     private readonly Dictionary<string, PartFile> _open = new(StringComparer.Ordinal);
     private readonly List<PendingFile> _closed = [];
-    private readonly List<(long Checkpoint, PendingFile File)> _pending = [];
+    private readonly Committables<PendingFile> _pending = new();
     private string _writerId = "";
     private int _partCounter;
 
@@ -102,13 +102,13 @@ public sealed class FileSinkOperator : StreamOperator
     {
         if (_spec.RollOnCheckpoint)
             RollAll();
-        _pending.AddRange(_closed.Select(f => (barrier.Id, f)));
+        _pending.Add(barrier.Id, _closed);
         _closed.Clear();
         var open = _open.Values.Select(p => (File: p.File, Length: p.Persist())).ToList();
         states[StateKey] = StateBlobs.Serialize(writer =>
         {
             writer.Write(_pending.Count);
-            foreach (var (checkpoint, file) in _pending)
+            foreach (var (checkpoint, file) in _pending.All)
             {
                 writer.Write(checkpoint);
                 writer.Write(file.InProgress);
@@ -127,9 +127,8 @@ public sealed class FileSinkOperator : StreamOperator
 
     public override void NotifyCheckpointComplete(long checkpointId)
     {
-        foreach (var (_, file) in _pending.Where(p => p.Checkpoint <= checkpointId))
+        foreach (var file in _pending.TakeUpTo(checkpointId))
             file.Commit();
-        _pending.RemoveAll(p => p.Checkpoint <= checkpointId);
     }
 
     /// <summary>
@@ -143,7 +142,7 @@ public sealed class FileSinkOperator : StreamOperator
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var blob in blobs)
         {
-            using var reader = new BinaryReader(new MemoryStream(blob.Data, writable: false));
+            using var reader = StateBlobs.Reader(blob.Data);
             var mine = blob.Subtask % restore.Parallelism == restore.Subtask;
             for (var i = reader.ReadInt32(); i > 0; i--)
             {
@@ -187,9 +186,9 @@ public sealed class FileSinkOperator : StreamOperator
         RollAll();
         if (Context.CheckpointingEnabled)
         {
-            _pending.AddRange(_closed.Select(f => (long.MaxValue, f)));
+            _pending.Add(long.MaxValue, _closed);
             _closed.Clear();
-            var last = _pending.Select(p => p.File).ToList();
+            var last = _pending.Items.ToList();
             Context.OnJobFinished(() =>
             {
                 foreach (var file in last)
