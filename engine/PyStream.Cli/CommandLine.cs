@@ -1,4 +1,5 @@
 using Python.Runtime;
+using PyStream.Connectors.Kafka;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime;
 using PyStream.Python;
@@ -17,6 +18,8 @@ internal static class CommandLine
 
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "kafka-mock")
+            return KafkaMockCommand.Run(args[1..]);
         if (args.Length < 2 || args[0] != "run")
         {
             Console.Error.WriteLine(Usage);
@@ -87,6 +90,7 @@ internal static class CommandLine
                 {
                     Python = new PythonRuntime(),
                     StateBackends = RocksDbStateBackend.WithDefaults(),
+                    Connectors = [new KafkaConnector()],
                     ConfigurationOverrides = overrides,
                 };
                 engine = new EmbeddedEngine(environment);

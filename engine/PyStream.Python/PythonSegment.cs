@@ -27,7 +27,8 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
             case LongRangeBatch range:
                 return s.InvokeMethod("process_range", index, new PyInt(range.Start), new PyInt(range.Count), new PyInt(range.Step), timestamps, mark);
             case TextBatch text:
-                return s.InvokeMethod("process_text", index, new PyString(text.Joined), new PyInt(text.Count), timestamps, mark);
+                using (var ends = text.Ends is { } e ? CPython.ToBytes(MemoryMarshal.AsBytes(e.AsSpan())) : PyObject.None)
+                    return s.InvokeMethod("process_text", index, new PyString(text.Joined), new PyInt(text.Count), timestamps, mark, ends);
             default:
                 throw new ArgumentException($"a Python segment cannot read a {batch.GetType().Name}", nameof(batch));
         }

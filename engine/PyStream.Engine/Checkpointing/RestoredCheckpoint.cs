@@ -112,6 +112,9 @@ public sealed class TaskRestore
 
     public string Directory => _checkpoint.Directory;
 
+    /// <summary>The id of the checkpoint restored from; the job's next checkpoint has a greater one.</summary>
+    public long CheckpointId => _checkpoint.CheckpointId;
+
     public bool Owns(ReadOnlySpan<byte> partitionKey) => KeyGroups.Contains(Runtime.Partitioning.KeyGroups.KeyGroupOf(partitionKey, MaxParallelism));
 
     /// <summary>Every old subtask's state of one operator, in old subtask order.</summary>

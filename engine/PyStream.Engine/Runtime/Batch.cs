@@ -41,8 +41,8 @@ public sealed class LongRangeBatch(long start, int count, long step = 1) : Batch
 public sealed class TextBatch : Batch
 {
     private string[]? _lines;
-    private readonly string? _joined;
-    private readonly long[]? _ends;
+    private string? _joined;
+    private long[]? _ends;
 
     public TextBatch(string[] lines) : base(lines.Length) => _lines = lines;
 
@@ -60,7 +60,40 @@ public sealed class TextBatch : Batch
 
     public string[] Lines => _lines ??= Count == 0 ? [] : _ends is null ? _joined!.Split('\n') : SplitAtEnds();
 
-    public string Joined => _joined ?? string.Join('\n', _lines!);
+    public string Joined
+    {
+        get
+        {
+            if (_joined is null)
+                Join();
+            return _joined!;
+        }
+    }
+
+    /// <summary>Where each record ends in <see cref="Joined"/>; null when no record contains '\n'.</summary>
+    public long[]? Ends
+    {
+        get
+        {
+            if (_joined is null)
+                Join();
+            return _ends;
+        }
+    }
+
+    private void Join()
+    {
+        _joined = string.Join('\n', _lines!);
+        if (!_lines!.Any(line => line.Contains('\n')))
+            return;
+        _ends = new long[_lines!.Length];
+        long end = -1;
+        for (var i = 0; i < _lines.Length; i++)
+        {
+            end += _lines[i].Length + 1;
+            _ends[i] = end;
+        }
+    }
 
     private string[] SplitAtEnds()
     {

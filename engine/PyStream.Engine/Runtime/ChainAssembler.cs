@@ -24,7 +24,7 @@ internal sealed class ChainAssembly
 /// </summary>
 internal static class ChainAssembler
 {
-    public static ChainAssembly Assemble(JobGraph graph, OperatorChain chain, int subtask, Func<StreamEdge, IBatchConsumer> networkOutput)
+    public static ChainAssembly Assemble(JobGraph graph, OperatorChain chain, int subtask, IReadOnlyList<IConnector> connectors, Func<StreamEdge, IBatchConsumer> networkOutput)
     {
         var assembly = new ChainAssembly();
         var segments = new Dictionary<StreamNode, SegmentBuilder>();
@@ -43,7 +43,7 @@ internal static class ChainAssembler
             }
             else
             {
-                var op = CreateNativeOperator(graph, node, subtask);
+                var op = CreateNativeOperator(graph, node, subtask, connectors);
                 op.StateKey = node.StateKey;
                 nativeOps[node] = op;
                 assembly.Operators.Add(op);
@@ -106,7 +106,7 @@ internal static class ChainAssembler
     /// </summary>
     private static bool NeedsPython(StreamEdge edge, ExitKeying keying) =>
         keying != ExitKeying.None
-        || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled
+        || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled or ExitFormat.Serialized
         || AssignsTimestamps(edge.Target)
         || (FormatOf(edge.Target) == ExitFormat.Printed && EmitsPythonRecords(edge.Source));
 
@@ -143,11 +143,12 @@ internal static class ChainAssembler
             SinkSpec.KindOneofCase.Print => ExitFormat.Printed,
             SinkSpec.KindOneofCase.File => ExitFormat.Encoded,
             SinkSpec.KindOneofCase.Collect => ExitFormat.Pickled,
+            SinkSpec.KindOneofCase.Kafka => ExitFormat.Serialized,
             _ => throw new PyStreamException($"'{target.Name}': unknown sink"),
         };
     }
 
-    private static StreamOperator CreateNativeOperator(JobGraph graph, StreamNode node, int subtask)
+    private static StreamOperator CreateNativeOperator(JobGraph graph, StreamNode node, int subtask, IReadOnlyList<IConnector> connectors)
     {
         var t = node.Transformation;
         var p = node.Parallelism;
@@ -161,7 +162,8 @@ internal static class ChainAssembler
                 SourceSpec.KindOneofCase.Generator => new GeneratorSourceOperator(node.Name, t.Source.Generator.Count, t.Source.Generator.Keys, t.Source.Generator.EventsPerSecond, subtask, p),
                 SourceSpec.KindOneofCase.Collection when p == 1 => new CollectionSourceOperator(node.Name, t.Id, t.Source.Collection.Count),
                 SourceSpec.KindOneofCase.Collection => throw new PyStreamException($"'{node.Name}': a collection source is not parallel; its parallelism must be 1"),
-                _ => throw new PyStreamException($"'{node.Name}': unknown source"),
+                _ => connectors.Select(c => c.CreateSource(node.Name, t.Source, subtask, p)).FirstOrDefault(op => op is not null)
+                    ?? throw new PyStreamException($"'{node.Name}': no connector for a {t.Source.KindCase} source is loaded"),
             };
         }
 
@@ -176,7 +178,8 @@ internal static class ChainAssembler
             SinkSpec.KindOneofCase.Print => new PrintSinkOperator(node.Name, inputs, sink.Print.Identifier, sink.Print.ToStderr, subtask, p),
             SinkSpec.KindOneofCase.File => new FileSinkOperator(node.Name, inputs, sink.File, subtask),
             SinkSpec.KindOneofCase.Collect => new CollectSinkOperator(node.Name, inputs, sink.Collect.CollectId, sink.Collect.Limit),
-            _ => throw new PyStreamException($"'{node.Name}': unknown sink"),
+            _ => connectors.Select(c => c.CreateSink(node.Name, sink, inputs, subtask, p)).FirstOrDefault(op => op is not null)
+                ?? throw new PyStreamException($"'{node.Name}': no connector for a {sink.KindCase} sink is loaded"),
         };
     }
 

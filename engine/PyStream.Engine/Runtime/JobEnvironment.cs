@@ -21,4 +21,7 @@ public sealed class JobEnvironment
 
     /// <summary>State backends jobs may choose with <c>state.backend.type</c>.</summary>
     public IReadOnlyDictionary<string, State.IStateBackendFactory> StateBackends { get; init; } = State.StateBackends.Default;
+
+    /// <summary>Connectors for the source and sink kinds the engine does not build itself.</summary>
+    public IReadOnlyList<IConnector> Connectors { get; init; } = [];
 }

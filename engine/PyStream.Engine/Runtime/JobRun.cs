@@ -176,7 +176,7 @@ internal sealed class JobRun : ICheckpointedRun
                 }
 
                 var taskName = chain.Parallelism > 1 ? $"{chain.Name} ({s + 1}/{chain.Parallelism})" : chain.Name;
-                var assembly = ChainAssembler.Assemble(graph, chain, s, NetworkOutput);
+                var assembly = ChainAssembler.Assemble(graph, chain, s, environment.Connectors, NetworkOutput);
                 var info = new TaskInfo(chain.Name, s, chain.Parallelism, graph.MaxParallelism, attempt);
                 var taskRestore = restore?.ForTask(operatorKeys, s, chain.Parallelism, graph.MaxParallelism);
                 var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);

@@ -37,6 +37,9 @@ public enum ExitFormat
 
     /// <summary>A pickled list of records for a collect sink (a <c>BytesBatch</c>).</summary>
     Pickled,
+
+    /// <summary>Records framed as topic, key and value bytes by the sink's serializer (a <c>BytesBatch</c>).</summary>
+    Serialized,
 }
 
 public enum ExitKeying

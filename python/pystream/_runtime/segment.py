@@ -75,6 +75,8 @@ class _Exit:
             self.convert = lambda records: b"".join(map(encode, records))
         elif self.format == "pickled":
             self.convert = lambda records: pickle.dumps(records, _PICKLE_PROTOCOL)
+        elif self.format == "serialized":
+            self.convert = cloudpickle.loads(consumer.sink.kafka.serializer).frame
         else:
             self.convert = None
 
@@ -191,8 +193,16 @@ class Segment:
         return self.process(entry, range(start, start + count * step, step), timestamps, watermark)
 
     def process_text(self, entry: int, text: str, count: int, timestamps: bytes | None = None,
-                     watermark: int = LONG_MIN) -> list:
-        return self.process(entry, text.split("\n") if count else [], timestamps, watermark)
+                     watermark: int = LONG_MIN, ends: bytes | None = None) -> list:
+        """Records joined by newlines; ``ends`` marks where each ends when one holds a newline itself."""
+        if not count:
+            lines = []
+        elif ends is None:
+            lines = text.split("\n")
+        else:
+            stops = unpack_longs(ends)
+            lines = [text[start:stop] for start, stop in zip([0, *(stop + 1 for stop in stops[:-1])], stops)]
+        return self.process(entry, lines, timestamps, watermark)
 
     def on_timers(self, operation: int, event_time: bool, timestamps: bytes, keys: bytes, ends: bytes,
                   watermark: int = LONG_MIN) -> list:

@@ -4,7 +4,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// A sink's pre-committed output (part files, result batches), each filed under the
 /// checkpoint whose barrier closed it, until a checkpoint that covers it completes.
 /// </summary>
-internal sealed class Committables<T>
+public sealed class Committables<T>
 {
     private readonly List<(long Checkpoint, T Item)> _items = [];
 

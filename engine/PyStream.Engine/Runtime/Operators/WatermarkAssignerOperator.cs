@@ -44,10 +44,13 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
     }
 
     /// <summary>The watermark the strategy allows now: max timestamp minus the bound, minus one.</summary>
-    public long Candidate =>
-        spec.Kind == WatermarkSpec.Types.Kind.None || _maxTimestamp == long.MinValue ? long.MinValue
-        : spec.Kind == WatermarkSpec.Types.Kind.Monotonous ? _maxTimestamp - 1
-        : _maxTimestamp - spec.OutOfOrdernessMs - 1;
+    public long Candidate => CandidateFor(spec, _maxTimestamp);
+
+    /// <summary>The watermark <paramref name="spec"/> allows after records up to <paramref name="maxTimestamp"/>.</summary>
+    public static long CandidateFor(WatermarkSpec spec, long maxTimestamp) =>
+        spec.Kind == WatermarkSpec.Types.Kind.None || maxTimestamp == long.MinValue ? long.MinValue
+        : spec.Kind == WatermarkSpec.Types.Kind.Monotonous ? maxTimestamp - 1
+        : maxTimestamp - spec.OutOfOrdernessMs - 1;
 
     private void OnPeriodicEmit()
     {

@@ -1,0 +1,385 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Operators;
+using PyStream.Engine.Spec;
+
+namespace PyStream.Connectors.Kafka;
+
+/// <summary>
+/// Reads the Kafka partitions this subtask owns (<see cref="KafkaPartitionOwner"/>) as text
+/// records carrying their Kafka timestamps. Each partition's next offset is part of the
+/// checkpoint; offsets are committed to the group when a checkpoint completes (for
+/// monitoring: a restore uses the checkpoint's). Watermarks are generated per partition.
+/// Bounded sources finish when every partition reaches its stopping offset; unbounded ones
+/// look for new partitions periodically and read those from the earliest offset.
+/// </summary>
+public sealed class KafkaSourceOperator : SourceOperator
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
+    private const long DefaultDiscoveryIntervalMs = 300_000;
+
+    private readonly KafkaSource _spec;
+    private readonly int _subtask;
+    private readonly int _parallelism;
+    private readonly Dictionary<string, string> _properties;
+    private readonly Encoding _charset;
+    private readonly Dictionary<TopicPartition, PartitionState> _partitions = [];
+    private readonly SortedDictionary<long, List<TopicPartitionOffset>> _toCommit = [];
+    private readonly PartitionWatermarks? _watermarks;
+    private IConsumer<Ignore, string?>? _consumer;
+    private IAdminClient? _metadata;
+    private List<PartitionState>? _restored;
+    private Error? _fatal;
+    private bool _started;
+    private bool _idle;
+    private long _lastWatermark = long.MinValue;
+    private int _active;
+
+    public KafkaSourceOperator(string name, KafkaSource spec, int subtask, int parallelism) : base(name)
+    {
+        _spec = spec;
+        _subtask = subtask;
+        _parallelism = parallelism;
+        _properties = spec.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        _charset = CharsetOf(spec.Charset);
+        if (spec.Watermarks is not null)
+            _watermarks = new PartitionWatermarks(spec.Watermarks);
+        if ((spec.Topics.Count > 0 ? 1 : 0) + (spec.TopicPattern.Length > 0 ? 1 : 0) + (spec.Partitions.Count > 0 ? 1 : 0) != 1)
+            throw new PyStreamException($"Kafka source '{name}': set exactly one of topics, a topic pattern or partitions");
+    }
+
+    /// <summary>Records dropped because they could not be decoded (with the skip policy).</summary>
+    public long SkippedRecords { get; private set; }
+
+    private bool Bounded => _spec.StoppingOffsets is not null;
+
+    private string GroupId => _spec.GroupId;
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        var config = new ConsumerConfig(KafkaProperties.ForLibrdkafka(_properties, _spec.BootstrapServers))
+        {
+            GroupId = GroupId.Length > 0 ? GroupId : $"pystream-{StateKey}",
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            EnablePartitionEof = true,
+        };
+        // Java's consumer reads uncommitted records unless told otherwise; librdkafka's default differs.
+        if (!_properties.ContainsKey("isolation.level"))
+            config.IsolationLevel = IsolationLevel.ReadUncommitted;
+        if (_spec.ClientIdPrefix.Length > 0)
+            config.ClientId = $"{_spec.ClientIdPrefix}-{_subtask}";
+        _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<Ignore, string?>(config)
+            .SetValueDeserializer(new TextDeserializer(_charset))
+            .SetErrorHandler((_, error) => _fatal ??= error.IsFatal ? error : null)
+            .SetLogHandler((_, log) => LogLibrdkafka(log))
+            .Build());
+        _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
+        if (_watermarks is not null && _spec.Watermarks!.IntervalMs > 0)
+            context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(_spec.Watermarks.IntervalMs), EmitWatermark);
+    }
+
+    private void LogLibrdkafka(LogMessage log)
+    {
+        if (log.Level <= SyslogLevel.Error)
+            Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}': {log.Message}");
+    }
+
+    /// <summary>
+    /// Finds this subtask's partitions and where to start them (the restored checkpoint, or the
+    /// starting offsets), then assigns them. Done on the first batch or barrier: a restore follows Open.
+    /// </summary>
+    private void EnsureStarted()
+    {
+        if (_started)
+            return;
+        _started = true;
+        var owned = ListPartitions();
+        var restored = _restored?.ToDictionary(p => p.Partition) ?? [];
+        // Partitions a restored checkpoint does not know are new: read from the earliest offset, as Flink does.
+        var startFrom = _restored is null ? _spec.StartingOffsets ?? new KafkaOffsets() : new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest };
+        var fresh = owned.Where(tp => !restored.ContainsKey(tp)).ToList();
+        var resolver = new KafkaOffsetsResolver(_consumer!, GroupId, $"Kafka source '{Name}'");
+        var starts = resolver.Resolve(startFrom, fresh);
+        var stops = Bounded ? resolver.Resolve(_spec.StoppingOffsets!, fresh) : [];
+        foreach (var split in restored.Values)
+            Track(split);
+        foreach (var tp in fresh)
+            Track(new PartitionState(tp, starts[tp], stops.GetValueOrDefault(tp, long.MaxValue)));
+        _restored = null;
+        if (_spec.Partitions.Count == 0 && !Bounded)
+        {
+            var interval = KafkaProperties.Milliseconds(_properties, KafkaProperties.DiscoveryInterval, DefaultDiscoveryIntervalMs);
+            if (interval > 0)
+                Context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(interval), DiscoverPartitions);
+        }
+    }
+
+    private void Track(PartitionState split)
+    {
+        _partitions[split.Partition] = split;
+        _watermarks?.Add(split.Partition, Context.Timers.Now);
+        if (split.Done)
+        {
+            split.Finished = true;
+            _watermarks?.Finish(split.Partition);
+            return;
+        }
+
+        _active++;
+        _consumer!.IncrementalAssign([new TopicPartitionOffset(split.Partition, split.Next)]);
+    }
+
+    /// <summary>Every partition of the subscription, then the ones this subtask owns.</summary>
+    private List<TopicPartition> ListPartitions()
+    {
+        if (_spec.Partitions.Count > 0)
+        {
+            return _spec.Partitions.Select(p => new TopicPartition(p.Topic, p.Partition))
+                .Where(tp => KafkaPartitionOwner.Of(tp.Topic, tp.Partition, _parallelism) == _subtask).ToList();
+        }
+
+        List<TopicMetadata> topics;
+        try
+        {
+            topics = _spec.TopicPattern.Length > 0
+                ? _metadata!.GetMetadata(MetadataTimeout).Topics
+                    .Where(t => Regex.IsMatch(t.Topic, $"^(?:{_spec.TopicPattern})$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList()
+                : _spec.Topics.Select(topic => _metadata!.GetMetadata(topic, MetadataTimeout).Topics.Single()).ToList();
+        }
+        catch (KafkaException error)
+        {
+            throw new PyStreamException($"Kafka source '{Name}': cannot read the topics from {_spec.BootstrapServers}: {error.Error.Reason}", error);
+        }
+
+        foreach (var topic in topics.Where(t => t.Error.IsError))
+        {
+            throw new PyStreamException(topic.Error.Code == ErrorCode.UnknownTopicOrPart
+                ? $"Kafka source '{Name}': topic '{topic.Topic}' does not exist on {_spec.BootstrapServers}"
+                : $"Kafka source '{Name}': topic '{topic.Topic}': {topic.Error.Reason}");
+        }
+
+        return topics.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
+            .Where(tp => KafkaPartitionOwner.Of(tp.Topic, tp.Partition, _parallelism) == _subtask)
+            .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value)
+            .ToList();
+    }
+
+    private void DiscoverPartitions()
+    {
+        var added = ListPartitions().Where(tp => !_partitions.ContainsKey(tp)).ToList();
+        if (added.Count == 0)
+            return;
+        var starts = new KafkaOffsetsResolver(_consumer!, GroupId, $"Kafka source '{Name}'")
+            .Resolve(new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest }, added);
+        foreach (var tp in added)
+            Track(new PartitionState(tp, starts[tp], long.MaxValue));
+    }
+
+    public override bool EmitNext()
+    {
+        EnsureStarted();
+        if (Bounded && _active == 0)
+            return false;
+        var values = new List<string>();
+        var stamps = new List<long>();
+        var timeout = PollTimeout;
+        while (values.Count < BatchSize && (!Bounded || _active > 0))
+        {
+            if (_fatal is { } fatal)
+                throw new PyStreamException($"Kafka source '{Name}': {fatal.Reason}");
+            ConsumeResult<Ignore, string?>? result;
+            try
+            {
+                result = _consumer!.Consume(timeout);
+            }
+            catch (ConsumeException error) when (error.Error.Code == ErrorCode.Local_ValueDeserialization)
+            {
+                var at = error.ConsumerRecord.TopicPartitionOffset;
+                Advance(_partitions[at.TopicPartition], at.Offset.Value);
+                Undecodable(at, error.InnerException?.Message ?? error.Error.Reason);
+                continue;
+            }
+            catch (ConsumeException error)
+            {
+                throw new PyStreamException($"Kafka source '{Name}': {error.Error.Reason}", error);
+            }
+
+            if (result is null)
+                break;
+            timeout = TimeSpan.Zero;
+            var state = _partitions[result.TopicPartition];
+            if (result.IsPartitionEOF)
+            {
+                if (result.Offset.Value >= state.Stop)
+                    Finish(state);
+                continue;
+            }
+
+            if (result.Offset.Value >= state.Stop)
+            {
+                Finish(state);
+                continue;
+            }
+
+            Advance(state, result.Offset.Value);
+            if (result.Message.Value is not { } value)
+            {
+                Undecodable(result.TopicPartitionOffset, "the record has no value (a tombstone)");
+                continue;
+            }
+
+            var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? long.MinValue : result.Message.Timestamp.UnixTimestampMs;
+            values.Add(value);
+            stamps.Add(timestamp);
+            _watermarks?.OnRecord(state.Partition, timestamp, Context.Timers.Now);
+        }
+
+        if (values.Count > 0)
+        {
+            if (_idle)
+                SetIdle(false);
+            Emit(0, new TextBatch([.. values]) { Timestamps = [.. stamps] });
+        }
+
+        return !Bounded || _active > 0;
+    }
+
+    private void Advance(PartitionState state, long offset)
+    {
+        state.Next = offset + 1;
+        if (state.Next >= state.Stop)
+            Finish(state);
+    }
+
+    private void Finish(PartitionState state)
+    {
+        if (state.Finished)
+            return;
+        state.Finished = true;
+        _active--;
+        _watermarks?.Finish(state.Partition);
+        _consumer!.IncrementalUnassign([state.Partition]);
+    }
+
+    private void Undecodable(TopicPartitionOffset at, string reason)
+    {
+        if (_spec.OnDeserializationFailure == DeserializationFailure.Fail)
+            throw new PyStreamException($"Kafka source '{Name}': cannot decode the record at {at.Topic}[{at.Partition.Value}]@{at.Offset.Value}: {reason}");
+        if (SkippedRecords++ == 0)
+            Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}' skipped an undecodable record at {at.Topic}[{at.Partition.Value}]@{at.Offset.Value}: {reason}");
+    }
+
+    private void EmitWatermark()
+    {
+        var combined = _watermarks!.Combine(Context.Timers.Now);
+        if (combined is null)
+        {
+            if (!_idle)
+                SetIdle(true);
+            return;
+        }
+
+        if (_idle)
+            SetIdle(false);
+        if (combined > _lastWatermark)
+        {
+            _lastWatermark = combined.Value;
+            OnWatermark(combined.Value);
+        }
+    }
+
+    private void SetIdle(bool idle)
+    {
+        _idle = idle;
+        OnWatermarkStatus(idle);
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        EnsureStarted();
+        var splits = _partitions.Values.ToList();
+        states[StateKey] = SourceSplits.Write(splits, (writer, split) =>
+        {
+            writer.Write(split.Partition.Topic);
+            writer.Write(split.Partition.Partition.Value);
+            writer.Write(split.Next);
+            writer.Write(split.Stop);
+        });
+        if (GroupId.Length > 0 && _properties.GetValueOrDefault(KafkaProperties.CommitOnCheckpoint, "true") != "false")
+            _toCommit[barrier.Id] = splits.Select(s => new TopicPartitionOffset(s.Partition, s.Next)).ToList();
+    }
+
+    /// <summary>Commits the offsets of the newest completed checkpoint to the group; a failure is reported, not fatal.</summary>
+    public override void NotifyCheckpointComplete(long checkpointId)
+    {
+        var covered = _toCommit.Keys.Where(id => id <= checkpointId).ToList();
+        if (covered.Count == 0)
+            return;
+        var offsets = _toCommit[covered[^1]];
+        foreach (var id in covered)
+            _toCommit.Remove(id);
+        if (offsets.Count == 0)
+            return;
+        try
+        {
+            _consumer!.Commit(offsets);
+        }
+        catch (KafkaException error)
+        {
+            Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}': committing offsets to group '{GroupId}' failed: {error.Error.Reason}");
+        }
+    }
+
+    /// <summary>Takes the partitions this subtask owns now, whichever subtask read them before.</summary>
+    public override void RestoreState(TaskRestore restore)
+    {
+        var splits = SourceSplits.ReadAll(restore, StateKey, reader =>
+            new PartitionState(new TopicPartition(reader.ReadString(), reader.ReadInt32()), reader.ReadInt64(), reader.ReadInt64()));
+        _restored = splits?.Where(s => KafkaPartitionOwner.Of(s.Partition.Topic, s.Partition.Partition, _parallelism) == _subtask).ToList();
+    }
+
+    public override void Close()
+    {
+        _metadata?.Dispose();
+        _consumer?.Dispose();
+    }
+
+    private static Encoding CharsetOf(string name)
+    {
+        try
+        {
+            return Encoding.GetEncoding(name.Length > 0 ? name : "utf-8", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        }
+        catch (ArgumentException)
+        {
+            throw new PyStreamException($"Kafka source: charset '{name}' is not supported");
+        }
+    }
+
+    /// <summary>Where one partition is: the next offset to read and the offset it stops at (long.MaxValue: never).</summary>
+    private sealed class PartitionState(TopicPartition partition, long next, long stop)
+    {
+        public TopicPartition Partition { get; } = partition;
+
+        public long Next { get; set; } = next;
+
+        public long Stop { get; } = stop;
+
+        public bool Finished { get; set; }
+
+        public bool Done => Finished || Next >= Stop;
+    }
+
+    /// <summary>Decodes values straight from librdkafka's buffer; a null value stays null.</summary>
+    private sealed class TextDeserializer(Encoding charset) : IDeserializer<string?>
+    {
+        public string? Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) => isNull ? null : charset.GetString(data);
+    }
+}
