@@ -1,3 +1,3 @@
 using PyStream.Benchmarks;
 
-return WindowCountBenchmark.Run(args);
+return args.Length > 0 && args[0] == "kafka" ? KafkaBenchmark.Run(args[1..]) : WindowCountBenchmark.Run(args);

@@ -30,7 +30,10 @@ public sealed class KafkaSourceOperator : SourceOperator
     private readonly Encoding _charset;
     private readonly Dictionary<TopicPartition, PartitionState> _partitions = [];
     private readonly SortedDictionary<long, List<TopicPartitionOffset>> _toCommit = [];
-    private readonly PartitionWatermarks? _watermarks;
+    // Watermarks per partition: generated here from the Kafka timestamps (the strategy is in the
+    // spec), or by from_source's watermark node from the timestamps its assigner gives.
+    private SplitWatermarks? _watermarks;
+    private bool _generatesWatermarks;
     private IConsumer<Ignore, string?>? _consumer;
     private IAdminClient? _metadata;
     private List<PartitionState>? _restored;
@@ -47,14 +50,14 @@ public sealed class KafkaSourceOperator : SourceOperator
         _parallelism = parallelism;
         _properties = spec.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         _charset = CharsetOf(spec.Charset);
-        if (spec.Watermarks is not null)
-            _watermarks = new PartitionWatermarks(spec.Watermarks);
         if ((spec.Topics.Count > 0 ? 1 : 0) + (spec.TopicPattern.Length > 0 ? 1 : 0) + (spec.Partitions.Count > 0 ? 1 : 0) != 1)
             throw new PyStreamException($"Kafka source '{name}': set exactly one of topics, a topic pattern or partitions");
     }
 
     /// <summary>Records dropped because they could not be decoded (with the skip policy).</summary>
     public long SkippedRecords { get; private set; }
+
+    public override bool HasSplits => true;
 
     private bool Bounded => _spec.StoppingOffsets is not null;
 
@@ -81,7 +84,9 @@ public sealed class KafkaSourceOperator : SourceOperator
             .SetLogHandler((_, log) => LogLibrdkafka(log))
             .Build());
         _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
-        if (_watermarks is not null && _spec.Watermarks!.IntervalMs > 0)
+        _generatesWatermarks = _spec.Watermarks is not null;
+        _watermarks = _generatesWatermarks ? new SplitWatermarks(_spec.Watermarks!) : SplitWatermarks;
+        if (_generatesWatermarks && _spec.Watermarks!.IntervalMs > 0)
             context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(_spec.Watermarks.IntervalMs), EmitWatermark);
     }
 
@@ -123,12 +128,13 @@ public sealed class KafkaSourceOperator : SourceOperator
 
     private void Track(PartitionState split)
     {
+        split.Index = _partitions.Count;
         _partitions[split.Partition] = split;
-        _watermarks?.Add(split.Partition, Context.Timers.Now);
+        _watermarks?.Add(split.Index, Context.Timers.Now);
         if (split.Done)
         {
             split.Finished = true;
-            _watermarks?.Finish(split.Partition);
+            _watermarks?.Finish(split.Index);
             return;
         }
 
@@ -187,10 +193,9 @@ public sealed class KafkaSourceOperator : SourceOperator
         EnsureStarted();
         if (Bounded && _active == 0)
             return false;
-        var values = new List<string>();
-        var stamps = new List<long>();
+        var read = 0;
         var timeout = PollTimeout;
-        while (values.Count < BatchSize && (!Bounded || _active > 0))
+        while (read < BatchSize && (!Bounded || _active > 0))
         {
             if (_fatal is { } fatal)
                 throw new PyStreamException($"Kafka source '{Name}': {fatal.Reason}");
@@ -236,19 +241,34 @@ public sealed class KafkaSourceOperator : SourceOperator
             }
 
             var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? long.MinValue : result.Message.Timestamp.UnixTimestampMs;
-            values.Add(value);
-            stamps.Add(timestamp);
-            _watermarks?.OnRecord(state.Partition, timestamp, Context.Timers.Now);
+            state.Values.Add(value);
+            state.Timestamps.Add(timestamp);
+            read++;
+            if (_generatesWatermarks)
+                _watermarks!.OnRecord(state.Index, timestamp, Context.Timers.Now);
         }
 
-        if (values.Count > 0)
+        if (read > 0)
         {
             if (_idle)
                 SetIdle(false);
-            Emit(0, new TextBatch([.. values]) { Timestamps = [.. stamps] });
+            EmitPerPartition();
         }
 
         return !Bounded || _active > 0;
+    }
+
+    /// <summary>One batch per partition, marked with it: watermarks downstream are generated per partition.</summary>
+    private void EmitPerPartition()
+    {
+        foreach (var state in _partitions.Values)
+        {
+            if (state.Values.Count == 0)
+                continue;
+            Emit(0, new TextBatch([.. state.Values]) { Timestamps = [.. state.Timestamps], Split = state.Index });
+            state.Values.Clear();
+            state.Timestamps.Clear();
+        }
     }
 
     private void Advance(PartitionState state, long offset)
@@ -264,7 +284,7 @@ public sealed class KafkaSourceOperator : SourceOperator
             return;
         state.Finished = true;
         _active--;
-        _watermarks?.Finish(state.Partition);
+        _watermarks?.Finish(state.Index);
         _consumer!.IncrementalUnassign([state.Partition]);
     }
 
@@ -375,6 +395,14 @@ public sealed class KafkaSourceOperator : SourceOperator
         public bool Finished { get; set; }
 
         public bool Done => Finished || Next >= Stop;
+
+        /// <summary>The partition's number among this subtask's (its split id in batches and watermarks).</summary>
+        public int Index { get; set; }
+
+        /// <summary>Records read from the partition and not yet emitted.</summary>
+        public List<string> Values { get; } = [];
+
+        public List<long> Timestamps { get; } = [];
     }
 
     /// <summary>Decodes values straight from librdkafka's buffer; a null value stays null.</summary>

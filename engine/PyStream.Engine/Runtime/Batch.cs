@@ -25,6 +25,9 @@ public abstract class Batch
 
     /// <summary>The session gap of every record, for session windows with a dynamic gap.</summary>
     public long[]? SessionGaps { get; init; }
+
+    /// <summary>The source split (e.g. Kafka partition) all records came from, or -1; it follows them through chained Python operations.</summary>
+    public int Split { get; set; } = -1;
 }
 
 /// <summary>The integers <c>Start, Start + Step, ...</c>, <see cref="Batch.Count"/> of them.</summary>

@@ -84,6 +84,7 @@ internal static class ChainAssembler
 
         foreach (var segment in segments.Values.Distinct())
             assembly.Operators.Add(segment.Build());
+        LinkSplitWatermarks(assembly, chain, nativeOps);
 
         assembly.NetworkInputs = chain.Head.Inputs
             .Select(edge => edge.Target.IsPython
@@ -91,6 +92,28 @@ internal static class ChainAssembler
                 : (nativeOps[edge.Target], edge.TargetInput))
             .ToArray();
         return assembly;
+    }
+
+    /// <summary>
+    /// from_source's watermark node, chained behind a source with splits (through Python
+    /// operations such as a deserializer), generates its watermarks per split.
+    /// </summary>
+    private static void LinkSplitWatermarks(ChainAssembly assembly, OperatorChain chain, Dictionary<StreamNode, StreamOperator> nativeOps)
+    {
+        if (assembly.Source is not { HasSplits: true } source)
+            return;
+        var node = chain.Nodes.FirstOrDefault(n => n.IsSource);
+        while (node is not null && !node.IsWatermarks)
+        {
+            var next = node.Outputs.Count == 1 && chain.Contains(node.Outputs[0].Target) ? node.Outputs[0].Target : null;
+            node = next is not null && (next.IsPython || next.IsWatermarks) ? next : null;
+        }
+
+        if (node is not null && node.Transformation.Watermarks.PerSplit && nativeOps[node] is WatermarkAssignerOperator assigner)
+        {
+            source.SplitWatermarks = new SplitWatermarks(node.Transformation.Watermarks);
+            assigner.Splits = source.SplitWatermarks;
+        }
     }
 
     private static IBatchConsumer InputOf(StreamEdge edge, Dictionary<StreamNode, SegmentBuilder> segments, Dictionary<StreamNode, StreamOperator> nativeOps)

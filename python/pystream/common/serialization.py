@@ -115,3 +115,17 @@ class SimpleStringEncoder(Encoder):
 
     def __repr__(self) -> str:
         return "SimpleStringEncoder(charset=%r)" % self.charset
+
+
+# PyFlink 1.15 and older kept the JSON and CSV row formats here; scripts written then import them from here.
+_MOVED_TO_FORMATS = {
+    "JsonRowDeserializationSchema": "json", "JsonRowSerializationSchema": "json",
+    "CsvRowDeserializationSchema": "csv", "CsvRowSerializationSchema": "csv",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _MOVED_TO_FORMATS:
+        import importlib
+        return getattr(importlib.import_module("pystream.datastream.formats." + _MOVED_TO_FORMATS[name]), name)
+    raise AttributeError(f"module 'pyflink.common.serialization' has no attribute '{name}'")

@@ -109,6 +109,9 @@ class Pipeline:
         for node in nodes:
             if node.kind == "watermarks":
                 node.watermarks.interval_ms = watermark_interval_ms
+            elif node.kind == "source" and node.source.WhichOneof("kind") == "kafka" \
+                    and node.source.kafka.HasField("watermarks"):
+                node.source.kafka.watermarks.interval_ms = watermark_interval_ms  # generated in the source
         spec.transformations.extend(node.to_proto() for node in nodes)
         return spec
 

@@ -78,9 +78,10 @@ class DataStream:
             raise ValueError(f"parallelism must be a positive int, got {parallelism!r}")
         if self._node.kind == "source" and self._node.source.WhichOneof("kind") == "collection" and parallelism != 1:
             raise ValueError("The parallelism of non parallel operator must be 1.")
-        self._node.parallelism = parallelism
-        if self._node.parallel_with is not None:
-            self._node.parallel_with.parallelism = parallelism
+        node: Node | None = self._node
+        while node is not None:  # a source, its deserializer and its watermarks are one operator in PyFlink
+            node.parallelism = parallelism
+            node = node.parallel_with
         return self
 
     def set_max_parallelism(self, max_parallelism: int) -> "DataStream":

@@ -12,7 +12,7 @@ from pystream import _bridge
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.configuration import Configuration
 from pystream.common.restart_strategy import RestartStrategies, RestartStrategyConfiguration, _replace_restart_strategy
-from pystream.common.typeinfo import TypeInformation
+from pystream.common.typeinfo import TypeInformation, Types
 from pystream.datastream._conform import conform
 from pystream.datastream._fault_tolerance_options import canonical_options
 from pystream.datastream._pipeline import Pipeline, dumps
@@ -213,7 +213,6 @@ class StreamExecutionEnvironment:
     def read_text_file(self, file_path: str, charset_name: str = "UTF-8") -> DataStream:
         _require_utf8(charset_name)
         source = spec_pb.SourceSpec(text_files=spec_pb.TextFileSource(paths=[os.path.abspath(file_path)]))
-        from pystream.common.typeinfo import Types
         return self._source(f"Source: {file_path}", source, Types.STRING())
 
     def from_source(self, source: Any, watermark_strategy: Any, source_name: str,
@@ -222,17 +221,35 @@ class StreamExecutionEnvironment:
         if to_spec is None:
             raise NotImplementedError(f"from_source({type(source).__name__}) is not supported by PyStream yet")
         spec, output_type = to_spec()
-        stream = self._source(f"Source: {source_name}", spec, type_info or output_type)
-        if watermark_strategy is None or getattr(watermark_strategy, "_is_no_watermarks", False) \
-                and getattr(watermark_strategy, "_timestamp_assigner", None) is None:
+        output_type = type_info or output_type
+        in_source = _watermarks_in_source(spec, watermark_strategy)
+        if in_source is not None:
+            spec.kafka.watermarks.CopyFrom(in_source)
+        deserialize = getattr(source, "_deserialize_operation", lambda name: None)(source_name)
+        stream = self._source(f"Source: {source_name}", spec, output_type if deserialize is None else Types.STRING())
+        if deserialize is not None:
+            # Flink decodes inside the source operator; here a Python operation chained to it does.
+            parsed = stream._python(f"Source: {source_name}: Deserialize", deserialize, output_type)
+            parsed._node.parallelism = stream._node.parallelism
+            parsed._node.parallel_with = stream._node
+            stream = parsed
+        nothing_to_assign = getattr(watermark_strategy, "_is_no_watermarks", False) \
+            and getattr(watermark_strategy, "_timestamp_assigner", None) is None
+        if in_source is not None or watermark_strategy is None or nothing_to_assign:
             return stream
         # Flink generates a source's watermarks in the source; chained right after it is the same here.
         with_watermarks = stream.assign_timestamps_and_watermarks(watermark_strategy)
         with_watermarks._node.parallel_with = stream._node
+        # As in a Flink source, a source with splits (Kafka partitions) gets watermarks per split.
+        with_watermarks._node.watermarks.per_split = True
         return with_watermarks
 
-    def add_source(self, source_func: Any, source_name: str = "Custom Source", type_info: TypeInformation | None = None) -> DataStream:
-        raise NotImplementedError("StreamExecutionEnvironment.add_source is not supported by PyStream yet; use from_source")
+    def add_source(self, source_func: Any, source_name: str = "Custom Source",
+                   type_info: TypeInformation | None = None) -> DataStream:
+        if getattr(source_func, "_to_source_spec", None) is None:
+            raise NotImplementedError(f"StreamExecutionEnvironment.add_source({type(source_func).__name__}) is not "
+                                      "supported by PyStream; use FlinkKafkaConsumer or from_source")
+        return self.from_source(source_func, None, source_name, type_info)
 
     # ---- execution ---------------------------------------------------------------------
 
@@ -332,6 +349,16 @@ class _CollectIterator(Iterator[Any]):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _watermarks_in_source(spec: spec_pb.SourceSpec, watermark_strategy: Any) -> spec_pb.WatermarkSpec | None:
+    """The strategy, when the source generates the watermarks itself: a Kafka source does, per
+    partition from the records' Kafka timestamps (a timestamp assigner needs the records in
+    Python, so a strategy with one keeps its own node after the source)."""
+    if spec.WhichOneof("kind") != "kafka" or getattr(watermark_strategy, "_to_spec", None) is None \
+            or watermark_strategy._is_no_watermarks or watermark_strategy._timestamp_assigner is not None:
+        return None
+    return watermark_strategy._to_spec()
 
 
 def _require_utf8(charset_name: str) -> None:

@@ -33,7 +33,17 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         _segment.Open();
     }
 
-    public override void ProcessBatch(int input, Batch batch) => EmitExits(_segment!.Process(input, batch, CurrentWatermark));
+    public override void ProcessBatch(int input, Batch batch)
+    {
+        var outputs = _segment!.Process(input, batch, CurrentWatermark);
+        if (batch.Split >= 0)
+        {
+            foreach (var output in outputs)
+                output?.Split = batch.Split;
+        }
+
+        EmitExits(outputs);
+    }
 
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers) =>
         EmitExits(_segment!.OnTimers(operation, domain, timers, CurrentWatermark));

@@ -6,6 +6,16 @@ public abstract class SourceOperator(string name) : StreamOperator(name, inputCo
     /// <summary>Records per batch: large, since each batch costs one Python call.</summary>
     public const int BatchSize = 8192;
 
+    /// <summary>Whether the source reads splits (partitions) whose watermarks can be generated apart.</summary>
+    public virtual bool HasSplits => false;
+
+    /// <summary>
+    /// Set when the watermarks of the source (from_source's strategy, with a Python timestamp
+    /// assigner) are generated per split further down the chain: the source adds its splits
+    /// here and marks each batch with the split its records came from.
+    /// </summary>
+    public SplitWatermarks? SplitWatermarks { get; set; }
+
     /// <summary>Emits the next batch; false when the input is exhausted.</summary>
     public abstract bool EmitNext();
 

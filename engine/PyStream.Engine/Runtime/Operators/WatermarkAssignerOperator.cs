@@ -25,12 +25,19 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
             context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(spec.IntervalMs), OnPeriodicEmit);
     }
 
+    /// <summary>Set when watermarks are generated per split of the source this operator is chained to.</summary>
+    public SplitWatermarks? Splits { get; set; }
+
     public override void ProcessBatch(int input, Batch batch)
     {
         if (batch.Timestamps is { } stamps)
         {
+            var max = long.MinValue;
             foreach (var t in stamps)
-                _maxTimestamp = Math.Max(_maxTimestamp, t);
+                max = Math.Max(max, t);
+            _maxTimestamp = Math.Max(_maxTimestamp, max);
+            if (Splits is not null && batch.Split >= 0 && max != long.MinValue)
+                Splits.OnRecord(batch.Split, max, Context.Timers.Now);
         }
 
         _lastRecordAt = Context.Timers.Now;
@@ -54,6 +61,12 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
 
     private void OnPeriodicEmit()
     {
+        if (Splits is not null)
+        {
+            EmitCombined(Splits.Combine(Context.Timers.Now));
+            return;
+        }
+
         if (spec.IdlenessMs > 0 && !_idle && Context.Timers.Now - _lastRecordAt >= spec.IdlenessMs)
         {
             _idle = true;
@@ -66,6 +79,22 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
             return;
         _lastEmitted = candidate;
         base.OnWatermark(candidate);
+    }
+
+    /// <summary>The splits' combined watermark; none means every split is idle.</summary>
+    private void EmitCombined(long? combined)
+    {
+        if (combined is null != _idle)
+        {
+            _idle = combined is null;
+            base.OnWatermarkStatus(_idle);
+        }
+
+        if (combined is { } watermark && watermark > _lastEmitted)
+        {
+            _lastEmitted = watermark;
+            base.OnWatermark(watermark);
+        }
     }
 
     /// <summary>Only the end of input passes: watermarks from upstream do not mix with generated ones.</summary>

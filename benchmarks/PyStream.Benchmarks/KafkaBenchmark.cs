@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using PyStream.Connectors.Kafka;
+
+namespace PyStream.Benchmarks;
+
+/// <summary>
+/// Kafka -> map (Python) -> Kafka on librdkafka's mock cluster, next to a plain Confluent.Kafka
+/// consume -> map -> produce loop in this process. Throughput: N preloaded records, timed from the
+/// first to the last record arriving in the output topic. Latency: records produced at half of
+/// PyStream's throughput, each timed from its creation to its arrival in the output topic (the
+/// job keeps the Kafka timestamp, which is when the record was produced).
+/// </summary>
+internal static class KafkaBenchmark
+{
+    private const int Partitions = 4;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public static int Run(string[] args)
+    {
+        var root = args[0];
+        var records = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+        var latencySeconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        using var cluster = MockKafkaCluster.Start();
+        var bootstrap = cluster.BootstrapServers;
+        foreach (var topic in new[] { "in", "ref-out", "job-out", "live-in", "live-ref-out", "live-job-out" })
+            cluster.CreateTopic(topic, Partitions);
+        Console.WriteLine($"workload: {records:N0} records of ~24 bytes, {Partitions} partitions, map = upper-case the value; mock broker on {bootstrap}");
+
+        Preload(bootstrap, "in", records);
+        var reference = Throughput(bootstrap, "ref-out", records, () => ReferenceLoop(bootstrap, "in", "ref-out", records, CancellationToken.None));
+        var job = Throughput(bootstrap, "job-out", records, () => RunJob(root, bootstrap, "in", "job-out", "bounded").WaitForExit());
+        Console.WriteLine($"reference loop : {reference / 1e6,6:F3} M records/s (Confluent.Kafka consume -> map -> produce)");
+        Console.WriteLine($"pystream       : {job / 1e6,6:F3} M records/s (./pystream run benchmarks/kafka_map.py, AT_LEAST_ONCE sink, checkpoints every 1 s)");
+        Console.WriteLine($"ratio          : {job / reference,6:F2}x (goal >= 0.5x)");
+
+        var rate = (int)(job / 2);
+        using (var stop = new CancellationTokenSource())
+        {
+            var loop = Task.Run(() => ReferenceLoop(bootstrap, "live-in", "live-ref-out", int.MaxValue, stop.Token));
+            var (p50, p99) = Latency(bootstrap, "live-in", "live-ref-out", rate, latencySeconds);
+            stop.Cancel();
+            loop.Wait();
+            Console.WriteLine($"latency at {rate:N0} records/s, reference loop: p50 {p50:F1} ms, p99 {p99:F1} ms");
+        }
+
+        using (var process = RunJob(root, bootstrap, "live-in", "live-job-out", "unbounded"))
+        {
+            try
+            {
+                var (p50, p99) = Latency(bootstrap, "live-in", "live-job-out", rate, latencySeconds);
+                Console.WriteLine($"latency at {rate:N0} records/s, pystream      : p50 {p50:F1} ms, p99 {p99:F1} ms (goal p99 < 50 ms)");
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Value(long i) => string.Create(CultureInfo.InvariantCulture, $"sensor-{i % 100:D3},{i,12}");
+
+    private static void Preload(string bootstrap, string topic, int records)
+    {
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 20 }).Build();
+        for (var i = 0; i < records; i++)
+            Produce(producer, topic, new Message<Null, string> { Value = Value(i) });
+        producer.Flush(Timeout);
+    }
+
+    private static void Produce<TKey>(IProducer<TKey, string> producer, string topic, Message<TKey, string> message)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message);
+                return;
+            }
+            catch (ProduceException<TKey, string> error) when (error.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+
+    /// <summary>The reference: what a hand-written Kafka client application does, with the same map.</summary>
+    private static void ReferenceLoop(string bootstrap, string from, string to, int records, CancellationToken stop)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "reference-" + from, EnableAutoCommit = true }).Build();
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
+        var start = from == "in" ? Offset.Beginning : Offset.End;
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(from, p, start)));
+        for (var seen = 0; seen < records && !stop.IsCancellationRequested;)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (result is null)
+                continue;
+            seen++;
+            Produce(producer, to, new Message<Null, string> { Value = result.Message.Value.ToUpperInvariant(), Timestamp = result.Message.Timestamp });
+        }
+
+        producer.Flush(Timeout);
+    }
+
+    /// <summary>Records per second between the first and the last record arriving in <paramref name="topic"/>.</summary>
+    private static double Throughput(string bootstrap, string topic, int records, Action pipeline)
+    {
+        using var reader = Reader(bootstrap, topic);
+        var run = Task.Run(pipeline);
+        var clock = Stopwatch.StartNew();
+        TimeSpan first = default;
+        for (var seen = 0; seen < records;)
+        {
+            var result = reader.Consume(Timeout) ?? throw new TimeoutException($"no record in '{topic}' for {Timeout}");
+            if (seen++ == 0)
+                first = clock.Elapsed;
+        }
+
+        var elapsed = clock.Elapsed - first;
+        run.Wait();
+        return (records - 1) / elapsed.TotalSeconds;
+    }
+
+    /// <summary>Produces at <paramref name="rate"/> for a while and times each record from creation to arrival.</summary>
+    private static (double P50, double P99) Latency(string bootstrap, string input, string output, int rate, int seconds)
+    {
+        using var reader = Reader(bootstrap, output);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 0 }).Build();
+        // Warm up until the pipeline answers, then measure records marked as measured.
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt > 600)
+                throw new TimeoutException("the pipeline did not answer");
+            Produce(producer, input, new Message<Null, string> { Value = "warm-up", Timestamp = new Timestamp(DateTime.UtcNow) });
+            producer.Flush(Timeout);
+            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is not null)
+                break;
+        }
+
+        var total = rate * seconds;
+        var latencies = new List<double>(total);
+        var clock = Stopwatch.StartNew();
+        var sent = 0;
+        while (latencies.Count < total)
+        {
+            var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
+            for (; sent < due; sent++)
+                Produce(producer, input, new Message<Null, string> { Value = Value(sent), Timestamp = new Timestamp(DateTime.UtcNow) });
+            producer.Poll(TimeSpan.Zero);
+            var result = reader.Consume(TimeSpan.FromMilliseconds(1));
+            if (result is null)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(seconds) + Timeout)
+                    throw new TimeoutException($"{latencies.Count} of {total} records arrived");
+                continue;
+            }
+
+            if (result.Message.Value == "WARM-UP")
+                continue;
+            latencies.Add((DateTime.UtcNow - result.Message.Timestamp.UtcDateTime).TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        return (latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.99)]);
+    }
+
+    private static IConsumer<Ignore, string> Reader(string bootstrap, string topic)
+    {
+        var reader = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "reader-" + topic, FetchWaitMaxMs = 5 }).Build();
+        reader.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        return reader;
+    }
+
+    private static Process RunJob(string root, string bootstrap, string from, string to, string mode) =>
+        Process.Start(new ProcessStartInfo(Path.Combine(root, "pystream"), ["run", Path.Combine(root, "benchmarks", "kafka_map.py"), bootstrap, from, to, mode])
+        {
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("cannot start ./pystream");
+}

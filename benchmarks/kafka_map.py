@@ -1,0 +1,43 @@
+"""Kafka -> map (Python) -> Kafka, for the Kafka benchmark (benchmarks/run starts it).
+
+usage: kafka_map.py BOOTSTRAP SOURCE_TOPIC SINK_TOPIC bounded|unbounded
+bounded reads what the topic holds now and ends; unbounded reads what arrives from now on.
+"""
+
+import sys
+
+from pyflink.common import Types, WatermarkStrategy
+from pyflink.common.serialization import SimpleStringSchema
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.connectors.base import DeliveryGuarantee
+from pyflink.datastream.connectors.kafka import (KafkaOffsetsInitializer, KafkaRecordSerializationSchema, KafkaSink,
+                                                 KafkaSource)
+
+bootstrap, source_topic, sink_topic, mode = sys.argv[1:5]
+env = StreamExecutionEnvironment.get_execution_environment()
+env.set_parallelism(1)
+env.enable_checkpointing(1000)
+
+source = KafkaSource.builder() \
+    .set_bootstrap_servers(bootstrap) \
+    .set_topics(source_topic) \
+    .set_group_id("kafka-map") \
+    .set_value_only_deserializer(SimpleStringSchema())
+if mode == "bounded":
+    source = source.set_starting_offsets(KafkaOffsetsInitializer.earliest()).set_bounded(KafkaOffsetsInitializer.latest())
+else:
+    source = source.set_starting_offsets(KafkaOffsetsInitializer.latest())
+
+sink = KafkaSink.builder() \
+    .set_bootstrap_servers(bootstrap) \
+    .set_record_serializer(KafkaRecordSerializationSchema.builder()
+                           .set_topic(sink_topic)
+                           .set_value_serialization_schema(SimpleStringSchema())
+                           .build()) \
+    .set_delivery_guarantee(DeliveryGuarantee.AT_LEAST_ONCE) \
+    .build()
+
+env.from_source(source.build(), WatermarkStrategy.no_watermarks(), "events") \
+    .map(lambda value: value.upper(), Types.STRING()) \
+    .sink_to(sink)
+env.execute("kafka-map")
