@@ -2,6 +2,8 @@
 
 usage: kafka_map.py BOOTSTRAP SOURCE_TOPIC SINK_TOPIC bounded|unbounded
 bounded reads what the topic holds now and ends; unbounded reads what arrives from now on.
+fetch.wait.max.ms is 5 ms because the mock broker holds every fetch for its full wait (a
+real broker answers as soon as records arrive); the benchmark's own consumers do the same.
 """
 
 import sys
@@ -22,6 +24,7 @@ source = KafkaSource.builder() \
     .set_bootstrap_servers(bootstrap) \
     .set_topics(source_topic) \
     .set_group_id("kafka-map") \
+    .set_property("fetch.wait.max.ms", "5") \
     .set_value_only_deserializer(SimpleStringSchema())
 if mode == "bounded":
     source = source.set_starting_offsets(KafkaOffsetsInitializer.earliest()).set_bounded(KafkaOffsetsInitializer.latest())

@@ -20,6 +20,7 @@ namespace PyStream.Connectors.Kafka;
 public sealed class KafkaSourceOperator : SourceOperator
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+    private const long MaxBatchDelayMs = 5;
     private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
     private const long DefaultDiscoveryIntervalMs = 300_000;
 
@@ -195,8 +196,19 @@ public sealed class KafkaSourceOperator : SourceOperator
             return false;
         var read = 0;
         var timeout = PollTimeout;
+        long? batchStarted = null;
         while (read < BatchSize && (!Bounded || _active > 0))
         {
+            if (batchStarted is { } started)
+            {
+                // Records trickling in join the batch for a few milliseconds: one Python call then
+                // serves many records, and no record waits longer than that.
+                var left = MaxBatchDelayMs - (Environment.TickCount64 - started);
+                if (left <= 0)
+                    break;
+                timeout = TimeSpan.FromMilliseconds(left);
+            }
+
             if (_fatal is { } fatal)
                 throw new PyStreamException($"Kafka source '{Name}': {fatal.Reason}");
             ConsumeResult<Ignore, string?>? result;
@@ -218,7 +230,7 @@ public sealed class KafkaSourceOperator : SourceOperator
 
             if (result is null)
                 break;
-            timeout = TimeSpan.Zero;
+            batchStarted ??= Environment.TickCount64;
             var state = _partitions[result.TopicPartition];
             if (result.IsPartitionEOF)
             {
@@ -252,23 +264,41 @@ public sealed class KafkaSourceOperator : SourceOperator
         {
             if (_idle)
                 SetIdle(false);
-            EmitPerPartition();
+            EmitRead();
         }
 
         return !Bounded || _active > 0;
     }
 
-    /// <summary>One batch per partition, marked with it: watermarks downstream are generated per partition.</summary>
-    private void EmitPerPartition()
+    /// <summary>
+    /// One batch; one per partition, marked with it, when watermarks are generated per partition
+    /// downstream (by from_source's timestamp assigner).
+    /// </summary>
+    private void EmitRead()
     {
+        var perPartition = SplitWatermarks is not null;
+        var values = new List<string>();
+        var stamps = new List<long>();
         foreach (var state in _partitions.Values)
         {
             if (state.Values.Count == 0)
                 continue;
-            Emit(0, new TextBatch([.. state.Values]) { Timestamps = [.. state.Timestamps], Split = state.Index });
+            if (perPartition)
+            {
+                Emit(0, new TextBatch([.. state.Values]) { Timestamps = [.. state.Timestamps], Split = state.Index });
+            }
+            else
+            {
+                values.AddRange(state.Values);
+                stamps.AddRange(state.Timestamps);
+            }
+
             state.Values.Clear();
             state.Timestamps.Clear();
         }
+
+        if (values.Count > 0)
+            Emit(0, new TextBatch([.. values]) { Timestamps = [.. stamps] });
     }
 
     private void Advance(PartitionState state, long offset)
