@@ -110,3 +110,47 @@ def test_an_unknown_topic_is_a_clear_error(broker: MockBroker, tmp_path: Path) -
                             cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert result.returncode != 0
     assert "topic 'nope' does not exist" in result.stderr
+
+
+JSON_JOB = '''
+import sys
+from pyflink.common import Types, WatermarkStrategy
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.connectors.kafka import KafkaOffsetsInitializer, KafkaSource
+from pyflink.datastream.formats.json import JsonRowDeserializationSchema
+
+bootstrap, policy = sys.argv[1:3]
+env = StreamExecutionEnvironment.get_execution_environment()
+row = Types.ROW_NAMED(["id", "name"], [Types.INT(), Types.STRING()])
+source = KafkaSource.builder().set_bootstrap_servers(bootstrap).set_topics("lines") \\
+    .set_starting_offsets(KafkaOffsetsInitializer.earliest()).set_bounded(KafkaOffsetsInitializer.latest()) \\
+    .set_property("deserialization.failure-policy", policy) \\
+    .set_value_only_deserializer(JsonRowDeserializationSchema.builder().type_info(row).build()).build()
+env.from_source(source, WatermarkStrategy.no_watermarks(), "json").print()
+env.execute("json")
+'''
+
+
+@pytest.mark.parametrize("policy", ["fail", "skip"])
+def test_an_undeserializable_record_fails_the_job_or_is_skipped_and_reported(broker: MockBroker, tmp_path: Path, policy: str) -> None:
+    broker.produce("lines", ['{"id": 1, "name": "a"}', "not json", '{"id": 2, "name": "b"}'])
+    script = tmp_path / "json_job.py"
+    script.write_text(JSON_JOB)
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(script), broker.bootstrap, policy],
+                            cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    if policy == "fail":
+        assert result.returncode != 0
+        assert "Failed to deserialize JSON 'not json'" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert sorted(result.stdout.splitlines()) == ["+I[1,a]", "+I[2,b]"]  # PyFlink prints rows so (see PYFLINK-SEMANTICS.md)
+        assert result.stderr.count("skipped an undeserializable record") == 1
+
+
+def test_the_compose_file_runs_the_broker_the_example_names() -> None:
+    import yaml
+
+    kafka = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text())["services"]["kafka"]
+    assert "9092:9092" in kafka["ports"]
+    assert kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://localhost:9092"
+    assert "--bootstrap localhost:9092" in (ROOT / "examples" / "kafka_window.py").read_text()

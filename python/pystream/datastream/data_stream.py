@@ -64,7 +64,12 @@ class DataStream:
         return self
 
     def uid(self, uid: str) -> "DataStream":
-        self._node.uid = uid
+        # from_source's stream is the source in PyFlink (its deserializer and watermarks run inside
+        # it): the uid names the source, whose state (offsets, splits) savepoints map by it.
+        node = self._node
+        while node.parallel_with is not None:
+            node = node.parallel_with
+        node.uid = uid
         return self
 
     def set_uid_hash(self, uid_hash: str) -> "DataStream":

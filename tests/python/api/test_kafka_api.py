@@ -211,6 +211,15 @@ def test_a_timestamp_assigner_keeps_its_node_after_the_deserializer():
     assert watermarks.inputs[0].source_id == parse.id and watermarks.watermarks.timestamp_assigner
     assert not source.source.kafka.HasField("watermarks")
     assert [t.parallelism for t in (source, parse, watermarks)] == [2, 2, 2]
+    assert watermarks.watermarks.per_split  # the engine generates them per Kafka partition
+
+
+def test_uid_on_from_sources_stream_names_the_source_that_holds_the_offsets():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    strategy = WatermarkStrategy.for_monotonous_timestamps().with_timestamp_assigner(FieldTimestamp())
+    env.from_source(json_source(), strategy, "orders").uid("orders-source").print()
+    source, parse, watermarks, _ = spec_of(env).transformations
+    assert (source.uid, parse.uid, watermarks.uid) == ("orders-source", "", "")
 
 
 # ---- KafkaSink ------------------------------------------------------------------------------
