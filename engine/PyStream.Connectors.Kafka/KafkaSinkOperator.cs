@@ -60,6 +60,10 @@ public sealed class KafkaSinkOperator : StreamOperator
         // sink inherits; librdkafka's 5 ms default held records back for hundreds of ms here.
         if (!_spec.Properties.ContainsKey("linger.ms") && !_spec.Properties.ContainsKey("queue.buffering.max.ms"))
             _config.LingerMs = 1;
+        // A transaction stays open for a whole checkpoint interval: librdkafka's 60 s would abort
+        // it under longer intervals. 15 minutes is the most a broker accepts by default.
+        if (!_spec.Properties.ContainsKey("transaction.timeout.ms"))
+            _config.TransactionTimeoutMs = 900_000;
         if (ExactlyOnce && !context.CheckpointingEnabled)
             context.Environment.Stderr.WriteLine($"pystream: Kafka sink '{Name}': EXACTLY_ONCE without checkpointing commits only at the end of input");
         if (!ExactlyOnce)
@@ -184,9 +188,17 @@ public sealed class KafkaSinkOperator : StreamOperator
 
     private void Commit(Prepared prepared, TransactionStep step, long checkpointId)
     {
-        Kafka(() => prepared.Producer.CommitTransaction(FlushTimeout));
-        PreparedTransactions.TryTake(prepared.TransactionalId, out _);
-        prepared.Producer.Dispose();
+        try
+        {
+            Kafka(() => prepared.Producer.CommitTransaction(FlushTimeout));
+        }
+        finally
+        {
+            PreparedTransactions.TryTake(prepared.TransactionalId, out _);
+            prepared.Producer.Dispose();
+        }
+
+        PreparedTransactions.MarkCommitted(prepared.TransactionalId);
         _log?.Record(prepared.TransactionalId, step, checkpointId);
     }
 
@@ -217,7 +229,7 @@ public sealed class KafkaSinkOperator : StreamOperator
             {
                 Commit(new Prepared(id, producer), TransactionStep.Recommit, restore.CheckpointId);
             }
-            else
+            else if (!PreparedTransactions.WasCommitted(id))
             {
                 Context.Environment.Stderr.WriteLine(
                     $"pystream: Kafka sink '{Name}': transaction '{id}' was pre-committed by a process that is gone; librdkafka cannot resume it, so unless it was committed already its records are lost");
@@ -226,7 +238,7 @@ public sealed class KafkaSinkOperator : StreamOperator
         }
 
         var oldSubtasks = mine.Select(b => b.Subtask).Append(_subtask).Distinct();
-        foreach (var id in oldSubtasks.SelectMany(j => PreparedTransactions.IdsStartingWith(TransactionPrefix(j))))
+        foreach (var id in oldSubtasks.SelectMany(j => PreparedTransactions.IdsOf(TransactionPrefix(j))))
         {
             if (PreparedTransactions.TryTake(id, out var later))
             {

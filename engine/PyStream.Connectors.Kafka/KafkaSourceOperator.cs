@@ -40,6 +40,7 @@ public sealed class KafkaSourceOperator : SourceOperator
     private List<PartitionState>? _restored;
     private Error? _fatal;
     private bool _started;
+    private Task _commits = Task.CompletedTask;
     private bool _idle;
     private long _lastWatermark = long.MinValue;
     private int _active;
@@ -77,6 +78,17 @@ public sealed class KafkaSourceOperator : SourceOperator
         // Java's consumer reads uncommitted records unless told otherwise; librdkafka's default differs.
         if (!_properties.ContainsKey("isolation.level"))
             config.IsolationLevel = IsolationLevel.ReadUncommitted;
+        // An offset the broker no longer has (retention) resumes by the starting offsets' reset
+        // strategy, as Flink sets it, never silently at the end of the partition.
+        if (!_properties.ContainsKey("auto.offset.reset"))
+        {
+            config.AutoOffsetReset = _spec.StartingOffsets?.ResetStrategy switch
+            {
+                KafkaOffsets.Types.ResetStrategy.ResetLatest => AutoOffsetReset.Latest,
+                KafkaOffsets.Types.ResetStrategy.ResetNone => AutoOffsetReset.Error,
+                _ => AutoOffsetReset.Earliest,
+            };
+        }
         if (_spec.ClientIdPrefix.Length > 0)
             config.ClientId = $"{_spec.ClientIdPrefix}-{_subtask}";
         _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<Ignore, string?>(config)
@@ -219,7 +231,14 @@ public sealed class KafkaSourceOperator : SourceOperator
             catch (ConsumeException error) when (error.Error.Code == ErrorCode.Local_ValueDeserialization)
             {
                 var at = error.ConsumerRecord.TopicPartitionOffset;
-                Advance(_partitions[at.TopicPartition], at.Offset.Value);
+                var partition = _partitions[at.TopicPartition];
+                if (at.Offset.Value >= partition.Stop)
+                {
+                    Finish(partition);
+                    continue;
+                }
+
+                Advance(partition, at.Offset.Value);
                 Undecodable(at, error.InnerException?.Message ?? error.Error.Reason);
                 continue;
             }
@@ -377,14 +396,21 @@ public sealed class KafkaSourceOperator : SourceOperator
             _toCommit.Remove(id);
         if (offsets.Count == 0)
             return;
-        try
+        // In the background, one after the other, as Flink commits asynchronously: a slow group
+        // coordinator must not hold up records and barriers.
+        var consumer = _consumer!;
+        var log = Context.Environment.Stderr;
+        _commits = _commits.ContinueWith(_ =>
         {
-            _consumer!.Commit(offsets);
-        }
-        catch (KafkaException error)
-        {
-            Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}': committing offsets to group '{GroupId}' failed: {error.Error.Reason}");
-        }
+            try
+            {
+                consumer.Commit(offsets);
+            }
+            catch (KafkaException error)
+            {
+                log.WriteLine($"pystream: Kafka source '{Name}': committing offsets to group '{GroupId}' failed: {error.Error.Reason}");
+            }
+        }, TaskScheduler.Default);
     }
 
     /// <summary>Takes the partitions this subtask owns now, whichever subtask read them before.</summary>
@@ -397,6 +423,7 @@ public sealed class KafkaSourceOperator : SourceOperator
 
     public override void Close()
     {
+        _commits.Wait(TimeSpan.FromSeconds(10));
         _metadata?.Dispose();
         _consumer?.Dispose();
     }

@@ -112,6 +112,27 @@ public sealed class KafkaSinkOperatorTests(KafkaClusterFixture kafka) : IDisposa
     }
 
     [Fact]
+    public void A_restore_skips_transactions_this_process_committed_already()
+    {
+        var topic = kafka.NewTopic(partitions: 1);
+        var prefix = "done-" + topic;
+        var spec = Spec(topic, DeliveryGuarantee.ExactlyOnce, prefix);
+        string checkpoint;
+        using (var harness = Harness(spec))
+        {
+            harness.ProcessBatch(0, Framed(V("a")));
+            checkpoint = TestCheckpoints.Write(Path.Combine(_directory, "chk-1"), 1, new TestCheckpoints.OldSubtask(0, 1, harness.Snapshot(1)));
+            harness.Operator.NotifyCheckpointComplete(1);
+        }
+
+        _log.Steps.Clear();
+        using var restored = Harness(spec);
+        restored.Operator.RestoreState(TestCheckpoints.Restore(checkpoint, [Key], 0, 1));
+        Assert.Empty(_log.Steps);
+        Assert.Equal("", restored.Stderr.ToString());
+    }
+
+    [Fact]
     public void A_transaction_pre_committed_by_a_process_that_is_gone_is_aborted_and_reported()
     {
         var topic = kafka.NewTopic(partitions: 1);

@@ -99,10 +99,12 @@ public sealed class KafkaSourceOperatorTests(KafkaClusterFixture kafka) : IDispo
     {
         var topic = kafka.NewTopic(partitions: 2);
         kafka.Produce(topic, 2, Enumerable.Range(0, 10).Select(i => $"v{i}"));
-        using var harness = Harness(Spec(topic));
-        ReadToEnd(harness);
-        harness.Snapshot(1);
-        harness.Operator.NotifyCheckpointComplete(1);
+        using (var harness = Harness(Spec(topic)))
+        {
+            ReadToEnd(harness);
+            harness.Snapshot(1);
+            harness.Operator.NotifyCheckpointComplete(1);
+        } // commits run in the background; closing waits for them
 
         using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = kafka.Bootstrap, GroupId = "g-" + topic }).Build();
         var committed = reader.Committed([new TopicPartition(topic, 0), new TopicPartition(topic, 1)], TimeSpan.FromSeconds(10));

@@ -73,7 +73,10 @@ public sealed class TextBatch : Batch
         }
     }
 
-    /// <summary>Where each record ends in <see cref="Joined"/>; null when no record contains '\n'.</summary>
+    /// <summary>
+    /// Where each record ends in <see cref="Joined"/>, counted in code points as Python counts a
+    /// str (a character outside the BMP is one); null when no record contains '\n'.
+    /// </summary>
     public long[]? Ends
     {
         get
@@ -93,22 +96,41 @@ public sealed class TextBatch : Batch
         long end = -1;
         for (var i = 0; i < _lines.Length; i++)
         {
-            end += _lines[i].Length + 1;
+            end += CodePoints(_lines[i]) + 1;
             _ends[i] = end;
         }
     }
 
+    /// <summary>Cuts <see cref="Joined"/> at the record ends, which count code points, not UTF-16 units.</summary>
     private string[] SplitAtEnds()
     {
         var lines = new string[Count];
-        var start = 0;
+        var text = _joined!;
+        var at = 0;
+        long codePoint = 0;
         for (var i = 0; i < lines.Length; i++)
         {
-            lines[i] = _joined![start..(int)_ends![i]];
-            start = (int)_ends[i] + 1;
+            var start = at;
+            for (; codePoint < _ends![i]; codePoint++)
+                at += char.IsHighSurrogate(text[at]) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1]) ? 2 : 1;
+            lines[i] = text[start..at];
+            at++; // the '\n' between records
+            codePoint++;
         }
 
         return lines;
+    }
+
+    private static int CodePoints(string text)
+    {
+        var count = text.Length;
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]))
+                count--;
+        }
+
+        return count;
     }
 }
 

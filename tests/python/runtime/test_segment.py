@@ -8,6 +8,7 @@ from array import array
 from pyflink.common import Types
 from pyflink.datastream import StreamExecutionEnvironment
 from pystream._runtime import worker
+from pystream._runtime.context import LONG_MIN
 from pystream._runtime.keycodec import encode_key
 from pystream.testing import InMemoryHost
 
@@ -94,6 +95,9 @@ def test_text_and_range_entries_become_python_records():
     segment.open()
     assert segment.process_text(0, "a\n\nb", 3)[0][0] == ["a", "", "b"]
     assert segment.process_text(0, "", 1)[0][0] == [""]
+    # Records holding newlines come with their ends, in code points (the engine counts them so).
+    ends = array("q", [7, 11, 17]).tobytes()
+    assert segment.process_text(0, "😀 one\n{\ntwo\nx\n😀\ny", 3, None, LONG_MIN, ends)[0][0] == ["😀 one\n{", "two", "x\n😀\ny"]
     assert segment.process_range(0, 10, 3, 5)[0][0] == [10, 15, 20]
 
 

@@ -13,8 +13,6 @@ public sealed class SplitWatermarks(WatermarkSpec spec)
 {
     private readonly Dictionary<int, Output> _outputs = [];
 
-    public WatermarkSpec Spec => spec;
-
     public void Add(int split, long now) => _outputs.TryAdd(split, new Output { LastRecordAt = now });
 
     public void OnRecord(int split, long timestamp, long now)
