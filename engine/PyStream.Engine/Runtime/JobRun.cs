@@ -216,8 +216,17 @@ internal sealed class JobRun : ICheckpointedRun
                 return;
         }
 
-        foreach (var commit in commits!)
-            commit();
+        // This runs on whichever task completed the checkpoint: a failing commit (a sink's
+        // broker refusing it) fails the job, not that unrelated task.
+        try
+        {
+            foreach (var commit in commits!)
+                commit();
+        }
+        catch (PyStreamException error)
+        {
+            Fail(error);
+        }
     }
 
     /// <summary>Producer subtasks that send to consumer subtask <paramref name="consumer"/> over <paramref name="edge"/>.</summary>
