@@ -41,8 +41,6 @@ public sealed class KafkaSourceOperator : SourceOperator
     private Error? _fatal;
     private bool _started;
     private Task _commits = Task.CompletedTask;
-    private bool _idle;
-    private long _lastWatermark = long.MinValue;
     private int _active;
 
     public KafkaSourceOperator(string name, KafkaSource spec, int subtask, int parallelism) : base(name)
@@ -281,8 +279,8 @@ public sealed class KafkaSourceOperator : SourceOperator
 
         if (read > 0)
         {
-            if (_idle)
-                SetIdle(false);
+            if (_generatesWatermarks && _watermarks!.Reactivate())
+                OnWatermarkStatus(false);
             EmitRead();
         }
 
@@ -345,30 +343,7 @@ public sealed class KafkaSourceOperator : SourceOperator
             Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}' skipped an undecodable record at {at.Topic}[{at.Partition.Value}]@{at.Offset.Value}: {reason}");
     }
 
-    private void EmitWatermark()
-    {
-        var combined = _watermarks!.Combine(Context.Timers.Now);
-        if (combined is null)
-        {
-            if (!_idle)
-                SetIdle(true);
-            return;
-        }
-
-        if (_idle)
-            SetIdle(false);
-        if (combined > _lastWatermark)
-        {
-            _lastWatermark = combined.Value;
-            OnWatermark(combined.Value);
-        }
-    }
-
-    private void SetIdle(bool idle)
-    {
-        _idle = idle;
-        OnWatermarkStatus(idle);
-    }
+    private void EmitWatermark() => _watermarks!.EmitDue(Context.Timers.Now, OnWatermarkStatus, OnWatermark);
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {

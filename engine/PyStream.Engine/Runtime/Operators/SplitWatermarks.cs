@@ -12,6 +12,8 @@ namespace PyStream.Engine.Runtime.Operators;
 public sealed class SplitWatermarks(WatermarkSpec spec)
 {
     private readonly Dictionary<int, Output> _outputs = [];
+    private bool _idle;
+    private long _emitted = long.MinValue;
 
     public void Add(int split, long now) => _outputs.TryAdd(split, new Output { LastRecordAt = now });
 
@@ -37,6 +39,31 @@ public sealed class SplitWatermarks(WatermarkSpec spec)
         }
 
         return combined;
+    }
+
+    /// <summary>The periodic emission: the idle status when it changed, then the watermark when it moved forward.</summary>
+    public void EmitDue(long now, Action<bool> setIdle, Action<long> emit)
+    {
+        var combined = Combine(now);
+        if (combined is null != _idle)
+        {
+            _idle = combined is null;
+            setIdle(_idle);
+        }
+
+        if (combined is { } watermark && watermark > _emitted)
+        {
+            _emitted = watermark;
+            emit(watermark);
+        }
+    }
+
+    /// <summary>Records arrived: true when the source was idle (it is active again now).</summary>
+    public bool Reactivate()
+    {
+        var was = _idle;
+        _idle = false;
+        return was;
     }
 
     private sealed class Output

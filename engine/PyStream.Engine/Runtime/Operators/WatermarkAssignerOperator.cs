@@ -41,11 +41,10 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
         }
 
         _lastRecordAt = Context.Timers.Now;
-        if (_idle)
-        {
-            _idle = false;
+        var wasIdle = Splits?.Reactivate() ?? _idle;
+        _idle = false;
+        if (wasIdle)
             base.OnWatermarkStatus(idle: false);
-        }
 
         Emit(0, batch);
     }
@@ -63,7 +62,7 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
     {
         if (Splits is not null)
         {
-            EmitCombined(Splits.Combine(Context.Timers.Now));
+            Splits.EmitDue(Context.Timers.Now, base.OnWatermarkStatus, base.OnWatermark);
             return;
         }
 
@@ -79,22 +78,6 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
             return;
         _lastEmitted = candidate;
         base.OnWatermark(candidate);
-    }
-
-    /// <summary>The splits' combined watermark; none means every split is idle.</summary>
-    private void EmitCombined(long? combined)
-    {
-        if (combined is null != _idle)
-        {
-            _idle = combined is null;
-            base.OnWatermarkStatus(_idle);
-        }
-
-        if (combined is { } watermark && watermark > _lastEmitted)
-        {
-            _lastEmitted = watermark;
-            base.OnWatermark(watermark);
-        }
     }
 
     /// <summary>Only the end of input passes: watermarks from upstream do not mix with generated ones.</summary>
