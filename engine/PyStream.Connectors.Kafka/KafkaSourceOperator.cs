@@ -59,7 +59,8 @@ public sealed class KafkaSourceOperator : SourceOperator
 
     public override bool HasSplits => true;
 
-    private bool Bounded => _spec.StoppingOffsets is not null;
+    /// <summary>set_bounded: the source ends once every partition reached its stopping offset.</summary>
+    private bool Bounded => _spec.Bounded;
 
     private string GroupId => _spec.GroupId;
 
@@ -123,7 +124,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         var fresh = owned.Where(tp => !restored.ContainsKey(tp)).ToList();
         var resolver = new KafkaOffsetsResolver(_consumer!, GroupId, $"Kafka source '{Name}'");
         var starts = resolver.Resolve(startFrom, fresh);
-        var stops = Bounded ? resolver.Resolve(_spec.StoppingOffsets!, fresh) : [];
+        var stops = StopsOf(resolver, fresh);
         foreach (var split in restored.Values)
             Track(split);
         foreach (var tp in fresh)
@@ -193,11 +194,16 @@ public sealed class KafkaSourceOperator : SourceOperator
         var added = ListPartitions().Where(tp => !_partitions.ContainsKey(tp)).ToList();
         if (added.Count == 0)
             return;
-        var starts = new KafkaOffsetsResolver(_consumer!, GroupId, $"Kafka source '{Name}'")
-            .Resolve(new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest }, added);
+        var resolver = new KafkaOffsetsResolver(_consumer!, GroupId, $"Kafka source '{Name}'");
+        var starts = resolver.Resolve(new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest }, added);
+        var stops = StopsOf(resolver, added);
         foreach (var tp in added)
-            Track(new PartitionState(tp, starts[tp], long.MaxValue));
+            Track(new PartitionState(tp, starts[tp], stops.GetValueOrDefault(tp, long.MaxValue)));
     }
+
+    /// <summary>Where partitions stop; none without stopping offsets.</summary>
+    private Dictionary<TopicPartition, long> StopsOf(KafkaOffsetsResolver resolver, List<TopicPartition> partitions) =>
+        _spec.StoppingOffsets is { } stopping ? resolver.Resolve(stopping, partitions) : [];
 
     public override bool EmitNext()
     {

@@ -23,6 +23,7 @@ public sealed class KafkaSourceOperatorTests(KafkaClusterFixture kafka) : IDispo
         GroupId = "g-" + topic,
         StartingOffsets = new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest },
         StoppingOffsets = bounded ? new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Latest } : null,
+        Bounded = bounded,
     };
 
     private static OperatorHarness<KafkaSourceOperator> Harness(KafkaSource spec, int subtask = 0, int parallelism = 1)

@@ -105,13 +105,13 @@ def test_partitions_pattern_and_bounds():
     kafka = by_partition._to_source_spec()[0].kafka
     assert [(p.topic, p.partition) for p in kafka.partitions] == [("t", 0), ("t", 2)]
     assert kafka.stopping_offsets.kind == Offsets.LATEST
-    assert kafka.properties["partition.discovery.interval.ms"] == "-1"  # Flink: bounded sources discover nothing
+    assert kafka.bounded  # it finishes at the stopping offsets and discovers nothing, as in Flink
     by_pattern = KafkaSource.builder().set_bootstrap_servers("k:1").set_topic_pattern("orders-.*") \
         .set_value_only_deserializer(SimpleStringSchema()).set_unbounded(KafkaOffsetsInitializer.timestamp(5)).build()
     kafka = by_pattern._to_source_spec()[0].kafka
     assert kafka.topic_pattern == "orders-.*" and not kafka.topics
     assert kafka.stopping_offsets.kind == Offsets.TIMESTAMP
-    assert "partition.discovery.interval.ms" not in kafka.properties  # unbounded: discovery as configured
+    assert not kafka.bounded  # partitions stop at the offsets, the source runs on and discovers new ones
     assert KafkaTopicPartition("t", 1) == KafkaTopicPartition("t", 1) != KafkaTopicPartition("t", 2)
 
 

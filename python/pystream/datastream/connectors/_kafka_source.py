@@ -245,8 +245,6 @@ class KafkaSourceBuilder:
         policy = properties.get(FAILURE_POLICY, "fail").lower()
         if policy not in _POLICIES:
             raise ValueError(f"Property {FAILURE_POLICY} must be 'fail' or 'skip', got '{properties[FAILURE_POLICY]}'")
-        if self._bounded:
-            properties["partition.discovery.interval.ms"] = "-1"  # as Flink: a bounded source discovers nothing
         skip = policy == "skip" or bool(getattr(self._deserializer, "_ignore_parse_errors", False))
         return KafkaSource(self._spec(properties, skip), self._deserializer, self._output_type(), skip)
 
@@ -267,6 +265,7 @@ class KafkaSourceBuilder:
         spec.starting_offsets.CopyFrom(self._starting._offsets)
         if self._stopping is not None:
             spec.stopping_offsets.CopyFrom(self._stopping._offsets)
+        spec.bounded = self._bounded  # bounded sources finish and, as in Flink, discover nothing
         return spec
 
     def _output_type(self) -> TypeInformation:
