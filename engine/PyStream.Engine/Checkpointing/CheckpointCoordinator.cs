@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using PyStream.Engine.Runtime;
+using PyStream.Engine.Telemetry;
 
 namespace PyStream.Engine.Checkpointing;
 
@@ -104,7 +106,11 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         var directory = directoryOf(id);
         var barrier = new CheckpointBarrier(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), kind, drain);
         Directory.CreateDirectory(directory);
-        var pending = new PendingCheckpoint(barrier, directory);
+        var pending = new PendingCheckpoint(barrier, directory)
+        {
+            Span = EngineTelemetry.Activities.StartActivity(barrier.IsSavepoint ? "savepoint" : "checkpoint", ActivityKind.Internal, _run.TraceContext)
+                ?.SetTag("pystream.job", _jobName).SetTag("pystream.checkpoint.id", id).SetTag("pystream.checkpoint.kind", kind.ToString()),
+        };
         _pending[id] = pending;
         pending.Timeout = _time.CreateTimer(_ => Abort(id, new TimeoutException($"checkpoint {id} expired before completing (timeout {_options.Timeout.TotalMilliseconds} ms)")),
             null, _options.Timeout, Timeout.InfiniteTimeSpan);
@@ -229,7 +235,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             _highestCompleted = Math.Max(_highestCompleted, barrier.Id);
         }
 
-        _history.Add(new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
+        Record(pending, new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
             _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null));
         if (barrier.Kind == SnapshotKind.Checkpoint && newest)
         {
@@ -305,13 +311,40 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         }
 
         var what = pending.Barrier.IsSavepoint ? "savepoint" : "checkpoint";
-        _history.Add(new CheckpointStats(pending.Barrier.Id, pending.Barrier.Kind, pending.Barrier.Timestamp,
+        Record(pending, new CheckpointStats(pending.Barrier.Id, pending.Barrier.Kind, pending.Barrier.Timestamp,
             _time.GetUtcNow().ToUnixTimeMilliseconds() - pending.Barrier.Timestamp, 0, null, reason.Message));
         if (pending.Barrier.Kind == SnapshotKind.StopSavepoint)
             _run.ResumeSources();
         pending.Completion.TrySetException(new PyStreamException($"{what} {pending.Barrier.Id} failed: {reason.Message}", reason));
         if (fail)
             _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {reason.Message}", reason));
+    }
+
+    /// <summary>A checkpoint ended: into the history (the Web UI's), the metrics and its span.</summary>
+    private void Record(PendingCheckpoint pending, CheckpointStats stats)
+    {
+        _history.Add(stats);
+        var tags = new TagList { { "job", _jobName }, { "kind", stats.Kind.ToString() }, { "status", stats.Failure is null ? "completed" : "failed" } };
+        EngineTelemetry.Checkpoints.Add(1, tags);
+        if (stats.Failure is null)
+        {
+            EngineTelemetry.CheckpointDuration.Record(stats.DurationMs, tags);
+            EngineTelemetry.CheckpointSize.Record(stats.SizeBytes, tags);
+        }
+
+        if (pending.Span is { } span)
+        {
+            span.SetTag("pystream.checkpoint.size", stats.SizeBytes);
+            span.SetStatus(stats.Failure is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, stats.Failure);
+            span.Dispose();
+        }
+    }
+
+    /// <summary>The trace of checkpoint <paramref name="checkpointId"/>: task snapshots are its children.</summary>
+    public ActivityContext TraceOf(long checkpointId)
+    {
+        lock (_lock)
+            return _pending.TryGetValue(checkpointId, out var pending) && pending.Span is { } span ? span.Context : default;
     }
 
     /// <summary>The run ended: pending checkpoints are abandoned.</summary>
@@ -345,5 +378,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         public ITimer? Timeout { get; set; }
 
         public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Activity? Span { get; init; }
     }
 }

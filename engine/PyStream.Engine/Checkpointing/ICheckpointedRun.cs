@@ -27,4 +27,7 @@ internal interface ICheckpointedRun
 
     /// <summary>Where the coordinator reports what goes wrong outside any task (stderr).</summary>
     TextWriter Log { get; }
+
+    /// <summary>The run's span: checkpoint spans are its children.</summary>
+    System.Diagnostics.ActivityContext TraceContext { get; }
 }

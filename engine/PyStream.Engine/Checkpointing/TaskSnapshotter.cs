@@ -21,6 +21,9 @@ internal interface ICheckpointAcknowledger
 
     /// <summary>A task finished; its final state stands in for it in every later checkpoint.</summary>
     void TaskFinished(TaskStateHandle handle);
+
+    /// <summary>The checkpoint's span, which task snapshots are children of.</summary>
+    System.Diagnostics.ActivityContext TraceOf(long checkpointId);
 }
 
 /// <summary>
@@ -36,6 +39,8 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
 
     public void Snapshot(CheckpointBarrier barrier, ChainAssembly chain)
     {
+        using var span = Telemetry.EngineTelemetry.Activities.StartActivity("task snapshot", System.Diagnostics.ActivityKind.Internal, acknowledger.TraceOf(barrier.Id))
+            ?.SetTag("pystream.task", context.Info.TaskName).SetTag("pystream.subtask", context.Info.SubtaskIndex);
         var states = SnapshotOperators(barrier, chain);
         TaskStateHandle handle;
         try

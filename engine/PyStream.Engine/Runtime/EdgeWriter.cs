@@ -3,12 +3,14 @@ using PyStream.Engine.Runtime.Partitioning;
 namespace PyStream.Engine.Runtime;
 
 /// <summary>The producer side of one edge in one subtask: routes batches into the consumers' gates.</summary>
-internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation) : IBatchConsumer
+internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation,
+    System.Diagnostics.TagList telemetryTags = default) : IBatchConsumer
 {
     private long _watermark = long.MinValue;
 
     public void Accept(Batch batch)
     {
+        Telemetry.EngineTelemetry.RecordsOut.Add(batch.Count, telemetryTags);
         var routed = router.Route(batch);
         for (var i = 0; i < routed.Length; i++)
         {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Spec;
+using PyStream.Engine.Telemetry;
 
 namespace PyStream.Engine.Runtime;
 
@@ -23,6 +25,9 @@ public sealed class JobExecution
     private Exception? _failure;
     private bool _cancelRequested;
     private int _attempts;
+    // The job's span, from submission to its end; its runs (attempts) are children. The caller's
+    // current activity (e.g. a gateway request carrying the client's trace) is its parent.
+    private readonly Activity? _span;
 
     private JobExecution(JobGraph graph, JobEnvironment environment)
     {
@@ -38,7 +43,12 @@ public sealed class JobExecution
         _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
         _checkpoints = new CompletedCheckpointStore(Path.Combine(Checkpointing.Directory, JobId), Checkpointing.Retained);
         _checkpointIds = new JobCheckpointIds(1);
+        _span = EngineTelemetry.Activities.StartActivity("job", ActivityKind.Internal)
+            ?.SetTag("pystream.job", Name).SetTag("pystream.job.id", JobId);
     }
+
+    /// <summary>The job's span: each run is its child.</summary>
+    public ActivityContext TraceContext => _span?.Context ?? default;
 
     public string JobId { get; }
 
@@ -184,6 +194,8 @@ public sealed class JobExecution
             }
 
             Status = JobStatus.Restarting;
+            EngineTelemetry.Restarts.Add(1, new TagList { { "job", Name } });
+            _span?.AddEvent(new ActivityEvent("restart", tags: new ActivityTagsCollection { ["pystream.failure"] = failure.Message, ["pystream.delay.ms"] = delay.Value.TotalMilliseconds }));
             _environment.Stderr.WriteLine(
                 $"pystream: job '{Name}' failed and restarts in {delay.Value.TotalMilliseconds:0} ms ({_restarts.Description}): {failure.Message}");
         }
@@ -244,6 +256,8 @@ public sealed class JobExecution
     private void End(JobStatus status)
     {
         Status = status;
+        _span?.SetTag("pystream.job.status", status.ToString())
+            .SetStatus(status == JobStatus.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, _failure?.Message).Dispose();
         var keep = status switch
         {
             JobStatus.Canceled => Checkpointing.Retention == CheckpointRetention.RetainOnCancellation,

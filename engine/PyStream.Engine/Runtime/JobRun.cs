@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Telemetry;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
 
@@ -26,22 +28,28 @@ internal sealed class JobRun : ICheckpointedRun
     private bool _stopped;
     private int _running;
     private int _sinkTasks;
+    private readonly Activity? _span;
 
     public JobRun(JobExecution job, JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
         _job = job;
         InitialRestore = restore;
         Log = environment.Stderr;
+        _span = EngineTelemetry.Activities.StartActivity("job run", ActivityKind.Internal, job.TraceContext)
+            ?.SetTag("pystream.job", graph.Spec.Name).SetTag("pystream.attempt", attempt);
         restore?.CheckCompatible(graph.Nodes.Select(n => n.StateKey).ToHashSet(StringComparer.Ordinal), graph.MaxParallelism, job.Checkpointing.AllowNonRestoredState);
         _python = environment.Python?.LoadJob(graph.Spec);
         try
         {
             Coordinator = job.CreateCoordinator(this);
-            CreateTasks(graph, environment, configuration, restore, attempt);
+            using (var restoring = restore is null ? null : EngineTelemetry.Activities.StartActivity("restore", ActivityKind.Internal, TraceContext)
+                       ?.SetTag("pystream.checkpoint.id", restore.CheckpointId).SetTag("pystream.checkpoint.directory", restore.Directory))
+                CreateTasks(graph, environment, configuration, restore, attempt);
             Tasks = _tasks.Select(t => t.Task).ToList();
         }
-        catch
+        catch (Exception error)
         {
+            _span?.SetStatus(ActivityStatusCode.Error, error.Message).Dispose();
             Coordinator?.Dispose();
             foreach (var (_, context, _) in _tasks)
                 context.State.Dispose();
@@ -49,6 +57,9 @@ internal sealed class JobRun : ICheckpointedRun
             throw;
         }
     }
+
+    /// <summary>This run's span: checkpoints and the restore are its children.</summary>
+    public ActivityContext TraceContext => _span?.Context ?? default;
 
     /// <summary>The checkpoint this run started from; a restart without newer checkpoints starts from it again.</summary>
     public RestoredCheckpoint? InitialRestore { get; }
@@ -165,12 +176,13 @@ internal sealed class JobRun : ICheckpointedRun
             {
                 var subtask = s;
                 var outputs = new List<EdgeWriter>();
+                var tags = EngineTelemetry.TaskTags(graph.Spec.Name, chain.Name, s);
                 IBatchConsumer NetworkOutput(StreamEdge edge)
                 {
                     var consumers = ConsumersOf(edge, subtask);
                     var targets = consumers.Select(c => (gates[(chainOf[edge.Target], c)], channels[(edge, subtask, c)])).ToArray();
                     var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                    var writer = new EdgeWriter(router, targets, _cancellation.Token);
+                    var writer = new EdgeWriter(router, targets, _cancellation.Token, tags);
                     outputs.Add(writer);
                     return writer;
                 }
@@ -187,7 +199,7 @@ internal sealed class JobRun : ICheckpointedRun
                 var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
                     finalState: checkpointing.Interval is not null);
                 task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode,
-                    onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index);
+                    onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index, telemetryTags: tags);
                 if (outputs.Count == 0)
                     _sinkTasks++;
                 _tasks.Add((task, context, taskRestore));
@@ -284,6 +296,7 @@ internal sealed class JobRun : ICheckpointedRun
             stopped = _stopped;
         }
 
+        _span?.SetStatus(failure is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, failure?.Message).Dispose();
         _job.OnRunEnded(this, failure, stopped);
     }
 

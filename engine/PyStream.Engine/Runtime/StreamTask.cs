@@ -20,10 +20,12 @@ internal sealed class StreamTask
     private bool _sourceHalted;
 
     private readonly Action? _onStopped;
+    private readonly System.Diagnostics.TagList _telemetryTags;
 
     public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode,
-        Action? onStopped = null, int chainIndex = 0)
+        Action? onStopped = null, int chainIndex = 0, System.Diagnostics.TagList telemetryTags = default)
     {
+        _telemetryTags = telemetryTags;
         ChainIndex = chainIndex;
         _onStopped = onStopped;
         Name = name;
@@ -174,6 +176,7 @@ internal sealed class StreamTask
             switch (next.Kind)
             {
                 case InputEventKind.Batch:
+                    Telemetry.EngineTelemetry.RecordsIn.Add(next.Batch!.Count, _telemetryTags);
                     op.ProcessBatch(opInput, next.Batch!);
                     break;
                 case InputEventKind.Watermark:

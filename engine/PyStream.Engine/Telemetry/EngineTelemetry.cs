@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace PyStream.Engine.Telemetry;
+
+/// <summary>
+/// What the engine reports, with the BCL's standard types: spans on the <c>PyStream</c>
+/// ActivitySource and instruments on the <c>PyStream.Runtime</c> Meter. Hosts choose the
+/// exporters (OpenTelemetry, Prometheus); without a listener all of this costs next to nothing.
+/// </summary>
+public static class EngineTelemetry
+{
+    public const string SourceName = "PyStream";
+    public const string MeterName = "PyStream.Runtime";
+
+    public static readonly ActivitySource Activities = new(SourceName);
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Records a task took from its inputs (tags: job, task, subtask).</summary>
+    public static readonly Counter<long> RecordsIn = Meter.CreateCounter<long>("pystream.records.in", "{record}", "Records a task read from its inputs");
+
+    /// <summary>Records a task sent to other tasks (tags: job, task, subtask).</summary>
+    public static readonly Counter<long> RecordsOut = Meter.CreateCounter<long>("pystream.records.out", "{record}", "Records a task sent to other tasks");
+
+    /// <summary>Checkpoints and savepoints that ended (tags: job, kind, status = completed | failed).</summary>
+    public static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>("pystream.checkpoints", "{checkpoint}", "Checkpoints that completed or failed");
+
+    public static readonly Histogram<long> CheckpointDuration = Meter.CreateHistogram<long>("pystream.checkpoint.duration", "ms", "From the trigger to the completed metadata");
+
+    public static readonly Histogram<long> CheckpointSize = Meter.CreateHistogram<long>("pystream.checkpoint.size", "By", "Bytes a completed checkpoint wrote");
+
+    /// <summary>Restarts of a job after a failure (tags: job).</summary>
+    public static readonly Counter<long> Restarts = Meter.CreateCounter<long>("pystream.job.restarts", "{restart}", "Restarts after a failure");
+
+    /// <summary>The tags of one subtask's measurements.</summary>
+    public static TagList TaskTags(string job, string task, int subtask) => new()
+    {
+        { "job", job },
+        { "task", task },
+        { "subtask", subtask },
+    };
+}
