@@ -14,8 +14,11 @@ internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channe
         var routed = router.Route(batch);
         for (var i = 0; i < routed.Length; i++)
         {
-            if (routed[i] is { } part)
-                targets[i].Gate.Write(new InputEvent(targets[i].Channel, InputEventKind.Batch, part, 0), cancellation);
+            if (routed[i] is not { } part)
+                continue;
+            var held = targets[i].Gate.Write(new InputEvent(targets[i].Channel, InputEventKind.Batch, part, 0), cancellation);
+            if (held > 0)
+                Telemetry.EngineTelemetry.BackpressuredTime.Add(held, telemetryTags);
         }
     }
 

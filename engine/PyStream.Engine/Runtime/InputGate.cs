@@ -39,9 +39,13 @@ internal sealed class InputGate
 
     public ChannelReader<InputEvent> Reader => _queue.Reader;
 
-    public void Write(InputEvent inputEvent, CancellationToken cancellation)
+    /// <summary>Writes one event; returns how long the producer was held back by a full queue (ms).</summary>
+    public double Write(InputEvent inputEvent, CancellationToken cancellation)
     {
-        if (!_queue.Writer.TryWrite(inputEvent))
-            _queue.Writer.WriteAsync(inputEvent, cancellation).AsTask().GetAwaiter().GetResult();
+        if (_queue.Writer.TryWrite(inputEvent))
+            return 0;
+        var blocked = System.Diagnostics.Stopwatch.GetTimestamp();
+        _queue.Writer.WriteAsync(inputEvent, cancellation).AsTask().GetAwaiter().GetResult();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(blocked).TotalMilliseconds;
     }
 }

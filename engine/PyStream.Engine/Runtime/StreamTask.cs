@@ -84,6 +84,7 @@ internal sealed class StreamTask
     public void Run(TaskContext context, Checkpointing.TaskRestore? restore, CancellationToken cancellation)
     {
         var opened = new List<StreamOperator>();
+        Telemetry.EngineTelemetry.TrackWatermark(this, () => _chain.Operators.Max(op => op.OutputWatermark), _telemetryTags);
         try
         {
             for (var i = _chain.Operators.Count - 1; i >= 0; i--)
@@ -107,6 +108,7 @@ internal sealed class StreamTask
         }
         finally
         {
+            Telemetry.EngineTelemetry.Untrack(this);
             _ended = true;
             context.Timers.Dispose();
             try
@@ -254,9 +256,11 @@ internal sealed class StreamTask
 
     private void WaitForWork(InputGate gate, CancellationToken cancellation)
     {
+        var waiting = System.Diagnostics.Stopwatch.GetTimestamp();
         var data = gate.Reader.WaitToReadAsync(cancellation).AsTask();
         var mail = _mailbox.Reader.WaitToReadAsync(cancellation).AsTask();
         Task.WaitAny([data, mail], cancellation);
+        Telemetry.EngineTelemetry.IdleTime.Add(System.Diagnostics.Stopwatch.GetElapsedTime(waiting).TotalMilliseconds, _telemetryTags);
     }
 
     private void DrainMailbox()

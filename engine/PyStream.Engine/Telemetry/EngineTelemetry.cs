@@ -23,6 +23,12 @@ public static class EngineTelemetry
     /// <summary>Records a task sent to other tasks (tags: job, task, subtask).</summary>
     public static readonly Counter<long> RecordsOut = Meter.CreateCounter<long>("pystream.records.out", "{record}", "Records a task sent to other tasks");
 
+    /// <summary>Time a task waited for a full downstream queue (tags: job, task, subtask).</summary>
+    public static readonly Counter<double> BackpressuredTime = Meter.CreateCounter<double>("pystream.task.backpressured.time", "ms", "Time a task was held back by a full downstream queue");
+
+    /// <summary>Time a task waited for input (tags: job, task, subtask); busy time is the rest.</summary>
+    public static readonly Counter<double> IdleTime = Meter.CreateCounter<double>("pystream.task.idle.time", "ms", "Time a task waited for input");
+
     /// <summary>Checkpoints and savepoints that ended (tags: job, kind, status = completed | failed).</summary>
     public static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>("pystream.checkpoints", "{checkpoint}", "Checkpoints that completed or failed");
 
@@ -32,6 +38,19 @@ public static class EngineTelemetry
 
     /// <summary>Restarts of a job after a failure (tags: job).</summary>
     public static readonly Counter<long> Restarts = Meter.CreateCounter<long>("pystream.job.restarts", "{restart}", "Restarts after a failure");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, (Func<long> Watermark, TagList Tags)> Watermarks = new();
+
+    static EngineTelemetry() =>
+        Meter.CreateObservableGauge("pystream.watermark", () => Watermarks.Values
+            .Select(w => (Value: w.Watermark(), w.Tags))
+            .Where(w => w.Value != long.MinValue)
+            .Select(w => new Measurement<long>(w.Value, w.Tags)), "ms", "The event-time watermark a task's output has reached");
+
+    /// <summary>Reports <paramref name="watermark"/> as a running task's current watermark until <see cref="Untrack"/>.</summary>
+    public static void TrackWatermark(object task, Func<long> watermark, TagList tags) => Watermarks[task] = (watermark, tags);
+
+    public static void Untrack(object task) => Watermarks.TryRemove(task, out _);
 
     /// <summary>The tags of one subtask's measurements.</summary>
     public static TagList TaskTags(string job, string task, int subtask) => new()

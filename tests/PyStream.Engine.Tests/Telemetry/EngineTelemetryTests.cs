@@ -39,18 +39,21 @@ public sealed class EngineTelemetryTests : IDisposable
             if (instrument.Meter.Name == EngineTelemetry.MeterName)
                 listener.EnableMeasurementEvents(instrument);
         };
-        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var tagged = new Dictionary<string, object?>();
-            foreach (var tag in tags)
-                tagged[tag.Key] = tag.Value;
-            if (Equals(tagged.GetValueOrDefault("job"), _job))
-            {
-                lock (_measurements)
-                    _measurements.Add((instrument.Name, value, tagged));
-            }
-        });
+        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Measured(instrument, value, tags));
+        _meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Measured(instrument, (long)Math.Ceiling(value), tags));
         _meters.Start();
+    }
+
+    private void Measured(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var tagged = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+            tagged[tag.Key] = tag.Value;
+        if (Equals(tagged.GetValueOrDefault("job"), _job))
+        {
+            lock (_measurements)
+                _measurements.Add((instrument.Name, value, tagged));
+        }
     }
 
     public void Dispose()
@@ -90,6 +93,7 @@ public sealed class EngineTelemetryTests : IDisposable
         Assert.Equal(sent, Sum("pystream.records.in")); // everything the source sent arrived before the stop
         Assert.True(Sum("pystream.records.in", t => Equals(t["subtask"], 0)) > 0 && Sum("pystream.records.in", t => Equals(t["subtask"], 1)) > 0);
         Assert.Equal(1, Sum("pystream.checkpoints", t => Equals(t["status"], "completed") && Equals(t["kind"], nameof(SnapshotKind.StopSavepoint))));
+        Assert.True(Sum("pystream.task.idle.time", t => Equals(t["task"], "print-2")) > 0); // the print subtasks waited for their first records
 
         var job = Assert.Single(Spans("job"));
         var run = Assert.Single(Spans("job run"));
@@ -100,5 +104,21 @@ public sealed class EngineTelemetryTests : IDisposable
         var snapshots = Spans("task snapshot").Where(s => s.ParentSpanId == checkpoint.SpanId).ToList();
         Assert.Equal(3, snapshots.Count); // one source subtask, two print subtasks
         Assert.Equal(nameof(JobStatus.Finished), job.GetTagItem("pystream.job.status"));
+    }
+
+    [Fact]
+    public void Running_tasks_report_their_watermark_until_they_end()
+    {
+        var task = new object();
+        var watermark = long.MinValue;
+        EngineTelemetry.TrackWatermark(task, () => watermark, EngineTelemetry.TaskTags(_job, "window", 0));
+        _meters.RecordObservableInstruments();
+        Assert.Equal(0, Sum("pystream.watermark")); // no watermark yet: nothing reported
+        watermark = 4_999;
+        _meters.RecordObservableInstruments();
+        Assert.Equal(4_999, Sum("pystream.watermark", t => Equals(t["task"], "window")));
+        EngineTelemetry.Untrack(task);
+        _meters.RecordObservableInstruments();
+        Assert.Equal(4_999, Sum("pystream.watermark"));
     }
 }

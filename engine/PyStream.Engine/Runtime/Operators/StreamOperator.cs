@@ -112,8 +112,15 @@ public abstract class StreamOperator
         }
     }
 
+    /// <summary>The highest watermark this operator sent on (read by metrics from other threads).</summary>
+    public long OutputWatermark => Volatile.Read(ref _outputWatermark);
+
+    private long _outputWatermark = long.MinValue;
+
     protected virtual void OnWatermark(long watermark)
     {
+        if (watermark > _outputWatermark)
+            Volatile.Write(ref _outputWatermark, watermark);
         foreach (var port in Outputs)
         {
             foreach (var consumer in port)
