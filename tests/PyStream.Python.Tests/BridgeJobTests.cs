@@ -31,6 +31,33 @@ public sealed class BridgeJobTests(EmbeddedPython python)
         Assert.Equal(["(0, 6)", "(1, 6)", "(2, 6)", "(3, 6)", "(4, 6)"], finals);
     }
 
+    [Fact]
+    public void Time_spent_in_python_is_measured_per_task()
+    {
+        var measured = 0.0;
+        var gate = new object();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "pystream.python.time")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (gate)
+                measured += value; // this collection's tests run one at a time: every measurement is this job's
+        });
+        listener.Start();
+        Run("""
+            import time
+            env.from_collection([1, 2, 3]).map(lambda x: time.sleep(0.01) or x).print()
+            """);
+        lock (gate)
+            Assert.True(measured >= 30, $"{measured} ms measured for three 10 ms calls");
+    }
+
     [Theory]
     [InlineData("hashmap")]
     [InlineData("rocksdb")]

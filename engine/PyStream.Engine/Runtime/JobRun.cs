@@ -195,11 +195,14 @@ internal sealed class JobRun : ICheckpointedRun
                 StreamTask? task = null;
                 var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
                 var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
-                    checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit));
+                    checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit))
+                {
+                    TelemetryTags = tags,
+                };
                 var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
                     finalState: checkpointing.Interval is not null);
                 task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode,
-                    onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index, telemetryTags: tags);
+                    onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index);
                 if (outputs.Count == 0)
                     _sinkTasks++;
                 _tasks.Add((task, context, taskRestore));

@@ -20,12 +20,11 @@ internal sealed class StreamTask
     private bool _sourceHalted;
 
     private readonly Action? _onStopped;
-    private readonly System.Diagnostics.TagList _telemetryTags;
+    private System.Diagnostics.TagList _telemetryTags;
 
     public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode,
-        Action? onStopped = null, int chainIndex = 0, System.Diagnostics.TagList telemetryTags = default)
+        Action? onStopped = null, int chainIndex = 0)
     {
-        _telemetryTags = telemetryTags;
         ChainIndex = chainIndex;
         _onStopped = onStopped;
         Name = name;
@@ -84,6 +83,7 @@ internal sealed class StreamTask
     public void Run(TaskContext context, Checkpointing.TaskRestore? restore, CancellationToken cancellation)
     {
         var opened = new List<StreamOperator>();
+        _telemetryTags = context.TelemetryTags;
         Telemetry.EngineTelemetry.TrackWatermark(this, () => _chain.Operators.Max(op => op.OutputWatermark), _telemetryTags);
         try
         {

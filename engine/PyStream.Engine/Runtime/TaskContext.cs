@@ -25,6 +25,9 @@ public sealed class TaskContext
 
     public TaskInfo Info { get; }
 
+    /// <summary>The job, task and subtask tags of this subtask's metrics.</summary>
+    public System.Diagnostics.TagList TelemetryTags { get; init; }
+
     public JobEnvironment Environment { get; }
 
     public TimeProvider Time => Environment.Time;

@@ -29,6 +29,9 @@ public static class EngineTelemetry
     /// <summary>Time a task waited for input (tags: job, task, subtask); busy time is the rest.</summary>
     public static readonly Counter<double> IdleTime = Meter.CreateCounter<double>("pystream.task.idle.time", "ms", "Time a task waited for input");
 
+    /// <summary>Time spent in Python: user functions and the conversions around them (tags: job, task, subtask).</summary>
+    public static readonly Counter<double> PythonTime = Meter.CreateCounter<double>("pystream.python.time", "ms", "Time spent in Python calls");
+
     /// <summary>Checkpoints and savepoints that ended (tags: job, kind, status = completed | failed).</summary>
     public static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>("pystream.checkpoints", "{checkpoint}", "Checkpoints that completed or failed");
 

@@ -35,7 +35,9 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     public override void ProcessBatch(int input, Batch batch)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outputs = _segment!.Process(input, batch, CurrentWatermark);
+        Telemetry.EngineTelemetry.PythonTime.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, Context.TelemetryTags);
         if (batch.Split >= 0)
         {
             foreach (var output in outputs)
