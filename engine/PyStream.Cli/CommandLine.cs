@@ -73,7 +73,9 @@ internal static class CommandLine
             return 3;
         }
 
-        var code = RunScript(Path.GetFullPath(script), rest, verbose, overrides);
+        int code;
+        using (HostTelemetry.Start())
+            code = RunScript(Path.GetFullPath(script), rest, verbose, overrides);
         host.ExitProcess(code);
         return code; // not reached: the process has ended
     }
