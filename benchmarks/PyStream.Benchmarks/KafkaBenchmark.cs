@@ -37,7 +37,7 @@ internal static class KafkaBenchmark
         Console.WriteLine($"workload: {records:N0} records of ~24 bytes, {Partitions} partitions, map = upper-case the value; mock broker on {bootstrap}");
 
         Preload(bootstrap, "in", records);
-        var reference = Throughput(bootstrap, "ref-out", records, () => ReferenceLoop(bootstrap, "in", "ref-out", records, CancellationToken.None));
+        var reference = Throughput(bootstrap, "ref-out", records, () => ReferenceLoop(bootstrap, "in", Offset.Beginning, "ref-out", records, CancellationToken.None));
         var job = Throughput(bootstrap, "job-out", records, () => RunJob(root, bootstrap, "in", "job-out", "bounded").WaitForExit());
         Console.WriteLine($"reference loop : {reference / 1e6,6:F3} M records/s (Confluent.Kafka consume -> map -> produce)");
         Console.WriteLine($"pystream       : {job / 1e6,6:F3} M records/s (./pystream run benchmarks/kafka_map.py, AT_LEAST_ONCE sink, checkpoints every 1 s)");
@@ -55,7 +55,7 @@ internal static class KafkaBenchmark
                 cluster.CreateTopic($"{topic}-{round}-job", Partitions);
             using (var stop = new CancellationTokenSource())
             {
-                var loop = Task.Run(() => ReferenceLoop(bootstrap, $"live-in-{round}-ref", $"live-ref-out-{round}-ref", int.MaxValue, stop.Token));
+                var loop = Task.Run(() => ReferenceLoop(bootstrap, $"live-in-{round}-ref", Offset.End, $"live-ref-out-{round}-ref", int.MaxValue, stop.Token));
                 var (p50, p99) = Latency(bootstrap, $"live-in-{round}-ref", $"live-ref-out-{round}-ref", rate, latencySeconds);
                 stop.Cancel();
                 loop.Wait();
@@ -105,11 +105,10 @@ internal static class KafkaBenchmark
     }
 
     /// <summary>The reference: what a hand-written Kafka client application does, with the same map.</summary>
-    private static void ReferenceLoop(string bootstrap, string from, string to, int records, CancellationToken stop)
+    private static void ReferenceLoop(string bootstrap, string from, Offset start, string to, int records, CancellationToken stop)
     {
         using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "reference-" + from, EnableAutoCommit = true, FetchWaitMaxMs = FetchWaitMaxMs }).Build();
         using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
-        var start = from == "in" ? Offset.Beginning : Offset.End;
         consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(from, p, start)));
         for (var seen = 0; seen < records && !stop.IsCancellationRequested;)
         {

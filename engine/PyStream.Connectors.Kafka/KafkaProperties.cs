@@ -34,6 +34,13 @@ internal static class KafkaProperties
             : throw new PyStreamException($"Kafka property '{key}' must be a number of milliseconds, got '{text}'");
     }
 
+    /// <summary>A client's log handler: librdkafka's errors go to <paramref name="log"/>, its chatter below that level nowhere.</summary>
+    public static Action<IClient, LogMessage> ErrorsTo(TextWriter log, string what) => (_, message) =>
+    {
+        if (message.Level <= SyslogLevel.Error)
+            log.WriteLine($"pystream: {what}: {message.Message}");
+    };
+
     /// <summary>Builds a client, turning librdkafka's rejection of a setting into an error that names the connector.</summary>
     public static T Build<T>(string what, Func<T> build)
     {

@@ -74,11 +74,7 @@ public sealed class KafkaSinkOperator : StreamOperator
     {
         var config = new ProducerConfig(_config) { TransactionalId = transactionalId };
         return KafkaProperties.Build($"Kafka sink '{Name}'", () => new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, log) =>
-            {
-                if (log.Level <= SyslogLevel.Error)
-                    Context.Environment.Stderr.WriteLine($"pystream: Kafka sink '{Name}': {log.Message}");
-            })
+            .SetLogHandler(KafkaProperties.ErrorsTo(Context.Environment.Stderr, $"Kafka sink '{Name}'"))
             .Build());
     }
 

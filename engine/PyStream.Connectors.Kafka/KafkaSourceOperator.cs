@@ -93,19 +93,13 @@ public sealed class KafkaSourceOperator : SourceOperator
         _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<Ignore, string?>(config)
             .SetValueDeserializer(new TextDeserializer(_charset))
             .SetErrorHandler((_, error) => _fatal ??= error.IsFatal ? error : null)
-            .SetLogHandler((_, log) => LogLibrdkafka(log))
+            .SetLogHandler(KafkaProperties.ErrorsTo(context.Environment.Stderr, $"Kafka source '{Name}'"))
             .Build());
         _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _generatesWatermarks = _spec.Watermarks is not null;
         _watermarks = _generatesWatermarks ? new SplitWatermarks(_spec.Watermarks!) : SplitWatermarks;
         if (_generatesWatermarks && _spec.Watermarks!.IntervalMs > 0)
             context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(_spec.Watermarks.IntervalMs), EmitWatermark);
-    }
-
-    private void LogLibrdkafka(LogMessage log)
-    {
-        if (log.Level <= SyslogLevel.Error)
-            Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}': {log.Message}");
     }
 
     /// <summary>
@@ -143,7 +137,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         split.Index = _partitions.Count;
         _partitions[split.Partition] = split;
         _watermarks?.Add(split.Index, Context.Timers.Now);
-        if (split.Done)
+        if (split.Next >= split.Stop)
         {
             split.Finished = true;
             _watermarks?.Finish(split.Index);
@@ -431,8 +425,6 @@ public sealed class KafkaSourceOperator : SourceOperator
         public long Stop { get; } = stop;
 
         public bool Finished { get; set; }
-
-        public bool Done => Finished || Next >= Stop;
 
         /// <summary>The partition's number among this subtask's (its split id in batches and watermarks).</summary>
         public int Index { get; set; }

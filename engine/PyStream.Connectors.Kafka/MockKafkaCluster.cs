@@ -34,11 +34,7 @@ public sealed unsafe class MockKafkaCluster : IDisposable
         config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // librdkafka announces the mock cluster at notice level; only errors are worth printing.
         var owner = new AdminClientBuilder(config)
-            .SetLogHandler((_, log) =>
-            {
-                if (log.Level <= SyslogLevel.Error)
-                    Console.Error.WriteLine($"pystream: mock Kafka cluster: {log.Message}");
-            })
+            .SetLogHandler(KafkaProperties.ErrorsTo(Console.Error, "mock Kafka cluster"))
             .Build();
         try
         {
