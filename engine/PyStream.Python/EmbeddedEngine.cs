@@ -11,17 +11,20 @@ namespace PyStream.Python;
 /// The engine as a script running in this process sees it (<c>pystream._bridge</c> calls it).
 /// pythonnet releases the GIL around every call from Python into .NET, so waiting here
 /// blocks no task; a method that touches Python objects takes the GIL for that moment.
+/// A host that keeps its own record of jobs (the gateway) passes <paramref name="launch"/>, which
+/// starts each job in an environment of its own.
 /// </summary>
-public sealed class EmbeddedEngine(JobEnvironment environment)
+public sealed class EmbeddedEngine(JobEnvironment environment, Func<JobSpec, (JobExecution Execution, JobEnvironment Environment)>? launch = null)
 {
     private readonly List<JobExecution> _started = [];
 
     public EmbeddedJob start(PyObject spec)
     {
-        var execution = JobExecution.Start(Parse(spec), environment);
+        var parsed = Parse(spec);
+        var (execution, jobEnvironment) = launch is null ? (JobExecution.Start(parsed, environment), environment) : launch(parsed);
         lock (_started)
             _started.Add(execution);
-        return new EmbeddedJob(execution, environment);
+        return new EmbeddedJob(execution, jobEnvironment);
     }
 
     /// <summary>
@@ -130,12 +133,7 @@ public sealed class EmbeddedJob
         {
             var cause = error.InnerException!;
             var traceback = cause is UserFunctionException user ? new PyString(user.UserTraceback) : PyObject.None;
-            var message = cause switch
-            {
-                UserFunctionException failed => $"user function in '{failed.OperatorName}' failed",
-                PyStreamException => cause.Message,
-                _ => $"internal error: {cause.GetType().FullName}: {cause.Message} (run with --verbose for details)",
-            };
+            var message = JobFailure.Describe(cause) + (cause is PyStreamException ? "" : " (run with --verbose for details)");
             return new PyTuple([new PyString(message), traceback, new PyString(cause.ToString())]);
         }
     }

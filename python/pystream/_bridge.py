@@ -1,7 +1,10 @@
 """The one module that knows how jobs reach the engine.
 
 Embedded (``./pystream run``): the C# host puts its engine here before the script runs,
-and jobs execute in this process. Every other module stays pure API.
+and jobs execute in this process; a gateway does the same for each uploaded script, on
+the script's own thread. Anywhere else (``python job.py``, a notebook) jobs go to a gateway:
+``PYSTREAM_GATEWAY`` (host:port), or a local one started on first use and reused.
+Every other module stays pure API.
 """
 
 from __future__ import annotations
@@ -9,24 +12,26 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+import threading
 import traceback
 from typing import Any
 
 from pystream._runtime.errors import is_internal_frame
 from pystream.errors import JobExecutionError
 
-__all__ = ["engine", "start_job", "execution_plan", "run_script"]
+__all__ = ["engine", "start_job", "execution_plan", "run_script", "run_uploaded"]
 
-_engine: Any = None
+_engine: Any = None  # ./pystream run: the whole process's engine
+_thread = threading.local()  # a gateway: each uploaded script's thread has its own
 
 
 def engine() -> Any:
-    """The engine jobs of this process run on."""
-    if _engine is None:
-        raise RuntimeError(
-            "PyStream has no engine in this process: run the script with `./pystream run SCRIPT.py`"
-        )
-    return _engine
+    """The engine jobs of this thread run on: embedded when the host set one, else a gateway."""
+    embedded = getattr(_thread, "engine", None) or _engine
+    if embedded is not None:
+        return embedded
+    from pystream import _gateway
+    return _gateway.remote_engine()
 
 
 def start_job(spec: bytes) -> Any:
@@ -56,46 +61,60 @@ def run_script(path: str, argv: list[str], embedded_engine: Any, verbose: bool) 
     """Runs a script as ``python SCRIPT ARGS`` would, on ``embedded_engine``; returns the exit code."""
     global _engine
     _engine = embedded_engine
-    sys.argv = [str(a) for a in argv]
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     try:
-        runpy.run_path(path, run_name="__main__")
-        return 0
-    except SystemExit as exit:
-        return _exit_code(exit.code)
-    except JobExecutionError as error:
-        if error.user_traceback:
-            print(error.user_traceback, file=sys.stderr)
-        if verbose and error.detail:
-            print(error.detail, file=sys.stderr)
-        print(f"pystream: job failed: {error.message}", file=sys.stderr)
-        return 1
-    except BaseException as error:  # the script's own error: show it as Python would
-        _print_script_error(error, verbose)
-        return 1
+        code, error = _run_main(path, [str(a) for a in argv], verbose)
+        sys.stderr.write(error)
+        return code
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
         _engine = None
 
 
-def _exit_code(code: Any) -> int:
+def run_uploaded(path: str, embedded_engine: Any) -> str | None:
+    """Runs a script a gateway received on ``embedded_engine``; returns its error as the user should see it, or None."""
+    _thread.engine = embedded_engine
+    try:
+        code, error = _run_main(path, [path], verbose=False)
+        if code == 0:
+            return None
+        return error or f"the script exited with status {code}\n"
+    finally:
+        _thread.engine = None
+
+
+def _run_main(path: str, argv: list[str], verbose: bool) -> tuple[int, str]:
+    """Runs the script as ``__main__``: its exit code, and its error text (empty when none)."""
+    sys.argv = argv
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    try:
+        runpy.run_path(path, run_name="__main__")
+        return 0, ""
+    except SystemExit as exit:
+        return _exit_code(exit.code)
+    except JobExecutionError as error:
+        parts = [error.user_traceback + "\n" if error.user_traceback else "",
+                 error.detail + "\n" if verbose and error.detail else "",
+                 f"pystream: job failed: {error.message}\n"]
+        return 1, "".join(parts)
+    except BaseException as error:  # the script's own error: show it as Python would
+        return 1, _script_error(error, verbose)
+
+
+def _exit_code(code: Any) -> tuple[int, str]:
     if code is None:
-        return 0
+        return 0, ""
     if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
+        return code, ""
+    return 1, f"{code}\n"
 
 
-def _print_script_error(error: BaseException, verbose: bool) -> None:
+def _script_error(error: BaseException, verbose: bool) -> str:
     if verbose:
-        traceback.print_exception(error, file=sys.stderr)
-        return
+        return "".join(traceback.format_exception(error))
     if isinstance(error, SyntaxError):
-        sys.stderr.write("".join(traceback.format_exception_only(type(error), error)))
-        return
+        return "".join(traceback.format_exception_only(type(error), error))
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not is_internal_frame(f.filename)]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)] if frames else []
     lines.extend(traceback.format_exception_only(type(error), error))
-    sys.stderr.write("".join(lines))
+    return "".join(lines)

@@ -90,3 +90,27 @@ def test_a_jobs_spans_and_metrics_reach_an_otlp_receiver(receiver: Receiver, tmp
     resources = {r["name"]: r for r in receiver.get("/api/telemetry/resources")}
     assert resources["pystream-e2e"]["hasMetrics"]
 
+
+
+def test_the_clients_trace_context_flows_through_the_gateway_into_the_job_spans(receiver: Receiver, tmp_path: Path) -> None:
+    from gateway_process import Gateway
+
+    script = tmp_path / "traced_job.py"
+    script.write_text(JOB)
+    trace_id, client_span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    gateway = Gateway(tmp_path / "gateway", env={"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.otlp, "OTEL_SERVICE_NAME": "pystream-gateway-e2e"})
+    try:
+        env = gateway.client_env(TRACEPARENT=f"00-{trace_id}-{client_span}-01")
+        result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(script)], env=env, capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, result.stderr
+    finally:
+        gateway.stop()  # stopping flushes its exporters
+
+    spans = [span for batch in receiver.get("/api/telemetry/traces")["data"]["resourceSpans"]
+             for scope in batch["scopeSpans"] for span in scope["spans"] if span["traceId"] == trace_id]
+    by_name = {span["name"]: span for span in spans}
+    assert {"submit job", "job", "job run"} <= by_name.keys(), sorted(by_name)
+    request = next(s for s in spans if s["spanId"] == by_name["submit job"]["parentSpanId"])
+    assert request["parentSpanId"] == client_span  # the gRPC call's span continues the client's trace
+    assert by_name["job"]["parentSpanId"] == by_name["submit job"]["spanId"]
+    assert by_name["job run"]["parentSpanId"] == by_name["job"]["spanId"]

@@ -8,8 +8,14 @@ public sealed class CollectedResults
     private readonly ConcurrentDictionary<string, ConcurrentQueue<BytesBatch>> _queues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string CollectId, int Subtask), long> _publishedUpTo = new();
 
-    public void Add(string collectId, BytesBatch batch) =>
+    /// <summary>Raised after a batch was added, on the sink's thread (a gateway forwards results to its client).</summary>
+    public event Action<string>? Added;
+
+    public void Add(string collectId, BytesBatch batch)
+    {
         _queues.GetOrAdd(collectId, _ => new ConcurrentQueue<BytesBatch>()).Enqueue(batch);
+        Added?.Invoke(collectId);
+    }
 
     /// <summary>
     /// Remembers that a collect sink subtask handed out everything up to a checkpoint. It

@@ -3,7 +3,7 @@ using PyStream.Engine.UserCode;
 namespace PyStream.Engine.Runtime;
 
 /// <summary>What a job run needs from its host: output streams, a clock, the Python runtime.</summary>
-public sealed class JobEnvironment
+public sealed record JobEnvironment
 {
     public TextWriter Stdout { get; init; } = Console.Out;
 
@@ -15,6 +15,9 @@ public sealed class JobEnvironment
     public IPythonRuntime? Python { get; init; }
 
     public CollectedResults Results { get; init; } = new();
+
+    /// <summary>Settings a job gets when its own configuration leaves them out (e.g. a gateway's checkpoint directory).</summary>
+    public IReadOnlyDictionary<string, string> ConfigurationDefaults { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Settings that override every job's own configuration (e.g. <c>./pystream run -s</c>'s restore path).</summary>
     public IReadOnlyDictionary<string, string> ConfigurationOverrides { get; init; } = new Dictionary<string, string>();

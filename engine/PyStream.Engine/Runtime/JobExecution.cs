@@ -3,6 +3,7 @@ using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Telemetry;
+using PyStream.Engine.UserCode;
 
 namespace PyStream.Engine.Runtime;
 
@@ -28,15 +29,18 @@ public sealed class JobExecution
     // The job's span, from submission to its end; its runs (attempts) are children. The caller's
     // current activity (e.g. a gateway request carrying the client's trace) is its parent.
     private readonly Activity? _span;
+    private readonly List<JobFailure> _failures = [];
 
     private JobExecution(JobGraph graph, JobEnvironment environment)
     {
         Graph = graph;
         _environment = environment;
         JobId = Guid.NewGuid().ToString("N");
-        _configuration = environment.ConfigurationOverrides.Count == 0
+        _configuration = environment.ConfigurationOverrides.Count + environment.ConfigurationDefaults.Count == 0
             ? graph.Spec.Configuration
-            : graph.Spec.Configuration.Concat(environment.ConfigurationOverrides).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+            : environment.ConfigurationDefaults.Concat(graph.Spec.Configuration).Concat(environment.ConfigurationOverrides)
+                .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        StartTime = environment.Time.GetUtcNow();
         Checkpointing = CheckpointingOptions.From(_configuration);
         if (graph.IsBatch && Checkpointing.Interval is not null)
             Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
@@ -58,7 +62,38 @@ public sealed class JobExecution
 
     public CheckpointingOptions Checkpointing { get; }
 
-    public JobStatus Status { get; private set; } = JobStatus.Created;
+    public JobStatus Status
+    {
+        get;
+        private set
+        {
+            if (field == value)
+                return;
+            field = value;
+            StatusChanged?.Invoke(this, value);
+        }
+    } = JobStatus.Created;
+
+    /// <summary>Raised on the thread that changed the status, maybe under the job's own lock: a handler only signals.</summary>
+    public event Action<JobExecution, JobStatus>? StatusChanged;
+
+    public DateTimeOffset StartTime { get; }
+
+    /// <summary>When the job reached its final status; null until then.</summary>
+    public DateTimeOffset? EndTime { get; private set; }
+
+    /// <summary>Every failure of a run, oldest first: the ones it restarted after, then the one it failed with.</summary>
+    public IReadOnlyList<JobFailure> Failures
+    {
+        get
+        {
+            lock (_failures)
+                return [.. _failures];
+        }
+    }
+
+    /// <summary>The checkpoint or savepoint the latest run started from, and when; null when it started empty.</summary>
+    public (RestoredCheckpoint Checkpoint, DateTimeOffset At)? LatestRestore { get; private set; }
 
     /// <summary>Every checkpoint and savepoint the job attempted, with durations and sizes.</summary>
     public CheckpointHistory CheckpointHistory { get; } = new();
@@ -134,6 +169,8 @@ public sealed class JobExecution
     {
         var attempt = _attempts++;
         var run = new JobRun(this, Graph, _environment, _configuration, restore, attempt);
+        if (restore is not null)
+            LatestRestore = (restore, _environment.Time.GetUtcNow());
         bool cancelled;
         lock (_lock)
         {
@@ -185,6 +222,7 @@ public sealed class JobExecution
                 return;
             }
 
+            RecordFailure(failure);
             delay = _restarts.OnFailure(_environment.Time.GetUtcNow());
             if (delay is null)
             {
@@ -214,8 +252,15 @@ public sealed class JobExecution
         catch (Exception error) when (error is PyStreamException or IOException or UnauthorizedAccessException)
         {
             _failure = error;
+            RecordFailure(error);
             End(JobStatus.Failed);
         }
+    }
+
+    private void RecordFailure(Exception failure)
+    {
+        lock (_failures)
+            _failures.Add(new JobFailure(_environment.Time.GetUtcNow(), failure));
     }
 
     /// <summary>
@@ -246,6 +291,7 @@ public sealed class JobExecution
                 if (Status == JobStatus.Restarting)
                 {
                     _failure = error;
+                    RecordFailure(error);
                     End(JobStatus.Failed);
                 }
             }
@@ -255,6 +301,7 @@ public sealed class JobExecution
     /// <summary>Sets the final status and keeps or discards checkpoints as the retention setting says (Flink's rules).</summary>
     private void End(JobStatus status)
     {
+        EndTime = _environment.Time.GetUtcNow();
         Status = status;
         _span?.SetTag("pystream.job.status", status.ToString())
             .SetStatus(status == JobStatus.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, _failure?.Message).Dispose();
@@ -278,4 +325,20 @@ public sealed class JobExecution
 
         _done.Set();
     }
+}
+
+/// <summary>A run's failure: when, and the exception (a <see cref="UserFunctionException"/> carries the user's traceback).</summary>
+public sealed record JobFailure(DateTimeOffset At, Exception Error)
+{
+    public string Message => Describe(Error);
+
+    public string? UserTraceback => (Error as UserFunctionException)?.UserTraceback;
+
+    /// <summary>A failure as a user reads it: which function failed, the engine's own message, or what went wrong inside.</summary>
+    public static string Describe(Exception error) => error switch
+    {
+        UserFunctionException user => $"user function in '{user.OperatorName}' failed",
+        PyStreamException => error.Message,
+        _ => $"internal error: {error.GetType().FullName}: {error.Message}",
+    };
 }

@@ -176,7 +176,7 @@ internal sealed class JobRun : ICheckpointedRun
             {
                 var subtask = s;
                 var outputs = new List<EdgeWriter>();
-                var tags = EngineTelemetry.TaskTags(graph.Spec.Name, chain.Name, s);
+                var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, s);
                 IBatchConsumer NetworkOutput(StreamEdge edge)
                 {
                     var consumers = ConsumersOf(edge, subtask);

@@ -35,9 +35,12 @@ public static class EngineTelemetry
     /// <summary>Checkpoints and savepoints that ended (tags: job, kind, status = completed | failed).</summary>
     public static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>("pystream.checkpoints", "{checkpoint}", "Checkpoints that completed or failed");
 
-    public static readonly Histogram<long> CheckpointDuration = Meter.CreateHistogram<long>("pystream.checkpoint.duration", "ms", "From the trigger to the completed metadata");
+    // Bucket advice, so exporters' default buckets (up to 10,000) do not lump every real checkpoint together.
+    public static readonly Histogram<long> CheckpointDuration = Meter.CreateHistogram("pystream.checkpoint.duration", "ms", "From the trigger to the completed metadata",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000] });
 
-    public static readonly Histogram<long> CheckpointSize = Meter.CreateHistogram<long>("pystream.checkpoint.size", "By", "Bytes a completed checkpoint wrote");
+    public static readonly Histogram<long> CheckpointSize = Meter.CreateHistogram("pystream.checkpoint.size", "By", "Bytes a completed checkpoint wrote",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1L << 10, 16L << 10, 256L << 10, 1L << 20, 16L << 20, 256L << 20, 1L << 30, 16L << 30] });
 
     /// <summary>Restarts of a job after a failure (tags: job).</summary>
     public static readonly Counter<long> Restarts = Meter.CreateCounter<long>("pystream.job.restarts", "{restart}", "Restarts after a failure");
@@ -55,10 +58,12 @@ public static class EngineTelemetry
 
     public static void Untrack(object task) => Watermarks.TryRemove(task, out _);
 
-    /// <summary>The tags of one subtask's measurements.</summary>
-    public static TagList TaskTags(string job, string task, int subtask) => new()
+    /// <summary>The tags of one subtask's measurements; <c>vertex</c> is its chain's index in the job graph.</summary>
+    public static TagList TaskTags(string job, string jobId, int vertex, string task, int subtask) => new()
     {
         { "job", job },
+        { "job_id", jobId },
+        { "vertex", vertex },
         { "task", task },
         { "subtask", subtask },
     };

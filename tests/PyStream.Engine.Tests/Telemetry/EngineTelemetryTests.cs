@@ -111,7 +111,7 @@ public sealed class EngineTelemetryTests : IDisposable
     {
         var task = new object();
         var watermark = long.MinValue;
-        EngineTelemetry.TrackWatermark(task, () => watermark, EngineTelemetry.TaskTags(_job, "window", 0));
+        EngineTelemetry.TrackWatermark(task, () => watermark, EngineTelemetry.TaskTags(_job, "job-id", 0, "window", 0));
         _meters.RecordObservableInstruments();
         Assert.Equal(0, Sum("pystream.watermark")); // no watermark yet: nothing reported
         watermark = 4_999;

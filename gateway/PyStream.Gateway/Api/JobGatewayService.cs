@@ -1,0 +1,109 @@
+using Google.Protobuf;
+using Grpc.Core;
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Spec;
+using PyStream.Gateway.Jobs;
+using PyStream.Gateway.Protocol;
+
+namespace PyStream.Gateway.Api;
+
+/// <summary>The gRPC face of the gateway (proto/pystream/v1/gateway.proto).</summary>
+public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayBase
+{
+    public override Task<JobInfo> Submit(SubmitRequest request, ServerCallContext context)
+    {
+        var spec = ParseSpec(request.Spec);
+        try
+        {
+            return Task.FromResult(jobs.Submit(spec, request.Files, request.PythonRoots).Info());
+        }
+        catch (ArgumentException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
+        }
+        catch (PyStreamException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
+        }
+    }
+
+    public override Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListJobsResponse { Jobs = { jobs.All.Select(j => j.Info()) } });
+
+    public override Task<JobDetails> GetJob(JobRequest request, ServerCallContext context)
+    {
+        var job = Find(request.JobId);
+        var details = new JobDetails { Info = job.Info(), Failure = job.Failure() };
+        details.Checkpoints.AddRange(job.Execution.CheckpointHistory.Entries.Select(c => new CheckpointInfo
+        {
+            Id = c.Id,
+            Kind = c.Kind.ToString(),
+            TriggeredAtMs = c.TriggeredAt,
+            DurationMs = c.DurationMs,
+            SizeBytes = c.SizeBytes,
+            Failure = c.Failure ?? "",
+        }));
+        return Task.FromResult(details);
+    }
+
+    public override Task<JobInfo> Cancel(JobRequest request, ServerCallContext context)
+    {
+        var job = Find(request.JobId);
+        job.Execution.Cancel();
+        return Task.FromResult(job.Info());
+    }
+
+    public override async Task<SavepointResponse> Savepoint(SavepointRequest request, ServerCallContext context)
+    {
+        var job = Find(request.JobId);
+        try
+        {
+            var path = await job.Execution.TriggerSavepoint(request.Directory, request.Stop, request.Drain).WaitAsync(context.CancellationToken).ConfigureAwait(false);
+            return new SavepointResponse { Path = path };
+        }
+        catch (PyStreamException error)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, error.Message));
+        }
+    }
+
+    public override async Task Follow(JobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var job = Find(request.JobId);
+        await foreach (var item in job.Events.Follow(context.CancellationToken).ConfigureAwait(false))
+            await responseStream.WriteAsync(item, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<PlanResponse> Plan(PlanRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(new PlanResponse { Json = ExecutionPlan.ToJson(JobGraphBuilder.Build(ParseSpec(request.Spec))) });
+        }
+        catch (PyStreamException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
+        }
+    }
+
+    private JobRecord Find(string id) =>
+        jobs.Find(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no job with id '{id}'"));
+
+    private static JobSpec ParseSpec(ByteString bytes)
+    {
+        JobSpec spec;
+        try
+        {
+            spec = JobSpec.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"spec is not a pystream.v1.JobSpec: {error.Message}"));
+        }
+
+        if (spec.Transformations.Count == 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the job has no operators: define sources and sinks before submitting it"));
+        return spec;
+    }
+}

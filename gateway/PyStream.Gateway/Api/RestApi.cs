@@ -1,0 +1,190 @@
+using System.Text.Json;
+using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Runtime;
+using PyStream.Gateway.Jobs;
+using PyStream.Gateway.Monitoring;
+
+namespace PyStream.Gateway.Api;
+
+/// <summary>The Web UI's REST calls, with Flink's resource and field names where they fit (gateway/README.md).</summary>
+public static class RestApi
+{
+    public static void Map(WebApplication app, string version)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/overview", (JobRegistry jobs) =>
+        {
+            var counts = jobs.All.GroupBy(j => j.Execution.Status).ToDictionary(g => g.Key, g => g.Count());
+            int Count(params JobStatus[] statuses) => statuses.Sum(s => counts.GetValueOrDefault(s));
+            return Results.Json(new Dictionary<string, object>
+            {
+                ["jobs-running"] = Count(JobStatus.Created, JobStatus.Running, JobStatus.Restarting),
+                ["jobs-finished"] = Count(JobStatus.Finished),
+                ["jobs-cancelled"] = Count(JobStatus.Canceled),
+                ["jobs-failed"] = Count(JobStatus.Failed),
+                ["pystream-version"] = version,
+            });
+        });
+        app.MapGet("/jobs", (JobRegistry jobs) =>
+            Results.Json(new { jobs = jobs.All.Select(j => new { id = j.Id, status = JobRecord.StatusName(j.Execution.Status) }) }));
+        app.MapGet("/jobs/overview", (JobRegistry jobs, TimeProvider time) =>
+            Results.Json(new { jobs = jobs.All.Select(j => Summary(j, time)) }));
+        app.MapGet("/jobs/{id}", (string id, JobRegistry jobs, TaskMetrics metrics, TimeProvider time) =>
+            jobs.Find(id) is { } job ? Results.Json(Details(job, metrics, time)) : NotFound(id));
+        app.MapGet("/jobs/{id}/checkpoints", (string id, JobRegistry jobs) =>
+            jobs.Find(id) is { } job ? Results.Json(Checkpoints(job.Execution)) : NotFound(id));
+        app.MapGet("/jobs/{id}/exceptions", (string id, JobRegistry jobs) =>
+            jobs.Find(id) is { } job ? Results.Json(Exceptions(job.Execution)) : NotFound(id));
+        app.MapMethods("/jobs/{id}", ["PATCH"], (string id, string? mode, JobRegistry jobs) =>
+        {
+            if (jobs.Find(id) is not { } job)
+                return NotFound(id);
+            if (mode is not (null or "cancel"))
+                return BadRequest($"mode must be 'cancel', not '{mode}'");
+            job.Execution.Cancel();
+            return Results.Json(new { }, statusCode: StatusCodes.Status202Accepted);
+        });
+        app.MapPost("/jobs/{id}/savepoints", async (string id, HttpRequest request, JobRegistry jobs) =>
+        {
+            if (jobs.Find(id) is not { } job)
+                return NotFound(id);
+            string? directory;
+            bool stop;
+            try
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false);
+                var root = body.RootElement;
+                directory = root.TryGetProperty("target-directory", out var target) && target.ValueKind != JsonValueKind.Null ? target.GetString() : null;
+                stop = root.TryGetProperty("cancel-job", out var cancel) && cancel.GetBoolean();
+            }
+            catch (Exception error) when (error is JsonException or InvalidOperationException)
+            {
+                return BadRequest($"the body must be JSON like {{\"target-directory\": \"/path\" or null, \"cancel-job\": false}}: {error.Message}");
+            }
+
+            try
+            {
+                return Results.Json(new { location = await job.Execution.TriggerSavepoint(directory, stop).ConfigureAwait(false) });
+            }
+            catch (PyStreamException error)
+            {
+                return Results.Json(new { errors = new[] { error.Message } }, statusCode: StatusCodes.Status409Conflict);
+            }
+        });
+    }
+
+    public static IResult NotFound(string id) => Results.Json(new { errors = new[] { $"no job with id '{id}'" } }, statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult BadRequest(params string[] errors) => Results.Json(new { errors }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static Dictionary<string, object?> Summary(JobRecord job, TimeProvider time)
+    {
+        var execution = job.Execution;
+        var start = execution.StartTime.ToUnixTimeMilliseconds();
+        var end = execution.EndTime?.ToUnixTimeMilliseconds();
+        return new Dictionary<string, object?>
+        {
+            ["jid"] = job.Id,
+            ["name"] = execution.Name,
+            ["state"] = JobRecord.StatusName(execution.Status),
+            ["start-time"] = start,
+            ["end-time"] = end ?? -1,
+            ["duration"] = (end ?? time.GetUtcNow().ToUnixTimeMilliseconds()) - start,
+        };
+    }
+
+    private static Dictionary<string, object?> Details(JobRecord job, TaskMetrics metrics, TimeProvider time)
+    {
+        var execution = job.Execution;
+        var graph = execution.Graph;
+        var running = execution.Status == JobStatus.Running;
+        var chainOf = graph.Chains.SelectMany(c => c.Nodes.Select(n => (n, c))).ToDictionary(x => x.n, x => x.c);
+        var details = Summary(job, time);
+        details["now"] = time.GetUtcNow().ToUnixTimeMilliseconds();
+        details["vertices"] = graph.Chains.Select(chain =>
+        {
+            var numbers = metrics.Vertex(job.Id, chain.Index, chain.Parallelism);
+            return new Dictionary<string, object?>
+            {
+                ["id"] = chain.Index,
+                ["name"] = chain.Name,
+                ["parallelism"] = chain.Parallelism,
+                ["status"] = JobRecord.StatusName(execution.Status),
+                ["metrics"] = new Dictionary<string, long> { ["read-records"] = numbers?.RecordsIn ?? 0, ["write-records"] = numbers?.RecordsOut ?? 0 },
+                ["busy-ratio"] = running ? numbers?.BusyRatio ?? 0 : 0,
+                ["idle-ratio"] = running ? numbers?.IdleRatio ?? 0 : 0,
+                ["backpressured-ratio"] = running ? numbers?.BackpressuredRatio ?? 0 : 0,
+                ["watermark"] = numbers?.Watermark,
+            };
+        });
+        details["edges"] = graph.Chains.SelectMany(chain => chain.NetworkInputs.Select(edge => new Dictionary<string, object>
+        {
+            ["source"] = chainOf[edge.Source].Index,
+            ["target"] = chain.Index,
+            ["ship_strategy"] = edge.Partitioning.ToString().ToUpperInvariant(),
+        }));
+        return details;
+    }
+
+    private static Dictionary<string, object?> Checkpoints(JobExecution execution)
+    {
+        var history = execution.CheckpointHistory.Entries;
+        static Dictionary<string, object?> Entry(CheckpointStats c) => new()
+        {
+            ["id"] = c.Id,
+            ["status"] = c.Failure is null ? "COMPLETED" : "FAILED",
+            ["is_savepoint"] = c.Kind == SnapshotKind.Savepoint,
+            ["trigger_timestamp"] = c.TriggeredAt,
+            ["end_to_end_duration"] = c.DurationMs,
+            ["state_size"] = c.SizeBytes,
+            ["failure_message"] = c.Failure,
+        };
+        var completed = history.Where(c => c.Failure is null).ToList();
+        var restore = execution.LatestRestore;
+        return new Dictionary<string, object?>
+        {
+            ["counts"] = new Dictionary<string, int>
+            {
+                ["completed"] = completed.Count,
+                ["failed"] = history.Count - completed.Count,
+                ["total"] = history.Count,
+                ["restored"] = restore is null ? 0 : 1,
+            },
+            ["latest"] = new Dictionary<string, object?>
+            {
+                ["completed"] = completed.LastOrDefault(c => c.Kind == SnapshotKind.Checkpoint) is { } checkpoint ? Entry(checkpoint) : null,
+                ["savepoint"] = completed.LastOrDefault(c => c.Kind == SnapshotKind.Savepoint) is { } savepoint ? Entry(savepoint) : null,
+                ["failed"] = history.LastOrDefault(c => c.Failure is not null) is { } failed ? Entry(failed) : null,
+                ["restored"] = restore is { } r
+                    ? new Dictionary<string, object> { ["id"] = r.Checkpoint.CheckpointId, ["restore_timestamp"] = r.At.ToUnixTimeMilliseconds(), ["external_path"] = r.Checkpoint.Directory }
+                    : null,
+            },
+            ["history"] = history.Reverse().Select(Entry),
+        };
+    }
+
+    private static Dictionary<string, object?> Exceptions(JobExecution execution)
+    {
+        var failures = execution.Failures;
+        var failed = execution.Status == JobStatus.Failed;
+        var entries = failures.Select((f, i) => new Dictionary<string, object?>
+        {
+            ["exceptionName"] = ExceptionName(f),
+            ["stacktrace"] = f.UserTraceback ?? f.Message,
+            ["timestamp"] = f.At.ToUnixTimeMilliseconds(),
+            ["restarted"] = !(failed && i == failures.Count - 1),
+        }).Reverse().ToList();
+        return new Dictionary<string, object?>
+        {
+            ["root-exception"] = entries.FirstOrDefault()?["stacktrace"],
+            ["timestamp"] = entries.FirstOrDefault()?["timestamp"],
+            ["exceptionHistory"] = new { entries, truncated = false },
+        };
+    }
+
+    /// <summary>A user function's Python exception (the traceback's last line), else the engine's message.</summary>
+    private static string ExceptionName(JobFailure failure) => failure.UserTraceback is { } traceback
+        ? traceback.TrimEnd().Split('\n')[^1]
+        : failure.Message;
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using PyStream.Connectors.Kafka;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Telemetry;
+using PyStream.Gateway.Api;
+using PyStream.Gateway.Jobs;
+using PyStream.Gateway.Monitoring;
+using PyStream.Python;
+using PyStream.State.RocksDb;
+
+namespace PyStream.Gateway;
+
+/// <summary>The gateway's web host: Kestrel on two ports, gRPC, REST, the Web UI, telemetry.</summary>
+public static class GatewayHost
+{
+    public const string Version = "0.1.0";
+
+    private static readonly string[] OtlpVariables =
+        ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
+
+    /// <summary>Runs until SIGTERM or SIGINT, then cancels the jobs still running; returns the exit code.</summary>
+    public static async Task<int> RunAsync(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        var app = Build(options);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException error)
+        {
+            Console.Error.WriteLine($"pystream gateway: cannot listen on {options.Host}: {error.Message}");
+            return 3;
+        }
+
+        var (rest, rpc) = app.Services.GetRequiredService<BoundPorts>().Read();
+        Console.Error.WriteLine($"pystream gateway: Web UI and REST on http://{options.Host}:{rest}, gRPC on {options.Host}:{rpc}" +
+                                (options.Token is null ? "" : " (token required)"));
+        if (options.AddressFile is { } file)
+            WriteAddressFile(file, options.Host, rest, rpc);
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
+        await app.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    public static WebApplication Build(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var ports = new BoundPorts();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
+            kestrel.Limits.MaxRequestBodySize = GatewayOptions.UploadLimitBytes + (1 << 20);
+            kestrel.Listen(address, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                ports.Http = listen;
+            });
+            kestrel.Listen(address, options.RpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                ports.Rpc = listen;
+            });
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form => form.MultipartBodyLengthLimit = GatewayOptions.UploadLimitBytes);
+        builder.Services.AddSingleton(ports);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new JobEnvironment
+        {
+            Python = new PythonRuntime(),
+            StateBackends = RocksDbStateBackend.WithDefaults(),
+            Connectors = [new KafkaConnector()],
+        });
+        builder.Services.AddSingleton<JobRegistry>();
+        builder.Services.AddSingleton<ScriptRunner>();
+        builder.Services.AddSingleton(services => new TaskMetrics(services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = GatewayOptions.UploadLimitBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        AddTelemetry(builder.Services);
+
+        var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        TokenCheck.Use(app, options.Token);
+        app.MapGrpcService<JobGatewayService>();
+        RestApi.Map(app, Version);
+        app.MapPost("/jobs/submit", (HttpRequest request, ScriptRunner scripts) => scripts.Submit(request)).DisableAntiforgery();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.Services.GetRequiredService<TaskMetrics>(); // listening from the start, so no job's first counts are missed
+        return app;
+    }
+
+    private static void AddTelemetry(IServiceCollection services)
+    {
+        var otlp = OtlpVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        var telemetry = services.AddOpenTelemetry();
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME")))
+            telemetry.ConfigureResource(resource => resource.AddService("pystream-gateway", serviceVersion: Version));
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(EngineTelemetry.MeterName).AddPrometheusExporter();
+            if (otlp)
+                metrics.AddOtlpExporter();
+        });
+        if (otlp)
+        {
+            // The request's span carries the client's trace context (traceparent); submit and job spans nest under it.
+            telemetry.WithTracing(tracing => tracing.AddSource(EngineTelemetry.SourceName, JobRegistry.Activities.Name, "Microsoft.AspNetCore").AddOtlpExporter());
+        }
+    }
+
+    private static void WriteAddressFile(string file, string host, int rest, int rpc)
+    {
+        var json = JsonSerializer.Serialize(new { pid = Environment.ProcessId, rest = $"http://{host}:{rest}", rpc = $"{host}:{rpc}" });
+        var temporary = file + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        File.WriteAllText(temporary, json);
+        File.Move(temporary, file, overwrite: true);
+    }
+
+    /// <summary>The two Kestrel endpoints; their ports are known once the server started (port 0 picks one).</summary>
+    internal sealed class BoundPorts
+    {
+        public ListenOptions? Http { get; set; }
+
+        public ListenOptions? Rpc { get; set; }
+
+        public (int Http, int Rpc) Read() => (Port(Http), Port(Rpc));
+
+        private static int Port(ListenOptions? listen) => listen?.IPEndPoint?.Port ?? throw new InvalidOperationException("the gateway has not started");
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace PyStream.Gateway;
+
+/// <summary>
+/// <c>pystream gateway [--host H] [--port P] [--rpc-port R] [--data DIR] [--address-file F]</c>.
+/// Port 0 picks a free port; <c>--address-file</c> then tells a client which ones (JSON).
+/// </summary>
+public sealed record GatewayOptions
+{
+    public const int DefaultPort = 8081;
+    public const int DefaultRpcPort = 6123;
+    public const int UploadLimitBytes = 16 * 1024 * 1024;
+    public const string Usage = "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE]";
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>REST, the Web UI and <c>/metrics</c> (HTTP/1.1).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The gRPC service (plaintext HTTP/2: grpcio cannot speak to an HTTP/1.1-and-2 port without TLS).</summary>
+    public int RpcPort { get; init; } = DefaultRpcPort;
+
+    /// <summary>Uploaded files, and the default checkpoint and savepoint directories of the jobs.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(".pystream", "gateway");
+
+    public string? AddressFile { get; init; }
+
+    /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
+    public string? Token { get; init; }
+
+    public bool IsLoopback => Host == "localhost" || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with what is wrong.</summary>
+    public static GatewayOptions Parse(IReadOnlyList<string> args, string? token)
+    {
+        var options = new GatewayOptions { Token = string.IsNullOrEmpty(token) ? null : token };
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int PortValue()
+            {
+                var name = args[i];
+                return int.TryParse(Value(), out var port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException($"{name} needs a port number (0-65535)");
+            }
+
+            options = args[i] switch
+            {
+                "--host" => options with { Host = Value() },
+                "--port" => options with { Port = PortValue() },
+                "--rpc-port" => options with { RpcPort = PortValue() },
+                "--data" => options with { DataDirectory = Value() },
+                "--address-file" => options with { AddressFile = Value() },
+                _ => throw new ArgumentException($"unknown option '{args[i]}'"),
+            };
+        }
+
+        if (options.Host != "localhost" && !IPAddress.TryParse(options.Host, out _))
+            throw new ArgumentException($"--host needs an IP address or localhost, not '{options.Host}'");
+        if (!options.IsLoopback && options.Token is null)
+            throw new ArgumentException($"binding to {options.Host} lets others run code here: set PYSTREAM_TOKEN, which every call must then carry");
+        return options with { DataDirectory = Path.GetFullPath(options.DataDirectory) };
+    }
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Spec;
+using PyStream.Gateway.Protocol;
+
+namespace PyStream.Gateway.Jobs;
+
+/// <summary>Every job this gateway started, by id; each runs in an environment of its own (output, results).</summary>
+public sealed class JobRegistry
+{
+    private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
+    private readonly JobEnvironment _environment;
+    private readonly string _filesRoot;
+
+    public JobRegistry(JobEnvironment environment, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _filesRoot = Path.Combine(options.DataDirectory, "files");
+        _environment = environment with
+        {
+            ConfigurationDefaults = new Dictionary<string, string>
+            {
+                [CheckpointingOptions.DirectoryKey] = Path.Combine(options.DataDirectory, "checkpoints"),
+                [CheckpointingOptions.SavepointDirectoryKey] = Path.Combine(options.DataDirectory, "savepoints"),
+            },
+        };
+    }
+
+    public static ActivitySource Activities { get; } = new("PyStream.Gateway");
+
+    public IEnumerable<JobRecord> All => _jobs.Values.OrderByDescending(j => j.Execution.StartTime);
+
+    public JobRecord? Find(string id) => _jobs.TryGetValue(id, out var job) ? job : null;
+
+    /// <summary>
+    /// Starts a job with the files that came with it: they go to a directory of their own, and
+    /// each <see cref="JobSpec.PythonFiles"/> entry named in <paramref name="roots"/> becomes its
+    /// directory there. Throws <see cref="ArgumentException"/> for a bad file name or root, and
+    /// the engine's <see cref="PyStreamException"/> for a job it refuses.
+    /// </summary>
+    public JobRecord Submit(JobSpec spec, IReadOnlyList<PythonFile> files, IReadOnlyDictionary<string, string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        using var span = Activities.StartActivity("submit job")?.SetTag("pystream.job", spec.Name);
+        if (files.Count > 0 || roots.Count > 0)
+        {
+            var directory = Path.Combine(_filesRoot, Guid.NewGuid().ToString("N"));
+            foreach (var file in files)
+                WriteFile(directory, file);
+            for (var i = 0; i < spec.PythonFiles.Count; i++)
+            {
+                if (roots.TryGetValue(spec.PythonFiles[i], out var root))
+                    spec.PythonFiles[i] = Path.Combine(directory, SafeRelativePath(root));
+            }
+        }
+
+        return Start(spec);
+    }
+
+    /// <summary>Starts a job as the gateway's own script runner asks (an uploaded script's <c>execute()</c>).</summary>
+    public JobRecord Start(JobSpec spec)
+    {
+        var events = new JobEventLog();
+        var environment = _environment with
+        {
+            Stdout = events.Writer(error: false),
+            Stderr = events.Writer(error: true, alsoTo: Console.Error),
+            Results = new CollectedResults(),
+        };
+        JobRecord.ForwardResults(environment.Results, events);
+        var record = new JobRecord(JobExecution.Start(spec, environment), environment, events);
+        _jobs[record.Id] = record;
+        record.Watch();
+        return record;
+    }
+
+    /// <summary>The gateway is stopping: cancels what still runs and waits (bounded) for it to stop.</summary>
+    public void CancelAll(TimeSpan bound)
+    {
+        var running = _jobs.Values.Where(j => !JobRecord.IsFinal(JobRecord.StatusName(j.Execution.Status))).ToList();
+        foreach (var job in running)
+            job.Execution.Cancel();
+        foreach (var job in running)
+        {
+            try
+            {
+                job.Execution.Wait(bound);
+            }
+            catch (JobExecutionException)
+            {
+                // It failed while stopping; the gateway stops either way.
+            }
+        }
+    }
+
+    private static void WriteFile(string directory, PythonFile file)
+    {
+        var path = Path.Combine(directory, SafeRelativePath(file.Path));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, file.Content.ToByteArray());
+    }
+
+    /// <summary>A relative path that stays inside its directory: no root, no "..", no empty or odd parts.</summary>
+    internal static string SafeRelativePath(string path)
+    {
+        var parts = path.Split('/');
+        if (path.Length == 0 || path.Contains('\\') || path.Contains('\0')
+            || parts.Any(p => p.Length == 0 || p == "." || p == ".."))
+            throw new ArgumentException($"file path '{path}' must be relative and stay inside the job's directory (no '..', no leading '/')");
+        return Path.Combine(parts);
+    }
+}

@@ -1,0 +1,28 @@
+using PyStream.Gateway;
+using PyStream.Python;
+
+GatewayOptions options;
+try
+{
+    options = GatewayOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"));
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine($"pystream gateway: {error.Message}\n{GatewayOptions.Usage}");
+    return 2;
+}
+
+PythonHost python;
+try
+{
+    python = PythonHost.Start(Environment.GetEnvironmentVariable("PYSTREAM_PYTHON"));
+}
+catch (Exception error) when (error is PyStreamPythonException or DllNotFoundException or BadImageFormatException)
+{
+    Console.Error.WriteLine($"pystream gateway: cannot start Python: {error.Message}");
+    return 3;
+}
+
+var code = await GatewayHost.RunAsync(options).ConfigureAwait(false);
+python.ExitProcess(code);
+return code; // not reached: the process has ended

@@ -1,0 +1,48 @@
+namespace PyStream.Gateway.Tests;
+
+public sealed class GatewayOptionsTests
+{
+    [Fact]
+    public void Defaults_are_loopback_and_flinks_ports()
+    {
+        var options = GatewayOptions.Parse([], token: null);
+
+        Assert.Equal("127.0.0.1", options.Host);
+        Assert.Equal(8081, options.Port);
+        Assert.Equal(6123, options.RpcPort);
+        Assert.True(options.IsLoopback);
+        Assert.True(Path.IsPathRooted(options.DataDirectory));
+    }
+
+    [Fact]
+    public void Options_are_read()
+    {
+        var options = GatewayOptions.Parse(["--host", "::1", "--port", "0", "--rpc-port", "7000", "--data", "/tmp/gw", "--address-file", "/tmp/a.json"], token: null);
+
+        Assert.Equal(("::1", 0, 7000, "/tmp/gw", "/tmp/a.json"), (options.Host, options.Port, options.RpcPort, options.DataDirectory, options.AddressFile));
+        Assert.True(options.IsLoopback);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("192.168.1.20")]
+    public void Binding_beyond_loopback_needs_a_token(string host)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(["--host", host], token: null));
+        Assert.Contains("set PYSTREAM_TOKEN", error.Message, StringComparison.Ordinal);
+
+        Assert.Equal("t", GatewayOptions.Parse(["--host", host], token: "t").Token);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--port" }, "--port needs a value")]
+    [InlineData(new[] { "--port", "99999" }, "--port needs a port number")]
+    [InlineData(new[] { "--rpc-port", "x" }, "--rpc-port needs a port number")]
+    [InlineData(new[] { "--host", "example.org" }, "--host needs an IP address")]
+    [InlineData(new[] { "--verbose" }, "unknown option '--verbose'")]
+    public void Bad_options_say_what_is_wrong(string[] args, string reason)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+}

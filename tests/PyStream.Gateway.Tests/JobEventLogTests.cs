@@ -1,0 +1,73 @@
+using PyStream.Gateway.Jobs;
+using PyStream.Gateway.Protocol;
+
+namespace PyStream.Gateway.Tests;
+
+public sealed class JobEventLogTests
+{
+    private static JobEvent Final(string status = "FINISHED") => new() { Status = new JobInfo { Status = status } };
+
+    [Fact]
+    public async Task A_follower_gets_everything_in_order_and_ends_with_the_final_status()
+    {
+        var log = new JobEventLog();
+        log.Append(new JobEvent { Status = new JobInfo { Status = "RUNNING" } });
+        log.Writer(error: false).Write("1\n2\n");
+        log.Writer(error: true).WriteLine("restarting");
+
+        var following = Collect(log);
+        log.Append(new JobEvent { Results = new CollectedBatch { CollectId = "collect-1" } });
+        log.Append(Final());
+        log.Writer(error: false).Write("after the end: not kept");
+
+        var events = await following.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["status:RUNNING", "output:1\n2\n", "error_output:restarting\n", "results:collect-1", "status:FINISHED"], events);
+        Assert.Equal(events, await Collect(log).WaitAsync(TimeSpan.FromSeconds(30))); // a later follower reads the same
+    }
+
+    [Fact]
+    public async Task Past_its_limit_it_drops_the_oldest_events_and_a_late_follower_is_told()
+    {
+        var log = new JobEventLog();
+        var chunk = new string('x', 1 << 20);
+        var written = (int)(JobEventLog.RetainedBytes >> 20) + 3;
+        for (var i = 0; i < written; i++)
+            log.Writer(error: false).Write(chunk);
+        log.Append(Final());
+
+        var events = await Collect(log).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("error_output:pystream: ", events[0], StringComparison.Ordinal);
+        Assert.Contains("earlier events of this job were dropped", events[0], StringComparison.Ordinal);
+        Assert.Equal("status:FINISHED", events[^1]);
+        Assert.InRange(events.Count - 2, written - 4, written - 3);
+    }
+
+    [Fact]
+    public async Task A_follower_that_leaves_stops_waiting()
+    {
+        var log = new JobEventLog();
+        using var leave = new CancellationTokenSource();
+        var following = Collect(log, leave.Token);
+        await leave.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => following.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    private static async Task<List<string>> Collect(JobEventLog log, CancellationToken cancellation = default)
+    {
+        var events = new List<string>();
+        await foreach (var item in log.Follow(cancellation))
+        {
+            events.Add(item.KindCase switch
+            {
+                JobEvent.KindOneofCase.Output => $"output:{item.Output}",
+                JobEvent.KindOneofCase.ErrorOutput => $"error_output:{item.ErrorOutput}",
+                JobEvent.KindOneofCase.Results => $"results:{item.Results.CollectId}",
+                JobEvent.KindOneofCase.Status => $"status:{item.Status.Status}",
+                _ => "?",
+            });
+        }
+
+        return events.Select(e => e.Length > 200 ? e[..200] : e).ToList();
+    }
+}

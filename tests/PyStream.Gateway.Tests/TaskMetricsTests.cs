@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Telemetry;
+using PyStream.Gateway.Monitoring;
+
+namespace PyStream.Gateway.Tests;
+
+public sealed class TaskMetricsTests
+{
+    // A job id of this test's own, so measurements of other tests' jobs never mix in.
+    private readonly string _job = Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public void A_vertex_sums_its_subtasks_records_and_shares_their_time()
+    {
+        var time = new FakeTimeProvider();
+        using var metrics = new TaskMetrics(time, sampleEverySecond: false);
+        var first = EngineTelemetry.TaskTags("job", _job, 1, "Map", 0);
+        var second = EngineTelemetry.TaskTags("job", _job, 1, "Map", 1);
+
+        EngineTelemetry.RecordsIn.Add(10, first);
+        EngineTelemetry.RecordsIn.Add(5, second);
+        EngineTelemetry.RecordsOut.Add(7, first);
+        time.Advance(TimeSpan.FromSeconds(1));
+        EngineTelemetry.IdleTime.Add(500, first);          // subtask 0: half idle, a quarter backpressured
+        EngineTelemetry.BackpressuredTime.Add(250, first);
+        EngineTelemetry.IdleTime.Add(1000, second);        // subtask 1: idle the whole second
+        metrics.Sample();
+
+        var vertex = metrics.Vertex(_job, 1, parallelism: 2)!;
+        Assert.Equal((15, 7), (vertex.RecordsIn, vertex.RecordsOut));
+        Assert.Equal(0.75, vertex.IdleRatio, 3);
+        Assert.Equal(0.125, vertex.BackpressuredRatio, 3);
+        Assert.Equal(0.125, vertex.BusyRatio, 3);
+    }
+
+    [Fact]
+    public void Each_sample_covers_only_the_time_since_the_last()
+    {
+        var time = new FakeTimeProvider();
+        using var metrics = new TaskMetrics(time, sampleEverySecond: false);
+        var tags = EngineTelemetry.TaskTags("job", _job, 0, "Source", 0);
+        EngineTelemetry.IdleTime.Add(1000, tags);
+        time.Advance(TimeSpan.FromSeconds(1));
+        metrics.Sample();
+        time.Advance(TimeSpan.FromSeconds(1));
+        metrics.Sample(); // a busy second: no idle time reported in it
+
+        Assert.Equal(1.0, metrics.Vertex(_job, 0, 1)!.BusyRatio, 3);
+    }
+
+    [Fact]
+    public void The_watermark_is_the_lowest_of_all_subtasks_once_each_has_one()
+    {
+        var time = new FakeTimeProvider();
+        using var metrics = new TaskMetrics(time, sampleEverySecond: false);
+        long first = 5_000, second = long.MinValue;
+        object a = new(), b = new();
+        EngineTelemetry.TrackWatermark(a, () => first, EngineTelemetry.TaskTags("job", _job, 2, "Window", 0));
+        EngineTelemetry.TrackWatermark(b, () => second, EngineTelemetry.TaskTags("job", _job, 2, "Window", 1));
+        try
+        {
+            EngineTelemetry.RecordsIn.Add(1, EngineTelemetry.TaskTags("job", _job, 2, "Window", 1));
+            metrics.Sample();
+            Assert.Null(metrics.Vertex(_job, 2, 2)!.Watermark); // subtask 1 has none yet
+
+            second = 3_000;
+            metrics.Sample();
+            Assert.Equal(3_000, metrics.Vertex(_job, 2, 2)!.Watermark);
+        }
+        finally
+        {
+            EngineTelemetry.Untrack(a);
+            EngineTelemetry.Untrack(b);
+        }
+    }
+
+    [Fact]
+    public void A_vertex_nobody_reported_for_has_no_numbers()
+    {
+        using var metrics = new TaskMetrics(new FakeTimeProvider(), sampleEverySecond: false);
+        Assert.Null(metrics.Vertex(_job, 0, 1));
+    }
+}
