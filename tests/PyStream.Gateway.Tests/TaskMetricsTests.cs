@@ -55,8 +55,8 @@ public sealed class TaskMetricsTests
         using var metrics = new TaskMetrics(time, sampleEverySecond: false);
         long first = 5_000, second = long.MinValue;
         object a = new(), b = new();
-        EngineTelemetry.TrackWatermark(a, () => first, EngineTelemetry.TaskTags("job", _job, 2, "Window", 0));
-        EngineTelemetry.TrackWatermark(b, () => second, EngineTelemetry.TaskTags("job", _job, 2, "Window", 1));
+        EngineTelemetry.TrackWatermark(a, () => first, time, EngineTelemetry.TaskTags("job", _job, 2, "Window", 0));
+        EngineTelemetry.TrackWatermark(b, () => second, time, EngineTelemetry.TaskTags("job", _job, 2, "Window", 1));
         try
         {
             EngineTelemetry.RecordsIn.Add(1, EngineTelemetry.TaskTags("job", _job, 2, "Window", 1));

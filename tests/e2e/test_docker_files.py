@@ -30,6 +30,8 @@ EXPORTED_METRICS: dict[str, frozenset[str]] = {
     "pystream_task_backpressured_time_milliseconds_total": _TASK,
     "pystream_python_time_milliseconds_total": _TASK,
     "pystream_watermark_milliseconds": _TASK,
+    "pystream_watermark_lag_milliseconds": _TASK,
+    "pystream_state_size_bytes": frozenset({"job", "job_id", "vertex", "subtask"}),
     "pystream_checkpoints_total": _CHECKPOINT,
     "pystream_checkpoint_duration_milliseconds_bucket": _CHECKPOINT | {"le"},
     "pystream_checkpoint_size_bytes_bucket": _CHECKPOINT | {"le"},

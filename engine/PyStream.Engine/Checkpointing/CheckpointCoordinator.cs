@@ -237,6 +237,11 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
 
         Record(pending, new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
             _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null));
+        if (newest || barrier.IsSavepoint)
+        {
+            foreach (var task in metadata.Tasks)
+                EngineTelemetry.RecordStateSize(_jobName, _jobId, task.ChainIndex, task.Subtask, task.Files().Sum(f => f.Size));
+        }
         if (barrier.Kind == SnapshotKind.Checkpoint && newest)
         {
             try

@@ -302,6 +302,7 @@ public sealed class JobExecution
     private void End(JobStatus status)
     {
         EndTime = _environment.Time.GetUtcNow();
+        EngineTelemetry.ForgetJob(JobId);
         Status = status;
         _span?.SetTag("pystream.job.status", status.ToString())
             .SetStatus(status == JobStatus.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, _failure?.Message).Dispose();

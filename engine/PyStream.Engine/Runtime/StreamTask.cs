@@ -84,7 +84,7 @@ internal sealed class StreamTask
     {
         var opened = new List<StreamOperator>();
         _telemetryTags = context.TelemetryTags;
-        Telemetry.EngineTelemetry.TrackWatermark(this, () => _chain.Operators.Max(op => op.OutputWatermark), _telemetryTags);
+        Telemetry.EngineTelemetry.TrackWatermark(this, () => _chain.Operators.Max(op => op.OutputWatermark), context.Time, _telemetryTags);
         try
         {
             for (var i = _chain.Operators.Count - 1; i >= 0; i--)

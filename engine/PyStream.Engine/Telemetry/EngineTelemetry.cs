@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -45,18 +46,40 @@ public static class EngineTelemetry
     /// <summary>Restarts of a job after a failure (tags: job).</summary>
     public static readonly Counter<long> Restarts = Meter.CreateCounter<long>("pystream.job.restarts", "{restart}", "Restarts after a failure");
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, (Func<long> Watermark, TagList Tags)> Watermarks = new();
+    private static readonly ConcurrentDictionary<object, (Func<long> Watermark, TimeProvider Clock, TagList Tags)> Watermarks = new();
 
-    static EngineTelemetry() =>
-        Meter.CreateObservableGauge("pystream.watermark", () => Watermarks.Values
-            .Select(w => (Value: w.Watermark(), w.Tags))
-            .Where(w => w.Value != long.MinValue)
+    private static readonly ConcurrentDictionary<(string JobId, int Vertex, int Subtask), (long Bytes, TagList Tags)> StateSizes = new();
+
+    static EngineTelemetry()
+    {
+        Meter.CreateObservableGauge("pystream.watermark", () => CurrentWatermarks()
             .Select(w => new Measurement<long>(w.Value, w.Tags)), "ms", "The event-time watermark a task's output has reached");
+        Meter.CreateObservableGauge("pystream.watermark.lag", () => CurrentWatermarks()
+            .Select(w => new Measurement<long>(w.Clock.GetUtcNow().ToUnixTimeMilliseconds() - w.Value, w.Tags)), "ms", "How far a task's watermark is behind processing time");
+        Meter.CreateObservableGauge("pystream.state.size", () => StateSizes.Values
+            .Select(s => new Measurement<long>(s.Bytes, s.Tags)), "By", "Bytes of a subtask's state in the job's latest completed checkpoint");
+    }
 
-    /// <summary>Reports <paramref name="watermark"/> as a running task's current watermark until <see cref="Untrack"/>.</summary>
-    public static void TrackWatermark(object task, Func<long> watermark, TagList tags) => Watermarks[task] = (watermark, tags);
+    /// <summary>Reports <paramref name="watermark"/> as a running task's current watermark (and its lag behind <paramref name="clock"/>) until <see cref="Untrack"/>.</summary>
+    public static void TrackWatermark(object task, Func<long> watermark, TimeProvider clock, TagList tags) => Watermarks[task] = (watermark, clock, tags);
 
     public static void Untrack(object task) => Watermarks.TryRemove(task, out _);
+
+    /// <summary>Reports a subtask's state size from a completed checkpoint, until <see cref="ForgetJob"/>.</summary>
+    public static void RecordStateSize(string job, string jobId, int vertex, int subtask, long bytes) =>
+        StateSizes[(jobId, vertex, subtask)] = (bytes, new TagList { { "job", job }, { "job_id", jobId }, { "vertex", vertex }, { "subtask", subtask } });
+
+    /// <summary>The job has ended: its gauges go.</summary>
+    public static void ForgetJob(string jobId)
+    {
+        foreach (var key in StateSizes.Keys.Where(k => k.JobId == jobId))
+            StateSizes.TryRemove(key, out _);
+    }
+
+    // Only watermarks that mean a time: none yet (MinValue) and end of input (MaxValue) are left out.
+    private static IEnumerable<(long Value, TimeProvider Clock, TagList Tags)> CurrentWatermarks() => Watermarks.Values
+        .Select(w => (Value: w.Watermark(), w.Clock, w.Tags))
+        .Where(w => w.Value != long.MinValue && w.Value != long.MaxValue);
 
     /// <summary>The tags of one subtask's measurements; <c>vertex</c> is its chain's index in the job graph.</summary>
     public static TagList TaskTags(string job, string jobId, int vertex, string task, int subtask) => new()

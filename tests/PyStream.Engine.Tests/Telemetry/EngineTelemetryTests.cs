@@ -107,18 +107,38 @@ public sealed class EngineTelemetryTests : IDisposable
     }
 
     [Fact]
-    public void Running_tasks_report_their_watermark_until_they_end()
+    public void Running_tasks_report_their_watermark_and_its_lag_until_they_end()
     {
         var task = new object();
         var watermark = long.MinValue;
-        EngineTelemetry.TrackWatermark(task, () => watermark, EngineTelemetry.TaskTags(_job, "job-id", 0, "window", 0));
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(7_000));
+        EngineTelemetry.TrackWatermark(task, () => watermark, clock, EngineTelemetry.TaskTags(_job, "job-id", 0, "window", 0));
         _meters.RecordObservableInstruments();
         Assert.Equal(0, Sum("pystream.watermark")); // no watermark yet: nothing reported
         watermark = 4_999;
         _meters.RecordObservableInstruments();
         Assert.Equal(4_999, Sum("pystream.watermark", t => Equals(t["task"], "window")));
+        Assert.Equal(2_001, Sum("pystream.watermark.lag", t => Equals(t["task"], "window")));
+        watermark = long.MaxValue; // the end of input is no time to lag behind
+        _meters.RecordObservableInstruments();
+        Assert.Equal(2_001, Sum("pystream.watermark.lag"));
         EngineTelemetry.Untrack(task);
         _meters.RecordObservableInstruments();
         Assert.Equal(4_999, Sum("pystream.watermark"));
+    }
+
+    [Fact]
+    public void State_sizes_are_reported_per_subtask_until_the_job_is_forgotten()
+    {
+        var jobId = Guid.NewGuid().ToString("N");
+        EngineTelemetry.RecordStateSize(_job, jobId, vertex: 1, subtask: 0, bytes: 300);
+        EngineTelemetry.RecordStateSize(_job, jobId, vertex: 1, subtask: 1, bytes: 200);
+        EngineTelemetry.RecordStateSize(_job, jobId, vertex: 1, subtask: 1, bytes: 250); // a later checkpoint replaces it
+        _meters.RecordObservableInstruments();
+        Assert.Equal(550, Sum("pystream.state.size", t => Equals(t["job_id"], jobId)));
+
+        EngineTelemetry.ForgetJob(jobId);
+        _meters.RecordObservableInstruments();
+        Assert.Equal(550, Sum("pystream.state.size")); // nothing more was reported
     }
 }
