@@ -1,0 +1,134 @@
+// The overview page: job counts, the upload form and the jobs table.
+
+import { AuthRequiredError, Poller, api, describeError, errorText, getJson } from './api.js';
+import {
+  changeTracker,
+  el,
+  emptyRow,
+  errorBanner,
+  formatCount,
+  formatDuration,
+  jobHref,
+  stateBadge,
+  table,
+  timeElement,
+} from './dom.js';
+
+export function overviewPage() {
+  const banner = errorBanner();
+  const counts = {
+    running: el('dd', { 'data-testid': 'overview-running' }, '—'),
+    finished: el('dd', { 'data-testid': 'overview-finished' }, '—'),
+    cancelled: el('dd', { 'data-testid': 'overview-cancelled' }, '—'),
+    failed: el('dd', { 'data-testid': 'overview-failed' }, '—'),
+  };
+  const card = (label, value, kind) => el('div', { class: `count count-${kind}` }, el('dt', {}, label), value);
+  const jobsBody = el('tbody', {}, emptyRow(4, 'Loading…'));
+  const changed = changeTracker();
+
+  const root = el('section', { 'aria-labelledby': 'page-title' },
+    el('h1', { id: 'page-title', tabindex: '-1' }, 'Overview'),
+    banner.element,
+    el('dl', { class: 'counts' },
+      card('Running', counts.running, 'running'),
+      card('Finished', counts.finished, 'finished'),
+      card('Cancelled', counts.cancelled, 'cancelled'),
+      card('Failed', counts.failed, 'failed')),
+    uploadForm(),
+    el('h2', {}, 'Jobs'),
+    table('jobs-table', ['Name', 'State', 'Start time', 'Duration'], jobsBody, 'Jobs, newest first'));
+
+  async function refresh(signal) {
+    const [overview, jobs] = await Promise.all([getJson('overview', signal), getJson('jobs/overview', signal)]);
+    banner.clear();
+    counts.running.textContent = formatCount(overview['jobs-running']);
+    counts.finished.textContent = formatCount(overview['jobs-finished']);
+    counts.cancelled.textContent = formatCount(overview['jobs-cancelled']);
+    counts.failed.textContent = formatCount(overview['jobs-failed']);
+    if (overview['pystream-version']) {
+      document.getElementById('version').textContent = `PyStream ${overview['pystream-version']}`;
+    }
+    const list = jobs?.jobs ?? [];
+    if (changed('jobs', list)) {
+      jobsBody.replaceChildren(...(list.length > 0 ? list.map(jobRow) : [emptyRow(4, 'No jobs yet.')]));
+    }
+  }
+
+  return { title: 'Overview', root, poller: new Poller(refresh, (error) => banner.show(describeError(error))) };
+}
+
+function jobRow(job) {
+  return el('tr', { 'data-testid': `job-row-${job.jid}` },
+    el('td', {}, el('a', { href: jobHref(job.jid), 'data-testid': 'job-link' }, job.name || job.jid)),
+    el('td', {}, stateBadge(job.state, 'state')),
+    el('td', {}, timeElement(job['start-time'])),
+    el('td', { class: 'num' }, formatDuration(job.duration)));
+}
+
+function uploadForm() {
+  const input = el('input', {
+    type: 'file', id: 'upload-script', name: 'script', accept: '.py,text/x-python', required: true,
+    'data-testid': 'upload-input',
+  });
+  const button = el('button', { type: 'submit', 'data-testid': 'upload-button' }, 'Submit job');
+  const status = el('p', { class: 'muted', role: 'status' });
+  const errors = el('div', { class: 'upload-errors', role: 'alert', 'data-testid': 'upload-errors', hidden: true });
+  const form = el('form', { class: 'upload', 'aria-labelledby': 'upload-title', onsubmit: submit },
+    el('h2', { id: 'upload-title' }, 'Submit a job'),
+    el('div', { class: 'inline-form' },
+      el('label', { for: 'upload-script' }, 'PyFlink script (.py)'),
+      input,
+      button),
+    status,
+    errors);
+
+  function showErrors(messages) {
+    // The first entry is the reason; a second one is the script's Python traceback.
+    errors.replaceChildren(...messages.map((message, index) => index === 0
+      ? el('p', {}, String(message))
+      : el('pre', { class: 'traceback' }, String(message))));
+    errors.hidden = false;
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const file = input.files?.[0];
+    if (!file) return;
+    errors.hidden = true;
+    errors.replaceChildren();
+    if (!file.name.toLowerCase().endsWith('.py')) {
+      showErrors([`${file.name} is not a .py file.`]);
+      return;
+    }
+    const body = new FormData();
+    body.append('script', file, file.name);
+    button.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    status.textContent = `Running ${file.name} until it starts its first job…`;
+    try {
+      const result = await api('jobs/submit', { method: 'POST', body });
+      const jobs = result.data?.jobs;
+      if (result.ok && Array.isArray(jobs) && jobs.length > 0) {
+        location.hash = jobHref(jobs[0]);
+      } else if (result.ok) {
+        showErrors(['The script ran but started no job.']);
+      } else if (result.status === 413) {
+        showErrors(['The script is larger than the gateway accepts (16 MiB).']);
+      } else if (Array.isArray(result.data?.errors) && result.data.errors.length > 0) {
+        showErrors(result.data.errors);
+      } else {
+        showErrors([`The gateway did not accept the script: ${errorText(result)}`]);
+      }
+    } catch (error) {
+      showErrors([error instanceof AuthRequiredError
+        ? 'The gateway needs an access token: enter it above, then submit again.'
+        : describeError(error)]);
+    } finally {
+      button.disabled = false;
+      form.removeAttribute('aria-busy');
+      status.textContent = '';
+    }
+  }
+
+  return form;
+}

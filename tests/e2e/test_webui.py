@@ -1,0 +1,51 @@
+"""The Web UI in a real headless Chromium (Debian's, driven by npm playwright-core): see a running
+job's graph and counters move, cancel it; submit a script by upload; see a script's error."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from gateway_process import ROOT, Gateway
+from test_gateway import start_running_job
+
+WEBUI = ROOT / "tests" / "webui"
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    gateway = Gateway(tmp_path_factory.mktemp("webui-gateway"))
+    yield gateway
+    gateway.stop()
+
+
+def node(script: str, *args: str) -> subprocess.CompletedProcess:
+    assert (WEBUI / "node_modules" / "playwright-core").is_dir(), "run the tests through ./pystream test, which installs playwright-core"
+    return subprocess.run([shutil.which("node") or "node", str(WEBUI / script), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_a_running_jobs_graph_and_counters_move_and_cancel_stops_it(gateway: Gateway, tmp_path: Path) -> None:
+    job_id = start_running_job(gateway, tmp_path, "watched in a browser")
+    result = node("webui-check.mjs", gateway.url, job_id)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert gateway.get(f"/jobs/{job_id}")["state"] == "CANCELED"
+
+
+def test_a_script_submitted_by_upload_runs(gateway: Gateway) -> None:
+    result = node("webui-upload.mjs", gateway.url, str(SCRIPTS / "parallel.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    job_id = next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("job: "))
+    assert gateway.get(f"/jobs/{job_id}")["name"] == "parallel"
+
+
+def test_an_uploaded_scripts_error_is_shown(gateway: Gateway, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("total = 1 / 0\n")
+    result = node("webui-upload.mjs", gateway.url, str(broken), "--expect-error", "ZeroDivisionError")
+    assert result.returncode == 0, result.stdout + result.stderr
