@@ -14,7 +14,7 @@ import runpy
 import sys
 import threading
 import traceback
-from typing import Any
+from typing import Any, Callable
 
 from pystream._runtime.errors import is_internal_frame
 from pystream.errors import JobExecutionError
@@ -34,9 +34,15 @@ def engine() -> Any:
     return _gateway.remote_engine()
 
 
-def start_job(spec: bytes) -> Any:
-    """Starts a job; the handle has ``job_id``, ``status()``, ``wait(ms)``, ``failure()``, ``drain(id)``, ``cancel()``."""
-    return _engine_call(lambda: engine().start(spec))
+def start_job(build_spec: Callable[[], bytes]) -> Any:
+    """Starts the job ``build_spec`` serializes (it pickles the user's functions, so the engine
+    is asked first how they must travel); the handle has ``job_id``, ``status()``, ``wait(ms)``,
+    ``failure()``, ``drain(id)``, ``cancel()``."""
+    target = engine()
+    prepare = getattr(target, "prepare_pickling", None)
+    if prepare is not None:
+        prepare()
+    return _engine_call(lambda: target.start(build_spec()))
 
 
 def execution_plan(spec: bytes) -> str:

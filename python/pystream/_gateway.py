@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
+import cloudpickle
 import grpc
 
 from pystream._proto import gateway_pb2 as gw
@@ -75,6 +76,16 @@ class RemoteEngine:
         request = _submission(spec_pb.JobSpec.FromString(spec))
         info = self.call("Submit", request, gw.JobInfo, metadata=_trace_context())
         return RemoteJob(self, info)
+
+    def prepare_pickling(self) -> None:
+        """The script's own modules travel by value: a gateway that imported an earlier version
+        of one (another job's, or this script's before an edit) must not run that."""
+        main_dir = _main_directory()
+        if main_dir is None:
+            return
+        for name in _script_modules(main_dir):
+            if "." not in name:  # a package covers its submodules
+                cloudpickle.register_pickle_by_value(sys.modules[name])
 
     def plan(self, spec: bytes) -> str:
         return self.call("Plan", gw.PlanRequest(spec=spec), gw.PlanResponse).json
@@ -205,7 +216,7 @@ def _submission(spec: spec_pb.JobSpec) -> gw.SubmitRequest:
     for index, (entry, root) in enumerate(roots.items()):
         name = f"root{index}"
         request.python_roots[entry] = name
-        files = _script_modules(root) if root == main_dir else sorted(root.rglob("*.py")) if root.is_dir() else []
+        files = sorted(_script_modules(root).values()) if root == main_dir else sorted(root.rglob("*.py")) if root.is_dir() else []
         for path in files:
             relative = path.relative_to(root)
             if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
@@ -220,17 +231,17 @@ def _main_directory() -> Path | None:
     return Path(main_file).resolve().parent if main_file else None
 
 
-def _script_modules(directory: Path) -> list[Path]:
-    """Files of the modules loaded from ``directory`` (not the script itself, nor installed packages)."""
-    files = set()
+def _script_modules(directory: Path) -> dict[str, Path]:
+    """The modules loaded from ``directory`` and their files (not the script itself, nor installed packages)."""
+    modules = {}
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
         if name == "__main__" or not file or not file.endswith(".py"):
             continue
         path = Path(file).resolve()
         if directory in path.parents and "site-packages" not in path.parts and not _is_pystream(path):
-            files.add(path)
-    return sorted(files)
+            modules[name] = path
+    return modules
 
 
 def _is_pystream(path: Path) -> bool:

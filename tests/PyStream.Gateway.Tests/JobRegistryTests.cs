@@ -1,9 +1,43 @@
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Runtime;
 using PyStream.Gateway.Jobs;
+using PyStream.Gateway.Monitoring;
+using PyStream.Gateway.Protocol;
+using static PyStream.Engine.Tests.Harness.JobSpecs;
 
 namespace PyStream.Gateway.Tests;
 
-public sealed class JobRegistryTests
+public sealed class JobRegistryTests : IDisposable
 {
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("pystream-gateway-");
+
+    public void Dispose() => _data.Delete(recursive: true);
+
+    [Fact]
+    public async Task A_job_runs_in_its_own_environment_and_is_forgotten_an_hour_after_it_ended()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var metrics = new TaskMetrics(time, sampleEverySecond: false);
+        var registry = new JobRegistry(new JobEnvironment { Time = time }, new GatewayOptions { DataDirectory = _data.FullName }, metrics);
+
+        var job = registry.Submit(Job(Numbers(1, 1, 3), Print(2, 1, "", From(1))), [], new Dictionary<string, string>());
+        var events = new List<JobEvent>();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var item in job.Events.Follow(bound.Token))
+            events.Add(item);
+
+        Assert.Equal("1\n2\n3\n", string.Concat(events.Where(e => e.KindCase == JobEvent.KindOneofCase.Output).Select(e => e.Output)));
+        Assert.Equal("FINISHED", events[^1].Status.Status);
+        Assert.Same(job, registry.Find(job.Id));
+        Assert.StartsWith(_data.FullName, job.Execution.Checkpointing.Directory, StringComparison.Ordinal); // the gateway's default
+
+        time.Advance(JobRegistry.Expiration - TimeSpan.FromSeconds(1));
+        Assert.Single(registry.All);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(registry.All);
+        Assert.Null(registry.Find(job.Id));
+    }
+
     [Theory]
     [InlineData("root0/helpers.py", "root0/helpers.py")]
     [InlineData("root1/pkg/__init__.py", "root1/pkg/__init__.py")]

@@ -123,15 +123,17 @@ def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway
 
 
 def test_functions_from_the_scripts_own_modules_travel_with_the_job(gateway: Gateway, tmp_path: Path) -> None:
-    (tmp_path / "shapes_helper.py").write_text("def area(side):\n    return side * side\n")
+    """Also after the module changed: the gateway has imported the first version, yet runs the second."""
     (tmp_path / "job.py").write_text(
         "from pyflink.datastream import StreamExecutionEnvironment\n"
         "from shapes_helper import area\n"
         "env = StreamExecutionEnvironment.get_execution_environment()\n"
         "print(sorted(env.from_collection([1, 2, 3]).map(area).execute_and_collect(limit=3)))\n")
-    result = run_client(gateway, tmp_path / "job.py", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[1, 4, 9]"
+    for body, expected in [("side * side", "[1, 4, 9]"), ("side * 10", "[10, 20, 30]")]:
+        (tmp_path / "shapes_helper.py").write_text(f"def area(side):\n    return {body}\n")
+        result = run_client(gateway, tmp_path / "job.py", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
 
 
 def test_the_cli_lists_savepoints_and_cancels_a_running_job(gateway: Gateway, tmp_path: Path) -> None:

@@ -4,20 +4,30 @@ using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Spec;
+using PyStream.Gateway.Monitoring;
 using PyStream.Gateway.Protocol;
 
 namespace PyStream.Gateway.Jobs;
 
-/// <summary>Every job this gateway started, by id; each runs in an environment of its own (output, results).</summary>
+/// <summary>
+/// The jobs this gateway started, by id; each runs in an environment of its own (output,
+/// results). A job that ended is kept for <see cref="Expiration"/> (Flink's
+/// <c>jobstore.expiration-time</c> default), then forgotten with its output and numbers.
+/// </summary>
 public sealed class JobRegistry
 {
+    public static readonly TimeSpan Expiration = TimeSpan.FromHours(1);
+
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly JobEnvironment _environment;
+    private readonly TaskMetrics _metrics;
     private readonly string _filesRoot;
 
-    public JobRegistry(JobEnvironment environment, GatewayOptions options)
+    public JobRegistry(JobEnvironment environment, GatewayOptions options, TaskMetrics metrics)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         _filesRoot = Path.Combine(options.DataDirectory, "files");
         _environment = environment with
         {
@@ -31,9 +41,20 @@ public sealed class JobRegistry
 
     public static ActivitySource Activities { get; } = new("PyStream.Gateway");
 
-    public IEnumerable<JobRecord> All => _jobs.Values.OrderByDescending(j => j.Execution.StartTime);
+    public IEnumerable<JobRecord> All
+    {
+        get
+        {
+            Expire();
+            return _jobs.Values.OrderByDescending(j => j.Execution.StartTime);
+        }
+    }
 
-    public JobRecord? Find(string id) => _jobs.TryGetValue(id, out var job) ? job : null;
+    public JobRecord? Find(string id)
+    {
+        Expire();
+        return _jobs.TryGetValue(id, out var job) ? job : null;
+    }
 
     /// <summary>
     /// Starts a job with the files that came with it: they go to a directory of their own, and
@@ -75,6 +96,16 @@ public sealed class JobRegistry
         _jobs[record.Id] = record;
         record.Watch();
         return record;
+    }
+
+    private void Expire()
+    {
+        var before = _environment.Time.GetUtcNow() - Expiration;
+        foreach (var job in _jobs.Values.Where(j => j.Execution.EndTime <= before))
+        {
+            if (_jobs.TryRemove(job.Id, out _))
+                _metrics.Forget(job.Id);
+        }
     }
 
     /// <summary>The gateway is stopping: cancels what still runs and waits (bounded) for it to stop.</summary>

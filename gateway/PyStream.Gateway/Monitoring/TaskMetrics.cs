@@ -58,6 +58,13 @@ public sealed class TaskMetrics : IDisposable
             subtasks.Count == parallelism && watermarks.All(w => w is not null) ? watermarks.Min() : null);
     }
 
+    /// <summary>The job is gone from the gateway: so are its numbers.</summary>
+    public void Forget(string jobId)
+    {
+        foreach (var key in _subtasks.Keys.Where(k => k.Job == jobId))
+            _subtasks.TryRemove(key, out _);
+    }
+
     public void Dispose()
     {
         _sampler?.Dispose();

@@ -274,10 +274,9 @@ class StreamExecutionEnvironment:
         return _bridge.execution_plan(spec.SerializeToString())
 
     def execute_async(self, job_name: str | None = None) -> JobClient:
-        spec = self._take_spec(job_name)
         sys.stdout.flush()
         started = _now_ms()
-        return JobClient(_bridge.start_job(spec.SerializeToString()), started, _now_ms)
+        return JobClient(_bridge.start_job(lambda: self._take_spec(job_name).SerializeToString()), started, _now_ms)
 
     def execute(self, job_name: str | None = None) -> JobExecutionResult:
         client = self.execute_async(job_name)
