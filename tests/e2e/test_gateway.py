@@ -157,6 +157,24 @@ def test_the_cli_lists_savepoints_and_cancels_a_running_job(gateway: Gateway, tm
     assert gateway.get("/overview")["jobs-cancelled"] >= 1
 
 
+def test_a_remote_job_client_takes_a_savepoint_then_stops_with_one(gateway: Gateway, tmp_path: Path) -> None:
+    script = tmp_path / "client.py"
+    script.write_text(RUNNING_JOB.replace("print(env.execute_async(sys.argv[1]).get_job_id())", f"""
+from pyflink.common import JobStatus
+client = env.execute_async(sys.argv[1])
+print("savepoint:", client.trigger_savepoint({str(tmp_path / 'sp')!r}).result())
+print("stopped:", client.stop_with_savepoint(False, {str(tmp_path / 'stop')!r}).result())
+print("finished:", client.get_job_status().result() == JobStatus.FINISHED)
+print("result:", client.get_job_execution_result().result().get_job_id() == client.get_job_id())
+"""))
+    result = run_client(gateway, script, "stopped remotely")
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert (Path(lines["savepoint"]) / "_metadata").is_file() and Path(lines["savepoint"]).parent == tmp_path / "sp"
+    assert (Path(lines["stopped"]) / "_metadata").is_file() and Path(lines["stopped"]).parent == tmp_path / "stop"
+    assert (lines["finished"], lines["result"]) == ("True", "True")
+
+
 def test_the_cli_reports_an_unknown_job(gateway: Gateway) -> None:
     result = cli(gateway, "cancel", "no-such-job")
     assert result.returncode == 1
