@@ -67,7 +67,7 @@ internal static class CommandLine
         {
             host = PythonHost.Start(Environment.GetEnvironmentVariable("PYSTREAM_PYTHON"));
         }
-        catch (Exception error) when (error is PyStreamPythonException or DllNotFoundException or BadImageFormatException)
+        catch (PyStreamPythonException error)
         {
             Console.Error.WriteLine($"pystream: cannot start Python: {error.Message}");
             return 3;

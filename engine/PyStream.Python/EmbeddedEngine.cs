@@ -33,23 +33,11 @@ public sealed class EmbeddedEngine(JobEnvironment environment, Func<JobSpec, (Jo
     /// </summary>
     public void CancelRunning(TimeSpan bound)
     {
-        List<JobExecution> running;
+        List<JobExecution> started;
         lock (_started)
-            running = _started.Where(e => e.Status is JobStatus.Created or JobStatus.Running or JobStatus.Restarting).ToList();
-        foreach (var execution in running)
-            execution.Cancel();
-        foreach (var execution in running)
-        {
-            try
-            {
-                if (!execution.Wait(bound))
-                    throw new PyStreamPythonException($"job '{execution.Name}' did not stop within {bound.TotalSeconds:F0} s of being cancelled");
-            }
-            catch (JobExecutionException)
-            {
-                // It failed while stopping; the script is over either way.
-            }
-        }
+            started = [.. _started];
+        if (JobExecution.CancelAll(started, bound) is [var stuck, ..])
+            throw new PyStreamPythonException($"job '{stuck.Name}' did not stop within {bound.TotalSeconds:F0} s of being cancelled");
     }
 
     public string plan(PyObject spec) => ExecutionPlan.ToJson(JobGraphBuilder.Build(Parse(spec)));

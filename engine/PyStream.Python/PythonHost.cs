@@ -20,6 +20,7 @@ public sealed class PythonHost : IDisposable
     /// <summary>
     /// Loads libpython (<c>PYSTREAM_PYTHON_LIBRARY</c> or the Debian default) and initialises
     /// it as <paramref name="programName"/> (the venv's python, so its site-packages apply).
+    /// Throws <see cref="PyStreamPythonException"/> when that library is missing or will not load.
     /// </summary>
     public static PythonHost Start(string? programName)
     {
@@ -29,7 +30,15 @@ public sealed class PythonHost : IDisposable
         Runtime.PythonDLL = library;
         if (programName is not null)
             PythonEngine.ProgramName = programName;
-        PythonEngine.Initialize();
+        try
+        {
+            PythonEngine.Initialize();
+        }
+        catch (Exception error) when (error is DllNotFoundException or BadImageFormatException)
+        {
+            throw new PyStreamPythonException($"cannot load libpython from '{library}': {error.Message}");
+        }
+
         var host = new PythonHost();
         host._mainThreadState = PythonEngine.BeginAllowThreads();
         return host;

@@ -17,7 +17,7 @@ try
 {
     python = PythonHost.Start(Environment.GetEnvironmentVariable("PYSTREAM_PYTHON"));
 }
-catch (Exception error) when (error is PyStreamPythonException or DllNotFoundException or BadImageFormatException)
+catch (PyStreamPythonException error)
 {
     Console.Error.WriteLine($"pystream gateway: cannot start Python: {error.Message}");
     return 3;

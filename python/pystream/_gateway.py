@@ -203,22 +203,21 @@ def _gateway_error(error: grpc.RpcError, address: str) -> GatewayError:
 def _submission(spec: spec_pb.JobSpec) -> gw.SubmitRequest:
     """The spec with the files its functions may import: each ``add_python_file`` directory's
     ``.py`` files, and the modules the script imported from its own directory."""
-    request = gw.SubmitRequest()
-    roots: dict[str, Path] = {}
-    for entry in spec.python_files:
-        roots[entry] = Path(entry)
+    files_of = {entry: sorted(Path(entry).rglob("*.py")) if Path(entry).is_dir() else [] for entry in spec.python_files}
     main_dir = _main_directory()
-    if main_dir is not None and str(main_dir) not in roots:
-        modules = _script_modules(main_dir)
-        if modules:
+    if main_dir is not None:
+        modules = sorted(_script_modules(main_dir).values())
+        if str(main_dir) in files_of:
+            files_of[str(main_dir)] = modules
+        elif modules:
             spec.python_files.append(str(main_dir))
-            roots[str(main_dir)] = main_dir
-    for index, (entry, root) in enumerate(roots.items()):
+            files_of[str(main_dir)] = modules
+    request = gw.SubmitRequest()
+    for index, (entry, files) in enumerate(files_of.items()):
         name = f"root{index}"
         request.python_roots[entry] = name
-        files = sorted(_script_modules(root).values()) if root == main_dir else sorted(root.rglob("*.py")) if root.is_dir() else []
         for path in files:
-            relative = path.relative_to(root)
+            relative = path.relative_to(entry)
             if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
                 continue
             request.files.add(path=f"{name}/{relative.as_posix()}", content=path.read_bytes())
@@ -244,9 +243,11 @@ def _script_modules(directory: Path) -> dict[str, Path]:
     return modules
 
 
+_PACKAGES = Path(__file__).resolve().parent.parent  # where pystream (and the pyflink alias) live
+
+
 def _is_pystream(path: Path) -> bool:
-    package = Path(__file__).resolve().parent.parent
-    return package in path.parents
+    return _PACKAGES in path.parents
 
 
 def _trace_context() -> list[tuple[str, str]]:

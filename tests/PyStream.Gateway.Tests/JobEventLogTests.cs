@@ -5,7 +5,7 @@ namespace PyStream.Gateway.Tests;
 
 public sealed class JobEventLogTests
 {
-    private static JobEvent Final(string status = "FINISHED") => new() { Status = new JobInfo { Status = status } };
+    private static void AppendFinal(JobEventLog log) => log.Append(new JobEvent { Status = new JobInfo { Status = "FINISHED" } }, final: true);
 
     [Fact]
     public async Task A_follower_gets_everything_in_order_and_ends_with_the_final_status()
@@ -17,7 +17,7 @@ public sealed class JobEventLogTests
 
         var following = Collect(log);
         log.Append(new JobEvent { Results = new CollectedBatch { CollectId = "collect-1" } });
-        log.Append(Final());
+        AppendFinal(log);
         log.Writer(error: false).Write("after the end: not kept");
 
         var events = await following.WaitAsync(TimeSpan.FromSeconds(30));
@@ -33,7 +33,7 @@ public sealed class JobEventLogTests
         var written = (int)(JobEventLog.RetainedBytes >> 20) + 3;
         for (var i = 0; i < written; i++)
             log.Writer(error: false).Write(chunk);
-        log.Append(Final());
+        AppendFinal(log);
 
         var events = await Collect(log).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.StartsWith("error_output:pystream: ", events[0], StringComparison.Ordinal);

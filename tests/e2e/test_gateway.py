@@ -7,7 +7,6 @@ import os
 import select
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -18,6 +17,7 @@ from gateway_process import ROOT, Gateway, multipart
 from pystream._gateway import RemoteEngine
 from pystream._proto import gateway_pb2 as gw
 from pystream._proto import jobspec_pb2 as spec_pb
+from test_scripts import partitioning_lines
 
 SCRIPTS = Path(__file__).parent / "scripts"
 EXPECTED = Path(__file__).parent / "expected"
@@ -105,6 +105,12 @@ def test_python_job_py_prints_what_the_embedded_run_prints(gateway: Gateway, nam
     assert result.returncode == 0, result.stderr
     lines, expected = result.stdout.splitlines(), (EXPECTED / f"{name}.txt").read_text().splitlines()
     assert (lines if ordered else sorted(lines)) == (expected if ordered else sorted(expected))
+
+
+def test_add_python_file_directories_travel_with_the_job(gateway: Gateway) -> None:
+    result = run_client(gateway, SCRIPTS / "partitioning.py")  # imports lib/shapes.py through add_python_file
+    assert result.returncode == 0, result.stderr
+    assert partitioning_lines(result.stdout) == sorted((EXPECTED / "partitioning.txt").read_text().splitlines())
 
 
 def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway: Gateway) -> None:

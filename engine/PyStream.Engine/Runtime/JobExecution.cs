@@ -74,6 +74,9 @@ public sealed class JobExecution
         }
     } = JobStatus.Created;
 
+    /// <summary>Finished, failed or cancelled: the status will not change again.</summary>
+    public bool HasEnded => Status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled;
+
     /// <summary>Raised on the thread that changed the status, maybe under the job's own lock: a handler only signals.</summary>
     public event Action<JobExecution, JobStatus>? StatusChanged;
 
@@ -155,6 +158,31 @@ public sealed class JobExecution
         _done.Wait();
         if (Status == JobStatus.Failed)
             throw new JobExecutionException(Name, _failure!);
+    }
+
+    /// <summary>
+    /// Cancels those of <paramref name="executions"/> that have not ended and waits for them,
+    /// within <paramref name="bound"/> in all; returns the ones still running then. A job that
+    /// fails while it stops counts as stopped.
+    /// </summary>
+    public static IReadOnlyList<JobExecution> CancelAll(IEnumerable<JobExecution> executions, TimeSpan bound)
+    {
+        var running = executions.Where(e => !e.HasEnded).ToList();
+        foreach (var execution in running)
+            execution.Cancel();
+        var started = Stopwatch.GetTimestamp();
+        return running.Where(execution =>
+        {
+            var left = bound - Stopwatch.GetElapsedTime(started);
+            try
+            {
+                return !execution.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            catch (JobExecutionException)
+            {
+                return false;
+            }
+        }).ToList();
     }
 
     public bool Wait(TimeSpan timeout)

@@ -69,14 +69,17 @@ public static class RestApi
             }
             catch (PyStreamException error)
             {
-                return Results.Json(new { errors = new[] { error.Message } }, statusCode: StatusCodes.Status409Conflict);
+                return Error(StatusCodes.Status409Conflict, error.Message);
             }
         });
     }
 
-    public static IResult NotFound(string id) => Results.Json(new { errors = new[] { $"no job with id '{id}'" } }, statusCode: StatusCodes.Status404NotFound);
+    /// <summary>Every refusal has this shape: the status and <c>{"errors": [reason, ...]}</c>.</summary>
+    public static IResult Error(int status, params string[] errors) => Results.Json(new { errors }, statusCode: status);
 
-    public static IResult BadRequest(params string[] errors) => Results.Json(new { errors }, statusCode: StatusCodes.Status400BadRequest);
+    public static IResult NotFound(string id) => Error(StatusCodes.Status404NotFound, $"no job with id '{id}'");
+
+    public static IResult BadRequest(params string[] errors) => Error(StatusCodes.Status400BadRequest, errors);
 
     private static Dictionary<string, object?> Summary(JobRecord job, TimeProvider time)
     {

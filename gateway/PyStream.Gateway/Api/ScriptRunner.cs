@@ -26,13 +26,12 @@ public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, G
         }
         catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return Results.Json(new { errors = new[] { $"the upload is larger than {GatewayOptions.UploadLimitBytes >> 20} MiB" } }, statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TooLarge();
         }
         catch (InvalidDataException error)
         {
-            return error.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? Results.Json(new { errors = new[] { $"the upload is larger than {GatewayOptions.UploadLimitBytes >> 20} MiB" } }, statusCode: StatusCodes.Status413PayloadTooLarge)
-                : RestApi.BadRequest($"malformed form: {error.Message}");
+            // The form reader says a body over its limit is invalid data.
+            return error.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) ? TooLarge() : RestApi.BadRequest($"malformed form: {error.Message}");
         }
 
         if (form.Files.GetFile("script") is not { } file)
@@ -70,6 +69,9 @@ public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, G
         return Results.Json(new { jobs = Array.Empty<string>(), errors = new[] { $"{name} is still running and has not started a job after {AnswerWithin.TotalSeconds:0} s" } },
             statusCode: StatusCodes.Status202Accepted);
     }
+
+    private static IResult TooLarge() =>
+        RestApi.Error(StatusCodes.Status413PayloadTooLarge, $"the upload is larger than {GatewayOptions.UploadLimitBytes >> 20} MiB");
 
     /// <summary>Runs the script; returns its error as the user should see it, or null when it ended well.</summary>
     private static string? Run(string path, EmbeddedEngine engine)

@@ -20,7 +20,8 @@ public sealed class JobEventLog
     private bool _ended;
     private TaskCompletionSource _appended = NewSignal();
 
-    public void Append(JobEvent item)
+    /// <summary>Adds an event; after the <paramref name="final"/> one (the job's last status) nothing more is kept.</summary>
+    public void Append(JobEvent item, bool final = false)
     {
         TaskCompletionSource signal;
         lock (_lock)
@@ -36,7 +37,7 @@ public sealed class JobEventLog
                 _first++;
             }
 
-            _ended = item.KindCase == JobEvent.KindOneofCase.Status && JobRecord.IsFinal(item.Status.Status);
+            _ended = final;
             signal = _appended;
             _appended = NewSignal();
         }

@@ -24,8 +24,6 @@ public sealed class JobRecord
 
     public string Id => Execution.JobId;
 
-    public static bool IsFinal(string status) => status is "FINISHED" or "CANCELED" or "FAILED";
-
     public static string StatusName(JobStatus status) => status.ToString().ToUpperInvariant();
 
     public JobInfo Info()
@@ -65,15 +63,14 @@ public sealed class JobRecord
     private void OnStatus()
     {
         var info = Info();
-        if (IsFinal(info.Status))
+        if (!Execution.HasEnded)
         {
-            if (Interlocked.Exchange(ref _finalSent, 1) == 1)
-                return;
-            // Results a sink added before its task ended are in the log: the final status comes last.
-            Events.Append(new JobEvent { Status = info, Failure = Failure() });
+            Events.Append(new JobEvent { Status = info });
             return;
         }
 
-        Events.Append(new JobEvent { Status = info });
+        // Results a sink added before its task ended are in the log: the final status comes last.
+        if (Interlocked.Exchange(ref _finalSent, 1) == 0)
+            Events.Append(new JobEvent { Status = info, Failure = Failure() }, final: true);
     }
 }

@@ -111,20 +111,8 @@ public sealed class JobRegistry
     /// <summary>The gateway is stopping: cancels what still runs and waits (bounded) for it to stop.</summary>
     public void CancelAll(TimeSpan bound)
     {
-        var running = _jobs.Values.Where(j => !JobRecord.IsFinal(JobRecord.StatusName(j.Execution.Status))).ToList();
-        foreach (var job in running)
-            job.Execution.Cancel();
-        foreach (var job in running)
-        {
-            try
-            {
-                job.Execution.Wait(bound);
-            }
-            catch (JobExecutionException)
-            {
-                // It failed while stopping; the gateway stops either way.
-            }
-        }
+        foreach (var stuck in JobExecution.CancelAll(_jobs.Values.Select(j => j.Execution), bound))
+            Console.Error.WriteLine($"pystream gateway: job '{stuck.Name}' ({stuck.JobId}) did not stop within {bound.TotalSeconds:F0} s of being cancelled");
     }
 
     private static void WriteFile(string directory, PythonFile file)

@@ -11,6 +11,9 @@ namespace PyStream.Gateway.Monitoring;
 /// </summary>
 public sealed class TaskMetrics : IDisposable
 {
+    private static readonly HashSet<string> Instruments =
+        ["pystream.records.in", "pystream.records.out", "pystream.task.idle.time", "pystream.task.backpressured.time", "pystream.watermark"];
+
     private readonly ConcurrentDictionary<(string Job, int Vertex, int Subtask), SubtaskCounters> _subtasks = new();
     private readonly MeterListener _listener = new();
     private readonly TimeProvider _time;
@@ -21,7 +24,7 @@ public sealed class TaskMetrics : IDisposable
         _time = time;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == EngineTelemetry.MeterName && Field(instrument.Name) is not null)
+            if (instrument.Meter.Name == EngineTelemetry.MeterName && Instruments.Contains(instrument.Name))
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
@@ -70,12 +73,6 @@ public sealed class TaskMetrics : IDisposable
         _sampler?.Dispose();
         _listener.Dispose();
     }
-
-    private static string? Field(string instrument) => instrument switch
-    {
-        "pystream.records.in" or "pystream.records.out" or "pystream.task.idle.time" or "pystream.task.backpressured.time" or "pystream.watermark" => instrument,
-        _ => null,
-    };
 
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         where T : struct
