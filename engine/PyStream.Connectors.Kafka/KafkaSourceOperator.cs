@@ -97,7 +97,7 @@ public sealed class KafkaSourceOperator : SourceOperator
             .Build());
         _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _generatesWatermarks = _spec.Watermarks is not null;
-        _watermarks = _generatesWatermarks ? new SplitWatermarks(_spec.Watermarks!) : SplitWatermarks;
+        _watermarks = _generatesWatermarks ? new SplitWatermarks(_spec.Watermarks!, OnWatermark, OnWatermarkStatus) : SplitWatermarks;
         if (_generatesWatermarks && _spec.Watermarks!.IntervalMs > 0)
             context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(_spec.Watermarks.IntervalMs), EmitWatermark);
     }
@@ -278,11 +278,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         }
 
         if (read > 0)
-        {
-            if (_generatesWatermarks && _watermarks!.Reactivate())
-                OnWatermarkStatus(false);
             EmitRead();
-        }
 
         return !Bounded || _active > 0;
     }
@@ -343,7 +339,7 @@ public sealed class KafkaSourceOperator : SourceOperator
             Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}' skipped an undecodable record at {at.Topic}[{at.Partition.Value}]@{at.Offset.Value}: {reason}");
     }
 
-    private void EmitWatermark() => _watermarks!.EmitDue(Context.Timers.Now, OnWatermarkStatus, OnWatermark);
+    private void EmitWatermark() => _watermarks!.EmitDue(Context.Timers.Now);
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {

@@ -111,8 +111,7 @@ internal static class ChainAssembler
 
         if (node is not null && node.Transformation.Watermarks.PerSplit && nativeOps[node] is WatermarkAssignerOperator assigner)
         {
-            source.SplitWatermarks = new SplitWatermarks(node.Transformation.Watermarks);
-            assigner.Splits = source.SplitWatermarks;
+            source.SplitWatermarks = assigner.GeneratePerSplit();
         }
     }
 

@@ -16,7 +16,7 @@ internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channe
         {
             if (routed[i] is not { } part)
                 continue;
-            var held = targets[i].Gate.Write(new InputEvent(targets[i].Channel, InputEventKind.Batch, part, 0), cancellation);
+            var held = targets[i].Gate.Write(new InputEvent(targets[i].Channel, InputEventKind.Batch, part), cancellation);
             if (held > 0)
                 Telemetry.EngineTelemetry.BackpressuredTime.Add(held, telemetryTags);
         }
@@ -28,25 +28,25 @@ internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channe
             return;
         _watermark = watermark;
         foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.Watermark, null, watermark), cancellation);
+            gate.Write(new InputEvent(channel, InputEventKind.Watermark, Watermark: watermark), cancellation);
     }
 
     public void AcceptWatermarkStatus(bool idle)
     {
         foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.WatermarkStatus, null, idle ? 1 : 0), cancellation);
+            gate.Write(new InputEvent(channel, InputEventKind.WatermarkStatus, Idle: idle), cancellation);
     }
 
     /// <summary>A checkpoint barrier goes to every consumer, after every record sent before it.</summary>
     public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier)
     {
         foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.Barrier, null, 0, barrier), cancellation);
+            gate.Write(new InputEvent(channel, InputEventKind.Barrier, Barrier: barrier), cancellation);
     }
 
     public void EndOfInput()
     {
         foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.EndOfPartition, null, long.MaxValue), cancellation);
+            gate.Write(new InputEvent(channel, InputEventKind.EndOfPartition), cancellation);
     }
 }

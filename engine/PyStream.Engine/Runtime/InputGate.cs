@@ -8,13 +8,14 @@ internal enum InputEventKind
     Batch,
     Watermark,
 
-    /// <summary>The channel went idle (<see cref="InputEvent.Watermark"/> = 1) or active (0).</summary>
+    /// <summary>The channel went idle or active again (<see cref="InputEvent.Idle"/>).</summary>
     WatermarkStatus,
     EndOfPartition,
     Barrier,
 }
 
-internal readonly record struct InputEvent(int Channel, InputEventKind Kind, Batch? Batch, long Watermark, CheckpointBarrier? Barrier = null);
+internal readonly record struct InputEvent(int Channel, InputEventKind Kind, Batch? Batch = null, long Watermark = 0, CheckpointBarrier? Barrier = null,
+    bool Idle = false);
 
 /// <summary>
 /// The input side of a task: one bounded queue shared by all its channels. A full queue

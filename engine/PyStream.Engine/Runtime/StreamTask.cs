@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime.Operators;
+using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime;
 
@@ -150,14 +151,17 @@ internal sealed class StreamTask
     {
         var gate = _gate!;
         var aligner = _aligner!;
-        var channelCount = gate.ChannelInputs.Length;
         var inputCount = _chain.NetworkInputs.Length;
-        var channelWatermarks = Enumerable.Repeat(long.MinValue, channelCount).ToArray();
-        var channelIdle = new bool[channelCount];
-        var inputIdle = new bool[inputCount];
-        var openChannels = new int[inputCount];
-        foreach (var input in gate.ChannelInputs)
-            openChannels[input]++;
+        // One valve per input over its channels; each channel is one of its valve's inputs.
+        var valves = new WatermarkValve[inputCount];
+        for (var i = 0; i < inputCount; i++)
+        {
+            var (op, opInput) = _chain.NetworkInputs[i];
+            valves[i] = new WatermarkValve(watermark => op.ProcessWatermark(opInput, watermark), idle => op.ProcessWatermarkStatus(opInput, idle));
+        }
+
+        var valveInput = gate.ChannelInputs.Select(input => valves[input].AddInputs()).ToArray();
+        var openChannels = valves.Select(v => v.InputCount).ToArray();
         var openInputs = inputCount;
 
         while (openInputs > 0 && !_stopped)
@@ -174,6 +178,7 @@ internal sealed class StreamTask
             if (aligner.Holds(next))
                 continue;
             var input = gate.ChannelInputs[next.Channel];
+            var valve = valves[input];
             var (op, opInput) = _chain.NetworkInputs[input];
             switch (next.Kind)
             {
@@ -182,29 +187,16 @@ internal sealed class StreamTask
                     op.ProcessBatch(opInput, next.Batch!);
                     break;
                 case InputEventKind.Watermark:
-                    channelWatermarks[next.Channel] = next.Watermark;
-                    if (MinWatermark(gate, channelWatermarks, channelIdle, input) is { } min)
-                        op.ProcessWatermark(opInput, min);
+                    valve.InputWatermark(valveInput[next.Channel], next.Watermark);
                     break;
                 case InputEventKind.WatermarkStatus:
-                    channelIdle[next.Channel] = next.Watermark == 1;
-                    var idle = AllIdle(gate, channelIdle, input);
-                    if (idle != inputIdle[input])
-                    {
-                        inputIdle[input] = idle;
-                        op.ProcessWatermarkStatus(opInput, idle);
-                    }
-
-                    if (!idle && MinWatermark(gate, channelWatermarks, channelIdle, input) is { } active)
-                        op.ProcessWatermark(opInput, active);
+                    valve.InputIdle(valveInput[next.Channel], next.Idle);
                     break;
                 case InputEventKind.Barrier:
                     if (aligner.OnBarrier(next.Channel, next.Barrier!) is { } aligned)
                         Checkpoint(aligned);
                     break;
                 case InputEventKind.EndOfPartition:
-                    channelWatermarks[next.Channel] = long.MaxValue;
-                    channelIdle[next.Channel] = false;
                     foreach (var completed in aligner.OnEndOfPartition(next.Channel))
                         Checkpoint(completed);
                     if (--openChannels[input] == 0)
@@ -212,9 +204,9 @@ internal sealed class StreamTask
                         op.EndInput(opInput);
                         openInputs--;
                     }
-                    else if (MinWatermark(gate, channelWatermarks, channelIdle, input) is { } rest)
+                    else
                     {
-                        op.ProcessWatermark(opInput, rest);
+                        valve.EndInput(valveInput[next.Channel]);
                     }
 
                     break;
@@ -228,30 +220,6 @@ internal sealed class StreamTask
         _snapshotter?.Snapshot(barrier, _chain);
         foreach (var output in Outputs)
             output.AcceptBarrier(barrier);
-    }
-
-    /// <summary>The minimum watermark over an input's active channels; null when all are idle.</summary>
-    private static long? MinWatermark(InputGate gate, long[] channelWatermarks, bool[] channelIdle, int input)
-    {
-        long? min = null;
-        for (var c = 0; c < channelWatermarks.Length; c++)
-        {
-            if (gate.ChannelInputs[c] == input && !channelIdle[c])
-                min = Math.Min(min ?? long.MaxValue, channelWatermarks[c]);
-        }
-
-        return min;
-    }
-
-    private static bool AllIdle(InputGate gate, bool[] channelIdle, int input)
-    {
-        for (var c = 0; c < channelIdle.Length; c++)
-        {
-            if (gate.ChannelInputs[c] == input && !channelIdle[c])
-                return false;
-        }
-
-        return true;
     }
 
     private void WaitForWork(InputGate gate, CancellationToken cancellation)

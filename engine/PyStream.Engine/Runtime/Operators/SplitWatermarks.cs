@@ -1,75 +1,69 @@
 using PyStream.Engine.Spec;
+using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>
 /// Watermarks generated per source split (a Kafka partition) and combined as Flink combines
-/// them in a source: the minimum over splits that are neither finished nor idle. A split
-/// without records for the idleness timeout stops holding back time until its next record;
-/// with no active split (none assigned, all idle) the source is idle. A split holds time
-/// back from its assignment, before its first record, so that a split read later cannot be late.
+/// them in a source: each split is an input of a <see cref="WatermarkValve"/>. A split without
+/// records for the idleness timeout stops holding back time until its next record; a finished
+/// split never holds it back again; with no active split (none assigned, all idle or finished)
+/// the source is idle. A split holds time back from its assignment, before its first record,
+/// so that a split read later cannot be late. Watermarks are emitted periodically
+/// (<see cref="EmitDue"/>); a record on an idle source makes it active at once.
 /// </summary>
-public sealed class SplitWatermarks(WatermarkSpec spec)
+public sealed class SplitWatermarks(WatermarkSpec spec, Action<long> emitWatermark, Action<bool> emitIdle)
 {
-    private readonly Dictionary<int, Output> _outputs = [];
-    private bool _idle;
-    private long _emitted = long.MinValue;
+    private readonly Dictionary<int, Split> _splits = [];
+    private readonly WatermarkValve _valve = new(emitWatermark, emitIdle);
 
-    public void Add(int split, long now) => _outputs.TryAdd(split, new Output { LastRecordAt = now });
+    public void Add(int split, long now)
+    {
+        if (!_splits.ContainsKey(split))
+            _splits[split] = new Split(_valve.AddInputs()) { LastRecordAt = now };
+    }
 
     public void OnRecord(int split, long timestamp, long now)
     {
-        var output = _outputs[split];
+        var output = _splits[split];
         output.MaxTimestamp = Math.Max(output.MaxTimestamp, timestamp);
         output.LastRecordAt = now;
+        if (output.Finished)
+            return;
+        // A record makes an idle source active at once; its watermark waits for the period.
+        _valve.Set(output.Input, long.MinValue, idle: false);
+        if (_valve.IsIdle)
+            _valve.Evaluate();
     }
 
     /// <summary>A bounded split reached its end: it no longer holds back time.</summary>
-    public void Finish(int split) => _outputs[split].Finished = true;
-
-    /// <summary>The combined watermark now, or null when no split is active (the source is idle).</summary>
-    public long? Combine(long now)
+    public void Finish(int split)
     {
-        long? combined = null;
-        foreach (var output in _outputs.Values)
-        {
-            if (output.Finished || (spec.IdlenessMs > 0 && now - output.LastRecordAt >= spec.IdlenessMs))
-                continue;
-            combined = Math.Min(combined ?? long.MaxValue, WatermarkAssignerOperator.CandidateFor(spec, output.MaxTimestamp));
-        }
-
-        return combined;
+        var output = _splits[split];
+        output.Finished = true;
+        _valve.Set(output.Input, long.MinValue, idle: true);
     }
 
     /// <summary>The periodic emission: the idle status when it changed, then the watermark when it moved forward.</summary>
-    public void EmitDue(long now, Action<bool> setIdle, Action<long> emit)
+    public void EmitDue(long now)
     {
-        var combined = Combine(now);
-        if (combined is null != _idle)
+        foreach (var output in _splits.Values)
         {
-            _idle = combined is null;
-            setIdle(_idle);
+            var idle = output.Finished || (spec.IdlenessMs > 0 && now - output.LastRecordAt >= spec.IdlenessMs);
+            _valve.Set(output.Input, WatermarkAssignerOperator.CandidateFor(spec, output.MaxTimestamp), idle);
         }
 
-        if (combined is { } watermark && watermark > _emitted)
-        {
-            _emitted = watermark;
-            emit(watermark);
-        }
+        _valve.Evaluate();
     }
 
-    /// <summary>Records arrived: true when the source was idle (it is active again now).</summary>
-    public bool Reactivate()
+    private sealed class Split(int input)
     {
-        var was = _idle;
-        _idle = false;
-        return was;
-    }
+        public int Input { get; } = input;
 
-    private sealed class Output
-    {
-        public long MaxTimestamp = long.MinValue;
-        public long LastRecordAt;
-        public bool Finished;
+        public long MaxTimestamp { get; set; } = long.MinValue;
+
+        public long LastRecordAt { get; set; }
+
+        public bool Finished { get; set; }
     }
 }

@@ -1,18 +1,17 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>
 /// A physical operator, run by its task's thread only. Inputs are numbered; outputs are
-/// ports, each with the consumers wired to it. Watermarks are the minimum over inputs.
+/// ports, each with the consumers wired to it. The watermark is the minimum over active
+/// inputs (a <see cref="WatermarkValve"/>).
 /// </summary>
 public abstract class StreamOperator
 {
-    private long[] _inputWatermarks = [];
-    private bool[] _inputIdle = [];
-    private bool _idle;
+    private readonly WatermarkValve _inputs;
     private int _endedInputs;
-    private long _emittedWatermark = long.MinValue;
 
     protected StreamOperator(string name, int inputCount, int portCount)
     {
@@ -21,6 +20,8 @@ public abstract class StreamOperator
         Outputs = new List<IBatchConsumer>[portCount];
         for (var i = 0; i < portCount; i++)
             Outputs[i] = [];
+        _inputs = new WatermarkValve(OnWatermark, OnWatermarkStatus);
+        _inputs.AddInputs(inputCount);
     }
 
     public string Name { get; }
@@ -37,53 +38,17 @@ public abstract class StreamOperator
     public virtual void Open(TaskContext context)
     {
         Context = context;
-        _inputWatermarks = Enumerable.Repeat(long.MinValue, InputCount).ToArray();
-        _inputIdle = new bool[InputCount];
     }
 
     public abstract void ProcessBatch(int input, Batch batch);
 
-    /// <summary>The watermark this operator has reached: the minimum over its inputs.</summary>
-    public long CurrentWatermark => _emittedWatermark;
+    /// <summary>The watermark this operator has reached: the minimum over its active inputs.</summary>
+    public long CurrentWatermark => _inputs.Output;
 
-    public void ProcessWatermark(int input, long watermark)
-    {
-        _inputWatermarks[input] = Math.Max(_inputWatermarks[input], watermark);
-        AdvanceWatermark();
-    }
+    public void ProcessWatermark(int input, long watermark) => _inputs.InputWatermark(input, watermark);
 
     /// <summary>An idle input stops holding back the watermark until it becomes active again.</summary>
-    public void ProcessWatermarkStatus(int input, bool idle)
-    {
-        _inputIdle[input] = idle;
-        var allIdle = _inputIdle.All(i => i);
-        if (allIdle != _idle)
-        {
-            _idle = allIdle;
-            OnWatermarkStatus(allIdle);
-        }
-
-        AdvanceWatermark();
-    }
-
-    /// <summary>Emits the minimum watermark over active inputs when it moved forward.</summary>
-    private void AdvanceWatermark()
-    {
-        var combined = long.MaxValue;
-        var anyActive = false;
-        for (var i = 0; i < _inputWatermarks.Length; i++)
-        {
-            if (_inputIdle[i])
-                continue;
-            anyActive = true;
-            combined = Math.Min(combined, _inputWatermarks[i]);
-        }
-
-        if (!anyActive || combined <= _emittedWatermark)
-            return;
-        _emittedWatermark = combined;
-        OnWatermark(combined);
-    }
+    public void ProcessWatermarkStatus(int input, bool idle) => _inputs.InputIdle(input, idle);
 
     protected virtual void OnWatermarkStatus(bool idle)
     {
@@ -96,8 +61,7 @@ public abstract class StreamOperator
 
     public void EndInput(int input)
     {
-        _inputIdle[input] = false;
-        ProcessWatermark(input, long.MaxValue);
+        _inputs.EndInput(input);
         if (++_endedInputs == InputCount)
             Finish();
     }

@@ -26,25 +26,26 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
     }
 
     /// <summary>Set when watermarks are generated per split of the source this operator is chained to.</summary>
-    public SplitWatermarks? Splits { get; set; }
+    public SplitWatermarks? Splits { get; private set; }
+
+    /// <summary>Generates this operator's watermarks per split of the source it is chained to.</summary>
+    public SplitWatermarks GeneratePerSplit() => Splits = new SplitWatermarks(spec, base.OnWatermark, base.OnWatermarkStatus);
 
     public override void ProcessBatch(int input, Batch batch)
     {
-        if (batch.Timestamps is { } stamps)
-        {
-            var max = long.MinValue;
-            foreach (var t in stamps)
-                max = Math.Max(max, t);
-            _maxTimestamp = Math.Max(_maxTimestamp, max);
-            if (Splits is not null && batch.Split >= 0 && max != long.MinValue)
-                Splits.OnRecord(batch.Split, max, Context.Timers.Now);
-        }
+        var max = long.MinValue;
+        foreach (var t in batch.Timestamps ?? [])
+            max = Math.Max(max, t);
+        _maxTimestamp = Math.Max(_maxTimestamp, max);
+        if (Splits is not null && batch.Split >= 0)
+            Splits.OnRecord(batch.Split, max, Context.Timers.Now);
 
         _lastRecordAt = Context.Timers.Now;
-        var wasIdle = Splits?.Reactivate() ?? _idle;
-        _idle = false;
-        if (wasIdle)
+        if (_idle)
+        {
+            _idle = false;
             base.OnWatermarkStatus(idle: false);
+        }
 
         Emit(0, batch);
     }
@@ -62,7 +63,7 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
     {
         if (Splits is not null)
         {
-            Splits.EmitDue(Context.Timers.Now, base.OnWatermarkStatus, base.OnWatermark);
+            Splits.EmitDue(Context.Timers.Now);
             return;
         }
 
