@@ -1,4 +1,4 @@
-using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Keys;
 using PyStream.Engine.State;
 
 namespace PyStream.Engine.Checkpointing;
@@ -115,7 +115,7 @@ public sealed class TaskRestore
     /// <summary>The id of the checkpoint restored from; the job's next checkpoint has a greater one.</summary>
     public long CheckpointId => _checkpoint.CheckpointId;
 
-    public bool Owns(ReadOnlySpan<byte> partitionKey) => KeyGroups.Contains(Runtime.Partitioning.KeyGroups.KeyGroupOf(partitionKey, MaxParallelism));
+    public bool Owns(ReadOnlySpan<byte> partitionKey) => KeyGroups.Contains(Keys.KeyGroups.KeyGroupOf(partitionKey, MaxParallelism));
 
     /// <summary>Every old subtask's state of one operator, in old subtask order.</summary>
     public IReadOnlyList<OperatorStateBlob> OperatorState(string operatorKey) =>

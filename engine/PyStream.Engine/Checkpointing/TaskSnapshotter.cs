@@ -83,7 +83,7 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
     private TaskStateHandle Write(Dictionary<string, byte[]> states, string directory, string prefix, bool nativeIncremental)
     {
         var info = context.Info;
-        var range = Runtime.Partitioning.KeyGroupRange.Of(info.MaxParallelism, info.Parallelism, info.SubtaskIndex);
+        var range = Keys.KeyGroupRange.Of(info.MaxParallelism, info.Parallelism, info.SubtaskIndex);
         var stateIds = context.State.StateIds.ToList();
         var handle = new TaskStateHandle
         {

@@ -140,75 +140,52 @@ internal sealed class JobRun : ICheckpointedRun
             commit();
     }
 
+    /// <summary>Deploys the execution graph: one task per subtask, its input gate, its network outputs, its state.</summary>
     private void CreateTasks(JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
         var stateBackend = State.StateBackends.Choose(environment.StateBackends, configuration);
-        var gates = new Dictionary<(OperatorChain Chain, int Subtask), InputGate>();
-        var channels = new Dictionary<(StreamEdge Edge, int Producer, int Consumer), int>();
+        var execution = ExecutionGraph.Build(graph);
+        var gates = execution.Subtasks.Where(v => v.InputChannels.Count > 0).ToDictionary(
+            v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count)));
         var checkpointing = _job.Checkpointing;
         var attemptId = Guid.NewGuid().ToString();
 
-        foreach (var chain in graph.Chains)
+        foreach (var vertex in execution.Subtasks)
         {
-            if (chain.Head.IsSource)
-                continue;
-            for (var s = 0; s < chain.Parallelism; s++)
-            {
-                var channelInputs = new List<int>();
-                foreach (var edge in chain.NetworkInputs)
-                {
-                    foreach (var producer in ProducersOf(edge, s))
-                    {
-                        channels[(edge, producer, s)] = channelInputs.Count;
-                        channelInputs.Add(edge.TargetInput);
-                    }
-                }
-
-                gates[(chain, s)] = new InputGate([.. channelInputs], Math.Max(8, 2 * channelInputs.Count));
-            }
-        }
-
-        var chainOf = graph.Chains.SelectMany(c => c.Nodes.Select(n => (n, c))).ToDictionary(x => x.n, x => x.c);
-        foreach (var chain in graph.Chains)
-        {
+            var chain = vertex.JobVertex.Chain;
+            var subtask = vertex.SubtaskIndex;
             var operatorKeys = chain.Nodes.Select(n => n.StateKey).ToList();
-            for (var s = 0; s < chain.Parallelism; s++)
+            var outputs = new List<EdgeWriter>();
+            var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, subtask);
+            IBatchConsumer NetworkOutput(StreamEdge edge)
             {
-                var subtask = s;
-                var outputs = new List<EdgeWriter>();
-                var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, s);
-                IBatchConsumer NetworkOutput(StreamEdge edge)
-                {
-                    var consumers = ConsumersOf(edge, subtask);
-                    var targets = consumers.Select(c => (gates[(chainOf[edge.Target], c)], channels[(edge, subtask, c)])).ToArray();
-                    var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                    var writer = new EdgeWriter(router, targets, _cancellation.Token, tags);
-                    outputs.Add(writer);
-                    return writer;
-                }
-
-                var taskName = chain.Parallelism > 1 ? $"{chain.Name} ({s + 1}/{chain.Parallelism})" : chain.Name;
-                var assembly = ChainAssembler.Assemble(graph, chain, s, environment.Connectors, NetworkOutput);
-                var info = new TaskInfo(chain.Name, s, chain.Parallelism, graph.MaxParallelism, attempt);
-                var taskRestore = restore?.ForTask(operatorKeys, s, chain.Parallelism, graph.MaxParallelism);
-                var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);
-                StreamTask? task = null;
-                var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
-                var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
-                    checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit))
-                {
-                    TelemetryTags = tags,
-                };
-                var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
-                    finalState: checkpointing.Interval is not null);
-                task = new StreamTask(taskName, assembly, chain.Head.IsSource ? null : gates[(chain, s)], outputs, snapshotter, checkpointing.Mode,
-                    onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index);
-                if (outputs.Count == 0)
-                    _sinkTasks++;
-                _tasks.Add((task, context, taskRestore));
-                var entry = _tasks[^1];
-                _threads.Add(new Thread(() => RunTask(entry.Task, entry.Context, entry.Restore)) { Name = taskName, IsBackground = true });
+                var targets = vertex.OutputsOf(edge).Select(c => (gates[c.Consumer], c.Index)).ToArray();
+                var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
+                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags);
+                outputs.Add(writer);
+                return writer;
             }
+
+            var assembly = ChainAssembler.Assemble(graph, chain, subtask, environment.Connectors, NetworkOutput);
+            var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt);
+            var taskRestore = restore?.ForTask(operatorKeys, subtask, chain.Parallelism, graph.MaxParallelism);
+            var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);
+            StreamTask? task = null;
+            var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
+            var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
+                checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit))
+            {
+                TelemetryTags = tags,
+            };
+            var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
+                finalState: checkpointing.Interval is not null);
+            task = new StreamTask(vertex.Name, assembly, gates.GetValueOrDefault(vertex), outputs, snapshotter, checkpointing.Mode,
+                onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index);
+            if (outputs.Count == 0)
+                _sinkTasks++;
+            _tasks.Add((task, context, taskRestore));
+            var entry = _tasks[^1];
+            _threads.Add(new Thread(() => RunTask(entry.Task, entry.Context, entry.Restore)) { Name = vertex.Name, IsBackground = true });
         }
     }
 
@@ -242,23 +219,6 @@ internal sealed class JobRun : ICheckpointedRun
         {
             Fail(error);
         }
-    }
-
-    /// <summary>Producer subtasks that send to consumer subtask <paramref name="consumer"/> over <paramref name="edge"/>.</summary>
-    private static IEnumerable<int> ProducersOf(StreamEdge edge, int consumer) =>
-        Enumerable.Range(0, edge.Source.Parallelism).Where(p => ConsumersOf(edge, p).Contains(consumer));
-
-    /// <summary>Consumer subtasks that producer subtask <paramref name="producer"/> sends to, as Flink's pointwise and all-to-all patterns connect them.</summary>
-    private static int[] ConsumersOf(StreamEdge edge, int producer)
-    {
-        int pp = edge.Source.Parallelism, pc = edge.Target.Parallelism;
-        return edge.Partitioning switch
-        {
-            Spec.Partitioning.Forward => [producer],
-            Spec.Partitioning.Rescale when pp >= pc => [producer * pc / pp],
-            Spec.Partitioning.Rescale => Enumerable.Range(producer * pc / pp, ((producer + 1) * pc / pp) - (producer * pc / pp)).ToArray(),
-            _ => Enumerable.Range(0, pc).ToArray(),
-        };
     }
 
     private void RunTask(StreamTask task, TaskContext context, TaskRestore? restore)

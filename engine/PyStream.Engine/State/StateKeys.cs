@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Keys;
 
 namespace PyStream.Engine.State;
 

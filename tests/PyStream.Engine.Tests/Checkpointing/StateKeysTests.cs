@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Keys;
 using PyStream.Engine.State;
 
 namespace PyStream.Engine.Tests.Checkpointing;

@@ -1,5 +1,5 @@
 using PyStream.Engine.Checkpointing;
-using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Keys;
 
 namespace PyStream.Engine.Tests.Checkpointing;
 

@@ -45,7 +45,7 @@ public sealed class FileSinkOperator : StreamOperator
         _writerId = SinkToken + context.AttemptId[8..];
     }
 
-    private string SinkToken => ((uint)Partitioning.KeyGroups.Murmur3(System.Text.Encoding.UTF8.GetBytes(StateKey))).ToString("x8", CultureInfo.InvariantCulture);
+    private string SinkToken => ((uint)Keys.KeyGroups.Murmur3(System.Text.Encoding.UTF8.GetBytes(StateKey))).ToString("x8", CultureInfo.InvariantCulture);
 
     public override void ProcessBatch(int input, Batch batch)
     {

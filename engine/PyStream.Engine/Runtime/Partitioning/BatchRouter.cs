@@ -1,3 +1,4 @@
+using PyStream.Engine.Keys;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;
 

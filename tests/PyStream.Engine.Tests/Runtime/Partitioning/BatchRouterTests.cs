@@ -1,3 +1,4 @@
+using PyStream.Engine.Keys;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Partitioning;
 using EdgePartitioning = PyStream.Engine.Spec.Partitioning;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace PyStream.Engine.Runtime.Partitioning;
+namespace PyStream.Engine.Keys;
 
 /// <summary>
 /// Key -> key group -> subtask, as Flink assigns them, but hashing the key's canonical bytes
@@ -63,15 +63,4 @@ public static class KeyGroups
         h ^= h >> 16;
         return (int)h;
     }
-}
-
-/// <summary>Key groups <c>[Start, End)</c>: what one subtask owns, as Flink's <c>KeyGroupRangeAssignment</c> computes it.</summary>
-public readonly record struct KeyGroupRange(int Start, int End)
-{
-    public static KeyGroupRange Of(int maxParallelism, int parallelism, int subtask) =>
-        new(((subtask * maxParallelism) + parallelism - 1) / parallelism, (((subtask + 1) * maxParallelism) - 1) / parallelism + 1);
-
-    public bool Contains(int keyGroup) => keyGroup >= Start && keyGroup < End;
-
-    public bool Intersects(KeyGroupRange other) => Start < other.End && other.Start < End;
 }

@@ -1,7 +1,7 @@
 using System.Text;
-using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.Keys;
 
-namespace PyStream.Engine.Tests.Runtime.Partitioning;
+namespace PyStream.Engine.Tests.Keys;
 
 public sealed class KeyGroupsTests
 {
