@@ -1,4 +1,3 @@
-using Python.Runtime;
 using PyStream.Connectors.Kafka;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime;
@@ -75,44 +74,34 @@ internal static class CommandLine
 
         int code;
         using (HostTelemetry.Start())
-            code = RunScript(Path.GetFullPath(script), rest, verbose, overrides);
+            code = RunScript(Path.GetFullPath(script), rest[1..], verbose, overrides);
         host.ExitProcess(code);
         return code; // not reached: the process has ended
     }
 
-    private static int RunScript(string script, string[] argv, bool verbose, IReadOnlyDictionary<string, string> overrides)
+    private static int RunScript(string script, string[] arguments, bool verbose, IReadOnlyDictionary<string, string> overrides)
     {
-        EmbeddedEngine? engine = null;
-        int code;
-        using (Py.GIL())
-        {
-            try
-            {
-                var environment = new JobEnvironment
-                {
-                    Python = new PythonRuntime(),
-                    StateBackends = RocksDbStateBackend.WithDefaults(),
-                    Connectors = [new KafkaConnector()],
-                    ConfigurationOverrides = overrides,
-                };
-                engine = new EmbeddedEngine(environment);
-                using var bridge = Py.Import("pystream._bridge");
-                using var pyEngine = engine.ToPython();
-                using var args = new PyList(argv.Select(a => (PyObject)new PyString(a)).ToArray());
-                args[0] = new PyString(script);
-                using var result = bridge.InvokeMethod("run_script", new PyString(script), args, pyEngine, verbose.ToPython());
-                code = result.As<int>();
-            }
-            catch (PythonException error)
-            {
-                Console.Error.WriteLine($"pystream: internal error: {(verbose ? error.ToString() : error.Format())}");
-                code = 1;
-            }
-        }
-
+        EmbeddedEngine engine;
         try
         {
-            engine?.CancelRunning(TimeSpan.FromSeconds(30));
+            engine = new EmbeddedEngine(new JobEnvironment
+            {
+                Python = new PythonRuntime(),
+                StateBackends = RocksDbStateBackend.WithDefaults(),
+                Connectors = [new KafkaConnector()],
+                ConfigurationOverrides = overrides,
+            });
+        }
+        catch (PyStreamPythonException error)
+        {
+            Console.Error.WriteLine($"pystream: internal error: {error.Message}");
+            return 1;
+        }
+
+        var code = PythonScripts.Run(script, arguments, engine, verbose);
+        try
+        {
+            engine.CancelRunning(TimeSpan.FromSeconds(30));
         }
         catch (PyStreamPythonException error)
         {

@@ -11,10 +11,20 @@ public sealed class PythonRuntime : IPythonRuntime
 {
     private readonly PyObject _worker;
 
+    /// <summary>Imports the worker; throws <see cref="PyStreamPythonException"/> when the pystream package will not import.</summary>
     public PythonRuntime()
     {
         using (Py.GIL())
-            _worker = Py.Import("pystream._runtime.worker");
+        {
+            try
+            {
+                _worker = Py.Import("pystream._runtime.worker");
+            }
+            catch (PythonException error)
+            {
+                throw new PyStreamPythonException($"cannot import the pystream worker: {error.Format()}");
+            }
+        }
     }
 
     public IPythonJob LoadJob(JobSpec spec)

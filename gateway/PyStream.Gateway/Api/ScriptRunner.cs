@@ -1,4 +1,3 @@
-using Python.Runtime;
 using PyStream.Engine.Runtime;
 using PyStream.Gateway.Jobs;
 using PyStream.Python;
@@ -54,7 +53,7 @@ public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, G
             started.TrySetResult(job.Id);
             return (job.Execution, job.Environment);
         });
-        new Thread(() => ended.TrySetResult(Run(path, engine))) { IsBackground = true, Name = $"pystream script {name}" }.Start();
+        new Thread(() => ended.TrySetResult(PythonScripts.RunUploaded(path, engine))) { IsBackground = true, Name = $"pystream script {name}" }.Start();
 
         var first = await Task.WhenAny(started.Task, ended.Task, Task.Delay(AnswerWithin)).ConfigureAwait(false);
         if (first == started.Task)
@@ -72,23 +71,4 @@ public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, G
 
     private static IResult TooLarge() =>
         RestApi.Error(StatusCodes.Status413PayloadTooLarge, $"the upload is larger than {GatewayOptions.UploadLimitBytes >> 20} MiB");
-
-    /// <summary>Runs the script; returns its error as the user should see it, or null when it ended well.</summary>
-    private static string? Run(string path, EmbeddedEngine engine)
-    {
-        try
-        {
-            using (Py.GIL())
-            {
-                using var bridge = Py.Import("pystream._bridge");
-                using var pyEngine = engine.ToPython();
-                using var result = bridge.InvokeMethod("run_uploaded", new PyString(path), pyEngine);
-                return result.IsNone() ? null : result.As<string>();
-            }
-        }
-        catch (PythonException error)
-        {
-            return $"internal error: {error.Format()}";
-        }
-    }
 }
