@@ -14,12 +14,25 @@ import cloudpickle
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.typeinfo import TypeInformation
 
-__all__ = ["Node", "Input", "Pipeline", "dumps"]
+__all__ = ["Node", "Input", "Pipeline", "dumps", "python_operator"]
+
+Kind = spec_pb.PythonOperatorSpec
 
 
 def dumps(value: Any) -> bytes:
     """Pickles a user function or type so that it travels with the job."""
     return cloudpickle.dumps(value)
+
+
+def python_operator(kind: int, function: Any, key_selector: Any = None,
+                    key_selector2: Any = None) -> spec_pb.PythonOperatorSpec:
+    """What a Python transformation asks for: its kind, the user's function and key selectors."""
+    spec = spec_pb.PythonOperatorSpec(kind=kind, function=dumps(function), keyed=key_selector is not None)
+    if key_selector is not None:
+        spec.key_selector = dumps(key_selector)
+    if key_selector2 is not None:
+        spec.key_selector2 = dumps(key_selector2)
+    return spec
 
 
 @dataclass
@@ -42,7 +55,7 @@ class Node:
     chaining: int = spec_pb.CHAIN_DEFAULT
     source: spec_pb.SourceSpec | None = None
     sink: spec_pb.SinkSpec | None = None
-    operation: Any = None
+    python: spec_pb.PythonOperatorSpec | None = None
     side_output_tags: list[str] = field(default_factory=list)
     side_output_tag: str = ""
     description: str = ""
@@ -62,8 +75,7 @@ class Node:
         elif self.kind == "sink":
             t.sink.CopyFrom(self.sink)
         elif self.kind == "python":
-            t.python.operation = dumps(self.operation)
-            t.python.keyed = self.operation.keyed
+            t.python.CopyFrom(self.python)
             t.python.side_output_tags.extend(self.side_output_tags)
         elif self.kind == "union":
             t.union.SetInParent()

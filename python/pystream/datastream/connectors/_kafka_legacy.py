@@ -11,7 +11,6 @@ from enum import Enum
 from typing import Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.kafka import DeserializeOperation
 from pystream.common.typeinfo import TypeInformation
 from pystream.datastream.connectors._kafka_sink import KafkaRecordSerializationSchema, KafkaSink
 from pystream.datastream.connectors._kafka_source import (
@@ -96,7 +95,7 @@ class FlinkKafkaConsumer:
     def _to_source_spec(self) -> tuple[spec_pb.SourceSpec, TypeInformation]:
         return self._build()._to_source_spec()
 
-    def _deserialize_operation(self, source_name: str) -> DeserializeOperation | None:
+    def _deserialize_operation(self, source_name: str) -> spec_pb.PythonOperatorSpec | None:
         return self._build()._deserialize_operation(source_name)
 
 
