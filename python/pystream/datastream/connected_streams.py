@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.typeinfo import TypeInformation
-from pystream.datastream._pipeline import Input, Kind, dumps, python_operator
+from pystream.datastream._pipeline import Input, Kind, PythonOperation, dumps
 from pystream.datastream.functions import CoProcessFunction, KeyedCoProcessFunction
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class ConnectedStreams:
                    output_type: TypeInformation | None) -> "DataStream":
         from pystream.datastream.data_stream import DataStream
         env = self.stream1._env
-        node = env._pipeline.add(name, "python", python=python_operator(kind, func, *key_selectors),
+        node = env._pipeline.add(name, "python", python=PythonOperation(kind, func, *key_selectors),
                                  output_type=output_type, inputs=self._inputs())
         return DataStream(env, node)
 

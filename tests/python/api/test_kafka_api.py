@@ -174,7 +174,7 @@ def test_json_values_are_parsed_by_a_python_operation_chained_to_the_source():
 def test_the_skip_policy_reaches_the_engine_and_the_deserializer(source):
     built = source()
     assert built._to_source_spec()[0].kafka.on_deserialization_failure == spec_pb.SKIP
-    operation = built._deserialize_operation("s")
+    operation = built._deserialize_operation("s").to_proto()
     assert operation.deserialize.on_failure == spec_pb.SKIP
     assert build_operation(operation).skip is True
 

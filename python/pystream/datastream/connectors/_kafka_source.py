@@ -14,7 +14,7 @@ from typing import Any
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.serialization import SimpleStringSchema
 from pystream.common.typeinfo import TypeInformation, Types
-from pystream.datastream._pipeline import Kind, python_operator
+from pystream.datastream._pipeline import Kind, PythonOperation
 from pystream.datastream.formats.csv import CsvRowDeserializationSchema
 from pystream.datastream.formats.json import JsonRowDeserializationSchema
 
@@ -143,14 +143,11 @@ class KafkaSource:
         spec.kafka.CopyFrom(self._spec)  # a copy: from_source adds watermarks to it
         return spec, self._output_type
 
-    def _deserialize_operation(self, source_name: str) -> spec_pb.PythonOperatorSpec | None:
+    def _deserialize_operation(self, source_name: str) -> PythonOperation | None:
         """The Python operation that parses the engine's text values, when the format needs one."""
         if isinstance(self._deserializer, SimpleStringSchema):
             return None
-        operation = python_operator(Kind.DESERIALIZE, self._deserializer)
-        operation.deserialize.source_name = source_name
-        operation.deserialize.on_failure = spec_pb.SKIP if self._skip else spec_pb.FAIL
-        return operation
+        return PythonOperation(Kind.DESERIALIZE, self._deserializer, source_name=source_name, skip=self._skip)
 
 
 class KafkaSourceBuilder:
