@@ -15,79 +15,21 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from pystream._runtime.formatting import java_double_str, java_float_str, java_text_for
-from pystream._runtime.java_text import iso_local_time, scalar_parser
+from pystream._runtime.java_text import bool_text, checked_number, int_text, iso_local_time, scalar_parser, wrong_value
 from pystream._runtime.json_rows import row_values
+from pystream.common._type_classes import is_byte_array
 from pystream.common.typeinfo import (
-    BasicArrayTypeInfo, BasicType, BasicTypeInfo, LocalTimeType, LocalTimeTypeInfo, ObjectArrayTypeInfo,
-    PrimitiveArrayTypeInfo, RowTypeInfo, TypeInformation)
+    BasicType, BasicTypeInfo, LocalTimeType, LocalTimeTypeInfo, RowTypeInfo, TypeInformation)
 from pystream.common.types import Row, _restore_row
+from pystream.datastream.formats._row_types import csv_nested_types, require_csv_supported
+from pystream.datastream.formats.csv import CsvOptions
 
-__all__ = ["CsvOptions", "csv_row_encoder", "csv_row_decoder", "require_supported"]
+__all__ = ["csv_row_encoder", "csv_row_decoder"]
 
 Text = Callable[[Any], str]
-
-
-@dataclass(frozen=True)
-class CsvOptions:
-    field_delimiter: str = ","
-    quote_character: str | None = '"'
-    escape_character: str | None = None
-    array_element_delimiter: str = ";"
-    null_literal: str | None = None
-    line_delimiter: str = "\n"
-    allow_comments: bool = False
-    ignore_parse_errors: bool = False
-
-
-_NUMBERS = frozenset({BasicType.BYTE, BasicType.SHORT, BasicType.INT, BasicType.LONG, BasicType.FLOAT,
-                      BasicType.DOUBLE, BasicType.BIG_DEC, BasicType.BIG_INT})
-_BYTES = BasicTypeInfo.BYTE_TYPE_INFO()
-
-
-def _is_simple(type_info: TypeInformation) -> bool:
-    # Flink's CsvRowSchemaConverter: string, number, boolean and date-time types (not INSTANT, CHAR).
-    if isinstance(type_info, BasicTypeInfo):
-        return type_info.basic_type in _NUMBERS or type_info.basic_type in (BasicType.STRING, BasicType.BOOLEAN)
-    return scalar_parser(type_info, csv=True) is not None
-
-
-def _is_byte_array(type_info: TypeInformation) -> bool:
-    return isinstance(type_info, PrimitiveArrayTypeInfo) and type_info.get_element_type() == _BYTES
-
-
-def _nested_types(type_info: TypeInformation) -> list[TypeInformation] | None:
-    """The element types of a column Jackson holds as an array; None for other columns."""
-    if isinstance(type_info, (BasicArrayTypeInfo, ObjectArrayTypeInfo)):
-        return [type_info.get_element_type()]
-    if isinstance(type_info, RowTypeInfo):
-        return type_info.get_field_types()
-    return None
-
-
-def require_supported(row_type: TypeInformation) -> RowTypeInfo:
-    """The row type, if Flink's CSV format can carry it (checked when the schema is built)."""
-    if row_type is None:
-        raise TypeError("Type information must not be None")
-    if not isinstance(row_type, RowTypeInfo):
-        raise ValueError(f"Row type information expected, got {row_type!r}.")
-    for name, field in zip(row_type.get_field_names(), row_type.get_field_types()):
-        nested = _nested_types(field)
-        if nested is not None:
-            for inner in nested:
-                if not _is_simple(inner):
-                    raise ValueError("Only simple types are supported in the second level nesting of fields "
-                                     f"'{name}' but was: {inner!r}")
-        elif not _is_simple(field) and not _is_byte_array(field):
-            raise ValueError(f"Unsupported type information '{field!r}' for field '{name}'.")
-    return row_type
-
-
-def _wrong(value: Any, what: str) -> str:
-    raise TypeError(f"{value!r} ({type(value).__name__}) is not {what}")
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -113,17 +55,7 @@ def _quoter(options: CsvOptions) -> Callable[[str], str]:
 
 
 def _string(value: Any) -> str:
-    return value if type(value) is str else _wrong(value, "a str")
-
-
-def _number(text_of: Text) -> Text:
-    def text(value: Any) -> str:
-        return text_of(value) if type(value) in (int, float) else _wrong(value, "a number")
-    return text
-
-
-def _integer(value: Any) -> str:
-    return str(value) if type(value) is int else _wrong(value, "an int")
+    return value if type(value) is str else wrong_value(value, "a str")
 
 
 def _raw_text(type_info: TypeInformation) -> Text:
@@ -133,14 +65,14 @@ def _raw_text(type_info: TypeInformation) -> Text:
         if kind is BasicType.STRING:
             return _string
         if kind is BasicType.BOOLEAN:
-            return lambda v: "true" if v is True else "false" if v is False else _wrong(v, "a bool")
+            return bool_text
         if kind is BasicType.DOUBLE:
-            return _number(java_double_str)
+            return checked_number(java_double_str, "a number")
         if kind is BasicType.FLOAT:
-            return _number(java_float_str)
+            return checked_number(java_float_str, "a number")
         if kind is BasicType.BIG_DEC:
             return str
-        return _integer
+        return int_text
     if isinstance(type_info, LocalTimeTypeInfo) and type_info.time_type is LocalTimeType.LOCAL_DATE_TIME:
         # Flink writes local date-times as "yyyy-MM-dd HH:mm:ss[.f]".
         return lambda v: v.date().isoformat() + " " + iso_local_time(v.time())
@@ -148,7 +80,7 @@ def _raw_text(type_info: TypeInformation) -> Text:
 
 
 def _field_text(type_info: TypeInformation, options: CsvOptions, quoted: Callable[[str], str]) -> Text:
-    nested = _nested_types(type_info)
+    nested = csv_nested_types(type_info)
     if nested is not None:
         elements = [_raw_text(t) for t in nested]
         null = options.null_literal or ""
@@ -159,7 +91,7 @@ def _field_text(type_info: TypeInformation, options: CsvOptions, quoted: Callabl
                                                     for f, x in zip(elements, row_values(v, names))]))
         element = elements[0]
         return lambda v: quoted(separator.join([null if x is None else element(x) for x in v]))
-    if _is_byte_array(type_info):
+    if is_byte_array(type_info):
         return lambda v: quoted(base64.b64encode(bytes(v)).decode("ascii"))
     raw = _raw_text(type_info)
     if isinstance(type_info, BasicTypeInfo) and type_info.basic_type is not BasicType.STRING:
@@ -169,7 +101,7 @@ def _field_text(type_info: TypeInformation, options: CsvOptions, quoted: Callabl
 
 def csv_row_encoder(row_type: RowTypeInfo, options: CsvOptions) -> Text:
     """One row (a Row, tuple, list or dict) to its CSV line, line delimiter included."""
-    require_supported(row_type)
+    require_csv_supported(row_type)
     quoted = _quoter(options)
     names = row_type.get_field_names()
     writers = [_field_text(t, options, quoted) for t in row_type.get_field_types()]
@@ -281,9 +213,9 @@ def _guarded(read: Callable[[str], Any], name: str, ignore: bool) -> Callable[[s
 
 def _field_reader(name: str, type_info: TypeInformation, options: CsvOptions) -> Callable[[str], Any]:
     ignore, null = options.ignore_parse_errors, options.null_literal
-    nested = _nested_types(type_info)
+    nested = csv_nested_types(type_info)
     if nested is None:
-        if _is_byte_array(type_info):
+        if is_byte_array(type_info):
             return _guarded(lambda text: base64.b64decode(text, validate=True), name, ignore)
         return _guarded(scalar_parser(type_info, csv=True), name, ignore)  # type: ignore[arg-type]
     readers = [_guarded(scalar_parser(t, csv=True), name, ignore) for t in nested]  # type: ignore[arg-type]
@@ -306,7 +238,7 @@ def _field_reader(name: str, type_info: TypeInformation, options: CsvOptions) ->
 
 def csv_row_decoder(row_type: RowTypeInfo, options: CsvOptions) -> Callable[[str], Row | None]:
     """The first CSV record of the text to a Row with the type's field names; None for comments only."""
-    require_supported(row_type)
+    require_csv_supported(row_type)
     names = row_type.get_field_names()
     readers = [_field_reader(n, t, options) for n, t in zip(names, row_type.get_field_types())]
     split = _splitter(options)

@@ -16,22 +16,21 @@ import math
 import struct
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+from pystream._runtime.java_text import to_float32
+from pystream.common._type_classes import SEQUENCE_TYPES, is_byte_array
 from pystream.common.time import Instant
 from pystream.common.typeinfo import (
-    BasicArrayTypeInfo, BasicType, BasicTypeInfo, DateTypeInfo, ListTypeInfo,
-    LocalTimeType, LocalTimeTypeInfo, MapTypeInfo, ObjectArrayTypeInfo,
-    PickledBytesTypeInfo, PrimitiveArrayTypeInfo, RowTypeInfo, TimestampTypeInfo,
-    TimeTypeInfo, TupleTypeInfo, TypeInformation)
-from pystream.common.types import Row, RowKind
+    BasicType, BasicTypeInfo, DateTypeInfo, LocalTimeType, LocalTimeTypeInfo, MapTypeInfo,
+    PickledBytesTypeInfo, RowTypeInfo, TimestampTypeInfo, TimeTypeInfo, TupleTypeInfo, TypeInformation)
+from pystream.common.types import Row, RowKind, _restore_row
 
-__all__ = ["Printer", "printer_for", "java_text_for", "java_double_str", "java_float_str"]
+__all__ = ["Printer", "printer_for", "java_text_for", "java_double_str", "java_float_str", "row_field_values"]
 
 Printer = Callable[[Any], str]
 
 _NULL = "null"
 _KIND_PREFIX: Dict[RowKind, str] = {kind: str(kind) for kind in RowKind}
 _INSERT = RowKind.INSERT
-_FLOAT32 = struct.Struct("f")
 _FLOAT32_BE = struct.Struct(">f")
 
 
@@ -80,7 +79,7 @@ def java_float_str(value: Any) -> str:
     back as the same float."""
     if value is None:
         return _NULL
-    value = _to_float32(float(value))
+    value = to_float32(float(value))
     special = _special_float(value)
     if special is not None:
         return special
@@ -89,7 +88,7 @@ def java_float_str(value: Any) -> str:
     # From two digits up, for the same reason as in java_double_str (1.4E-45).
     for precision in range(1, 9):
         text = "%.*e" % (precision, magnitude)
-        if _to_float32(float(text)) == magnitude:
+        if to_float32(float(text)) == magnitude:
             break
     return _java_decimal(text, value < 0, magnitude)
 
@@ -102,13 +101,6 @@ def _special_float(value: float) -> Optional[str]:
     if value in (math.inf, -math.inf):
         return "Infinity" if value > 0 else "-Infinity"
     return None
-
-
-def _to_float32(value: float) -> float:
-    try:
-        return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
-    except OverflowError:
-        return math.copysign(math.inf, value)
 
 
 def _java_decimal(text: str, negative: bool, magnitude: float) -> str:
@@ -239,11 +231,9 @@ def _java_printer(type_info: TypeInformation) -> Printer:
         return _java_tuple_printer(type_info.get_field_types())
     if isinstance(type_info, RowTypeInfo):
         return _java_row_printer(type_info)
-    if isinstance(type_info, PrimitiveArrayTypeInfo) \
-            and type_info.get_element_type() == BasicTypeInfo.BYTE_TYPE_INFO():
+    if is_byte_array(type_info):
         return _java_signed_bytes
-    if isinstance(type_info, (PrimitiveArrayTypeInfo, BasicArrayTypeInfo,
-                              ObjectArrayTypeInfo, ListTypeInfo)):
+    if isinstance(type_info, SEQUENCE_TYPES):
         return _java_sequence_printer(_java_printer(type_info.get_element_type()))
     if isinstance(type_info, MapTypeInfo):
         return _java_map_printer(type_info)
@@ -344,7 +334,7 @@ def _java_double_hash(value: float) -> int:
 
 
 def _java_float_hash(value: float) -> int:
-    return int.from_bytes(_FLOAT32_BE.pack(_to_float32(float(value))), "big")
+    return int.from_bytes(_FLOAT32_BE.pack(to_float32(float(value))), "big")
 
 
 _JAVA_HASHES: Dict[BasicType, Callable[[Any], int]] = {
@@ -396,17 +386,24 @@ def _kind_prefix(kind: RowKind) -> str:
     return "+I" if kind is _INSERT else _KIND_PREFIX[kind]
 
 
-def _row_parts(value: Any, names: List[str]) -> Any:
-    """The row kind prefix and the field values in the type's field order."""
+def row_field_values(value: Any, names: List[str]) -> Any:
+    """The field values of a record of a row type, in the type's field order: a Row's (by
+    name when it is named differently, as PyFlink's coders read it), a dict's by name, and
+    anything else (a tuple, a list) as it is."""
     if isinstance(value, Row):
         row_names = value._names
         if row_names is not None and row_names != names:
-            # A named row is read by name, as PyFlink's RowTypeInfo does.
-            return _kind_prefix(value._row_kind), [value[n] for n in names]
-        return _kind_prefix(value._row_kind), value._values
+            return [value[n] for n in names]
+        return value._values
     if isinstance(value, dict):
-        return "+I", [value.get(n) for n in names]
-    return "+I", value
+        return [value.get(n) for n in names]
+    return value
+
+
+def _row_parts(value: Any, names: List[str]) -> Any:
+    """The row kind prefix and the field values in the type's field order."""
+    kind = _kind_prefix(value._row_kind) if isinstance(value, Row) else "+I"
+    return kind, row_field_values(value, names)
 
 
 def _python_row_printer(row_type: RowTypeInfo) -> Printer:
@@ -452,7 +449,7 @@ def _python_converter(type_info: TypeInformation) -> Optional[Converter]:
     if isinstance(type_info, BasicTypeInfo):
         kind = type_info.basic_type
         if kind is BasicType.FLOAT:
-            convert = lambda v: _to_float32(float(v))  # noqa: E731
+            convert = lambda v: to_float32(float(v))  # noqa: E731
         elif kind is BasicType.DOUBLE:
             convert = float
         elif kind is BasicType.INSTANT:  # PyFlink ships instants as epoch milliseconds
@@ -462,11 +459,9 @@ def _python_converter(type_info: TypeInformation) -> Optional[Converter]:
     elif isinstance(type_info, TupleTypeInfo):
         inner = [_python_converter(t) for t in type_info.get_field_types()]
         convert = lambda v: tuple(_convert_all(inner, v))  # noqa: E731
-    elif isinstance(type_info, PrimitiveArrayTypeInfo) \
-            and type_info.get_element_type() == BasicTypeInfo.BYTE_TYPE_INFO():
+    elif is_byte_array(type_info):
         convert = lambda v: v if type(v) is bytes else bytes(b & 0xFF for b in v)  # noqa: E731
-    elif isinstance(type_info, (PrimitiveArrayTypeInfo, BasicArrayTypeInfo,
-                                ObjectArrayTypeInfo, ListTypeInfo)):
+    elif isinstance(type_info, SEQUENCE_TYPES):
         element = [_python_converter(type_info.get_element_type())]
         convert = lambda v: _convert_all(element * len(v), v)  # noqa: E731
     elif isinstance(type_info, MapTypeInfo):
@@ -481,11 +476,8 @@ def _python_row_converter(row_type: RowTypeInfo) -> Converter:
     inner = [_python_converter(t) for t in row_type.get_field_types()]
 
     def convert(value: Any) -> Row:
-        row = Row(*_convert_all(inner, _row_parts(value, names)[1]))
-        row.set_field_names(names)
-        if isinstance(value, Row):
-            row.set_row_kind(value.get_row_kind())
-        return row
+        kind = value.get_row_kind().value if isinstance(value, Row) else 0
+        return _restore_row(_convert_all(inner, row_field_values(value, names)), names, kind)
 
     return convert
 

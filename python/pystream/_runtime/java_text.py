@@ -19,7 +19,8 @@ from pystream.common.typeinfo import (
     BasicType, BasicTypeInfo, DateTypeInfo, LocalTimeType, LocalTimeTypeInfo, TimestampTypeInfo,
     TimeTypeInfo, TypeInformation)
 
-__all__ = ["TextParser", "scalar_parser", "iso_local_time", "rfc3339_time", "to_float32"]
+__all__ = ["TextParser", "scalar_parser", "iso_local_time", "rfc3339_time", "to_float32", "wrong_value", "int_text",
+           "bool_text", "checked_number"]
 
 TextParser = Callable[[str], Any]
 
@@ -37,6 +38,7 @@ _FLOAT32 = struct.Struct("f")
 
 
 def to_float32(value: float) -> float:
+    """The float narrowed to 32 bits, as Java's ``(float)`` conversion does."""
     try:
         return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
     except OverflowError:  # Java's float conversion saturates to infinity
@@ -199,3 +201,25 @@ def iso_local_time(value: datetime.time) -> str:
 
 def rfc3339_time(value: datetime.time) -> str:
     return iso_local_time(value) + "Z"
+
+
+# ---- field text the row formats write ---------------------------------------------
+
+def wrong_value(value: Any, what: str) -> str:
+    """Refuses a record field whose Python value does not fit its declared type."""
+    raise TypeError(f"{value!r} ({type(value).__name__}) is not {what}")
+
+
+def int_text(value: Any) -> str:
+    return str(value) if type(value) is int else wrong_value(value, "an int")
+
+
+def bool_text(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else wrong_value(value, "a bool")
+
+
+def checked_number(text_of: Callable[[Any], str], what: str) -> Callable[[Any], str]:
+    """``text_of`` for ints and floats; anything else is refused as not ``what``."""
+    def text(value: Any) -> str:
+        return text_of(value) if type(value) is float or type(value) is int else wrong_value(value, what)
+    return text

@@ -15,15 +15,17 @@ import json
 from decimal import Decimal
 from typing import Any, Callable
 
-from pystream._runtime.formatting import java_double_str, java_float_str, java_text_for
-from pystream._runtime.java_text import iso_local_time, rfc3339_time, scalar_parser, to_float32
+from pystream._runtime.formatting import java_double_str, java_float_str, java_text_for, row_field_values
+from pystream._runtime.java_text import (
+    bool_text, checked_number, int_text, iso_local_time, rfc3339_time, scalar_parser, to_float32, wrong_value)
+from pystream.common._type_classes import SEQUENCE_TYPES, is_byte_array
 from pystream.common.typeinfo import (
-    BasicArrayTypeInfo, BasicType, BasicTypeInfo, DateTypeInfo, ListTypeInfo, LocalTimeType, LocalTimeTypeInfo,
-    MapTypeInfo, ObjectArrayTypeInfo, PrimitiveArrayTypeInfo, RowTypeInfo, TimestampTypeInfo, TimeTypeInfo,
-    TypeInformation)
+    BasicType, BasicTypeInfo, DateTypeInfo, LocalTimeType, LocalTimeTypeInfo, MapTypeInfo, RowTypeInfo,
+    TimestampTypeInfo, TimeTypeInfo, TypeInformation)
 from pystream.common.types import Row, _restore_row
+from pystream.datastream.formats._row_types import require_json_supported
 
-__all__ = ["json_row_encoder", "json_row_decoder", "require_supported", "row_values"]
+__all__ = ["json_row_encoder", "json_row_decoder", "row_values"]
 
 Writer = Callable[[Any], str]
 Reader = Callable[[Any], Any]
@@ -35,29 +37,11 @@ _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
-def require_supported(type_info: TypeInformation, path: str = "") -> None:
-    """Refuses, when the schema is built, a type Flink's JSON row format cannot carry."""
-    if isinstance(type_info, RowTypeInfo):
-        for name, field in zip(type_info.get_field_names(), type_info.get_field_types()):
-            require_supported(field, f"{path}.{name}" if path else name)
-    elif isinstance(type_info, (PrimitiveArrayTypeInfo, BasicArrayTypeInfo, ObjectArrayTypeInfo, ListTypeInfo)):
-        require_supported(type_info.get_element_type(), path)
-    elif isinstance(type_info, MapTypeInfo):
-        require_supported(type_info.get_key_type(), path)
-        require_supported(type_info.get_value_type(), path)
-    elif scalar_parser(type_info, csv=False) is None:  # CHAR, INSTANT, tuples, pickled objects
-        raise ValueError(f"Unsupported type information '{type_info!r}' for field '{path}' in the JSON format")
-
-
-def _wrong(value: Any, what: str) -> str:
-    raise TypeError(f"{value!r} ({type(value).__name__}) is not {what}")
-
-
 # ---- writing -------------------------------------------------------------------------
 
 def json_row_encoder(row_type: RowTypeInfo) -> Writer:
     """One row (a Row, tuple, list or dict) to its JSON text."""
-    require_supported(row_type)
+    require_json_supported(row_type)
     return _row_writer(row_type)
 
 
@@ -67,15 +51,10 @@ def _nullable(write: Writer) -> Writer:
 
 def row_values(value: Any, names: list[str]) -> list:
     """The field values of a record written as a row: a Row (by name when named), dict, tuple or list."""
-    if isinstance(value, Row):
-        if value._names is not None and value._names != names:
-            return [value[name] for name in names]  # a named row is read by name, as PyFlink's coder does
-        return value._values
-    if isinstance(value, dict):
-        return [value.get(name) for name in names]
-    if isinstance(value, (tuple, list)):
-        return value  # type: ignore[return-value]
-    return _wrong(value, "a Row")  # type: ignore[return-value]
+    values = row_field_values(value, names)
+    if isinstance(values, (tuple, list)):
+        return values  # type: ignore[return-value]
+    return wrong_value(value, "a Row")  # type: ignore[return-value]
 
 
 def _row_writer(row_type: RowTypeInfo) -> Writer:
@@ -94,29 +73,23 @@ def _row_writer(row_type: RowTypeInfo) -> Writer:
 
 
 def _string(value: Any) -> str:
-    return _quote(value) if type(value) is str else _wrong(value, "a str")
-
-
-def _integer(value: Any) -> str:
-    return str(value) if type(value) is int else _wrong(value, "an int")
-
-
-def _boolean(value: Any) -> str:
-    return "true" if value is True else "false" if value is False else _wrong(value, "a bool")
+    return _quote(value) if type(value) is str else wrong_value(value, "a str")
 
 
 def _number(text_of: Callable[[Any], str]) -> Writer:
     # Jackson quotes the non-finite numbers by default (QUOTE_NON_NUMERIC_NUMBERS).
+    checked = checked_number(text_of, "a float")
+
     def write(value: Any) -> str:
-        if type(value) is not float and type(value) is not int:
-            return _wrong(value, "a float")
-        text = text_of(value)
+        text = checked(value)
         return '"' + text + '"' if text in _NON_FINITE else text
     return write
 
 
 def _decimal(value: Any) -> str:
-    return str(value) if isinstance(value, (Decimal, int)) and type(value) is not bool else _wrong(value, "a Decimal")
+    if isinstance(value, (Decimal, int)) and type(value) is not bool:
+        return str(value)
+    return wrong_value(value, "a Decimal")
 
 
 def _date(value: Any) -> str:
@@ -124,9 +97,9 @@ def _date(value: Any) -> str:
 
 
 _BASIC_WRITERS: dict[BasicType, Writer] = {
-    BasicType.STRING: _string, BasicType.BOOLEAN: _boolean,
-    BasicType.BYTE: _integer, BasicType.SHORT: _integer, BasicType.INT: _integer, BasicType.LONG: _integer,
-    BasicType.BIG_INT: _integer, BasicType.BIG_DEC: _decimal,
+    BasicType.STRING: _string, BasicType.BOOLEAN: bool_text,
+    BasicType.BYTE: int_text, BasicType.SHORT: int_text, BasicType.INT: int_text, BasicType.LONG: int_text,
+    BasicType.BIG_INT: int_text, BasicType.BIG_DEC: _decimal,
     BasicType.FLOAT: _number(java_float_str), BasicType.DOUBLE: _number(java_double_str),
 }
 _LOCAL_WRITERS: dict[LocalTimeType, Writer] = {
@@ -141,9 +114,9 @@ def _writer(type_info: TypeInformation) -> Writer:
         return _BASIC_WRITERS[type_info.basic_type]
     if isinstance(type_info, RowTypeInfo):
         return _row_writer(type_info)
-    if isinstance(type_info, PrimitiveArrayTypeInfo) and type_info.get_element_type() == BasicTypeInfo.BYTE_TYPE_INFO():
+    if is_byte_array(type_info):
         return lambda v: '"' + base64.b64encode(bytes(v)).decode("ascii") + '"'
-    if isinstance(type_info, (PrimitiveArrayTypeInfo, BasicArrayTypeInfo, ObjectArrayTypeInfo, ListTypeInfo)):
+    if isinstance(type_info, SEQUENCE_TYPES):
         element = _nullable(_writer(type_info.get_element_type()))
         return lambda v: "[" + ",".join(map(element, v)) + "]"
     if isinstance(type_info, MapTypeInfo):
@@ -165,7 +138,7 @@ def _writer(type_info: TypeInformation) -> Writer:
 
 def json_row_decoder(row_type: RowTypeInfo, fail_on_missing_field: bool) -> Callable[[str], Row | None]:
     """JSON text to a Row with the type's field names; a JSON ``null`` is no record (None)."""
-    require_supported(row_type)
+    require_json_supported(row_type)
     read = _row_reader(row_type, fail_on_missing_field)
     loads = json.loads
 
@@ -253,9 +226,9 @@ def _map_reader(key: Callable[[str], Any], value: Reader) -> Reader:
 def _reader(type_info: TypeInformation, fail_on_missing_field: bool) -> Reader:
     if isinstance(type_info, RowTypeInfo):
         return _row_reader(type_info, fail_on_missing_field)
-    if isinstance(type_info, PrimitiveArrayTypeInfo) and type_info.get_element_type() == BasicTypeInfo.BYTE_TYPE_INFO():
+    if is_byte_array(type_info):
         return lambda node: base64.b64decode(_text_of(node), validate=True)
-    if isinstance(type_info, (PrimitiveArrayTypeInfo, BasicArrayTypeInfo, ObjectArrayTypeInfo, ListTypeInfo)):
+    if isinstance(type_info, SEQUENCE_TYPES):
         return _sequence_reader(_reader(type_info.get_element_type(), fail_on_missing_field))
     if isinstance(type_info, MapTypeInfo):
         key = scalar_parser(type_info.get_key_type(), csv=False) or str

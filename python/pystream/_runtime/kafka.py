@@ -15,6 +15,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any, Callable
 
 from pystream._runtime.operations import Operation, method_of
+from pystream._runtime.row_formats import bytes_encoder, text_decoder
 from pystream.common.serialization import SimpleStringSchema
 from pystream.errors import PyStreamError
 
@@ -47,7 +48,7 @@ def _encoder(schema: Any) -> Encode:
     if isinstance(schema, SimpleStringSchema):
         serialize = schema.serialize
         return lambda record: serialize(record) if isinstance(record, str) else _not_text(record)
-    encode = schema._bytes_encoder()
+    encode = bytes_encoder(schema)
 
     def checked(record: Any) -> bytes:
         try:
@@ -67,15 +68,10 @@ class KafkaRecordFramer:
     topic (none: the sink's fixed topic), key and value, in that order."""
 
     def __init__(self, value_schema: Any, key_schema: Any = None, topic_selector: Any = None) -> None:
-        self._schemas = (value_schema, key_schema, topic_selector)
         self._value = _encoder(value_schema)
         self._key = None if key_schema is None else _encoder(key_schema)
         self._topic = None if topic_selector is None else method_of(topic_selector, "apply")
         self._strings_only = key_schema is None and topic_selector is None and _is_utf8(value_schema)
-
-    def __reduce__(self) -> Any:
-        # Only the schemas travel; the encoders are rebuilt where the framer runs.
-        return KafkaRecordFramer, self._schemas
 
     def frame(self, records: list) -> bytes:
         if self._strings_only:
@@ -136,7 +132,7 @@ class DeserializeOperation(Operation):
 
     def open(self, ctx: OperationContext) -> None:
         super().open(ctx)
-        self.decode = self.function._text_decoder()
+        self.format_name, self.decode = text_decoder(self.function)
         self.skipped = 0
 
     def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
@@ -158,7 +154,7 @@ class DeserializeOperation(Operation):
         return out, out_ts
 
     def _undecodable(self, text: Any, error: Exception) -> None:
-        reason = f"Failed to deserialize {self.function._format_name} '{_shown(text)}': {error}"
+        reason = f"Failed to deserialize {self.format_name} '{_shown(text)}': {error}"
         if not self.skip:
             raise PyStreamError(reason) from error
         self.skipped += 1

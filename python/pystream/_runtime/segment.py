@@ -18,6 +18,7 @@ import cloudpickle
 
 from pystream._runtime.context import LONG_MIN, OperationContext, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
+from pystream._runtime.factory import build_kafka_framer, build_operation
 from pystream._runtime.formatting import java_text_for, printer_for
 from pystream._runtime.keycodec import encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
@@ -56,7 +57,7 @@ class _Exit:
             self.partitions_of = lambda records: array("i", [partition(key_of(r), parallelism) for r in records]).tobytes()
         self.gaps_of: Callable[[list], bytes] | None = None
         if consumer.WhichOneof("body") == "window" and consumer.window.assigner.dynamic_gap:
-            extract = method_of(cloudpickle.loads(consumer.window.operation).gap_extractor, "extract")
+            extract = method_of(cloudpickle.loads(consumer.window.python.gap_extractor), "extract")
             self.gaps_of = lambda records: array("q", [int(extract(r)) for r in records]).tobytes()
         if consumer.WhichOneof("body") == "watermarks" and consumer.watermarks.timestamp_assigner:
             extract = method_of(cloudpickle.loads(consumer.watermarks.timestamp_assigner), "extract_timestamp")
@@ -76,7 +77,7 @@ class _Exit:
         elif self.format == "pickled":
             self.convert = lambda records: pickle.dumps(records, _PICKLE_PROTOCOL)
         elif self.format == "serialized":
-            self.convert = cloudpickle.loads(consumer.sink.kafka.serializer).frame
+            self.convert = build_kafka_framer(consumer.sink.kafka).frame
         else:
             self.convert = None
 
@@ -135,7 +136,7 @@ class Segment:
         self._routes: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for index, op in enumerate(description["operations"]):
             transformation = job.transformations[op["id"]]
-            operation: Operation = cloudpickle.loads(transformation.python.operation)
+            operation = build_operation(transformation.python)
             tags = list(transformation.python.side_output_tags)
             self._operations.append(operation)
             self._names.append(transformation.name)

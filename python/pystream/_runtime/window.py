@@ -40,7 +40,7 @@ WIDTH = 6  # numbers per action
 
 
 class WindowOperation:
-    """What a windowed stream's function does; pickled with the job.
+    """What a windowed stream's functions do, built from the window's ``PythonWindowSpec``.
 
     ``contents`` is what the window function needs: ``reduce`` (one reduced value),
     ``aggregate`` (an accumulator) or ``list`` (every record, for apply/process).
@@ -150,8 +150,8 @@ class _StateStore:
 
 
 class WindowRunner:
-    def __init__(self, job: Any, transformation: Any, task: TaskInfo, host: Any) -> None:
-        self.operation: WindowOperation = __import__("cloudpickle").loads(transformation.window.operation)
+    def __init__(self, job: Any, transformation: Any, operation: WindowOperation, task: TaskInfo, host: Any) -> None:
+        self.operation = operation
         self.host = host
         self.watermark = LONG_MIN
         scope = transformation.uid or str(transformation.id)
@@ -420,6 +420,7 @@ def _exit(records: list, stamps: list) -> tuple | None:
     return records, len(records), None, None, None, None, array("q", stamps).tobytes(), None
 
 
-def create_runner(job: Any, transformation_id: int, task_description: str, host: Any) -> WindowRunner:
+def create_runner(job: Any, transformation: Any, operation: WindowOperation, task_description: str,
+                  host: Any) -> WindowRunner:
     task = TaskInfo(**json.loads(task_description))
-    return WindowRunner(job, job.transformations[transformation_id], task, host)
+    return WindowRunner(job, transformation, operation, task, host)

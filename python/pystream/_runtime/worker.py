@@ -13,9 +13,10 @@ from typing import Any
 
 import cloudpickle
 
-import pystream.datastream  # noqa: F401  (the API package first: runtime modules import from it)
 from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.factory import build_window_operation
 from pystream._runtime.segment import Segment
+from pystream._runtime.window import create_runner
 
 __all__ = ["load_job", "JobRuntime", "split", "round_robin", "share"]
 
@@ -40,8 +41,9 @@ class JobRuntime:
         return Segment(self, json.loads(description), host)
 
     def create_window(self, transformation_id: int, task_description: str, host: Any) -> Any:
-        from pystream._runtime.window import create_runner
-        return create_runner(self, transformation_id, task_description, host)
+        transformation = self.transformations[transformation_id]
+        operation = build_window_operation(transformation.window.python)
+        return create_runner(self, transformation, operation, task_description, host)
 
     def collection_slice(self, transformation_id: int, start: int, end: int) -> list:
         elements = self._collections.get(transformation_id)

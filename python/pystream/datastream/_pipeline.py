@@ -14,12 +14,47 @@ import cloudpickle
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.typeinfo import TypeInformation
 
-__all__ = ["Node", "Input", "Pipeline", "dumps"]
+__all__ = ["Node", "Input", "Pipeline", "PythonOperation", "dumps"]
+
+Kind = spec_pb.PythonOperatorSpec
 
 
 def dumps(value: Any) -> bytes:
     """Pickles a user function or type so that it travels with the job."""
     return cloudpickle.dumps(value)
+
+
+@dataclass
+class PythonOperation:
+    """What a Python transformation asks for: its kind, the user's function and key selectors.
+
+    The objects are pickled only when the job's spec is built: by then the engine has said
+    how the script's own modules must travel (by value, to a gateway).
+    """
+
+    kind: int
+    function: Any
+    key_selector: Any = None
+    key_selector2: Any = None
+    # BROADCAST_PROCESS: the MapStateDescriptors given to broadcast().
+    state_descriptors: list[Any] | None = None
+    # DESERIALIZE: the source's name and whether values that do not decode are skipped.
+    source_name: str = ""
+    skip: bool = False
+
+    def to_proto(self) -> spec_pb.PythonOperatorSpec:
+        spec = spec_pb.PythonOperatorSpec(kind=self.kind, function=dumps(self.function),
+                                          keyed=self.key_selector is not None)
+        if self.key_selector is not None:
+            spec.key_selector = dumps(self.key_selector)
+        if self.key_selector2 is not None:
+            spec.key_selector2 = dumps(self.key_selector2)
+        if self.state_descriptors is not None:
+            spec.broadcast.state_descriptors = dumps(self.state_descriptors)
+        if self.kind == Kind.DESERIALIZE:
+            spec.deserialize.source_name = self.source_name
+            spec.deserialize.on_failure = spec_pb.SKIP if self.skip else spec_pb.FAIL
+        return spec
 
 
 @dataclass
@@ -42,7 +77,7 @@ class Node:
     chaining: int = spec_pb.CHAIN_DEFAULT
     source: spec_pb.SourceSpec | None = None
     sink: spec_pb.SinkSpec | None = None
-    operation: Any = None
+    python: PythonOperation | None = None
     side_output_tags: list[str] = field(default_factory=list)
     side_output_tag: str = ""
     description: str = ""
@@ -62,8 +97,7 @@ class Node:
         elif self.kind == "sink":
             t.sink.CopyFrom(self.sink)
         elif self.kind == "python":
-            t.python.operation = dumps(self.operation)
-            t.python.keyed = self.operation.keyed
+            t.python.CopyFrom(self.python.to_proto())
             t.python.side_output_tags.extend(self.side_output_tags)
         elif self.kind == "union":
             t.union.SetInParent()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream.common.typeinfo import TypeInformation
-from pystream.datastream._pipeline import Input
+from pystream.datastream._pipeline import Input, Kind, PythonOperation
 from pystream.datastream.functions import BroadcastProcessFunction, KeyedBroadcastProcessFunction
 from pystream.datastream.state import MapStateDescriptor
 
@@ -31,7 +31,6 @@ class BroadcastConnectedStream:
         self._broadcast = broadcast
 
     def process(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        from pystream._runtime.broadcast import BroadcastProcessOperation  # runtime code: imported when used
         from pystream.datastream.data_stream import DataStream
         keyed = self._stream._key_selector()
         if isinstance(func, KeyedBroadcastProcessFunction):
@@ -44,7 +43,8 @@ class BroadcastConnectedStream:
             raise TypeError("process needs a BroadcastProcessFunction or a KeyedBroadcastProcessFunction")
         env = self._stream._env
         inputs = [self._stream._input(), Input(self._broadcast._stream._node, spec_pb.BROADCAST)]
+        operation = PythonOperation(Kind.BROADCAST_PROCESS, func, keyed,
+                                    state_descriptors=list(self._broadcast._descriptors))
         node = env._pipeline.add("Co-Process-Broadcast" + ("-Keyed" if keyed is not None else ""), "python",
-                                 operation=BroadcastProcessOperation(func, self._broadcast._descriptors, keyed),
-                                 output_type=output_type, inputs=inputs)
+                                 python=operation, output_type=output_type, inputs=inputs)
         return DataStream(env, node)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.operations import Operation
-from pystream._runtime.two_input import CoFlatMapOperation, CoMapOperation, CoProcessOperation
 from pystream.common.typeinfo import TypeInformation
-from pystream.datastream._pipeline import Input, dumps
+from pystream.datastream._pipeline import Input, Kind, PythonOperation, dumps
 from pystream.datastream.functions import CoProcessFunction, KeyedCoProcessFunction
 
 if TYPE_CHECKING:
@@ -37,26 +35,28 @@ class ConnectedStreams:
         return [Input(self.stream1._node, spec_pb.HASH, dumps(self._keys[0])),
                 Input(self.stream2._node, spec_pb.HASH, dumps(self._keys[1]))]
 
-    def _operation(self, name: str, operation: Operation, output_type: TypeInformation | None) -> "DataStream":
+    def _operation(self, name: str, kind: int, func: Any, key_selectors: tuple[Any, Any],
+                   output_type: TypeInformation | None) -> "DataStream":
         from pystream.datastream.data_stream import DataStream
         env = self.stream1._env
-        node = env._pipeline.add(name, "python", operation=operation, output_type=output_type, inputs=self._inputs())
+        node = env._pipeline.add(name, "python", python=PythonOperation(kind, func, *key_selectors),
+                                 output_type=output_type, inputs=self._inputs())
         return DataStream(env, node)
 
     def _selectors(self) -> tuple[Any, Any]:
         return self._keys if self._keys is not None else (None, None)
 
     def map(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        return self._operation("Co-Map", CoMapOperation(func, *self._selectors()), output_type)
+        return self._operation("Co-Map", Kind.CO_MAP, func, self._selectors(), output_type)
 
     def flat_map(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        return self._operation("Co-Flat Map", CoFlatMapOperation(func, *self._selectors()), output_type)
+        return self._operation("Co-Flat Map", Kind.CO_FLAT_MAP, func, self._selectors(), output_type)
 
     def process(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
         if isinstance(func, KeyedCoProcessFunction):
             if self._keys is None:
                 raise TypeError("a KeyedCoProcessFunction needs keyed connected streams: connect(...).key_by(k1, k2)")
-            return self._operation("KeyedCoProcess", CoProcessOperation(func, *self._keys), output_type)
+            return self._operation("KeyedCoProcess", Kind.CO_PROCESS, func, self._keys, output_type)
         if not isinstance(func, CoProcessFunction):
             raise TypeError("ConnectedStreams.process needs a CoProcessFunction or a KeyedCoProcessFunction")
-        return self._operation("Co-Process", CoProcessOperation(func, *self._selectors()), output_type)
+        return self._operation("Co-Process", Kind.CO_PROCESS, func, self._selectors(), output_type)

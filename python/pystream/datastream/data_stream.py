@@ -9,18 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.operations import (
-    FilterOperation,
-    FlatMapOperation,
-    KeyedProcessOperation,
-    MapOperation,
-    Operation,
-    ProcessOperation,
-    ReduceOperation,
-)
 from pystream.common.typeinfo import TupleTypeInfo, TypeInformation, Types
 from pystream.datastream._aggregations import FieldAggregation
-from pystream.datastream._pipeline import Input, Node, dumps
+from pystream.datastream._pipeline import Input, Kind, Node, PythonOperation, dumps
 from pystream.datastream.functions import KeyedProcessFunction, ProcessFunction
 from pystream.datastream.output_tag import OutputTag
 
@@ -143,8 +134,8 @@ class DataStream:
     def _input(self) -> Input:
         return Input(self._node, self._partitioning, self._function)
 
-    def _python(self, name: str, operation: Operation, output_type: TypeInformation | None) -> "DataStream":
-        node = self._env._pipeline.add(name, "python", operation=operation, output_type=output_type,
+    def _python(self, name: str, operation: PythonOperation, output_type: TypeInformation | None) -> "DataStream":
+        node = self._env._pipeline.add(name, "python", python=operation, output_type=output_type,
                                        inputs=[self._input()])
         if not self._env.is_chaining_enabled():
             node.chaining = spec_pb.CHAIN_NEVER
@@ -154,18 +145,18 @@ class DataStream:
         return None
 
     def map(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        return self._python("Map", MapOperation(func, self._key_selector()), output_type)
+        return self._python("Map", PythonOperation(Kind.MAP, func, self._key_selector()), output_type)
 
     def flat_map(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        return self._python("FlatMap", FlatMapOperation(func, self._key_selector()), output_type)
+        return self._python("FlatMap", PythonOperation(Kind.FLAT_MAP, func, self._key_selector()), output_type)
 
     def filter(self, func: Any) -> "DataStream":
-        return self._python("Filter", FilterOperation(func, self._key_selector()), self._node.output_type)
+        return self._python("Filter", PythonOperation(Kind.FILTER, func, self._key_selector()), self._node.output_type)
 
     def process(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
         if not isinstance(func, ProcessFunction):
             raise TypeError("DataStream.process needs a ProcessFunction")
-        return self._python("Process", ProcessOperation(func), output_type)
+        return self._python("Process", PythonOperation(Kind.PROCESS, func), output_type)
 
     def project(self, *field_indexes: int) -> "DataStream":
         output_type = self._node.output_type
@@ -174,7 +165,8 @@ class DataStream:
         types = output_type.get_field_types()
         projected = Types.TUPLE([types[i] for i in field_indexes])
         indexes = tuple(field_indexes)
-        return self._python("Projection", MapOperation(lambda value: tuple(value[i] for i in indexes)), projected)
+        return self._python("Projection", PythonOperation(Kind.MAP, lambda value: tuple(value[i] for i in indexes)),
+                            projected)
 
     def union(self, *streams: "DataStream") -> "DataStream":
         for stream in streams:
@@ -275,13 +267,14 @@ class KeyedStream(DataStream):
     def process(self, func: Any, output_type: TypeInformation | None = None) -> "DataStream":
         if not isinstance(func, KeyedProcessFunction):
             raise TypeError("KeyedStream.process needs a KeyedProcessFunction")
-        return self._python("KeyedProcess", KeyedProcessOperation(func, self._selector), output_type)
+        return self._python("KeyedProcess", PythonOperation(Kind.KEYED_PROCESS, func, self._selector), output_type)
 
     def reduce(self, func: Any) -> "DataStream":
-        return self._python("Keyed Reduce", ReduceOperation(func, self._selector), self._node.output_type)
+        return self._python("Keyed Reduce", PythonOperation(Kind.REDUCE, func, self._selector), self._node.output_type)
 
     def _aggregate(self, kind: str, field: int | str) -> "DataStream":
-        return self._python(f"Keyed Aggregation ({kind})", ReduceOperation(FieldAggregation(kind, field), self._selector),
+        return self._python(f"Keyed Aggregation ({kind})",
+                            PythonOperation(Kind.REDUCE, FieldAggregation(kind, field), self._selector),
                             self._node.output_type)
 
     def sum(self, position_to_sum: int | str = 0) -> "DataStream":

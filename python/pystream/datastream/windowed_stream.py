@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["WindowedStream", "AllWindowedStream"]
 
+_CONTENTS = spec_pb.PythonWindowSpec
+
 
 class WindowedStream:
     """A keyed stream cut into windows; a window function turns each window into results."""
@@ -75,16 +77,21 @@ class WindowedStream:
 
     # ---- window functions ----------------------------------------------------------------
 
-    def _window(self, name: str, contents: str, function: Any, window_function: Any,
+    def _window(self, name: str, contents: int, function: Any, window_function: Any,
                 output_type: TypeInformation | None) -> "DataStream":
-        from pystream._runtime.window import WindowOperation  # runtime code: imported when used
         from pystream.datastream.data_stream import WindowResultStream
         spec = spec_pb.WindowSpec(assigner=self._assigner_spec, allowed_lateness_ms=self._lateness,
                                   late_data_tag=self._late_tag.tag_id if self._late_tag else "")
         if self._trigger is not None:
             spec.trigger.CopyFrom(self._trigger)
-        spec.operation = dumps(WindowOperation(contents, self._key_selector, function, window_function, self._evictor,
-                                               self._all, self._python_trigger, self._gap_extractor))
+        python = spec.python
+        python.contents = contents
+        python.key_selector = dumps(self._key_selector)
+        python.all_windows = self._all
+        for field, value in (("function", function), ("window_function", window_function), ("evictor", self._evictor),
+                             ("trigger", self._python_trigger), ("gap_extractor", self._gap_extractor)):
+            if value is not None:
+                setattr(python, field, dumps(value))
         env = self._stream._env
         node = env._pipeline.add(name, "window", window=spec, output_type=output_type,
                                  inputs=[Input(self._stream._node, spec_pb.HASH, dumps(self._key_selector))],
@@ -93,19 +100,19 @@ class WindowedStream:
 
     def reduce(self, reduce_function: Any, window_function: Any = None,
                output_type: TypeInformation | None = None) -> "DataStream":
-        return self._window("Window(Reduce)", "reduce", reduce_function, window_function,
+        return self._window("Window(Reduce)", _CONTENTS.REDUCE, reduce_function, window_function,
                             output_type if window_function is not None else self._stream._node.output_type)
 
     def aggregate(self, aggregate_function: AggregateFunction, window_function: Any = None,
                   accumulator_type: TypeInformation | None = None,
                   output_type: TypeInformation | None = None) -> "DataStream":
-        return self._window("Window(Aggregate)", "aggregate", aggregate_function, window_function, output_type)
+        return self._window("Window(Aggregate)", _CONTENTS.AGGREGATE, aggregate_function, window_function, output_type)
 
     def apply(self, window_function: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        return self._window("Window(Apply)", "list", None, window_function, output_type)
+        return self._window("Window(Apply)", _CONTENTS.LIST, None, window_function, output_type)
 
     def process(self, process_window_function: Any, output_type: TypeInformation | None = None) -> "DataStream":
-        return self._window("Window(Process)", "list", None, process_window_function, output_type)
+        return self._window("Window(Process)", _CONTENTS.LIST, None, process_window_function, output_type)
 
     # Java Flink has these on windowed streams; PyFlink does not.
     def sum(self, position_to_sum: int | str = 0) -> "DataStream":

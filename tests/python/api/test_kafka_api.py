@@ -21,6 +21,7 @@ from pyflink.datastream.connectors.kafka import (
 from pyflink.datastream.formats.csv import CsvRowDeserializationSchema, CsvRowSerializationSchema
 from pyflink.datastream.formats.json import JsonRowDeserializationSchema, JsonRowSerializationSchema
 from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.factory import build_kafka_framer, build_operation
 from pystream._runtime.kafka import DeserializeOperation, KafkaRecordFramer
 
 ROW = Types.ROW_NAMED(["id", "name"], [Types.INT(), Types.STRING()])
@@ -152,7 +153,11 @@ def test_json_values_are_parsed_by_a_python_operation_chained_to_the_source():
     assert parse.inputs[0].source_id == source.id and parse.inputs[0].partitioning == spec_pb.AUTO
     assert parse.chaining == spec_pb.CHAIN_DEFAULT and not parse.python.keyed
     assert source.source.kafka.charset == "" and source.source.kafka.on_deserialization_failure == spec_pb.FAIL
-    operation = cloudpickle.loads(parse.python.operation)
+    # The spec holds what the user asked for: the kind, their schema and the source's policy.
+    assert parse.python.kind == spec_pb.PythonOperatorSpec.DESERIALIZE
+    assert (parse.python.deserialize.source_name, parse.python.deserialize.on_failure) == ("orders", spec_pb.FAIL)
+    assert cloudpickle.loads(parse.python.function).get_produced_type() == ROW
+    operation = build_operation(parse.python)
     assert isinstance(operation, DeserializeOperation)
     assert (operation.source_name, operation.skip) == ("orders", False)
     assert operation.function.get_produced_type() == ROW
@@ -169,7 +174,9 @@ def test_json_values_are_parsed_by_a_python_operation_chained_to_the_source():
 def test_the_skip_policy_reaches_the_engine_and_the_deserializer(source):
     built = source()
     assert built._to_source_spec()[0].kafka.on_deserialization_failure == spec_pb.SKIP
-    assert built._deserialize_operation("s").skip is True
+    operation = built._deserialize_operation("s").to_proto()
+    assert operation.deserialize.on_failure == spec_pb.SKIP
+    assert build_operation(operation).skip is True
 
 
 # ---- watermarks -------------------------------------------------------------------------------
@@ -229,7 +236,7 @@ def json_records(topic="out"):
         .set_value_serialization_schema(JsonRowSerializationSchema.builder().with_type_info(ROW).build()).build()
 
 
-def test_sink_spec_carries_the_guarantee_the_topic_and_a_pickled_framer():
+def test_sink_spec_carries_the_guarantee_the_topic_and_the_users_schemas():
     sink = KafkaSink.builder().set_bootstrap_servers("k:9092").set_record_serializer(json_records()) \
         .set_delivery_guarantee(DeliveryGuarantee.EXACTLY_ONCE).set_transactional_id_prefix("orders-job") \
         .set_property("linger.ms", 5).build()
@@ -241,7 +248,9 @@ def test_sink_spec_carries_the_guarantee_the_topic_and_a_pickled_framer():
     assert (kafka.bootstrap_servers, kafka.topic, kafka.delivery_guarantee, kafka.transactional_id_prefix) == \
         ("k:9092", "out", spec_pb.EXACTLY_ONCE, "orders-job")
     assert dict(kafka.properties) == {"linger.ms": "5"}
-    framer = cloudpickle.loads(kafka.serializer)
+    assert isinstance(cloudpickle.loads(kafka.value_serialization_schema), JsonRowSerializationSchema)
+    assert not kafka.key_serialization_schema and not kafka.topic_selector
+    framer = build_kafka_framer(kafka)
     assert isinstance(framer, KafkaRecordFramer)
     # No topic (the sink's own), no key, then the 19 bytes of the JSON value.
     assert framer.frame([(1, "a")]) == b"\xff" * 8 + b"\x13\x00\x00\x00" + b'{"id":1,"name":"a"}'

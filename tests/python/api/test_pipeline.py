@@ -191,3 +191,24 @@ def test_collection_elements_take_their_declared_types_python_shape():
     env = StreamExecutionEnvironment.get_execution_environment()
     env.from_collection([1, 2], Types.DOUBLE()).print()
     assert cloudpickle.loads(spec_of(env).transformations[0].source.collection.elements) == [1.0, 2.0]
+
+
+class CountsPickling:
+    pickled = 0
+
+    def __call__(self, value):
+        return value
+
+    def __reduce__(self):
+        CountsPickling.pickled += 1
+        return CountsPickling, ()
+
+
+def test_python_functions_are_pickled_when_the_spec_is_built():
+    # By then the engine has said how the script's own modules travel (by value, to a gateway).
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([1, 2]).map(CountsPickling()).print()
+    assert CountsPickling.pickled == 0
+    spec = env._take_spec("test")
+    assert CountsPickling.pickled == 1
+    assert spec.transformations[1].python.kind == spec_pb.PythonOperatorSpec.MAP

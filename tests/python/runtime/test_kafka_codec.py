@@ -15,8 +15,11 @@ from pyflink.datastream.connectors.kafka import (
     KafkaRecordSerializationSchema, KafkaSink, KafkaSource, KafkaTopicSelector)
 from pyflink.datastream.formats.csv import CsvRowDeserializationSchema, CsvRowSerializationSchema
 from pyflink.datastream.formats.json import JsonRowDeserializationSchema, JsonRowSerializationSchema
+from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime import worker
+from pystream._runtime.factory import build_kafka_framer
 from pystream._runtime.kafka import DeserializeOperation, KafkaRecordFramer
+from pystream._runtime.row_formats import bytes_encoder, text_decoder
 from pystream.errors import PyStreamError
 from pystream.testing import InMemoryHost, OperatorHarness
 
@@ -25,12 +28,12 @@ ORDER = Types.ROW_NAMED(["id", "name", "price"], [Types.INT(), Types.STRING(), T
 
 
 def json_out(type_info):
-    return JsonRowSerializationSchema.builder().with_type_info(type_info).build()._bytes_encoder()
+    return bytes_encoder(JsonRowSerializationSchema.builder().with_type_info(type_info).build())
 
 
 def json_in(type_info, fail_on_missing_field=False):
     builder = JsonRowDeserializationSchema.builder().type_info(type_info)
-    return (builder.fail_on_missing_field() if fail_on_missing_field else builder).build()._text_decoder()
+    return text_decoder((builder.fail_on_missing_field() if fail_on_missing_field else builder).build())[1]
 
 
 # ---- framing ----------------------------------------------------------------------------------
@@ -66,9 +69,10 @@ def test_topic_key_and_value_are_framed_in_that_order():
         b"\x08\x00\x00\x00orders-x" + b"\xff\xff\xff\xff" + len(value).to_bytes(4, "little") + value)
 
 
-def test_a_framer_travels_as_its_schemas_and_refuses_what_a_schema_cannot_write():
-    framer = cloudpickle.loads(cloudpickle.dumps(KafkaRecordFramer(
-        JsonRowSerializationSchema.builder().with_type_info(ORDER).build(), topic_selector=lambda r: "t")))
+def test_a_framer_is_built_from_the_sinks_pickled_schemas_and_refuses_what_a_schema_cannot_write():
+    value_schema = JsonRowSerializationSchema.builder().with_type_info(ORDER).build()
+    framer = build_kafka_framer(spec_pb.KafkaSink(value_serialization_schema=cloudpickle.dumps(value_schema),
+                                                  topic_selector=cloudpickle.dumps(lambda r: "t")))
     assert framer.frame([(1, "a", None)]) == (b"\x01\x00\x00\x00t" + b"\xff\xff\xff\xff" + b"\x20\x00\x00\x00"
                                               + b'{"id":1,"name":"a","price":null}')
     with pytest.raises(PyStreamError, match=r"Could not serialize row '\('x', 'a', 1.0\)'.*is not an int"):
@@ -129,11 +133,11 @@ CSV_TYPE = Types.ROW_NAMED(["id", "name", "score", "tags", "when", "ok"],
 
 
 def csv_out(builder=None):
-    return (builder or CsvRowSerializationSchema.Builder(CSV_TYPE)).build()._bytes_encoder()
+    return bytes_encoder((builder or CsvRowSerializationSchema.Builder(CSV_TYPE)).build())
 
 
 def csv_in(builder=None):
-    return (builder or CsvRowDeserializationSchema.Builder(CSV_TYPE)).build()._text_decoder()
+    return text_decoder((builder or CsvRowDeserializationSchema.Builder(CSV_TYPE)).build())[1]
 
 
 def test_csv_lines_quote_text_as_jackson_does_and_end_with_the_line_delimiter():
@@ -176,10 +180,10 @@ def test_csv_parse_errors_can_be_ignored_field_by_field_and_comments_skipped():
 
 def test_byte_arrays_are_base64_in_both_formats():
     blob = Types.ROW_NAMED(["data"], [Types.PRIMITIVE_ARRAY(Types.BYTE())])
-    write = CsvRowSerializationSchema.Builder(blob).build()._bytes_encoder()
+    write = bytes_encoder(CsvRowSerializationSchema.Builder(blob).build())
     assert write(Row(b"\x01\xfe")) == b"Af4=\n"
     assert write(Row(b"\xfb\xff")) == b'"+/8="\n'  # '+' and '/' sort below ',': Jackson quotes them
-    assert CsvRowDeserializationSchema.Builder(blob).build()._text_decoder()('"+/8="') == Row(data=b"\xfb\xff")
+    assert text_decoder(CsvRowDeserializationSchema.Builder(blob).build())[1]('"+/8="') == Row(data=b"\xfb\xff")
     assert json_out(blob)(Row(b"\xfb\xff")) == b'{"data":"+/8="}'
     assert json_in(blob)('{"data":"+/8="}') == Row(data=b"\xfb\xff")
 

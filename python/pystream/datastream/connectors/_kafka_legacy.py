@@ -11,8 +11,8 @@ from enum import Enum
 from typing import Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.kafka import DeserializeOperation
 from pystream.common.typeinfo import TypeInformation
+from pystream.datastream._pipeline import PythonOperation
 from pystream.datastream.connectors._kafka_sink import KafkaRecordSerializationSchema, KafkaSink
 from pystream.datastream.connectors._kafka_source import (
     KafkaOffsetResetStrategy, KafkaOffsetsInitializer, KafkaSource)
@@ -96,7 +96,7 @@ class FlinkKafkaConsumer:
     def _to_source_spec(self) -> tuple[spec_pb.SourceSpec, TypeInformation]:
         return self._build()._to_source_spec()
 
-    def _deserialize_operation(self, source_name: str) -> DeserializeOperation | None:
+    def _deserialize_operation(self, source_name: str) -> PythonOperation | None:
         return self._build()._deserialize_operation(source_name)
 
 

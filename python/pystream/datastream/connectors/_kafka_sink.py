@@ -1,7 +1,8 @@
 """``KafkaSink``, its builder and the record serialization schema.
 
-Records are serialized in Python by a ``KafkaRecordFramer`` (topic, key and value bytes
-per record); the engine produces them to Kafka with the delivery guarantee asked for.
+The spec carries the user's schemas and topic selector; the Python worker serializes the
+records with them (topic, key and value bytes per record), and the engine produces them to
+Kafka with the delivery guarantee asked for.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ import abc
 from typing import Any, Callable
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.kafka import KafkaRecordFramer
 from pystream.common.serialization import SimpleStringSchema
 from pystream.datastream._pipeline import dumps
 from pystream.datastream.connectors._kafka_source import property_text
 from pystream.datastream.connectors.base import DeliveryGuarantee
+from pystream.datastream.formats.csv import CsvRowSerializationSchema
+from pystream.datastream.formats.json import JsonRowSerializationSchema
 
 __all__ = ["KafkaSink", "KafkaSinkBuilder", "KafkaRecordSerializationSchema",
            "KafkaRecordSerializationSchemaBuilder", "KafkaTopicSelector"]
 
 _MAXIMUM_PREFIX_BYTES = 6400
+# The formats a sink writes keys and values in.
+_SERIALIZERS = (SimpleStringSchema, JsonRowSerializationSchema, CsvRowSerializationSchema)
 
 
 class KafkaTopicSelector(abc.ABC):
@@ -31,7 +35,7 @@ class KafkaTopicSelector(abc.ABC):
 
 
 def _require_serializer(schema: Any, call: str) -> Any:
-    if not isinstance(schema, SimpleStringSchema) and not hasattr(schema, "_bytes_encoder"):
+    if not isinstance(schema, _SERIALIZERS):
         raise TypeError(f"{call}: {type(schema).__name__} is not supported by PyStream; use SimpleStringSchema, "
                         "JsonRowSerializationSchema or CsvRowSerializationSchema")
     return schema
@@ -51,8 +55,14 @@ class KafkaRecordSerializationSchema:
     def builder() -> "KafkaRecordSerializationSchemaBuilder":
         return KafkaRecordSerializationSchemaBuilder()
 
-    def _framer(self) -> KafkaRecordFramer:
-        return KafkaRecordFramer(self._value_schema, self._key_schema, self._topic_selector)
+    def _describe(self, spec: spec_pb.KafkaSink) -> None:
+        """Records the topic, the schemas and the topic selector in the sink's spec."""
+        spec.topic = self._topic or ""
+        spec.value_serialization_schema = dumps(self._value_schema)
+        if self._key_schema is not None:
+            spec.key_serialization_schema = dumps(self._key_schema)
+        if self._topic_selector is not None:
+            spec.topic_selector = dumps(self._topic_selector)
 
 
 class KafkaRecordSerializationSchemaBuilder:
@@ -168,10 +178,9 @@ class KafkaSinkBuilder:
         if self._guarantee is DeliveryGuarantee.EXACTLY_ONCE and not self._transactional_id_prefix:
             raise ValueError("EXACTLY_ONCE delivery guarantee requires a transactionalIdPrefix to be set to provide "
                              "unique transaction names across multiple KafkaSinks writing to the same Kafka cluster.")
-        serializer = self._record_serializer
         spec = spec_pb.KafkaSink(
             bootstrap_servers=servers, delivery_guarantee=spec_pb.DeliveryGuarantee.Value(self._guarantee.name),
-            transactional_id_prefix=self._transactional_id_prefix or "", topic=serializer._topic or "",
-            serializer=dumps(serializer._framer()))
+            transactional_id_prefix=self._transactional_id_prefix or "")
+        self._record_serializer._describe(spec)
         spec.properties.update(properties)
         return KafkaSink(spec)

@@ -12,9 +12,11 @@ from enum import Enum
 from typing import Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream._runtime.kafka import DeserializeOperation
 from pystream.common.serialization import SimpleStringSchema
 from pystream.common.typeinfo import TypeInformation, Types
+from pystream.datastream._pipeline import Kind, PythonOperation
+from pystream.datastream.formats.csv import CsvRowDeserializationSchema
+from pystream.datastream.formats.json import JsonRowDeserializationSchema
 
 __all__ = ["KafkaSource", "KafkaSourceBuilder", "KafkaTopicPartition", "KafkaOffsetResetStrategy",
            "KafkaOffsetsInitializer", "FAILURE_POLICY"]
@@ -24,6 +26,8 @@ FAILURE_POLICY = "deserialization.failure-policy"
 _POLICIES = {"fail": spec_pb.FAIL, "skip": spec_pb.SKIP}
 # Properties with a field of their own in the spec (the engine adds them to librdkafka's).
 _OWN_FIELDS = ("bootstrap.servers", "group.id", "client.id.prefix")
+# The value formats a source reads: text decoded by the engine, or rows parsed in Python.
+_DESERIALIZERS = (SimpleStringSchema, JsonRowDeserializationSchema, CsvRowDeserializationSchema)
 
 
 def property_text(value: Any) -> str:
@@ -139,11 +143,11 @@ class KafkaSource:
         spec.kafka.CopyFrom(self._spec)  # a copy: from_source adds watermarks to it
         return spec, self._output_type
 
-    def _deserialize_operation(self, source_name: str) -> DeserializeOperation | None:
+    def _deserialize_operation(self, source_name: str) -> PythonOperation | None:
         """The Python operation that parses the engine's text values, when the format needs one."""
         if isinstance(self._deserializer, SimpleStringSchema):
             return None
-        return DeserializeOperation(self._deserializer, source_name, self._skip)
+        return PythonOperation(Kind.DESERIALIZE, self._deserializer, source_name=source_name, skip=self._skip)
 
 
 class KafkaSourceBuilder:
@@ -218,8 +222,7 @@ class KafkaSourceBuilder:
         return self
 
     def set_value_only_deserializer(self, deserialization_schema: Any) -> "KafkaSourceBuilder":
-        if not isinstance(deserialization_schema, SimpleStringSchema) \
-                and not hasattr(deserialization_schema, "_text_decoder"):
+        if not isinstance(deserialization_schema, _DESERIALIZERS):
             raise TypeError(f"set_value_only_deserializer: {type(deserialization_schema).__name__} is not supported "
                             "by PyStream; use SimpleStringSchema, JsonRowDeserializationSchema or "
                             "CsvRowDeserializationSchema")

@@ -1,19 +1,32 @@
 """CSV rows, as in ``pyflink.datastream.formats.csv``.
 
-The schemas only describe the format (a row type and Jackson's CSV options);
-``pystream._runtime.csv_rows`` reads and writes the lines in the Python worker.
+The schemas only describe the format (a row type and Jackson's CSV options); the Python
+worker builds the codecs that read and write the lines from them.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
-from pystream._runtime.csv_rows import CsvOptions, csv_row_decoder, csv_row_encoder, require_supported
 from pystream.common.typeinfo import RowTypeInfo, TypeInformation
-from pystream.common.types import Row
+from pystream.datastream.formats._row_types import require_csv_supported
 
 __all__ = ["CsvRowDeserializationSchema", "CsvRowSerializationSchema"]
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """Jackson's CSV settings, as the schema builders set them."""
+
+    field_delimiter: str = ","
+    quote_character: str | None = '"'
+    escape_character: str | None = None
+    array_element_delimiter: str = ";"
+    null_literal: str | None = None
+    line_delimiter: str = "\n"
+    allow_comments: bool = False
+    ignore_parse_errors: bool = False
 
 _LINE_DELIMITERS = ("\n", "\r", "\r\n", "")
 
@@ -28,25 +41,20 @@ def _char(value: str, what: str) -> str:
 class CsvRowDeserializationSchema:
     """Reads the first CSV record of each value into a row of the declared type."""
 
-    _format_name = "CSV row"
-
     def __init__(self, type_info: RowTypeInfo, options: CsvOptions) -> None:
-        self._type_info = require_supported(type_info)
+        self._type_info = require_csv_supported(type_info)
         self._options = options
         self._ignore_parse_errors = options.ignore_parse_errors
 
     def get_produced_type(self) -> TypeInformation:
         return self._type_info
 
-    def _text_decoder(self) -> Callable[[str], Row | None]:
-        return csv_row_decoder(self._type_info, self._options)
-
     def __repr__(self) -> str:
         return f"CsvRowDeserializationSchema({self._type_info!r}, {self._options})"
 
     class Builder:
         def __init__(self, type_info: TypeInformation) -> None:
-            self._type_info = require_supported(type_info)
+            self._type_info = require_csv_supported(type_info)
             self._options = CsvOptions()
 
         def _set(self, **changes: Any) -> "CsvRowDeserializationSchema.Builder":
@@ -86,19 +94,15 @@ class CsvRowSerializationSchema:
     """Writes rows as CSV lines (with a trailing line delimiter, ``\\n`` by default, as Flink)."""
 
     def __init__(self, type_info: RowTypeInfo, options: CsvOptions) -> None:
-        self._type_info = require_supported(type_info)
+        self._type_info = require_csv_supported(type_info)
         self._options = options
-
-    def _bytes_encoder(self) -> Callable[[Any], bytes]:
-        text_of = csv_row_encoder(self._type_info, self._options)
-        return lambda row: text_of(row).encode("utf-8")
 
     def __repr__(self) -> str:
         return f"CsvRowSerializationSchema({self._type_info!r}, {self._options})"
 
     class Builder:
         def __init__(self, type_info: TypeInformation) -> None:
-            self._type_info = require_supported(type_info)
+            self._type_info = require_csv_supported(type_info)
             self._options = CsvOptions()
 
         def _set(self, **changes: Any) -> "CsvRowSerializationSchema.Builder":

@@ -1,16 +1,15 @@
 """JSON rows, as in ``pyflink.datastream.formats.json``.
 
-The schemas only describe the format; ``pystream._runtime.json_rows`` does the work in
-the Python worker (Kafka values are handed to Python as text, rows come back as text).
+The schemas only describe the format (a row type and options); the Python worker builds
+the codecs from them (Kafka values are handed to Python as text, rows come back as text).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
-from pystream._runtime.json_rows import json_row_decoder, json_row_encoder, require_supported
 from pystream.common.typeinfo import RowTypeInfo, TypeInformation
-from pystream.common.types import Row
+from pystream.datastream.formats._row_types import require_json_supported
 
 __all__ = ["JsonRowDeserializationSchema", "JsonRowSerializationSchema"]
 
@@ -18,14 +17,12 @@ __all__ = ["JsonRowDeserializationSchema", "JsonRowSerializationSchema"]
 def _row_type(type_info: Any) -> RowTypeInfo:
     if not isinstance(type_info, RowTypeInfo):
         raise ValueError(f"Only RowTypeInfo is supported, got {type_info!r}")
-    require_supported(type_info)
+    require_json_supported(type_info)
     return type_info
 
 
 class JsonRowDeserializationSchema:
     """Reads the fields of a row type, by name, from JSON objects."""
-
-    _format_name = "JSON"
 
     def __init__(self, type_info: RowTypeInfo, fail_on_missing_field: bool = False,
                  ignore_parse_errors: bool = False) -> None:
@@ -39,9 +36,6 @@ class JsonRowDeserializationSchema:
 
     def get_produced_type(self) -> TypeInformation:
         return self._type_info
-
-    def _text_decoder(self) -> Callable[[str], Row | None]:
-        return json_row_decoder(self._type_info, self._fail_on_missing_field)
 
     def __repr__(self) -> str:
         return f"JsonRowDeserializationSchema({self._type_info!r})"
@@ -83,10 +77,6 @@ class JsonRowSerializationSchema:
     @staticmethod
     def builder() -> "JsonRowSerializationSchema.Builder":
         return JsonRowSerializationSchema.Builder()
-
-    def _bytes_encoder(self) -> Callable[[Any], bytes]:
-        text_of = json_row_encoder(self._type_info)
-        return lambda row: text_of(row).encode("utf-8")
 
     def __repr__(self) -> str:
         return f"JsonRowSerializationSchema({self._type_info!r})"

@@ -1,0 +1,107 @@
+"""Builds what the worker runs from what the JobSpec describes.
+
+The API records only what the user asked for (an operation's kind, their pickled
+function, key selectors, schemas and options); this module is the one place that turns
+such a description into the runtime's operations, window operations and Kafka framers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import cloudpickle
+
+from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.broadcast import BroadcastProcessOperation
+from pystream._runtime.kafka import DeserializeOperation, KafkaRecordFramer
+from pystream._runtime.operations import (
+    FilterOperation,
+    FlatMapOperation,
+    KeyedProcessOperation,
+    MapOperation,
+    Operation,
+    ProcessOperation,
+    ReduceOperation,
+)
+from pystream._runtime.two_input import CoFlatMapOperation, CoMapOperation, CoProcessOperation
+from pystream._runtime.window import WindowOperation
+
+__all__ = ["OperationDescription", "create_operation", "build_operation", "build_window_operation",
+           "build_kafka_framer"]
+
+Kind = spec_pb.PythonOperatorSpec
+
+
+@dataclass
+class OperationDescription:
+    """A ``PythonOperatorSpec`` with its payloads unpickled: the user's own objects."""
+
+    kind: int
+    function: Any
+    key_selector: Any = None
+    key_selector2: Any = None
+    # BROADCAST_PROCESS: the MapStateDescriptors given to broadcast().
+    state_descriptors: Sequence[Any] = ()
+    # DESERIALIZE: the source's name and whether undecodable values are skipped.
+    source_name: str = ""
+    skip: bool = False
+
+
+_OPERATIONS: dict[int, Callable[[OperationDescription], Operation]] = {
+    Kind.MAP: lambda d: MapOperation(d.function, d.key_selector),
+    Kind.FLAT_MAP: lambda d: FlatMapOperation(d.function, d.key_selector),
+    Kind.FILTER: lambda d: FilterOperation(d.function, d.key_selector),
+    Kind.PROCESS: lambda d: ProcessOperation(d.function, d.key_selector),
+    Kind.KEYED_PROCESS: lambda d: KeyedProcessOperation(d.function, d.key_selector),
+    Kind.REDUCE: lambda d: ReduceOperation(d.function, d.key_selector),
+    Kind.CO_MAP: lambda d: CoMapOperation(d.function, d.key_selector, d.key_selector2),
+    Kind.CO_FLAT_MAP: lambda d: CoFlatMapOperation(d.function, d.key_selector, d.key_selector2),
+    Kind.CO_PROCESS: lambda d: CoProcessOperation(d.function, d.key_selector, d.key_selector2),
+    Kind.BROADCAST_PROCESS: lambda d: BroadcastProcessOperation(d.function, list(d.state_descriptors), d.key_selector),
+    Kind.DESERIALIZE: lambda d: DeserializeOperation(d.function, d.source_name, d.skip),
+}
+
+
+def _loads(payload: bytes) -> Any:
+    return cloudpickle.loads(payload) if payload else None
+
+
+def create_operation(description: OperationDescription) -> Operation:
+    """The operation that runs ``description.function`` as its kind says."""
+    build = _OPERATIONS.get(description.kind)
+    if build is None:
+        raise ValueError(f"unknown Python operation kind {description.kind}")
+    return build(description)
+
+
+def build_operation(spec: spec_pb.PythonOperatorSpec) -> Operation:
+    """The operation a transformation's ``python`` body describes."""
+    description = OperationDescription(spec.kind, _loads(spec.function), _loads(spec.key_selector),
+                                       _loads(spec.key_selector2))
+    if spec.HasField("broadcast"):
+        description.state_descriptors = _loads(spec.broadcast.state_descriptors) or ()
+    if spec.HasField("deserialize"):
+        description.source_name = spec.deserialize.source_name
+        description.skip = spec.deserialize.on_failure == spec_pb.SKIP
+    return create_operation(description)
+
+
+_CONTENTS = {
+    spec_pb.PythonWindowSpec.REDUCE: "reduce",
+    spec_pb.PythonWindowSpec.AGGREGATE: "aggregate",
+    spec_pb.PythonWindowSpec.LIST: "list",
+}
+
+
+def build_window_operation(spec: spec_pb.PythonWindowSpec) -> WindowOperation:
+    """The Python side of a window: its contents and the user's functions."""
+    return WindowOperation(_CONTENTS[spec.contents], _loads(spec.key_selector), _loads(spec.function),
+                           _loads(spec.window_function), _loads(spec.evictor), spec.all_windows,
+                           _loads(spec.trigger), _loads(spec.gap_extractor))
+
+
+def build_kafka_framer(spec: spec_pb.KafkaSink) -> KafkaRecordFramer:
+    """Frames the records a Kafka sink writes, with the user's schemas and topic selector."""
+    return KafkaRecordFramer(_loads(spec.value_serialization_schema), _loads(spec.key_serialization_schema),
+                             _loads(spec.topic_selector))
