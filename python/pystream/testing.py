@@ -19,10 +19,11 @@ from typing import Any, Iterable
 
 from pystream._proto.jobspec_pb2 import PythonOperatorSpec as Kind
 from pystream._runtime.context import OperationContext, TaskInfo
-from pystream._runtime.factory import OperationDescription, create_operation
+from pystream._runtime.factory import create_operation
 from pystream._runtime.keycodec import decode_key
 from pystream._runtime.keyed_state import KeyedStateBackend, original_key
 from pystream._runtime.operations import Operation
+from pystream.datastream._pipeline import PythonOperation
 from pystream.datastream.functions import TimeDomain
 from pystream.datastream.output_tag import OutputTag
 
@@ -111,30 +112,30 @@ class OperatorHarness:
 
     @staticmethod
     def for_map(function: Any, key_selector: Any = None) -> "OperatorHarness":
-        return OperatorHarness(create_operation(OperationDescription(Kind.MAP, function, key_selector)))
+        return OperatorHarness(create_operation(PythonOperation(Kind.MAP, function, key_selector)))
 
     @staticmethod
     def for_flat_map(function: Any, key_selector: Any = None) -> "OperatorHarness":
-        return OperatorHarness(create_operation(OperationDescription(Kind.FLAT_MAP, function, key_selector)))
+        return OperatorHarness(create_operation(PythonOperation(Kind.FLAT_MAP, function, key_selector)))
 
     @staticmethod
     def for_filter(function: Any, key_selector: Any = None) -> "OperatorHarness":
-        return OperatorHarness(create_operation(OperationDescription(Kind.FILTER, function, key_selector)))
+        return OperatorHarness(create_operation(PythonOperation(Kind.FILTER, function, key_selector)))
 
     @staticmethod
     def for_process(function: Any, side_outputs: Iterable[OutputTag] = ()) -> "OperatorHarness":
-        return OperatorHarness(create_operation(OperationDescription(Kind.PROCESS, function)),
+        return OperatorHarness(create_operation(PythonOperation(Kind.PROCESS, function)),
                                side_outputs=side_outputs)
 
     @staticmethod
     def for_keyed_process(function: Any, key_selector: Any, side_outputs: Iterable[OutputTag] = (),
                           now: int = 0) -> "OperatorHarness":
-        return OperatorHarness(create_operation(OperationDescription(Kind.KEYED_PROCESS, function, key_selector)),
+        return OperatorHarness(create_operation(PythonOperation(Kind.KEYED_PROCESS, function, key_selector)),
                                side_outputs=side_outputs, now=now)
 
     @staticmethod
     def for_reduce(function: Any, key_selector: Any, batch_mode: bool = False) -> "OperatorHarness":
-        return OperatorHarness(create_operation(OperationDescription(Kind.REDUCE, function, key_selector)),
+        return OperatorHarness(create_operation(PythonOperation(Kind.REDUCE, function, key_selector)),
                                batch_mode=batch_mode)
 
     def open(self) -> "OperatorHarness":

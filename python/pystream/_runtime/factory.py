@@ -7,8 +7,7 @@ such a description into the runtime's operations, window operations and Kafka fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import cloudpickle
 
@@ -26,29 +25,13 @@ from pystream._runtime.operations import (
 )
 from pystream._runtime.two_input import CoFlatMapOperation, CoMapOperation, CoProcessOperation
 from pystream._runtime.window import WindowOperation
+from pystream.datastream._pipeline import PythonOperation
 
-__all__ = ["OperationDescription", "create_operation", "build_operation", "build_window_operation",
-           "build_kafka_framer"]
+__all__ = ["create_operation", "build_operation", "build_window_operation", "build_kafka_framer"]
 
 Kind = spec_pb.PythonOperatorSpec
 
-
-@dataclass
-class OperationDescription:
-    """A ``PythonOperatorSpec`` with its payloads unpickled: the user's own objects."""
-
-    kind: int
-    function: Any
-    key_selector: Any = None
-    key_selector2: Any = None
-    # BROADCAST_PROCESS: the MapStateDescriptors given to broadcast().
-    state_descriptors: Sequence[Any] = ()
-    # DESERIALIZE: the source's name and whether undecodable values are skipped.
-    source_name: str = ""
-    skip: bool = False
-
-
-_OPERATIONS: dict[int, Callable[[OperationDescription], Operation]] = {
+_OPERATIONS: dict[int, Callable[[PythonOperation], Operation]] = {
     Kind.MAP: lambda d: MapOperation(d.function, d.key_selector),
     Kind.FLAT_MAP: lambda d: FlatMapOperation(d.function, d.key_selector),
     Kind.FILTER: lambda d: FilterOperation(d.function, d.key_selector),
@@ -58,7 +41,7 @@ _OPERATIONS: dict[int, Callable[[OperationDescription], Operation]] = {
     Kind.CO_MAP: lambda d: CoMapOperation(d.function, d.key_selector, d.key_selector2),
     Kind.CO_FLAT_MAP: lambda d: CoFlatMapOperation(d.function, d.key_selector, d.key_selector2),
     Kind.CO_PROCESS: lambda d: CoProcessOperation(d.function, d.key_selector, d.key_selector2),
-    Kind.BROADCAST_PROCESS: lambda d: BroadcastProcessOperation(d.function, list(d.state_descriptors), d.key_selector),
+    Kind.BROADCAST_PROCESS: lambda d: BroadcastProcessOperation(d.function, list(d.state_descriptors or ()), d.key_selector),
     Kind.DESERIALIZE: lambda d: DeserializeOperation(d.function, d.source_name, d.skip),
 }
 
@@ -67,7 +50,7 @@ def _loads(payload: bytes) -> Any:
     return cloudpickle.loads(payload) if payload else None
 
 
-def create_operation(description: OperationDescription) -> Operation:
+def create_operation(description: PythonOperation) -> Operation:
     """The operation that runs ``description.function`` as its kind says."""
     build = _OPERATIONS.get(description.kind)
     if build is None:
@@ -77,10 +60,10 @@ def create_operation(description: OperationDescription) -> Operation:
 
 def build_operation(spec: spec_pb.PythonOperatorSpec) -> Operation:
     """The operation a transformation's ``python`` body describes."""
-    description = OperationDescription(spec.kind, _loads(spec.function), _loads(spec.key_selector),
-                                       _loads(spec.key_selector2))
+    description = PythonOperation(spec.kind, _loads(spec.function), _loads(spec.key_selector),
+                                  _loads(spec.key_selector2))
     if spec.HasField("broadcast"):
-        description.state_descriptors = _loads(spec.broadcast.state_descriptors) or ()
+        description.state_descriptors = _loads(spec.broadcast.state_descriptors)
     if spec.HasField("deserialize"):
         description.source_name = spec.deserialize.source_name
         description.skip = spec.deserialize.on_failure == spec_pb.SKIP
