@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using System.Globalization;
 using Confluent.Kafka;
 using PyStream.Engine;

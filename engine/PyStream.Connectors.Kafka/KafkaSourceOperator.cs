@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using System.Text;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;

@@ -1,5 +1,5 @@
+using PyStream.Engine.Records;
 using Python.Runtime;
-using PyStream.Engine.Runtime;
 
 namespace PyStream.Python;
 

@@ -1,6 +1,7 @@
+using PyStream.Engine.Records;
+using PyStream.Engine;
 using System.Text.Json;
 using Python.Runtime;
-using PyStream.Engine.Runtime;
 using PyStream.Engine.UserCode;
 using PyStream.Engine.Windowing;
 

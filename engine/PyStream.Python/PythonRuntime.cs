@@ -1,6 +1,6 @@
+using PyStream.Engine.Records;
 using System.Runtime.InteropServices;
 using Python.Runtime;
-using PyStream.Engine.Runtime;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;
 

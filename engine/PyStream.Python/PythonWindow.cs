@@ -1,7 +1,6 @@
+using PyStream.Engine.Records;
 using System.Runtime.InteropServices;
 using Python.Runtime;
-using PyStream.Engine.Runtime;
-using PyStream.Engine.UserCode;
 using PyStream.Engine.Windowing;
 
 namespace PyStream.Python;

@@ -1,6 +1,6 @@
+using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.State;
-using PyStream.Engine.UserCode;
 
 namespace PyStream.State.RocksDb;
 

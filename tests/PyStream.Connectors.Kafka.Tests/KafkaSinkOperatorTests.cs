@@ -1,7 +1,7 @@
+using PyStream.Engine.Records;
 using System.Buffers.Binary;
 using System.Text;
 using PyStream.Engine;
-using PyStream.Engine.Runtime;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Tests.Checkpointing;
 using PyStream.Engine.Tests.Harness;

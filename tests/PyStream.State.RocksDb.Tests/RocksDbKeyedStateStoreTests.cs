@@ -1,6 +1,7 @@
+using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.State;
 using PyStream.Engine.Tests.State;
-using PyStream.Engine.UserCode;
 
 namespace PyStream.State.RocksDb.Tests;
 

@@ -1,11 +1,9 @@
-using PyStream.Engine.Runtime;
-
 namespace PyStream.Engine.Checkpointing;
 
 /// <summary>What the coordinator needs from the job run it coordinates.</summary>
 internal interface ICheckpointedRun
 {
-    IReadOnlyList<StreamTask> Tasks { get; }
+    IReadOnlyList<ICheckpointedTask> Tasks { get; }
 
     /// <summary>Every task is still running.</summary>
     bool AllTasksRunning { get; }

@@ -1,4 +1,5 @@
 using PyStream.Engine.Graph;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;

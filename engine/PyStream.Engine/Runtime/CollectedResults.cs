@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using System.Collections.Concurrent;
 
 namespace PyStream.Engine.Runtime;

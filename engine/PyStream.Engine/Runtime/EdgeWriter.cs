@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Partitioning;
 
 namespace PyStream.Engine.Runtime;

@@ -1,3 +1,5 @@
+using PyStream.Engine.Records;
+
 namespace PyStream.Engine.Runtime;
 
 /// <summary>Where an operator's output goes: a chained operator's input or a channel writer.</summary>

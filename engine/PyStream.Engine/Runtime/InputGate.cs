@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using System.Threading.Channels;
 using PyStream.Engine.Checkpointing;
 

@@ -23,7 +23,7 @@ public sealed record JobEnvironment
     public IReadOnlyDictionary<string, string> ConfigurationOverrides { get; init; } = new Dictionary<string, string>();
 
     /// <summary>State backends jobs may choose with <c>state.backend.type</c>.</summary>
-    public IReadOnlyDictionary<string, State.IStateBackendFactory> StateBackends { get; init; } = State.StateBackends.Default;
+    public IReadOnlyDictionary<string, Checkpointing.IStateBackendFactory> StateBackends { get; init; } = Checkpointing.StateBackends.Default;
 
     /// <summary>Connectors for the source and sink kinds the engine does not build itself.</summary>
     public IReadOnlyList<IConnector> Connectors { get; init; } = [];

@@ -72,6 +72,8 @@ internal sealed class JobRun : ICheckpointedRun
 
     public IReadOnlyList<StreamTask> Tasks { get; private set; } = [];
 
+    IReadOnlyList<ICheckpointedTask> ICheckpointedRun.Tasks => Tasks;
+
     public bool AllTasksRunning => _tasks.Count > 0 && Volatile.Read(ref _running) == _tasks.Count;
 
     public bool AnySourceRunning => _tasks.Count > 0 && _tasks.Any(t => t.Task.IsSource && !t.Task.Ended);
@@ -143,7 +145,7 @@ internal sealed class JobRun : ICheckpointedRun
     /// <summary>Deploys the execution graph: one task per subtask, its input gate, its network outputs, its state.</summary>
     private void CreateTasks(JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
-        var stateBackend = State.StateBackends.Choose(environment.StateBackends, configuration);
+        var stateBackend = Checkpointing.StateBackends.Choose(environment.StateBackends, configuration);
         var execution = ExecutionGraph.Build(graph);
         var gates = execution.Subtasks.Where(v => v.InputChannels.Count > 0).ToDictionary(
             v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count)));

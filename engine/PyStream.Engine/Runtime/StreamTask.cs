@@ -10,7 +10,7 @@ namespace PyStream.Engine.Runtime;
 /// mailbox actions (timers, checkpoint triggers and commits) are handled in order on that
 /// thread, so operators need no locks.
 /// </summary>
-internal sealed class StreamTask
+internal sealed class StreamTask : ICheckpointedTask
 {
     private readonly ChainAssembly _chain;
     private readonly InputGate? _gate;

@@ -1,4 +1,4 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.UserCode;
 

@@ -1,4 +1,4 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 
 namespace PyStream.Engine.UserCode;
@@ -35,7 +35,7 @@ public interface IPythonSegment : IDisposable
     /// <summary>Runs a batch through the segment; takes ownership of <paramref name="batch"/>.</summary>
     Batch?[] Process(int entry, Batch batch, long watermark);
 
-    Batch?[] OnTimers(int operation, Time.TimeDomain domain, IReadOnlyList<FiredTimer> timers, long watermark);
+    Batch?[] OnTimers(int operation, Time.TimeDomain domain, IReadOnlyList<Time.FiredTimer> timers, long watermark);
 
     /// <summary>Every entry has ended: operations emit what they held back (BATCH aggregates).</summary>
     Batch?[] EndInput();
@@ -61,7 +61,3 @@ public interface ISegmentHost
 
     void DeleteEventTimeTimer(int operation, byte[] key, long timestamp);
 }
-
-public readonly record struct FiredTimer(long Timestamp, byte[] Key);
-
-public sealed record TaskInfo(string TaskName, int SubtaskIndex, int Parallelism, int MaxParallelism, int AttemptNumber);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Time;

@@ -1,7 +1,6 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Time;
-using PyStream.Engine.UserCode;
 
 namespace PyStream.Engine.Tests.Harness;
 

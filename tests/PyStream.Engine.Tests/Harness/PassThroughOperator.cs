@@ -1,4 +1,4 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 
 namespace PyStream.Engine.Tests.Harness;

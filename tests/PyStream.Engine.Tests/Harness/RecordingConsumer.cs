@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using System.Globalization;
 using PyStream.Engine.Runtime;
 

@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Partitioning;
 

@@ -269,7 +269,7 @@ public sealed class WindowOperatorTests
         }
 
         Assert.InRange(h.Operator.KeyIdsAllocated, 1, 1_100); // idle keys are kept up to a bound, then their ids reused
-        var fired = h.Output.Batches.OfType<PyStream.Engine.Runtime.TextBatch>().SelectMany(b => b.Lines).ToList();
+        var fired = h.Output.Batches.OfType<PyStream.Engine.Records.TextBatch>().SelectMany(b => b.Lines).ToList();
         Assert.Equal(5_000, fired.Count);
         Assert.Equal($"({Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes("user-4999"))},4999000,5000000,1)", fired[^1]);
         Assert.Equal(5_000, fired.Distinct().Count()); // a reused id never prints another key's name

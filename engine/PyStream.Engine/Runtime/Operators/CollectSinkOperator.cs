@@ -1,4 +1,5 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.Runtime.Operators;
 

@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using System.Buffers.Binary;
 using PyStream.Engine.Checkpointing;
 

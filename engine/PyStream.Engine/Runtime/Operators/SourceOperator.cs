@@ -1,3 +1,5 @@
+using PyStream.Engine.Records;
+
 namespace PyStream.Engine.Runtime.Operators;
 
 /// <summary>A source: the task asks it for one batch at a time, between mailbox actions.</summary>

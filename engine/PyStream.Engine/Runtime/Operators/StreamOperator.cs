@@ -1,4 +1,5 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime.Operators;

@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 
 namespace PyStream.Engine.Runtime.Operators;

@@ -1,4 +1,5 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;

@@ -1,4 +1,5 @@
 using PyStream.Engine.Keys;
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;
 

@@ -1,4 +1,4 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Tests.Harness;
 

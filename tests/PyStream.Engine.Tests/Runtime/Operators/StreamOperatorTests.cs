@@ -1,4 +1,4 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Tests.Harness;
 
 namespace PyStream.Engine.Tests.Runtime.Operators;

@@ -1,5 +1,5 @@
 using PyStream.Engine.Keys;
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Partitioning;
 using EdgePartitioning = PyStream.Engine.Spec.Partitioning;
 

@@ -1,6 +1,6 @@
-using PyStream.Engine.Runtime;
+using PyStream.Engine.Records;
 
-namespace PyStream.Engine.Tests.Runtime;
+namespace PyStream.Engine.Tests.Records;
 
 public sealed class TextBatchTests
 {

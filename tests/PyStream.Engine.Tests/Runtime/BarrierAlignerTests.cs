@@ -1,7 +1,8 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 
-namespace PyStream.Engine.Tests.Checkpointing;
+namespace PyStream.Engine.Tests.Runtime;
 
 public sealed class BarrierAlignerTests
 {

@@ -1,4 +1,6 @@
-namespace PyStream.Engine.Checkpointing;
+using PyStream.Engine.Checkpointing;
+
+namespace PyStream.Engine.Runtime;
 
 /// <summary>
 /// Decides when a task with several input channels snapshots. Exactly-once: a channel that

@@ -1,4 +1,4 @@
-namespace PyStream.Engine.Runtime;
+namespace PyStream.Engine.Records;
 
 /// <summary>
 /// A batch of records moving between operators. Records stay in the form their producer

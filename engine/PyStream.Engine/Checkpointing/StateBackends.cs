@@ -1,12 +1,12 @@
-using PyStream.Engine.UserCode;
+using PyStream.Engine.State;
 
-namespace PyStream.Engine.State;
+namespace PyStream.Engine.Checkpointing;
 
 /// <summary>Makes the keyed state store of one subtask.</summary>
 public interface IStateBackendFactory
 {
     /// <summary>A new store, filled with <paramref name="restore"/>'s keyed state when given.</summary>
-    IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration, Checkpointing.TaskRestore? restore = null);
+    IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration, TaskRestore? restore = null);
 }
 
 /// <summary>The state backends a host offers, by the names Flink's <c>state.backend.type</c> uses.</summary>
@@ -36,7 +36,7 @@ public static class StateBackends
 
     private sealed class HeapFactory : IStateBackendFactory
     {
-        public IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration, Checkpointing.TaskRestore? restore = null)
+        public IKeyedStateStore Create(string jobId, TaskInfo task, IReadOnlyDictionary<string, string> configuration, TaskRestore? restore = null)
         {
             var store = new HeapKeyedStateStore();
             if (restore is not null)
