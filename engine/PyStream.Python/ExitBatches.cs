@@ -1,5 +1,5 @@
-using PyStream.Engine.Records;
 using Python.Runtime;
+using PyStream.Engine.Records;
 
 namespace PyStream.Python;
 

@@ -1,7 +1,7 @@
-using PyStream.Engine.Records;
-using PyStream.Engine;
 using System.Text.Json;
 using Python.Runtime;
+using PyStream.Engine;
+using PyStream.Engine.Records;
 using PyStream.Engine.UserCode;
 using PyStream.Engine.Windowing;
 

@@ -1,6 +1,6 @@
-using PyStream.Engine.Records;
 using System.Runtime.InteropServices;
 using Python.Runtime;
+using PyStream.Engine.Records;
 using PyStream.Engine.Windowing;
 
 namespace PyStream.Python;

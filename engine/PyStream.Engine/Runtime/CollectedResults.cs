@@ -1,5 +1,5 @@
-using PyStream.Engine.Records;
 using System.Collections.Concurrent;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.Runtime;
 

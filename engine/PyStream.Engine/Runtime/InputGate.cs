@@ -1,6 +1,6 @@
-using PyStream.Engine.Records;
 using System.Threading.Channels;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.Runtime;
 

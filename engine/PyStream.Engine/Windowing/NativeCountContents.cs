@@ -1,7 +1,7 @@
-using PyStream.Engine.Records;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.Windowing;
 

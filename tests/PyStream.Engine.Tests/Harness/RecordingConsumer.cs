@@ -1,5 +1,5 @@
-using PyStream.Engine.Records;
 using System.Globalization;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 
 namespace PyStream.Engine.Tests.Harness;

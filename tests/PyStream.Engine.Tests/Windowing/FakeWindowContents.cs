@@ -1,6 +1,6 @@
-using PyStream.Engine.Records;
 using System.Globalization;
 using System.Text;
+using PyStream.Engine.Records;
 using PyStream.Engine.UserCode;
 using PyStream.Engine.Windowing;
 

@@ -1,6 +1,6 @@
-using PyStream.Engine.Records;
 using System.Globalization;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 
 namespace PyStream.Engine.Runtime.Operators;

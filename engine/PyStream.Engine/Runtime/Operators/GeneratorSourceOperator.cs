@@ -1,6 +1,6 @@
-using PyStream.Engine.Records;
 using System.Buffers.Binary;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.Runtime.Operators;
 

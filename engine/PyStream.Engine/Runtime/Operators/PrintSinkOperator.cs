@@ -1,6 +1,6 @@
-using PyStream.Engine.Records;
 using System.Globalization;
 using System.Text;
+using PyStream.Engine.Records;
 
 namespace PyStream.Engine.Runtime.Operators;
 
