@@ -82,10 +82,12 @@ internal static class CommandLine
     private static int RunScript(string script, string[] arguments, bool verbose, IReadOnlyDictionary<string, string> overrides)
     {
         EmbeddedEngine engine;
+        using var loggers = StderrLoggerProvider.CreateFactory();
         try
         {
             engine = new EmbeddedEngine(new JobEnvironment
             {
+                LoggerFactory = loggers,
                 Python = new PythonRuntime(),
                 StateBackends = RocksDbStateBackend.WithDefaults(),
                 Connectors = [new KafkaConnector()],

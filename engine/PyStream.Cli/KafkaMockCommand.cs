@@ -38,7 +38,8 @@ internal static class KafkaMockCommand
 
         try
         {
-            using var cluster = MockKafkaCluster.Start(brokers);
+            using var loggers = StderrLoggerProvider.CreateFactory();
+            using var cluster = MockKafkaCluster.Start(brokers, loggers.CreateLogger("PyStream.Cli.KafkaMock"));
             foreach (var (name, partitions) in topics)
                 cluster.CreateTopic(name, partitions);
             Console.Out.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");

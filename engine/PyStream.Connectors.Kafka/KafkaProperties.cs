@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using PyStream.Engine;
 
 namespace PyStream.Connectors.Kafka;
@@ -35,10 +36,10 @@ internal static class KafkaProperties
     }
 
     /// <summary>A client's log handler: librdkafka's errors go to <paramref name="log"/>, its chatter below that level nowhere.</summary>
-    public static Action<IClient, LogMessage> ErrorsTo(TextWriter log, string what) => (_, message) =>
+    public static Action<IClient, LogMessage> ErrorsTo(ILogger log, string what) => (_, message) =>
     {
         if (message.Level <= SyslogLevel.Error)
-            log.WriteLine($"pystream: {what}: {message.Message}");
+            log.ClientError(what, message.Message);
     };
 
     /// <summary>Builds a client, turning librdkafka's rejection of a setting into an error that names the connector.</summary>

@@ -1,8 +1,9 @@
-using PyStream.Engine.Records;
 using System.Globalization;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
@@ -24,6 +25,7 @@ public sealed class KafkaSinkOperator : StreamOperator
     private readonly KafkaSink _spec;
     private readonly int _subtask;
     private readonly IKafkaTransactionLog? _log;
+    private ILogger? _logger;
     private readonly Committables<Prepared> _prepared = new();
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
     private ProducerConfig _config = null!;
@@ -53,6 +55,8 @@ public sealed class KafkaSinkOperator : StreamOperator
 
     private string TransactionalId(int subtask, long n) => TransactionPrefix(subtask) + n.ToString(CultureInfo.InvariantCulture);
 
+    private ILogger Logger => _logger ??= Context.Environment.LoggerFactory.CreateLogger<KafkaSinkOperator>();
+
     public override void Open(TaskContext context)
     {
         base.Open(context);
@@ -66,7 +70,7 @@ public sealed class KafkaSinkOperator : StreamOperator
         if (!_spec.Properties.ContainsKey("transaction.timeout.ms"))
             _config.TransactionTimeoutMs = 900_000;
         if (ExactlyOnce && !context.CheckpointingEnabled)
-            context.Environment.Stderr.WriteLine($"pystream: Kafka sink '{Name}': EXACTLY_ONCE without checkpointing commits only at the end of input");
+            Logger.ExactlyOnceWithoutCheckpointing(Name);
         if (!ExactlyOnce)
             _producer = NewProducer(null);
     }
@@ -75,7 +79,7 @@ public sealed class KafkaSinkOperator : StreamOperator
     {
         var config = new ProducerConfig(_config) { TransactionalId = transactionalId };
         return KafkaProperties.Build($"Kafka sink '{Name}'", () => new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler(KafkaProperties.ErrorsTo(Context.Environment.Stderr, $"Kafka sink '{Name}'"))
+            .SetLogHandler(KafkaProperties.ErrorsTo(Logger, $"Kafka sink '{Name}'"))
             .Build());
     }
 
@@ -228,8 +232,7 @@ public sealed class KafkaSinkOperator : StreamOperator
             }
             else if (!PreparedTransactions.WasCommitted(id))
             {
-                Context.Environment.Stderr.WriteLine(
-                    $"pystream: Kafka sink '{Name}': transaction '{id}' was pre-committed by a process that is gone; librdkafka cannot resume it, so unless it was committed already its records are lost");
+                Logger.PreCommittedTransactionLost(Name, id);
                 AbortById(id, restore.CheckpointId);
             }
         }

@@ -1,9 +1,10 @@
-using PyStream.Engine.Records;
 using System.Text;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
@@ -65,6 +66,10 @@ public sealed class KafkaSourceOperator : SourceOperator
 
     private string GroupId => _spec.GroupId;
 
+    private ILogger? _logger;
+
+    private ILogger Logger => _logger ??= Context.Environment.LoggerFactory.CreateLogger<KafkaSourceOperator>();
+
     public override void Open(TaskContext context)
     {
         base.Open(context);
@@ -94,7 +99,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<Ignore, string?>(config)
             .SetValueDeserializer(new TextDeserializer(_charset))
             .SetErrorHandler((_, error) => _fatal ??= error.IsFatal ? error : null)
-            .SetLogHandler(KafkaProperties.ErrorsTo(context.Environment.Stderr, $"Kafka source '{Name}'"))
+            .SetLogHandler(KafkaProperties.ErrorsTo(Logger, $"Kafka source '{Name}'"))
             .Build());
         _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _generatesWatermarks = _spec.Watermarks is not null;
@@ -337,7 +342,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         if (_spec.OnDeserializationFailure == DeserializationFailure.Fail)
             throw new PyStreamException($"Kafka source '{Name}': cannot decode the record at {at.Topic}[{at.Partition.Value}]@{at.Offset.Value}: {reason}");
         if (SkippedRecords++ == 0)
-            Context.Environment.Stderr.WriteLine($"pystream: Kafka source '{Name}' skipped an undecodable record at {at.Topic}[{at.Partition.Value}]@{at.Offset.Value}: {reason}");
+            Logger.SkippedUndecodableRecord(Name, at.Topic, at.Partition.Value, at.Offset.Value, reason);
     }
 
     private void EmitWatermark() => _watermarks!.EmitDue(Context.Timers.Now);
@@ -371,7 +376,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         // In the background, one after the other, as Flink commits asynchronously: a slow group
         // coordinator must not hold up records and barriers.
         var consumer = _consumer!;
-        var log = Context.Environment.Stderr;
+        var log = Logger;
         _commits = _commits.ContinueWith(_ =>
         {
             try
@@ -380,7 +385,7 @@ public sealed class KafkaSourceOperator : SourceOperator
             }
             catch (KafkaException error)
             {
-                log.WriteLine($"pystream: Kafka source '{Name}': committing offsets to group '{GroupId}' failed: {error.Error.Reason}");
+                log.OffsetCommitFailed(Name, GroupId, error.Error.Reason, error);
             }
         }, TaskScheduler.Default);
     }

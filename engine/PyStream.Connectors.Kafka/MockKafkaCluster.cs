@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PyStream.Engine;
 
 namespace PyStream.Connectors.Kafka;
@@ -28,13 +30,14 @@ public sealed unsafe class MockKafkaCluster : IDisposable
     /// <summary>host:port of the brokers.</summary>
     public string BootstrapServers { get; }
 
-    public static MockKafkaCluster Start(int brokers = 1)
+    /// <summary>Starts the brokers; librdkafka's errors about them go to <paramref name="log"/> (none when not given).</summary>
+    public static MockKafkaCluster Start(int brokers = 1, ILogger? log = null)
     {
         var config = new AdminClientConfig();
         config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // librdkafka announces the mock cluster at notice level; only errors are worth printing.
         var owner = new AdminClientBuilder(config)
-            .SetLogHandler(KafkaProperties.ErrorsTo(Console.Error, "mock Kafka cluster"))
+            .SetLogHandler(KafkaProperties.ErrorsTo(log ?? NullLogger.Instance, "mock Kafka cluster"))
             .Build();
         try
         {

@@ -79,11 +79,12 @@ public static class GatewayHost
         builder.Services.AddSingleton(ports);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new JobEnvironment
+        builder.Services.AddSingleton(services => new JobEnvironment
         {
             Python = new PythonRuntime(),
             StateBackends = RocksDbStateBackend.WithDefaults(),
             Connectors = [new KafkaConnector()],
+            LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();
         builder.Services.AddSingleton<ScriptRunner>();

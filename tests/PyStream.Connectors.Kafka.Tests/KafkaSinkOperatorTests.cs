@@ -1,7 +1,7 @@
-using PyStream.Engine.Records;
 using System.Buffers.Binary;
 using System.Text;
 using PyStream.Engine;
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Tests.Checkpointing;
 using PyStream.Engine.Tests.Harness;
@@ -129,7 +129,7 @@ public sealed class KafkaSinkOperatorTests(KafkaClusterFixture kafka) : IDisposa
         using var restored = Harness(spec);
         restored.Operator.RestoreState(TestCheckpoints.Restore(checkpoint, [Key], 0, 1));
         Assert.Empty(_log.Steps);
-        Assert.Equal("", restored.Stderr.ToString());
+        Assert.Empty(restored.Log.Messages);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class KafkaSinkOperatorTests(KafkaClusterFixture kafka) : IDisposa
         using var harness = Harness(Spec(topic, DeliveryGuarantee.ExactlyOnce, prefix));
         harness.Operator.RestoreState(TestCheckpoints.Restore(checkpoint, [Key], 0, 1));
         Assert.Equal([$"{prefix}-0-4 Abort 4"], _log.Steps);
-        Assert.Contains($"transaction '{prefix}-0-4' was pre-committed by a process that is gone", harness.Stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"transaction '{prefix}-0-4' was pre-committed by a process that is gone", Assert.Single(harness.Log.Messages), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
-using PyStream.Engine.Records;
 using System.Text;
 using Confluent.Kafka;
 using PyStream.Engine;
+using PyStream.Engine.Records;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Tests.Checkpointing;
 using PyStream.Engine.Tests.Harness;
@@ -133,7 +133,7 @@ public sealed class KafkaSourceOperatorTests(KafkaClusterFixture kafka) : IDispo
         ReadToEnd(harness);
         Assert.Equal(["a", "b"], Records(harness));
         Assert.Equal(2, harness.Operator.SkippedRecords);
-        Assert.Single(harness.Stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.Contains("skipped an undecodable record", StringComparison.Ordinal));
+        Assert.Single(harness.Log.Messages, line => line.Contains("skipped an undecodable record", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PyStream.Engine.Runtime;
 using PyStream.Engine.Telemetry;
 
 namespace PyStream.Engine.Checkpointing;
@@ -80,7 +79,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             bool fail;
             lock (_lock)
                 fail = ++_consecutiveFailures > _options.TolerableFailures;
-            _run.Log.WriteLine($"pystream: cannot start a checkpoint of job '{_jobName}': {error.Message}");
+            _run.Log.CannotStartCheckpoint(_jobName, error.Message, error);
             if (fail)
                 _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {error.Message}", error));
         }
@@ -250,7 +249,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
-                _run.Log.WriteLine($"pystream: could not remove a subsumed checkpoint of job '{_jobName}': {error.Message}");
+                _run.Log.CouldNotRemoveSubsumedCheckpoint(_jobName, error.Message, error);
             }
         }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace PyStream.Engine.Checkpointing;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace PyStream.Engine.Checkpointing;
 /// </summary>
 public static class CheckpointLocator
 {
-    public static RestoredCheckpoint Resolve(string path, TextWriter log)
+    public static RestoredCheckpoint Resolve(string path, ILogger log)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);

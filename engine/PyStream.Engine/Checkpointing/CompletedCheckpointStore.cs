@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace PyStream.Engine.Checkpointing;
 
 /// <summary>
@@ -38,7 +40,7 @@ internal sealed class CompletedCheckpointStore(string jobDirectory, int retained
     }
 
     /// <summary>The newest checkpoint that passes its checks; corrupt ones are reported and skipped.</summary>
-    public RestoredCheckpoint? LatestValid(TextWriter log) =>
+    public RestoredCheckpoint? LatestValid(ILogger log) =>
         RestoredCheckpoint.FirstIntact(Snapshot().Select(c => c.Directory).Reverse(), log);
 
     /// <summary>The job ended in a way that keeps no checkpoint: remove its whole directory.</summary>

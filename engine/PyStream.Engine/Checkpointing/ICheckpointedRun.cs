@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace PyStream.Engine.Checkpointing;
 
 /// <summary>What the coordinator needs from the job run it coordinates.</summary>
@@ -23,8 +25,8 @@ internal interface ICheckpointedRun
     /// <summary>A finished task's final state is part of a completed checkpoint: commit its last output now.</summary>
     void CommitFinished(int chainIndex, int subtask);
 
-    /// <summary>Where the coordinator reports what goes wrong outside any task (stderr).</summary>
-    TextWriter Log { get; }
+    /// <summary>Where the coordinator reports what goes wrong outside any task.</summary>
+    ILogger Log { get; }
 
     /// <summary>The run's span: checkpoint spans are its children.</summary>
     System.Diagnostics.ActivityContext TraceContext { get; }

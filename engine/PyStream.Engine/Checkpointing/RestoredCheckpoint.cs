@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PyStream.Engine.Keys;
 using PyStream.Engine.State;
 
@@ -24,7 +25,7 @@ public sealed class RestoredCheckpoint
     public static RestoredCheckpoint Load(string directory) => new(directory, CheckpointMetadata.Read(directory));
 
     /// <summary>The first of <paramref name="candidates"/> (best first) that passes its checks; each corrupt one is reported on <paramref name="log"/>.</summary>
-    public static RestoredCheckpoint? FirstIntact(IEnumerable<string> candidates, TextWriter log)
+    public static RestoredCheckpoint? FirstIntact(IEnumerable<string> candidates, ILogger log)
     {
         foreach (var candidate in candidates)
         {
@@ -34,7 +35,7 @@ public sealed class RestoredCheckpoint
             }
             catch (CorruptCheckpointException error)
             {
-                log.WriteLine($"pystream: {error.Message}");
+                log.SkippedCorruptCheckpoint(error.Message, error);
             }
         }
 

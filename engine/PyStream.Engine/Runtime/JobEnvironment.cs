@@ -1,13 +1,19 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PyStream.Engine.UserCode;
 
 namespace PyStream.Engine.Runtime;
 
-/// <summary>What a job run needs from its host: output streams, a clock, the Python runtime.</summary>
+/// <summary>What a job run needs from its host: output streams, diagnostics, a clock, the Python runtime.</summary>
 public sealed record JobEnvironment
 {
     public TextWriter Stdout { get; init; } = Console.Out;
 
+    /// <summary>Where a print sink with <c>to_stderr</c> writes (job output, not diagnostics).</summary>
     public TextWriter Stderr { get; init; } = Console.Error;
+
+    /// <summary>Diagnostics of the engine and its connectors; the host decides where they go (none by default).</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>Processing time. Tests inject a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Spec;
@@ -15,6 +16,7 @@ namespace PyStream.Engine.Runtime;
 public sealed class JobExecution
 {
     private readonly JobEnvironment _environment;
+    private readonly ILogger _log;
     private readonly IReadOnlyDictionary<string, string> _configuration;
     private readonly RestartStrategy _restarts;
     private readonly CompletedCheckpointStore _checkpoints;
@@ -35,6 +37,7 @@ public sealed class JobExecution
     {
         Graph = graph;
         _environment = environment;
+        _log = environment.LoggerFactory.CreateLogger<JobExecution>();
         JobId = Guid.NewGuid().ToString("N");
         _configuration = environment.ConfigurationOverrides.Count + environment.ConfigurationDefaults.Count == 0
             ? graph.Spec.Configuration
@@ -110,7 +113,7 @@ public sealed class JobExecution
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(environment);
         var execution = new JobExecution(JobGraphBuilder.Build(spec), environment);
-        var restore = execution.Checkpointing.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.Stderr) : null;
+        var restore = execution.Checkpointing.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.LoggerFactory.CreateLogger(typeof(CheckpointLocator))) : null;
         if (restore is not null)
             execution._checkpointIds.Reset(restore.CheckpointId + 1);
         execution.StartRun(restore);
@@ -230,7 +233,7 @@ public sealed class JobExecution
             {
                 // The savepoint is taken and committed: a failure while stopping changes nothing.
                 if (failure is not null)
-                    _environment.Stderr.WriteLine($"pystream: job '{Name}' failed after its stop-with-savepoint completed: {failure.Message}");
+                    _log.FailedAfterStopWithSavepoint(Name, failure.Message, failure);
                 End(JobStatus.Finished);
                 return;
             }
@@ -262,8 +265,7 @@ public sealed class JobExecution
             Status = JobStatus.Restarting;
             EngineTelemetry.Restarts.Add(1, new TagList { { "job", Name } });
             _span?.AddEvent(new ActivityEvent("restart", tags: new ActivityTagsCollection { ["pystream.failure"] = failure.Message, ["pystream.delay.ms"] = delay.Value.TotalMilliseconds }));
-            _environment.Stderr.WriteLine(
-                $"pystream: job '{Name}' failed and restarts in {delay.Value.TotalMilliseconds:0} ms ({_restarts.Description}): {failure.Message}");
+            _log.FailedAndRestarts(Name, delay.Value.TotalMilliseconds, _restarts.Description, failure.Message, failure);
         }
 
         _restartTimer?.Dispose();
@@ -306,7 +308,7 @@ public sealed class JobExecution
 
         try
         {
-            var latest = _checkpoints.LatestValid(_environment.Stderr);
+            var latest = _checkpoints.LatestValid(_log);
             if (latest is null && _checkpoints.Snapshot().Count > 0)
                 throw new PyStreamException($"job '{Name}' cannot restart: none of its retained checkpoints is intact");
             StartRun(latest ?? _run!.InitialRestore);
@@ -348,7 +350,7 @@ public sealed class JobExecution
             }
             catch (IOException error)
             {
-                _environment.Stderr.WriteLine($"pystream: could not remove the checkpoints of job '{Name}': {error.Message}");
+                _log.CouldNotRemoveCheckpoints(Name, error.Message, error);
             }
         }
 

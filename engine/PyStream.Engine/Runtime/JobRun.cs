@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime.Partitioning;
@@ -34,7 +35,7 @@ internal sealed class JobRun : ICheckpointedRun
     {
         _job = job;
         InitialRestore = restore;
-        Log = environment.Stderr;
+        Log = environment.LoggerFactory.CreateLogger<CheckpointCoordinator>();
         _span = EngineTelemetry.Activities.StartActivity("job run", ActivityKind.Internal, job.TraceContext)
             ?.SetTag("pystream.job", graph.Spec.Name).SetTag("pystream.attempt", attempt);
         restore?.CheckCompatible(graph.Nodes.Select(n => n.StateKey).ToHashSet(StringComparer.Ordinal), graph.MaxParallelism, job.Checkpointing.AllowNonRestoredState);
@@ -68,7 +69,7 @@ internal sealed class JobRun : ICheckpointedRun
 
     public bool FinishRequested { get; private set; }
 
-    public TextWriter Log { get; }
+    public ILogger Log { get; }
 
     public IReadOnlyList<StreamTask> Tasks { get; private set; } = [];
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime;
@@ -20,6 +21,7 @@ public sealed class JobRegistry
 
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly JobEnvironment _environment;
+    private readonly ILogger _log;
     private readonly TaskMetrics _metrics;
     private readonly string _filesRoot;
 
@@ -28,6 +30,7 @@ public sealed class JobRegistry
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
+        _log = environment.LoggerFactory.CreateLogger<JobRegistry>();
         _filesRoot = Path.Combine(options.DataDirectory, "files");
         _environment = environment with
         {
@@ -89,6 +92,7 @@ public sealed class JobRegistry
         {
             Stdout = events.Writer(error: false),
             Stderr = events.Writer(error: true, alsoTo: Console.Error),
+            LoggerFactory = new JobLoggerFactory(events, _environment.LoggerFactory),
             Results = new CollectedResults(),
         };
         JobRecord.ForwardResults(environment.Results, events);
@@ -112,7 +116,7 @@ public sealed class JobRegistry
     public void CancelAll(TimeSpan bound)
     {
         foreach (var stuck in JobExecution.CancelAll(_jobs.Values.Select(j => j.Execution), bound))
-            Console.Error.WriteLine($"pystream gateway: job '{stuck.Name}' ({stuck.JobId}) did not stop within {bound.TotalSeconds:F0} s of being cancelled");
+            _log.JobDidNotStop(stuck.Name, stuck.JobId, bound.TotalSeconds);
     }
 
     private static void WriteFile(string directory, PythonFile file)

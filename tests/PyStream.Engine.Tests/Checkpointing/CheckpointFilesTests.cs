@@ -1,4 +1,5 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Tests.Harness;
 
 namespace PyStream.Engine.Tests.Checkpointing;
 
@@ -48,20 +49,20 @@ public sealed class CheckpointFilesTests : IDisposable
         Checkpoint("job", 1);
         var second = Checkpoint("job", 2);
         Directory.CreateDirectory(Path.Combine(_root.FullName, "job", "chk-3")); // never completed: no metadata
-        using var log = new StringWriter();
+        using var log = new RecordingLogger();
 
         Assert.Equal(2, CheckpointLocator.Resolve(_root.FullName, log).CheckpointId);
         Assert.Equal(2, CheckpointLocator.Resolve(Path.Combine(_root.FullName, "job"), log).CheckpointId);
 
         File.Delete(Path.Combine(second, "task-0-0.op"));
         Assert.Equal(1, CheckpointLocator.Resolve(second, log).CheckpointId);
-        Assert.Contains($"checkpoint '{second}' cannot be restored: file 'task-0-0.op' is missing", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"checkpoint '{second}' cannot be restored: file 'task-0-0.op' is missing", Assert.Single(log.Messages), StringComparison.Ordinal);
     }
 
     [Fact]
     public void NothingToRestoreIsAClearError()
     {
-        using var log = new StringWriter();
+        using var log = new RecordingLogger();
         Assert.Contains("does not exist", Assert.Throws<PyStreamException>(() => CheckpointLocator.Resolve(Path.Combine(_root.FullName, "missing"), log)).Message, StringComparison.Ordinal);
         Assert.Contains("no checkpoint or savepoint at", Assert.Throws<PyStreamException>(() => CheckpointLocator.Resolve(_root.FullName, log)).Message, StringComparison.Ordinal);
     }

@@ -24,7 +24,7 @@ internal sealed class OperatorHarness<TOperator> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
-        Environment = new JobEnvironment { Stdout = Stdout, Stderr = Stderr, Time = Time };
+        Environment = new JobEnvironment { Stdout = Stdout, Stderr = Stderr, Time = Time, LoggerFactory = Log };
         Timers = new ProcessingTimeService(Time, _mailbox.Enqueue);
         var info = new TaskInfo(op.Name, subtask, parallelism, JobGraphBuilder.DefaultMaxParallelism, AttemptNumber: 0);
         Context = new TaskContext(info, Environment, python, Timers, () => JobFinishRequested = true, checkpointing: checkpointing, onJobFinished: FinalCommits.Add);
@@ -45,6 +45,9 @@ internal sealed class OperatorHarness<TOperator> : IDisposable
     public StringWriter Stdout { get; } = new();
 
     public StringWriter Stderr { get; } = new();
+
+    /// <summary>The diagnostics the operator logged.</summary>
+    public RecordingLogger Log { get; } = new();
 
     public JobEnvironment Environment { get; }
 
