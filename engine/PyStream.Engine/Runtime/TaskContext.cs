@@ -36,6 +36,9 @@ public sealed class TaskContext
 
     public IKeyedStateStore State { get; }
 
+    /// <summary>The TTLs user functions declared for <see cref="State"/>'s states.</summary>
+    public StateTtls StateTtls { get; } = new();
+
     public ProcessingTimeService Timers { get; }
 
     /// <summary>Ends the job as finished (not failed), e.g. when a collect limit is reached.</summary>

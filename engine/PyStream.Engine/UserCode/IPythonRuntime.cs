@@ -51,6 +51,9 @@ public interface ISegmentHost
 {
     State.IKeyedStateStore State { get; }
 
+    /// <summary>The TTLs declared for the task's states (applied by the engine's cleanup).</summary>
+    State.StateTtls StateTtls { get; }
+
     long CurrentProcessingTime { get; }
 
     void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp);

@@ -23,6 +23,8 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     public IKeyedStateStore State => Context.State;
 
+    public StateTtls StateTtls => Context.StateTtls;
+
     public long CurrentProcessingTime => Context.Timers.Now;
 
     public override void Open(TaskContext context)

@@ -74,6 +74,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
 
     public IKeyedStateStore State => Context.State;
 
+    public StateTtls StateTtls => Context.StateTtls;
+
     /// <summary>How many key ids the operator holds (live keys plus ids waiting for reuse).</summary>
     internal int KeyIdsAllocated => _keysById.Count;
 
