@@ -41,6 +41,12 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
     public string StoreId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>
+    /// Writes skip RocksDB's write-ahead log, as Flink's RocksDB backend does: the database
+    /// is rebuilt from a checkpoint after a failure, never from its log.
+    /// </summary>
+    private static readonly WriteOptions NoWal = new WriteOptions().DisableWal(1);
+
+    /// <summary>
     /// Point lookups dominate (a state value per key): bloom filters let a read skip SST files
     /// without the key, which matters once checkpoints flush the memtable every interval.
     /// </summary>
@@ -63,7 +69,7 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
     public void Put(string stateId, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         Touch(stateId);
-        _db.Put(StoreKey(stateId, key), value.ToArray());
+        _db.Put(StoreKey(stateId, key), value.ToArray(), writeOptions: NoWal);
     }
 
     private void Touch(string stateId)
@@ -107,14 +113,14 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
         return joined;
     }
 
-    public void Remove(string stateId, ReadOnlySpan<byte> key) => _db.Remove(StoreKey(stateId, key));
+    public void Remove(string stateId, ReadOnlySpan<byte> key) => _db.Remove(StoreKey(stateId, key), writeOptions: NoWal);
 
     public void Append(string stateId, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         if (StateKeys.ShapeOf(stateId) != StateShape.List)
             throw new PyStreamException($"state '{stateId}' is not a list state");
         Touch(stateId);
-        _db.Merge(StoreKey(stateId, key), value.ToArray());
+        _db.Merge(StoreKey(stateId, key), value.ToArray(), writeOptions: NoWal);
     }
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> MapEntries(string stateId, byte[] owner, int limit = int.MaxValue)
@@ -141,7 +147,7 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
                 batch.Delete(iterator.Key());
         }
 
-        _db.Write(batch);
+        _db.Write(batch, NoWal);
     }
 
     public IEnumerable<KeyValuePair<byte[], byte[]>> Entries(string stateId)
