@@ -35,7 +35,8 @@ __all__ = ["WindowOperation", "WindowRunner"]
 
 _LONG_MAX = 2**63 - 1
 _ABSENT = object()
-ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM, TRIGGER_ELEMENT, TRIGGER_EVENT_TIME, TRIGGER_PROCESSING_TIME = range(10)
+(ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM, TRIGGER_ELEMENT, TRIGGER_EVENT_TIME, TRIGGER_PROCESSING_TIME,
+ EVICT) = range(11)
 WIDTH = 6  # numbers per action
 
 
@@ -47,14 +48,17 @@ class WindowOperation:
     """
 
     def __init__(self, contents: str, key_selector: Any, function: Any = None, window_function: Any = None,
-                 evictor: Any = None, all_windows: bool = False, trigger: Any = None, gap_extractor: Any = None) -> None:
+                 evictor: Any = None, all_windows: bool = False, trigger: Any = None, gap_extractor: Any = None,
+                 stamped: bool = False) -> None:
         self.contents = contents
         self.key_selector = key_selector
         self.function = function
         self.window_function = window_function
-        # With an evictor, a window keeps every element with its timestamp (reduce and
-        # aggregate run over what the evictor leaves when the window fires).
+        # An evictor run here (one that needs Python); the engine runs the built-in ones and
+        # sends EVICT actions. With any evictor, ``stamped``: a window keeps every element with
+        # its timestamp, and reduce and aggregate run over what is left when the window fires.
         self.evictor = evictor
+        self.stamped = stamped or evictor is not None
         # window_all: plain callables are called as AllWindowFunction.apply(window, inputs).
         self.all_windows = all_windows
         # A Trigger written in Python, asked by the engine through TRIGGER_* actions.
@@ -221,7 +225,7 @@ class WindowRunner:
         contents = self._contents
         cached, dirty, load, fold = contents.values, contents.dirty, contents.get, self._fold
         absent = _ABSENT
-        evicting = self.operation.evictor is not None
+        evicting = self.operation.stamped
         merge_target = None
         steps = iter(codes)
         for kind, ref, start, end, _, time in zip(steps, steps, steps, steps, steps, steps):
@@ -235,6 +239,12 @@ class WindowRunner:
                     record = (record, None if stamps is None or stamps[ref] == LONG_MIN else stamps[ref])
                 cached[slot] = fold(current, record)
                 dirty[slot] = None
+                continue
+            if kind == EVICT:  # the engine's evictor drops a run of elements: first index, length
+                items = contents.get(slot)
+                first = time >> 32
+                del items[first:first + (time & 0xFFFFFFFF)]
+                contents.set(slot, items)
                 continue
             if kind >= TRIGGER_ELEMENT:
                 kind = self._ask_trigger(kind, slot, time, records[ref] if kind == TRIGGER_ELEMENT else None)
@@ -295,7 +305,9 @@ class WindowRunner:
         self._keys.flush()
 
     def _evict(self, slot: tuple, window: Any, elements: list) -> list:
-        """Runs evict_before, keeps what is left as the window's contents, and returns the values."""
+        """Runs a Python evictor's evict_before, keeps what is left as the window's contents, and returns the values."""
+        if self.operation.evictor is None:  # the engine evicted already
+            return [value for value, _ in elements]
         stamped = [TimestampedValue(v, t) for v, t in elements]
         kept = self.operation.evictor.evict_before(stamped, len(stamped), window, self._context)
         self._contents.set(slot, [(e.value, e.timestamp) for e in kept] or None)
@@ -303,6 +315,10 @@ class WindowRunner:
 
     def _evict_after(self, slot: tuple, window: Any) -> None:
         elements = self._contents.get(slot) or []
+        if self.operation.evictor is None:  # the engine evicted already; an emptied window has no contents
+            if not elements:
+                self._contents.set(slot, None)
+            return
         stamped = [TimestampedValue(v, t) for v, t in elements]
         kept = self.operation.evictor.evict_after(stamped, len(stamped), window, self._context)
         self._contents.set(slot, [(e.value, e.timestamp) for e in kept] or None)
@@ -341,7 +357,7 @@ def _window(start: int, end: int) -> Any:
 
 
 def _folder(op: WindowOperation) -> Any:
-    if op.evictor is not None:
+    if op.stamped:
         def keep(acc: list | None, stamped: Any) -> list:
             items = [] if acc is None else acc
             items.append(stamped)
@@ -361,7 +377,7 @@ def _folder(op: WindowOperation) -> Any:
 
 
 def _merger(op: WindowOperation) -> Any:
-    if op.evictor is not None:
+    if op.stamped:
         return lambda a, b: a + b
     if op.contents == "reduce":
         return method_of(op.function, "reduce")
@@ -372,7 +388,7 @@ def _merger(op: WindowOperation) -> Any:
 
 def _window_emitter(op: WindowOperation, context: _WindowContext) -> Any:
     """Turns a window's contents into its outputs, through the window function if there is one."""
-    if op.evictor is not None:
+    if op.stamped:
         # Contents are (value, timestamp) pairs; reduce and aggregate run over them here.
         if op.contents == "aggregate":
             agg = op.function

@@ -56,6 +56,9 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
                 case WindowActionKind.Late:
                     Late.Add(string.Create(CultureInfo.InvariantCulture, $"late {range![reference]}"));
                     break;
+                case WindowActionKind.Evict:
+                    Contents(key, window).RemoveRange((int)(actions[i + 5] >> 32), (int)(actions[i + 5] & 0xFFFFFFFF));
+                    break;
                 case WindowActionKind.MergeInto:
                     _mergeTarget = (key, window);
                     break;
