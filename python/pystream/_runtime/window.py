@@ -20,6 +20,7 @@ from pystream._runtime.keycodec import encode_key
 from pystream._runtime.keyed_state import cache_key
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.operations import method_of
 from pystream.datastream.functions import (
     AllWindowFunction,
@@ -135,8 +136,7 @@ class _TriggerContext:
 
     def get_metric_group(self) -> Any:
         if self._metrics is None:
-            from pystream.metrics import MetricGroup
-            self._metrics = MetricGroup()
+            self._metrics = self._runner.metrics.group(self._runner.name)
         return self._metrics
 
 
@@ -170,7 +170,8 @@ class WindowRunner:
         self._trigger = self.operation.trigger
         self._trigger_context = _TriggerContext(self, self._windows, f"w:{scope}/trigger") if self._trigger else None
         self._task = task
-        self._name = transformation.name
+        self._name = self.name = transformation.name
+        self.metrics = MetricReporter(host)
         self._side_ports = {tag: i + 2 for i, tag in enumerate(transformation.window.side_output_tags)}
         self._job_parameters = job.job_parameters
         self._key_of = method_of(self.operation.key_selector, "get_key")
@@ -182,7 +183,8 @@ class WindowRunner:
 
     def open(self) -> None:
         op = self.operation
-        ctx = TaskRuntimeContext(self._task, self._job_parameters, self._keys, "window-function", keyed=True)
+        ctx = TaskRuntimeContext(self._task, self._job_parameters, self._keys, "window-function", keyed=True,
+                                 metrics=self.metrics, operator=self._name)
         for function in self._functions():
             function.open(ctx)
         self._fold = _folder(op)
@@ -283,6 +285,7 @@ class WindowRunner:
                     self._trigger.on_merge(_window(merge_target[1], merge_target[2]), self._trigger_context)
         self._windows.end_batch()
         self._keys.end_batch()
+        self.metrics.report()
         return [_exit(out, out_ts), _exit(late, late_ts)] + [
             _exit(*side.get(port, ([], []))) for port in range(2, 2 + len(self._side_ports))]
 

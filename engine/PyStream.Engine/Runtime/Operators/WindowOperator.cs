@@ -554,6 +554,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
 
     public void DeleteEventTimeTimer(int operation, byte[] key, long timestamp) => _eventTimers.Delete(this, 0, key, timestamp);
 
+    public Telemetry.UserMetrics Metrics => Context.UserMetrics;
+
     /// <summary>The trigger's view of one (key, window); reused for every call.</summary>
     private sealed class TriggerContext(WindowOperator op) : ITriggerContext
     {
