@@ -74,6 +74,9 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
 
     private (string Key, Window Window) _mergeTarget;
 
+    /// <summary>Contents as a restore brings them back (the Python side's keyed state).</summary>
+    public void Seed(string key, Window window, params long[] values) => Contents(key, window).AddRange(values);
+
     private List<long> Contents(string key, Window window)
     {
         if (!_contents.TryGetValue((key, window), out var values))

@@ -1,5 +1,6 @@
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
+using PyStream.Engine.Tests.Checkpointing;
 using PyStream.Engine.Tests.Harness;
 using PyStream.Engine.Windowing;
 using static PyStream.Engine.Tests.Windowing.FakeWindowContents;
@@ -7,8 +8,12 @@ using static PyStream.Engine.Tests.Windowing.FakeWindowContents;
 namespace PyStream.Engine.Tests.Windowing;
 
 /// <summary>Built-in evictors decided by the window operator: the contents see only Evict actions.</summary>
-public sealed class WindowEvictorTests
+public sealed class WindowEvictorTests : IDisposable
 {
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pystream-evictor-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
     private static readonly string Global = $"[{long.MinValue},{long.MaxValue})";
 
     private static (OperatorHarness<WindowOperator> Harness, FakeWindowContents Contents) Window(
@@ -99,17 +104,20 @@ public sealed class WindowEvictorTests
     }
 
     [Fact]
-    public void ASnapshotCarriesTheElementTimesOfOpenWindows()
+    public void RestoredWindowsEvictByTheTimesTheyHadAtTheCheckpoint()
     {
-        var (h, _) = Window(GlobalWindows(), Time(10), CountTrigger(100));
-        h.ProcessBatch(0, Record("a", 1, 10));
-        h.ProcessBatch(0, Record("a", 2, 20));
-        var (without, _) = Window(GlobalWindows(), new EvictorSpec { Kind = EvictorSpec.Types.Kind.Python }, CountTrigger(100));
-        without.ProcessBatch(0, Record("a", 1, 10));
-        without.ProcessBatch(0, Record("a", 2, 20));
-        // Two timestamps of one window: key and window bounds, a count and two longs more than no windows.
-        var blob = h.Snapshot(1).Values.Single();
-        var emptyTimes = without.Snapshot(1).Values.Single();
-        Assert.Equal(emptyTimes.Length + 4 + 1 + 16 + 4 + 16, blob.Length);
+        // CountEvictor.of(2) fired every 3 records; two records arrive before the checkpoint, one after.
+        var (before, _) = Window(GlobalWindows(), Count(2), CountTrigger(3));
+        before.Operator.StateKey = "window";
+        before.ProcessBatch(0, Record("a", 1, 10));
+        before.ProcessBatch(0, Record("a", 2, 20));
+        var directory = TestCheckpoints.Write(Path.Combine(_root.FullName, "chk-1"), 1, new TestCheckpoints.OldSubtask(0, 1, before.Snapshot(1)));
+
+        var (after, contents) = Window(GlobalWindows(), Count(2), CountTrigger(3));
+        after.Operator.StateKey = "window";
+        after.Operator.RestoreState(TestCheckpoints.Restore(directory, ["window"], 0, 1));
+        contents.Seed("a", new Window(long.MinValue, long.MaxValue), 1, 2); // what the Python side restores from keyed state
+        after.ProcessBatch(0, Record("a", 3, 30));
+        Assert.Equal([$"a {Global} 2,3"], contents.Fired);
     }
 }
