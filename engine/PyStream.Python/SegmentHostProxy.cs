@@ -134,4 +134,32 @@ public sealed class SegmentHostProxy
         using (Py.GIL())
             return CPython.ToArray(key);
     }
+
+    // ---- user metrics: registered once each, reported once per batch --------------------------
+
+    /// <summary>
+    /// Registers a user metric (kind: counter, meter, gauge or distribution) of an operator;
+    /// <paramref name="scope"/> is the JSON list of its groups, each <c>[name, null]</c> or
+    /// <c>[key, value]</c>. Returns the id <see cref="report_metrics"/> names it by.
+    /// </summary>
+    public int register_metric(string kind, string operatorName, string scope, string name)
+    {
+        var groups = System.Text.Json.JsonSerializer.Deserialize<string?[][]>(scope) ?? [];
+        return _host.Metrics.Register(Engine.Telemetry.UserMetrics.KindOf(kind), operatorName,
+            groups.Select(g => (g[0] ?? "", g.Length > 1 ? g[1] : null)).ToList(), name);
+    }
+
+    /// <summary>New values by metric id (ids as int64, values as float64, packed); see <c>UserMetrics.Report</c>.</summary>
+    public void report_metrics(PyObject ids, PyObject values)
+    {
+        long[] metricIds;
+        double[] numbers;
+        using (Py.GIL())
+        {
+            metricIds = CPython.ToArray<long>(ids);
+            numbers = CPython.ToArray<double>(values);
+        }
+
+        _host.Metrics.Report(metricIds, numbers);
+    }
 }

@@ -63,6 +63,9 @@ public interface ISegmentHost
     void RegisterEventTimeTimer(int operation, byte[] key, long timestamp);
 
     void DeleteEventTimeTimer(int operation, byte[] key, long timestamp);
+
+    /// <summary>The subtask's user metrics, which Python reports once per batch.</summary>
+    Telemetry.UserMetrics Metrics { get; }
 }
 
 public readonly record struct FiredTimer(long Timestamp, byte[] Key);

@@ -27,6 +27,8 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     public long CurrentProcessingTime => Context.Timers.Now;
 
+    public Telemetry.UserMetrics Metrics => Context.UserMetrics;
+
     public override void Open(TaskContext context)
     {
         base.Open(context);
