@@ -36,6 +36,7 @@ class InMemoryHost:
     def __init__(self, now: int = 0) -> None:
         self.now = now
         self.state: dict[str, dict[bytes, bytes]] = {}
+        self.ttls: dict[str, tuple[int, str]] = {}
         self.timers: set[tuple[int, bytes, int]] = set()
         self.event_timers: set[tuple[int, bytes, int]] = set()
 
@@ -57,6 +58,26 @@ class InMemoryHost:
 
     def state_entries(self, state_id: str) -> list[tuple[bytes, bytes]]:
         return list(self.state.get(state_id, {}).items())
+
+    def append_states(self, state_id: str, keys: bytes, key_ends: bytes, values: bytes, value_ends: bytes) -> None:
+        table = self.state.setdefault(state_id, {})
+        for key, value in zip(_unpack(keys, key_ends), _unpack(values, value_ends)):
+            table[key] = table.get(key, b"") + value
+
+    def map_entries(self, state_id: str, owner: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        """A map state's entries under one key: stored keys are the owner's u32 length and bytes, then the entry's key."""
+        prefix = len(owner).to_bytes(4, "big") + bytes(owner)
+        entries = [(k[len(prefix):], v) for k, v in self.state.get(state_id, {}).items() if k.startswith(prefix)]
+        return entries[:limit]
+
+    def remove_map(self, state_id: str, owner: bytes) -> None:
+        prefix = len(owner).to_bytes(4, "big") + bytes(owner)
+        table = self.state.get(state_id, {})
+        for key in [k for k in table if k.startswith(prefix)]:
+            del table[key]
+
+    def declare_ttl(self, state_id: str, ttl: int, cleanup: str) -> None:
+        self.ttls[state_id] = (ttl, cleanup)
 
     def current_processing_time(self) -> int:
         return self.now
@@ -176,8 +197,30 @@ class OperatorHarness:
     def state(self, descriptor_name: str) -> dict[Any, Any]:
         """The stored values of one state, by key (after the last call's write-back)."""
         import pickle
-        table = self.host.state.get(f"harness/{descriptor_name}", {})
-        return {original_key(decode_key(k)): pickle.loads(v) for k, v in table.items()}
+        host = self.host
+
+        def loads(state_id: str, raw: bytes) -> Any:  # a value with a TTL is stored after its stamp
+            return pickle.loads(raw[8:] if state_id in host.ttls else raw)
+
+        def elements(state_id: str, framed: bytes) -> list:
+            found, at = [], 0
+            while at < len(framed):
+                length = int.from_bytes(framed[at:at + 4], "little")
+                found.append(loads(state_id, framed[at + 4:at + 4 + length]))
+                at += 4 + length
+            return found
+
+        name = f"harness/{descriptor_name}"
+        if f"m:{name}" in host.state:
+            maps: dict = {}
+            for stored, raw in host.state[f"m:{name}"].items():
+                length = int.from_bytes(stored[:4], "big")
+                key = original_key(decode_key(stored[4:4 + length]))
+                maps.setdefault(key, {})[decode_key(stored[4 + length:])] = loads(f"m:{name}", raw)
+            return maps
+        if f"l:{name}" in host.state:
+            return {original_key(decode_key(k)): elements(f"l:{name}", v) for k, v in host.state[f"l:{name}"].items()}
+        return {original_key(decode_key(k)): loads(name, v) for k, v in host.state.get(name, {}).items()}
 
     def _finish(self, output: tuple[list, list | None]) -> list:
         main, self.last_timestamps = output

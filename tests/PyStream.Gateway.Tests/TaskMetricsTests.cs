@@ -75,6 +75,44 @@ public sealed class TaskMetricsTests
     }
 
     [Fact]
+    public void User_metrics_of_each_subtask_are_listed_by_flinks_id()
+    {
+        using var metrics = new TaskMetrics(new FakeTimeProvider(), sampleEverySecond: false);
+        var first = new UserMetrics(EngineTelemetry.TaskTags("job", _job, 3, "Map -> Filter", 0));
+        var second = new UserMetrics(EngineTelemetry.TaskTags("job", _job, 3, "Map -> Filter", 1));
+        List<(string, string?)> scope = [("shop", null), ("region", "eu")];
+        var seen = first.Register(UserMetricKind.Counter, "Map", scope, "seen");
+        var sizes = first.Register(UserMetricKind.Distribution, "Map", scope, "sizes");
+        var last = first.Register(UserMetricKind.Gauge, "Map", [], "last");
+        var marks = second.Register(UserMetricKind.Meter, "Map", [("my group!", null)], "marks");
+
+        // Reports carry counts so far (the engine adds what changed), a gauge's value, each distribution value.
+        first.Report([seen, sizes, sizes, last], [3, 4, 10, 7]);
+        first.Report([seen, sizes, last], [2, 1, 5]);
+        second.Report([marks], [6]);
+        second.Report([marks], [9]);
+
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["0.Map.shop.region.eu.seen"] = 2,
+            ["0.Map.shop.region.eu.sizes.count"] = 3,
+            ["0.Map.shop.region.eu.sizes.sum"] = 15,
+            ["0.Map.shop.region.eu.sizes.min"] = 1,
+            ["0.Map.shop.region.eu.sizes.max"] = 10,
+            ["0.Map.last"] = 5,
+            ["1.Map.my_group_.marks"] = 9,
+        }, metrics.Vertex(_job, 3, parallelism: 2)!.UserMetrics);
+    }
+
+    [Fact]
+    public void A_report_naming_no_registered_metric_is_refused()
+    {
+        var user = new UserMetrics(EngineTelemetry.TaskTags("job", _job, 0, "Map", 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => user.Report([0], [1]));
+        Assert.Throws<ArgumentException>(() => UserMetrics.KindOf("timer"));
+    }
+
+    [Fact]
     public void A_vertex_nobody_reported_for_has_no_numbers()
     {
         using var metrics = new TaskMetrics(new FakeTimeProvider(), sampleEverySecond: false);

@@ -44,3 +44,68 @@ public sealed class RocksDbStateBackendTests
         Assert.Contains("'rocksdb' is not available", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A savepoint of large maps restored at another parallelism, into either backend.</summary>
+public sealed class MapStateRescaleTests : IDisposable
+{
+    private const int MaxParallelism = 128;
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pystream-map-rescale-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    private static byte[] Owner(int owner) => System.Text.Encoding.UTF8.GetBytes($"user-{owner}");
+
+    [Theory]
+    [InlineData("hashmap")]
+    [InlineData("rocksdb")]
+    public void EveryEntryOfALargeMapMovesWithItsOwnersKeyGroup(string backend)
+    {
+        const int owners = 40, entries = 2_500;
+        var directory = Path.Combine(_root.FullName, "savepoint");
+        Directory.CreateDirectory(directory);
+        using (var old = new HeapKeyedStateStore())
+        {
+            for (var o = 0; o < owners; o++)
+            {
+                var prefix = MapEntryKey.Prefix(Owner(o));
+                for (var e = 0; e < entries; e++)
+                    old.Put("m:7/map", [.. prefix, .. BitConverter.GetBytes(e)], BitConverter.GetBytes(o * entries + e));
+            }
+
+            var metadata = new PyStream.Engine.Checkpointing.CheckpointMetadata { JobName = "test", JobId = "0123456789", CheckpointId = 1, MaxParallelism = MaxParallelism };
+            metadata.Tasks.Add(new PyStream.Engine.Checkpointing.TaskStateHandle
+            {
+                Chain = "chain", Subtask = 0, Parallelism = 1, KeyGroupStart = 0, KeyGroupEnd = MaxParallelism,
+                Operators = ["7"], StatefulOperators = ["7"],
+                KeyedState = PyStream.Engine.Checkpointing.KeyedStateFile.Write(directory, "task-0-0.kv", old, MaxParallelism),
+            });
+            metadata.WriteTo(directory);
+        }
+
+        var factory = StateBackends.Choose(RocksDbStateBackend.WithDefaults(), new Dictionary<string, string> { [StateBackends.ConfigKey] = backend });
+        var restored = new Dictionary<int, int>(); // owner -> subtask that holds its map
+        for (var subtask = 0; subtask < 3; subtask++)
+        {
+            var restore = PyStream.Engine.Checkpointing.RestoredCheckpoint.Load(directory).ForTask(["7"], subtask, 3, MaxParallelism);
+            using var store = factory.Create("job-" + backend, new TaskInfo("t", subtask, 3, MaxParallelism, 0), new Dictionary<string, string>(), restore);
+            for (var o = 0; o < owners; o++)
+            {
+                var map = store.MapEntries("m:7/map", Owner(o)).ToList();
+                var expectedHere = PyStream.Engine.Keys.KeyGroupRange.Of(MaxParallelism, 3, subtask)
+                    .Contains(PyStream.Engine.Keys.KeyGroups.KeyGroupOf(Owner(o), MaxParallelism));
+                if (!expectedHere)
+                {
+                    Assert.Empty(map);
+                    continue;
+                }
+
+                Assert.Equal(entries, map.Count);
+                Assert.All(map, entry => Assert.Equal(o * entries + BitConverter.ToInt32(entry.Key), BitConverter.ToInt32(entry.Value)));
+                restored.Add(o, subtask);
+            }
+        }
+
+        Assert.Equal(owners, restored.Count); // each map restored whole, in exactly one subtask
+        Assert.True(restored.Values.Distinct().Count() > 1, "the owners should spread over the new subtasks");
+    }
+}

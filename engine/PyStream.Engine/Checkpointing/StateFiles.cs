@@ -14,7 +14,8 @@ public static class KeyedStateFile
     private const int Magic = 0x564B5350; // "PSKV"
     private const byte EntryMarker = 1, EndOfState = 0;
 
-    public static FileRef Write(string directory, string name, IKeyedStateStore store, int maxParallelism) =>
+    /// <summary>Writes the store's entries; with <paramref name="ttls"/>, what expired at <paramref name="now"/> is left out where full-snapshot cleanup is on.</summary>
+    public static FileRef Write(string directory, string name, IKeyedStateStore store, int maxParallelism, StateTtls? ttls = null, long now = 0) =>
         SnapshotFiles.Write(directory, name, writer =>
         {
             writer.Write(Magic);
@@ -23,8 +24,10 @@ public static class KeyedStateFile
             foreach (var stateId in stateIds)
             {
                 writer.Write(stateId);
-                foreach (var (key, value) in store.Entries(stateId))
+                foreach (var (key, stored) in store.Entries(stateId))
                 {
+                    if ((ttls is null ? stored : ttls.ForSnapshot(stateId, stored, now)) is not { } value)
+                        continue;
                     writer.Write(EntryMarker);
                     writer.Write(StateKeys.KeyGroupOf(stateId, key, maxParallelism));
                     writer.Write(key.Length);

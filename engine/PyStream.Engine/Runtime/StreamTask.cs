@@ -103,7 +103,7 @@ internal sealed class StreamTask : ICheckpointedTask
             if (_chain.Source is { } source)
                 RunSource(source, cancellation);
             else
-                RunInputs(cancellation);
+                RunInputs(context, cancellation);
             if (!_stopped && !_sourceHalted)
                 _snapshotter?.SnapshotFinished(_chain);
         }
@@ -147,7 +147,7 @@ internal sealed class StreamTask : ICheckpointedTask
             source.Complete();
     }
 
-    private void RunInputs(CancellationToken cancellation)
+    private void RunInputs(TaskContext context, CancellationToken cancellation)
     {
         var gate = _gate!;
         var aligner = _aligner!;
@@ -185,6 +185,8 @@ internal sealed class StreamTask : ICheckpointedTask
                 case InputEventKind.Batch:
                     Telemetry.EngineTelemetry.RecordsIn.Add(next.Batch!.Count, _telemetryTags);
                     op.ProcessBatch(opInput, next.Batch!);
+                    if (!context.StateTtls.IsEmpty)
+                        context.StateTtls.Sweep(context.State, next.Batch!.Count, context.Timers.Now);
                     break;
                 case InputEventKind.Watermark:
                     valve.InputWatermark(valveInput[next.Channel], next.Watermark);

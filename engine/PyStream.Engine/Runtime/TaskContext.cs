@@ -28,6 +28,11 @@ public sealed class TaskContext
     /// <summary>The job, task and subtask tags of this subtask's metrics.</summary>
     public System.Diagnostics.TagList TelemetryTags { get; init; }
 
+    /// <summary>The metrics the subtask's user functions registered (made on first use, on the task's thread).</summary>
+    public Telemetry.UserMetrics UserMetrics => _userMetrics ??= new Telemetry.UserMetrics(TelemetryTags);
+
+    private Telemetry.UserMetrics? _userMetrics;
+
     public JobEnvironment Environment { get; }
 
     public TimeProvider Time => Environment.Time;
@@ -35,6 +40,9 @@ public sealed class TaskContext
     public IPythonJob? Python { get; }
 
     public IKeyedStateStore State { get; }
+
+    /// <summary>The TTLs user functions declared for <see cref="State"/>'s states.</summary>
+    public StateTtls StateTtls { get; } = new();
 
     public ProcessingTimeService Timers { get; }
 

@@ -82,7 +82,7 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
             if (nativeIncremental && context.State is IIncrementalSnapshotStore native)
                 handle.Incremental = WriteIncremental(native, directory, name, stateIds);
             else
-                handle.KeyedState = Prefixed(KeyedStateFile.Write(directory, name + ".kv", context.State, info.MaxParallelism), prefix);
+                handle.KeyedState = Prefixed(KeyedStateFile.Write(directory, name + ".kv", context.State, info.MaxParallelism, context.StateTtls, context.Timers.Now), prefix);
         }
 
         return handle;

@@ -2,7 +2,10 @@ namespace PyStream.Engine.State;
 
 /// <summary>
 /// Keyed state of one task: serialized values by state id and canonical key bytes.
-/// Called only from the task's own thread.
+/// Map states (<see cref="StateShape.Map"/>) are stored per entry, under
+/// <see cref="MapEntryKey"/> keys; list states (<see cref="StateShape.List"/>) as framed
+/// elements that <see cref="Append"/> extends without reading them. Called only from the
+/// task's own thread.
 /// </summary>
 public interface IKeyedStateStore : IDisposable
 {
@@ -12,7 +15,19 @@ public interface IKeyedStateStore : IDisposable
 
     void Remove(string stateId, ReadOnlySpan<byte> key);
 
-    /// <summary>Every key with a value in that state, with the value.</summary>
+    /// <summary>Adds to the value of a list state's key (framed elements) without reading it.</summary>
+    void Append(string stateId, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    /// <summary>
+    /// A map state's entries under one owner key, as (entry key, value), at most
+    /// <paramref name="limit"/> of them.
+    /// </summary>
+    IEnumerable<KeyValuePair<byte[], byte[]>> MapEntries(string stateId, byte[] owner, int limit = int.MaxValue);
+
+    /// <summary>Removes every entry of a map state under one owner key.</summary>
+    void RemoveMap(string stateId, ReadOnlySpan<byte> owner);
+
+    /// <summary>Every key with a value in that state (for maps, every entry's stored key), with the value.</summary>
     IEnumerable<KeyValuePair<byte[], byte[]>> Entries(string stateId);
 
     /// <summary>The states that hold (or held) values.</summary>

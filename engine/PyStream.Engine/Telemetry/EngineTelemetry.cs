@@ -16,7 +16,7 @@ public static class EngineTelemetry
 
     public static readonly ActivitySource Activities = new(SourceName);
 
-    private static readonly Meter Meter = new(MeterName);
+    internal static readonly Meter Meter = new(MeterName);
 
     /// <summary>Records a task took from its inputs (tags: job, task, subtask).</summary>
     public static readonly Counter<long> RecordsIn = Meter.CreateCounter<long>("pystream.records.in", "{record}", "Records a task read from its inputs");

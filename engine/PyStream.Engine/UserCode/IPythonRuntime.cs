@@ -51,6 +51,9 @@ public interface ISegmentHost
 {
     State.IKeyedStateStore State { get; }
 
+    /// <summary>The TTLs declared for the task's states (applied by the engine's cleanup).</summary>
+    State.StateTtls StateTtls { get; }
+
     long CurrentProcessingTime { get; }
 
     void RegisterProcessingTimeTimer(int operation, byte[] key, long timestamp);
@@ -60,4 +63,7 @@ public interface ISegmentHost
     void RegisterEventTimeTimer(int operation, byte[] key, long timestamp);
 
     void DeleteEventTimeTimer(int operation, byte[] key, long timestamp);
+
+    /// <summary>The subtask's user metrics, which Python reports once per batch.</summary>
+    Telemetry.UserMetrics Metrics { get; }
 }

@@ -38,6 +38,12 @@ public enum WindowActionKind
 
     /// <summary>Ask the Python trigger about a processing-time timer at <c>time</c>.</summary>
     TriggerProcessingTime = 9,
+
+    /// <summary>
+    /// A built-in evictor drops a run of the window's elements: <c>time</c> holds the run's
+    /// first index (high 32 bits) and length (low 32 bits) in the window's current contents.
+    /// </summary>
+    Evict = 10,
 }
 
 /// <summary>Actions collected for one call into the window contents (a reused buffer).</summary>

@@ -32,6 +32,8 @@ public static class RestApi
             Results.Json(new { jobs = jobs.All.Select(j => Summary(j, time)) }));
         app.MapGet("/jobs/{id}", (string id, JobRegistry jobs, TaskMetrics metrics, TimeProvider time) =>
             jobs.Find(id) is { } job ? Results.Json(Details(job, metrics, time)) : NotFound(id));
+        app.MapGet("/jobs/{id}/vertices/{vertex:int}/metrics", (string id, int vertex, string? get, JobRegistry jobs, TaskMetrics metrics) =>
+            jobs.Find(id) is { } job ? VertexUserMetrics(job, vertex, get, metrics) : NotFound(id));
         app.MapGet("/jobs/{id}/checkpoints", (string id, JobRegistry jobs) =>
             jobs.Find(id) is { } job ? Results.Json(Checkpoints(job.Execution)) : NotFound(id));
         app.MapGet("/jobs/{id}/exceptions", (string id, JobRegistry jobs) =>
@@ -97,6 +99,17 @@ public static class RestApi
         };
     }
 
+    /// <summary>Flink's vertex metrics call: the ids of the vertex's user metrics, with their values (all, or those <c>get</c> names).</summary>
+    private static IResult VertexUserMetrics(JobRecord job, int vertex, string? get, TaskMetrics metrics)
+    {
+        if (job.Execution.Graph.Chains.FirstOrDefault(c => c.Index == vertex) is not { } chain)
+            return Error(StatusCodes.Status404NotFound, $"job '{job.Id}' has no vertex {vertex}");
+        var values = metrics.Vertex(job.Id, chain.Index, chain.Parallelism)?.UserMetrics ?? new Dictionary<string, double>();
+        var wanted = get?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return Results.Json(values.Where(m => wanted is null || wanted.Contains(m.Key))
+            .Select(m => new { id = m.Key, value = m.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+    }
+
     private static Dictionary<string, object?> Details(JobRecord job, TaskMetrics metrics, TimeProvider time)
     {
         var execution = job.Execution;
@@ -119,6 +132,7 @@ public static class RestApi
                 ["idle-ratio"] = running ? numbers?.IdleRatio ?? 0 : 0,
                 ["backpressured-ratio"] = running ? numbers?.BackpressuredRatio ?? 0 : 0,
                 ["watermark"] = numbers?.Watermark,
+                ["user-metrics"] = numbers?.UserMetrics ?? new Dictionary<string, double>(),
             };
         });
         details["edges"] = graph.Chains.SelectMany(chain => chain.NetworkInputs.Select(edge => new Dictionary<string, object>

@@ -24,7 +24,8 @@ public sealed class TaskMetrics : IDisposable
         _time = time;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == EngineTelemetry.MeterName && Instruments.Contains(instrument.Name))
+            if (instrument.Meter.Name == EngineTelemetry.MeterName
+                && (Instruments.Contains(instrument.Name) || instrument.Name.StartsWith(UserMetrics.Prefix, StringComparison.Ordinal)))
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
@@ -52,13 +53,21 @@ public sealed class TaskMetrics : IDisposable
         if (subtasks.Count == 0)
             return null;
         var watermarks = subtasks.Select(s => s.Watermark).ToList();
+        var user = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var subtask in subtasks)
+        {
+            foreach (var (id, value) in subtask.User)
+                value.AddTo(user, id);
+        }
+
         return new VertexMetrics(
             subtasks.Sum(s => s.RecordsIn),
             subtasks.Sum(s => s.RecordsOut),
             subtasks.Sum(s => s.BusyRatio) / parallelism,
             subtasks.Sum(s => s.IdleRatio) / parallelism,
             subtasks.Sum(s => s.BackpressuredRatio) / parallelism,
-            subtasks.Count == parallelism && watermarks.All(w => w is not null) ? watermarks.Min() : null);
+            subtasks.Count == parallelism && watermarks.All(w => w is not null) ? watermarks.Min() : null,
+            user);
     }
 
     /// <summary>The job is gone from the gateway: so are its numbers.</summary>
@@ -77,7 +86,7 @@ public sealed class TaskMetrics : IDisposable
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         where T : struct
     {
-        string? job = null;
+        string? job = null, operatorName = null;
         int? vertex = null, subtask = null;
         foreach (var tag in tags)
         {
@@ -92,6 +101,9 @@ public sealed class TaskMetrics : IDisposable
                 case "subtask":
                     subtask = tag.Value as int?;
                     break;
+                case "operator":
+                    operatorName = tag.Value as string;
+                    break;
             }
         }
 
@@ -99,6 +111,13 @@ public sealed class TaskMetrics : IDisposable
             return;
         var counters = _subtasks.GetOrAdd((job, vertex.Value, subtask.Value), _ => new SubtaskCounters(_time.GetTimestamp()));
         var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+        if (instrument.Name.StartsWith(UserMetrics.Prefix, StringComparison.Ordinal))
+        {
+            var id = UserMetricId(instrument.Name, subtask.Value, operatorName ?? "", tags);
+            counters.User.GetOrAdd(id, _ => new UserValue()).Add(instrument, number);
+            return;
+        }
+
         switch (instrument.Name)
         {
             case "pystream.records.in":
@@ -119,8 +138,86 @@ public sealed class TaskMetrics : IDisposable
         }
     }
 
+    /// <summary>
+    /// Flink's id of a user metric in a vertex: <c>subtask.operator.groups.name</c>, a key/value
+    /// group as <c>key.value</c> (its value is the tag named as the key).
+    /// </summary>
+    private static string UserMetricId(string instrument, int subtask, string operatorName, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var parts = instrument[UserMetrics.Prefix.Length..].Split('.');
+        var id = new System.Text.StringBuilder().Append(subtask).Append('.').Append(operatorName);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            id.Append('.').Append(parts[i]);
+            if (i == parts.Length - 1)
+                break;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == parts[i] && tag.Value is string groupValue)
+                {
+                    id.Append('.').Append(groupValue);
+                    break;
+                }
+            }
+        }
+
+        return id.ToString();
+    }
+
+    /// <summary>A user metric's value in one subtask: a count, a gauge's last value, or a distribution's summary.</summary>
+    private sealed class UserValue
+    {
+        private readonly object _lock = new();
+        private double _value;
+        private long _count;
+        private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+        private bool _distribution;
+
+        public void Add(Instrument instrument, double number)
+        {
+            lock (_lock)
+            {
+                switch (instrument)
+                {
+                    case Gauge<double>:
+                        _value = number;
+                        break;
+                    case Histogram<double>:
+                        _distribution = true;
+                        _value += number;
+                        _count++;
+                        _min = Math.Min(_min, number);
+                        _max = Math.Max(_max, number);
+                        break;
+                    default: // counters and meters report what they added
+                        _value += number;
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Adds this metric to a vertex's list; a distribution as its count, sum, min and max.</summary>
+        public void AddTo(IDictionary<string, double> metrics, string id)
+        {
+            lock (_lock)
+            {
+                if (!_distribution)
+                {
+                    metrics[id] = _value;
+                    return;
+                }
+
+                metrics[id + ".count"] = _count;
+                metrics[id + ".sum"] = _value;
+                metrics[id + ".min"] = _min;
+                metrics[id + ".max"] = _max;
+            }
+        }
+    }
+
     private sealed class SubtaskCounters(long startedAt)
     {
+        public readonly ConcurrentDictionary<string, UserValue> User = new(StringComparer.Ordinal);
         public long RecordsIn;
         public long RecordsOut;
         private readonly object _lock = new();
@@ -165,5 +262,9 @@ public sealed class TaskMetrics : IDisposable
     }
 }
 
-/// <summary>A vertex's numbers: records since the job started, time shares of the last second, its lowest watermark.</summary>
-public sealed record VertexMetrics(long RecordsIn, long RecordsOut, double BusyRatio, double IdleRatio, double BackpressuredRatio, long? Watermark);
+/// <summary>
+/// A vertex's numbers: records since the job started, time shares of the last second, its
+/// lowest watermark, and its user metrics by Flink's id (<c>subtask.operator.groups.name</c>).
+/// </summary>
+public sealed record VertexMetrics(long RecordsIn, long RecordsOut, double BusyRatio, double IdleRatio, double BackpressuredRatio, long? Watermark,
+    IReadOnlyDictionary<string, double> UserMetrics);

@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 from pystream._runtime.keycodec import encode_key
 from pystream._runtime.keyed_state import KeyedStateBackend, _StateTable
+from pystream._runtime.metrics import MetricReporter
 from pystream.datastream.functions import (
     KeyedProcessFunction,
     ProcessFunction,
@@ -36,7 +37,7 @@ class OperationContext:
 
     def __init__(self, *, index: int, scope: str, task: TaskInfo, job_parameters: dict[str, str],
                  backend: KeyedStateBackend, host: Any, side_ports: dict[str, int], keyed: bool,
-                 batch_mode: bool) -> None:
+                 batch_mode: bool, metrics: MetricReporter | None = None, name: str = "") -> None:
         self.index = index
         self.scope = scope
         self.task = task
@@ -48,7 +49,7 @@ class OperationContext:
         # Side outputs of the last call: port -> (records, timestamps or None).
         self.side: dict[int, tuple[list, list | None]] = {}
         self.watermark = LONG_MIN
-        self.runtime_context = TaskRuntimeContext(task, job_parameters, backend, scope, keyed)
+        self.runtime_context = TaskRuntimeContext(task, job_parameters, backend, scope, keyed, metrics, name)
 
     def backend_table(self, name: str) -> _StateTable:
         return self.backend.table(f"{self.scope}/{name}")
@@ -96,12 +97,15 @@ class TaskRuntimeContext(RuntimeContext):
     """The runtime context functions get in ``open``: facts about their task, and keyed state."""
 
     def __init__(self, task: TaskInfo, job_parameters: dict[str, str], backend: KeyedStateBackend, scope: str,
-                 keyed: bool) -> None:
+                 keyed: bool, metrics: MetricReporter | None = None, operator: str = "") -> None:
         self._task = task
         self._job_parameters = job_parameters
         self._backend = backend
         self._scope = scope
         self._keyed = keyed
+        self._metrics = metrics
+        self._operator = operator
+        self._metric_group: Any = None
 
     def get_task_name(self) -> str:
         return self._task.name
@@ -123,6 +127,14 @@ class TaskRuntimeContext(RuntimeContext):
 
     def get_job_parameter(self, key: str, default_value: str) -> str:
         return self._job_parameters.get(key, default_value)
+
+    def get_metrics_group(self) -> Any:
+        """The operation's root metric group; its metrics reach the engine at the end of each batch."""
+        if self._metrics is None:  # outside the engine (pystream.testing): they only count
+            return super().get_metrics_group()
+        if self._metric_group is None:
+            self._metric_group = self._metrics.group(self._operator)
+        return self._metric_group
 
     def _state(self, descriptor: Any) -> Any:
         if not self._keyed:

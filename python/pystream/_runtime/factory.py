@@ -26,6 +26,7 @@ from pystream._runtime.operations import (
 from pystream._runtime.two_input import CoFlatMapOperation, CoMapOperation, CoProcessOperation
 from pystream._runtime.window import WindowOperation
 from pystream.datastream._pipeline import PythonOperation
+from pystream.datastream.window import CountEvictor, TimeEvictor
 
 __all__ = ["create_operation", "build_operation", "build_window_operation", "build_kafka_framer"]
 
@@ -77,11 +78,29 @@ _CONTENTS = {
 }
 
 
-def build_window_operation(spec: spec_pb.PythonWindowSpec) -> WindowOperation:
+def build_window_operation(window: spec_pb.WindowSpec) -> WindowOperation:
     """The Python side of a window: its contents and the user's functions."""
+    spec = window.python
+    trigger = _loads(spec.trigger)
+    evicting = window.HasField("evictor")
     return WindowOperation(_CONTENTS[spec.contents], _loads(spec.key_selector), _loads(spec.function),
-                           _loads(spec.window_function), _loads(spec.evictor), spec.all_windows,
-                           _loads(spec.trigger), _loads(spec.gap_extractor))
+                           _loads(spec.window_function), _python_evictor(window, trigger is not None), spec.all_windows,
+                           trigger, _loads(spec.gap_extractor), stamped=evicting)
+
+
+def _python_evictor(window: spec_pb.WindowSpec, python_trigger: bool) -> Any:
+    """The evictor this side runs: one that needs Python, or a count or time evictor when only
+    Python knows when the window fires (a trigger written in Python); else None (the engine evicts)."""
+    if not window.HasField("evictor"):
+        return None
+    evictor = window.evictor
+    if evictor.kind == spec_pb.EvictorSpec.PYTHON:
+        return _loads(window.python.evictor)
+    if not python_trigger:
+        return None
+    if evictor.kind == spec_pb.EvictorSpec.COUNT:
+        return CountEvictor(evictor.max_count, evictor.evict_after)
+    return TimeEvictor(evictor.keep_ms, evictor.evict_after)
 
 
 def build_kafka_framer(spec: spec_pb.KafkaSink) -> KafkaRecordFramer:

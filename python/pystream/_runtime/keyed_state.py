@@ -5,11 +5,18 @@ as PyFlink's own workers keep): misses are read from the backend, and changed va
 written back in one bulk call per state when a state's cache outgrows its size, and on
 ``flush`` (end of input; checkpoints will flush too). The backend stores pickled values
 under the canonical key bytes (``keycodec``), so the engine can snapshot and rescale them.
+
+Map and list states are stored by entry, not as one value per key: a map entry is its own
+engine entry (so a get or put touches one entry, and the cache holds entries, not whole
+maps), and a list is framed elements that an ``add`` appends to without reading them.
+With a TTL, each value, map entry and list element carries the time it was last written
+(8 bytes before its pickle), which the engine's TTL cleanup reads.
 """
 
 from __future__ import annotations
 
 import pickle
+import struct
 from array import array
 from itertools import accumulate
 from typing import Any, Callable, Iterable
@@ -36,6 +43,9 @@ _ABSENT = object()
 _dumps = pickle.dumps
 _loads = pickle.loads
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+_STAMP = struct.Struct(">q")
+_LENGTH = struct.Struct("<I")
+_OWNER_LENGTH = struct.Struct(">I")
 
 
 def cache_key(key: Any) -> Any:
@@ -59,14 +69,41 @@ class StateHost:
     def remove_state(self, state_id: str, key: bytes) -> None: ...
     def state_entries(self, state_id: str) -> list: ...
     def get_states(self, state_id: str, keys: bytes, key_ends: bytes) -> tuple[bytes, bytes]: ...
+    def append_states(self, state_id: str, keys: bytes, key_ends: bytes, values: bytes, value_ends: bytes) -> None: ...
+    def map_entries(self, state_id: str, owner: bytes, limit: int) -> list: ...
+    def remove_map(self, state_id: str, owner: bytes) -> None: ...
+    def declare_ttl(self, state_id: str, ttl: int, cleanup: str) -> None: ...
+
+
+def _encode(value: Any, stamped: bool) -> bytes:
+    """A value as stored: its pickle, after its stamp when stamped (``value`` is then (value, stamp))."""
+    return _STAMP.pack(value[1]) + _dumps(value[0], _PROTOCOL) if stamped else _dumps(value, _PROTOCOL)
+
+
+def _decode(raw: Any, stamped: bool) -> Any:
+    if stamped:
+        view = memoryview(raw)
+        return _loads(view[8:]), _STAMP.unpack_from(view)[0]
+    return _loads(raw)
+
+
+def _put_packed(put: Callable, state_id: str, keys: list, values: list) -> None:
+    """One bulk engine call for (stored key bytes, value bytes) pairs."""
+    put(state_id, b"".join(keys), array("q", accumulate(map(len, keys))).tobytes(),
+        b"".join(values), array("q", accumulate(map(len, values))).tobytes())
+
+
+def _stored(cached: Any) -> bytes:
+    """The stored bytes of a cache key (``cache_key``'s form)."""
+    return cached if type(cached) is bytes else encode_key(cached)
 
 
 class _StateTable:
     """Cached values of one state, by key object, plus which keys changed."""
 
-    __slots__ = ("state_id", "values", "dirty", "host", "pinned", "misses")
+    __slots__ = ("state_id", "values", "dirty", "host", "pinned", "misses", "stamped")
 
-    def __init__(self, state_id: str, host: StateHost) -> None:
+    def __init__(self, state_id: str, host: StateHost, stamped: bool = False) -> None:
         self.state_id = state_id
         self.values: dict = {}
         # Changed keys in first-change order (a dict, not a set: str hashes are salted per
@@ -77,13 +114,18 @@ class _StateTable:
         self.pinned = False
         # Values read one by one from the engine since the last prefetch.
         self.misses = 0
+        # Values are (value, stamp) pairs, stored with their stamp (a state with a TTL).
+        self.stamped = stamped
+
+    def size(self) -> int:
+        return len(self.values)
 
     def get(self, key: Any) -> Any:
         value = self.values.get(key, _ABSENT)
         if value is _ABSENT:
             self.misses += 1
             raw = self.host.get_state(self.state_id, encode_key(key))
-            value = None if raw is None else _loads(raw)
+            value = None if raw is None else _decode(raw, self.stamped)
             self.values[key] = value
         return value
 
@@ -94,7 +136,7 @@ class _StateTable:
     def flush(self) -> None:
         if not self.dirty:
             return
-        values = self.values
+        values, stamped = self.values, self.stamped
         put_keys, put_values, removed = [], [], []
         for key in self.dirty:
             value = values[key]
@@ -102,16 +144,16 @@ class _StateTable:
                 removed.append(key)
             else:
                 put_keys.append(key)
-                put_values.append(_dumps(value, _PROTOCOL))
+                put_values.append(_encode(value, stamped))
         self.dirty.clear()
         if put_keys:
-            key_blob, key_ends = encode_keys(put_keys)
-            self.host.put_states(
-                self.state_id, key_blob, key_ends.tobytes(),
-                b"".join(put_values), array("q", accumulate(map(len, put_values))).tobytes(),
-            )
+            _put_packed(self.host.put_states, self.state_id, [encode_key(k) for k in put_keys], put_values)
         for key in removed:
             self.host.remove_state(self.state_id, encode_key(key))
+
+    def drop(self) -> None:
+        self.values.clear()
+        self.misses += 1  # cold now: the next batch reads its keys in bulk
 
     def prefetch(self, keys: Iterable[Any]) -> None:
         """Reads the values of the keys the cache lacks in one call, when the last batch missed
@@ -127,14 +169,226 @@ class _StateTable:
         raw, ends = self.host.get_states(self.state_id, blob, key_ends.tobytes())
         view = memoryview(raw)
         start = 0
+        stamped = self.stamped
         for key, end in zip(missing, unpack_longs(ends)):
-            values[key] = _loads(view[start:end]) if end > start else None  # a pickle is never empty
+            values[key] = _decode(view[start:end], stamped) if end > start else None  # a pickle is never empty
             start = end
 
     def entries(self) -> Iterable[tuple[Any, Any]]:
         """Every cache key with a value, read from the backend (flush first)."""
         for key, raw in self.host.state_entries(self.state_id):
-            yield decode_key(bytes(key)), _loads(bytes(raw))
+            yield decode_key(bytes(key)), _decode(bytes(raw), self.stamped)
+
+
+class _CachedMap(dict):
+    """The cached entries of one key's map, by cache key of the entry; ``_ABSENT`` marks an
+    entry known not to exist. ``complete``: every stored entry is here."""
+
+    __slots__ = ("complete",)
+
+    def __init__(self, complete: bool = False) -> None:
+        super().__init__()
+        self.complete = complete
+
+
+class _MapTable:
+    """Cached entries of one map state, by key, and which entries changed."""
+
+    __slots__ = ("state_id", "maps", "dirty", "cleared", "host", "stamped", "pinned", "misses")
+
+    def __init__(self, state_id: str, host: StateHost, stamped: bool) -> None:
+        self.state_id = state_id
+        self.maps: dict = {}
+        self.dirty: dict = {}  # (key, entry key) in change order
+        self.cleared: dict = {}  # keys whose stored maps go before the dirty entries are written
+        self.host = host
+        self.stamped = stamped
+        self.pinned = False
+        self.misses = 0  # never prefetched: a map's entries are not known by key alone
+
+    def size(self) -> int:
+        return sum(map(len, self.maps.values()))
+
+    def map_of(self, key: Any) -> _CachedMap:
+        cached = self.maps.get(key)
+        if cached is None:
+            cached = self.maps[key] = _CachedMap()
+        return cached
+
+    def get(self, key: Any, entry: Any) -> Any:
+        """The entry's value, or ``_ABSENT``; ``entry`` is in cache-key form."""
+        cached = self.map_of(key)
+        value = cached.get(entry, _ABSENT)
+        if value is _ABSENT and not cached.complete and entry not in cached:
+            raw = self.host.get_state(self.state_id, _OWNER_LENGTH.pack(len(owner := encode_key(key))) + owner + _stored(entry))
+            value = cached[entry] = _ABSENT if raw is None else _decode(raw, self.stamped)
+        return value
+
+    def set(self, key: Any, entry: Any, value: Any) -> None:
+        """Sets (or, with ``_ABSENT``, removes) an entry."""
+        self.map_of(key)[entry] = value
+        self.dirty[(key, entry)] = None
+
+    def clear(self, key: Any) -> None:
+        self.maps[key] = _CachedMap(complete=True)
+        self.cleared[key] = None
+
+    def entries(self, key: Any) -> _CachedMap:
+        """Every entry of the key's map (read from the engine once, then cached)."""
+        cached = self.map_of(key)
+        if not cached.complete:
+            stamped = self.stamped
+            for stored, raw in self.host.map_entries(self.state_id, encode_key(key), 2**31 - 1):
+                entry = decode_key(stored := bytes(stored))
+                if type(entry) is not int and type(entry) is not str:
+                    entry = stored
+                if entry not in cached:
+                    cached[entry] = _decode(raw, stamped)
+            cached.complete = True
+        return cached
+
+    def is_empty(self, key: Any) -> bool:
+        cached = self.map_of(key)
+        if any(v is not _ABSENT for v in cached.values()):
+            return False
+        if cached.complete:
+            return True
+        if not cached:
+            return not self.host.map_entries(self.state_id, encode_key(key), 1)
+        # Some entries are known to be removed: whether others are stored needs them all.
+        return not any(v is not _ABSENT for v in self.entries(key).values())
+
+    def flush(self) -> None:
+        host, state_id = self.host, self.state_id
+        for key in self.cleared:
+            host.remove_map(state_id, encode_key(key))
+        self.cleared.clear()
+        if not self.dirty:
+            return
+        maps, stamped = self.maps, self.stamped
+        put_keys, put_values, owners = [], [], {}
+        for key, entry in self.dirty:
+            prefix = owners.get(key)
+            if prefix is None:
+                owner = encode_key(key)
+                prefix = owners[key] = _OWNER_LENGTH.pack(len(owner)) + owner
+            cached = maps.get(key)
+            value = _ABSENT if cached is None else cached.get(entry, _ABSENT)
+            if value is _ABSENT:
+                host.remove_state(state_id, prefix + _stored(entry))
+            else:
+                put_keys.append(prefix + _stored(entry))
+                put_values.append(_encode(value, stamped))
+        self.dirty.clear()
+        if put_keys:
+            _put_packed(host.put_states, state_id, put_keys, put_values)
+
+    def drop(self) -> None:
+        self.maps.clear()
+
+
+class _CachedList:
+    """One key's list: ``elements`` when known (else None: only appends were made since the
+    last read), ``pending`` elements not yet written, ``replaced`` when the whole list must
+    be written again."""
+
+    __slots__ = ("elements", "pending", "replaced")
+
+    def __init__(self, elements: list | None) -> None:
+        self.elements = elements
+        self.pending: list = []
+        self.replaced = False
+
+
+class _ListTable:
+    """Cached lists of one list state, by key; appends reach the engine without a read."""
+
+    __slots__ = ("state_id", "lists", "dirty", "host", "stamped", "pinned", "misses")
+
+    def __init__(self, state_id: str, host: StateHost, stamped: bool) -> None:
+        self.state_id = state_id
+        self.lists: dict = {}
+        self.dirty: dict = {}
+        self.host = host
+        self.stamped = stamped
+        self.pinned = False
+        self.misses = 0
+
+    def size(self) -> int:
+        return sum(len(c.elements) if c.elements is not None else len(c.pending) for c in self.lists.values())
+
+    def get(self, key: Any) -> list:
+        cached = self.lists.get(key)
+        if cached is None or cached.elements is None:
+            raw = self.host.get_state(self.state_id, encode_key(key))
+            stored = [] if raw is None else self._unframe(raw)
+            if cached is None:
+                cached = self.lists[key] = _CachedList(stored)
+            else:
+                cached.elements = stored + cached.pending
+        return cached.elements
+
+    def add(self, key: Any, element: Any) -> None:
+        cached = self.lists.get(key)
+        if cached is None:
+            cached = self.lists[key] = _CachedList(None)
+        if cached.elements is not None:
+            cached.elements.append(element)
+        if not cached.replaced:
+            cached.pending.append(element)
+        self.dirty[key] = None
+
+    def replace(self, key: Any, elements: list) -> None:
+        cached = self.lists.get(key)
+        if cached is None:
+            cached = self.lists[key] = _CachedList(elements)
+        cached.elements, cached.pending, cached.replaced = elements, [], True
+        self.dirty[key] = None
+
+    def flush(self) -> None:
+        if not self.dirty:
+            return
+        appended_keys, appended, put_keys, put_values, removed = [], [], [], [], []
+        for key in self.dirty:
+            cached = self.lists[key]
+            if cached.replaced:
+                if cached.elements:
+                    put_keys.append(encode_key(key))
+                    put_values.append(self._frame(cached.elements))
+                else:
+                    removed.append(key)
+            elif cached.pending:
+                appended_keys.append(encode_key(key))
+                appended.append(self._frame(cached.pending))
+            cached.pending, cached.replaced = [], False
+        self.dirty.clear()
+        if put_keys:
+            _put_packed(self.host.put_states, self.state_id, put_keys, put_values)
+        if appended_keys:
+            _put_packed(self.host.append_states, self.state_id, appended_keys, appended)
+        for key in removed:
+            self.host.remove_state(self.state_id, encode_key(key))
+
+    def drop(self) -> None:
+        self.lists.clear()
+
+    def _frame(self, elements: list) -> bytes:
+        stamped, pack = self.stamped, _LENGTH.pack
+        parts = []
+        for element in elements:
+            payload = _encode(element, stamped)
+            parts.append(pack(len(payload)))
+            parts.append(payload)
+        return b"".join(parts)
+
+    def _unframe(self, raw: bytes) -> list:
+        view, stamped, unpack = memoryview(raw), self.stamped, _LENGTH.unpack_from
+        elements, at, end = [], 0, len(raw)
+        while at < end:
+            (length,) = unpack(view, at)
+            elements.append(_decode(view[at + 4:at + 4 + length], stamped))
+            at += 4 + length
+        return elements
 
 
 class KeyedStateBackend:
@@ -142,14 +396,14 @@ class KeyedStateBackend:
 
     def __init__(self, host: StateHost, cache_size: int) -> None:
         self._host = host
-        self._tables: dict[str, _StateTable] = {}
+        self._tables: dict[str, Any] = {}
         self._cache_size = cache_size
         self.current_key: Any = None
 
-    def table(self, state_id: str) -> _StateTable:
+    def table(self, state_id: str, kind: type = _StateTable, stamped: bool = False) -> Any:
         table = self._tables.get(state_id)
         if table is None:
-            table = self._tables[state_id] = _StateTable(state_id, self._host)
+            table = self._tables[state_id] = kind(state_id, self._host, stamped)
         return table
 
     def flush(self) -> None:
@@ -169,25 +423,39 @@ class KeyedStateBackend:
     def end_batch(self) -> None:
         """After a batch: a state whose cache outgrew the cache size is written back and dropped."""
         for table in self._tables.values():
-            if not table.pinned and len(table.values) > self._cache_size:
+            if not table.pinned and table.size() > self._cache_size:
                 table.flush()
-                table.values.clear()
-                table.misses += 1  # cold now: the next batch reads its keys in bulk
+                table.drop()
 
     def create_state(self, scope: str, descriptor: StateDescriptor) -> Any:
-        table = self.table(f"{scope}/{descriptor.name}")
-        ttl = _Ttl(descriptor.ttl_config, self._host) if getattr(descriptor, "ttl_config", None) is not None else None
-        if isinstance(descriptor, ValueStateDescriptor):
-            return _ValueState(self, table, ttl) if ttl is not None else _PlainValueState(self, table)
-        if isinstance(descriptor, ListStateDescriptor):
-            return _ListState(self, table, ttl)
+        config = getattr(descriptor, "ttl_config", None)
+        ttl = _Ttl(config, self._host) if config is not None else None
+        stamped = ttl is not None
         if isinstance(descriptor, MapStateDescriptor):
-            return _MapState(self, table, ttl)
-        if isinstance(descriptor, ReducingStateDescriptor):
-            return _ReducingState(self, table, _reducer_of(descriptor.reduce_function), ttl)
-        if isinstance(descriptor, AggregatingStateDescriptor):
-            return _AggregatingState(self, table, descriptor.agg_function, ttl)
-        raise TypeError(f"unknown state descriptor {type(descriptor).__name__}")
+            table = self.table(_state_id(scope, "m:", descriptor.name), _MapTable, stamped)
+            state: Any = _MapState(self, table, ttl)
+        elif isinstance(descriptor, ListStateDescriptor):
+            table = self.table(_state_id(scope, "l:", descriptor.name), _ListTable, stamped)
+            state = _ListState(self, table, ttl)
+        else:
+            table = self.table(_state_id(scope, "", descriptor.name), _StateTable, stamped)
+            if isinstance(descriptor, ValueStateDescriptor):
+                state = _ValueState(self, table, ttl) if ttl is not None else _PlainValueState(self, table)
+            elif isinstance(descriptor, ReducingStateDescriptor):
+                state = _ReducingState(self, table, _reducer_of(descriptor.reduce_function), ttl)
+            elif isinstance(descriptor, AggregatingStateDescriptor):
+                state = _AggregatingState(self, table, descriptor.agg_function, ttl)
+            else:
+                raise TypeError(f"unknown state descriptor {type(descriptor).__name__}")
+        if ttl is not None:
+            ttl.declare(table.state_id)
+        return state
+
+
+def _state_id(scope: str, shape: str, name: str) -> str:
+    """``[w:|b:][m:|l:]scope/name`` (see the engine's StateKeys): the shape follows the scope's kind."""
+    kind = scope[:2] if scope[:2] in ("w:", "b:") else ""
+    return f"{kind}{shape}{scope[len(kind):]}/{name}"
 
 
 def _reducer_of(function: Any) -> Callable[[Any, Any], Any]:
@@ -202,14 +470,19 @@ def _reducer_of(function: Any) -> Callable[[Any, Any], Any]:
 class _Ttl:
     """A descriptor's time-to-live, on the engine's processing-time clock."""
 
-    __slots__ = ("ttl", "refresh_on_read", "return_expired", "host")
+    __slots__ = ("ttl", "refresh_on_read", "return_expired", "host", "cleanup")
 
     def __init__(self, config: Any, host: StateHost) -> None:
         from pystream.datastream.state_ttl import StateTtlConfig
         self.ttl = config._ttl
         self.refresh_on_read = config.get_update_type() is StateTtlConfig.UpdateType.OnReadAndWrite
         self.return_expired = config.get_state_visibility() is StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp
+        self.cleanup = ";".join(config._cleanup)
         self.host = host
+
+    def declare(self, state_id: str) -> None:
+        """Tells the engine the state's TTL, which its cleanup strategies apply."""
+        self.host.declare_ttl(state_id, self.ttl, self.cleanup)
 
     def now(self) -> int:
         return self.host.current_processing_time()
@@ -217,14 +490,25 @@ class _Ttl:
     def expired(self, stamp: int, now: int) -> bool:
         return stamp + self.ttl <= now
 
-    def live(self, stamped: list | dict) -> Any:
+    def read(self, stored: tuple, write: Callable[[Any], None], gone: Any) -> Any:
+        """The value of a stored (value, stamp) as a read sees it: ``_ABSENT`` once expired
+        (then ``write(gone)`` drops it), else the value, its stamp refreshed if reads refresh."""
+        value, stamp = stored
+        now = self.now()
+        if self.expired(stamp, now):
+            if self.return_expired:
+                return value
+            write(gone)
+            return _ABSENT
+        if self.refresh_on_read:
+            write((value, now))
+        return value
+
+    def live(self, elements: list) -> list:
         """Drops expired (element, stamp) pairs (unless expired ones stay visible); refreshes on read if asked."""
         now = self.now()
-        items = stamped.items() if isinstance(stamped, dict) else enumerate(stamped)
-        keep = {k: v for k, v in items if self.return_expired or not self.expired(v[1], now)}
-        if self.refresh_on_read:
-            keep = {k: (v[0], now) for k, v in keep.items()}
-        return keep if isinstance(stamped, dict) else list(keep.values())
+        keep = elements if self.return_expired else [e for e in elements if not self.expired(e[1], now)]
+        return [(e[0], now) for e in keep] if self.refresh_on_read else keep
 
 
 class _KeyedState:
@@ -248,16 +532,8 @@ class _KeyedState:
         ttl = self._ttl
         if ttl is None or raw is None:
             return raw
-        value, stamp = raw
-        now = ttl.now()
-        if ttl.expired(stamp, now):
-            if ttl.return_expired:
-                return value
-            self._set_raw(None)
-            return None
-        if ttl.refresh_on_read:
-            self._set_raw((value, now))
-        return value
+        value = ttl.read(raw, self._set_raw, None)
+        return None if value is _ABSENT else value
 
     def _set(self, value: Any) -> None:
         ttl = self._ttl
@@ -299,97 +575,108 @@ class _PlainValueState(_KeyedState, ValueState):
         table.dirty[key] = None
 
 
-class _ListState(_KeyedState, ListState):
+class _CollectionState:
+    """A list or map of the current key, in a table that stores it by element or entry."""
+
+    __slots__ = ("_backend", "_table", "_ttl")
+
+    def __init__(self, backend: KeyedStateBackend, table: Any, ttl: _Ttl | None) -> None:
+        self._backend = backend
+        self._table = table
+        self._ttl = ttl
+
+    def _key(self) -> Any:
+        return cache_key(self._backend.current_key)
+
+
+class _ListState(_CollectionState, ListState):
     """With TTL, each element expires on its own."""
 
     __slots__ = ()
 
-    def _elements(self) -> list:
-        stored = self._get_raw()
-        if stored is None:
-            return []
-        if self._ttl is None:
-            return stored
-        live = self._ttl.live(stored)
-        if live != stored:
-            self._set_raw(live or None)
-        return live
-
     def get(self) -> list:
-        elements = self._elements()
-        return elements if self._ttl is None else [e for e, _ in elements]
+        key = self._key()
+        elements = self._table.get(key)
+        ttl = self._ttl
+        if ttl is None:
+            return list(elements)
+        live = ttl.live(elements)
+        if live != elements:
+            self._table.replace(key, live)
+        return [e for e, _ in live]
 
     def add(self, value: Any) -> None:
         if value is None:
             raise ValueError("ListState.add: None is not a valid element")
-        elements = self._elements()
-        elements.append(value if self._ttl is None else (value, self._ttl.now()))
-        self._set_raw(elements)
+        self._table.add(self._key(), value if self._ttl is None else (value, self._ttl.now()))
 
     def add_all(self, values: Iterable[Any]) -> None:
         for value in values:
             self.add(value)
 
     def update(self, values: Iterable[Any]) -> None:
+        values = list(values)
+        if any(v is None for v in values):
+            raise ValueError("ListState.update: None is not a valid element")
         now = None if self._ttl is None else self._ttl.now()
-        new = [v if now is None else (v, now) for v in values]
-        self._set_raw(new or None)
+        self._table.replace(self._key(), values if now is None else [(v, now) for v in values])
+
+    def clear(self) -> None:
+        self._table.replace(self._key(), [])
 
 
-class _MapState(_KeyedState, MapState):
-    """With TTL, each entry expires on its own."""
+class _MapState(_CollectionState, MapState):
+    """Read and written by entry; with TTL, each entry expires on its own."""
 
     __slots__ = ()
 
-    def _map(self) -> dict:
-        current = self._get_raw()
-        if current is None:
-            return {}
-        if self._ttl is None:
-            return current
-        live = self._ttl.live(current)
-        if live != current:
-            self._set_raw(live or None)
-        return live
+    def _live(self, key: Any, entry: Any, stored: Any) -> Any:
+        """The entry's value, or ``_ABSENT`` if it has none or (with TTL) has expired."""
+        ttl = self._ttl
+        if ttl is None or stored is _ABSENT:
+            return stored
+        return ttl.read(stored, lambda new: self._table.set(key, entry, new), _ABSENT)
 
-    def _stamp(self, value: Any) -> Any:
-        return value if self._ttl is None else (value, self._ttl.now())
-
-    def _plain(self, entries: dict) -> dict:
-        return entries if self._ttl is None else {k: v for k, (v, _) in entries.items()}
+    def _entries(self) -> list:
+        key = self._key()
+        return [(original_key(entry), value) for entry, stored in list(self._table.entries(key).items())
+                if (value := self._live(key, entry, stored)) is not _ABSENT]
 
     def get(self, key: Any) -> Any:
-        return self._plain(self._map()).get(key)
+        owner, entry = self._key(), cache_key(key)
+        value = self._live(owner, entry, self._table.get(owner, entry))
+        return None if value is _ABSENT else value
 
     def put(self, key: Any, value: Any) -> None:
-        updated = self._map()
-        updated[key] = self._stamp(value)
-        self._set_raw(updated)
+        self._table.set(self._key(), cache_key(key), value if self._ttl is None else (value, self._ttl.now()))
 
     def put_all(self, dict_value: dict) -> None:
-        updated = self._map()
-        updated.update({k: self._stamp(v) for k, v in dict_value.items()})
-        self._set_raw(updated)
+        for key, value in dict_value.items():
+            self.put(key, value)
 
     def remove(self, key: Any) -> None:
-        updated = self._map()
-        updated.pop(key, None)
-        self._set_raw(updated or None)
+        self._table.set(self._key(), cache_key(key), _ABSENT)
 
     def contains(self, key: Any) -> bool:
-        return key in self._map()
+        owner, entry = self._key(), cache_key(key)
+        return self._live(owner, entry, self._table.get(owner, entry)) is not _ABSENT
 
     def items(self) -> Iterable[tuple[Any, Any]]:
-        return list(self._plain(self._map()).items())
+        return self._entries()
 
     def keys(self) -> Iterable[Any]:
-        return list(self._map().keys())
+        return [key for key, _ in self._entries()]
 
     def values(self) -> Iterable[Any]:
-        return list(self._plain(self._map()).values())
+        return [value for _, value in self._entries()]
 
     def is_empty(self) -> bool:
-        return not self._map()
+        if self._ttl is not None:
+            return not self._entries()
+        return self._table.is_empty(self._key())
+
+    def clear(self) -> None:
+        self._table.clear(self._key())
 
 
 class _ReducingState(_KeyedState, ReducingState):

@@ -22,6 +22,7 @@ from pystream._runtime.factory import build_kafka_framer, build_operation
 from pystream._runtime.formatting import java_text_for, printer_for
 from pystream._runtime.keycodec import encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.operations import Operation, method_of
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream.common.serialization import SimpleStringEncoder
@@ -129,6 +130,7 @@ class Segment:
     def __init__(self, job: Any, description: dict[str, Any], host: Any) -> None:
         task = TaskInfo(**{k: description["task"][k] for k in ("name", "index", "parallelism", "max_parallelism", "attempt")})
         self._backend = KeyedStateBackend(host, job.state_cache_size)
+        self._metrics = MetricReporter(host)
         self._operations: list[Operation] = []
         self._names: list[str] = []
         self._contexts: list[OperationContext] = []
@@ -150,6 +152,8 @@ class Segment:
                 side_ports={tag: i + 1 for i, tag in enumerate(tags)},
                 keyed=operation.keyed,
                 batch_mode=job.batch_mode,
+                metrics=self._metrics,
+                name=transformation.name,
             ))
             for source_op, port, slot in op["inputs"]:
                 self._routes.setdefault((source_op, port), []).append((index, slot))
@@ -250,4 +254,5 @@ class Segment:
 
     def _take(self) -> list:
         self._backend.end_batch()
+        self._metrics.report()
         return [exit.take() for exit in self._exits]

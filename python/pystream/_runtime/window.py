@@ -20,6 +20,7 @@ from pystream._runtime.keycodec import encode_key
 from pystream._runtime.keyed_state import cache_key
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.operations import method_of
 from pystream.datastream.functions import (
     AllWindowFunction,
@@ -35,7 +36,8 @@ __all__ = ["WindowOperation", "WindowRunner"]
 
 _LONG_MAX = 2**63 - 1
 _ABSENT = object()
-ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM, TRIGGER_ELEMENT, TRIGGER_EVENT_TIME, TRIGGER_PROCESSING_TIME = range(10)
+(ADD, FIRE, PURGE, LATE, CLEAR, MERGE_INTO, MERGE_FROM, TRIGGER_ELEMENT, TRIGGER_EVENT_TIME, TRIGGER_PROCESSING_TIME,
+ EVICT) = range(11)
 WIDTH = 6  # numbers per action
 
 
@@ -47,14 +49,17 @@ class WindowOperation:
     """
 
     def __init__(self, contents: str, key_selector: Any, function: Any = None, window_function: Any = None,
-                 evictor: Any = None, all_windows: bool = False, trigger: Any = None, gap_extractor: Any = None) -> None:
+                 evictor: Any = None, all_windows: bool = False, trigger: Any = None, gap_extractor: Any = None,
+                 stamped: bool = False) -> None:
         self.contents = contents
         self.key_selector = key_selector
         self.function = function
         self.window_function = window_function
-        # With an evictor, a window keeps every element with its timestamp (reduce and
-        # aggregate run over what the evictor leaves when the window fires).
+        # An evictor run here (one that needs Python); the engine runs the built-in ones and
+        # sends EVICT actions. With any evictor, ``stamped``: a window keeps every element with
+        # its timestamp, and reduce and aggregate run over what is left when the window fires.
         self.evictor = evictor
+        self.stamped = stamped or evictor is not None
         # window_all: plain callables are called as AllWindowFunction.apply(window, inputs).
         self.all_windows = all_windows
         # A Trigger written in Python, asked by the engine through TRIGGER_* actions.
@@ -131,8 +136,7 @@ class _TriggerContext:
 
     def get_metric_group(self) -> Any:
         if self._metrics is None:
-            from pystream.metrics import MetricGroup
-            self._metrics = MetricGroup()
+            self._metrics = self._runner.metrics.group(self._runner.name)
         return self._metrics
 
 
@@ -166,7 +170,8 @@ class WindowRunner:
         self._trigger = self.operation.trigger
         self._trigger_context = _TriggerContext(self, self._windows, f"w:{scope}/trigger") if self._trigger else None
         self._task = task
-        self._name = transformation.name
+        self._name = self.name = transformation.name
+        self.metrics = MetricReporter(host)
         self._side_ports = {tag: i + 2 for i, tag in enumerate(transformation.window.side_output_tags)}
         self._job_parameters = job.job_parameters
         self._key_of = method_of(self.operation.key_selector, "get_key")
@@ -178,7 +183,8 @@ class WindowRunner:
 
     def open(self) -> None:
         op = self.operation
-        ctx = TaskRuntimeContext(self._task, self._job_parameters, self._keys, "window-function", keyed=True)
+        ctx = TaskRuntimeContext(self._task, self._job_parameters, self._keys, "window-function", keyed=True,
+                                 metrics=self.metrics, operator=self._name)
         for function in self._functions():
             function.open(ctx)
         self._fold = _folder(op)
@@ -221,7 +227,7 @@ class WindowRunner:
         contents = self._contents
         cached, dirty, load, fold = contents.values, contents.dirty, contents.get, self._fold
         absent = _ABSENT
-        evicting = self.operation.evictor is not None
+        evicting = self.operation.stamped
         merge_target = None
         steps = iter(codes)
         for kind, ref, start, end, _, time in zip(steps, steps, steps, steps, steps, steps):
@@ -235,6 +241,12 @@ class WindowRunner:
                     record = (record, None if stamps is None or stamps[ref] == LONG_MIN else stamps[ref])
                 cached[slot] = fold(current, record)
                 dirty[slot] = None
+                continue
+            if kind == EVICT:  # the engine's evictor drops a run of elements: first index, length
+                items = contents.get(slot)
+                first = time >> 32
+                del items[first:first + (time & 0xFFFFFFFF)]
+                contents.set(slot, items)
                 continue
             if kind >= TRIGGER_ELEMENT:
                 kind = self._ask_trigger(kind, slot, time, records[ref] if kind == TRIGGER_ELEMENT else None)
@@ -273,6 +285,7 @@ class WindowRunner:
                     self._trigger.on_merge(_window(merge_target[1], merge_target[2]), self._trigger_context)
         self._windows.end_batch()
         self._keys.end_batch()
+        self.metrics.report()
         return [_exit(out, out_ts), _exit(late, late_ts)] + [
             _exit(*side.get(port, ([], []))) for port in range(2, 2 + len(self._side_ports))]
 
@@ -295,7 +308,9 @@ class WindowRunner:
         self._keys.flush()
 
     def _evict(self, slot: tuple, window: Any, elements: list) -> list:
-        """Runs evict_before, keeps what is left as the window's contents, and returns the values."""
+        """Runs a Python evictor's evict_before, keeps what is left as the window's contents, and returns the values."""
+        if self.operation.evictor is None:  # the engine evicted already
+            return [value for value, _ in elements]
         stamped = [TimestampedValue(v, t) for v, t in elements]
         kept = self.operation.evictor.evict_before(stamped, len(stamped), window, self._context)
         self._contents.set(slot, [(e.value, e.timestamp) for e in kept] or None)
@@ -303,6 +318,10 @@ class WindowRunner:
 
     def _evict_after(self, slot: tuple, window: Any) -> None:
         elements = self._contents.get(slot) or []
+        if self.operation.evictor is None:  # the engine evicted already; an emptied window has no contents
+            if not elements:
+                self._contents.set(slot, None)
+            return
         stamped = [TimestampedValue(v, t) for v, t in elements]
         kept = self.operation.evictor.evict_after(stamped, len(stamped), window, self._context)
         self._contents.set(slot, [(e.value, e.timestamp) for e in kept] or None)
@@ -341,7 +360,7 @@ def _window(start: int, end: int) -> Any:
 
 
 def _folder(op: WindowOperation) -> Any:
-    if op.evictor is not None:
+    if op.stamped:
         def keep(acc: list | None, stamped: Any) -> list:
             items = [] if acc is None else acc
             items.append(stamped)
@@ -361,7 +380,7 @@ def _folder(op: WindowOperation) -> Any:
 
 
 def _merger(op: WindowOperation) -> Any:
-    if op.evictor is not None:
+    if op.stamped:
         return lambda a, b: a + b
     if op.contents == "reduce":
         return method_of(op.function, "reduce")
@@ -372,7 +391,7 @@ def _merger(op: WindowOperation) -> Any:
 
 def _window_emitter(op: WindowOperation, context: _WindowContext) -> Any:
     """Turns a window's contents into its outputs, through the window function if there is one."""
-    if op.evictor is not None:
+    if op.stamped:
         # Contents are (value, timestamp) pairs; reduce and aggregate run over them here.
         if op.contents == "aggregate":
             agg = op.function

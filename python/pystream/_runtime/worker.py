@@ -42,7 +42,7 @@ class JobRuntime:
 
     def create_window(self, transformation_id: int, task_description: str, host: Any) -> Any:
         transformation = self.transformations[transformation_id]
-        operation = build_window_operation(transformation.window.python)
+        operation = build_window_operation(transformation.window)
         return create_runner(self, transformation, operation, task_description, host)
 
     def collection_slice(self, transformation_id: int, start: int, end: int) -> list:

@@ -202,7 +202,7 @@ class RuntimeContext(Subscriptable, abc.ABC):
         ...
 
     def get_metrics_group(self) -> Any:
-        # One group per function instance; its metrics count, exporting them comes with the gateway.
+        # Without the engine (the runtime's context overrides this): one group that only counts.
         group = getattr(self, "_metric_group", None)
         if group is None:
             from pystream.metrics import MetricGroup

@@ -62,6 +62,7 @@ class StateTtlConfig:
             self._update_type = StateTtlConfig.UpdateType.OnCreateAndWrite
             self._visibility = StateTtlConfig.StateVisibility.NeverReturnExpired
             self._cleanup: tuple[str, ...] = ()
+            self._background = True
 
         def set_update_type(self, update_type: "StateTtlConfig.UpdateType") -> "StateTtlConfig.Builder":
             self._update_type = update_type
@@ -89,22 +90,24 @@ class StateTtlConfig:
         def use_processing_time(self) -> "StateTtlConfig.Builder":
             return self
 
-        # Expired values are cleaned when read or written; these strategies add background
-        # cleanup in Flink and are recorded here for the backends that will use them.
+        # Expired values are dropped when read; these strategies (carried out by the engine's
+        # state backends) also remove those never read again. As in Flink, background cleanup
+        # is on unless disabled: incremental (5 entries) on the heap, the compaction filter
+        # (time queried every 1,000 entries) on RocksDB.
         def cleanup_full_snapshot(self) -> "StateTtlConfig.Builder":
             self._cleanup += ("full_snapshot",)
             return self
 
         def cleanup_incrementally(self, cleanup_size: int, run_cleanup_for_every_record: bool) -> "StateTtlConfig.Builder":
-            self._cleanup += ("incremental",)
+            self._cleanup += (f"incremental:{int(cleanup_size)}:{int(bool(run_cleanup_for_every_record))}",)
             return self
 
         def cleanup_in_rocksdb_compact_filter(self, query_time_after_num_entries: int, *args: Any) -> "StateTtlConfig.Builder":
-            self._cleanup += ("rocksdb_compaction",)
+            self._cleanup += (f"compaction:{int(query_time_after_num_entries)}",)
             return self
 
         def disable_cleanup_in_background(self) -> "StateTtlConfig.Builder":
-            self._cleanup = ()
+            self._background = False
             return self
 
         def set_ttl(self, ttl: Any) -> "StateTtlConfig.Builder":
@@ -112,4 +115,5 @@ class StateTtlConfig:
             return self
 
         def build(self) -> "StateTtlConfig":
-            return StateTtlConfig(self._ttl, self._update_type, self._visibility, self._cleanup)
+            return StateTtlConfig(self._ttl, self._update_type, self._visibility,
+                                  self._cleanup + (("background",) if self._background else ()))

@@ -405,6 +405,10 @@ class Evictor(Subscriptable):
     def evict_after(self, elements: list[TimestampedValue], size: int, window: Any, ctx: Any) -> list[TimestampedValue]:
         return elements
 
+    def _to_spec(self) -> spec_pb.EvictorSpec:
+        """How the JobSpec describes this evictor: one the window's Python side runs, unless a subclass says otherwise."""
+        return spec_pb.EvictorSpec(kind=spec_pb.EvictorSpec.PYTHON)
+
 
 class _KeepingEvictor(Evictor):
     """An evictor that keeps what ``_keep`` selects, before the window function or after it."""
@@ -438,6 +442,11 @@ class CountEvictor(_KeepingEvictor):
     def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
         return elements[-self._count:] if len(elements) > self._count else elements
 
+    def _to_spec(self) -> spec_pb.EvictorSpec:
+        if type(self) is not CountEvictor:  # a subclass may change what it keeps: run it in Python
+            return super()._to_spec()
+        return spec_pb.EvictorSpec(kind=spec_pb.EvictorSpec.COUNT, max_count=self._count, evict_after=self._after)
+
 
 class TimeEvictor(_KeepingEvictor):
     """Keeps the elements within ``window_size`` of the newest element's timestamp."""
@@ -451,15 +460,24 @@ class TimeEvictor(_KeepingEvictor):
         return TimeEvictor(_millis(window_size), do_evict_after)
 
     def _keep(self, elements: list[TimestampedValue]) -> list[TimestampedValue]:
-        stamped = [e.timestamp for e in elements if e.timestamp is not None]
-        if not stamped:
+        # Flink: nothing is evicted unless the first element has a timestamp.
+        if not elements or elements[0].timestamp is None:
             return elements
-        cutoff = max(stamped) - self._size
-        return [e for e in elements if e.timestamp is None or e.timestamp > cutoff]
+        cutoff = max(e.timestamp for e in elements if e.timestamp is not None) - self._size
+        return [e for e in elements if e.timestamp is not None and e.timestamp > cutoff]
+
+    def _to_spec(self) -> spec_pb.EvictorSpec:
+        if type(self) is not TimeEvictor:
+            return super()._to_spec()
+        return spec_pb.EvictorSpec(kind=spec_pb.EvictorSpec.TIME, keep_ms=self._size, evict_after=self._after)
 
 
 class DeltaEvictor(_KeepingEvictor):
-    """Keeps the elements whose ``delta_function(element, last)`` is below ``threshold``."""
+    """Keeps the elements whose ``delta_function(element, last)`` is below ``threshold``.
+
+    The delta function is the user's Python, so the window's Python side runs this evictor
+    (inside the same per-batch call that fires the window), unlike the count and time evictors.
+    """
 
     def __init__(self, threshold: float, delta_function: Any, do_evict_after: bool = False) -> None:
         super().__init__(do_evict_after)

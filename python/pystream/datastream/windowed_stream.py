@@ -84,11 +84,15 @@ class WindowedStream:
                                   late_data_tag=self._late_tag.tag_id if self._late_tag else "")
         if self._trigger is not None:
             spec.trigger.CopyFrom(self._trigger)
+        evictor = None
+        if self._evictor is not None:
+            spec.evictor.CopyFrom(self._evictor._to_spec())
+            evictor = self._evictor if spec.evictor.kind == spec_pb.EvictorSpec.PYTHON else None
         python = spec.python
         python.contents = contents
         python.key_selector = dumps(self._key_selector)
         python.all_windows = self._all
-        for field, value in (("function", function), ("window_function", window_function), ("evictor", self._evictor),
+        for field, value in (("function", function), ("window_function", window_function), ("evictor", evictor),
                              ("trigger", self._python_trigger), ("gap_extractor", self._gap_extractor)):
             if value is not None:
                 setattr(python, field, dumps(value))

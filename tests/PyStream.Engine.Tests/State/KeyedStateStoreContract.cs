@@ -1,3 +1,4 @@
+using PyStream.Engine.Keys;
 using PyStream.Engine.State;
 
 namespace PyStream.Engine.Tests.State;
@@ -147,6 +148,119 @@ public abstract class KeyedStateStoreContract : IDisposable
 
         Assert.Equal([("", (byte)3), ("a", (byte)1), ("b", (byte)2)], entries);
         Assert.Empty(_store.Entries("unknown"));
+    }
+
+    private static byte[] Entry(string owner, string entry) =>
+        [.. MapEntryKey.Prefix(System.Text.Encoding.UTF8.GetBytes(owner)), .. System.Text.Encoding.UTF8.GetBytes(entry)];
+
+    private static Dictionary<string, byte> MapOf(IKeyedStateStore store, string stateId, string owner) =>
+        store.MapEntries(stateId, System.Text.Encoding.UTF8.GetBytes(owner))
+            .ToDictionary(e => System.Text.Encoding.UTF8.GetString(e.Key), e => e.Value.Single());
+
+    [Fact]
+    public void AMapStateStoresEachEntryAndListsOneOwnersEntriesOnly()
+    {
+        // "a" and "ab" as owners: one owner's bytes are a prefix of the other's.
+        _store.Put("m:7/map", Entry("a", "x"), [1]);
+        _store.Put("m:7/map", Entry("a", "y"), [2]);
+        _store.Put("m:7/map", Entry("ab", "x"), [3]);
+        _store.Put("m:7/map", Entry("a", "x"), [4]);
+        _store.Remove("m:7/map", Entry("a", "y"));
+
+        Assert.Equal(new Dictionary<string, byte> { ["x"] = 4 }, MapOf(_store, "m:7/map", "a"));
+        Assert.Equal(new Dictionary<string, byte> { ["x"] = 3 }, MapOf(_store, "m:7/map", "ab"));
+        Assert.Equal([4], _store.Get("m:7/map", Entry("a", "x")));
+        Assert.Null(_store.Get("m:7/map", Entry("a", "y")));
+        Assert.Single(_store.MapEntries("m:7/map", "ab"u8.ToArray(), limit: 1));
+        Assert.Equal(2, _store.Entries("m:7/map").Count());
+    }
+
+    [Fact]
+    public void RemovingAMapRemovesEveryEntryOfThatOwnerOnly()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            _store.Put("m:7/map", Entry("a", $"e{i}"), [1]);
+            _store.Put("m:7/map", Entry("b", $"e{i}"), [2]);
+        }
+
+        _store.RemoveMap("m:7/map", "a"u8);
+
+        Assert.Empty(MapOf(_store, "m:7/map", "a"));
+        Assert.Equal(100, MapOf(_store, "m:7/map", "b").Count);
+    }
+
+    [Fact]
+    public void MapEntriesKeepTheirOwnersKeyGroupSoARescaleSplitsMapsByOwner()
+    {
+        var owner = "user-42"u8.ToArray();
+        _store.Put("m:7/map", [.. MapEntryKey.Prefix(owner), .. "entry"u8], [1]);
+
+        var stored = _store.Entries("m:7/map").Single().Key;
+
+        Assert.Equal(KeyGroups.KeyGroupOf(owner, 128), StateKeys.KeyGroupOf("m:7/map", stored, 128));
+        Assert.True(StateKeys.BelongsTo("m:7/map", "7"));
+        Assert.True(StateKeys.BelongsTo("w:l:7/window/list", "7"));
+        Assert.False(StateKeys.BelongsTo("m:7/map", "m:7"));
+    }
+
+    [Fact]
+    public void AListAppendExtendsItsValueAndPutReplacesIt()
+    {
+        _store.Append("l:7/list", "k"u8, [1, 2]);
+        _store.Append("l:7/list", "k"u8, [3]);
+        _store.Append("l:7/list", "other"u8, [9]);
+
+        Assert.Equal([1, 2, 3], _store.Get("l:7/list", "k"u8));
+
+        _store.Put("l:7/list", "k"u8, [5]);
+        _store.Append("l:7/list", "k"u8, [6]);
+
+        Assert.Equal([5, 6], _store.Get("l:7/list", "k"u8));
+        Assert.Equal(2, _store.Entries("l:7/list").Count());
+        _store.Remove("l:7/list", "k"u8);
+        Assert.Null(_store.Get("l:7/list", "k"u8));
+    }
+
+    [Fact]
+    public void ASweepRemovesExpiredValuesMapEntriesAndListElementsOnly()
+    {
+        static byte[] Stamped(long stamp, byte value) => [.. BitConverter.GetBytes(stamp).Reverse(), value];
+        static byte[] Framed(params byte[][] elements) =>
+            [.. elements.SelectMany(e => BitConverter.GetBytes(e.Length).Concat(e))];
+
+        var ttls = new StateTtls();
+        foreach (var id in new[] { "7/value", "m:7/map", "l:7/list" })
+            ttls.Declare(id, ttlMillis: 100, "incremental:1000:0;compaction:1000"); // the heap's and RocksDB's strategies
+        _store.Put("7/value", "old"u8, Stamped(0, 1));
+        _store.Put("7/value", "new"u8, Stamped(50, 2));
+        _store.Put("m:7/map", Entry("k", "old"), Stamped(0, 3));
+        _store.Put("m:7/map", Entry("k", "new"), Stamped(60, 4));
+        _store.Put("l:7/list", "k"u8, Framed(Stamped(0, 5), Stamped(70, 6)));
+        _store.Put("l:7/list", "gone"u8, Framed(Stamped(10, 7)));
+
+        // Expired: stamp + ttl <= now.
+        ttls.Sweep(_store, records: 1, now: 110);
+
+        Assert.Null(_store.Get("7/value", "old"u8));
+        Assert.Equal(Stamped(50, 2), _store.Get("7/value", "new"u8));
+        Assert.Equal(["new"], _store.MapEntries("m:7/map", "k"u8.ToArray()).Select(e => System.Text.Encoding.UTF8.GetString(e.Key)));
+        Assert.Equal(Framed(Stamped(70, 6)), _store.Get("l:7/list", "k"u8));
+        Assert.Null(_store.Get("l:7/list", "gone"u8));
+    }
+
+    [Fact]
+    public void ASweepChecksAtMostItsBudgetPerRecord()
+    {
+        var ttls = new StateTtls();
+        ttls.Declare("7/value", ttlMillis: 1, "incremental:3:1;compaction:3");
+        for (var i = 0; i < 20; i++)
+            _store.Put("7/value", BitConverter.GetBytes(i), new byte[9]); // stamp 0: expired at 1
+
+        Assert.Equal(6, ttls.Sweep(_store, records: 2, now: 1));
+        Assert.Equal(14, _store.Entries("7/value").Count());
+        Assert.Equal(14, ttls.Sweep(_store, records: 100, now: 1)); // the pass ends with the stored keys
+        Assert.Empty(_store.Entries("7/value"));
     }
 
     [Fact]

@@ -56,6 +56,9 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
                 case WindowActionKind.Late:
                     Late.Add(string.Create(CultureInfo.InvariantCulture, $"late {range![reference]}"));
                     break;
+                case WindowActionKind.Evict:
+                    Contents(key, window).RemoveRange((int)(actions[i + 5] >> 32), (int)(actions[i + 5] & 0xFFFFFFFF));
+                    break;
                 case WindowActionKind.MergeInto:
                     _mergeTarget = (key, window);
                     break;
@@ -70,6 +73,9 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
     }
 
     private (string Key, Window Window) _mergeTarget;
+
+    /// <summary>Contents as a restore brings them back (the Python side's keyed state).</summary>
+    public void Seed(string key, Window window, params long[] values) => Contents(key, window).AddRange(values);
 
     private List<long> Contents(string key, Window window)
     {

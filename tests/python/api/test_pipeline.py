@@ -212,3 +212,24 @@ def test_python_functions_are_pickled_when_the_spec_is_built():
     spec = env._take_spec("test")
     assert CountsPickling.pickled == 1
     assert spec.transformations[1].python.kind == spec_pb.PythonOperatorSpec.MAP
+
+
+def test_built_in_evictors_are_described_and_only_python_ones_are_pickled():
+    from pyflink.common.time import Time
+    from pyflink.datastream.window import CountEvictor, DeltaEvictor, GlobalWindows, TimeEvictor
+
+    class KeepAll(CountEvictor):  # a subclass may keep what it likes: Python runs it
+        pass
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    keyed = env.from_collection([1, 2, 3]).key_by(lambda x: x % 2)
+    for evictor in (CountEvictor.of(3, True), TimeEvictor.of(Time.seconds(2)), DeltaEvictor.of(1.5, lambda a, b: a - b),
+                    KeepAll(2)):
+        keyed.window(GlobalWindows.create()).evictor(evictor).reduce(lambda a, b: a + b).print()
+    windows = [t.window for t in spec_of(env).transformations if t.WhichOneof("body") == "window"]
+    count, time, delta, subclass = windows
+    assert (count.evictor.kind, count.evictor.max_count, count.evictor.evict_after) == (spec_pb.EvictorSpec.COUNT, 3, True)
+    assert (time.evictor.kind, time.evictor.keep_ms, time.evictor.evict_after) == (spec_pb.EvictorSpec.TIME, 2000, False)
+    assert not count.python.evictor and not time.python.evictor
+    assert delta.evictor.kind == subclass.evictor.kind == spec_pb.EvictorSpec.PYTHON
+    assert delta.python.evictor and subclass.python.evictor

@@ -24,7 +24,11 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     public IKeyedStateStore State => Context.State;
 
+    public StateTtls StateTtls => Context.StateTtls;
+
     public long CurrentProcessingTime => Context.Timers.Now;
+
+    public Telemetry.UserMetrics Metrics => Context.UserMetrics;
 
     public override void Open(TaskContext context)
     {

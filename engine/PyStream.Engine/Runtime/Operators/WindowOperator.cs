@@ -53,6 +53,10 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private readonly NativeWindowAggregate _native;
     private readonly WindowActions _actions = new();
     private readonly TriggerContext _triggerContext;
+
+    // A built-in evictor's view of the windows (null without one, or when a Python trigger
+    // decides the firing and so the Python side runs the evictor too).
+    private readonly WindowElementTimes? _elementTimes;
     private IWindowContents? _python;
 
     public WindowOperator(string name, int transformationId, WindowSpec spec, int inputCount)
@@ -71,9 +75,13 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         _eventTime = _assigner.IsEventTime;
         _merging = _assigner.IsMerging;
         _native = spec.NativeAggregate;
+        if (!_pythonTrigger && WindowEvictor.From(spec.Evictor) is { } evictor)
+            _elementTimes = new WindowElementTimes(evictor);
     }
 
     public IKeyedStateStore State => Context.State;
+
+    public StateTtls StateTtls => Context.StateTtls;
 
     /// <summary>How many key ids the operator holds (live keys plus ids waiting for reuse).</summary>
     internal int KeyIdsAllocated => _keysById.Count;
@@ -114,16 +122,16 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                 var gap = batch.SessionGaps?[i] ?? throw new PyStreamException($"'{Name}': records came without their session gaps");
                 if (gap <= 0)
                     throw new PyStreamException($"Dynamic session time gap must be greater than 0, got {gap}.");
-                added = AddToWindow(key, keyId, new Window(timestamp, timestamp + gap), timestamp, i, watermark);
+                added = AddToWindow(key, keyId, new Window(timestamp, timestamp + gap), timestamp, i, watermark, stamps);
             }
             else if (_assigner.TryAssignSingle(timestamp, out var single))
             {
-                added = AddToWindow(key, keyId, single, timestamp, i, watermark);
+                added = AddToWindow(key, keyId, single, timestamp, i, watermark, stamps);
             }
             else
             {
                 foreach (var assigned in _assigner.Assign(timestamp))
-                    added |= AddToWindow(key, keyId, assigned, timestamp, i, watermark);
+                    added |= AddToWindow(key, keyId, assigned, timestamp, i, watermark, stamps);
             }
 
             if (!added)
@@ -193,7 +201,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         _lastArmed[keyId] == window || _live.Contains((keyId, window.Start, window.End));
 
     /// <summary>Adds record <paramref name="index"/> to a window unless the window is late; true when added.</summary>
-    private bool AddToWindow(byte[] key, int keyId, Window assigned, long timestamp, int index, long watermark)
+    private bool AddToWindow(byte[] key, int keyId, Window assigned, long timestamp, int index, long watermark, long[]? stamps)
     {
         var window = _merging ? MergeSession(key, keyId, assigned, index) : assigned;
         if (IsLate(window))
@@ -204,6 +212,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         }
 
         _actions.Add(WindowActionKind.Add, index, window, keyId);
+        _elementTimes?.Add(keyId, window, stamps?[index] ?? long.MinValue);
         if (_armedShortcut && window.MaxTimestamp > watermark && IsArmed(keyId, window))
             return true;
         if (_pythonTrigger)
@@ -239,6 +248,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             if ((domain == TimeDomain.EventTime) == _assigner.IsEventTime && timer.Timestamp == CleanupTime(window))
             {
                 _actions.Add(WindowActionKind.Clear, reference, window, keyId);
+                _elementTimes?.Remove(keyId, window);
                 _trigger.Clear(window, context);
                 if (_triggerState.Count > 0)
                     _triggerState.Remove(window.Namespaced(key));
@@ -332,6 +342,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                 writer.Write(window.End);
                 writer.Write(count);
             }
+
+            WriteElementTimes(writer);
         });
     }
 
@@ -384,15 +396,59 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
                 if (restore.Owns(key))
                     ((NativeCountContents)_python!).Restore(KeyId(key, ids), window, count);
             }
+
+            ReadElementTimes(reader, restore, ids);
+        }
+    }
+
+    /// <summary>A built-in evictor's element timestamps per (key, window); absent from snapshots taken without one.</summary>
+    private void WriteElementTimes(BinaryWriter writer)
+    {
+        var entries = _elementTimes?.Entries().ToList() ?? [];
+        writer.Write(entries.Count);
+        foreach (var (keyId, window, times) in entries)
+        {
+            var key = _keysById[keyId];
+            writer.Write(key.Length);
+            writer.Write(key);
+            writer.Write(window.Start);
+            writer.Write(window.End);
+            writer.Write(times.Count);
+            foreach (var time in times)
+                writer.Write(time);
+        }
+    }
+
+    private void ReadElementTimes(BinaryReader reader, TaskRestore restore, Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> ids)
+    {
+        if (reader.BaseStream.Position == reader.BaseStream.Length)
+            return; // written before evictors ran in the engine
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            var key = reader.ReadBytes(reader.ReadInt32());
+            var window = new Window(reader.ReadInt64(), reader.ReadInt64());
+            var times = new List<long>();
+            for (var n = reader.ReadInt32(); n > 0; n--)
+                times.Add(reader.ReadInt64());
+            if (restore.Owns(key) && _elementTimes is not null)
+                _elementTimes.Restore(KeyId(key, ids), window, times);
         }
     }
 
     private void Act(TriggerResult result, int reference, Window window, int keyId)
     {
         if (result is TriggerResult.Fire or TriggerResult.FireAndPurge)
+        {
+            _elementTimes?.Evict(afterFunction: false, _actions, reference, window, keyId);
             _actions.Add(WindowActionKind.Fire, reference, window, keyId);
+            _elementTimes?.Evict(afterFunction: true, _actions, reference, window, keyId);
+        }
+
         if (result is TriggerResult.Purge or TriggerResult.FireAndPurge)
+        {
             _actions.Add(WindowActionKind.Purge, reference, window, keyId);
+            _elementTimes?.Remove(keyId, window);
+        }
     }
 
     /// <summary>Adds a session window to the key's open sessions, merging every session it overlaps or touches.</summary>
@@ -413,6 +469,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         foreach (var source in sources)
         {
             _actions.Add(WindowActionKind.MergeFrom, reference, source, keyId);
+            _elementTimes?.Merge(keyId, source, merged);
             var context = _triggerContext.For(key, source);
             if (context.State is { } state)
                 combined = (combined ?? 0) + state;
@@ -499,6 +556,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     public void RegisterEventTimeTimer(int operation, byte[] key, long timestamp) => _eventTimers.Register(this, 0, key, timestamp);
 
     public void DeleteEventTimeTimer(int operation, byte[] key, long timestamp) => _eventTimers.Delete(this, 0, key, timestamp);
+
+    public Telemetry.UserMetrics Metrics => Context.UserMetrics;
 
     /// <summary>The trigger's view of one (key, window); reused for every call.</summary>
     private sealed class TriggerContext(WindowOperator op) : ITriggerContext
