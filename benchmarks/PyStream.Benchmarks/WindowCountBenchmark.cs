@@ -97,7 +97,7 @@ internal static class WindowCountBenchmark
             Sink = new SinkSpec { Print = new PrintSink() },
         });
         var lines = new LineCounter();
-        JobExecution.Run(spec, new JobEnvironment { Stdout = lines });
+        JobExecution.Run(spec, new JobEnvironment { Stdout = lines, Connectors = [new GeneratorConnector()] });
         return lines.Lines;
     }
 

@@ -150,7 +150,7 @@ internal static class ChainAssembler
     /// <summary>Keys travel where a hash edge spreads records, and always into a window (its state and timers are keyed in C#).</summary>
     private static ExitKeying KeyingOf(StreamEdge edge) => edge.Partitioning switch
     {
-        // Native records that already carry their keys (a generator's) need no key selector.
+        // Native records that already carry their keys (the benchmarks' generator's) need no key selector.
         Spec.Partitioning.Hash when edge.Function.IsEmpty => ExitKeying.None,
         Spec.Partitioning.Hash when edge.Target.Parallelism > 1 || edge.Target.IsWindow => ExitKeying.KeySelector,
         Spec.Partitioning.Custom => ExitKeying.Partitioner,
@@ -182,7 +182,6 @@ internal static class ChainAssembler
             {
                 SourceSpec.KindOneofCase.NumberSequence => new NumberSequenceSourceOperator(node.Name, t.Source.NumberSequence.From, t.Source.NumberSequence.To, subtask, p),
                 SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(node.Name, [.. t.Source.TextFiles.Paths], subtask, p),
-                SourceSpec.KindOneofCase.Generator => new GeneratorSourceOperator(node.Name, t.Source.Generator.Count, t.Source.Generator.Keys, t.Source.Generator.EventsPerSecond, subtask, p),
                 SourceSpec.KindOneofCase.Collection when p == 1 => new CollectionSourceOperator(node.Name, t.Id, t.Source.Collection.Count),
                 SourceSpec.KindOneofCase.Collection => throw new PyStreamException($"'{node.Name}': a collection source is not parallel; its parallelism must be 1"),
                 _ => connectors.Select(c => c.CreateSource(node.Name, t.Source, subtask, p)).FirstOrDefault(op => op is not null)

@@ -1,15 +1,17 @@
 using System.Buffers.Binary;
+using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
+using PyStream.Engine.Runtime.Operators;
 
-namespace PyStream.Engine.Runtime.Operators;
+namespace PyStream.Benchmarks;
 
 /// <summary>
-/// Native records for engine-level jobs: record i has value i, key i mod keys (canonical int
+/// Native records for the benchmarks' engine-level jobs (built by <see cref="GeneratorConnector"/>): record i has value i, key i mod keys (canonical int
 /// key bytes: tag 3, then the number big-endian) and timestamp i * 1000 / eventsPerSecond.
 /// The range is split over subtasks as NumberSequenceSource splits it.
 /// </summary>
-public sealed class GeneratorSourceOperator : SourceOperator
+internal sealed class GeneratorSourceOperator : SourceOperator
 {
     // Under the large-object threshold for its three arrays: they stay cheap, short-lived gen0 garbage.
     private const int GeneratorBatchSize = 8192;
