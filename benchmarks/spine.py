@@ -2,7 +2,7 @@
 
 Runs the pipeline at two sizes and takes the rate from the difference (start-up and
 job set-up cancel out), next to plain CPython doing the same work with a dict and the
-same three lambdas, in this same process. Prints records/s and the ratio.
+same three lambdas, in this same process (a function-local loop, as a careful user writes it). Prints records/s and the ratio.
 
     ./pystream run benchmarks/spine.py [SMALL LARGE]
 """
@@ -35,13 +35,15 @@ def engine_seconds(count: int) -> float:
 
 
 def cpython_seconds(count: int) -> float:
+    # A careful user's loop: inside a function, with the lambdas and methods as locals.
     started = time.perf_counter()
     state = {}
+    pair_of, key, combine, get = to_pair, key_of, add, state.get
     for n in range(1, count + 1):
-        pair = to_pair(n)
-        key = key_of(pair)
-        current = state.get(key)
-        state[key] = pair if current is None else add(current, pair)
+        pair = pair_of(n)
+        k = key(pair)
+        current = get(k)
+        state[k] = pair if current is None else combine(current, pair)
     total = sum(value for _, value in state.values())
     elapsed = time.perf_counter() - started
     assert total == count * (count + 1) // 2, total
@@ -63,8 +65,8 @@ def main() -> None:
     cpython = best(cpython_seconds, small, large)
     print(f"workload: map -> key_by -> reduce, {KEYS} keys, BATCH, parallelism 1, sizes {small:,} and {large:,}")
     print(f"engine : {engine / 1e6:6.2f} M records/s")
-    print(f"cpython: {cpython / 1e6:6.2f} M records/s (dict + the same three lambdas, same process)")
-    print(f"ratio  : {engine / cpython:6.2f}x (goal >= 0.5x)")
+    print(f"cpython: {cpython / 1e6:6.2f} M records/s (dict + the same three lambdas, function-local loop, same process)")
+    print(f"ratio  : {engine / cpython:6.2f}x (goal >= 0.6x)")
 
 
 if __name__ == "__main__":
