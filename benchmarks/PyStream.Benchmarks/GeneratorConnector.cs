@@ -7,10 +7,10 @@ namespace PyStream.Benchmarks;
 /// <summary>Builds the JobSpec's <c>generator</c> sources, which the engine itself does not: only benchmarks use them.</summary>
 internal sealed class GeneratorConnector : IConnector
 {
-    public SourceOperator? CreateSource(string name, SourceSpec spec, int subtask, int parallelism) =>
+    public SourceOperator? CreateSource(SourceSpec spec, ConnectorTarget target) =>
         spec.KindCase == SourceSpec.KindOneofCase.Generator
-            ? new GeneratorSourceOperator(name, spec.Generator.Count, spec.Generator.Keys, spec.Generator.EventsPerSecond, subtask, parallelism)
+            ? new GeneratorSourceOperator(target.Name, spec.Generator.Count, spec.Generator.Keys, spec.Generator.EventsPerSecond, target.Subtask, target.Parallelism)
             : null;
 
-    public StreamOperator? CreateSink(string name, SinkSpec spec, int inputCount, int subtask, int parallelism) => null;
+    public StreamOperator? CreateSink(SinkSpec spec, ConnectorTarget target) => null;
 }

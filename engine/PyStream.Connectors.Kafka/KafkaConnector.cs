@@ -7,9 +7,9 @@ namespace PyStream.Connectors.Kafka;
 /// <summary>Builds Kafka sources and sinks for the engine.</summary>
 public sealed class KafkaConnector(IKafkaTransactionLog? transactionLog = null) : IConnector
 {
-    public SourceOperator? CreateSource(string name, SourceSpec spec, int subtask, int parallelism) =>
-        spec.KindCase == SourceSpec.KindOneofCase.Kafka ? new KafkaSourceOperator(name, spec.Kafka, subtask, parallelism) : null;
+    public SourceOperator? CreateSource(SourceSpec spec, ConnectorTarget target) =>
+        spec.KindCase == SourceSpec.KindOneofCase.Kafka ? new KafkaSourceOperator(target.Name, spec.Kafka, target.Subtask, target.Parallelism) : null;
 
-    public StreamOperator? CreateSink(string name, SinkSpec spec, int inputCount, int subtask, int parallelism) =>
-        spec.KindCase == SinkSpec.KindOneofCase.Kafka ? new KafkaSinkOperator(name, inputCount, spec.Kafka, subtask, transactionLog) : null;
+    public StreamOperator? CreateSink(SinkSpec spec, ConnectorTarget target) =>
+        spec.KindCase == SinkSpec.KindOneofCase.Kafka ? new KafkaSinkOperator(target.Name, target.InputCount, spec.Kafka, target.Subtask, transactionLog) : null;
 }

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Graph;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
@@ -103,7 +104,7 @@ public sealed class KafkaSourceOperator : SourceOperator
             .Build());
         _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _generatesWatermarks = _spec.Watermarks is not null;
-        _watermarks = _generatesWatermarks ? new SplitWatermarks(_spec.Watermarks!, OnWatermark, OnWatermarkStatus) : SplitWatermarks;
+        _watermarks = _generatesWatermarks ? new SplitWatermarks(JobSpecModel.Watermarks(_spec.Watermarks!), OnWatermark, OnWatermarkStatus) : SplitWatermarks;
         if (_generatesWatermarks && _spec.Watermarks!.IntervalMs > 0)
             context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(_spec.Watermarks.IntervalMs), EmitWatermark);
     }

@@ -44,7 +44,7 @@ internal static class ChainAssembler
             }
             else
             {
-                var op = CreateNativeOperator(graph, node, subtask, connectors);
+                var op = OperatorFactory.Create(graph, node, subtask, connectors);
                 op.StateKey = node.StateKey;
                 nativeOps[node] = op;
                 assembly.Operators.Add(op);
@@ -168,40 +168,6 @@ internal static class ChainAssembler
             SinkSpec.KindOneofCase.Collect => ExitFormat.Pickled,
             SinkSpec.KindOneofCase.Kafka => ExitFormat.Serialized,
             _ => throw new PyStreamException($"'{target.Name}': unknown sink"),
-        };
-    }
-
-    private static StreamOperator CreateNativeOperator(JobGraph graph, StreamNode node, int subtask, IReadOnlyList<IConnector> connectors)
-    {
-        var t = node.Transformation;
-        var p = node.Parallelism;
-        var inputs = node.Inputs.Count;
-        if (node.IsSource)
-        {
-            return t.Source.KindCase switch
-            {
-                SourceSpec.KindOneofCase.NumberSequence => new NumberSequenceSourceOperator(node.Name, t.Source.NumberSequence.From, t.Source.NumberSequence.To, subtask, p),
-                SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(node.Name, [.. t.Source.TextFiles.Paths], subtask, p),
-                SourceSpec.KindOneofCase.Collection when p == 1 => new CollectionSourceOperator(node.Name, t.Id, t.Source.Collection.Count),
-                SourceSpec.KindOneofCase.Collection => throw new PyStreamException($"'{node.Name}': a collection source is not parallel; its parallelism must be 1"),
-                _ => connectors.Select(c => c.CreateSource(node.Name, t.Source, subtask, p)).FirstOrDefault(op => op is not null)
-                    ?? throw new PyStreamException($"'{node.Name}': no connector for a {t.Source.KindCase} source is loaded"),
-            };
-        }
-
-        if (node.IsWatermarks)
-            return new WatermarkAssignerOperator(node.Name, t.Watermarks, graph.IsBatch);
-        if (node.IsWindow)
-            return new WindowOperator(node.Name, node.Id, t.Window, inputs);
-
-        var sink = t.Sink;
-        return sink.KindCase switch
-        {
-            SinkSpec.KindOneofCase.Print => new PrintSinkOperator(node.Name, inputs, sink.Print.Identifier, sink.Print.ToStderr, subtask, p),
-            SinkSpec.KindOneofCase.File => new FileSinkOperator(node.Name, inputs, sink.File, subtask),
-            SinkSpec.KindOneofCase.Collect => new CollectSinkOperator(node.Name, inputs, sink.Collect.CollectId, sink.Collect.Limit),
-            _ => connectors.Select(c => c.CreateSink(node.Name, sink, inputs, subtask, p)).FirstOrDefault(op => op is not null)
-                ?? throw new PyStreamException($"'{node.Name}': no connector for a {sink.KindCase} sink is loaded"),
         };
     }
 

@@ -4,12 +4,19 @@ using PyStream.Engine.Spec;
 namespace PyStream.Engine.Runtime;
 
 /// <summary>
-/// Sources and sinks that live outside the engine's assembly (Kafka), so that only their own
-/// project references their client library. Each returns null for kinds it does not know.
+/// Builds the operators of sources and sinks: the engine's own (<see cref="BuiltInConnector"/>)
+/// and those that live in other assemblies (Kafka), so that only their own project references
+/// their client library. Each reads its part of the job's description and returns null for
+/// kinds it does not know.
 /// </summary>
 public interface IConnector
 {
-    SourceOperator? CreateSource(string name, SourceSpec spec, int subtask, int parallelism);
+    SourceOperator? CreateSource(SourceSpec spec, ConnectorTarget target);
 
-    StreamOperator? CreateSink(string name, SinkSpec spec, int inputCount, int subtask, int parallelism);
+    StreamOperator? CreateSink(SinkSpec spec, ConnectorTarget target);
 }
+
+/// <summary>The node a connector builds an operator for, in one subtask.</summary>
+/// <param name="TransformationId">The node's transformation: Python holds what it declared (a collection's elements).</param>
+/// <param name="InputCount">A sink's inputs (a union of streams); 0 for a source.</param>
+public readonly record struct ConnectorTarget(string Name, int TransformationId, int Subtask, int Parallelism, int InputCount = 0);

@@ -1,5 +1,3 @@
-using PyStream.Engine.Spec;
-
 namespace PyStream.Engine.Windowing;
 
 /// <summary>Which windows a record belongs to, as Flink's assigners decide.</summary>
@@ -19,16 +17,6 @@ public abstract class WindowAssigner
     }
 
     public abstract WindowTrigger DefaultTrigger();
-
-    public static WindowAssigner From(WindowAssignerSpec spec) => spec.Kind switch
-    {
-        WindowAssignerSpec.Types.Kind.Tumbling => new TumblingWindows(spec.SizeMs, spec.OffsetMs, spec.EventTime),
-        WindowAssignerSpec.Types.Kind.Sliding => new SlidingWindows(spec.SizeMs, spec.SlideMs, spec.OffsetMs, spec.EventTime),
-        // With a dynamic gap the operator builds each record's window from the record's own gap.
-        WindowAssignerSpec.Types.Kind.Session => new SessionWindows(spec.DynamicGap ? 1 : spec.GapMs, spec.EventTime),
-        WindowAssignerSpec.Types.Kind.Global => new GlobalWindows(),
-        _ => throw new PyStreamException($"unknown window assigner {spec.Kind}"),
-    };
 
     /// <summary>Flink's <c>TimeWindow.getWindowStartWithOffset</c> (Java remainder semantics).</summary>
     public static long StartWithOffset(long timestamp, long offset, long size) =>

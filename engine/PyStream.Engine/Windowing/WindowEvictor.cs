@@ -1,5 +1,3 @@
-using PyStream.Engine.Spec;
-
 namespace PyStream.Engine.Windowing;
 
 /// <summary>
@@ -13,16 +11,6 @@ public abstract class WindowEvictor
 
     /// <summary>Evicts after the window function instead of before it.</summary>
     public bool EvictAfter { get; }
-
-    /// <summary>The engine's evictor for a spec; null without one or when it needs Python.</summary>
-    public static WindowEvictor? From(EvictorSpec? spec) => spec?.Kind switch
-    {
-        null or EvictorSpec.Types.Kind.Python => null,
-        EvictorSpec.Types.Kind.Count when spec.MaxCount <= 0 => throw new PyStreamException($"CountEvictor needs a count > 0, got {spec.MaxCount}"),
-        EvictorSpec.Types.Kind.Count => new CountEvictor(spec.MaxCount, spec.EvictAfter),
-        EvictorSpec.Types.Kind.Time => new TimeEvictor(spec.KeepMs, spec.EvictAfter),
-        _ => throw new PyStreamException($"unknown evictor kind {spec.Kind}"),
-    };
 
     /// <summary>Sets <paramref name="evicted"/>[i] for each element to drop (elements in arrival order).</summary>
     public abstract void Mark(ReadOnlySpan<long> timestamps, Span<bool> evicted);

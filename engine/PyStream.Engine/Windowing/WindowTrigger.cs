@@ -1,5 +1,3 @@
-using PyStream.Engine.Spec;
-
 namespace PyStream.Engine.Windowing;
 
 public enum TriggerResult
@@ -44,23 +42,6 @@ public abstract class WindowTrigger
     }
 
     public abstract void Clear(Window window, ITriggerContext ctx);
-
-    public static WindowTrigger From(TriggerSpec spec)
-    {
-        WindowTrigger trigger = spec.Kind switch
-        {
-            TriggerSpec.Types.Kind.EventTime => new EventTimeTrigger(),
-            TriggerSpec.Types.Kind.ProcessingTime => new ProcessingTimeTrigger(),
-            TriggerSpec.Types.Kind.Count => new CountTrigger(spec.Count),
-            TriggerSpec.Types.Kind.ContinuousEventTime => new ContinuousTrigger(spec.IntervalMs, eventTime: true),
-            TriggerSpec.Types.Kind.ContinuousProcessingTime => new ContinuousTrigger(spec.IntervalMs, eventTime: false),
-            TriggerSpec.Types.Kind.Never => new NeverTrigger(),
-            // The Python trigger is asked through window actions; the operator never calls this one.
-            TriggerSpec.Types.Kind.Python => new NeverTrigger(),
-            _ => throw new PyStreamException($"unknown trigger {spec.Kind}"),
-        };
-        return spec.Purging ? new PurgingTrigger(trigger) : trigger;
-    }
 }
 
 /// <summary>Fires once the watermark passes the window's end; late records re-fire it at once.</summary>

@@ -53,7 +53,7 @@ public sealed class OperatorSnapshotTests : IDisposable
     public void FileSinkPartsBecomeVisibleOnlyWhenTheirCheckpointCompletes()
     {
         var spec = new FileSink { BasePath = _root.FullName, RollOnCheckpoint = true };
-        using var harness = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, 0) { StateKey = "sink" }, checkpointing: true);
+        using var harness = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, BuiltInConnector.FileSinkOptionsOf(spec), 0) { StateKey = "sink" }, checkpointing: true);
 
         harness.ProcessBatch(0, Encoded("a\n"));
         harness.Snapshot(1);
@@ -77,7 +77,7 @@ public sealed class OperatorSnapshotTests : IDisposable
     public void WithoutRollingOnCheckpointsAPartStaysOpenAcrossThemAndCommitsWhenItRolls()
     {
         var spec = new FileSink { BasePath = _root.FullName, PartSize = 4 };
-        using var harness = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, 0) { StateKey = "sink" }, checkpointing: true);
+        using var harness = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, BuiltInConnector.FileSinkOptionsOf(spec), 0) { StateKey = "sink" }, checkpointing: true);
 
         harness.ProcessBatch(0, Encoded("ab\n"));
         harness.Snapshot(1);
@@ -97,7 +97,7 @@ public sealed class OperatorSnapshotTests : IDisposable
     {
         var spec = new FileSink { BasePath = _root.FullName };
         Dictionary<string, byte[]> state;
-        using (var failed = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, 0) { StateKey = "sink" }, checkpointing: true))
+        using (var failed = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, BuiltInConnector.FileSinkOptionsOf(spec), 0) { StateKey = "sink" }, checkpointing: true))
         {
             failed.ProcessBatch(0, Encoded("kept\n"));
             state = failed.Snapshot(1);
@@ -105,7 +105,7 @@ public sealed class OperatorSnapshotTests : IDisposable
         }
 
         var directory = TestCheckpoints.Write(Path.Combine(_root.FullName, "checkpoints", "chk-1"), 1, new TestCheckpoints.OldSubtask(0, 1, state));
-        using var restored = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, 0) { StateKey = "sink" }, checkpointing: true);
+        using var restored = new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, BuiltInConnector.FileSinkOptionsOf(spec), 0) { StateKey = "sink" }, checkpointing: true);
         restored.Operator.RestoreState(TestCheckpoints.Restore(directory, ["sink"], 0, 1));
 
         Assert.Equal(["kept\n"], Finished().Select(File.ReadAllText));

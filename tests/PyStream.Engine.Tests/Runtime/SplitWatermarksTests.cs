@@ -1,5 +1,5 @@
 using PyStream.Engine.Runtime.Operators;
-using PyStream.Engine.Spec;
+using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Tests.Runtime;
 
@@ -11,7 +11,7 @@ public sealed class SplitWatermarksTests
     private readonly List<string> _emitted = [];
 
     private SplitWatermarks Bounded(long outOfOrderness, long idleness = 0) =>
-        new(new WatermarkSpec { Kind = WatermarkSpec.Types.Kind.BoundedOutOfOrderness, OutOfOrdernessMs = outOfOrderness, IdlenessMs = idleness },
+        new(new WatermarkGeneration(WatermarkKind.BoundedOutOfOrderness, outOfOrderness, idleness),
             watermark => _emitted.Add($"watermark {watermark}"), idle => _emitted.Add(idle ? "idle" : "active"));
 
     [Fact]

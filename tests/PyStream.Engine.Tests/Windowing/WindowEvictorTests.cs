@@ -1,3 +1,4 @@
+using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Tests.Checkpointing;
@@ -23,7 +24,7 @@ public sealed class WindowEvictorTests : IDisposable
         if (trigger is not null)
             spec.Trigger = trigger;
         var contents = new FakeWindowContents();
-        return (new OperatorHarness<WindowOperator>(new WindowOperator("window", 1, spec, inputCount: 1), python: contents), contents);
+        return (new OperatorHarness<WindowOperator>(new WindowOperator("window", 1, JobSpecModel.Window(spec), inputCount: 1), python: contents), contents);
     }
 
     private static WindowAssignerSpec GlobalWindows() => new() { Kind = WindowAssignerSpec.Types.Kind.Global };
@@ -99,7 +100,7 @@ public sealed class WindowEvictorTests : IDisposable
     [Fact]
     public void ACountEvictorNeedsAPositiveCount()
     {
-        var error = Assert.Throws<PyStreamException>(() => WindowEvictor.From(Count(0)));
+        var error = Assert.Throws<PyStreamException>(() => JobSpecModel.Evictor(Count(0)));
         Assert.Contains("count > 0", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Tests.Harness;
@@ -26,7 +27,7 @@ public sealed class WindowOperatorTests
         if (trigger is not null)
             spec.Trigger = trigger;
         var contents = new FakeWindowContents();
-        return (new OperatorHarness<WindowOperator>(new WindowOperator("window", 1, spec, inputCount: 1), python: contents), contents);
+        return (new OperatorHarness<WindowOperator>(new WindowOperator("window", 1, JobSpecModel.Window(spec), inputCount: 1), python: contents), contents);
     }
 
     [Fact]
@@ -260,7 +261,7 @@ public sealed class WindowOperatorTests
     public void KeysWhoseWindowsAreAllCleanedUpGiveTheirIdsBack()
     {
         var spec = new WindowSpec { Assigner = Tumbling(1_000), NativeAggregate = NativeWindowAggregate.NativeCount };
-        using var h = new OperatorHarness<WindowOperator>(new WindowOperator("window", 1, spec, inputCount: 1));
+        using var h = new OperatorHarness<WindowOperator>(new WindowOperator("window", 1, JobSpecModel.Window(spec), inputCount: 1));
         for (var i = 0; i < 5_000; i++)
         {
             // A new key in each second; the watermark passes the previous second's window.

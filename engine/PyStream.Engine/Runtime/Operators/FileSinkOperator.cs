@@ -1,7 +1,6 @@
 using System.Globalization;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
-using PyStream.Engine.Spec;
 
 namespace PyStream.Engine.Runtime.Operators;
 
@@ -18,7 +17,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// </summary>
 public sealed class FileSinkOperator : StreamOperator
 {
-    private readonly FileSink _spec;
+    private readonly FileSinkOptions _options;
     private readonly int _subtask;
     private readonly Dictionary<string, PartFile> _open = new(StringComparer.Ordinal);
     private readonly List<PendingFile> _closed = [];
@@ -26,14 +25,14 @@ public sealed class FileSinkOperator : StreamOperator
     private string _writerId = "";
     private int _partCounter;
 
-    public FileSinkOperator(string name, int inputCount, FileSink spec, int subtask)
+    public FileSinkOperator(string name, int inputCount, FileSinkOptions options, int subtask)
         : base(name, inputCount, portCount: 0)
     {
-        _spec = spec;
+        _options = options;
         _subtask = subtask;
     }
 
-    private string Prefix => _spec.PartPrefix.Length > 0 ? _spec.PartPrefix : "part";
+    private string Prefix => _options.PartPrefix;
 
     /// <summary>
     /// Part files are named <c>{prefix}-{writer id}-{subtask}-{counter}</c>; the writer id is a
@@ -64,9 +63,9 @@ public sealed class FileSinkOperator : StreamOperator
 
         if (part is null)
         {
-            var directory = Path.Combine(_spec.BasePath, bucket);
+            var directory = Path.Combine(_options.BasePath, bucket);
             Directory.CreateDirectory(directory);
-            part = new PartFile(directory, $"{Prefix}-{_writerId}-{_subtask}-{_partCounter++}{_spec.PartSuffix}", nowMillis);
+            part = new PartFile(directory, $"{Prefix}-{_writerId}-{_subtask}-{_partCounter++}{_options.PartSuffix}", nowMillis);
             _open.Add(bucket, part);
         }
 
@@ -74,9 +73,9 @@ public sealed class FileSinkOperator : StreamOperator
     }
 
     private bool ShouldRoll(PartFile part, long now) =>
-        (_spec.PartSize > 0 && part.Length >= _spec.PartSize)
-        || (_spec.RolloverIntervalMs > 0 && now - part.Created >= _spec.RolloverIntervalMs)
-        || (_spec.InactivityIntervalMs > 0 && now - part.LastWrite >= _spec.InactivityIntervalMs);
+        (_options.PartSize > 0 && part.Length >= _options.PartSize)
+        || (_options.RolloverIntervalMs > 0 && now - part.Created >= _options.RolloverIntervalMs)
+        || (_options.InactivityIntervalMs > 0 && now - part.LastWrite >= _options.InactivityIntervalMs);
 
     /// <summary>Closes a part file: committed now without checkpointing, pending until the next checkpoint completes with it.</summary>
     private void Roll(PartFile part)
@@ -101,7 +100,7 @@ public sealed class FileSinkOperator : StreamOperator
     /// </summary>
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {
-        if (_spec.RollOnCheckpoint)
+        if (_options.RollOnCheckpoint)
             RollAll();
         _pending.Add(barrier.Id, _closed);
         _closed.Clear();
@@ -164,9 +163,9 @@ public sealed class FileSinkOperator : StreamOperator
             }
         }
 
-        if (restore.Subtask == 0 && Directory.Exists(_spec.BasePath))
+        if (restore.Subtask == 0 && Directory.Exists(_options.BasePath))
         {
-            foreach (var bucket in Directory.EnumerateDirectories(_spec.BasePath))
+            foreach (var bucket in Directory.EnumerateDirectories(_options.BasePath))
             {
                 foreach (var orphan in Directory.EnumerateFiles(bucket, $".{Prefix}-{SinkToken}-*.inprogress.*"))
                 {
@@ -285,3 +284,17 @@ public sealed class FileSinkOperator : StreamOperator
         public void Abandon() => _stream.Dispose();
     }
 }
+
+/// <summary>Where a file sink writes and when it rolls its part files (Flink's <c>FileSink</c> row format).</summary>
+/// <param name="PartSize">A part file closes past this many bytes; 0: no bound.</param>
+/// <param name="RolloverIntervalMs">… past this age; 0: no bound.</param>
+/// <param name="InactivityIntervalMs">… after this long without writes; 0: no bound.</param>
+/// <param name="RollOnCheckpoint">Every checkpoint closes the part files (else a restore truncates them to the checkpoint's length).</param>
+public sealed record FileSinkOptions(
+    string BasePath,
+    string PartPrefix = "part",
+    string PartSuffix = "",
+    long PartSize = 0,
+    long RolloverIntervalMs = 0,
+    long InactivityIntervalMs = 0,
+    bool RollOnCheckpoint = false);

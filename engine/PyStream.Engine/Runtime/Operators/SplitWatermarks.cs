@@ -1,4 +1,3 @@
-using PyStream.Engine.Spec;
 using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime.Operators;
@@ -12,7 +11,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// so that a split read later cannot be late. Watermarks are emitted periodically
 /// (<see cref="EmitDue"/>); a record on an idle source makes it active at once.
 /// </summary>
-public sealed class SplitWatermarks(WatermarkSpec spec, Action<long> emitWatermark, Action<bool> emitIdle)
+public sealed class SplitWatermarks(WatermarkGeneration generation, Action<long> emitWatermark, Action<bool> emitIdle)
 {
     private readonly Dictionary<int, Split> _splits = [];
     private readonly WatermarkValve _valve = new(emitWatermark, emitIdle);
@@ -49,8 +48,8 @@ public sealed class SplitWatermarks(WatermarkSpec spec, Action<long> emitWaterma
     {
         foreach (var output in _splits.Values)
         {
-            var idle = output.Finished || (spec.IdlenessMs > 0 && now - output.LastRecordAt >= spec.IdlenessMs);
-            _valve.Set(output.Input, WatermarkAssignerOperator.CandidateFor(spec, output.MaxTimestamp), idle);
+            var idle = output.Finished || (generation.IdlenessMs > 0 && now - output.LastRecordAt >= generation.IdlenessMs);
+            _valve.Set(output.Input, generation.CandidateFor(output.MaxTimestamp), idle);
         }
 
         _valve.Evaluate();

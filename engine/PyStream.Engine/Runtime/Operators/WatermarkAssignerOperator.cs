@@ -1,5 +1,5 @@
 using PyStream.Engine.Records;
-using PyStream.Engine.Spec;
+using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime.Operators;
 
@@ -10,7 +10,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// after the idleness timeout without records. Upstream watermarks are dropped, except the
 /// final one at end of input. In BATCH mode only the final watermark is emitted.
 /// </summary>
-public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, bool batchMode)
+public sealed class WatermarkAssignerOperator(string name, WatermarkGeneration generation, bool batchMode)
     : StreamOperator(name, inputCount: 1, portCount: 1)
 {
     private long _maxTimestamp = long.MinValue;
@@ -22,15 +22,15 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
     {
         base.Open(context);
         _lastRecordAt = context.Timers.Now;
-        if (!batchMode && spec.IntervalMs > 0 && (spec.Kind != WatermarkSpec.Types.Kind.None || spec.IdlenessMs > 0))
-            context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(spec.IntervalMs), OnPeriodicEmit);
+        if (!batchMode && generation.IntervalMs > 0 && (generation.Kind != WatermarkKind.None || generation.IdlenessMs > 0))
+            context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(generation.IntervalMs), OnPeriodicEmit);
     }
 
     /// <summary>Set when watermarks are generated per split of the source this operator is chained to.</summary>
     public SplitWatermarks? Splits { get; private set; }
 
     /// <summary>Generates this operator's watermarks per split of the source it is chained to.</summary>
-    public SplitWatermarks GeneratePerSplit() => Splits = new SplitWatermarks(spec, base.OnWatermark, base.OnWatermarkStatus);
+    public SplitWatermarks GeneratePerSplit() => Splits = new SplitWatermarks(generation, base.OnWatermark, base.OnWatermarkStatus);
 
     public override void ProcessBatch(int input, Batch batch)
     {
@@ -52,13 +52,7 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
     }
 
     /// <summary>The watermark the strategy allows now: max timestamp minus the bound, minus one.</summary>
-    public long Candidate => CandidateFor(spec, _maxTimestamp);
-
-    /// <summary>The watermark <paramref name="spec"/> allows after records up to <paramref name="maxTimestamp"/>.</summary>
-    public static long CandidateFor(WatermarkSpec spec, long maxTimestamp) =>
-        spec.Kind == WatermarkSpec.Types.Kind.None || maxTimestamp == long.MinValue ? long.MinValue
-        : spec.Kind == WatermarkSpec.Types.Kind.Monotonous ? maxTimestamp - 1
-        : maxTimestamp - spec.OutOfOrdernessMs - 1;
+    public long Candidate => generation.CandidateFor(_maxTimestamp);
 
     private void OnPeriodicEmit()
     {
@@ -68,7 +62,7 @@ public sealed class WatermarkAssignerOperator(string name, WatermarkSpec spec, b
             return;
         }
 
-        if (spec.IdlenessMs > 0 && !_idle && Context.Timers.Now - _lastRecordAt >= spec.IdlenessMs)
+        if (generation.IdlenessMs > 0 && !_idle && Context.Timers.Now - _lastRecordAt >= generation.IdlenessMs)
         {
             _idle = true;
             base.OnWatermarkStatus(idle: true);

@@ -1,6 +1,5 @@
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
-using PyStream.Engine.Spec;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
@@ -50,7 +49,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private readonly bool _dynamicGap;
     private readonly bool _eventTime;
     private readonly bool _merging;
-    private readonly NativeWindowAggregate _native;
+    private readonly WindowContentsKind _contents;
     private readonly WindowActions _actions = new();
     private readonly TriggerContext _triggerContext;
 
@@ -59,23 +58,23 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private readonly WindowElementTimes? _elementTimes;
     private IWindowContents? _python;
 
-    public WindowOperator(string name, int transformationId, WindowSpec spec, int inputCount)
-        : base(name, inputCount, portCount: 2 + spec.SideOutputTags.Count)
+    public WindowOperator(string name, int transformationId, WindowDefinition window, int inputCount)
+        : base(name, inputCount, portCount: 2 + window.SideOutputs)
     {
         _transformationId = transformationId;
-        _assigner = WindowAssigner.From(spec.Assigner);
-        _trigger = spec.Trigger is null ? _assigner.DefaultTrigger() : WindowTrigger.From(spec.Trigger);
-        _allowedLateness = spec.AllowedLatenessMs;
+        _assigner = window.Assigner;
+        _trigger = window.Trigger;
+        _allowedLateness = window.AllowedLatenessMs;
         if (_allowedLateness < 0)
             throw new PyStreamException($"'{name}': allowed lateness cannot be negative");
         _triggerContext = new TriggerContext(this);
         _armedShortcut = _trigger is EventTimeTrigger && !_assigner.IsMerging;
-        _pythonTrigger = spec.Trigger?.Kind == TriggerSpec.Types.Kind.Python;
-        _dynamicGap = spec.Assigner.Kind == WindowAssignerSpec.Types.Kind.Session && spec.Assigner.DynamicGap;
+        _pythonTrigger = window.PythonTrigger;
+        _dynamicGap = window.DynamicGap;
         _eventTime = _assigner.IsEventTime;
         _merging = _assigner.IsMerging;
-        _native = spec.NativeAggregate;
-        if (!_pythonTrigger && WindowEvictor.From(spec.Evictor) is { } evictor)
+        _contents = window.Contents;
+        if (window.Evictor is { } evictor)
             _elementTimes = new WindowElementTimes(evictor);
     }
 
@@ -91,7 +90,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        _python = _native == NativeWindowAggregate.NativeCount
+        _python = _contents == WindowContentsKind.NativeCount
             ? new NativeCountContents()
             : (context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime")).CreateWindow(_transformationId, context.Info, this);
         _python.Open();

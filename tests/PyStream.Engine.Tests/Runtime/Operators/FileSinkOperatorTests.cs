@@ -18,7 +18,7 @@ public sealed class FileSinkOperatorTests : IDisposable
     {
         spec ??= new FileSink();
         spec.BasePath = _root.FullName;
-        return new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, spec, subtask), subtask);
+        return new OperatorHarness<FileSinkOperator>(new FileSinkOperator("files", 1, BuiltInConnector.FileSinkOptionsOf(spec), subtask), subtask);
     }
 
     private static BytesBatch Encoded(string text) => new(System.Text.Encoding.UTF8.GetBytes(text), text.Count(c => c == '\n'));

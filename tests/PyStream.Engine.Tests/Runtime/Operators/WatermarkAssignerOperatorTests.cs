@@ -1,3 +1,4 @@
+using PyStream.Engine.Graph;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Spec;
@@ -10,7 +11,7 @@ public sealed class WatermarkAssignerOperatorTests
     private static OperatorHarness<WatermarkAssignerOperator> Harness(WatermarkSpec.Types.Kind kind, long outOfOrderness = 0, long idleness = 0, bool batch = false)
     {
         var spec = new WatermarkSpec { Kind = kind, OutOfOrdernessMs = outOfOrderness, IdlenessMs = idleness, IntervalMs = 200 };
-        return new OperatorHarness<WatermarkAssignerOperator>(new WatermarkAssignerOperator("wm", spec, batch));
+        return new OperatorHarness<WatermarkAssignerOperator>(new WatermarkAssignerOperator("wm", JobSpecModel.Watermarks(spec), batch));
     }
 
     private static LongRangeBatch Stamped(params long[] timestamps) => new(0, timestamps.Length) { Timestamps = timestamps };
