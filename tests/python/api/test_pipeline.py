@@ -212,3 +212,18 @@ def test_python_functions_are_pickled_when_the_spec_is_built():
     spec = env._take_spec("test")
     assert CountsPickling.pickled == 1
     assert spec.transformations[1].python.kind == spec_pb.PythonOperatorSpec.MAP
+
+
+def test_buffer_timeout_round_trips_as_flinks_keys():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    assert env.get_buffer_timeout() == 100
+    assert env.set_buffer_timeout(250) is env
+    assert env.get_buffer_timeout() == 250
+    assert env._configuration == {"execution.buffer-timeout.enabled": "true", "execution.buffer-timeout.interval": "250"}
+    env.set_buffer_timeout(-1)
+    assert env.get_buffer_timeout() == -1
+    assert env._configuration == {"execution.buffer-timeout.enabled": "false"}
+    env.set_buffer_timeout(0)
+    assert env.get_buffer_timeout() == 0
+    with pytest.raises(ValueError, match=">= -1"):
+        env.set_buffer_timeout(-2)
