@@ -148,6 +148,7 @@ internal sealed class JobRun : ICheckpointedRun
         var gates = execution.Subtasks.Where(v => v.InputChannels.Count > 0).ToDictionary(
             v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count)));
         var checkpointing = _job.Checkpointing;
+        var bufferTimeout = _job.BufferTimeout;
         var attemptId = Guid.NewGuid().ToString();
 
         foreach (var vertex in execution.Subtasks)
@@ -157,11 +158,13 @@ internal sealed class JobRun : ICheckpointedRun
             var operatorKeys = chain.Nodes.Select(n => n.StateKey).ToList();
             var outputs = new List<EdgeWriter>();
             var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, subtask);
+            StreamTask? task = null;
+            var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
             IBatchConsumer NetworkOutput(StreamEdge edge)
             {
                 var targets = vertex.OutputsOf(edge).Select(c => (gates[c.Consumer], c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags);
+                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, timers);
                 outputs.Add(writer);
                 return writer;
             }
@@ -170,8 +173,6 @@ internal sealed class JobRun : ICheckpointedRun
             var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt);
             var taskRestore = restore?.ForTask(operatorKeys, subtask, chain.Parallelism, graph.MaxParallelism);
             var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);
-            StreamTask? task = null;
-            var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
             var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
                 checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit))
             {
