@@ -78,6 +78,40 @@ internal static class KafkaBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// Latency of a slow stream across a network edge: 100 records/s through
+    /// <c>kafka_map.py</c> with <c>rebalance()</c> between the source and the Python map, for
+    /// each buffer timeout; the goal is p99 under the timeout + 20 ms.
+    /// </summary>
+    public static int BufferLatency(string[] args)
+    {
+        var root = args[0];
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        const int rate = 100;
+        using var cluster = MockKafkaCluster.Start();
+        var bootstrap = cluster.BootstrapServers;
+        foreach (var timeout in new[] { 100, 10, 0 })
+        {
+            var (input, output) = ($"slow-in-{timeout}", $"slow-out-{timeout}");
+            cluster.CreateTopic(input, Partitions);
+            cluster.CreateTopic(output, Partitions);
+            using var process = RunJob(root, bootstrap, input, output, "unbounded", $"{timeout}");
+            try
+            {
+                var (p50, p99) = Latency(bootstrap, input, output, rate, seconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"buffer-timeout {timeout,3} ms, {rate} records/s for {seconds} s: p50 {p50,6:F1} ms, p99 {p99,6:F1} ms (goal p99 < {timeout + 20} ms) {(p99 < timeout + 20 ? "met" : "NOT met")}"));
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+
+        return 0;
+    }
+
     private static string Value(long i) => string.Create(CultureInfo.InvariantCulture, $"sensor-{i % 100:D3},{i,12}");
 
     private static void Preload(string bootstrap, string topic, int records)
@@ -199,8 +233,8 @@ internal static class KafkaBenchmark
         return reader;
     }
 
-    private static Process RunJob(string root, string bootstrap, string from, string to, string mode) =>
-        Process.Start(new ProcessStartInfo(Path.Combine(root, "pystream"), ["run", Path.Combine(root, "benchmarks", "kafka_map.py"), bootstrap, from, to, mode])
+    private static Process RunJob(string root, string bootstrap, string from, string to, string mode, params string[] more) =>
+        Process.Start(new ProcessStartInfo(Path.Combine(root, "pystream"), ["run", Path.Combine(root, "benchmarks", "kafka_map.py"), bootstrap, from, to, mode, .. more])
         {
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("cannot start ./pystream");
