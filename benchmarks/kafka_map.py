@@ -2,8 +2,8 @@
 
 usage: kafka_map.py BOOTSTRAP SOURCE_TOPIC SINK_TOPIC bounded|unbounded [BUFFER_TIMEOUT_MS]
 bounded reads what the topic holds now and ends; unbounded reads what arrives from now on.
-With BUFFER_TIMEOUT_MS the records cross a network edge (rebalance) before the map, whose
-output buffer waits at most that long (the buffer-latency benchmark).
+With BUFFER_TIMEOUT_MS the records cross a network edge between the source and the map (a new
+chain), whose output buffer waits at most that long (the buffer-latency benchmark).
 fetch.wait.max.ms is 5 ms because the mock broker holds every fetch for its full wait (a
 real broker answers as soon as records arrive); the benchmark's own consumers do the same.
 """
@@ -46,7 +46,8 @@ sink = KafkaSink.builder() \
     .build()
 
 events = env.from_source(source.build(), WatermarkStrategy.no_watermarks(), "events")
+mapped = events.map(lambda value: value.upper(), Types.STRING())
 if buffer_timeout is not None:
-    events = events.rebalance()
-events.map(lambda value: value.upper(), Types.STRING()).sink_to(sink)
+    mapped = mapped.start_new_chain()  # the source's output crosses a network edge to the map
+mapped.sink_to(sink)
 env.execute("kafka-map")

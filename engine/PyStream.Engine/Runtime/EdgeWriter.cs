@@ -25,6 +25,7 @@ internal sealed class EdgeWriter : IBatchConsumer
     private readonly int[] _bufferedRecords;
     private int _bufferedTargets;
     private IDisposable? _flushTimer;
+    private long _timerGeneration;
     private long _watermark = long.MinValue;
 
     /// <param name="bufferTimeout">How long a partly filled buffer may wait; zero: not at all; null: until full.</param>
@@ -60,7 +61,11 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
 
         if (_bufferedTargets > 0 && _flushTimer is null && _bufferTimeout is { } timeout)
-            _flushTimer = _timers!.ScheduleOnce(timeout, OnBufferTimeout);
+        {
+            // A timer cancelled after it already posted its flush must not flush a later buffer early.
+            var generation = ++_timerGeneration;
+            _flushTimer = _timers!.ScheduleOnce(timeout, () => OnBufferTimeout(generation));
+        }
     }
 
     public void AcceptWatermark(long watermark)
@@ -109,10 +114,10 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
     }
 
-    private void OnBufferTimeout()
+    private void OnBufferTimeout(long generation)
     {
-        _flushTimer = null;
-        Flush();
+        if (generation == _timerGeneration && _flushTimer is not null)
+            Flush();
     }
 
     private void Buffer(int target, Batch part)

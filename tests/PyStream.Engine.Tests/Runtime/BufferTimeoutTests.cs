@@ -126,4 +126,20 @@ public sealed class BufferTimeoutTests
         Advance(1);
         Assert.Equal(["0:0+2", "1:0+2"], Received());
     }
+
+    [Fact]
+    public void ATimeoutThatFiredAfterItsBufferLeftDoesNotCutTheNextBufferShort()
+    {
+        var writer = Writer(TimeSpan.FromMilliseconds(100));
+        writer.Accept(new LongRangeBatch(0, 1));
+        _time.Advance(TimeSpan.FromMilliseconds(100)); // the timer posts its flush; the task has not run it yet
+        writer.AcceptWatermark(5); // sends the buffer first
+        writer.Accept(new LongRangeBatch(1, 1));
+        Advance(0); // the stale flush runs now
+        Assert.Equal(["0:0+1", "0:wm5"], Received());
+        Advance(99);
+        Assert.Empty(Received());
+        Advance(1);
+        Assert.Equal(["0:1+1"], Received());
+    }
 }
