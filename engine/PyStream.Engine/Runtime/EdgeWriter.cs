@@ -1,5 +1,5 @@
+using System.Threading.Channels;
 using PyStream.Engine.Runtime.Partitioning;
-using PyStream.Engine.Time;
 
 namespace PyStream.Engine.Runtime;
 
@@ -8,7 +8,9 @@ namespace PyStream.Engine.Runtime;
 /// Records for a consumer wait in an output buffer until it holds <see cref="FullBatch"/> records or
 /// the buffer timeout has passed since the first of them arrived (Flink's <c>execution.buffer-timeout</c>);
 /// a zero timeout sends every batch as produced, a null one only full buffers. Watermarks, barriers and
-/// end of input send the buffered records first, so order is kept. Runs on the task's thread only.
+/// end of input send the buffered records first, so order is kept. The task's thread calls it; with a
+/// timeout, the timer's thread also flushes (as Flink's output flusher does, so a task busy in a long
+/// batch or a blocking poll does not hold records back), under a lock only such writers take.
 /// </summary>
 internal sealed class EdgeWriter : IBatchConsumer
 {
@@ -20,27 +22,32 @@ internal sealed class EdgeWriter : IBatchConsumer
     private readonly CancellationToken _cancellation;
     private readonly System.Diagnostics.TagList _telemetryTags;
     private readonly TimeSpan? _bufferTimeout;
-    private readonly ProcessingTimeService? _timers;
+    private readonly TimeProvider? _time;
+    private readonly Lock? _sync;
     private readonly List<Batch>[] _buffered;
     private readonly int[] _bufferedRecords;
     private int _bufferedTargets;
-    private IDisposable? _flushTimer;
+    private ITimer? _flushTimer;
     private long _timerGeneration;
     private long _watermark = long.MinValue;
 
     /// <param name="bufferTimeout">How long a partly filled buffer may wait; zero: not at all; null: until full.</param>
-    /// <param name="timers">The task's processing time, which fires the buffer timeout on the task's thread.</param>
+    /// <param name="time">The job's clock, whose timer sends a buffer at its timeout.</param>
     public EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation,
-        System.Diagnostics.TagList telemetryTags = default, TimeSpan? bufferTimeout = default, ProcessingTimeService? timers = null)
+        System.Diagnostics.TagList telemetryTags = default, TimeSpan? bufferTimeout = default, TimeProvider? time = null)
     {
-        if (bufferTimeout is { } timeout && timeout > TimeSpan.Zero)
-            ArgumentNullException.ThrowIfNull(timers);
         _router = router;
         _targets = targets;
         _cancellation = cancellation;
         _telemetryTags = telemetryTags;
         _bufferTimeout = bufferTimeout;
-        _timers = timers;
+        if (bufferTimeout is { } timeout && timeout > TimeSpan.Zero)
+        {
+            ArgumentNullException.ThrowIfNull(time);
+            _time = time;
+            _sync = new Lock();
+        }
+
         _buffered = new List<Batch>[targets.Length];
         _bufferedRecords = new int[targets.Length];
     }
@@ -49,6 +56,18 @@ internal sealed class EdgeWriter : IBatchConsumer
     {
         Telemetry.EngineTelemetry.RecordsOut.Add(batch.Count, _telemetryTags);
         var routed = _router.Route(batch);
+        if (_sync is null)
+        {
+            AcceptRouted(routed);
+            return;
+        }
+
+        lock (_sync)
+            AcceptRouted(routed);
+    }
+
+    private void AcceptRouted(Batch?[] routed)
+    {
         var sendNow = _bufferTimeout == TimeSpan.Zero;
         for (var i = 0; i < routed.Length; i++)
         {
@@ -60,11 +79,11 @@ internal sealed class EdgeWriter : IBatchConsumer
                 Buffer(i, part);
         }
 
-        if (_bufferedTargets > 0 && _flushTimer is null && _bufferTimeout is { } timeout)
+        if (_bufferedTargets > 0 && _flushTimer is null && _time is not null)
         {
-            // A timer cancelled after it already posted its flush must not flush a later buffer early.
+            // A timer that fires while it is being cancelled must not flush a later buffer early.
             var generation = ++_timerGeneration;
-            _flushTimer = _timers!.ScheduleOnce(timeout, () => OnBufferTimeout(generation));
+            _flushTimer = _time.CreateTimer(_ => OnBufferTimeout(generation), null, _bufferTimeout!.Value, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -73,35 +92,50 @@ internal sealed class EdgeWriter : IBatchConsumer
         if (watermark <= _watermark)
             return;
         _watermark = watermark;
-        Flush();
-        foreach (var (gate, channel) in _targets)
-            gate.Write(new InputEvent(channel, InputEventKind.Watermark, Watermark: watermark), _cancellation);
+        SendAll(new InputEvent(0, InputEventKind.Watermark, Watermark: watermark));
     }
 
-    public void AcceptWatermarkStatus(bool idle)
-    {
-        Flush();
-        foreach (var (gate, channel) in _targets)
-            gate.Write(new InputEvent(channel, InputEventKind.WatermarkStatus, Idle: idle), _cancellation);
-    }
+    public void AcceptWatermarkStatus(bool idle) => SendAll(new InputEvent(0, InputEventKind.WatermarkStatus, Idle: idle));
 
     /// <summary>A checkpoint barrier goes to every consumer, after every record sent before it.</summary>
-    public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier)
-    {
-        Flush();
-        foreach (var (gate, channel) in _targets)
-            gate.Write(new InputEvent(channel, InputEventKind.Barrier, Barrier: barrier), _cancellation);
-    }
+    public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier) => SendAll(new InputEvent(0, InputEventKind.Barrier, Barrier: barrier));
 
-    public void EndOfInput()
-    {
-        Flush();
-        foreach (var (gate, channel) in _targets)
-            gate.Write(new InputEvent(channel, InputEventKind.EndOfPartition), _cancellation);
-    }
+    public void EndOfInput() => SendAll(new InputEvent(0, InputEventKind.EndOfPartition));
 
     /// <summary>Sends every buffered record on, in the order produced.</summary>
     public void Flush()
+    {
+        if (_sync is null)
+        {
+            FlushBuffers();
+            return;
+        }
+
+        lock (_sync)
+            FlushBuffers();
+    }
+
+    /// <summary>The buffered records, then <paramref name="e"/> to every consumer (on its channel).</summary>
+    private void SendAll(InputEvent e)
+    {
+        if (_sync is null)
+        {
+            FlushThenSend(e);
+            return;
+        }
+
+        lock (_sync)
+            FlushThenSend(e);
+    }
+
+    private void FlushThenSend(InputEvent e)
+    {
+        FlushBuffers();
+        foreach (var (gate, channel) in _targets)
+            gate.Write(e with { Channel = channel }, _cancellation);
+    }
+
+    private void FlushBuffers()
     {
         _flushTimer?.Dispose();
         _flushTimer = null;
@@ -114,10 +148,22 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
     }
 
+    /// <summary>On the timer's thread.</summary>
     private void OnBufferTimeout(long generation)
     {
-        if (generation == _timerGeneration && _flushTimer is not null)
-            Flush();
+        lock (_sync!)
+        {
+            if (generation != _timerGeneration || _flushTimer is null)
+                return;
+            try
+            {
+                FlushBuffers();
+            }
+            catch (Exception error) when (error is OperationCanceledException or ChannelClosedException)
+            {
+                // The job is stopping; its tasks report how it ended.
+            }
+        }
     }
 
     private void Buffer(int target, Batch part)

@@ -158,13 +158,11 @@ internal sealed class JobRun : ICheckpointedRun
             var operatorKeys = chain.Nodes.Select(n => n.StateKey).ToList();
             var outputs = new List<EdgeWriter>();
             var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, subtask);
-            StreamTask? task = null;
-            var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
             IBatchConsumer NetworkOutput(StreamEdge edge)
             {
                 var targets = vertex.OutputsOf(edge).Select(c => (gates[c.Consumer], c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, timers);
+                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time);
                 outputs.Add(writer);
                 return writer;
             }
@@ -173,6 +171,8 @@ internal sealed class JobRun : ICheckpointedRun
             var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt);
             var taskRestore = restore?.ForTask(operatorKeys, subtask, chain.Parallelism, graph.MaxParallelism);
             var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);
+            StreamTask? task = null;
+            var timers = new ProcessingTimeService(environment.Time, action => task!.Post(action));
             var context = new TaskContext(info, environment, _python, timers, RequestFinish, state,
                 checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit))
             {

@@ -46,10 +46,6 @@ public sealed class ProcessingTimeService : IDisposable
     public void SchedulePeriodic(TimeSpan period, Action action) =>
         _periodic.Add(_time.CreateTimer(_ => _post(action), null, period, period));
 
-    /// <summary>Runs <paramref name="action"/> on the task's thread once, after <paramref name="delay"/>; disposing the result cancels it.</summary>
-    public IDisposable ScheduleOnce(TimeSpan delay, Action action) =>
-        _time.CreateTimer(_ => _post(action), null, delay, Timeout.InfiniteTimeSpan);
-
     private void ScheduleWakeUp(long timestamp)
     {
         _wakeUpAt = timestamp;
