@@ -9,8 +9,8 @@ namespace PyStream.Benchmarks;
 /// Kafka -> map (Python) -> Kafka on librdkafka's mock cluster, next to a plain Confluent.Kafka
 /// consume -> map -> produce loop in this process. Throughput: N preloaded records, timed from the
 /// first to the last record arriving in the output topic. Latency: records produced at half of
-/// PyStream's throughput, each timed from its creation to its arrival in the output topic (the
-/// job keeps the Kafka timestamp, which is when the record was produced).
+/// PyStream's throughput, each timed from when it was sent to its arrival in the output topic
+/// (found by the sequence number in its value).
 /// </summary>
 internal static class KafkaBenchmark
 {
@@ -67,6 +67,40 @@ internal static class KafkaBenchmark
             {
                 var (p50, p99) = Latency(bootstrap, $"live-in-{round}-job", $"live-job-out-{round}-job", rate, latencySeconds);
                 Console.WriteLine($"latency at {rate,7:N0} records/s, pystream      : p50 {p50,7:F1} ms, p99 {p99,7:F1} ms (goal p99 < 50 ms at half the maximum rate)");
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Latency of a slow stream across a network edge: 100 records/s through
+    /// <c>kafka_map.py</c> with the Python map in a chain of its own after the source, for
+    /// each buffer timeout; the goal is p99 under the timeout + 20 ms.
+    /// </summary>
+    public static int BufferLatency(string[] args)
+    {
+        var root = args[0];
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        const int rate = 100;
+        using var cluster = MockKafkaCluster.Start();
+        var bootstrap = cluster.BootstrapServers;
+        foreach (var timeout in new[] { 100, 10, 0 })
+        {
+            var (input, output) = ($"slow-in-{timeout}", $"slow-out-{timeout}");
+            cluster.CreateTopic(input, Partitions);
+            cluster.CreateTopic(output, Partitions);
+            using var process = RunJob(root, bootstrap, input, output, "unbounded", $"{timeout}");
+            try
+            {
+                var (p50, p99) = Latency(bootstrap, input, output, rate, seconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"buffer-timeout {timeout,3} ms, {rate} records/s for {seconds} s: p50 {p50,6:F1} ms, p99 {p99,6:F1} ms (goal p99 < {timeout + 20} ms) {(p99 < timeout + 20 ? "met" : "NOT met")}"));
             }
             finally
             {
@@ -167,13 +201,20 @@ internal static class KafkaBenchmark
 
         var total = rate * seconds;
         var latencies = new List<double>(total);
+        // Each record is timed from when it was sent, found by its sequence number in the value
+        // (which the map keeps), so the figure does not depend on the job keeping Kafka timestamps.
+        var sentAt = new double[total];
         var clock = Stopwatch.StartNew();
         var sent = 0;
         while (latencies.Count < total)
         {
             var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
             for (; sent < due; sent++)
+            {
+                sentAt[sent] = clock.Elapsed.TotalMilliseconds;
                 Produce(producer, input, new Message<Null, string> { Value = Value(sent), Timestamp = new Timestamp(DateTime.UtcNow) });
+            }
+
             producer.Poll(TimeSpan.Zero);
             var result = reader.Consume(TimeSpan.FromMilliseconds(1));
             if (result is null)
@@ -185,7 +226,8 @@ internal static class KafkaBenchmark
 
             if (result.Message.Value == "WARM-UP")
                 continue;
-            latencies.Add((DateTime.UtcNow - result.Message.Timestamp.UtcDateTime).TotalMilliseconds);
+            var sequence = int.Parse(result.Message.Value.AsSpan(result.Message.Value.IndexOf(',', StringComparison.Ordinal) + 1).Trim(), CultureInfo.InvariantCulture);
+            latencies.Add(clock.Elapsed.TotalMilliseconds - sentAt[sequence]);
         }
 
         latencies.Sort();
@@ -199,8 +241,8 @@ internal static class KafkaBenchmark
         return reader;
     }
 
-    private static Process RunJob(string root, string bootstrap, string from, string to, string mode) =>
-        Process.Start(new ProcessStartInfo(Path.Combine(root, "pystream"), ["run", Path.Combine(root, "benchmarks", "kafka_map.py"), bootstrap, from, to, mode])
+    private static Process RunJob(string root, string bootstrap, string from, string to, string mode, params string[] more) =>
+        Process.Start(new ProcessStartInfo(Path.Combine(root, "pystream"), ["run", Path.Combine(root, "benchmarks", "kafka_map.py"), bootstrap, from, to, mode, .. more])
         {
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("cannot start ./pystream");

@@ -1,3 +1,5 @@
 using PyStream.Benchmarks;
 
-return args.Length > 0 && args[0] == "kafka" ? KafkaBenchmark.Run(args[1..]) : WindowCountBenchmark.Run(args);
+return args.Length > 0 && args[0] == "kafka" ? KafkaBenchmark.Run(args[1..])
+    : args.Length > 0 && args[0] == "buffer-latency" ? KafkaBenchmark.BufferLatency(args[1..])
+    : WindowCountBenchmark.Run(args);

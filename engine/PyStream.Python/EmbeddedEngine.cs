@@ -2,6 +2,7 @@ using Python.Runtime;
 using PyStream.Engine;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime;
+using PyStream.Engine.Settings;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;
 
@@ -41,6 +42,23 @@ public sealed class EmbeddedEngine(JobEnvironment environment, Func<JobSpec, (Jo
     }
 
     public string plan(PyObject spec) => ExecutionPlan.ToJson(JobGraphBuilder.Build(Parse(spec)));
+
+    /// <summary>A configuration (a dict of str) as the engine reads it: see <see cref="EngineSettings"/>.</summary>
+    public PyObject read_settings(PyObject configuration)
+    {
+        using var gil = Py.GIL();
+        var given = new Dictionary<string, string>();
+        using (var dict = new PyDict(configuration))
+        {
+            foreach (var key in dict.Keys())
+                given[key.ToString()!] = dict[key].ToString()!;
+        }
+
+        var read = new PyDict();
+        foreach (var (key, value) in EngineSettings.Read(given))
+            read[key] = new PyString(value);
+        return read;
+    }
 
     private static JobSpec Parse(PyObject spec)
     {

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from pystream._runtime.errors import is_internal_frame
 from pystream.errors import JobExecutionError
 
-__all__ = ["engine", "start_job", "execution_plan", "run_script", "run_uploaded"]
+__all__ = ["engine", "start_job", "execution_plan", "read_settings", "run_script", "run_uploaded"]
 
 _engine: Any = None  # ./pystream run: the whole process's engine
 _thread = threading.local()  # a gateway: each uploaded script's thread has its own
@@ -47,6 +47,13 @@ def start_job(build_spec: Callable[[], bytes]) -> Any:
 
 def execution_plan(spec: bytes) -> str:
     return str(_engine_call(lambda: engine().plan(spec)))
+
+
+def read_settings(configuration: dict[str, str]) -> dict[str, str]:
+    """``configuration`` as the engine reads it: aliases resolved, durations in milliseconds,
+    Flink's spelling of enum values; raises the engine's refusal of a value."""
+    read = _engine_call(lambda: engine().read_settings(configuration))
+    return {str(key): str(value) for key, value in dict(read).items()}
 
 
 def _engine_call(call: Any) -> Any:

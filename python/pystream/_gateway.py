@@ -90,6 +90,10 @@ class RemoteEngine:
     def plan(self, spec: bytes) -> str:
         return self.call("Plan", gw.PlanRequest(spec=spec), gw.PlanResponse).json
 
+    def read_settings(self, configuration: dict[str, str]) -> dict[str, str]:
+        request = gw.SettingsRequest(configuration=configuration)
+        return dict(self.call("ReadSettings", request, gw.SettingsResponse).settings)
+
     # -- the service -----------------------------------------------------------------
 
     def call(self, method: str, request: Any, response_type: Any, metadata: list | None = None,

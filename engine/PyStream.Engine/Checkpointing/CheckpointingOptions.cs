@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
+using PyStream.Engine.Settings;
 
 namespace PyStream.Engine.Checkpointing;
 
@@ -32,6 +32,8 @@ public sealed record CheckpointingOptions
     public const string TolerableFailuresKey = "execution.checkpointing.tolerable-failed-checkpoints";
     public const string RetentionKey = "execution.checkpointing.externalized-checkpoint-retention";
     public const string UnalignedKey = "execution.checkpointing.unaligned";
+    public const string ForcedUnalignedKey = "execution.checkpointing.unaligned.forced";
+    public const string AlignedTimeoutKey = "execution.checkpointing.aligned-checkpoint-timeout";
     public const string DirectoryKey = "state.checkpoints.dir";
     public const string RetainedKey = "state.checkpoints.num-retained";
     public const string IncrementalKey = "state.backend.incremental";
@@ -47,6 +49,9 @@ public sealed record CheckpointingOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan MinPause { get; init; }
+
+    /// <summary>Read for the API's getter only: it switches aligned checkpoints to unaligned ones, which PyStream never takes.</summary>
+    public TimeSpan AlignedTimeout { get; init; }
 
     public int MaxConcurrent { get; init; } = 1;
 
@@ -68,37 +73,46 @@ public sealed record CheckpointingOptions
 
     public bool AllowNonRestoredState { get; init; }
 
+    // Flink's CheckpointCoordinatorConfiguration.MINIMAL_CHECKPOINT_TIME.
+    private static readonly TimeSpan MinimalCheckpointTime = TimeSpan.FromMilliseconds(10);
+
     public static CheckpointingOptions From(IReadOnlyDictionary<string, string> configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        string? Get(string key) => Setting(configuration, key);
+        string? Get(string key) => SettingValues.Get(configuration, key);
+        TimeSpan Duration(string key, TimeSpan fallback) => Get(key) is { } text ? Durations.Parse(text, key) : fallback;
+        bool Flag(string key) => Get(key) is { } text && SettingValues.Bool(text, key);
+        int Int(string key, int minimum, int fallback) => Get(key) is { } text ? SettingValues.Int(text, key, minimum) : fallback;
 
-        if (Get(UnalignedKey) is { } unaligned && bool.Parse(unaligned))
-            throw new PyStreamException("unaligned checkpoints are not supported by PyStream; use aligned (exactly-once) or at-least-once checkpoints");
+        foreach (var unaligned in (string[])[UnalignedKey, ForcedUnalignedKey])
+        {
+            if (Flag(unaligned))
+                throw new PyStreamException($"{unaligned}: '{Get(unaligned)}' asks for unaligned checkpoints, which PyStream does not support; use aligned (exactly-once) or at-least-once checkpoints");
+        }
+
         var options = new CheckpointingOptions
         {
             Interval = Get(IntervalKey) is { } interval ? Durations.Parse(interval, IntervalKey) : null,
-            Mode = Get(ModeKey) is { } mode ? ParseEnum<CheckpointingMode>(mode, ModeKey) : CheckpointingMode.ExactlyOnce,
-            Timeout = Get(TimeoutKey) is { } timeout ? Durations.Parse(timeout, TimeoutKey) : TimeSpan.FromMinutes(10),
-            MinPause = Get(MinPauseKey) is { } pause ? Durations.Parse(pause, MinPauseKey) : TimeSpan.Zero,
-            MaxConcurrent = Get(MaxConcurrentKey) is { } concurrent ? ParseInt(concurrent, MaxConcurrentKey, 1) : 1,
-            TolerableFailures = Get(TolerableFailuresKey) is { } tolerable ? ParseInt(tolerable, TolerableFailuresKey, 0) : 0,
-            Retention = Get(RetentionKey) is { } retention ? ParseEnum<CheckpointRetention>(retention, RetentionKey) : CheckpointRetention.NoExternalizedCheckpoints,
+            Mode = Get(ModeKey) is { } mode ? SettingValues.Enum<CheckpointingMode>(mode, ModeKey) : CheckpointingMode.ExactlyOnce,
+            Timeout = Duration(TimeoutKey, TimeSpan.FromMinutes(10)),
+            MinPause = Duration(MinPauseKey, TimeSpan.Zero),
+            AlignedTimeout = Duration(AlignedTimeoutKey, TimeSpan.Zero),
+            MaxConcurrent = Int(MaxConcurrentKey, 1, 1),
+            TolerableFailures = Int(TolerableFailuresKey, 0, 0),
+            Retention = Get(RetentionKey) is { } retention ? SettingValues.Enum<CheckpointRetention>(retention, RetentionKey) : CheckpointRetention.NoExternalizedCheckpoints,
             Directory = Get(DirectoryKey) is { } directory ? LocalPath(directory) : Path.Combine(Path.GetTempPath(), "pystream-checkpoints"),
-            Retained = Get(RetainedKey) is { } retained ? ParseInt(retained, RetainedKey, 1) : 1,
-            Incremental = Get(IncrementalKey) is { } incremental && bool.Parse(incremental),
+            Retained = Int(RetainedKey, 1, 1),
+            Incremental = Flag(IncrementalKey),
             SavepointDirectory = Get(SavepointDirectoryKey) is { } savepoints ? LocalPath(savepoints) : null,
             RestorePath = Get(RestorePathKey) is { } restore ? LocalPath(restore) : null,
-            AllowNonRestoredState = Get(AllowNonRestoredKey) is { } allow && bool.Parse(allow),
+            AllowNonRestoredState = Flag(AllowNonRestoredKey),
         };
-        if (options.Interval is { } every && every < TimeSpan.FromMilliseconds(10))
-            throw new PyStreamException($"{IntervalKey} must be at least 10 ms, got {every.TotalMilliseconds} ms");
+        if (options.Interval is { } every && every < MinimalCheckpointTime)
+            throw new PyStreamException($"{IntervalKey}: '{Get(IntervalKey)}' is shorter than the minimum of 10 ms");
+        if (options.Timeout < MinimalCheckpointTime)
+            throw new PyStreamException($"{TimeoutKey}: '{Get(TimeoutKey)}' is shorter than the minimum of 10 ms");
         return options;
     }
-
-    /// <summary>A configured value, trimmed; null when absent or blank.</summary>
-    internal static string? Setting(IReadOnlyDictionary<string, string> configuration, string key) =>
-        configuration.TryGetValue(key, out var value) && value.Trim().Length > 0 ? value.Trim() : null;
 
     /// <summary>A local path from a Flink file URI (<c>file:///x</c>, <c>file:/x</c>) or a plain path.</summary>
     public static string LocalPath(string uri)
@@ -111,41 +125,4 @@ public sealed record CheckpointingOptions
             throw new PyStreamException($"'{uri}': only local file system paths are supported for checkpoints and savepoints");
         return Path.GetFullPath(uri);
     }
-
-    private static T ParseEnum<T>(string text, string key)
-        where T : struct, Enum =>
-        Enum.TryParse<T>(text.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var value)
-            ? value
-            : throw new PyStreamException($"{key}: '{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}");
-
-    internal static int ParseInt(string text, string key, int minimum) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum
-            ? value
-            : throw new PyStreamException($"{key} must be an integer >= {minimum}, got '{text}'");
-}
-
-/// <summary>Flink's duration syntax: a number of milliseconds, or a number with a unit (<c>10 s</c>, <c>500ms</c>, <c>1 min</c>).</summary>
-public static partial class Durations
-{
-    public static TimeSpan Parse(string text, string key)
-    {
-        var match = DurationPattern().Match(text.Trim());
-        if (!match.Success)
-            throw new PyStreamException($"{key}: '{text}' is not a duration (e.g. 1000, 500 ms, 10 s, 1 min)");
-        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var unit = match.Groups[2].Value.ToLowerInvariant();
-        var duration = unit switch
-        {
-            "" or "ms" or "milli" or "millis" or "millisecond" or "milliseconds" => TimeSpan.FromMilliseconds(amount),
-            "s" or "sec" or "secs" or "second" or "seconds" => TimeSpan.FromSeconds(amount),
-            "m" or "min" or "mins" or "minute" or "minutes" => TimeSpan.FromMinutes(amount),
-            "h" or "hour" or "hours" => TimeSpan.FromHours(amount),
-            "d" or "day" or "days" => TimeSpan.FromDays(amount),
-            _ => throw new PyStreamException($"{key}: unknown time unit '{unit}' in '{text}'"),
-        };
-        return duration;
-    }
-
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$")]
-    private static partial Regex DurationPattern();
 }

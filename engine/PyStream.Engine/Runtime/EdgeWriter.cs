@@ -1,25 +1,90 @@
+using System.Threading.Channels;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Partitioning;
 
 namespace PyStream.Engine.Runtime;
 
-/// <summary>The producer side of one edge in one subtask: routes batches into the consumers' gates.</summary>
-internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation,
-    System.Diagnostics.TagList telemetryTags = default) : IBatchConsumer
+/// <summary>
+/// The producer side of one edge in one subtask: routes batches into the consumers' gates.
+/// Records for a consumer wait in an output buffer until it holds <see cref="FullBatch"/> records or
+/// the buffer timeout has passed since the first of them arrived (Flink's <c>execution.buffer-timeout</c>);
+/// a zero timeout sends every batch as produced, a null one only full buffers. Watermarks, barriers and
+/// end of input send the buffered records first, so order is kept. The task's thread calls it; with a
+/// timeout, the timer's thread also flushes (as Flink's output flusher does, so a task busy in a long
+/// batch or a blocking poll does not hold records back), under a lock only such writers take.
+/// </summary>
+internal sealed class EdgeWriter : IBatchConsumer
 {
+    /// <summary>Records in a full output buffer: the batch size of the engine's sources.</summary>
+    public const int FullBatch = Operators.SourceOperator.BatchSize;
+
+    private readonly BatchRouter _router;
+    private readonly (InputGate Gate, int Channel)[] _targets;
+    private readonly CancellationToken _cancellation;
+    private readonly System.Diagnostics.TagList _telemetryTags;
+    private readonly TimeSpan? _bufferTimeout;
+    private readonly TimeProvider? _time;
+    private readonly Lock? _sync;
+    private readonly List<Batch>[] _buffered;
+    private readonly int[] _bufferedRecords;
+    private int _bufferedTargets;
+    private ITimer? _flushTimer;
+    private long _timerGeneration;
     private long _watermark = long.MinValue;
+
+    /// <param name="bufferTimeout">How long a partly filled buffer may wait; zero: not at all; null: until full.</param>
+    /// <param name="time">The job's clock, whose timer sends a buffer at its timeout.</param>
+    public EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation,
+        System.Diagnostics.TagList telemetryTags = default, TimeSpan? bufferTimeout = default, TimeProvider? time = null)
+    {
+        _router = router;
+        _targets = targets;
+        _cancellation = cancellation;
+        _telemetryTags = telemetryTags;
+        _bufferTimeout = bufferTimeout;
+        if (bufferTimeout is { } timeout && timeout > TimeSpan.Zero)
+        {
+            ArgumentNullException.ThrowIfNull(time);
+            _time = time;
+            _sync = new Lock();
+        }
+
+        _buffered = new List<Batch>[targets.Length];
+        _bufferedRecords = new int[targets.Length];
+    }
 
     public void Accept(Batch batch)
     {
-        Telemetry.EngineTelemetry.RecordsOut.Add(batch.Count, telemetryTags);
-        var routed = router.Route(batch);
+        Telemetry.EngineTelemetry.RecordsOut.Add(batch.Count, _telemetryTags);
+        var routed = _router.Route(batch);
+        if (_sync is null)
+        {
+            AcceptRouted(routed);
+            return;
+        }
+
+        lock (_sync)
+            AcceptRouted(routed);
+    }
+
+    private void AcceptRouted(Batch?[] routed)
+    {
+        var sendNow = _bufferTimeout == TimeSpan.Zero;
         for (var i = 0; i < routed.Length; i++)
         {
             if (routed[i] is not { } part)
                 continue;
-            var held = targets[i].Gate.Write(new InputEvent(targets[i].Channel, InputEventKind.Batch, part), cancellation);
-            if (held > 0)
-                Telemetry.EngineTelemetry.BackpressuredTime.Add(held, telemetryTags);
+            if (sendNow || (_bufferedRecords[i] == 0 && part.Count >= FullBatch))
+                Send(i, part);
+            else
+                Buffer(i, part);
+        }
+
+        if (_bufferedTargets > 0 && _flushTimer is null && _time is not null)
+        {
+            // A timer that fires while it is being cancelled must not flush a later buffer early.
+            var generation = ++_timerGeneration;
+            _flushTimer = _time.CreateTimer(_ => OnBufferTimeout(generation), null, _bufferTimeout!.Value, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -28,26 +93,110 @@ internal sealed class EdgeWriter(BatchRouter router, (InputGate Gate, int Channe
         if (watermark <= _watermark)
             return;
         _watermark = watermark;
-        foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.Watermark, Watermark: watermark), cancellation);
+        SendAll(new InputEvent(0, InputEventKind.Watermark, Watermark: watermark));
     }
 
-    public void AcceptWatermarkStatus(bool idle)
-    {
-        foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.WatermarkStatus, Idle: idle), cancellation);
-    }
+    public void AcceptWatermarkStatus(bool idle) => SendAll(new InputEvent(0, InputEventKind.WatermarkStatus, Idle: idle));
 
     /// <summary>A checkpoint barrier goes to every consumer, after every record sent before it.</summary>
-    public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier)
+    public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier) => SendAll(new InputEvent(0, InputEventKind.Barrier, Barrier: barrier));
+
+    public void EndOfInput() => SendAll(new InputEvent(0, InputEventKind.EndOfPartition));
+
+    /// <summary>Sends every buffered record on, in the order produced.</summary>
+    public void Flush()
     {
-        foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.Barrier, Barrier: barrier), cancellation);
+        if (_sync is null)
+        {
+            FlushBuffers();
+            return;
+        }
+
+        lock (_sync)
+            FlushBuffers();
     }
 
-    public void EndOfInput()
+    /// <summary>The buffered records, then <paramref name="e"/> to every consumer (on its channel).</summary>
+    private void SendAll(InputEvent e)
     {
-        foreach (var (gate, channel) in targets)
-            gate.Write(new InputEvent(channel, InputEventKind.EndOfPartition), cancellation);
+        if (_sync is null)
+        {
+            FlushThenSend(e);
+            return;
+        }
+
+        lock (_sync)
+            FlushThenSend(e);
+    }
+
+    private void FlushThenSend(InputEvent e)
+    {
+        FlushBuffers();
+        foreach (var (gate, channel) in _targets)
+            gate.Write(e with { Channel = channel }, _cancellation);
+    }
+
+    private void FlushBuffers()
+    {
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+        if (_bufferedTargets == 0)
+            return;
+        for (var i = 0; i < _targets.Length; i++)
+        {
+            if (_bufferedRecords[i] > 0)
+                SendBuffered(i);
+        }
+    }
+
+    /// <summary>On the timer's thread.</summary>
+    private void OnBufferTimeout(long generation)
+    {
+        lock (_sync!)
+        {
+            if (generation != _timerGeneration || _flushTimer is null)
+                return;
+            try
+            {
+                FlushBuffers();
+            }
+            catch (Exception error) when (error is OperationCanceledException or ChannelClosedException)
+            {
+                // The job is stopping; its tasks report how it ended.
+            }
+        }
+    }
+
+    private void Buffer(int target, Batch part)
+    {
+        if (_bufferedRecords[target] == 0)
+            _bufferedTargets++;
+        (_buffered[target] ??= []).Add(part);
+        _bufferedRecords[target] += part.Count;
+        if (_bufferedRecords[target] >= FullBatch)
+            SendBuffered(target);
+    }
+
+    private void SendBuffered(int target)
+    {
+        var parts = _buffered[target];
+        _bufferedRecords[target] = 0;
+        _bufferedTargets--;
+        foreach (var part in parts)
+            Send(target, part);
+        parts.Clear();
+        if (_bufferedTargets == 0)
+        {
+            _flushTimer?.Dispose();
+            _flushTimer = null;
+        }
+    }
+
+    private void Send(int target, Batch part)
+    {
+        var (gate, channel) = _targets[target];
+        var held = gate.Write(new InputEvent(channel, InputEventKind.Batch, part), _cancellation);
+        if (held > 0)
+            Telemetry.EngineTelemetry.BackpressuredTime.Add(held, _telemetryTags);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
+using PyStream.Engine.Settings;
 using PyStream.Engine.Spec;
 using PyStream.Engine.Telemetry;
 using PyStream.Engine.UserCode;
@@ -39,15 +40,16 @@ public sealed class JobExecution
         _environment = environment;
         _log = environment.LoggerFactory.CreateLogger<JobExecution>();
         JobId = Guid.NewGuid().ToString("N");
-        _configuration = environment.ConfigurationOverrides.Count + environment.ConfigurationDefaults.Count == 0
+        _configuration = ConfigurationAliases.Resolve(environment.ConfigurationOverrides.Count + environment.ConfigurationDefaults.Count == 0
             ? graph.Spec.Configuration
             : environment.ConfigurationDefaults.Concat(graph.Spec.Configuration).Concat(environment.ConfigurationOverrides)
-                .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+                .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value));
         StartTime = environment.Time.GetUtcNow();
         Checkpointing = CheckpointingOptions.From(_configuration);
         if (graph.IsBatch && Checkpointing.Interval is not null)
             Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
         _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
+        BufferTimeout = Settings.BufferTimeout.From(_configuration);
         _checkpoints = new CompletedCheckpointStore(Path.Combine(Checkpointing.Directory, JobId), Checkpointing.Retained);
         _checkpointIds = new JobCheckpointIds(1);
         _span = EngineTelemetry.Activities.StartActivity("job", ActivityKind.Internal)
@@ -64,6 +66,9 @@ public sealed class JobExecution
     public string Name => Graph.Spec.Name;
 
     public CheckpointingOptions Checkpointing { get; }
+
+    /// <summary>How long records may wait in a partly filled output buffer; null: until it is full.</summary>
+    public TimeSpan? BufferTimeout { get; }
 
     public JobStatus Status
     {

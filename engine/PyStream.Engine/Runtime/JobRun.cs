@@ -151,6 +151,7 @@ internal sealed class JobRun : ICheckpointedRun
         var gates = execution.Subtasks.Where(v => v.InputChannels.Count > 0).ToDictionary(
             v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count)));
         var checkpointing = _job.Checkpointing;
+        var bufferTimeout = _job.BufferTimeout;
         var attemptId = Guid.NewGuid().ToString();
 
         foreach (var vertex in execution.Subtasks)
@@ -164,7 +165,7 @@ internal sealed class JobRun : ICheckpointedRun
             {
                 var targets = vertex.OutputsOf(edge).Select(c => (gates[c.Consumer], c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags);
+                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time);
                 outputs.Add(writer);
                 return writer;
             }

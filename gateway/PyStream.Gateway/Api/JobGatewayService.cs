@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using PyStream.Engine;
 using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime;
 using PyStream.Engine.Spec;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Protocol;
@@ -80,6 +81,18 @@ public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayB
         try
         {
             return Task.FromResult(new PlanResponse { Json = ExecutionPlan.ToJson(JobGraphBuilder.Build(ParseSpec(request.Spec))) });
+        }
+        catch (PyStreamException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
+        }
+    }
+
+    public override Task<SettingsResponse> ReadSettings(SettingsRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(new SettingsResponse { Settings = { EngineSettings.Read(request.Configuration).ToDictionary() } });
         }
         catch (PyStreamException error)
         {

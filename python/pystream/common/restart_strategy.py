@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Mapping
 
-from pystream.common._durations import parse_millis, to_millis
+from pystream.common._durations import to_millis
 
 __all__ = ["RestartStrategies", "RestartStrategyConfiguration"]
 
@@ -24,15 +24,6 @@ _EXP_MAX = "restart-strategy.exponential-delay.max-backoff"
 _EXP_MULTIPLIER = "restart-strategy.exponential-delay.backoff-multiplier"
 _EXP_RESET = "restart-strategy.exponential-delay.reset-backoff-threshold"
 _EXP_JITTER = "restart-strategy.exponential-delay.jitter-factor"
-
-# Every spelling Flink accepts for restart-strategy.type, by the one the engine reads.
-_TYPE_NAMES = {
-    "none": "none", "off": "none", "disable": "none",
-    "fixed-delay": "fixed-delay", "fixeddelay": "fixed-delay",
-    "failure-rate": "failure-rate", "failurerate": "failure-rate",
-    "exponential-delay": "exponential-delay", "exponentialdelay": "exponential-delay",
-}
-
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
@@ -197,39 +188,22 @@ class RestartStrategies:
             initial_backoff, max_backoff, backoff_multiplier, reset_backoff_threshold, jitter_factor)
 
     @staticmethod
-    def _from_configuration(configuration: Mapping[str, str]) -> RestartStrategyConfiguration:
-        """The strategy a configuration names, with Flink's defaults for the values it leaves out."""
-        name = configuration.get(_TYPE)
-        if name is None:
+    def _from_configuration(settings: Mapping[str, str]) -> RestartStrategyConfiguration:
+        """The strategy that configured settings, as the engine reads them, name (the engine
+        spells the type one way, gives durations in milliseconds and fills in Flink's defaults)."""
+        kind = settings.get(_TYPE)
+        if kind is None:
             return RestartStrategies.fall_back_restart()
-        kind = _canonical_type(name)
-
-        def millis(key: str, default: int) -> int:
-            return parse_millis(key, configuration[key]) if key in configuration else default
-
-        def number(key: str, default: str) -> float:
-            return float(configuration.get(key, default))
-
         if kind == "none":
             return RestartStrategies.no_restart()
         if kind == "fixed-delay":
-            return RestartStrategies.fixed_delay_restart(
-                int(configuration.get(_FIXED_ATTEMPTS, "1")), millis(_FIXED_DELAY, 1000))
+            return RestartStrategies.fixed_delay_restart(int(settings[_FIXED_ATTEMPTS]), int(settings[_FIXED_DELAY]))
         if kind == "failure-rate":
             return RestartStrategies.failure_rate_restart(
-                int(configuration.get(_RATE_MAX_FAILURES, "1")), millis(_RATE_INTERVAL, 60_000),
-                millis(_RATE_DELAY, 1000))
+                int(settings[_RATE_MAX_FAILURES]), int(settings[_RATE_INTERVAL]), int(settings[_RATE_DELAY]))
         return RestartStrategies.exponential_delay_restart(
-            millis(_EXP_INITIAL, 1000), millis(_EXP_MAX, 60_000), number(_EXP_MULTIPLIER, "1.5"),
-            millis(_EXP_RESET, 3_600_000), number(_EXP_JITTER, "0.1"))
-
-
-def _canonical_type(name: str) -> str:
-    kind = _TYPE_NAMES.get(name.strip().lower())
-    if kind is None:
-        raise ValueError(f"Unknown restart strategy '{name}' for key '{_TYPE}': "
-                         f"expected none, fixed-delay, failure-rate or exponential-delay")
-    return kind
+            int(settings[_EXP_INITIAL]), int(settings[_EXP_MAX]), float(settings[_EXP_MULTIPLIER]),
+            int(settings[_EXP_RESET]), float(settings[_EXP_JITTER]))
 
 
 def _replace_restart_strategy(configuration: dict[str, str], strategy: RestartStrategyConfiguration) -> None:

@@ -1,17 +1,18 @@
 """``CheckpointConfig``, as in ``pyflink.datastream.checkpoint_config``.
 
 A view over the job's configuration: every setter writes Flink's key (durations as whole
-milliseconds), every getter reads it back with Flink's default. The engine reads the same keys.
+milliseconds), every getter reads it back with Flink's default (a value given as text in a
+``Configuration`` as the engine reads it). The engine reads the same keys.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import MutableMapping
 
 from pystream.common.time import Duration
 from pystream.datastream.checkpoint_storage import CheckpointStorage, FileSystemCheckpointStorage, \
     _storage_from_configuration
+from pystream.datastream._job_configuration import JobConfiguration
 from pystream.datastream.checkpointing_mode import CheckpointingMode
 from pystream.datastream.externalized_checkpoint_retention import ExternalizedCheckpointRetention
 
@@ -54,7 +55,7 @@ class CheckpointConfig:
     DEFAULT_MIN_PAUSE_BETWEEN_CHECKPOINTS = 0
     DEFAULT_MAX_CONCURRENT_CHECKPOINTS = 1
 
-    def __init__(self, configuration: MutableMapping[str, str]) -> None:
+    def __init__(self, configuration: JobConfiguration) -> None:
         self._configuration = configuration
 
     # ---- interval and mode -------------------------------------------------------------
@@ -64,7 +65,7 @@ class CheckpointConfig:
 
     def get_checkpoint_interval(self) -> int:
         """The interval in milliseconds, or -1 when checkpointing is disabled."""
-        return int(self._configuration.get(_INTERVAL, "-1"))
+        return int(self._configuration.read(_INTERVAL, "-1"))
 
     def set_checkpoint_interval(self, checkpoint_interval: int) -> "CheckpointConfig":
         if _whole(checkpoint_interval, "checkpoint_interval") < _MINIMAL_CHECKPOINT_TIME:
@@ -73,7 +74,7 @@ class CheckpointConfig:
         return self
 
     def get_checkpointing_mode(self) -> CheckpointingMode:
-        return CheckpointingMode[self._configuration.get(_MODE, self.DEFAULT_MODE.name)]
+        return CheckpointingMode[self._configuration.read(_MODE, self.DEFAULT_MODE.name)]
 
     def set_checkpointing_mode(self, checkpointing_mode: CheckpointingMode) -> "CheckpointConfig":
         if not isinstance(checkpointing_mode, CheckpointingMode):
@@ -85,7 +86,7 @@ class CheckpointConfig:
     # ---- pacing --------------------------------------------------------------------------
 
     def get_checkpoint_timeout(self) -> int:
-        return int(self._configuration.get(_TIMEOUT, str(self.DEFAULT_TIMEOUT)))
+        return int(self._configuration.read(_TIMEOUT, str(self.DEFAULT_TIMEOUT)))
 
     def set_checkpoint_timeout(self, checkpoint_timeout: int) -> "CheckpointConfig":
         if _whole(checkpoint_timeout, "checkpoint_timeout") < _MINIMAL_CHECKPOINT_TIME:
@@ -94,7 +95,7 @@ class CheckpointConfig:
         return self
 
     def get_min_pause_between_checkpoints(self) -> int:
-        return int(self._configuration.get(_MIN_PAUSE, str(self.DEFAULT_MIN_PAUSE_BETWEEN_CHECKPOINTS)))
+        return int(self._configuration.read(_MIN_PAUSE, str(self.DEFAULT_MIN_PAUSE_BETWEEN_CHECKPOINTS)))
 
     def set_min_pause_between_checkpoints(self, min_pause_between_checkpoints: int) -> "CheckpointConfig":
         if _whole(min_pause_between_checkpoints, "min_pause_between_checkpoints") < 0:
@@ -103,7 +104,7 @@ class CheckpointConfig:
         return self
 
     def get_max_concurrent_checkpoints(self) -> int:
-        return int(self._configuration.get(_MAX_CONCURRENT, str(self.DEFAULT_MAX_CONCURRENT_CHECKPOINTS)))
+        return int(self._configuration.read(_MAX_CONCURRENT, str(self.DEFAULT_MAX_CONCURRENT_CHECKPOINTS)))
 
     def set_max_concurrent_checkpoints(self, max_concurrent_checkpoints: int) -> "CheckpointConfig":
         if _whole(max_concurrent_checkpoints, "max_concurrent_checkpoints") < 1:
@@ -114,7 +115,7 @@ class CheckpointConfig:
     # ---- failures ------------------------------------------------------------------------
 
     def get_tolerable_checkpoint_failure_number(self) -> int:
-        return int(self._configuration.get(_TOLERABLE_FAILURES, "0"))
+        return int(self._configuration.read(_TOLERABLE_FAILURES, "0"))
 
     def set_tolerable_checkpoint_failure_number(self, tolerable_checkpoint_failure_number: int) -> "CheckpointConfig":
         if _whole(tolerable_checkpoint_failure_number, "tolerable_checkpoint_failure_number") < 0:
@@ -142,7 +143,7 @@ class CheckpointConfig:
 
     def get_externalized_checkpoint_retention(self) -> ExternalizedCheckpointRetention:
         return ExternalizedCheckpointRetention[
-            self._configuration.get(_RETENTION, ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS.name)]
+            self._configuration.read(_RETENTION, ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS.name)]
 
     def enable_externalized_checkpoints(self, cleanup_mode: ExternalizedCheckpointCleanup) -> "CheckpointConfig":
         return self.set_externalized_checkpoint_retention(cleanup_mode)
@@ -160,7 +161,7 @@ class CheckpointConfig:
     # ---- alignment -----------------------------------------------------------------------
 
     def is_unaligned_checkpoints_enabled(self) -> bool:
-        return self._configuration.get(_UNALIGNED, "false") == "true"
+        return self._configuration.read(_UNALIGNED, "false") == "true"
 
     def enable_unaligned_checkpoints(self, enabled: bool = True) -> "CheckpointConfig":
         if enabled:
@@ -180,7 +181,7 @@ class CheckpointConfig:
         return self
 
     def is_force_unaligned_checkpoints(self) -> bool:
-        return self._configuration.get(_FORCE_UNALIGNED, "false") == "true"
+        return self._configuration.read(_FORCE_UNALIGNED, "false") == "true"
 
     def set_aligned_checkpoint_timeout(self, alignment_timeout: Duration) -> "CheckpointConfig":
         # Only switches an aligned checkpoint to unaligned, which never happens here: kept for get_*.
@@ -190,7 +191,7 @@ class CheckpointConfig:
         return self
 
     def get_aligned_checkpoint_timeout(self) -> Duration:
-        return Duration.of_millis(int(self._configuration.get(_ALIGNED_TIMEOUT, "0")))
+        return Duration.of_millis(int(self._configuration.read(_ALIGNED_TIMEOUT, "0")))
 
     def set_alignment_timeout(self, alignment_timeout: Duration) -> "CheckpointConfig":
         return self.set_aligned_checkpoint_timeout(alignment_timeout)
@@ -216,4 +217,4 @@ class CheckpointConfig:
         return self.set_checkpoint_storage(FileSystemCheckpointStorage(checkpoint_path))
 
     def get_checkpoint_storage(self) -> CheckpointStorage | None:
-        return _storage_from_configuration(dict(self._configuration))
+        return _storage_from_configuration(self._configuration.settings())

@@ -7,7 +7,7 @@ The engine writes every checkpoint to a directory: ``FileSystemCheckpointStorage
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 __all__ = ["CheckpointStorage", "JobManagerCheckpointStorage", "FileSystemCheckpointStorage",
            "CustomCheckpointStorage"]
@@ -110,7 +110,7 @@ class CustomCheckpointStorage(CheckpointStorage):
                                   "checkpoint storage; use FileSystemCheckpointStorage or JobManagerCheckpointStorage")
 
 
-def _storage_from_configuration(configuration: dict[str, str]) -> CheckpointStorage | None:
+def _storage_from_configuration(configuration: Mapping[str, str]) -> CheckpointStorage | None:
     """The storage a configuration names, or ``None`` when it names none (Flink's ``getCheckpointStorage``)."""
     directory = configuration.get(_DIRECTORY)
     if configuration.get(_STORAGE, "").lower() == JobManagerCheckpointStorage._NAME:

@@ -14,7 +14,7 @@ from pystream.common.configuration import Configuration
 from pystream.common.restart_strategy import RestartStrategies, RestartStrategyConfiguration, _replace_restart_strategy
 from pystream.common.typeinfo import TypeInformation, Types
 from pystream.datastream._conform import conform
-from pystream.datastream._fault_tolerance_options import canonical_options
+from pystream.datastream._job_configuration import JobConfiguration
 from pystream.datastream._pipeline import Pipeline, dumps
 from pystream.datastream.checkpoint_config import CheckpointConfig
 from pystream.datastream.checkpoint_storage import _local_directory
@@ -28,6 +28,10 @@ __all__ = ["StreamExecutionEnvironment"]
 
 _DEFAULT_JOB_NAME = "Flink Streaming Job"
 _SAVEPOINT_DIRECTORY = "execution.checkpointing.savepoint-dir"
+_BUFFER_TIMEOUT = "execution.buffer-timeout.interval"
+_BUFFER_TIMEOUT_ENABLED = "execution.buffer-timeout.enabled"
+# Flink's older name of the interval, which a configuration may still use.
+_BUFFER_TIMEOUT_KEYS = (_BUFFER_TIMEOUT, _BUFFER_TIMEOUT_ENABLED, "execution.buffer-timeout")
 
 
 def _now_ms() -> int:
@@ -42,7 +46,7 @@ class StreamExecutionEnvironment:
         self._parallelism = 1
         self._max_parallelism = 0
         self._mode = RuntimeExecutionMode.STREAMING
-        self._configuration: dict[str, str] = {}
+        self._configuration = JobConfiguration()
         self._checkpoint_config = CheckpointConfig(self._configuration)
         self._python_files: list[str] = []
         self._config = ExecutionConfig()
@@ -84,14 +88,15 @@ class StreamExecutionEnvironment:
         return self._config
 
     def configure(self, configuration: Configuration) -> "StreamExecutionEnvironment":
-        settings = canonical_options(configuration.to_dict())
+        # Kept as given: the engine reads the values (and refuses bad ones when the job starts).
+        settings = configuration.to_dict()
         if "parallelism.default" in settings:
             self.set_parallelism(int(settings["parallelism.default"]))
         if "pipeline.max-parallelism" in settings:
             self.set_max_parallelism(int(settings["pipeline.max-parallelism"]))
         if "execution.runtime-mode" in settings:
             self.set_runtime_mode(RuntimeExecutionMode[settings["execution.runtime-mode"].upper()])
-        self._configuration.update(settings)
+        self._configuration.give(settings)
         return self
 
     def add_python_file(self, file_path: str) -> None:
@@ -113,20 +118,29 @@ class StreamExecutionEnvironment:
         return self._configuration.get("pipeline.operator-chaining", "true") != "false"
 
     def set_buffer_timeout(self, timeout_millis: int) -> "StreamExecutionEnvironment":
-        # Batches leave as soon as a source or function produced them: there is no buffer to time out.
-        self._configuration["execution.buffer-timeout"] = str(timeout_millis)
+        """How long records may wait in a partly filled batch between tasks: 0 sends each batch
+        as produced, -1 only full batches (Flink's throughput mode)."""
+        if isinstance(timeout_millis, bool) or not isinstance(timeout_millis, int) or timeout_millis < -1:
+            raise ValueError(f"Timeout parameter must be >= -1, got {timeout_millis!r}")
+        for key in _BUFFER_TIMEOUT_KEYS:
+            self._configuration.pop(key, None)
+        self._configuration[_BUFFER_TIMEOUT_ENABLED] = "false" if timeout_millis == -1 else "true"
+        if timeout_millis != -1:
+            self._configuration[_BUFFER_TIMEOUT] = str(timeout_millis)
         return self
 
     def get_buffer_timeout(self) -> int:
-        return int(self._configuration.get("execution.buffer-timeout", "100"))
+        if self._configuration.read(_BUFFER_TIMEOUT_ENABLED, "true") == "false":
+            return -1
+        return int(self._configuration.read(_BUFFER_TIMEOUT, "100"))
 
     # ---- state and fault tolerance -----------------------------------------------------
 
     def get_state_backend(self) -> Any:
         from pystream.datastream.state_backend import EmbeddedRocksDBStateBackend, HashMapStateBackend
-        if self._configuration.get("state.backend.type", "hashmap").lower() != "rocksdb":
+        if self._configuration.read("state.backend.type", "hashmap") != "rocksdb":
             return HashMapStateBackend()
-        incremental = self._configuration.get("state.backend.incremental")
+        incremental = self._configuration.settings().get("state.backend.incremental")
         return EmbeddedRocksDBStateBackend(None if incremental is None else incremental == "true")
 
     def set_state_backend(self, state_backend: Any) -> "StreamExecutionEnvironment":
@@ -160,7 +174,7 @@ class StreamExecutionEnvironment:
         _replace_restart_strategy(self._configuration, restart_strategy_configuration)
 
     def get_restart_strategy(self) -> RestartStrategyConfiguration:
-        return RestartStrategies._from_configuration(self._configuration)
+        return RestartStrategies._from_configuration(self._configuration.settings())
 
     def set_default_savepoint_directory(self, directory: str) -> "StreamExecutionEnvironment":
         if directory is None:
@@ -169,7 +183,7 @@ class StreamExecutionEnvironment:
         return self
 
     def get_default_savepoint_directory(self) -> str | None:
-        return self._configuration.get(_SAVEPOINT_DIRECTORY)
+        return self._configuration.settings().get(_SAVEPOINT_DIRECTORY)
 
     # ---- dependencies and legacy settings ----------------------------------------------
 

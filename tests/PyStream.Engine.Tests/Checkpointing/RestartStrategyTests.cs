@@ -65,8 +65,8 @@ public sealed class RestartStrategyTests
     public void AnUnknownStrategyOrDurationIsAClearError()
     {
         var unknown = Assert.Throws<PyStreamException>(() => Strategy(false, ("restart-strategy.type", "sometimes")));
-        Assert.Contains("unknown restart strategy 'sometimes'", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("restart-strategy.type: 'sometimes' is not a restart strategy", unknown.Message, StringComparison.Ordinal);
         var duration = Assert.Throws<PyStreamException>(() => Strategy(false, ("restart-strategy.type", "fixed-delay"), ("restart-strategy.fixed-delay.delay", "soon")));
-        Assert.Contains("'soon' is not a duration", duration.Message, StringComparison.Ordinal);
+        Assert.Contains("restart-strategy.fixed-delay.delay: 'soon' is not a duration", duration.Message, StringComparison.Ordinal);
     }
 }

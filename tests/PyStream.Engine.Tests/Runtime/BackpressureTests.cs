@@ -10,8 +10,9 @@ public sealed class BackpressureTests
     private const int Capacity = 8;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    // A zero buffer timeout: each batch goes to the gate as produced, so the gate alone holds the producer back.
     private static EdgeWriter WriterInto(InputGate gate, CancellationToken cancellation) =>
-        new(new BatchRouter(Spec.Partitioning.Forward, 1, 128, python: null, firstTarget: 0), [(gate, 0)], cancellation);
+        new(new BatchRouter(Spec.Partitioning.Forward, 1, 128, python: null, firstTarget: 0), [(gate, 0)], cancellation, bufferTimeout: TimeSpan.Zero);
 
     [Fact]
     public async Task ProducerBlocksAtCapacityUntilTheConsumerReads()

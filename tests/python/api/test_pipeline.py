@@ -233,3 +233,18 @@ def test_built_in_evictors_are_described_and_only_python_ones_are_pickled():
     assert not count.python.evictor and not time.python.evictor
     assert delta.evictor.kind == subclass.evictor.kind == spec_pb.EvictorSpec.PYTHON
     assert delta.python.evictor and subclass.python.evictor
+
+
+def test_buffer_timeout_round_trips_as_flinks_keys():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    assert env.get_buffer_timeout() == 100
+    assert env.set_buffer_timeout(250) is env
+    assert env.get_buffer_timeout() == 250
+    assert env._configuration == {"execution.buffer-timeout.enabled": "true", "execution.buffer-timeout.interval": "250"}
+    env.set_buffer_timeout(-1)
+    assert env.get_buffer_timeout() == -1
+    assert env._configuration == {"execution.buffer-timeout.enabled": "false"}
+    env.set_buffer_timeout(0)
+    assert env.get_buffer_timeout() == 0
+    with pytest.raises(ValueError, match=">= -1"):
+        env.set_buffer_timeout(-2)
