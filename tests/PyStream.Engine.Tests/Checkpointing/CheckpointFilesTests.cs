@@ -14,6 +14,30 @@ public sealed class CheckpointFilesTests : IDisposable
             new TestCheckpoints.OldSubtask(0, 1, new Dictionary<string, byte[]> { ["src"] = [1, 2, 3, (byte)id] }));
 
     [Fact]
+    public void AFullSnapshotLeavesOutExpiredStateWhereThatCleanupIsOn()
+    {
+        static byte[] Stamped(long stamp) => [.. BitConverter.GetBytes(stamp).Reverse(), 42];
+        using var store = new PyStream.Engine.State.HeapKeyedStateStore();
+        var ttls = new PyStream.Engine.State.StateTtls();
+        ttls.Declare("7/cleaned", ttlMillis: 1_000, "full_snapshot");
+        ttls.Declare("7/kept", ttlMillis: 1_000, "background");
+        for (var key = 0; key < 100; key++)
+        {
+            // Keys below 60 were written at 0 and expired at 1,000; the rest were written at 500.
+            var stamp = key < 60 ? 0 : 500;
+            store.Put("7/cleaned", BitConverter.GetBytes(key), Stamped(stamp));
+            store.Put("7/kept", BitConverter.GetBytes(key), Stamped(stamp));
+        }
+
+        var plain = KeyedStateFile.Write(_root.FullName, "plain.kv", store, 128);
+        var cleaned = KeyedStateFile.Write(_root.FullName, "cleaned.kv", store, 128, ttls, now: 1_000);
+
+        var entries = KeyedStateFile.Read(Path.Combine(_root.FullName, "cleaned.kv")).GroupBy(e => e.StateId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["7/cleaned"] = 40, ["7/kept"] = 100 }, entries);
+        Assert.True(cleaned.Size < plain.Size, $"{cleaned.Size} bytes with cleanup, {plain.Size} without");
+    }
+
+    [Fact]
     public void ACheckpointReadsBackWithItsOperatorState()
     {
         var directory = Checkpoint("job", 7);
