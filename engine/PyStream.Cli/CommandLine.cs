@@ -100,7 +100,13 @@ internal static class CommandLine
             return 1;
         }
 
-        var code = PythonScripts.Run(script, arguments, engine, verbose);
+        int code;
+        using (var interrupts = new Interrupts(engine))
+        {
+            code = PythonScripts.Run(script, arguments, engine, verbose);
+            code = interrupts.ExitCode ?? code; // stopped by a signal: exit as shells report it
+        }
+
         try
         {
             engine.CancelRunning(TimeSpan.FromSeconds(30));

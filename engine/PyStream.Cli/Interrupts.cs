@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using PyStream.Python;
+
+namespace PyStream.Cli;
+
+/// <summary>
+/// Ctrl-C (SIGINT) and SIGTERM while a script runs: the first cancels the running jobs, so the
+/// script's <c>execute()</c> returns and the host exits once they have stopped; a second one
+/// exits at once. Each says what it does on stderr.
+/// </summary>
+internal sealed class Interrupts : IDisposable
+{
+    private static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(30);
+
+    private readonly EmbeddedEngine _engine;
+    private readonly PosixSignalRegistration[] _registrations;
+    private int _received;
+
+    public Interrupts(EmbeddedEngine engine)
+    {
+        _engine = engine;
+        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
+    }
+
+    /// <summary>The exit code for the signal that stopped the script (128 + its number, as shells report it), or null.</summary>
+    public int? ExitCode { get; private set; }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true; // the host decides when to exit
+        var name = context.Signal == PosixSignal.SIGINT ? "Ctrl-C" : "SIGTERM";
+        if (Interlocked.Increment(ref _received) > 1)
+        {
+            Console.Error.WriteLine($"pystream: {name} again: exiting at once, without waiting for the jobs to stop");
+            Console.Error.Flush();
+            ExitNow(ExitCode ?? 130);
+            return;
+        }
+
+        ExitCode = context.Signal == PosixSignal.SIGINT ? 130 : 143;
+        Console.Error.WriteLine($"pystream: {name}: cancelling the running jobs (press Ctrl-C again to exit at once)");
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _engine.CancelRunning(CancelBound);
+                Console.Error.WriteLine("pystream: the jobs are cancelled");
+            }
+            catch (PyStreamPythonException error)
+            {
+                Console.Error.WriteLine($"pystream: {error.Message}; exiting");
+                ExitNow(ExitCode.Value);
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+            registration.Dispose();
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitNow(int code);
+}

@@ -1,0 +1,55 @@
+"""Ctrl-C and SIGTERM on `./pystream run`: the first cancels the job and the host exits once it
+stopped (128 + the signal's number); a second one exits at once, even when a user function
+never returns."""
+
+from __future__ import annotations
+
+import selectors
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JOB = Path(__file__).parent / "interrupts" / "endless_job.py"
+BOUND_S = 120
+
+
+def started(mode: str) -> subprocess.Popen:
+    """The job, once its first record went through its map (it printed "started")."""
+    process = subprocess.Popen([str(ROOT / "pystream"), "run", str(JOB), mode], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + BOUND_S
+        while time.monotonic() < deadline:
+            if selector.select(timeout=deadline - time.monotonic()) and process.stdout.readline().strip() == "started":
+                return process
+            if process.poll() is not None:
+                break
+    process.kill()
+    pytest.fail(f"the job did not start: {process.stderr.read()}")
+
+
+@pytest.mark.parametrize("sent, name, code", [(signal.SIGINT, "Ctrl-C", 130), (signal.SIGTERM, "SIGTERM", 143)])
+def test_a_signal_cancels_the_job_and_the_host_exits_as_shells_report_it(sent: signal.Signals, name: str, code: int) -> None:
+    process = started("endless")
+    process.send_signal(sent)
+    _, stderr = process.communicate(timeout=BOUND_S)
+    assert process.returncode == code, stderr
+    assert f"pystream: {name}: cancelling the running jobs" in stderr
+    assert "pystream: the jobs are cancelled" in stderr
+
+
+def test_a_second_ctrl_c_exits_at_once_while_a_function_never_returns() -> None:
+    process = started("stuck")
+    process.send_signal(signal.SIGINT)
+    for _ in range(100):  # bounded: the host says it handled the first Ctrl-C before the second is sent
+        if "cancelling the running jobs" in process.stderr.readline():
+            break
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=BOUND_S)
+    assert process.returncode == 130, stderr
+    assert "pystream: Ctrl-C again: exiting at once" in stderr
