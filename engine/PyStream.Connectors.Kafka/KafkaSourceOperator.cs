@@ -214,7 +214,8 @@ public sealed class KafkaSourceOperator : SourceOperator
         var read = 0;
         var timeout = PollTimeout;
         long? batchStarted = null;
-        while (read < BatchSize && (!Bounded || _active > 0))
+        var size = NextBatchSize(BatchSize);
+        while (read < size && (!Bounded || _active > 0))
         {
             if (batchStarted is { } started)
             {

@@ -65,6 +65,18 @@ public sealed class PythonRuntime : IPythonRuntime
         }
     }
 
+    public (PythonBatch Head, PythonBatch Tail) Take(PythonBatch batch, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(count, batch.Count);
+        using (Py.GIL())
+        {
+            using var records = Handle(batch);
+            using var parts = _worker.InvokeMethod("take", records, new PyInt(count));
+            return (new PythonBatch(parts[0], count), new PythonBatch(parts[1], batch.Count - count));
+        }
+    }
+
     public PythonBatch Share(PythonBatch batch)
     {
         using (Py.GIL())

@@ -86,6 +86,7 @@ internal static class ChainAssembler
         foreach (var segment in segments.Values.Distinct())
             assembly.Operators.Add(segment.Build());
         LinkSplitWatermarks(assembly, chain, nativeOps);
+        LinkCallLimit(assembly, chain, segments);
 
         assembly.NetworkInputs = chain.Head.Inputs
             .Select(edge => edge.Target.IsPython
@@ -114,6 +115,16 @@ internal static class ChainAssembler
         {
             source.SplitWatermarks = assigner.GeneratePerSplit();
         }
+    }
+
+    /// <summary>A source chained to a Python segment reads batches no larger than the segment's next call.</summary>
+    private static void LinkCallLimit(ChainAssembly assembly, OperatorChain chain, Dictionary<StreamNode, SegmentBuilder> segments)
+    {
+        if (assembly.Source is not { } source || chain.Nodes.FirstOrDefault(n => n.IsSource) is not { } node)
+            return;
+        var python = node.Outputs.Select(e => e.Target).FirstOrDefault(t => t.IsPython && chain.Contains(t));
+        if (python is not null && segments[python].Operator is { } segment)
+            source.ChainedCallLimit = () => segment.RecordsPerCall;
     }
 
     private static IBatchConsumer InputOf(StreamEdge edge, Dictionary<StreamNode, SegmentBuilder> segments, Dictionary<StreamNode, StreamOperator> nativeOps)

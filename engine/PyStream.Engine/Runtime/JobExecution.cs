@@ -50,6 +50,7 @@ public sealed class JobExecution
             Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
         _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
         BufferTimeout = Settings.BufferTimeout.From(_configuration);
+        PythonMaxRecordsPerCall = PythonCalls.MaxRecords(_configuration);
         _checkpoints = new CompletedCheckpointStore(Path.Combine(Checkpointing.Directory, JobId), Checkpointing.Retained);
         _checkpointIds = new JobCheckpointIds(1);
         _span = EngineTelemetry.Activities.StartActivity("job", ActivityKind.Internal)
@@ -69,6 +70,9 @@ public sealed class JobExecution
 
     /// <summary>How long records may wait in a partly filled output buffer; null: until it is full.</summary>
     public TimeSpan? BufferTimeout { get; }
+
+    /// <summary>The most records one Python call gets.</summary>
+    public int PythonMaxRecordsPerCall { get; }
 
     public JobStatus Status
     {

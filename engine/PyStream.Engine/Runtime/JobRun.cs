@@ -180,6 +180,8 @@ internal sealed class JobRun : ICheckpointedRun
                 checkpointing: checkpointing.Interval is not null, attemptId: attemptId, onJobFinished: commit => OnJobFinished(chain.Index, subtask, commit))
             {
                 TelemetryTags = tags,
+                Cancellation = _cancellation.Token,
+                PythonMaxRecordsPerCall = _job.PythonMaxRecordsPerCall,
             };
             var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
                 finalState: checkpointing.Interval is not null);

@@ -1,3 +1,4 @@
+using PyStream.Engine.Settings;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
@@ -24,6 +25,12 @@ public sealed class TaskContext
     }
 
     public TaskInfo Info { get; }
+
+    /// <summary>Set when the job is cancelled or another subtask failed: long work checks it between steps.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>The most records one Python call gets (<c>python.fn-execution.bundle.size</c>).</summary>
+    public int PythonMaxRecordsPerCall { get; init; } = PythonCalls.DefaultMaxRecords;
 
     /// <summary>The job, task and subtask tags of this subtask's metrics.</summary>
     public System.Diagnostics.TagList TelemetryTags { get; init; }

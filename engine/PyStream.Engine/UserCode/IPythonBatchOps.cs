@@ -3,8 +3,8 @@ using PyStream.Engine.Records;
 namespace PyStream.Engine.UserCode;
 
 /// <summary>
-/// What the engine may do with a <see cref="PythonBatch"/> without looking inside. Split and
-/// RoundRobin take ownership of the batch they are given; the caller owns what they return.
+/// What the engine may do with a <see cref="PythonBatch"/> without looking inside. Split,
+/// RoundRobin and Take take ownership of the batch they are given; the caller owns what they return.
 /// </summary>
 public interface IPythonBatchOps
 {
@@ -16,4 +16,7 @@ public interface IPythonBatchOps
 
     /// <summary>A second reference to the same records, owned separately (broadcast).</summary>
     PythonBatch Share(PythonBatch batch);
+
+    /// <summary>The first <paramref name="count"/> records and the rest (fewer than the batch holds); takes ownership of the batch.</summary>
+    (PythonBatch Head, PythonBatch Tail) Take(PythonBatch batch, int count);
 }

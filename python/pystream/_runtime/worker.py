@@ -76,5 +76,10 @@ def round_robin(records: list, first: int, count: int) -> list:
     return [records[(target - first) % count::count] or None for target in range(count)]
 
 
+def take(records: list, count: int) -> tuple[list, list]:
+    """The first ``count`` records and the rest (list slicing: no Python loop per record)."""
+    return records[:count], records[count:]
+
+
 def share(records: Any) -> Any:
     return records

@@ -13,7 +13,7 @@ public sealed class CollectionSourceOperator(string name, int transformationId, 
     {
         if (_position >= count)
             return false;
-        var end = Math.Min(count, _position + SliceSize);
+        var end = Math.Min(count, _position + NextBatchSize(SliceSize));
         var job = Context.Python ?? throw new PyStreamException("a collection source needs the Python runtime");
         Emit(0, job.CollectionSlice(transformationId, _position, end));
         _position = end;

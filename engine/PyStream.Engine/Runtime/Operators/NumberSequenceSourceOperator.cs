@@ -28,7 +28,7 @@ public sealed class NumberSequenceSourceOperator : SourceOperator
         if (_splits.Count == 0)
             return false;
         var (next, remaining) = _splits[0];
-        var count = (int)Math.Min(RangeBatchSize, remaining);
+        var count = (int)Math.Min((ulong)NextBatchSize(RangeBatchSize), remaining);
         Emit(0, new LongRangeBatch(next, count));
         remaining -= (ulong)count;
         if (remaining > 0)

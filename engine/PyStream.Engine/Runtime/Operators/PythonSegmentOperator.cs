@@ -1,5 +1,6 @@
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
+using PyStream.Engine.Settings;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
@@ -9,7 +10,9 @@ namespace PyStream.Engine.Runtime.Operators;
 /// <summary>
 /// Chained Python operations fused into one call per batch. Each exit is one output port
 /// with exactly one consumer. Timers and keyed state stay in C#; Python reaches them
-/// through this operator as its <see cref="ISegmentHost"/>.
+/// through this operator as its <see cref="ISegmentHost"/>. A batch larger than a call
+/// should take (<see cref="CallSizer"/>) is handed over in pieces, each one's output sent
+/// on before the next, and a cancelled job stops between pieces.
 /// </summary>
 public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, IReadOnlyList<string>? operationKeys = null)
     : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget
@@ -19,6 +22,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     private readonly TimerQueue _eventTimers = new();
     private IPythonSegment? _segment;
+    private CallSizer _sizer = new(PythonCalls.DefaultMaxRecords);
 
     public PythonSegmentSpec Spec { get; } = spec;
 
@@ -30,19 +34,38 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     public Telemetry.UserMetrics Metrics => Context.UserMetrics;
 
+    /// <summary>How many records the next Python call should get (a source chained before it reads no more per batch).</summary>
+    public int RecordsPerCall => _sizer.Limit;
+
     public override void Open(TaskContext context)
     {
         base.Open(context);
         var python = context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime");
         _segment = python.CreateSegment(Spec, context.Info, this);
         _segment.Open();
+        _sizer = new CallSizer(context.PythonMaxRecordsPerCall);
     }
 
     public override void ProcessBatch(int input, Batch batch)
     {
+        while (batch.Count > _sizer.Limit && BatchPieces.CanCut(batch))
+        {
+            var (head, rest) = BatchPieces.Take(batch, _sizer.Limit, Context.Environment.Python);
+            Call(input, head);
+            Context.Cancellation.ThrowIfCancellationRequested();
+            batch = rest;
+        }
+
+        Call(input, batch);
+    }
+
+    private void Call(int input, Batch batch)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outputs = _segment!.Process(input, batch, CurrentWatermark);
-        Telemetry.EngineTelemetry.PythonTime.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, Context.TelemetryTags);
+        var millis = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _sizer.Observe(batch.Count, millis);
+        Telemetry.EngineTelemetry.PythonTime.Add(millis, Context.TelemetryTags);
         if (batch.Split >= 0)
         {
             foreach (var output in outputs)

@@ -18,6 +18,17 @@ public abstract class SourceOperator(string name) : StreamOperator(name, inputCo
     /// </summary>
     public SplitWatermarks? SplitWatermarks { get; set; }
 
+    /// <summary>
+    /// The records a Python call chained after the source should get now (its
+    /// <see cref="PythonSegmentOperator.RecordsPerCall"/>), or null: batches are never larger,
+    /// so a slow function gets small ones and the task checks its mailbox (checkpoints,
+    /// cancellation, timers) between them.
+    /// </summary>
+    public Func<int>? ChainedCallLimit { get; set; }
+
+    /// <summary>Records for the next batch: <paramref name="size"/>, or fewer when a chained Python call should get fewer.</summary>
+    protected int NextBatchSize(int size) => ChainedCallLimit is { } limit ? Math.Clamp(limit(), 1, size) : size;
+
     /// <summary>Emits the next batch; false when the input is exhausted.</summary>
     public abstract bool EmitNext();
 

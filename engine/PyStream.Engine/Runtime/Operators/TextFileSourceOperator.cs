@@ -58,7 +58,8 @@ public sealed class TextFileSourceOperator : SourceOperator
     public override bool EmitNext()
     {
         var lines = new List<string>();
-        while (lines.Count < BatchSize)
+        var size = NextBatchSize(BatchSize);
+        while (lines.Count < size)
         {
             if (_reader is null)
             {
