@@ -128,13 +128,9 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
         var prefix = StoreKey(stateId, MapEntryKey.Prefix(owner));
         using var iterator = _db.NewIterator();
         var count = 0;
-        for (iterator.Seek(prefix); count < limit && iterator.Valid(); iterator.Next(), count++)
-        {
-            var stored = iterator.Key();
-            if (!stored.AsSpan().StartsWith(prefix))
-                yield break;
-            yield return new KeyValuePair<byte[], byte[]>(stored[prefix.Length..], iterator.Value());
-        }
+        for (iterator.Seek(prefix); count < limit && iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next(), count++)
+            yield return new KeyValuePair<byte[], byte[]>(iterator.Key()[prefix.Length..], iterator.Value());
+        Ended(iterator, _directory);
     }
 
     public void RemoveMap(string stateId, ReadOnlySpan<byte> owner)
@@ -145,6 +141,7 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
         {
             for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
                 batch.Delete(iterator.Key());
+            Ended(iterator, _directory);
         }
 
         _db.Write(batch, NoWal);
@@ -154,13 +151,9 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
     {
         var prefix = Prefix(stateId);
         using var iterator = _db.NewIterator();
-        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
-        {
-            var stored = iterator.Key();
-            if (!stored.AsSpan().StartsWith(prefix))
-                yield break;
-            yield return new KeyValuePair<byte[], byte[]>(stored[prefix.Length..], iterator.Value());
-        }
+        for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
+            yield return new KeyValuePair<byte[], byte[]>(iterator.Key()[prefix.Length..], iterator.Value());
+        Ended(iterator, _directory);
     }
 
     /// <summary>RocksDB's checkpoint: flushes the memtable, hard-links the SST files, copies the small rest.</summary>
@@ -176,13 +169,30 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
     /// <summary>Every entry of a database directory (a restored incremental checkpoint), as (state id, key, value).</summary>
     public static IEnumerable<(string StateId, byte[] Key, byte[] Value)> ReadAll(string directory)
     {
-        using var db = RocksDbSharp.RocksDb.OpenReadOnly(new DbOptions(), directory, false);
+        // With the store's own options: list values may still be merge operands, which only
+        // the concatenating merge operator reads.
+        using var db = RocksDbSharp.RocksDb.OpenReadOnly(Options(), directory, false);
         using var iterator = db.NewIterator();
         for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
         {
             var stored = iterator.Key();
             var zero = Array.IndexOf(stored, (byte)0);
             yield return (System.Text.Encoding.UTF8.GetString(stored, 0, zero), stored[(zero + 1)..], iterator.Value());
+        }
+
+        Ended(iterator, directory);
+    }
+
+    /// <summary>An iteration that stopped on an error (not at its end) fails instead of passing for a shorter one.</summary>
+    private static void Ended(Iterator iterator, string directory)
+    {
+        try
+        {
+            Native.Instance.rocksdb_iter_get_error(iterator.Handle);
+        }
+        catch (RocksDbException error)
+        {
+            throw new PyStreamException($"reading RocksDB state in '{directory}' failed: {error.Message}", error);
         }
     }
 

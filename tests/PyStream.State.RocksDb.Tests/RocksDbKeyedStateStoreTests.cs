@@ -45,6 +45,33 @@ public sealed class RocksDbStateBackendTests
     }
 }
 
+public sealed class RocksDbCheckpointReadTests : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pystream-rocksdb-read-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [Fact]
+    public void ANativeCheckpointReadsBackEveryStateIncludingListsStillHeldAsMergeOperands()
+    {
+        using (var store = new RocksDbKeyedStateStore(Path.Combine(_root.FullName, "db")))
+        {
+            store.Put("a/value", "k0"u8, [7]);
+            store.Append("l:7/list", "k1"u8, [1]);
+            store.Append("l:7/list", "k1"u8, [2]);
+            store.Append("l:7/list", "k2"u8, [3]);
+            store.Put("z/value", "k3"u8, [9]);
+            store.CheckpointTo(Path.Combine(_root.FullName, "checkpoint"));
+        }
+
+        var read = RocksDbKeyedStateStore.ReadAll(Path.Combine(_root.FullName, "checkpoint"))
+            .Select(e => $"{e.StateId}:{System.Text.Encoding.UTF8.GetString(e.Key)}={string.Join(",", e.Value)}")
+            .ToList();
+
+        Assert.Equal(["a/value:k0=7", "l:7/list:k1=1,2", "l:7/list:k2=3", "z/value:k3=9"], read);
+    }
+}
+
 /// <summary>A savepoint of large maps restored at another parallelism, into either backend.</summary>
 public sealed class MapStateRescaleTests : IDisposable
 {
