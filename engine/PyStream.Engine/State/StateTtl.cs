@@ -108,9 +108,19 @@ public sealed class StateTtls
         _ttls.TryGetValue(stateId, out var ttl) && ttl.FullSnapshot ? ttl.Live(StateKeys.ShapeOf(stateId), value, now) : value;
 
     /// <summary>
+    /// Values a RocksDB sweep checks per record processed, where the compaction-filter strategy
+    /// is on (Flink's filter runs inside RocksDB's compactions; its <c>queryTimeAfterNumEntries</c>
+    /// has no counterpart here).
+    /// </summary>
+    public const int RocksDbValuesPerRecord = 5;
+
+    /// <summary>
     /// Checks up to the states' budget per record of stored values (<paramref name="records"/>
-    /// records were processed) and removes or trims the expired ones. Returns how many values
-    /// were checked.
+    /// records were processed) and removes or trims the expired ones; returns how many values
+    /// were checked. The heap's budget is the incremental strategy's size, checked per record
+    /// processed whether or not <c>run_cleanup_for_every_record</c> was asked for (the engine
+    /// does not count state accesses). A pass walks the keys stored when it began, reading each
+    /// value as it is now; the call that ends a pass stops there.
     /// </summary>
     public int Sweep(IKeyedStateStore store, int records, long now)
     {
@@ -119,35 +129,29 @@ public sealed class StateTtls
         var checkedValues = 0;
         foreach (var (stateId, ttl) in _ttls)
         {
-            var perRecord = rocksDb ? ttl.CompactionEntries : ttl.IncrementalSize;
+            var perRecord = rocksDb ? (ttl.CompactionEntries > 0 ? RocksDbValuesPerRecord : 0) : ttl.IncrementalSize;
             if (perRecord == 0)
                 continue;
             var budget = (long)perRecord * Math.Max(records, 1);
             var shape = StateKeys.ShapeOf(stateId);
-            for (var pass = 0; budget > 0 && pass < 2; pass++)
+            if (!_cursors.TryGetValue(stateId, out var cursor))
+                _cursors[stateId] = cursor = store.Entries(stateId).Select(entry => entry.Key).ToList().GetEnumerator();
+            while (budget > 0 && cursor.MoveNext())
             {
-                // A pass walks the keys stored when it began, reading each value as it is now.
-                if (!_cursors.TryGetValue(stateId, out var cursor))
-                    _cursors[stateId] = cursor = store.Entries(stateId).Select(entry => entry.Key).ToList().GetEnumerator();
-                while (budget > 0 && cursor.MoveNext())
-                {
-                    budget--;
-                    checkedValues++;
-                    var key = cursor.Current;
-                    if (store.Get(stateId, key) is not { } value)
-                        continue;
-                    var live = ttl.Live(shape, value, now);
-                    if (live is null)
-                        store.Remove(stateId, key);
-                    else if (!ReferenceEquals(live, value))
-                        store.Put(stateId, key, live);
-                }
-
-                if (budget > 0)
-                    _cursors.Remove(stateId); // a pass ended: the next starts from the current contents
-                else
-                    break;
+                budget--;
+                checkedValues++;
+                var key = cursor.Current;
+                if (store.Get(stateId, key) is not { } value)
+                    continue;
+                var live = ttl.Live(shape, value, now);
+                if (live is null)
+                    store.Remove(stateId, key);
+                else if (!ReferenceEquals(live, value))
+                    store.Put(stateId, key, live);
             }
+
+            if (budget > 0)
+                _cursors.Remove(stateId); // the pass ended: the next starts from the current contents
         }
 
         return checkedValues;

@@ -240,7 +240,7 @@ public abstract class KeyedStateStoreContract : IDisposable
         _store.Put("l:7/list", "gone"u8, Framed(Stamped(10, 7)));
 
         // Expired: stamp + ttl <= now.
-        ttls.Sweep(_store, records: 1, now: 110);
+        ttls.Sweep(_store, records: 10, now: 110); // 5 values per record on either backend: all 6 checked
 
         Assert.Null(_store.Get("7/value", "old"u8));
         Assert.Equal(Stamped(50, 2), _store.Get("7/value", "new"u8));
@@ -253,13 +253,15 @@ public abstract class KeyedStateStoreContract : IDisposable
     public void ASweepChecksAtMostItsBudgetPerRecord()
     {
         var ttls = new StateTtls();
-        ttls.Declare("7/value", ttlMillis: 1, "incremental:3:1;compaction:3");
+        ttls.Declare("7/value", ttlMillis: 1, "incremental:5:1;compaction:1000"); // 5 values per record on either backend
         for (var i = 0; i < 20; i++)
             _store.Put("7/value", BitConverter.GetBytes(i), new byte[9]); // stamp 0: expired at 1
 
-        Assert.Equal(6, ttls.Sweep(_store, records: 2, now: 1));
-        Assert.Equal(14, _store.Entries("7/value").Count());
-        Assert.Equal(14, ttls.Sweep(_store, records: 100, now: 1)); // the pass ends with the stored keys
+        Assert.Equal(10, ttls.Sweep(_store, records: 2, now: 1));
+        Assert.Equal(10, _store.Entries("7/value").Count());
+        Assert.Equal(10, ttls.Sweep(_store, records: 100, now: 1)); // the pass ends with the keys stored when it began
+        Assert.Empty(_store.Entries("7/value"));
+        Assert.Equal(0, ttls.Sweep(_store, records: 100, now: 1));
         Assert.Empty(_store.Entries("7/value"));
     }
 
