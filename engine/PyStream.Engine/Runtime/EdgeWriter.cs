@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Partitioning;
 
@@ -81,11 +80,14 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
 
         if (_bufferedTargets > 0 && _flushTimer is null && _time is not null)
-        {
-            // A timer that fires while it is being cancelled must not flush a later buffer early.
-            var generation = ++_timerGeneration;
-            _flushTimer = _time.CreateTimer(_ => OnBufferTimeout(generation), null, _bufferTimeout!.Value, Timeout.InfiniteTimeSpan);
-        }
+            ArmTimer();
+    }
+
+    private void ArmTimer()
+    {
+        // A timer that fires while it is being cancelled must not flush a later buffer early.
+        var generation = ++_timerGeneration;
+        _flushTimer = _time!.CreateTimer(_ => OnBufferTimeout(generation), null, _bufferTimeout!.Value, Timeout.InfiniteTimeSpan);
     }
 
     public void AcceptWatermark(long watermark)
@@ -102,19 +104,6 @@ internal sealed class EdgeWriter : IBatchConsumer
     public void AcceptBarrier(Checkpointing.CheckpointBarrier barrier) => SendAll(new InputEvent(0, InputEventKind.Barrier, Barrier: barrier));
 
     public void EndOfInput() => SendAll(new InputEvent(0, InputEventKind.EndOfPartition));
-
-    /// <summary>Sends every buffered record on, in the order produced.</summary>
-    public void Flush()
-    {
-        if (_sync is null)
-        {
-            FlushBuffers();
-            return;
-        }
-
-        lock (_sync)
-            FlushBuffers();
-    }
 
     /// <summary>The buffered records, then <paramref name="e"/> to every consumer (on its channel).</summary>
     private void SendAll(InputEvent e)
@@ -149,22 +138,45 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
     }
 
-    /// <summary>On the timer's thread.</summary>
+    /// <summary>
+    /// On the timer's thread: sends what the consumers take without waiting. What a full
+    /// consumer cannot take now (it is busy anyway) waits for the next timeout, or for the
+    /// task's own next send, which may wait; the timer's thread never blocks.
+    /// </summary>
     private void OnBufferTimeout(long generation)
     {
         lock (_sync!)
         {
             if (generation != _timerGeneration || _flushTimer is null)
                 return;
-            try
+            _flushTimer.Dispose();
+            _flushTimer = null;
+            for (var i = 0; i < _targets.Length; i++)
             {
-                FlushBuffers();
+                if (_bufferedRecords[i] > 0)
+                    TrySendBuffered(i);
             }
-            catch (Exception error) when (error is OperationCanceledException or ChannelClosedException)
-            {
-                // The job is stopping; its tasks report how it ended.
-            }
+
+            if (_bufferedTargets > 0)
+                ArmTimer();
         }
+    }
+
+    /// <summary>Sends a target's buffered parts in order until its consumer's queue is full.</summary>
+    private void TrySendBuffered(int target)
+    {
+        var parts = _buffered[target];
+        var (gate, channel) = _targets[target];
+        var sent = 0;
+        while (sent < parts.Count && gate.TryWrite(new InputEvent(channel, InputEventKind.Batch, parts[sent])))
+        {
+            _bufferedRecords[target] -= parts[sent].Count;
+            sent++;
+        }
+
+        parts.RemoveRange(0, sent);
+        if (parts.Count == 0)
+            _bufferedTargets--;
     }
 
     private void Buffer(int target, Batch part)

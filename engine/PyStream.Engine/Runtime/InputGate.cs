@@ -41,6 +41,9 @@ internal sealed class InputGate
 
     public ChannelReader<InputEvent> Reader => _queue.Reader;
 
+    /// <summary>Writes one event if the queue has room now.</summary>
+    public bool TryWrite(InputEvent inputEvent) => _queue.Writer.TryWrite(inputEvent);
+
     /// <summary>Writes one event; returns how long the producer was held back by a full queue (ms).</summary>
     public double Write(InputEvent inputEvent, CancellationToken cancellation)
     {

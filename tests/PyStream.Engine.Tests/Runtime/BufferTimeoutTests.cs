@@ -41,6 +41,27 @@ public sealed class BufferTimeoutTests
     }
 
     [Fact]
+    public void TheTimerNeverWaitsForAFullConsumerItSendsWhatFitsAndTriesAgainLater()
+    {
+        var gate = new InputGate([0], capacity: 2);
+        var writer = new EdgeWriter(new BatchRouter(PyStream.Engine.Spec.Partitioning.Forward, 1, 128, python: null, firstTarget: 0), [(gate, 0)],
+            CancellationToken.None, default, TimeSpan.FromMilliseconds(100), _time);
+        Assert.True(gate.TryWrite(new InputEvent(0, InputEventKind.Watermark, Watermark: 1))); // the consumer is behind: one slot left
+        writer.Accept(new LongRangeBatch(0, 1));
+        writer.Accept(new LongRangeBatch(1, 1));
+
+        Advance(100); // on a blocking send this would never return: only one of the two parts fits
+
+        Assert.True(gate.Reader.TryRead(out var first) && first.Kind == InputEventKind.Watermark);
+        Assert.True(gate.Reader.TryRead(out var sent) && ((LongRangeBatch)sent.Batch!).Start == 0);
+        Assert.False(gate.Reader.TryRead(out _));
+        Advance(100); // the consumer made room: the rest follows, in order
+        Assert.True(gate.Reader.TryRead(out var rest) && ((LongRangeBatch)rest.Batch!).Start == 1);
+        Advance(1_000);
+        Assert.False(gate.Reader.TryRead(out _));
+    }
+
+    [Fact]
     public void APartialBufferLeavesAtTheTimeoutAndNotBefore()
     {
         var writer = Writer(TimeSpan.FromMilliseconds(100));
