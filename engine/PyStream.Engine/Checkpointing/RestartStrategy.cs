@@ -10,7 +10,6 @@ namespace PyStream.Engine.Checkpointing;
 public abstract class RestartStrategy
 {
     public const string TypeKey = "restart-strategy.type";
-    private const string LegacyTypeKey = "restart-strategy";
 
     private const string FixedAttemptsKey = "restart-strategy.fixed-delay.attempts";
     private const string FixedDelayKey = "restart-strategy.fixed-delay.delay";
@@ -50,7 +49,7 @@ public abstract class RestartStrategy
         int Int(string key, int minimum, int fallback) => Get(key) is { } text ? SettingValues.Int(text, key, minimum) : fallback;
         double Number(string key, double fallback) => Get(key) is { } text ? SettingValues.Number(text, key) : fallback;
 
-        var configured = Get(TypeKey) ?? Get(LegacyTypeKey);
+        var configured = Get(TypeKey); // the configuration's aliases are resolved (the older "restart-strategy" is this key)
         var type = configured ?? (checkpointing ? "exponential-delay" : "none");
         switch (type.ToLowerInvariant())
         {

@@ -44,7 +44,7 @@ public static class EngineSettings
         Write(CheckpointingOptions.UnalignedKey, "false");
         Write(CheckpointingOptions.ForcedUnalignedKey, "false");
         Write(BufferTimeout.EnabledKey, Flag(bufferTimeout is not null));
-        Write(BufferTimeout.IntervalKey, Millis(bufferTimeout ?? BufferTimeout.Default));
+        Write(BufferTimeout.IntervalKey, Millis(bufferTimeout ?? BufferTimeout.Interval(resolved)));
         if (SettingValues.Get(read, StateBackendKey) is { } backend)
             read[StateBackendKey] = backend.ToLowerInvariant();
         if (SettingValues.Get(read, RestartStrategy.TypeKey) is not null)

@@ -15,9 +15,15 @@ public static class BufferTimeout
     /// <summary>The configured timeout; null when batches leave only when full.</summary>
     public static TimeSpan? From(IReadOnlyDictionary<string, string> configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var interval = SettingValues.Get(configuration, IntervalKey) is { } text ? Durations.Parse(text, IntervalKey) : Default;
+        var interval = Interval(configuration);
         var enabled = SettingValues.Get(configuration, EnabledKey) is not { } flag || SettingValues.Bool(flag, EnabledKey);
         return enabled ? interval : null;
+    }
+
+    /// <summary>The configured interval (the default when none is), whether or not the timeout is enabled.</summary>
+    public static TimeSpan Interval(IReadOnlyDictionary<string, string> configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return SettingValues.Get(configuration, IntervalKey) is { } text ? Durations.Parse(text, IntervalKey) : Default;
     }
 }

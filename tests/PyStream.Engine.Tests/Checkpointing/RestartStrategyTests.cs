@@ -1,4 +1,5 @@
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Settings;
 
 namespace PyStream.Engine.Tests.Checkpointing;
 
@@ -6,8 +7,9 @@ public sealed class RestartStrategyTests
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
+    // As a job reads its configuration: older key names resolved first.
     private static RestartStrategy Strategy(bool checkpointing, params (string Key, string Value)[] settings) =>
-        RestartStrategy.From(settings.ToDictionary(s => s.Key, s => s.Value), checkpointing);
+        RestartStrategy.From(ConfigurationAliases.Resolve(settings.ToDictionary(s => s.Key, s => s.Value)), checkpointing);
 
     [Fact]
     public void WithoutConfigurationAJobWithCheckpointsBacksOffExponentiallyAndOneWithoutDoesNotRestart()

@@ -106,5 +106,9 @@ public sealed class EngineSettingsTests
         Assert.Equal(TimeSpan.Zero, BufferTimeout.From(Config(("execution.buffer-timeout.interval", "0"))));
         Assert.Null(BufferTimeout.From(Config(("execution.buffer-timeout.enabled", "false"), ("execution.buffer-timeout.interval", "5 ms"))));
         Assert.Equal(TimeSpan.FromSeconds(1), BufferTimeout.From(ConfigurationAliases.Resolve(Config(("execution.buffer-timeout", "1 s")))));
+
+        // Switched off, the interval the user gave is still what the getters read.
+        var off = EngineSettings.Read(Config(("execution.buffer-timeout.enabled", "false"), ("execution.buffer-timeout.interval", "5 ms")));
+        Assert.Equal(("false", "5"), (off["execution.buffer-timeout.enabled"], off["execution.buffer-timeout.interval"]));
     }
 }
