@@ -13,8 +13,9 @@ from gateway_process import Gateway
 from pystream._gateway import RemoteEngine
 from test_gateway import follow_to_end, run_client
 
-# Runs until cancelled: an endless sequence, of which only 0..9 reach the metered map (all in
-# the source's first batch of 65,536); the map pauses 0.2 s per batch so the job idles along.
+# Runs until cancelled: an endless sequence, of which only 0..9 reach the metered map; the map
+# pauses 0.2 s every 65,536 numbers so the job idles along. It prints 9 once the map passed it:
+# by then the batch that held 9 has reported its metrics.
 JOB = """
 import sys, time
 from pyflink.common import Types, WatermarkStrategy
@@ -56,7 +57,7 @@ env.set_parallelism(1)
 env.enable_checkpointing(200)
 env.from_source(NumberSequenceSource(0, 10**12), WatermarkStrategy.no_watermarks(), "numbers") \\
    .map(paced, Types.LONG()).filter(lambda x: x < 10).map(Metered(), Types.LONG()).name("metered") \\
-   .filter(lambda x: False).print()
+   .filter(lambda x: x == 9).print()
 print(env.execute_async(sys.argv[1]).get_job_id())
 """
 
@@ -89,8 +90,9 @@ def test_user_metrics_reach_prometheus_and_the_rest_vertex_metrics(gateway: Gate
     assert started.returncode == 0, started.stderr
     job_id = started.stdout.split()[-1]
     try:
-        # A savepoint completes after its barrier passed the map, so after the first batch did.
-        RemoteEngine(gateway.rpc, None).savepoint(job_id, str(tmp_path / "sp"))
+        for event in RemoteEngine(gateway.rpc, None).follow(job_id):  # bounded by the gRPC deadline
+            if event.WhichOneof("kind") == "output" and event.output.strip() == "9":
+                break
         status, metrics = gateway.request("GET", "/metrics")
         assert status == 200
 
