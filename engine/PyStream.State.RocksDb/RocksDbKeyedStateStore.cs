@@ -15,6 +15,10 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
 {
     private readonly string _directory;
     private readonly RocksDbSharp.RocksDb _db;
+
+    // Held as long as the database: it roots the merge operator's callbacks, which RocksDB
+    // calls until the database is closed (a collected callback crashes the process).
+    private readonly DbOptions _options = Options();
     private readonly Dictionary<string, byte[]> _prefixes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stateIds = new(StringComparer.Ordinal);
     private string? _lastStateId;
@@ -27,7 +31,7 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
         Directory.CreateDirectory(directory);
         try
         {
-            _db = RocksDbSharp.RocksDb.Open(Options(), directory);
+            _db = RocksDbSharp.RocksDb.Open(_options, directory);
         }
         catch (RocksDbException error)
         {
@@ -171,7 +175,8 @@ public sealed class RocksDbKeyedStateStore : IKeyedStateStore, IIncrementalSnaps
     {
         // With the store's own options: list values may still be merge operands, which only
         // the concatenating merge operator reads.
-        using var db = RocksDbSharp.RocksDb.OpenReadOnly(Options(), directory, false);
+        var options = Options();
+        using var db = RocksDbSharp.RocksDb.OpenReadOnly(options, directory, false);
         using var iterator = db.NewIterator();
         for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
         {

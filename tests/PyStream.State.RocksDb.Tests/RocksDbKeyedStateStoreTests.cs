@@ -52,6 +52,20 @@ public sealed class RocksDbCheckpointReadTests : IDisposable
     public void Dispose() => _root.Delete(recursive: true);
 
     [Fact]
+    public void AStoreKeepsItsMergeOperatorAliveThroughGarbageCollectionsUntilClosed()
+    {
+        var store = new RocksDbKeyedStateStore(Path.Combine(_root.FullName, "job", "gc")); // its Dispose removes "job" too
+        store.Append("l:7/list", "k"u8, [1]);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        store.Append("l:7/list", "k"u8, [2]);
+
+        Assert.Equal([1, 2], store.Get("l:7/list", "k"u8));
+        store.Dispose(); // RocksDB calls the merge operator's destructor here: a collected one would crash the process
+    }
+
+    [Fact]
     public void ANativeCheckpointReadsBackEveryStateIncludingListsStillHeldAsMergeOperands()
     {
         using (var store = new RocksDbKeyedStateStore(Path.Combine(_root.FullName, "db")))
