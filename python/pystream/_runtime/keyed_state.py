@@ -400,11 +400,28 @@ class KeyedStateBackend:
         self._cache_size = cache_size
         self.current_key: Any = None
 
-    def table(self, state_id: str, kind: type = _StateTable, stamped: bool = False) -> Any:
+    def table(self, state_id: str, kind: type = _StateTable, stamped: bool = False, whole_id: str | None = None) -> Any:
         table = self._tables.get(state_id)
         if table is None:
             table = self._tables[state_id] = kind(state_id, self._host, stamped)
+            if whole_id is not None:
+                self._take_over(table, whole_id)
         return table
+
+    def _take_over(self, table: Any, whole_id: str) -> None:
+        """Maps and lists restored in their earlier form, one pickled value per key under the id
+        without a shape (a savepoint taken before they were stored by entry), move into the
+        table, so nothing restored is left unread."""
+        host = self._host
+        for stored, raw in host.state_entries(whole_id):
+            key = decode_key(bytes(stored))
+            value = _loads(bytes(raw))
+            if isinstance(table, _MapTable):
+                for entry, entry_value in value.items():
+                    table.set(key, cache_key(entry), entry_value)
+            else:
+                table.replace(key, list(value))
+            host.remove_state(whole_id, bytes(stored))
 
     def flush(self) -> None:
         """Writes every changed value back to the engine."""
@@ -431,14 +448,15 @@ class KeyedStateBackend:
         config = getattr(descriptor, "ttl_config", None)
         ttl = _Ttl(config, self._host) if config is not None else None
         stamped = ttl is not None
+        whole_id = _state_id(scope, "", descriptor.name)
         if isinstance(descriptor, MapStateDescriptor):
-            table = self.table(_state_id(scope, "m:", descriptor.name), _MapTable, stamped)
+            table = self.table(_state_id(scope, "m:", descriptor.name), _MapTable, stamped, whole_id)
             state: Any = _MapState(self, table, ttl)
         elif isinstance(descriptor, ListStateDescriptor):
-            table = self.table(_state_id(scope, "l:", descriptor.name), _ListTable, stamped)
+            table = self.table(_state_id(scope, "l:", descriptor.name), _ListTable, stamped, whole_id)
             state = _ListState(self, table, ttl)
         else:
-            table = self.table(_state_id(scope, "", descriptor.name), _StateTable, stamped)
+            table = self.table(whole_id, _StateTable, stamped)
             if isinstance(descriptor, ValueStateDescriptor):
                 state = _ValueState(self, table, ttl) if ttl is not None else _PlainValueState(self, table)
             elif isinstance(descriptor, ReducingStateDescriptor):

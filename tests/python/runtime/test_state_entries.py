@@ -183,3 +183,26 @@ def test_a_ttl_is_declared_to_the_engine_with_its_cleanup_and_values_carry_their
     assert recent.get(1) == 2
     host.now = 6_000  # written at 5,000 with a TTL of 1 s: expired
     assert recent.get(1) is None and recent.is_empty()
+
+
+def test_maps_and_lists_restored_in_their_earlier_whole_form_move_into_their_entries():
+    from pystream._runtime.keycodec import encode_key
+
+    host = InMemoryHost()
+    # What a savepoint taken before maps and lists were stored by entry restores: one pickle per key.
+    host.state["op/views"] = {encode_key("ann"): pickle.dumps({"p1": 1, ("p", 2): 2}), encode_key(7): pickle.dumps({"q": 3})}
+    host.state["op/events"] = {encode_key("ann"): pickle.dumps([1, 2, 3])}
+    states = backend(host)
+    views = states.create_state("op", MapStateDescriptor("views", Types.STRING(), Types.INT()))
+    events = states.create_state("op", ListStateDescriptor("events", Types.INT()))
+
+    states.current_key = "ann"
+    assert sorted(views.items(), key=repr) == sorted([("p1", 1), (("p", 2), 2)], key=repr)
+    assert events.get() == [1, 2, 3]
+    states.current_key = 7
+    assert views.get("q") == 3
+    evict(states)
+    assert host.state["op/views"] == {} and host.state["op/events"] == {}
+    assert len(host.state["m:op/views"]) == 3 and len(host.state["l:op/events"]) == 1
+    states.current_key = "ann"
+    assert events.get() == [1, 2, 3] and views.get("p1") == 1
