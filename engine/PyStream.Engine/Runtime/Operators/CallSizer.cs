@@ -5,12 +5,15 @@ namespace PyStream.Engine.Runtime.Operators;
 /// of the function's measured time per record, never more than the configured maximum. A
 /// slow function (a model call, an HTTP lookup) gets small calls, so its output, a cancel or
 /// a checkpoint waits one short call; a fast one keeps large calls. Starts small: the first
-/// call measures.
+/// call measures. A faster call moves the estimate halfway (large calls come back quickly); a
+/// slower one a quarter of the way, so one call slowed by a garbage collection does not shrink
+/// the next ones; a call far over the target counts at once.
 /// </summary>
 public sealed class CallSizer(int maxRecords)
 {
-    public const double TargetMillis = 25;
+    public const double TargetMillis = 50;
     private const int FirstCall = 16;
+    private const double FarOver = 10 * TargetMillis;
 
     private double _millisPerRecord = double.NaN;
 
@@ -25,11 +28,9 @@ public sealed class CallSizer(int maxRecords)
         if (records <= 0)
             return;
         var perRecord = Math.Max(millis, 0) / records;
-        // A slower measurement counts at once (the next call must not run long); a faster one
-        // moves the estimate halfway, so one lucky call does not make the next too large.
-        _millisPerRecord = double.IsNaN(_millisPerRecord) || perRecord > _millisPerRecord
-            ? perRecord
-            : (_millisPerRecord + perRecord) / 2;
+        _millisPerRecord = double.IsNaN(_millisPerRecord) || millis > FarOver ? perRecord
+            : perRecord < _millisPerRecord ? (_millisPerRecord + perRecord) / 2
+            : (0.75 * _millisPerRecord) + (0.25 * perRecord);
         var fits = _millisPerRecord > 0 ? TargetMillis / _millisPerRecord : MaxRecords;
         Limit = (int)Math.Clamp(fits, 1, MaxRecords);
     }

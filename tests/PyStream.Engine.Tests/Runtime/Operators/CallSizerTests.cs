@@ -11,22 +11,27 @@ public sealed class CallSizerTests
         var sizer = new CallSizer(maxRecords: 100_000);
         Assert.Equal(16, sizer.Limit);
 
-        sizer.Observe(16, millis: 32); // 2 ms per record: 25 ms hold 12 records
-        Assert.Equal(12, sizer.Limit);
+        sizer.Observe(16, millis: 32); // 2 ms per record: 50 ms hold 25 records
+        Assert.Equal(25, sizer.Limit);
 
-        sizer.Observe(12, millis: 0.012); // now 0.001 ms per record: the estimate moves halfway, to 1.0005 ms
-        Assert.Equal(24, sizer.Limit);
+        sizer.Observe(25, millis: 0.025); // 0.001 ms per record, faster: the estimate moves halfway, to 1.0005 ms
+        Assert.Equal(49, sizer.Limit);
     }
 
     [Fact]
-    public void AFastFunctionGetsTheMaximumAndASlowerCallCountsAtOnce()
+    public void OneSlowCallDoesNotShrinkTheNextButACallFarOverTheTargetCountsAtOnce()
     {
         var sizer = new CallSizer(maxRecords: 65_536);
         sizer.Observe(16, millis: 0.001);
         Assert.Equal(65_536, sizer.Limit);
 
-        sizer.Observe(65_536, millis: 65_536 * 0.5); // a call slowed to 0.5 ms per record
-        Assert.Equal(50, sizer.Limit);
+        // 131 ms (a pause): the estimate moves a quarter of the way, to 0.000546875 ms per record,
+        // and 50 ms still hold more than the maximum.
+        sizer.Observe(65_536, millis: 131.072);
+        Assert.Equal(65_536, sizer.Limit);
+
+        sizer.Observe(65_536, millis: 65_536 * 0.5); // far over 500 ms: 0.5 ms per record at once
+        Assert.Equal(100, sizer.Limit);
 
         sizer.Observe(1, millis: 10_000); // slower than the target for one record: still one
         Assert.Equal(1, sizer.Limit);
