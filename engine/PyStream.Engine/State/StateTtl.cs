@@ -101,8 +101,6 @@ public sealed class StateTtls
     public void Declare(string stateId, long ttlMillis, string cleanup) =>
         _ttls[stateId] = StateTtl.Parse(stateId, ttlMillis, cleanup);
 
-    public StateTtl? Of(string stateId) => _ttls.GetValueOrDefault(stateId);
-
     /// <summary>A full snapshot's filter: the value to write for an entry, or null to leave it out.</summary>
     public byte[]? ForSnapshot(string stateId, byte[] value, long now) =>
         _ttls.TryGetValue(stateId, out var ttl) && ttl.FullSnapshot ? ttl.Live(StateKeys.ShapeOf(stateId), value, now) : value;

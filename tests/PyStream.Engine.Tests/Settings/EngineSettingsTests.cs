@@ -100,6 +100,15 @@ public sealed class EngineSettingsTests
     }
 
     [Fact]
+    public void PythonCallsTakeAtMostPyFlinksBundleSize()
+    {
+        Assert.Equal(100_000, PythonCalls.MaxRecords(Config()));
+        Assert.Equal(500, PythonCalls.MaxRecords(Config(("python.fn-execution.bundle.size", "500"))));
+        var error = Assert.Throws<PyStreamException>(() => PythonCalls.MaxRecords(Config(("python.fn-execution.bundle.size", "0"))));
+        Assert.Equal("python.fn-execution.bundle.size: '0' is not an integer >= 1", error.Message);
+    }
+
+    [Fact]
     public void BufferTimeoutDefaultsToFlinks100MsAndCanBeOffOrZero()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(100), BufferTimeout.From(Config()));
