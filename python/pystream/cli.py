@@ -1,7 +1,7 @@
 """``pystream``: the operator's commands against a gateway (``PYSTREAM_GATEWAY``, or the local one).
 
     pystream list                                   jobs, newest first
-    pystream cancel JOB_ID
+    pystream cancel JOB_ID [--wait]
     pystream savepoint JOB_ID [DIR] [--stop [--drain]]
 """
 
@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("list", help="list the gateway's jobs")
     cancel = commands.add_parser("cancel", help="cancel a job")
     cancel.add_argument("job_id")
+    cancel.add_argument("--wait", action="store_true", help="wait until the job has stopped, and print its final status")
     savepoint = commands.add_parser("savepoint", help="take a savepoint of a running job")
     savepoint.add_argument("job_id")
     savepoint.add_argument("directory", nargs="?", default="", help="where (default: the job's savepoint directory)")
@@ -35,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
             _print_jobs(gateway.list_jobs())
         elif args.command == "cancel":
             info = gateway.cancel(args.job_id)
-            print(f"cancelling {info.job_id} ({info.name})")
+            print(f"cancelling {info.job_id} ({info.name})", flush=True)
+            if args.wait:
+                final = info
+                for event in gateway.follow(args.job_id):  # ends with the job's final status
+                    if event.WhichOneof("kind") == "status":
+                        final = event.status
+                print(f"{final.job_id} ({final.name}): {final.status}")
         else:
             print(gateway.savepoint(args.job_id, args.directory, stop=args.stop, drain=args.drain))
         return 0

@@ -117,11 +117,13 @@ public sealed class JobExecution
     public IReadOnlyList<(string Directory, CheckpointMetadata Metadata)> CompletedCheckpoints => _checkpoints.Snapshot();
 
     /// <summary>Builds the job, restores it when <c>execution.savepoint.path</c> is set, and starts every task.</summary>
-    public static JobExecution Start(JobSpec spec, JobEnvironment environment)
+    /// <param name="statusChanged">Subscribed to <see cref="StatusChanged"/> before the job starts, so it sees every change.</param>
+    public static JobExecution Start(JobSpec spec, JobEnvironment environment, Action<JobExecution, JobStatus>? statusChanged = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(environment);
         var execution = new JobExecution(JobGraphBuilder.Build(spec), environment);
+        execution.StatusChanged += statusChanged;
         var restore = execution.Checkpointing.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.LoggerFactory.CreateLogger(typeof(CheckpointLocator))) : null;
         if (restore is not null)
             execution._checkpointIds.Reset(restore.CheckpointId + 1);
@@ -146,6 +148,8 @@ public sealed class JobExecution
             run = _run;
             if (Status == JobStatus.Restarting)
                 End(JobStatus.Canceled);
+            else if (Status is JobStatus.Running or JobStatus.Failing)
+                Status = JobStatus.Cancelling;
         }
 
         run?.Cancel();
@@ -279,6 +283,16 @@ public sealed class JobExecution
 
         _restartTimer?.Dispose();
         _restartTimer = _environment.Time.CreateTimer(_ => Restart(), null, delay.Value, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>A task of the current run failed: until the others have stopped, the job is failing.</summary>
+    internal void OnTaskFailed(JobRun run)
+    {
+        lock (_lock)
+        {
+            if (run == _run && Status == JobStatus.Running && !_cancelRequested)
+                Status = JobStatus.Failing;
+        }
     }
 
     private void FinishAfterFinalCommits(JobRun run)

@@ -242,6 +242,7 @@ internal sealed class JobRun : ICheckpointedRun
             lock (_lock)
                 _failure ??= error;
             _cancellation.Cancel();
+            _job.OnTaskFailed(this);
         }
         finally
         {

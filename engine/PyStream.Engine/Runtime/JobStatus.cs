@@ -6,6 +6,12 @@ public enum JobStatus
     Created,
     Running,
 
+    /// <summary>The job was cancelled; its tasks are winding down (each finishes its current call).</summary>
+    Cancelling,
+
+    /// <summary>A task failed; the others are winding down before the job restarts or fails.</summary>
+    Failing,
+
     /// <summary>A task failed; the job restarts from its latest checkpoint after the restart strategy's delay.</summary>
     Restarting,
     Finished,

@@ -19,7 +19,7 @@ public static class RestApi
             int Count(params JobStatus[] statuses) => statuses.Sum(s => counts.GetValueOrDefault(s));
             return Results.Json(new Dictionary<string, object>
             {
-                ["jobs-running"] = Count(JobStatus.Created, JobStatus.Running, JobStatus.Restarting),
+                ["jobs-running"] = Count(JobStatus.Created, JobStatus.Running, JobStatus.Cancelling, JobStatus.Failing, JobStatus.Restarting),
                 ["jobs-finished"] = Count(JobStatus.Finished),
                 ["jobs-cancelled"] = Count(JobStatus.Canceled),
                 ["jobs-failed"] = Count(JobStatus.Failed),

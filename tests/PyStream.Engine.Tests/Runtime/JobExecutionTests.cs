@@ -132,11 +132,13 @@ public sealed class JobExecutionTests : IDisposable
         var spec = Job(
             Numbers(1, 0, Endless), Print(2, 0, "", From(1, EdgePartitioning.Rebalance)),
             Numbers(3, 0, 9), Python(4, 0, From(3)), Print(5, 0, "", From(4)));
-        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = stdout, Time = new FakeTimeProvider() });
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<JobStatus>();
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = stdout, Time = new FakeTimeProvider() }, (_, status) => statuses.Enqueue(status));
 
         var error = Assert.Throws<JobExecutionException>(() => execution.Wait(Bound));
 
         Assert.Equal(JobStatus.Failed, execution.Status);
+        Assert.Equal([JobStatus.Running, JobStatus.Failing, JobStatus.Failed], statuses); // failing while the endless branch winds down
         Assert.IsType<PyStreamException>(error.InnerException);
         Assert.Contains("needs the Python runtime", error.Message, StringComparison.Ordinal);
         Assert.Contains("test-job", error.Message, StringComparison.Ordinal);
@@ -147,7 +149,8 @@ public sealed class JobExecutionTests : IDisposable
     {
         using var stdout = new ObservableWriter();
         var spec = Job(Numbers(1, 0, Endless, parallelism: 1), Print(2, 2, "", From(1, EdgePartitioning.Rebalance)));
-        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = stdout, Time = new FakeTimeProvider() });
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<JobStatus>();
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = stdout, Time = new FakeTimeProvider() }, (_, status) => statuses.Enqueue(status));
         Assert.True(stdout.FirstWrite.Wait(Bound), "the job printed nothing");
         Assert.Equal(JobStatus.Running, execution.Status);
 
@@ -155,6 +158,7 @@ public sealed class JobExecutionTests : IDisposable
 
         Assert.True(execution.Wait(Bound), "the cancelled job did not stop");
         Assert.Equal(JobStatus.Canceled, execution.Status);
+        Assert.Equal([JobStatus.Running, JobStatus.Cancelling, JobStatus.Canceled], statuses);
     }
 
     [Fact]
