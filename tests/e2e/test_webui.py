@@ -49,3 +49,10 @@ def test_an_uploaded_scripts_error_is_shown(gateway: Gateway, tmp_path: Path) ->
     broken.write_text("total = 1 / 0\n")
     result = node("webui-upload.mjs", gateway.url, str(broken), "--expect-error", "ZeroDivisionError")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_ui_names_its_icon_and_the_gateway_serves_it(gateway: Gateway) -> None:
+    status, page = gateway.request("GET", "/")
+    assert status == 200 and '<link rel="icon" href="favicon.svg"' in page
+    status, icon = gateway.request("GET", "/favicon.svg")
+    assert status == 200 and str(icon).startswith("<svg")
