@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from pystream._runtime.keyed_state import _StateTable
+from pystream._runtime.state_tables import _StateTable
 from pystream._runtime.operations import KeyedProcessOperation, Operation, method_of, run_process
 from pystream.datastream.state import MapStateDescriptor
 

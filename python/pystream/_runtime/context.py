@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from pystream._runtime.keycodec import encode_key
-from pystream._runtime.keyed_state import KeyedStateBackend, _StateTable
+from pystream._runtime.keyed_state import KeyedStateBackend
+from pystream._runtime.state_tables import _StateTable
 from pystream._runtime.metrics import MetricReporter
 from pystream.datastream.functions import (
     KeyedProcessFunction,
