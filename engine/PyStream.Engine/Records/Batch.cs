@@ -28,6 +28,16 @@ public abstract class Batch
 
     /// <summary>The source split (e.g. Kafka partition) all records came from, or -1; it follows them through chained Python operations.</summary>
     public int Split { get; set; } = -1;
+
+    /// <summary>The same records with these per-record columns instead (the split is not carried over).</summary>
+    public Batch WithColumns(KeyBlob? keys, long[]? timestamps, long[]? gaps, int[]? partitions = null) => this switch
+    {
+        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        _ => throw new PyStreamException($"cannot attach columns to a {GetType().Name}"),
+    };
 }
 
 /// <summary>The integers <c>Start, Start + Step, ...</c>, <see cref="Batch.Count"/> of them.</summary>

@@ -31,17 +31,8 @@ internal static class BatchPieces
             return piece;
         }
 
-        var keys = Keys(whole.Keys, start, length);
-        var stamps = Slice(whole.Timestamps, start, length);
-        var gaps = Slice(whole.SessionGaps, start, length);
-        var partitions = Slice(whole.Partitions, start, length);
-        Batch result = piece switch
-        {
-            PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = keys, Timestamps = stamps, SessionGaps = gaps, Partitions = partitions },
-            TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = stamps, SessionGaps = gaps, Partitions = partitions },
-            LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = stamps, SessionGaps = gaps, Partitions = partitions },
-            _ => throw new PyStreamException($"cannot cut a {piece.GetType().Name}"),
-        };
+        var result = piece.WithColumns(Keys(whole.Keys, start, length), Slice(whole.Timestamps, start, length),
+            Slice(whole.SessionGaps, start, length), Slice(whole.Partitions, start, length));
         result.Split = whole.Split;
         return result;
     }

@@ -33,7 +33,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
         for (var t = 0; t < parts.Length; t++)
         {
             if (parts[t] is { } part)
-                parts[t] = WithColumns(part, KeysFor(t, targets, batch.Keys), ColumnFor(t, targets, batch.Timestamps), ColumnFor(t, targets, batch.SessionGaps));
+                parts[t] = part.WithColumns(KeysFor(t, targets, batch.Keys), ColumnFor(t, targets, batch.Timestamps), ColumnFor(t, targets, batch.SessionGaps));
         }
 
         return parts;
@@ -69,15 +69,6 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
 
         return [.. mine];
     }
-
-    private static Batch WithColumns(Batch part, KeyBlob? keys, long[]? stamps, long[]? gaps) => part switch
-    {
-        PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
-        TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
-        LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
-        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = stamps, SessionGaps = gaps },
-        _ => throw new PyStreamException($"cannot route the columns of a {part.GetType().Name}"),
-    };
 
     private Batch?[] RouteRecords(Batch batch)
     {
