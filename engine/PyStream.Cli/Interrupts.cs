@@ -15,6 +15,7 @@ internal sealed class Interrupts : IDisposable
     private readonly EmbeddedEngine _engine;
     private readonly PosixSignalRegistration[] _registrations;
     private int _received;
+    private Task? _cancelling;
 
     public Interrupts(EmbeddedEngine engine)
     {
@@ -39,7 +40,7 @@ internal sealed class Interrupts : IDisposable
 
         ExitCode = context.Signal == PosixSignal.SIGINT ? 130 : 143;
         Console.Error.WriteLine($"pystream: {name}: cancelling the running jobs (press Ctrl-C again to exit at once)");
-        _ = Task.Run(() =>
+        _cancelling = Task.Run(() =>
         {
             try
             {
@@ -54,8 +55,10 @@ internal sealed class Interrupts : IDisposable
         });
     }
 
+    /// <summary>After the script: a cancel under way says how it ended before the host exits.</summary>
     public void Dispose()
     {
+        _cancelling?.Wait(CancelBound);
         foreach (var registration in _registrations)
             registration.Dispose();
     }
