@@ -45,3 +45,23 @@ def test_a_slow_function_streams_its_output_and_a_cancel_stops_it_within_one_sho
         assert process.returncode == 130, stderr
     finally:
         process.kill()
+
+
+def test_a_savepoint_behind_a_slow_keyed_function_completes_within_a_short_wait(tmp_path: Path) -> None:
+    # The keyed edge's queues fill with records at once; without debloating a barrier queued
+    # behind them waited for all of them (over three minutes here).
+    process = subprocess.Popen([str(ROOT / "pystream"), "run", str(JOB), "keyed", str(tmp_path)], cwd=ROOT, text=True,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert len(first_lines(process, 100)) == 100
+        started = time.monotonic()
+        process.stdin.write("savepoint\n")
+        process.stdin.flush()
+        _, stderr = process.communicate(timeout=BOUND_S)
+        took = time.monotonic() - started
+        assert process.returncode == 0, stderr
+        path = Path(next(line for line in stderr.splitlines() if line.startswith("savepoint ")).split(" ", 1)[1])
+        assert (path / "_metadata").is_file()
+        assert took < 20, f"savepoint and cancel took {took:.1f} s"
+    finally:
+        process.kill()

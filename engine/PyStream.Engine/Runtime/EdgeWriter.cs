@@ -11,6 +11,8 @@ namespace PyStream.Engine.Runtime;
 /// end of input send the buffered records first, so order is kept. The task's thread calls it; with a
 /// timeout, the timer's thread also flushes (as Flink's output flusher does, so a task busy in a long
 /// batch or a blocking poll does not hold records back), under a lock only such writers take.
+/// A consumer that asks for smaller batches (<see cref="InputGate.BatchLimit"/>) gets its records
+/// cut to that size, and its buffer is full at that size.
 /// </summary>
 internal sealed class EdgeWriter : IBatchConsumer
 {
@@ -18,6 +20,7 @@ internal sealed class EdgeWriter : IBatchConsumer
     public const int FullBatch = Operators.SourceOperator.BatchSize;
 
     private readonly BatchRouter _router;
+    private readonly UserCode.IPythonBatchOps? _python;
     private readonly (InputGate Gate, int Channel)[] _targets;
     private readonly CancellationToken _cancellation;
     private readonly System.Diagnostics.TagList _telemetryTags;
@@ -33,10 +36,13 @@ internal sealed class EdgeWriter : IBatchConsumer
 
     /// <param name="bufferTimeout">How long a partly filled buffer may wait; zero: not at all; null: until full.</param>
     /// <param name="time">The job's clock, whose timer sends a buffer at its timeout.</param>
+    /// <param name="python">Cuts batches of Python records for consumers that ask for smaller batches.</param>
     public EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation,
-        System.Diagnostics.TagList telemetryTags = default, TimeSpan? bufferTimeout = default, TimeProvider? time = null)
+        System.Diagnostics.TagList telemetryTags = default, TimeSpan? bufferTimeout = default, TimeProvider? time = null,
+        UserCode.IPythonBatchOps? python = null)
     {
         _router = router;
+        _python = python;
         _targets = targets;
         _cancellation = cancellation;
         _telemetryTags = telemetryTags;
@@ -50,6 +56,22 @@ internal sealed class EdgeWriter : IBatchConsumer
 
         _buffered = new List<Batch>[targets.Length];
         _bufferedRecords = new int[targets.Length];
+    }
+
+    /// <summary>
+    /// The most records a batch routed here should hold so that no consumer gets more than its
+    /// <see cref="InputGate.BatchLimit"/>: a broadcast gives each consumer the whole batch, other
+    /// partitionings spread it over them.
+    /// </summary>
+    public int BatchLimit
+    {
+        get
+        {
+            var least = int.MaxValue;
+            foreach (var (gate, _) in _targets)
+                least = Math.Min(least, gate.BatchLimit);
+            return _router.Spreads ? (int)Math.Min(int.MaxValue, (long)least * _targets.Length) : least;
+        }
     }
 
     public void Accept(Batch batch)
@@ -73,7 +95,7 @@ internal sealed class EdgeWriter : IBatchConsumer
         {
             if (routed[i] is not { } part)
                 continue;
-            if (sendNow || (_bufferedRecords[i] == 0 && part.Count >= FullBatch))
+            if (sendNow || (_bufferedRecords[i] == 0 && part.Count >= FullAt(i)))
                 Send(i, part);
             else
                 Buffer(i, part);
@@ -185,7 +207,7 @@ internal sealed class EdgeWriter : IBatchConsumer
             _bufferedTargets++;
         (_buffered[target] ??= []).Add(part);
         _bufferedRecords[target] += part.Count;
-        if (_bufferedRecords[target] >= FullBatch)
+        if (_bufferedRecords[target] >= FullAt(target))
             SendBuffered(target);
     }
 
@@ -204,9 +226,25 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
     }
 
+    /// <summary>Records that fill a target's output buffer: a full batch, or fewer for a consumer that asks for fewer.</summary>
+    private int FullAt(int target) => Math.Min(FullBatch, _targets[target].Gate.BatchLimit);
+
+    /// <summary>Sends a part, cut to the consumer's batch limit (each piece as the consumer takes it, under backpressure).</summary>
     private void Send(int target, Batch part)
     {
         var (gate, channel) = _targets[target];
+        while (part.Count > gate.BatchLimit && Operators.BatchPieces.CanCut(part))
+        {
+            var (head, rest) = Operators.BatchPieces.Take(part, gate.BatchLimit, _python);
+            Write(gate, channel, head);
+            part = rest;
+        }
+
+        Write(gate, channel, part);
+    }
+
+    private void Write(InputGate gate, int channel, Batch part)
+    {
         var held = gate.Write(new InputEvent(channel, InputEventKind.Batch, part), _cancellation);
         if (held > 0)
             Telemetry.EngineTelemetry.BackpressuredTime.Add(held, _telemetryTags);

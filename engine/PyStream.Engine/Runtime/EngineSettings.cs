@@ -19,6 +19,7 @@ public static class EngineSettings
         var resolved = ConfigurationAliases.Resolve(configuration);
         var checkpointing = CheckpointingOptions.From(resolved);
         var bufferTimeout = BufferTimeout.From(resolved);
+        var debloatTarget = BufferDebloat.From(resolved);
         var read = resolved.ToDictionary(kv => kv.Key, kv => kv.Value);
         void Write(string key, string value)
         {
@@ -45,6 +46,8 @@ public static class EngineSettings
         Write(CheckpointingOptions.ForcedUnalignedKey, "false");
         Write(BufferTimeout.EnabledKey, Flag(bufferTimeout is not null));
         Write(BufferTimeout.IntervalKey, Millis(bufferTimeout ?? BufferTimeout.Interval(resolved)));
+        Write(BufferDebloat.EnabledKey, Flag(debloatTarget is not null));
+        Write(BufferDebloat.TargetKey, Millis(debloatTarget ?? BufferDebloat.Target(resolved)));
         if (SettingValues.Get(read, StateBackendKey) is { } backend)
             read[StateBackendKey] = backend.ToLowerInvariant();
         if (SettingValues.Get(read, RestartStrategy.TypeKey) is not null)

@@ -51,6 +51,7 @@ public sealed class JobExecution
         _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
         BufferTimeout = Settings.BufferTimeout.From(_configuration);
         PythonMaxRecordsPerCall = PythonCalls.MaxRecords(_configuration);
+        DebloatTarget = BufferDebloat.From(_configuration);
         _checkpoints = new CompletedCheckpointStore(Path.Combine(Checkpointing.Directory, JobId), Checkpointing.Retained);
         _checkpointIds = new JobCheckpointIds(1);
         _span = EngineTelemetry.Activities.StartActivity("job", ActivityKind.Internal)
@@ -73,6 +74,9 @@ public sealed class JobExecution
 
     /// <summary>The most records one Python call gets.</summary>
     public int PythonMaxRecordsPerCall { get; }
+
+    /// <summary>How long a task should take over the records queued for it (buffer debloating); null: not bounded.</summary>
+    public TimeSpan? DebloatTarget { get; }
 
     public JobStatus Status
     {

@@ -149,7 +149,7 @@ internal sealed class JobRun : ICheckpointedRun
         var stateBackend = Checkpointing.StateBackends.Choose(environment.StateBackends, configuration);
         var execution = ExecutionGraph.Build(graph);
         var gates = execution.Subtasks.Where(v => v.InputChannels.Count > 0).ToDictionary(
-            v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count)));
+            v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count), _job.DebloatTarget));
         var checkpointing = _job.Checkpointing;
         var bufferTimeout = _job.BufferTimeout;
         var attemptId = Guid.NewGuid().ToString();
@@ -165,12 +165,14 @@ internal sealed class JobRun : ICheckpointedRun
             {
                 var targets = vertex.OutputsOf(edge).Select(c => (gates[c.Consumer], c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
-                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time);
+                var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time, environment.Python);
                 outputs.Add(writer);
                 return writer;
             }
 
             var assembly = ChainAssembler.Assemble(graph, chain, subtask, environment.Connectors, NetworkOutput);
+            if (assembly.Source is { } source && outputs.Count > 0)
+                source.OutputLimit = () => outputs.Min(o => o.BatchLimit);
             var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt);
             var taskRestore = restore?.ForTask(operatorKeys, subtask, chain.Parallelism, graph.MaxParallelism);
             var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);

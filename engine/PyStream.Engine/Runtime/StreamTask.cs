@@ -183,10 +183,13 @@ internal sealed class StreamTask : ICheckpointedTask
             switch (next.Kind)
             {
                 case InputEventKind.Batch:
-                    Telemetry.EngineTelemetry.RecordsIn.Add(next.Batch!.Count, _telemetryTags);
+                    var records = next.Batch!.Count;
+                    Telemetry.EngineTelemetry.RecordsIn.Add(records, _telemetryTags);
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     op.ProcessBatch(opInput, next.Batch!);
+                    gate.OnProcessed(records, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     if (!context.StateTtls.IsEmpty)
-                        context.StateTtls.Sweep(context.State, next.Batch!.Count, context.Timers.Now);
+                        context.StateTtls.Sweep(context.State, records, context.Timers.Now);
                     break;
                 case InputEventKind.Watermark:
                     valve.InputWatermark(valveInput[next.Channel], next.Watermark);

@@ -1,6 +1,10 @@
 """A function that takes 2 ms per record, chained to its source ("chained") or behind a
 key_by ("keyed"), over a million numbers: its output must flow within a second or two, not
-after a whole source batch (65,536 records, over two minutes)."""
+after a whole source batch (65,536 records, over two minutes).
+
+With a savepoint directory as the second argument, the job runs at parallelism 2 and, when a
+line arrives on stdin, takes a savepoint there, prints "savepoint PATH" and cancels itself.
+"""
 
 import sys
 import time
@@ -16,9 +20,16 @@ def slow(n):
 
 
 env = StreamExecutionEnvironment.get_execution_environment()
-env.set_parallelism(1)
+savepoints = sys.argv[2] if len(sys.argv) > 2 else None
+env.set_parallelism(2 if savepoints else 1)
 numbers = env.from_source(NumberSequenceSource(0, 999_999), WatermarkStrategy.no_watermarks(), "numbers")
 if sys.argv[1] == "keyed":
     numbers = numbers.key_by(lambda n: n % 10, Types.LONG())
 numbers.map(slow, Types.LONG()).print()
-env.execute("slow")
+if savepoints is None:
+    env.execute("slow")
+else:
+    client = env.execute_async("slow")
+    sys.stdin.readline()
+    print("savepoint", client.trigger_savepoint(savepoints).result(), file=sys.stderr, flush=True)
+    client.cancel().result()

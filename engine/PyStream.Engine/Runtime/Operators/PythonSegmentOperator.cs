@@ -11,7 +11,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// Chained Python operations fused into one call per batch. Each exit is one output port
 /// with exactly one consumer. Timers and keyed state stay in C#; Python reaches them
 /// through this operator as its <see cref="ISegmentHost"/>. A batch larger than a call
-/// should take (<see cref="CallSizer"/>) is handed over in pieces, each one's output sent
+/// should take (<see cref="BatchSizer"/>) is handed over in pieces, each one's output sent
 /// on before the next, and a cancelled job stops between pieces.
 /// </summary>
 public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, IReadOnlyList<string>? operationKeys = null)
@@ -22,7 +22,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     private readonly TimerQueue _eventTimers = new();
     private IPythonSegment? _segment;
-    private CallSizer _sizer = new(PythonCalls.DefaultMaxRecords);
+    private BatchSizer _sizer = BatchSizer.ForPythonCalls(PythonCalls.DefaultMaxRecords);
 
     public PythonSegmentSpec Spec { get; } = spec;
 
@@ -43,7 +43,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         var python = context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime");
         _segment = python.CreateSegment(Spec, context.Info, this);
         _segment.Open();
-        _sizer = new CallSizer(context.PythonMaxRecordsPerCall);
+        _sizer = BatchSizer.ForPythonCalls(context.PythonMaxRecordsPerCall);
     }
 
     public override void ProcessBatch(int input, Batch batch)

@@ -26,8 +26,22 @@ public abstract class SourceOperator(string name) : StreamOperator(name, inputCo
     /// </summary>
     public Func<int>? ChainedCallLimit { get; set; }
 
-    /// <summary>Records for the next batch: <paramref name="size"/>, or fewer when a chained Python call should get fewer.</summary>
-    protected int NextBatchSize(int size) => ChainedCallLimit is { } limit ? Math.Clamp(limit(), 1, size) : size;
+    /// <summary>
+    /// The records the task's network consumers should get now, or null: a batch bound for a
+    /// slow consumer is no larger than what it takes in a short time (<see cref="InputGate.BatchLimit"/>),
+    /// so the source is back at its mailbox (a checkpoint to start) after a short time too.
+    /// </summary>
+    public Func<int>? OutputLimit { get; set; }
+
+    /// <summary>Records for the next batch: <paramref name="size"/>, or fewer when a chained Python call or a consumer should get fewer.</summary>
+    protected int NextBatchSize(int size)
+    {
+        if (ChainedCallLimit is { } call)
+            size = Math.Clamp(call(), 1, size);
+        if (OutputLimit is { } output)
+            size = Math.Clamp(output(), 1, size);
+        return size;
+    }
 
     /// <summary>Emits the next batch; false when the input is exhausted.</summary>
     public abstract bool EmitNext();

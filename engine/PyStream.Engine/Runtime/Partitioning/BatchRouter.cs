@@ -14,6 +14,9 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
     /// <summary>The target of every record of the batch being routed (what keys, timestamps and gaps follow).</summary>
     private int[]? _lastTargets;
 
+    /// <summary>Whether a batch is spread over the targets (each gets part of it), as opposed to copied to each.</summary>
+    public bool Spreads => partitioning != PyStream.Engine.Spec.Partitioning.Broadcast;
+
     public Batch?[] Route(Batch batch)
     {
         if (targetCount == 1)

@@ -1,14 +1,15 @@
 using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
 
-namespace PyStream.Engine.Tests.Runtime.Operators;
+namespace PyStream.Engine.Tests.Runtime;
 
-public sealed class CallSizerTests
+public sealed class BatchSizerTests
 {
     [Fact]
     public void TheFirstCallIsSmallThenCallsTakeWhatFitsInTheTargetTime()
     {
-        var sizer = new CallSizer(maxRecords: 100_000);
+        var sizer = BatchSizer.ForPythonCalls(maxRecords: 100_000);
         Assert.Equal(16, sizer.Limit);
 
         sizer.Observe(16, millis: 32); // 2 ms per record: 50 ms hold 25 records
@@ -21,7 +22,7 @@ public sealed class CallSizerTests
     [Fact]
     public void OneSlowCallDoesNotShrinkTheNextButACallFarOverTheTargetCountsAtOnce()
     {
-        var sizer = new CallSizer(maxRecords: 65_536);
+        var sizer = BatchSizer.ForPythonCalls(maxRecords: 65_536);
         sizer.Observe(16, millis: 0.001);
         Assert.Equal(65_536, sizer.Limit);
 
@@ -38,7 +39,7 @@ public sealed class CallSizerTests
     }
 
     [Fact]
-    public void AMaximumBelowTheFirstCallBoundsItToo() => Assert.Equal(4, new CallSizer(maxRecords: 4).Limit);
+    public void AMaximumBelowTheFirstCallBoundsItToo() => Assert.Equal(4, BatchSizer.ForPythonCalls(maxRecords: 4).Limit);
 
     [Fact]
     public void CuttingABatchKeepsEachRecordsKeyTimestampAndSplit()
