@@ -54,6 +54,10 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
 
     public Batch?[] EndInput() => CallForBatches(s => s.InvokeMethod("end_input"));
 
+    public bool Paused { get; private set; }
+
+    public Batch?[] Resume() => CallForBatches(s => s.InvokeMethod("resume"));
+
     public void PrepareSnapshot() => Call(s => s.InvokeMethod("flush"));
 
     public void Close() => Call(s => s.InvokeMethod("close"));
@@ -73,6 +77,8 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
     private Batch?[] CallForBatches(Func<PyObject, PyObject> call) => UserErrors.Run(taskName, () =>
     {
         using var outputs = call(segment);
+        // A paused call returns one more item after the exits' outputs.
+        Paused = outputs.Length() > exitCount;
         return ExitBatches.From(outputs, exitCount);
     });
 }

@@ -222,8 +222,12 @@ class OperatorHarness:
             return {original_key(decode_key(k)): elements(f"l:{name}", v) for k, v in host.state[f"l:{name}"].items()}
         return {original_key(decode_key(k)): loads(name, v) for k, v in host.state.get(name, {}).items()}
 
-    def _finish(self, output: tuple[list, list | None]) -> list:
-        main, self.last_timestamps = output
+    def _finish(self, output: Any) -> list:
+        """An operation's output: a ``(records, timestamps)`` pair, or an iterator of such chunks."""
+        chunks = [output] if type(output) is tuple else list(output)
+        main = [record for records, _ in chunks for record in records]
+        stamped = [stamps for _, stamps in chunks if stamps is not None]
+        self.last_timestamps = [t for stamps in stamped for t in stamps] if stamped else None
         self._backend.flush()
         by_port = {port: tag for tag, port in self._ports.items()}
         for port, (records, _) in self._context.side.items():

@@ -53,3 +53,27 @@ def test_a_second_ctrl_c_exits_at_once_while_a_function_never_returns() -> None:
     _, stderr = process.communicate(timeout=BOUND_S)
     assert process.returncode == 130, stderr
     assert "pystream: Ctrl-C again: exiting at once" in stderr
+
+
+def resident_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_an_endless_generator_streams_in_bounded_memory_and_ctrl_c_stops_it() -> None:
+    # Before, a flat_map's whole output was built before any of it left: no output ever, and
+    # memory grew by about 400 MB/s.
+    process = started("generator")
+    progress: list[str] = []
+    deadline = time.monotonic() + BOUND_S
+    while len(progress) < 4 and time.monotonic() < deadline and process.poll() is None:
+        progress.append(process.stdout.readline().strip())
+    assert progress == ["0", "1000000", "2000000", "3000000"]
+    resident = resident_mib(process.pid)  # ./pystream run execs the engine's host
+    assert resident < 1024, f"{resident:.0f} MiB after three million records"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=BOUND_S)
+    assert process.returncode == 130, stderr
+

@@ -40,6 +40,17 @@ public interface IPythonSegment : IDisposable
     /// <summary>Every entry has ended: operations emit what they held back (BATCH aggregates).</summary>
     Batch?[] EndInput();
 
+    /// <summary>
+    /// Whether the last call (process, timers, end of input) paused with more output to come:
+    /// a generator produced more than one call hands on. Its output so far was returned;
+    /// <see cref="Resume"/> goes on, and nothing else may be called on the segment until a
+    /// call returns unpaused.
+    /// </summary>
+    bool Paused { get; }
+
+    /// <summary>Goes on with a paused call.</summary>
+    Batch?[] Resume();
+
     /// <summary>Before a snapshot: state values cached in Python go to the engine's store.</summary>
     void PrepareSnapshot();
 

@@ -7,7 +7,7 @@ state backend; the non-broadcast side may only read it, as in Flink.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pystream._runtime.state_tables import _StateTable
 from pystream._runtime.operations import KeyedProcessOperation, Operation, method_of, run_process
@@ -105,21 +105,21 @@ class BroadcastProcessOperation(Operation):
         self.context = _with_broadcast_state(ctx.process_context(), self.states)
         self.timer_context = _with_broadcast_state(ctx.timer_context(), self.states)
 
-    def _run(self, call: Any, records: list, timestamps: list | None, writable: bool) -> tuple[list, list | None]:
+    def _run(self, call: Any, records: list, timestamps: list | None, writable: bool) -> Iterator[tuple[list, list | None]]:
         for state in self.states.values():
             state.writable = writable
         try:
             # Broadcast elements have no key: keyed state is not theirs to touch.
-            return run_process(call, self.context, self.key_of if not writable else None, self.ctx, records, timestamps)
+            yield from run_process(call, self.context, self.key_of if not writable else None, self.ctx, records, timestamps)
         finally:
             for state in self.states.values():
                 state.writable = False
                 state._table.flush()
 
-    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process(self, records: list, timestamps: list | None) -> Iterator[tuple[list, list | None]]:
         return self._run(self.call1, records, timestamps, writable=False)
 
-    def process2(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process2(self, records: list, timestamps: list | None) -> Iterator[tuple[list, list | None]]:
         return self._run(self.call2, records, timestamps, writable=True)
 
     # Timers of a keyed broadcast function fire exactly as a KeyedProcessFunction's do.

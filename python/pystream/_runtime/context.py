@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from time import monotonic
+from typing import Any, Iterable, Iterator
 
 from pystream._runtime.keycodec import encode_key
 from pystream._runtime.keyed_state import KeyedStateBackend
@@ -17,7 +18,7 @@ from pystream.datastream.functions import (
 )
 from pystream.datastream.output_tag import OutputTag
 
-__all__ = ["OperationContext", "TaskInfo", "TaskRuntimeContext", "LONG_MIN"]
+__all__ = ["OperationContext", "Pace", "TaskInfo", "TaskRuntimeContext", "LONG_MIN"]
 
 LONG_MIN = -(2**63)
 
@@ -33,12 +34,34 @@ class TaskInfo:
         self.attempt = attempt
 
 
+class Pace:
+    """
+    When a call into a segment should pause (see ``segment``): once an exit holds ``RECORDS``
+    records, or the call has run ``SECONDS``. Operations whose output may be large hand it on
+    in chunks of at most ``RECORDS``, and look at the clock between chunks of a generator.
+    """
+
+    RECORDS = 8192
+    SECONDS = 0.1
+
+    __slots__ = ("deadline",)
+
+    def __init__(self) -> None:
+        self.deadline = float("inf")
+
+    def start(self) -> None:
+        self.deadline = monotonic() + self.SECONDS
+
+    def due(self) -> bool:
+        return monotonic() >= self.deadline
+
+
 class OperationContext:
     """Built by the segment for one operation of one parallel instance."""
 
     def __init__(self, *, index: int, scope: str, task: TaskInfo, job_parameters: dict[str, str],
                  backend: KeyedStateBackend, host: Any, side_ports: dict[str, int], keyed: bool,
-                 batch_mode: bool, metrics: MetricReporter | None = None, name: str = "") -> None:
+                 batch_mode: bool, metrics: MetricReporter | None = None, name: str = "", pace: Pace | None = None) -> None:
         self.index = index
         self.scope = scope
         self.task = task
@@ -50,6 +73,7 @@ class OperationContext:
         # Side outputs of the last call: port -> (records, timestamps or None).
         self.side: dict[int, tuple[list, list | None]] = {}
         self.watermark = LONG_MIN
+        self.pace = pace or Pace()
         self.runtime_context = TaskRuntimeContext(task, job_parameters, backend, scope, keyed, metrics, name)
 
     def backend_table(self, name: str) -> _StateTable:
@@ -66,7 +90,11 @@ class OperationContext:
 
 
 class Emitter:
-    """Collects a process function's outputs with their timestamps; ``(tag, value)`` goes to a side output."""
+    """
+    Collects a process function's outputs with their timestamps; ``(tag, value)`` goes to a
+    side output. ``emit`` stops at a chunk's worth (or when the call's time is up) and returns
+    the rest of what the function produced, to go on with after the chunk was handed on.
+    """
 
     __slots__ = ("_ctx", "_out", "_ts")
 
@@ -75,9 +103,10 @@ class Emitter:
         self._out: list = []
         self._ts: list | None = [] if timestamped else None
 
-    def emit(self, produced: Iterable[Any], timestamp: int) -> None:
+    def emit(self, produced: Iterable[Any], timestamp: int) -> Iterator[Any] | None:
         out, ts = self._out, self._ts
-        for value in produced:
+        values = iter(produced)
+        for value in values:
             if type(value) is tuple and len(value) == 2 and isinstance(value[0], OutputTag):
                 port = self._ctx.side_ports.get(value[0].tag_id)
                 if port is not None:
@@ -89,9 +118,22 @@ class Emitter:
                 out.append(value)
                 if ts is not None:
                     ts.append(timestamp)
+                if not len(out) & 63 and (len(out) >= Pace.RECORDS or self._ctx.pace.due()):
+                    return values
+        return None
 
     def result(self) -> tuple[list, list | None]:
-        return self._out, self._ts
+        """The outputs so far; the emitter starts a new chunk."""
+        output = self._out, self._ts
+        self._out = []
+        self._ts = None if self._ts is None else []
+        return output
+
+    def rest(self, rest: Iterator[Any] | None, timestamp: int) -> Iterator[tuple[list, list | None]]:
+        """After ``emit`` stopped: hands on the chunk, emits the rest, and so on until it is all emitted."""
+        while rest is not None:
+            yield self.result()
+            rest = self.emit(rest, timestamp)
 
 
 class TaskRuntimeContext(RuntimeContext):

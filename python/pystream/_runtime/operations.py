@@ -4,14 +4,17 @@ The API layer (``pystream.datastream``) pickles one of these per transformation;
 engine's Python segments unpickle them in each parallel instance, ``open`` them with an
 ``OperationContext`` and call them once per batch. Records come with their timestamps
 (a list of ints, ``LONG_MIN`` for none) or with None when no record has one; each call
-returns the main output and its timestamps the same way. Side outputs collect in
-``OperationContext.side``.
+returns the main output and its timestamps the same way, or, for operations whose output
+may be large (``flat_map``, ``process``), an iterator of such chunks (see ``Pace``). Side
+outputs collect in ``OperationContext.side``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from pystream._runtime.context import Pace
 from pystream._runtime.keyed_state import cache_key
 from pystream.datastream.functions import Function, TimeDomain
 
@@ -58,8 +61,8 @@ def map_records(call: Callable[[Any], Any], key_of: Callable[[Any], Any] | None,
 
 
 def run_process(call: Callable[[Any, Any], Any], context: Any, key_of: Callable[[Any], Any] | None, ctx: "OperationContext",
-                records: Iterable[Any], timestamps: list | None) -> tuple[list, list | None]:
-    """A process function over every record: current key and timestamp set, outputs (and side outputs) collected."""
+                records: Iterable[Any], timestamps: list | None) -> Iterator[tuple[list, list | None]]:
+    """A process function over every record: current key and timestamp set, outputs (and side outputs) collected in chunks."""
     backend = ctx.backend
     emitter = ctx.emitter(timestamps is not None)
     keys = None
@@ -72,9 +75,9 @@ def run_process(call: Callable[[Any, Any], Any], context: Any, key_of: Callable[
         timestamp = LONG_MIN if timestamps is None else timestamps[i]
         context.record_timestamp = timestamp
         produced = call(r, context)
-        if produced is not None:
-            emitter.emit(produced, timestamp)
-    return emitter.result()
+        if produced is not None and (rest := emitter.emit(produced, timestamp)) is not None:
+            yield from emitter.rest(rest, timestamp)
+    yield emitter.result()
 
 
 class Operation:
@@ -122,30 +125,45 @@ class FlatMapOperation(Operation):
         super().open(ctx)
         self.call = method_of(self.function, "flat_map")
 
-    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process(self, records: list, timestamps: list | None) -> Iterator[tuple[list, list | None]]:
+        """
+        The outputs in chunks of about ``Pace.RECORDS``. What the function returns other than a
+        list or tuple (a generator) is read ``_SLICE`` values at a time, the call's time looked
+        at between slices: an endless generator streams instead of filling memory.
+        """
         call = self.call
         key_of = self.key_of
         backend = self.ctx.backend
+        pace = self.ctx.pace
         out: list = []
-        extend = out.extend
-        if timestamps is None:
-            for r in records:
-                if key_of is not None:
-                    backend.current_key = key_of(r)
-                produced = call(r)
-                if produced is not None:
-                    extend(produced)
-            return out, None
-        out_ts: list = []
-        for r, t in zip(records, timestamps):
+        out_ts: list | None = None if timestamps is None else []
+        for i, r in enumerate(records):
             if key_of is not None:
                 backend.current_key = key_of(r)
             produced = call(r)
-            if produced is not None:
-                before = len(out)
-                extend(produced)
-                out_ts.extend([t] * (len(out) - before))
-        return out, out_ts
+            if produced is None:
+                continue
+            if type(produced) is list or type(produced) is tuple:
+                out.extend(produced)
+                if out_ts is not None:
+                    out_ts.extend([timestamps[i]] * len(produced))
+            else:
+                values = iter(produced)
+                while True:
+                    before = len(out)
+                    out.extend(islice(values, _SLICE))
+                    taken = len(out) - before
+                    if out_ts is not None:
+                        out_ts.extend([timestamps[i]] * taken)
+                    if taken < _SLICE:
+                        break
+                    if len(out) >= Pace.RECORDS or pace.due():
+                        yield out, out_ts
+                        out, out_ts = [], None if timestamps is None else []
+            if len(out) >= Pace.RECORDS:
+                yield out, out_ts
+                out, out_ts = [], None if timestamps is None else []
+        yield out, out_ts
 
 
 class FilterOperation(Operation):
@@ -179,7 +197,7 @@ class ProcessOperation(Operation):
         self.call = method_of(self.function, "process_element")
         self.context = ctx.process_context()
 
-    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process(self, records: list, timestamps: list | None) -> Iterator[tuple[list, list | None]]:
         return run_process(self.call, self.context, None, self.ctx, records, timestamps)
 
 
@@ -193,15 +211,15 @@ class KeyedProcessOperation(Operation):
         self.context = ctx.process_context()
         self.timer_context = ctx.timer_context()
 
-    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process(self, records: list, timestamps: list | None) -> Iterator[tuple[list, list | None]]:
         return run_process(self.call, self.context, self.key_of, self.ctx, records, timestamps)
 
-    def on_timers(self, domain: TimeDomain, timestamps: Iterable[int], keys: Iterable[Any]) -> tuple[list, list | None]:
+    def on_timers(self, domain: TimeDomain, timestamps: Iterable[int], keys: Iterable[Any]) -> Iterator[tuple[list, list | None]]:
+        if self.on_timer is None:
+            return
         # Outputs of an event-time timer carry its time; those of a processing-time timer carry none.
         event_time = domain is TimeDomain.EVENT_TIME
         emitter = self.ctx.emitter(event_time)
-        if self.on_timer is None:
-            return emitter.result()
         backend = self.ctx.backend
         context = self.timer_context
         context.domain = domain
@@ -210,9 +228,9 @@ class KeyedProcessOperation(Operation):
             context.fired_at = timestamp
             context.record_timestamp = timestamp if event_time else LONG_MIN
             produced = self.on_timer(timestamp, context)
-            if produced is not None:
-                emitter.emit(produced, context.record_timestamp)
-        return emitter.result()
+            if produced is not None and (rest := emitter.emit(produced, context.record_timestamp)) is not None:
+                yield from emitter.rest(rest, context.record_timestamp)
+        yield emitter.result()
 
 
 class ReduceOperation(Operation):
@@ -260,6 +278,8 @@ class ReduceOperation(Operation):
 
 
 _ABSENT = object()
+# Values read from a flat_map generator at a time.
+_SLICE = 256
 
 
 def _discard(_: Any) -> None:

@@ -4,6 +4,13 @@ The engine describes the segment (operations by transformation id, where each in
 comes from, and the exits that leave for C# consumers) and calls ``process`` with each
 batch. Records flow between the fused operations as Python lists; only the exits convert
 them into what their C# consumer needs (printed lines, encoded bytes, pickles, keys).
+
+An operation whose output may be large (a ``flat_map`` or ``process`` generator) hands it on
+in chunks. A call pauses between chunks once an exit holds a batch's worth of records or the
+call has run its time (``Pace``): it returns what the exits hold, marked as paused, and the
+engine sends that on (waiting while its consumers are full) before it calls ``resume``. So an
+endless generator streams its output under backpressure in bounded memory, and a cancel
+stops it between two calls.
 """
 
 from __future__ import annotations
@@ -12,11 +19,11 @@ import base64
 import pickle
 from array import array
 from itertools import accumulate
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import cloudpickle
 
-from pystream._runtime.context import LONG_MIN, OperationContext, TaskInfo
+from pystream._runtime.context import LONG_MIN, OperationContext, Pace, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.factory import build_kafka_framer, build_operation
 from pystream._runtime.formatting import java_text_for, printer_for
@@ -33,6 +40,8 @@ __all__ = ["Segment"]
 _ENTRY = -1
 _EXIT = -2
 _PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
+# A paused call returns the exits' outputs and then this.
+_PAUSED = True
 
 
 class _Exit:
@@ -81,6 +90,9 @@ class _Exit:
             self.convert = build_kafka_framer(consumer.sink.kafka).frame
         else:
             self.convert = None
+
+    def full(self) -> bool:
+        return len(self.records) >= Pace.RECORDS
 
     def add(self, records: Iterable[Any], timestamps: list | None) -> None:
         before = len(self.records)
@@ -131,6 +143,8 @@ class Segment:
         task = TaskInfo(**{k: description["task"][k] for k in ("name", "index", "parallelism", "max_parallelism", "attempt")})
         self._backend = KeyedStateBackend(host, job.state_cache_size)
         self._metrics = MetricReporter(host)
+        self._pace = Pace()
+        self._paused: Iterator[None] | None = None
         self._operations: list[Operation] = []
         self._names: list[str] = []
         self._contexts: list[OperationContext] = []
@@ -154,6 +168,7 @@ class Segment:
                 batch_mode=job.batch_mode,
                 metrics=self._metrics,
                 name=transformation.name,
+                pace=self._pace,
             ))
             for source_op, port, slot in op["inputs"]:
                 self._routes.setdefault((source_op, port), []).append((index, slot))
@@ -171,12 +186,23 @@ class Segment:
         try:
             return method(*args)
         except BaseException as error:
-            if not hasattr(error, OPERATOR_ATTRIBUTE):
-                try:
-                    setattr(error, OPERATOR_ATTRIBUTE, self._names[index])
-                except AttributeError:  # exceptions with __slots__ cannot carry it
-                    pass
+            self._name(index, error)
             raise
+
+    def _chunks(self, index: int, chunks: Iterator[tuple[list, list | None]]) -> Iterator[tuple[list, list | None]]:
+        """An operation's output chunks, naming the operation on any exception its user function raises."""
+        try:
+            yield from chunks
+        except BaseException as error:
+            self._name(index, error)
+            raise
+
+    def _name(self, index: int, error: BaseException) -> None:
+        if not hasattr(error, OPERATOR_ATTRIBUTE):
+            try:
+                setattr(error, OPERATOR_ATTRIBUTE, self._names[index])
+            except AttributeError:  # exceptions with __slots__ cannot carry it
+                pass
 
     def close(self) -> None:
         errors = []
@@ -190,7 +216,23 @@ class Segment:
 
     def process(self, entry: int, records: Any, timestamps: bytes | None = None, watermark: int = LONG_MIN) -> list:
         self._set_watermark(watermark)
-        self._push((_ENTRY, entry), records, unpack_longs(timestamps))
+        return self._run(self._push((_ENTRY, entry), records, unpack_longs(timestamps)))
+
+    def resume(self) -> list:
+        """Goes on with the work the last call paused."""
+        work, self._paused = self._paused, None
+        if work is None:
+            raise RuntimeError("nothing to resume: the last call was not paused")
+        return self._run(work)
+
+    def _run(self, work: Iterator[None]) -> list:
+        """Runs the work until it is done, or pauses it when the exits hold a call's worth."""
+        pace = self._pace
+        pace.start()
+        for _ in work:
+            if pace.due() or any(exit.full() for exit in self._exits):
+                self._paused = work
+                return [*self._take(paused=True), _PAUSED]
         return self._take()
 
     def process_range(self, entry: int, start: int, count: int, step: int, timestamps: bytes | None = None,
@@ -215,15 +257,16 @@ class Segment:
         stamps = unpack_longs(timestamps)
         decoded = decode_keys(keys, ends)
         domain = TimeDomain.EVENT_TIME if event_time else TimeDomain.PROCESSING_TIME
-        self._emit(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded))
-        return self._take()
+        return self._run(self._hand_on(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded)))
 
     def end_input(self) -> list:
         """Every entry ended: operations in order emit what they held back."""
+        return self._run(self._end_all())
+
+    def _end_all(self) -> Iterator[None]:
         for index, operation in enumerate(self._operations):
-            self._emit(index, self._call(index, operation.end_input))
+            yield from self._hand_on(index, self._call(index, operation.end_input))
         self._backend.flush()
-        return self._take()
 
     def flush(self) -> None:
         """Before a checkpoint: every changed state value goes to the engine's backend."""
@@ -233,26 +276,39 @@ class Segment:
         for ctx in self._contexts:
             ctx.watermark = watermark
 
-    def _push(self, source: tuple[int, int], records: Any, timestamps: list | None) -> None:
+    # The work of a call is a generator: it yields where the call may pause, between two
+    # chunks of an operation's output.
+
+    def _push(self, source: tuple[int, int], records: Any, timestamps: list | None) -> Iterator[None]:
         for target, slot in self._routes.get(source, ()):
             if target == _EXIT:
                 self._exits[slot].add(records, timestamps)
-            elif slot == 0:
-                self._emit(target, self._call(target, self._operations[target].process, records, timestamps))
             else:
-                self._emit(target, self._call(target, self._operations[target].process2, records, timestamps))
+                operation = self._operations[target]
+                method = operation.process if slot == 0 else operation.process2
+                yield from self._hand_on(target, self._call(target, method, records, timestamps))
 
-    def _emit(self, index: int, output: tuple[list, list | None]) -> None:
+    def _hand_on(self, index: int, output: Any) -> Iterator[None]:
+        """An operation's output, a ``(records, timestamps)`` pair or an iterator of such chunks, to its consumers."""
+        if type(output) is tuple:
+            yield from self._emit(index, output)
+            return
+        for chunk in self._chunks(index, output):
+            yield from self._emit(index, chunk)
+            yield
+
+    def _emit(self, index: int, output: tuple[list, list | None]) -> Iterator[None]:
         main, stamps = output
         if main:
-            self._push((index, 0), main, stamps)
+            yield from self._push((index, 0), main, stamps)
         side = self._contexts[index].side
         if side:
             self._contexts[index].side = {}
             for port, (records, side_stamps) in side.items():
-                self._push((index, port), records, side_stamps)
+                yield from self._push((index, port), records, side_stamps)
 
-    def _take(self) -> list:
-        self._backend.end_batch()
+    def _take(self, paused: bool = False) -> list:
+        if not paused:  # a paused operation may still hold a state it read
+            self._backend.end_batch()
         self._metrics.report()
         return [exit.take() for exit in self._exits]

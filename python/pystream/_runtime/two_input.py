@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from pystream._runtime.operations import LONG_MIN, KeyedProcessOperation, Operation, map_records, method_of, run_process
 
@@ -23,10 +23,10 @@ class _TwoInputOperation(Operation):
     def _run(self, call: Any, key_of: Any, records: list, timestamps: list | None) -> tuple[list, list | None]:
         raise NotImplementedError
 
-    def process(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process(self, records: list, timestamps: list | None) -> Any:
         return self._run(self.call1, self.key_of, records, timestamps)
 
-    def process2(self, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def process2(self, records: list, timestamps: list | None) -> Any:
         return self._run(self.call2, self.key_of2, records, timestamps)
 
 
@@ -46,16 +46,17 @@ class CoFlatMapOperation(_TwoInputOperation):
         self.call1 = method_of(self.function, "flat_map1")
         self.call2 = method_of(self.function, "flat_map2")
 
-    def _run(self, call: Any, key_of: Any, records: list, timestamps: list | None) -> tuple[list, list | None]:
+    def _run(self, call: Any, key_of: Any, records: list, timestamps: list | None) -> Iterator[tuple[list, list | None]]:
         backend = self.ctx.backend
         emitter = self.ctx.emitter(timestamps is not None)
         for i, r in enumerate(records):
             if key_of is not None:
                 backend.current_key = key_of(r)
             produced = call(r)
-            if produced is not None:
-                emitter.emit(produced, LONG_MIN if timestamps is None else timestamps[i])
-        return emitter.result()
+            timestamp = LONG_MIN if timestamps is None else timestamps[i]
+            if produced is not None and (rest := emitter.emit(produced, timestamp)) is not None:
+                yield from emitter.rest(rest, timestamp)
+        yield emitter.result()
 
 
 class CoProcessOperation(_TwoInputOperation):

@@ -1,10 +1,13 @@
 """A job that never ends by itself: prints "started" once its first record went through,
-then either keeps reading numbers ("endless") or blocks in its map function ("stuck")."""
+then either keeps reading numbers ("endless"), blocks in its map function ("stuck"), or
+("generator") flat-maps its first record into an endless generator, printing every
+millionth value it yields."""
 
+import itertools
 import sys
 import time
 
-from pyflink.common import WatermarkStrategy
+from pyflink.common import Types, WatermarkStrategy
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.datastream.connectors.number_seq import NumberSequenceSource
 
@@ -17,8 +20,16 @@ def report_start(n):
     return n
 
 
+def report_millions(n):
+    if n % 1_000_000 == 0:
+        print(n, flush=True)
+    return n
+
+
 env = StreamExecutionEnvironment.get_execution_environment()
 env.set_parallelism(1)
-(env.from_source(NumberSequenceSource(0, 10**15), WatermarkStrategy.no_watermarks(), "numbers")
-    .map(report_start).filter(lambda n: n < 0).print())
+numbers = env.from_source(NumberSequenceSource(0, 10**15), WatermarkStrategy.no_watermarks(), "numbers").map(report_start)
+if sys.argv[1] == "generator":
+    numbers = numbers.flat_map(lambda n: itertools.count(), Types.LONG()).map(report_millions)
+numbers.filter(lambda n: n < 0).print()
 env.execute("endless")

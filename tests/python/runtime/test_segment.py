@@ -139,3 +139,44 @@ def test_a_file_sinks_simple_string_encoder_writes_typed_records_as_java_does():
     sink_id = job.spec.transformations[-1].id
     segment = job.create_segment(describe([], [exit_(-1, 0, "encoded", sink_id)]), InMemoryHost())
     assert segment.process(0, [("to", 2), ("be", 1)])[0][0] == b"(to,2)\n(be,1)\n"
+
+
+def test_an_endless_generator_streams_in_paused_calls_of_a_bounded_size():
+    import itertools
+
+    from pystream._runtime.context import Pace
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    ds = env.from_collection([1, 2])
+    ds.flat_map(lambda n: (n * 1_000_000 + i for i in itertools.count()), Types.LONG()).map(lambda x: x + 1, Types.LONG()).print()
+    job = job_of(env)
+    ids = [t.id for t in job.spec.transformations]  # source, flat_map, map, print
+    segment = job.create_segment(describe(
+        [{"id": ids[1], "inputs": [[-1, 0, 0]]}, {"id": ids[2], "inputs": [[0, 0, 0]]}],
+        [exit_(1, 0, "pickled", ids[3])]), InMemoryHost())
+    segment.open()
+
+    first = segment.process(0, [1, 2])
+    assert len(first) == 2 and first[1] is True  # the exit's output, then "paused"
+    payload, count = first[0][:2]
+    assert count == Pace.RECORDS
+    assert pickle.loads(payload) == [1_000_001 + i for i in range(Pace.RECORDS)]
+    second = segment.resume()  # the same generator goes on where it stopped
+    assert second[1] is True
+    assert pickle.loads(second[0][0])[:3] == [1_000_001 + Pace.RECORDS + i for i in range(3)]
+
+
+def test_a_finite_generator_ends_its_call_unpaused_and_a_resume_without_a_pause_is_refused():
+    import pytest
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    ds = env.from_collection([3])
+    ds.flat_map(lambda n: (i for i in range(n)), Types.LONG()).print()
+    job = job_of(env)
+    ids = [t.id for t in job.spec.transformations]
+    segment = job.create_segment(describe([{"id": ids[1], "inputs": [[-1, 0, 0]]}], [exit_(0, 0, "pickled", ids[2])]), InMemoryHost())
+    segment.open()
+    outputs = segment.process(0, [3, 2])
+    assert len(outputs) == 1 and pickle.loads(outputs[0][0]) == [0, 1, 2, 0, 1]
+    with pytest.raises(RuntimeError, match="nothing to resume"):
+        segment.resume()

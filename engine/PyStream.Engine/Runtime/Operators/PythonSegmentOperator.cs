@@ -12,7 +12,9 @@ namespace PyStream.Engine.Runtime.Operators;
 /// with exactly one consumer. Timers and keyed state stay in C#; Python reaches them
 /// through this operator as its <see cref="ISegmentHost"/>. A batch larger than a call
 /// should take (<see cref="BatchSizer"/>) is handed over in pieces, each one's output sent
-/// on before the next, and a cancelled job stops between pieces.
+/// on before the next, and a cancelled job stops between pieces. A call whose output is more
+/// than one call hands on (a large or endless generator) pauses: its output so far is sent on,
+/// under backpressure, before it resumes, and a cancelled job stops between the two.
 /// </summary>
 public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, IReadOnlyList<string>? operationKeys = null)
     : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget
@@ -66,13 +68,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         var millis = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _sizer.Observe(batch.Count, millis);
         Telemetry.EngineTelemetry.PythonTime.Add(millis, Context.TelemetryTags);
-        if (batch.Split >= 0)
-        {
-            foreach (var output in outputs)
-                output?.Split = batch.Split;
-        }
-
-        EmitExits(outputs);
+        EmitExits(outputs, batch.Split);
     }
 
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers) =>
@@ -152,12 +148,24 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         }
     }
 
-    private void EmitExits(Batch?[] outputs)
+    /// <summary>Sends a call's outputs on; while the call is paused, resumes it and sends what follows.</summary>
+    private void EmitExits(Batch?[] outputs, int split = -1)
     {
-        for (var exit = 0; exit < outputs.Length; exit++)
+        while (true)
         {
-            if (outputs[exit] is { } batch)
+            for (var exit = 0; exit < outputs.Length; exit++)
+            {
+                if (outputs[exit] is not { } batch)
+                    continue;
+                if (split >= 0)
+                    batch.Split = split;
                 Emit(exit, batch);
+            }
+
+            if (!_segment!.Paused)
+                return;
+            Context.Cancellation.ThrowIfCancellationRequested();
+            outputs = _segment.Resume();
         }
     }
 }
