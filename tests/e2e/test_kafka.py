@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW_JOB = Path(__file__).parent / "kafka" / "window_job.py"
+UNREACHABLE_JOB = Path(__file__).parent / "kafka" / "unreachable_job.py"
 TIMEOUT_S = 180
 KEYS = 7
 
@@ -154,3 +156,21 @@ def test_the_compose_file_runs_the_broker_the_example_names() -> None:
     assert "9092:9092" in kafka["ports"]
     assert kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://localhost:9092"
     assert "--bootstrap localhost:9092" in (ROOT / "examples" / "kafka_window.py").read_text()
+
+
+def test_an_address_where_no_broker_answers_is_one_line_and_one_failure_after_the_retry_bound() -> None:
+    # Port 1 on the loopback address: nothing listens, every connection is refused at once.
+    started = time.monotonic()
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(UNREACHABLE_JOB), "127.0.0.1:1", "default.api.timeout.ms=3000"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("pystream: buil")]  # a rebuild's own lines
+    source = "Kafka source 'Source: clicks'"
+    assert lines == [
+        f"pystream: {source}: no Kafka broker answers at 127.0.0.1:1 (Connection refused); "
+        "retrying for 3 s (default.api.timeout.ms), then the job fails",
+        f"pystream: job failed: {source}: no Kafka broker answered at 127.0.0.1:1 within 3 s "
+        "(Connection refused; the bound is the property default.api.timeout.ms)",
+    ], result.stderr
+    # It gave up after the bound, not at once and not after librdkafka's own minutes.
+    assert 3 <= time.monotonic() - started < 90
