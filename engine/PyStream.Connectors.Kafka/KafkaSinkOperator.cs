@@ -150,8 +150,11 @@ public sealed class KafkaSinkOperator : StreamOperator
 
     private void ThrowOnDeliveryError()
     {
-        if (_deliveryError is { } error)
-            throw new PyStreamException($"Kafka sink '{Name}': delivery failed: {error}");
+        if (_deliveryError is not { } error)
+            return;
+        throw new PyStreamException(_clientLog?.UnreachableReason is { } unreachable
+            ? $"Kafka sink '{Name}': delivery failed: {error} (no Kafka broker answered at {_spec.BootstrapServers}: {unreachable})"
+            : $"Kafka sink '{Name}': delivery failed: {error}");
     }
 
     /// <summary>At-least-once: everything sent so far is acknowledged. Exactly-once: pre-commit the open transaction.</summary>
