@@ -315,9 +315,10 @@ def _start_local_gateway(state: Path, address_file: Path) -> str:
     while time.monotonic() < deadline:
         if address_file.exists():
             started = json.loads(address_file.read_text())
-            stops = "when this kernel exits or after " if owned else "after "
-            idle = "never stops by itself" if idle_timeout.strip() == "0" else f"stops {stops}{idle_timeout} without jobs or requests"
-            print(f"pystream: started a local gateway, Web UI at {started['rest']} ({idle}; log: {log_path})", file=sys.stderr)
+            stops = (["when this kernel exits"] if owned else []) + (
+                [f"after {idle_timeout} without jobs or requests"] if idle_timeout.strip() != "0" else [])
+            when = "stops " + " or ".join(stops) if stops else "runs until stopped"
+            print(f"pystream: started a local gateway, Web UI at {started['rest']} ({when}; log: {log_path})", file=sys.stderr)
             return str(started["rpc"])
         if process.poll() is not None:
             tail = log_path.read_text(errors="replace")[-2000:]
