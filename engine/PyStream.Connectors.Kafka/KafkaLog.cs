@@ -9,6 +9,10 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "{Client}: {Message}")]
     public static partial void ClientError(this ILogger logger, string client, string message);
 
+    /// <summary>No broker answers at the bootstrap address: logged once, not on every reconnect.</summary>
+    [LoggerMessage(EventId = 306, Level = LogLevel.Error, Message = "{Client}: no Kafka broker answers at {Servers} ({Reason}); {Retrying}")]
+    public static partial void BrokerUnreachable(this ILogger logger, string client, string servers, string reason, string retrying);
+
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Kafka sink '{Sink}': EXACTLY_ONCE without checkpointing commits only at the end of input")]
     public static partial void ExactlyOnceWithoutCheckpointing(this ILogger logger, string sink);
 

@@ -15,9 +15,13 @@ internal static class KafkaProperties
     public const string CommitOnCheckpoint = "commit.offsets.on.checkpoint";
     public const string FailurePolicy = "deserialization.failure-policy";
 
+    /// <summary>How long a source waits for the broker to answer its first metadata request (the Java client's key and default).</summary>
+    public const string ApiTimeout = "default.api.timeout.ms";
+    public const long DefaultApiTimeoutMs = 60_000;
+
     private static readonly HashSet<string> NotForLibrdkafka = new(StringComparer.Ordinal)
     {
-        DiscoveryInterval, CommitOnCheckpoint, FailurePolicy, "client.id.prefix", "register.consumer.metrics",
+        DiscoveryInterval, CommitOnCheckpoint, FailurePolicy, ApiTimeout, "client.id.prefix", "register.consumer.metrics",
         "flink.partition-discovery.interval-millis", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
     };
 
@@ -35,7 +39,7 @@ internal static class KafkaProperties
             : throw new PyStreamException($"Kafka property '{key}' must be a number of milliseconds, got '{text}'");
     }
 
-    /// <summary>A client's log handler: librdkafka's errors go to <paramref name="log"/>, its chatter below that level nowhere.</summary>
+    /// <summary>A log handler for a client outside any job (the mock cluster): librdkafka's errors go to <paramref name="log"/>, its chatter below that level nowhere.</summary>
     public static Action<IClient, LogMessage> ErrorsTo(ILogger log, string what) => (_, message) =>
     {
         if (message.Level <= SyslogLevel.Error)

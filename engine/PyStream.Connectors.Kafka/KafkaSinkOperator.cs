@@ -26,6 +26,7 @@ public sealed class KafkaSinkOperator : StreamOperator
     private readonly int _subtask;
     private readonly IKafkaTransactionLog? _log;
     private ILogger? _logger;
+    private KafkaClientLog? _clientLog;
     private readonly Committables<Prepared> _prepared = new();
     private readonly Action<DeliveryReport<byte[]?, byte[]?>> _onDelivery;
     private ProducerConfig _config = null!;
@@ -57,6 +58,9 @@ public sealed class KafkaSinkOperator : StreamOperator
 
     private ILogger Logger => _logger ??= Context.Environment.LoggerFactory.CreateLogger<KafkaSinkOperator>();
 
+    private KafkaClientLog ClientLog => _clientLog ??= new KafkaClientLog(Logger, KafkaLogRepeats.Of(Context.Environment), $"Kafka sink '{Name}'",
+        _spec.BootstrapServers, () => $"records wait up to {(_config!.MessageTimeoutMs ?? 300_000) / 1000.0:0.#} s for delivery (message.timeout.ms), then the job fails");
+
     public override void Open(TaskContext context)
     {
         base.Open(context);
@@ -79,7 +83,7 @@ public sealed class KafkaSinkOperator : StreamOperator
     {
         var config = new ProducerConfig(_config) { TransactionalId = transactionalId };
         return KafkaProperties.Build($"Kafka sink '{Name}'", () => new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler(KafkaProperties.ErrorsTo(Logger, $"Kafka sink '{Name}'"))
+            .SetLogHandler(ClientLog.OnLog)
             .Build());
     }
 
@@ -146,8 +150,11 @@ public sealed class KafkaSinkOperator : StreamOperator
 
     private void ThrowOnDeliveryError()
     {
-        if (_deliveryError is { } error)
-            throw new PyStreamException($"Kafka sink '{Name}': delivery failed: {error}");
+        if (_deliveryError is not { } error)
+            return;
+        throw new PyStreamException(_clientLog?.UnreachableReason is { } unreachable
+            ? $"Kafka sink '{Name}': delivery failed: {error} (no Kafka broker answered at {_spec.BootstrapServers}: {unreachable})"
+            : $"Kafka sink '{Name}': delivery failed: {error}");
     }
 
     /// <summary>At-least-once: everything sent so far is acknowledged. Exactly-once: pre-commit the open transaction.</summary>

@@ -24,7 +24,8 @@ public sealed class KafkaSourceOperator : SourceOperator
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private const long MaxBatchDelayMs = 5;
-    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MetadataTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(100);
     private const long DefaultDiscoveryIntervalMs = 300_000;
 
     private readonly KafkaSource _spec;
@@ -42,6 +43,8 @@ public sealed class KafkaSourceOperator : SourceOperator
     private IAdminClient? _metadata;
     private List<PartitionState>? _restored;
     private Error? _fatal;
+    private KafkaClientLog _clientLog = null!;
+    private TimeSpan _retryBound;
     private bool _started;
     private Task _commits = Task.CompletedTask;
     private int _active;
@@ -97,10 +100,15 @@ public sealed class KafkaSourceOperator : SourceOperator
         }
         if (_spec.ClientIdPrefix.Length > 0)
             config.ClientId = $"{_spec.ClientIdPrefix}-{_subtask}";
+        _retryBound = TimeSpan.FromMilliseconds(KafkaProperties.Milliseconds(_properties, KafkaProperties.ApiTimeout, KafkaProperties.DefaultApiTimeoutMs));
+        _clientLog = new KafkaClientLog(Logger, KafkaLogRepeats.Of(context.Environment), $"Kafka source '{Name}'", _spec.BootstrapServers,
+            () => _partitions.Count == 0
+                ? $"retrying for {_retryBound.TotalSeconds:0.#} s ({KafkaProperties.ApiTimeout}), then the job fails"
+                : "the source keeps polling until a broker answers");
         _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<Ignore, string?>(config)
             .SetValueDeserializer(new TextDeserializer(_charset))
             .SetErrorHandler((_, error) => _fatal ??= error.IsFatal ? error : null)
-            .SetLogHandler(KafkaProperties.ErrorsTo(Logger, $"Kafka source '{Name}'"))
+            .SetLogHandler(_clientLog.OnLog)
             .Build());
         _metadata = new DependentAdminClientBuilder(_consumer.Handle).Build();
         _generatesWatermarks = _spec.Watermarks is not null;
@@ -164,18 +172,7 @@ public sealed class KafkaSourceOperator : SourceOperator
                 .Where(tp => KafkaPartitionOwner.Of(tp.Topic, tp.Partition, _parallelism) == _subtask).ToList();
         }
 
-        List<TopicMetadata> topics;
-        try
-        {
-            topics = _spec.TopicPattern.Length > 0
-                ? _metadata!.GetMetadata(MetadataTimeout).Topics
-                    .Where(t => Regex.IsMatch(t.Topic, $"^(?:{_spec.TopicPattern})$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList()
-                : _spec.Topics.Select(topic => _metadata!.GetMetadata(topic, MetadataTimeout).Topics.Single()).ToList();
-        }
-        catch (KafkaException error)
-        {
-            throw new PyStreamException($"Kafka source '{Name}': cannot read the topics from {_spec.BootstrapServers}: {error.Error.Reason}", error);
-        }
+        var topics = ReadTopics();
 
         foreach (var topic in topics.Where(t => t.Error.IsError))
         {
@@ -189,6 +186,51 @@ public sealed class KafkaSourceOperator : SourceOperator
             .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value)
             .ToList();
     }
+
+    /// <summary>
+    /// The subscribed topics' metadata. While no broker answers, asks again until the retry bound
+    /// (<c>default.api.timeout.ms</c>) has passed, as Flink's source fails when its admin client
+    /// times out; the job then fails once, with the address and librdkafka's reason.
+    /// </summary>
+    private List<TopicMetadata> ReadTopics()
+    {
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            // Short attempts: a cancel waits for one of them at most.
+            var attempt = TimeSpan.FromTicks(Math.Clamp((_retryBound - waiting.Elapsed).Ticks, MinAttempt.Ticks, MetadataTimeout.Ticks));
+            var started = waiting.Elapsed;
+            try
+            {
+                return _spec.TopicPattern.Length > 0
+                    ? _metadata!.GetMetadata(attempt).Topics
+                        .Where(t => Regex.IsMatch(t.Topic, $"^(?:{_spec.TopicPattern})$", RegexOptions.None, TimeSpan.FromSeconds(1))).ToList()
+                    : _spec.Topics.Select(topic => _metadata!.GetMetadata(topic, attempt).Topics.Single()).ToList();
+            }
+            catch (KafkaException error) when (IsUnreachable(error.Error.Code))
+            {
+                if (waiting.Elapsed >= _retryBound)
+                {
+                    throw new PyStreamException(
+                        $"Kafka source '{Name}': no Kafka broker answered at {_spec.BootstrapServers} within {_retryBound.TotalSeconds:0.#} s "
+                        + $"({_clientLog.UnreachableReason ?? error.Error.Reason}; the bound is the property {KafkaProperties.ApiTimeout})", error);
+                }
+
+                // librdkafka may answer at once while every broker is down: pace the attempts, waking for a cancel.
+                var early = MinAttempt - (waiting.Elapsed - started);
+                if (early > TimeSpan.Zero)
+                    Context.Cancellation.WaitHandle.WaitOne(early);
+                Context.Cancellation.ThrowIfCancellationRequested();
+            }
+            catch (KafkaException error)
+            {
+                throw new PyStreamException($"Kafka source '{Name}': cannot read the topics from {_spec.BootstrapServers}: {error.Error.Reason}", error);
+            }
+        }
+    }
+
+    private static bool IsUnreachable(ErrorCode code) =>
+        code is ErrorCode.Local_Transport or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_TimedOut or ErrorCode.Local_Resolve or ErrorCode.RequestTimedOut;
 
     private void DiscoverPartitions()
     {

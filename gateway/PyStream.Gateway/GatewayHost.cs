@@ -44,10 +44,27 @@ public static class GatewayHost
                                 (options.Token is null ? "" : " (token required)"));
         if (options.AddressFile is { } file)
             WriteAddressFile(file, options.Host, rest, rpc);
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        if (app.Services.GetRequiredService<IdleShutdown>() is { Enabled: true } idle)
+            _ = StopWhenIdleAsync(idle, lifetime);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    private static async Task StopWhenIdleAsync(IdleShutdown idle, IHostApplicationLifetime lifetime)
+    {
+        try
+        {
+            var reason = await idle.WaitForReasonAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+            Console.Error.WriteLine($"pystream gateway: stopping: {reason}");
+            lifetime.StopApplication();
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped for another reason (SIGTERM, SIGINT)
+        }
     }
 
     public static WebApplication Build(GatewayOptions options)
@@ -88,6 +105,8 @@ public static class GatewayHost
         });
         builder.Services.AddSingleton<JobRegistry>();
         builder.Services.AddSingleton<ScriptRunner>();
+        builder.Services.AddSingleton(services => new IdleShutdown(options,
+            () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded), services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(services => new TaskMetrics(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddGrpc(grpc =>
         {
@@ -97,6 +116,12 @@ public static class GatewayHost
         AddTelemetry(builder.Services);
 
         var app = builder.Build();
+        var idle = app.Services.GetRequiredService<IdleShutdown>();
+        app.Use((context, next) =>
+        {
+            idle.Touch(); // any call, the Web UI's included, is use
+            return next(context);
+        });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         TokenCheck.Use(app, options.Token);

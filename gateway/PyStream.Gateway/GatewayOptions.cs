@@ -1,17 +1,20 @@
 using System.Net;
+using PyStream.Engine;
+using PyStream.Engine.Settings;
 
 namespace PyStream.Gateway;
 
 /// <summary>
-/// <c>pystream gateway [--host H] [--port P] [--rpc-port R] [--data DIR] [--address-file F]</c>.
+/// <c>pystream gateway [--host H] [--port P] [--rpc-port R] [--data DIR] [--address-file F] [--idle-timeout D] [--owner-pid PID]</c>.
 /// Port 0 picks a free port; <c>--address-file</c> then tells a client which ones (JSON).
+/// <c>--idle-timeout</c> and <c>--owner-pid</c> let a gateway that a client started for itself stop by itself (<see cref="IdleShutdown"/>).
 /// </summary>
 public sealed record GatewayOptions
 {
     public const int DefaultPort = 8081;
     public const int DefaultRpcPort = 6123;
     public const int UploadLimitBytes = 16 * 1024 * 1024;
-    public const string Usage = "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE]";
+    public const string Usage = "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID]";
 
     public string Host { get; init; } = "127.0.0.1";
 
@@ -25,6 +28,12 @@ public sealed record GatewayOptions
     public string DataDirectory { get; init; } = Path.Combine(".pystream", "gateway");
 
     public string? AddressFile { get; init; }
+
+    /// <summary>Stop after this long with no job running and no request; null (or <c>--idle-timeout 0</c>): never.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>Stop as soon as no job runs once this process has exited (a notebook kernel that started the gateway).</summary>
+    public int? OwnerPid { get; init; }
 
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
@@ -51,6 +60,8 @@ public sealed record GatewayOptions
                 "--rpc-port" => options with { RpcPort = PortValue() },
                 "--data" => options with { DataDirectory = Value() },
                 "--address-file" => options with { AddressFile = Value() },
+                "--idle-timeout" => options with { IdleTimeout = IdleTimeoutValue(Value()) },
+                "--owner-pid" => options with { OwnerPid = int.TryParse(Value(), out var pid) && pid > 0 ? pid : throw new ArgumentException("--owner-pid needs a process id") },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
@@ -60,5 +71,18 @@ public sealed record GatewayOptions
         if (!options.IsLoopback && options.Token is null)
             throw new ArgumentException($"binding to {options.Host} lets others run code here: set PYSTREAM_TOKEN, which every call must then carry");
         return options with { DataDirectory = Path.GetFullPath(options.DataDirectory) };
+    }
+
+    private static TimeSpan? IdleTimeoutValue(string text)
+    {
+        try
+        {
+            var timeout = Durations.Parse(text, "--idle-timeout");
+            return timeout > TimeSpan.Zero ? timeout : null;
+        }
+        catch (PyStreamException error)
+        {
+            throw new ArgumentException(error.Message, error);
+        }
     }
 }

@@ -33,6 +33,7 @@ _SERVICE = "/pystream.v1.JobGateway/"
 _FINAL = {"FINISHED", "CANCELED", "FAILED"}
 _MAX_MESSAGE = 16 * 1024 * 1024
 _START_TIMEOUT_S = 600  # the first start may build the engine
+_DEFAULT_IDLE_TIMEOUT = "30 min"  # a local gateway with no job and no request for this long stops
 _remote: "RemoteEngine | None" = None
 _remote_lock = threading.Lock()
 
@@ -302,21 +303,34 @@ def _start_local_gateway(state: Path, address_file: Path) -> str:
     address_file.unlink(missing_ok=True)
     launcher = _home() / "pystream"
     log_path = state / "gateway.log"
+    idle_timeout = os.environ.get("PYSTREAM_LOCAL_GATEWAY_IDLE_TIMEOUT") or _DEFAULT_IDLE_TIMEOUT
+    command = [str(launcher), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(state / "data"),
+               "--address-file", str(address_file), "--idle-timeout", idle_timeout]
+    owned = _in_notebook() and os.environ.get("PYSTREAM_LOCAL_GATEWAY_KEEP") != "1"
+    if owned:  # a notebook's gateway ends with its kernel, unless asked to stay
+        command += ["--owner-pid", str(os.getpid())]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [str(launcher), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(state / "data"),
-             "--address-file", str(address_file)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
     deadline = time.monotonic() + _START_TIMEOUT_S
     while time.monotonic() < deadline:
         if address_file.exists():
-            return str(json.loads(address_file.read_text())["rpc"])
+            started = json.loads(address_file.read_text())
+            stops = (["when this kernel exits"] if owned else []) + (
+                [f"after {idle_timeout} without jobs or requests"] if idle_timeout.strip() != "0" else [])
+            when = "stops " + " or ".join(stops) if stops else "runs until stopped"
+            print(f"pystream: started a local gateway, Web UI at {started['rest']} ({when}; log: {log_path})", file=sys.stderr)
+            return str(started["rpc"])
         if process.poll() is not None:
             tail = log_path.read_text(errors="replace")[-2000:]
             raise GatewayError(f"the local gateway did not start (exit {process.returncode}); its log {log_path}:\n{tail}")
         time.sleep(0.05)
     process.terminate()
     raise GatewayError(f"the local gateway did not start within {_START_TIMEOUT_S} s; see {log_path}")
+
+
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (the gateway it starts should not outlive it)."""
+    return "ipykernel" in sys.modules
 
 
 def _home() -> Path:

@@ -23,6 +23,14 @@ public sealed class GatewayOptionsTests
         Assert.True(options.IsLoopback);
     }
 
+    [Fact]
+    public void The_idle_options_are_read()
+    {
+        var options = GatewayOptions.Parse(["--idle-timeout", "30 min", "--owner-pid", "77"], token: null);
+        Assert.Equal((TimeSpan.FromMinutes(30), 77), (options.IdleTimeout, options.OwnerPid));
+        Assert.Null(GatewayOptions.Parse(["--idle-timeout", "0"], token: null).IdleTimeout);
+    }
+
     [Theory]
     [InlineData("0.0.0.0")]
     [InlineData("192.168.1.20")]
@@ -40,6 +48,9 @@ public sealed class GatewayOptionsTests
     [InlineData(new[] { "--rpc-port", "x" }, "--rpc-port needs a port number")]
     [InlineData(new[] { "--host", "example.org" }, "--host needs an IP address")]
     [InlineData(new[] { "--verbose" }, "unknown option '--verbose'")]
+    [InlineData(new[] { "--idle-timeout", "soon" }, "--idle-timeout: 'soon' is not a duration")]
+    [InlineData(new[] { "--owner-pid", "-1" }, "--owner-pid needs a process id")]
+    [InlineData(new[] { "--owner-pid" }, "--owner-pid needs a value")]
     public void Bad_options_say_what_is_wrong(string[] args, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));

@@ -116,6 +116,9 @@ def test_corrupt_latest_checkpoint_falls_back_to_an_older_one(tmp_path: Path) ->
     resumed = run(job(tmp_path, n, savepoint=str(newest)))
     assert resumed.returncode == 0, resumed.stderr
     assert f"checkpoint '{newest}' cannot be restored: file '{victim.name}' has" in resumed.stderr
+    # The fallback is not silent: it names the checkpoint it restored from, the next older one.
+    older = checkpoints[-2]
+    assert f"restoring from the older checkpoint '{older}' (id {older.name[4:]}) instead of the corrupt '{newest}'" in resumed.stderr
     # Output that the corrupt checkpoint had committed is written again; nothing is lost.
     assert set(committed(tmp_path / "out")) == set(expected(n))
 

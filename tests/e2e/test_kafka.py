@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW_JOB = Path(__file__).parent / "kafka" / "window_job.py"
+UNREACHABLE_JOB = Path(__file__).parent / "kafka" / "unreachable_job.py"
 TIMEOUT_S = 180
 KEYS = 7
 
@@ -154,3 +156,35 @@ def test_the_compose_file_runs_the_broker_the_example_names() -> None:
     assert "9092:9092" in kafka["ports"]
     assert kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://localhost:9092"
     assert "--bootstrap localhost:9092" in (ROOT / "examples" / "kafka_window.py").read_text()
+
+
+def run_unreachable(kind: str, bound: str) -> tuple[list[str], float]:
+    """The job against 127.0.0.1:1, where nothing listens (every connection is refused at once): its stderr lines and run time."""
+    started = time.monotonic()
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(UNREACHABLE_JOB), kind, "127.0.0.1:1", bound],
+                            cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert result.returncode == 1, result.stderr
+    return [line for line in result.stderr.splitlines() if not line.startswith("pystream: buil")], time.monotonic() - started
+
+
+def test_a_source_where_no_broker_answers_prints_one_line_and_fails_once_after_the_retry_bound() -> None:
+    lines, took = run_unreachable("source", "default.api.timeout.ms=3000")
+    source = "Kafka source 'Source: clicks'"
+    # One line for both subtasks, instead of librdkafka's line per reconnect; one failure.
+    assert lines == [
+        f"pystream: {source}: no Kafka broker answers at 127.0.0.1:1 (Connection refused); "
+        "retrying for 3 s (default.api.timeout.ms), then the job fails",
+        f"pystream: job failed: {source}: no Kafka broker answered at 127.0.0.1:1 within 3 s "
+        "(Connection refused; the bound is the property default.api.timeout.ms)",
+    ]
+    assert 3 <= took < 90  # it gave up after the bound, not at once and not after librdkafka's own minutes
+
+
+def test_a_sink_where_no_broker_answers_prints_one_line_and_fails_once_when_delivery_times_out() -> None:
+    lines, took = run_unreachable("sink", "message.timeout.ms=3000")
+    sink = "Kafka sink 'Sink: KafkaSink'"
+    assert lines[0] == (f"pystream: {sink}: no Kafka broker answers at 127.0.0.1:1 (Connection refused); "
+                        "records wait up to 3 s for delivery (message.timeout.ms), then the job fails")
+    assert lines[1:] == [f"pystream: job failed: {sink}: delivery failed: counts: Local: Message timed out "
+                         "(no Kafka broker answered at 127.0.0.1:1: Connection refused)"]
+    assert 3 <= took < 90

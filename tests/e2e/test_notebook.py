@@ -38,4 +38,12 @@ def test_the_notebook_runs_its_windowed_job_and_shows_the_counts(tmp_path: Path,
     rows = re.findall(r"<tr><td>(\d+)s</td>((?:<td>\d+</td>)+)</tr>", html)
     table = {int(start): [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)] for start, cells in rows}
     assert table == {0: [3, 1, 1], 10: [1, 2, 1], 20: [1, 0, 3]}  # columns ada, bob, cyd
-    assert html.count("<rect ") == len(EXPECTED)
+    bars = re.findall(r'<rect class="bar" data-user="(\w+)" data-window="(\d+)" data-clicks="(\d+)"[^>]* height="([\d.]+)"', html)
+    assert sorted((int(w), user, int(n)) for user, w, n, _ in bars) == EXPECTED
+    unit = float(bars[0][3]) / int(bars[0][2])  # bar heights are proportional to the clicks
+    assert all(abs(float(h) - int(n) * unit) < 1e-6 for _, _, n, h in bars)
+    # The chart has a labelled y axis (ticks 0..3 clicks), labelled windows on the x axis and a legend of the users.
+    assert re.findall(r'class="y-tick"[^>]*>(\d+)<', html) == ["0", "1", "2", "3"]
+    assert re.findall(r'class="x-tick"[^>]*>(\d+)s<', html) == ["0", "10", "20"]
+    assert re.search(r'class="x-label"[^>]*>window start<', html) and re.search(r'class="y-label"[^>]*>clicks<', html)
+    assert re.findall(r'<g class="legend">.*?<text[^>]*>(\w+)</text></g>', html) == ["ada", "bob", "cyd"]

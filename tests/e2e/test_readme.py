@@ -47,3 +47,14 @@ def test_the_checkpointing_snippet_stops_with_a_savepoint_that_resumes(tmp_path:
 
 def test_every_python_snippet_is_covered() -> None:
     assert len(snippets()) == 3
+
+
+def test_the_readme_links_only_files_in_the_repository() -> None:
+    text = (ROOT / "README.md").read_text()
+    links = re.findall(r"\]\(([^)#\s]+)", text)
+    assert "docs/pyflink-behaviour.md" in links
+    for link in links:
+        target = (ROOT / link).resolve()
+        assert target.is_relative_to(ROOT) and target.exists(), link
+    # Nor a path that climbs out of it in plain text ('.../chk-4' elides a directory, it does not climb).
+    assert re.findall(r"(?<![.\w])\.\./\S+", text) == []

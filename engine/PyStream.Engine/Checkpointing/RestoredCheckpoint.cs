@@ -24,18 +24,26 @@ public sealed class RestoredCheckpoint
     /// <summary>Reads and verifies one checkpoint or savepoint directory.</summary>
     public static RestoredCheckpoint Load(string directory) => new(directory, CheckpointMetadata.Read(directory));
 
-    /// <summary>The first of <paramref name="candidates"/> (best first) that passes its checks; each corrupt one is reported on <paramref name="log"/>.</summary>
+    /// <summary>
+    /// The first of <paramref name="candidates"/> (best first) that passes its checks; each corrupt one
+    /// is reported on <paramref name="log"/>, and so is the older one taken instead, so a fallback is never silent.
+    /// </summary>
     public static RestoredCheckpoint? FirstIntact(IEnumerable<string> candidates, ILogger log)
     {
+        string? passedOver = null;
         foreach (var candidate in candidates)
         {
             try
             {
-                return Load(candidate);
+                var restored = Load(candidate);
+                if (passedOver is not null)
+                    log.RestoringFromOlderCheckpoint(restored.Directory, restored.CheckpointId, passedOver);
+                return restored;
             }
             catch (CorruptCheckpointException error)
             {
                 log.SkippedCorruptCheckpoint(error.Message, error);
+                passedOver ??= candidate;
             }
         }
 

@@ -80,7 +80,10 @@ public sealed class CheckpointFilesTests : IDisposable
 
         File.Delete(Path.Combine(second, "task-0-0.op"));
         Assert.Equal(1, CheckpointLocator.Resolve(second, log).CheckpointId);
-        Assert.Contains($"checkpoint '{second}' cannot be restored: file 'task-0-0.op' is missing", Assert.Single(log.Messages), StringComparison.Ordinal);
+        Assert.Equal(2, log.Messages.Count);
+        Assert.Contains($"checkpoint '{second}' cannot be restored: file 'task-0-0.op' is missing", log.Messages[0], StringComparison.Ordinal);
+        // The fallback names what it restored from instead.
+        Assert.Equal($"restoring from the older checkpoint '{Path.Combine(_root.FullName, "job", "chk-1")}' (id 1) instead of the corrupt '{second}'", log.Messages[1]);
     }
 
     [Fact]

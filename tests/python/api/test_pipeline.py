@@ -68,6 +68,15 @@ def test_each_execute_starts_from_an_empty_pipeline_and_duplicate_uids_are_refus
         spec_of(env2)
 
 
+def test_a_script_that_sets_no_parallelism_runs_at_parallelism_1():
+    # PyFlink's local default is the number of cores; PyStream keeps 1 (measured slower at 2 here,
+    # and prints without "N> " prefixes): the README's known differences say why.
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([1]).print()
+    assert env.get_parallelism() == 1
+    assert spec_of(env).parallelism == 1
+
+
 def test_configuration_and_runtime_mode():
     config = Configuration()
     config.set_string("parallelism.default", "4")
