@@ -58,3 +58,22 @@ def test_implemented_methods_are_not_stubs():
     add = lambda a, b: a + b  # noqa: E731
     assert ReducingStateDescriptor("r", add, Types.INT()).get_reduce_function() is add
     assert AggregatingStateDescriptor("a", add, Types.INT()).get_agg_function() is add
+
+
+def test_a_module_tutorials_import_but_pyflink_lacks_names_the_right_one():
+    with pytest.raises(ModuleNotFoundError, match=r"No module named 'pyflink.common.state'; did you mean "
+                                                  r"'pyflink.datastream.state'\?") as raised:
+        importlib.import_module("pyflink.common.state")
+    assert raised.value.name == "pyflink.common.state"
+    with pytest.raises(ModuleNotFoundError, match="pyflink.datastream.state"):
+        exec("from pyflink.common.state import ValueStateDescriptor", {})
+
+
+def test_checkpoint_config_enable_checkpointing_is_an_attribute_error_pointing_at_the_environment():
+    from pyflink.datastream import StreamExecutionEnvironment
+    config = StreamExecutionEnvironment.get_execution_environment().get_checkpoint_config()
+    with pytest.raises(AttributeError, match=r"no attribute 'enable_checkpointing'; .*env\.enable_checkpointing"):
+        config.enable_checkpointing(1000)
+    with pytest.raises(AttributeError, match=r"^'CheckpointConfig' object has no attribute 'no_such_setting'$"):
+        config.no_such_setting
+    assert not hasattr(config, "enable_checkpointing")
