@@ -82,6 +82,27 @@ def test_user_error_shows_the_users_traceback() -> None:
     assert "at PyStream" not in result.stderr  # no .NET stack without --verbose
 
 
+def test_a_result_that_does_not_fit_its_output_type_fails_at_its_function(tmp_path: Path) -> None:
+    script = tmp_path / "typed.py"
+    script.write_text(
+        "from pyflink.common import Types\n"
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "ds = env.from_collection([1, 2, 3], Types.INT())\n"
+        "ds.map(lambda x: 'abc', output_type=Types.INT()).print()\n"
+        "env.execute('typed')\n")
+    result = run(script)
+    assert result.returncode == 1
+    err = result.stderr.splitlines()
+    at = err.index("TypeError: Map returned 'abc' (str), which does not fit its output_type Integer: "
+                   "needs an int from -2147483648 to 2147483647")
+    assert err[at + 1:at + 3] == [f'  File "{script}", line 5, in <lambda>',
+                                  "    ds.map(lambda x: 'abc', output_type=Types.INT()).print()"]
+    assert err[-1] == "pystream: job failed: user function in 'Map' failed"
+    assert result.stdout == ""  # it failed at the map: nothing reached the sink
+    assert "format" not in result.stderr
+
+
 @pytest.mark.parametrize("source, message", [
     ("x = (\n", "SyntaxError: '(' was never closed"),
     ("import no_such_module\n", "ModuleNotFoundError: No module named 'no_such_module'"),

@@ -24,6 +24,7 @@ from pystream._runtime.keycodec import encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.operations import Operation, method_of
+from pystream._runtime.output_types import Check, check_outputs, output_check_for
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream.common.serialization import SimpleStringEncoder
 from pystream.datastream.functions import TimeDomain
@@ -121,6 +122,16 @@ def _joined_lines(lines: list[str]) -> tuple[str, bytes | None]:
     return joined, array("q", (end - 1 for end in accumulate(len(line) + 1 for line in lines))).tobytes()
 
 
+def _user_function(operation: Operation, via: str) -> Any:
+    """The user's function behind an operation's method (``process2``: the second input's)."""
+    names = {"process2": ("call2",), "on_timers": ("on_timer",)}.get(via, ("call", "call1"))
+    for name in names:
+        function = getattr(operation, name, None)
+        if function is not None:
+            return function
+    return operation.function
+
+
 def _packed_keys(keys: list) -> tuple[bytes, bytes]:
     blob, ends = encode_keys(keys)
     return blob, ends.tobytes()
@@ -134,6 +145,8 @@ class Segment:
         self._operations: list[Operation] = []
         self._names: list[str] = []
         self._contexts: list[OperationContext] = []
+        # Per operation: the check of its results against its output_type, and that type (None: unchecked).
+        self._output_checks: list[tuple[Check, Any] | None] = []
         # (operation index or _ENTRY, port or entry index) -> [(operation index or _EXIT, exit index)]
         self._routes: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for index, op in enumerate(description["operations"]):
@@ -142,6 +155,9 @@ class Segment:
             tags = list(transformation.python.side_output_tags)
             self._operations.append(operation)
             self._names.append(transformation.name)
+            output_type = cloudpickle.loads(transformation.python.output_type) if transformation.python.output_type else None
+            check = output_check_for(output_type)
+            self._output_checks.append(None if check is None else (check, output_type))
             self._contexts.append(OperationContext(
                 index=index,
                 scope=transformation.uid or str(transformation.id),
@@ -215,13 +231,14 @@ class Segment:
         stamps = unpack_longs(timestamps)
         decoded = decode_keys(keys, ends)
         domain = TimeDomain.EVENT_TIME if event_time else TimeDomain.PROCESSING_TIME
-        self._emit(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded))
+        self._emit(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded),
+                   "on_timers")
         return self._take()
 
     def end_input(self) -> list:
         """Every entry ended: operations in order emit what they held back."""
         for index, operation in enumerate(self._operations):
-            self._emit(index, self._call(index, operation.end_input))
+            self._emit(index, self._call(index, operation.end_input), "end_input")
         self._backend.flush()
         return self._take()
 
@@ -238,13 +255,20 @@ class Segment:
             if target == _EXIT:
                 self._exits[slot].add(records, timestamps)
             elif slot == 0:
-                self._emit(target, self._call(target, self._operations[target].process, records, timestamps))
+                self._emit(target, self._call(target, self._operations[target].process, records, timestamps), "process")
             else:
-                self._emit(target, self._call(target, self._operations[target].process2, records, timestamps))
+                self._emit(target, self._call(target, self._operations[target].process2, records, timestamps),
+                           "process2")
 
-    def _emit(self, index: int, output: tuple[list, list | None]) -> None:
+    def _emit(self, index: int, output: tuple[list, list | None], via: str) -> None:
+        """Passes on what operation ``index`` returned from its method ``via``."""
         main, stamps = output
         if main:
+            checked = self._output_checks[index]
+            if checked is not None:
+                operation = self._operations[index]
+                self._call(index, check_outputs, checked[0], main, checked[1], self._names[index],
+                           _user_function(operation, via))
             self._push((index, 0), main, stamps)
         side = self._contexts[index].side
         if side:
