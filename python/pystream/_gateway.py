@@ -16,8 +16,10 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections import defaultdict
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Iterator
 
 import cloudpickle
@@ -25,7 +27,8 @@ import grpc
 
 from pystream._proto import gateway_pb2 as gw
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream.errors import PyStreamError
+from pystream._runtime.errors import is_internal_frame
+from pystream.errors import JobExecutionError, PyStreamError
 
 __all__ = ["GatewayError", "RemoteEngine", "RemoteJob", "remote_engine", "connect"]
 
@@ -47,6 +50,7 @@ def remote_engine() -> "RemoteEngine":
     with _remote_lock:
         if _remote is None:
             _remote = connect(start=True)
+            _show_job_failures_user_first()
         return _remote
 
 
@@ -195,6 +199,26 @@ class RemoteJob:
             self._status = event.status.status
             if event.status.status in _FINAL:
                 self._done.set()
+
+
+def _show_job_failures_user_first() -> None:
+    """A script's uncaught job failure prints the frames of the user's function (where it failed, on
+    the gateway) first, then where the script started the job, without the client's own frames."""
+    previous = sys.excepthook
+    if getattr(previous, "_pystream_job_failures", False):
+        return
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not isinstance(exc, JobExecutionError) or exc.user_traceback is None:
+            previous(exc_type, exc, tb)
+            return
+        started = [frame for frame in traceback.extract_tb(tb) if not is_internal_frame(frame.filename)]
+        sys.stderr.write(f"{exc.user_traceback.rstrip()}\n\nThe job was started here:\n"
+                         f"{''.join(traceback.format_list(started))}"
+                         f"{exc_type.__module__}.{exc_type.__qualname__}: {exc.message}\n")
+
+    hook._pystream_job_failures = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
 
 
 def _gateway_error(error: grpc.RpcError, address: str) -> GatewayError:

@@ -116,8 +116,21 @@ def test_add_python_file_directories_travel_with_the_job(gateway: Gateway) -> No
 def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway: Gateway) -> None:
     result = run_client(gateway, SCRIPTS / "user_error.py")
     assert result.returncode == 1
-    assert 'user_error.py", line 7, in parse' in result.stderr
-    assert "ValueError: invalid literal for int() with base 10: 'three'" in result.stderr
+    script = SCRIPTS / "user_error.py"
+    # The user's frames first (where the function failed), then where the script started the job;
+    # the client's own frames (job_client.py, ...) are left out.
+    assert result.stderr.splitlines() == [
+        "Traceback (most recent call last):",
+        f'  File "{script}", line 7, in parse',
+        "    return int(text)",
+        "           ^^^^^^^^^",
+        "ValueError: invalid literal for int() with base 10: 'three'",
+        "",
+        "The job was started here:",
+        f'  File "{script}", line 12, in <module>',
+        '    env.execute("user error")',
+        "pystream.errors.JobExecutionError: user function in 'Map' failed",
+    ]
 
     failed = next(j for j in gateway.get("/jobs/overview")["jobs"] if j["name"] == "user error")
     assert failed["state"] == "FAILED"
@@ -126,6 +139,23 @@ def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway
     assert entry["exceptionName"] == "ValueError: invalid literal for int() with base 10: 'three'"
     assert 'user_error.py", line 7, in parse' in entry["stacktrace"] and entry["restarted"] is False
     assert exceptions["root-exception"] == entry["stacktrace"]
+
+
+def test_a_scripts_own_error_after_a_job_keeps_pythons_traceback(gateway: Gateway, tmp_path: Path) -> None:
+    script = tmp_path / "own_error.py"
+    script.write_text(
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "env.from_collection([1]).print()\n"
+        "env.execute('fine')\n"
+        "raise RuntimeError('mine')\n")
+    result = run_client(gateway, script)
+    assert result.returncode == 1
+    assert result.stdout == "1\n"
+    assert result.stderr.splitlines() == ["Traceback (most recent call last):",
+                                          f'  File "{script}", line 5, in <module>',
+                                          "    raise RuntimeError('mine')",
+                                          "RuntimeError: mine"]
 
 
 def test_functions_from_the_scripts_own_modules_travel_with_the_job(gateway: Gateway, tmp_path: Path) -> None:
