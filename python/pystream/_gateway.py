@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -36,6 +37,7 @@ _SERVICE = "/pystream.v1.JobGateway/"
 _FINAL = {"FINISHED", "CANCELED", "FAILED"}
 _MAX_MESSAGE = 16 * 1024 * 1024
 _START_TIMEOUT_S = 600  # the first start may build the engine
+_URI_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _remote: "RemoteEngine | None" = None
 _remote_lock = threading.Lock()
 
@@ -121,7 +123,7 @@ class RemoteEngine:
         return self.call("Cancel", gw.JobRequest(job_id=job_id), gw.JobInfo)
 
     def savepoint(self, job_id: str, directory: str, stop: bool = False, drain: bool = False) -> str:
-        request = gw.SavepointRequest(job_id=job_id, directory=directory, stop=stop, drain=drain)
+        request = gw.SavepointRequest(job_id=job_id, directory=_from_here(directory), stop=stop, drain=drain)
         return self.call("Savepoint", request, gw.SavepointResponse).path
 
     def details(self, job_id: str) -> gw.JobDetails:
@@ -219,6 +221,14 @@ def _show_job_failures_user_first() -> None:
 
     hook._pystream_job_failures = True  # type: ignore[attr-defined]
     sys.excepthook = hook
+
+
+def _from_here(directory: str) -> str:
+    """A relative directory is one under this process's working directory (where the user typed it),
+    not the gateway's; empty (the job's default) and URIs (``file:/x``) go as given."""
+    if not directory or _URI_SCHEME.match(directory):
+        return directory
+    return os.path.abspath(directory)
 
 
 def _gateway_error(error: grpc.RpcError, address: str) -> GatewayError:

@@ -70,8 +70,8 @@ def run_client(gateway: Gateway, script: Path, *args: str, cwd: Path = ROOT, **e
                           capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
-def cli(gateway: Gateway, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(ROOT / "pystream"), *args], cwd=ROOT, env=gateway.client_env(),
+def cli(gateway: Gateway, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / "pystream"), *args], cwd=cwd, env=gateway.client_env(),
                           capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
@@ -182,6 +182,11 @@ def test_the_cli_lists_savepoints_and_cancels_a_running_job(gateway: Gateway, tm
     assert taken.returncode == 0, taken.stderr
     savepoint = Path(taken.stdout.strip())
     assert savepoint.parent == tmp_path / "savepoints" and (savepoint / "_metadata").is_file()
+    # A relative directory is where the user typed it, not under the gateway's working directory.
+    relative = cli(gateway, "savepoint", job_id, "rel/sp", cwd=tmp_path)
+    assert relative.returncode == 0, relative.stderr
+    assert Path(relative.stdout.strip()).parent == tmp_path / "rel" / "sp"
+    assert (Path(relative.stdout.strip()) / "_metadata").is_file()
 
     checkpoints = gateway.get(f"/jobs/{job_id}/checkpoints")
     assert checkpoints["latest"]["savepoint"]["is_savepoint"] is True
