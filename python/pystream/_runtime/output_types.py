@@ -9,6 +9,7 @@ a batch fails does ``check_outputs`` look for the first record that does not fit
 
 The rules are those of PyFlink's coders: ints for BYTE, SHORT, INT and LONG within their
 range (a bool is an int); ints or floats for FLOAT and DOUBLE; a str for STRING and CHAR;
+a bool for BOOLEAN (or an int from 0 to 255: the coder writes one byte);
 a tuple or list of the right arity for TUPLE, fields not None; a Row (or tuple or list) of
 the right arity for ROW, fields may be None. Other types are not checked.
 """
@@ -57,7 +58,7 @@ def check_outputs(check: Check, records: list, type_info: TypeInformation, opera
             check([record])
         except _Misfit as misfit:
             raise TypeError(f"{operation} returned {_shown(record)}, which does not fit its output_type "
-                                 f"{type_info!r}: {misfit.reason}{_location(function)}") from None
+                            f"{type_info!r}: {misfit.reason}{_location(function)}") from None
 
 
 def _check_for(type_info: TypeInformation | None, path: str) -> Check | None:
@@ -69,8 +70,8 @@ def _check_for(type_info: TypeInformation | None, path: str) -> Check | None:
             return _array_check(_ARRAY_CODES[kind], field)
         if kind in (BasicType.STRING, BasicType.CHAR):
             return _types_check((str,), field, "a str")
-        if kind is BasicType.BOOLEAN:
-            return _types_check((bool,), field, "a bool")
+        if kind is BasicType.BOOLEAN:  # PyFlink's coder writes it as one byte
+            return _array_check("B", field)
         return None
     if isinstance(type_info, TupleTypeInfo):
         return _fields_check(type_info.get_field_types(), (tuple, list), "a tuple", path, nullable=False)
@@ -82,6 +83,8 @@ def _check_for(type_info: TypeInformation | None, path: str) -> Check | None:
 def _array_check(code: str, field: str) -> Check:
     if code == "d":
         wanted = "a float or an int"
+    elif code == "B":
+        wanted = "a bool (or an int from 0 to 255)"
     else:
         bits = array(code).itemsize * 8
         wanted = f"an int from {-2 ** (bits - 1)} to {2 ** (bits - 1) - 1}"

@@ -27,7 +27,7 @@ def check(type_info, records):
     (Types.DOUBLE(), [1, 2.5, -0.0]),  # ints are fine where a float is declared, as in PyFlink
     (Types.FLOAT(), [3, 1.5]),
     (Types.STRING(), ["a", ""]),
-    (Types.BOOLEAN(), [True, False]),
+    (Types.BOOLEAN(), [True, False, 1, 0]),  # PyFlink's coder writes a byte: small ints pass
     (TUPLE, [("a", 1), ["b", 2]]),
     (ROW, [Row("a", 1), Row("b", None), ("c", 3)]),  # a Row's fields may be null
     (Types.TUPLE([Types.STRING(), TUPLE]), [("a", ("b", 1))]),
@@ -45,7 +45,8 @@ def test_results_that_fit_pass(type_info, records):
     (Types.DOUBLE(), [1.0, "2.0"], "'2.0' (str)", "needs a float or an int"),
     (Types.DOUBLE(), [None], "None (NoneType)", "needs a float or an int"),
     (Types.STRING(), ["a", 3], "3 (int)", "needs a str"),
-    (Types.BOOLEAN(), [1], "1 (int)", "needs a bool"),
+    (Types.BOOLEAN(), [True, "yes"], "'yes' (str)", "needs a bool (or an int from 0 to 255)"),
+    (Types.BOOLEAN(), [256], "256 (int)", "needs a bool (or an int from 0 to 255)"),
     (TUPLE, [("a", 1), ("b", 2, 3)], "('b', 2, 3) (tuple)", "needs a tuple of 2 fields (it has 3)"),
     (TUPLE, [("a", 1), ("b",)], "('b',) (tuple)", "needs a tuple of 2 fields (it has 1)"),
     (TUPLE, ["ab"], "'ab' (str)", "needs a tuple of 2 fields"),
