@@ -24,6 +24,9 @@ _RENAMED = {
     "pyflink.common.job_client": "pystream.datastream.job_client",
 }
 
+# Modules PyFlink lacks too but tutorials import: the same error as PyFlink's, naming the right module.
+_MISNAMED = {"pyflink.common.state": "pyflink.datastream.state"}
+
 
 def _target(fullname: str) -> str:
     return _RENAMED.get(fullname, "pystream" + fullname[len("pyflink"):])
@@ -33,6 +36,9 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
         if not fullname.startswith("pyflink."):
             return None
+        if fullname in _MISNAMED:
+            raise ModuleNotFoundError(f"No module named '{fullname}'; did you mean '{_MISNAMED[fullname]}'?",
+                                      name=fullname)
         if importlib.util.find_spec(_target(fullname)) is None:
             return None
         return importlib.util.spec_from_loader(fullname, self)

@@ -12,12 +12,15 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections import defaultdict
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Iterator
 
 import cloudpickle
@@ -25,7 +28,8 @@ import grpc
 
 from pystream._proto import gateway_pb2 as gw
 from pystream._proto import jobspec_pb2 as spec_pb
-from pystream.errors import PyStreamError
+from pystream._runtime.errors import is_internal_frame
+from pystream.errors import JobExecutionError, PyStreamError
 
 __all__ = ["GatewayError", "RemoteEngine", "RemoteJob", "remote_engine", "connect"]
 
@@ -34,6 +38,7 @@ _FINAL = {"FINISHED", "CANCELED", "FAILED"}
 _MAX_MESSAGE = 16 * 1024 * 1024
 _START_TIMEOUT_S = 600  # the first start may build the engine
 _DEFAULT_IDLE_TIMEOUT = "30 min"  # a local gateway with no job and no request for this long stops
+_URI_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _remote: "RemoteEngine | None" = None
 _remote_lock = threading.Lock()
 
@@ -48,6 +53,7 @@ def remote_engine() -> "RemoteEngine":
     with _remote_lock:
         if _remote is None:
             _remote = connect(start=True)
+            _show_job_failures_user_first()
         return _remote
 
 
@@ -118,7 +124,7 @@ class RemoteEngine:
         return self.call("Cancel", gw.JobRequest(job_id=job_id), gw.JobInfo)
 
     def savepoint(self, job_id: str, directory: str, stop: bool = False, drain: bool = False) -> str:
-        request = gw.SavepointRequest(job_id=job_id, directory=directory, stop=stop, drain=drain)
+        request = gw.SavepointRequest(job_id=job_id, directory=_from_here(directory), stop=stop, drain=drain)
         return self.call("Savepoint", request, gw.SavepointResponse).path
 
     def details(self, job_id: str) -> gw.JobDetails:
@@ -196,6 +202,34 @@ class RemoteJob:
             self._status = event.status.status
             if event.status.status in _FINAL:
                 self._done.set()
+
+
+def _show_job_failures_user_first() -> None:
+    """A script's uncaught job failure prints the frames of the user's function (where it failed, on
+    the gateway) first, then where the script started the job, without the client's own frames."""
+    previous = sys.excepthook
+    if getattr(previous, "_pystream_job_failures", False):
+        return
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not isinstance(exc, JobExecutionError) or exc.user_traceback is None:
+            previous(exc_type, exc, tb)
+            return
+        started = [frame for frame in traceback.extract_tb(tb) if not is_internal_frame(frame.filename)]
+        sys.stderr.write(f"{exc.user_traceback.rstrip()}\n\nThe job was started here:\n"
+                         f"{''.join(traceback.format_list(started))}"
+                         f"{exc_type.__module__}.{exc_type.__qualname__}: {exc.message}\n")
+
+    hook._pystream_job_failures = True  # type: ignore[attr-defined]
+    sys.excepthook = hook
+
+
+def _from_here(directory: str) -> str:
+    """A relative directory is one under this process's working directory (where the user typed it),
+    not the gateway's; empty (the job's default) and URIs (``file:/x``) go as given."""
+    if not directory or _URI_SCHEME.match(directory):
+        return directory
+    return os.path.abspath(directory)
 
 
 def _gateway_error(error: grpc.RpcError, address: str) -> GatewayError:

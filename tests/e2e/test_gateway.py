@@ -70,8 +70,8 @@ def run_client(gateway: Gateway, script: Path, *args: str, cwd: Path = ROOT, **e
                           capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
-def cli(gateway: Gateway, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(ROOT / "pystream"), *args], cwd=ROOT, env=gateway.client_env(),
+def cli(gateway: Gateway, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / "pystream"), *args], cwd=cwd, env=gateway.client_env(),
                           capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
@@ -116,8 +116,21 @@ def test_add_python_file_directories_travel_with_the_job(gateway: Gateway) -> No
 def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway: Gateway) -> None:
     result = run_client(gateway, SCRIPTS / "user_error.py")
     assert result.returncode == 1
-    assert 'user_error.py", line 7, in parse' in result.stderr
-    assert "ValueError: invalid literal for int() with base 10: 'three'" in result.stderr
+    script = SCRIPTS / "user_error.py"
+    # The user's frames first (where the function failed), then where the script started the job;
+    # the client's own frames (job_client.py, ...) are left out.
+    assert result.stderr.splitlines() == [
+        "Traceback (most recent call last):",
+        f'  File "{script}", line 7, in parse',
+        "    return int(text)",
+        "           ^^^^^^^^^",
+        "ValueError: invalid literal for int() with base 10: 'three'",
+        "",
+        "The job was started here:",
+        f'  File "{script}", line 12, in <module>',
+        '    env.execute("user error")',
+        "pystream.errors.JobExecutionError: user function in 'Map' failed",
+    ]
 
     failed = next(j for j in gateway.get("/jobs/overview")["jobs"] if j["name"] == "user error")
     assert failed["state"] == "FAILED"
@@ -126,6 +139,23 @@ def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway
     assert entry["exceptionName"] == "ValueError: invalid literal for int() with base 10: 'three'"
     assert 'user_error.py", line 7, in parse' in entry["stacktrace"] and entry["restarted"] is False
     assert exceptions["root-exception"] == entry["stacktrace"]
+
+
+def test_a_scripts_own_error_after_a_job_keeps_pythons_traceback(gateway: Gateway, tmp_path: Path) -> None:
+    script = tmp_path / "own_error.py"
+    script.write_text(
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "env.from_collection([1]).print()\n"
+        "env.execute('fine')\n"
+        "raise RuntimeError('mine')\n")
+    result = run_client(gateway, script)
+    assert result.returncode == 1
+    assert result.stdout == "1\n"
+    assert result.stderr.splitlines() == ["Traceback (most recent call last):",
+                                          f'  File "{script}", line 5, in <module>',
+                                          "    raise RuntimeError('mine')",
+                                          "RuntimeError: mine"]
 
 
 def test_functions_from_the_scripts_own_modules_travel_with_the_job(gateway: Gateway, tmp_path: Path) -> None:
@@ -152,6 +182,11 @@ def test_the_cli_lists_savepoints_and_cancels_a_running_job(gateway: Gateway, tm
     assert taken.returncode == 0, taken.stderr
     savepoint = Path(taken.stdout.strip())
     assert savepoint.parent == tmp_path / "savepoints" and (savepoint / "_metadata").is_file()
+    # A relative directory is where the user typed it, not under the gateway's working directory.
+    relative = cli(gateway, "savepoint", job_id, "rel/sp", cwd=tmp_path)
+    assert relative.returncode == 0, relative.stderr
+    assert Path(relative.stdout.strip()).parent == tmp_path / "rel" / "sp"
+    assert (Path(relative.stdout.strip()) / "_metadata").is_file()
 
     checkpoints = gateway.get(f"/jobs/{job_id}/checkpoints")
     assert checkpoints["latest"]["savepoint"]["is_savepoint"] is True

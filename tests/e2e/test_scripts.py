@@ -82,6 +82,44 @@ def test_user_error_shows_the_users_traceback() -> None:
     assert "at PyStream" not in result.stderr  # no .NET stack without --verbose
 
 
+@pytest.mark.parametrize("source, error, location, operator", [
+    ("from pyflink.common import Types\n"
+     "from pyflink.datastream import StreamExecutionEnvironment\n"
+     "env = StreamExecutionEnvironment.get_execution_environment()\n"
+     "ds = env.from_collection([1, 2, 3], Types.INT())\n"
+     "ds.map(lambda x: 'abc', output_type=Types.INT()).print()\n"
+     "env.execute('typed')\n",
+     "TypeError: Map returned 'abc' (str), which does not fit its output_type Integer: "
+     "needs an int from -2147483648 to 2147483647",
+     '  File "{script}", line 5, in <lambda>', "Map"),
+    ("from pyflink.common import Types\n"
+     "from pyflink.datastream import StreamExecutionEnvironment\n"
+     "from pyflink.datastream.functions import ProcessWindowFunction\n"
+     "class Summary(ProcessWindowFunction):\n"
+     "    def process(self, key, context, elements):\n"
+     "        yield key, str(sum(e[1] for e in elements))\n"
+     "env = StreamExecutionEnvironment.get_execution_environment()\n"
+     "pairs = Types.TUPLE([Types.STRING(), Types.INT()])\n"
+     "ds = env.from_collection([('a', 1), ('a', 2)], pairs)\n"
+     "ds.key_by(lambda t: t[0]).count_window(2).process(Summary(), pairs).print()\n"
+     "env.execute('typed window')\n",
+     "TypeError: Window(Process) returned ('a', '3') (tuple), which does not fit its output_type "
+     "TupleTypeInfo(String, Integer): field 1 (Integer) needs an int from -2147483648 to 2147483647, got '3' (str)",
+     '  File "{script}", line 5, in process', "Window(Process)"),
+])
+def test_a_result_that_does_not_fit_its_output_type_fails_at_its_function(
+        tmp_path: Path, source: str, error: str, location: str, operator: str) -> None:
+    script = tmp_path / "typed.py"
+    script.write_text(source)
+    result = run(script)
+    assert result.returncode == 1
+    err = result.stderr.splitlines()
+    assert err[err.index(error) + 1] == location.format(script=script)
+    assert err[-1] == f"pystream: job failed: user function in '{operator}' failed"
+    assert result.stdout == ""  # it failed at the function: nothing reached the sink
+    assert "format" not in result.stderr  # not the sink's late '%d format' error
+
+
 @pytest.mark.parametrize("source, message", [
     ("x = (\n", "SyntaxError: '(' was never closed"),
     ("import no_such_module\n", "ModuleNotFoundError: No module named 'no_such_module'"),

@@ -31,6 +31,7 @@ from pystream._runtime.keycodec import encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.operations import Operation, method_of
+from pystream._runtime.output_types import Check, check_outputs, output_check_for
 from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream.common.serialization import SimpleStringEncoder
 from pystream.datastream.functions import TimeDomain
@@ -133,6 +134,16 @@ def _joined_lines(lines: list[str]) -> tuple[str, bytes | None]:
     return joined, array("q", (end - 1 for end in accumulate(len(line) + 1 for line in lines))).tobytes()
 
 
+def _user_function(operation: Operation, via: str) -> Any:
+    """The user's function behind an operation's method (``process2``: the second input's)."""
+    names = {"process2": ("call2",), "on_timers": ("on_timer",)}.get(via, ("call", "call1"))
+    for name in names:
+        function = getattr(operation, name, None)
+        if function is not None:
+            return function
+    return operation.function
+
+
 def _packed_keys(keys: list) -> tuple[bytes, bytes]:
     blob, ends = encode_keys(keys)
     return blob, ends.tobytes()
@@ -148,6 +159,8 @@ class Segment:
         self._operations: list[Operation] = []
         self._names: list[str] = []
         self._contexts: list[OperationContext] = []
+        # Per operation: the check of its results against its output_type, and that type (None: unchecked).
+        self._output_checks: list[tuple[Check, Any] | None] = []
         # (operation index or _ENTRY, port or entry index) -> [(operation index or _EXIT, exit index)]
         self._routes: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for index, op in enumerate(description["operations"]):
@@ -156,6 +169,9 @@ class Segment:
             tags = list(transformation.python.side_output_tags)
             self._operations.append(operation)
             self._names.append(transformation.name)
+            output_type = cloudpickle.loads(transformation.python.output_type) if transformation.python.output_type else None
+            check = output_check_for(output_type)
+            self._output_checks.append(None if check is None else (check, output_type))
             self._contexts.append(OperationContext(
                 index=index,
                 scope=transformation.uid or str(transformation.id),
@@ -257,7 +273,8 @@ class Segment:
         stamps = unpack_longs(timestamps)
         decoded = decode_keys(keys, ends)
         domain = TimeDomain.EVENT_TIME if event_time else TimeDomain.PROCESSING_TIME
-        return self._run(self._hand_on(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded)))
+        return self._run(self._hand_on(operation, self._call(operation, self._operations[operation].on_timers, domain, stamps, decoded),
+                                       "on_timers"))
 
     def end_input(self) -> list:
         """Every entry ended: operations in order emit what they held back."""
@@ -265,7 +282,7 @@ class Segment:
 
     def _end_all(self) -> Iterator[None]:
         for index, operation in enumerate(self._operations):
-            yield from self._hand_on(index, self._call(index, operation.end_input))
+            yield from self._hand_on(index, self._call(index, operation.end_input), "end_input")
         self._backend.flush()
 
     def flush(self) -> None:
@@ -285,21 +302,29 @@ class Segment:
                 self._exits[slot].add(records, timestamps)
             else:
                 operation = self._operations[target]
-                method = operation.process if slot == 0 else operation.process2
-                yield from self._hand_on(target, self._call(target, method, records, timestamps))
+                via = "process" if slot == 0 else "process2"
+                yield from self._hand_on(target, self._call(target, getattr(operation, via), records, timestamps), via)
 
-    def _hand_on(self, index: int, output: Any) -> Iterator[None]:
-        """An operation's output, a ``(records, timestamps)`` pair or an iterator of such chunks, to its consumers."""
+    def _hand_on(self, index: int, output: Any, via: str) -> Iterator[None]:
+        """
+        What operation ``index`` returned from its method ``via``, a ``(records, timestamps)``
+        pair or an iterator of such chunks, to its consumers.
+        """
         if type(output) is tuple:
-            yield from self._emit(index, output)
+            yield from self._emit(index, output, via)
             return
         for chunk in self._chunks(index, output):
-            yield from self._emit(index, chunk)
+            yield from self._emit(index, chunk, via)
             yield
 
-    def _emit(self, index: int, output: tuple[list, list | None]) -> Iterator[None]:
+    def _emit(self, index: int, output: tuple[list, list | None], via: str) -> Iterator[None]:
         main, stamps = output
         if main:
+            checked = self._output_checks[index]
+            if checked is not None:
+                operation = self._operations[index]
+                self._call(index, check_outputs, checked[0], main, checked[1], self._names[index],
+                           _user_function(operation, via))
             yield from self._push((index, 0), main, stamps)
         side = self._contexts[index].side
         if side:

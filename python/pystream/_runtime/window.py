@@ -14,6 +14,8 @@ import struct
 from array import array
 from typing import Any, Iterable
 
+import cloudpickle
+
 from pystream._runtime.context import LONG_MIN, TaskInfo, TaskRuntimeContext
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.keycodec import encode_key
@@ -22,6 +24,7 @@ from pystream._runtime.packing import decode_keys, unpack_longs
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.operations import method_of
+from pystream._runtime.output_types import check_outputs, output_check_for
 from pystream.datastream.functions import (
     AllWindowFunction,
     Function,
@@ -175,6 +178,9 @@ class WindowRunner:
         self._side_ports = {tag: i + 2 for i, tag in enumerate(transformation.window.side_output_tags)}
         self._job_parameters = job.job_parameters
         self._key_of = method_of(self.operation.key_selector, "get_key")
+        spec = transformation.window.python
+        self._output_type = cloudpickle.loads(spec.output_type) if spec.output_type else None
+        self._output_check = output_check_for(self._output_type)
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -283,6 +289,8 @@ class WindowRunner:
                 if self._trigger is not None:
                     self._trigger_context.at(merge_target)
                     self._trigger.on_merge(_window(merge_target[1], merge_target[2]), self._trigger_context)
+        if out and self._output_check is not None:
+            check_outputs(self._output_check, out, self._output_type, self._name, _result_function(self.operation))
         self._windows.end_batch()
         self._keys.end_batch()
         self.metrics.report()
@@ -431,6 +439,13 @@ def _window_emitter(op: WindowOperation, context: _WindowContext) -> Any:
         return lambda key, window, value: list(apply_all(window, inputs_of(value)) or [])
     apply = method_of(wf, "apply")
     return lambda key, window, value: list(apply(key, window, inputs_of(value)) or [])
+
+
+def _result_function(op: WindowOperation) -> Any:
+    """The user's function whose results leave the window (for naming a result that does not fit)."""
+    if op.window_function is not None:
+        return method_of(op.window_function, "process" if hasattr(op.window_function, "process") else "apply")
+    return method_of(op.function, "get_result" if op.contents == "aggregate" else "reduce")
 
 
 def _exit(records: list, stamps: list) -> tuple | None:

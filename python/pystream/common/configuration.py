@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Set
 
+from pystream._pyflink_api import install_unsupported
+
 __all__ = ["Configuration"]
 
 
@@ -106,3 +108,6 @@ class Configuration:
 
     def __repr__(self) -> str:
         return "{%s}" % ", ".join("%s=%s" % item for item in self._data.items())
+
+
+install_unsupported(Configuration)

@@ -18,6 +18,9 @@ __all__ = ["Node", "Input", "Pipeline", "PythonOperation", "dumps"]
 
 Kind = spec_pb.PythonOperatorSpec
 
+# A filter passes its input on unchanged, and a deserializer's results are typed by its schema.
+_UNCHECKED_OUTPUTS = (Kind.FILTER, Kind.DESERIALIZE)
+
 
 def dumps(value: Any) -> bytes:
     """Pickles a user function or type so that it travels with the job."""
@@ -99,6 +102,8 @@ class Node:
         elif self.kind == "python":
             t.python.CopyFrom(self.python.to_proto())
             t.python.side_output_tags.extend(self.side_output_tags)
+            if self.output_type is not None and self.python.kind not in _UNCHECKED_OUTPUTS:
+                t.python.output_type = dumps(self.output_type)
         elif self.kind == "union":
             t.union.SetInParent()
         elif self.kind == "side_output":

@@ -8,6 +8,7 @@ milliseconds), every getter reads it back with Flink's default (a value given as
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from pystream.common.time import Duration
 from pystream.datastream.checkpoint_storage import CheckpointStorage, FileSystemCheckpointStorage, \
@@ -28,6 +29,9 @@ _RETENTION = "execution.checkpointing.externalized-checkpoint-retention"
 _UNALIGNED = "execution.checkpointing.unaligned"
 _FORCE_UNALIGNED = "execution.checkpointing.unaligned.forced"
 _ALIGNED_TIMEOUT = "execution.checkpointing.aligned-checkpoint-timeout"
+
+# Not in PyFlink's CheckpointConfig either, but tutorials call them.
+_MISNAMED = {"enable_checkpointing": "checkpointing is enabled on the environment: env.enable_checkpointing(interval_ms)"}
 
 _MINIMAL_CHECKPOINT_TIME = 10  # ms, Flink's CheckpointCoordinatorConfiguration.MINIMAL_CHECKPOINT_TIME
 _UNLIMITED_TOLERABLE_FAILURES = 2**31 - 1
@@ -57,6 +61,12 @@ class CheckpointConfig:
 
     def __init__(self, configuration: JobConfiguration) -> None:
         self._configuration = configuration
+
+    def __getattr__(self, name: str) -> Any:
+        # Only names normal lookup misses get here: PyFlink's AttributeError, with a hint for a tutorial's slip.
+        hint = _MISNAMED.get(name)
+        raise AttributeError(f"'CheckpointConfig' object has no attribute '{name}'" + (f"; {hint}" if hint else ""),
+                             name=name, obj=self)
 
     # ---- interval and mode -------------------------------------------------------------
 

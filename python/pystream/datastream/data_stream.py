@@ -6,9 +6,10 @@ runs them when the job is executed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._pyflink_api import install_unsupported, unsupported
 from pystream.common.typeinfo import TupleTypeInfo, TypeInformation, Types
 from pystream.datastream._aggregations import FieldAggregation
 from pystream.datastream._pipeline import Input, Kind, Node, PythonOperation, dumps
@@ -19,13 +20,6 @@ if TYPE_CHECKING:
     from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
 
 __all__ = ["DataStream", "KeyedStream", "DataStreamSink"]
-
-
-def _not_yet(api: str) -> Callable[..., Any]:
-    def unsupported(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"{api} is not supported by PyStream yet")
-    unsupported.__name__ = api.rsplit(".", 1)[-1]
-    return unsupported
 
 
 class DataStream:
@@ -68,6 +62,9 @@ class DataStream:
 
     def get_type(self) -> TypeInformation | None:
         return self._node.output_type
+
+    def get_execution_config(self) -> Any:
+        return self._env.get_config()
 
     def set_parallelism(self, parallelism: int) -> "DataStream":
         if not isinstance(parallelism, int) or parallelism < 1:
@@ -239,9 +236,7 @@ class DataStream:
         if isinstance(ds, BroadcastStream):
             return BroadcastConnectedStream(self, ds)
         return ConnectedStreams(self, ds)
-    cache = _not_yet("DataStream.cache")
-    map_with_timestamp = _not_yet("DataStream.map_with_timestamp")
-    set_buffer_timeout = _not_yet("DataStream.set_buffer_timeout")
+    map_with_timestamp = staticmethod(unsupported("DataStream.map_with_timestamp"))
 
 
 class KeyedStream(DataStream):
@@ -347,9 +342,17 @@ class DataStreamSink:
         self._node.parallelism = parallelism
         return self
 
+    def set_description(self, description: str) -> "DataStreamSink":
+        self._node.description = description
+        return self
+
     def disable_chaining(self) -> "DataStreamSink":
         self._node.chaining = spec_pb.CHAIN_NEVER
         return self
 
     def slot_sharing_group(self, slot_sharing_group: Any) -> "DataStreamSink":
         return self
+
+
+for _cls in (DataStream, KeyedStream, DataStreamSink):
+    install_unsupported(_cls)

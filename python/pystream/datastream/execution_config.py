@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from pystream._pyflink_api import install_unsupported
 from pystream.common.configuration import Configuration
 
 __all__ = ["ExecutionConfig"]
@@ -32,11 +31,5 @@ class ExecutionConfig:
     def get_auto_watermark_interval(self) -> int:
         return self._auto_watermark_interval
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise _Unsupported(f"ExecutionConfig.{name} is not supported by PyStream yet")
 
-
-class _Unsupported(NotImplementedError, AttributeError):
-    """Not implemented, and also an AttributeError so that ``hasattr`` stays truthful."""
+install_unsupported(ExecutionConfig)

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from pystream import _bridge
 from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._pyflink_api import install_unsupported
 from pystream.common.configuration import Configuration
 from pystream.common.restart_strategy import RestartStrategies, RestartStrategyConfiguration, _replace_restart_strategy
 from pystream.common.typeinfo import TypeInformation, Types
@@ -309,6 +310,9 @@ class StreamExecutionEnvironment:
         stream._sink("Sink: Collect", sink)
         results = _CollectIterator(self.execute_async(job_name), collect_id, limit)
         return list(results) if limit is not None else results
+
+
+install_unsupported(StreamExecutionEnvironment)
 
 
 class _CollectIterator(Iterator[Any]):

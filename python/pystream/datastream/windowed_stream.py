@@ -93,7 +93,8 @@ class WindowedStream:
         python.key_selector = dumps(self._key_selector)
         python.all_windows = self._all
         for field, value in (("function", function), ("window_function", window_function), ("evictor", evictor),
-                             ("trigger", self._python_trigger), ("gap_extractor", self._gap_extractor)):
+                             ("trigger", self._python_trigger), ("gap_extractor", self._gap_extractor),
+                             ("output_type", output_type)):
             if value is not None:
                 setattr(python, field, dumps(value))
         env = self._stream._env

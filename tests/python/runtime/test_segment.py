@@ -180,3 +180,72 @@ def test_a_finite_generator_ends_its_call_unpaused_and_a_resume_without_a_pause_
     assert len(outputs) == 1 and pickle.loads(outputs[0][0]) == [0, 1, 2, 0, 1]
     with pytest.raises(RuntimeError, match="nothing to resume"):
         segment.resume()
+
+
+def typed_segment(build):
+    """A segment of the one Python operation ``build(env)`` adds, reading every entry, feeding a sink."""
+    env = StreamExecutionEnvironment.get_execution_environment()
+    build(env).print()
+    job = job_of(env)
+    operation = next(t for t in job.spec.transformations if t.WhichOneof("body") == "python")
+    entries = len(operation.inputs)
+    segment = job.create_segment(describe(
+        [{"id": operation.id, "inputs": [[-1, i, i] for i in range(entries)]}],
+        [exit_(0, 0, "records", job.spec.transformations[-1].id)], entries), InMemoryHost())
+    segment.open()
+    return segment
+
+
+def misfit_of(call):
+    from pystream._runtime.errors import describe_user_error
+    try:
+        call()
+    except TypeError as error:
+        return describe_user_error(type(error), error, error.__traceback__)
+    raise AssertionError("the batch must fail")
+
+
+def test_a_result_that_does_not_fit_the_output_type_fails_at_its_function():
+    segment = typed_segment(lambda env: env.from_collection([1, 2]).map(
+        lambda x: "abc" if x == 2 else x, output_type=Types.INT()).name("Parse"))
+    assert segment.process(0, [1, 1])[0][:2] == ([1, 1], 2)  # records that fit pass unchanged
+    name, text = misfit_of(lambda: segment.process(0, [1, 2]))
+    assert name == "Parse"
+    lines = text.splitlines()
+    at = lines.index("TypeError: Parse returned 'abc' (str), which does not fit its output_type Integer: "
+                     "needs an int from -2147483648 to 2147483647")
+    assert lines[at + 1].startswith(f'  File "{__file__}", line ')
+    assert lines[at + 2] == '    lambda x: "abc" if x == 2 else x, output_type=Types.INT()).name("Parse"))'
+    assert "output_types.py" not in text  # PyStream's own frames stay hidden
+
+
+def test_flat_map_and_process_results_are_checked_too():
+    segment = typed_segment(lambda env: env.from_collection([1]).flat_map(
+        lambda x: [(str(x), x), (str(x),)], output_type=Types.TUPLE([Types.STRING(), Types.INT()])))
+    _, text = misfit_of(lambda: segment.process(0, [7]))
+    assert "FlatMap returned ('7',) (tuple), which does not fit its output_type TupleTypeInfo(String, Integer): " \
+           "needs a tuple of 2 fields (it has 1)" in text
+
+
+def test_the_second_input_of_a_co_map_is_located_at_map2():
+    from pyflink.datastream.functions import CoMapFunction
+
+    class Both(CoMapFunction):
+        def map1(self, value):
+            return value
+
+        def map2(self, value):
+            return str(value)
+
+    segment = typed_segment(lambda env: env.from_collection([1]).connect(env.from_collection([2])).map(
+        Both(), output_type=Types.LONG()))
+    assert segment.process(0, [1])[0][:2] == ([1], 1)
+    _, text = misfit_of(lambda: segment.process(1, [2]))
+    assert "returned '2' (str), which does not fit its output_type Long" in text
+    assert ", in map2" in text
+
+
+def test_untyped_results_are_not_checked():
+    segment = typed_segment(lambda env: env.from_collection([1]).map(lambda x: object() if x else x))
+    assert segment.process(0, [0])[0][:2] == ([0], 1)
+    assert type(segment.process(0, [1])[0][0][0]) is object
