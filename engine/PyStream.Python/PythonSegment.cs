@@ -12,7 +12,17 @@ namespace PyStream.Python;
 /// </summary>
 internal sealed class PythonSegment(PyObject segment, int exitCount, string taskName) : IPythonSegment
 {
-    public void Open() => Call(s => s.InvokeMethod("open"));
+    /// <summary>The task thread's Python thread id, which <see cref="Interrupt"/> raises in.</summary>
+    private ulong _pythonThread;
+
+    /// <summary>Whether the task's thread is inside a call (changed with the GIL held).</summary>
+    private volatile bool _inCall;
+
+    public void Open() => Call(s =>
+    {
+        _pythonThread = PythonEngine.GetPythonThreadID();
+        return s.InvokeMethod("open");
+    });
 
     public Batch?[] Process(int entry, Batch batch, long watermark) => CallForBatches(s =>
     {
@@ -62,6 +72,21 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
 
     public void Close() => Call(s => s.InvokeMethod("close"));
 
+    public void Interrupt()
+    {
+        if (!_inCall)
+            return;
+        // Off the cancelling thread: the GIL may be held for a while by a function in a C call.
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            using (Py.GIL())
+            {
+                if (_inCall)
+                    PythonEngine.Interrupt(_pythonThread);
+            }
+        });
+    }
+
     public void Dispose()
     {
         using (Py.GIL())
@@ -70,15 +95,29 @@ internal sealed class PythonSegment(PyObject segment, int exitCount, string task
 
     private void Call(Func<PyObject, PyObject> call) => UserErrors.Run(taskName, () =>
     {
-        call(segment).Dispose();
+        InCall(call).Dispose();
         return 0;
     });
 
     private Batch?[] CallForBatches(Func<PyObject, PyObject> call) => UserErrors.Run(taskName, () =>
     {
-        using var outputs = call(segment);
+        using var outputs = InCall(call);
         // A paused call returns one more item after the exits' outputs.
         Paused = outputs.Length() > exitCount;
         return ExitBatches.From(outputs, exitCount);
     });
+
+    /// <summary>Calls the segment, marked as in a call for <see cref="Interrupt"/> (with the GIL held).</summary>
+    private PyObject InCall(Func<PyObject, PyObject> call)
+    {
+        _inCall = true;
+        try
+        {
+            return call(segment);
+        }
+        finally
+        {
+            _inCall = false;
+        }
+    }
 }

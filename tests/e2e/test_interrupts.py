@@ -55,6 +55,15 @@ def test_a_second_ctrl_c_exits_at_once_while_a_function_never_returns() -> None:
     assert "pystream: Ctrl-C again: exiting at once" in stderr
 
 
+def test_ctrl_c_interrupts_a_function_busy_in_python() -> None:
+    process = started("spinning")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=BOUND_S)
+    assert process.returncode == 130, stderr
+    assert "pystream: the jobs are cancelled" in stderr
+    assert "exiting at once" not in stderr  # one Ctrl-C was enough
+
+
 def resident_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

@@ -235,9 +235,10 @@ internal sealed class JobRun : ICheckpointedRun
         {
             task.Run(context, restore, _cancellation.Token);
         }
-        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        catch (Exception) when (_cancellation.IsCancellationRequested)
         {
-            // Another task failed, the job was cancelled, or a collect limit ended it.
+            // Another task failed, the job was cancelled, or a collect limit ended it: what this
+            // task raised while winding down (an interrupted Python call) is not the job's failure.
         }
         catch (Exception error)
         {

@@ -51,6 +51,13 @@ public interface IPythonSegment : IDisposable
     /// <summary>Goes on with a paused call.</summary>
     Batch?[] Resume();
 
+    /// <summary>
+    /// Stops a call in progress, from any thread, without waiting: the user's function raises
+    /// <c>KeyboardInterrupt</c> at its next Python instruction (one blocked in a C call, such as
+    /// <c>time.sleep</c>, returns from it first). For a cancelled job only.
+    /// </summary>
+    void Interrupt();
+
     /// <summary>Before a snapshot: state values cached in Python go to the engine's store.</summary>
     void PrepareSnapshot();
 

@@ -1,7 +1,7 @@
 """A job that never ends by itself: prints "started" once its first record went through,
-then either keeps reading numbers ("endless"), blocks in its map function ("stuck"), or
-("generator") flat-maps its first record into an endless generator, printing every
-millionth value it yields."""
+then either keeps reading numbers ("endless"), blocks in its map function in a C call
+("stuck") or in a Python loop ("spinning"), or ("generator") flat-maps its first record into
+an endless generator, printing every millionth value it yields."""
 
 import itertools
 import sys
@@ -17,6 +17,8 @@ def report_start(n):
         print("started", flush=True)
         if sys.argv[1] == "stuck":
             time.sleep(3600)  # a user function that never returns: only a second Ctrl-C ends this
+        while sys.argv[1] == "spinning":  # a user function busy in Python: a cancel interrupts it
+            pass
     return n
 
 

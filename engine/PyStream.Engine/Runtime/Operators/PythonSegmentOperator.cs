@@ -25,6 +25,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
     private readonly TimerQueue _eventTimers = new();
     private IPythonSegment? _segment;
     private BatchSizer _sizer = BatchSizer.ForPythonCalls(PythonCalls.DefaultMaxRecords);
+    private CancellationTokenRegistration _interruptOnCancel;
 
     public PythonSegmentSpec Spec { get; } = spec;
 
@@ -46,6 +47,8 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         _segment = python.CreateSegment(Spec, context.Info, this);
         _segment.Open();
         _sizer = BatchSizer.ForPythonCalls(context.PythonMaxRecordsPerCall);
+        var segment = _segment;
+        _interruptOnCancel = context.Cancellation.Register(segment.Interrupt);
     }
 
     public override void ProcessBatch(int input, Batch batch)
@@ -135,6 +138,7 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
 
     public override void Close()
     {
+        _interruptOnCancel.Dispose();
         if (_segment is null)
             return;
         try
