@@ -111,11 +111,26 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
                 ?.SetTag("pystream.job", _jobName).SetTag("pystream.checkpoint.id", id).SetTag("pystream.checkpoint.kind", kind.ToString()),
         };
         _pending[id] = pending;
-        pending.Timeout = _time.CreateTimer(_ => Abort(id, new TimeoutException($"checkpoint {id} expired before completing (timeout {_options.Timeout.TotalMilliseconds} ms)")),
+        pending.Timeout = _time.CreateTimer(_ => Abort(id, new TimeoutException(
+                $"it expired before completing (timeout {_options.Timeout.TotalMilliseconds} ms); {Waiting(pending)}")),
             null, _options.Timeout, Timeout.InfiniteTimeSpan);
         foreach (var task in _run.Tasks.Where(t => t.IsSource))
             task.TriggerCheckpoint(barrier);
         return pending;
+    }
+
+    /// <summary>The tasks a checkpoint still waits for, in words.</summary>
+    private string Waiting(PendingCheckpoint pending)
+    {
+        List<string> names;
+        lock (_lock)
+        {
+            names = _run.Tasks.Where(t => !pending.Handles.ContainsKey((t.ChainIndex, t.SubtaskIndex)) && !_finished.ContainsKey((t.ChainIndex, t.SubtaskIndex)))
+                .Select(t => $"'{t.Name}'").ToList();
+        }
+
+        return names.Count == 0 ? "every task had taken its part"
+            : $"still waiting for {string.Join(", ", names)} (busy with the records before the barrier, or held up by a slow consumer)";
     }
 
     public string DirectoryOf(long checkpointId)
@@ -158,16 +173,16 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     }
 
     /// <summary>
-    /// A task's thread ended. With its final state written, pending checkpoints may now be
-    /// complete; without (it failed, or checkpointing is off) they never will be, and are
-    /// abandoned without counting as failures.
+    /// A task's thread ended (<paramref name="ending"/> says how, in words). With its final state
+    /// written, pending checkpoints may now be complete; without (it failed, or checkpointing is
+    /// off) they never will be, and are abandoned without counting as failures.
     /// </summary>
-    public void OnTaskEnded(int chainIndex, int subtask)
+    public void OnTaskEnded(ICheckpointedTask task, string ending)
     {
         List<PendingCheckpoint> complete, abandoned;
         lock (_lock)
         {
-            if (_finished.ContainsKey((chainIndex, subtask)))
+            if (_finished.ContainsKey((task.ChainIndex, task.SubtaskIndex)))
             {
                 complete = _pending.Values.Where(IsComplete).ToList();
                 abandoned = [];
@@ -186,7 +201,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         foreach (var pending in complete.OrderBy(p => p.Barrier.Id))
             Complete(pending);
         foreach (var pending in abandoned)
-            Aborted(pending, new PyStreamException("a task ended before it was acknowledged"));
+            Aborted(pending, new PyStreamException($"task '{task.Name}' {ending} before it took its part"));
     }
 
     public void Decline(long checkpointId, Exception reason) => Abort(checkpointId, reason);

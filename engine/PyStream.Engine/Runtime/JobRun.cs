@@ -188,7 +188,7 @@ internal sealed class JobRun : ICheckpointedRun
             var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
                 finalState: checkpointing.Interval is not null);
             task = new StreamTask(vertex.Name, assembly, gates.GetValueOrDefault(vertex), outputs, snapshotter, checkpointing.Mode,
-                onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index);
+                onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index, subtaskIndex: subtask);
             if (outputs.Count == 0)
                 _sinkTasks++;
             _tasks.Add((task, context, taskRestore));
@@ -231,6 +231,7 @@ internal sealed class JobRun : ICheckpointedRun
 
     private void RunTask(StreamTask task, TaskContext context, TaskRestore? restore)
     {
+        var ending = "finished";
         try
         {
             task.Run(context, restore, _cancellation.Token);
@@ -239,9 +240,11 @@ internal sealed class JobRun : ICheckpointedRun
         {
             // Another task failed, the job was cancelled, or a collect limit ended it: what this
             // task raised while winding down (an interrupted Python call) is not the job's failure.
+            ending = "was cancelled";
         }
         catch (Exception error)
         {
+            ending = $"failed ({Summary(error)})";
             lock (_lock)
                 _failure ??= error;
             _cancellation.Cancel();
@@ -250,11 +253,19 @@ internal sealed class JobRun : ICheckpointedRun
         finally
         {
             // Before the count drops: the last task's Ended() must see every checkpoint this one completes.
-            Coordinator?.OnTaskEnded(task.ChainIndex, context.Info.SubtaskIndex);
+            Coordinator?.OnTaskEnded(task, ending);
             SinkTaskDone(task);
             if (Interlocked.Decrement(ref _running) == 0)
                 Ended();
         }
+    }
+
+    /// <summary>One line of what went wrong: a user function's exception line, or the message's first line.</summary>
+    private static string Summary(Exception error)
+    {
+        var text = error is UserFunctionException user ? user.UserTraceback : error.Message;
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? error.GetType().Name : error is UserFunctionException ? lines[^1] : lines[0];
     }
 
     private void Ended()

@@ -24,9 +24,10 @@ internal sealed class StreamTask : ICheckpointedTask
     private System.Diagnostics.TagList _telemetryTags;
 
     public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode,
-        Action? onStopped = null, int chainIndex = 0)
+        Action? onStopped = null, int chainIndex = 0, int subtaskIndex = 0)
     {
         ChainIndex = chainIndex;
+        SubtaskIndex = subtaskIndex;
         _onStopped = onStopped;
         Name = name;
         _chain = chain;
@@ -43,6 +44,8 @@ internal sealed class StreamTask : ICheckpointedTask
 
     /// <summary>The chain's position in the job graph.</summary>
     public int ChainIndex { get; }
+
+    public int SubtaskIndex { get; }
 
     private volatile bool _ended;
 

@@ -27,7 +27,7 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
         catch (Exception error)
         {
             // Storage trouble (or the checkpoint aborted under us) declines the checkpoint; the task goes on.
-            acknowledger.Decline(barrier.Id, error);
+            acknowledger.Decline(barrier.Id, new PyStreamException($"task '{context.Info.TaskName}' (subtask {context.Info.SubtaskIndex + 1}) could not write its state: {error.Message}", error));
             return;
         }
 

@@ -114,4 +114,55 @@ public sealed class CheckpointedJobTests : IDisposable
             execution.Wait(Bound);
         }
     }
+
+    [Fact]
+    public async Task ASavepointThatExpiresNamesTheTasksItWaitedFor()
+    {
+        var time = new FakeTimeProvider();
+        using var sink = new BlockingWriter();
+        var spec = EndlessNumbersToPrint((CheckpointingOptions.TimeoutKey, "10 s"));
+        spec.Parallelism = 1;
+        spec.Transformations[1].Chaining = Chaining.ChainNever;  // the print sink is a task of its own, behind the source
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = sink, Time = time });
+        try
+        {
+            Assert.True(sink.Entered.Wait(Bound)); // the sink is stuck in its first write
+            var savepoint = execution.TriggerSavepoint(Path.Combine(_root.FullName, "savepoints"));
+            time.Advance(TimeSpan.FromSeconds(10));
+
+            var error = await Assert.ThrowsAsync<PyStreamException>(() => savepoint.WaitAsync(Bound));
+            // The source is held up too: its queue is full, so it has not reached the savepoint's trigger.
+            Assert.StartsWith("savepoint 1 failed: it expired before completing (timeout 10000 ms); still waiting for 'numbers-1', 'print-2' (", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            execution.Cancel();
+            sink.Release();
+            execution.Wait(Bound);
+        }
+    }
+
+    /// <summary>A stdout whose first write blocks until released.</summary>
+    private sealed class BlockingWriter : StringWriter
+    {
+        private readonly ManualResetEventSlim _released = new();
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public void Release() => _released.Set();
+
+        public override void Write(string? value)
+        {
+            Entered.Set();
+            _released.Wait();
+        }
+
+        public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+
+        protected override void Dispose(bool disposing)
+        {
+            _released.Set();
+            base.Dispose(disposing);
+        }
+    }
 }
