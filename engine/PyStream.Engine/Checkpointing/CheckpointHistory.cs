@@ -3,8 +3,11 @@ namespace PyStream.Engine.Checkpointing;
 /// <summary>
 /// One checkpoint or savepoint as monitoring shows it. <see cref="SizeBytes"/> is what it
 /// wrote: its own files plus shared files no earlier checkpoint of the job had.
+/// <see cref="Subtasks"/> are the subtasks that acknowledged it (all of them once it completed,
+/// except finished ones, whose final state stands in).
 /// </summary>
-public sealed record CheckpointStats(long Id, SnapshotKind Kind, long TriggeredAt, long DurationMs, long SizeBytes, string? Directory, string? Failure);
+public sealed record CheckpointStats(long Id, SnapshotKind Kind, long TriggeredAt, long DurationMs, long SizeBytes, string? Directory, string? Failure,
+    IReadOnlyList<SubtaskCheckpointStats>? Subtasks = null);
 
 /// <summary>Every checkpoint a job attempted, completed or failed, across its restarts.</summary>
 public sealed class CheckpointHistory

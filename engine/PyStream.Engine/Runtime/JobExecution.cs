@@ -69,6 +69,12 @@ public sealed class JobExecution
 
     public CheckpointingOptions Checkpointing { get; }
 
+    /// <summary>Every configuration key in effect (defaults, the job's own, overrides), aliases resolved.</summary>
+    public IReadOnlyDictionary<string, string> Configuration => _configuration;
+
+    /// <summary>What the job does after a failure, in words ("no restart", "fixed delay (...)").</summary>
+    public string RestartStrategyDescription => _restarts.Description;
+
     /// <summary>How long records may wait in a partly filled output buffer; null: until it is full.</summary>
     public TimeSpan? BufferTimeout { get; }
 
@@ -270,7 +276,7 @@ public sealed class JobExecution
                 return;
             }
 
-            RecordFailure(failure);
+            RecordFailure(failure, run.FailedTask);
             delay = _restarts.OnFailure(_environment.Time.GetUtcNow());
             if (delay is null)
             {
@@ -314,10 +320,10 @@ public sealed class JobExecution
         }
     }
 
-    private void RecordFailure(Exception failure)
+    private void RecordFailure(Exception failure, TaskInfo? task = null)
     {
         lock (_failures)
-            _failures.Add(new JobFailure(_environment.Time.GetUtcNow(), failure));
+            _failures.Add(new JobFailure(_environment.Time.GetUtcNow(), failure, task));
     }
 
     /// <summary>
@@ -385,9 +391,15 @@ public sealed class JobExecution
     }
 }
 
-/// <summary>A run's failure: when, and the exception (a <see cref="UserFunctionException"/> carries the user's traceback).</summary>
-public sealed record JobFailure(DateTimeOffset At, Exception Error)
+/// <summary>
+/// A run's failure: when, the exception (a <see cref="UserFunctionException"/> carries the
+/// user's traceback), and the subtask it happened in, when a task failed.
+/// </summary>
+public sealed record JobFailure(DateTimeOffset At, Exception Error, TaskInfo? Task = null)
 {
+    /// <summary>The failed subtask as Flink names it: <c>name (subtask/parallelism)</c>, counting from 1.</summary>
+    public string? TaskName => Task is { } task ? $"{task.TaskName} ({task.SubtaskIndex + 1}/{task.Parallelism})" : null;
+
     public string Message => Describe(Error);
 
     public string? UserTraceback => (Error as UserFunctionException)?.UserTraceback;
