@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PyStream.Gateway.Protocol;
 
@@ -73,6 +74,29 @@ public sealed class JobEventLog
                 yield break;
             await appended.WaitAsync(cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// What the job printed so far (<paramref name="error"/>: its error output and the engine's
+    /// messages, ending with why it failed, if it did), from what is retained; a first line says
+    /// when older output was dropped.
+    /// </summary>
+    public string Text(bool error)
+    {
+        var text = new StringBuilder();
+        lock (_lock)
+        {
+            if (_first > 0)
+                text.Append(CultureInfo.InvariantCulture, $"pystream: {_first} earlier events of this job were dropped (the gateway keeps {RetainedBytes >> 20} MiB per job)\n");
+            foreach (var item in _events)
+            {
+                text.Append(error ? item.ErrorOutput : item.Output);
+                if (error && item.Failure is { } failure)
+                    text.Append(CultureInfo.InvariantCulture, $"pystream: the job failed: {failure.Message}\n").Append(failure.UserTraceback is { Length: > 0 } traceback ? traceback : failure.Detail);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
