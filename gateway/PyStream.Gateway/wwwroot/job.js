@@ -67,13 +67,13 @@ export function jobPage(jid) {
   const checkpoints = new CheckpointsSection(jid);
   const exceptions = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
   const output = new OutputSection(jid);
-  const sections = [];
   // cancelRequested: the gateway accepted a cancel; the job may report RUNNING a while longer.
   const actions = { cancelling: false, cancelRequested: false, savepointing: false, running: false };
 
+  const idLine = el('p', { class: 'muted' }, 'Job ', el('code', { 'data-testid': 'job-id' }, jid));
   const root = el('article', { 'aria-labelledby': 'page-title' },
     title,
-    el('p', { class: 'muted' }, 'Job ', el('code', { 'data-testid': 'job-id' }, jid)),
+    idLine,
     banner.element,
     el('dl', { class: 'details job-summary' },
       el('div', {}, el('dt', {}, 'State'), el('dd', {}, state)),
@@ -100,25 +100,19 @@ export function jobPage(jid) {
     section('configuration', 'Configuration', output.config));
 
   function section(testid, heading, content) {
-    const element = el('section', { 'aria-labelledby': `${testid}-title`, 'data-testid': testid },
+    return el('section', { 'aria-labelledby': `${testid}-title`, 'data-testid': testid },
       el('h2', { id: `${testid}-title` }, heading), content);
-    sections.push(element);
-    return element;
   }
 
-  // An unknown (or expired) job: say so once, in place of every section, and stop asking.
+  // An unknown (or expired) job: say so once, in place of everything else, and stop asking.
   function showNotFound() {
+    poller.stop();
     title.textContent = 'Job not found';
     document.title = 'Job not found · PyStream';
-    state.textContent = 'NOT FOUND';
-    state.className = stateClass('FAILED');
-    actions.running = false;
-    updateButtons();
     banner.show(`There is no job ${jid} on this gateway (it may have ended more than an hour ago).`);
-    for (const element of sections) element.hidden = true;
-    graph.update([], []);
-    verticesTable.update([], new AbortController().signal);
-    poller.stop();
+    const kept = new Set([title, idLine, banner.element]);
+    for (const child of root.children) child.hidden = !kept.has(child);
+    root.append(el('p', {}, el('a', { href: '#/', 'data-testid': 'back-to-overview' }, 'Back to the overview')));
   }
 
   function updateButtons() {

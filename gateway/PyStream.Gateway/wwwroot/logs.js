@@ -13,7 +13,7 @@ function textPanel(summary, testid) {
 
 export class OutputSection {
   #jid;
-  #stdout = textPanel('Stdout (what print() and the print sinks wrote)', 'job-stdout');
+  #stdout = textPanel('Stdout (what the print sinks wrote)', 'job-stdout');
   #log = textPanel('Log (error output and the engine\'s messages)', 'job-log');
   #configBody = el('tbody', {}, emptyRow(2, 'Loading…'));
   #configLoaded = false;
