@@ -37,7 +37,10 @@ public sealed record GatewayOptions
     /// <summary>Stop as soon as no job runs once this process has exited (a notebook kernel that started the gateway).</summary>
     public int? OwnerPid { get; init; }
 
-    /// <summary>How many recent checkpoints REST lists per job (Flink's <c>web.checkpoints.history</c>, default 10); the counts cover all.</summary>
+    /// <summary>
+    /// How many recent checkpoints each job keeps in its statistics, which REST lists: the default
+    /// of Flink's <c>web.checkpoints.history</c> (10) for jobs that set none; the counts cover all.
+    /// </summary>
     public int CheckpointsHistory { get; init; } = DefaultCheckpointsHistory;
 
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>

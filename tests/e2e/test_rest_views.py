@@ -85,6 +85,7 @@ def test_a_running_jobs_subtasks_checkpoints_and_configuration(gateway: Gateway,
     execution = job_config["execution-config"]
     assert (execution["execution-mode"], execution["job-parallelism"]) == ("STREAMING", 2)
     assert execution["user-config"]["execution.checkpointing.interval"] == "200"
+    assert execution["user-config"]["web.checkpoints.history"] == "10"  # the gateway's default for its jobs
 
     # Flink's stop-with-savepoint: the job finishes, and the savepoint is the latest one.
     status, answer = gateway.request("POST", f"/jobs/{job_id}/stop", b'{"targetDirectory": null, "drain": false}',

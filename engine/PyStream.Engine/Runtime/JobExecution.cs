@@ -49,6 +49,7 @@ public sealed class JobExecution
         if (graph.IsBatch && Checkpointing.Interval is not null)
             Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
         _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
+        CheckpointHistory = new CheckpointHistory(Checkpointing.History);
         BufferTimeout = Settings.BufferTimeout.From(_configuration);
         PythonMaxRecordsPerCall = PythonCalls.MaxRecords(_configuration);
         DebloatTarget = BufferDebloat.From(_configuration);
@@ -120,8 +121,8 @@ public sealed class JobExecution
     /// <summary>The checkpoint or savepoint the latest run started from, and when; null when it started empty.</summary>
     public (RestoredCheckpoint Checkpoint, DateTimeOffset At)? LatestRestore { get; private set; }
 
-    /// <summary>Every checkpoint and savepoint the job attempted, with durations and sizes.</summary>
-    public CheckpointHistory CheckpointHistory { get; } = new();
+    /// <summary>The checkpoints and savepoints the job attempted (counts of all, the newest in full), with durations and sizes.</summary>
+    public CheckpointHistory CheckpointHistory { get; }
 
     /// <summary>The job's retained completed checkpoints, oldest first.</summary>
     public IReadOnlyList<(string Directory, CheckpointMetadata Metadata)> CompletedCheckpoints => _checkpoints.Snapshot();

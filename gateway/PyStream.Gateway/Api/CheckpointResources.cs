@@ -6,35 +6,35 @@ namespace PyStream.Gateway.Api;
 /// <summary>Flink's checkpoint resources of a job: statistics, one checkpoint's details, the configuration.</summary>
 internal static class CheckpointResources
 {
-    /// <summary><c>/jobs/{id}/checkpoints</c>: counts over every checkpoint, the latest ones, and the newest <paramref name="historySize"/>.</summary>
-    public static Dictionary<string, object?> Statistics(JobExecution execution, int historySize)
+    /// <summary><c>/jobs/{id}/checkpoints</c>: counts over every checkpoint, the latest ones, and the newest (<c>web.checkpoints.history</c>).</summary>
+    public static Dictionary<string, object?> Statistics(JobExecution execution)
     {
-        var history = execution.CheckpointHistory.Entries;
-        var completed = history.Where(c => c.Failure is null).ToList();
+        var history = execution.CheckpointHistory;
+        var (checkpoint, savepoint, failed) = history.Latest;
         var restore = execution.LatestRestore;
         return new Dictionary<string, object?>
         {
             ["counts"] = new Dictionary<string, int>
             {
-                ["completed"] = completed.Count,
-                ["failed"] = history.Count - completed.Count,
-                ["total"] = history.Count,
+                ["completed"] = history.CompletedCount,
+                ["failed"] = history.FailedCount,
+                ["total"] = history.CompletedCount + history.FailedCount,
                 ["restored"] = restore is null ? 0 : 1,
             },
             ["latest"] = new Dictionary<string, object?>
             {
-                ["completed"] = completed.LastOrDefault(c => c.Kind == SnapshotKind.Checkpoint) is { } checkpoint ? Summary(checkpoint) : null,
-                ["savepoint"] = completed.LastOrDefault(c => c.Kind != SnapshotKind.Checkpoint) is { } savepoint ? Summary(savepoint) : null,
-                ["failed"] = history.LastOrDefault(c => c.Failure is not null) is { } failed ? Summary(failed) : null,
+                ["completed"] = checkpoint is null ? null : Summary(checkpoint),
+                ["savepoint"] = savepoint is null ? null : Summary(savepoint),
+                ["failed"] = failed is null ? null : Summary(failed),
                 ["restored"] = restore is { } r
                     ? new Dictionary<string, object> { ["id"] = r.Checkpoint.CheckpointId, ["restore_timestamp"] = r.At.ToUnixTimeMilliseconds(), ["external_path"] = r.Checkpoint.Directory }
                     : null,
             },
-            ["history"] = history.Reverse().Take(historySize).Select(Summary),
+            ["history"] = history.Entries.Reverse().Take(history.Capacity).Select(Summary),
         };
     }
 
-    /// <summary><c>/jobs/{id}/checkpoints/details/{cpid}</c>: the checkpoint and, per vertex, what each of its subtasks did.</summary>
+    /// <summary><c>/jobs/{id}/checkpoints/details/{cpid}</c>: a retained checkpoint and, per vertex, what each of its subtasks did.</summary>
     public static Dictionary<string, object?>? Details(JobExecution execution, long checkpointId)
     {
         if (execution.CheckpointHistory.Entries.LastOrDefault(c => c.Id == checkpointId) is not { } checkpoint)

@@ -42,8 +42,8 @@ public static class RestApi
             jobs.Find(id) is { } job ? Results.Text(job.Events.Text(error: true), "text/plain; charset=utf-8") : NotFound(id));
         app.MapGet("/jobs/{id}/vertices/{vertex:int}/metrics", (string id, int vertex, string? get, JobRegistry jobs, TaskMetrics metrics) =>
             jobs.Find(id) is { } job ? VertexUserMetrics(job, vertex, get, metrics) : NotFound(id));
-        app.MapGet("/jobs/{id}/checkpoints", (string id, JobRegistry jobs, GatewayOptions options) =>
-            jobs.Find(id) is { } job ? Results.Json(CheckpointResources.Statistics(job.Execution, options.CheckpointsHistory)) : NotFound(id));
+        app.MapGet("/jobs/{id}/checkpoints", (string id, JobRegistry jobs) =>
+            jobs.Find(id) is { } job ? Results.Json(CheckpointResources.Statistics(job.Execution)) : NotFound(id));
         app.MapGet("/jobs/{id}/checkpoints/config", (string id, JobRegistry jobs) =>
             jobs.Find(id) is { } job ? Results.Json(CheckpointResources.Config(job.Execution)) : NotFound(id));
         app.MapGet("/jobs/{id}/checkpoints/details/{checkpoint:long}", (string id, long checkpoint, JobRegistry jobs) =>
