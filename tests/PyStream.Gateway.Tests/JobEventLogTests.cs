@@ -44,6 +44,17 @@ public sealed class JobEventLogTests
     }
 
     [Fact]
+    public void A_tail_is_the_last_characters_after_a_line_saying_how_many_came_before()
+    {
+        var log = new JobEventLog();
+        foreach (var line in new[] { "first\n", "second\n", "third\n" })
+            log.Writer(error: false).Write(line);
+
+        Assert.Equal("pystream: 8 earlier characters are not shown\ncond\nthird\n", log.Text(error: false, tail: 11));
+        Assert.Equal("first\nsecond\nthird\n", log.Text(error: false, tail: 100));
+    }
+
+    [Fact]
     public async Task Past_its_limit_it_drops_the_oldest_events_and_a_late_follower_is_told()
     {
         var log = new JobEventLog();

@@ -104,6 +104,11 @@ def test_stdout_holds_what_the_jobs_print_sink_wrote(gateway: Gateway) -> None:
     status, stdout = gateway.request("GET", f"/jobs/{job_id}/stdout")
     assert status == 200
     assert sorted(stdout.splitlines()) == sorted(result.stdout.splitlines())
+    status, tail = gateway.request("GET", f"/jobs/{job_id}/stdout?tail=10")
+    assert status == 200
+    assert tail == f"pystream: {len(stdout) - 10} earlier characters are not shown\n{stdout[-10:]}"
+    status, answer = gateway.request("GET", f"/jobs/{job_id}/stdout?tail=-1")
+    assert status == 400 and "tail must be a number of characters" in answer["errors"][0]
 
 
 def test_an_uploaded_jobs_stdout_and_a_failed_jobs_log(gateway: Gateway, tmp_path: Path) -> None:

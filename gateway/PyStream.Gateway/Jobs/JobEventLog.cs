@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PyStream.Gateway.Protocol;
 
@@ -79,25 +78,50 @@ public sealed class JobEventLog
     /// <summary>
     /// What the job printed so far (<paramref name="error"/>: its error output and the engine's
     /// messages, ending with why it failed, if it did), from what is retained; a first line says
-    /// when older output was dropped.
+    /// when older output was dropped. With <paramref name="tail"/>, only its last that many
+    /// characters, after a line saying how many came before.
     /// </summary>
-    public string Text(bool error)
+    public string Text(bool error, int? tail = null)
     {
-        var text = new StringBuilder();
+        ArgumentOutOfRangeException.ThrowIfNegative(tail ?? 0);
+        var pieces = new List<string>();
+        long length = 0, before = 0;
+        long dropped;
         lock (_lock)
         {
-            if (_first > 0)
-                text.Append(CultureInfo.InvariantCulture, $"pystream: {_first} earlier events of this job were dropped (the gateway keeps {RetainedBytes >> 20} MiB per job)\n");
-            foreach (var item in _events)
+            dropped = _first;
+            for (var i = _events.Count - 1; i >= 0; i--)
             {
-                text.Append(error ? item.ErrorOutput : item.Output);
-                if (error && item.Failure is { } failure)
-                    text.Append(CultureInfo.InvariantCulture, $"pystream: the job failed: {failure.Message}\n").Append(failure.UserTraceback is { Length: > 0 } traceback ? traceback : failure.Detail);
+                var piece = Piece(_events[i], error);
+                if (tail is { } limit && length >= limit)
+                {
+                    before += piece.Length;
+                    continue;
+                }
+
+                pieces.Add(piece);
+                length += piece.Length;
             }
         }
 
-        return text.ToString();
+        pieces.Reverse();
+        var text = string.Concat(pieces);
+        if (tail is { } last && text.Length > last)
+        {
+            before += text.Length - last;
+            text = text[^last..];
+        }
+
+        var note = before > 0 ? $"pystream: {before} earlier characters are not shown\n"
+            : dropped > 0 ? $"pystream: {dropped} earlier events of this job were dropped (the gateway keeps {RetainedBytes >> 20} MiB per job)\n"
+            : "";
+        return note + text;
     }
+
+    private static string Piece(JobEvent item, bool error) =>
+        !error ? item.Output
+        : item.Failure is { } failure ? $"{item.ErrorOutput}pystream: the job failed: {failure.Message}\n{(failure.UserTraceback is { Length: > 0 } traceback ? traceback : failure.Detail)}"
+        : item.ErrorOutput;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,9 +1,12 @@
-// The job page's output and configuration: what print() and the engine wrote for the job
-// (GET /jobs/{id}/stdout and /log, read while their panel is open) and every option in effect
-// (GET /jobs/{id}/config, read once).
+// The job page's output and configuration: what the print sinks and the engine wrote for the
+// job (GET /jobs/{id}/stdout and /log, their last 256 Ki characters, read while their panel is
+// open) and every option in effect (GET /jobs/{id}/config, read once).
 
 import { describeError, api, getJson, jobPath } from './api.js';
 import { el, emptyRow, table } from './dom.js';
+
+// Enough to read what just happened without moving megabytes a second.
+const TAIL_CHARACTERS = 256 * 1024;
 
 function textPanel(summary, testid) {
   const text = el('pre', { class: 'output', 'data-testid': testid }, '');
@@ -41,7 +44,7 @@ export class OutputSection {
 
   async #readText(panel, resource, signal, ended) {
     if (!panel.details.open || this.#ended.has(resource)) return;
-    const result = await api(`${jobPath(this.#jid)}/${resource}`, { signal });
+    const result = await api(`${jobPath(this.#jid)}/${resource}?tail=${TAIL_CHARACTERS}`, { signal });
     const text = result.ok ? (result.text || '(nothing yet)') : `Could not read it: HTTP ${result.status}`;
     if (panel.text.textContent !== text) {
       const atEnd = panel.text.scrollTop + panel.text.clientHeight >= panel.text.scrollHeight - 4;
