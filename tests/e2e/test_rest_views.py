@@ -111,6 +111,17 @@ def test_stdout_holds_what_the_jobs_print_sink_wrote(gateway: Gateway) -> None:
     assert status == 400 and "tail must be a number of characters" in answer["errors"][0]
 
 
+def test_print_in_a_user_function_reaches_the_jobs_stdout_and_its_client(gateway: Gateway) -> None:
+    result = run_client(gateway, SCRIPTS / "printing.py")
+    assert result.returncode == 0, result.stderr
+    job_id = next(j["jid"] for j in gateway.get("/jobs/overview")["jobs"] if j["name"] == "printing")
+    stdout = gateway.request("GET", f"/jobs/{job_id}/stdout")[1]
+    # The map prints "seen x" for 1..4; the print sink then prints "N> x" from subtask N.
+    seen = [line for line in stdout.splitlines() if line.startswith("seen ")]
+    assert sorted(seen) == [f"seen {x}" for x in range(1, 5)]
+    assert sorted(seen) == sorted(line for line in result.stdout.splitlines() if line.startswith("seen "))
+
+
 def test_an_uploaded_jobs_stdout_and_a_failed_jobs_log(gateway: Gateway, tmp_path: Path) -> None:
     body, headers = multipart("script", "parallel.py", (SCRIPTS / "parallel.py").read_bytes())
     status, answer = gateway.request("POST", "/jobs/submit", body, headers)

@@ -242,6 +242,7 @@ internal sealed class JobRun : ICheckpointedRun
 
     private void RunTask(StreamTask task, TaskContext context, TaskRestore? restore)
     {
+        using var output = TaskOutput.Use(context.Environment.Stdout);
         try
         {
             task.Run(context, restore, _cancellation.Token);

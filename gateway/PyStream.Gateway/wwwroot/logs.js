@@ -1,4 +1,4 @@
-// The job page's output and configuration: what the print sinks and the engine wrote for the
+// The job page's output and configuration: what print(), the print sinks and the engine wrote for the
 // job (GET /jobs/{id}/stdout and /log, their last 256 Ki characters, read while their panel is
 // open) and every option in effect (GET /jobs/{id}/config, read once).
 
@@ -16,7 +16,7 @@ function textPanel(summary, testid) {
 
 export class OutputSection {
   #jid;
-  #stdout = textPanel('Stdout (what the print sinks wrote)', 'job-stdout');
+  #stdout = textPanel('Stdout (what print() and the print sinks wrote)', 'job-stdout');
   #log = textPanel('Log (error output and the engine\'s messages)', 'job-log');
   #configBody = el('tbody', {}, emptyRow(2, 'Loading…'));
   #configLoaded = false;
