@@ -49,7 +49,15 @@ await runCheck(async (page) => {
     await pollUntil(`a state size in subtask-row-${keyed}-0`,
       () => page.getByTestId(`subtask-row-${keyed}-0`).getByTestId('state-size').getAttribute('data-value').then(Number),
       (bytes) => bytes > 0);
-    return `${vertexIds.length} vertices, 2 subtask rows each, state size shown`;
+    // The table is redrawn every second: the keyboard focus stays on the toggle the user is on.
+    const toggle = `subtasks-toggle-${keyed}`;
+    await page.getByTestId(toggle).focus();
+    const records = page.getByTestId(`subtask-row-${keyed}-0`).getByTestId('records-in');
+    const before = await textOf(records);
+    await pollUntil('a redraw with new numbers', () => textOf(records), (t) => t !== before);
+    const focused = await page.evaluate(() => document.activeElement?.dataset?.testid);
+    if (focused !== toggle) throw new Error(`after a redraw the focus is on "${focused}", not ${toggle}`);
+    return `${vertexIds.length} vertices, 2 subtask rows each, state size shown, focus kept across redraws`;
   });
 
   await step('the checkpoint configuration shows exactly-once every 200 ms', async () => {

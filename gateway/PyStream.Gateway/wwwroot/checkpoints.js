@@ -2,7 +2,7 @@
 // one checkpoint's details (per operator and subtask: sync/async time, alignment, size).
 
 import { describeError, getJson, jobPath } from './api.js';
-import { el, emptyRow, formatBytes, formatCount, stateClass, table, timeElement } from './dom.js';
+import { el, emptyRow, formatBytes, formatCount, redrawKeepingFocus, stateClass, table, timeElement } from './dom.js';
 
 function describeCheckpoint(checkpoint) {
   if (!checkpoint) return 'none';
@@ -119,7 +119,7 @@ export class CheckpointsSection {
       el('td', { 'data-testid': 'failure' }, c.failure_message ?? '')));
 
     const details = this.#details;
-    this.element.replaceChildren(
+    redrawKeepingFocus(this.element, () => this.element.replaceChildren(
       el('dl', { class: 'counts small' },
         count('Completed', 'checkpoints-completed', counts.completed),
         count('Failed', 'checkpoints-failed', counts.failed),
@@ -140,6 +140,6 @@ export class CheckpointsSection {
       this.#selected === null ? null
         : !details ? el('p', { class: 'muted' }, `Loading checkpoint #${this.#selected}…`)
           : details.error ? el('p', { class: 'error' }, details.error)
-            : renderDetails(details));
+            : renderDetails(details)));
   }
 }

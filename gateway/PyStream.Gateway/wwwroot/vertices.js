@@ -2,7 +2,7 @@
 // subtask with its own records, time shares, watermark and state size (GET /jobs/{id}/vertices/{vid}).
 
 import { describeError, getJson, jobPath } from './api.js';
-import { el, emptyRow, formatBytes, formatCount, formatPercent, isoTime, table } from './dom.js';
+import { el, emptyRow, formatBytes, formatCount, formatPercent, isoTime, redrawKeepingFocus, table } from './dom.js';
 import { vertexRow } from './graph.js';
 
 const COLUMNS = ['Operator', 'Parallelism', 'Status', 'Records in', 'Records out', 'Busy', 'Backpressured', 'Watermark'];
@@ -62,7 +62,7 @@ export class VerticesTable {
       this.body.replaceChildren(emptyRow(COLUMNS.length, 'No operators.'));
       return;
     }
-    this.body.replaceChildren(...vertices.flatMap((vertex) => {
+    redrawKeepingFocus(this.body, () => this.body.replaceChildren(...vertices.flatMap((vertex) => {
       const open = this.#expanded.has(vertex.id);
       const row = vertexRow(vertex);
       const name = row.querySelector('th');
@@ -73,6 +73,6 @@ export class VerticesTable {
       if (!open) return [row];
       return [row, el('tr', { class: 'subtasks' },
         el('td', { colspan: COLUMNS.length }, subtaskTable(vertex, this.#details.get(vertex.id))))];
-    }));
+    })));
   }
 }
