@@ -14,7 +14,9 @@ public sealed record GatewayOptions
     public const int DefaultPort = 8081;
     public const int DefaultRpcPort = 6123;
     public const int UploadLimitBytes = 16 * 1024 * 1024;
-    public const string Usage = "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID]";
+    public const int DefaultCheckpointsHistory = 10;
+    public const string Usage =
+        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N]";
 
     public string Host { get; init; } = "127.0.0.1";
 
@@ -35,6 +37,12 @@ public sealed record GatewayOptions
     /// <summary>Stop as soon as no job runs once this process has exited (a notebook kernel that started the gateway).</summary>
     public int? OwnerPid { get; init; }
 
+    /// <summary>
+    /// How many recent checkpoints each job keeps in its statistics, which REST lists: the default
+    /// of Flink's <c>web.checkpoints.history</c> (10) for jobs that set none; the counts cover all.
+    /// </summary>
+    public int CheckpointsHistory { get; init; } = DefaultCheckpointsHistory;
+
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
 
@@ -43,6 +51,8 @@ public sealed record GatewayOptions
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with what is wrong.</summary>
     public static GatewayOptions Parse(IReadOnlyList<string> args, string? token)
     {
+        if (token is { Length: > 0 } && string.IsNullOrWhiteSpace(token))
+            throw new ArgumentException("PYSTREAM_TOKEN is only whitespace: set a real token (or unset it on a loopback address)");
         var options = new GatewayOptions { Token = string.IsNullOrEmpty(token) ? null : token };
         for (var i = 0; i < args.Count; i++)
         {
@@ -62,6 +72,10 @@ public sealed record GatewayOptions
                 "--address-file" => options with { AddressFile = Value() },
                 "--idle-timeout" => options with { IdleTimeout = IdleTimeoutValue(Value()) },
                 "--owner-pid" => options with { OwnerPid = int.TryParse(Value(), out var pid) && pid > 0 ? pid : throw new ArgumentException("--owner-pid needs a process id") },
+                "--checkpoints-history" => options with
+                {
+                    CheckpointsHistory = int.TryParse(Value(), out var count) && count > 0 ? count : throw new ArgumentException("--checkpoints-history needs a positive number"),
+                },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }

@@ -1,3 +1,4 @@
+using PyStream.Engine.Runtime;
 using PyStream.Gateway;
 using PyStream.Python;
 
@@ -23,6 +24,8 @@ catch (PyStreamPythonException error)
     return 3;
 }
 
+// print() in a job's Python function goes to that job's output (GET /jobs/{id}/stdout), as a print sink's does.
+PythonStdout.Route(() => TaskOutput.Current);
 var code = await GatewayHost.RunAsync(options).ConfigureAwait(false);
 python.ExitProcess(code);
 return code; // not reached: the process has ended

@@ -51,9 +51,26 @@ public sealed class GatewayOptionsTests
     [InlineData(new[] { "--idle-timeout", "soon" }, "--idle-timeout: 'soon' is not a duration")]
     [InlineData(new[] { "--owner-pid", "-1" }, "--owner-pid needs a process id")]
     [InlineData(new[] { "--owner-pid" }, "--owner-pid needs a value")]
+    [InlineData(new[] { "--checkpoints-history", "0" }, "--checkpoints-history needs a positive number")]
     public void Bad_options_say_what_is_wrong(string[] args, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_checkpoint_history_is_flinks_ten_unless_set()
+    {
+        Assert.Equal(10, GatewayOptions.Parse([], token: null).CheckpointsHistory);
+        Assert.Equal(3, GatewayOptions.Parse(["--checkpoints-history", "3"], token: null).CheckpointsHistory);
+    }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("\t\n")]
+    public void A_token_of_only_whitespace_is_refused(string token)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse([], token));
+        Assert.Contains("PYSTREAM_TOKEN is only whitespace", error.Message, StringComparison.Ordinal);
     }
 }

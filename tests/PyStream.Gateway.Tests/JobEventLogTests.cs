@@ -26,6 +26,35 @@ public sealed class JobEventLogTests
     }
 
     [Fact]
+    public void Its_text_is_the_jobs_output_and_its_log_ends_with_why_it_failed()
+    {
+        var log = new JobEventLog();
+        log.Writer(error: false).Write("1> (a,1)\n");
+        log.Writer(error: true).WriteLine("pystream: restarting");
+        log.Append(new JobEvent { Results = new CollectedBatch { CollectId = "collect-1" } });
+        log.Writer(error: false).Write("2> (b,1)\n");
+        log.Append(new JobEvent
+        {
+            Status = new JobInfo { Status = "FAILED" },
+            Failure = new Failure { Message = "user function in 'Map' failed", UserTraceback = "ValueError: three\n" },
+        }, final: true);
+
+        Assert.Equal("1> (a,1)\n2> (b,1)\n", log.Text(error: false));
+        Assert.Equal("pystream: restarting\npystream: the job failed: user function in 'Map' failed\nValueError: three\n", log.Text(error: true));
+    }
+
+    [Fact]
+    public void A_tail_is_the_last_characters_after_a_line_saying_how_many_came_before()
+    {
+        var log = new JobEventLog();
+        foreach (var line in new[] { "first\n", "second\n", "third\n" })
+            log.Writer(error: false).Write(line);
+
+        Assert.Equal("pystream: 8 earlier characters are not shown\ncond\nthird\n", log.Text(error: false, tail: 11));
+        Assert.Equal("first\nsecond\nthird\n", log.Text(error: false, tail: 100));
+    }
+
+    [Fact]
     public async Task Past_its_limit_it_drops_the_oldest_events_and_a_late_follower_is_told()
     {
         var log = new JobEventLog();

@@ -34,18 +34,57 @@ public sealed class TaskMetricsTests
     }
 
     [Fact]
-    public void Each_sample_covers_only_the_time_since_the_last()
+    public void Time_shares_are_averaged_over_the_last_five_seconds()
     {
         var time = new FakeTimeProvider();
         using var metrics = new TaskMetrics(time, sampleEverySecond: false);
         var tags = EngineTelemetry.TaskTags("job", _job, 0, "Source", 0);
         EngineTelemetry.IdleTime.Add(1000, tags);
         time.Advance(TimeSpan.FromSeconds(1));
-        metrics.Sample();
-        time.Advance(TimeSpan.FromSeconds(1));
-        metrics.Sample(); // a busy second: no idle time reported in it
+        metrics.Sample(); // second 1: idle throughout
+        Assert.Equal(0.0, metrics.Vertex(_job, 0, 1)!.BusyRatio, 3);
 
+        time.Advance(TimeSpan.FromSeconds(1));
+        metrics.Sample(); // second 2: busy throughout, so 1 busy second of 2
+        Assert.Equal(0.5, metrics.Vertex(_job, 0, 1)!.BusyRatio, 3);
+
+        for (var second = 3; second <= 6; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            metrics.Sample();
+        }
+
+        // Seconds 2-6 are the window: the idle second 1 has left it.
         Assert.Equal(1.0, metrics.Vertex(_job, 0, 1)!.BusyRatio, 3);
+    }
+
+    [Fact]
+    public void Each_subtask_has_its_own_row()
+    {
+        var time = new FakeTimeProvider();
+        using var metrics = new TaskMetrics(time, sampleEverySecond: false);
+        var second = EngineTelemetry.TaskTags("job", _job, 3, "Map", 1);
+        EngineTelemetry.RecordsIn.Add(4, second);
+        EngineTelemetry.RecordsOut.Add(3, second);
+        time.Advance(TimeSpan.FromSeconds(2));
+        EngineTelemetry.BackpressuredTime.Add(500, second); // a quarter of two seconds
+        EngineTelemetry.RecordStateSize("job", _job, 3, 1, 2048);
+        try
+        {
+            metrics.Sample();
+
+            var rows = metrics.Subtasks(_job, 3, parallelism: 2);
+            Assert.Equal(2, rows.Count);
+            Assert.Null(rows[0]); // subtask 0 has reported nothing
+            var row = rows[1]!;
+            Assert.Equal((1, 4L, 3L, 2048L), (row.Subtask, row.RecordsIn, row.RecordsOut, row.StateSize!.Value));
+            Assert.Equal(0.25, row.BackpressuredRatio, 3);
+            Assert.Equal(0.75, row.BusyRatio, 3);
+        }
+        finally
+        {
+            EngineTelemetry.ForgetJob(_job);
+        }
     }
 
     [Fact]

@@ -139,6 +139,9 @@ def test_a_failing_user_function_shows_the_users_traceback_in_the_client(gateway
     assert entry["exceptionName"] == "ValueError: invalid literal for int() with base 10: 'three'"
     assert 'user_error.py", line 7, in parse' in entry["stacktrace"] and entry["restarted"] is False
     assert exceptions["root-exception"] == entry["stacktrace"]
+    # The failing subtask, named as Flink names it: the chain holding the map, subtask 1 of its parallelism.
+    [chain] = [v for v in gateway.get(f"/jobs/{failed['jid']}")["vertices"] if "Map" in v["name"]]
+    assert entry["taskName"] == exceptions["root-task"] == f"{chain['name']} (1/{chain['parallelism']})"
 
 
 def test_a_scripts_own_error_after_a_job_keeps_pythons_traceback(gateway: Gateway, tmp_path: Path) -> None:
@@ -341,6 +344,8 @@ def test_with_a_token_every_call_needs_it(tmp_path: Path) -> None:
         body, headers = multipart("script", "job.py", b"print(1)\n")
         assert gateway.request("POST", "/jobs/submit", body, headers, token=None)[0] == 401
         assert gateway.request("GET", "/overview")[0] == 200
+        # RFC 9110: the scheme is case-insensitive.
+        assert gateway.request("GET", "/overview", headers={"Authorization": "bearer s3cret"}, token=None)[0] == 200
         status, page = gateway.request("GET", "/", token=None)  # the UI's files load, then ask for the token
         assert status == 200 and "<html" in page.lower()
 
@@ -361,6 +366,21 @@ def test_binding_beyond_loopback_needs_a_token(tmp_path: Path) -> None:
                             env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert result.returncode == 2
     assert "set PYSTREAM_TOKEN" in result.stderr
+
+
+def test_a_token_of_only_whitespace_is_refused_at_start(tmp_path: Path) -> None:
+    env = dict(os.environ, PYSTREAM_TOKEN=" \t ")
+    result = subprocess.run([str(ROOT / "pystream"), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(tmp_path)],
+                            env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert result.returncode == 2
+    assert "PYSTREAM_TOKEN is only whitespace" in result.stderr
+
+
+def test_a_truncated_upload_gets_400_with_the_reason(gateway: Gateway) -> None:
+    body, headers = multipart("script", "job.py", b"print(1)\n" * 100)
+    status, answer = gateway.request("POST", "/jobs/submit", body[: len(body) // 2], headers)
+    assert status == 400, answer
+    assert "the upload is incomplete" in answer["errors"][0]
 
 
 def test_without_a_gateway_address_the_client_starts_a_local_one_and_reuses_it(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from gateway_process import ROOT, Gateway
-from test_gateway import start_running_job
+from test_gateway import run_client, start_running_job
 
 WEBUI = ROOT / "tests" / "webui"
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -35,6 +35,18 @@ def test_a_running_jobs_graph_and_counters_move_and_cancel_stops_it(gateway: Gat
     result = node("webui-check.mjs", gateway.url, job_id)
     assert result.returncode == 0, result.stdout + result.stderr
     assert gateway.get(f"/jobs/{job_id}")["state"] == "CANCELED"
+
+
+def test_the_job_pages_subtasks_checkpoints_output_configuration_and_stop(gateway: Gateway, tmp_path: Path) -> None:
+    running = start_running_job(gateway, tmp_path, "deeper views")
+    assert run_client(gateway, SCRIPTS / "parallel.py").returncode == 0
+    assert run_client(gateway, SCRIPTS / "user_error.py").returncode == 1
+    jobs = {j["name"]: j["jid"] for j in gateway.get("/jobs/overview")["jobs"]}
+    printed = (SCRIPTS.parent / "expected" / "parallel.txt").read_text().splitlines()[0]
+    result = node("webui-views.mjs", gateway.url, running, jobs["parallel"], printed, jobs["user error"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert gateway.get(f"/jobs/{running}")["state"] == "FINISHED"
+    assert gateway.get(f"/jobs/{running}/checkpoints")["latest"]["savepoint"]["is_savepoint"] is True
 
 
 def test_a_script_submitted_by_upload_runs(gateway: Gateway) -> None:

@@ -143,7 +143,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         }
     }
 
-    public void Acknowledge(long checkpointId, TaskStateHandle handle)
+    public void Acknowledge(long checkpointId, TaskStateHandle handle, SubtaskCheckpointStats stats)
     {
         PendingCheckpoint? complete = null;
         lock (_lock)
@@ -151,6 +151,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
             if (!_pending.TryGetValue(checkpointId, out var pending))
                 return; // aborted meanwhile
             pending.Handles[(handle.ChainIndex, handle.Subtask)] = handle;
+            pending.Subtasks[(handle.ChainIndex, handle.Subtask)] = stats;
             if (IsComplete(pending))
             {
                 _pending.Remove(checkpointId);
@@ -250,7 +251,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         }
 
         Record(pending, new CheckpointStats(barrier.Id, barrier.Kind, barrier.Timestamp, _time.GetUtcNow().ToUnixTimeMilliseconds() - barrier.Timestamp,
-            _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null));
+            _history.NewBytes(pending.Directory, metadata), pending.Directory, Failure: null, SubtaskStats(pending)));
         if (newest || barrier.IsSavepoint)
         {
             foreach (var task in metadata.Tasks)
@@ -330,13 +331,29 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         }
 
         var what = pending.Barrier.IsSavepoint ? "savepoint" : "checkpoint";
+        var why = PlainReason(reason);
         Record(pending, new CheckpointStats(pending.Barrier.Id, pending.Barrier.Kind, pending.Barrier.Timestamp,
-            _time.GetUtcNow().ToUnixTimeMilliseconds() - pending.Barrier.Timestamp, 0, null, reason.Message));
+            _time.GetUtcNow().ToUnixTimeMilliseconds() - pending.Barrier.Timestamp, 0, null, why, SubtaskStats(pending)));
         if (pending.Barrier.Kind == SnapshotKind.StopSavepoint)
             _run.ResumeSources();
-        pending.Completion.TrySetException(new PyStreamException($"{what} {pending.Barrier.Id} failed: {reason.Message}", reason));
+        pending.Completion.TrySetException(new PyStreamException($"{what} {pending.Barrier.Id} failed: {why}", reason));
         if (fail)
             _run.Fail(new PyStreamException($"Exceeded checkpoint tolerable failure threshold ({_options.TolerableFailures}); last failure: {reason.Message}", reason));
+    }
+
+    /// <summary>Why a checkpoint failed, in words: storage trouble says so; the engine's own reasons are already words.</summary>
+    internal static string PlainReason(Exception reason) => reason switch
+    {
+        UnauthorizedAccessException => $"no permission to write the checkpoint's files: {reason.Message}",
+        IOException => $"could not write the checkpoint's files: {reason.Message}",
+        OperationCanceledException => "the job stopped before the checkpoint completed",
+        _ => reason.Message,
+    };
+
+    private List<SubtaskCheckpointStats> SubtaskStats(PendingCheckpoint pending)
+    {
+        lock (_lock)
+            return [.. pending.Subtasks.Values.OrderBy(s => s.ChainIndex).ThenBy(s => s.Subtask)];
     }
 
     /// <summary>A checkpoint ended: into the history (the Web UI's), the metrics and its span.</summary>
@@ -393,6 +410,8 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         public string Directory { get; } = directory;
 
         public Dictionary<(int ChainIndex, int Subtask), TaskStateHandle> Handles { get; } = [];
+
+        public Dictionary<(int ChainIndex, int Subtask), SubtaskCheckpointStats> Subtasks { get; } = [];
 
         public ITimer? Timeout { get; set; }
 

@@ -40,6 +40,7 @@ public sealed record CheckpointingOptions
     public const string SavepointDirectoryKey = "execution.checkpointing.savepoint-dir";
     public const string RestorePathKey = "execution.savepoint.path";
     public const string AllowNonRestoredKey = "execution.savepoint.ignore-unclaimed-state";
+    public const string HistoryKey = "web.checkpoints.history";
 
     /// <summary>Null: no periodic checkpoints (savepoints still work).</summary>
     public TimeSpan? Interval { get; init; }
@@ -72,6 +73,9 @@ public sealed record CheckpointingOptions
     public string? RestorePath { get; init; }
 
     public bool AllowNonRestoredState { get; init; }
+
+    /// <summary>How many recent checkpoints the job's statistics keep (Flink's <c>web.checkpoints.history</c>, default 10).</summary>
+    public int History { get; init; } = 10;
 
     // Flink's CheckpointCoordinatorConfiguration.MINIMAL_CHECKPOINT_TIME.
     private static readonly TimeSpan MinimalCheckpointTime = TimeSpan.FromMilliseconds(10);
@@ -106,6 +110,7 @@ public sealed record CheckpointingOptions
             SavepointDirectory = Get(SavepointDirectoryKey) is { } savepoints ? LocalPath(savepoints) : null,
             RestorePath = Get(RestorePathKey) is { } restore ? LocalPath(restore) : null,
             AllowNonRestoredState = Flag(AllowNonRestoredKey),
+            History = Int(HistoryKey, 1, 10),
         };
         if (options.Interval is { } every && every < MinimalCheckpointTime)
             throw new PyStreamException($"{IntervalKey}: '{Get(IntervalKey)}' is shorter than the minimum of 10 ms");

@@ -9,7 +9,7 @@ internal interface ICheckpointAcknowledger
     /// <summary>Where shared (incremental) files go; checkpoint files refer to them relatively.</summary>
     string SharedDirectory { get; }
 
-    void Acknowledge(long checkpointId, TaskStateHandle handle);
+    void Acknowledge(long checkpointId, TaskStateHandle handle, SubtaskCheckpointStats stats);
 
     void Decline(long checkpointId, Exception reason);
 

@@ -17,15 +17,20 @@ internal sealed class BarrierAligner
     private readonly Queue<Runtime.InputEvent> _released = new();
 
     // Checkpoints under way, oldest first, with the channels their barrier came on (exactly-once: at most one).
-    private readonly SortedDictionary<long, (CheckpointBarrier Barrier, bool[] Arrived)> _open = [];
+    private readonly SortedDictionary<long, (CheckpointBarrier Barrier, bool[] Arrived, long FirstArrival)> _open = [];
+    private readonly TimeProvider _time;
     private long _lastAligned = long.MinValue;
 
-    public BarrierAligner(int channels, bool exactlyOnce)
+    public BarrierAligner(int channels, bool exactlyOnce, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _exactlyOnce = exactlyOnce;
         _ended = new bool[channels];
         _held = Enumerable.Range(0, channels).Select(_ => new Queue<Runtime.InputEvent>()).ToArray();
     }
+
+    /// <summary>From the first to the last barrier of the checkpoint aligned last (Flink's alignment duration).</summary>
+    public TimeSpan LastAlignment { get; private set; }
 
     /// <summary>Events held back during the last alignment, in order, before new ones from the gate.</summary>
     public bool TryTakeReleased(out Runtime.InputEvent next) => _released.TryDequeue(out next);
@@ -48,7 +53,7 @@ internal sealed class BarrierAligner
         {
             if (_exactlyOnce)
                 Release(); // a newer checkpoint overtook the one being aligned: that one is given up
-            entry = (barrier, new bool[_ended.Length]);
+            entry = (barrier, new bool[_ended.Length], _time.GetTimestamp());
             _open[barrier.Id] = entry;
         }
 
@@ -72,13 +77,14 @@ internal sealed class BarrierAligner
 
     private bool Aligned(long id)
     {
-        var arrived = _open[id].Arrived;
+        var (_, arrived, firstArrival) = _open[id];
         for (var c = 0; c < arrived.Length; c++)
         {
             if (!arrived[c] && !_ended[c])
                 return false;
         }
 
+        LastAlignment = _time.GetElapsedTime(firstArrival);
         if (_exactlyOnce)
         {
             _lastAligned = id;

@@ -49,6 +49,7 @@ public sealed class JobExecution
         if (graph.IsBatch && Checkpointing.Interval is not null)
             Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
         _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
+        CheckpointHistory = new CheckpointHistory(Checkpointing.History);
         BufferTimeout = Settings.BufferTimeout.From(_configuration);
         PythonMaxRecordsPerCall = PythonCalls.MaxRecords(_configuration);
         DebloatTarget = BufferDebloat.From(_configuration);
@@ -68,6 +69,12 @@ public sealed class JobExecution
     public string Name => Graph.Spec.Name;
 
     public CheckpointingOptions Checkpointing { get; }
+
+    /// <summary>Every configuration key in effect (defaults, the job's own, overrides), aliases resolved.</summary>
+    public IReadOnlyDictionary<string, string> Configuration => _configuration;
+
+    /// <summary>What the job does after a failure, in words ("no restart", "fixed delay (...)").</summary>
+    public string RestartStrategyDescription => _restarts.Description;
 
     /// <summary>How long records may wait in a partly filled output buffer; null: until it is full.</summary>
     public TimeSpan? BufferTimeout { get; }
@@ -114,8 +121,8 @@ public sealed class JobExecution
     /// <summary>The checkpoint or savepoint the latest run started from, and when; null when it started empty.</summary>
     public (RestoredCheckpoint Checkpoint, DateTimeOffset At)? LatestRestore { get; private set; }
 
-    /// <summary>Every checkpoint and savepoint the job attempted, with durations and sizes.</summary>
-    public CheckpointHistory CheckpointHistory { get; } = new();
+    /// <summary>The checkpoints and savepoints the job attempted (counts of all, the newest in full), with durations and sizes.</summary>
+    public CheckpointHistory CheckpointHistory { get; }
 
     /// <summary>The job's retained completed checkpoints, oldest first.</summary>
     public IReadOnlyList<(string Directory, CheckpointMetadata Metadata)> CompletedCheckpoints => _checkpoints.Snapshot();
@@ -270,7 +277,7 @@ public sealed class JobExecution
                 return;
             }
 
-            RecordFailure(failure);
+            RecordFailure(failure, run.FailedTask);
             delay = _restarts.OnFailure(_environment.Time.GetUtcNow());
             if (delay is null)
             {
@@ -314,10 +321,10 @@ public sealed class JobExecution
         }
     }
 
-    private void RecordFailure(Exception failure)
+    private void RecordFailure(Exception failure, TaskInfo? task = null)
     {
         lock (_failures)
-            _failures.Add(new JobFailure(_environment.Time.GetUtcNow(), failure));
+            _failures.Add(new JobFailure(_environment.Time.GetUtcNow(), failure, task));
     }
 
     /// <summary>
@@ -385,9 +392,15 @@ public sealed class JobExecution
     }
 }
 
-/// <summary>A run's failure: when, and the exception (a <see cref="UserFunctionException"/> carries the user's traceback).</summary>
-public sealed record JobFailure(DateTimeOffset At, Exception Error)
+/// <summary>
+/// A run's failure: when, the exception (a <see cref="UserFunctionException"/> carries the
+/// user's traceback), and the subtask it happened in, when a task failed.
+/// </summary>
+public sealed record JobFailure(DateTimeOffset At, Exception Error, TaskInfo? Task = null)
 {
+    /// <summary>The failed subtask as Flink names it: <c>name (subtask/parallelism)</c>, counting from 1.</summary>
+    public string? TaskName => Task is { } task ? $"{task.TaskName} ({task.SubtaskIndex + 1}/{task.Parallelism})" : null;
+
     public string Message => Describe(Error);
 
     public string? UserTraceback => (Error as UserFunctionException)?.UserTraceback;

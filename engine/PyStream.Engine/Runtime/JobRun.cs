@@ -26,6 +26,7 @@ internal sealed class JobRun : ICheckpointedRun
     private readonly IPythonJob? _python;
     private readonly object _lock = new();
     private Exception? _failure;
+    private TaskInfo? _failedTask;
     private bool _stopped;
     private int _running;
     private int _sinkTasks;
@@ -90,6 +91,16 @@ internal sealed class JobRun : ICheckpointedRun
     }
 
     public void Cancel() => _cancellation.Cancel();
+
+    /// <summary>The subtask whose failure ended this run; null when none did (or the run failed for another reason).</summary>
+    public TaskInfo? FailedTask
+    {
+        get
+        {
+            lock (_lock)
+                return _failedTask;
+        }
+    }
 
     public void Fail(Exception reason)
     {
@@ -188,7 +199,7 @@ internal sealed class JobRun : ICheckpointedRun
             var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
                 finalState: checkpointing.Interval is not null);
             task = new StreamTask(vertex.Name, assembly, gates.GetValueOrDefault(vertex), outputs, snapshotter, checkpointing.Mode,
-                onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index, subtaskIndex: subtask);
+                onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index, subtaskIndex: subtask, time: environment.Time);
             if (outputs.Count == 0)
                 _sinkTasks++;
             _tasks.Add((task, context, taskRestore));
@@ -232,6 +243,7 @@ internal sealed class JobRun : ICheckpointedRun
     private void RunTask(StreamTask task, TaskContext context, TaskRestore? restore)
     {
         var ending = "finished";
+        using var output = TaskOutput.Use(context.Environment.Stdout);
         try
         {
             task.Run(context, restore, _cancellation.Token);
@@ -246,7 +258,12 @@ internal sealed class JobRun : ICheckpointedRun
         {
             ending = $"failed ({Summary(error)})";
             lock (_lock)
+            {
+                if (_failure is null)
+                    _failedTask = context.Info;
                 _failure ??= error;
+            }
+
             _cancellation.Cancel();
             _job.OnTaskFailed(this);
         }

@@ -24,7 +24,7 @@ internal sealed class StreamTask : ICheckpointedTask
     private System.Diagnostics.TagList _telemetryTags;
 
     public StreamTask(string name, ChainAssembly chain, InputGate? gate, IReadOnlyList<EdgeWriter> outputs, TaskSnapshotter? snapshotter, CheckpointingMode mode,
-        Action? onStopped = null, int chainIndex = 0, int subtaskIndex = 0)
+        Action? onStopped = null, int chainIndex = 0, int subtaskIndex = 0, TimeProvider? time = null)
     {
         ChainIndex = chainIndex;
         SubtaskIndex = subtaskIndex;
@@ -35,7 +35,7 @@ internal sealed class StreamTask : ICheckpointedTask
         Outputs = outputs;
         _snapshotter = snapshotter;
         if (gate is not null)
-            _aligner = new BarrierAligner(gate.ChannelInputs.Length, mode == CheckpointingMode.ExactlyOnce);
+            _aligner = new BarrierAligner(gate.ChannelInputs.Length, mode == CheckpointingMode.ExactlyOnce, time);
     }
 
     public string Name { get; }
@@ -202,11 +202,11 @@ internal sealed class StreamTask : ICheckpointedTask
                     break;
                 case InputEventKind.Barrier:
                     if (aligner.OnBarrier(next.Channel, next.Barrier!) is { } aligned)
-                        Checkpoint(aligned);
+                        Checkpoint(aligned, aligner.LastAlignment);
                     break;
                 case InputEventKind.EndOfPartition:
                     foreach (var completed in aligner.OnEndOfPartition(next.Channel))
-                        Checkpoint(completed);
+                        Checkpoint(completed, aligner.LastAlignment);
                     if (--openChannels[input] == 0)
                     {
                         op.EndInput(opInput);
@@ -223,9 +223,9 @@ internal sealed class StreamTask : ICheckpointedTask
     }
 
     /// <summary>Snapshots every operator and the keyed state, acknowledges, then sends the barrier on.</summary>
-    private void Checkpoint(CheckpointBarrier barrier)
+    private void Checkpoint(CheckpointBarrier barrier, TimeSpan alignment = default)
     {
-        _snapshotter?.Snapshot(barrier, _chain);
+        _snapshotter?.Snapshot(barrier, _chain, alignment);
         foreach (var output in Outputs)
             output.AcceptBarrier(barrier);
     }

@@ -14,11 +14,15 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
     // Immutable files already in the shared directory, with their descriptions.
     private readonly Dictionary<string, FileRef> _shared = new(StringComparer.Ordinal);
 
-    public void Snapshot(CheckpointBarrier barrier, ChainAssembly chain)
+    /// <summary>Snapshots the chain for <paramref name="barrier"/>, whose barriers took <paramref name="alignment"/> to arrive on every input.</summary>
+    public void Snapshot(CheckpointBarrier barrier, ChainAssembly chain, TimeSpan alignment)
     {
         using var span = Telemetry.EngineTelemetry.Activities.StartActivity("task snapshot", System.Diagnostics.ActivityKind.Internal, acknowledger.TraceOf(barrier.Id))
             ?.SetTag("pystream.task", context.Info.TaskName).SetTag("pystream.subtask", context.Info.SubtaskIndex);
+        var time = context.Time;
+        var started = time.GetTimestamp();
         var states = SnapshotOperators(barrier, chain);
+        var written = time.GetTimestamp();
         TaskStateHandle handle;
         try
         {
@@ -31,7 +35,10 @@ internal sealed class TaskSnapshotter(TaskContext context, IReadOnlyList<string>
             return;
         }
 
-        acknowledger.Acknowledge(barrier.Id, handle);
+        var stats = new SubtaskCheckpointStats(chainIndex, context.Info.TaskName, context.Info.SubtaskIndex, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            (long)alignment.TotalMilliseconds, (long)time.GetElapsedTime(started, written).TotalMilliseconds, (long)time.GetElapsedTime(written).TotalMilliseconds,
+            handle.Files().Sum(f => f.Size));
+        acknowledger.Acknowledge(barrier.Id, handle, stats);
     }
 
     /// <summary>

@@ -32,10 +32,22 @@ public static class RestApi
             Results.Json(new { jobs = jobs.All.Select(j => Summary(j, time)) }));
         app.MapGet("/jobs/{id}", (string id, JobRegistry jobs, TaskMetrics metrics, TimeProvider time) =>
             jobs.Find(id) is { } job ? Results.Json(Details(job, metrics, time)) : NotFound(id));
+        app.MapGet("/jobs/{id}/vertices/{vertex:int}", (string id, int vertex, JobRegistry jobs, TaskMetrics metrics, TimeProvider time) =>
+            jobs.Find(id) is { } job ? VertexDetails(job, vertex, metrics, time) : NotFound(id));
+        app.MapGet("/jobs/{id}/config", (string id, JobRegistry jobs) =>
+            jobs.Find(id) is { } job ? Results.Json(Config(job)) : NotFound(id));
+        app.MapGet("/jobs/{id}/stdout", (string id, int? tail, JobRegistry jobs) => JobText(jobs, id, error: false, tail));
+        app.MapGet("/jobs/{id}/log", (string id, int? tail, JobRegistry jobs) => JobText(jobs, id, error: true, tail));
         app.MapGet("/jobs/{id}/vertices/{vertex:int}/metrics", (string id, int vertex, string? get, JobRegistry jobs, TaskMetrics metrics) =>
             jobs.Find(id) is { } job ? VertexUserMetrics(job, vertex, get, metrics) : NotFound(id));
         app.MapGet("/jobs/{id}/checkpoints", (string id, JobRegistry jobs) =>
-            jobs.Find(id) is { } job ? Results.Json(Checkpoints(job.Execution)) : NotFound(id));
+            jobs.Find(id) is { } job ? Results.Json(CheckpointResources.Statistics(job.Execution)) : NotFound(id));
+        app.MapGet("/jobs/{id}/checkpoints/config", (string id, JobRegistry jobs) =>
+            jobs.Find(id) is { } job ? Results.Json(CheckpointResources.Config(job.Execution)) : NotFound(id));
+        app.MapGet("/jobs/{id}/checkpoints/details/{checkpoint:long}", (string id, long checkpoint, JobRegistry jobs) =>
+            jobs.Find(id) is not { } job ? NotFound(id)
+            : CheckpointResources.Details(job.Execution, checkpoint) is { } details ? Results.Json(details)
+            : Error(StatusCodes.Status404NotFound, $"job '{id}' has no checkpoint {checkpoint}"));
         app.MapGet("/jobs/{id}/exceptions", (string id, JobRegistry jobs) =>
             jobs.Find(id) is { } job ? Results.Json(Exceptions(job.Execution)) : NotFound(id));
         app.MapMethods("/jobs/{id}", ["PATCH"], (string id, string? mode, JobRegistry jobs) =>
@@ -47,33 +59,45 @@ public static class RestApi
             job.Execution.Cancel();
             return Results.Json(new { }, statusCode: StatusCodes.Status202Accepted);
         });
-        app.MapPost("/jobs/{id}/savepoints", async (string id, HttpRequest request, JobRegistry jobs) =>
-        {
-            if (jobs.Find(id) is not { } job)
-                return NotFound(id);
-            string? directory;
-            bool stop;
-            try
-            {
-                using var body = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false);
-                var root = body.RootElement;
-                directory = root.TryGetProperty("target-directory", out var target) && target.ValueKind != JsonValueKind.Null ? target.GetString() : null;
-                stop = root.TryGetProperty("cancel-job", out var cancel) && cancel.GetBoolean();
-            }
-            catch (Exception error) when (error is JsonException or InvalidOperationException)
-            {
-                return BadRequest($"the body must be JSON like {{\"target-directory\": \"/path\" or null, \"cancel-job\": false}}: {error.Message}");
-            }
+        app.MapPost("/jobs/{id}/savepoints", (string id, HttpRequest request, JobRegistry jobs) =>
+            Savepoint(id, request, jobs, "target-directory", "cancel-job", alwaysStops: false));
+        app.MapPost("/jobs/{id}/stop", (string id, HttpRequest request, JobRegistry jobs) =>
+            Savepoint(id, request, jobs, "targetDirectory", "drain", alwaysStops: true));
+    }
 
-            try
-            {
-                return Results.Json(new { location = await job.Execution.TriggerSavepoint(directory, stop).ConfigureAwait(false) });
-            }
-            catch (PyStreamException error)
-            {
-                return Error(StatusCodes.Status409Conflict, error.Message);
-            }
-        });
+    /// <summary>
+    /// Takes a savepoint and answers with its location once taken. <c>/savepoints</c> stops the job
+    /// when its body's <c>cancel-job</c> is true; <c>/stop</c> always stops it, first advancing event
+    /// time to its end when <c>drain</c> is true (Flink's stop-with-savepoint).
+    /// </summary>
+    private static async Task<IResult> Savepoint(string id, HttpRequest request, JobRegistry jobs, string directoryField, string flagField, bool alwaysStops)
+    {
+        if (jobs.Find(id) is not { } job)
+            return NotFound(id);
+        string? directory;
+        bool flag;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body).ConfigureAwait(false);
+            var root = body.RootElement;
+            directory = root.TryGetProperty(directoryField, out var target) && target.ValueKind != JsonValueKind.Null ? target.GetString() : null;
+            flag = root.TryGetProperty(flagField, out var value) && value.GetBoolean();
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException)
+        {
+            return BadRequest($"the body must be JSON like {{\"{directoryField}\": \"/path\" or null, \"{flagField}\": false}}: {error.Message}");
+        }
+
+        try
+        {
+            var stop = alwaysStops || flag;
+            var drain = alwaysStops && flag;
+            return Results.Json(new { location = await job.Execution.TriggerSavepoint(directory, stop, drain).ConfigureAwait(false) });
+        }
+        catch (PyStreamException error)
+        {
+            return Error(StatusCodes.Status409Conflict, error.Message);
+        }
     }
 
     /// <summary>Every refusal has this shape: the status and <c>{"errors": [reason, ...]}</c>.</summary>
@@ -110,6 +134,63 @@ public static class RestApi
             .Select(m => new { id = m.Key, value = m.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
     }
 
+    /// <summary>A job's stdout or log as text; <paramref name="tail"/> keeps its last that many characters.</summary>
+    private static IResult JobText(JobRegistry jobs, string id, bool error, int? tail)
+    {
+        if (jobs.Find(id) is not { } job)
+            return NotFound(id);
+        if (tail < 0)
+            return BadRequest($"tail must be a number of characters (0 or more), not {tail}");
+        return Results.Text(job.Events.Text(error, tail), "text/plain; charset=utf-8");
+    }
+
+    /// <summary>Flink's vertex details: the vertex, and a row per subtask with its own numbers.</summary>
+    private static IResult VertexDetails(JobRecord job, int vertex, TaskMetrics metrics, TimeProvider time)
+    {
+        var execution = job.Execution;
+        if (execution.Graph.Chains.FirstOrDefault(c => c.Index == vertex) is not { } chain)
+            return Error(StatusCodes.Status404NotFound, $"job '{job.Id}' has no vertex {vertex}");
+        var running = execution.Status == JobStatus.Running;
+        var status = JobRecord.StatusName(execution.Status);
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["id"] = chain.Index,
+            ["name"] = chain.Name,
+            ["parallelism"] = chain.Parallelism,
+            ["now"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            ["subtasks"] = metrics.Subtasks(job.Id, chain.Index, chain.Parallelism).Select((numbers, subtask) => new Dictionary<string, object?>
+            {
+                ["subtask"] = subtask,
+                ["status"] = status,
+                ["metrics"] = new Dictionary<string, long> { ["read-records"] = numbers?.RecordsIn ?? 0, ["write-records"] = numbers?.RecordsOut ?? 0 },
+                ["busy-ratio"] = running ? numbers?.BusyRatio ?? 0 : 0,
+                ["idle-ratio"] = running ? numbers?.IdleRatio ?? 0 : 0,
+                ["backpressured-ratio"] = running ? numbers?.BackpressuredRatio ?? 0 : 0,
+                ["watermark"] = numbers?.Watermark,
+                ["state-size"] = numbers?.StateSize,
+            }),
+        });
+    }
+
+    /// <summary>Flink's job configuration: the execution config, with every configuration key in effect as the engine reads it.</summary>
+    private static Dictionary<string, object?> Config(JobRecord job)
+    {
+        var execution = job.Execution;
+        return new Dictionary<string, object?>
+        {
+            ["jid"] = job.Id,
+            ["name"] = execution.Name,
+            ["execution-config"] = new Dictionary<string, object?>
+            {
+                ["execution-mode"] = execution.Graph.IsBatch ? "BATCH" : "STREAMING",
+                ["restart-strategy"] = execution.RestartStrategyDescription,
+                ["job-parallelism"] = execution.Graph.Chains.Select(c => c.Parallelism).DefaultIfEmpty(1).Max(),
+                ["user-config"] = new SortedDictionary<string, string>(
+                    EngineSettings.Read(execution.Configuration).ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+            },
+        };
+    }
+
     private static Dictionary<string, object?> Details(JobRecord job, TaskMetrics metrics, TimeProvider time)
     {
         var execution = job.Execution;
@@ -144,43 +225,6 @@ public static class RestApi
         return details;
     }
 
-    private static Dictionary<string, object?> Checkpoints(JobExecution execution)
-    {
-        var history = execution.CheckpointHistory.Entries;
-        static Dictionary<string, object?> Entry(CheckpointStats c) => new()
-        {
-            ["id"] = c.Id,
-            ["status"] = c.Failure is null ? "COMPLETED" : "FAILED",
-            ["is_savepoint"] = c.Kind == SnapshotKind.Savepoint,
-            ["trigger_timestamp"] = c.TriggeredAt,
-            ["end_to_end_duration"] = c.DurationMs,
-            ["state_size"] = c.SizeBytes,
-            ["failure_message"] = c.Failure,
-        };
-        var completed = history.Where(c => c.Failure is null).ToList();
-        var restore = execution.LatestRestore;
-        return new Dictionary<string, object?>
-        {
-            ["counts"] = new Dictionary<string, int>
-            {
-                ["completed"] = completed.Count,
-                ["failed"] = history.Count - completed.Count,
-                ["total"] = history.Count,
-                ["restored"] = restore is null ? 0 : 1,
-            },
-            ["latest"] = new Dictionary<string, object?>
-            {
-                ["completed"] = completed.LastOrDefault(c => c.Kind == SnapshotKind.Checkpoint) is { } checkpoint ? Entry(checkpoint) : null,
-                ["savepoint"] = completed.LastOrDefault(c => c.Kind == SnapshotKind.Savepoint) is { } savepoint ? Entry(savepoint) : null,
-                ["failed"] = history.LastOrDefault(c => c.Failure is not null) is { } failed ? Entry(failed) : null,
-                ["restored"] = restore is { } r
-                    ? new Dictionary<string, object> { ["id"] = r.Checkpoint.CheckpointId, ["restore_timestamp"] = r.At.ToUnixTimeMilliseconds(), ["external_path"] = r.Checkpoint.Directory }
-                    : null,
-            },
-            ["history"] = history.Reverse().Select(Entry),
-        };
-    }
-
     private static Dictionary<string, object?> Exceptions(JobExecution execution)
     {
         var failures = execution.Failures;
@@ -191,10 +235,12 @@ public static class RestApi
             ["stacktrace"] = f.UserTraceback ?? f.Message,
             ["timestamp"] = f.At.ToUnixTimeMilliseconds(),
             ["restarted"] = !(failed && i == failures.Count - 1),
+            ["taskName"] = f.TaskName,
         }).Reverse().ToList();
         return new Dictionary<string, object?>
         {
             ["root-exception"] = entries.FirstOrDefault()?["stacktrace"],
+            ["root-task"] = entries.FirstOrDefault()?["taskName"],
             ["timestamp"] = entries.FirstOrDefault()?["timestamp"],
             ["exceptionHistory"] = new { entries, truncated = false },
         };

@@ -32,6 +32,11 @@ public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, G
             // The form reader says a body over its limit is invalid data.
             return error.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) ? TooLarge() : RestApi.BadRequest($"malformed form: {error.Message}");
         }
+        catch (Exception error) when (error is IOException or BadHttpRequestException)
+        {
+            // A body that ends before the form's closing boundary, or a connection cut short.
+            return RestApi.BadRequest($"the upload is incomplete (the multipart body ended early): {error.Message}");
+        }
 
         if (form.Files.GetFile("script") is not { } file)
             return RestApi.BadRequest("the form has no file in the field 'script'");

@@ -14,11 +14,10 @@ public static class TokenCheck
         ArgumentNullException.ThrowIfNull(app);
         if (token is null)
             return;
-        var expected = Encoding.UTF8.GetBytes($"Bearer {token}");
+        var expected = Encoding.UTF8.GetBytes(token.Trim());
         app.Use(async (context, next) =>
         {
-            var given = Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
-            if (CryptographicOperations.FixedTimeEquals(given, expected))
+            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(GivenToken(context.Request.Headers.Authorization.ToString())), expected))
             {
                 await next(context).ConfigureAwait(false);
                 return;
@@ -37,5 +36,12 @@ public static class TokenCheck
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsJsonAsync(new { errors = new[] { reason } }).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>The credentials of a <c>Bearer</c> header (the scheme in any case, as RFC 9110 has it); empty for any other.</summary>
+    internal static string GivenToken(string authorization)
+    {
+        const string scheme = "Bearer ";
+        return authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? authorization[scheme.Length..].Trim() : "";
     }
 }

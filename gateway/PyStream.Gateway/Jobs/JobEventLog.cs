@@ -75,6 +75,54 @@ public sealed class JobEventLog
         }
     }
 
+    /// <summary>
+    /// What the job printed so far (<paramref name="error"/>: its error output and the engine's
+    /// messages, ending with why it failed, if it did), from what is retained; a first line says
+    /// when older output was dropped. With <paramref name="tail"/>, only its last that many
+    /// characters, after a line saying how many came before.
+    /// </summary>
+    public string Text(bool error, int? tail = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tail ?? 0);
+        var pieces = new List<string>();
+        long length = 0, before = 0;
+        long dropped;
+        lock (_lock)
+        {
+            dropped = _first;
+            for (var i = _events.Count - 1; i >= 0; i--)
+            {
+                var piece = Piece(_events[i], error);
+                if (tail is { } limit && length >= limit)
+                {
+                    before += piece.Length;
+                    continue;
+                }
+
+                pieces.Add(piece);
+                length += piece.Length;
+            }
+        }
+
+        pieces.Reverse();
+        var text = string.Concat(pieces);
+        if (tail is { } last && text.Length > last)
+        {
+            before += text.Length - last;
+            text = text[^last..];
+        }
+
+        var note = before > 0 ? $"pystream: {before} earlier characters are not shown\n"
+            : dropped > 0 ? $"pystream: {dropped} earlier events of this job were dropped (the gateway keeps {RetainedBytes >> 20} MiB per job)\n"
+            : "";
+        return note + text;
+    }
+
+    private static string Piece(JobEvent item, bool error) =>
+        !error ? item.Output
+        : item.Failure is { } failure ? $"{item.ErrorOutput}pystream: the job failed: {failure.Message}\n{(failure.UserTraceback is { Length: > 0 } traceback ? traceback : failure.Detail)}"
+        : item.ErrorOutput;
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A writer whose text goes into the log as one event per write (a print sink writes a batch at a time).</summary>

@@ -38,6 +38,7 @@ public sealed class JobRegistry
             {
                 [CheckpointingOptions.DirectoryKey] = Path.Combine(options.DataDirectory, "checkpoints"),
                 [CheckpointingOptions.SavepointDirectoryKey] = Path.Combine(options.DataDirectory, "savepoints"),
+                [CheckpointingOptions.HistoryKey] = options.CheckpointsHistory.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
     }

@@ -5,14 +5,18 @@ using PyStream.Engine.Telemetry;
 namespace PyStream.Gateway.Monitoring;
 
 /// <summary>
-/// The engine's per-subtask instruments, summed as the Web UI shows them. It listens to the
-/// <c>PyStream.Runtime</c> meter like any exporter, and once a second (<see cref="Sample"/>)
-/// turns the time counters into busy, idle and backpressured shares of that second.
+/// The engine's per-subtask instruments, per subtask and summed per vertex as the Web UI shows
+/// them. It listens to the <c>PyStream.Runtime</c> meter like any exporter, and once a second
+/// (<see cref="Sample"/>) turns the time counters into busy, idle and backpressured shares of
+/// the last <see cref="WindowSamples"/> seconds, so one slow batch does not swing them between 0 and 100%.
 /// </summary>
 public sealed class TaskMetrics : IDisposable
 {
+    /// <summary>The samples (seconds) the time shares are averaged over.</summary>
+    public const int WindowSamples = 5;
+
     private static readonly HashSet<string> Instruments =
-        ["pystream.records.in", "pystream.records.out", "pystream.task.idle.time", "pystream.task.backpressured.time", "pystream.watermark"];
+        ["pystream.records.in", "pystream.records.out", "pystream.task.idle.time", "pystream.task.backpressured.time", "pystream.watermark", "pystream.state.size"];
 
     private readonly ConcurrentDictionary<(string Job, int Vertex, int Subtask), SubtaskCounters> _subtasks = new();
     private readonly MeterListener _listener = new();
@@ -43,6 +47,14 @@ public sealed class TaskMetrics : IDisposable
         foreach (var counters in _subtasks.Values)
             counters.Sample(now, _time);
     }
+
+    /// <summary>Each subtask of a vertex, by index; null for one that has not reported yet.</summary>
+    public IReadOnlyList<SubtaskMetrics?> Subtasks(string jobId, int vertex, int parallelism) =>
+        Enumerable.Range(0, parallelism)
+            .Select(s => _subtasks.TryGetValue((jobId, vertex, s), out var c)
+                ? new SubtaskMetrics(s, c.RecordsIn, c.RecordsOut, c.BusyRatio, c.IdleRatio, c.BackpressuredRatio, c.Watermark, c.StateSize)
+                : null)
+            .ToList();
 
     /// <summary>One vertex (operator chain) of a job, over its subtasks; null before any of them reported.</summary>
     public VertexMetrics? Vertex(string jobId, int vertex, int parallelism)
@@ -135,6 +147,9 @@ public sealed class TaskMetrics : IDisposable
             case "pystream.watermark":
                 counters.Watermark = (long)number;
                 break;
+            case "pystream.state.size":
+                counters.StateSize = (long)number;
+                break;
         }
     }
 
@@ -221,11 +236,15 @@ public sealed class TaskMetrics : IDisposable
         public long RecordsIn;
         public long RecordsOut;
         private readonly object _lock = new();
+        private readonly Queue<(double ElapsedMs, double IdleMs, double BackpressuredMs)> _window = new();
         private double _idleMs;
         private double _backpressuredMs;
         private long _sampledAt = startedAt;
 
         public long? Watermark { get; set; }
+
+        /// <summary>Bytes of the subtask's state in its latest checkpoint; null before one completed.</summary>
+        public long? StateSize { get; set; }
 
         public double BusyRatio { get; private set; }
 
@@ -252,8 +271,12 @@ public sealed class TaskMetrics : IDisposable
                 var elapsed = time.GetElapsedTime(_sampledAt, now).TotalMilliseconds;
                 if (elapsed <= 0)
                     return;
-                IdleRatio = Math.Clamp(_idleMs / elapsed, 0, 1);
-                BackpressuredRatio = Math.Clamp(_backpressuredMs / elapsed, 0, 1 - IdleRatio);
+                _window.Enqueue((elapsed, _idleMs, _backpressuredMs));
+                if (_window.Count > WindowSamples)
+                    _window.Dequeue();
+                var window = _window.Sum(w => w.ElapsedMs);
+                IdleRatio = Math.Clamp(_window.Sum(w => w.IdleMs) / window, 0, 1);
+                BackpressuredRatio = Math.Clamp(_window.Sum(w => w.BackpressuredMs) / window, 0, 1 - IdleRatio);
                 BusyRatio = 1 - IdleRatio - BackpressuredRatio;
                 _idleMs = _backpressuredMs = 0;
                 _sampledAt = now;
@@ -263,7 +286,14 @@ public sealed class TaskMetrics : IDisposable
 }
 
 /// <summary>
-/// A vertex's numbers: records since the job started, time shares of the last second, its
+/// One subtask's numbers: records since the job started, time shares of the last seconds
+/// (<see cref="TaskMetrics.WindowSamples"/>), its watermark and its state size in the latest checkpoint.
+/// </summary>
+public sealed record SubtaskMetrics(int Subtask, long RecordsIn, long RecordsOut, double BusyRatio, double IdleRatio, double BackpressuredRatio, long? Watermark,
+    long? StateSize);
+
+/// <summary>
+/// A vertex's numbers: records since the job started, time shares of the last seconds, its
 /// lowest watermark, and its user metrics by Flink's id (<c>subtask.operator.groups.name</c>).
 /// </summary>
 public sealed record VertexMetrics(long RecordsIn, long RecordsOut, double BusyRatio, double IdleRatio, double BackpressuredRatio, long? Watermark,

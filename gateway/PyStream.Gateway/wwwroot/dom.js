@@ -125,3 +125,11 @@ export function table(testid, headers, tbody, caption) {
 export function emptyRow(columns, text) {
   return el('tr', {}, el('td', { colspan: columns, class: 'muted' }, text));
 }
+
+// Redraws `container` with `draw()`, keeping keyboard focus on the control with the same
+// data-testid, so a table redrawn every second does not lose the button the user is on.
+export function redrawKeepingFocus(container, draw) {
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset?.testid : null;
+  draw();
+  if (focused) container.querySelector(`[data-testid="${CSS.escape(focused)}"]`)?.focus();
+}

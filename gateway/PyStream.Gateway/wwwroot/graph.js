@@ -197,7 +197,7 @@ export function vertexRow(vertex) {
     return td;
   };
   return el('tr', { 'data-testid': `vertex-row-${vertex.id}` },
-    el('th', { scope: 'row' }, vertex.name ?? vertex.id),
+    el('th', { scope: 'row', class: 'wrap-name', title: vertex.name ?? null }, vertex.name ?? vertex.id),
     cell('parallelism'),
     cell('status', false),
     cell('records-in'),

@@ -1,4 +1,5 @@
-// The job page: state, actions (Cancel, Savepoint), operator graph, checkpoints and exceptions.
+// The job page: state, actions (Cancel, Savepoint, Stop with savepoint), operator graph and table,
+// checkpoints, exceptions, output and configuration.
 
 import {
   AuthRequiredError,
@@ -10,71 +11,11 @@ import {
   getJson,
   jobPath,
 } from './api.js';
-import {
-  changeTracker,
-  el,
-  emptyRow,
-  errorBanner,
-  formatBytes,
-  formatCount,
-  formatDuration,
-  stateBadge,
-  stateClass,
-  table,
-  timeElement,
-} from './dom.js';
-import { OperatorGraph, vertexRow } from './graph.js';
-
-function describeCheckpoint(checkpoint) {
-  if (!checkpoint) return 'none';
-  return el('span', {},
-    `#${checkpoint.id} · `, timeElement(checkpoint.trigger_timestamp),
-    ` · ${formatCount(checkpoint.end_to_end_duration)} ms · ${formatBytes(checkpoint.state_size)}`,
-    checkpoint.failure_message ? ` · ${checkpoint.failure_message}` : null);
-}
-
-function describeRestore(restored) {
-  if (!restored) return 'none';
-  return el('span', {},
-    `#${restored.id} · `, timeElement(restored.restore_timestamp),
-    restored.external_path ? [' · from ', el('code', {}, restored.external_path)] : null);
-}
-
-function renderCheckpoints(container, data) {
-  const counts = data?.counts ?? {};
-  const latest = data?.latest ?? {};
-  const history = data?.history ?? [];
-  const count = (label, testid, value) => el('div', { class: 'count' },
-    el('dt', {}, label), el('dd', { 'data-testid': testid }, formatCount(value)));
-  const latestRow = (label, testid, value) => el('div', {},
-    el('dt', {}, label), el('dd', { 'data-testid': testid }, value));
-
-  const rows = history.map((c) => el('tr', { 'data-testid': `checkpoint-${c.id}` },
-    el('td', { class: 'num' }, String(c.id)),
-    el('td', {}, el('span', { class: stateClass(c.status) }, c.status ?? '—')),
-    el('td', {}, c.is_savepoint ? 'yes' : 'no'),
-    el('td', {}, timeElement(c.trigger_timestamp)),
-    el('td', { class: 'num' }, formatCount(c.end_to_end_duration)),
-    el('td', { class: 'num', title: Number.isFinite(c.state_size) ? `${c.state_size} bytes` : null },
-      formatBytes(c.state_size)),
-    el('td', {}, c.failure_message ?? '')));
-
-  container.replaceChildren(
-    el('dl', { class: 'counts small' },
-      count('Completed', 'checkpoints-completed', counts.completed),
-      count('Failed', 'checkpoints-failed', counts.failed),
-      count('Total', 'checkpoints-total', counts.total),
-      count('Restored', 'checkpoints-restored', counts.restored)),
-    el('dl', { class: 'details' },
-      latestRow('Latest completed', 'checkpoints-latest-completed', describeCheckpoint(latest.completed)),
-      latestRow('Latest savepoint', 'checkpoints-latest-savepoint', describeCheckpoint(latest.savepoint)),
-      latestRow('Latest failed', 'checkpoints-latest-failed', describeCheckpoint(latest.failed)),
-      latestRow('Restored', 'checkpoints-latest-restored', describeRestore(latest.restored))),
-    table('checkpoints-history',
-      ['ID', 'Status', 'Savepoint', 'Trigger time', 'Duration (ms)', 'Size', 'Failure'],
-      el('tbody', {}, rows.length > 0 ? rows : emptyRow(7, 'No checkpoints yet.')),
-      'Checkpoint history'));
-}
+import { CheckpointsSection } from './checkpoints.js';
+import { changeTracker, el, errorBanner, formatDuration, stateBadge, stateClass, timeElement } from './dom.js';
+import { OperatorGraph } from './graph.js';
+import { OutputSection } from './logs.js';
+import { VerticesTable } from './vertices.js';
 
 function renderExceptions(container, data) {
   const root = data?.['root-exception'];
@@ -84,12 +25,16 @@ function renderExceptions(container, data) {
     return;
   }
   container.replaceChildren(
-    root ? el('h3', {}, 'Root exception ', el('small', {}, timeElement(data.timestamp))) : null,
+    root ? el('h3', {}, 'Root exception ',
+      data['root-task'] ? ['in ', el('span', { 'data-testid': 'root-exception-task' }, data['root-task']), ' '] : null,
+      el('small', {}, timeElement(data.timestamp))) : null,
     root ? el('pre', { class: 'traceback', 'data-testid': 'root-exception' }, root) : null,
     entries.length > 0 ? el('h3', {}, 'History') : null,
     entries.length > 0 ? el('ol', { class: 'exception-history' }, entries.map((entry) => el('li', {},
       el('p', {},
-        el('strong', {}, entry.exceptionName ?? 'Exception'), ' · ', timeElement(entry.timestamp),
+        el('strong', {}, entry.exceptionName ?? 'Exception'),
+        entry.taskName ? [' in ', el('span', { 'data-testid': 'exception-task' }, entry.taskName)] : null,
+        ' · ', timeElement(entry.timestamp),
         entry.restarted ? ' · the job restarted' : null),
       el('pre', { class: 'traceback' }, entry.stacktrace ?? '')))) : null);
 }
@@ -113,18 +58,22 @@ export function jobPage(jid) {
     spellcheck: 'false', 'data-testid': 'savepoint-dir' });
   const savepointButton = el('button', { type: 'submit', 'data-testid': 'savepoint-button', disabled: true },
     'Savepoint');
+  const stopButton = el('button', { type: 'button', class: 'danger', 'data-testid': 'stop-savepoint-button', disabled: true,
+    onclick: stopWithSavepoint }, 'Stop with savepoint');
   const savepointResult = el('p', { role: 'status', 'data-testid': 'savepoint-result' });
 
   const graph = new OperatorGraph();
-  const verticesBody = el('tbody', {}, emptyRow(8, 'Loading…'));
-  const checkpoints = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  const verticesTable = new VerticesTable(jid);
+  const checkpoints = new CheckpointsSection(jid);
   const exceptions = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+  const output = new OutputSection(jid);
   // cancelRequested: the gateway accepted a cancel; the job may report RUNNING a while longer.
   const actions = { cancelling: false, cancelRequested: false, savepointing: false, running: false };
 
+  const idLine = el('p', { class: 'muted' }, 'Job ', el('code', { 'data-testid': 'job-id' }, jid));
   const root = el('article', { 'aria-labelledby': 'page-title' },
     title,
-    el('p', { class: 'muted' }, 'Job ', el('code', { 'data-testid': 'job-id' }, jid)),
+    idLine,
     banner.element,
     el('dl', { class: 'details job-summary' },
       el('div', {}, el('dt', {}, 'State'), el('dd', {}, state)),
@@ -137,25 +86,39 @@ export function jobPage(jid) {
       el('form', { class: 'inline-form', onsubmit: savepoint },
         el('label', { for: 'savepoint-dir' }, 'Savepoint directory (optional)'),
         savepointDir,
-        savepointButton),
+        savepointButton,
+        stopButton),
       savepointResult),
     el('section', { 'aria-labelledby': 'graph-title' },
       el('h2', { id: 'graph-title' }, 'Operators'),
       el('div', { class: 'graph-scroll' }, graph.svg),
       el('p', { id: 'vertices-caption', class: 'visually-hidden' }, 'The operator table below lists the same numbers.'),
-      table('vertices-table',
-        ['Operator', 'Parallelism', 'Status', 'Records in', 'Records out', 'Busy', 'Backpressured', 'Watermark'],
-        verticesBody, 'Operators')),
-    el('section', { 'aria-labelledby': 'checkpoints-title', 'data-testid': 'checkpoints' },
-      el('h2', { id: 'checkpoints-title' }, 'Checkpoints'),
-      checkpoints),
-    el('section', { 'aria-labelledby': 'exceptions-title', 'data-testid': 'exceptions' },
-      el('h2', { id: 'exceptions-title' }, 'Exceptions'),
-      exceptions));
+      verticesTable.element),
+    section('checkpoints', 'Checkpoints', checkpoints.element),
+    section('exceptions', 'Exceptions', exceptions),
+    section('output', 'Output', output.output),
+    section('configuration', 'Configuration', output.config));
+
+  function section(testid, heading, content) {
+    return el('section', { 'aria-labelledby': `${testid}-title`, 'data-testid': testid },
+      el('h2', { id: `${testid}-title` }, heading), content);
+  }
+
+  // An unknown (or expired) job: say so once, in place of everything else, and stop asking.
+  function showNotFound() {
+    poller.stop();
+    title.textContent = 'Job not found';
+    document.title = 'Job not found · PyStream';
+    banner.show(`There is no job ${jid} on this gateway (it may have ended more than an hour ago).`);
+    const kept = new Set([title, idLine, banner.element]);
+    for (const child of root.children) child.hidden = !kept.has(child);
+    root.append(el('p', {}, el('a', { href: '#/', 'data-testid': 'back-to-overview' }, 'Back to the overview')));
+  }
 
   function updateButtons() {
     cancelButton.disabled = !actions.running || actions.cancelling || actions.cancelRequested;
     savepointButton.disabled = !actions.running || actions.savepointing;
+    stopButton.disabled = !actions.running || actions.savepointing;
   }
 
   function renderJob(job) {
@@ -181,9 +144,6 @@ export function jobPage(jid) {
     const vertices = job.vertices ?? [];
     const edges = job.edges ?? [];
     graph.update(vertices, edges);
-    if (changed('vertices', vertices)) {
-      verticesBody.replaceChildren(...(vertices.length > 0 ? vertices.map(vertexRow) : [emptyRow(8, 'No operators.')]));
-    }
   }
 
   // Each section shows its own failure, so a slow checkpoint call does not blank the graph.
@@ -205,13 +165,24 @@ export function jobPage(jid) {
     if (signal.aborted) return;
     if (job.status === 'rejected') {
       const reason = job.reason;
-      if (reason instanceof HttpError && reason.status === 404) throw new Error(`There is no job ${jid}.`);
+      if (reason instanceof HttpError && reason.status === 404) {
+        showNotFound();
+        return;
+      }
       throw reason;
     }
     banner.clear();
     renderJob(job.value);
-    renderSection(checkpoints, 'checkpoints', checkpointData, renderCheckpoints);
     renderSection(exceptions, 'exceptions', exceptionData, renderExceptions);
+    const ended = ['FINISHED', 'CANCELED', 'FAILED'].includes(job.value.state);
+    const more = await Promise.allSettled([
+      verticesTable.update(job.value.vertices ?? [], signal),
+      checkpointData.status === 'fulfilled' ? checkpoints.refresh(signal, checkpointData.value) : Promise.reject(checkpointData.reason),
+      output.refresh(signal, ended),
+    ]);
+    if (more[1].status === 'rejected' && !(more[1].reason instanceof AuthRequiredError) && !signal.aborted) {
+      checkpoints.element.replaceChildren(el('p', { class: 'error' }, describeError(more[1].reason)));
+    }
   }
 
   function onError(error) {
@@ -242,22 +213,18 @@ export function jobPage(jid) {
     }
   }
 
-  async function savepoint(event) {
-    event.preventDefault();
+  // Both savepoint buttons: POST the call, then show where the savepoint went or why it failed.
+  async function takeSavepoint(what, path, json) {
     actions.savepointing = true;
     updateButtons();
-    savepointResult.replaceChildren('Taking a savepoint…');
-    const directory = savepointDir.value.trim();
+    savepointResult.replaceChildren(`${what}…`);
     try {
-      const result = await api(`${jobPath(jid)}/savepoints`, {
-        method: 'POST',
-        json: { 'target-directory': directory === '' ? null : directory, 'cancel-job': false },
-      });
+      const result = await api(`${jobPath(jid)}/${path}`, { method: 'POST', json });
       savepointResult.replaceChildren(...(result.ok && result.data?.location
-        ? ['Savepoint stored at ', el('code', {}, result.data.location)]
-        : [`Savepoint failed: ${errorText(result)}`]));
+        ? [`${what}: stored at `, el('code', { 'data-testid': 'savepoint-location' }, result.data.location)]
+        : [`${what} failed: ${errorText(result)}`]));
     } catch (error) {
-      savepointResult.replaceChildren(`Savepoint failed: ${describeError(error)}`);
+      savepointResult.replaceChildren(`${what} failed: ${describeError(error)}`);
     } finally {
       actions.savepointing = false;
       updateButtons();
@@ -265,5 +232,20 @@ export function jobPage(jid) {
     }
   }
 
+  function chosenDirectory() {
+    const directory = savepointDir.value.trim();
+    return directory === '' ? null : directory;
+  }
+
+  function savepoint(event) {
+    event.preventDefault();
+    return takeSavepoint('Savepoint', 'savepoints', { 'target-directory': chosenDirectory(), 'cancel-job': false });
+  }
+
+  function stopWithSavepoint() {
+    return takeSavepoint('Stop with savepoint', 'stop', { targetDirectory: chosenDirectory(), drain: false });
+  }
+
+  output.onOpen = () => poller.refreshNow();
   return { title: 'Job', root, poller };
 }

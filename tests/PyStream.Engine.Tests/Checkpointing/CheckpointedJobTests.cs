@@ -116,6 +116,39 @@ public sealed class CheckpointedJobTests : IDisposable
     }
 
     [Fact]
+    public async Task EachSubtaskReportsItsPartOfACheckpoint()
+    {
+        // Two chains at parallelism 2 across a rebalance: four subtasks, each acknowledging for itself.
+        var spec = Job(parallelism: 2, Numbers(1, 0, Endless), Print(2, 0, "", From(1, Partitioning.Rebalance)).Chained(Chaining.ChainNever));
+        var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = TextWriter.Null, Time = new FakeTimeProvider() });
+        try
+        {
+            var directory = await execution.TriggerSavepoint(Path.Combine(_root.FullName, "savepoints")).WaitAsync(Bound);
+
+            var stats = Assert.Single(execution.CheckpointHistory.Entries);
+            var subtasks = stats.Subtasks!;
+            var handles = RestoredCheckpoint.Load(directory).Metadata.Tasks;
+            Assert.Equal(handles.Select(h => (h.ChainIndex, h.Subtask)).Order(), subtasks.Select(s => (s.ChainIndex, s.Subtask)));
+            Assert.Equal(4, subtasks.Count);
+            foreach (var subtask in subtasks)
+            {
+                var handle = handles.Single(h => h.ChainIndex == subtask.ChainIndex && h.Subtask == subtask.Subtask);
+                Assert.Equal(handle.Files().Sum(f => f.Size), subtask.StateSizeBytes);
+                Assert.Equal(handle.Chain, subtask.Task);
+                // The injected clock stands still: every phase took no time on it.
+                Assert.Equal((0L, 0L, 0L), (subtask.AlignmentDurationMs, subtask.SyncDurationMs, subtask.AsyncDurationMs));
+            }
+
+            Assert.Contains(subtasks, s => s.StateSizeBytes > 0); // the sources' positions
+        }
+        finally
+        {
+            execution.Cancel();
+            execution.Wait(Bound);
+        }
+    }
+
+    [Fact]
     public async Task ASavepointThatExpiresNamesTheTasksItWaitedFor()
     {
         var time = new FakeTimeProvider();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
@@ -74,5 +75,22 @@ public sealed class BarrierAlignerTests
         Assert.True(aligner.TryTakeReleased(out _));
         Assert.Null(aligner.OnBarrier(1, First)); // stale
         Assert.Same(Second, aligner.OnBarrier(0, Second));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheAlignmentLastsFromTheFirstBarrierToTheLast(bool exactlyOnce)
+    {
+        var time = new FakeTimeProvider();
+        var aligner = new BarrierAligner(channels: 3, exactlyOnce, time);
+
+        Assert.Null(aligner.OnBarrier(1, First));
+        time.Advance(TimeSpan.FromMilliseconds(150));
+        Assert.Null(aligner.OnBarrier(0, First));
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Same(First, aligner.OnBarrier(2, First));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), aligner.LastAlignment);
     }
 }
