@@ -23,6 +23,7 @@ public static class PythonStdout
                 return self._original.write(text)
 
             def flush(self):
+                self._route.flush()
                 self._original.flush()
 
             def __getattr__(self, name):
@@ -44,20 +45,44 @@ public static class PythonStdout
         }
     }
 
-    /// <summary>What the proxy calls (pythonnet releases the GIL around the call).</summary>
+    /// <summary>
+    /// What the proxy calls (pythonnet releases the GIL around the call). Text goes on in whole
+    /// lines: <c>print</c> writes its pieces one by one, and the tasks of a job print at once.
+    /// </summary>
     public sealed class Router
     {
+        [ThreadStatic]
+        private static System.Text.StringBuilder? _partLine;
+
         private readonly Func<TextWriter?> _writerOfThisThread;
 
         internal Router(Func<TextWriter?> writerOfThisThread) => _writerOfThisThread = writerOfThisThread;
 
-        /// <summary>Writes <paramref name="text"/> to this thread's writer; false when it has none.</summary>
+        /// <summary>Writes <paramref name="text"/> to this thread's writer, up to its last line end; false when the thread has no writer.</summary>
         public bool write(string text)
         {
             if (_writerOfThisThread() is not { } writer)
                 return false;
-            writer.Write(text);
+            var pending = _partLine ??= new System.Text.StringBuilder();
+            var end = text.LastIndexOf('\n');
+            if (end < 0)
+            {
+                pending.Append(text);
+                return true;
+            }
+
+            writer.Write(pending.Append(text, 0, end + 1).ToString());
+            pending.Clear().Append(text, end + 1, text.Length - end - 1);
             return true;
+        }
+
+        /// <summary>Writes what this thread holds of an unfinished line.</summary>
+        public void flush()
+        {
+            if (_partLine is not { Length: > 0 } pending || _writerOfThisThread() is not { } writer)
+                return;
+            writer.Write(pending.ToString());
+            pending.Clear();
         }
     }
 }

@@ -15,7 +15,8 @@ public sealed class PythonStdoutTests(EmbeddedPython python)
         PythonStdout.Route(() => active ? TaskOutput.Current : null);
         try
         {
-            var output = new StringWriter(new StringBuilder());
+            var text = new StringBuilder();
+            var output = TextWriter.Synchronized(new StringWriter(text)); // both subtasks print at once, as the gateway's job log takes it
             var execution = JobExecution.Start(python.BuildJob("""
                 def shout(x):
                     print("seen", x)
@@ -26,13 +27,13 @@ public sealed class PythonStdoutTests(EmbeddedPython python)
                 """), new JobEnvironment { Stdout = output, Python = python.Runtime });
             Assert.True(execution.Wait(TimeSpan.FromSeconds(60)), "the job did not end in time");
             Assert.Equal(JobStatus.Finished, execution.Status);
-            var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(["seen 1", "seen 2", "seen 3"], lines.Where(l => l.StartsWith("seen ", StringComparison.Ordinal)).Order());
 
             // No task on this thread: the text goes to the process's stdout, not to the job.
             using (Py.GIL())
                 PythonEngine.Exec("print('not a task')");
-            Assert.DoesNotContain("not a task", output.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("not a task", text.ToString(), StringComparison.Ordinal);
         }
         finally
         {

@@ -65,3 +65,18 @@ def test_a_savepoint_behind_a_slow_keyed_function_completes_within_a_short_wait(
         assert took < 20, f"savepoint and cancel took {took:.1f} s"
     finally:
         process.kill()
+
+
+def test_a_failure_in_one_subtask_ends_the_job_while_the_other_is_slow() -> None:
+    # Record 1,000 reaches its subtask after about a second of 2 ms calls; the other subtask
+    # would take over half an hour to read its half of the numbers.
+    process = subprocess.Popen([str(ROOT / "pystream"), "run", str(JOB), "failing"], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        started = time.monotonic()
+        _, stderr = process.communicate(timeout=BOUND_S)
+        assert process.returncode == 1, stderr
+        assert "ValueError: record 1000 is bad" in stderr
+        assert time.monotonic() - started < 30, "the job took long to fail"
+    finally:
+        process.kill()

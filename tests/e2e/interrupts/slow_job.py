@@ -4,6 +4,7 @@ after a whole source batch (65,536 records, over two minutes).
 
 With a savepoint directory as the second argument, the job runs at parallelism 2 and, when a
 line arrives on stdin, takes a savepoint there, prints "savepoint PATH" and cancels itself.
+"failing" runs at parallelism 2 too, and the subtask that gets record 1,000 raises.
 """
 
 import sys
@@ -16,12 +17,14 @@ from pyflink.datastream.connectors.number_seq import NumberSequenceSource
 
 def slow(n):
     time.sleep(0.002)  # the user's work: a model call, an HTTP lookup
+    if n == 1_000 and sys.argv[1] == "failing":
+        raise ValueError("record 1000 is bad")
     return n
 
 
 env = StreamExecutionEnvironment.get_execution_environment()
 savepoints = sys.argv[2] if len(sys.argv) > 2 else None
-env.set_parallelism(2 if savepoints else 1)
+env.set_parallelism(2 if savepoints or sys.argv[1] == "failing" else 1)
 numbers = env.from_source(NumberSequenceSource(0, 999_999), WatermarkStrategy.no_watermarks(), "numbers")
 if sys.argv[1] == "keyed":
     numbers = numbers.key_by(lambda n: n % 10, Types.LONG())

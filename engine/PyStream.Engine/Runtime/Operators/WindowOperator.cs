@@ -1,5 +1,6 @@
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
+using PyStream.Engine.Settings;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
@@ -58,6 +59,9 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     private readonly WindowElementTimes? _elementTimes;
     private IWindowContents? _python;
 
+    /// <summary>How many fired timers one call to the window's contents gets (a window function may be slow).</summary>
+    private BatchSizer _fireSizer = BatchSizer.ForPythonCalls(PythonCalls.DefaultMaxRecords);
+
     public WindowOperator(string name, int transformationId, WindowDefinition window, int inputCount)
         : base(name, inputCount, portCount: 2 + window.SideOutputs)
     {
@@ -94,6 +98,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             ? new NativeCountContents()
             : (context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime")).CreateWindow(_transformationId, context.Info, this);
         _python.Open();
+        _fireSizer = BatchSizer.ForPythonCalls(context.PythonMaxRecordsPerCall);
     }
 
     public override void ProcessBatch(int input, Batch batch)
@@ -225,12 +230,40 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
         return true;
     }
 
+    /// <summary>
+    /// Timers fire in slices sized by the time their window functions take, so a watermark that
+    /// fires many windows of a slow function sends their output on (and lets a cancel in) after
+    /// each short call, not after all of them.
+    /// </summary>
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
+    {
+        for (var start = 0; start < timers.Count;)
+        {
+            if (start > 0)
+                Context.Cancellation.ThrowIfCancellationRequested();
+            var count = Math.Min(_fireSizer.Limit, timers.Count - start);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            FireSlice(domain, timers, start, count);
+            _fireSizer.Observe(count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            start += count;
+        }
+
+        // After the contents saw the actions that still name these ids.
+        if (_idleKeys.Count > Math.Max(IdleKeysKept, _keyIds.Count / 2))
+        {
+            foreach (var keyId in _idleKeys)
+                ReleaseKey(keyId);
+            _idleKeys.Clear();
+        }
+    }
+
+    private void FireSlice(TimeDomain domain, IReadOnlyList<FiredTimer> timers, int start, int count)
     {
         var keys = new List<byte[]>();
         var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
-        foreach (var timer in timers)
+        for (var i = start; i < start + count; i++)
         {
+            var timer = timers[i];
             var window = Window.Of(timer.Key);
             if (!ids.TryGetValue(timer.Key.AsSpan(0, timer.Key.Length - 16), out var keyId))
                 continue; // a timer a trigger left behind for a key whose windows are all gone
@@ -265,14 +298,6 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             var outputs = _python!.Apply(null, _actions.Values, keys, CurrentWatermark);
             _actions.Clear();
             EmitPorts(outputs);
-        }
-
-        // After the contents saw the actions that still name these ids.
-        if (_idleKeys.Count > Math.Max(IdleKeysKept, _keyIds.Count / 2))
-        {
-            foreach (var keyId in _idleKeys)
-                ReleaseKey(keyId);
-            _idleKeys.Clear();
         }
     }
 
