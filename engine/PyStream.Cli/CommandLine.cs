@@ -10,10 +10,12 @@ namespace PyStream.Cli;
 /// <c>pystream run [--verbose] [-s PATH [-n]] SCRIPT [ARGS...]</c>: runs a PyFlink script on the
 /// engine; with <c>-s</c> (Flink's <c>--fromSavepoint</c>) its jobs resume from a savepoint or a
 /// retained checkpoint, and <c>-n</c> (<c>--allowNonRestoredState</c>) lets state go that no operator claims.
+/// With <c>--savepoint-on-interrupt DIR</c>, Ctrl-C or SIGTERM stops the running jobs with a savepoint
+/// in DIR instead of cancelling them.
 /// </summary>
 internal static class CommandLine
 {
-    private const string Usage = "usage: pystream run [--verbose] [-s|--fromSavepoint PATH] [-n|--allowNonRestoredState] SCRIPT.py [ARGS...]";
+    private const string Usage = "usage: pystream run [--verbose] [-s|--fromSavepoint PATH] [-n|--allowNonRestoredState] [--savepoint-on-interrupt DIR] SCRIPT.py [ARGS...]";
 
     public static int Run(string[] args)
     {
@@ -26,6 +28,7 @@ internal static class CommandLine
         }
 
         var verbose = false;
+        string? savepointOnInterrupt = null;
         var overrides = new Dictionary<string, string>();
         var at = 1;
         for (; at < args.Length && args[at].StartsWith('-'); at++)
@@ -40,6 +43,9 @@ internal static class CommandLine
                     break;
                 case "-n" or "--allowNonRestoredState":
                     overrides[CheckpointingOptions.AllowNonRestoredKey] = "true";
+                    break;
+                case "--savepoint-on-interrupt" when at + 1 < args.Length:
+                    savepointOnInterrupt = Path.GetFullPath(args[++at]);
                     break;
                 default:
                     Console.Error.WriteLine($"pystream: unknown option '{args[at]}'\n{Usage}");
@@ -74,12 +80,12 @@ internal static class CommandLine
 
         int code;
         using (HostTelemetry.Start())
-            code = RunScript(Path.GetFullPath(script), rest[1..], verbose, overrides);
+            code = RunScript(Path.GetFullPath(script), rest[1..], verbose, overrides, savepointOnInterrupt);
         host.ExitProcess(code);
         return code; // not reached: the process has ended
     }
 
-    private static int RunScript(string script, string[] arguments, bool verbose, IReadOnlyDictionary<string, string> overrides)
+    private static int RunScript(string script, string[] arguments, bool verbose, IReadOnlyDictionary<string, string> overrides, string? savepointOnInterrupt)
     {
         EmbeddedEngine engine;
         using var loggers = StderrLoggerProvider.CreateFactory();
@@ -101,7 +107,7 @@ internal static class CommandLine
         }
 
         int code;
-        using (var interrupts = new Interrupts(engine))
+        using (var interrupts = new Interrupts(engine, savepointOnInterrupt))
         {
             code = PythonScripts.Run(script, arguments, engine, verbose);
             code = interrupts.ExitCode ?? code; // stopped by a signal: exit as shells report it

@@ -4,22 +4,25 @@ using PyStream.Python;
 namespace PyStream.Cli;
 
 /// <summary>
-/// Ctrl-C (SIGINT) and SIGTERM while a script runs: the first cancels the running jobs, so the
-/// script's <c>execute()</c> returns and the host exits once they have stopped; a second one
-/// exits at once. Each says what it does on stderr.
+/// Ctrl-C (SIGINT) and SIGTERM while a script runs: the first cancels the running jobs (or, when
+/// asked, stops each with a savepoint), so the script's <c>execute()</c> returns and the host
+/// exits once they have stopped; a second one exits at once. Each says what it does on stderr.
 /// </summary>
 internal sealed class Interrupts : IDisposable
 {
     private static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(30);
 
     private readonly EmbeddedEngine _engine;
+    private readonly string? _savepointDirectory;
     private readonly PosixSignalRegistration[] _registrations;
     private int _received;
     private Task? _cancelling;
 
-    public Interrupts(EmbeddedEngine engine)
+    /// <param name="savepointDirectory">Where the first signal takes a savepoint of each running job before it stops; null: jobs are cancelled.</param>
+    public Interrupts(EmbeddedEngine engine, string? savepointDirectory = null)
     {
         _engine = engine;
+        _savepointDirectory = savepointDirectory;
         _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)];
     }
 
@@ -39,11 +42,18 @@ internal sealed class Interrupts : IDisposable
         }
 
         ExitCode = context.Signal == PosixSignal.SIGINT ? 130 : 143;
-        Console.Error.WriteLine($"pystream: {name}: cancelling the running jobs (press Ctrl-C again to exit at once)");
+        var what = _savepointDirectory is null ? "cancelling the running jobs" : $"stopping the running jobs with a savepoint in {_savepointDirectory}";
+        Console.Error.WriteLine($"pystream: {name}: {what} (press Ctrl-C again to exit at once)");
         _cancelling = Task.Run(() =>
         {
             try
             {
+                if (_savepointDirectory is not null)
+                {
+                    foreach (var said in _engine.StopRunningWithSavepoint(_savepointDirectory, CancelBound))
+                        Console.Error.WriteLine($"pystream: {said}");
+                }
+
                 _engine.CancelRunning(CancelBound);
                 Console.Error.WriteLine("pystream: the jobs are cancelled");
             }

@@ -41,6 +41,33 @@ public sealed class EmbeddedEngine(JobEnvironment environment, Func<JobSpec, (Jo
             throw new PyStreamPythonException($"job '{stuck.Name}' did not stop within {bound.TotalSeconds:F0} s of being cancelled");
     }
 
+    /// <summary>
+    /// Stops each running job with a savepoint in <paramref name="directory"/> (Flink's stop with
+    /// savepoint); a job whose savepoint fails is cancelled. Says what happened to each, in order.
+    /// </summary>
+    public IEnumerable<string> StopRunningWithSavepoint(string directory, TimeSpan bound)
+    {
+        List<JobExecution> running;
+        lock (_started)
+            running = [.. _started.Where(e => e.Status is JobStatus.Created or JobStatus.Running)];
+        foreach (var execution in running)
+        {
+            string said;
+            try
+            {
+                var path = execution.TriggerSavepoint(directory, stop: true).WaitAsync(bound).GetAwaiter().GetResult();
+                said = $"job '{execution.Name}' stopped with savepoint {path}";
+            }
+            catch (Exception error) when (error is PyStreamException or TimeoutException)
+            {
+                execution.Cancel();
+                said = $"the savepoint of job '{execution.Name}' failed ({error.Message}); cancelling it";
+            }
+
+            yield return said;
+        }
+    }
+
     public string plan(PyObject spec) => ExecutionPlan.ToJson(JobGraphBuilder.Build(Parse(spec)));
 
     /// <summary>A configuration (a dict of str) as the engine reads it: see <see cref="EngineSettings"/>.</summary>

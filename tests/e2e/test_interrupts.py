@@ -17,9 +17,9 @@ JOB = Path(__file__).parent / "interrupts" / "endless_job.py"
 BOUND_S = 120
 
 
-def started(mode: str) -> subprocess.Popen:
+def started(mode: str, *options: str) -> subprocess.Popen:
     """The job, once its first record went through its map (it printed "started")."""
-    process = subprocess.Popen([str(ROOT / "pystream"), "run", str(JOB), mode], cwd=ROOT, text=True,
+    process = subprocess.Popen([str(ROOT / "pystream"), "run", *options, str(JOB), mode], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
@@ -86,3 +86,14 @@ def test_an_endless_generator_streams_in_bounded_memory_and_ctrl_c_stops_it() ->
     _, stderr = process.communicate(timeout=BOUND_S)
     assert process.returncode == 130, stderr
 
+
+
+def test_asked_for_a_savepoint_ctrl_c_stops_the_job_with_one(tmp_path: Path) -> None:
+    process = started("endless", "--savepoint-on-interrupt", str(tmp_path))
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=BOUND_S)
+    assert process.returncode == 130, stderr
+    assert f"pystream: Ctrl-C: stopping the running jobs with a savepoint in {tmp_path}" in stderr
+    said = next(line for line in stderr.splitlines() if "stopped with savepoint" in line)
+    savepoint = Path(said.rsplit(" ", 1)[1])
+    assert savepoint.parent == tmp_path and (savepoint / "_metadata").is_file()
