@@ -89,8 +89,8 @@ public sealed record NiladicCall(string Name) : SqlExpr;
 /// <summary>A named argument <c>name => value</c> of a table-valued function.</summary>
 public sealed record NamedArgument(string Name, SqlExpr Value) : SqlExpr;
 
-/// <summary>The argument <c>TABLE t</c> of a table-valued function.</summary>
-public sealed record TableArgument(SqlList<string> Name) : SqlExpr;
+/// <summary>The argument <c>TABLE t [PARTITION BY keys]</c> of a table-valued function (SESSION takes keys).</summary>
+public sealed record TableArgument(SqlList<string> Name, SqlList<SqlExpr>? PartitionBy = null) : SqlExpr;
 
 /// <summary><c>DESCRIPTOR(col, ...)</c>, naming columns for a window table function.</summary>
 public sealed record DescriptorExpr(SqlList<string> Columns) : SqlExpr;

@@ -60,7 +60,14 @@ public sealed partial class SqlParser
                 return ParseCollectionConstructor();
             case "TABLE" when next.Kind is TokenKind.Word or TokenKind.QuotedIdentifier:
                 Advance();
-                return At(start, new TableArgument(ParseCompoundName()));
+                var table = ParseCompoundName();
+                // One key bare, several in parentheses: the comma after the key ends the argument.
+                var keys = AcceptWords("PARTITION", "BY") ? ParseExpr() switch
+                {
+                    RowExpr { Explicit: false } row => row.Items,
+                    var key => [key],
+                } : null;
+                return At(start, new TableArgument(table, keys));
             case "DESCRIPTOR" when next.IsSymbol("("):
                 Advance();
                 return At(start, new DescriptorExpr(ParseIdentifierList()));

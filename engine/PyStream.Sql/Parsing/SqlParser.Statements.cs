@@ -34,6 +34,7 @@ public sealed partial class SqlParser
         }
         if (AcceptWord("EXECUTE"))
             return ParseStatementSet(start);
+        ForgetExpectations();
         Expecting("a statement (SELECT, INSERT, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, RESET, USE, EXECUTE)");
         throw Unexpected();
     }

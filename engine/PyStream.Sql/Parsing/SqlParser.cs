@@ -151,6 +151,13 @@ public sealed partial class SqlParser
             _expected.Add(what);
     }
 
+    /// <summary>Drops what was tried at the current token, where one summary says it better.</summary>
+    private void ForgetExpectations()
+    {
+        if (_expectedAt == _index)
+            _expected.Clear();
+    }
+
     /// <summary>An error at the current token listing everything that was tried there.</summary>
     private SqlParseException Unexpected()
     {

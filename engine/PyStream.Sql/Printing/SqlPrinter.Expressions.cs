@@ -42,7 +42,7 @@ internal static partial class SqlPrinter
         FunctionCall f => Call(f),
         NiladicCall n => n.Name,
         NamedArgument n => Name(n.Name) + " => " + Expr(n.Value),
-        TableArgument t => "TABLE " + Name(t.Name),
+        TableArgument t => "TABLE " + Name(t.Name) + (t.PartitionBy is null ? "" : " PARTITION BY (" + List(t.PartitionBy, Expr) + ")"),
         DescriptorExpr d => "DESCRIPTOR(" + Names(d.Columns) + ")",
         TimeUnitExpr t => Upper(t.Unit),
         ExtractExpr e => "EXTRACT(" + Upper(e.Unit) + " FROM " + Expr(e.Source) + ")",
