@@ -26,7 +26,7 @@ public sealed partial class SqlParser
         if (AcceptWord("SET"))
             return ParseSet(start);
         if (AcceptWord("RESET"))
-            return At(start, new ResetStatement(Current.Kind == TokenKind.String ? Advance().Text : null));
+            return At(start, new ResetStatement(ParseOptionalKey()));
         if (AcceptWord("USE"))
         {
             var catalog = AcceptWord("CATALOG");
@@ -102,31 +102,41 @@ public sealed partial class SqlParser
         throw Unexpected();
     }
 
+    private static readonly string[] ExplainDetails = ["ESTIMATED_COST", "CHANGELOG_MODE", "JSON_EXECUTION_PLAN", "PLAN_ADVICE"];
+
     private ExplainStatement ParseExplain(SourcePosition start)
     {
-        var details = new List<string>();
+        var details = SqlList<string>.Empty;
         if (AcceptWord("PLAN"))
-        {
             ExpectWord("FOR");
-        }
-        else
-        {
-            while (IsWord("ESTIMATED_COST") || IsWord("CHANGELOG_MODE") || IsWord("JSON_EXECUTION_PLAN") || IsWord("PLAN_ADVICE"))
-            {
-                details.Add(Advance().Text.ToUpperInvariant());
-                if (!AcceptSymbol(","))
-                    break;
-            }
-        }
-        return At(start, new ExplainStatement(ParseStatement(), SqlList.From(details)));
+        else if (ExplainDetails.Any(IsWord))
+            details = ParseCommaSeparated(ParseExplainDetail);
+        return At(start, new ExplainStatement(ParseStatement(), details));
+    }
+
+    private string ParseExplainDetail()
+    {
+        if (ExplainDetails.Any(IsWord))
+            return Advance().Text.ToUpperInvariant();
+        Expecting("an EXPLAIN detail (" + string.Join(", ", ExplainDetails) + ")");
+        throw Unexpected();
     }
 
     private SetStatement ParseSet(SourcePosition start)
     {
-        if (Current.Kind != TokenKind.String)
+        var key = ParseOptionalKey();
+        if (key is null)
             return At(start, new SetStatement(null, null));
-        var key = Advance().Text;
         ExpectSymbol("=");
         return At(start, new SetStatement(key, ParseStringLiteral()));
+    }
+
+    /// <summary>The quoted key of SET and RESET; without one they list or reset everything.</summary>
+    private string? ParseOptionalKey()
+    {
+        if (Current.Kind == TokenKind.String)
+            return Advance().Text;
+        Expecting("a 'key' in single quotes");
+        return null;
     }
 }

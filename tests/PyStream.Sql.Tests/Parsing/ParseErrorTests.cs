@@ -21,6 +21,8 @@ public class ParseErrorTests
     [InlineData("SELECT `order` FROM order", 1, 21, "unexpected 'order', expected LATERAL, TABLE, UNNEST, '(' or an identifier")]
     [InlineData("SELECT EXTRACT(FORTNIGHT FROM ts)", 1, 16, "unexpected 'FORTNIGHT', expected a time unit (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, ...)")]
     [InlineData("CREATE TABLE t (a FANCY)", 1, 19, "unexpected 'FANCY', expected AS or a data type")]
+    [InlineData("SET parallelism.default = 2", 1, 5, "unexpected 'parallelism', expected a 'key' in single quotes or ';'")]
+    [InlineData("EXPLAIN CHANGELOG_MODE, SELECT 1", 1, 25, "unexpected 'SELECT', expected an EXPLAIN detail (ESTIMATED_COST, CHANGELOG_MODE, JSON_EXECUTION_PLAN, PLAN_ADVICE)")]
     [InlineData("SELECT 1 2", 1, 10, "unexpected '2', expected AS, ',', FROM, WHERE, GROUP, HAVING, WINDOW, UNION or ...")]
     public void Syntax_errors_name_line_column_token_and_what_was_expected(string sql, int line, int column, string message)
     {

@@ -113,6 +113,15 @@ public class QueryParserTests
     }
 
     [Fact]
+    public void Session_windows_take_partition_keys_on_their_table_argument()
+    {
+        var single = (SelectQuery)Parse("SELECT * FROM TABLE(SESSION(TABLE Bid PARTITION BY item, DESCRIPTOR(ts), INTERVAL '5' MINUTES))");
+        Assert.Equal(new TableArgument(["Bid"], [Id("item")]), ((TableFunctionRef)single.From[0]).Call.Args[0]);
+        var several = (SelectQuery)Parse("SELECT * FROM TABLE(SESSION(TABLE Bid PARTITION BY (item, shop), DESCRIPTOR(ts), INTERVAL '5' MINUTES))");
+        Assert.Equal(new TableArgument(["Bid"], [Id("item"), Id("shop")]), ((TableFunctionRef)several.From[0]).Call.Args[0]);
+    }
+
+    [Fact]
     public void Subqueries_in_from_and_unnest()
     {
         var query = (SelectQuery)Parse("SELECT * FROM (SELECT a FROM t) AS s (x), UNNEST(arr) WITH ORDINALITY AS u (v, i)");
