@@ -1,5 +1,3 @@
-using PyStream.Sql.Printing;
-
 namespace PyStream.Sql.Ast;
 
 /// <summary>
@@ -14,7 +12,4 @@ public abstract record SqlNode
     public virtual bool Equals(SqlNode? other) => other is not null && EqualityContract == other.EqualityContract;
 
     public override int GetHashCode() => EqualityContract.GetHashCode();
-
-    /// <summary>The node as canonical SQL text that parses back to an equal tree.</summary>
-    public string ToSql() => SqlPrinter.Print(this);
 }

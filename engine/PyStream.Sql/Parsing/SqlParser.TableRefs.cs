@@ -86,7 +86,7 @@ public sealed partial class SqlParser
         }
         else if (AcceptSymbol("("))
         {
-            if (IsQueryStart() || IsSymbol("("))
+            if (IsQueryAfterParentheses())
             {
                 var query = ParseQuery();
                 ExpectSymbol(")");
@@ -113,6 +113,16 @@ public sealed partial class SqlParser
         if (IsWord("MATCH_RECOGNIZE"))
             throw Unsupported("MATCH_RECOGNIZE", Current);
         return table;
+    }
+
+    /// <summary>True when SELECT, WITH or VALUES follows any number of opening parentheses.</summary>
+    private bool IsQueryAfterParentheses()
+    {
+        var ahead = 0;
+        while (PeekAhead(ahead).IsSymbol("("))
+            ahead++;
+        var token = PeekAhead(ahead);
+        return token.IsWord("SELECT") || token.IsWord("WITH") || token.IsWord("VALUES");
     }
 
     private TableFunctionRef ParseTableFunction(SourcePosition start, bool lateral)

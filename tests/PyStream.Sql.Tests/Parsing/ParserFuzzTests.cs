@@ -1,6 +1,7 @@
 using PyStream.Sql.Ast;
 using PyStream.Sql.Lexing;
 using PyStream.Sql.Parsing;
+using PyStream.Sql.Printing;
 using PyStream.Sql.Tests.Printing;
 
 namespace PyStream.Sql.Tests.Parsing;

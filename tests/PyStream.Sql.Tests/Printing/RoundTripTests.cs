@@ -1,4 +1,5 @@
 using PyStream.Sql.Parsing;
+using PyStream.Sql.Printing;
 
 namespace PyStream.Sql.Tests.Printing;
 

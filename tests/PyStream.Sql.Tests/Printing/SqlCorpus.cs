@@ -139,6 +139,7 @@ internal static class SqlCorpus
         "SELECT order_id, res FROM Orders LEFT OUTER JOIN LATERAL TABLE(table_func(order_id)) t(res) ON TRUE",
         "SELECT * FROM a JOIN (b JOIN c ON b.k = c.k) ON a.k = b.k",
         "SELECT * FROM LATERAL (SELECT * FROM t WHERE t.k = 1) AS l",
+        "SELECT * FROM ((SELECT 1 AS x)) AS s, ((a JOIN b ON a.k = b.k))",
         // Expressions and the scalar function library.
         "SELECT CASE WHEN a > 0 THEN 'pos' WHEN a < 0 THEN 'neg' ELSE 'zero' END, CASE b WHEN 1 THEN 'one' END FROM t",
         "SELECT CAST(a AS BIGINT), TRY_CAST(s AS INT), CAST(ts AS TIMESTAMP(3)), CAST(NULL AS ROW<x INT, y ARRAY<STRING>>) FROM t",
