@@ -23,8 +23,13 @@ public sealed partial class SqlParser
     {
         using var scope = Nest();
         var left = ParsePrefix();
+        var links = 0;
         while (ParseInfix(left, minPrecedence) is { } combined)
+        {
             left = combined;
+            AddChainLink(ref links);
+        }
+        ReleaseChainLinks(links);
         return left;
     }
 
@@ -177,9 +182,6 @@ public sealed partial class SqlParser
             case TokenKind.Symbol when token.Text == "+":
                 Advance();
                 return At(start, new UnaryExpr(UnaryOperator.Plus, ParseExpr(Precedence.Unary)));
-            case TokenKind.Symbol when token.Text == "*":
-                Advance();
-                return At(start, new StarExpr([]));
             case TokenKind.Symbol when token.Text == "(":
                 return ParseParenthesised();
         }
@@ -223,7 +225,11 @@ public sealed partial class SqlParser
         var distinct = AcceptWord("DISTINCT");
         if (!distinct)
             AcceptWord("ALL");
-        var args = IsSymbol(")") ? SqlList<SqlExpr>.Empty : ParseCommaSeparated(ParseArgument);
+        SqlList<SqlExpr> args;
+        if (IsSymbol("*"))
+            args = [At(Advance().Position, new StarExpr([]))];
+        else
+            args = IsSymbol(")") ? SqlList<SqlExpr>.Empty : ParseCommaSeparated(ParseArgument);
         ExpectSymbol(")");
         return FinishCall(new FunctionCall(name, args, distinct), start);
     }

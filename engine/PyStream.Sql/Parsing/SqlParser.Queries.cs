@@ -64,6 +64,7 @@ public sealed partial class SqlParser
     private QueryExpr ParseSetExpression(int minPrecedence)
     {
         var left = ParseQueryPrimary();
+        var links = 0;
         while (true)
         {
             var op = IsWord("UNION") ? SetOperator.Union
@@ -74,6 +75,7 @@ public sealed partial class SqlParser
             if (op is null || precedence <= minPrecedence)
             {
                 Expecting("UNION");
+                ReleaseChainLinks(links);
                 return left;
             }
             Advance();
@@ -82,6 +84,7 @@ public sealed partial class SqlParser
                 AcceptWord("DISTINCT");
             var right = ParseSetExpression(precedence);
             left = At(left.Position, new SetOperation(op.Value, all, left, right));
+            AddChainLink(ref links);
         }
     }
 
@@ -140,6 +143,8 @@ public sealed partial class SqlParser
     private SelectItem ParseSelectItem()
     {
         var start = Here;
+        if (AcceptSymbol("*"))
+            return At(start, new SelectItem(At(start, new StarExpr([]))));
         var expr = ParseExpr();
         if (AcceptWord("AS"))
             return At(start, new SelectItem(expr, ParseIdentifier()));

@@ -9,6 +9,7 @@ public sealed partial class SqlParser
     {
         using var scope = Nest();
         var left = ParseTablePrimary();
+        var links = 0;
         while (ParseJoinKind() is { } kind)
         {
             var right = ParseTablePrimary();
@@ -30,7 +31,9 @@ public sealed partial class SqlParser
                 }
             }
             left = At(left.Position, new JoinRef(kind, left, right, on, usingColumns));
+            AddChainLink(ref links);
         }
+        ReleaseChainLinks(links);
         return left;
     }
 

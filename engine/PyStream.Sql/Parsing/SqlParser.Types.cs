@@ -24,8 +24,10 @@ public sealed partial class SqlParser
         using var scope = Nest();
         var start = Here;
         var type = ParseBaseType();
+        var links = 0;
         while (true)
         {
+            AddChainLink(ref links);
             if (AcceptWords("NOT", "NULL"))
                 type = type with { NotNull = true };
             else if (AcceptWord("NULL"))
@@ -35,8 +37,10 @@ public sealed partial class SqlParser
             else if (AcceptWord("MULTISET"))
                 type = At(start, new MultisetType(type));
             else
-                return type;
+                break;
         }
+        ReleaseChainLinks(links);
+        return type;
     }
 
     private SqlDataType ParseBaseType()

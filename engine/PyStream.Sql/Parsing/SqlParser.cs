@@ -10,14 +10,18 @@ namespace PyStream.Sql.Parsing;
 /// </summary>
 public sealed partial class SqlParser
 {
-    // Deep enough for any real query, shallow enough that the CLR stack never overflows.
+    // Deep enough for any real query, shallow enough that the CLR stack never overflows:
+    // while parsing (nesting), and in the recursive walks over the tree that parsing builds,
+    // where a left-deep chain such as a OR b OR c ... is as deep as it is long.
     private const int MaxNesting = 200;
+    private const int MaxTreeDepth = 1_000;
 
     private readonly IReadOnlyList<Token> _tokens;
     private readonly List<string> _expected = [];
     private int _index;
     private int _expectedAt = -1;
     private int _nesting;
+    private int _chainLinks;
 
     private SqlParser(string sql) => _tokens = SqlLexer.Tokenize(sql);
 
@@ -194,6 +198,24 @@ public sealed partial class SqlParser
     {
         public void Dispose() => parser._nesting--;
     }
+
+    /// <summary>
+    /// Counts one more link of a left-deep chain (operators, set operations, joins, type suffixes).
+    /// The caller gives its links back with <see cref="ReleaseChainLinks"/> when the chain ends.
+    /// </summary>
+    private void AddChainLink(ref int links)
+    {
+        links++;
+        if (_nesting + ++_chainLinks > MaxTreeDepth)
+        {
+            throw new SqlParseException(
+                $"expression, query or type deeper than {MaxTreeDepth} levels; split long chains (for example a long OR of equalities into IN (...))",
+                Here,
+                Current.Describe());
+        }
+    }
+
+    private void ReleaseChainLinks(int links) => _chainLinks -= links;
 
     /// <summary>An unquoted non-reserved word or a backquoted identifier.</summary>
     private string ParseIdentifier()

@@ -8,7 +8,8 @@ public class ParseErrorTests
 
     [Theory]
     [InlineData("SELECT a, b\nFROM t WHERE a = 1 GROUP a", 2, 26, "unexpected 'a', expected BY")]
-    [InlineData("SELECT COUNT(* FROM t", 1, 16, "unexpected 'FROM', expected ',' or ')'")]
+    [InlineData("SELECT COUNT(* FROM t", 1, 16, "unexpected 'FROM', expected ')'")]
+    [InlineData("SELECT f(a FROM t", 1, 12, "unexpected 'FROM', expected ',' or ')'")]
     [InlineData("SELEC 1", 1, 1, "unexpected 'SELEC', expected a statement (SELECT, INSERT, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, RESET, USE, EXECUTE)")]
     [InlineData("SELECT 1;\nSELECT 2 +;", 2, 11, "unexpected ';', expected an expression")]
     [InlineData("INSERT INTO t SELECT * FROM s WHERE", 1, 36, "unexpected end of input, expected an expression")]
@@ -23,6 +24,7 @@ public class ParseErrorTests
     [InlineData("CREATE TABLE t (a FANCY)", 1, 19, "unexpected 'FANCY', expected AS or a data type")]
     [InlineData("SET parallelism.default = 2", 1, 5, "unexpected 'parallelism', expected a 'key' in single quotes or ';'")]
     [InlineData("EXPLAIN CHANGELOG_MODE, SELECT 1", 1, 25, "unexpected 'SELECT', expected an EXPLAIN detail (ESTIMATED_COST, CHANGELOG_MODE, JSON_EXECUTION_PLAN, PLAN_ADVICE)")]
+    [InlineData("SELECT 1 + * FROM t", 1, 12, "unexpected '*', expected an expression")]
     [InlineData("SELECT 1 2", 1, 10, "unexpected '2', expected AS, ',', FROM, WHERE, GROUP, HAVING, WINDOW, UNION or ...")]
     public void Syntax_errors_name_line_column_token_and_what_was_expected(string sql, int line, int column, string message)
     {
