@@ -111,7 +111,9 @@ public sealed partial class SqlParser
             ExpectWord("FOR");
         else if (ExplainDetails.Any(IsWord))
             details = ParseCommaSeparated(ParseExplainDetail);
-        return At(start, new ExplainStatement(ParseStatement(), details));
+        // Flink writes EXPLAIN STATEMENT SET BEGIN ... END, without EXECUTE.
+        var explained = IsWord("STATEMENT") ? ParseStatementSet(Here) : ParseStatement();
+        return At(start, new ExplainStatement(explained, details));
     }
 
     private string ParseExplainDetail()

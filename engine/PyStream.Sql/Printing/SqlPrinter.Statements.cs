@@ -16,14 +16,18 @@ internal static partial class SqlPrinter
             + (d.IfExists ? "IF EXISTS " : "") + Name(d.Name),
         ShowStatement s => "SHOW " + Upper(s.Kind),
         DescribeStatement d => "DESCRIBE " + Name(d.Name),
-        ExplainStatement e => "EXPLAIN " + (e.Details.Count == 0 ? "" : string.Join(", ", e.Details) + " ") + Statement(e.Statement),
+        ExplainStatement e => "EXPLAIN " + (e.Details.Count == 0 ? "" : string.Join(", ", e.Details) + " ")
+            + (e.Statement is StatementSetStatement set ? StatementSet(set) : Statement(e.Statement)),
         SetStatement s => s.Key is null ? "SET" : "SET " + Quote(s.Key) + " = " + Quote(s.Value ?? ""),
         ResetStatement r => r.Key is null ? "RESET" : "RESET " + Quote(r.Key),
         UseStatement u => "USE " + (u.Catalog ? "CATALOG " : "") + Name(u.Name),
         InsertStatement i => Insert(i),
-        StatementSetStatement s => "EXECUTE STATEMENT SET BEGIN " + string.Concat(s.Inserts.Select(i => Insert(i) + "; ")) + "END",
+        StatementSetStatement s => "EXECUTE " + StatementSet(s),
         _ => throw new NotSupportedException($"no SQL form for {statement.GetType().Name}"),
     };
+
+    private static string StatementSet(StatementSetStatement s) =>
+        "STATEMENT SET BEGIN " + string.Concat(s.Inserts.Select(i => Insert(i) + "; ")) + "END";
 
     private static string Temporary(bool temporary) => temporary ? "TEMPORARY " : "";
 

@@ -53,6 +53,29 @@ public class ParserFuzzTests
         Assert.InRange(accepted, rounds / 20, rounds - (rounds / 20));
     }
 
+    [Fact]
+    public void Random_character_edits_lex_and_parse_or_fail_cleanly()
+    {
+        const string alphabet = "()[],;.*+-=<>!|'`\"/%_:xyz019 \n\teE$#\u00e9\u4e2d";
+        var random = new Random(2718);
+        RunBounded(() =>
+        {
+            for (var round = 0; round < 20_000; round++)
+            {
+                var text = SqlCorpus.Statements[random.Next(SqlCorpus.Statements.Length)].ToCharArray().ToList();
+                for (var edit = 1 + random.Next(3); edit > 0 && text.Count > 0; edit--)
+                {
+                    var at = random.Next(text.Count);
+                    if (random.Next(2) == 0)
+                        text.RemoveAt(at);
+                    else
+                        text.Insert(at, alphabet[random.Next(alphabet.Length)]);
+                }
+                CheckOutcome(new string([.. text]));
+            }
+        });
+    }
+
     private static string Mutate(string sql, Random random)
     {
         var pieces = SqlLexer.Tokenize(sql).Where(t => t.Kind != TokenKind.End).Select(Render).ToList();

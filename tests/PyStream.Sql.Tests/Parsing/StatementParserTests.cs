@@ -113,6 +113,9 @@ public class StatementParserTests
         Assert.Equal(new DescribeStatement(["c", "d", "t"]), Parse("DESCRIBE c.d.t"));
         Assert.Equal(new ExplainStatement(new QueryStatement(Select([Item(Int(1))], [])), []), Parse("EXPLAIN PLAN FOR SELECT 1"));
         Assert.Equal(new ExplainStatement(new QueryStatement(Select([Item(Int(1))], [])), ["CHANGELOG_MODE", "ESTIMATED_COST"]), Parse("EXPLAIN changelog_mode, ESTIMATED_COST SELECT 1"));
+        var set = new StatementSetStatement([new InsertStatement(["s"], false, [], Select([Item(Int(1))], []))]);
+        Assert.Equal(new ExplainStatement(set, []), Parse("EXPLAIN STATEMENT SET BEGIN INSERT INTO s SELECT 1; END"));
+        Assert.Equal(new ExplainStatement(set, []), Parse("EXPLAIN EXECUTE STATEMENT SET BEGIN INSERT INTO s SELECT 1; END"));
         Assert.Equal(new SetStatement("table.local-time-zone", "UTC"), Parse("SET 'table.local-time-zone' = 'UTC'"));
         Assert.Equal(new SetStatement(null, null), Parse("SET"));
         Assert.Equal(new ResetStatement("parallelism.default"), Parse("RESET 'parallelism.default'"));
