@@ -1,10 +1,12 @@
+using PyStream.Engine;
+
 namespace PyStream.Sql;
 
 /// <summary>
 /// A SQL text that does not parse. The message names the line, the column, the offending
 /// token and what the parser expected there.
 /// </summary>
-public sealed class SqlParseException : Exception
+public sealed class SqlParseException : PyStreamException
 {
     public SqlParseException(string message, SourcePosition position, string? offendingToken = null)
         : base($"SQL parse error at {position}: {message}")

@@ -34,6 +34,12 @@ public class ParseErrorTests
     }
 
     [Fact]
+    public void Parse_errors_share_the_engine_root_exception()
+    {
+        Assert.IsAssignableFrom<PyStream.Engine.PyStreamException>(ErrorOf("SELECT"));
+    }
+
+    [Fact]
     public void Match_recognize_is_refused_by_name_at_its_position()
     {
         var error = ErrorOf("SELECT *\nFROM Ticker\n    MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime PATTERN (A B+) DEFINE B AS B.price > A.price)");
