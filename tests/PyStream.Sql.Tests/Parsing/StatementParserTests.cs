@@ -136,6 +136,17 @@ public class StatementParserTests
     }
 
     [Fact]
+    public void Elements_of_a_create_table_keep_their_positions()
+    {
+        var statement = (CreateTableStatement)Parse("CREATE TABLE t (\n  a INT,\n  b AS a + 1,\n  WATERMARK FOR a AS a\n) WITH ('k' = 'v')");
+        Assert.Equal(new SourcePosition(1, 1), statement.Position);
+        Assert.Equal([new SourcePosition(2, 3), new SourcePosition(3, 3)], statement.Columns.Select(c => c.Position));
+        Assert.Equal(new SourcePosition(3, 8), ((ComputedColumn)statement.Columns[1]).Expr.Position);
+        Assert.Equal(new SourcePosition(4, 3), statement.Watermark!.Position);
+        Assert.Equal(new SourcePosition(5, 9), statement.Options[0].Position);
+    }
+
+    [Fact]
     public void A_script_is_statements_separated_by_semicolons()
     {
         var script = SqlParser.ParseScript("""
