@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace PyStream.Sql.Tests;
+
+/// <summary>
+/// The SQL front end stands alone until the planner arrives: nothing but its tests references it,
+/// and its folders are layers (lexer, tree, parser, printer), each using only those below it.
+/// </summary>
+public sealed partial class SqlProjectBoundaryTests
+{
+    private static readonly string[] LayersBottomUp = ["", "Lexing", "Ast", "Parsing", "Printing"];
+
+    [Fact]
+    public void Only_the_sql_tests_reference_the_sql_project()
+    {
+        var root = RepositoryRoot();
+        var referencing = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
+            .Where(path => !path.Contains("/bin/", StringComparison.Ordinal) && !path.Contains("/obj/", StringComparison.Ordinal))
+            .Where(path => File.ReadAllText(path).Contains("PyStream.Sql.csproj", StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(root, path))
+            .ToList();
+        Assert.Equal(["tests/PyStream.Sql.Tests/PyStream.Sql.Tests.csproj"], referencing);
+    }
+
+    [Fact]
+    public void Every_folder_uses_only_the_layers_below_it()
+    {
+        var source = Path.Combine(RepositoryRoot(), "engine", "PyStream.Sql");
+        var violations = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, path);
+            if (relative.StartsWith("obj", StringComparison.Ordinal) || relative.StartsWith("bin", StringComparison.Ordinal))
+                continue;
+            var layer = relative.Contains('/') ? relative[..relative.IndexOf('/')] : "";
+            Assert.Contains(layer, LayersBottomUp);
+            foreach (Match used in UsingDirective().Matches(File.ReadAllText(path)))
+            {
+                var usedLayer = used.Groups[1].Value;
+                if (Array.IndexOf(LayersBottomUp, usedLayer) >= Array.IndexOf(LayersBottomUp, layer))
+                    violations.Add($"{relative} uses PyStream.Sql.{usedLayer}");
+            }
+        }
+        Assert.Empty(violations);
+    }
+
+    [GeneratedRegex(@"^using PyStream\.Sql\.(\w+);", RegexOptions.Multiline)]
+    private static partial Regex UsingDirective();
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PyStream.sln")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("PyStream.sln not found above " + AppContext.BaseDirectory);
+    }
+}
