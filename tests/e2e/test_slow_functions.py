@@ -29,7 +29,7 @@ def first_lines(process: subprocess.Popen, count: int) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("placement", ["chained", "keyed"])
+@pytest.mark.parametrize("placement", ["chained", "keyed", "window"])
 def test_a_slow_function_streams_its_output_and_a_cancel_stops_it_within_one_short_call(placement: str) -> None:
     process = subprocess.Popen([str(ROOT / "pystream"), "run", str(JOB), placement], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -86,7 +86,7 @@ internal static class ChainAssembler
         foreach (var segment in segments.Values.Distinct())
             assembly.Operators.Add(segment.Build());
         LinkSplitWatermarks(assembly, chain, nativeOps);
-        LinkCallLimit(assembly, chain, segments);
+        LinkCallLimit(assembly);
 
         assembly.NetworkInputs = chain.Head.Inputs
             .Select(edge => edge.Target.IsPython
@@ -117,14 +117,18 @@ internal static class ChainAssembler
         }
     }
 
-    /// <summary>A source chained to a Python segment reads batches no larger than the segment's next call.</summary>
-    private static void LinkCallLimit(ChainAssembly assembly, OperatorChain chain, Dictionary<StreamNode, SegmentBuilder> segments)
+    /// <summary>
+    /// A source chained to operators that call Python (segments, windows with Python contents)
+    /// reads batches no larger than the smallest of their next calls: the task is back at its
+    /// mailbox (timers, checkpoints) after one short call.
+    /// </summary>
+    private static void LinkCallLimit(ChainAssembly assembly)
     {
-        if (assembly.Source is not { } source || chain.Nodes.FirstOrDefault(n => n.IsSource) is not { } node)
+        if (assembly.Source is not { } source)
             return;
-        var python = node.Outputs.Select(e => e.Target).FirstOrDefault(t => t.IsPython && chain.Contains(t));
-        if (python is not null && segments[python].Operator is { } segment)
-            source.ChainedCallLimit = () => segment.RecordsPerCall;
+        var sized = assembly.Operators.OfType<ICallSized>().ToArray();
+        if (sized.Length > 0)
+            source.ChainedCallLimit = () => sized.Min(o => o.RecordsPerCall);
     }
 
     private static IBatchConsumer InputOf(StreamEdge edge, Dictionary<StreamNode, SegmentBuilder> segments, Dictionary<StreamNode, StreamOperator> nativeOps)

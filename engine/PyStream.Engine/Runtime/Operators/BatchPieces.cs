@@ -9,6 +9,30 @@ internal static class BatchPieces
     /// <summary>Whether the batch's records can be cut apart (serialized ones cannot).</summary>
     public static bool CanCut(Batch batch) => batch is LongRangeBatch or TextBatch or PythonBatch;
 
+    /// <summary>
+    /// Hands <paramref name="batch"/> to <paramref name="process"/> in pieces of at most the
+    /// sizer's limit (when its records can be cut), timing each piece for the sizer; a cancelled
+    /// job stops between two pieces.
+    /// </summary>
+    public static void InSizedPieces(Batch batch, BatchSizer sizer, IPythonBatchOps? python, CancellationToken cancellation, Action<Batch> process)
+    {
+        while (true)
+        {
+            var piece = batch;
+            Batch? rest = null;
+            if (batch.Count > sizer.Limit && CanCut(batch))
+                (piece, rest) = Take(batch, sizer.Limit, python);
+            var records = piece.Count;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            process(piece);
+            sizer.Observe(records, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (rest is null)
+                return;
+            cancellation.ThrowIfCancellationRequested();
+            batch = rest;
+        }
+    }
+
     /// <summary>The first <paramref name="count"/> records and the rest; the batch must hold more than that.</summary>
     public static (Batch Head, Batch Tail) Take(Batch batch, int count, IPythonBatchOps? python)
     {

@@ -17,7 +17,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// under backpressure, before it resumes, and a cancelled job stops between the two.
 /// </summary>
 public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, IReadOnlyList<string>? operationKeys = null)
-    : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget
+    : StreamOperator(name, spec.EntryCount, spec.Exits.Count), ISegmentHost, ITimerTarget, ICallSized
 {
     /// <summary>The state key of each operation: its timers are filed under it in snapshots.</summary>
     private readonly IReadOnlyList<string> _operationKeys = operationKeys ?? spec.Operations.Select(o => o.TransformationId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -51,26 +51,14 @@ public sealed class PythonSegmentOperator(string name, PythonSegmentSpec spec, I
         _interruptOnCancel = context.Cancellation.Register(segment.Interrupt);
     }
 
-    public override void ProcessBatch(int input, Batch batch)
-    {
-        while (batch.Count > _sizer.Limit && BatchPieces.CanCut(batch))
-        {
-            var (head, rest) = BatchPieces.Take(batch, _sizer.Limit, Context.Environment.Python);
-            Call(input, head);
-            Context.Cancellation.ThrowIfCancellationRequested();
-            batch = rest;
-        }
-
-        Call(input, batch);
-    }
+    public override void ProcessBatch(int input, Batch batch) =>
+        BatchPieces.InSizedPieces(batch, _sizer, Context.Environment.Python, Context.Cancellation, piece => Call(input, piece));
 
     private void Call(int input, Batch batch)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var outputs = _segment!.Process(input, batch, CurrentWatermark);
-        var millis = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _sizer.Observe(batch.Count, millis);
-        Telemetry.EngineTelemetry.PythonTime.Add(millis, Context.TelemetryTags);
+        Telemetry.EngineTelemetry.PythonTime.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, Context.TelemetryTags);
         EmitExits(outputs, batch.Split);
     }
 

@@ -19,8 +19,8 @@ public abstract class SourceOperator(string name) : StreamOperator(name, inputCo
     public SplitWatermarks? SplitWatermarks { get; set; }
 
     /// <summary>
-    /// The records a Python call chained after the source should get now (its
-    /// <see cref="PythonSegmentOperator.RecordsPerCall"/>), or null: batches are never larger,
+    /// The records a Python call chained after the source should get now (the least
+    /// <see cref="ICallSized.RecordsPerCall"/> of the chain), or null: batches are never larger,
     /// so a slow function gets small ones and the task checks its mailbox (checkpoints,
     /// cancellation, timers) between them.
     /// </summary>

@@ -16,7 +16,7 @@ namespace PyStream.Engine.Runtime.Operators;
 /// Port 0 carries results (timestamped with the window's max timestamp), port 1 late records,
 /// ports 2 and up what the window function yields to side outputs.
 /// </summary>
-public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
+public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost, ICallSized
 {
     private readonly int _transformationId;
     private readonly WindowAssigner _assigner;
@@ -62,6 +62,9 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
     /// <summary>How many fired timers one call to the window's contents gets (a window function may be slow).</summary>
     private BatchSizer _fireSizer = BatchSizer.ForPythonCalls(PythonCalls.DefaultMaxRecords);
 
+    /// <summary>How many records one call to Python window contents gets (a reduce or aggregate may be slow); null for native contents.</summary>
+    private BatchSizer? _callSizer;
+
     public WindowOperator(string name, int transformationId, WindowDefinition window, int inputCount)
         : base(name, inputCount, portCount: 2 + window.SideOutputs)
     {
@@ -99,9 +102,21 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost
             : (context.Python ?? throw new PyStreamException($"'{Name}' needs the Python runtime")).CreateWindow(_transformationId, context.Info, this);
         _python.Open();
         _fireSizer = BatchSizer.ForPythonCalls(context.PythonMaxRecordsPerCall);
+        _callSizer = _contents == WindowContentsKind.NativeCount ? null : BatchSizer.ForPythonCalls(context.PythonMaxRecordsPerCall);
     }
 
+    public int RecordsPerCall => _callSizer?.Limit ?? int.MaxValue;
+
+    /// <summary>Records go to Python window contents in call-sized pieces (see <see cref="BatchSizer"/>).</summary>
     public override void ProcessBatch(int input, Batch batch)
+    {
+        if (_callSizer is null)
+            ProcessPiece(batch);
+        else
+            BatchPieces.InSizedPieces(batch, _callSizer, Context.Environment.Python, Context.Cancellation, ProcessPiece);
+    }
+
+    private void ProcessPiece(Batch batch)
     {
         var keys = batch.Keys ?? throw new PyStreamException($"'{Name}' needs keyed records");
         var stamps = batch.Timestamps;
