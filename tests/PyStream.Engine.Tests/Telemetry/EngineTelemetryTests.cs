@@ -85,6 +85,8 @@ public sealed class EngineTelemetryTests : IDisposable
         spec.Configuration[CheckpointingOptions.IntervalKey] = "1 s";
         var time = new FakeTimeProvider();
         var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = TextWriter.Null, Time = time });
+        // A stop triggered before the source's first batch would stop it with nothing sent.
+        Assert.True(SpinWait.SpinUntil(() => Sum("pystream.records.in", t => Equals(t["subtask"], 0)) > 0 && Sum("pystream.records.in", t => Equals(t["subtask"], 1)) > 0, Bound));
         await execution.TriggerSavepoint(Path.Combine(_root.FullName, "savepoints"), stop: true).WaitAsync(Bound);
         Assert.True(execution.Wait(Bound));
 
