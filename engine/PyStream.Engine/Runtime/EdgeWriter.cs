@@ -32,6 +32,12 @@ internal sealed class EdgeWriter : IBatchConsumer
     private int _bufferedTargets;
     private ITimer? _flushTimer;
     private long _timerGeneration;
+
+    /// <summary>After a timeout found a consumer's queue full: how soon to try again (zero: not retrying).</summary>
+    private TimeSpan _retry;
+
+    /// <summary>The first retry: a queue full of small batches makes room as fast as its task takes them.</summary>
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(1);
     private long _watermark = long.MinValue;
 
     /// <param name="bufferTimeout">How long a partly filled buffer may wait; zero: not at all; null: until full.</param>
@@ -102,14 +108,17 @@ internal sealed class EdgeWriter : IBatchConsumer
         }
 
         if (_bufferedTargets > 0 && _flushTimer is null && _time is not null)
-            ArmTimer();
+        {
+            _retry = TimeSpan.Zero;
+            ArmTimer(_bufferTimeout!.Value);
+        }
     }
 
-    private void ArmTimer()
+    private void ArmTimer(TimeSpan after)
     {
         // A timer that fires while it is being cancelled must not flush a later buffer early.
         var generation = ++_timerGeneration;
-        _flushTimer = _time!.CreateTimer(_ => OnBufferTimeout(generation), null, _bufferTimeout!.Value, Timeout.InfiniteTimeSpan);
+        _flushTimer = _time!.CreateTimer(_ => OnBufferTimeout(generation), null, after, Timeout.InfiniteTimeSpan);
     }
 
     public void AcceptWatermark(long watermark)
@@ -162,8 +171,10 @@ internal sealed class EdgeWriter : IBatchConsumer
 
     /// <summary>
     /// On the timer's thread: sends what the consumers take without waiting. What a full
-    /// consumer cannot take now (it is busy anyway) waits for the next timeout, or for the
-    /// task's own next send, which may wait; the timer's thread never blocks.
+    /// consumer cannot take now is tried again after 1 ms, then after twice as long each time
+    /// up to the timeout (a queue full of small batches empties fast; a busy consumer is not
+    /// polled often), or goes with the task's own next send, which may wait; the timer's thread
+    /// never blocks.
     /// </summary>
     private void OnBufferTimeout(long generation)
     {
@@ -180,7 +191,11 @@ internal sealed class EdgeWriter : IBatchConsumer
             }
 
             if (_bufferedTargets > 0)
-                ArmTimer();
+            {
+                var timeout = _bufferTimeout!.Value;
+                _retry = _retry == TimeSpan.Zero ? FirstRetry : _retry * 2 < timeout ? _retry * 2 : timeout;
+                ArmTimer(_retry < timeout ? _retry : timeout);
+            }
         }
     }
 

@@ -41,6 +41,31 @@ public sealed class BufferTimeoutTests
     }
 
     [Fact]
+    public void SmallBatchesThatOverfillTheQueueFollowWithinMillisecondsNotAnotherTimeout()
+    {
+        // A slow stream buffers one record per batch; a queue of two events takes two at a time.
+        var gate = new InputGate([0], capacity: 2);
+        var writer = new EdgeWriter(new BatchRouter(PyStream.Engine.Spec.Partitioning.Forward, 1, 128, python: null, firstTarget: 0), [(gate, 0)],
+            CancellationToken.None, default, TimeSpan.FromMilliseconds(100), _time);
+        for (var i = 0; i < 4; i++)
+            writer.Accept(new LongRangeBatch(i, 1));
+
+        Advance(100);
+        Assert.Equal([0L, 1L], Starts());
+
+        Advance(1); // the consumer took both: the rest follows at the first retry
+        Assert.Equal([2L, 3L], Starts());
+
+        List<long> Starts()
+        {
+            var starts = new List<long>();
+            while (gate.Reader.TryRead(out var e))
+                starts.Add(((LongRangeBatch)e.Batch!).Start);
+            return starts;
+        }
+    }
+
+    [Fact]
     public void TheTimerNeverWaitsForAFullConsumerItSendsWhatFitsAndTriesAgainLater()
     {
         var gate = new InputGate([0], capacity: 2);
