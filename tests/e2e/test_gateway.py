@@ -177,9 +177,13 @@ def test_functions_from_the_scripts_own_modules_travel_with_the_job(gateway: Gat
 
 def test_the_cli_lists_savepoints_and_cancels_a_running_job(gateway: Gateway, tmp_path: Path) -> None:
     job_id = start_running_job(gateway, tmp_path, "endless")
-    listed = cli(gateway, "list")
-    assert listed.returncode == 0, listed.stderr
-    assert any(line.split()[:2] == [job_id, "RUNNING"] and line.endswith("endless") for line in listed.stdout.splitlines())
+    for _ in range(50):  # bounded: execute_async returns once the job is submitted, it may still be starting
+        listed = cli(gateway, "list")
+        assert listed.returncode == 0, listed.stderr
+        if any(line.split()[:2] == [job_id, "RUNNING"] and line.endswith("endless") for line in listed.stdout.splitlines()):
+            break
+    else:
+        pytest.fail(f"the job is not listed as running: {listed.stdout}")
 
     taken = cli(gateway, "savepoint", job_id, str(tmp_path / "savepoints"))
     assert taken.returncode == 0, taken.stderr
