@@ -25,13 +25,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
     private readonly TimerQueue _eventTimers = new();
     private readonly Dictionary<byte[], long> _triggerState = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], List<Window>> _sessions = new(ByteArrayComparer.Instance);
-    private readonly Dictionary<byte[], int> _keyIds = new(ByteArrayComparer.Instance);
-    private readonly Dictionary<long, int> _intKeyIds = [];
-
-    // Ids of small non-negative int keys by value (-1: not seen): dense int keys skip hashing.
-    private int[] _smallIntKeyIds = [];
-    private const long SmallIntKeys = 1 << 16;
-    private readonly List<byte[]> _keysById = [];
+    private readonly WindowKeyIds _keys = new();
 
     // Windows with a cleanup timer, and how many each key has. Keys whose windows are all
     // cleaned up are idle; once idle keys outnumber a bound they give their ids back, so an
@@ -39,7 +33,6 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
     private readonly HashSet<(int KeyId, long Start, long End)> _live = [];
     private int[] _liveWindows = [];
     private readonly HashSet<int> _idleKeys = [];
-    private readonly Stack<int> _freeIds = new();
     private const int IdleKeysKept = 1024;
 
     // The window each key was last armed for: most records of a key fall into the same
@@ -90,7 +83,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
     public StateTtls StateTtls => Context.StateTtls;
 
     /// <summary>How many key ids the operator holds (live keys plus ids waiting for reuse).</summary>
-    internal int KeyIdsAllocated => _keysById.Count;
+    internal int KeyIdsAllocated => _keys.Allocated;
 
     public long CurrentProcessingTime => Context.Timers.Now;
 
@@ -122,7 +115,6 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
         var stamps = batch.Timestamps;
         var now = Context.Timers.Now;
         var watermark = CurrentWatermark;
-        var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (var i = 0; i < batch.Count; i++)
         {
             var timestamp = _eventTime ? stamps?[i] ?? long.MinValue : now;
@@ -133,8 +125,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
                     + "or did you forget to call 'DataStream.assign_timestamps_and_watermarks(...)'?");
             }
 
-            var keyId = KeyId(keys.KeyAt(i), ids);
-            var key = _keysById[keyId];
+            var keyId = KeyId(keys.KeyAt(i));
+            var key = _keys.KeyOf(keyId);
             var added = false;
             if (_dynamicGap)
             {
@@ -162,27 +154,12 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
         EmitPorts(outputs);
     }
 
-    /// <summary>The operator's id for a key; int keys (canonical bytes: tag 3, 8 bytes) take a faster lookup.</summary>
-    private int KeyId(ReadOnlySpan<byte> key, Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> ids)
+    /// <summary>The operator's id for a key; a new key starts with no armed window and no live ones.</summary>
+    private int KeyId(ReadOnlySpan<byte> key)
     {
-        var isInt = key.Length == 9 && key[0] == 0x03;
-        var number = isInt ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(key[1..]) : 0;
-        var small = isInt && (ulong)number < SmallIntKeys;
-        if (small && number < _smallIntKeyIds.Length && _smallIntKeyIds[number] >= 0)
-            return _smallIntKeyIds[number];
-        if (!small && (isInt ? _intKeyIds.TryGetValue(number, out var id) : ids.TryGetValue(key, out id)))
+        var id = _keys.IdOf(key, out var added);
+        if (!added)
             return id;
-        var owned = key.ToArray();
-        if (_freeIds.TryPop(out id))
-        {
-            _keysById[id] = owned;
-        }
-        else
-        {
-            id = _keysById.Count;
-            _keysById.Add(owned);
-        }
-
         if (id >= _lastArmed.Length)
         {
             Array.Resize(ref _lastArmed, Math.Max(16, _lastArmed.Length * 2));
@@ -191,24 +168,6 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
 
         _lastArmed[id] = new Window(long.MinValue, long.MinValue);
         _liveWindows[id] = 0;
-        _keyIds.Add(owned, id);
-        if (small)
-        {
-            if (number >= _smallIntKeyIds.Length)
-            {
-                var grown = Math.Max((int)number + 1, _smallIntKeyIds.Length * 2);
-                var old = _smallIntKeyIds.Length;
-                Array.Resize(ref _smallIntKeyIds, grown);
-                _smallIntKeyIds.AsSpan(old).Fill(-1);
-            }
-
-            _smallIntKeyIds[number] = id;
-        }
-        else if (isInt)
-        {
-            _intKeyIds.Add(number, id);
-        }
-
         return id;
     }
 
@@ -264,7 +223,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
         }
 
         // After the contents saw the actions that still name these ids.
-        if (_idleKeys.Count > Math.Max(IdleKeysKept, _keyIds.Count / 2))
+        if (_idleKeys.Count > Math.Max(IdleKeysKept, _keys.Count / 2))
         {
             foreach (var keyId in _idleKeys)
                 ReleaseKey(keyId);
@@ -275,14 +234,13 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
     private void FireSlice(TimeDomain domain, IReadOnlyList<FiredTimer> timers, int start, int count)
     {
         var keys = new List<byte[]>();
-        var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (var i = start; i < start + count; i++)
         {
             var timer = timers[i];
             var window = Window.Of(timer.Key);
-            if (!ids.TryGetValue(timer.Key.AsSpan(0, timer.Key.Length - 16), out var keyId))
+            if (!_keys.TryGet(timer.Key.AsSpan(0, timer.Key.Length - 16), out var keyId))
                 continue; // a timer a trigger left behind for a key whose windows are all gone
-            var key = _keysById[keyId];
+            var key = _keys.KeyOf(keyId);
             if (_merging && !(_sessions.TryGetValue(key, out var open) && open.Contains(window)))
                 continue; // merged away since the timer was set
             var reference = keys.Count;
@@ -371,7 +329,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
                 }
             }
 
-            var counts = (_python as NativeCountContents)?.Counts(id => _keysById[id]).ToList() ?? [];
+            var counts = (_python as NativeCountContents)?.Counts(_keys.KeyOf).ToList() ?? [];
             writer.Write(counts.Count);
             foreach (var (key, window, count) in counts)
             {
@@ -389,7 +347,6 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
     /// <summary>Takes the entries of this subtask's key groups from every old subtask.</summary>
     public override void RestoreState(TaskRestore restore)
     {
-        var ids = _keyIds.GetAlternateLookup<ReadOnlySpan<byte>>();
         foreach (var blob in restore.OperatorState(StateKey))
         {
             using var reader = StateBlobs.Reader(blob.Data);
@@ -399,10 +356,10 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
                 if (!restore.Owns(key))
                     continue;
                 var window = Window.Of(timer.Key);
-                var keyId = KeyId(key, ids);
+                var keyId = KeyId(key);
                 var cleanup = (timer.Domain == TimeDomain.EventTime) == _assigner.IsEventTime && timer.Timestamp == CleanupTime(window);
                 if (cleanup)
-                    RegisterCleanup(_keysById[keyId], keyId, window);
+                    RegisterCleanup(_keys.KeyOf(keyId), keyId, window);
                 else if (timer.Domain == TimeDomain.EventTime)
                     _eventTimers.Register(this, 0, timer.Key, timer.Timestamp);
                 else
@@ -433,10 +390,10 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
                 var window = new Window(reader.ReadInt64(), reader.ReadInt64());
                 var count = reader.ReadInt64();
                 if (restore.Owns(key))
-                    ((NativeCountContents)_python!).Restore(KeyId(key, ids), window, count);
+                    ((NativeCountContents)_python!).Restore(KeyId(key), window, count);
             }
 
-            ReadElementTimes(reader, restore, ids);
+            ReadElementTimes(reader, restore);
         }
     }
 
@@ -447,7 +404,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
         writer.Write(entries.Count);
         foreach (var (keyId, window, times) in entries)
         {
-            var key = _keysById[keyId];
+            var key = _keys.KeyOf(keyId);
             writer.Write(key.Length);
             writer.Write(key);
             writer.Write(window.Start);
@@ -458,7 +415,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
         }
     }
 
-    private void ReadElementTimes(BinaryReader reader, TaskRestore restore, Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> ids)
+    private void ReadElementTimes(BinaryReader reader, TaskRestore restore)
     {
         if (reader.BaseStream.Position == reader.BaseStream.Length)
             return; // written before evictors ran in the engine
@@ -470,7 +427,7 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
             for (var n = reader.ReadInt32(); n > 0; n--)
                 times.Add(reader.ReadInt64());
             if (restore.Owns(key) && _elementTimes is not null)
-                _elementTimes.Restore(KeyId(key, ids), window, times);
+                _elementTimes.Restore(KeyId(key), window, times);
         }
     }
 
@@ -525,20 +482,8 @@ public sealed class WindowOperator : StreamOperator, ITimerTarget, ISegmentHost,
     /// <summary>Forgets an idle key (no windows left); its id goes to the next new key.</summary>
     private void ReleaseKey(int keyId)
     {
-        var key = _keysById[keyId];
-        _keyIds.Remove(key);
-        if (key.Length == 9 && key[0] == 0x03)
-        {
-            var number = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(key.AsSpan(1));
-            if ((ulong)number < SmallIntKeys && number < _smallIntKeyIds.Length)
-                _smallIntKeyIds[number] = -1;
-            else
-                _intKeyIds.Remove(number);
-        }
-
-        _keysById[keyId] = [];
+        _keys.Release(keyId);
         _lastArmed[keyId] = new Window(long.MinValue, long.MinValue);
-        _freeIds.Push(keyId);
     }
 
     /// <summary>Drops a session window; a key without sessions leaves no entry behind.</summary>
