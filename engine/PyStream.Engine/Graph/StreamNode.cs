@@ -26,7 +26,10 @@ public sealed class StreamNode
 
     public List<StreamEdge> Outputs { get; } = [];
 
-    public bool IsSource => Transformation.BodyCase == Transformation.BodyOneofCase.Source;
+    public bool IsSource => Transformation.BodyCase == Transformation.BodyOneofCase.Source || (IsSql && Transformation.Sql.Source);
+
+    /// <summary>An operator of a planned SQL query (built by a <see cref="Runtime.IOperatorProvider"/>).</summary>
+    public bool IsSql => Transformation.BodyCase == Transformation.BodyOneofCase.Sql;
 
     public bool IsSink => Transformation.BodyCase == Transformation.BodyOneofCase.Sink;
 

@@ -36,6 +36,7 @@ public abstract class Batch
         TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
         LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
         BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        RowBatch rows => new RowBatch(rows.Columns, rows.Count, rows.Kinds) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
         _ => throw new PyStreamException($"cannot attach columns to a {GetType().Name}"),
     };
 }

@@ -25,7 +25,7 @@ internal sealed class ChainAssembly
 /// </summary>
 internal static class ChainAssembler
 {
-    public static ChainAssembly Assemble(JobGraph graph, OperatorChain chain, int subtask, IReadOnlyList<IConnector> connectors, Func<StreamEdge, IBatchConsumer> networkOutput)
+    public static ChainAssembly Assemble(JobGraph graph, OperatorChain chain, int subtask, JobEnvironment environment, Func<StreamEdge, IBatchConsumer> networkOutput)
     {
         var assembly = new ChainAssembly();
         var segments = new Dictionary<StreamNode, SegmentBuilder>();
@@ -44,7 +44,7 @@ internal static class ChainAssembler
             }
             else
             {
-                var op = OperatorFactory.Create(graph, node, subtask, connectors);
+                var op = OperatorFactory.Create(graph, node, subtask, environment);
                 op.StateKey = node.StateKey;
                 nativeOps[node] = op;
                 assembly.Operators.Add(op);
@@ -143,10 +143,11 @@ internal static class ChainAssembler
     /// them: for keys, partitions, encoding, pickling, timestamps, or printing Python records.
     /// </summary>
     private static bool NeedsPython(StreamEdge edge, ExitKeying keying) =>
-        keying != ExitKeying.None
+        !edge.Source.IsSql // a SQL operator emits what its consumer reads (the planner sees to it)
+        && (keying != ExitKeying.None
         || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled or ExitFormat.Serialized
         || AssignsTimestamps(edge.Target)
-        || (FormatOf(edge.Target) == ExitFormat.Printed && EmitsPythonRecords(edge.Source));
+        || (FormatOf(edge.Target) == ExitFormat.Printed && EmitsPythonRecords(edge.Source)));
 
     /// <summary>Whether a node's output batches hold Python objects (as opposed to native numbers or lines).</summary>
     internal static bool EmitsPythonRecords(StreamNode node) => node.Transformation.BodyCase switch
@@ -154,7 +155,7 @@ internal static class ChainAssembler
         Transformation.BodyOneofCase.Source => node.Transformation.Source.KindCase == SourceSpec.KindOneofCase.Collection,
         Transformation.BodyOneofCase.Window => node.Transformation.Window.NativeAggregate == NativeWindowAggregate.NativeNone,
         Transformation.BodyOneofCase.Watermarks => AssignsTimestamps(node) || node.Inputs.Any(i => EmitsPythonRecords(i.Source)),
-        Transformation.BodyOneofCase.Sink => false,
+        Transformation.BodyOneofCase.Sink or Transformation.BodyOneofCase.Sql => false,
         _ => true,
     };
 

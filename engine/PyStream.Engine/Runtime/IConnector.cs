@@ -20,3 +20,15 @@ public interface IConnector
 /// <param name="TransformationId">The node's transformation: Python holds what it declared (a collection's elements).</param>
 /// <param name="InputCount">A sink's inputs (a union of streams); 0 for a source.</param>
 public readonly record struct ConnectorTarget(string Name, int TransformationId, int Subtask, int Parallelism, int InputCount = 0);
+
+/// <summary>
+/// Builds operators the engine does not know itself (a SQL query's, planned by the SQL
+/// project), so that the engine references neither the planner nor its operators.
+/// </summary>
+public interface IOperatorProvider
+{
+    StreamOperator? Create(Transformation transformation, OperatorTarget target);
+}
+
+/// <summary>The node an operator provider builds an operator for, in one subtask, and the job it is in.</summary>
+public readonly record struct OperatorTarget(ConnectorTarget Node, bool BatchMode, int MaxParallelism);

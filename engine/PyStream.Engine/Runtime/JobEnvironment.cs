@@ -33,4 +33,7 @@ public sealed record JobEnvironment
 
     /// <summary>Connectors for the source and sink kinds the engine does not build itself.</summary>
     public IReadOnlyList<IConnector> Connectors { get; init; } = [];
+
+    /// <summary>Builders of operators the engine does not know itself (SQL queries').</summary>
+    public IReadOnlyList<IOperatorProvider> OperatorProviders { get; init; } = [];
 }

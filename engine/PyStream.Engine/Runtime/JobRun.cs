@@ -181,7 +181,7 @@ internal sealed class JobRun : ICheckpointedRun
                 return writer;
             }
 
-            var assembly = ChainAssembler.Assemble(graph, chain, subtask, environment.Connectors, NetworkOutput);
+            var assembly = ChainAssembler.Assemble(graph, chain, subtask, environment, NetworkOutput);
             if (assembly.Source is { } source && outputs.Count > 0)
                 source.OutputLimit = () => outputs.Min(o => o.BatchLimit);
             var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt);

@@ -10,10 +10,18 @@ namespace PyStream.Engine.Runtime;
 /// </summary>
 internal static class OperatorFactory
 {
-    public static StreamOperator Create(JobGraph graph, StreamNode node, int subtask, IReadOnlyList<IConnector> connectors)
+    public static StreamOperator Create(JobGraph graph, StreamNode node, int subtask, JobEnvironment environment)
     {
         var t = node.Transformation;
         var target = new ConnectorTarget(node.Name, t.Id, subtask, node.Parallelism, node.Inputs.Count);
+        var connectors = environment.Connectors;
+        if (node.IsSql)
+        {
+            var context = new OperatorTarget(target, graph.IsBatch, graph.MaxParallelism);
+            return environment.OperatorProviders.Select(p => p.Create(t, context)).FirstOrDefault(op => op is not null)
+                ?? throw new PyStreamException($"'{node.Name}': this host cannot run SQL operators (no SQL planner is loaded)");
+        }
+
         var all = connectors.Prepend(BuiltInConnector.Instance);
         if (node.IsSource)
         {

@@ -151,7 +151,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                 }
 
                 return ranges;
-            case TextBatch:
+            case TextBatch or RowBatch:
                 var targets = new int[batch.Count];
                 for (var i = 0; i < targets.Length; i++)
                     targets[i] = (first + i) % targetCount;
@@ -175,6 +175,8 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                 for (var i = 0; i < source.Length; i++)
                     (lines[targets[i]] ??= []).Add(source[i]);
                 return lines.Select(l => l is null ? null : (Batch)new TextBatch([.. l])).ToArray();
+            case RowBatch rows:
+                return SplitRows(rows, targets);
             default:
                 // Ranges and serialized batches cannot be split per record: only a batch bound for one target moves.
                 var target = targets.Length > 0 ? targets[0] : 0;
@@ -185,6 +187,32 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                 _lastTargets = targets;
                 return whole;
         }
+    }
+
+    private Batch?[] SplitRows(RowBatch rows, int[] targets)
+    {
+        var counts = new int[targetCount];
+        foreach (var t in targets)
+            counts[t]++;
+        var parts = new Batch?[targetCount];
+        for (var t = 0; t < targetCount; t++)
+        {
+            if (counts[t] == rows.Count)
+            {
+                parts[t] = rows;
+                return parts;
+            }
+        }
+
+        var selected = new int[targetCount][];
+        for (var t = 0; t < targetCount; t++)
+            selected[t] = new int[counts[t]];
+        var filled = new int[targetCount];
+        for (var i = 0; i < targets.Length; i++)
+            selected[targets[i]][filled[targets[i]]++] = i;
+        for (var t = 0; t < targetCount; t++)
+            parts[t] = counts[t] == 0 ? null : rows.Select(selected[t]);
+        return parts;
     }
 
     private IPythonBatchOps Python => python ?? throw new PyStreamException("Python records need the Python runtime");
