@@ -1,4 +1,14 @@
+using Google.Protobuf;
+using PyStream.Engine.Records;
+using PyStream.Sql.Ast;
+using PyStream.Sql.Catalog;
+using PyStream.Sql.Parsing;
+using PyStream.Sql.Physical;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Printing;
 using PyStream.Sql.Protocol;
+using PyStream.Sql.Rendering;
+using PyStream.Sql.Types;
 
 namespace PyStream.Sql;
 
@@ -13,6 +23,238 @@ public static class SqlService
     public static SqlResponse Execute(SqlRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        throw new SqlValidationException("the SQL planner is being built (issue 14)");
+        var session = new SqlSession(request);
+        if (request.Inserts.Count > 0)
+            return Job(session, request.Inserts.Select(i => SqlParser.ParseStatement(i) as InsertStatement
+                ?? throw new SqlValidationException($"a statement set holds only INSERT statements, got: {i}")).ToList());
+        var statement = SqlParser.ParseStatement(request.Statement);
+        if (request.Explain)
+            statement = new ExplainStatement(statement, SqlList<string>.Empty) { Position = statement.Position };
+        return statement switch
+        {
+            _ when DdlRunner.ChangesCatalog(statement) => Ddl(session, statement),
+            QueryStatement q => Query(session, q),
+            InsertStatement i => Job(session, [i]),
+            StatementSetStatement s => Job(session, s.Inserts),
+            ShowStatement s => Show(session, s),
+            DescribeStatement d => Describe(session, d),
+            ExplainStatement e => Explain(session, e),
+            SetStatement s => Set(session, s),
+            ResetStatement r => new SqlResponse { Kind = SqlResponse.Types.Kind.Ok, ResetKeys = { r.Key is null ? session.Configuration.Keys : [r.Key] } },
+            UseStatement u => Use(u),
+            _ => throw new SqlValidationException($"the statement {statement.GetType().Name} is not supported yet", statement.Position),
+        };
+    }
+
+    private static SqlResponse Ddl(SqlSession session, SqlStatement statement)
+    {
+        var changed = new DdlRunner(session).Apply(statement);
+        var response = new SqlResponse { Kind = SqlResponse.Types.Kind.Ok };
+        if (changed)
+            response.CatalogEntry = new CatalogEntry { Sql = statement.ToSql() };
+        return response;
+    }
+
+    private static SqlResponse Query(SqlSession session, QueryStatement q)
+    {
+        var (plan, root) = QueryPlan(session, q);
+        var response = JobResponse(session, plan, "collect");
+        response.Columns.AddRange(Columns(root.Fields));
+        response.Changelog = !session.BatchMode;
+        return response;
+    }
+
+    private static (PhysicalPlan Plan, PlanNode Root) QueryPlan(SqlSession session, QueryStatement q)
+    {
+        var root = session.Binder().Bind(q.Query);
+        var types = root.Types;
+        var context = session.Context;
+        var collectId = session.Request.CollectId;
+        var plan = new PhysicalPlanner(session).Plan(root, (planner, input) =>
+        {
+            var encode = planner.Add("CollectEncode", "CollectEncode", 1, [new PhysicalInput(input, planner.Node(input).Parallelism == 1 ? Engine.Spec.Partitioning.Forward : Engine.Spec.Partitioning.Rebalance)],
+                _ => new Runtime.CollectEncodeOperator("CollectEncode", types, context));
+            return planner.Add("Collect", "Sink: collect", 1, [planner.Forward(encode)],
+                sink: new Engine.Spec.SinkSpec { Collect = new Engine.Spec.CollectSink { CollectId = collectId } });
+        });
+        return (plan, root);
+    }
+
+    private static SqlResponse Job(SqlSession session, IReadOnlyList<InsertStatement> inserts)
+    {
+        var plan = InsertsPlan(session, inserts, out var names);
+        var response = JobResponse(session, plan, "insert-into_" + string.Join(",", names.Select(n => $"{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{n}")));
+        response.Columns.AddRange(names.Select(n => new ResultColumn { Name = $"{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{n}", Type = "BIGINT NOT NULL", TypeWidth = TableauWidths.Of(SqlType.BigInt.NotNull) }));
+        return response;
+    }
+
+    private static PhysicalPlan InsertsPlan(SqlSession session, IReadOnlyList<InsertStatement> inserts, out List<string> names)
+    {
+        var planner = new PhysicalPlanner(session);
+        PhysicalPlan? plan = null;
+        names = [];
+        foreach (var insert in inserts)
+        {
+            var (root, table) = InsertPlan(session, insert);
+            names.Add(table.Name);
+            plan = planner.Plan(root, (p, input) =>
+            {
+                ConnectorPlanner.Sink(p, input, table, root.IsChangelog);
+                return input;
+            });
+        }
+
+        return plan!;
+    }
+
+    /// <summary>
+    /// The plan of a job a response described, made again from its request (in each subtask's
+    /// process): planning is deterministic, so node i is the same operator everywhere.
+    /// </summary>
+    internal static PhysicalPlan Replan(SqlRequest request)
+    {
+        var session = new SqlSession(request);
+        if (request.Inserts.Count > 0)
+            return InsertsPlan(session, request.Inserts.Select(i => (InsertStatement)SqlParser.ParseStatement(i)).ToList(), out _);
+        return SqlParser.ParseStatement(request.Statement) switch
+        {
+            QueryStatement q => QueryPlan(session, q).Plan,
+            InsertStatement i => InsertsPlan(session, [i], out _),
+            StatementSetStatement s => InsertsPlan(session, s.Inserts, out _),
+            var other => throw new SqlValidationException($"'{other.GetType().Name}' does not run as a job"),
+        };
+    }
+
+    /// <summary>The query of an INSERT, its columns cast to the sink table's persisted columns (unlisted ones NULL).</summary>
+    private static (PlanNode Root, CatalogTable Table) InsertPlan(SqlSession session, InsertStatement insert)
+    {
+        if (insert.Overwrite)
+            throw new SqlValidationException("INSERT OVERWRITE is not supported yet (streaming mode does not support it in Flink either)", insert.Position);
+        var table = session.Catalog.Find(insert.Target) as CatalogTable
+            ?? throw new SqlValidationException($"Object '{string.Join('.', insert.Target)}' not found, or it is a view: INSERT writes into tables{Suggestions.Hint(insert.Target[^1], session.Catalog.Tables.Select(t => t.Name))}", insert.Position);
+        var persisted = table.Columns.Where(c => c.IsPersisted).ToArray();
+        var query = session.Binder().Bind(insert.Source);
+        var targets = insert.Columns.Count > 0 ? insert.Columns.ToArray() : persisted.Select(c => c.Name).ToArray();
+        foreach (var name in targets)
+        {
+            if (!persisted.Any(c => c.Name == name))
+                throw new SqlValidationException($"Unknown target column '{name}' of table '{table.Name}'{Suggestions.Hint(name, persisted.Select(c => c.Name))}", insert.Position);
+        }
+
+        if (query.Fields.Count != targets.Length)
+        {
+            throw new SqlValidationException(
+                $"Column types of query result and sink for '{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{table.Name}' do not match: the query has {query.Fields.Count} columns [{string.Join(", ", query.Fields.Select(f => $"{f.Name}: {f.Type}"))}], the sink takes {targets.Length} [{string.Join(", ", targets)}]",
+                insert.Position);
+        }
+
+        var projections = persisted.Select(column =>
+        {
+            var at = Array.IndexOf(targets, column.Name);
+            if (at < 0)
+            {
+                if (!column.Type.Nullable)
+                    throw new SqlValidationException($"Column '{column.Name}' of table '{table.Name}' is NOT NULL and the INSERT gives it no value", insert.Position);
+                return (BoundExpr)new Literal(null, column.Type);
+            }
+
+            var source = new InputRef(at, query.Fields[at].Type);
+            if (!Functions.FunctionLibrary.CanCast(source.Type, column.Type))
+                throw new SqlValidationException($"Column types of query result and sink for '{table.Name}' do not match: column '{column.Name}' is {column.Type}, the query gives {source.Type}", insert.Position);
+            return QueryBinder.CastTo(source, column.Type.AsNullable(source.Type.Nullable || column.Type.Nullable));
+        }).ToArray();
+        var root = new CalcNode(query, null, projections, persisted.Select(c => new PlanField(c.Name, c.Type)).ToArray());
+        return (root, table);
+    }
+
+    private static SqlResponse JobResponse(SqlSession session, PhysicalPlan plan, string jobName)
+    {
+        var spec = plan.ToJobSpec(jobName, session.Request.ToByteString(), session.BatchMode, session.Parallelism, session.Configuration);
+        return new SqlResponse { Kind = SqlResponse.Types.Kind.Job, Job = spec.ToByteString(), MaxColumnWidth = session.MaxColumnWidth };
+    }
+
+    private static IEnumerable<ResultColumn> Columns(IEnumerable<PlanField> fields) =>
+        fields.Select(f => new ResultColumn { Name = f.Name, Type = f.Type.ToString(), TypeWidth = TableauWidths.Of(f.Type) });
+
+    private static SqlResponse Rows(SqlSession session, IReadOnlyList<(string Name, SqlType Type)> columns, IEnumerable<object?[]> rows)
+    {
+        var list = rows.ToList();
+        var types = columns.Select(c => c.Type).ToArray();
+        var response = new SqlResponse
+        {
+            Kind = SqlResponse.Types.Kind.Rows,
+            Rows = ByteString.CopyFrom(RowWire.Encode(list.Select(r => (RowKind.Insert, r)), types, session.Context)),
+            RowCount = list.Count,
+            MaxColumnWidth = session.MaxColumnWidth,
+        };
+        response.Columns.AddRange(columns.Select(c => new ResultColumn { Name = c.Name, Type = c.Type.ToString(), TypeWidth = TableauWidths.Of(c.Type) }));
+        return response;
+    }
+
+    private static SqlResponse Show(SqlSession session, ShowStatement s)
+    {
+        var catalog = session.Catalog;
+        var (column, names) = s.Kind switch
+        {
+            ShowKind.Tables => ("table name", catalog.Tables.Select(t => t.Name).Concat(catalog.Views.Select(v => v.Name))),
+            ShowKind.Views => ("view name", catalog.Views.Select(v => v.Name)),
+            ShowKind.Functions => ("function name", catalog.Functions.Select(f => f.Name).Concat(Functions.FunctionLibrary.ScalarFunctionNames).Concat(Aggregates.Names)
+                .Select(n => n.ToLowerInvariant()).Distinct()),
+            ShowKind.Catalogs => ("catalog name", [SqlCatalog.CatalogName]),
+            ShowKind.Databases => ("database name", [SqlCatalog.DatabaseName]),
+            _ => ("module name", ["core"]),
+        };
+        return Rows(session, [(column, SqlType.String.NotNull)], names.Order(StringComparer.Ordinal).Select(n => new object?[] { n }));
+    }
+
+    private static SqlResponse Describe(SqlSession session, DescribeStatement d)
+    {
+        var found = session.Catalog.Find(d.Name)
+            ?? throw new SqlValidationException($"Tables or views with the identifier '{string.Join('.', d.Name)}' doesn't exist{Suggestions.Hint(d.Name[^1], session.Catalog.Names)}", d.Position);
+        var rows = new List<object?[]>();
+        if (found is CatalogTable table)
+        {
+            foreach (var c in table.Columns)
+            {
+                var extras = c.Kind switch
+                {
+                    ColumnKind.Computed => $"AS {c.Expression!.ToSql()}",
+                    ColumnKind.Metadata => $"METADATA FROM '{c.MetadataKey}'{(c.Virtual ? " VIRTUAL" : "")}",
+                    _ => null,
+                };
+                var watermark = table.WatermarkColumn == c.Name ? table.WatermarkExpression!.ToSql() : null;
+                var key = table.PrimaryKey.Contains(c.Name) ? $"PRI({string.Join(", ", table.PrimaryKey)})" : null;
+                var typeText = c.Type.AsNullable() with { TimeAttribute = c.Type.TimeAttribute };
+                rows.Add([c.Name, typeText.ToString(), c.Type.Nullable, key, extras, watermark]);
+            }
+        }
+        else
+        {
+            foreach (var f in session.Binder().Named(d.Name, d).Fields)
+                rows.Add([f.Name, f.Type.AsNullable().ToString(), f.Type.Nullable, null, null, null]);
+        }
+
+        return Rows(session, [("name", SqlType.String.NotNull), ("type", SqlType.String.NotNull), ("null", SqlType.Boolean.NotNull), ("key", SqlType.String), ("extras", SqlType.String), ("watermark", SqlType.String)], rows);
+    }
+
+    private static SqlResponse Explain(SqlSession session, ExplainStatement e)
+    {
+        var text = ExplainText.Of(session, e.Statement);
+        return Rows(session, [("result", SqlType.String.NotNull)], [[text]]);
+    }
+
+    private static SqlResponse Set(SqlSession session, SetStatement s)
+    {
+        if (s.Key is null)
+            return Rows(session, [("key", SqlType.String.NotNull), ("value", SqlType.String.NotNull)], session.Configuration.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new object?[] { kv.Key, kv.Value }));
+        return new SqlResponse { Kind = SqlResponse.Types.Kind.Ok, SetKey = s.Key, SetValue = s.Value ?? "" };
+    }
+
+    private static SqlResponse Use(UseStatement u)
+    {
+        var expected = u.Catalog ? SqlCatalog.CatalogName : SqlCatalog.DatabaseName;
+        if (u.Name[^1] != expected)
+            throw new SqlValidationException($"{(u.Catalog ? "Catalog" : "Database")} '{string.Join('.', u.Name)}' does not exist: only {SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName} exists here", u.Position);
+        return new SqlResponse { Kind = SqlResponse.Types.Kind.Ok };
     }
 }

@@ -35,5 +35,6 @@ public sealed class BuiltInConnector : IConnector
         spec.PartSize,
         spec.RolloverIntervalMs,
         spec.InactivityIntervalMs,
-        spec.RollOnCheckpoint);
+        spec.RollOnCheckpoint,
+        HourlyBuckets: !spec.NoBuckets);
 }

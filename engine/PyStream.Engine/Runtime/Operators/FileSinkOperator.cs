@@ -52,7 +52,8 @@ public sealed class FileSinkOperator : StreamOperator
         if (batch is not BytesBatch encoded)
             throw new PyStreamException($"file sink '{Name}' expects encoded records, got {batch.GetType().Name}");
         var now = Context.Time.GetLocalNow();
-        var bucket = now.ToString("yyyy-MM-dd--HH", CultureInfo.InvariantCulture);
+        // The DataStream FileSink's default bucket assigner: a directory per hour. SQL tables write into the path itself.
+        var bucket = _options.HourlyBuckets ? now.ToString("yyyy-MM-dd--HH", CultureInfo.InvariantCulture) : "";
         var nowMillis = now.ToUnixTimeMilliseconds();
         if (_open.TryGetValue(bucket, out var part) && ShouldRoll(part, nowMillis))
         {
@@ -297,4 +298,5 @@ public sealed record FileSinkOptions(
     long PartSize = 0,
     long RolloverIntervalMs = 0,
     long InactivityIntervalMs = 0,
-    bool RollOnCheckpoint = false);
+    bool RollOnCheckpoint = false,
+    bool HourlyBuckets = true);

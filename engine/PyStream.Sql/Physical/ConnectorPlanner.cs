@@ -1,0 +1,276 @@
+using System.Globalization;
+using PyStream.Engine.Spec;
+using PyStream.Sql.Ast;
+using PyStream.Sql.Catalog;
+using PyStream.Sql.Formats;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Runtime;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Physical;
+
+/// <summary>
+/// The connectors of CREATE TABLE ... WITH ('connector' = ...): their options checked when the
+/// table is created, and their reads and writes planned onto SQL operators and the engine's own
+/// sources and sinks (text files, Kafka, print, collect).
+/// </summary>
+internal static class ConnectorPlanner
+{
+    public static readonly IReadOnlyList<string> Connectors = ["blackhole", "datagen", "filesystem", "kafka", "print"];
+
+    private static readonly Dictionary<string, string[]> Options = new()
+    {
+        ["datagen"] = ["connector", "rows-per-second", "number-of-rows", "scan.parallelism", "fields."],
+        ["print"] = ["connector", "print-identifier", "standard-error", "sink.parallelism"],
+        ["blackhole"] = ["connector"],
+        ["filesystem"] = ["connector", "path", "format", "csv.", "json.", "sink.", "source.", "partition."],
+        ["kafka"] = ["connector", "topic", "topic-pattern", "properties.", "format", "value.format", "key.format", "key.fields", "key.fields-prefix",
+            "value.fields-include", "scan.", "sink.", "csv.", "json.", "value.csv.", "value.json.", "key.csv.", "key.json."],
+    };
+
+    private static readonly Dictionary<string, string[]> Required = new()
+    {
+        ["filesystem"] = ["path", "format"],
+        ["kafka"] = ["properties.bootstrap.servers"],
+    };
+
+    /// <summary>Checks a new table's connector, format and options (Flink checks them when the table is first used).</summary>
+    public static void Validate(CatalogTable table, SqlNode at)
+    {
+        if (!table.Options.ContainsKey("connector"))
+            throw new SqlValidationException($"Table options do not contain an option key 'connector' for discovering a connector (table '{table.Name}')", at.Position);
+        var connector = table.Connector;
+        if (connector == "upsert-kafka")
+            throw new SqlValidationException($"the connector 'upsert-kafka' (table '{table.Name}') is not supported yet", at.Position);
+        if (!Options.TryGetValue(connector, out var allowed))
+            throw new SqlValidationException($"Could not find any factory for identifier '{connector}' that implements 'DynamicTableFactory' (table '{table.Name}'). Available factory identifiers are: {string.Join(", ", Connectors)}", at.Position);
+        var unsupported = table.Options.Keys.Where(k => !allowed.Any(a => a.EndsWith('.') ? k.StartsWith(a, StringComparison.Ordinal) : k == a)).Order(StringComparer.Ordinal).ToList();
+        if (unsupported.Count > 0)
+            throw new SqlValidationException($"Unsupported options found for '{connector}' (table '{table.Name}'): {string.Join(", ", unsupported)}. Supported options: {string.Join(", ", allowed.Select(a => a.EndsWith('.') ? a + "*" : a))}", at.Position);
+        foreach (var key in Required.GetValueOrDefault(connector, []))
+        {
+            if (!table.Options.ContainsKey(key))
+                throw new SqlValidationException($"Missing required options are: {key} (table '{table.Name}', connector '{connector}')", at.Position);
+        }
+
+        if (connector is "filesystem" or "kafka")
+        {
+            var format = FormatName(table);
+            if (!RowFormat.Names.Contains(format))
+                throw new SqlValidationException($"Could not find any format factory for identifier '{format}' (table '{table.Name}'). Available factory identifiers are: {string.Join(", ", RowFormat.Names)}", at.Position);
+            if (connector == "kafka" && !table.Options.ContainsKey("topic") && !table.Options.ContainsKey("topic-pattern"))
+                throw new SqlValidationException($"Missing required options are: topic (table '{table.Name}', connector 'kafka'; or topic-pattern for a source)", at.Position);
+        }
+
+        foreach (var column in table.Columns.Where(c => c.Kind == ColumnKind.Metadata))
+        {
+            if (connector != "kafka" || column.MetadataKey != "timestamp")
+                throw new SqlValidationException($"Invalid metadata key '{column.MetadataKey}' in column '{column.Name}' of table '{table.Name}': the '{connector}' connector provides {(connector == "kafka" ? "'timestamp'" : "no metadata")} here", at.Position);
+        }
+    }
+
+    private static string FormatName(CatalogTable table) =>
+        table.Options.GetValueOrDefault("format") ?? table.Options.GetValueOrDefault("value.format")
+        ?? throw new SqlValidationException($"Missing required options are: format (table '{table.Name}')");
+
+    public static int Source(PhysicalPlanner planner, ScanNode scan)
+    {
+        var table = scan.Table;
+        var session = planner.Session;
+        var types = scan.Types;
+        var name = $"TableSourceScan(table=[[{SqlCatalog.CatalogName}, {SqlCatalog.DatabaseName}, {table.Name}]], fields=[{PhysicalPlanner.Names(scan.Fields)}])";
+        switch (table.Connector)
+        {
+            case "datagen":
+                var fields = DatagenFields(table, scan);
+                var rate = table.Options.TryGetValue("rows-per-second", out var r) ? double.Parse(r, CultureInfo.InvariantCulture) : 10000;
+                long? rows = table.Options.TryGetValue("number-of-rows", out var n) ? long.Parse(n, CultureInfo.InvariantCulture) : null;
+                var parallelism = table.Options.TryGetValue("scan.parallelism", out var sp) ? int.Parse(sp, CultureInfo.InvariantCulture) : session.Parallelism;
+                return planner.Add(name, "Source: datagen", parallelism, [],
+                    t => new DatagenSourceOperator(name, fields, rate, rows, t.Node.Subtask, t.Node.Parallelism), outputTypes: types);
+            case "filesystem":
+                var files = planner.Add($"Source: files {table.Options["path"]}", "Source: files", session.Parallelism, [],
+                    source: new SourceSpec { TextFiles = new TextFileSource { Paths = { table.Options["path"] } } });
+                return Decode(planner, table, scan, files, "");
+            case "kafka":
+                var kafka = planner.Add($"Source: Kafka {table.Name}", "Source: kafka", session.Parallelism, [], source: new SourceSpec { Kafka = KafkaSource(table) });
+                return Decode(planner, table, scan, kafka, table.Options.ContainsKey("value.format") ? "value." : "");
+            default:
+                throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a sink (table '{table.Name}')");
+        }
+    }
+
+    private static int Decode(PhysicalPlanner planner, CatalogTable table, ScanNode scan, int source, string prefix)
+    {
+        var physical = scan.ScanFields.Select((f, i) => (Field: f, Column: table.Columns.First(c => c.Name == f.Name))).ToArray();
+        var formatFields = physical.Where(p => p.Column.Kind == ColumnKind.Physical).Select(p => new SqlField(p.Field.Name, p.Field.Type)).ToArray();
+        var columns = physical.Select(p => new ScanColumn(p.Field.Type, Array.FindIndex(formatFields, f => f.Name == p.Field.Name), p.Column.Kind == ColumnKind.Metadata ? p.Column.MetadataKey : null)).ToArray();
+        var format = RowFormat.Create(FormatName(table), formatFields, table.Options, prefix);
+        var name = $"Decode({FormatName(table)}, table=[{table.Name}])";
+        return planner.Add(name, "Decode", planner.Node(source).Parallelism, [planner.Forward(source)],
+            _ => new FormatDecodeOperator(name, format, columns), outputTypes: scan.Types);
+    }
+
+    /// <summary>Adds the sink of an INSERT: the rows of <paramref name="input"/>, already in the table's persisted column order.</summary>
+    public static void Sink(PhysicalPlanner planner, int input, CatalogTable table, bool changelog)
+    {
+        var persisted = table.Columns.Where(c => c.IsPersisted).ToArray();
+        var types = persisted.Select(c => c.Type).ToArray();
+        var name = $"Sink(table=[{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{table.Name}], fields=[{string.Join(", ", persisted.Select(c => c.Name))}])";
+        var parallelism = planner.Node(input).Parallelism;
+        if (table.Options.TryGetValue("sink.parallelism", out var sp))
+            parallelism = int.Parse(sp, CultureInfo.InvariantCulture);
+        var edge = new PhysicalInput(input, parallelism == planner.Node(input).Parallelism ? Partitioning.Auto : Partitioning.Rebalance);
+        switch (table.Connector)
+        {
+            case "print":
+                var format = planner.Add($"PrintFormat({table.Name})", "PrintFormat", parallelism, [edge], _ => new PrintFormatOperator(name, types));
+                planner.Add(name, "Sink: print", parallelism, [planner.Forward(format)], sink: new SinkSpec
+                {
+                    Print = new PrintSink { Identifier = table.Options.GetValueOrDefault("print-identifier", ""), ToStderr = table.Options.GetValueOrDefault("standard-error") == "true" },
+                });
+                return;
+            case "blackhole":
+                planner.Add(name, "Sink: blackhole", parallelism, [edge], t => new BlackholeSinkOperator(name, t.Node.InputCount));
+                return;
+            case "filesystem" or "kafka" when changelog:
+                throw new SqlValidationException($"Table sink '{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{table.Name}' doesn't support consuming update and delete changes which are produced by an aggregation; use a window aggregation (append-only), or a print/blackhole sink");
+            case "filesystem":
+                var rowFormat = RowFormat.Create(FormatName(table), persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray(), table.Options, "");
+                var encode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
+                    _ => new FormatEncodeOperator(name, rowFormat, null, [], kafka: false));
+                planner.Add(name, "Sink: filesystem", parallelism, [planner.Forward(encode)], sink: new SinkSpec
+                {
+                    File = new FileSink { BasePath = table.Options["path"], PartPrefix = "part", RollOnCheckpoint = true, NoBuckets = true },
+                });
+                return;
+            case "kafka":
+                var prefix = table.Options.ContainsKey("value.format") ? "value." : "";
+                var value = RowFormat.Create(FormatName(table), persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray(), table.Options, prefix);
+                var (key, keyColumns) = KafkaKey(table, persisted);
+                var kafkaEncode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
+                    _ => new FormatEncodeOperator(name, value, key, keyColumns, kafka: true));
+                planner.Add(name, "Sink: kafka", parallelism, [planner.Forward(kafkaEncode)], sink: new SinkSpec { Kafka = KafkaSink(table) });
+                return;
+            default:
+                throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a source (table '{table.Name}')");
+        }
+    }
+
+    private static (RowFormat? Key, int[] Columns) KafkaKey(CatalogTable table, CatalogColumn[] persisted)
+    {
+        if (!table.Options.TryGetValue("key.fields", out var fields))
+            return (null, []);
+        var names = fields.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var columns = names.Select(n => Array.FindIndex(persisted, c => c.Name == n) is >= 0 and var i ? i
+            : throw new SqlValidationException($"key.fields: '{n}' is not a physical column of table '{table.Name}'")).ToArray();
+        var format = table.Options.GetValueOrDefault("key.format") ?? throw new SqlValidationException($"key.fields needs key.format (table '{table.Name}')");
+        return (RowFormat.Create(format, columns.Select(i => new SqlField(persisted[i].Name, persisted[i].Type)).ToArray(), table.Options, "key."), columns);
+    }
+
+    private static KafkaSource KafkaSource(CatalogTable table)
+    {
+        var o = table.Options;
+        var source = new KafkaSource { BootstrapServers = o["properties.bootstrap.servers"], GroupId = o.GetValueOrDefault("properties.group.id", "") };
+        if (o.TryGetValue("topic", out var topics))
+            source.Topics.AddRange(topics.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        else
+            source.TopicPattern = o["topic-pattern"];
+        foreach (var (key, value) in o.Where(kv => kv.Key.StartsWith("properties.", StringComparison.Ordinal) && kv.Key != "properties.bootstrap.servers" && kv.Key != "properties.group.id"))
+            source.Properties[key["properties.".Length..]] = value;
+        var reset = o.GetValueOrDefault("properties.auto.offset.reset") switch
+        {
+            "earliest" => KafkaOffsets.Types.ResetStrategy.ResetEarliest,
+            "latest" => KafkaOffsets.Types.ResetStrategy.ResetLatest,
+            _ => KafkaOffsets.Types.ResetStrategy.ResetNone,
+        };
+        source.StartingOffsets = Offsets(table, "scan.startup", o.GetValueOrDefault("scan.startup.mode", "group-offsets"), reset);
+        var bounded = o.GetValueOrDefault("scan.bounded.mode", "unbounded");
+        if (bounded != "unbounded")
+        {
+            source.StoppingOffsets = Offsets(table, "scan.bounded", bounded, KafkaOffsets.Types.ResetStrategy.ResetLatest);
+            source.Bounded = true;
+        }
+
+        return source;
+    }
+
+    private static KafkaOffsets Offsets(CatalogTable table, string option, string mode, KafkaOffsets.Types.ResetStrategy reset)
+    {
+        var offsets = new KafkaOffsets { ResetStrategy = reset };
+        switch (mode)
+        {
+            case "earliest-offset": offsets.Kind = KafkaOffsets.Types.Kind.Earliest; break;
+            case "latest-offset": offsets.Kind = KafkaOffsets.Types.Kind.Latest; break;
+            case "group-offsets": offsets.Kind = KafkaOffsets.Types.Kind.Committed; break;
+            case "timestamp":
+                offsets.Kind = KafkaOffsets.Types.Kind.Timestamp;
+                offsets.TimestampMs = long.Parse(table.Options.GetValueOrDefault(option + ".timestamp-millis")
+                    ?? throw new SqlValidationException($"'{option}.mode' = 'timestamp' needs '{option}.timestamp-millis' (table '{table.Name}')"), CultureInfo.InvariantCulture);
+                break;
+            case "specific-offsets":
+                offsets.Kind = KafkaOffsets.Types.Kind.Specific;
+                var topic = table.Options.GetValueOrDefault("topic", "");
+                foreach (var part in (table.Options.GetValueOrDefault(option + ".specific-offsets") ?? throw new SqlValidationException($"'{option}.mode' = 'specific-offsets' needs '{option}.specific-offsets' (table '{table.Name}')")).Split(';', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    var fields = part.Split(',').Select(f => f.Split(':')).ToDictionary(f => f[0].Trim(), f => long.Parse(f[1], CultureInfo.InvariantCulture));
+                    offsets.Offsets.Add(new KafkaPartitionOffset { Topic = topic, Partition = (int)fields["partition"], Offset = fields["offset"] });
+                }
+
+                break;
+            default:
+                throw new SqlValidationException($"Invalid value for option '{option}.mode': '{mode}' (table '{table.Name}'); expected earliest-offset, latest-offset, group-offsets, timestamp or specific-offsets");
+        }
+
+        return offsets;
+    }
+
+    private static KafkaSink KafkaSink(CatalogTable table)
+    {
+        var o = table.Options;
+        var sink = new KafkaSink
+        {
+            BootstrapServers = o["properties.bootstrap.servers"],
+            Topic = o.GetValueOrDefault("topic") ?? throw new SqlValidationException($"Missing required options are: topic (table '{table.Name}', a Kafka sink)"),
+            DeliveryGuarantee = o.GetValueOrDefault("sink.delivery-guarantee", "at-least-once") switch
+            {
+                "none" => DeliveryGuarantee.None,
+                "at-least-once" => DeliveryGuarantee.AtLeastOnce,
+                "exactly-once" => DeliveryGuarantee.ExactlyOnce,
+                var other => throw new SqlValidationException($"Invalid value for option 'sink.delivery-guarantee': '{other}' (table '{table.Name}'); expected none, at-least-once or exactly-once"),
+            },
+            TransactionalIdPrefix = o.GetValueOrDefault("sink.transactional-id-prefix", ""),
+        };
+        if (sink.DeliveryGuarantee == DeliveryGuarantee.ExactlyOnce && sink.TransactionalIdPrefix.Length == 0)
+            throw new SqlValidationException($"'sink.delivery-guarantee' = 'exactly-once' needs 'sink.transactional-id-prefix' (table '{table.Name}')");
+        foreach (var (key, value) in o.Where(kv => kv.Key.StartsWith("properties.", StringComparison.Ordinal) && kv.Key != "properties.bootstrap.servers"))
+            sink.Properties[key["properties.".Length..]] = value;
+        return sink;
+    }
+
+    private static DatagenField[] DatagenFields(CatalogTable table, ScanNode scan) => scan.ScanFields.Select(f =>
+    {
+        string? Option(string name) => table.Options.GetValueOrDefault($"fields.{f.Name}.{name}");
+        double Number(string name, double fallback) => Option(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var kind = Option("kind") ?? "random";
+        if (kind is not ("random" or "sequence"))
+            throw new SqlValidationException($"datagen: 'fields.{f.Name}.kind' must be 'random' or 'sequence', got '{kind}'");
+        var sequence = kind == "sequence";
+        if (sequence && (Option("start") is null || Option("end") is null))
+            throw new SqlValidationException($"datagen: the sequence field '{f.Name}' needs 'fields.{f.Name}.start' and 'fields.{f.Name}.end'");
+        var (min, max) = DefaultRange(f.Type);
+        return new DatagenField(f.Name, f.Type, sequence, (long)Number("start", 0), (long)Number("end", 0),
+            Number("min", min), Number("max", max), (int)Number("length", 100), Number("null-rate", 0));
+    }).ToArray();
+
+    private static (double Min, double Max) DefaultRange(SqlType type) => type.Kind switch
+    {
+        SqlTypeKind.TinyInt => (sbyte.MinValue, sbyte.MaxValue),
+        SqlTypeKind.SmallInt => (short.MinValue, short.MaxValue),
+        SqlTypeKind.Int => (int.MinValue, int.MaxValue),
+        SqlTypeKind.BigInt => (long.MinValue, long.MaxValue),
+        SqlTypeKind.Float => (float.MinValue, float.MaxValue),
+        SqlTypeKind.Decimal => (-Math.Pow(10, type.Precision - type.Scale) + 1, Math.Pow(10, type.Precision - type.Scale) - 1),
+        _ => (double.MinValue, double.MaxValue),
+    };
+}

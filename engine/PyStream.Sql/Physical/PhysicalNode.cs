@@ -1,0 +1,44 @@
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Operators;
+using PyStream.Engine.Spec;
+using PyStream.Sql.Runtime;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Physical;
+
+/// <summary>
+/// One node of a planned query's job: a SQL operator (built by <see cref="Factory"/> in each
+/// subtask), or an engine source or sink it reuses (Kafka, files, print, collect), or a union.
+/// </summary>
+public sealed class PhysicalNode
+{
+    public required int Index { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>What the operator is, for its uid and the plan: "Calc", "GroupAggregate", "Sink: print" ...</summary>
+    public required string Kind { get; init; }
+
+    public required int Parallelism { get; init; }
+
+    public List<PhysicalInput> Inputs { get; } = [];
+
+    public Func<OperatorTarget, StreamOperator>? Factory { get; init; }
+
+    public SourceSpec? Source { get; init; }
+
+    public SinkSpec? Sink { get; init; }
+
+    public bool IsUnion { get; init; }
+
+    /// <summary>The output's column types (for SQL operators).</summary>
+    public IReadOnlyList<SqlType> OutputTypes { get; init; } = [];
+
+    /// <summary>Set when a consumer reads this node's rows over a hash edge: its key columns, attached to each batch.</summary>
+    public RowKeys? OutputKeys { get; set; }
+
+    /// <summary>The stable uid of the operator: its position and kind in the plan, so a savepoint restores into the same query.</summary>
+    public string Uid => $"sql-{Index}-{Kind.Replace(' ', '-').Replace(":", "", StringComparison.Ordinal).ToLowerInvariant()}";
+}
+
+public sealed record PhysicalInput(int Node, Partitioning Partitioning);

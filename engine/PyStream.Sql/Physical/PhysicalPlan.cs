@@ -1,0 +1,35 @@
+using Google.Protobuf;
+using PyStream.Engine.Spec;
+
+namespace PyStream.Sql.Physical;
+
+/// <summary>A planned query's nodes in topological order, and the job spec that runs them.</summary>
+public sealed class PhysicalPlan(IReadOnlyList<PhysicalNode> nodes)
+{
+    public IReadOnlyList<PhysicalNode> Nodes { get; } = nodes;
+
+    /// <summary>The job: one transformation per node; SQL operators carry the request they were planned from.</summary>
+    public JobSpec ToJobSpec(string jobName, ByteString plan, bool batchMode, int parallelism, IReadOnlyDictionary<string, string> configuration)
+    {
+        var spec = new JobSpec { Name = jobName, Mode = batchMode ? RuntimeMode.Batch : RuntimeMode.Streaming, Parallelism = parallelism };
+        foreach (var (key, value) in configuration)
+            spec.Configuration[key] = value;
+        foreach (var node in Nodes)
+        {
+            var t = new Transformation { Id = node.Index + 1, Name = node.Name, Uid = node.Uid, Parallelism = node.Parallelism };
+            foreach (var input in node.Inputs)
+                t.Inputs.Add(new Edge { SourceId = input.Node + 1, Partitioning = input.Partitioning });
+            if (node.Source is not null)
+                t.Source = node.Source;
+            else if (node.Sink is not null)
+                t.Sink = node.Sink;
+            else if (node.IsUnion)
+                t.Union = new UnionSpec();
+            else
+                t.Sql = new SqlOperatorSpec { Plan = plan, Operator = node.Index, Source = node.Inputs.Count == 0 };
+            spec.Transformations.Add(t);
+        }
+
+        return spec;
+    }
+}

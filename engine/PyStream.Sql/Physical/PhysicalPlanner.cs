@@ -1,0 +1,170 @@
+using PyStream.Engine.Spec;
+using PyStream.Sql.Catalog;
+using PyStream.Sql.Compiling;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Runtime;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Physical;
+
+/// <summary>
+/// Chooses the operators of a logical plan (Flink's physical rules, the few that apply here):
+/// adjacent filters and projections fuse into one compiled Calc, aggregates get a hash exchange
+/// on their keys (or run at parallelism 1 without keys), sources and sinks go through
+/// <see cref="ConnectorPlanner"/>.
+/// </summary>
+internal sealed class PhysicalPlanner(SqlSession session)
+{
+    private readonly List<PhysicalNode> _nodes = [];
+
+    public SqlSession Session => session;
+
+    public PhysicalPlan Plan(PlanNode root, Func<PhysicalPlanner, int, int> addSink)
+    {
+        addSink(this, Translate(root));
+        return new PhysicalPlan(_nodes);
+    }
+
+    public int Add(string name, string kind, int parallelism, IEnumerable<PhysicalInput> inputs, Func<PyStream.Engine.Runtime.OperatorTarget, PyStream.Engine.Runtime.Operators.StreamOperator>? factory = null,
+        SourceSpec? source = null, SinkSpec? sink = null, IReadOnlyList<SqlType>? outputTypes = null, bool union = false)
+    {
+        var node = new PhysicalNode
+        {
+            Index = _nodes.Count,
+            Name = name,
+            Kind = kind,
+            Parallelism = parallelism,
+            Factory = factory,
+            Source = source,
+            Sink = sink,
+            IsUnion = union,
+            OutputTypes = outputTypes ?? [],
+        };
+        node.Inputs.AddRange(inputs);
+        _nodes.Add(node);
+        return node.Index;
+    }
+
+    public PhysicalNode Node(int index) => _nodes[index];
+
+    /// <summary>An edge from <paramref name="producer"/>: forward when the parallelism allows, else rebalanced.</summary>
+    public PhysicalInput Forward(int producer) => new(producer, Partitioning.Auto);
+
+    /// <summary>A hash edge on the producer's first <paramref name="keyCount"/> columns.</summary>
+    public PhysicalInput Hash(int producer, int keyCount, int consumerParallelism, IReadOnlyList<SqlType> types)
+    {
+        if (consumerParallelism > 1 || _nodes[producer].Parallelism > 1)
+            _nodes[producer].OutputKeys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), types.Take(keyCount).ToArray());
+        return new PhysicalInput(producer, Partitioning.Hash);
+    }
+
+    public int Translate(PlanNode node) => node switch
+    {
+        CalcNode { Input: CalcNode inner } outer => Translate(Fuse(outer, inner)),
+        CalcNode c when IsIdentity(c) => Translate(c.Input),
+        CalcNode c => Calc(c),
+        ScanNode s => ConnectorPlanner.Source(this, s),
+        ValuesNode v => Add("Values", "Values", 1, [], _ => new ValuesSourceOperator("Values", v.Rows, v.Types), outputTypes: v.Types),
+        WatermarkNode w => Watermark(w),
+        AggregateNode a => Aggregate(a),
+        WindowAggregateNode w => WindowAggregate(w),
+        UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), union: true, outputTypes: u.Types),
+        SortNode s => Sort(s),
+        WindowTableNode w => throw new SqlValidationException($"a window table function ({w.Window.Kind.ToString().ToUpperInvariant()}) must be aggregated by window_start and window_end here; selecting its rows directly is not supported yet"),
+        _ => throw new SqlValidationException($"no operator for {node.GetType().Name} yet"),
+    };
+
+    private static bool IsIdentity(CalcNode c) =>
+        c.Condition is null && c.Projections.Count == c.Input.Fields.Count
+        && c.Projections.Select((p, i) => p is InputRef r && r.Index == i && r.Type.Equals(c.Input.Fields[i].Type)).All(x => x);
+
+    private int Parallel => session.Parallelism;
+
+    private int Calc(CalcNode c)
+    {
+        var input = Translate(c.Input);
+        var inputTypes = c.Input.Types;
+        var parallelism = _nodes[input].IsUnion ? Parallel : _nodes[input].Parallelism;
+        var context = session.Context;
+        var name = c.Condition is null ? $"Calc(select=[{Names(c.Output)}])" : $"Calc(select=[{Names(c.Output)}], where=[...])";
+        return Add(name, "Calc", parallelism, [Forward(input)],
+            _ => new CalcOperator(name, CalcProgram.Compile(inputTypes, c.Condition, c.Projections, context)), outputTypes: c.Types);
+    }
+
+    private int Watermark(WatermarkNode w)
+    {
+        var input = Translate(w.Input);
+        var types = w.Input.Types;
+        var interval = session.WatermarkIntervalMs;
+        var batch = session.BatchMode;
+        var context = session.Context;
+        var rowtime = w.Input.Fields[w.RowtimeIndex].Name;
+        return Add($"WatermarkAssigner(rowtime=[{rowtime}])", "WatermarkAssigner", _nodes[input].Parallelism, [Forward(input)],
+            _ => new WatermarkOperator($"WatermarkAssigner(rowtime=[{rowtime}])", CalcProgram.Compile(types, null, [w.Watermark], context), interval, batch),
+            outputTypes: types);
+    }
+
+    private int Aggregate(AggregateNode a)
+    {
+        var input = Translate(a.Input);
+        var keyCount = a.GroupKeys.Count;
+        var parallelism = keyCount == 0 ? 1 : Parallel;
+        var inputTypes = a.Input.Types;
+        var keyTypes = inputTypes.Take(keyCount).ToArray();
+        var outputTypes = a.Types;
+        var batch = session.BatchMode;
+        var name = $"GroupAggregate(groupBy=[{Names(a.Output.Take(keyCount))}], select=[{Names(a.Output)}])";
+        var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
+        return Add(name, "GroupAggregate", parallelism, [edge],
+            _ => new GroupAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(a.Aggregates), outputTypes, batch),
+            outputTypes: outputTypes);
+    }
+
+    private int WindowAggregate(WindowAggregateNode w)
+    {
+        var input = Translate(w.Input);
+        var keyCount = w.GroupKeys.Count;
+        var parallelism = keyCount == 0 ? 1 : Parallel;
+        var inputTypes = w.Input.Types;
+        var keyTypes = inputTypes.Take(keyCount).ToArray();
+        var outputTypes = w.Types;
+        var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
+        var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
+        return Add(name, "WindowAggregate", parallelism, [edge],
+            _ => new WindowAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(w.Aggregates), w.Window, w.TimeIndex, outputTypes),
+            outputTypes: outputTypes);
+    }
+
+    private int Sort(SortNode s)
+    {
+        if (!session.BatchMode && s.Keys.Count > 0)
+            throw new SqlValidationException("Sort on a non-time-attribute field is not supported in streaming mode: ORDER BY works in batch mode (EnvironmentSettings.in_batch_mode()); LIMIT alone works in both");
+        var input = Translate(s.Input);
+        var types = s.Types;
+        var name = s.Keys.Count > 0 ? "SortLimit" : "Limit";
+        return Add(name, name, 1, [new PhysicalInput(input, _nodes[input].Parallelism == 1 ? Partitioning.Forward : Partitioning.Rebalance)],
+            _ => new SortLimitOperator(name, s.Keys, s.Limit, s.Offset, types), outputTypes: types);
+    }
+
+    /// <summary>Two Calcs as one: the outer one's references replaced by the inner one's expressions.</summary>
+    private static CalcNode Fuse(CalcNode outer, CalcNode inner)
+    {
+        BoundExpr Substitute(BoundExpr e) => e switch
+        {
+            InputRef r => inner.Projections[r.Index],
+            CallExpr c => c with { Operands = c.Operands.Select(Substitute).ToArray() },
+            _ => e,
+        };
+
+        var condition = (inner.Condition, outer.Condition) switch
+        {
+            (null, null) => null,
+            (var i, null) => i,
+            (null, var o) => Substitute(o!),
+            (var i, var o) => new CallExpr("AND", [i!, Substitute(o!)], i!.Type.Nullable || o!.Type.Nullable ? SqlType.Boolean : SqlType.Boolean.NotNull),
+        };
+        return new CalcNode(inner.Input, condition, outer.Projections.Select(Substitute).ToArray(), outer.Output);
+    }
+
+    internal static string Names(IEnumerable<PlanField> fields) => string.Join(", ", fields.Select(f => f.Name));
+}

@@ -1,0 +1,117 @@
+using PyStream.Sql.Ast;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Planning;
+
+/// <summary>
+/// Binds the select list and HAVING of a grouped query. Group expressions become key columns
+/// and aggregate calls aggregate columns of the aggregate's output; their arguments are
+/// computed by a projection over the input (group keys first). The output of the aggregate
+/// is the keys, then <see cref="ExtraColumns"/> (a window's start, end and time), then one
+/// column per aggregate call.
+/// </summary>
+internal sealed class Aggregation
+{
+    private readonly ExpressionBinder _input;
+    private readonly List<BoundExpr> _keys = [];
+    private readonly Dictionary<int, int> _extraByInput;
+
+    /// <param name="extraByInput">Input columns (a window TVF's window_start ...) that are not keys but columns of the output after the keys.</param>
+    public Aggregation(ExpressionBinder input, IEnumerable<SqlExpr> groupBy, IReadOnlyList<PlanField> extraColumns, Dictionary<int, int> extraByInput)
+    {
+        _input = input;
+        ExtraColumns = extraColumns;
+        _extraByInput = extraByInput;
+        foreach (var expr in groupBy)
+        {
+            var bound = input.Bind(expr);
+            if (bound is InputRef r && extraByInput.ContainsKey(r.Index))
+                continue;
+            if (!_keys.Contains(bound))
+                _keys.Add(bound);
+        }
+
+        Projection.AddRange(_keys);
+    }
+
+    public IReadOnlyList<PlanField> ExtraColumns { get; }
+
+    /// <summary>What the aggregate's input computes: the keys, then the aggregates' arguments and filters.</summary>
+    public List<BoundExpr> Projection { get; } = [];
+
+    public List<AggCall> Calls { get; } = [];
+
+    public int KeyCount => _keys.Count;
+
+    public IReadOnlyList<BoundExpr> Keys => _keys;
+
+    public BoundExpr? TryGrouped(SqlExpr expr)
+    {
+        if (expr is FunctionCall f && Aggregates.IsAggregate(f.Name[^1].ToUpperInvariant()))
+            return null;
+        BoundExpr bound;
+        try
+        {
+            bound = _input.Bind(expr);
+        }
+        catch (SqlValidationException)
+        {
+            return null;
+        }
+
+        if (bound is InputRef r && _extraByInput.TryGetValue(r.Index, out var extra))
+            return new InputRef(_keys.Count + extra, ExtraColumns[extra].Type);
+        var key = _keys.IndexOf(bound);
+        return key >= 0 ? new InputRef(key, _keys[key].Type) : null;
+    }
+
+    public BoundExpr Aggregate(FunctionCall call, string name)
+    {
+        var args = new List<int>();
+        foreach (var arg in call.Args)
+        {
+            if (arg is StarExpr && name == "COUNT")
+                continue;
+            args.Add(ProjectionIndex(_input.Bind(arg)));
+        }
+
+        var filter = -1;
+        if (call.Filter is not null)
+        {
+            var condition = _input.Bind(call.Filter);
+            if (condition.Type.Kind != SqlTypeKind.Boolean)
+                throw new SqlValidationException($"FILTER expects a BOOLEAN condition, got {condition.Type}", call.Filter.Position);
+            filter = ProjectionIndex(condition);
+        }
+
+        var argTypes = args.Select(a => Projection[a].Type).ToArray();
+        SqlType type;
+        try
+        {
+            type = Aggregates.ResultType(name, argTypes);
+        }
+        catch (SqlValidationException error) when (error.Position is null)
+        {
+            throw new SqlValidationException(error.Message.Replace("SQL validation error: ", "", StringComparison.Ordinal), call.Position);
+        }
+
+        var aggCall = new AggCall(name, args, call.Distinct, filter, type, argTypes);
+        var index = Calls.IndexOf(aggCall);
+        if (index < 0)
+        {
+            index = Calls.Count;
+            Calls.Add(aggCall);
+        }
+
+        return new InputRef(_keys.Count + ExtraColumns.Count + index, type);
+    }
+
+    private int ProjectionIndex(BoundExpr expr)
+    {
+        var index = Projection.IndexOf(expr);
+        if (index >= 0)
+            return index;
+        Projection.Add(expr);
+        return Projection.Count - 1;
+    }
+}

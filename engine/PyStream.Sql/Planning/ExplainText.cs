@@ -1,0 +1,51 @@
+using System.Text;
+using PyStream.Sql.Ast;
+using PyStream.Sql.Physical;
+
+namespace PyStream.Sql.Planning;
+
+/// <summary>EXPLAIN: the logical plan as a tree (Flink's "Abstract Syntax Tree" section) and the operators chosen for it.</summary>
+internal static class ExplainText
+{
+    public static string Of(SqlSession session, SqlStatement statement)
+    {
+        var root = statement switch
+        {
+            QueryStatement q => session.Binder().Bind(q.Query),
+            InsertStatement i => session.Binder().Bind(i.Source),
+            _ => throw new SqlValidationException("EXPLAIN takes a query or an INSERT", statement.Position),
+        };
+        var text = new StringBuilder("== Abstract Syntax Tree ==\n");
+        Tree(root, 0, text);
+        text.Append("\n== Optimized Execution Plan ==\n");
+        var plan = new PhysicalPlanner(session).Plan(root, (_, input) => input);
+        foreach (var node in plan.Nodes)
+        {
+            var inputs = node.Inputs.Count == 0 ? "" : $" <- {string.Join(", ", node.Inputs.Select(i => $"#{i.Node + 1} {i.Partitioning.ToString().ToUpperInvariant()}"))}";
+            text.Append($"#{node.Index + 1} {node.Name} (parallelism {node.Parallelism}){inputs}\n");
+        }
+
+        return text.ToString().TrimEnd('\n');
+    }
+
+    private static void Tree(PlanNode node, int depth, StringBuilder text)
+    {
+        text.Append(new string(' ', depth * 2));
+        text.Append(node switch
+        {
+            ScanNode s => $"LogicalTableScan(table=[[default_catalog, default_database, {s.Table.Name}]])",
+            ValuesNode v => $"LogicalValues(tuples=[{v.Rows.Count} rows])",
+            CalcNode c => $"LogicalCalc(select=[{PhysicalPlanner.Names(c.Output)}]{(c.Condition is null ? "" : ", where=[...]")})",
+            WatermarkNode w => $"LogicalWatermarkAssigner(rowtime=[{w.Fields[w.RowtimeIndex].Name}])",
+            AggregateNode a => $"LogicalAggregate(group=[{PhysicalPlanner.Names(a.Output.Take(a.GroupKeys.Count))}], aggs=[{string.Join(", ", a.Aggregates.Select(c => c.Function))}])",
+            WindowAggregateNode w => $"LogicalWindowAggregate(window=[{w.Window.Kind.ToString().ToUpperInvariant()}], group=[{PhysicalPlanner.Names(w.Output.Take(w.GroupKeys.Count))}], aggs=[{string.Join(", ", w.Aggregates.Select(c => c.Function))}])",
+            WindowTableNode w => $"LogicalTableFunctionScan(window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
+            UnionNode => "LogicalUnion(all=[true])",
+            SortNode s => $"LogicalSort(keys=[{s.Keys.Count}], fetch=[{s.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}])",
+            _ => node.GetType().Name,
+        });
+        text.Append('\n');
+        foreach (var input in node.Inputs)
+            Tree(input, depth + 1, text);
+    }
+}

@@ -1,0 +1,105 @@
+using PyStream.Sql.Catalog;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Planning;
+
+// The logical plan (Calcite's RelNode tree): what a query computes, typed, before the physical
+// translation chooses operators. Grouped in one file as a grammar is.
+
+/// <summary>A column of a node's output; the qualifier is the table alias names resolve through.</summary>
+public sealed record PlanField(string Name, SqlType Type, string? Qualifier = null);
+
+public abstract record PlanNode(IReadOnlyList<PlanField> Fields)
+{
+    public IReadOnlyList<SqlType> Types => Fields.Select(f => f.Type).ToArray();
+
+    public abstract IReadOnlyList<PlanNode> Inputs { get; }
+
+    /// <summary>Whether rows may be updated or deleted (a changelog) rather than only inserted.</summary>
+    public virtual bool IsChangelog => Inputs.Any(i => i.IsChangelog);
+}
+
+/// <summary>Reads a catalog table: its physical and metadata columns, in declared order.</summary>
+public sealed record ScanNode(CatalogTable Table, IReadOnlyList<PlanField> ScanFields) : PlanNode(ScanFields)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [];
+
+    public override bool IsChangelog => Table.Connector == "upsert-kafka";
+}
+
+/// <summary>Constant rows (VALUES), each value in its type's CLR representation.</summary>
+public sealed record ValuesNode(IReadOnlyList<object?[]> Rows, IReadOnlyList<PlanField> ValueFields) : PlanNode(ValueFields)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [];
+}
+
+/// <summary>Filter then project (Calcite's Calc).</summary>
+public sealed record CalcNode(PlanNode Input, BoundExpr? Condition, IReadOnlyList<BoundExpr> Projections, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+}
+
+/// <summary>Sets each row's event time from its rowtime column and generates watermarks by an expression over the row.</summary>
+public sealed record WatermarkNode(PlanNode Input, int RowtimeIndex, BoundExpr Watermark) : PlanNode(Input.Fields)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+}
+
+/// <summary>An aggregate call over the input's columns; <see cref="FilterArg"/> is a BOOLEAN column or -1.</summary>
+public sealed record AggCall(string Function, IReadOnlyList<int> Args, bool Distinct, int FilterArg, SqlType Type, IReadOnlyList<SqlType> ArgTypes)
+{
+    public bool Equals(AggCall? other) =>
+        other is not null && Function == other.Function && Args.SequenceEqual(other.Args) && Distinct == other.Distinct && FilterArg == other.FilterArg;
+
+    public override int GetHashCode() => HashCode.Combine(Function, Args.Count, Distinct, FilterArg);
+}
+
+/// <summary>GROUP BY: the key columns, then one column per aggregate. A changelog in streaming mode.</summary>
+public sealed record AggregateNode(PlanNode Input, IReadOnlyList<int> GroupKeys, IReadOnlyList<AggCall> Aggregates, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+
+    public override bool IsChangelog => true;
+}
+
+public enum WindowKind
+{
+    Tumble,
+    Hop,
+    Cumulate,
+    Session,
+}
+
+/// <summary>A window table function's windows: size (tumble, hop, cumulate max), slide or step, session gap, offset; in milliseconds.</summary>
+public sealed record WindowDefinition(WindowKind Kind, long Size, long Slide, long Gap, long Offset);
+
+/// <summary>
+/// A window TVF aggregated by window_start and window_end: the key columns, window_start,
+/// window_end, window_time, then the aggregates. Fired by the watermark; append-only.
+/// </summary>
+public sealed record WindowAggregateNode(PlanNode Input, int TimeIndex, WindowDefinition Window, IReadOnlyList<int> GroupKeys, IReadOnlyList<AggCall> Aggregates, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+
+    public override bool IsChangelog => false;
+}
+
+/// <summary>A window TVF not (yet) aggregated: the input's columns plus window_start, window_end and window_time.</summary>
+public sealed record WindowTableNode(PlanNode Input, int TimeIndex, WindowDefinition Window, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+}
+
+/// <summary>UNION ALL.</summary>
+public sealed record UnionNode(IReadOnlyList<PlanNode> Branches) : PlanNode(Branches[0].Fields)
+{
+    public override IReadOnlyList<PlanNode> Inputs => Branches;
+}
+
+/// <summary>ORDER BY / LIMIT / OFFSET in batch mode (and LIMIT alone in streaming).</summary>
+public sealed record SortNode(PlanNode Input, IReadOnlyList<SortKey> Keys, long? Limit, long Offset) : PlanNode(Input.Fields)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+}
+
+public sealed record SortKey(int Column, bool Descending, bool NullsFirst);

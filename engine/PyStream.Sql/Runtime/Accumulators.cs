@@ -1,0 +1,379 @@
+using PyStream.Engine.Records;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// The running state of one aggregate call for one group: added to and, when the input is a
+/// changelog, retracted from (Flink's accumulate/retract), written to and read from state.
+/// </summary>
+public abstract class Accumulator
+{
+    public abstract void Add(object? value);
+
+    public abstract void Retract(object? value);
+
+    public abstract object? Result { get; }
+
+    public abstract void Write(BinaryWriter writer);
+
+    public abstract void Read(BinaryReader reader);
+}
+
+/// <summary>Creates the accumulators of aggregate calls and feeds them rows.</summary>
+public sealed class AggregateCalls(IReadOnlyList<AggCall> calls)
+{
+    public IReadOnlyList<AggCall> Calls => calls;
+
+    public Accumulator[] Create() => calls.Select(Create).ToArray();
+
+    public static Accumulator Create(AggCall call)
+    {
+        Accumulator inner = call.Function switch
+        {
+            "COUNT" => new CountAccumulator(call.Args.Count == 0),
+            "SUM" or "SUM0" or "AVG" => new SumAccumulator(call.Type, call.ArgTypes[0], call.Function),
+            "MIN" or "MAX" => new ExtremeAccumulator(call.Type, call.Function == "MAX"),
+            "FIRST_VALUE" or "LAST_VALUE" => new PickAccumulator(call.Type, call.Function == "LAST_VALUE"),
+            "LISTAGG" => new ListAggAccumulator(),
+            _ => throw new SqlValidationException($"aggregate function {call.Function} is not supported yet"),
+        };
+        return call.Distinct ? new DistinctAccumulator(inner, call.ArgTypes[0]) : inner;
+    }
+
+    /// <summary>Feeds one row to every accumulator: added when it accumulates, retracted when it takes away.</summary>
+    public void Apply(Accumulator[] accumulators, RowBatch batch, int row, bool retract)
+    {
+        for (var c = 0; c < calls.Count; c++)
+        {
+            var call = calls[c];
+            if (call.FilterArg >= 0 && batch.Columns[call.FilterArg].GetBoxed(row) is not true)
+                continue;
+            object? value;
+            if (call.Args.Count == 0)
+                value = true;
+            else if (call.Function == "LISTAGG")
+                value = (batch.Columns[call.Args[0]].GetBoxed(row), call.Args.Count > 1 ? batch.Columns[call.Args[1]].GetBoxed(row) : ",");
+            else
+                value = batch.Columns[call.Args[0]].GetBoxed(row);
+            if (retract)
+                accumulators[c].Retract(value);
+            else
+                accumulators[c].Add(value);
+        }
+    }
+
+    public static byte[] Serialize(Accumulator[] accumulators, long rows)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(rows);
+            foreach (var a in accumulators)
+                a.Write(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    public Accumulator[] Deserialize(byte[] data, out long rows)
+    {
+        using var reader = new BinaryReader(new MemoryStream(data));
+        rows = reader.ReadInt64();
+        var accumulators = Create();
+        foreach (var a in accumulators)
+            a.Read(reader);
+        return accumulators;
+    }
+}
+
+internal sealed class CountAccumulator(bool star) : Accumulator
+{
+    private long _count;
+
+    public override void Add(object? value)
+    {
+        if (star || value is not null)
+            _count++;
+    }
+
+    public override void Retract(object? value)
+    {
+        if (star || value is not null)
+            _count--;
+    }
+
+    public override object? Result => _count;
+
+    public override void Write(BinaryWriter writer) => writer.Write(_count);
+
+    public override void Read(BinaryReader reader) => _count = reader.ReadInt64();
+}
+
+/// <summary>SUM, SUM0 and AVG: the sum (as long, double or decimal) and the count of non-null values.</summary>
+internal sealed class SumAccumulator(SqlType result, SqlType arg, string function) : Accumulator
+{
+    private long _long;
+    private double _double;
+    private decimal _decimal;
+    private long _count;
+
+    public override void Add(object? value) => Change(value, 1);
+
+    public override void Retract(object? value) => Change(value, -1);
+
+    private void Change(object? value, int sign)
+    {
+        if (value is null)
+            return;
+        _count += sign;
+        switch (value)
+        {
+            case sbyte v: _long += sign * v; break;
+            case short v: _long += sign * v; break;
+            case int v: _long += sign * v; break;
+            case long v: _long = unchecked(_long + (sign * v)); break;
+            case float v: _double += sign * v; break;
+            case double v: _double += sign * v; break;
+            case decimal v: _decimal += sign * v; break;
+        }
+    }
+
+    public override object? Result
+    {
+        get
+        {
+            if (_count == 0)
+                return function == "SUM0" ? Convert(0) : null;
+            return function == "AVG" ? Average() : Convert(1);
+        }
+    }
+
+    private object? Average() => arg.Kind switch
+    {
+        SqlTypeKind.Decimal => Math.Round(_decimal / _count, result.Scale, MidpointRounding.AwayFromZero),
+        SqlTypeKind.Float => (float)(_double / _count),
+        SqlTypeKind.Double => _double / _count,
+        _ => Narrow(_long / _count), // Java integer division, as Flink's IntAvgAggFunction
+    };
+
+    private object Convert(int any) => arg.Kind switch
+    {
+        SqlTypeKind.Decimal => any == 0 ? 0m : _decimal,
+        SqlTypeKind.Float => any == 0 ? 0f : (float)_double,
+        SqlTypeKind.Double => any == 0 ? 0d : _double,
+        _ => Narrow(any == 0 ? 0 : _long),
+    };
+
+    private object Narrow(long value) => result.Kind switch
+    {
+        SqlTypeKind.TinyInt => unchecked((sbyte)value),
+        SqlTypeKind.SmallInt => unchecked((short)value),
+        SqlTypeKind.Int => unchecked((int)value),
+        _ => value,
+    };
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_long);
+        writer.Write(_double);
+        writer.Write(_decimal);
+        writer.Write(_count);
+    }
+
+    public override void Read(BinaryReader reader)
+    {
+        _long = reader.ReadInt64();
+        _double = reader.ReadDouble();
+        _decimal = reader.ReadDecimal();
+        _count = reader.ReadInt64();
+    }
+}
+
+/// <summary>MIN and MAX: every value with its count, so a retraction of the extreme finds the next one (Flink's MinWithRetract).</summary>
+internal sealed class ExtremeAccumulator(SqlType type, bool max) : Accumulator
+{
+    private readonly SortedDictionary<object, long> _values = new(SqlValueComparer.Instance);
+
+    public override void Add(object? value)
+    {
+        if (value is not null)
+            _values[value] = _values.GetValueOrDefault(value) + 1;
+    }
+
+    public override void Retract(object? value)
+    {
+        if (value is null || !_values.TryGetValue(value, out var count))
+            return;
+        if (count <= 1)
+            _values.Remove(value);
+        else
+            _values[value] = count - 1;
+    }
+
+    public override object? Result => _values.Count == 0 ? null : max ? _values.Keys.Last() : _values.Keys.First();
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_values.Count);
+        foreach (var (value, count) in _values)
+        {
+            ValueCodec.Write(writer, value, type);
+            writer.Write(count);
+        }
+    }
+
+    public override void Read(BinaryReader reader)
+    {
+        _values.Clear();
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            _values[ValueCodec.Read(reader, type)!] = reader.ReadInt64();
+    }
+}
+
+/// <summary>FIRST_VALUE and LAST_VALUE: the values in arrival order, so retractions remove theirs.</summary>
+internal sealed class PickAccumulator(SqlType type, bool last) : Accumulator
+{
+    private readonly List<object> _values = [];
+
+    public override void Add(object? value)
+    {
+        if (value is not null)
+            _values.Add(value);
+    }
+
+    public override void Retract(object? value)
+    {
+        if (value is not null)
+            _values.Remove(value);
+    }
+
+    public override object? Result => _values.Count == 0 ? null : last ? _values[^1] : _values[0];
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_values.Count);
+        foreach (var value in _values)
+            ValueCodec.Write(writer, value, type);
+    }
+
+    public override void Read(BinaryReader reader)
+    {
+        _values.Clear();
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            _values.Add(ValueCodec.Read(reader, type)!);
+    }
+}
+
+/// <summary>LISTAGG(x [, separator]): the values in arrival order joined by the separator (',' by default).</summary>
+internal sealed class ListAggAccumulator : Accumulator
+{
+    private readonly List<string> _values = [];
+    private string _separator = ",";
+
+    public override void Add(object? value)
+    {
+        if (value is (string s, var separator))
+        {
+            _values.Add(s);
+            _separator = separator as string ?? _separator;
+        }
+    }
+
+    public override void Retract(object? value)
+    {
+        if (value is (string s, _))
+            _values.Remove(s);
+    }
+
+    public override object? Result => _values.Count == 0 ? null : string.Join(_separator, _values);
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_separator);
+        writer.Write(_values.Count);
+        foreach (var v in _values)
+            writer.Write(v);
+    }
+
+    public override void Read(BinaryReader reader)
+    {
+        _separator = reader.ReadString();
+        _values.Clear();
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            _values.Add(reader.ReadString());
+    }
+}
+
+/// <summary>f(DISTINCT x): a value reaches the inner accumulator when it first appears, and leaves it with its last occurrence.</summary>
+internal sealed class DistinctAccumulator(Accumulator inner, SqlType type) : Accumulator
+{
+    private readonly Dictionary<object, long> _seen = [];
+
+    public override void Add(object? value)
+    {
+        if (value is null)
+            return;
+        var count = _seen.GetValueOrDefault(value);
+        _seen[value] = count + 1;
+        if (count == 0)
+            inner.Add(value);
+    }
+
+    public override void Retract(object? value)
+    {
+        if (value is null || !_seen.TryGetValue(value, out var count))
+            return;
+        if (count > 1)
+        {
+            _seen[value] = count - 1;
+            return;
+        }
+
+        _seen.Remove(value);
+        inner.Retract(value);
+    }
+
+    public override object? Result => inner.Result;
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_seen.Count);
+        foreach (var (value, count) in _seen)
+        {
+            ValueCodec.Write(writer, value, type);
+            writer.Write(count);
+        }
+
+        inner.Write(writer);
+    }
+
+    public override void Read(BinaryReader reader)
+    {
+        _seen.Clear();
+        for (var i = reader.ReadInt32(); i > 0; i--)
+            _seen[ValueCodec.Read(reader, type)!] = reader.ReadInt64();
+        inner.Read(reader);
+    }
+}
+
+/// <summary>Orders values of one SQL type (numbers of mixed CLR types compare by value; strings ordinally, as Java does).</summary>
+public sealed class SqlValueComparer : IComparer<object>
+{
+    public static SqlValueComparer Instance { get; } = new();
+
+    public int Compare(object? x, object? y) => (x, y) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        (string a, string b) => string.CompareOrdinal(a, b),
+        (bool a, bool b) => a.CompareTo(b),
+        (byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b),
+        (double or float, _) or (_, double or float) => Convert.ToDouble(x, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(y, System.Globalization.CultureInfo.InvariantCulture)),
+        (decimal or long or int or short or sbyte, decimal or long or int or short or sbyte) => Convert.ToDecimal(x, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDecimal(y, System.Globalization.CultureInfo.InvariantCulture)),
+        (IComparable a, _) => a.CompareTo(y),
+        _ => throw new SqlTypeException($"cannot compare {x.GetType().Name} with {y.GetType().Name}"),
+    };
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime.Operators;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>How the datagen connector makes one field: a sequence (start..end, then the source ends) or random values.</summary>
+public sealed record DatagenField(string Name, SqlType Type, bool Sequence, long Start, long End, double Min, double Max, int Length, double NullRate);
+
+/// <summary>
+/// Flink's datagen connector: rows at rows-per-second (shared by the subtasks), number-of-rows
+/// in all, random fields (deterministic here: a fixed seed per subtask) and sequence fields
+/// (subtask i of p takes start + i, start + i + p, ...; the source ends when a sequence does).
+/// </summary>
+public sealed class DatagenSourceOperator : SourceOperator
+{
+    private readonly IReadOnlyList<DatagenField> _fields;
+    private readonly double _rowsPerSecond;
+    private readonly long _rows;
+    private readonly int _subtask;
+    private readonly int _parallelism;
+    private Random _random = new(0);
+    private long _emitted;
+    private long _startedAt = -1;
+
+    public DatagenSourceOperator(string name, IReadOnlyList<DatagenField> fields, double rowsPerSecond, long? numberOfRows, int subtask, int parallelism) : base(name)
+    {
+        _fields = fields;
+        _subtask = subtask;
+        _parallelism = parallelism;
+        _rowsPerSecond = rowsPerSecond / parallelism;
+        var total = numberOfRows ?? long.MaxValue;
+        var sequenceRows = fields.Where(f => f.Sequence).Select(f => f.End - f.Start + 1).DefaultIfEmpty(long.MaxValue).Min();
+        total = Math.Min(total, sequenceRows);
+        _rows = total == long.MaxValue ? long.MaxValue : (total / parallelism) + (subtask < total % parallelism ? 1 : 0);
+    }
+
+    private int Seed(long emitted) => HashCode.Combine(_subtask, emitted);
+
+    public override bool EmitNext()
+    {
+        if (_emitted >= _rows)
+            return false;
+        var now = Context.Time.GetTimestamp();
+        if (_startedAt < 0)
+            _startedAt = now;
+        var elapsed = Context.Time.GetElapsedTime(_startedAt, now).TotalSeconds;
+        var due = double.IsPositiveInfinity(_rowsPerSecond) ? long.MaxValue : (long)Math.Min(long.MaxValue / 2, (elapsed * _rowsPerSecond) + 1);
+        var count = (int)Math.Min(Math.Min(NextBatchSize(BatchSize), _rows - _emitted), Math.Max(0, due - _emitted));
+        if (count == 0)
+        {
+            // Ahead of the rate: wait for the next row (briefly, so the task sees its mailbox).
+            var wait = TimeSpan.FromSeconds(Math.Min(0.05, 1 / _rowsPerSecond));
+            Context.Cancellation.WaitHandle.WaitOne(wait);
+            return true;
+        }
+
+        // Seeded by position: a restored source generates what the failed run would have.
+        _random = new Random(Seed(_emitted));
+        var columns = _fields.Select(f => Generate(f, count)).ToArray();
+        _emitted += count;
+        Emit(0, new RowBatch(columns, count));
+        return _emitted < _rows;
+    }
+
+    private Column Generate(DatagenField field, int count)
+    {
+        var column = Column.Create(field.Type.ClrType, count);
+        for (var i = 0; i < count; i++)
+        {
+            if (field.NullRate > 0 && _random.NextDouble() < field.NullRate)
+            {
+                (column.Nulls ??= new bool[count])[i] = true;
+                continue;
+            }
+
+            var sequence = field.Start + ((_emitted + i) * _parallelism) + _subtask;
+            Set(column, i, field, sequence);
+        }
+
+        return column;
+    }
+
+    private void Set(Column column, int i, DatagenField f, long sequence)
+    {
+        switch (column)
+        {
+            case Column<bool> c: c.Values[i] = _random.Next(2) == 1; break;
+            case Column<sbyte> c: c.Values[i] = (sbyte)Integer(f, sequence); break;
+            case Column<short> c: c.Values[i] = (short)Integer(f, sequence); break;
+            case Column<int> c when f.Type.Kind == SqlTypeKind.Int: c.Values[i] = (int)Integer(f, sequence); break;
+            case Column<int> c when f.Type.Kind == SqlTypeKind.Date: c.Values[i] = (int)(UnixMillis() / 86_400_000); break;
+            case Column<int> c: c.Values[i] = (int)(UnixMillis() % 86_400_000); break;
+            case Column<long> c when f.Type.IsTimestamp: c.Values[i] = UnixMillis() * 1000; break;
+            case Column<long> c: c.Values[i] = Integer(f, sequence); break;
+            case Column<float> c: c.Values[i] = (float)Real(f, sequence); break;
+            case Column<double> c: c.Values[i] = Real(f, sequence); break;
+            case Column<decimal> c: c.Values[i] = Math.Round((decimal)Real(f, sequence), f.Type.Scale); break;
+            case Column<string> c: c.Values[i] = f.Sequence ? sequence.ToString(CultureInfo.InvariantCulture) : RandomHex(f.Length); break;
+            case Column<byte[]> c:
+                var bytes = new byte[f.Length];
+                _random.NextBytes(bytes);
+                c.Values[i] = bytes;
+                break;
+            default:
+                throw new SqlValidationException($"datagen cannot generate values of type {f.Type} (field '{f.Name}')");
+        }
+    }
+
+    private long UnixMillis() => Context.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private long Integer(DatagenField f, long sequence)
+    {
+        if (f.Sequence)
+            return sequence;
+        // Conversions of doubles to long saturate, so the type's full range comes out as long.MinValue..long.MaxValue.
+        var (low, high) = ((long)f.Min, (long)f.Max);
+        return high == long.MaxValue ? _random.NextInt64(low, high) : _random.NextInt64(low, high + 1);
+    }
+
+    private double Real(DatagenField f, long sequence) =>
+        f.Sequence ? sequence : f.Min + (_random.NextDouble() * (f.Max - f.Min));
+
+    private string RandomHex(int length)
+    {
+        Span<char> chars = stackalloc char[Math.Min(length, 4096)];
+        for (var i = 0; i < chars.Length; i++)
+            chars[i] = "0123456789abcdef"[_random.Next(16)];
+        return new string(chars);
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states) =>
+        states[StateKey] = BitConverter.GetBytes(_emitted);
+
+    public override void RestoreState(TaskRestore restore)
+    {
+        var mine = restore.OperatorState(StateKey).FirstOrDefault(b => b.Subtask == _subtask);
+        if (mine is null)
+            return;
+        _emitted = BitConverter.ToInt64(mine.Data);
+    }
+}

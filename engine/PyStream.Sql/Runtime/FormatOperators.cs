@@ -1,0 +1,87 @@
+using System.Buffers.Binary;
+using System.Text;
+using PyStream.Engine.Records;
+using PyStream.Sql.Formats;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>Where a scanned column comes from: the format's fields, or a metadata key of the connector's record.</summary>
+public sealed record ScanColumn(SqlType Type, int FormatField, string? Metadata);
+
+/// <summary>
+/// Text records of an engine source (file lines, Kafka values) decoded into rows by the table's
+/// format; the Kafka record timestamp fills a 'timestamp' metadata column.
+/// </summary>
+public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnlyList<ScanColumn> columns) : SqlOperator(name, inputCount: 1)
+{
+    private readonly RowBuilder _rows = new(columns.Select(c => c.Type).ToArray());
+
+    public override void ProcessBatch(int input, Batch batch)
+    {
+        if (batch is not TextBatch text)
+            throw new SqlRuntimeException($"'{Name}' expects text records, got a {batch.GetType().Name}");
+        var lines = text.Lines;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0)
+                continue;
+            var decoded = format.Decode(lines[i]);
+            var row = new object?[columns.Count];
+            for (var c = 0; c < row.Length; c++)
+            {
+                row[c] = columns[c].Metadata switch
+                {
+                    null => decoded[columns[c].FormatField],
+                    "timestamp" => batch.Timestamps is { } stamps && stamps[i] != long.MinValue ? stamps[i] * 1000 : null,
+                    var key => throw new SqlRuntimeException($"metadata '{key}' is not available"),
+                };
+            }
+
+            _rows.Add(RowKind.Insert, row);
+        }
+
+        EmitRows(_rows.Take());
+    }
+
+    protected override void ProcessRows(int input, RowBatch rows) => throw new NotSupportedException();
+}
+
+/// <summary>Rows encoded by a sink table's format: file lines, or framed Kafka records (topic, key, value).</summary>
+public sealed class FormatEncodeOperator(string name, RowFormat value, RowFormat? key, IReadOnlyList<int> keyColumns, bool kafka) : SqlOperator(name, inputCount: 1)
+{
+    protected override void ProcessRows(int input, RowBatch rows)
+    {
+        var output = new MemoryStream();
+        var values = new object?[rows.Columns.Length];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!rows.KindAt(i).IsAccumulate())
+                throw new SqlRuntimeException($"'{Name}' is append-only but received a {rows.KindAt(i).ShortString()} row");
+            for (var c = 0; c < values.Length; c++)
+                values[c] = rows.Columns[c].GetBoxed(i);
+            var text = value.Encode(values);
+            if (!kafka)
+            {
+                output.Write(Encoding.UTF8.GetBytes(text + "\n"));
+                continue;
+            }
+
+            Frame(output, null);
+            Frame(output, key is null ? null : Encoding.UTF8.GetBytes(key.Encode(keyColumns.Select(k => values[k]).ToArray())));
+            Frame(output, Encoding.UTF8.GetBytes(text));
+        }
+
+        Emit(0, new BytesBatch(output.ToArray(), rows.Count));
+    }
+
+    /// <summary>A little-endian int32 length (-1: none), then the bytes: the Kafka sink's record framing.</summary>
+    private static void Frame(MemoryStream output, byte[]? bytes)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, bytes?.Length ?? -1);
+        output.Write(length);
+        if (bytes is not null)
+            output.Write(bytes);
+    }
+}

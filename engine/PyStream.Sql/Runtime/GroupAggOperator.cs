@@ -1,0 +1,172 @@
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// GROUP BY in streaming mode, as Flink's GroupAggFunction: each input row updates its group's
+/// accumulators (added, or retracted when the row takes something away) and the group's new
+/// result replaces the old one downstream: +I for a new group, -U/+U for a change, -D when
+/// every row of the group was retracted; nothing when the result did not change. In batch mode
+/// only the final result of each group is emitted, at end of input. State lives in the task's
+/// keyed state backend under the group key's bytes.
+/// </summary>
+public sealed class GroupAggOperator : SqlOperator
+{
+    private readonly AggregateCalls _calls;
+    private readonly RowKeys _keys;
+    private readonly IReadOnlyList<SqlType> _outputTypes;
+    private readonly bool _batchMode;
+    private readonly bool _updateBefore;
+    private readonly Dictionary<byte[], Group> _touched = new(Engine.State.ByteArrayComparer.Instance);
+    private readonly RowBuilder _output;
+    private string _stateId = "";
+
+    public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, bool updateBefore = true)
+        : base(name, inputCount: 1)
+    {
+        _keys = keys;
+        _calls = calls;
+        _outputTypes = outputTypes;
+        _batchMode = batchMode;
+        _updateBefore = updateBefore;
+        _output = new RowBuilder(outputTypes);
+    }
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        _stateId = StateKey + "/groups";
+    }
+
+    protected override void ProcessRows(int input, RowBatch rows)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var key = _keys.KeyOf(rows, i);
+            if (!_touched.TryGetValue(key, out var group))
+            {
+                group = Load(key);
+                _touched[key] = group;
+            }
+
+            var retract = !rows.KindAt(i).IsAccumulate();
+            if (retract && group.Rows == 0)
+                continue; // a retraction of a row the group never had (state expired): ignored, as Flink does
+            _calls.Apply(group.Accumulators, rows, i, retract);
+            group.Rows += retract ? -1 : 1;
+            if (!_batchMode)
+                EmitChange(key, group);
+        }
+
+        foreach (var (key, group) in _touched)
+            Store(key, group);
+        _touched.Clear();
+        EmitRows(_output.Take());
+    }
+
+    private void EmitChange(byte[] key, Group group)
+    {
+        if (group.Rows == 0)
+        {
+            if (group.Emitted is { } last)
+                _output.Add(RowKind.Delete, last);
+            group.Emitted = null;
+            return;
+        }
+
+        var result = Result(key, group);
+        if (group.Emitted is null)
+        {
+            _output.Add(RowKind.Insert, result);
+        }
+        else if (!group.Emitted.SequenceEqual(result))
+        {
+            if (_updateBefore)
+                _output.Add(RowKind.UpdateBefore, group.Emitted);
+            _output.Add(RowKind.UpdateAfter, result);
+        }
+
+        group.Emitted = result;
+    }
+
+    private object?[] Result(byte[] key, Group group) =>
+        [.. _keys.Values(key), .. group.Accumulators.Select(a => a.Result)];
+
+    protected override void Finish()
+    {
+        if (_batchMode)
+        {
+            foreach (var (key, value) in Context.State.Entries(_stateId).ToList())
+            {
+                var group = Decode(value);
+                if (group.Rows > 0)
+                    _output.Add(RowKind.Insert, Result(key, group));
+                if (_output.Count >= 8192)
+                    EmitRows(_output.Take());
+            }
+
+            EmitRows(_output.Take());
+        }
+
+        base.Finish();
+    }
+
+    private Group Load(byte[] key) =>
+        Context.State.Get(_stateId, key) is { } stored ? Decode(stored) : new Group(_calls.Create(), 0, null);
+
+    private Group Decode(byte[] stored)
+    {
+        using var reader = new BinaryReader(new MemoryStream(stored));
+        var emitted = reader.ReadBoolean() ? ReadRow(reader) : null;
+        var accumulators = _calls.Deserialize(reader.ReadBytes(reader.ReadInt32()), out var rows);
+        return new Group(accumulators, rows, emitted);
+    }
+
+    private void Store(byte[] key, Group group)
+    {
+        if (group.Rows == 0)
+        {
+            Context.State.Remove(_stateId, key);
+            return;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(group.Emitted is not null);
+            if (group.Emitted is not null)
+                WriteRow(writer, group.Emitted);
+            var accumulators = AggregateCalls.Serialize(group.Accumulators, group.Rows);
+            writer.Write(accumulators.Length);
+            writer.Write(accumulators);
+        }
+
+        Context.State.Put(_stateId, key, stream.ToArray());
+    }
+
+    private void WriteRow(BinaryWriter writer, object?[] row)
+    {
+        for (var c = 0; c < row.Length; c++)
+            ValueCodec.Write(writer, row[c], _outputTypes[c]);
+    }
+
+    private object?[] ReadRow(BinaryReader reader)
+    {
+        var row = new object?[_outputTypes.Count];
+        for (var c = 0; c < row.Length; c++)
+            row[c] = ValueCodec.Read(reader, _outputTypes[c]);
+        return row;
+    }
+
+    private sealed class Group(Accumulator[] accumulators, long rows, object?[]? emitted)
+    {
+        public Accumulator[] Accumulators { get; } = accumulators;
+
+        public long Rows { get; set; } = rows;
+
+        /// <summary>The result last sent downstream (what a later change retracts), or null.</summary>
+        public object?[]? Emitted { get; set; } = emitted;
+    }
+}

@@ -1,0 +1,74 @@
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// Values of the scalar types in a compact binary form, for keys and state: a null flag, then
+/// the value as its CLR representation writes it. Reversible, and equal values give equal bytes
+/// (what makes encoded keys usable as state keys and for key groups).
+/// </summary>
+public static class ValueCodec
+{
+    public static void Write(BinaryWriter writer, object? value, SqlType type)
+    {
+        if (value is null)
+        {
+            writer.Write((byte)0);
+            return;
+        }
+
+        writer.Write((byte)1);
+        switch (value)
+        {
+            case bool b: writer.Write(b); break;
+            case sbyte v: writer.Write(v); break;
+            case short v: writer.Write(v); break;
+            case int v: writer.Write(v); break;
+            case long v: writer.Write(v); break;
+            case float v: writer.Write(v); break;
+            case double v: writer.Write(v); break;
+            case decimal v: writer.Write(v); break;
+            case string s: writer.Write(s); break;
+            case byte[] bytes:
+                writer.Write(bytes.Length);
+                writer.Write(bytes);
+                break;
+            case object?[] items when type.Kind is SqlTypeKind.Array or SqlTypeKind.Multiset or SqlTypeKind.Row:
+                writer.Write(items.Length);
+                for (var i = 0; i < items.Length; i++)
+                    Write(writer, items[i], type.Kind == SqlTypeKind.Row ? type.Fields[i].Type : type.Element!);
+                break;
+            default:
+                throw new SqlTypeException($"values of type {type} cannot be keys or aggregated state here");
+        }
+    }
+
+    public static object? Read(BinaryReader reader, SqlType type)
+    {
+        if (reader.ReadByte() == 0)
+            return null;
+        return type.Kind switch
+        {
+            SqlTypeKind.Boolean => reader.ReadBoolean(),
+            SqlTypeKind.TinyInt => reader.ReadSByte(),
+            SqlTypeKind.SmallInt => reader.ReadInt16(),
+            SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time or SqlTypeKind.IntervalYearMonth => reader.ReadInt32(),
+            SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz or SqlTypeKind.IntervalDayTime => reader.ReadInt64(),
+            SqlTypeKind.Float => reader.ReadSingle(),
+            SqlTypeKind.Double => reader.ReadDouble(),
+            SqlTypeKind.Decimal => reader.ReadDecimal(),
+            SqlTypeKind.Char or SqlTypeKind.Varchar => reader.ReadString(),
+            SqlTypeKind.Binary or SqlTypeKind.Varbinary => reader.ReadBytes(reader.ReadInt32()),
+            SqlTypeKind.Array or SqlTypeKind.Multiset or SqlTypeKind.Row => ReadItems(reader, type),
+            _ => throw new SqlTypeException($"values of type {type} cannot be keys or aggregated state here"),
+        };
+    }
+
+    private static object?[] ReadItems(BinaryReader reader, SqlType type)
+    {
+        var items = new object?[reader.ReadInt32()];
+        for (var i = 0; i < items.Length; i++)
+            items[i] = Read(reader, type.Kind == SqlTypeKind.Row ? type.Fields[i].Type : type.Element!);
+        return items;
+    }
+}

@@ -1,0 +1,58 @@
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Sql.Compiling;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// A table's WATERMARK FOR column AS expression: the watermark is the largest value of the
+/// expression over the rows so far (no -1, unlike the DataStream strategies), emitted every
+/// pipeline.auto-watermark-interval of processing time, as Flink's WatermarkAssignerOperator.
+/// Upstream watermarks are dropped but the final one. In batch mode only the final one is sent.
+/// </summary>
+public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, long intervalMs, bool batchMode) : SqlOperator(name, inputCount: 1)
+{
+    private long _max = long.MinValue;
+    private long _emitted = long.MinValue;
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        if (!batchMode && intervalMs > 0)
+            context.Timers.SchedulePeriodic(TimeSpan.FromMilliseconds(intervalMs), EmitDue);
+    }
+
+    protected override void ProcessRows(int input, RowBatch rows)
+    {
+        if (watermarkOfRows.Run(rows) is { } values)
+        {
+            var column = values.Columns[0];
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (!column.IsNull(i))
+                    _max = Math.Max(_max, Millis((long)column.GetBoxed(i)!));
+            }
+
+            if (intervalMs == 0 && !batchMode)
+                EmitDue();
+        }
+
+        EmitRows(rows);
+    }
+
+    private void EmitDue()
+    {
+        if (_max <= _emitted)
+            return;
+        _emitted = _max;
+        base.OnWatermark(_max);
+    }
+
+    protected override void OnWatermark(long watermark)
+    {
+        if (watermark == long.MaxValue)
+            base.OnWatermark(watermark);
+    }
+
+    private static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;
+}
