@@ -7,8 +7,8 @@ from pystream.common.configuration import Configuration
 __all__ = ["EnvironmentSettings"]
 
 _RUNTIME_MODE = "execution.runtime-mode"
-_CATALOG = "default_catalog"
-_DATABASE = "default_database"
+BUILT_IN_CATALOG = "default_catalog"
+BUILT_IN_DATABASE = "default_database"
 
 
 class EnvironmentSettings:
@@ -36,11 +36,11 @@ class EnvironmentSettings:
 
         def with_built_in_catalog_name(self, built_in_catalog_name: str) -> "EnvironmentSettings.Builder":
             raise NotImplementedError("EnvironmentSettings.Builder.with_built_in_catalog_name is not supported by "
-                                      f"PyStream yet: the catalog is always '{_CATALOG}'")
+                                      f"PyStream yet: the catalog is always '{BUILT_IN_CATALOG}'")
 
         def with_built_in_database_name(self, built_in_database_name: str) -> "EnvironmentSettings.Builder":
             raise NotImplementedError("EnvironmentSettings.Builder.with_built_in_database_name is not supported by "
-                                      f"PyStream yet: the database is always '{_DATABASE}'")
+                                      f"PyStream yet: the database is always '{BUILT_IN_DATABASE}'")
 
         def build(self) -> "EnvironmentSettings":
             return EnvironmentSettings(Configuration(self._configuration))
@@ -65,10 +65,10 @@ class EnvironmentSettings:
         return self._configuration.get_string(_RUNTIME_MODE, "streaming").lower() != "batch"
 
     def get_built_in_catalog_name(self) -> str:
-        return _CATALOG
+        return BUILT_IN_CATALOG
 
     def get_built_in_database_name(self) -> str:
-        return _DATABASE
+        return BUILT_IN_DATABASE
 
     def get_configuration(self) -> Configuration:
         return self._configuration

@@ -13,9 +13,11 @@ from typing import Any
 from pystream._proto import sql_pb2
 from pystream._pyflink_api import install_unsupported
 from pystream.common.configuration import Configuration
+from pystream.datastream.execution_mode import RuntimeExecutionMode
+from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
 from pystream.table._sql_session import SqlSession
 from pystream.table._sql_text import quote_identifier, quote_path
-from pystream.table.environment_settings import EnvironmentSettings
+from pystream.table.environment_settings import BUILT_IN_CATALOG, BUILT_IN_DATABASE, EnvironmentSettings
 from pystream.table.explain_detail import ExplainDetail
 from pystream.table.statement_set import StatementSet
 from pystream.table.table import Table
@@ -104,23 +106,21 @@ class TableEnvironment:
     def list_views(self) -> list[str]:
         return self._names("SHOW VIEWS")
 
-    def list_user_defined_functions(self) -> list[str]:
-        return self._names("SHOW USER FUNCTIONS")
-
     def list_functions(self) -> list[str]:
         return self._names("SHOW FUNCTIONS")
 
+    # One catalog with one database, as a table environment starts in Flink.
     def list_catalogs(self) -> list[str]:
-        return ["default_catalog"]
+        return [BUILT_IN_CATALOG]
 
     def list_databases(self) -> list[str]:
-        return ["default_database"]
+        return [BUILT_IN_DATABASE]
 
     def get_current_catalog(self) -> str:
-        return "default_catalog"
+        return BUILT_IN_CATALOG
 
     def get_current_database(self) -> str:
-        return "default_database"
+        return BUILT_IN_DATABASE
 
     # -- what Table, StatementSet and TableResult use -------------------------------------
 
@@ -172,7 +172,7 @@ class TableEnvironment:
 class StreamTableEnvironment(TableEnvironment):
     """A table environment on a ``StreamExecutionEnvironment``: its parallelism and configuration apply."""
 
-    def __init__(self, stream_execution_environment: Any, settings: EnvironmentSettings) -> None:
+    def __init__(self, stream_execution_environment: StreamExecutionEnvironment, settings: EnvironmentSettings) -> None:
         env = stream_execution_environment
         configuration = Configuration()
         for key, value in dict(env._configuration).items():
@@ -182,12 +182,11 @@ class StreamTableEnvironment(TableEnvironment):
         self._env = env
 
     @staticmethod
-    def create(stream_execution_environment: Any = None,  # type: ignore[override]
+    def create(stream_execution_environment: StreamExecutionEnvironment | None = None,  # type: ignore[override]
                environment_settings: EnvironmentSettings | None = None) -> "StreamTableEnvironment":
         if stream_execution_environment is None:
-            raise TypeError("StreamTableEnvironment.create takes a StreamExecutionEnvironment")
+            stream_execution_environment = StreamExecutionEnvironment.get_execution_environment()
         if environment_settings is None:
-            from pystream.datastream.execution_mode import RuntimeExecutionMode
             batch = stream_execution_environment._mode is RuntimeExecutionMode.BATCH
             environment_settings = EnvironmentSettings.in_batch_mode() if batch else EnvironmentSettings.in_streaming_mode()
         return StreamTableEnvironment(stream_execution_environment, environment_settings)
