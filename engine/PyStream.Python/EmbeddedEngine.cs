@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Python.Runtime;
 using PyStream.Engine;
 using PyStream.Engine.Graph;
@@ -5,6 +6,8 @@ using PyStream.Engine.Runtime;
 using PyStream.Engine.Settings;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;
+using PyStream.Sql;
+using PyStream.Sql.Protocol;
 
 namespace PyStream.Python;
 
@@ -85,6 +88,20 @@ public sealed class EmbeddedEngine(JobEnvironment environment, Func<JobSpec, (Jo
         foreach (var (key, value) in EngineSettings.Read(given))
             read[key] = new PyString(value);
         return read;
+    }
+
+    /// <summary>
+    /// A table environment's statement: a serialized <c>pystream.v1.SqlRequest</c> in, a serialized
+    /// <c>SqlResponse</c> out (see <see cref="SqlService"/>). The GIL is released while the engine plans.
+    /// </summary>
+    public PyObject sql(PyObject request)
+    {
+        SqlRequest parsed;
+        using (Py.GIL())
+            parsed = SqlRequest.Parser.ParseFrom(CPython.ToArray(request));
+        var response = SqlService.Execute(parsed).ToByteArray();
+        using (Py.GIL())
+            return CPython.ToBytes(response);
     }
 
     private static JobSpec Parse(PyObject spec)

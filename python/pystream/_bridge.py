@@ -18,8 +18,9 @@ from typing import Any, Callable
 
 from pystream._runtime.errors import is_internal_frame
 from pystream.errors import JobExecutionError
+from pystream.util.exceptions import JavaException, from_engine
 
-__all__ = ["engine", "start_job", "execution_plan", "read_settings", "run_script", "run_uploaded"]
+__all__ = ["engine", "start_job", "execution_plan", "read_settings", "sql", "run_script", "run_uploaded"]
 
 _engine: Any = None  # ./pystream run: the whole process's engine
 _thread = threading.local()  # a gateway: each uploaded script's thread has its own
@@ -56,18 +57,42 @@ def read_settings(configuration: dict[str, str]) -> dict[str, str]:
     return {str(key): str(value) for key, value in dict(read).items()}
 
 
+def sql(request: bytes) -> bytes:
+    """A table environment's statement: a serialized ``pystream.v1.SqlRequest`` in, the engine's
+    ``SqlResponse`` out; a refusal raises the ``pyflink.util.exceptions`` class of its kind."""
+    target = engine()
+    try:
+        return bytes(target.sql(request))
+    except JavaException:
+        raise
+    except Exception as error:
+        refusal = _refusal(error)
+        if refusal is None:
+            raise
+        raise from_engine(*refusal) from None
+
+
 def _engine_call(call: Any) -> Any:
     """Turns the engine's refusals (a .NET exception) into a Python error with its message."""
     try:
         return call()
     except Exception as error:
-        message = getattr(error, "Message", None)
-        if message is None:
+        refusal = _refusal(error)
+        if refusal is None:
             raise
-        type_name = error.GetType().FullName
-        if not type_name.startswith("PyStream."):
-            message = f"{type_name}: {message}"
-        raise JobExecutionError(str(message), None, str(error)) from None
+        raise JobExecutionError(refusal[1], None, str(error)) from None
+
+
+def _refusal(error: Exception) -> tuple[str, str] | None:
+    """The engine's exception type name and message, when ``error`` is one (a .NET exception); else None.
+    A message of the engine's own exceptions is for the user as it is; any other names its type."""
+    message = getattr(error, "Message", None)
+    if message is None:
+        return None
+    type_name = error.GetType().FullName
+    if not type_name.startswith("PyStream."):
+        message = f"{type_name}: {message}"
+    return str(error.GetType().Name), str(message)
 
 
 def run_script(path: str, argv: list[str], embedded_engine: Any, verbose: bool) -> int:

@@ -30,10 +30,12 @@ from pystream._proto import gateway_pb2 as gw
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.errors import is_internal_frame
 from pystream.errors import JobExecutionError, PyStreamError
+from pystream.util.exceptions import from_engine
 
 __all__ = ["GatewayError", "RemoteEngine", "RemoteJob", "remote_engine", "connect"]
 
 _SERVICE = "/pystream.v1.JobGateway/"
+_SQL_ERROR_TRAILER = "pystream-error-type"  # the engine's exception type of a refused statement
 _FINAL = {"FINISHED", "CANCELED", "FAILED"}
 _MAX_MESSAGE = 16 * 1024 * 1024
 _START_TIMEOUT_S = 600  # the first start may build the engine
@@ -100,6 +102,18 @@ class RemoteEngine:
     def read_settings(self, configuration: dict[str, str]) -> dict[str, str]:
         request = gw.SettingsRequest(configuration=configuration)
         return dict(self.call("ReadSettings", request, gw.SettingsResponse).settings)
+
+    def sql(self, request: bytes) -> bytes:
+        """A table environment's statement (see ``_bridge.sql``); a refusal raises its ``pyflink.util.exceptions`` class."""
+        stub = self._channel.unary_unary(_SERVICE + "Sql", request_serializer=gw.SqlCall.SerializeToString,
+                                         response_deserializer=gw.SqlCall.FromString)
+        try:
+            return stub(gw.SqlCall(message=request), metadata=self._metadata).message
+        except grpc.RpcError as error:
+            type_name = dict(error.trailing_metadata() or ()).get(_SQL_ERROR_TRAILER)
+            if error.code() == grpc.StatusCode.INVALID_ARGUMENT and type_name:
+                raise from_engine(type_name, error.details()) from None
+            raise _gateway_error(error, self.address) from None
 
     # -- the service -----------------------------------------------------------------
 

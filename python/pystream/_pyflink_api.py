@@ -30,6 +30,19 @@ _WINDOWED_METHODS = (
 
 _STATE_DESCRIPTOR_METHODS = ("get_name", "enable_time_to_live")
 
+_TABLE_ENVIRONMENT_METHODS = (
+    "from_table_source", "register_catalog", "get_catalog", "load_module", "unload_module", "use_modules",
+    "create_java_temporary_system_function", "create_temporary_system_function", "drop_temporary_system_function",
+    "create_java_function", "drop_function", "create_java_temporary_function", "create_temporary_function",
+    "drop_temporary_function", "create_temporary_table", "create_table", "register_table", "scan", "from_path",
+    "from_descriptor", "list_catalogs", "list_modules", "list_full_modules", "list_databases", "list_tables",
+    "list_views", "list_user_defined_functions", "list_functions", "list_temporary_tables", "list_temporary_views",
+    "drop_temporary_table", "drop_temporary_view", "explain_sql", "sql_query", "execute_sql", "create_statement_set",
+    "get_current_catalog", "use_catalog", "get_current_database", "use_database", "get_config",
+    "register_java_function", "register_function", "create_temporary_view", "add_python_file",
+    "set_python_requirements", "add_python_archive", "from_elements", "from_pandas",
+)
+
 # Keyed by where PyFlink exports the class.
 PYFLINK_METHODS: dict[str, tuple[str, ...]] = {
     "pyflink.datastream.StreamExecutionEnvironment": (
@@ -103,6 +116,21 @@ PYFLINK_METHODS: dict[str, tuple[str, ...]] = {
     "pyflink.datastream.state.MapStateDescriptor": _STATE_DESCRIPTOR_METHODS,
     "pyflink.datastream.state.ReducingStateDescriptor": _STATE_DESCRIPTOR_METHODS + ("get_reduce_function",),
     "pyflink.datastream.state.AggregatingStateDescriptor": _STATE_DESCRIPTOR_METHODS + ("get_agg_function",),
+    "pyflink.table.TableEnvironment": _TABLE_ENVIRONMENT_METHODS,
+    "pyflink.table.StreamTableEnvironment": _TABLE_ENVIRONMENT_METHODS + (
+        "from_data_stream", "to_data_stream", "to_changelog_stream", "to_append_stream", "to_retract_stream",
+    ),
+    "pyflink.table.Table": (
+        "select", "alias", "filter", "where", "group_by", "distinct", "join", "left_outer_join", "right_outer_join",
+        "full_outer_join", "join_lateral", "left_outer_join_lateral", "minus", "minus_all", "union", "union_all",
+        "intersect", "intersect_all", "order_by", "offset", "fetch", "limit", "window", "over_window", "add_columns",
+        "add_or_replace_columns", "rename_columns", "drop_columns", "map", "flat_map", "aggregate", "flat_aggregate",
+        "to_pandas", "get_schema", "get_resolved_schema", "print_schema", "execute_insert", "execute", "explain",
+    ),
+    "pyflink.table.TableResult": (
+        "get_job_client", "wait", "get_table_schema", "get_resolved_schema", "get_result_kind", "collect", "print",
+    ),
+    "pyflink.table.StatementSet": ("add_insert_sql", "attach_as_datastream", "add_insert", "explain", "execute"),
     "pyflink.common.Types": (
         "STRING", "BYTE", "BOOLEAN", "SHORT", "INT", "LONG", "FLOAT", "DOUBLE", "CHAR", "BIG_INT", "BIG_DEC",
         "INSTANT", "SQL_DATE", "SQL_TIME", "SQL_TIMESTAMP", "PICKLED_BYTE_ARRAY", "ROW", "ROW_NAMED", "TUPLE",

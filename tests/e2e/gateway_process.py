@@ -93,3 +93,13 @@ def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, dict]:
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
             f"Content-Type: text/x-python\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
     return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def run_through_a_gateway(script: Path, data: Path, timeout_s: float) -> subprocess.CompletedProcess:
+    """``python SCRIPT`` against a gateway of its own (started in ``data``, stopped afterwards)."""
+    gateway = Gateway(data)
+    try:
+        return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(script)], cwd=ROOT,
+                              env=gateway.client_env(), capture_output=True, text=True, timeout=timeout_s)
+    finally:
+        gateway.stop()

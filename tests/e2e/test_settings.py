@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from gateway_process import ROOT, Gateway
+from gateway_process import ROOT, run_through_a_gateway
 
 SCRIPT = Path(__file__).parent / "scripts" / "settings.py"
 EXPECTED = (Path(__file__).parent / "expected" / "settings.txt").read_text().splitlines()
@@ -25,11 +25,6 @@ def test_embedded_getters_read_the_engines_values_and_execute_raises_naming_key_
 
 
 def test_through_a_gateway_the_same(tmp_path: Path) -> None:
-    gateway = Gateway(tmp_path)
-    try:
-        result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(SCRIPT)], cwd=ROOT,
-                                env=gateway.client_env(), capture_output=True, text=True, timeout=TIMEOUT_S)
-    finally:
-        gateway.stop()
+    result = run_through_a_gateway(SCRIPT, tmp_path, TIMEOUT_S)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == EXPECTED

@@ -6,12 +6,17 @@ using PyStream.Engine.Runtime;
 using PyStream.Engine.Spec;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Protocol;
+using PyStream.Sql;
+using PyStream.Sql.Protocol;
 
 namespace PyStream.Gateway.Api;
 
 /// <summary>The gRPC face of the gateway (proto/pystream/v1/gateway.proto).</summary>
 public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayBase
 {
+    /// <summary>The trailer that names the exception type of a refused SQL statement.</summary>
+    public const string SqlErrorTrailer = "pystream-error-type";
+
     public override Task<JobInfo> Submit(SubmitRequest request, ServerCallContext context)
     {
         var spec = ParseSpec(request.Spec);
@@ -97,6 +102,33 @@ public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayB
         catch (PyStreamException error)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
+        }
+    }
+
+    /// <summary>
+    /// A table environment's statement (<see cref="SqlService"/>). A refusal is INVALID_ARGUMENT with the
+    /// engine's message, and the refusing exception's type name in the <see cref="SqlErrorTrailer"/> trailer
+    /// (the client raises the matching <c>pyflink.util.exceptions</c> class).
+    /// </summary>
+    public override Task<SqlCall> Sql(SqlCall request, ServerCallContext context)
+    {
+        SqlRequest parsed;
+        try
+        {
+            parsed = SqlRequest.Parser.ParseFrom(request.Message);
+        }
+        catch (InvalidProtocolBufferException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"message is not a pystream.v1.SqlRequest: {error.Message}"));
+        }
+
+        try
+        {
+            return Task.FromResult(new SqlCall { Message = SqlService.Execute(parsed).ToByteString() });
+        }
+        catch (PyStreamException error)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message), new Metadata { { SqlErrorTrailer, error.GetType().Name } });
         }
     }
 

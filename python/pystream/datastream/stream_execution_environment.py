@@ -6,7 +6,7 @@ import os
 import pickle
 import sys
 import time
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pystream import _bridge
 from pystream._proto import jobspec_pb2 as spec_pb
@@ -320,8 +320,11 @@ class _CollectIterator(Iterator[Any]):
 
     _POLL_MS = 100
 
-    def __init__(self, client: JobClient, collect_id: str, limit: int | None) -> None:
+    def __init__(self, client: JobClient, collect_id: str, limit: int | None,
+                 decode: Callable[[bytes], list] = pickle.loads) -> None:
+        """``decode`` turns one batch the sink sent into its records (a DataStream's are pickled lists)."""
         self._client = client
+        self._decode = decode
         self._handle = client._handle
         self._collect_id = collect_id
         self._left = limit
@@ -352,7 +355,7 @@ class _CollectIterator(Iterator[Any]):
         batches = self._handle.drain(self._collect_id)
         if not len(batches):
             return False
-        self._buffer = [record for batch in batches for record in pickle.loads(bytes(batch))]
+        self._buffer = [record for batch in batches for record in self._decode(bytes(batch))]
         self._position = 0
         return bool(self._buffer)
 

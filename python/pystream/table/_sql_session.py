@@ -1,0 +1,42 @@
+"""What a table environment keeps for the engine, which keeps nothing between statements.
+
+Its catalog is the statements the engine accepted (``SqlResponse.catalog_entry``), replayed with
+every request; its configuration is the ``TableConfig``'s; its mode is batch or streaming. Each
+statement is one ``SqlRequest`` through ``_bridge.sql``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Sequence
+
+from pystream import _bridge
+from pystream._proto import sql_pb2
+from pystream.common.configuration import Configuration
+
+__all__ = ["SqlSession"]
+
+_collect_ids = itertools.count(1)
+
+
+class SqlSession:
+    def __init__(self, configuration: Configuration, batch: bool) -> None:
+        self.configuration = configuration
+        self.batch = batch
+        self.catalog: list[sql_pb2.CatalogEntry] = []
+
+    def send(self, statement: str = "", inserts: Sequence[str] = (), explain: bool = False) -> tuple[sql_pb2.SqlResponse, str]:
+        """The engine's answer to one statement (or a statement set's ``inserts``), with the collect id its
+        query results would arrive under; the catalog and configuration take what the answer changes."""
+        collect_id = f"sql-collect-{next(_collect_ids)}"
+        request = sql_pb2.SqlRequest(catalog=self.catalog, configuration=self.configuration.to_dict(),
+                                     batch_mode=self.batch, statement=statement, inserts=list(inserts),
+                                     collect_id=collect_id, explain=explain)
+        response = sql_pb2.SqlResponse.FromString(_bridge.sql(request.SerializeToString()))
+        if response.HasField("catalog_entry") and response.catalog_entry.sql:
+            self.catalog.append(response.catalog_entry)
+        if response.set_key:
+            self.configuration.set_string(response.set_key, response.set_value)
+        for key in response.reset_keys:
+            self.configuration.remove_config(key)
+        return response, collect_id

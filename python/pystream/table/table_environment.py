@@ -1,0 +1,208 @@
+"""``TableEnvironment`` and ``StreamTableEnvironment``, as in ``pyflink.table.table_environment``.
+
+A table environment only describes: every statement goes to the engine as text (``SqlSession``),
+which parses, validates, plans and runs it. What the environment keeps is the catalog the engine
+returned, the configuration (``get_config()``) and the mode (batch or streaming).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from pystream._proto import sql_pb2
+from pystream._pyflink_api import install_unsupported
+from pystream.common.configuration import Configuration
+from pystream.datastream.execution_mode import RuntimeExecutionMode
+from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
+from pystream.table._sql_session import SqlSession
+from pystream.table._sql_text import quote_identifier, quote_path
+from pystream.table.environment_settings import BUILT_IN_CATALOG, BUILT_IN_DATABASE, EnvironmentSettings
+from pystream.table.explain_detail import ExplainDetail
+from pystream.table.statement_set import StatementSet
+from pystream.table.table import Table
+from pystream.table.table_config import TableConfig
+from pystream.table.table_descriptor import TableDescriptor
+from pystream.table.table_result import TableResult, _response_rows
+
+__all__ = ["TableEnvironment", "StreamTableEnvironment"]
+
+_PARALLELISM = "parallelism.default"
+_RUNTIME_MODE = "execution.runtime-mode"
+_unnamed = itertools.count()
+
+
+class TableEnvironment:
+    """The entry point of a table program: SQL statements, tables, the configuration."""
+
+    def __init__(self, settings: EnvironmentSettings, configuration: Configuration | None = None) -> None:
+        config = Configuration(settings.get_configuration())
+        config.remove_config(_RUNTIME_MODE)
+        if configuration is not None:
+            config.add_all(configuration)
+        self._config = TableConfig(config)
+        self._session = SqlSession(config, batch=not settings.is_streaming_mode())
+
+    @staticmethod
+    def create(environment_settings: EnvironmentSettings | Configuration) -> "TableEnvironment":
+        if isinstance(environment_settings, Configuration):
+            environment_settings = EnvironmentSettings.from_configuration(environment_settings)
+        if not isinstance(environment_settings, EnvironmentSettings):
+            raise TypeError("TableEnvironment.create takes EnvironmentSettings (EnvironmentSettings.in_streaming_mode()"
+                            f" or in_batch_mode()), got {environment_settings!r}")
+        return TableEnvironment(environment_settings)
+
+    # -- statements ---------------------------------------------------------------------
+
+    def execute_sql(self, stmt: str) -> TableResult:
+        """Runs one statement: DDL, SET, SHOW, DESCRIBE, EXPLAIN, a query, an INSERT, a statement set."""
+        return self._execute(_statement(stmt))
+
+    def sql_query(self, query: str) -> Table:
+        """The table of a query (a SELECT); nothing runs until the table is executed."""
+        return Table(_statement(query), self)
+
+    def explain_sql(self, stmt: str, *extra_details: Any) -> str:
+        return self._explain(_statement(stmt), details=extra_details)
+
+    def create_statement_set(self) -> StatementSet:
+        return StatementSet(self)
+
+    def get_config(self) -> TableConfig:
+        return self._config
+
+    # -- the catalog --------------------------------------------------------------------
+
+    def from_path(self, path: str) -> Table:
+        """The table registered at ``path``."""
+        return Table(f"SELECT * FROM {quote_path(path)}", self)
+
+    def create_temporary_view(self, view_path: str, table_or_data_stream: Any, *fields_or_schema: Any) -> None:
+        if not isinstance(table_or_data_stream, Table):
+            raise NotImplementedError("TableEnvironment.create_temporary_view of a DataStream is not supported by "
+                                      "PyStream yet; pass a Table")
+        if fields_or_schema:
+            raise NotImplementedError("create_temporary_view with fields or a schema is not supported by PyStream yet")
+        self._execute(f"CREATE TEMPORARY VIEW {quote_path(view_path)} AS {table_or_data_stream._query}")
+
+    def create_temporary_table(self, path: str, descriptor: TableDescriptor) -> None:
+        """Registers ``descriptor``'s table at ``path`` for this environment's lifetime (CREATE TEMPORARY TABLE)."""
+        self._execute(_descriptor(descriptor)._create_table_sql(path, temporary=True))
+
+    def create_table(self, path: str, descriptor: TableDescriptor) -> None:
+        self._execute(_descriptor(descriptor)._create_table_sql(path, temporary=False))
+
+    def drop_temporary_table(self, table_path: str) -> bool:
+        """Drops the temporary table; whether there was one."""
+        return self._drops(f"DROP TEMPORARY TABLE IF EXISTS {quote_path(table_path)}")
+
+    def drop_temporary_view(self, view_path: str) -> bool:
+        """Drops the temporary view; whether there was one."""
+        return self._drops(f"DROP TEMPORARY VIEW IF EXISTS {quote_path(view_path)}")
+
+    def list_tables(self) -> list[str]:
+        return self._names("SHOW TABLES")
+
+    def list_views(self) -> list[str]:
+        return self._names("SHOW VIEWS")
+
+    def list_functions(self) -> list[str]:
+        return self._names("SHOW FUNCTIONS")
+
+    # One catalog with one database, as a table environment starts in Flink.
+    def list_catalogs(self) -> list[str]:
+        return [BUILT_IN_CATALOG]
+
+    def list_databases(self) -> list[str]:
+        return [BUILT_IN_DATABASE]
+
+    def get_current_catalog(self) -> str:
+        return BUILT_IN_CATALOG
+
+    def get_current_database(self) -> str:
+        return BUILT_IN_DATABASE
+
+    # -- what Table, StatementSet and TableResult use -------------------------------------
+
+    def _execute(self, statement: str = "", inserts: list[str] | None = None) -> TableResult:
+        response, collect_id = self._session.send(statement, inserts or ())
+        return TableResult(response, collect_id, self._session.batch)
+
+    def _explain(self, statement: str = "", inserts: list[str] | None = None, details: tuple = ()) -> str:
+        """The engine's plan of the statement (or the INSERTs); with ``details``, as ``EXPLAIN <details> <statement>``."""
+        if details:
+            if inserts:
+                raise NotImplementedError("StatementSet.explain with ExplainDetail is not supported by PyStream yet")
+            for detail in details:
+                if not isinstance(detail, ExplainDetail):
+                    raise TypeError(f"explain takes ExplainDetail values, got {detail!r}")
+            response, _ = self._session.send(f"EXPLAIN {', '.join(d.name for d in details)} {statement}")
+        else:
+            response, _ = self._session.send(statement, inserts or (), explain=True)
+        return "\n".join(str(values[0]) for _, values, _ in _response_rows(response))
+
+    def _describe(self, query: str) -> list[sql_pb2.ResultColumn]:
+        """A query's columns: the engine explains the query and names them."""
+        response, _ = self._session.send(query, explain=True)
+        return list(response.columns)
+
+    def _names(self, statement: str) -> list[str]:
+        response, _ = self._session.send(statement)
+        return [str(values[0]) for _, values, _ in _response_rows(response)]
+
+    def _drops(self, statement: str) -> bool:
+        """Runs a DROP ... IF EXISTS: the engine returns a catalog entry only when it dropped something."""
+        response, _ = self._session.send(statement)
+        return bool(response.catalog_entry.sql)
+
+    def _insert_sql(self, target: Any, table: Table, overwrite: bool) -> str:
+        if isinstance(target, TableDescriptor):
+            name = f"sink_{next(_unnamed)}"
+            self.create_temporary_table(name, target)
+            target = name
+        verb = "INSERT OVERWRITE" if overwrite else "INSERT INTO"
+        return f"{verb} {quote_path(target)} {table._query}"
+
+    def _register_unnamed(self, table: Table) -> str:
+        name = f"UnnamedTable${next(_unnamed)}"
+        self._execute(f"CREATE TEMPORARY VIEW {quote_identifier(name)} AS {table._query}")
+        return quote_identifier(name)
+
+
+class StreamTableEnvironment(TableEnvironment):
+    """A table environment on a ``StreamExecutionEnvironment``: its parallelism and configuration apply."""
+
+    def __init__(self, stream_execution_environment: StreamExecutionEnvironment, settings: EnvironmentSettings) -> None:
+        env = stream_execution_environment
+        configuration = Configuration()
+        for key, value in dict(env._configuration).items():
+            configuration.set_string(key, str(value))
+        configuration.set_string(_PARALLELISM, str(env.get_parallelism()))
+        super().__init__(settings, configuration)
+        self._env = env
+
+    @staticmethod
+    def create(stream_execution_environment: StreamExecutionEnvironment | None = None,  # type: ignore[override]
+               environment_settings: EnvironmentSettings | None = None) -> "StreamTableEnvironment":
+        if stream_execution_environment is None:
+            stream_execution_environment = StreamExecutionEnvironment.get_execution_environment()
+        if environment_settings is None:
+            batch = stream_execution_environment._mode is RuntimeExecutionMode.BATCH
+            environment_settings = EnvironmentSettings.in_batch_mode() if batch else EnvironmentSettings.in_streaming_mode()
+        return StreamTableEnvironment(stream_execution_environment, environment_settings)
+
+
+def _statement(text: Any) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"a SQL statement must be a non-empty str, got {text!r}")
+    return text
+
+
+def _descriptor(descriptor: Any) -> TableDescriptor:
+    if not isinstance(descriptor, TableDescriptor):
+        raise TypeError(f"expected a TableDescriptor (TableDescriptor.for_connector(...).build()), got {descriptor!r}")
+    return descriptor
+
+
+install_unsupported(TableEnvironment)
+install_unsupported(StreamTableEnvironment)

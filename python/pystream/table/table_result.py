@@ -1,0 +1,168 @@
+"""``TableResult``, as in ``pyflink.table.table_result``: what a statement returned.
+
+An OK statement (DDL, SET) prints ``OK``; rows the engine computed (SHOW, DESCRIBE) and a query's
+rows print as Flink's tableau (``_tableau.print_table``). A query's rows arrive from its job's
+collect sink in the engine's row encoding (``_wire.decode_rows``); in streaming mode ``print()``
+shows each row as it arrives, with the ``op`` column.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, Callable, Iterable, Iterator
+
+from pystream import _bridge
+from pystream._proto import sql_pb2
+from pystream._pyflink_api import install_unsupported
+from pystream.common.types import Row, RowKind
+from pystream.datastream.job_client import JobClient
+from pystream.datastream.stream_execution_environment import _CollectIterator
+from pystream.table.result_kind import ResultKind
+from pystream.table.table_schema import TableSchema
+from pystream.table.types import DataTypes, _parse_type
+
+__all__ = ["TableResult", "CloseableIterator"]
+
+_DEFAULT_MAX_COLUMN_WIDTH = 30
+_ROW_KINDS = tuple(RowKind)
+
+
+def _decode_rows(data: bytes) -> list[tuple[int, tuple, tuple]]:
+    from pystream.table._wire import decode_rows
+    return decode_rows(data)
+
+
+def _response_rows(response: sql_pb2.SqlResponse) -> list[tuple[int, tuple, tuple]]:
+    """The rows the engine computed and sent in its response (SHOW, DESCRIBE, EXPLAIN)."""
+    return _decode_rows(response.rows) if response.rows else []
+
+
+def _print_table(names: list[str], type_widths: list[int] | None, rows: Iterable[tuple[int, tuple]], *,
+                 streaming: bool, max_width: int, write: Callable[[str], Any]) -> None:
+    from pystream.table._tableau import print_table
+    print_table(names, type_widths, rows, streaming=streaming, max_width=max_width, write=write)
+
+
+def _now_ms() -> int:
+    return time.monotonic_ns() // 1_000_000
+
+
+class CloseableIterator(Iterator[Row]):
+    """The rows of a result as PyFlink ``Row``s (their row kind set); ``close()`` (or leaving a ``with``
+    block) cancels a query's job that is still running."""
+
+    def __init__(self, records: Iterator[tuple[int, tuple, tuple]], close: Callable[[], None]) -> None:
+        self._records = records
+        self._close = close
+
+    def __next__(self) -> Row:
+        kind, values, _ = next(self._records)
+        row = Row(*values)
+        row.set_row_kind(_ROW_KINDS[kind])
+        return row
+
+    def __iter__(self) -> "CloseableIterator":
+        return self
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> "CloseableIterator":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class TableResult:
+    def __init__(self, response: sql_pb2.SqlResponse, collect_id: str, batch: bool) -> None:
+        self._response = response
+        self._collect_id = collect_id
+        self._batch = batch
+        self._client: JobClient | None = None
+        if response.kind == sql_pb2.SqlResponse.JOB:
+            started = _now_ms()
+            self._client = JobClient(_bridge.start_job(lambda: response.job), started, _now_ms)
+        # A JOB result is a query's when its job collects under this statement's id (an INSERT's does not).
+        self._is_query = self._client is not None and collect_id.encode() in response.job
+        self._collecting = False
+
+    def get_job_client(self) -> JobClient | None:
+        return self._client
+
+    def wait(self, timeout_ms: int | None = None) -> None:
+        """Waits until the statement's job ended (a query: until its rows are all there); raises its failure."""
+        if self._client is None:
+            return
+        future = self._client.get_job_execution_result()
+        future.result(None if timeout_ms is None else timeout_ms / 1000)
+
+    def get_table_schema(self) -> TableSchema:
+        columns = self._columns()
+        return TableSchema([c.name for c in columns], [_parse_type(c.type) for c in columns])
+
+    def get_result_kind(self) -> ResultKind:
+        if self._response.kind == sql_pb2.SqlResponse.OK:
+            return ResultKind.SUCCESS
+        return ResultKind.SUCCESS_WITH_CONTENT
+
+    def collect(self) -> CloseableIterator:
+        """The result's rows as ``Row``s; for a query, as its job produces them (once: the rows are not kept)."""
+        if not self._is_query:
+            return CloseableIterator(iter(self._fixed_rows()), lambda: None)
+        records = self._query_records()
+        return CloseableIterator(records, records.close)
+
+    def print(self) -> None:
+        """Prints the result as Flink does: ``OK``, or a tableau of the rows (streaming: as they arrive)."""
+        if self._response.kind == sql_pb2.SqlResponse.OK:
+            print("OK")
+            return
+        columns = self._columns()
+        names = [c.name for c in columns]
+        max_width = self._response.max_column_width or _DEFAULT_MAX_COLUMN_WIDTH
+        write = sys.stdout.write
+        if not self._is_query:
+            rows = [(kind, texts) for kind, _, texts in self._fixed_rows()]
+            _print_table(names, None, rows, streaming=False, max_width=max_width, write=write)
+            return
+        records = self._query_records()
+        try:
+            if self._batch:  # batch: widths from the values, so all rows first
+                rows = [(kind, texts) for kind, _, texts in records]
+                _print_table(names, None, rows, streaming=False, max_width=max_width, write=write)
+            else:
+                _print_table(names, [c.type_width for c in columns], ((kind, texts) for kind, _, texts in records),
+                             streaming=True, max_width=max_width, write=_flushing(write))
+        finally:
+            records.close()
+
+    def _columns(self) -> list[sql_pb2.ResultColumn]:
+        if self._response.columns:
+            return list(self._response.columns)
+        return [sql_pb2.ResultColumn(name="result", type=str(DataTypes.STRING()))]  # Flink's OK result
+
+    def _fixed_rows(self) -> list[tuple[int, tuple, tuple]]:
+        if self._response.kind == sql_pb2.SqlResponse.OK:
+            return [(0, ("OK",), ("OK",))]
+        return _response_rows(self._response)
+
+    def _query_records(self) -> _CollectIterator:
+        if self._collecting:
+            raise RuntimeError("a query's result can be read once: its rows were read already "
+                               "(by collect() or print()); run the query again for them")
+        self._collecting = True
+        assert self._client is not None
+        return _CollectIterator(self._client, self._collect_id, None, decode=_decode_rows)
+
+
+def _flushing(write: Callable[[str], Any]) -> Callable[[str], None]:
+    """Streaming rows show as they arrive, so each write is flushed."""
+    def write_now(text: str) -> None:
+        write(text)
+        sys.stdout.flush()
+    return write_now
+
+
+install_unsupported(TableResult)

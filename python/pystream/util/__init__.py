@@ -1,0 +1,1 @@
+"""PyFlink's ``pyflink.util``: the exceptions a table program raises."""
