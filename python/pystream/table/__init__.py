@@ -1,0 +1,1 @@
+"""PyFlink's ``pyflink.table``: the Table API and SQL."""
