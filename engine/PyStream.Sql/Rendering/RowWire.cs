@@ -65,7 +65,11 @@ public static class RowWire
         {
             WriteByte(output, (byte)batch.KindAt(row));
             for (var c = 0; c < types.Count; c++)
-                WriteField(output, batch.Columns[c].GetBoxed(row), types[c], texts);
+            {
+                var column = batch.Columns[c];
+                if (column.IsNull(row) || !TryWriteUnboxed(output, column, row, types[c]))
+                    WriteField(output, column.GetBoxed(row), types[c], texts);
+            }
         }
 
         return output.WrittenSpan.ToArray();
@@ -103,6 +107,31 @@ public static class RowWire
     {
         WriteByte(output, Version);
         WriteInt32(output, fields);
+    }
+
+    // The common columns whose tableau text is the value's own text, written without boxing.
+    private static bool TryWriteUnboxed(ArrayBufferWriter<byte> output, Column column, int row, SqlType type)
+    {
+        switch (column)
+        {
+            case Column<long> longs when type.Kind == SqlTypeKind.BigInt:
+                WriteInt32(output, OwnTextDisplay);
+                WriteByte(output, (byte)Tag.Int64);
+                WriteInt64(output, longs.Values[row]);
+                return true;
+            case Column<int> ints when type.Kind == SqlTypeKind.Int:
+                WriteInt32(output, OwnTextDisplay);
+                WriteByte(output, (byte)Tag.Int64);
+                WriteInt64(output, ints.Values[row]);
+                return true;
+            case Column<string> strings when type.IsCharacter:
+                WriteInt32(output, OwnTextDisplay);
+                WriteByte(output, (byte)Tag.String);
+                WriteText(output, strings.Values[row]);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static void WriteField(ArrayBufferWriter<byte> output, object? value, SqlType type, TextScratch texts)

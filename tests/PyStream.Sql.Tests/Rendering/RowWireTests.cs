@@ -77,6 +77,29 @@ public sealed class RowWireTests
     }
 
     [Fact]
+    public void Every_column_type_of_a_batch_encodes_as_the_same_rows_given_one_by_one()
+    {
+        SqlType[] types = [SqlType.TinyInt, SqlType.SmallInt, SqlType.Int, SqlType.Boolean, SqlType.Varchar(5), SqlType.TimestampLtz(3), SqlType.Bytes];
+        var batch = new RowBatch(
+            [
+                new Column<sbyte>([-1, 2]),
+                new Column<short>([300, 0], [false, true]),
+                new Column<int>([5, 0], [false, true]),
+                new Column<bool>([true, false]),
+                new Column<string>(["ab", null!], [false, true]),
+                new Column<long>([1_000L, 0], [false, true]),
+                new Column<byte[]>([[1, 2], null!], [false, true]),
+            ],
+            2);
+        (RowKind, object?[])[] rows =
+        [
+            (RowKind.Insert, [(sbyte)-1, (short)300, 5, true, "ab", 1_000L, new byte[] { 1, 2 }]),
+            (RowKind.Insert, [(sbyte)2, null, null, false, null, null, null]),
+        ];
+        Assert.Equal(RowWire.Encode(rows, types, SqlContext.Utc), RowWire.Encode(batch, types, SqlContext.Utc));
+    }
+
+    [Fact]
     public void No_rows_is_just_the_header() =>
         Assert.Equal([1, 2, 0, 0, 0], RowWire.Encode([], [SqlType.Int, SqlType.String], SqlContext.Utc));
 
