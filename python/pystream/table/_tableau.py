@@ -37,6 +37,8 @@ def _utf16_length(text: str) -> int:
 
 def display_width(text: str) -> int:
     """Java's ``String.length()`` plus one for every full-width code point (TableauStyle.getStringDisplayWidth)."""
+    if text.isascii():
+        return len(text)
     return _utf16_length(text) + sum(1 for char in text if _is_wide(char))
 
 

@@ -131,7 +131,8 @@ def decode_rows(data: bytes) -> List[Tuple[int, tuple, tuple]]:
     if fields < 0:
         raise WireFormatError("a negative field count (%d)" % fields)
     rows = []
-    end = len(reader.data)
+    data = reader.data
+    end = len(data)
     while reader.at < end:
         kind = reader.byte()
         if kind > 3:
@@ -145,7 +146,17 @@ def decode_rows(data: bytes) -> List[Tuple[int, tuple, tuple]]:
                 display = reader.raw(length).decode("utf-8")
             elif length not in (_NULL_DISPLAY, _OWN_TEXT_DISPLAY):
                 raise WireFormatError("a display length of %d at byte %d" % (length, reader.at - 4))
-            value = _value(reader)
+            # the common scalars inline; everything else through the tag table
+            tag = data[reader.at] if reader.at < end else -1
+            if tag == 2:
+                value = _I64.unpack_from(data, reader.need(9) + 1)[0]
+            elif tag == 4:
+                reader.at += 1
+                value = reader.text()
+            elif tag == 3:
+                value = _F64.unpack_from(data, reader.need(9) + 1)[0]
+            else:
+                value = _value(reader)
             if length == _OWN_TEXT_DISPLAY:
                 display = value if isinstance(value, str) else str(value)
             values.append(value)

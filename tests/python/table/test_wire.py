@@ -110,3 +110,8 @@ def test_no_rows_and_no_columns():
 def test_malformed_data_is_refused(data, message):
     with pytest.raises(WireFormatError, match=message):
         decode_rows(data)
+
+
+def test_data_ending_where_a_value_should_start_is_refused():
+    with pytest.raises(WireFormatError, match="ends after 10 of 10 bytes"):
+        decode_rows(header(1) + bytes([0]) + OWN_TEXT)
