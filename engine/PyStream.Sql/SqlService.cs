@@ -59,8 +59,9 @@ public static class SqlService
     {
         var (plan, root) = QueryPlan(session, q);
         var response = JobResponse(session, plan, "collect");
-        response.Columns.AddRange(Columns(root.Fields));
+        response.Columns.AddRange(Columns(session, root.Fields));
         response.Changelog = !session.BatchMode;
+        response.Query = true;
         return response;
     }
 
@@ -84,7 +85,12 @@ public static class SqlService
     {
         var plan = InsertsPlan(session, inserts, out var names);
         var response = JobResponse(session, plan, "insert-into_" + string.Join(",", names.Select(n => $"{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{n}")));
-        response.Columns.AddRange(names.Select(n => new ResultColumn { Name = $"{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{n}", Type = "BIGINT NOT NULL", TypeWidth = TableauWidths.Of(SqlType.BigInt.NotNull) }));
+        // Flink's INSERT result: one column per sink table, one row of -1 (the row count is unknown).
+        var columns = names.Select(n => ($"{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{n}", SqlType.BigInt.NotNull)).ToArray();
+        var rows = Rows(session, columns, [names.Select(_ => (object?)-1L).ToArray()]);
+        response.Columns.AddRange(rows.Columns);
+        response.Rows = rows.Rows;
+        response.RowCount = rows.RowCount;
         return response;
     }
 
@@ -173,8 +179,8 @@ public static class SqlService
         return new SqlResponse { Kind = SqlResponse.Types.Kind.Job, Job = spec.ToByteString(), MaxColumnWidth = session.MaxColumnWidth };
     }
 
-    private static IEnumerable<ResultColumn> Columns(IEnumerable<PlanField> fields) =>
-        fields.Select(f => new ResultColumn { Name = f.Name, Type = f.Type.ToString(), TypeWidth = TableauWidths.Of(f.Type) });
+    private static IEnumerable<ResultColumn> Columns(SqlSession session, IEnumerable<PlanField> fields) =>
+        fields.Select(f => new ResultColumn { Name = f.Name, Type = f.Type.ToString(), TypeWidth = TableauWidths.Of(f.Type, session.MaxColumnWidth) });
 
     private static SqlResponse Rows(SqlSession session, IReadOnlyList<(string Name, SqlType Type)> columns, IEnumerable<object?[]> rows)
     {
@@ -187,7 +193,7 @@ public static class SqlService
             RowCount = list.Count,
             MaxColumnWidth = session.MaxColumnWidth,
         };
-        response.Columns.AddRange(columns.Select(c => new ResultColumn { Name = c.Name, Type = c.Type.ToString(), TypeWidth = TableauWidths.Of(c.Type) }));
+        response.Columns.AddRange(columns.Select(c => new ResultColumn { Name = c.Name, Type = c.Type.ToString(), TypeWidth = TableauWidths.Of(c.Type, session.MaxColumnWidth) }));
         return response;
     }
 

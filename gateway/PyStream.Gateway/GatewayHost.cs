@@ -101,6 +101,7 @@ public static class GatewayHost
             Python = new PythonRuntime(),
             StateBackends = RocksDbStateBackend.WithDefaults(),
             Connectors = [new KafkaConnector()],
+            OperatorProviders = [new PyStream.Sql.SqlOperators()],
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();

@@ -46,8 +46,8 @@ public static class TextValues
     public static string Format(object value, SqlType type) => value switch
     {
         bool b => b ? "true" : "false",
-        double d => Rendering.JavaText.Double(d),
-        float f => Rendering.JavaText.Float(f),
+        double d => Java(text => Rendering.JavaNumberText.AppendDouble(text, d)),
+        float f => Java(text => Rendering.JavaNumberText.AppendFloat(text, f)),
         decimal m => m.ToString(CultureInfo.InvariantCulture),
         string s => s,
         byte[] bytes => Convert.ToBase64String(bytes),
@@ -57,6 +57,13 @@ public static class TextValues
         IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    private static string Java(Action<System.Text.StringBuilder> append)
+    {
+        var text = new System.Text.StringBuilder();
+        append(text);
+        return text.ToString();
+    }
 
     /// <summary>'2024-01-01 10:00:00' with a fraction only when there is one (as the JSON and CSV formats write).</summary>
     public static string Timestamp(long micros, bool ltz)

@@ -7,7 +7,7 @@ statement is one ``SqlRequest`` through ``_bridge.sql``.
 
 from __future__ import annotations
 
-import itertools
+import uuid
 from typing import Sequence
 
 from pystream import _bridge
@@ -16,7 +16,6 @@ from pystream.common.configuration import Configuration
 
 __all__ = ["SqlSession"]
 
-_collect_ids = itertools.count(1)
 
 
 class SqlSession:
@@ -28,7 +27,8 @@ class SqlSession:
     def send(self, statement: str = "", inserts: Sequence[str] = (), explain: bool = False) -> tuple[sql_pb2.SqlResponse, str]:
         """The engine's answer to one statement (or a statement set's ``inserts``), with the collect id its
         query results would arrive under; the catalog and configuration take what the answer changes."""
-        collect_id = f"sql-collect-{next(_collect_ids)}"
+        # Unique across every client of a gateway: the gateway keeps results by this id.
+        collect_id = f"sql-collect-{uuid.uuid4().hex}"
         request = sql_pb2.SqlRequest(catalog=self.catalog, configuration=self.configuration.to_dict(),
                                      batch_mode=self.batch, statement=statement, inserts=list(inserts),
                                      collect_id=collect_id, explain=explain)

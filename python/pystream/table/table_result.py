@@ -84,8 +84,7 @@ class TableResult:
         if response.kind == sql_pb2.SqlResponse.JOB:
             started = _now_ms()
             self._client = JobClient(_bridge.start_job(lambda: response.job), started, _now_ms)
-        # A JOB result is a query's when its job collects under this statement's id (an INSERT's does not).
-        self._is_query = self._client is not None and collect_id.encode() in response.job
+        self._is_query = self._client is not None and response.query
         self._collecting = False
 
     def get_job_client(self) -> JobClient | None:
@@ -124,17 +123,15 @@ class TableResult:
         max_width = self._response.max_column_width or _DEFAULT_MAX_COLUMN_WIDTH
         write = sys.stdout.write
         if not self._is_query:
+            # Rows the engine computed (SHOW, DESCRIBE, an INSERT's -1): widths from the values, nulls empty, no cap.
             rows = [(kind, texts) for kind, _, texts in self._fixed_rows()]
-            _print_table(names, None, rows, streaming=False, max_width=max_width, write=write)
+            _print_table(names, None, rows, streaming=False, max_width=sys.maxsize, write=write, null_as_empty=True)
             return
+        # A query: widths from the types in both modes; the op column in streaming mode only.
         records = self._query_records()
         try:
-            if self._batch:  # batch: widths from the values, so all rows first
-                rows = [(kind, texts) for kind, _, texts in records]
-                _print_table(names, None, rows, streaming=False, max_width=max_width, write=write)
-            else:
-                _print_table(names, [c.type_width for c in columns], ((kind, texts) for kind, _, texts in records),
-                             streaming=True, max_width=max_width, write=_flushing(write))
+            _print_table(names, [c.type_width for c in columns], ((kind, texts) for kind, _, texts in records),
+                         streaming=not self._batch, max_width=max_width, write=_flushing(write))
         finally:
             records.close()
 
