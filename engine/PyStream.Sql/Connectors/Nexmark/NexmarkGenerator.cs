@@ -236,7 +236,7 @@ public sealed class NexmarkGenerator
     {
         private readonly NexmarkProjection _projection;
         private readonly int _rows;
-        private readonly int[] _types;
+        private readonly int[]? _types;
 
         public Target(NexmarkProjection projection, int rows)
         {
@@ -255,7 +255,9 @@ public sealed class NexmarkGenerator
                     Longs[(int)field] = new long[rows];
             }
 
-            _types = new int[rows];
+            // Kinds are kept when asked for or when they decide which fields are null.
+            if (projection.Only is null || projection.Wants(NexmarkField.EventType))
+                _types = new int[rows];
             EventType = _types;
         }
 
@@ -272,7 +274,7 @@ public sealed class NexmarkGenerator
             {
                 var field = _projection.Fields[c];
                 bool[]? nulls = markOtherKindsNull && NexmarkSchema.EventTypeOf(field) is { } owner ? NullsOf(owner) : null;
-                columns[c] = field == NexmarkField.EventType ? new Column<int>(_types)
+                columns[c] = field == NexmarkField.EventType ? new Column<int>(_types!)
                     : Strings[(int)field] is { } strings ? new Column<string?>(strings, nulls)
                     : new Column<long>(Longs[(int)field]!, nulls);
             }
@@ -285,7 +287,7 @@ public sealed class NexmarkGenerator
             bool[]? nulls = null;
             for (var row = 0; row < _rows; row++)
             {
-                if (_types[row] != (int)owner)
+                if (_types![row] != (int)owner)
                     (nulls ??= new bool[_rows])[row] = true;
             }
 
