@@ -72,10 +72,3 @@ internal static class NexmarkBenchmark
         return (best, first.Checksum, first.Result);
     }
 }
-
-/// <summary>A benchmark query: its SQL text, its hand loop (checksum, and a count to check), and later its SQL run.</summary>
-internal sealed record NexmarkQuery(string Name, string Text, Func<NexmarkConfig, (long Checksum, long Result)> HandLoop)
-{
-    /// <summary>The same query through the SQL engine, returning the checksum of its output rows (<see cref="RowHash"/>).</summary>
-    public Func<NexmarkConfig, long>? Sql { get; init; }
-}

@@ -242,7 +242,7 @@ public sealed class NexmarkGenerator
         {
             _projection = projection;
             _rows = rows;
-            var fieldCount = projection.Column.Length;
+            var fieldCount = projection.ColumnOf.Length;
             Longs = new long[]?[fieldCount];
             Strings = new string?[]?[fieldCount];
             foreach (var field in projection.Fields)

@@ -27,10 +27,10 @@ public sealed class NexmarkProjection
 
         Fields = fields.ToArray();
         Only = only;
-        Column = new int[Enum.GetValues<NexmarkField>().Length];
-        Array.Fill(Column, -1);
+        ColumnOf = new int[Enum.GetValues<NexmarkField>().Length];
+        Array.Fill(ColumnOf, -1);
         for (var c = 0; c < Fields.Count; c++)
-            Column[(int)Fields[c]] = c;
+            ColumnOf[(int)Fields[c]] = c;
     }
 
     public IReadOnlyList<NexmarkField> Fields { get; }
@@ -38,7 +38,7 @@ public sealed class NexmarkProjection
     public NexmarkEventType? Only { get; }
 
     /// <summary>For every field, the index of its column in the batch, or -1 when not asked for.</summary>
-    internal int[] Column { get; }
+    internal int[] ColumnOf { get; }
 
-    public bool Wants(NexmarkField field) => Column[(int)field] >= 0;
+    public bool Wants(NexmarkField field) => ColumnOf[(int)field] >= 0;
 }
