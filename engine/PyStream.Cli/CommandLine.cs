@@ -97,7 +97,7 @@ internal static class CommandLine
                 Python = new PythonRuntime(),
                 StateBackends = RocksDbStateBackend.WithDefaults(),
                 Connectors = [new KafkaConnector()],
-                OperatorProviders = [new PyStream.Sql.SqlOperators()],
+                OperatorProviders = [new PyStream.Sql.Service.SqlOperators()],
                 ConfigurationOverrides = overrides,
             });
         }

@@ -7,6 +7,7 @@ using PyStream.Engine.Settings;
 using PyStream.Engine.Spec;
 using PyStream.Engine.UserCode;
 using PyStream.Sql;
+using PyStream.Sql.Service;
 using PyStream.Sql.Protocol;
 
 namespace PyStream.Python;

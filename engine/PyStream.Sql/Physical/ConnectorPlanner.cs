@@ -16,62 +16,7 @@ namespace PyStream.Sql.Physical;
 /// </summary>
 internal static class ConnectorPlanner
 {
-    public static readonly IReadOnlyList<string> Connectors = ["blackhole", "datagen", "filesystem", "kafka", "print"];
-
-    private static readonly Dictionary<string, string[]> Options = new()
-    {
-        ["datagen"] = ["connector", "rows-per-second", "number-of-rows", "scan.parallelism", "fields."],
-        ["print"] = ["connector", "print-identifier", "standard-error", "sink.parallelism"],
-        ["blackhole"] = ["connector"],
-        ["filesystem"] = ["connector", "path", "format", "csv.", "json.", "sink.", "source.", "partition."],
-        ["kafka"] = ["connector", "topic", "topic-pattern", "properties.", "format", "value.format", "key.format", "key.fields", "key.fields-prefix",
-            "value.fields-include", "scan.", "sink.", "csv.", "json.", "value.csv.", "value.json.", "key.csv.", "key.json."],
-    };
-
-    private static readonly Dictionary<string, string[]> Required = new()
-    {
-        ["filesystem"] = ["path", "format"],
-        ["kafka"] = ["properties.bootstrap.servers"],
-    };
-
-    /// <summary>Checks a new table's connector, format and options (Flink checks them when the table is first used).</summary>
-    public static void Validate(CatalogTable table, SqlNode at)
-    {
-        if (!table.Options.ContainsKey("connector"))
-            throw new SqlValidationException($"Table options do not contain an option key 'connector' for discovering a connector (table '{table.Name}')", at.Position);
-        var connector = table.Connector;
-        if (connector == "upsert-kafka")
-            throw new SqlValidationException($"the connector 'upsert-kafka' (table '{table.Name}') is not supported yet", at.Position);
-        if (!Options.TryGetValue(connector, out var allowed))
-            throw new SqlValidationException($"Could not find any factory for identifier '{connector}' that implements 'DynamicTableFactory' (table '{table.Name}'). Available factory identifiers are: {string.Join(", ", Connectors)}", at.Position);
-        var unsupported = table.Options.Keys.Where(k => !allowed.Any(a => a.EndsWith('.') ? k.StartsWith(a, StringComparison.Ordinal) : k == a)).Order(StringComparer.Ordinal).ToList();
-        if (unsupported.Count > 0)
-            throw new SqlValidationException($"Unsupported options found for '{connector}' (table '{table.Name}'): {string.Join(", ", unsupported)}. Supported options: {string.Join(", ", allowed.Select(a => a.EndsWith('.') ? a + "*" : a))}", at.Position);
-        foreach (var key in Required.GetValueOrDefault(connector, []))
-        {
-            if (!table.Options.ContainsKey(key))
-                throw new SqlValidationException($"Missing required options are: {key} (table '{table.Name}', connector '{connector}')", at.Position);
-        }
-
-        if (connector is "filesystem" or "kafka")
-        {
-            var format = FormatName(table);
-            if (!RowFormat.Names.Contains(format))
-                throw new SqlValidationException($"Could not find any format factory for identifier '{format}' (table '{table.Name}'). Available factory identifiers are: {string.Join(", ", RowFormat.Names)}", at.Position);
-            if (connector == "kafka" && !table.Options.ContainsKey("topic") && !table.Options.ContainsKey("topic-pattern"))
-                throw new SqlValidationException($"Missing required options are: topic (table '{table.Name}', connector 'kafka'; or topic-pattern for a source)", at.Position);
-        }
-
-        foreach (var column in table.Columns.Where(c => c.Kind == ColumnKind.Metadata))
-        {
-            if (connector != "kafka" || column.MetadataKey != "timestamp")
-                throw new SqlValidationException($"Invalid metadata key '{column.MetadataKey}' in column '{column.Name}' of table '{table.Name}': the '{connector}' connector provides {(connector == "kafka" ? "'timestamp'" : "no metadata")} here", at.Position);
-        }
-    }
-
-    private static string FormatName(CatalogTable table) =>
-        table.Options.GetValueOrDefault("format") ?? table.Options.GetValueOrDefault("value.format")
-        ?? throw new SqlValidationException($"Missing required options are: format (table '{table.Name}')");
+    private static string FormatName(CatalogTable table) => ConnectorOptions.FormatName(table);
 
     public static int Source(PhysicalPlanner planner, ScanNode scan)
     {

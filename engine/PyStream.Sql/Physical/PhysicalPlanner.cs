@@ -1,6 +1,7 @@
 using PyStream.Engine.Spec;
 using PyStream.Sql.Catalog;
 using PyStream.Sql.Compiling;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Runtime;
 using PyStream.Sql.Types;

@@ -1,4 +1,5 @@
 using PyStream.Sql.Ast;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Planning;

@@ -116,7 +116,7 @@ internal sealed class DdlRunner(SqlSession session)
         }
 
         var table = new CatalogTable(name, columns, watermarkColumn, watermarkExpr, primaryKey, options, t.PartitionedBy, t.Temporary);
-        Physical.ConnectorPlanner.Validate(table, t);
+        ConnectorOptions.Validate(table, t);
         Catalog.Add(table);
         return true;
     }

@@ -1,4 +1,5 @@
 using PyStream.Sql.Ast;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Functions;
 using PyStream.Sql.Types;
 

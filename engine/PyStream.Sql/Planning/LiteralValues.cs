@@ -1,5 +1,6 @@
 using System.Globalization;
 using PyStream.Sql.Ast;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Planning;

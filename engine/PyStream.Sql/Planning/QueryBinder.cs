@@ -1,6 +1,7 @@
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
 using PyStream.Sql.Compiling;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Functions;
 using PyStream.Sql.Types;
 

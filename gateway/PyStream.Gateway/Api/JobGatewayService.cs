@@ -7,6 +7,7 @@ using PyStream.Engine.Spec;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Protocol;
 using PyStream.Sql;
+using PyStream.Sql.Service;
 using PyStream.Sql.Protocol;
 
 namespace PyStream.Gateway.Api;

@@ -1,6 +1,6 @@
 using PyStream.Sql.Types;
 
-namespace PyStream.Sql.Planning;
+namespace PyStream.Sql.Expressions;
 
 /// <summary>
 /// A validated, typed expression over the columns of an operator's input (Calcite's RexNode):

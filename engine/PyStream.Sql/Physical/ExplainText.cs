@@ -1,8 +1,9 @@
 using System.Text;
 using PyStream.Sql.Ast;
+using PyStream.Sql.Planning;
 using PyStream.Sql.Physical;
 
-namespace PyStream.Sql.Planning;
+namespace PyStream.Sql.Physical;
 
 /// <summary>EXPLAIN: the logical plan as a tree (Flink's "Abstract Syntax Tree" section) and the operators chosen for it.</summary>
 internal static class ExplainText

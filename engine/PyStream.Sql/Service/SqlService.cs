@@ -2,6 +2,7 @@ using Google.Protobuf;
 using PyStream.Engine.Records;
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Parsing;
 using PyStream.Sql.Physical;
 using PyStream.Sql.Planning;
@@ -10,7 +11,7 @@ using PyStream.Sql.Protocol;
 using PyStream.Sql.Rendering;
 using PyStream.Sql.Types;
 
-namespace PyStream.Sql;
+namespace PyStream.Sql.Service;
 
 /// <summary>
 /// A table environment's statement, answered: DDL checked and echoed for the client's

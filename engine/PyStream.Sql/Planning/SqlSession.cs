@@ -2,10 +2,10 @@ using System.Globalization;
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
 using PyStream.Sql.Parsing;
-using PyStream.Sql.Planning;
+
 using PyStream.Sql.Protocol;
 
-namespace PyStream.Sql;
+namespace PyStream.Sql.Planning;
 
 /// <summary>
 /// One request's view of a table environment: the catalog rebuilt from the client's entries,

@@ -6,7 +6,7 @@ using PyStream.Engine.Spec;
 using PyStream.Sql.Physical;
 using PyStream.Sql.Protocol;
 
-namespace PyStream.Sql;
+namespace PyStream.Sql.Service;
 
 /// <summary>
 /// Builds the operators of SQL nodes in a job: the query is planned again from the request the
