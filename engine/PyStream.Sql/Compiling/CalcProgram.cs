@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 using PyStream.Engine.Records;
-using PyStream.Sql.Planning;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Compiling;

@@ -1,5 +1,5 @@
 using System.Linq.Expressions;
-using PyStream.Sql.Planning;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Compiling;

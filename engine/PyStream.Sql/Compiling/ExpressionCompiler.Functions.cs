@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 using PyStream.Sql.Functions;
-using PyStream.Sql.Planning;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Compiling;

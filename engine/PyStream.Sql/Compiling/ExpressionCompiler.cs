@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using PyStream.Engine.Records;
-using PyStream.Sql.Planning;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Compiling;

@@ -141,7 +141,7 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
         else if (operand.Type.Nullable)
             target = target.AsNullable();
         var name = c.Try ? "TRY_CAST" : "CAST";
-        if (!FunctionLibrary.CanCast(operand.Type, target))
+        if (!CastRules.CanCast(operand.Type, target))
             throw new SqlValidationException($"Cast function cannot convert value of type {operand.Type} to type {target}", c.Position);
         return new CallExpr(name, [operand], target);
     }

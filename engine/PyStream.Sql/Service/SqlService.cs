@@ -166,7 +166,7 @@ public static class SqlService
             }
 
             var source = new InputRef(at, query.Fields[at].Type);
-            if (!Functions.FunctionLibrary.CanCast(source.Type, column.Type))
+            if (!Functions.CastRules.CanCast(source.Type, column.Type))
                 throw new SqlValidationException($"Column types of query result and sink for '{table.Name}' do not match: column '{column.Name}' is {column.Type}, the query gives {source.Type}", insert.Position);
             return QueryBinder.CastTo(source, column.Type.AsNullable(source.Type.Nullable || column.Type.Nullable));
         }).ToArray();
