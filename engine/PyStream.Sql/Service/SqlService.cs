@@ -247,7 +247,9 @@ public static class SqlService
     private static SqlResponse Explain(SqlSession session, ExplainStatement e)
     {
         var text = ExplainText.Of(session, e.Statement);
-        return Rows(session, [("result", SqlType.String.NotNull)], [[text]]);
+        var response = Rows(session, [("result", SqlType.String.NotNull)], [[text]]);
+        response.RawContent = true;
+        return response;
     }
 
     private static SqlResponse Set(SqlSession session, SetStatement s)

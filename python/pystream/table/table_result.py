@@ -18,6 +18,8 @@ from pystream._pyflink_api import install_unsupported
 from pystream.common.types import Row, RowKind
 from pystream.datastream.job_client import JobClient
 from pystream.datastream.stream_execution_environment import _CollectIterator
+from pystream.table._tableau import print_table
+from pystream.table._wire import decode_rows
 from pystream.table.result_kind import ResultKind
 from pystream.table.table_schema import TableSchema
 from pystream.table.types import DataTypes, _parse_type
@@ -28,20 +30,9 @@ _DEFAULT_MAX_COLUMN_WIDTH = 30
 _ROW_KINDS = tuple(RowKind)
 
 
-def _decode_rows(data: bytes) -> list[tuple[int, tuple, tuple]]:
-    from pystream.table._wire import decode_rows
-    return decode_rows(data)
-
-
 def _response_rows(response: sql_pb2.SqlResponse) -> list[tuple[int, tuple, tuple]]:
     """The rows the engine computed and sent in its response (SHOW, DESCRIBE, EXPLAIN)."""
-    return _decode_rows(response.rows) if response.rows else []
-
-
-def _print_table(names: list[str], type_widths: list[int] | None, rows: Iterable[tuple[int, tuple]], *,
-                 streaming: bool, max_width: int, write: Callable[[str], Any]) -> None:
-    from pystream.table._tableau import print_table
-    print_table(names, type_widths, rows, streaming=streaming, max_width=max_width, write=write)
+    return decode_rows(response.rows) if response.rows else []
 
 
 def _now_ms() -> int:
@@ -122,15 +113,19 @@ class TableResult:
         names = [c.name for c in columns]
         max_width = self._response.max_column_width or _DEFAULT_MAX_COLUMN_WIDTH
         write = sys.stdout.write
+        if self._response.raw_content:  # EXPLAIN: the text as it is
+            for _, values, _ in self._fixed_rows():
+                print(*values)
+            return
         if not self._is_query:
             # Rows the engine computed (SHOW, DESCRIBE, an INSERT's -1): widths from the values, nulls empty, no cap.
             rows = [(kind, texts) for kind, _, texts in self._fixed_rows()]
-            _print_table(names, None, rows, streaming=False, max_width=sys.maxsize, write=write, null_as_empty=True)
+            print_table(names, None, rows, streaming=False, max_width=sys.maxsize, write=write, null_as_empty=True)
             return
         # A query: widths from the types in both modes; the op column in streaming mode only.
         records = self._query_records()
         try:
-            _print_table(names, [c.type_width for c in columns], ((kind, texts) for kind, _, texts in records),
+            print_table(names, [c.type_width for c in columns], ((kind, texts) for kind, _, texts in records),
                          streaming=not self._batch, max_width=max_width, write=_flushing(write))
         finally:
             records.close()
@@ -151,7 +146,7 @@ class TableResult:
                                "(by collect() or print()); run the query again for them")
         self._collecting = True
         assert self._client is not None
-        return _CollectIterator(self._client, self._collect_id, None, decode=_decode_rows)
+        return _CollectIterator(self._client, self._collect_id, None, decode=decode_rows)
 
 
 def _flushing(write: Callable[[str], Any]) -> Callable[[str], None]:
