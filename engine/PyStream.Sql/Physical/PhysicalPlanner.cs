@@ -124,6 +124,8 @@ internal sealed class PhysicalPlanner(SqlSession session)
 
     private int WindowAggregate(WindowAggregateNode w)
     {
+        if (w.Window.Kind == WindowKind.Session)
+            throw new SqlValidationException("SESSION windows are not supported yet in SQL (TUMBLE, HOP and CUMULATE are); the DataStream API has session windows");
         var input = Translate(w.Input);
         var keyCount = w.GroupKeys.Count;
         var parallelism = keyCount == 0 ? 1 : Parallel;
