@@ -77,6 +77,15 @@ public sealed class StringFunctionTests
     public void Like_and_similar_to_match_the_whole_string()
     {
         Assert.Equal(true, Eval("LIKE", Str("hello"), Str("h%o")));
+        Assert.Equal(true, Eval("LIKE", Str("hello"), Str("he%")));
+        Assert.Equal(false, Eval("LIKE", Str("hello"), Str("lo%")));
+        Assert.Equal(true, Eval("LIKE", Str("hello"), Str("%lo")));
+        Assert.Equal(true, Eval("LIKE", Str("hello"), Str("%ell%")));
+        Assert.Equal(false, Eval("LIKE", Str("hello"), Str("%xyz%")));
+        Assert.Equal(true, Eval("LIKE", Str("hello"), Str("hello")));
+        Assert.Equal(true, Eval("LIKE", Str(""), Str("%")));
+        Assert.Equal(true, Eval("LIKE", Str("a%"), Str("%")));
+        Assert.Equal(true, Eval("LIKE", Str("x"), Str("%%")));
         Assert.Equal(true, Eval("LIKE", Str("hello"), Str("h_llo")));
         Assert.Equal(false, Eval("LIKE", Str("hello"), Str("ell")));
         Assert.Equal(true, Eval("LIKE", Str("a%b"), Str("a!%b"), Str("!")));
