@@ -106,6 +106,14 @@ public sealed class CastTests
     }
 
     [Fact]
+    public void Nested_values_cast_only_when_their_elements_need_no_conversion()
+    {
+        var array = Call("ARRAY", Int(1), Int(2));
+        Assert.Equal(new object?[] { 1, 2 }, Eval(Cast(array, SqlType.Array(SqlType.Int))));
+        Assert.Throws<SqlValidationException>(() => Eval(Cast(array, SqlType.Array(SqlType.String))));
+    }
+
+    [Fact]
     public void Cast_of_null_is_null()
     {
         Assert.Null(Eval(Cast(Null(SqlType.String), SqlType.Int)));
