@@ -34,6 +34,16 @@ public sealed class LogicTests
     public void Or_is_true_when_either_is_true_else_null_when_either_is_null(bool? a, bool? b, bool? expected) =>
         Assert.Equal(expected, Eval("OR", B(a), B(b)));
 
+    [Fact]
+    public void An_untyped_null_is_a_boolean_null_in_logic()
+    {
+        Assert.Equal(false, Eval("AND", Bool(false), NullOf));
+        Assert.Null(Eval("OR", NullOf, Bool(false)));
+        Assert.Null(Eval("NOT", NullOf));
+        Assert.Equal(false, Eval("IS TRUE", NullOf));
+        Assert.Equal(2, Eval("CASE", NullOf, Int(1), Int(2)));
+    }
+
     [Theory]
     [InlineData(true, false)]
     [InlineData(false, true)]
