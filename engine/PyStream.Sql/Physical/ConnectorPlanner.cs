@@ -69,7 +69,7 @@ internal static class ConnectorPlanner
         switch (table.Connector)
         {
             case "print":
-                var format = planner.Add($"PrintFormat({table.Name})", "PrintFormat", parallelism, [edge], _ => new PrintFormatOperator(name, types));
+                var format = planner.Add($"PrintFormat({table.Name})", "PrintFormat", parallelism, [edge], t => new PrintFormatOperator(name, types, t.Node.InputCount));
                 planner.Add(name, "Sink: print", parallelism, [planner.Forward(format)], sink: new SinkSpec
                 {
                     Print = new PrintSink { Identifier = table.Options.GetValueOrDefault("print-identifier", ""), ToStderr = table.Options.GetValueOrDefault("standard-error") == "true" },
@@ -83,7 +83,7 @@ internal static class ConnectorPlanner
             case "filesystem":
                 var rowFormat = RowFormat.Create(FormatName(table), persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray(), table.Options, "");
                 var encode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
-                    _ => new FormatEncodeOperator(name, rowFormat, null, [], kafka: false));
+                    t => new FormatEncodeOperator(name, rowFormat, null, [], kafka: false, t.Node.InputCount));
                 planner.Add(name, "Sink: filesystem", parallelism, [planner.Forward(encode)], sink: new SinkSpec
                 {
                     File = new FileSink { BasePath = table.Options["path"], PartPrefix = "part", RollOnCheckpoint = true, NoBuckets = true },
@@ -94,7 +94,7 @@ internal static class ConnectorPlanner
                 var value = RowFormat.Create(FormatName(table), persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray(), table.Options, prefix);
                 var (key, keyColumns) = KafkaKey(table, persisted);
                 var kafkaEncode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
-                    _ => new FormatEncodeOperator(name, value, key, keyColumns, kafka: true));
+                    t => new FormatEncodeOperator(name, value, key, keyColumns, kafka: true, t.Node.InputCount));
                 planner.Add(name, "Sink: kafka", parallelism, [planner.Forward(kafkaEncode)], sink: new SinkSpec { Kafka = KafkaSink(table) });
                 return;
             default:

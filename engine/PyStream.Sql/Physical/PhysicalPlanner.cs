@@ -89,7 +89,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         var context = session.Context;
         var name = c.Condition is null ? $"Calc(select=[{Names(c.Output)}])" : $"Calc(select=[{Names(c.Output)}], where=[...])";
         return Add(name, "Calc", parallelism, [Forward(input)],
-            _ => new CalcOperator(name, CalcProgram.Compile(inputTypes, c.Condition, c.Projections, context)), outputTypes: c.Types);
+            t => new CalcOperator(name, CalcProgram.Compile(inputTypes, c.Condition, c.Projections, context), t.Node.InputCount), outputTypes: c.Types);
     }
 
     private int Watermark(WatermarkNode w)
@@ -102,7 +102,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         var context = session.Context;
         var rowtime = w.Input.Fields[w.RowtimeIndex].Name;
         return Add($"WatermarkAssigner(rowtime=[{rowtime}])", "WatermarkAssigner", _nodes[input].Parallelism, [Forward(input)],
-            _ => new WatermarkOperator($"WatermarkAssigner(rowtime=[{rowtime}])", CalcProgram.Compile(types, null, [w.Watermark], context), interval, idle, batch),
+            t => new WatermarkOperator($"WatermarkAssigner(rowtime=[{rowtime}])", CalcProgram.Compile(types, null, [w.Watermark], context), interval, idle, batch, t.Node.InputCount),
             outputTypes: types);
     }
 
@@ -118,7 +118,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         var name = $"GroupAggregate(groupBy=[{Names(a.Output.Take(keyCount))}], select=[{Names(a.Output)}])";
         var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
         return Add(name, "GroupAggregate", parallelism, [edge],
-            _ => new GroupAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(a.Aggregates), outputTypes, batch),
+            t => new GroupAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(a.Aggregates), outputTypes, batch, t.Node.InputCount),
             outputTypes: outputTypes);
     }
 
@@ -135,7 +135,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
         var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
         return Add(name, "WindowAggregate", parallelism, [edge],
-            _ => new WindowAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(w.Aggregates), w.Window, w.TimeIndex, outputTypes),
+            t => new WindowAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(w.Aggregates), w.Window, w.TimeIndex, outputTypes, t.Node.InputCount),
             outputTypes: outputTypes);
     }
 
@@ -147,7 +147,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         var types = s.Types;
         var name = s.Keys.Count > 0 ? "SortLimit" : "Limit";
         return Add(name, name, 1, [new PhysicalInput(input, _nodes[input].Parallelism == 1 ? Partitioning.Forward : Partitioning.Rebalance)],
-            _ => new SortLimitOperator(name, s.Keys, s.Limit, s.Offset, types), outputTypes: types);
+            t => new SortLimitOperator(name, s.Keys, s.Limit, s.Offset, types, t.Node.InputCount), outputTypes: types);
     }
 
     /// <summary>Two Calcs as one: the outer one's references replaced by the inner one's expressions.</summary>

@@ -50,7 +50,7 @@ public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnl
 }
 
 /// <summary>Rows encoded by a sink table's format: file lines, or framed Kafka records (topic, key, value).</summary>
-public sealed class FormatEncodeOperator(string name, RowFormat value, RowFormat? key, IReadOnlyList<int> keyColumns, bool kafka) : SqlOperator(name, inputCount: 1)
+public sealed class FormatEncodeOperator(string name, RowFormat value, RowFormat? key, IReadOnlyList<int> keyColumns, bool kafka, int inputCount = 1) : SqlOperator(name, inputCount)
 {
     protected override void ProcessRows(int input, RowBatch rows)
     {

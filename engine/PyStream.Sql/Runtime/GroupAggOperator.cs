@@ -23,8 +23,8 @@ public sealed class GroupAggOperator : SqlOperator
     private readonly RowBuilder _output;
     private string _stateId = "";
 
-    public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, bool updateBefore = true)
-        : base(name, inputCount: 1)
+    public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true)
+        : base(name, inputCount)
     {
         _keys = keys;
         _calls = calls;

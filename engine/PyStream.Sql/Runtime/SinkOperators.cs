@@ -5,7 +5,7 @@ using PyStream.Sql.Types;
 namespace PyStream.Sql.Runtime;
 
 /// <summary>Rows as the print connector writes them (Java's Row.toString: <c>+I[acc-1, 210, 3]</c>), for the engine's print sink.</summary>
-public sealed class PrintFormatOperator(string name, IReadOnlyList<SqlType> types) : SqlOperator(name, inputCount: 1)
+public sealed class PrintFormatOperator(string name, IReadOnlyList<SqlType> types, int inputCount = 1) : SqlOperator(name, inputCount)
 {
     protected override void ProcessRows(int input, RowBatch rows)
     {
@@ -23,7 +23,7 @@ public sealed class PrintFormatOperator(string name, IReadOnlyList<SqlType> type
 }
 
 /// <summary>A query's result rows encoded for the client (RowWire), for the engine's collect sink.</summary>
-public sealed class CollectEncodeOperator(string name, IReadOnlyList<SqlType> types, SqlContext context) : SqlOperator(name, inputCount: 1)
+public sealed class CollectEncodeOperator(string name, IReadOnlyList<SqlType> types, SqlContext context, int inputCount = 1) : SqlOperator(name, inputCount)
 {
     protected override void ProcessRows(int input, RowBatch rows) =>
         Emit(0, new BytesBatch(RowWire.Encode(rows, types, context), rows.Count));

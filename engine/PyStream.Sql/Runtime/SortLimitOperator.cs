@@ -9,8 +9,8 @@ namespace PyStream.Sql.Runtime;
 /// and the sorted rows are emitted at end of input; with a limit only, rows pass through until
 /// the limit is reached (the rows that arrive first, as Flink's streaming LIMIT gives).
 /// </summary>
-public sealed class SortLimitOperator(string name, IReadOnlyList<SortKey> keys, long? limit, long offset, IReadOnlyList<SqlType> types)
-    : SqlOperator(name, inputCount: 1)
+public sealed class SortLimitOperator(string name, IReadOnlyList<SortKey> keys, long? limit, long offset, IReadOnlyList<SqlType> types, int inputCount = 1)
+    : SqlOperator(name, inputCount)
 {
     private readonly List<object?[]> _rows = [];
     private long _seen;

@@ -14,8 +14,8 @@ namespace PyStream.Sql.Runtime;
 /// watermark is the least over the splits, as Flink's sources do with a pushed-down watermark.
 /// Upstream watermarks are dropped but the final one. In batch mode only the final one is sent.
 /// </summary>
-public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, long intervalMs, long idleMs, bool batchMode)
-    : SqlOperator(name, inputCount: 1), IPerSplitWatermarks
+public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, long intervalMs, long idleMs, bool batchMode, int inputCount = 1)
+    : SqlOperator(name, inputCount), IPerSplitWatermarks
 {
     private long _max = long.MinValue;
     private long _emitted = long.MinValue;

@@ -27,8 +27,8 @@ public sealed class WindowAggOperator : SqlOperator
     private string _stateId = "";
     private bool _indexed;
 
-    public WindowAggOperator(string name, RowKeys keys, AggregateCalls calls, WindowDefinition window, int timeIndex, IReadOnlyList<SqlType> outputTypes)
-        : base(name, inputCount: 1)
+    public WindowAggOperator(string name, RowKeys keys, AggregateCalls calls, WindowDefinition window, int timeIndex, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
+        : base(name, inputCount)
     {
         _keys = keys;
         _calls = calls;

@@ -75,7 +75,7 @@ public static class SqlService
         var plan = new PhysicalPlanner(session).Plan(root, (planner, input) =>
         {
             var encode = planner.Add("CollectEncode", "CollectEncode", 1, [new PhysicalInput(input, planner.Node(input).Parallelism == 1 ? Engine.Spec.Partitioning.Forward : Engine.Spec.Partitioning.Rebalance)],
-                _ => new Runtime.CollectEncodeOperator("CollectEncode", types, context));
+                t => new Runtime.CollectEncodeOperator("CollectEncode", types, context, t.Node.InputCount));
             return planner.Add("Collect", "Sink: collect", 1, [planner.Forward(encode)],
                 sink: new Engine.Spec.SinkSpec { Collect = new Engine.Spec.CollectSink { CollectId = collectId } });
         });

@@ -138,4 +138,26 @@ public sealed class SqlJobTests
         var sum = Uids("INSERT INTO out SELECT k, CAST(SUM(v) AS BIGINT) FROM sales GROUP BY k");
         Assert.NotEqual(count.Single(u => u.Contains("groupaggregate", StringComparison.Ordinal)), sum.Single(u => u.Contains("groupaggregate", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void Union_all_feeds_one_operator_from_several_inputs()
+    {
+        var sql = new SqlJobs();
+        sql.Execute("CREATE TABLE out (y STRING, n BIGINT) WITH ('connector' = 'print')");
+        var lines = sql.Run("""
+            INSERT INTO out SELECT y, COUNT(*) FROM (
+              SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, y) UNION ALL SELECT * FROM (VALUES (3, 'a')) AS u(x, y))
+            GROUP BY y
+            """);
+        // The two inputs interleave in any order; the final count per letter is a: 2, b: 1.
+        var final = new Dictionary<string, string>();
+        foreach (var line in lines)
+        {
+            var fields = line[3..^1].Split(", ");
+            if (line.StartsWith("+", StringComparison.Ordinal))
+                final[fields[0]] = fields[1];
+        }
+
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "2", ["b"] = "1" }, final);
+    }
 }
