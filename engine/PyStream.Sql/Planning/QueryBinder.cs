@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
 using PyStream.Sql.Compiling;
@@ -349,7 +350,10 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         if (rows.Any(r => r.Length != width))
             throw new SqlValidationException("Values passed to VALUES operator must have compatible types: rows of different lengths", v.Position);
         var types = Enumerable.Range(0, width).Select(c => CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray();
-        var values = rows.Select(r => r.Select((e, c) => CalcProgram.Evaluate(CastTo(e, types[c]), context)).ToArray()).ToList();
+        // Every cell in one program: compiling is the cost (milliseconds a delegate), not running it.
+        var cells = rows.SelectMany(r => r.Select((e, c) => CastTo(e, types[c]))).ToArray();
+        var computed = CalcProgram.Compile([], null, cells, context).Run(new RowBatch([], 1))!.Columns;
+        var values = rows.Select((_, r) => Enumerable.Range(0, width).Select(c => computed[r * width + c].GetBoxed(0)).ToArray()).ToList();
         return new ValuesNode(values, types.Select((t, c) => new PlanField($"EXPR${c}", t)).ToArray());
     }
 
