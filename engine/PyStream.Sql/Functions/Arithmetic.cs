@@ -47,17 +47,13 @@ public static class Arithmetic
     public static decimal? SetScale(decimal value, int scale)
     {
         var rounded = decimal.Round(value, scale, MidpointRounding.AwayFromZero);
-        var missing = scale - rounded.Scale;
-        if (missing <= 0)
+        if (scale - rounded.Scale <= 0)
             return rounded;
-        try
-        {
-            return rounded * new decimal(1, 0, 0, false, (byte)missing);
-        }
-        catch (OverflowException)
-        {
-            return null;
-        }
+        // Adding a zero of that scale keeps the value and raises its scale (1.5 + 0.00 = 1.50); a value
+        // with too many digits for that scale keeps fewer, which is an overflow.
+        var wanted = Math.Min(scale, 28); // System.Decimal's most
+        var scaled = rounded + new decimal(0, 0, 0, false, (byte)wanted);
+        return scaled.Scale == wanted ? scaled : null;
     }
 
     /// <summary>DECIMAL to an integer type as Java's BigDecimal.longValue: the fraction dropped, the low 64 bits kept.</summary>
