@@ -9,6 +9,10 @@ namespace PyStream.Sql.Functions;
 /// </summary>
 public static class Arithmetic
 {
+    /// <summary>1, 1.0, 1.00, ...: multiplying by ScaledOnes[k] adds k fractional digits without changing the value.</summary>
+    private static readonly decimal[] ScaledOnes =
+        Enumerable.Range(0, 29).Select(k => decimal.Parse(k == 0 ? "1" : "1." + new string('0', k), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     public static int Divide(int a, int b) => b == 0 ? throw DivideByZero() : b == -1 ? unchecked(-a) : a / b;
 
     public static long Divide(long a, long b) => b == 0 ? throw DivideByZero() : b == -1 ? unchecked(-a) : a / b;
@@ -47,13 +51,19 @@ public static class Arithmetic
     public static decimal? SetScale(decimal value, int scale)
     {
         var rounded = decimal.Round(value, scale, MidpointRounding.AwayFromZero);
-        if (scale - rounded.Scale <= 0)
+        var missing = scale - rounded.Scale;
+        if (missing <= 0)
             return rounded;
-        // Adding a zero of that scale keeps the value and raises its scale (1.5 + 0.00 = 1.50); a value
-        // with too many digits for that scale keeps fewer, which is an overflow.
-        var wanted = Math.Min(scale, 28); // System.Decimal's most
-        var scaled = rounded + new decimal(0, 0, 0, false, (byte)wanted);
-        return scaled.Scale == wanted ? scaled : null;
+        try
+        {
+            // Too many digits for that scale: System.Decimal rounds the product to fewer, which is an overflow here.
+            var scaled = rounded * ScaledOnes[missing];
+            return scaled.Scale == scale ? scaled : null;
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     /// <summary>DECIMAL to an integer type as Java's BigDecimal.longValue: the fraction dropped, the low 64 bits kept.</summary>
