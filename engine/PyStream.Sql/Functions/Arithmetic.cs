@@ -56,7 +56,9 @@ public static class Arithmetic
             return rounded;
         try
         {
-            return rounded * ScaledOnes[missing];
+            // Too many digits for that scale: System.Decimal rounds the product to fewer, which is an overflow here.
+            var scaled = rounded * ScaledOnes[missing];
+            return scaled.Scale == scale ? scaled : null;
         }
         catch (OverflowException)
         {

@@ -29,8 +29,6 @@ public sealed class PhysicalNode
 
     public SinkSpec? Sink { get; init; }
 
-    public bool IsUnion { get; init; }
-
     /// <summary>The output's column types (for SQL operators).</summary>
     public IReadOnlyList<SqlType> OutputTypes { get; init; } = [];
 

@@ -23,8 +23,6 @@ public sealed class PhysicalPlan(IReadOnlyList<PhysicalNode> nodes)
                 t.Source = node.Source;
             else if (node.Sink is not null)
                 t.Sink = node.Sink;
-            else if (node.IsUnion)
-                t.Union = new UnionSpec();
             else
                 t.Sql = new SqlOperatorSpec { Plan = plan, Operator = node.Index, Source = node.Inputs.Count == 0 };
             spec.Transformations.Add(t);

@@ -27,7 +27,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
     }
 
     public int Add(string name, string kind, int parallelism, IEnumerable<PhysicalInput> inputs, Func<PyStream.Engine.Runtime.OperatorTarget, PyStream.Engine.Runtime.Operators.StreamOperator>? factory = null,
-        SourceSpec? source = null, SinkSpec? sink = null, IReadOnlyList<SqlType>? outputTypes = null, bool union = false)
+        SourceSpec? source = null, SinkSpec? sink = null, IReadOnlyList<SqlType>? outputTypes = null)
     {
         var node = new PhysicalNode
         {
@@ -38,7 +38,6 @@ internal sealed class PhysicalPlanner(SqlSession session)
             Factory = factory,
             Source = source,
             Sink = sink,
-            IsUnion = union,
             OutputTypes = outputTypes ?? [],
         };
         node.Inputs.AddRange(inputs);
@@ -69,7 +68,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         WatermarkNode w => Watermark(w),
         AggregateNode a => Aggregate(a),
         WindowAggregateNode w => WindowAggregate(w),
-        UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), union: true, outputTypes: u.Types),
+        UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), t => new UnionOperator("Union", t.Node.InputCount), outputTypes: u.Types),
         SortNode s => Sort(s),
         WindowTableNode w => throw new SqlValidationException($"a window table function ({w.Window.Kind.ToString().ToUpperInvariant()}) must be aggregated by window_start and window_end here; selecting its rows directly is not supported yet"),
         _ => throw new SqlValidationException($"no operator for {node.GetType().Name} yet"),
@@ -85,7 +84,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
     {
         var input = Translate(c.Input);
         var inputTypes = c.Input.Types;
-        var parallelism = _nodes[input].IsUnion ? Parallel : _nodes[input].Parallelism;
+        var parallelism = _nodes[input].Parallelism;
         var context = session.Context;
         var name = c.Condition is null ? $"Calc(select=[{Names(c.Output)}])" : $"Calc(select=[{Names(c.Output)}], where=[...])";
         return Add(name, "Calc", parallelism, [Forward(input)],

@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
 using PyStream.Sql.Compiling;
@@ -423,7 +424,10 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         var types = targetTypes is not null && targetTypes.Count == width
             ? targetTypes.Select((t, c) => rows.All(r => CastRules.CanCast(r[c].Type, t)) ? t.AsNullable(rows.Any(r => r[c].Type.Nullable)) : CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray()
             : Enumerable.Range(0, width).Select(c => CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray();
-        var values = rows.Select(r => r.Select((e, c) => CalcProgram.Evaluate(CastTo(e, types[c]), context)).ToArray()).ToList();
+        // Every cell in one program: compiling is the cost (milliseconds a delegate), not running it.
+        var cells = rows.SelectMany(r => r.Select((e, c) => CastTo(e, types[c]))).ToArray();
+        var computed = CalcProgram.Compile([], null, cells, context).Run(new RowBatch([], 1))!.Columns;
+        var values = rows.Select((_, r) => Enumerable.Range(0, width).Select(c => computed[r * width + c].GetBoxed(0)).ToArray()).ToList();
         return new ValuesNode(values, types.Select((t, c) => new PlanField($"EXPR${c}", t)).ToArray());
     }
 

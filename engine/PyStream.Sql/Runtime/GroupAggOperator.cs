@@ -9,7 +9,8 @@ namespace PyStream.Sql.Runtime;
 /// accumulators (added, or retracted when the row takes something away) and the group's new
 /// result replaces the old one downstream: +I for a new group, -U/+U for a change, -D when
 /// every row of the group was retracted; nothing when the result did not change. In batch mode
-/// only the final result of each group is emitted, at end of input. State lives in the task's
+/// only the final result of each group is emitted, at end of input (a global aggregate's one row
+/// even when there was no input). State lives in the task's
 /// keyed state backend under the group key's bytes.
 /// </summary>
 public sealed class GroupAggOperator : SqlOperator
@@ -98,15 +99,23 @@ public sealed class GroupAggOperator : SqlOperator
     {
         if (_batchMode)
         {
+            var emitted = false;
             foreach (var (key, value) in Context.State.Entries(_stateId).ToList())
             {
                 var group = Decode(value);
                 if (group.Rows > 0)
+                {
                     _output.Add(RowKind.Insert, Result(key, group));
+                    emitted = true;
+                }
+
                 if (_output.Count >= 8192)
                     EmitRows(_output.Take());
             }
 
+            // A global aggregate (no GROUP BY) has one row even without input, as in SQL: COUNT 0, SUM NULL.
+            if (!emitted && _keys.Columns.Count == 0)
+                _output.Add(RowKind.Insert, [.. _calls.Create().Select(a => a.Result)]);
             EmitRows(_output.Take());
         }
 

@@ -1,0 +1,91 @@
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Time;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Runtime;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Tests.Runtime;
+
+public sealed class GroupAggOperatorTests
+{
+    private static readonly AggCall CountStar = new("COUNT", [], false, -1, SqlType.BigInt.NotNull, []);
+    private static readonly AggCall SumOfFirst = new("SUM", [0], false, -1, SqlType.Int, [SqlType.Int]);
+
+    [Fact]
+    public void A_batch_global_aggregate_without_input_gives_one_row_of_empty_results()
+    {
+        var rows = RunToEnd(keyColumns: [], batchMode: true, input: []);
+        Assert.Equal(["Insert[0, null]"], rows);
+    }
+
+    [Fact]
+    public void A_batch_grouped_aggregate_without_input_gives_no_row()
+    {
+        Assert.Empty(RunToEnd(keyColumns: [0], batchMode: true, input: []));
+    }
+
+    [Fact]
+    public void A_streaming_global_aggregate_without_input_gives_no_row()
+    {
+        Assert.Empty(RunToEnd(keyColumns: [], batchMode: false, input: []));
+    }
+
+    [Fact]
+    public void A_batch_global_aggregate_with_input_gives_its_one_row()
+    {
+        var rows = RunToEnd(keyColumns: [], batchMode: true, input: [3, 4]);
+        Assert.Equal(["Insert[2, 7]"], rows);
+    }
+
+    /// <summary>The rows (as kind[values]) of COUNT(*), SUM(c0) over INT rows (grouped by c0 when <paramref name="keyColumns"/> says so), to end of input.</summary>
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int[] input)
+    {
+        var types = new[] { SqlType.Int };
+        var outputTypes = keyColumns.Select(_ => SqlType.Int).Concat([SqlType.BigInt.NotNull, SqlType.Int]).ToArray();
+        var op = new GroupAggOperator("agg", new RowKeys(keyColumns, keyColumns.Select(_ => SqlType.Int).ToArray()),
+            new AggregateCalls([CountStar, SumOfFirst]), outputTypes, batchMode);
+        var output = new Collecting();
+        op.Outputs[0].Add(output);
+        var info = new TaskInfo("agg", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
+        using var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
+        op.Open(new TaskContext(info, new JobEnvironment(), null, timers, () => { }));
+        if (input.Length > 0)
+        {
+            var builder = new RowBuilder(types);
+            foreach (var value in input)
+                builder.Add(RowKind.Insert, [value]);
+            op.ProcessBatch(0, builder.Take()!);
+        }
+
+        op.EndInput(0);
+        op.Close();
+        return output.Rows;
+    }
+
+    private sealed class Collecting : IBatchConsumer
+    {
+        public List<string> Rows { get; } = [];
+
+        public void Accept(Batch batch)
+        {
+            var rows = (RowBatch)batch;
+            for (var r = 0; r < rows.Count; r++)
+                Rows.Add($"{rows.KindAt(r)}[{string.Join(", ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null"))}]");
+        }
+
+        public void AcceptWatermark(long watermark)
+        {
+        }
+
+        public void AcceptWatermarkStatus(bool idle)
+        {
+        }
+
+        public void EndOfInput()
+        {
+        }
+    }
+}
