@@ -116,7 +116,7 @@ internal sealed class TableExpressionConverter(string method, string? windowAlia
         var (qualifier, scale) = unit switch
         {
             TimeUnit.Week => (new IntervalQualifier(TimeUnit.Day), 7m),
-            TimeUnit.Millisecond => (new IntervalQualifier(TimeUnit.Second, FractionalPrecision: 3), 0.001m),
+            TimeUnit.Millisecond => (new IntervalQualifier(TimeUnit.Second), 0.001m),
             _ => (new IntervalQualifier(unit), 1m),
         };
         var value = interval.Value;
