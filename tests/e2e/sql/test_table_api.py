@@ -6,8 +6,12 @@ from __future__ import annotations
 import datetime
 import json
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gateway_process import run_through_a_gateway  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -20,6 +24,10 @@ EVENTS = [("alice", 1, "2024-01-01 10:00:01"), ("bob", 2, "2024-01-01 10:00:04")
 def run(script: str, *args: Path) -> dict[str, object]:
     done = subprocess.run([str(ROOT / "pystream"), "run", str(SCRIPTS / script), *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=TIMEOUT_S)
+    return results_of(done)
+
+
+def results_of(done: subprocess.CompletedProcess) -> dict[str, object]:
     assert done.returncode == 0, done.stderr
     results = {}
     for line in done.stdout.splitlines():
@@ -94,8 +102,7 @@ def window_rows(size_s: int, slide_s: int, keep) -> dict[tuple, list]:
     return windows
 
 
-def test_group_windows_in_streaming_mode(tmp_path: Path) -> None:
-    results = run("table_api_windows.py", events_csv(tmp_path))
+def expect_windows(results: dict[str, object]) -> None:
     base = when("2024-01-01 10:00:00")
     at = lambda seconds: str(base + datetime.timedelta(seconds=seconds))  # noqa: E731
     tumble = []
@@ -105,3 +112,16 @@ def test_group_windows_in_streaming_mode(tmp_path: Path) -> None:
     assert results["tumble"] == rows(tumble)
     slide = [("+I", at(start), at(start + 10 - 0.001), len(members)) for start, members in window_rows(10, 5, lambda v: v > 1).items()]
     assert results["slide"] == rows(slide)
+
+
+def test_group_windows_in_streaming_mode(tmp_path: Path) -> None:
+    expect_windows(run("table_api_windows.py", events_csv(tmp_path)))
+
+
+def test_group_windows_through_a_gateway(tmp_path: Path) -> None:
+    """The trees travel in the gateway's Sql call, and each subtask plans the job again from them."""
+    wrapper = tmp_path / "windows_via_gateway.py"
+    script = SCRIPTS / "table_api_windows.py"
+    wrapper.write_text(f"import runpy, sys\nsys.argv = [{str(script)!r}, {str(events_csv(tmp_path))!r}]\n"
+                       f"runpy.run_path({str(script)!r}, run_name='__main__')\n")
+    expect_windows(results_of(run_through_a_gateway(wrapper, tmp_path / "gateway", TIMEOUT_S)))

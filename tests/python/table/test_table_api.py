@@ -253,3 +253,14 @@ def test_bad_arguments_are_refused_where_they_are_written():
         Tumble.over(lit(1).seconds).every(lit(1).seconds)
     with pytest.raises(NotImplementedError, match="group window"):
         t.window("w")
+
+
+def test_a_statement_set_inserts_an_api_table_through_its_unnamed_view(engine):
+    t_env = batch()
+    statements = t_env.create_statement_set()
+    statements.add_insert("sink", t_env.from_path("events").select(col("*")))
+    statements.execute()
+    register, run = engine.requests
+    assert register.table.operation.project.items == [c("*")]
+    [name] = register.table.view
+    assert list(run.inserts) == [f"INSERT INTO `sink` SELECT * FROM `{name}`"]
