@@ -261,6 +261,6 @@ def test_a_statement_set_inserts_an_api_table_through_its_unnamed_view(engine):
     statements.add_insert("sink", t_env.from_path("events").select(col("*")))
     statements.execute()
     register, run = engine.requests
-    assert register.table.operation.project.items == [c("*")]
+    assert list(register.table.operation.project.items) == [c("*")]
     [name] = register.table.view
     assert list(run.inserts) == [f"INSERT INTO `sink` SELECT * FROM `{name}`"]
