@@ -30,7 +30,7 @@ public sealed partial class TableQueryBuilder
         _columnsOf = columnsOf;
     }
 
-    /// <summary>The statement a Table API request stands for: the query, an INSERT of it, or a temporary view of it.</summary>
+    /// <summary>The statement a Table API request stands for: the query, an INSERT of it, a temporary view of it, or its EXPLAIN.</summary>
     public SqlStatement Statement(TableRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -39,6 +39,8 @@ public sealed partial class TableQueryBuilder
             return new CreateViewStatement(SqlList.From(request.View), true, false, SqlList<string>.Empty, null, query);
         if (request.InsertInto.Count > 0)
             return new InsertStatement(SqlList.From(request.InsertInto), request.Overwrite, SqlList<string>.Empty, query);
+        if (request.ExplainDetails.Count > 0)
+            return new ExplainStatement(new QueryStatement(query), SqlList.From(request.ExplainDetails));
         return new QueryStatement(query);
     }
 

@@ -154,10 +154,7 @@ class Table:
         """The query's plan, as the engine explains it."""
         if self._operation_tree is None:
             return self._t_env._explain(self._query, details=extra_details)
-        if extra_details:
-            raise NotImplementedError("Table.explain with ExplainDetail of a Table API table is not supported by "
-                                      "PyStream yet")
-        return self._t_env._explain(table=self._request())
+        return self._t_env._explain(table=self._request(), details=extra_details)
 
     def get_schema(self) -> TableSchema:
         """The query's columns and their types, as the engine derives them."""

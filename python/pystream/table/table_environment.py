@@ -145,14 +145,19 @@ class TableEnvironment:
 
     def _explain(self, statement: str = "", inserts: list[str] | None = None, details: tuple = (),
                  table: sql_pb2.TableRequest | None = None) -> str:
-        """The engine's plan of the statement (or the INSERTs); with ``details``, as ``EXPLAIN <details> <statement>``."""
-        if details:
+        """The engine's plan of the statement (or the INSERTs, or a Table API table); with ``details``, as
+        ``EXPLAIN <details> <statement>``."""
+        for detail in details:
+            if not isinstance(detail, ExplainDetail):
+                raise TypeError(f"explain takes ExplainDetail values, got {detail!r}")
+        names = [detail.name for detail in details]
+        if table is not None:
+            table.explain_details.extend(names)
+            response, _ = self._session.send(table=table, explain=not names)
+        elif names:
             if inserts:
                 raise NotImplementedError("StatementSet.explain with ExplainDetail is not supported by PyStream yet")
-            for detail in details:
-                if not isinstance(detail, ExplainDetail):
-                    raise TypeError(f"explain takes ExplainDetail values, got {detail!r}")
-            response, _ = self._session.send(f"EXPLAIN {', '.join(d.name for d in details)} {statement}")
+            response, _ = self._session.send(f"EXPLAIN {', '.join(names)} {statement}")
         else:
             response, _ = self._session.send(statement, inserts or (), explain=True, table=table)
         return "\n".join(str(values[0]) for _, values, _ in _response_rows(response))

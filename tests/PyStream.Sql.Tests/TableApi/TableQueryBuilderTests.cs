@@ -164,6 +164,12 @@ public class TableQueryBuilderTests
     }
 
     [Fact]
+    public void Explain_with_details_is_an_explain_statement_of_the_query()
+    {
+        Assert.Equal("EXPLAIN CHANGELOG_MODE SELECT name FROM events", Sql(Select(EventsTable, Col("name")), new TableRequest { ExplainDetails = { "CHANGELOG_MODE" } }));
+    }
+
+    [Fact]
     public void Special_forms_intervals_casts_and_conditionals()
     {
         var ts = Col("ts");

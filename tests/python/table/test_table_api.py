@@ -10,7 +10,7 @@ import decimal
 import pytest
 from conftest import JOB
 
-from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment
+from pyflink.table import DataTypes, EnvironmentSettings, ExplainDetail, TableEnvironment
 from pyflink.table.expression import TimeIntervalUnit
 from pyflink.table.expressions import call, col, if_then_else, lit, row
 from pyflink.table.window import Session, Slide, Tumble
@@ -264,3 +264,12 @@ def test_a_statement_set_inserts_an_api_table_through_its_unnamed_view(engine):
     assert list(register.table.operation.project.items) == [c("*")]
     [name] = register.table.view
     assert list(run.inserts) == [f"INSERT INTO `sink` SELECT * FROM `{name}`"]
+
+
+def test_explain_with_details_sends_them_with_the_tree(engine):
+    t = batch().from_path("events").select(col("v"))
+    t.explain(ExplainDetail.CHANGELOG_MODE)
+    [request] = engine.requests
+    assert (request.explain, list(request.table.explain_details)) == (False, ["CHANGELOG_MODE"])
+    with pytest.raises(TypeError, match="ExplainDetail values"):
+        t.explain("CHANGELOG_MODE")
