@@ -10,7 +10,7 @@ namespace PyStream.Sql.Tests;
 public sealed partial class SqlProjectBoundaryTests
 {
     private static readonly string[] LayersBottomUp =
-        ["", "Types", "Lexing", "Ast", "Parsing", "Printing", "Expressions", "Functions", "Compiling", "Rendering", "Formats", "Catalog", "Planning", "Connectors", "Runtime", "Physical", "Service"];
+        ["", "Types", "Lexing", "Ast", "Parsing", "Printing", "TableApi", "Expressions", "Functions", "Compiling", "Rendering", "Formats", "Catalog", "Planning", "Connectors", "Runtime", "Physical", "Service"];
 
     [Fact]
     public void Only_the_hosts_the_tests_and_the_benchmarks_reference_the_sql_project()

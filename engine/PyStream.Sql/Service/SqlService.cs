@@ -9,6 +9,7 @@ using PyStream.Sql.Planning;
 using PyStream.Sql.Printing;
 using PyStream.Sql.Protocol;
 using PyStream.Sql.Rendering;
+using PyStream.Sql.TableApi;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Service;
@@ -28,7 +29,7 @@ public static class SqlService
         if (request.Inserts.Count > 0)
             return Job(session, request.Inserts.Select(i => SqlParser.ParseStatement(i) as InsertStatement
                 ?? throw new SqlValidationException($"a statement set holds only INSERT statements, got: {i}")).ToList());
-        var statement = SqlParser.ParseStatement(request.Statement);
+        var statement = Statement(session, request);
         if (request.Explain)
             statement = new ExplainStatement(statement, SqlList<string>.Empty) { Position = statement.Position };
         return statement switch
@@ -46,6 +47,11 @@ public static class SqlService
             _ => throw new SqlValidationException($"the statement {statement.GetType().Name} is not supported yet", statement.Position),
         };
     }
+
+    /// <summary>The request's statement: its text parsed, or the statement its Table API table stands for.</summary>
+    private static SqlStatement Statement(SqlSession session, SqlRequest request) => request.Table is null
+        ? SqlParser.ParseStatement(request.Statement)
+        : new TableQueryBuilder(q => session.Binder().Bind(q).Fields.Select(f => f.Name).ToArray()).Statement(request.Table);
 
     private static SqlResponse Ddl(SqlSession session, SqlStatement statement)
     {
@@ -123,7 +129,7 @@ public static class SqlService
         var session = new SqlSession(request);
         if (request.Inserts.Count > 0)
             return InsertsPlan(session, request.Inserts.Select(i => (InsertStatement)SqlParser.ParseStatement(i)).ToList(), out _);
-        return SqlParser.ParseStatement(request.Statement) switch
+        return Statement(session, request) switch
         {
             QueryStatement q => QueryPlan(session, q).Plan,
             InsertStatement i => InsertsPlan(session, [i], out _),

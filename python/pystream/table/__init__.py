@@ -1,8 +1,8 @@
 """PyFlink's ``pyflink.table``: the Table API and SQL.
 
-This package only describes: statements and tables travel to the engine as SQL text, which
-parses, validates, plans and runs them (``proto/pystream/v1/sql.proto``), and results come back
-as rows to show.
+This package only describes: statements travel to the engine as SQL text and Table API tables as
+operation trees, which the engine validates, plans and runs (``proto/pystream/v1/sql.proto``), and
+results come back as rows to show.
 """
 from pystream.common.types import Row, RowKind
 from pystream.table.environment_settings import EnvironmentSettings
@@ -10,7 +10,7 @@ from pystream.table.explain_detail import ExplainDetail
 from pystream.table.result_kind import ResultKind
 from pystream.table.schema import Schema
 from pystream.table.statement_set import StatementSet
-from pystream.table.table import Table
+from pystream.table.table import GroupedTable, GroupWindowedTable, Table, WindowGroupedTable
 from pystream.table.table_config import TableConfig
 from pystream.table.table_descriptor import FormatDescriptor, TableDescriptor
 from pystream.table.table_environment import StreamTableEnvironment, TableEnvironment
@@ -24,6 +24,8 @@ __all__ = [
     "EnvironmentSettings",
     "ExplainDetail",
     "FormatDescriptor",
+    "GroupWindowedTable",
+    "GroupedTable",
     "ResultKind",
     "Row",
     "RowKind",
@@ -36,4 +38,5 @@ __all__ = [
     "TableEnvironment",
     "TableResult",
     "TableSchema",
+    "WindowGroupedTable",
 ]

@@ -24,14 +24,15 @@ class SqlSession:
         self.batch = batch
         self.catalog: list[sql_pb2.CatalogEntry] = []
 
-    def send(self, statement: str = "", inserts: Sequence[str] = (), explain: bool = False) -> tuple[sql_pb2.SqlResponse, str]:
+    def send(self, statement: str = "", inserts: Sequence[str] = (), explain: bool = False,
+             table: sql_pb2.TableRequest | None = None) -> tuple[sql_pb2.SqlResponse, str]:
         """The engine's answer to one statement (or a statement set's ``inserts``), with the collect id its
         query results would arrive under; the catalog and configuration take what the answer changes."""
         # Unique across every client of a gateway: the gateway keeps results by this id.
         collect_id = f"sql-collect-{uuid.uuid4().hex}"
         request = sql_pb2.SqlRequest(catalog=self.catalog, configuration=self.configuration.to_dict(),
                                      batch_mode=self.batch, statement=statement, inserts=list(inserts),
-                                     collect_id=collect_id, explain=explain)
+                                     collect_id=collect_id, explain=explain, table=table)
         response = sql_pb2.SqlResponse.FromString(_bridge.sql(request.SerializeToString()))
         if response.HasField("catalog_entry") and response.catalog_entry.sql:
             self.catalog.append(response.catalog_entry)

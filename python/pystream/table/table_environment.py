@@ -8,7 +8,8 @@ returned, the configuration (``get_config()``) and the mode (batch or streaming)
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from decimal import Decimal
+from typing import Any, Iterable
 
 from pystream._proto import sql_pb2
 from pystream._pyflink_api import install_unsupported
@@ -20,10 +21,12 @@ from pystream.table._sql_text import quote_identifier, quote_path
 from pystream.table.environment_settings import BUILT_IN_CATALOG, BUILT_IN_DATABASE, EnvironmentSettings
 from pystream.table.explain_detail import ExplainDetail
 from pystream.table.statement_set import StatementSet
-from pystream.table.table import Table
+from pystream.table.expression import _literal, _type_of
+from pystream.table.table import Table, _path_parts
 from pystream.table.table_config import TableConfig
 from pystream.table.table_descriptor import TableDescriptor
 from pystream.table.table_result import TableResult, _response_rows
+from pystream.table.types import RowType
 
 __all__ = ["TableEnvironment", "StreamTableEnvironment"]
 
@@ -75,9 +78,20 @@ class TableEnvironment:
 
     def from_path(self, path: str) -> Table:
         """The table registered at ``path``."""
-        return Table(f"SELECT * FROM {quote_path(path)}", self)
+        return Table(f"SELECT * FROM {quote_path(path)}", self, path=_path_parts(path))
+
+    def from_elements(self, elements: Iterable[Any], schema: Any = None, verify_schema: bool = True) -> Table:
+        """A table of ``elements`` (tuples, lists or ``Row``s); ``schema`` names the columns (a list of names)
+        or names and types them (``DataTypes.ROW([...])``). Without types, each column's type is the one
+        PyFlink infers from its first non-null value (int BIGINT, float DOUBLE, str STRING ...)."""
+        return Table(None, self, sql_pb2.TableOperation(values=_values(list(elements), schema)))
 
     def create_temporary_view(self, view_path: str, table_or_data_stream: Any, *fields_or_schema: Any) -> None:
+        if isinstance(table_or_data_stream, Table) and table_or_data_stream._operation_tree is not None:
+            if fields_or_schema:
+                raise NotImplementedError("create_temporary_view with fields or a schema is not supported by PyStream yet")
+            self._execute(table=table_or_data_stream._request(view=_path_parts(view_path)))
+            return
         if not isinstance(table_or_data_stream, Table):
             raise NotImplementedError("TableEnvironment.create_temporary_view of a DataStream is not supported by "
                                       "PyStream yet; pass a Table")
@@ -124,26 +138,33 @@ class TableEnvironment:
 
     # -- what Table, StatementSet and TableResult use -------------------------------------
 
-    def _execute(self, statement: str = "", inserts: list[str] | None = None) -> TableResult:
-        response, collect_id = self._session.send(statement, inserts or ())
+    def _execute(self, statement: str = "", inserts: list[str] | None = None,
+                 table: sql_pb2.TableRequest | None = None) -> TableResult:
+        response, collect_id = self._session.send(statement, inserts or (), table=table)
         return TableResult(response, collect_id, self._session.batch)
 
-    def _explain(self, statement: str = "", inserts: list[str] | None = None, details: tuple = ()) -> str:
-        """The engine's plan of the statement (or the INSERTs); with ``details``, as ``EXPLAIN <details> <statement>``."""
-        if details:
+    def _explain(self, statement: str = "", inserts: list[str] | None = None, details: tuple = (),
+                 table: sql_pb2.TableRequest | None = None) -> str:
+        """The engine's plan of the statement (or the INSERTs, or a Table API table); with ``details``, as
+        ``EXPLAIN <details> <statement>``."""
+        for detail in details:
+            if not isinstance(detail, ExplainDetail):
+                raise TypeError(f"explain takes ExplainDetail values, got {detail!r}")
+        names = [detail.name for detail in details]
+        if table is not None:
+            table.explain_details.extend(names)
+            response, _ = self._session.send(table=table, explain=not names)
+        elif names:
             if inserts:
                 raise NotImplementedError("StatementSet.explain with ExplainDetail is not supported by PyStream yet")
-            for detail in details:
-                if not isinstance(detail, ExplainDetail):
-                    raise TypeError(f"explain takes ExplainDetail values, got {detail!r}")
-            response, _ = self._session.send(f"EXPLAIN {', '.join(d.name for d in details)} {statement}")
+            response, _ = self._session.send(f"EXPLAIN {', '.join(names)} {statement}")
         else:
-            response, _ = self._session.send(statement, inserts or (), explain=True)
+            response, _ = self._session.send(statement, inserts or (), explain=True, table=table)
         return "\n".join(str(values[0]) for _, values, _ in _response_rows(response))
 
-    def _describe(self, query: str) -> list[sql_pb2.ResultColumn]:
+    def _describe(self, query: str = "", table: sql_pb2.TableRequest | None = None) -> list[sql_pb2.ResultColumn]:
         """A query's columns: the engine explains the query and names them."""
-        response, _ = self._session.send(query, explain=True)
+        response, _ = self._session.send(query, table=table)
         return list(response.columns)
 
     def _names(self, statement: str) -> list[str]:
@@ -156,16 +177,24 @@ class TableEnvironment:
         return bool(response.catalog_entry.sql)
 
     def _insert_sql(self, target: Any, table: Table, overwrite: bool) -> str:
+        verb = "INSERT OVERWRITE" if overwrite else "INSERT INTO"
+        query = table._query if table._operation_tree is None else f"SELECT * FROM {table}"
+        return f"{verb} {quote_path(self._sink_path(target))} {query}"
+
+    def _sink_path(self, target: Any) -> str:
+        """The path of a sink: a descriptor's table is created first, as a temporary table under a generated name."""
         if isinstance(target, TableDescriptor):
             name = f"sink_{next(_unnamed)}"
             self.create_temporary_table(name, target)
-            target = name
-        verb = "INSERT OVERWRITE" if overwrite else "INSERT INTO"
-        return f"{verb} {quote_path(target)} {table._query}"
+            return name
+        return target
 
     def _register_unnamed(self, table: Table) -> str:
         name = f"UnnamedTable${next(_unnamed)}"
-        self._execute(f"CREATE TEMPORARY VIEW {quote_identifier(name)} AS {table._query}")
+        if table._operation_tree is None:
+            self._execute(f"CREATE TEMPORARY VIEW {quote_identifier(name)} AS {table._query}")
+        else:
+            self._execute(table=table._request(view=[name]))
         return quote_identifier(name)
 
 
@@ -190,6 +219,45 @@ class StreamTableEnvironment(TableEnvironment):
             batch = stream_execution_environment._mode is RuntimeExecutionMode.BATCH
             environment_settings = EnvironmentSettings.in_batch_mode() if batch else EnvironmentSettings.in_streaming_mode()
         return StreamTableEnvironment(stream_execution_environment, environment_settings)
+
+
+def _values(rows: list[Any], schema: Any) -> sql_pb2.TableValues:
+    """from_elements' rows as literals, with the columns' names and types."""
+    rows = [list(row) if isinstance(row, (tuple, list)) else [row] for row in rows]
+    if not rows:
+        raise ValueError("from_elements needs at least one element")
+    width = len(rows[0])
+    if isinstance(schema, RowType):
+        names, types = schema.field_names(), [str(t) for t in schema.field_types()]
+    elif schema is None or isinstance(schema, (list, tuple)):
+        names = list(schema) if schema else [f"_{i + 1}" for i in range(width)]
+        types = [_inferred_type(rows, c) for c in range(width)]
+    else:
+        raise TypeError(f"from_elements takes a schema of DataTypes.ROW([...]) or a list of names, got {schema!r}")
+    if len(names) != width:
+        raise ValueError(f"from_elements: the schema has {len(names)} columns ({', '.join(names)}), the first element "
+                         f"{width}")
+    return sql_pb2.TableValues(rows=[sql_pb2.TableExpressionList(items=[_literal(v) for v in row]) for row in rows],
+                               column_names=names, column_types=types)
+
+
+def _inferred_type(rows: list[list[Any]], column: int) -> str:
+    """PyFlink's type for a column of Python values: that of its first non-null value."""
+    for row in rows:
+        if column < len(row) and row[column] is not None:
+            value = row[column]
+            if isinstance(value, bool):
+                return "BOOLEAN"
+            if isinstance(value, int):
+                return "BIGINT"
+            if isinstance(value, str):
+                return "STRING"
+            if isinstance(value, Decimal):
+                return "DECIMAL(38, 18)"
+            if isinstance(value, (bytes, bytearray)):
+                return "BYTES"
+            return _type_of(value)
+    raise ValueError(f"from_elements: column {column + 1} holds only None; give the types with DataTypes.ROW([...])")
 
 
 def _statement(text: Any) -> str:

@@ -99,7 +99,7 @@ class FakeEngine:
 def engine(monkeypatch):
     fake = FakeEngine()
     monkeypatch.setattr(_bridge, "_engine", fake)
-    monkeypatch.setattr(table_result, "_decode_rows", decode_rows)
+    monkeypatch.setattr(table_result, "decode_rows", decode_rows)
     return fake
 
 
@@ -108,9 +108,9 @@ def printed(monkeypatch):
     """The print_table calls, with the rows they were given (read as print_table reads them)."""
     calls = []
 
-    def record(names, type_widths, rows, *, streaming, max_width, write):
+    def record(names, type_widths, rows, *, streaming, max_width, write, null_as_empty=False):
         calls.append(SimpleNamespace(names=names, type_widths=type_widths, rows=list(rows), streaming=streaming,
                                      max_width=max_width))
 
-    monkeypatch.setattr(table_result, "_print_table", record)
+    monkeypatch.setattr(table_result, "print_table", record)
     return calls
