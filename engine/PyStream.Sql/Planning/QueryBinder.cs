@@ -47,7 +47,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         if (s.Windows is { Count: > 0 })
             throw ExpressionBinder.Unsupported("WINDOW clauses", s);
         var input = From(s.From[0]);
-        var inputBinder = new ExpressionBinder(new Scope(input.Fields));
+        var inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
 
         if (s.Where is not null)
         {
@@ -96,7 +96,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         }
 
         var aggregation = new Aggregation(inputBinder, groupBy, extraColumns, extraByInput);
-        var post = new ExpressionBinder(new Scope([]), aggregation);
+        var post = new ExpressionBinder(new Scope([]), aggregation, catalog);
         var projections = items.Select(i => post.Bind(i.Expr)).ToArray();
         var having = s.Having is null ? null : Condition(post, s.Having, "HAVING");
 
@@ -126,6 +126,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
     {
         InputRef r => r.Index >= firstWindowColumn,
         CallExpr c => c.Operands.Any(o => References(o, firstWindowColumn)),
+        PythonCallExpr p => p.Operands.Any(o => References(o, firstWindowColumn)),
         _ => false,
     };
 
