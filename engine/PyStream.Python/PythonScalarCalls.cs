@@ -121,21 +121,21 @@ internal sealed class PythonScalarCalls(PyObject calls, PythonScalarCallsSpec sp
         using var dataObject = result[0];
         using var endsObject = result[1];
         using var nullsObject = result[2];
-        var data = CPython.ToArray(dataObject);
-        var nulls = nullsObject.IsNone() ? null : MemoryMarshal.Cast<byte, bool>(CPython.ToArray(nullsObject)).ToArray();
+        var nulls = nullsObject.IsNone() ? null : CPython.ToArray<bool>(nullsObject);
         var ends = endsObject.IsNone() ? null : CPython.ToArray<long>(endsObject);
         Column column = type switch
         {
-            _ when type == typeof(long) => FixedColumn<long>(data, count),
-            _ when type == typeof(int) => FixedColumn<int>(data, count),
-            _ when type == typeof(double) => FixedColumn<double>(data, count),
-            _ when type == typeof(bool) => FixedColumn<bool>(data, count),
-            _ when type == typeof(short) => FixedColumn<short>(data, count),
-            _ when type == typeof(sbyte) => FixedColumn<sbyte>(data, count),
-            _ when type == typeof(float) => FixedColumn<float>(data, count),
-            _ when type == typeof(string) => new Column<string>(Slices(data, ends!, count, bytes => Encoding.UTF8.GetString(bytes))),
-            _ when type == typeof(byte[]) => new Column<byte[]>(Slices(data, ends!, count, bytes => bytes.ToArray())),
-            _ when type == typeof(decimal) => new Column<decimal>(Slices(data, ends!, count, bytes => decimal.Parse(Encoding.UTF8.GetString(bytes), NumberStyles.Float, CultureInfo.InvariantCulture))),
+            _ when type == typeof(long) => FixedColumn<long>(dataObject, count),
+            _ when type == typeof(int) => FixedColumn<int>(dataObject, count),
+            _ when type == typeof(double) => FixedColumn<double>(dataObject, count),
+            _ when type == typeof(bool) => FixedColumn<bool>(dataObject, count),
+            _ when type == typeof(short) => FixedColumn<short>(dataObject, count),
+            _ when type == typeof(sbyte) => FixedColumn<sbyte>(dataObject, count),
+            _ when type == typeof(float) => FixedColumn<float>(dataObject, count),
+            _ when type == typeof(string) => new Column<string>(Slices(CPython.ToArray(dataObject), ends!, count, bytes => Encoding.UTF8.GetString(bytes))),
+            _ when type == typeof(byte[]) => new Column<byte[]>(Slices(CPython.ToArray(dataObject), ends!, count, bytes => bytes.ToArray())),
+            _ when type == typeof(decimal) => new Column<decimal>(Slices(CPython.ToArray(dataObject), ends!, count,
+                bytes => decimal.Parse(Encoding.UTF8.GetString(bytes), NumberStyles.Float, CultureInfo.InvariantCulture))),
             _ => throw new ArgumentException($"a Python function cannot return a column of {type.Name}", nameof(type)),
         };
         if (nulls is not null)
@@ -148,10 +148,10 @@ internal sealed class PythonScalarCalls(PyObject calls, PythonScalarCallsSpec sp
         return column;
     }
 
-    private static Column<T> FixedColumn<T>(byte[] data, int count)
+    private static Column<T> FixedColumn<T>(PyObject data, int count)
         where T : unmanaged
     {
-        var values = MemoryMarshal.Cast<byte, T>(data).ToArray();
+        var values = CPython.ToArray<T>(data);
         if (values.Length != count)
             throw new PyStreamPythonException($"a Python function gave {values.Length} results for {count} rows");
         return new Column<T>(values);

@@ -17,7 +17,7 @@ from array import array
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from itertools import accumulate
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import cloudpickle
 
@@ -25,9 +25,10 @@ from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 
 __all__ = ["ScalarCalls", "decode_column", "encode_column"]
 
-Packed = tuple[bytes, "bytes | None", "bytes | None"]
+# (data, ends, nulls): bytes or arrays, whose buffers C# reads.
+Packed = tuple[Any, Any, "bytes | None"]
 
-_FIXED = {"BIGINT": "q", "INT": "i", "SMALLINT": "h", "TINYINT": "b", "DOUBLE": "d", "FLOAT": "f"}
+_FIXED = {"BIGINT": "q", "INT": "i", "SMALLINT": "h", "TINYINT": "b", "DOUBLE": "d", "FLOAT": "f", "BOOLEAN": "?"}
 _EPOCH = datetime(1970, 1, 1)
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -71,16 +72,17 @@ def _null_rows(nulls: bytes) -> list[int]:
     return rows
 
 
-def decode_column(type_text: str, data: bytes, ends: bytes | None, nulls: bytes | None) -> list:
-    """A packed column as a list of Python values of PyFlink's types (None for null)."""
+def decode_column(type_text: str, data: bytes, ends: bytes | None, nulls: bytes | None) -> Sequence:
+    """A packed column as a sequence of Python values of PyFlink's types (None for null). Without nulls, a
+    fixed-width column is a view of the bytes: its values are made as a function reads them, and freed as it
+    goes on, which costs a third of making them all first."""
     kind = _kind(type_text)
     code = _FIXED.get(kind)
     if code is not None:
-        values = array(code)
-        values.frombytes(data)
-        result = values.tolist()
-    elif kind == "BOOLEAN":
-        result = list(map(bool, data))
+        view = memoryview(data).cast(code)
+        if nulls is None:
+            return view
+        result = view.tolist()
     elif kind == "STRING":
         result = _texts(data, ends or b"")
     elif kind == "BYTES":
@@ -116,34 +118,44 @@ def _decode_temporal(kind: str, data: bytes, nulls: bytes | None) -> list:
 def encode_column(type_text: str, values: list) -> Packed:
     """Python values as the packed column of a type: ``(data, ends, nulls)``."""
     kind = _kind(type_text)
-    nulls = None
-    if None in values:
-        nulls = bytes(value is None for value in values)
-        filler: Any = "" if kind in ("STRING", "BYTES") else 0
-        values = [filler if value is None else value for value in values]
-    code = _FIXED.get(kind)
     try:
-        if code is not None:
-            return array(code, values).tobytes(), None, nulls
-        if kind == "BOOLEAN":
-            return bytes(map(bool, values)), None, nulls
-        if kind == "STRING":
-            joined = "".join(values)
-            if joined.isascii():
-                return joined.encode("ascii"), array("q", accumulate(map(len, values))).tobytes(), nulls
-            return _joined([value.encode("utf-8") for value in values], nulls)
-        if kind == "BYTES":
-            return _joined([bytes(value) for value in values], nulls)
-        if kind == "DECIMAL":
-            quantum = Decimal(1).scaleb(-_scale(type_text))
-            return _joined([format(Decimal(value).quantize(quantum), "f").encode("ascii") for value in values], nulls)
-        return array(_temporal_code(kind), _encode_temporal(kind, values)).tobytes(), None, nulls
-    except (TypeError, OverflowError, ValueError) as error:
+        # Packing fails on a None: only then are the nulls looked for (a scan costs as much as packing).
+        return _pack(kind, type_text, values, None)
+    except (TypeError, OverflowError, ValueError, AttributeError) as error:
+        if None not in values:
+            raise TypeError(f"{_first_wrong(kind, values)} is not a value of the result type {type_text}: {error}") from None
+    nulls = bytes(value is None for value in values)
+    filler: Any = "" if kind == "STRING" else b"" if kind == "BYTES" else 0
+    values = [filler if value is None else value for value in values]
+    try:
+        return _pack(kind, type_text, values, nulls)
+    except (TypeError, OverflowError, ValueError, AttributeError) as error:
         raise TypeError(f"{_first_wrong(kind, values)} is not a value of the result type {type_text}: {error}") from None
 
 
+def _pack(kind: str, type_text: str, values: list, nulls: bytes | None) -> Packed:
+    code = _FIXED.get(kind)
+    if code == "?":
+        if None in values:  # bool(None) would pass as False
+            raise TypeError("None is not a BOOLEAN")
+        return bytes(map(bool, values)), None, nulls
+    if code is not None:
+        return array(code, values), None, nulls
+    if kind == "STRING":
+        joined = "".join(values)
+        if joined.isascii():
+            return joined.encode("ascii"), array("q", accumulate(map(len, values))), nulls
+        return _joined([value.encode("utf-8") for value in values], nulls)
+    if kind == "BYTES":
+        return _joined([bytes(value) for value in values], nulls)
+    if kind == "DECIMAL":
+        quantum = Decimal(1).scaleb(-_scale(type_text))
+        return _joined([format(Decimal(value).quantize(quantum), "f").encode("ascii") for value in values], nulls)
+    return array(_temporal_code(kind), _encode_temporal(kind, values)), None, nulls
+
+
 def _joined(pieces: list[bytes], nulls: bytes | None) -> Packed:
-    return b"".join(pieces), array("q", accumulate(map(len, pieces))).tobytes(), nulls
+    return b"".join(pieces), array("q", accumulate(map(len, pieces))), nulls
 
 
 def _temporal_code(kind: str) -> str:
@@ -169,7 +181,7 @@ def _first_wrong(kind: str, values: list) -> str:
         "DECIMAL": (int, Decimal, str), "DATE": (date,), "TIME": (time,), "TIMESTAMP": (datetime,), "TIMESTAMP_LTZ": (datetime,),
     }.get(kind, (int,))
     for value in values:
-        if not isinstance(value, expected) or (kind in _FIXED and kind not in ("DOUBLE", "FLOAT") and isinstance(value, bool)):
+        if not isinstance(value, expected) or (kind in _FIXED and kind not in ("DOUBLE", "FLOAT", "BOOLEAN") and isinstance(value, bool)):
             return f"the function's result {value!r}"
     return "a result"
 
@@ -217,7 +229,7 @@ class ScalarCalls:
                 self._guarded(call, closer)
 
     def evaluate(self, count: int, columns: list[Packed]) -> list[Packed]:
-        decoded: dict[tuple[int, str], list] = {}
+        decoded: dict[tuple[int, str], Sequence] = {}
         results = []
         for call in self._calls:
             arguments = []
