@@ -44,7 +44,7 @@ internal static class PythonFunctions
         if (declared.Length > 0 && declared.Length != arguments.Count)
         {
             throw new SqlValidationException(
-                $"Invalid function call: {function.Name}({string.Join(", ", arguments.Select(a => a.Type))}): the function takes {declared.Length} arguments ({string.Join(", ", declared.AsEnumerable())})",
+                $"Invalid function call: {function.Name}({string.Join(", ", arguments.Select(a => a.Type))}): the function takes {declared.Length} argument{(declared.Length == 1 ? "" : "s")} ({string.Join(", ", declared.AsEnumerable())})",
                 at.Position);
         }
 

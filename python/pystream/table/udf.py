@@ -140,8 +140,8 @@ def python_function(name: str, function: Any, temporary: bool, system: bool,
         raise TypeError(f"Function '{name}': a ScalarFunction needs its result type: register "
                         f"udf({type(function).__name__}(), result_type=...)")
     if not isinstance(function, UserDefinedFunctionWrapper):
-        raise TypeError(f"Function '{name}': {function!r} is not a Python user-defined function; wrap it with "
-                        "pyflink.table.udf.udf(f, result_type=...)")
+        raise TypeError(f"Function '{name}': a {type(function).__name__} is not a Python user-defined function; wrap it "
+                        "with pyflink.table.udf.udf(f, result_type=...)")
     return sql_pb2.PythonFunction(
         name=name, qualified_name=qualified_name, function=cloudpickle.dumps(function._func),
         result_type=str(function._result_type), input_types=[str(t) for t in function._input_types or ()],  # type: ignore[attr-defined]
