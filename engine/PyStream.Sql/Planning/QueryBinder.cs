@@ -71,9 +71,18 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
 
     private PlanNode Grouped(SelectQuery s, PlanNode input, ExpressionBinder inputBinder, IReadOnlyList<SelectItem> items)
     {
-        var groupBy = s.GroupBy ?? SqlList<SqlExpr>.Empty;
+        IReadOnlyList<SqlExpr> groupBy = s.GroupBy ?? SqlList<SqlExpr>.Empty;
         if (groupBy.Any(g => g is GroupingExpr))
             throw ExpressionBinder.Unsupported("GROUPING SETS, ROLLUP and CUBE", s);
+
+        // The legacy group windows, GROUP BY TUMBLE(ts, INTERVAL ...): the same window aggregate as the TVFs.
+        var legacy = groupBy.OfType<FunctionCall>().FirstOrDefault(f => LegacyWindowKind(f) is not null);
+        if (legacy is not null)
+        {
+            input = LegacyWindow(input, legacy);
+            inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
+            groupBy = [.. groupBy.Where(g => !ReferenceEquals(g, legacy)), Column(LegacyStart, legacy), Column(LegacyEnd, legacy)];
+        }
 
         // A window TVF grouped by its window_start and window_end is a window aggregate.
         var window = WindowOf(input);
@@ -95,7 +104,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
             }
         }
 
-        var aggregation = new Aggregation(inputBinder, groupBy, extraColumns, extraByInput);
+        var aggregation = new Aggregation(inputBinder, groupBy, extraColumns, extraByInput) { LegacyWindow = legacy is not null };
         var post = new ExpressionBinder(new Scope([]), aggregation, catalog);
         var projections = items.Select(i => post.Bind(i.Expr)).ToArray();
         var having = s.Having is null ? null : Condition(post, s.Having, "HAVING");
@@ -122,6 +131,48 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         return new CalcNode(aggregate, having, projections, OutputFields(items, projections));
     }
 
+    private const string LegacyStart = "w$start";
+    private const string LegacyEnd = "w$end";
+
+    private static IdentifierExpr Column(string name, SqlNode at) => new(new SqlList<string>([name])) { Position = at.Position };
+
+    private static WindowKind? LegacyWindowKind(FunctionCall f) => f.Name[^1].ToUpperInvariant() switch
+    {
+        "TUMBLE" => WindowKind.Tumble,
+        "HOP" => WindowKind.Hop,
+        "SESSION" => WindowKind.Session,
+        _ => null,
+    };
+
+    /// <summary>TUMBLE(ts, size), HOP(ts, slide, size), SESSION(ts, gap) in GROUP BY: the input with its windows' columns.</summary>
+    private PlanNode LegacyWindow(PlanNode input, FunctionCall call)
+    {
+        var kind = LegacyWindowKind(call)!.Value;
+        var name = kind.ToString().ToUpperInvariant();
+        var expected = kind == WindowKind.Hop ? 3 : 2;
+        if (call.Args.Count != expected)
+            throw new SqlValidationException($"the group window {name} takes {expected} arguments: the time attribute and {(kind == WindowKind.Hop ? "the slide and the size" : kind == WindowKind.Tumble ? "the size" : "the gap")}", call.Position);
+        if (call.Args[0] is not IdentifierExpr time)
+            throw new SqlValidationException($"the first argument of {name} must be a time attribute column", call.Args[0].Position);
+        var timeIndex = new Scope(input.Fields).Resolve(time.Parts, time);
+        var timeType = input.Fields[timeIndex].Type;
+        if (!timeType.IsTimeAttribute)
+            throw new SqlValidationException($"The group window {name} requires '{string.Join('.', time.Parts)}' to be a time attribute (a rowtime column with a WATERMARK, or PROCTIME()), but it is {timeType}", time.Position);
+        var window = kind switch
+        {
+            WindowKind.Tumble => new WindowDefinition(kind, ConstantMillis(call.Args[1]), 0, 0, 0),
+            WindowKind.Hop => new WindowDefinition(kind, ConstantMillis(call.Args[2]), ConstantMillis(call.Args[1]), 0, 0),
+            _ => new WindowDefinition(kind, 0, 0, ConstantMillis(call.Args[1]), 0),
+        };
+        var start = SqlType.Timestamp(3).NotNull;
+        return new WindowTableNode(input, timeIndex, window, [
+            .. input.Fields,
+            new PlanField(LegacyStart, start),
+            new PlanField(LegacyEnd, start),
+            new PlanField("w$rowtime", start with { TimeAttribute = timeType.TimeAttribute }),
+        ]);
+    }
+
     private static bool References(BoundExpr expr, int firstWindowColumn) => expr switch
     {
         InputRef r => r.Index >= firstWindowColumn,
@@ -144,11 +195,28 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         return $"$k{index}";
     }
 
-    private static WindowTableNode? WindowOf(PlanNode input) => input switch
+    /// <summary>
+    /// The window TVF a grouped query reads, through renames and filters: a filter on the TVF's
+    /// input columns moves below the TVF (a filter on window_start and the like cannot).
+    /// </summary>
+    private static WindowTableNode? WindowOf(PlanNode input)
     {
-        WindowTableNode w => w,
-        _ => null,
-    };
+        switch (input)
+        {
+            case WindowTableNode w:
+                return w;
+            case CalcNode c when c.Projections.Select((p, i) => p is InputRef r && r.Index == i).All(x => x) && c.Projections.Count == c.Input.Fields.Count:
+                var window = WindowOf(c.Input);
+                if (window is null || c.Condition is null)
+                    return window;
+                if (References(c.Condition, window.Input.Fields.Count))
+                    return null;
+                var filtered = new CalcNode(window.Input, c.Condition, Identity(window.Input), window.Input.Fields);
+                return window with { Input = filtered };
+            default:
+                return null;
+        }
+    }
 
     private static BoundExpr Condition(ExpressionBinder binder, SqlExpr expr, string clause)
     {
@@ -342,14 +410,20 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         return value is long ms && ms > 0 ? ms : throw new SqlValidationException("a window size must be positive", expr.Position);
     }
 
-    private PlanNode Values(ValuesQuery v)
+    /// <summary>
+    /// VALUES: each column of the least restrictive type of its values; in an INSERT, of the target
+    /// columns' types (<paramref name="targetTypes"/>), as Calcite converts VALUES against the target row.
+    /// </summary>
+    public PlanNode Values(ValuesQuery v, IReadOnlyList<SqlType>? targetTypes = null)
     {
         var binder = new ExpressionBinder(new Scope([]));
         var rows = v.Rows.Select(r => r.Select(binder.Bind).ToArray()).ToArray();
         var width = rows[0].Length;
         if (rows.Any(r => r.Length != width))
             throw new SqlValidationException("Values passed to VALUES operator must have compatible types: rows of different lengths", v.Position);
-        var types = Enumerable.Range(0, width).Select(c => CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray();
+        var types = targetTypes is not null && targetTypes.Count == width
+            ? targetTypes.Select((t, c) => rows.All(r => CastRules.CanCast(r[c].Type, t)) ? t.AsNullable(rows.Any(r => r[c].Type.Nullable)) : CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray()
+            : Enumerable.Range(0, width).Select(c => CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray();
         var values = rows.Select(r => r.Select((e, c) => CalcProgram.Evaluate(CastTo(e, types[c]), context)).ToArray()).ToList();
         return new ValuesNode(values, types.Select((t, c) => new PlanField($"EXPR${c}", t)).ToArray());
     }
