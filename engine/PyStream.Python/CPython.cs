@@ -32,6 +32,14 @@ internal static class CPython
         return copy;
     }
 
-    public static T[] ToArray<T>(PyObject bytes)
-        where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(ToArray(bytes)).ToArray();
+    /// <summary>The contents of a Python bytes-like object (bytes, an array) as values of <typeparamref name="T"/>, copied once.</summary>
+    public static unsafe T[] ToArray<T>(PyObject bytes)
+        where T : unmanaged
+    {
+        using var buffer = bytes.GetBuffer(PyBUF.SIMPLE);
+        var values = new T[buffer.Length / sizeof(T)];
+        fixed (T* target = values)
+            buffer.ToContiguous((IntPtr)target, BufferOrderStyle.C);
+        return values;
+    }
 }

@@ -43,6 +43,9 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
         });
     }
 
+    public IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
+        (IPythonScalarCalls)new PythonScalarCalls(job.InvokeMethod("create_scalar_calls", new PyString(PythonScalarCalls.Describe(spec, task))), spec, task.TaskName));
+
     /// <summary>The task as Python's <c>TaskInfo</c> reads it.</summary>
     private static object TaskDescription(TaskInfo task) =>
         new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber };

@@ -20,6 +20,9 @@ public interface IPythonJob : IDisposable
     /// <summary>The Python side of a window operator: contents and window function.</summary>
     Windowing.IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host);
 
+    /// <summary>Python scalar functions of a SQL operator, evaluated per batch.</summary>
+    IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task);
+
     /// <summary>Elements <c>[start, end)</c> of a collection source, as Python records.</summary>
     PythonBatch CollectionSlice(int transformationId, int start, int end);
 }

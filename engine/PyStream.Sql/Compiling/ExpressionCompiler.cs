@@ -49,6 +49,7 @@ internal sealed partial class ExpressionCompiler
         Literal literal => Constant(literal.Value, literal.Type),
         Precompiled precompiled => precompiled.Compiled,
         CallExpr call => Call(call, block),
+        PythonCallExpr python => throw new SqlValidationException($"the Python function {python.Function} cannot be called here: Python functions run in SELECT, WHERE and GROUP BY expressions and aggregate arguments"),
         _ => throw new SqlValidationException($"Cannot compile the expression {expr}"),
     };
 

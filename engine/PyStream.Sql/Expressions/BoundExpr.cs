@@ -28,3 +28,16 @@ public sealed record CallExpr(string Function, IReadOnlyList<BoundExpr> Operands
 
     public override int GetHashCode() => HashCode.Combine(Function, Operands.Count, Type);
 }
+
+/// <summary>
+/// A call of a Python user-defined scalar function registered in the catalog as
+/// <paramref name="Function"/>. It is not compiled: the planner splits a Calc around it, and a
+/// Python operator evaluates it over whole batches.
+/// </summary>
+public sealed record PythonCallExpr(string Function, IReadOnlyList<BoundExpr> Operands, SqlType Type) : BoundExpr(Type)
+{
+    public bool Equals(PythonCallExpr? other) =>
+        other is not null && Function == other.Function && Type.Equals(other.Type) && Operands.SequenceEqual(other.Operands);
+
+    public override int GetHashCode() => HashCode.Combine(Function, Operands.Count, Type);
+}

@@ -14,7 +14,7 @@ namespace PyStream.Sql.Physical;
 /// on their keys (or run at parallelism 1 without keys), sources and sinks go through
 /// <see cref="ConnectorPlanner"/>.
 /// </summary>
-internal sealed class PhysicalPlanner(SqlSession session)
+internal sealed partial class PhysicalPlanner(SqlSession session)
 {
     private readonly List<PhysicalNode> _nodes = [];
 
@@ -61,6 +61,8 @@ internal sealed class PhysicalPlanner(SqlSession session)
     public int Translate(PlanNode node) => node switch
     {
         CalcNode { Input: CalcNode inner } outer => Translate(Fuse(outer, inner)),
+        CalcNode c when PythonCalcSplit.HasPython(c) => Translate(PythonCalcSplit.Split(c)),
+        PythonCalcNode p => PythonCalc(p),
         CalcNode c when IsIdentity(c) => Translate(c.Input),
         CalcNode c => Calc(c),
         ScanNode s => ConnectorPlanner.Source(this, s),
@@ -156,6 +158,7 @@ internal sealed class PhysicalPlanner(SqlSession session)
         {
             InputRef r => inner.Projections[r.Index],
             CallExpr c => c with { Operands = c.Operands.Select(Substitute).ToArray() },
+            PythonCallExpr p => p with { Operands = p.Operands.Select(Substitute).ToArray() },
             _ => e,
         };
 

@@ -1,5 +1,6 @@
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
+using PyStream.Sql.Protocol;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Planning;
@@ -9,12 +10,15 @@ internal sealed class DdlRunner(SqlSession session)
 {
     private SqlCatalog Catalog => session.Catalog;
 
-    /// <summary>Applies a catalog statement; false when it changed nothing (IF [NOT] EXISTS).</summary>
-    public bool Apply(SqlStatement statement) => statement switch
+    /// <summary>
+    /// Applies a catalog statement; false when it changed nothing (IF [NOT] EXISTS). A CREATE
+    /// FUNCTION of a Python function may come with the function object the client resolved.
+    /// </summary>
+    public bool Apply(SqlStatement statement, PythonFunction? python = null) => statement switch
     {
         CreateTableStatement t => CreateTable(t),
         CreateViewStatement v => CreateView(v),
-        CreateFunctionStatement f => CreateFunction(f),
+        CreateFunctionStatement f => CreateFunction(f, python),
         DropStatement d => Drop(d),
         _ => throw new SqlValidationException($"'{statement.GetType().Name}' does not change the catalog", statement.Position),
     };
@@ -155,7 +159,7 @@ internal sealed class DdlRunner(SqlSession session)
         return true;
     }
 
-    private bool CreateFunction(CreateFunctionStatement f)
+    private bool CreateFunction(CreateFunctionStatement f, PythonFunction? python)
     {
         var name = f.Name[^1];
         if (Catalog.FindFunction(name) is not null)
@@ -167,7 +171,9 @@ internal sealed class DdlRunner(SqlSession session)
 
         if (f.Language is not FunctionLanguage.Python)
             throw new SqlValidationException($"Function '{name}': only LANGUAGE PYTHON functions can run here (no JVM); '{f.ClassName}' would be a Java class", f.Position);
-        Catalog.AddFunction(new CatalogFunction(name, f.ClassName, "PYTHON", f.Temporary, f.System));
+        if (python is { Function.IsEmpty: false })
+            PythonFunctions.CheckTypes(python, f);
+        Catalog.AddFunction(new CatalogFunction(name, f.ClassName, "PYTHON", f.Temporary, f.System, python is { Function.IsEmpty: false } ? python : null));
         return true;
     }
 

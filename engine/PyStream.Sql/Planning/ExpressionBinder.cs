@@ -1,4 +1,5 @@
 using PyStream.Sql.Ast;
+using PyStream.Sql.Catalog;
 using PyStream.Sql.Expressions;
 using PyStream.Sql.Functions;
 using PyStream.Sql.Types;
@@ -8,9 +9,11 @@ namespace PyStream.Sql.Planning;
 /// <summary>
 /// Binds an expression as written to a typed expression over a scope's columns. Operators and
 /// functions are named as the function library knows them; BETWEEN, NOT IN, simple CASE and
-/// the like are rewritten into the few forms it implements.
+/// the like are rewritten into the few forms it implements. With <paramref name="functions"/>,
+/// user-defined functions of that catalog resolve too (as Flink orders them: temporary system
+/// functions, then built-in ones, then the catalog's).
 /// </summary>
-internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = null)
+internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = null, SqlCatalog? functions = null)
 {
     public Scope Scope => scope;
 
@@ -158,9 +161,11 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
 
         if (f.Over is not null || f.Distinct || f.Filter is not null)
             throw new SqlValidationException($"{name} is not an aggregate function: DISTINCT, FILTER and OVER do not apply", f.Position);
+        if (functions?.FindFunction(f.Name[^1]) is { } udf && (udf.System || !FunctionLibrary.IsScalarFunction(name)))
+            return PythonFunctions.Call(udf, [.. f.Args.Select(Bind)], f);
         if (!FunctionLibrary.IsScalarFunction(name))
         {
-            var known = FunctionLibrary.ScalarFunctionNames.Concat(Aggregates.Names);
+            var known = FunctionLibrary.ScalarFunctionNames.Concat(Aggregates.Names).Concat(functions?.Functions.Select(u => u.Name) ?? []);
             throw new SqlValidationException($"No match found for function signature {name}(){Suggestions.Hint(name, known)}", f.Position);
         }
 

@@ -40,6 +40,16 @@ public sealed record CalcNode(PlanNode Input, BoundExpr? Condition, IReadOnlyLis
     public override IReadOnlyList<PlanNode> Inputs => [Input];
 }
 
+/// <summary>
+/// Evaluates Python scalar function calls (Flink's PythonCalc): the input's columns, then one
+/// result column per call. Every operand of a call is a column of the input
+/// (<see cref="PythonCalcSplit"/> makes it so).
+/// </summary>
+public sealed record PythonCalcNode(PlanNode Input, IReadOnlyList<PythonCallExpr> Calls, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+}
+
 /// <summary>Sets each row's event time from its rowtime column and generates watermarks by an expression over the row.</summary>
 public sealed record WatermarkNode(PlanNode Input, int RowtimeIndex, BoundExpr Watermark) : PlanNode(Input.Fields)
 {

@@ -48,7 +48,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         if (s.Windows is { Count: > 0 })
             throw ExpressionBinder.Unsupported("WINDOW clauses", s);
         var input = From(s.From[0]);
-        var inputBinder = new ExpressionBinder(new Scope(input.Fields));
+        var inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
 
         if (s.Where is not null)
         {
@@ -81,7 +81,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         if (legacy is not null)
         {
             input = LegacyWindow(input, legacy);
-            inputBinder = new ExpressionBinder(new Scope(input.Fields));
+            inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
             groupBy = [.. groupBy.Where(g => !ReferenceEquals(g, legacy)), Column(LegacyStart, legacy), Column(LegacyEnd, legacy)];
         }
 
@@ -106,7 +106,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         }
 
         var aggregation = new Aggregation(inputBinder, groupBy, extraColumns, extraByInput) { LegacyWindow = legacy is not null };
-        var post = new ExpressionBinder(new Scope([]), aggregation);
+        var post = new ExpressionBinder(new Scope([]), aggregation, catalog);
         var projections = items.Select(i => post.Bind(i.Expr)).ToArray();
         var having = s.Having is null ? null : Condition(post, s.Having, "HAVING");
 
@@ -178,6 +178,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
     {
         InputRef r => r.Index >= firstWindowColumn,
         CallExpr c => c.Operands.Any(o => References(o, firstWindowColumn)),
+        PythonCallExpr p => p.Operands.Any(o => References(o, firstWindowColumn)),
         _ => false,
     };
 

@@ -23,7 +23,7 @@ public sealed class SqlSession
         foreach (var entry in request.Catalog)
         {
             var statement = SqlParser.ParseStatement(entry.Sql);
-            new DdlRunner(this).Apply(statement);
+            new DdlRunner(this).Apply(statement, entry.PythonFunction);
         }
     }
 

@@ -26,6 +26,8 @@ public static class SqlService
     {
         ArgumentNullException.ThrowIfNull(request);
         var session = new SqlSession(request);
+        if (request.RegisterFunction is { } function)
+            return Register(session, function);
         if (request.Inserts.Count > 0)
             return Job(session, request.Inserts.Select(i => SqlParser.ParseStatement(i) as InsertStatement
                 ?? throw new SqlValidationException($"a statement set holds only INSERT statements, got: {i}")).ToList());
@@ -59,7 +61,24 @@ public static class SqlService
         var response = new SqlResponse { Kind = SqlResponse.Types.Kind.Ok };
         if (changed)
             response.CatalogEntry = new CatalogEntry { Sql = statement.ToSql() };
+        if (changed && statement is CreateFunctionStatement { Language: FunctionLanguage.Python } f)
+        {
+            // The client imports 'module.fn' and registers the object it finds (Register).
+            response.CatalogEntry.PythonFunction = new PythonFunction { Name = f.Name[^1], QualifiedName = f.ClassName, Temporary = f.Temporary, System = f.System };
+        }
+
         return response;
+    }
+
+    /// <summary>A Python function object (create_temporary_function, or CREATE FUNCTION as the client resolved it), checked and echoed for the catalog.</summary>
+    private static SqlResponse Register(SqlSession session, PythonFunction function)
+    {
+        if (function.Function.IsEmpty)
+            throw new SqlValidationException($"Function '{function.Name}': no Python function object was given");
+        var className = function.QualifiedName.Length > 0 ? function.QualifiedName : "<python object>";
+        var statement = new CreateFunctionStatement(new SqlList<string>([function.Name]), function.Temporary, function.System, IfNotExists: false, className, FunctionLanguage.Python);
+        new DdlRunner(session).Apply(statement, function);
+        return new SqlResponse { Kind = SqlResponse.Types.Kind.Ok, CatalogEntry = new CatalogEntry { Sql = statement.ToSql(), PythonFunction = function } };
     }
 
     private static SqlResponse Query(SqlSession session, QueryStatement q)

@@ -16,6 +16,7 @@ import cloudpickle
 from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.factory import build_window_operation
 from pystream._runtime.segment import Segment
+from pystream._runtime.sql_functions import ScalarCalls
 from pystream._runtime.window import create_runner
 
 __all__ = ["load_job", "JobRuntime", "split", "round_robin", "share"]
@@ -44,6 +45,9 @@ class JobRuntime:
         transformation = self.transformations[transformation_id]
         operation = build_window_operation(transformation.window)
         return create_runner(self, transformation, operation, task_description, host)
+
+    def create_scalar_calls(self, description: str) -> ScalarCalls:
+        return ScalarCalls(self, description)
 
     def collection_slice(self, transformation_id: int, start: int, end: int) -> list:
         elements = self._collections.get(transformation_id)

@@ -17,6 +17,7 @@ from pystream.table.table_environment import StreamTableEnvironment, TableEnviro
 from pystream.table.table_result import TableResult
 from pystream.table.table_schema import TableSchema
 from pystream.table.types import DataType, DataTypes
+from pystream.table.udf import FunctionContext, ScalarFunction
 
 __all__ = [
     "DataType",
@@ -24,10 +25,12 @@ __all__ = [
     "EnvironmentSettings",
     "ExplainDetail",
     "FormatDescriptor",
+    "FunctionContext",
     "GroupWindowedTable",
     "GroupedTable",
     "ResultKind",
     "Row",
+    "ScalarFunction",
     "RowKind",
     "Schema",
     "StatementSet",

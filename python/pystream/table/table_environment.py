@@ -17,6 +17,8 @@ from pystream.common.configuration import Configuration
 from pystream.datastream.execution_mode import RuntimeExecutionMode
 from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
 from pystream.table._sql_session import SqlSession
+from pystream.table.udf import python_function
+from pystream.util.exceptions import ValidationException
 from pystream.table._sql_text import quote_identifier, quote_path
 from pystream.table.environment_settings import BUILT_IN_CATALOG, BUILT_IN_DATABASE, EnvironmentSettings
 from pystream.table.explain_detail import ExplainDetail
@@ -113,6 +115,28 @@ class TableEnvironment:
     def drop_temporary_view(self, view_path: str) -> bool:
         """Drops the temporary view; whether there was one."""
         return self._drops(f"DROP TEMPORARY VIEW IF EXISTS {quote_path(view_path)}")
+
+    def create_temporary_function(self, path: str, function: Any) -> None:
+        """Registers a Python function (a ``udf`` result) for SQL under ``path``."""
+        self._register(path, function, system=False)
+
+    def create_temporary_system_function(self, name: str, function: Any) -> None:
+        """Registers a Python function (a ``udf`` result) as a system function: it shadows a built-in one of the name."""
+        self._register(name, function, system=True)
+
+    def drop_temporary_function(self, path: str) -> bool:
+        return self._drops(f"DROP TEMPORARY FUNCTION IF EXISTS {quote_path(path)}")
+
+    def drop_temporary_system_function(self, name: str) -> bool:
+        return self._drops(f"DROP TEMPORARY SYSTEM FUNCTION IF EXISTS {quote_identifier(name)}")
+
+    def _register(self, path: str, function: Any, system: bool) -> None:
+        name = path.rsplit(".", 1)[-1]
+        try:
+            described = python_function(name, function, temporary=True, system=system)
+        except TypeError as error:
+            raise ValidationException(str(error)) from None
+        self._session.send(function=described)
 
     def list_tables(self) -> list[str]:
         return self._names("SHOW TABLES")

@@ -25,6 +25,8 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
 
     public IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host) => this;
 
+    public IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task) => throw new NotSupportedException();
+
     public PythonBatch CollectionSlice(int transformationId, int start, int end) => throw new NotSupportedException();
 
     public void Open()
