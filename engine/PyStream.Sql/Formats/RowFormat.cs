@@ -104,10 +104,15 @@ internal sealed class JsonFormat(IReadOnlyList<SqlField> fields, bool ignorePars
             case null: writer.WriteNullValue(); break;
             case bool b: writer.WriteBooleanValue(b); break;
             case string s: writer.WriteStringValue(s); break;
-            case sbyte or short or long or decimal or float or double:
+            case double d when !double.IsFinite(d):
+                writer.WriteStringValue(TextValues.Format(value, type)); // JSON has no NaN or Infinity: Jackson writes them as strings
+                break;
+            case float f when !float.IsFinite(f):
+                writer.WriteStringValue(TextValues.Format(value, type));
+                break;
+            case sbyte or short or int or long or decimal or float or double when type.IsNumeric:
                 writer.WriteRawValue(TextValues.Format(value, type));
                 break;
-            case int i when type.Kind == SqlTypeKind.Int: writer.WriteNumberValue(i); break;
             case object?[] items when type.Kind == SqlTypeKind.Row:
                 writer.WriteStartObject();
                 for (var f = 0; f < items.Length; f++)

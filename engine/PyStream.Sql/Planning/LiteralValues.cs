@@ -74,9 +74,7 @@ public static class LiteralValues
     private static (string Whole, string Fraction) SplitFraction(string text)
     {
         var dot = text.LastIndexOf('.');
-        if (dot < 0 || dot < text.LastIndexOf(':'))
-            return dot < 0 ? (text, "") : (text[..dot], text[(dot + 1)..]);
-        return (text, "");
+        return dot > text.LastIndexOf(':') ? (text[..dot], text[(dot + 1)..]) : (text, "");
     }
 
     private static long FractionMicros(string fraction)

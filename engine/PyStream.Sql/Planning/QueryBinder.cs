@@ -143,11 +143,28 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         return $"$k{index}";
     }
 
-    private static WindowTableNode? WindowOf(PlanNode input) => input switch
+    /// <summary>
+    /// The window TVF a grouped query reads, through renames and filters: a filter on the TVF's
+    /// input columns moves below the TVF (a filter on window_start and the like cannot).
+    /// </summary>
+    private static WindowTableNode? WindowOf(PlanNode input)
     {
-        WindowTableNode w => w,
-        _ => null,
-    };
+        switch (input)
+        {
+            case WindowTableNode w:
+                return w;
+            case CalcNode c when c.Projections.Select((p, i) => p is InputRef r && r.Index == i).All(x => x) && c.Projections.Count == c.Input.Fields.Count:
+                var window = WindowOf(c.Input);
+                if (window is null || c.Condition is null)
+                    return window;
+                if (References(c.Condition, window.Input.Fields.Count))
+                    return null;
+                var filtered = new CalcNode(window.Input, c.Condition, Identity(window.Input), window.Input.Fields);
+                return window with { Input = filtered };
+            default:
+                return null;
+        }
+    }
 
     private static BoundExpr Condition(ExpressionBinder binder, SqlExpr expr, string clause)
     {
@@ -341,14 +358,20 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         return value is long ms && ms > 0 ? ms : throw new SqlValidationException("a window size must be positive", expr.Position);
     }
 
-    private PlanNode Values(ValuesQuery v)
+    /// <summary>
+    /// VALUES: each column of the least restrictive type of its values; in an INSERT, of the target
+    /// columns' types (<paramref name="targetTypes"/>), as Calcite converts VALUES against the target row.
+    /// </summary>
+    public PlanNode Values(ValuesQuery v, IReadOnlyList<SqlType>? targetTypes = null)
     {
         var binder = new ExpressionBinder(new Scope([]));
         var rows = v.Rows.Select(r => r.Select(binder.Bind).ToArray()).ToArray();
         var width = rows[0].Length;
         if (rows.Any(r => r.Length != width))
             throw new SqlValidationException("Values passed to VALUES operator must have compatible types: rows of different lengths", v.Position);
-        var types = Enumerable.Range(0, width).Select(c => CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray();
+        var types = targetTypes is not null && targetTypes.Count == width
+            ? targetTypes.Select((t, c) => rows.All(r => CastRules.CanCast(r[c].Type, t)) ? t.AsNullable(rows.Any(r => r[c].Type.Nullable)) : CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray()
+            : Enumerable.Range(0, width).Select(c => CommonType(rows.Select(r => r[c].Type).ToArray(), v)).ToArray();
         var values = rows.Select(r => r.Select((e, c) => CalcProgram.Evaluate(CastTo(e, types[c]), context)).ToArray()).ToList();
         return new ValuesNode(values, types.Select((t, c) => new PlanField($"EXPR${c}", t)).ToArray());
     }

@@ -140,8 +140,10 @@ public static class SqlService
         var table = session.Catalog.Find(insert.Target) as CatalogTable
             ?? throw new SqlValidationException($"Object '{string.Join('.', insert.Target)}' not found, or it is a view: INSERT writes into tables{Suggestions.Hint(insert.Target[^1], session.Catalog.Tables.Select(t => t.Name))}", insert.Position);
         var persisted = table.Columns.Where(c => c.IsPersisted).ToArray();
-        var query = session.Binder().Bind(insert.Source);
         var targets = insert.Columns.Count > 0 ? insert.Columns.ToArray() : persisted.Select(c => c.Name).ToArray();
+        var query = insert.Source is ValuesQuery values
+            ? session.Binder().Values(values, targets.Select(n => persisted.FirstOrDefault(c => c.Name == n)?.Type ?? SqlType.Null).ToArray())
+            : session.Binder().Bind(insert.Source);
         foreach (var name in targets)
         {
             if (!persisted.Any(c => c.Name == name))
