@@ -26,12 +26,16 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
     {
         if (watermarkOfRows.Run(rows) is { } values)
         {
-            var column = values.Columns[0];
+            var column = (Column<long>)values.Columns[0];
+            var max = long.MinValue;
             for (var i = 0; i < values.Count; i++)
             {
                 if (!column.IsNull(i))
-                    _max = Math.Max(_max, Millis((long)column.GetBoxed(i)!));
+                    max = Math.Max(max, column.Values[i]);
             }
+
+            if (max != long.MinValue)
+                _max = Math.Max(_max, Millis(max));
 
             if (intervalMs == 0 && !batchMode)
                 EmitDue();
