@@ -34,7 +34,7 @@ def test_the_notebook_runs_its_windowed_job_and_shows_the_counts(tmp_path: Path,
     results = next(cell for cell in code if cell.source.rstrip().endswith("results"))
     assert ast.literal_eval(results.outputs[0]["data"]["text/plain"]) == EXPECTED
 
-    html = code[-1].outputs[0]["data"]["text/html"]
+    html = code[-2].outputs[0]["data"]["text/html"]
     rows = re.findall(r"<tr><td>(\d+)s</td>((?:<td>\d+</td>)+)</tr>", html)
     table = {int(start): [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)] for start, cells in rows}
     assert table == {0: [3, 1, 1], 10: [1, 2, 1], 20: [1, 0, 3]}  # columns ada, bob, cyd
@@ -47,3 +47,19 @@ def test_the_notebook_runs_its_windowed_job_and_shows_the_counts(tmp_path: Path,
     assert re.findall(r'class="x-tick"[^>]*>(\d+)s<', html) == ["0", "10", "20"]
     assert re.search(r'class="x-label"[^>]*>window start<', html) and re.search(r'class="y-label"[^>]*>clicks<', html)
     assert re.findall(r'<g class="legend">.*?<text[^>]*>(\w+)</text></g>', html) == ["ada", "bob", "cyd"]
+
+    # The SQL cell: per user, by hand from CLICKS: ada 1000..21000 (5 clicks), bob 2500..12000 (3), cyd 9000..28000 (5).
+    printed = "".join(o.get("text", "") for o in code[-1].outputs if o.output_type == "stream")
+    assert printed == SQL_TABLE
+
+
+SQL_TABLE = """\
++--------------------------------+----------------------+-------------+-------------+
+|                        user_id |               clicks |    first_ms |     last_ms |
++--------------------------------+----------------------+-------------+-------------+
+|                            ada |                    5 |        1000 |       21000 |
+|                            bob |                    3 |        2500 |       12000 |
+|                            cyd |                    5 |        9000 |       28000 |
++--------------------------------+----------------------+-------------+-------------+
+3 rows in set
+"""

@@ -22,9 +22,22 @@ def test_the_first_snippet_prints_what_the_readme_says(tmp_path: Path) -> None:
     assert result.stdout.splitlines() == ["(a,1)", "(b,2)", "(a,4)"]
 
 
+def test_the_sql_snippet_prints_the_changelog_of_its_count(tmp_path: Path) -> None:
+    script = tmp_path / "orders.py"
+    script.write_text(snippets()[2])
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    # Ids 1..6 in order: parity 1, 0, 1, 0, 1, 0; each new count retracts the previous one.
+    rows = [line.split("|")[1:4] for line in result.stdout.splitlines() if line.startswith("| ") and "op" not in line]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        ["+I", "1", "1"], ["+I", "0", "1"], ["-U", "1", "1"], ["+U", "1", "2"], ["-U", "0", "1"], ["+U", "0", "2"],
+        ["-U", "1", "2"], ["+U", "1", "3"], ["-U", "0", "2"], ["+U", "0", "3"]]
+    assert result.stdout.endswith("10 rows in set\n")
+
+
 def test_the_harness_snippet_runs() -> None:
     namespace: dict = {"__name__": "readme_snippet"}
-    exec(compile(snippets()[2], "README.md", "exec"), namespace)  # its asserts are the test
+    exec(compile(snippets()[3], "README.md", "exec"), namespace)  # its asserts are the test
 
 
 def test_the_checkpointing_snippet_stops_with_a_savepoint_that_resumes(tmp_path: Path) -> None:
@@ -46,7 +59,7 @@ def test_the_checkpointing_snippet_stops_with_a_savepoint_that_resumes(tmp_path:
 
 
 def test_every_python_snippet_is_covered() -> None:
-    assert len(snippets()) == 3
+    assert len(snippets()) == 4
 
 
 def test_the_readme_links_only_files_in_the_repository() -> None:

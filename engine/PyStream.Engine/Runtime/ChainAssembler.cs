@@ -97,23 +97,26 @@ internal static class ChainAssembler
     }
 
     /// <summary>
-    /// from_source's watermark node, chained behind a source with splits (through Python
-    /// operations such as a deserializer), generates its watermarks per split.
+    /// A watermark generator chained behind a source with splits (through Python operations
+    /// such as a deserializer, or SQL operators decoding rows) generates its watermarks per
+    /// split: from_source's watermark node, or a SQL table's WATERMARK.
     /// </summary>
     private static void LinkSplitWatermarks(ChainAssembly assembly, OperatorChain chain, Dictionary<StreamNode, StreamOperator> nativeOps)
     {
         if (assembly.Source is not { HasSplits: true } source)
             return;
         var node = chain.Nodes.FirstOrDefault(n => n.IsSource);
-        while (node is not null && !node.IsWatermarks)
+        while (node is not null)
         {
-            var next = node.Outputs.Count == 1 && chain.Contains(node.Outputs[0].Target) ? node.Outputs[0].Target : null;
-            node = next is not null && (next.IsPython || next.IsWatermarks) ? next : null;
-        }
+            if (nativeOps.TryGetValue(node, out var op) && op is IPerSplitWatermarks generator)
+            {
+                if (generator.PerSplit)
+                    source.SplitWatermarks = generator.GeneratePerSplit();
+                return;
+            }
 
-        if (node is not null && node.Transformation.Watermarks.PerSplit && nativeOps[node] is WatermarkAssignerOperator assigner)
-        {
-            source.SplitWatermarks = assigner.GeneratePerSplit();
+            var next = node.Outputs.Count == 1 && chain.Contains(node.Outputs[0].Target) ? node.Outputs[0].Target : null;
+            node = next is not null && (next.IsPython || next.IsWatermarks || next.IsSql) ? next : null;
         }
     }
 

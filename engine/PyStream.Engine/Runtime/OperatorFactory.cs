@@ -30,7 +30,7 @@ internal static class OperatorFactory
         }
 
         if (node.IsWatermarks)
-            return new WatermarkAssignerOperator(node.Name, JobSpecModel.Watermarks(t.Watermarks), graph.IsBatch);
+            return new WatermarkAssignerOperator(node.Name, JobSpecModel.Watermarks(t.Watermarks), graph.IsBatch, t.Watermarks.PerSplit);
         if (node.IsWindow)
             return new WindowOperator(node.Name, node.Id, JobSpecModel.Window(t.Window), node.Inputs.Count);
         return all.Select(c => c.CreateSink(t.Sink, target)).FirstOrDefault(op => op is not null)

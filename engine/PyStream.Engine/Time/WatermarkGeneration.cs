@@ -10,6 +10,9 @@ public enum WatermarkKind
 
     /// <summary>Watermark = max timestamp - out-of-orderness - 1.</summary>
     BoundedOutOfOrderness,
+
+    /// <summary>Watermark = the largest value seen: the "timestamps" are already watermarks (SQL's WATERMARK FOR col AS expr).</summary>
+    Largest,
 }
 
 /// <summary>
@@ -24,5 +27,6 @@ public sealed record WatermarkGeneration(WatermarkKind Kind, long OutOfOrderness
     public long CandidateFor(long maxTimestamp) =>
         Kind == WatermarkKind.None || maxTimestamp == long.MinValue ? long.MinValue
         : Kind == WatermarkKind.Monotonous ? maxTimestamp - 1
+        : Kind == WatermarkKind.Largest ? maxTimestamp
         : maxTimestamp - OutOfOrdernessMs - 1;
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using PyStream.Sql.Ast;
 using PyStream.Sql.Planning;
-using PyStream.Sql.Physical;
 
 namespace PyStream.Sql.Physical;
 

@@ -37,8 +37,22 @@ public sealed class PhysicalNode
     /// <summary>Set when a consumer reads this node's rows over a hash edge: its key columns, attached to each batch.</summary>
     public RowKeys? OutputKeys { get; set; }
 
-    /// <summary>The stable uid of the operator: its position and kind in the plan, so a savepoint restores into the same query.</summary>
-    public string Uid => $"sql-{Index}-{Kind.Replace(' ', '-').Replace(":", "", StringComparison.Ordinal).ToLowerInvariant()}";
+    /// <summary>
+    /// The stable uid of the operator, from the query: its position and kind in the plan and a
+    /// digest of what it computes (its description and output types). A savepoint restores into
+    /// the same query; a query changed where state lives gets other uids, so the restore is
+    /// refused naming the operators whose state has no place, instead of misreading that state.
+    /// </summary>
+    public string Uid
+    {
+        get
+        {
+            var kind = Kind.Replace(' ', '-').Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
+            var what = System.Text.Encoding.UTF8.GetBytes(Name + "|" + string.Join(",", OutputTypes));
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(what))[..8];
+            return $"sql-{Index}-{kind}-{digest}";
+        }
+    }
 }
 
 public sealed record PhysicalInput(int Node, Partitioning Partitioning);

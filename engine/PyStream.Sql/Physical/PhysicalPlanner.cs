@@ -101,11 +101,12 @@ internal sealed class PhysicalPlanner(SqlSession session)
         var input = Translate(w.Input);
         var types = w.Input.Types;
         var interval = session.WatermarkIntervalMs;
+        var idle = session.SourceIdleTimeoutMs;
         var batch = session.BatchMode;
         var context = session.Context;
         var rowtime = w.Input.Fields[w.RowtimeIndex].Name;
         return Add($"WatermarkAssigner(rowtime=[{rowtime}])", "WatermarkAssigner", _nodes[input].Parallelism, [Forward(input)],
-            _ => new WatermarkOperator($"WatermarkAssigner(rowtime=[{rowtime}])", CalcProgram.Compile(types, null, [w.Watermark], context), interval, batch),
+            _ => new WatermarkOperator($"WatermarkAssigner(rowtime=[{rowtime}])", CalcProgram.Compile(types, null, [w.Watermark], context), interval, idle, batch),
             outputTypes: types);
     }
 
@@ -127,6 +128,8 @@ internal sealed class PhysicalPlanner(SqlSession session)
 
     private int WindowAggregate(WindowAggregateNode w)
     {
+        if (w.Window.Kind == WindowKind.Session)
+            throw new SqlValidationException("SESSION windows are not supported yet in SQL (TUMBLE, HOP and CUMULATE are); the DataStream API has session windows");
         var input = Translate(w.Input);
         var keyCount = w.GroupKeys.Count;
         var parallelism = keyCount == 0 ? 1 : Parallel;

@@ -37,6 +37,9 @@ internal sealed class Aggregation
 
     public IReadOnlyList<PlanField> ExtraColumns { get; }
 
+    /// <summary>Grouped by a legacy group window: TUMBLE_START(...), HOP_END(...), SESSION_ROWTIME(...) name its columns.</summary>
+    public bool LegacyWindow { get; init; }
+
     /// <summary>What the aggregate's input computes: the keys, then the aggregates' arguments and filters.</summary>
     public List<BoundExpr> Projection { get; } = [];
 
@@ -50,6 +53,8 @@ internal sealed class Aggregation
     {
         if (expr is FunctionCall f && Aggregates.IsAggregate(f.Name[^1].ToUpperInvariant()))
             return null;
+        if (LegacyWindow && expr is FunctionCall auxiliary && AuxiliaryColumn(auxiliary.Name[^1].ToUpperInvariant()) is { } column)
+            return new InputRef(_keys.Count + column, ExtraColumns[column].Type);
         BoundExpr bound;
         try
         {
@@ -105,6 +110,24 @@ internal sealed class Aggregation
         }
 
         return new InputRef(_keys.Count + ExtraColumns.Count + index, type);
+    }
+
+    /// <summary>TUMBLE_START is the window's start, *_END its end, *_ROWTIME its time (end - 1 ms, a rowtime).</summary>
+    private static int? AuxiliaryColumn(string name)
+    {
+        foreach (var window in (string[])["TUMBLE", "HOP", "SESSION"])
+        {
+            if (name == window + "_START")
+                return 0;
+            if (name == window + "_END")
+                return 1;
+            if (name == window + "_ROWTIME")
+                return 2;
+            if (name == window + "_PROCTIME")
+                throw new SqlValidationException($"{name} is not supported yet");
+        }
+
+        return null;
     }
 
     private int ProjectionIndex(BoundExpr expr)

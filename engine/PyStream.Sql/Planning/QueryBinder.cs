@@ -71,9 +71,18 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
 
     private PlanNode Grouped(SelectQuery s, PlanNode input, ExpressionBinder inputBinder, IReadOnlyList<SelectItem> items)
     {
-        var groupBy = s.GroupBy ?? SqlList<SqlExpr>.Empty;
+        IReadOnlyList<SqlExpr> groupBy = s.GroupBy ?? SqlList<SqlExpr>.Empty;
         if (groupBy.Any(g => g is GroupingExpr))
             throw ExpressionBinder.Unsupported("GROUPING SETS, ROLLUP and CUBE", s);
+
+        // The legacy group windows, GROUP BY TUMBLE(ts, INTERVAL ...): the same window aggregate as the TVFs.
+        var legacy = groupBy.OfType<FunctionCall>().FirstOrDefault(f => LegacyWindowKind(f) is not null);
+        if (legacy is not null)
+        {
+            input = LegacyWindow(input, legacy);
+            inputBinder = new ExpressionBinder(new Scope(input.Fields));
+            groupBy = [.. groupBy.Where(g => !ReferenceEquals(g, legacy)), Column(LegacyStart, legacy), Column(LegacyEnd, legacy)];
+        }
 
         // A window TVF grouped by its window_start and window_end is a window aggregate.
         var window = WindowOf(input);
@@ -95,7 +104,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
             }
         }
 
-        var aggregation = new Aggregation(inputBinder, groupBy, extraColumns, extraByInput);
+        var aggregation = new Aggregation(inputBinder, groupBy, extraColumns, extraByInput) { LegacyWindow = legacy is not null };
         var post = new ExpressionBinder(new Scope([]), aggregation);
         var projections = items.Select(i => post.Bind(i.Expr)).ToArray();
         var having = s.Having is null ? null : Condition(post, s.Having, "HAVING");
@@ -120,6 +129,48 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         }
 
         return new CalcNode(aggregate, having, projections, OutputFields(items, projections));
+    }
+
+    private const string LegacyStart = "w$start";
+    private const string LegacyEnd = "w$end";
+
+    private static IdentifierExpr Column(string name, SqlNode at) => new(new SqlList<string>([name])) { Position = at.Position };
+
+    private static WindowKind? LegacyWindowKind(FunctionCall f) => f.Name[^1].ToUpperInvariant() switch
+    {
+        "TUMBLE" => WindowKind.Tumble,
+        "HOP" => WindowKind.Hop,
+        "SESSION" => WindowKind.Session,
+        _ => null,
+    };
+
+    /// <summary>TUMBLE(ts, size), HOP(ts, slide, size), SESSION(ts, gap) in GROUP BY: the input with its windows' columns.</summary>
+    private PlanNode LegacyWindow(PlanNode input, FunctionCall call)
+    {
+        var kind = LegacyWindowKind(call)!.Value;
+        var name = kind.ToString().ToUpperInvariant();
+        var expected = kind == WindowKind.Hop ? 3 : 2;
+        if (call.Args.Count != expected)
+            throw new SqlValidationException($"the group window {name} takes {expected} arguments: the time attribute and {(kind == WindowKind.Hop ? "the slide and the size" : kind == WindowKind.Tumble ? "the size" : "the gap")}", call.Position);
+        if (call.Args[0] is not IdentifierExpr time)
+            throw new SqlValidationException($"the first argument of {name} must be a time attribute column", call.Args[0].Position);
+        var timeIndex = new Scope(input.Fields).Resolve(time.Parts, time);
+        var timeType = input.Fields[timeIndex].Type;
+        if (!timeType.IsTimeAttribute)
+            throw new SqlValidationException($"The group window {name} requires '{string.Join('.', time.Parts)}' to be a time attribute (a rowtime column with a WATERMARK, or PROCTIME()), but it is {timeType}", time.Position);
+        var window = kind switch
+        {
+            WindowKind.Tumble => new WindowDefinition(kind, ConstantMillis(call.Args[1]), 0, 0, 0),
+            WindowKind.Hop => new WindowDefinition(kind, ConstantMillis(call.Args[2]), ConstantMillis(call.Args[1]), 0, 0),
+            _ => new WindowDefinition(kind, 0, 0, ConstantMillis(call.Args[1]), 0),
+        };
+        var start = SqlType.Timestamp(3).NotNull;
+        return new WindowTableNode(input, timeIndex, window, [
+            .. input.Fields,
+            new PlanField(LegacyStart, start),
+            new PlanField(LegacyEnd, start),
+            new PlanField("w$rowtime", start with { TimeAttribute = timeType.TimeAttribute }),
+        ]);
     }
 
     private static bool References(BoundExpr expr, int firstWindowColumn) => expr switch

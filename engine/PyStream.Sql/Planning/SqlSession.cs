@@ -45,6 +45,12 @@ public sealed class SqlSession
             ? Engine.Settings.Durations.ToMillis(Engine.Settings.Durations.Parse(text, "pipeline.auto-watermark-interval"))
             : 200;
 
+    /// <summary>table.exec.source.idle-timeout: a source split without rows for this long stops holding back the watermark (0: never).</summary>
+    public long SourceIdleTimeoutMs =>
+        Configuration.TryGetValue("table.exec.source.idle-timeout", out var text)
+            ? Engine.Settings.Durations.ToMillis(Engine.Settings.Durations.Parse(text, "table.exec.source.idle-timeout"))
+            : 0;
+
     public int MaxColumnWidth =>
         Configuration.TryGetValue("table.display.max-column-width", out var w) && int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 30;
 

@@ -11,16 +11,16 @@ public sealed record DatagenField(string Name, SqlType Type, bool Sequence, long
 
 /// <summary>
 /// Flink's datagen connector: rows at rows-per-second (shared by the subtasks), number-of-rows
-/// in all, random fields (deterministic here: a fixed seed per subtask) and sequence fields
-/// (subtask i of p takes start + i, start + i + p, ...; the source ends when a sequence does).
+/// in all, random fields (deterministic here: seeded by the row's index) and sequence fields
+/// (start..end; the source ends when a sequence does). Rows are numbered 0..total-1; subtask i
+/// of p starts with the split of rows i, i + p, ...; splits are what checkpoints keep, so a
+/// restore at another parallelism hands them out again and every row is made exactly once.
 /// </summary>
 public sealed class DatagenSourceOperator : SourceOperator
 {
     private readonly IReadOnlyList<DatagenField> _fields;
     private readonly double _rowsPerSecond;
-    private readonly long _rows;
-    private readonly int _subtask;
-    private readonly int _parallelism;
+    private List<DatagenSplit> _splits;
     private Random _random = new(0);
     private long _emitted;
     private long _startedAt = -1;
@@ -28,27 +28,25 @@ public sealed class DatagenSourceOperator : SourceOperator
     public DatagenSourceOperator(string name, IReadOnlyList<DatagenField> fields, double rowsPerSecond, long? numberOfRows, int subtask, int parallelism) : base(name)
     {
         _fields = fields;
-        _subtask = subtask;
-        _parallelism = parallelism;
         _rowsPerSecond = rowsPerSecond / parallelism;
         var total = numberOfRows ?? long.MaxValue;
         var sequenceRows = fields.Where(f => f.Sequence).Select(f => f.End - f.Start + 1).DefaultIfEmpty(long.MaxValue).Min();
         total = Math.Min(total, sequenceRows);
-        _rows = total == long.MaxValue ? long.MaxValue : (total / parallelism) + (subtask < total % parallelism ? 1 : 0);
+        var mine = total == long.MaxValue ? long.MaxValue : (total / parallelism) + (subtask < total % parallelism ? 1 : 0);
+        _splits = mine > 0 ? [new DatagenSplit(subtask, parallelism, mine)] : [];
     }
-
-    private int Seed(long emitted) => HashCode.Combine(_subtask, emitted);
 
     public override bool EmitNext()
     {
-        if (_emitted >= _rows)
+        if (_splits.Count == 0)
             return false;
         var now = Context.Time.GetTimestamp();
         if (_startedAt < 0)
             _startedAt = now;
         var elapsed = Context.Time.GetElapsedTime(_startedAt, now).TotalSeconds;
         var due = double.IsPositiveInfinity(_rowsPerSecond) ? long.MaxValue : (long)Math.Min(long.MaxValue / 2, (elapsed * _rowsPerSecond) + 1);
-        var count = (int)Math.Min(Math.Min(NextBatchSize(BatchSize), _rows - _emitted), Math.Max(0, due - _emitted));
+        var split = _splits[0];
+        var count = (int)Math.Min(Math.Min(NextBatchSize(BatchSize), split.Remaining), Math.Max(0, due - _emitted));
         if (count == 0)
         {
             // Ahead of the rate: wait for the next row (briefly, so the task sees its mailbox).
@@ -57,15 +55,20 @@ public sealed class DatagenSourceOperator : SourceOperator
             return true;
         }
 
-        // Seeded by position: a restored source generates what the failed run would have.
-        _random = new Random(Seed(_emitted));
-        var columns = _fields.Select(f => Generate(f, count)).ToArray();
+        // Seeded by position: a restored source makes the rows the failed run would have made.
+        _random = new Random(HashCode.Combine(split.Next));
+        var columns = _fields.Select(f => Generate(f, split, count)).ToArray();
         _emitted += count;
+        var rest = split.After(count);
+        if (rest.Remaining > 0)
+            _splits[0] = rest;
+        else
+            _splits.RemoveAt(0);
         Emit(0, new RowBatch(columns, count));
-        return _emitted < _rows;
+        return _splits.Count > 0;
     }
 
-    private Column Generate(DatagenField field, int count)
+    private Column Generate(DatagenField field, DatagenSplit split, int count)
     {
         var column = Column.Create(field.Type.ClrType, count);
         for (var i = 0; i < count; i++)
@@ -76,13 +79,11 @@ public sealed class DatagenSourceOperator : SourceOperator
                 continue;
             }
 
-            var sequence = field.Start + ((_emitted + i) * _parallelism) + _subtask;
-            Set(column, i, field, sequence);
+            Set(column, i, field, field.Start + split.Next + (i * split.Step));
         }
 
         return column;
     }
-
     private void Set(Column column, int i, DatagenField f, long sequence)
     {
         switch (column)
@@ -132,13 +133,22 @@ public sealed class DatagenSourceOperator : SourceOperator
     }
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states) =>
-        states[StateKey] = BitConverter.GetBytes(_emitted);
+        states[StateKey] = SourceSplits.Write(_splits, (w, s) =>
+        {
+            w.Write(s.Next);
+            w.Write(s.Step);
+            w.Write(s.Remaining);
+        });
 
     public override void RestoreState(TaskRestore restore)
     {
-        var mine = restore.OperatorState(StateKey).FirstOrDefault(b => b.Subtask == _subtask);
-        if (mine is null)
-            return;
-        _emitted = BitConverter.ToInt64(mine.Data);
+        if (SourceSplits.Assign(restore, StateKey, r => new DatagenSplit(r.ReadInt64(), r.ReadInt64(), r.ReadInt64())) is { } splits)
+            _splits = splits;
     }
+}
+
+/// <summary>Rows Next, Next + Step, ... (Remaining of them) of a datagen source's numbering.</summary>
+public readonly record struct DatagenSplit(long Next, long Step, long Remaining)
+{
+    public DatagenSplit After(int rows) => new(Next + (rows * Step), Step, Remaining - rows);
 }

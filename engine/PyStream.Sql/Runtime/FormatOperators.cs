@@ -21,6 +21,7 @@ public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnl
     {
         if (batch is not TextBatch text)
             throw new SqlRuntimeException($"'{Name}' expects text records, got a {batch.GetType().Name}");
+        CurrentSplit = batch.Split;
         var lines = text.Lines;
         for (var i = 0; i < lines.Length; i++)
         {
@@ -42,6 +43,7 @@ public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnl
         }
 
         EmitRows(_rows.Take());
+        CurrentSplit = -1;
     }
 
     protected override void ProcessRows(int input, RowBatch rows) => throw new NotSupportedException();

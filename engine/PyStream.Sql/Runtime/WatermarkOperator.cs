@@ -1,5 +1,7 @@
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Operators;
+using PyStream.Engine.Time;
 using PyStream.Sql.Compiling;
 
 namespace PyStream.Sql.Runtime;
@@ -8,12 +10,21 @@ namespace PyStream.Sql.Runtime;
 /// A table's WATERMARK FOR column AS expression: the watermark is the largest value of the
 /// expression over the rows so far (no -1, unlike the DataStream strategies), emitted every
 /// pipeline.auto-watermark-interval of processing time, as Flink's WatermarkAssignerOperator.
+/// Chained to a source with splits (Kafka partitions), it keeps that value per split and the
+/// watermark is the least over the splits, as Flink's sources do with a pushed-down watermark.
 /// Upstream watermarks are dropped but the final one. In batch mode only the final one is sent.
 /// </summary>
-public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, long intervalMs, bool batchMode) : SqlOperator(name, inputCount: 1)
+public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, long intervalMs, long idleMs, bool batchMode)
+    : SqlOperator(name, inputCount: 1), IPerSplitWatermarks
 {
     private long _max = long.MinValue;
     private long _emitted = long.MinValue;
+    private SplitWatermarks? _splits;
+
+    public bool PerSplit => !batchMode;
+
+    public SplitWatermarks GeneratePerSplit() =>
+        _splits = new SplitWatermarks(new WatermarkGeneration(WatermarkKind.Largest, IdlenessMs: idleMs), base.OnWatermark, base.OnWatermarkStatus);
 
     public override void Open(TaskContext context)
     {
@@ -34,9 +45,11 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
                     max = Math.Max(max, column.Values[i]);
             }
 
-            if (max != long.MinValue)
-                _max = Math.Max(_max, Millis(max));
-
+            // The largest timestamp in microseconds, then in milliseconds (rounding down keeps the order).
+            max = max == long.MinValue ? max : Millis(max);
+            if (_splits is not null && CurrentSplit >= 0)
+                _splits.OnRecord(CurrentSplit, max, Context.Timers.Now);
+            _max = Math.Max(_max, max);
             if (intervalMs == 0 && !batchMode)
                 EmitDue();
         }
@@ -46,6 +59,12 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
 
     private void EmitDue()
     {
+        if (_splits is not null)
+        {
+            _splits.EmitDue(Context.Timers.Now);
+            return;
+        }
+
         if (_max <= _emitted)
             return;
         _emitted = _max;
@@ -56,6 +75,10 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
     {
         if (watermark == long.MaxValue)
             base.OnWatermark(watermark);
+    }
+
+    protected override void OnWatermarkStatus(bool idle)
+    {
     }
 
     private static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;

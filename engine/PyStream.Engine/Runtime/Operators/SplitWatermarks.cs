@@ -66,3 +66,12 @@ public sealed class SplitWatermarks(WatermarkGeneration generation, Action<long>
         public bool Finished { get; set; }
     }
 }
+
+/// <summary>An operator that can generate its watermarks per split of the source it is chained to.</summary>
+public interface IPerSplitWatermarks
+{
+    /// <summary>Whether it should, when chained to a source with splits.</summary>
+    bool PerSplit { get; }
+
+    SplitWatermarks GeneratePerSplit();
+}

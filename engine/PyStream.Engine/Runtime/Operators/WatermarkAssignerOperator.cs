@@ -10,9 +10,12 @@ namespace PyStream.Engine.Runtime.Operators;
 /// after the idleness timeout without records. Upstream watermarks are dropped, except the
 /// final one at end of input. In BATCH mode only the final watermark is emitted.
 /// </summary>
-public sealed class WatermarkAssignerOperator(string name, WatermarkGeneration generation, bool batchMode)
-    : StreamOperator(name, inputCount: 1, portCount: 1)
+public sealed class WatermarkAssignerOperator(string name, WatermarkGeneration generation, bool batchMode, bool perSplit = false)
+    : StreamOperator(name, inputCount: 1, portCount: 1), IPerSplitWatermarks
 {
+    /// <summary>from_source's strategy: generated per split when chained to a source with splits.</summary>
+    public bool PerSplit => perSplit;
+
     private long _maxTimestamp = long.MinValue;
     private long _lastEmitted = long.MinValue;
     private long _lastRecordAt;

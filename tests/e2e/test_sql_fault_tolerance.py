@@ -1,0 +1,60 @@
+"""A SQL job killed with kill -9 resumes from its latest checkpoint and writes every row exactly once."""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from test_fault_tolerance import wait_for_checkpoint
+
+ROOT = Path(__file__).resolve().parents[2]
+JOB = Path(__file__).parent / "sql" / "sql_exactly_once_job.py"
+TIMEOUT_S = 180
+
+
+def expected(n: int) -> list[str]:
+    """Per key (v mod 7) and 1-second window of event time v ms: the window's end, the sum and the count."""
+    totals: collections.Counter = collections.Counter()
+    counts: collections.Counter = collections.Counter()
+    for v in range(n):
+        window = (v % 7, (v // 1000 + 1) * 1000)
+        totals[window] += v
+        counts[window] += 1
+    epoch = datetime.datetime(1970, 1, 1)
+    return sorted(f"{k},{(epoch + datetime.timedelta(milliseconds=end)):%Y-%m-%d %H:%M:%S},{totals[(k, end)]},{counts[(k, end)]}"
+                  for (k, end) in totals)
+
+
+def committed(out: Path) -> list[str]:
+    return sorted(line for part in out.glob("part-*") for line in part.read_text().splitlines())
+
+
+def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool = False) -> list[str]:
+    run = [str(ROOT / "pystream"), "run"] + (["-s", str(tmp_path / "checkpoints")] if resume else [])
+    return run + [str(JOB), "--n", str(n), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"),
+                  "--backend", backend, "--parallelism", str(parallelism)]
+
+
+@pytest.mark.parametrize("backend, before, after", [("hashmap", 1, 1), ("rocksdb", 2, 3)])
+def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(tmp_path: Path, backend: str, before: int, after: int) -> None:
+    n = 300_000
+    first = subprocess.Popen(command(tmp_path, n, backend, before), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    try:
+        wait_for_checkpoint(tmp_path / "checkpoints", first)
+        os.killpg(first.pid, signal.SIGKILL)
+    finally:
+        first.wait(TIMEOUT_S)
+    assert first.returncode == -signal.SIGKILL
+    assert len(committed(tmp_path / "out")) < len(expected(n)), "the job ended before it was killed"
+
+    resumed = subprocess.run(command(tmp_path, n, backend, after, resume=True), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert resumed.returncode == 0, resumed.stderr
+    assert committed(tmp_path / "out") == expected(n)
+    assert not list((tmp_path / "out").glob(".part-*")), "uncommitted part files left behind"
