@@ -37,6 +37,9 @@ public sealed class WindowAggOperator : SqlOperator
     private string _stateId = "";
     private bool _indexed;
 
+    /// <summary>False until windows are written to the backend (or restored from it): until then a new window is not looked up there.</summary>
+    private bool _backendHoldsWindows;
+
     public WindowAggOperator(string name, RowKeys keys, AggregateCalls calls, WindowDefinition window, int timeIndex, IReadOnlyList<SqlType> outputTypes)
         : base(name, inputCount: 1)
     {
@@ -126,7 +129,7 @@ public sealed class WindowAggOperator : SqlOperator
     /// <summary>A window's accumulators from the state backend, or new ones (then indexed for firing).</summary>
     private LiveWindow Load(byte[] stored, long end)
     {
-        var bytes = Context.State.Get(_stateId, stored);
+        var bytes = _backendHoldsWindows ? Context.State.Get(_stateId, stored) : null;
         var window = new LiveWindow(stored, bytes is null ? _calls.Create() : _calls.Deserialize(bytes, out _)) { Stored = bytes is not null };
         if (bytes is null)
         {
@@ -141,6 +144,7 @@ public sealed class WindowAggOperator : SqlOperator
 
     private void WriteLiveWindows(bool forget)
     {
+        _backendHoldsWindows |= _liveCount > 0;
         foreach (var windows in _live.Values)
         {
             foreach (var window in windows.Values)
@@ -202,6 +206,7 @@ public sealed class WindowAggOperator : SqlOperator
         _indexed = true;
         foreach (var (stored, _) in Context.State.Entries(_stateId))
         {
+            _backendHoldsWindows = true;
             var end = BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(_stateId, stored)[8..]);
             if (!_byEnd.TryGetValue(end, out var keys))
                 _byEnd[end] = keys = [];
