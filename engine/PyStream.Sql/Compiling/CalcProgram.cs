@@ -121,6 +121,9 @@ public sealed class CalcProgram
     /// <summary>The value of an expression without column references (VALUES rows, window sizes), in its CLR representation.</summary>
     public static object? Evaluate(BoundExpr expr, SqlContext context)
     {
+        ArgumentNullException.ThrowIfNull(expr);
+        if (expr is Literal literal)
+            return ExpressionCompiler.Constant(literal.Value, literal.Type) is { IsNull: null, Value: ConstantExpression constant } ? constant.Value : null;
         var program = Compile([], null, [expr], context);
         return program.Run(new RowBatch([], 1))!.Columns[0].GetBoxed(0);
     }

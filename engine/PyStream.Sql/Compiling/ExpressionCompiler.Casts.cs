@@ -83,10 +83,19 @@ internal sealed partial class ExpressionCompiler
             (_, SqlTypeKind.TimestampLtz) when from.IsNumeric =>
                 ConvertTo(Expression.Multiply(ConvertTo(x, typeof(double)), Expression.Constant((double)TimeMath.MicrosPerSecond)), typeof(long)),
             _ when from.IsInterval && to.IsInteger || from.IsInteger && to.IsInterval => ConvertTo(x, to.ClrType),
+            _ when from.Kind is SqlTypeKind.Array or SqlTypeKind.Multiset or SqlTypeKind.Map or SqlTypeKind.Row
+                && !SameIgnoringNullability(from, to) => throw new SqlValidationException($"CAST from {from} to {to} is not supported yet (elements would need converting)"),
             _ when from.ClrType == to.ClrType => x,
             _ => throw new SqlValidationException($"CAST from {from} to {to} is not supported yet"),
         };
     }
+
+    /// <summary>Equal but for the nullability of elements and fields: such a cast does not touch the value.</summary>
+    private static bool SameIgnoringNullability(SqlType a, SqlType b) =>
+        a.Kind == b.Kind && a.Precision == b.Precision && a.Scale == b.Scale
+        && (a.Element is null || b.Element is not null && SameIgnoringNullability(a.Element, b.Element))
+        && (a.Value is null || b.Value is not null && SameIgnoringNullability(a.Value, b.Value))
+        && a.Fields.Count == b.Fields.Count && a.Fields.Zip(b.Fields).All(p => SameIgnoringNullability(p.First.Type, p.Second.Type));
 
     private static Expression DateToMicros(Expression days) => Expression.Multiply(ConvertTo(days, typeof(long)), Expression.Constant(TimeMath.MicrosPerDay));
 

@@ -124,12 +124,40 @@ internal sealed partial class ExpressionCompiler
         if (operands[1] is Literal { Value: string pattern } && (operands.Count == 2 || operands[2] is Literal { Value: string }))
         {
             var escape = operands.Count == 3 ? RegexFunctions.EscapeChar((string)((Literal)operands[2]).Value!) : '\\';
+            if (!similar && SimpleLike(pattern, escape) is { } simple)
+                return Strict(call, block, args => simple(args[0]));
             var regex = Expression.Constant(RegexFunctions.Compile(pattern, similar ? 1 : 0, escape, once: true));
             return Strict(call, block, args => Invoke(typeof(RegexFunctions), nameof(RegexFunctions.Like), args[0], regex));
         }
 
         var method = similar ? nameof(RegexFunctions.SimilarTo) : nameof(RegexFunctions.Like);
         return Strict(call, block, args => Invoke(typeof(RegexFunctions), method, args.ToArray()));
+    }
+
+    /// <summary>
+    /// LIKE 'abc', 'abc%', '%abc' and '%abc%' (no '_', no escape) as ordinal string tests, several
+    /// times faster than the regex; null for any other pattern.
+    /// </summary>
+    private static Func<Expression, Expression>? SimpleLike(string pattern, char escape)
+    {
+        if (pattern.Contains('_', StringComparison.Ordinal) || pattern.Contains(escape, StringComparison.Ordinal))
+            return null;
+        var leading = pattern.StartsWith('%');
+        var trailing = pattern.Length > 1 && pattern.EndsWith('%');
+        var text = pattern[(leading ? 1 : 0)..(trailing ? pattern.Length - 1 : pattern.Length)];
+        if (text.Contains('%', StringComparison.Ordinal))
+            return null;
+        var literal = Expression.Constant(text);
+        var ordinal = Expression.Constant(StringComparison.Ordinal);
+        var method = (leading, trailing) switch
+        {
+            (true, true) => nameof(string.Contains),
+            (true, false) => nameof(string.EndsWith),
+            (false, true) => nameof(string.StartsWith),
+            _ => nameof(string.Equals),
+        };
+        var info = typeof(string).GetMethod(method, [typeof(string), typeof(StringComparison)])!;
+        return s => Expression.Call(s, info, literal, ordinal);
     }
 
     /// <summary>CONCAT_WS(separator, ...): NULL only when the separator is; NULL arguments are skipped.</summary>

@@ -17,16 +17,17 @@ internal sealed partial class ExpressionCompiler
         switch (call.Function)
         {
             case "AND" or "OR":
-                return operands.Skip(1).Aggregate(Compile(operands[0], block),
+                return operands.Skip(1).Aggregate(Boolean(Compile(operands[0], block)),
                     (left, right) => AndOr(call.Function == "AND", left, right, block));
             case "NOT":
             {
-                var x = Compile(operands[0], block);
+                var x = Boolean(Compile(operands[0], block));
                 return x.AlwaysNull ? x : new(Store(Expression.Not(x.Value), block), x.IsNull);
             }
 
             case "IS NULL" or "IS NOT NULL" or "IS TRUE" or "IS NOT TRUE" or "IS FALSE" or "IS NOT FALSE":
-                return new(Store(Is(call.Function, Compile(operands[0], block)), block), null);
+                var tested = Compile(operands[0], block);
+                return new(Store(Is(call.Function, call.Function.EndsWith("NULL", StringComparison.Ordinal) ? tested : Boolean(tested)), block), null);
             case "=" or "<>" or "<" or ">" or "<=" or ">=":
                 return Strict(call, block, args => Comparison(call.Function, args[0], operands[0].Type, args[1], operands[1].Type));
             case "IS DISTINCT FROM" or "IS NOT DISTINCT FROM":
@@ -45,6 +46,10 @@ internal sealed partial class ExpressionCompiler
                 return Function(call, block);
         }
     }
+
+    /// <summary>An untyped NULL (type NULL, CLR object) where a BOOLEAN is expected becomes a BOOLEAN NULL.</summary>
+    private static CompiledValue Boolean(CompiledValue value) =>
+        value.Value.Type == typeof(bool) ? value : new(False, True);
 
     private ParameterExpression Store(Expression value, List<Expression> block)
     {
@@ -66,7 +71,7 @@ internal sealed partial class ExpressionCompiler
         // a decides alone when it is not null and equals the decisive value (FALSE for AND, TRUE for OR).
         var aDecides = a.IsNull is null ? (Expression)Expression.Equal(a.Value, decisive) : Expression.AndAlso(Expression.Not(a.IsNull), Expression.Equal(a.Value, decisive));
         var inner = new List<Expression>();
-        var right = Compile(b, inner);
+        var right = Boolean(Compile(b, inner));
         var bDecides = right.IsNull is null ? (Expression)Expression.Equal(right.Value, decisive) : Expression.AndAlso(Expression.Not(right.IsNull), Expression.Equal(right.Value, decisive));
         var eitherNull = AnyNull([a, right]) ?? False;
         inner.Add(Expression.IfThenElse(bDecides,
@@ -202,7 +207,7 @@ internal sealed partial class ExpressionCompiler
             return Expression.Block(statements);
         }
 
-        var condition = Compile(operands[at], statements);
+        var condition = Boolean(Compile(operands[at], statements));
         var met = condition.IsNull is null ? condition.Value : Expression.AndAlso(Expression.Not(condition.IsNull), condition.Value);
         var then = new List<Expression>();
         AssignCoerced(operands[at + 1], type, value, isNull, then);

@@ -9,6 +9,10 @@ namespace PyStream.Sql.Functions;
 /// </summary>
 public static class Arithmetic
 {
+    /// <summary>1, 1.0, 1.00, ...: multiplying by ScaledOnes[k] adds k fractional digits without changing the value.</summary>
+    private static readonly decimal[] ScaledOnes =
+        Enumerable.Range(0, 29).Select(k => decimal.Parse(k == 0 ? "1" : "1." + new string('0', k), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
     public static int Divide(int a, int b) => b == 0 ? throw DivideByZero() : b == -1 ? unchecked(-a) : a / b;
 
     public static long Divide(long a, long b) => b == 0 ? throw DivideByZero() : b == -1 ? unchecked(-a) : a / b;
@@ -52,7 +56,7 @@ public static class Arithmetic
             return rounded;
         try
         {
-            return rounded * new decimal(1, 0, 0, false, (byte)missing);
+            return rounded * ScaledOnes[missing];
         }
         catch (OverflowException)
         {

@@ -177,11 +177,37 @@ public sealed class JavaDateFormat
             var c = pattern[i];
             if (c == '\'')
             {
-                var end = pattern.IndexOf('\'', i + 1);
-                if (end < 0)
-                    throw new SqlRuntimeException($"Unterminated quote in the date pattern '{pattern}'");
-                result.Add(('\0', 0, end == i + 1 ? "'" : pattern[(i + 1)..end]));
-                i = end + 1;
+                // 'text' is literal, and '' is a quote, inside quotes or out.
+                var literal = new StringBuilder();
+                if (i + 1 < pattern.Length && pattern[i + 1] == '\'')
+                {
+                    result.Add(('\0', 0, "'"));
+                    i += 2;
+                    continue;
+                }
+
+                i++;
+                while (true)
+                {
+                    if (i >= pattern.Length)
+                        throw new SqlRuntimeException($"Unterminated quote in the date pattern '{pattern}'");
+                    if (pattern[i] == '\'' && i + 1 < pattern.Length && pattern[i + 1] == '\'')
+                    {
+                        literal.Append('\'');
+                        i += 2;
+                    }
+                    else if (pattern[i] == '\'')
+                    {
+                        i++;
+                        break;
+                    }
+                    else
+                    {
+                        literal.Append(pattern[i++]);
+                    }
+                }
+
+                result.Add(('\0', 0, literal.ToString()));
             }
             else if (char.IsAsciiLetter(c))
             {

@@ -12,6 +12,9 @@ public static class RegexFunctions
 {
     private const int CacheLimit = 256;
 
+    /// <summary>A pattern that backtracks catastrophically fails the job instead of hanging it.</summary>
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(10);
+
     private static readonly ConcurrentDictionary<(string Pattern, int Kind, char Escape), Regex> Cache = new();
 
     public static bool Like(string s, Regex pattern) => pattern.IsMatch(s);
@@ -59,7 +62,7 @@ public static class RegexFunctions
         try
         {
             regex = new Regex(text, RegexOptions.CultureInvariant | (kind == 2 ? RegexOptions.None : RegexOptions.Singleline)
-                | (once ? RegexOptions.Compiled : RegexOptions.None));
+                | (once ? RegexOptions.Compiled : RegexOptions.None), MatchTimeout);
         }
         catch (ArgumentException e)
         {

@@ -135,15 +135,14 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
     private BoundExpr Cast(CastExpr c)
     {
         var operand = Bind(c.Operand);
-        var target = TypeConverter.FromAst(c.Type);
-        if (c.Try)
-            target = target.AsNullable();
-        else if (operand.Type.Nullable)
-            target = target.AsNullable();
-        var name = c.Try ? "TRY_CAST" : "CAST";
-        if (!CastRules.CanCast(operand.Type, target))
-            throw new SqlValidationException($"Cast function cannot convert value of type {operand.Type} to type {target}", c.Position);
-        return new CallExpr(name, [operand], target);
+        try
+        {
+            return new CallExpr(c.Try ? "TRY_CAST" : "CAST", [operand], CastRules.CastType(operand.Type, TypeConverter.FromAst(c.Type), c.Try));
+        }
+        catch (SqlValidationException error) when (error.Position is null)
+        {
+            throw new SqlValidationException(error.Message.Replace("SQL validation error: ", "", StringComparison.Ordinal), c.Position);
+        }
     }
 
     private BoundExpr Function(FunctionCall f)
