@@ -64,7 +64,7 @@ internal static class NexmarkHandLoop
     }
 
     /// <summary>
-    /// q5's windowed count: <c>SELECT auction, COUNT(*) AS num, window_start, window_end FROM
+    /// q5's windowed count: <c>SELECT auction, window_start, window_end, COUNT(*) FROM
     /// TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
     /// GROUP BY auction, window_start, window_end</c>, windows fired when the watermark
     /// (dateTime - 4 s, advanced after every batch) passes their end. Counted per 2 s pane and
@@ -177,7 +177,7 @@ internal static class NexmarkHandLoop
 
                 foreach (var (auction, count) in _window)
                 {
-                    Checksum += RowHash.Of(auction, count, start, end);
+                    Checksum += RowHash.Of(auction, start, end, count);
                     CountSum += count;
                 }
 

@@ -9,7 +9,7 @@ namespace PyStream.Sql.Catalog;
 /// </summary>
 public static class ConnectorOptions
 {
-    public static readonly IReadOnlyList<string> Connectors = ["blackhole", "datagen", "filesystem", "kafka", "print"];
+    public static readonly IReadOnlyList<string> Connectors = ["blackhole", "datagen", "filesystem", "kafka", "nexmark", "print"];
 
     private static readonly Dictionary<string, string[]> Options = new()
     {
@@ -19,6 +19,11 @@ public static class ConnectorOptions
         ["filesystem"] = ["connector", "path", "format", "csv.", "json.", "sink.", "source.", "partition."],
         ["kafka"] = ["connector", "topic", "topic-pattern", "properties.", "format", "value.format", "key.format", "key.fields", "key.fields-prefix",
             "value.fields-include", "scan.", "sink.", "csv.", "json.", "value.csv.", "value.json.", "key.csv.", "key.json."],
+        // Flink Nexmark's NexmarkSourceOptions, plus seed; values are read by the connector (Connectors/Nexmark/NexmarkOptions).
+        ["nexmark"] = ["connector", "events.num", "first-event.rate", "next-event.rate", "rate.shape", "rate.period", "rate.limited",
+            "person.avg-size", "auction.avg-size", "bid.avg-size", "person.proportion", "auction.proportion", "bid.proportion",
+            "bid.hot-ratio.auctions", "bid.hot-ratio.bidders", "auction.hot-ratio.sellers", "keep-alive", "stop-at", "max-emit-speed",
+            "base-time", "seed"],
     };
 
     private static readonly Dictionary<string, string[]> Required = new()

@@ -69,6 +69,8 @@ internal sealed partial class ExpressionCompiler
                 return Construct(call, block);
             case "ITEM":
                 return Item(call, block);
+            case "FIELD":
+                return Field(call, block);
             case "CARDINALITY":
                 return Strict(call, block, args => Invoke(typeof(ValueConstructors), nameof(ValueConstructors.Cardinality), ConvertTo(args[0], typeof(object))));
             case "JSON_VALUE" or "JSON_QUERY" or "JSON_EXISTS":
@@ -247,4 +249,20 @@ internal sealed partial class ExpressionCompiler
         var nullable = typeof(Nullable<>).MakeGenericType(clr);
         return Expression.Condition(Expression.Equal(element, Expression.Constant(null)), Expression.Constant(null, nullable), ConvertTo(Expression.Unbox(element, clr), nullable));
     });
+
+    /// <summary><c>row.field</c> of a ROW value (an object?[] of its fields); the field's index is the second operand, a literal.</summary>
+    private CompiledValue Field(CallExpr call, List<Expression> block)
+    {
+        var index = call.Operands[1] is Literal { Value: int i } ? i : throw new SqlValidationException($"a ROW field is picked by a constant index, got {call.Operands[1]}");
+        var row = Compile(call.Operands[0], block);
+        if (row.AlwaysNull)
+            return Null(call.Type);
+        var element = Expression.ArrayIndex(Expression.Convert(row.Value, typeof(object[])), Expression.Constant(index));
+        var clr = call.Type.ClrType;
+        Expression value = clr.IsValueType
+            ? Expression.Condition(Expression.Equal(element, Expression.Constant(null)), Expression.Constant(null, typeof(Nullable<>).MakeGenericType(clr)),
+                Expression.Convert(Expression.Unbox(element, clr), typeof(Nullable<>).MakeGenericType(clr)))
+            : Expression.Convert(element, clr);
+        return Store(value, call.Type, row.IsNull, block);
+    }
 }

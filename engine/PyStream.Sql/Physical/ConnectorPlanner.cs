@@ -2,6 +2,7 @@ using System.Globalization;
 using PyStream.Engine.Spec;
 using PyStream.Sql.Ast;
 using PyStream.Sql.Catalog;
+using PyStream.Sql.Connectors.Nexmark;
 using PyStream.Sql.Formats;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Runtime;
@@ -33,6 +34,10 @@ internal static class ConnectorPlanner
                 var parallelism = table.Options.TryGetValue("scan.parallelism", out var sp) ? int.Parse(sp, CultureInfo.InvariantCulture) : session.Parallelism;
                 return planner.Add(name, "Source: datagen", parallelism, [],
                     t => new DatagenSourceOperator(name, fields, rate, rows, t.Node.Subtask, t.Node.Parallelism), outputTypes: types);
+            case "nexmark":
+                var columns = NexmarkColumns.Resolve(scan.ScanFields.Select(f => new SqlField(f.Name, f.Type)).ToList(), table.Name);
+                var shape = new NexmarkTableShape(columns);
+                return NexmarkSource(planner, table, shape.Projection, shape, types);
             case "filesystem":
                 var files = planner.Add($"Source: files {table.Options["path"]}", "Source: files", session.Parallelism, [],
                     source: new SourceSpec { TextFiles = new TextFileSource { Paths = { table.Options["path"] } } });
@@ -43,6 +48,19 @@ internal static class ConnectorPlanner
             default:
                 throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a sink (table '{table.Name}')");
         }
+    }
+
+    /// <summary>The nexmark source generating <paramref name="projection"/>'s columns (reshaped into the table's ROW columns by <paramref name="shape"/> when set).</summary>
+    public static int NexmarkSource(PhysicalPlanner planner, CatalogTable table, NexmarkProjection projection, NexmarkTableShape? shape, IReadOnlyList<SqlType> types)
+    {
+        var config = NexmarkOptions.Config(table.Options, table.Name);
+        var fields = string.Join(", ", projection.Fields.Select(f => NexmarkSchema.EventTypeOf(f) is { } kind ? $"{kind.ToString().ToLowerInvariant()}.{NexmarkSchema.Name(f)}" : NexmarkSchema.Name(f)));
+        var filter = projection.Only is { } only ? $", filter=[=(event_type, {(int)only})]" : "";
+        var name = shape is not null
+            ? $"TableSourceScan(table=[[{SqlCatalog.CatalogName}, {SqlCatalog.DatabaseName}, {table.Name}]], fields=[{string.Join(", ", table.Columns.Where(c => c.Kind == ColumnKind.Physical).Select(c => c.Name))}])"
+            : $"TableSourceScan(table=[[{SqlCatalog.CatalogName}, {SqlCatalog.DatabaseName}, {table.Name}, project=[{fields}]{filter}]], fields=[{fields}])";
+        return planner.Add(name, "Source: nexmark", planner.Session.Parallelism, [],
+            t => new NexmarkSourceOperator(name, config, projection, shape, t.Node.Subtask, t.Node.Parallelism), outputTypes: types);
     }
 
     private static int Decode(PhysicalPlanner planner, CatalogTable table, ScanNode scan, int source, string prefix)
@@ -76,7 +94,7 @@ internal static class ConnectorPlanner
                 });
                 return;
             case "blackhole":
-                planner.Add(name, "Sink: blackhole", parallelism, [edge], t => new BlackholeSinkOperator(name, t.Node.InputCount));
+                planner.Add(name, "Sink: blackhole", parallelism, [edge], t => new BlackholeSinkOperator(name, t.Node.InputCount, types));
                 return;
             case "filesystem" or "kafka" when changelog:
                 throw new SqlValidationException($"Table sink '{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{table.Name}' doesn't support consuming update and delete changes which are produced by an aggregation; use a window aggregation (append-only), or a print/blackhole sink");

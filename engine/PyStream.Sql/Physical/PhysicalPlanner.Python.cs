@@ -12,7 +12,7 @@ internal sealed partial class PhysicalPlanner
     private int PythonCalc(PythonCalcNode p)
     {
         var input = Translate(p.Input);
-        var parallelism = _nodes[input].IsUnion ? Parallel : _nodes[input].Parallelism;
+        var parallelism = _nodes[input].Parallelism;
         var name = $"PythonCalc(select=[{string.Join(", ", p.Calls.Select(c => $"{c.Function}({string.Join(", ", c.Operands.Select(o => p.Input.Fields[((InputRef)o).Index].Name))})"))}])";
         var spec = new PythonScalarCallsSpec(p.Calls.Select(call =>
         {

@@ -64,8 +64,10 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         CalcNode c when PythonCalcSplit.HasPython(c) => Translate(PythonCalcSplit.Split(c)),
         PythonCalcNode p => PythonCalc(p),
         CalcNode c when IsIdentity(c) => Translate(c.Input),
+        CalcNode c when PushDownEnabled && NexmarkPushDown.Rewrite(c) is { } pushed => Translate(pushed),
         CalcNode c => Calc(c),
         ScanNode s => ConnectorPlanner.Source(this, s),
+        NexmarkScanNode n => ConnectorPlanner.NexmarkSource(this, n.Table, n.Projection, null, n.Types),
         ValuesNode v => Add("Values", "Values", 1, [], _ => new ValuesSourceOperator("Values", v.Rows, v.Types), outputTypes: v.Types),
         WatermarkNode w => Watermark(w),
         AggregateNode a => Aggregate(a),
@@ -81,6 +83,8 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         && c.Projections.Select((p, i) => p is InputRef r && r.Index == i && r.Type.Equals(c.Input.Fields[i].Type)).All(x => x);
 
     private int Parallel => session.Parallelism;
+
+    private bool PushDownEnabled => session.Configuration.GetValueOrDefault(NexmarkPushDown.EnabledKey, "true") != "false";
 
     private int Calc(CalcNode c)
     {

@@ -24,6 +24,9 @@ public abstract class Accumulator
 /// <summary>Creates the accumulators of aggregate calls and feeds them rows.</summary>
 public sealed class AggregateCalls(IReadOnlyList<AggCall> calls)
 {
+    /// <summary>What COUNT(*) is fed for each row (boxed once, not per row).</summary>
+    private static readonly object Row = true;
+
     public IReadOnlyList<AggCall> Calls => calls;
 
     public Accumulator[] Create() => calls.Select(Create).ToArray();
@@ -52,7 +55,7 @@ public sealed class AggregateCalls(IReadOnlyList<AggCall> calls)
                 continue;
             object? value;
             if (call.Args.Count == 0)
-                value = true;
+                value = Row;
             else if (call.Function == "LISTAGG")
                 value = (batch.Columns[call.Args[0]].GetBoxed(row), call.Args.Count > 1 ? batch.Columns[call.Args[1]].GetBoxed(row) : ",");
             else

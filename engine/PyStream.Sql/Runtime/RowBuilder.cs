@@ -46,9 +46,14 @@ public sealed class RowBuilder(IReadOnlyList<SqlType> types)
             return;
         }
 
+        // The exact CLR type first (what aggregates and window bounds give): no conversion, no culture.
         switch (column)
         {
             case Column<object> objects: objects.Values[row] = value; break;
+            case Column<long> c when value is long l: c.Values[row] = l; break;
+            case Column<int> c when value is int i: c.Values[row] = i; break;
+            case Column<double> c when value is double d: c.Values[row] = d; break;
+            case Column<decimal> c when value is decimal m: c.Values[row] = m; break;
             case Column<bool> c: c.Values[row] = (bool)value; break;
             case Column<sbyte> c: c.Values[row] = Convert.ToSByte(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case Column<short> c: c.Values[row] = Convert.ToInt16(value, System.Globalization.CultureInfo.InvariantCulture); break;

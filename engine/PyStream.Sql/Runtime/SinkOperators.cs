@@ -29,10 +29,20 @@ public sealed class CollectEncodeOperator(string name, IReadOnlyList<SqlType> ty
         Emit(0, new BytesBatch(RowWire.Encode(rows, types, context), rows.Count));
 }
 
-/// <summary>The blackhole connector: takes every row and keeps nothing.</summary>
-public sealed class BlackholeSinkOperator(string name, int inputCount) : SqlOperator(name, inputCount)
+/// <summary>The blackhole connector: takes every row and keeps nothing (but a count, and on request a <see cref="RowChecksum"/>).</summary>
+public sealed class BlackholeSinkOperator(string name, int inputCount, IReadOnlyList<SqlType> types) : SqlOperator(name, inputCount)
 {
     public long Rows { get; private set; }
 
-    protected override void ProcessRows(int input, RowBatch rows) => Rows += rows.Count;
+    /// <summary>Whether to sum the rows' hashes into <see cref="Checksum"/> (benchmarks and tests set it; the connector does not).</summary>
+    public bool HashRows { get; set; }
+
+    public long Checksum { get; private set; }
+
+    protected override void ProcessRows(int input, RowBatch rows)
+    {
+        Rows += rows.Count;
+        if (HashRows)
+            Checksum += RowChecksum.Of(rows, types);
+    }
 }

@@ -37,14 +37,16 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
     {
         if (watermarkOfRows.Run(rows) is { } values)
         {
-            var column = values.Columns[0];
+            var column = (Column<long>)values.Columns[0];
             var max = long.MinValue;
             for (var i = 0; i < values.Count; i++)
             {
                 if (!column.IsNull(i))
-                    max = Math.Max(max, Millis((long)column.GetBoxed(i)!));
+                    max = Math.Max(max, column.Values[i]);
             }
 
+            // The largest timestamp in microseconds, then in milliseconds (rounding down keeps the order).
+            max = max == long.MinValue ? max : Millis(max);
             if (_splits is not null && CurrentSplit >= 0)
                 _splits.OnRecord(CurrentSplit, max, Context.Timers.Now);
             _max = Math.Max(_max, max);

@@ -7,30 +7,40 @@ public static class WindowAssignment
 {
     public static long StartOf(long timestamp, long offset, long size) => timestamp - ((timestamp - offset + size) % size);
 
-    /// <summary>Calls <paramref name="window"/> with (start, end) of every window holding <paramref name="timestamp"/>.</summary>
-    public static void Assign(WindowDefinition w, long timestamp, Action<long, long> window)
+    /// <summary>The most windows one timestamp falls into: what <see cref="Assign"/> needs room for.</summary>
+    public static int MaxWindows(WindowDefinition w) => w.Kind switch
     {
+        WindowKind.Hop or WindowKind.Cumulate => (int)((w.Size + w.Slide - 1) / w.Slide),
+        _ => 1,
+    };
+
+    /// <summary>Writes (start, end) of every window holding <paramref name="timestamp"/> into <paramref name="windows"/>; returns how many.</summary>
+    public static int Assign(WindowDefinition w, long timestamp, Span<(long Start, long End)> windows)
+    {
+        var count = 0;
         switch (w.Kind)
         {
             case WindowKind.Tumble:
                 var start = StartOf(timestamp, w.Offset, w.Size);
-                window(start, start + w.Size);
+                windows[count++] = (start, start + w.Size);
                 break;
             case WindowKind.Hop:
                 for (var s = StartOf(timestamp, w.Offset, w.Slide); s > timestamp - w.Size; s -= w.Slide)
-                    window(s, s + w.Size);
+                    windows[count++] = (s, s + w.Size);
                 break;
             case WindowKind.Cumulate:
                 var first = StartOf(timestamp, w.Offset, w.Size);
                 for (var end = first + w.Slide; end <= first + w.Size; end += w.Slide)
                 {
                     if (timestamp < end)
-                        window(first, end);
+                        windows[count++] = (first, end);
                 }
 
                 break;
             default:
                 throw new SqlValidationException("SESSION window aggregation is not supported yet");
         }
+
+        return count;
     }
 }

@@ -44,6 +44,14 @@ public sealed class NexmarkGenerator
     /// <summary>Events this subtask has generated: what a checkpoint stores, and what restores it.</summary>
     public long Position { get; private set; }
 
+    /// <summary>Continues after <paramref name="position"/> events of this subtask (a restored checkpoint).</summary>
+    public void Restore(long position)
+    {
+        if (position < 0)
+            throw new PyStreamException($"nexmark: position must not be negative, got {position}");
+        Position = position;
+    }
+
     /// <summary>The number of the next event this subtask generates.</summary>
     public long NextEventNumber => Subtask + (Position * Parallelism);
 
