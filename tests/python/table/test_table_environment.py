@@ -1,5 +1,7 @@
 """What a table environment sends the engine and how it shows the answers (a fake engine, see conftest)."""
 
+import sys
+
 import pytest
 from conftest import JOB, OK, ROWS, DotNetError, encode_rows, query_job
 
@@ -27,7 +29,7 @@ def rows_answer(names, rows, max_width=0):
 def query_answer(columns):
     return lambda request: sql_pb2.SqlResponse(
         kind=JOB, columns=[sql_pb2.ResultColumn(name=n, type=t, type_width=w) for n, t, w in columns],
-        job=query_job(request.collect_id), changelog=True)
+        job=query_job(request.collect_id), changelog=True, query=True)
 
 
 def streaming():
@@ -126,18 +128,21 @@ def test_an_ok_result_prints_ok(engine, capsys):
 
 
 def test_rows_the_engine_computed_print_as_a_tableau_sized_by_content(engine, printed):
+    # Flink prints SHOW and DESCRIBE results with widths from the values, uncapped, nulls empty.
     engine.answer(rows_answer(["table name"], [(0, ("clicks",), ("clicks",)), (0, ("users",), ("users",))], 25))
     result = TableEnvironment.create(EnvironmentSettings.in_streaming_mode()).execute_sql("SHOW TABLES")
     result.print()
     assert result.get_result_kind() is ResultKind.SUCCESS_WITH_CONTENT
     [call] = printed
-    assert (call.names, call.type_widths, call.streaming, call.max_width) == (["table name"], None, False, 25)
+    assert (call.names, call.type_widths, call.streaming, call.max_width) == (["table name"], None, False, sys.maxsize)
     assert call.rows == [(0, ("clicks",)), (0, ("users",))]
 
 
-def test_the_max_column_width_defaults_to_flinks_30(engine, printed):
-    engine.answer(rows_answer(["a"], []))
-    streaming().execute_sql("SHOW VIEWS").print()
+def test_the_max_column_width_of_a_query_defaults_to_flinks_30(engine, printed):
+    engine.answer(query_answer([("n", "INT", 11)]))
+    result = streaming().execute_sql("SELECT n FROM t")
+    engine.jobs[0]._batches = []
+    result.print()
     assert printed[0].max_width == 30
 
 
@@ -168,12 +173,12 @@ def test_a_streaming_query_prints_its_rows_as_they_arrive_with_type_widths(engin
     assert schema.get_field_count() == 2
 
 
-def test_a_batch_query_prints_with_widths_from_the_values(engine, printed):
+def test_a_batch_query_prints_with_type_widths_and_no_op_column(engine, printed):
     engine.answer(query_answer([("n", "INT", 11)]))
     result = TableEnvironment.create(EnvironmentSettings.in_batch_mode()).execute_sql("SELECT 1 AS n")
     engine.jobs[0]._batches = [(engine.requests[0].collect_id, [(0, (1,), ("1",))])]
     result.print()
-    assert (printed[0].type_widths, printed[0].streaming, printed[0].rows) == (None, False, [(0, ("1",))])
+    assert (printed[0].type_widths, printed[0].streaming, printed[0].rows) == ([11], False, [(0, ("1",))])
 
 
 def test_collect_yields_rows_with_their_row_kinds_and_reads_once(engine):
