@@ -41,13 +41,12 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
 
     private PlanNode Select(SelectQuery s)
     {
-        if (s.From.Count == 0)
-            throw ExpressionBinder.Unsupported("SELECT without FROM", s);
         if (s.From.Count > 1)
             throw ExpressionBinder.Unsupported("joins", s.From[1]);
         if (s.Windows is { Count: > 0 })
             throw ExpressionBinder.Unsupported("WINDOW clauses", s);
-        var input = From(s.From[0]);
+        // SELECT without FROM reads one row of no columns.
+        var input = s.From.Count == 0 ? new ValuesNode([[]], []) : From(s.From[0]);
         var inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
 
         if (s.Where is not null)

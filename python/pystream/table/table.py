@@ -156,6 +156,25 @@ class Table:
             return self._t_env._explain(self._query, details=extra_details)
         return self._t_env._explain(table=self._request(), details=extra_details)
 
+    def to_pandas(self) -> Any:
+        """The query's final rows as a pandas DataFrame (PyFlink's ``to_pandas``): needs pandas installed."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("Table.to_pandas needs pandas, which is not installed in this Python "
+                              "(install it, e.g. `pip install pandas`, or read the rows with execute().collect())") from None
+        result = self.execute()
+        names = result.get_table_schema().get_field_names()
+        final: list[tuple] = []
+        with result.collect() as rows:
+            for row in rows:  # a changelog's retractions take their row back out
+                values = tuple(row)
+                if row.get_row_kind().value in (0, 2):
+                    final.append(values)
+                else:
+                    final.remove(values)
+        return pandas.DataFrame(final, columns=names)
+
     def get_schema(self) -> TableSchema:
         """The query's columns and their types, as the engine derives them."""
         columns = self._describe()

@@ -160,4 +160,12 @@ public sealed class SqlJobTests
 
         Assert.Equal(new Dictionary<string, string> { ["a"] = "2", ["b"] = "1" }, final);
     }
+
+    [Fact]
+    public void A_select_without_from_computes_one_row()
+    {
+        var sql = new SqlJobs();
+        sql.Execute("CREATE TABLE out (n INT, s STRING) WITH ('connector' = 'print')");
+        Assert.Equal(["+I[2, AB]"], sql.Run("INSERT INTO out SELECT 1 + 1, UPPER(CONCAT('a', 'b'))"));
+    }
 }

@@ -311,3 +311,15 @@ def test_explain_with_details_sends_an_explain_statement(engine):
     assert (request.statement, request.explain) == ("EXPLAIN CHANGELOG_MODE, ESTIMATED_COST SELECT 1", False)
     with pytest.raises(TypeError, match="ExplainDetail values"):
         t_env.explain_sql("SELECT 1", "CHANGELOG_MODE")
+
+
+def test_to_pandas_without_pandas_says_what_to_install(engine):
+    try:
+        import pandas  # noqa: F401
+        pytest.skip("pandas is installed here")
+    except ImportError:
+        pass
+    engine.answer(query_answer([("n", "INT", 11)]))
+    table = streaming().sql_query("SELECT n FROM t")
+    with pytest.raises(ImportError, match="Table.to_pandas needs pandas"):
+        table.to_pandas()
