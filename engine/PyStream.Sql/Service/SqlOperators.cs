@@ -14,6 +14,9 @@ namespace PyStream.Sql.Service;
 /// </summary>
 public sealed class SqlOperators : IOperatorProvider
 {
+    /// <summary>Plans of the queries this process runs; a long-lived gateway forgets them past this many.</summary>
+    private const int PlansKept = 64;
+
     private readonly ConcurrentDictionary<ByteString, Lazy<PhysicalPlan>> _plans = new();
 
     public StreamOperator? Create(Transformation transformation, OperatorTarget target)
@@ -21,6 +24,8 @@ public sealed class SqlOperators : IOperatorProvider
         if (transformation.BodyCase != Transformation.BodyOneofCase.Sql)
             return null;
         var spec = transformation.Sql;
+        if (_plans.Count > PlansKept && !_plans.ContainsKey(spec.Plan))
+            _plans.Clear(); // planning again costs milliseconds; the subtasks of a job starting now re-plan at most once more
         var plan = _plans.GetOrAdd(spec.Plan, bytes => new Lazy<PhysicalPlan>(() => SqlService.Replan(SqlRequest.Parser.ParseFrom(bytes)))).Value;
         if (spec.Operator < 0 || spec.Operator >= plan.Nodes.Count || plan.Nodes[spec.Operator].Factory is not { } factory)
             throw new SqlValidationException($"'{target.Node.Name}': the query's plan has no SQL operator {spec.Operator} (was it planned by another version?)");
