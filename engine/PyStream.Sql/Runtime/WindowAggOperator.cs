@@ -134,9 +134,7 @@ public sealed class WindowAggOperator : SqlOperator
         if (bytes is null)
         {
             // A window in the backend was indexed when it was new (or restored); only new ones are added.
-            if (!_byEnd.TryGetValue(end, out var keys))
-                _byEnd[end] = keys = [];
-            keys.Add(stored);
+            Index(_byEnd, end, stored);
         }
 
         return window;
@@ -187,7 +185,12 @@ public sealed class WindowAggOperator : SqlOperator
         var entry = MapEntryKey.EntryKey(_stateId, stored);
         var start = BinaryPrimitives.ReadInt64BigEndian(entry);
         var end = BinaryPrimitives.ReadInt64BigEndian(entry[8..]);
-        var keys = _keys.Values(MapEntryKey.Owner(_stateId, stored).ToArray());
+        AddResult(_output, _keys.Values(MapEntryKey.Owner(_stateId, stored).ToArray()), start, end, accumulators);
+    }
+
+    /// <summary>A fired window's row: keys, window_start, window_end, window_time (end - 1 ms; all in microseconds), then the results.</summary>
+    internal static void AddResult(RowBuilder output, object?[] keys, long start, long end, Accumulator[] accumulators)
+    {
         var row = new object?[keys.Length + 3 + accumulators.Length];
         keys.CopyTo(row, 0);
         row[keys.Length] = start * 1000;
@@ -195,7 +198,15 @@ public sealed class WindowAggOperator : SqlOperator
         row[keys.Length + 2] = (end - 1) * 1000;
         for (var a = 0; a < accumulators.Length; a++)
             row[keys.Length + 3 + a] = accumulators[a].Result;
-        _output.Add(RowKind.Insert, row);
+        output.Add(RowKind.Insert, row);
+    }
+
+    /// <summary>Adds a stored key to the timer index under <paramref name="end"/>.</summary>
+    internal static void Index(SortedDictionary<long, List<byte[]>> byEnd, long end, byte[] stored)
+    {
+        if (!byEnd.TryGetValue(end, out var keys))
+            byEnd[end] = keys = [];
+        keys.Add(stored);
     }
 
     /// <summary>After a restore the windows in state are not in the timer index yet: the first call indexes them.</summary>
@@ -207,15 +218,12 @@ public sealed class WindowAggOperator : SqlOperator
         foreach (var (stored, _) in Context.State.Entries(_stateId))
         {
             _backendHoldsWindows = true;
-            var end = BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(_stateId, stored)[8..]);
-            if (!_byEnd.TryGetValue(end, out var keys))
-                _byEnd[end] = keys = [];
-            keys.Add(stored);
+            Index(_byEnd, BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(_stateId, stored)[8..]), stored);
         }
     }
 
     /// <summary>The bytes a window of <paramref name="key"/> is stored under: the key's length and bytes, then start and end (big-endian).</summary>
-    private static byte[] StoredKey(ReadOnlySpan<byte> key, long start, long end)
+    internal static byte[] StoredKey(ReadOnlySpan<byte> key, long start, long end)
     {
         var stored = new byte[4 + key.Length + 16];
         BinaryPrimitives.WriteUInt32BigEndian(stored, (uint)key.Length);
@@ -226,7 +234,7 @@ public sealed class WindowAggOperator : SqlOperator
     }
 
     /// <summary>A TIMESTAMP(p) value (microseconds) in milliseconds, rounded down.</summary>
-    private static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;
+    internal static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;
 
     /// <summary>A window's accumulators held in memory; <see cref="Stored"/> once the backend has a copy (to remove when it fires).</summary>
     private sealed class LiveWindow(byte[] storedKey, Accumulator[] accumulators)
