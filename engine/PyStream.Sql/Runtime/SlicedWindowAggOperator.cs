@@ -19,65 +19,46 @@ namespace PyStream.Sql.Runtime;
 /// bytes, then the slice's start and end); each entry's leading number holds the end of the last
 /// window fired, so a restore does not fire a window again.
 /// </summary>
-public sealed class SlicedWindowAggOperator : SqlOperator
+public sealed class SlicedWindowAggOperator : WindowAggBase
 {
     /// <summary>Slices held in memory before they are all written to the state backend and dropped from memory.</summary>
     private const int MaxLiveSlices = 1 << 20;
 
-    private readonly RowKeys _keys;
-    private readonly AggregateCalls _calls;
-    private readonly WindowDefinition _window;
-    private readonly int _timeIndex;
-    private readonly RowBuilder _output;
     /// <summary>Per key (its bytes), its slices held in memory, by slice end.</summary>
     private readonly Dictionary<byte[], Dictionary<long, LiveSlice>> _live = new(ByteArrayComparer.Instance);
     private int _liveCount;
     /// <summary>The stored keys of every slice not yet dropped, by slice end.</summary>
     private readonly SortedDictionary<long, List<byte[]>> _bySliceEnd = [];
-    private string _stateId = "";
     private bool _indexed;
     private bool _backendHoldsSlices;
     /// <summary>The end of the last window fired (or passed by the watermark with nothing to fire).</summary>
     private long _lastFired = long.MinValue;
 
     public SlicedWindowAggOperator(string name, RowKeys keys, AggregateCalls calls, WindowDefinition window, int timeIndex, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
-        : base(name, inputCount)
+        : base(name, keys, calls, window, timeIndex, outputTypes, inputCount, "slices")
     {
         if (!Sliceable(window, calls))
             throw new ArgumentException("window slicing needs a HOP or CUMULATE window whose size is a multiple of its slide, and aggregates that merge", nameof(window));
-        _keys = keys;
-        _calls = calls;
-        _window = window;
-        _timeIndex = timeIndex;
-        _output = new RowBuilder(outputTypes);
     }
-
-    public long LateRowsDropped { get; private set; }
 
     /// <summary>Whether a window aggregate can be computed by slices: HOP or CUMULATE with the size a multiple of the slide, and every aggregate able to merge.</summary>
     public static bool Sliceable(WindowDefinition window, AggregateCalls calls) =>
         window.Kind is WindowKind.Hop or WindowKind.Cumulate && window.Slide > 0 && window.Size % window.Slide == 0
         && calls.Create().All(a => a.CanMerge);
 
-    public override void Open(TaskContext context)
-    {
-        base.Open(context);
-        _stateId = StateKeys.MapPrefix + StateKey + "/slices";
-    }
-
     protected override void ProcessRows(int input, RowBatch rows)
     {
         IndexRestoredSlices();
-        var times = (Column<long>)rows.Columns[_timeIndex];
+        var times = (Column<long>)rows.Columns[TimeIndex];
         var watermark = CurrentWatermark;
-        var slide = _window.Slide;
+        var slide = Window.Slide;
         var live = _live.GetAlternateLookup<ReadOnlySpan<byte>>();
-        Span<byte> fixedKey = stackalloc byte[Math.Max(_keys.MaxFixedSize, 0)];
+        Span<byte> fixedKey = stackalloc byte[Math.Max(Keys.MaxFixedSize, 0)];
         for (var i = 0; i < rows.Count; i++)
         {
             if (times.IsNull(i))
                 continue;
-            var end = WindowAssignment.StartOf(Millis(times.Values[i]), _window.Offset, slide) + slide;
+            var end = WindowAssignment.StartOf(Millis(times.Values[i]), Window.Offset, slide) + slide;
             var lastWindow = LastWindowEnd(end);
             var late = 0;
             for (var w = end; w <= lastWindow && (w - 1 <= watermark || w <= _lastFired); w += slide)
@@ -86,7 +67,7 @@ public sealed class SlicedWindowAggOperator : SqlOperator
             if (end + (late * slide) > lastWindow)
                 continue;
 
-            ReadOnlySpan<byte> key = _keys.MaxFixedSize >= 0 ? fixedKey[.._keys.Write(rows, i, fixedKey)] : _keys.KeyOf(rows, i);
+            ReadOnlySpan<byte> key = Keys.MaxFixedSize >= 0 ? fixedKey[..Keys.Write(rows, i, fixedKey)] : Keys.KeyOf(rows, i);
             if (!live.TryGetValue(key, out var slices))
             {
                 slices = [];
@@ -100,17 +81,11 @@ public sealed class SlicedWindowAggOperator : SqlOperator
                 _liveCount++;
             }
 
-            _calls.Apply(slice.Accumulators, rows, i, !rows.KindAt(i).IsAccumulate());
+            Calls.Apply(slice.Accumulators, rows, i, !rows.KindAt(i).IsAccumulate());
         }
 
         if (_liveCount > MaxLiveSlices)
-            WriteLiveSlices(forget: true);
-    }
-
-    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
-    {
-        WriteLiveSlices(forget: false);
-        base.SnapshotState(barrier, states);
+            WriteLive(forget: true);
     }
 
     protected override void OnWatermark(long watermark)
@@ -118,32 +93,32 @@ public sealed class SlicedWindowAggOperator : SqlOperator
         IndexRestoredSlices();
         while (_bySliceEnd.Count > 0)
         {
-            var end = Math.Max(_bySliceEnd.First().Key, _lastFired == long.MinValue ? long.MinValue : _lastFired + _window.Slide);
+            var end = Math.Max(_bySliceEnd.First().Key, _lastFired == long.MinValue ? long.MinValue : _lastFired + Window.Slide);
             if (end - 1 > watermark)
                 break;
             Fire(end);
             _lastFired = end;
             DropSlicesUpTo(end);
-            if (_output.Count >= 8192)
-                EmitRows(_output.Take());
+            if (Output.Count >= 8192)
+                EmitRows(Output.Take());
         }
 
         // Windows the watermark passed with no slices to fire: rows for them are late from now on.
         if (watermark != long.MinValue && watermark != long.MaxValue)
-            _lastFired = Math.Max(_lastFired, WindowAssignment.StartOf(watermark + 1, _window.Offset, _window.Slide));
-        EmitRows(_output.Take());
+            _lastFired = Math.Max(_lastFired, WindowAssignment.StartOf(watermark + 1, Window.Offset, Window.Slide));
+        EmitRows(Output.Take());
         base.OnWatermark(watermark);
     }
 
     /// <summary>The end of the last window that uses the slice ending at <paramref name="sliceEnd"/>.</summary>
-    private long LastWindowEnd(long sliceEnd) => _window.Kind == WindowKind.Hop
-        ? sliceEnd + _window.Size - _window.Slide
-        : WindowAssignment.StartOf(sliceEnd - 1, _window.Offset, _window.Size) + _window.Size;
+    private long LastWindowEnd(long sliceEnd) => Window.Kind == WindowKind.Hop
+        ? sliceEnd + Window.Size - Window.Slide
+        : WindowAssignment.StartOf(sliceEnd - 1, Window.Offset, Window.Size) + Window.Size;
 
     /// <summary>The start of the window ending at <paramref name="windowEnd"/>: its slices end after it, up to the window's end.</summary>
-    private long WindowStart(long windowEnd) => _window.Kind == WindowKind.Hop
-        ? windowEnd - _window.Size
-        : WindowAssignment.StartOf(windowEnd - 1, _window.Offset, _window.Size);
+    private long WindowStart(long windowEnd) => Window.Kind == WindowKind.Hop
+        ? windowEnd - Window.Size
+        : WindowAssignment.StartOf(windowEnd - 1, Window.Offset, Window.Size);
 
     /// <summary>Emits the window ending at <paramref name="end"/> for every key with a slice in it: the merge of those slices.</summary>
     private void Fire(long end)
@@ -162,14 +137,14 @@ public sealed class SlicedWindowAggOperator : SqlOperator
                 if (SliceAccumulators(stored, sliceEnd) is not { } slice)
                     continue;
                 if (!mergedByKey.TryGetValue(KeyOf(stored), out var accumulators))
-                    merged[KeyOf(stored).ToArray()] = accumulators = _calls.Create();
+                    merged[KeyOf(stored).ToArray()] = accumulators = Calls.Create();
                 for (var a = 0; a < accumulators.Length; a++)
                     accumulators[a].Merge(slice[a]);
             }
         }
 
         foreach (var (key, accumulators) in merged)
-            WindowAggOperator.AddResult(_output, _keys.Values(key), start, end, accumulators);
+            WindowAggOperator.AddResult(Output, Keys.Values(key), start, end, accumulators);
     }
 
     /// <summary>A slice's accumulators: in memory, or read from the backend when they were written there and forgotten.</summary>
@@ -178,7 +153,7 @@ public sealed class SlicedWindowAggOperator : SqlOperator
         var live = _live.GetAlternateLookup<ReadOnlySpan<byte>>();
         if (live.TryGetValue(KeyOf(stored), out var slices) && slices.TryGetValue(sliceEnd, out var slice))
             return slice.Accumulators;
-        return Context.State.Get(_stateId, stored) is { } bytes ? _calls.Deserialize(bytes, out _) : null;
+        return Context.State.Get(StateId, stored) is { } bytes ? Calls.Deserialize(bytes, out _) : null;
     }
 
     /// <summary>Drops every slice whose last window ends at or before <paramref name="windowEnd"/> (it has fired).</summary>
@@ -199,7 +174,7 @@ public sealed class SlicedWindowAggOperator : SqlOperator
                 }
 
                 if (!inMemory || _backendHoldsSlices)
-                    Context.State.Remove(_stateId, stored);
+                    Context.State.Remove(StateId, stored);
             }
         }
     }
@@ -207,23 +182,23 @@ public sealed class SlicedWindowAggOperator : SqlOperator
     /// <summary>A slice's accumulators from the state backend, or new ones (then indexed).</summary>
     private LiveSlice Load(byte[] stored, long end)
     {
-        var bytes = _backendHoldsSlices ? Context.State.Get(_stateId, stored) : null;
+        var bytes = _backendHoldsSlices ? Context.State.Get(StateId, stored) : null;
         if (bytes is null)
         {
             // A slice in the backend was indexed when it was new (or restored); only new ones are added.
             WindowAggOperator.Index(_bySliceEnd, end, stored);
         }
 
-        return new LiveSlice(stored, bytes is null ? _calls.Create() : _calls.Deserialize(bytes, out _));
+        return new LiveSlice(stored, bytes is null ? Calls.Create() : Calls.Deserialize(bytes, out _));
     }
 
-    private void WriteLiveSlices(bool forget)
+    protected override void WriteLive(bool forget)
     {
         _backendHoldsSlices |= _liveCount > 0;
         foreach (var slices in _live.Values)
         {
             foreach (var slice in slices.Values)
-                Context.State.Put(_stateId, slice.StoredKey, AggregateCalls.Serialize(slice.Accumulators, _lastFired));
+                Context.State.Put(StateId, slice.StoredKey, AggregateCalls.Serialize(slice.Accumulators, _lastFired));
         }
 
         if (forget)
@@ -239,11 +214,11 @@ public sealed class SlicedWindowAggOperator : SqlOperator
         if (_indexed)
             return;
         _indexed = true;
-        foreach (var (stored, bytes) in Context.State.Entries(_stateId))
+        foreach (var (stored, bytes) in Context.State.Entries(StateId))
         {
             _backendHoldsSlices = true;
             _lastFired = Math.Max(_lastFired, BinaryPrimitives.ReadInt64LittleEndian(bytes));
-            WindowAggOperator.Index(_bySliceEnd, BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(_stateId, stored)[8..]), stored);
+            WindowAggOperator.Index(_bySliceEnd, BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(StateId, stored)[8..]), stored);
         }
     }
 
@@ -251,8 +226,6 @@ public sealed class SlicedWindowAggOperator : SqlOperator
     private static ReadOnlySpan<byte> KeyOf(byte[] stored) => stored.AsSpan(4, (int)BinaryPrimitives.ReadUInt32BigEndian(stored));
 
     private static byte[] StoredKey(ReadOnlySpan<byte> key, long start, long end) => WindowAggOperator.StoredKey(key, start, end);
-
-    private static long Millis(long micros) => WindowAggOperator.Millis(micros);
 
     /// <summary>A slice's accumulators held in memory.</summary>
     private sealed record LiveSlice(byte[] StoredKey, Accumulator[] Accumulators);
