@@ -140,7 +140,15 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
         var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
         return Add(name, "WindowAggregate", parallelism, [edge],
-            t => new WindowAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(w.Aggregates), w.Window, w.TimeIndex, outputTypes, t.Node.InputCount),
+            t =>
+            {
+                // HOP and CUMULATE aggregate by slices when their aggregates merge (Flink's window slicing); otherwise per window.
+                var keys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes);
+                var calls = new AggregateCalls(w.Aggregates);
+                return SlicedWindowAggOperator.Sliceable(w.Window, calls)
+                    ? new SlicedWindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount)
+                    : new WindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount);
+            },
             outputTypes: outputTypes);
     }
 

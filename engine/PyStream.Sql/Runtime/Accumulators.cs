@@ -19,17 +19,47 @@ public abstract class Accumulator
     public abstract void Write(BinaryWriter writer);
 
     public abstract void Read(BinaryReader reader);
+
+    /// <summary>True when <see cref="Merge"/> adds another accumulator of the same call exactly (results do not depend on arrival order).</summary>
+    public virtual bool CanMerge => false;
+
+    /// <summary>Adds the state of <paramref name="other"/> (the same call's accumulator for other rows) to this one.</summary>
+    public virtual void Merge(Accumulator other) => throw new NotSupportedException($"{GetType().Name} cannot merge");
 }
 
 /// <summary>Creates the accumulators of aggregate calls and feeds them rows.</summary>
-public sealed class AggregateCalls(IReadOnlyList<AggCall> calls)
+public sealed class AggregateCalls
 {
     /// <summary>What COUNT(*) is fed for each row (boxed once, not per row).</summary>
     private static readonly object Row = true;
 
-    public IReadOnlyList<AggCall> Calls => calls;
+    private readonly IReadOnlyList<AggCall> _list;
+    private readonly AggCall[] _calls;
+    private readonly Feed[] _feeds;
 
-    public Accumulator[] Create() => calls.Select(Create).ToArray();
+    public AggregateCalls(IReadOnlyList<AggCall> calls)
+    {
+        _list = calls;
+        _calls = [.. calls];
+        _feeds = _calls.Select(FeedOf).ToArray();
+    }
+
+    /// <summary>How a call reads a row, decided once so the per-row loop compares no strings.</summary>
+    private enum Feed
+    {
+        /// <summary>COUNT(*) with no DISTINCT: its <see cref="CountAccumulator"/> is counted directly, nothing boxed.</summary>
+        CountRows,
+        /// <summary>A call with no argument fed a marker value.</summary>
+        Row,
+        /// <summary>The value of the first argument.</summary>
+        Value,
+        /// <summary>LISTAGG's value and separator.</summary>
+        ListAgg,
+    }
+
+    public IReadOnlyList<AggCall> Calls => _list;
+
+    public Accumulator[] Create() => _calls.Select(Create).ToArray();
 
     public static Accumulator Create(AggCall call)
     {
@@ -45,21 +75,39 @@ public sealed class AggregateCalls(IReadOnlyList<AggCall> calls)
         return call.Distinct ? new DistinctAccumulator(inner, call.ArgTypes[0]) : inner;
     }
 
+    private static Feed FeedOf(AggCall call) => call switch
+    {
+        { Args.Count: 0, Function: "COUNT", Distinct: false } => Feed.CountRows,
+        { Args.Count: 0 } => Feed.Row,
+        { Function: "LISTAGG" } => Feed.ListAgg,
+        _ => Feed.Value,
+    };
+
     /// <summary>Feeds one row to every accumulator: added when it accumulates, retracted when it takes away.</summary>
     public void Apply(Accumulator[] accumulators, RowBatch batch, int row, bool retract)
     {
-        for (var c = 0; c < calls.Count; c++)
+        for (var c = 0; c < _calls.Length; c++)
         {
-            var call = calls[c];
+            var call = _calls[c];
             if (call.FilterArg >= 0 && batch.Columns[call.FilterArg].GetBoxed(row) is not true)
                 continue;
             object? value;
-            if (call.Args.Count == 0)
-                value = Row;
-            else if (call.Function == "LISTAGG")
-                value = (batch.Columns[call.Args[0]].GetBoxed(row), call.Args.Count > 1 ? batch.Columns[call.Args[1]].GetBoxed(row) : ",");
-            else
-                value = batch.Columns[call.Args[0]].GetBoxed(row);
+            switch (_feeds[c])
+            {
+                case Feed.CountRows:
+                    ((CountAccumulator)accumulators[c]).Count(retract ? -1 : 1);
+                    continue;
+                case Feed.Row:
+                    value = Row;
+                    break;
+                case Feed.ListAgg:
+                    value = (batch.Columns[call.Args[0]].GetBoxed(row), call.Args.Count > 1 ? batch.Columns[call.Args[1]].GetBoxed(row) : ",");
+                    break;
+                default:
+                    value = batch.Columns[call.Args[0]].GetBoxed(row);
+                    break;
+            }
+
             if (retract)
                 accumulators[c].Retract(value);
             else
@@ -107,9 +155,16 @@ internal sealed class CountAccumulator(bool star) : Accumulator
             _count--;
     }
 
+    /// <summary>Counts a row (+1) or takes one away (-1) without a value to look at.</summary>
+    public void Count(int sign) => _count += sign;
+
     public override object? Result => _count;
 
     public override void Write(BinaryWriter writer) => writer.Write(_count);
+
+    public override bool CanMerge => true;
+
+    public override void Merge(Accumulator other) => _count += ((CountAccumulator)other)._count;
 
     public override void Read(BinaryReader reader) => _count = reader.ReadInt64();
 }
@@ -192,6 +247,18 @@ internal sealed class SumAccumulator(SqlType result, SqlType arg, string functio
         _decimal = reader.ReadDecimal();
         _count = reader.ReadInt64();
     }
+
+    /// <summary>Not for floating-point sums: adding partial sums would round differently from adding the rows one by one.</summary>
+    public override bool CanMerge => arg.Kind is not (SqlTypeKind.Float or SqlTypeKind.Double);
+
+    public override void Merge(Accumulator other)
+    {
+        var o = (SumAccumulator)other;
+        _long = unchecked(_long + o._long);
+        _double += o._double;
+        _decimal += o._decimal;
+        _count += o._count;
+    }
 }
 
 /// <summary>MIN and MAX: every value with its count, so a retraction of the extreme finds the next one (Flink's MinWithRetract).</summary>
@@ -232,6 +299,14 @@ internal sealed class ExtremeAccumulator(SqlType type, bool max) : Accumulator
         _values.Clear();
         for (var i = reader.ReadInt32(); i > 0; i--)
             _values[ValueCodec.Read(reader, type)!] = reader.ReadInt64();
+    }
+
+    public override bool CanMerge => true;
+
+    public override void Merge(Accumulator other)
+    {
+        foreach (var (value, count) in ((ExtremeAccumulator)other)._values)
+            _values[value] = _values.GetValueOrDefault(value) + count;
     }
 }
 

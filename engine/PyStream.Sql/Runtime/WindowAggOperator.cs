@@ -19,59 +19,40 @@ namespace PyStream.Sql.Runtime;
 /// so a row costs one lookup by its key's bytes (built on the stack) and one per window by its
 /// end, not a state read and write.
 /// </summary>
-public sealed class WindowAggOperator : SqlOperator
+public sealed class WindowAggOperator : WindowAggBase
 {
     /// <summary>Windows held in memory before they are all written to the state backend and dropped from memory.</summary>
     private const int MaxLiveWindows = 1 << 20;
 
-    private readonly RowKeys _keys;
-    private readonly AggregateCalls _calls;
-    private readonly WindowDefinition _window;
-    private readonly int _timeIndex;
-    private readonly RowBuilder _output;
     /// <summary>Per key (its bytes), its windows held in memory, by window end (unique per key: windows of one key that end together start together).</summary>
     private readonly Dictionary<byte[], Dictionary<long, LiveWindow>> _live = new(ByteArrayComparer.Instance);
     private int _liveCount;
     private readonly SortedDictionary<long, List<byte[]>> _byEnd = [];
     private readonly (long Start, long End)[] _windows;
-    private string _stateId = "";
     private bool _indexed;
 
     /// <summary>False until windows are written to the backend (or restored from it): until then a new window is not looked up there.</summary>
     private bool _backendHoldsWindows;
 
     public WindowAggOperator(string name, RowKeys keys, AggregateCalls calls, WindowDefinition window, int timeIndex, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
-        : base(name, inputCount)
+        : base(name, keys, calls, window, timeIndex, outputTypes, inputCount, "windows")
     {
-        _keys = keys;
-        _calls = calls;
-        _window = window;
-        _timeIndex = timeIndex;
-        _output = new RowBuilder(outputTypes);
         _windows = new (long, long)[WindowAssignment.MaxWindows(window)];
-    }
-
-    public long LateRowsDropped { get; private set; }
-
-    public override void Open(TaskContext context)
-    {
-        base.Open(context);
-        _stateId = StateKeys.MapPrefix + StateKey + "/windows";
     }
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
         IndexRestoredWindows();
-        var times = (Column<long>)rows.Columns[_timeIndex];
+        var times = (Column<long>)rows.Columns[TimeIndex];
         var watermark = CurrentWatermark;
         var live = _live.GetAlternateLookup<ReadOnlySpan<byte>>();
-        Span<byte> fixedKey = stackalloc byte[Math.Max(_keys.MaxFixedSize, 0)];
+        Span<byte> fixedKey = stackalloc byte[Math.Max(Keys.MaxFixedSize, 0)];
         for (var i = 0; i < rows.Count; i++)
         {
             if (times.IsNull(i))
                 continue;
             var timestamp = Millis(times.Values[i]);
-            ReadOnlySpan<byte> key = _keys.MaxFixedSize >= 0 ? fixedKey[.._keys.Write(rows, i, fixedKey)] : _keys.KeyOf(rows, i);
+            ReadOnlySpan<byte> key = Keys.MaxFixedSize >= 0 ? fixedKey[..Keys.Write(rows, i, fixedKey)] : Keys.KeyOf(rows, i);
             if (!live.TryGetValue(key, out var windows))
             {
                 windows = [];
@@ -79,7 +60,7 @@ public sealed class WindowAggOperator : SqlOperator
             }
 
             var retract = !rows.KindAt(i).IsAccumulate();
-            var count = WindowAssignment.Assign(_window, timestamp, _windows);
+            var count = WindowAssignment.Assign(Window, timestamp, _windows);
             for (var w = 0; w < count; w++)
             {
                 var (start, end) = _windows[w];
@@ -96,18 +77,12 @@ public sealed class WindowAggOperator : SqlOperator
                     _liveCount++;
                 }
 
-                _calls.Apply(window.Accumulators, rows, i, retract);
+                Calls.Apply(window.Accumulators, rows, i, retract);
             }
         }
 
         if (_liveCount > MaxLiveWindows)
-            WriteLiveWindows(forget: true);
-    }
-
-    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
-    {
-        WriteLiveWindows(forget: false);
-        base.SnapshotState(barrier, states);
+            WriteLive(forget: true);
     }
 
     protected override void OnWatermark(long watermark)
@@ -118,38 +93,36 @@ public sealed class WindowAggOperator : SqlOperator
             _byEnd.Remove(end);
             foreach (var stored in keys)
                 Fire(stored);
-            if (_output.Count >= 8192)
-                EmitRows(_output.Take());
+            if (Output.Count >= 8192)
+                EmitRows(Output.Take());
         }
 
-        EmitRows(_output.Take());
+        EmitRows(Output.Take());
         base.OnWatermark(watermark);
     }
 
     /// <summary>A window's accumulators from the state backend, or new ones (then indexed for firing).</summary>
     private LiveWindow Load(byte[] stored, long end)
     {
-        var bytes = _backendHoldsWindows ? Context.State.Get(_stateId, stored) : null;
-        var window = new LiveWindow(stored, bytes is null ? _calls.Create() : _calls.Deserialize(bytes, out _)) { Stored = bytes is not null };
+        var bytes = _backendHoldsWindows ? Context.State.Get(StateId, stored) : null;
+        var window = new LiveWindow(stored, bytes is null ? Calls.Create() : Calls.Deserialize(bytes, out _)) { Stored = bytes is not null };
         if (bytes is null)
         {
             // A window in the backend was indexed when it was new (or restored); only new ones are added.
-            if (!_byEnd.TryGetValue(end, out var keys))
-                _byEnd[end] = keys = [];
-            keys.Add(stored);
+            Index(_byEnd, end, stored);
         }
 
         return window;
     }
 
-    private void WriteLiveWindows(bool forget)
+    protected override void WriteLive(bool forget)
     {
         _backendHoldsWindows |= _liveCount > 0;
         foreach (var windows in _live.Values)
         {
             foreach (var window in windows.Values)
             {
-                Context.State.Put(_stateId, window.StoredKey, AggregateCalls.Serialize(window.Accumulators, 0));
+                Context.State.Put(StateId, window.StoredKey, AggregateCalls.Serialize(window.Accumulators, 0));
                 window.Stored = true;
             }
         }
@@ -173,21 +146,26 @@ public sealed class WindowAggOperator : SqlOperator
                 live.Remove(stored.AsSpan(4, keyLength));
             accumulators = window.Accumulators;
             if (window.Stored)
-                Context.State.Remove(_stateId, stored);
+                Context.State.Remove(StateId, stored);
         }
         else
         {
-            var bytes = Context.State.Get(_stateId, stored);
-            Context.State.Remove(_stateId, stored);
+            var bytes = Context.State.Get(StateId, stored);
+            Context.State.Remove(StateId, stored);
             if (bytes is null)
                 return;
-            accumulators = _calls.Deserialize(bytes, out _);
+            accumulators = Calls.Deserialize(bytes, out _);
         }
 
-        var entry = MapEntryKey.EntryKey(_stateId, stored);
+        var entry = MapEntryKey.EntryKey(StateId, stored);
         var start = BinaryPrimitives.ReadInt64BigEndian(entry);
         var end = BinaryPrimitives.ReadInt64BigEndian(entry[8..]);
-        var keys = _keys.Values(MapEntryKey.Owner(_stateId, stored).ToArray());
+        AddResult(Output, Keys.Values(MapEntryKey.Owner(StateId, stored).ToArray()), start, end, accumulators);
+    }
+
+    /// <summary>A fired window's row: keys, window_start, window_end, window_time (end - 1 ms; all in microseconds), then the results.</summary>
+    internal static void AddResult(RowBuilder output, object?[] keys, long start, long end, Accumulator[] accumulators)
+    {
         var row = new object?[keys.Length + 3 + accumulators.Length];
         keys.CopyTo(row, 0);
         row[keys.Length] = start * 1000;
@@ -195,7 +173,15 @@ public sealed class WindowAggOperator : SqlOperator
         row[keys.Length + 2] = (end - 1) * 1000;
         for (var a = 0; a < accumulators.Length; a++)
             row[keys.Length + 3 + a] = accumulators[a].Result;
-        _output.Add(RowKind.Insert, row);
+        output.Add(RowKind.Insert, row);
+    }
+
+    /// <summary>Adds a stored key to the timer index under <paramref name="end"/>.</summary>
+    internal static void Index(SortedDictionary<long, List<byte[]>> byEnd, long end, byte[] stored)
+    {
+        if (!byEnd.TryGetValue(end, out var keys))
+            byEnd[end] = keys = [];
+        keys.Add(stored);
     }
 
     /// <summary>After a restore the windows in state are not in the timer index yet: the first call indexes them.</summary>
@@ -204,18 +190,15 @@ public sealed class WindowAggOperator : SqlOperator
         if (_indexed)
             return;
         _indexed = true;
-        foreach (var (stored, _) in Context.State.Entries(_stateId))
+        foreach (var (stored, _) in Context.State.Entries(StateId))
         {
             _backendHoldsWindows = true;
-            var end = BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(_stateId, stored)[8..]);
-            if (!_byEnd.TryGetValue(end, out var keys))
-                _byEnd[end] = keys = [];
-            keys.Add(stored);
+            Index(_byEnd, BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(StateId, stored)[8..]), stored);
         }
     }
 
     /// <summary>The bytes a window of <paramref name="key"/> is stored under: the key's length and bytes, then start and end (big-endian).</summary>
-    private static byte[] StoredKey(ReadOnlySpan<byte> key, long start, long end)
+    internal static byte[] StoredKey(ReadOnlySpan<byte> key, long start, long end)
     {
         var stored = new byte[4 + key.Length + 16];
         BinaryPrimitives.WriteUInt32BigEndian(stored, (uint)key.Length);
@@ -224,9 +207,6 @@ public sealed class WindowAggOperator : SqlOperator
         BinaryPrimitives.WriteInt64BigEndian(stored.AsSpan(12 + key.Length), end);
         return stored;
     }
-
-    /// <summary>A TIMESTAMP(p) value (microseconds) in milliseconds, rounded down.</summary>
-    private static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;
 
     /// <summary>A window's accumulators held in memory; <see cref="Stored"/> once the backend has a copy (to remove when it fires).</summary>
     private sealed class LiveWindow(byte[] storedKey, Accumulator[] accumulators)
