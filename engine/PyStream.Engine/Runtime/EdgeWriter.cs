@@ -248,9 +248,13 @@ internal sealed class EdgeWriter : IBatchConsumer
     private void Send(int target, Batch part)
     {
         var (gate, channel) = _targets[target];
-        while (part.Count > gate.BatchLimit && Operators.BatchPieces.CanCut(part))
+        while (Operators.BatchPieces.CanCut(part))
         {
-            var (head, rest) = Operators.BatchPieces.Take(part, gate.BatchLimit, _python);
+            // Read once: the consumer's task moves its limit concurrently, and a second read could exceed the part.
+            var limit = gate.BatchLimit;
+            if (part.Count <= limit)
+                break;
+            var (head, rest) = Operators.BatchPieces.Take(part, limit, _python);
             Write(gate, channel, head);
             part = rest;
         }
