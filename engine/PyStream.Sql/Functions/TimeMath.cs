@@ -24,6 +24,9 @@ public static class TimeMath
 
     public static int DaysOf(long micros) => (int)FloorDiv(micros, MicrosPerDay);
 
+    /// <summary>A TIMESTAMP value (microseconds) in milliseconds, rounded down: event time as the runtime counts it.</summary>
+    public static long MillisOf(long micros) => FloorDiv(micros, MicrosPerMilli);
+
     public static int MillisOfDay(long micros) => (int)(((micros % MicrosPerDay) + MicrosPerDay) % MicrosPerDay / MicrosPerMilli);
 
     /// <summary>The wall-clock time in <paramref name="zone"/> of an instant (TIMESTAMP_LTZ to TIMESTAMP).</summary>

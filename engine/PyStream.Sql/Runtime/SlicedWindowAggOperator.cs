@@ -3,6 +3,7 @@ using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
+using PyStream.Sql.Functions;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Types;
 
@@ -58,7 +59,7 @@ public sealed class SlicedWindowAggOperator : WindowAggBase
         {
             if (times.IsNull(i))
                 continue;
-            var end = WindowAssignment.StartOf(Millis(times.Values[i]), Window.Offset, slide) + slide;
+            var end = WindowAssignment.StartOf(TimeMath.MillisOf(times.Values[i]), Window.Offset, slide) + slide;
             var lastWindow = LastWindowEnd(end);
             var late = 0;
             for (var w = end; w <= lastWindow && (w - 1 <= watermark || w <= _lastFired); w += slide)

@@ -3,6 +3,7 @@ using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Time;
 using PyStream.Sql.Compiling;
+using PyStream.Sql.Functions;
 
 namespace PyStream.Sql.Runtime;
 
@@ -46,7 +47,7 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
             }
 
             // The largest timestamp in microseconds, then in milliseconds (rounding down keeps the order).
-            max = max == long.MinValue ? max : Millis(max);
+            max = max == long.MinValue ? max : TimeMath.MillisOf(max);
             if (_splits is not null && CurrentSplit >= 0)
                 _splits.OnRecord(CurrentSplit, max, Context.Timers.Now);
             _max = Math.Max(_max, max);
@@ -80,6 +81,4 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
     protected override void OnWatermarkStatus(bool idle)
     {
     }
-
-    private static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;
 }

@@ -42,7 +42,4 @@ public abstract class WindowAggBase(string name, RowKeys keys, AggregateCalls ca
 
     /// <summary>Writes the accumulators held in memory to the state backend; with <paramref name="forget"/>, drops them from memory.</summary>
     protected abstract void WriteLive(bool forget);
-
-    /// <summary>A TIMESTAMP(p) value (microseconds) in milliseconds, rounded down.</summary>
-    protected static long Millis(long micros) => Math.DivRem(micros, 1000L) is var (q, r) && r < 0 ? q - 1 : q;
 }

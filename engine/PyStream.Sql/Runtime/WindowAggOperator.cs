@@ -3,6 +3,7 @@ using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
+using PyStream.Sql.Functions;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Types;
 
@@ -51,7 +52,7 @@ public sealed class WindowAggOperator : WindowAggBase
         {
             if (times.IsNull(i))
                 continue;
-            var timestamp = Millis(times.Values[i]);
+            var timestamp = TimeMath.MillisOf(times.Values[i]);
             ReadOnlySpan<byte> key = Keys.MaxFixedSize >= 0 ? fixedKey[..Keys.Write(rows, i, fixedKey)] : Keys.KeyOf(rows, i);
             if (!live.TryGetValue(key, out var windows))
             {
