@@ -92,7 +92,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var inputTypes = c.Input.Types;
         var parallelism = _nodes[input].Parallelism;
         var context = session.Context;
-        var name = c.Condition is null ? $"Calc(select=[{Names(c.Output)}])" : $"Calc(select=[{Names(c.Output)}], where=[...])";
+        var name = ExpressionText.Calc(c, context);
         return Add(name, "Calc", parallelism, [Forward(input)],
             t => new CalcOperator(name, CalcProgram.Compile(inputTypes, c.Condition, c.Projections, context), t.Node.InputCount), outputTypes: c.Types);
     }
