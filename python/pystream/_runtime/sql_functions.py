@@ -2,9 +2,9 @@
 
 The engine sends the argument columns of a batch as packed bytes, once each: fixed-width
 values as their memory, strings and bytes concatenated with int64 end offsets, decimals as
-text, null masks as one byte per row. Each column becomes one Python list in a few C-level
-steps (``array.frombytes``, ``tolist``), each function is mapped over its argument lists with
-``map``, and each result list is packed the same way. Nothing here loops in Python per row but
+text, null masks as one byte per row. A fixed-width column without nulls is a ``memoryview`` of
+its bytes, other columns become lists in a few C-level steps; each function is mapped over its
+arguments with ``map``, and each result list is packed the same way (numbers by ``struct``). Nothing here loops in Python per row but
 the user's function itself, and the conversions of values that have no packed form in C
 (strings with non-ASCII characters, decimals, dates and times).
 """
