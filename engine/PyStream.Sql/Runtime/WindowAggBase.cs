@@ -22,6 +22,8 @@ public abstract class WindowAggBase(string name, RowKeys keys, AggregateCalls ca
 
     protected int TimeIndex { get; } = timeIndex;
 
+    protected IReadOnlyList<SqlType> OutputTypes { get; } = outputTypes;
+
     protected RowBuilder Output { get; } = new(outputTypes);
 
     protected string StateId { get; private set; } = "";
