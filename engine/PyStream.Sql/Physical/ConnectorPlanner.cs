@@ -45,6 +45,8 @@ internal static class ConnectorPlanner
             case "kafka":
                 var kafka = planner.Add($"Source: Kafka {table.Name}", "Source: kafka", session.Parallelism, [], source: new SourceSpec { Kafka = KafkaSource(table) });
                 return Decode(planner, table, scan, kafka, table.Options.ContainsKey("value.format") ? "value." : "");
+            case "upsert-kafka":
+                return UpsertSource(planner, table, scan);
             default:
                 throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a sink (table '{table.Name}')");
         }
@@ -72,6 +74,43 @@ internal static class ConnectorPlanner
         var name = $"Decode({FormatName(table)}, table=[{table.Name}])";
         return planner.Add(name, "Decode", planner.Node(source).Parallelism, [planner.Forward(source)],
             _ => new FormatDecodeOperator(name, format, columns), outputTypes: scan.Types);
+    }
+
+    /// <summary>
+    /// upsert-kafka read as Flink reads it: every record from the earliest offset, keys and
+    /// tombstones decoded into an upsert stream, then normalized per primary key into a changelog.
+    /// </summary>
+    private static int UpsertSource(PhysicalPlanner planner, CatalogTable table, ScanNode scan)
+    {
+        var session = planner.Session;
+        if (session.BatchMode)
+            throw new SqlValidationException($"The upsert-kafka table '{table.Name}' is an updating source, which can only be read in streaming mode");
+        var spec = KafkaSource(table);
+        spec.Framed = true;
+        spec.StartingOffsets = new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest };
+        var source = planner.Add($"Source: Kafka {table.Name}", "Source: kafka", session.Parallelism, [], source: new SourceSpec { Kafka = spec });
+        var types = scan.Types;
+        var layout = UpsertLayout(table, scan.ScanFields.Select(f => new SqlField(f.Name, f.Type)).ToArray());
+        var decodeName = $"Decode(upsert, key={table.Options["key.format"]}, value={FormatName(table)}, table=[{table.Name}])";
+        var decode = planner.Add(decodeName, "Decode", session.Parallelism, [planner.Forward(source)],
+            _ => new UpsertDecodeOperator(decodeName, layout, types), outputTypes: types);
+        var keys = layout.KeyColumns;
+        var normalizeName = $"ChangelogNormalize(key=[{string.Join(", ", table.PrimaryKey)}])";
+        return planner.Add(normalizeName, "ChangelogNormalize", session.Parallelism, [planner.Hash(decode, keys, session.Parallelism, types)],
+            t => new ChangelogNormalizeOperator(normalizeName, new RowKeys(keys, keys.Select(k => types[k]).ToArray()), types, t.Node.InputCount), outputTypes: types);
+    }
+
+    /// <summary>Where the primary key and the value's columns are in a row of <paramref name="columns"/>, and their formats.</summary>
+    private static KafkaKeyValueLayout UpsertLayout(CatalogTable table, SqlField[] columns)
+    {
+        var o = table.Options;
+        var prefix = o.GetValueOrDefault("key.fields-prefix", "");
+        var keys = table.PrimaryKey.Select(k => Array.FindIndex(columns, c => c.Name == k) is >= 0 and var i ? i
+            : throw new SqlValidationException($"The primary key column '{k}' of the upsert-kafka table '{table.Name}' is not a physical column")).ToArray();
+        var values = Enumerable.Range(0, columns.Length).Where(i => o.GetValueOrDefault("value.fields-include", "ALL") == "ALL" || !keys.Contains(i)).ToArray();
+        var key = RowFormat.Create(o["key.format"], keys.Select(i => columns[i] with { Name = columns[i].Name[prefix.Length..] }).ToArray(), o, "key.");
+        var value = RowFormat.Create(o["value.format"], values.Select(i => columns[i]).ToArray(), o, "value.");
+        return new KafkaKeyValueLayout(key, keys, value, values, columns.Length);
     }
 
     /// <summary>Adds the sink of an INSERT: the rows of <paramref name="input"/>, already in the table's persisted column order.</summary>
@@ -114,6 +153,12 @@ internal static class ConnectorPlanner
                 var kafkaEncode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
                     t => new FormatEncodeOperator(name, value, key, keyColumns, kafka: true, t.Node.InputCount));
                 planner.Add(name, "Sink: kafka", parallelism, [planner.Forward(kafkaEncode)], sink: new SinkSpec { Kafka = KafkaSink(table) });
+                return;
+            case "upsert-kafka":
+                var layout = UpsertLayout(table, persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray());
+                var upsertEncode = planner.Add($"Encode(upsert, table=[{table.Name}])", "Encode", parallelism, [planner.Hash(input, layout.KeyColumns, parallelism, types)],
+                    t => new UpsertEncodeOperator(name, layout, t.Node.InputCount));
+                planner.Add(name, "Sink: kafka", parallelism, [planner.Forward(upsertEncode)], sink: new SinkSpec { Kafka = KafkaSink(table) });
                 return;
             default:
                 throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a source (table '{table.Name}')");

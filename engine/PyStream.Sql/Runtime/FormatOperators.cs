@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using PyStream.Engine.Records;
 using PyStream.Sql.Formats;
@@ -69,21 +68,10 @@ public sealed class FormatEncodeOperator(string name, RowFormat value, RowFormat
                 continue;
             }
 
-            Frame(output, null);
-            Frame(output, key is null ? null : Encoding.UTF8.GetBytes(key.Encode(keyColumns.Select(k => values[k]).ToArray())));
-            Frame(output, Encoding.UTF8.GetBytes(text));
+            var keyBytes = key is null ? null : Encoding.UTF8.GetBytes(key.Encode(keyColumns.Select(k => values[k]).ToArray()));
+            KafkaRecordFrames.Write(output, null, keyBytes, keyBytes is not null, Encoding.UTF8.GetBytes(text), hasValue: true);
         }
 
         Emit(0, new BytesBatch(output.ToArray(), rows.Count));
-    }
-
-    /// <summary>A little-endian int32 length (-1: none), then the bytes: the Kafka sink's record framing.</summary>
-    private static void Frame(MemoryStream output, byte[]? bytes)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, bytes?.Length ?? -1);
-        output.Write(length);
-        if (bytes is not null)
-            output.Write(bytes);
     }
 }
