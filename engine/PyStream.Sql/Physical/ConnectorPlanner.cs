@@ -40,7 +40,7 @@ internal static class ConnectorPlanner
                 return NexmarkSource(planner, table, shape.Projection, shape, types);
             case "filesystem":
                 var files = planner.Add($"Source: files {table.Options["path"]}", "Source: files", session.Parallelism, [],
-                    source: new SourceSpec { TextFiles = new TextFileSource { Paths = { table.Options["path"] } } });
+                    source: new SourceSpec { TextFiles = new TextFileSource { Paths = { table.Options["path"] }, Partitioned = table.PartitionedBy.Count > 0 } });
                 return Decode(planner, table, scan, files, "");
             case "kafka":
                 var kafka = planner.Add($"Source: Kafka {table.Name}", "Source: kafka", session.Parallelism, [], source: new SourceSpec { Kafka = KafkaSource(table) });
@@ -68,13 +68,20 @@ internal static class ConnectorPlanner
     private static int Decode(PhysicalPlanner planner, CatalogTable table, ScanNode scan, int source, string prefix)
     {
         var physical = scan.ScanFields.Select((f, i) => (Field: f, Column: table.Columns.First(c => c.Name == f.Name))).ToArray();
-        var formatFields = physical.Where(p => p.Column.Kind == ColumnKind.Physical).Select(p => new SqlField(p.Field.Name, p.Field.Type)).ToArray();
-        var columns = physical.Select(p => new ScanColumn(p.Field.Type, Array.FindIndex(formatFields, f => f.Name == p.Field.Name), p.Column.Kind == ColumnKind.Metadata ? p.Column.MetadataKey : null)).ToArray();
+        var formatFields = physical.Where(p => p.Column.Kind == ColumnKind.Physical && !table.PartitionedBy.Contains(p.Field.Name)).Select(p => new SqlField(p.Field.Name, p.Field.Type)).ToArray();
+        var partitions = Partitions(table);
+        var columns = physical.Select(p => new ScanColumn(p.Field.Type, Array.FindIndex(formatFields, f => f.Name == p.Field.Name), p.Column.Kind == ColumnKind.Metadata ? p.Column.MetadataKey : null,
+            partitions is null ? -1 : table.PartitionedBy.ToList().IndexOf(p.Field.Name))).ToArray();
         var format = RowFormat.Create(FormatName(table), formatFields, table.Options, prefix);
         var name = $"Decode({FormatName(table)}, table=[{table.Name}])";
         return planner.Add(name, "Decode", planner.Node(source).Parallelism, [planner.Forward(source)],
-            _ => new FormatDecodeOperator(name, format, columns), outputTypes: scan.Types);
+            _ => new FormatDecodeOperator(name, format, columns, partitions), outputTypes: scan.Types);
     }
+
+    /// <summary>A partitioned filesystem table's partition columns (in PARTITIONED BY order), or null.</summary>
+    private static PartitionColumns? Partitions(CatalogTable table) => table.PartitionedBy.Count == 0 ? null : new PartitionColumns(
+        table.PartitionedBy.Select(p => new SqlField(p, table.Columns.First(c => c.Name == p).Type)).ToArray(),
+        table.Options.GetValueOrDefault("partition.default-name", PartitionPath.DefaultName));
 
     /// <summary>
     /// upsert-kafka read as Flink reads it: every record from the earliest offset, keys and
@@ -138,9 +145,14 @@ internal static class ConnectorPlanner
             case "filesystem" or "kafka" when changelog:
                 throw new SqlValidationException($"Table sink '{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{table.Name}' doesn't support consuming update and delete changes which are produced by an aggregation; use a window aggregation (append-only), or a print/blackhole sink");
             case "filesystem":
-                var rowFormat = RowFormat.Create(FormatName(table), persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray(), table.Options, "");
+                var partitionColumns = table.PartitionedBy.Select(p => Array.FindIndex(persisted, c => c.Name == p)).ToArray();
+                var dataColumns = Enumerable.Range(0, persisted.Length).Where(i => !partitionColumns.Contains(i)).ToArray();
+                var rowFormat = RowFormat.Create(FormatName(table), dataColumns.Select(i => new SqlField(persisted[i].Name, persisted[i].Type)).ToArray(), table.Options, "");
+                var partitions = Partitions(table);
                 var encode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
-                    t => new FormatEncodeOperator(name, rowFormat, null, [], kafka: false, t.Node.InputCount));
+                    t => partitions is null
+                        ? new FormatEncodeOperator(name, rowFormat, null, [], kafka: false, t.Node.InputCount)
+                        : new PartitionedFileEncodeOperator(name, rowFormat, dataColumns, partitionColumns, partitions, t.Node.InputCount));
                 planner.Add(name, "Sink: filesystem", parallelism, [planner.Forward(encode)], sink: new SinkSpec
                 {
                     File = new FileSink { BasePath = table.Options["path"], PartPrefix = "part", RollOnCheckpoint = true, NoBuckets = true },
