@@ -374,7 +374,7 @@ public sealed class KafkaSourceOperator : SourceOperator
     private static Batch BatchOf(List<string?> values, List<byte[]?>? keys, List<long> stamps, int split)
     {
         if (keys is null)
-            return new TextBatch([.. values.Select(v => v!)]) { Timestamps = [.. stamps], Split = split };
+            return new TextBatch(values.ToArray()!) { Timestamps = [.. stamps], Split = split };
         var framed = new MemoryStream();
         for (var i = 0; i < values.Count; i++)
         {
