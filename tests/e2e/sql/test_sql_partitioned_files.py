@@ -7,6 +7,8 @@ from __future__ import annotations
 import collections
 from pathlib import Path
 
+import pytest
+
 from sql_e2e import run_statements
 
 # id, name, dt, hr
@@ -20,7 +22,10 @@ def sql_value(value) -> str:
     return f"'{value}'" if isinstance(value, str) else str(value)
 
 
-def test_a_partitioned_table_is_written_into_partition_directories_and_read_back(tmp_path: Path) -> None:
+# Without checkpoints the end of input commits the part files; with them, the pending files are committed as the job ends.
+@pytest.mark.parametrize("config", [{}, {"execution.checkpointing.interval": "100ms", "parallelism.default": "2"}],
+                         ids=["direct", "checkpointed"])
+def test_a_partitioned_table_is_written_into_partition_directories_and_read_back(tmp_path: Path, config: dict) -> None:
     path = tmp_path / "events"
     table = (f"CREATE TABLE events (id INT, name STRING, dt STRING, hr INT) PARTITIONED BY (dt, hr) "
              f"WITH ('connector' = 'filesystem', 'path' = '{path}', 'format' = 'csv', 'partition.default-name' = 'none')")
@@ -31,7 +36,7 @@ def test_a_partitioned_table_is_written_into_partition_directories_and_read_back
         f"INSERT INTO events VALUES {rows}",
         "SELECT * FROM events",
         "SELECT dt, hr, COUNT(*) AS n FROM events WHERE hr = 10 GROUP BY dt, hr",
-    ])
+    ], config=config)
     for result in results:
         result.ok()
 
