@@ -51,10 +51,14 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
     public PhysicalInput Forward(int producer) => new(producer, Partitioning.Auto);
 
     /// <summary>A hash edge on the producer's first <paramref name="keyCount"/> columns.</summary>
-    public PhysicalInput Hash(int producer, int keyCount, int consumerParallelism, IReadOnlyList<SqlType> types)
+    public PhysicalInput Hash(int producer, int keyCount, int consumerParallelism, IReadOnlyList<SqlType> types) =>
+        Hash(producer, Enumerable.Range(0, keyCount).ToArray(), consumerParallelism, types);
+
+    /// <summary>A hash edge on the producer's <paramref name="columns"/> (of the producer's column <paramref name="types"/>).</summary>
+    public PhysicalInput Hash(int producer, IReadOnlyList<int> columns, int consumerParallelism, IReadOnlyList<SqlType> types)
     {
         if (consumerParallelism > 1 || _nodes[producer].Parallelism > 1)
-            _nodes[producer].OutputKeys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), types.Take(keyCount).ToArray());
+            _nodes[producer].OutputKeys = new RowKeys(columns, columns.Select(c => types[c]).ToArray());
         return new PhysicalInput(producer, Partitioning.Hash);
     }
 

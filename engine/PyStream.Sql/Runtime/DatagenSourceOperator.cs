@@ -16,7 +16,7 @@ public sealed record DatagenField(string Name, SqlType Type, bool Sequence, long
 /// of p starts with the split of rows i, i + p, ...; splits are what checkpoints keep, so a
 /// restore at another parallelism hands them out again and every row is made exactly once.
 /// </summary>
-public sealed class DatagenSourceOperator : SourceOperator
+public sealed class DatagenSourceOperator : SqlSourceOperator
 {
     private readonly IReadOnlyList<DatagenField> _fields;
     private readonly double _rowsPerSecond;
@@ -64,7 +64,7 @@ public sealed class DatagenSourceOperator : SourceOperator
             _splits[0] = rest;
         else
             _splits.RemoveAt(0);
-        Emit(0, new RowBatch(columns, count));
+        EmitRows(new RowBatch(columns, count));
         return _splits.Count > 0;
     }
 
