@@ -36,10 +36,13 @@ public sealed class AggregateCalls
     private readonly IReadOnlyList<AggCall> _list;
     private readonly AggCall[] _calls;
     private readonly Feed[] _feeds;
+    private readonly bool _mergeable;
 
-    public AggregateCalls(IReadOnlyList<AggCall> calls)
+    /// <param name="mergeable">Whether every accumulator must merge: those that cannot keep their values (<see cref="ReplayAccumulator"/>).</param>
+    public AggregateCalls(IReadOnlyList<AggCall> calls, bool mergeable = false)
     {
         _list = calls;
+        _mergeable = mergeable;
         _calls = [.. calls];
         _feeds = _calls.Select(FeedOf).ToArray();
     }
@@ -59,7 +62,7 @@ public sealed class AggregateCalls
 
     public IReadOnlyList<AggCall> Calls => _list;
 
-    public Accumulator[] Create() => _calls.Select(Create).ToArray();
+    public Accumulator[] Create() => _calls.Select(call => Create(call) is var a && _mergeable && !a.CanMerge ? new ReplayAccumulator(call) : a).ToArray();
 
     public static Accumulator Create(AggCall call)
     {
