@@ -87,6 +87,24 @@ public class TableQueryBuilderTests
     }
 
     [Fact]
+    public void A_session_window_grouped_by_keys_is_the_session_function_partitioned_by_them()
+    {
+        var windowed = new TableOperation
+        {
+            WindowAggregate = new TableWindowAggregation
+            {
+                Input = EventsTable,
+                Window = new TableGroupWindow { Kind = TableGroupWindow.Types.Kind.Session, Size = Seconds(30), TimeField = Col("ts"), Alias = "w" },
+                GroupKeys = { Col("w"), Col("name") },
+                Items = { Col("name"), Alias(Call("start", Col("w")), "s"), Alias(Call("end", Col("w")), "e"), Call("sum", Col("v")) },
+            },
+        };
+        Assert.Equal(
+            "SELECT name, window_start AS s, window_end AS e, SUM(v) FROM TABLE(SESSION(TABLE events PARTITION BY (name), DESCRIPTOR(ts), INTERVAL '30' SECOND)) GROUP BY window_start, window_end, name",
+            Sql(windowed));
+    }
+
+    [Fact]
     public void A_sliding_window_over_a_derived_table_reads_it_as_a_common_table_expression()
     {
         var filtered = new TableOperation { Filter = new TableFilter { Input = EventsTable, Condition = Call("greater_than", Col("v"), Lit("INT", "0")) } };
