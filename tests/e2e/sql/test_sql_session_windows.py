@@ -1,6 +1,6 @@
 """End-to-end: SESSION windows in streaming mode (the window TVF, positional and named, and the
 legacy GROUP BY SESSION) over seeded random events with a watermark, against a plain-Python model
-of merging session windows.
+of merging session windows; in batch mode the same windows fire at the end of the input.
 
 The events are out of order by at most the watermark's delay, so no row is ever late whatever
 batches the source makes, and the windows do not depend on when watermarks come (late rows are
@@ -13,6 +13,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from sql_e2e import run_statements
 
 BASE = datetime.datetime(2024, 1, 1, 10, 0, 0)
@@ -63,7 +64,8 @@ def appended(result) -> Counter:
     return Counter(values for _, values in rows)
 
 
-def test_session_windows_match_a_plain_model(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["streaming", "batch"])
+def test_session_windows_match_a_plain_model(mode: str, tmp_path: Path) -> None:
     rows = events(seed=20261206)
     statements = [
         csv_table(rows, tmp_path),
@@ -76,7 +78,7 @@ def test_session_windows_match_a_plain_model(tmp_path: Path) -> None:
         "SELECT name, SESSION_START(ts, INTERVAL '10' SECOND), SESSION_END(ts, INTERVAL '10' SECOND), "
         "SESSION_ROWTIME(ts, INTERVAL '10' SECOND), COUNT(*) FROM events GROUP BY SESSION(ts, INTERVAL '10' SECOND), name",
     ]
-    results = run_statements(tmp_path, "streaming", statements, name="session",
+    results = run_statements(tmp_path, mode, statements, name="session",
                              config={"parallelism.default": "2", "pipeline.auto-watermark-interval": "0"})
 
     keyed = sessions(rows, 10_000, keyed=True)
