@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using PyStream.Engine.Records;
 using PyStream.Engine.State;
-using PyStream.Sql.Functions;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Types;
 
@@ -23,7 +22,7 @@ public sealed class SessionWindowAggOperator : WindowAggBase
     /// <summary>Per key (its bytes), its open windows, disjoint and not touching, in no particular order.</summary>
     private readonly Dictionary<byte[], List<(long Start, long End)>> _open = new(ByteArrayComparer.Instance);
 
-    /// <summary>Stored keys of open windows by end; entries of windows merged away since are skipped when they come up.</summary>
+    /// <summary>Stored keys of open windows by the instant they fire at (their end); entries of windows merged away since are skipped when they come up.</summary>
     private readonly SortedDictionary<long, List<byte[]>> _byEnd = [];
 
     /// <summary>The accumulators changed by the batch being processed, by stored key: written to the backend at its end.</summary>
@@ -48,7 +47,7 @@ public sealed class SessionWindowAggOperator : WindowAggBase
         {
             if (times.IsNull(i))
                 continue;
-            var timestamp = TimeMath.MillisOf(times.Values[i]);
+            var timestamp = WindowMillis(times.Values[i]);
             var key = Keys.KeyOf(rows, i);
             if (!_open.TryGetValue(key, out var windows))
                 _open[key] = windows = [];
@@ -81,7 +80,7 @@ public sealed class SessionWindowAggOperator : WindowAggBase
 
         if (_merging.Count == 1 && _merging[0].Start <= start && _merging[0].End >= end)
             return Load(key, _merging[0]);
-        if (_merging.Count == 0 && end - 1 <= watermark)
+        if (_merging.Count == 0 && FiringMillis(end) - 1 <= watermark)
             return null;
 
         // The earlier window's accumulators first: what a replayed FIRST_VALUE or LISTAGG sees.
@@ -106,7 +105,7 @@ public sealed class SessionWindowAggOperator : WindowAggBase
         }
 
         windows.Add((start, end));
-        WindowAggOperator.Index(_byEnd, end, StoredKey(key, start, end));
+        WindowAggOperator.Index(_byEnd, FiringMillis(end), StoredKey(key, start, end));
         merged ??= Calls.Create();
         _touched[StoredKey(key, start, end)] = merged;
         return merged;
@@ -143,11 +142,11 @@ public sealed class SessionWindowAggOperator : WindowAggBase
     protected override void OnWatermark(long watermark)
     {
         IndexRestoredWindows();
-        while (_byEnd.Count > 0 && _byEnd.First() is var (end, entries) && end - 1 <= watermark)
+        while (_byEnd.Count > 0 && _byEnd.First() is var (fires, entries) && fires - 1 <= watermark)
         {
-            _byEnd.Remove(end);
+            _byEnd.Remove(fires);
             foreach (var stored in entries)
-                Fire(stored, end);
+                Fire(stored);
             if (Output.Count >= 8192)
                 EmitRows(Output.Take());
         }
@@ -157,17 +156,18 @@ public sealed class SessionWindowAggOperator : WindowAggBase
     }
 
     /// <summary>Emits and drops a window, unless it was merged into another since it was indexed.</summary>
-    private void Fire(byte[] stored, long end)
+    private void Fire(byte[] stored)
     {
         var key = MapEntryKey.Owner(StateId, stored).ToArray();
         var start = BinaryPrimitives.ReadInt64BigEndian(stored.AsSpan(^16));
+        var end = BinaryPrimitives.ReadInt64BigEndian(stored.AsSpan(^8));
         if (!_open.TryGetValue(key, out var windows) || !windows.Remove((start, end)))
             return;
         if (windows.Count == 0)
             _open.Remove(key);
         var accumulators = Load(key, (start, end));
         Forget(key, (start, end));
-        WindowAggOperator.AddResult(Output, Keys.Values(key), start, end, accumulators);
+        WindowAggOperator.AddResult(Output, Keys.Values(key), start, end, FiringMillis(end) - 1, accumulators);
     }
 
     /// <summary>After a restore the open windows are only in the backend: the first call indexes them.</summary>
@@ -184,7 +184,7 @@ public sealed class SessionWindowAggOperator : WindowAggBase
             if (!_open.TryGetValue(key, out var windows))
                 _open[key] = windows = [];
             windows.Add((start, end));
-            WindowAggOperator.Index(_byEnd, end, stored);
+            WindowAggOperator.Index(_byEnd, FiringMillis(end), stored);
         }
     }
 

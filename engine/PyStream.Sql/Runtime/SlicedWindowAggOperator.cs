@@ -145,7 +145,7 @@ public sealed class SlicedWindowAggOperator : WindowAggBase
         }
 
         foreach (var (key, accumulators) in merged)
-            WindowAggOperator.AddResult(Output, Keys.Values(key), start, end, accumulators);
+            WindowAggOperator.AddResult(Output, Keys.Values(key), start, end, end - 1, accumulators);
     }
 
     /// <summary>A slice's accumulators: in memory, or read from the backend when they were written there and forgotten.</summary>
