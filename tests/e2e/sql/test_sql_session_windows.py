@@ -103,3 +103,23 @@ def test_session_window_refusals_name_the_mistake(tmp_path: Path) -> None:
     ], name="session-errors")
     assert "SESSION takes 3 arguments at most (DATA, TIMECOL, GAP), got 4" in results[1].error[1]
     assert "a SESSION window partitioned by name must be grouped by it too" in results[2].error[1]
+
+
+def test_sessions_over_a_timestamp_ltz_show_the_local_wall_clock(tmp_path: Path) -> None:
+    """Event time as epoch milliseconds (TO_TIMESTAMP_LTZ) in a zone 8 hours east of UTC: the sessions
+    are the same instants, window_start and window_end that zone's wall-clock times."""
+    rows = events(seed=7)
+    epoch_ms = int((BASE - datetime.datetime(1970, 1, 1)).total_seconds() * 1000)
+    path = tmp_path / "events.csv"
+    path.write_text("".join(f"{name},{v},{epoch_ms + t}\n" for name, v, t in rows))
+    results = run_statements(tmp_path, "streaming", [
+        f"CREATE TEMPORARY TABLE events (name STRING, v INT, ms BIGINT, ts AS TO_TIMESTAMP_LTZ(ms, 3), "
+        f"WATERMARK FOR ts AS ts - INTERVAL '{DELAY_MS // 1000}' SECOND) "
+        f"WITH ('connector' = 'filesystem', 'path' = '{path}', 'format' = 'csv')",
+        "SELECT name, window_start, window_end, COUNT(*) "
+        "FROM TABLE(SESSION(TABLE events PARTITION BY name, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "
+        "GROUP BY name, window_start, window_end",
+    ], config={"table.local-time-zone": "Asia/Shanghai", "pipeline.auto-watermark-interval": "0"}, name="session-ltz")
+    local = lambda ms: at(ms + 8 * 3_600_000)  # noqa: E731
+    assert appended(results[1]) == Counter(
+        (name, local(s), local(e), len(vs)) for (name, s, e), vs in sessions(rows, 10_000, keyed=True).items())
