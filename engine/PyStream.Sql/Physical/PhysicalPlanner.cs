@@ -133,8 +133,6 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
 
     private int WindowAggregate(WindowAggregateNode w)
     {
-        if (w.Window.Kind == WindowKind.Session)
-            throw new SqlValidationException("SESSION windows are not supported yet in SQL (TUMBLE, HOP and CUMULATE are); the DataStream API has session windows");
         var input = Translate(w.Input);
         var keyCount = w.GroupKeys.Count;
         var parallelism = keyCount == 0 ? 1 : Parallel;
@@ -150,6 +148,8 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
                 // HOP and CUMULATE aggregate by slices when their aggregates merge (Flink's window slicing); otherwise per window.
                 var keys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes);
                 var calls = new AggregateCalls(w.Aggregates);
+                if (w.Window.Kind == WindowKind.Session)
+                    return new SessionWindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount) { ShiftZone = shiftZone };
                 return shiftZone is null && SlicedWindowAggOperator.Sliceable(w.Window, calls)
                     ? new SlicedWindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount)
                     : new WindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount) { ShiftZone = shiftZone };

@@ -95,8 +95,11 @@ public sealed record WindowAggregateNode(PlanNode Input, int TimeIndex, WindowDe
     public override bool IsChangelog => false;
 }
 
-/// <summary>A window TVF not (yet) aggregated: the input's columns plus window_start, window_end and window_time.</summary>
-public sealed record WindowTableNode(PlanNode Input, int TimeIndex, WindowDefinition Window, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+/// <summary>
+/// A window TVF not (yet) aggregated: the input's columns plus window_start, window_end and
+/// window_time. <see cref="PartitionKeys"/>: the input columns of SESSION's PARTITION BY.
+/// </summary>
+public sealed record WindowTableNode(PlanNode Input, int TimeIndex, WindowDefinition Window, IReadOnlyList<PlanField> Output, IReadOnlyList<int>? PartitionKeys = null) : PlanNode(Output)
 {
     public override IReadOnlyList<PlanNode> Inputs => [Input];
 }

@@ -94,6 +94,10 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
             var groupedColumns = groupBy.Select(g => inputBinder.Bind(g)).OfType<InputRef>().Select(r => r.Index).ToHashSet();
             if (groupedColumns.Contains(windowStart) && groupedColumns.Contains(windowStart + 1))
             {
+                // Sessions are merged per group key, so the partition keys must be among them.
+                if (window.PartitionKeys?.FirstOrDefault(k => !groupedColumns.Contains(k), -1) is >= 0 and var missing)
+                    throw new SqlValidationException($"a SESSION window partitioned by {window.Input.Fields[missing].Name} must be grouped by it too: GROUP BY window_start, window_end, {string.Join(", ", window.PartitionKeys.Select(k => window.Input.Fields[k].Name))}", s.Position);
+
                 extraColumns = window.Fields.Skip(windowStart).ToArray();
                 for (var i = 0; i < 3; i++)
                     extraByInput[windowStart + i] = i;
@@ -383,9 +387,12 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         };
         var args = new WindowArguments(t.Call, kind);
         var table = args.Table;
-        if (table.PartitionBy is { Count: > 0 })
-            throw ExpressionBinder.Unsupported("SESSION windows with PARTITION BY", table);
+        if (table.PartitionBy is { Count: > 0 } && kind != WindowKind.Session)
+            throw new SqlValidationException($"PARTITION BY in the table argument belongs to SESSION windows; {name} windows take TABLE {string.Join('.', table.Name)} alone", table.Position);
         var input = Aliased(Named(table.Name, table), null, table.Name[^1]);
+        var partitionKeys = (table.PartitionBy ?? SqlList<SqlExpr>.Empty).Select(p => p is IdentifierExpr column
+            ? new Scope(input.Fields).Resolve(column.Parts, column)
+            : throw new SqlValidationException($"SESSION's PARTITION BY takes columns of {string.Join('.', table.Name)}", p.Position)).ToArray();
         var timeIndex = new Scope(input.Fields).Resolve([args.TimeColumn], t);
         var timeType = input.Fields[timeIndex].Type;
         if (!timeType.IsTimeAttribute)
@@ -398,7 +405,7 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
             new PlanField("window_end", start),
             new PlanField("window_time", windowTime with { TimeAttribute = timeType.TimeAttribute }),
         ]).ToArray();
-        return new WindowTableNode(input, timeIndex, window, fields);
+        return new WindowTableNode(input, timeIndex, window, fields, partitionKeys);
     }
 
     private long ConstantMillis(SqlExpr expr)

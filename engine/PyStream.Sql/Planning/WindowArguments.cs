@@ -24,6 +24,8 @@ internal sealed class WindowArguments
             WindowKind.Cumulate => ["DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"],
             _ => ["DATA", "TIMECOL", "GAP"],
         };
+        if (call.Args.Count > order.Length)
+            throw new SqlValidationException($"{Name} takes {order.Length} arguments at most ({string.Join(", ", order)}), got {call.Args.Count}", call.Args[order.Length].Position);
         for (var i = 0; i < call.Args.Count; i++)
         {
             var (name, value) = call.Args[i] is NamedArgument n ? (n.Name, n.Value) : (i < order.Length ? order[i] : "", call.Args[i]);

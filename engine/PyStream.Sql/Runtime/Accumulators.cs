@@ -39,10 +39,13 @@ public sealed class AggregateCalls
     private readonly IReadOnlyList<AggCall> _list;
     private readonly AggCall[] _calls;
     private readonly Feed[] _feeds;
+    private readonly bool _mergeable;
 
-    public AggregateCalls(IReadOnlyList<AggCall> calls)
+    /// <param name="mergeable">Whether every accumulator must merge: those that cannot keep their values (<see cref="ReplayAccumulator"/>).</param>
+    public AggregateCalls(IReadOnlyList<AggCall> calls, bool mergeable = false)
     {
         _list = calls;
+        _mergeable = mergeable;
         _calls = [.. calls];
         _feeds = _calls.Select(FeedOf).ToArray();
     }
@@ -66,7 +69,11 @@ public sealed class AggregateCalls
     {
         var accumulators = new Accumulator[_calls.Length];
         for (var c = 0; c < accumulators.Length; c++)
-            accumulators[c] = Create(_calls[c]);
+        {
+            var accumulator = Create(_calls[c]);
+            accumulators[c] = _mergeable && !accumulator.CanMerge ? new ReplayAccumulator(_calls[c]) : accumulator;
+        }
+
         return accumulators;
     }
 

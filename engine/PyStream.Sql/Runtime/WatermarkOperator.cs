@@ -51,11 +51,12 @@ public sealed class WatermarkOperator(string name, CalcProgram watermarkOfRows, 
             if (_splits is not null && CurrentSplit >= 0)
                 _splits.OnRecord(CurrentSplit, max, Context.Timers.Now);
             _max = Math.Max(_max, max);
-            if (intervalMs == 0 && !batchMode)
-                EmitDue();
         }
 
+        // The rows go first: a watermark computed from them must not overtake them (with an interval of 0 it is sent right here).
         EmitRows(rows);
+        if (intervalMs == 0 && !batchMode)
+            EmitDue();
     }
 
     private void EmitDue()

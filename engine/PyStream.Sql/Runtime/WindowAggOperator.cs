@@ -165,7 +165,7 @@ public sealed class WindowAggOperator : WindowAggBase
     }
 
     /// <summary>A fired window's row: keys, window_start, window_end, window_time (the instant before the end; all in microseconds), then the results.</summary>
-    private static void AddResult(RowBuilder output, object?[] keys, long start, long end, long time, Accumulator[] accumulators)
+    internal static void AddResult(RowBuilder output, object?[] keys, long start, long end, long time, Accumulator[] accumulators)
     {
         var row = new object?[keys.Length + 3 + accumulators.Length];
         keys.CopyTo(row, 0);

@@ -52,7 +52,7 @@ public static class WindowAssignment
 
                 break;
             default:
-                throw new SqlValidationException("SESSION window aggregation is not supported yet");
+                throw new ArgumentException("SESSION windows are not assigned one row at a time: they merge (SessionWindowAggOperator)", nameof(w));
         }
 
         return count;

@@ -1,11 +1,6 @@
-using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
-using PyStream.Engine.Graph;
 using PyStream.Engine.Records;
-using PyStream.Engine.Runtime;
-using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.State;
-using PyStream.Engine.Time;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Runtime;
 using PyStream.Sql.Types;
@@ -144,7 +139,7 @@ public sealed class SlicedWindowAggOperatorTests
     /// </summary>
     private static (List<string> Rows, int EntriesLeft) Run(Func<SqlOperator> create, int restoreAfter, int snapshotEvery = 0)
     {
-        var output = new Collecting();
+        var output = new RowCollector();
         var store = new HeapKeyedStateStore();
         var op = Open(create, output, store);
         var maxTime = long.MinValue;
@@ -189,37 +184,5 @@ public sealed class SlicedWindowAggOperatorTests
     private static IEnumerable<string> StateIds(SqlOperator op) =>
         [StateKeys.MapPrefix + op.StateKey + "/slices", StateKeys.MapPrefix + op.StateKey + "/windows"];
 
-    private static SqlOperator Open(Func<SqlOperator> create, Collecting output, IKeyedStateStore store)
-    {
-        var op = create();
-        op.Outputs[0].Add(output);
-        var info = new TaskInfo("w", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
-        var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
-        op.Open(new TaskContext(info, new JobEnvironment(), null, timers, () => { }, store));
-        return op;
-    }
-
-    private sealed class Collecting : IBatchConsumer
-    {
-        public List<string> Rows { get; } = [];
-
-        public void Accept(Batch batch)
-        {
-            var rows = (RowBatch)batch;
-            for (var r = 0; r < rows.Count; r++)
-                Rows.Add(string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
-        }
-
-        public void AcceptWatermark(long watermark)
-        {
-        }
-
-        public void AcceptWatermarkStatus(bool idle)
-        {
-        }
-
-        public void EndOfInput()
-        {
-        }
-    }
+    private static SqlOperator Open(Func<SqlOperator> create, RowCollector output, IKeyedStateStore store) => output.Open(create(), store);
 }

@@ -68,22 +68,28 @@ public class TableQueryBuilderTests
         Assert.Equal("SELECT name, SUM(v) AS total, COUNT(DISTINCT v) AS n FROM events GROUP BY name", Sql(grouped));
     }
 
-    [Fact]
-    public void A_tumbling_group_window_is_the_tumble_function_grouped_by_the_window_bounds()
+    public static TheoryData<TableGroupWindow.Types.Kind, string> KeyedWindows => new()
+    {
+        { TableGroupWindow.Types.Kind.Tumble, "SELECT name, window_start AS s, window_time AS t, COUNT(v) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name" },
+        // Sessions are per key: the keys partition the SESSION function's table.
+        { TableGroupWindow.Types.Kind.Session, "SELECT name, window_start AS s, window_time AS t, COUNT(v) FROM TABLE(SESSION(TABLE events PARTITION BY (name), DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name" },
+    };
+
+    [Theory]
+    [MemberData(nameof(KeyedWindows))]
+    public void A_group_window_with_keys_is_its_window_function_grouped_by_the_window_bounds_and_keys(TableGroupWindow.Types.Kind kind, string sql)
     {
         var windowed = new TableOperation
         {
             WindowAggregate = new TableWindowAggregation
             {
                 Input = EventsTable,
-                Window = new TableGroupWindow { Kind = TableGroupWindow.Types.Kind.Tumble, Size = Seconds(10), TimeField = Col("ts"), Alias = "w" },
+                Window = new TableGroupWindow { Kind = kind, Size = Seconds(10), TimeField = Col("ts"), Alias = "w" },
                 GroupKeys = { Col("w"), Col("name") },
                 Items = { Col("name"), Alias(Call("start", Col("w")), "s"), Alias(Call("rowtime", Col("w")), "t"), Call("count", Col("v")) },
             },
         };
-        Assert.Equal(
-            "SELECT name, window_start AS s, window_time AS t, COUNT(v) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name",
-            Sql(windowed));
+        Assert.Equal(sql, Sql(windowed));
     }
 
     [Fact]

@@ -3,6 +3,9 @@
 Numbers 0..N-1 (event time = the number, in ms) are summed and counted per key (number mod 7)
 in 1-second tumbling windows and written as CSV through the filesystem connector, with
 checkpoints every 100 ms retained on cancellation (so a killed run can be resumed).
+With --window session, every 1000 numbers event time jumps 500 ms more, and the numbers are
+summed per key in SESSION windows with a gap of 100 ms (one session per key and block of 1000);
+the window's end is written as text with its milliseconds.
 """
 
 import argparse
@@ -15,6 +18,7 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--checkpoints", required=True)
 parser.add_argument("--backend", default="hashmap")
 parser.add_argument("--parallelism", default="1")
+parser.add_argument("--window", choices=["tumble", "session"], default="tumble")
 args = parser.parse_args()
 
 t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
@@ -26,18 +30,35 @@ config.set("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_
 config.set("state.checkpoints.dir", args.checkpoints)
 config.set("state.backend.type", args.backend)
 
-t_env.execute_sql(f"""
-CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts)
-WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
-      'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
-""")
-t_env.execute_sql(f"""
-CREATE TABLE totals (k BIGINT, window_end TIMESTAMP(3), total BIGINT, cnt BIGINT)
-WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
-""")
-t_env.execute_sql("""
-INSERT INTO totals
-SELECT id % 7, window_end, SUM(id), COUNT(*)
-FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
-GROUP BY id % 7, window_start, window_end
-""").wait()
+if args.window == "tumble":
+    t_env.execute_sql(f"""
+    CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts)
+    WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
+          'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
+    """)
+    t_env.execute_sql(f"""
+    CREATE TABLE totals (k BIGINT, window_end TIMESTAMP(3), total BIGINT, cnt BIGINT)
+    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
+    """)
+    t_env.execute_sql("""
+    INSERT INTO totals
+    SELECT id % 7, window_end, SUM(id), COUNT(*)
+    FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+    GROUP BY id % 7, window_start, window_end
+    """).wait()
+else:
+    t_env.execute_sql(f"""
+    CREATE TABLE numbers (id BIGINT, k AS id % 7, ts AS TO_TIMESTAMP_LTZ(id + id / 1000 * 500, 3), WATERMARK FOR ts AS ts)
+    WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
+          'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
+    """)
+    t_env.execute_sql(f"""
+    CREATE TABLE totals (k BIGINT, window_end STRING, total BIGINT, cnt BIGINT)
+    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
+    """)
+    t_env.execute_sql("""
+    INSERT INTO totals
+    SELECT k, DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss.SSS'), SUM(id), COUNT(*)
+    FROM TABLE(SESSION(TABLE numbers PARTITION BY k, DESCRIPTOR(ts), INTERVAL '100' MILLISECOND))
+    GROUP BY k, window_start, window_end
+    """).wait()

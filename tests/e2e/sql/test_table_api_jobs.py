@@ -102,6 +102,19 @@ def window_rows(size_s: int, slide_s: int, keep) -> dict[tuple, list]:
     return windows
 
 
+def session_rows(gap_s: int, key) -> dict[tuple, list]:
+    """Merging session windows: each event's [t, t + gap) joins the windows of its key it overlaps or touches."""
+    windows: dict[tuple, list] = {}
+    for name, v, ts in EVENTS:
+        seconds = (when(ts) - when("2024-01-01 10:00:00")).total_seconds()
+        start, end, members = seconds, seconds + gap_s, [v]
+        for k, s, e in [w for w in windows if w[0] == key(name) and w[1] <= end and w[2] >= start]:
+            members = windows.pop((k, s, e)) + members
+            start, end = min(start, s), max(end, e)
+        windows[(key(name), start, end)] = members
+    return windows
+
+
 def expect_windows(results: dict[str, object]) -> None:
     base = when("2024-01-01 10:00:00")
     at = lambda seconds: str(base + datetime.timedelta(seconds=seconds))  # noqa: E731
@@ -112,6 +125,10 @@ def expect_windows(results: dict[str, object]) -> None:
     assert results["tumble"] == rows(tumble)
     slide = [("+I", at(start), at(start + 10 - 0.001), len(members)) for start, members in window_rows(10, 5, lambda v: v > 1).items()]
     assert results["slide"] == rows(slide)
+    session = [("+I", name, at(s), at(e), at(e - 0.001), sum(vs), len(vs)) for (name, s, e), vs in session_rows(6, lambda n: n).items()]
+    assert results["session"] == rows(session)
+    session_all = [("+I", at(s), at(e), max(vs)) for (_, s, e), vs in session_rows(3, lambda n: "").items()]
+    assert results["session_all"] == rows(session_all)
 
 
 def test_group_windows_in_streaming_mode(tmp_path: Path) -> None:

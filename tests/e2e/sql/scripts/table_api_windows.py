@@ -6,7 +6,7 @@ import sys
 
 from pyflink.table import EnvironmentSettings, TableEnvironment
 from pyflink.table.expressions import col, lit
-from pyflink.table.window import Slide, Tumble
+from pyflink.table.window import Session, Slide, Tumble
 
 
 def show(label, table):
@@ -25,3 +25,7 @@ show("tumble", events.window(Tumble.over(lit(10).seconds).on(col("ts")).alias("w
      .select(col("name"), col("w").start.alias("s"), col("w").end.alias("e"), col("v").sum.alias("total")))
 show("slide", events.where(col("v") > 1).window(Slide.over(lit(10).seconds).every(lit(5).seconds).on(col("ts")).alias("w"))
      .group_by(col("w")).select(col("w").start, col("w").rowtime, col("v").count))
+show("session", events.window(Session.with_gap(lit(6).seconds).on(col("ts")).alias("w")).group_by(col("w"), col("name"))
+     .select(col("name"), col("w").start, col("w").end, col("w").rowtime, col("v").sum, col("v").count))
+show("session_all", events.window(Session.with_gap(lit(3).seconds).on(col("ts")).alias("w")).group_by(col("w"))
+     .select(col("w").start, col("w").end, col("v").max))
