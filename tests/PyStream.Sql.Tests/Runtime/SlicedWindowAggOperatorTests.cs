@@ -1,11 +1,6 @@
-using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
-using PyStream.Engine.Graph;
 using PyStream.Engine.Records;
-using PyStream.Engine.Runtime;
-using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.State;
-using PyStream.Engine.Time;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Runtime;
 using PyStream.Sql.Types;
@@ -126,9 +121,9 @@ public sealed class SlicedWindowAggOperatorTests
     /// <summary>Feeds <see cref="Input"/> to an operator (after batch <paramref name="restoreAfter"/>, snapshots it and goes on with a new one restored from its state), then fires everything.</summary>
     private static List<string> Run(Func<SqlOperator> create, int restoreAfter)
     {
-        var output = new Collecting();
+        var output = new CollectingRows();
         var store = new HeapKeyedStateStore();
-        var op = Open(create, output, store);
+        var op = SqlOperatorHarness.Open(create, output, store);
         var maxTime = long.MinValue;
         var batches = Input();
         for (var b = 0; b < batches.Count; b++)
@@ -154,7 +149,7 @@ public sealed class SlicedWindowAggOperatorTests
 
                 op.Close();
                 store = restored;
-                op = Open(create, output, store);
+                op = SqlOperatorHarness.Open(create, output, store);
                 op.ProcessWatermark(0, maxTime - 3_000);
             }
         }
@@ -167,38 +162,4 @@ public sealed class SlicedWindowAggOperatorTests
 
     private static IEnumerable<string> StateIds(SqlOperator op) =>
         [StateKeys.MapPrefix + op.StateKey + "/slices", StateKeys.MapPrefix + op.StateKey + "/windows"];
-
-    private static SqlOperator Open(Func<SqlOperator> create, Collecting output, IKeyedStateStore store)
-    {
-        var op = create();
-        op.Outputs[0].Add(output);
-        var info = new TaskInfo("w", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
-        var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
-        op.Open(new TaskContext(info, new JobEnvironment(), null, timers, () => { }, store));
-        return op;
-    }
-
-    private sealed class Collecting : IBatchConsumer
-    {
-        public List<string> Rows { get; } = [];
-
-        public void Accept(Batch batch)
-        {
-            var rows = (RowBatch)batch;
-            for (var r = 0; r < rows.Count; r++)
-                Rows.Add(string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
-        }
-
-        public void AcceptWatermark(long watermark)
-        {
-        }
-
-        public void AcceptWatermarkStatus(bool idle)
-        {
-        }
-
-        public void EndOfInput()
-        {
-        }
-    }
 }
