@@ -69,6 +69,20 @@ public sealed class OverAggregateJobTests
         Assert.Equal(expected.Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void A_processing_time_window_counts_the_rows_of_a_key_as_they_come()
+    {
+        // ROWS UNBOUNDED PRECEDING in processing time: the n-th row of a key (in arrival order, id order here) counts n.
+        var sql = new SqlJobs();
+        sql.Execute("""
+            CREATE TABLE numbers (id BIGINT, k AS id % 3, pt AS PROCTIME())
+            WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0', 'fields.id.end' = '11')
+            """);
+        sql.Execute("CREATE TABLE out (id BIGINT, n BIGINT) WITH ('connector' = 'print')");
+        var lines = sql.Run("INSERT INTO out SELECT id, COUNT(*) OVER (PARTITION BY k ORDER BY pt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM numbers");
+        Assert.Equal(Enumerable.Range(0, 12).Select(id => $"+I[{id}, {id / 3 + 1}]").Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("SELECT SUM(id) OVER (PARTITION BY k ORDER BY ts ROWS 2 PRECEDING), COUNT(*) OVER (PARTITION BY k ORDER BY ts) FROM events",
         "All aggregates must be computed on the same window")]
