@@ -35,16 +35,24 @@ def committed(out: Path) -> list[str]:
     return sorted(line for part in out.glob("part-*") for line in part.read_text().splitlines())
 
 
-def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool = False) -> list[str]:
+def expected_over(n: int) -> list[str]:
+    """Per key (v mod 7), each v with the sum of v and the two values of its key before it (v - 7, v - 14)."""
+    return sorted(f"{v % 7},{v},{sum(u for u in (v, v - 7, v - 14) if u >= 0)}" for v in range(n))
+
+
+def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool = False, query: str = "window") -> list[str]:
     run = [str(ROOT / "pystream"), "run"] + (["-s", str(tmp_path / "checkpoints")] if resume else [])
     return run + [str(JOB), "--n", str(n), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"),
-                  "--backend", backend, "--parallelism", str(parallelism)]
+                  "--backend", backend, "--parallelism", str(parallelism), "--query", query]
 
 
-@pytest.mark.parametrize("backend, before, after", [("hashmap", 1, 1), ("rocksdb", 2, 3)])
-def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(tmp_path: Path, backend: str, before: int, after: int) -> None:
+@pytest.mark.parametrize("backend, before, after, query", [("hashmap", 1, 1, "window"), ("rocksdb", 2, 3, "window"),
+                                                           ("rocksdb", 2, 3, "over")])
+def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(
+        tmp_path: Path, backend: str, before: int, after: int, query: str) -> None:
     n = 300_000
-    first = subprocess.Popen(command(tmp_path, n, backend, before), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    want = expected_over(n) if query == "over" else expected(n)
+    first = subprocess.Popen(command(tmp_path, n, backend, before, query=query), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, start_new_session=True)
     try:
         wait_for_checkpoint(tmp_path / "checkpoints", first)
@@ -52,10 +60,10 @@ def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(
     finally:
         first.wait(TIMEOUT_S)
     assert first.returncode == -signal.SIGKILL
-    assert len(committed(tmp_path / "out")) < len(expected(n)), "the job ended before it was killed"
+    assert len(committed(tmp_path / "out")) < len(want), "the job ended before it was killed"
 
-    resumed = subprocess.run(command(tmp_path, n, backend, after, resume=True), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    resumed = subprocess.run(command(tmp_path, n, backend, after, resume=True, query=query), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
     assert resumed.returncode == 0, resumed.stderr
     # Committed rows only: a part file the killed run had opened after its last checkpoint stays
     # behind as a hidden in-progress file, as with Flink's file sink (no checkpoint knows it).
-    assert committed(tmp_path / "out") == expected(n)
+    assert committed(tmp_path / "out") == want

@@ -1,4 +1,5 @@
-"""A SQL job for the fault-tolerance test: a sequence, a window TVF aggregate, files written exactly once.
+"""A SQL job for the fault-tolerance test: a sequence, a window TVF aggregate (or, with --query over, an
+OVER aggregate), files written exactly once.
 
 Numbers 0..N-1 (event time = the number, in ms) are summed and counted per key (number mod 7)
 in 1-second tumbling windows and written as CSV through the filesystem connector, with
@@ -15,6 +16,7 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--checkpoints", required=True)
 parser.add_argument("--backend", default="hashmap")
 parser.add_argument("--parallelism", default="1")
+parser.add_argument("--query", choices=["window", "over"], default="window")
 args = parser.parse_args()
 
 t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
@@ -31,13 +33,25 @@ CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts
 WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
       'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
 """)
-t_env.execute_sql(f"""
-CREATE TABLE totals (k BIGINT, window_end TIMESTAMP(3), total BIGINT, cnt BIGINT)
-WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
-""")
-t_env.execute_sql("""
-INSERT INTO totals
-SELECT id % 7, window_end, SUM(id), COUNT(*)
-FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
-GROUP BY id % 7, window_start, window_end
-""").wait()
+if args.query == "over":
+    # Per key, each number with the sum of it and the two numbers of its key before it (ROWS frame).
+    t_env.execute_sql(f"""
+    CREATE TABLE totals (k BIGINT, id BIGINT, total BIGINT)
+    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
+    """)
+    t_env.execute_sql("""
+    INSERT INTO totals
+    SELECT id % 7, id, SUM(id) OVER (PARTITION BY id % 7 ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)
+    FROM numbers
+    """).wait()
+else:
+    t_env.execute_sql(f"""
+    CREATE TABLE totals (k BIGINT, window_end TIMESTAMP(3), total BIGINT, cnt BIGINT)
+    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
+    """)
+    t_env.execute_sql("""
+    INSERT INTO totals
+    SELECT id % 7, window_end, SUM(id), COUNT(*)
+    FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+    GROUP BY id % 7, window_start, window_end
+    """).wait()
