@@ -25,7 +25,8 @@ public sealed record OverSpec(int ForwardedCount, int OrderIndex, bool ProcTime,
 /// <para>
 /// State, per partition key: a map from timestamp to the rows of that timestamp that wait or are
 /// still in a frame, and a value with the last processed timestamp and the accumulators. Rows that
-/// wait are held in memory between checkpoints and added to the map when one is taken; the timer
+/// wait are held in memory between checkpoints and added to the map when one is taken (or when
+/// too many wait); the timer
 /// index (which keys have rows at which timestamps) is rebuilt from the map after a restore.
 /// </para>
 /// </summary>
@@ -40,15 +41,23 @@ public sealed class OverAggOperator : SqlOperator
     /// <summary>Rows that wait, not yet in the state backend: per key, per timestamp, in arrival order.</summary>
     private readonly Dictionary<byte[], SortedDictionary<long, List<object?[]>>> _waiting = new(ByteArrayComparer.Instance);
 
+    /// <summary>Rows held in memory (by default) before they are all written to the state backend.</summary>
+    public const int DefaultMaxWaitingRows = 1 << 20;
+
+    private readonly int _maxWaitingRows;
+    private int _waitingCount;
+
     /// <summary>The keys that have rows at each timestamp (in memory or in the backend).</summary>
     private readonly SortedDictionary<long, HashSet<byte[]>> _timers = [];
     private bool _indexed;
     private string _rowsState = "";
     private string _keyState = "";
 
-    public OverAggOperator(string name, RowKeys keys, AggregateCalls calls, OverSpec spec, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
+    public OverAggOperator(string name, RowKeys keys, AggregateCalls calls, OverSpec spec, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1,
+        int maxWaitingRows = DefaultMaxWaitingRows)
         : base(name, inputCount)
     {
+        _maxWaitingRows = maxWaitingRows;
         _keys = keys;
         _calls = calls;
         _spec = spec;
@@ -94,6 +103,8 @@ public sealed class OverAggOperator : SqlOperator
             touched?.Add(key);
         }
 
+        if (_waitingCount > _maxWaitingRows)
+            WriteWaiting();
         if (touched is not null)
         {
             foreach (var key in touched)
@@ -114,6 +125,7 @@ public sealed class OverAggOperator : SqlOperator
         }
 
         list.Add(row);
+        _waitingCount++;
     }
 
     private void Index(long timestamp, byte[] key)
@@ -164,6 +176,7 @@ public sealed class OverAggOperator : SqlOperator
                     stored[at] = list = [];
                 list.AddRange(rows);
                 waiting.Remove(timestamp);
+                _waitingCount -= rows.Count;
             }
 
             if (waiting.Count == 0)
@@ -253,7 +266,13 @@ public sealed class OverAggOperator : SqlOperator
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {
-        // The rows that wait go to the backend, after any it holds for the same key and timestamp.
+        WriteWaiting();
+        base.SnapshotState(barrier, states);
+    }
+
+    /// <summary>Adds the rows that wait in memory to the backend, after any it holds for the same key and timestamp.</summary>
+    private void WriteWaiting()
+    {
         foreach (var (key, byTime) in _waiting)
         {
             foreach (var (timestamp, rows) in byTime)
@@ -266,7 +285,7 @@ public sealed class OverAggOperator : SqlOperator
         }
 
         _waiting.Clear();
-        base.SnapshotState(barrier, states);
+        _waitingCount = 0;
     }
 
     /// <summary>After a restore the backend's rows are not in the timer index yet: the first call indexes them (rows already processed are skipped when their timer fires).</summary>

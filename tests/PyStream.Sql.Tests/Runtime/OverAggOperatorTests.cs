@@ -64,9 +64,11 @@ public sealed class OverAggOperatorTests : IDisposable
 
         var straight = Run(frame, backend, restoreAfter: -1, out var dropped);
         var restored = Run(frame, backend, restoreAfter: 13, out _);
+        var spilled = Run(frame, backend, restoreAfter: 13, out _, maxWaitingRows: 10);
         Assert.Equal(late, dropped);
         Assert.Equal(model, straight);
         Assert.Equal(model, restored);
+        Assert.Equal(model, spilled);
     }
 
     [Fact]
@@ -158,11 +160,12 @@ public sealed class OverAggOperatorTests : IDisposable
         return results.Order(StringComparer.Ordinal).ToList();
     }
 
-    private List<string> Run(OverFrame frame, string backend, int restoreAfter, out long dropped)
+    /// <summary>Runs the input; <paramref name="maxWaitingRows"/> small makes the operator write waiting rows to the backend between checkpoints.</summary>
+    private List<string> Run(OverFrame frame, string backend, int restoreAfter, out long dropped, int maxWaitingRows = OverAggOperator.DefaultMaxWaitingRows)
     {
         var output = new CollectingRows();
         var store = NewStore(backend);
-        var op = SqlOperatorHarness.Open(() => Create(frame, procTime: false), output, store);
+        var op = SqlOperatorHarness.Open(() => Create(frame, procTime: false, maxWaitingRows), output, store);
         var maxTime = long.MinValue;
         var batches = Input();
         dropped = 0;
@@ -184,7 +187,7 @@ public sealed class OverAggOperatorTests : IDisposable
                 dropped += op.LateRowsDropped;
                 op.Close();
                 store = restored;
-                op = SqlOperatorHarness.Open(() => Create(frame, procTime: false), output, store);
+                op = SqlOperatorHarness.Open(() => Create(frame, procTime: false, maxWaitingRows), output, store);
                 op.ProcessWatermark(0, maxTime - Delay);
             }
         }
@@ -206,8 +209,8 @@ public sealed class OverAggOperatorTests : IDisposable
         return output.Rows;
     }
 
-    private static OverAggOperator Create(OverFrame frame, bool procTime) =>
-        new("over", new RowKeys([0], [SqlType.BigInt.NotNull]), Calls, new OverSpec(3, 1, procTime, frame), InputTypes, OutputTypes);
+    private static OverAggOperator Create(OverFrame frame, bool procTime, int maxWaitingRows = OverAggOperator.DefaultMaxWaitingRows) =>
+        new("over", new RowKeys([0], [SqlType.BigInt.NotNull]), Calls, new OverSpec(3, 1, procTime, frame), InputTypes, OutputTypes, maxWaitingRows: maxWaitingRows);
 
     private static RowBatch Rows(IEnumerable<(long Key, long Millis, long Value)> rows)
     {
