@@ -11,7 +11,8 @@ namespace PyStream.Python;
 
 /// <summary>
 /// A SQL operator's Python scalar functions (a <c>pystream._runtime.sql_functions.ScalarCalls</c>),
-/// called once per batch with the GIL held for that call. Columns cross as packed bytes, one copy
+/// called once per batch with the GIL held for that call (the task thread keeps its Python thread
+/// state between calls). Columns cross as packed bytes, one copy
 /// each way: fixed-width values as their memory, strings and bytes concatenated with int64 end
 /// offsets, decimals as text, null masks as one byte per row.
 /// </summary>
@@ -40,11 +41,32 @@ internal sealed class PythonScalarCalls(PyObject calls, PythonScalarCallsSpec sp
         });
     }
 
-    public void Open() => UserErrors.Run(taskName, () =>
+    /// <summary>The task thread's Python thread state, kept from <see cref="Open"/> to <see cref="Dispose"/> (see <see cref="KeptThreadState"/>).</summary>
+    private KeptThreadState? _threadState;
+
+    public void Open()
     {
-        calls.InvokeMethod("open").Dispose();
-        return 0;
-    });
+        _threadState = KeptThreadState.Begin();
+        try
+        {
+            UserErrors.Run(taskName, () =>
+            {
+                calls.InvokeMethod("open").Dispose();
+                return 0;
+            });
+        }
+        catch
+        {
+            EndThreadState();
+            throw;
+        }
+    }
+
+    private void EndThreadState()
+    {
+        _threadState?.End();
+        _threadState = null;
+    }
 
     public Column[] Evaluate(IReadOnlyList<Column> columns, int count) => UserErrors.Run(taskName, () =>
     {
@@ -76,6 +98,7 @@ internal sealed class PythonScalarCalls(PyObject calls, PythonScalarCallsSpec sp
     {
         using (Py.GIL())
             calls.Dispose();
+        EndThreadState();
     }
 
     /// <summary>A column as Python's <c>(data, ends, nulls)</c>: ends for variable-width values, nulls when any is null.</summary>
