@@ -47,23 +47,29 @@ def expected_sessions(n: int) -> list[str]:
                   f"{totals[(k, b)]},{counts[(k, b)]}" for (k, b) in totals)
 
 
+def expected_over(n: int) -> list[str]:
+    """Per key (v mod 7), each v with the sum of v and the two values of its key before it (v - 7, v - 14)."""
+    return sorted(f"{v % 7},{v},{sum(u for u in (v, v - 7, v - 14) if u >= 0)}" for v in range(n))
+
+
 def committed(out: Path) -> list[str]:
     return sorted(line for part in out.glob("part-*") for line in part.read_text().splitlines())
 
 
-def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool = False, window: str = "tumble") -> list[str]:
+def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool = False, query: str = "tumble") -> list[str]:
     run = [str(ROOT / "pystream"), "run"] + (["-s", str(tmp_path / "checkpoints")] if resume else [])
     return run + [str(JOB), "--n", str(n), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"),
-                  "--backend", backend, "--parallelism", str(parallelism), "--window", window]
+                  "--backend", backend, "--parallelism", str(parallelism), "--query", query]
 
 
-@pytest.mark.parametrize("backend, before, after, window", [("hashmap", 1, 1, "tumble"), ("rocksdb", 2, 3, "tumble"),
-                                                            ("hashmap", 2, 2, "session"), ("rocksdb", 2, 3, "session")])
+@pytest.mark.parametrize("backend, before, after, query", [("hashmap", 1, 1, "tumble"), ("rocksdb", 2, 3, "tumble"),
+                                                           ("hashmap", 2, 2, "session"), ("rocksdb", 2, 3, "session"),
+                                                           ("rocksdb", 2, 3, "over")])
 def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(
-        tmp_path: Path, backend: str, before: int, after: int, window: str) -> None:
+        tmp_path: Path, backend: str, before: int, after: int, query: str) -> None:
     n = 300_000
-    expected_rows = expected(n) if window == "tumble" else expected_sessions(n)
-    first = subprocess.Popen(command(tmp_path, n, backend, before, window=window), cwd=ROOT, stdout=subprocess.PIPE,
+    expected_rows = {"tumble": expected, "session": expected_sessions, "over": expected_over}[query](n)
+    first = subprocess.Popen(command(tmp_path, n, backend, before, query=query), cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         wait_for_checkpoint(tmp_path / "checkpoints", first)
@@ -73,7 +79,7 @@ def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(
     assert first.returncode == -signal.SIGKILL
     assert len(committed(tmp_path / "out")) < len(expected_rows), "the job ended before it was killed"
 
-    resumed = subprocess.run(command(tmp_path, n, backend, after, resume=True, window=window), cwd=ROOT, capture_output=True,
+    resumed = subprocess.run(command(tmp_path, n, backend, after, resume=True, query=query), cwd=ROOT, capture_output=True,
                              text=True, timeout=TIMEOUT_S)
     assert resumed.returncode == 0, resumed.stderr
     # Committed rows only: a part file the killed run had opened after its last checkpoint stays

@@ -15,7 +15,7 @@ internal sealed partial class ExpressionCompiler
         var operands = call.Operands;
         switch (call.Function)
         {
-            case "CURRENT_TIMESTAMP" or "NOW":
+            case "CURRENT_TIMESTAMP" or "NOW" or "PROCTIME":
                 return new(ClockMicros(local: false), null);
             case "LOCALTIMESTAMP":
                 return new(ClockMicros(local: true), null);

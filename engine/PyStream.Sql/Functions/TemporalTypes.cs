@@ -28,6 +28,8 @@ internal static class TemporalTypes
         foreach (var name in new[] { "CURRENT_TIMESTAMP", "NOW" })
             yield return Define(name, 0, 0, _ => SqlType.TimestampLtz(3).NotNull);
         yield return Define("LOCALTIMESTAMP", 0, 0, _ => SqlType.Timestamp(3).NotNull);
+        // A processing-time attribute: the clock when the row is computed.
+        yield return Define("PROCTIME", 0, 0, _ => SqlType.TimestampLtz(3).NotNull with { TimeAttribute = TimeAttribute.Proctime });
         yield return Define("CURRENT_DATE", 0, 0, _ => SqlType.Date.NotNull);
         foreach (var name in new[] { "CURRENT_TIME", "LOCALTIME" })
             yield return Define(name, 0, 0, _ => SqlType.Time(0).NotNull);

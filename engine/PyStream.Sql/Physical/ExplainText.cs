@@ -39,6 +39,7 @@ internal static class ExplainText
             WatermarkNode w => $"LogicalWatermarkAssigner(rowtime=[{w.Fields[w.RowtimeIndex].Name}])",
             AggregateNode a => $"LogicalAggregate(group=[{PhysicalPlanner.Names(a.Output.Take(a.GroupKeys.Count))}], aggs=[{string.Join(", ", a.Aggregates.Select(c => c.Function))}])",
             WindowAggregateNode w => $"LogicalWindowAggregate(window=[{w.Window.Kind.ToString().ToUpperInvariant()}], group=[{PhysicalPlanner.Names(w.Output.Take(w.GroupKeys.Count))}], aggs=[{string.Join(", ", w.Aggregates.Select(c => c.Function))}])",
+            OverAggregateNode o => $"LogicalOverAggregate(partition=[{string.Join(", ", o.PartitionKeys.Select(k => o.Input.Fields[k].Name))}], order=[{o.Input.Fields[o.OrderIndex].Name}], window=[{o.Frame}], aggs=[{string.Join(", ", o.Aggregates.Select(c => c.Function))}])",
             WindowTableNode w => $"LogicalTableFunctionScan(window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
             UnionNode => "LogicalUnion(all=[true])",
             SortNode s => $"LogicalSort(keys=[{s.Keys.Count}], fetch=[{s.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}])",

@@ -76,6 +76,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         WatermarkNode w => Watermark(w),
         AggregateNode a => Aggregate(a),
         WindowAggregateNode w => WindowAggregate(w),
+        OverAggregateNode o => OverAggregate(o),
         UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), t => new UnionOperator("Union", t.Node.InputCount), outputTypes: u.Types),
         SortNode s => Sort(s),
         WindowTableNode w => WindowTable(w),

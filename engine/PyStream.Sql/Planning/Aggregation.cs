@@ -73,24 +73,43 @@ internal sealed class Aggregation
 
     public BoundExpr Aggregate(FunctionCall call, string name)
     {
+        var aggCall = BindCall(call, name, _input, ProjectionIndex);
+        var index = Calls.IndexOf(aggCall);
+        if (index < 0)
+        {
+            index = Calls.Count;
+            Calls.Add(aggCall);
+        }
+
+        return new InputRef(_keys.Count + ExtraColumns.Count + index, aggCall.Type);
+    }
+
+    /// <summary>
+    /// An aggregate call as written: its arguments and FILTER condition bound over the input and
+    /// given to <paramref name="column"/>, which returns the column that holds each; its result type.
+    /// </summary>
+    internal static AggCall BindCall(FunctionCall call, string name, ExpressionBinder input, Func<BoundExpr, int> column)
+    {
         var args = new List<int>();
+        var argTypes = new List<SqlType>();
         foreach (var arg in call.Args)
         {
             if (arg is StarExpr && name == "COUNT")
                 continue;
-            args.Add(ProjectionIndex(_input.Bind(arg)));
+            var bound = input.Bind(arg);
+            args.Add(column(bound));
+            argTypes.Add(bound.Type);
         }
 
         var filter = -1;
         if (call.Filter is not null)
         {
-            var condition = _input.Bind(call.Filter);
+            var condition = input.Bind(call.Filter);
             if (condition.Type.Kind != SqlTypeKind.Boolean)
                 throw new SqlValidationException($"FILTER expects a BOOLEAN condition, got {condition.Type}", call.Filter.Position);
-            filter = ProjectionIndex(condition);
+            filter = column(condition);
         }
 
-        var argTypes = args.Select(a => Projection[a].Type).ToArray();
         SqlType type;
         try
         {
@@ -101,15 +120,7 @@ internal sealed class Aggregation
             throw new SqlValidationException(error.Message.Replace("SQL validation error: ", "", StringComparison.Ordinal), call.Position);
         }
 
-        var aggCall = new AggCall(name, args, call.Distinct, filter, type, argTypes);
-        var index = Calls.IndexOf(aggCall);
-        if (index < 0)
-        {
-            index = Calls.Count;
-            Calls.Add(aggCall);
-        }
-
-        return new InputRef(_keys.Count + ExtraColumns.Count + index, type);
+        return new AggCall(name, args, call.Distinct, filter, type, argTypes);
     }
 
     /// <summary>TUMBLE_START is the window's start, *_END its end, *_ROWTIME its time (end - 1 ms, a rowtime).</summary>
@@ -130,12 +141,15 @@ internal sealed class Aggregation
         return null;
     }
 
-    private int ProjectionIndex(BoundExpr expr)
+    private int ProjectionIndex(BoundExpr expr) => IndexOrAdd(Projection, expr);
+
+    /// <summary>The position of <paramref name="expr"/> in a projection, added at the end when it is not there yet.</summary>
+    internal static int IndexOrAdd(List<BoundExpr> projection, BoundExpr expr)
     {
-        var index = Projection.IndexOf(expr);
+        var index = projection.IndexOf(expr);
         if (index >= 0)
             return index;
-        Projection.Add(expr);
-        return Projection.Count - 1;
+        projection.Add(expr);
+        return projection.Count - 1;
     }
 }

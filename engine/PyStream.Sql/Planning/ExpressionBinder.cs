@@ -13,7 +13,7 @@ namespace PyStream.Sql.Planning;
 /// user-defined functions of that catalog resolve too (as Flink orders them: temporary system
 /// functions, then built-in ones, then the catalog's).
 /// </summary>
-internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = null, SqlCatalog? functions = null)
+internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = null, SqlCatalog? functions = null, OverAggregation? over = null)
 {
     public Scope Scope => scope;
 
@@ -155,11 +155,17 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
         if (Aggregates.IsAggregate(name))
         {
             if (f.Over is not null)
-                throw Unsupported("OVER windows", f);
+            {
+                return over?.Aggregate(f, name)
+                    ?? throw new SqlValidationException($"{name}(...) OVER is allowed only in the SELECT list of a query without GROUP BY", f.Position);
+            }
+
             return aggregation?.Aggregate(f, name)
                 ?? throw new SqlValidationException($"aggregate function {name} is not allowed here", f.Position);
         }
 
+        if (f.Over is not null && QueryBinder.IsRankingFunction(name))
+            throw new SqlValidationException($"{name}() OVER (...) is supported only in a Top-N or deduplication query (WHERE {name.ToLowerInvariant()} <= N over it), which is not supported yet; OVER aggregates are COUNT, SUM, AVG, MIN, MAX, FIRST_VALUE, LAST_VALUE, LISTAGG", f.Position);
         if (f.Over is not null || f.Distinct || f.Filter is not null)
             throw new SqlValidationException($"{name} is not an aggregate function: DISTINCT, FILTER and OVER do not apply", f.Position);
         if (functions?.FindFunction(f.Name[^1]) is { } udf && (udf.System || !FunctionLibrary.IsScalarFunction(name)))

@@ -117,3 +117,29 @@ public sealed record SortNode(PlanNode Input, IReadOnlyList<SortKey> Keys, long?
 }
 
 public sealed record SortKey(int Column, bool Descending, bool NullsFirst);
+
+/// <summary>
+/// An OVER window's frame: ROWS or RANGE from <see cref="Preceding"/> before the current row (a
+/// row count, or milliseconds of the order key; null for UNBOUNDED PRECEDING) to the current row.
+/// </summary>
+public sealed record OverFrame(bool Rows, long? Preceding)
+{
+    public override string ToString() =>
+        $"{(Rows ? "ROWS" : "RANGE")} BETWEEN {(Preceding is { } p ? (Rows ? $"{p}" : $"{p} ms") + " PRECEDING" : "UNBOUNDED PRECEDING")} AND CURRENT ROW";
+}
+
+/// <summary>
+/// OVER aggregates of one window (Flink's OverAggregate): the input's first
+/// <paramref name="ForwardedCount"/> columns, then one column per aggregate, for every input
+/// row, append-only. Rows are partitioned by <paramref name="PartitionKeys"/> and ordered by the
+/// time attribute at <paramref name="OrderIndex"/> (columns of the input).
+/// </summary>
+public sealed record OverAggregateNode(PlanNode Input, int ForwardedCount, IReadOnlyList<int> PartitionKeys, int OrderIndex, OverFrame Frame, IReadOnlyList<AggCall> Aggregates, IReadOnlyList<PlanField> Output)
+    : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+
+    public override bool IsChangelog => false;
+
+    public bool ProcTime => Input.Fields[OrderIndex].Type.TimeAttribute == TimeAttribute.Proctime;
+}

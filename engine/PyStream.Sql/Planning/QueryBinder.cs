@@ -9,7 +9,7 @@ using PyStream.Sql.Types;
 namespace PyStream.Sql.Planning;
 
 /// <summary>Binds a query to a logical plan: names resolved through the catalog and CTEs, types inferred.</summary>
-internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
+internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context)
 {
     private readonly Stack<Dictionary<string, CommonTableExpr>> _ctes = new();
 
@@ -43,8 +43,6 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
     {
         if (s.From.Count > 1)
             throw ExpressionBinder.Unsupported("joins", s.From[1]);
-        if (s.Windows is { Count: > 0 })
-            throw ExpressionBinder.Unsupported("WINDOW clauses", s);
         // SELECT without FROM reads one row of no columns.
         var input = s.From.Count == 0 ? new ValuesNode([[]], []) : From(s.From[0]);
         var inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
@@ -57,7 +55,9 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
 
         var items = ExpandStars(s.Items, input.Fields);
         var grouped = s.GroupBy is { Count: > 0 } || s.Having is not null || items.Any(i => ContainsAggregate(i.Expr));
-        PlanNode result = grouped ? Grouped(s, input, inputBinder, items) : Project(input, inputBinder, items);
+        PlanNode result = grouped ? Grouped(s, input, inputBinder, items)
+            : items.Any(i => ContainsOver(i.Expr)) ? Over(s, input, inputBinder, items)
+            : Project(input, inputBinder, items);
         if (s.Distinct)
             result = new AggregateNode(result, Enumerable.Range(0, result.Fields.Count).ToArray(), [], result.Fields);
         return result;
@@ -230,20 +230,28 @@ internal sealed class QueryBinder(SqlCatalog catalog, SqlContext context)
         return condition;
     }
 
-    private static bool ContainsAggregate(SqlExpr expr) => expr switch
+    private static bool ContainsAggregate(SqlExpr expr) =>
+        Contains(expr, f => f.Over is null && Aggregates.IsAggregate(f.Name[^1].ToUpperInvariant()));
+
+    /// <summary>Whether an expression calls a function that <paramref name="matches"/>, at any depth.</summary>
+    private static bool Contains(SqlExpr expr, Func<FunctionCall, bool> matches)
     {
-        FunctionCall f when f.Over is null && Aggregates.IsAggregate(f.Name[^1].ToUpperInvariant()) => true,
-        FunctionCall f => f.Args.Any(ContainsAggregate),
-        BinaryExpr b => ContainsAggregate(b.Left) || ContainsAggregate(b.Right),
-        UnaryExpr u => ContainsAggregate(u.Operand),
-        CastExpr c => ContainsAggregate(c.Operand),
-        CaseExpr c => (c.Operand is not null && ContainsAggregate(c.Operand)) || c.Whens.Any(w => ContainsAggregate(w.Condition) || ContainsAggregate(w.Result)) || (c.Else is not null && ContainsAggregate(c.Else)),
-        IsExpr i => ContainsAggregate(i.Operand),
-        BetweenExpr b => ContainsAggregate(b.Operand) || ContainsAggregate(b.Low) || ContainsAggregate(b.High),
-        InListExpr i => ContainsAggregate(i.Operand) || i.Values.Any(ContainsAggregate),
-        LikeExpr l => ContainsAggregate(l.Operand) || ContainsAggregate(l.Pattern),
-        _ => false,
-    };
+        bool Any(SqlExpr e) => Contains(e, matches);
+        return expr switch
+        {
+            FunctionCall f when matches(f) => true,
+            FunctionCall f => f.Args.Any(Any),
+            BinaryExpr b => Any(b.Left) || Any(b.Right),
+            UnaryExpr u => Any(u.Operand),
+            CastExpr c => Any(c.Operand),
+            CaseExpr c => (c.Operand is not null && Any(c.Operand)) || c.Whens.Any(w => Any(w.Condition) || Any(w.Result)) || (c.Else is not null && Any(c.Else)),
+            IsExpr i => Any(i.Operand),
+            BetweenExpr b => Any(b.Operand) || Any(b.Low) || Any(b.High),
+            InListExpr i => Any(i.Operand) || i.Values.Any(Any),
+            LikeExpr l => Any(l.Operand) || Any(l.Pattern),
+            _ => false,
+        };
+    }
 
     private static List<SelectItem> ExpandStars(IReadOnlyList<SelectItem> items, IReadOnlyList<PlanField> fields)
     {

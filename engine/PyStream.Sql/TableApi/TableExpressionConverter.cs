@@ -11,7 +11,7 @@ namespace PyStream.Sql.TableApi;
 /// <c>col('w').start</c> of a group window aliased w is <c>window_start</c>. Refusals name the
 /// Table API method (<paramref name="method"/>) the expression was given to.
 /// </summary>
-internal sealed class TableExpressionConverter(string method, string? windowAlias = null)
+internal sealed partial class TableExpressionConverter(string method, string? windowAlias = null)
 {
     public SqlExpr Convert(TableExpression expression) => expression.KindCase switch
     {
@@ -172,6 +172,8 @@ internal sealed class TableExpressionConverter(string method, string? windowAlia
             "current_date" or "current_time" or "current_timestamp" or "local_time" or "local_timestamp" =>
                 new NiladicCall(call.Name.Replace("local_", "LOCAL", StringComparison.Ordinal).ToUpperInvariant()),
             "start" or "end" or "rowtime" or "proctime" => WindowProperty(call),
+            "over" => Over(call),
+            "row_interval" or "over_window" or "partition_by" => throw Refuse($"{call.Name} belongs in an over window: Over.partition_by(...).order_by(...).preceding(...)"),
             "asc" or "desc" or "nulls_first" or "nulls_last" => throw Refuse($"{call.Name} orders rows: it belongs in order_by"),
             _ => throw Refuse($"the expression method '{call.Name}' is not supported by PyStream's Table API yet"),
         };

@@ -259,6 +259,11 @@ class Expression:
     var_samp = _unary("var_samp")
     distinct = _unary("distinct")
 
+    def over(self, alias: Any) -> "Expression":
+        """This aggregate over the over window aliased ``alias`` (``col('v').sum.over(col('w'))``), in
+        ``Table.over_window(...).select``."""
+        return _call("over", self, alias)
+
     def list_agg(self, separator: Any = None) -> "Expression":
         return _call("list_agg", self) if separator is None else _call("list_agg", self, separator)
 

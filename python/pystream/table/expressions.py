@@ -18,7 +18,21 @@ __all__ = [
     "concat", "concat_ws", "coalesce", "current_date", "current_time", "current_timestamp", "local_time",
     "local_timestamp", "to_date", "to_timestamp", "to_timestamp_ltz", "date_format", "log", "rand", "rand_integer",
     "with_columns", "TimeIntervalUnit", "TimePointUnit",
+    "UNBOUNDED_ROW", "UNBOUNDED_RANGE", "CURRENT_ROW", "CURRENT_RANGE", "row_interval",
 ]
+
+# The bounds of an over window's frame (Over ... .preceding(...)).
+UNBOUNDED_ROW = Expression(sql_pb2.TableExpression(symbol="UNBOUNDED_ROW"))
+UNBOUNDED_RANGE = Expression(sql_pb2.TableExpression(symbol="UNBOUNDED_RANGE"))
+CURRENT_ROW = Expression(sql_pb2.TableExpression(symbol="CURRENT_ROW"))
+CURRENT_RANGE = Expression(sql_pb2.TableExpression(symbol="CURRENT_RANGE"))
+
+
+def row_interval(rows: int) -> Expression:
+    """A frame of ``rows`` rows before the current one: ``Over ... .preceding(row_interval(2))``."""
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+        raise ValueError(f"row_interval takes a number of rows (an int >= 0), got {rows!r}")
+    return _call("row_interval", rows)
 
 
 def col(name: str) -> Expression:

@@ -20,12 +20,12 @@ from pystream.table.expression import Expression
 from pystream.table.table_result import TableResult
 from pystream.table.table_schema import TableSchema
 from pystream.table.types import _parse_type
-from pystream.table.window import GroupWindow
+from pystream.table.window import GroupWindow, OverWindow
 
 if TYPE_CHECKING:
     from pystream.table.table_environment import TableEnvironment
 
-__all__ = ["Table", "GroupedTable", "GroupWindowedTable", "WindowGroupedTable"]
+__all__ = ["Table", "GroupedTable", "GroupWindowedTable", "WindowGroupedTable", "OverWindowedTable"]
 
 _COLUMNS = sql_pb2.TableColumns
 
@@ -85,6 +85,11 @@ class Table:
         if not isinstance(window, GroupWindow):
             raise NotImplementedError(f"Table.window takes a group window (Tumble, Slide, Session); got {window!r}")
         return GroupWindowedTable(self, window)
+
+    def over_window(self, *over_windows: OverWindow) -> "OverWindowedTable":
+        if not over_windows or not all(isinstance(w, OverWindow) for w in over_windows):
+            raise TypeError(f"Table.over_window takes over windows (Over ... .alias('w')); got {over_windows!r}")
+        return OverWindowedTable(self, list(over_windows))
 
     def distinct(self) -> "Table":
         return self._derive(distinct=self._operation)
@@ -230,6 +235,46 @@ class WindowGroupedTable:
         return self._table._derive(window_aggregate=sql_pb2.TableWindowAggregation(
             input=self._table._operation, window=self._window._proto, group_keys=self._keys,
             items=_expressions("WindowGroupedTable.select", fields)))
+
+
+class OverWindowedTable:
+    """A table with over windows (``Table.over_window``): ``select`` columns and aggregates ``.over(col('w'))``."""
+
+    def __init__(self, table: Table, windows: list[OverWindow]) -> None:
+        self._table = table
+        self._windows = {w._alias: w for w in windows}
+
+    def select(self, *fields: Expression | str) -> Table:
+        items = [self._with_windows(item) for item in _expressions("OverWindowedTable.select", fields)]
+        return self._table._derive(project=sql_pb2.TableProjection(input=self._table._operation, items=items))
+
+    def _with_windows(self, tree: sql_pb2.TableExpression) -> sql_pb2.TableExpression:
+        """The tree with the window of each ``.over(col('w'))`` written out, as the engine reads it."""
+        copy = sql_pb2.TableExpression()
+        copy.CopyFrom(tree)
+        for expression in _walk(copy):
+            call = expression.call
+            if expression.WhichOneof("kind") != "call" or call.name != "over" or len(call.args) != 2:
+                continue
+            alias = call.args[1].field if call.args[1].WhichOneof("kind") == "field" else None
+            if alias not in self._windows:
+                raise ValueError(f"over takes the alias of one of this table's over windows "
+                                 f"({', '.join(sorted(self._windows))}), got {call.args[1]}".replace("\n", " "))
+            call.args[1].CopyFrom(self._windows[alias]._spec())
+        return copy
+
+
+def _walk(tree: sql_pb2.TableExpression):
+    """Every node of an expression tree, the root first."""
+    yield tree
+    kind = tree.WhichOneof("kind")
+    if kind in ("call", "function"):
+        for arg in getattr(tree, kind).args:
+            yield from _walk(arg)
+    elif kind in ("cast", "alias"):
+        yield from _walk(getattr(tree, kind).expr)
+    elif kind == "interval":
+        yield from _walk(tree.interval.value)
 
 
 def _count(method: str, value: Any) -> int:

@@ -1,8 +1,12 @@
-"""Group windows, as in ``pyflink.table.window``: ``Tumble``, ``Slide`` and ``Session``.
+"""Windows, as in ``pyflink.table.window``: the group windows ``Tumble``, ``Slide`` and ``Session``, and
+``Over`` windows.
 
 ``Tumble.over(lit(10).minutes).on(col('ts')).alias('w')`` describes a window for
 ``Table.window``; the engine runs it as the window table function of the same kind (TUMBLE, HOP,
 SESSION), grouped by the window's start and end.
+``Over.partition_by(col('k')).order_by(col('ts')).preceding(row_interval(2)).alias('w')`` describes an
+over window for ``Table.over_window``; ``col('v').sum.over(col('w'))`` aggregates over it, as
+``SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)`` in SQL.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from typing import Any
 from pystream._proto import sql_pb2
 from pystream.table.expression import Expression, _expression
 
-__all__ = ["GroupWindow", "Tumble", "Slide", "Session"]
+__all__ = ["GroupWindow", "Tumble", "Slide", "Session", "Over", "OverWindow", "OverWindowPartitioned",
+           "OverWindowPartitionedOrdered", "OverWindowPartitionedOrderedPreceding"]
 
 _KIND = sql_pb2.TableGroupWindow
 
@@ -82,3 +87,78 @@ class Session:
     @staticmethod
     def with_gap(gap: Any) -> GroupWindow:
         return GroupWindow(_KIND.SESSION, gap)
+
+
+class OverWindow:
+    """An over window with its alias: what ``Table.over_window`` takes."""
+
+    def __init__(self, alias: str, partition_by: list[sql_pb2.TableExpression], order_by: sql_pb2.TableExpression,
+                 preceding: sql_pb2.TableExpression | None, following: sql_pb2.TableExpression | None) -> None:
+        if not isinstance(alias, str) or not alias:
+            raise ValueError(f"an over window's alias must be a name, got {alias!r}")
+        self._alias = alias
+        self._partition_by = partition_by
+        self._order_by = order_by
+        self._preceding = preceding
+        self._following = following
+
+    def _spec(self) -> sql_pb2.TableExpression:
+        """The window as the engine reads it in ``over``: over_window(partition_by(keys), order, preceding[, following])."""
+        unbounded_range = sql_pb2.TableExpression(symbol="UNBOUNDED_RANGE")
+        args = [sql_pb2.TableExpression(call=sql_pb2.TableCall(name="partition_by", args=self._partition_by)),
+                self._order_by, self._preceding or unbounded_range]
+        if self._following is not None:
+            args.append(self._following)
+        return sql_pb2.TableExpression(call=sql_pb2.TableCall(name="over_window", args=args))
+
+
+class OverWindowPartitionedOrderedPreceding:
+    def __init__(self, partition_by: list[sql_pb2.TableExpression], order_by: sql_pb2.TableExpression,
+                 preceding: sql_pb2.TableExpression, following: sql_pb2.TableExpression | None = None) -> None:
+        self._partition_by = partition_by
+        self._order_by = order_by
+        self._preceding = preceding
+        self._following = following
+
+    def following(self, following: Any) -> "OverWindowPartitionedOrderedPreceding":
+        """The end of the frame: CURRENT_ROW or CURRENT_RANGE (the only ends streaming over windows have)."""
+        return OverWindowPartitionedOrderedPreceding(self._partition_by, self._order_by, self._preceding,
+                                                     _expression(following))
+
+    def alias(self, alias: str) -> OverWindow:
+        return OverWindow(alias, self._partition_by, self._order_by, self._preceding, self._following)
+
+
+class OverWindowPartitionedOrdered:
+    def __init__(self, partition_by: list[sql_pb2.TableExpression], order_by: sql_pb2.TableExpression) -> None:
+        self._partition_by = partition_by
+        self._order_by = order_by
+
+    def preceding(self, preceding: Any) -> OverWindowPartitionedOrderedPreceding:
+        """The start of the frame: UNBOUNDED_RANGE, UNBOUNDED_ROW, row_interval(n) or a time interval (lit(1).hours)."""
+        return OverWindowPartitionedOrderedPreceding(self._partition_by, self._order_by, _expression(preceding))
+
+    def alias(self, alias: str) -> OverWindow:
+        """Without ``preceding``: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW."""
+        return OverWindow(alias, self._partition_by, self._order_by, None, None)
+
+
+class OverWindowPartitioned:
+    def __init__(self, partition_by: list[sql_pb2.TableExpression]) -> None:
+        self._partition_by = partition_by
+
+    def order_by(self, order_by: Any) -> OverWindowPartitionedOrdered:
+        """The time attribute the rows are ordered by: col('ts')."""
+        return OverWindowPartitionedOrdered(self._partition_by, _field(order_by))
+
+
+class Over:
+    """Over windows: ``Over.partition_by(col('k')).order_by(col('ts')).preceding(UNBOUNDED_RANGE).alias('w')``."""
+
+    @staticmethod
+    def partition_by(*partition_by: Any) -> OverWindowPartitioned:
+        return OverWindowPartitioned([_field(p) for p in partition_by])
+
+    @staticmethod
+    def order_by(order_by: Any) -> OverWindowPartitionedOrdered:
+        return OverWindowPartitionedOrdered([], _field(order_by))

@@ -202,7 +202,7 @@ public sealed class SessionWindowAggOperatorTests
     {
         private readonly AggregateCalls _calls;
         private readonly IReadOnlyList<SqlType> _inputTypes;
-        private readonly RowCollector _output = new();
+        private readonly CollectingRows _output = new();
         private IKeyedStateStore _store = new HeapKeyedStateStore();
         private long _watermark = long.MinValue;
 
@@ -255,7 +255,7 @@ public sealed class SessionWindowAggOperatorTests
         private SessionWindowAggOperator Open()
         {
             SqlType[] outputTypes = [SqlType.BigInt, SqlType.Timestamp(3), SqlType.Timestamp(3), SqlType.Timestamp(3), .. _calls.Calls.Select(c => c.Type)];
-            return _output.Open(new SessionWindowAggOperator("session", new RowKeys([0], [SqlType.BigInt]), _calls, new WindowDefinition(WindowKind.Session, 0, 0, Gap, 0), 1, outputTypes), _store);
+            return SqlOperatorHarness.Open(() => new SessionWindowAggOperator("session", new RowKeys([0], [SqlType.BigInt]), _calls, new WindowDefinition(WindowKind.Session, 0, 0, Gap, 0), 1, outputTypes), _output, _store);
         }
     }
 }

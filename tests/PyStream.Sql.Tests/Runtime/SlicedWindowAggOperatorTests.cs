@@ -139,9 +139,9 @@ public sealed class SlicedWindowAggOperatorTests
     /// </summary>
     private static (List<string> Rows, int EntriesLeft) Run(Func<SqlOperator> create, int restoreAfter, int snapshotEvery = 0)
     {
-        var output = new RowCollector();
+        var output = new CollectingRows();
         var store = new HeapKeyedStateStore();
-        var op = Open(create, output, store);
+        var op = SqlOperatorHarness.Open(create, output, store);
         var maxTime = long.MinValue;
         var batches = Input();
         for (var b = 0; b < batches.Count; b++)
@@ -169,7 +169,7 @@ public sealed class SlicedWindowAggOperatorTests
 
                 op.Close();
                 store = restored;
-                op = Open(create, output, store);
+                op = SqlOperatorHarness.Open(create, output, store);
                 op.ProcessWatermark(0, maxTime - 3_000);
             }
         }
@@ -183,6 +183,4 @@ public sealed class SlicedWindowAggOperatorTests
 
     private static IEnumerable<string> StateIds(SqlOperator op) =>
         [StateKeys.MapPrefix + op.StateKey + "/slices", StateKeys.MapPrefix + op.StateKey + "/windows"];
-
-    private static SqlOperator Open(Func<SqlOperator> create, RowCollector output, IKeyedStateStore store) => output.Open(create(), store);
 }

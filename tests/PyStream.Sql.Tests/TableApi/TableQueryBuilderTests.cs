@@ -240,4 +240,21 @@ public class TableQueryBuilderTests
         var printed = Sql(windowed, new TableRequest { View = { "v" } });
         Assert.Equal(printed, SqlParser.ParseStatement(printed).ToSql());
     }
+
+    [Fact]
+    public void An_aggregate_over_an_over_window_is_an_over_aggregate_of_that_window()
+    {
+        TableExpression Window(TableExpression preceding) => Call("over_window", Call("partition_by", Col("name")), Col("ts"), preceding);
+        var rows = Select(EventsTable, Col("name"), Call("over", Call("sum", Col("v")), Window(Call("row_interval", Lit("INT", "2")))));
+        Assert.Equal("SELECT name, SUM(v) OVER (PARTITION BY name ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM events", Sql(rows));
+        var range = Select(EventsTable, Call("over", Call("count", Col("v")), Window(Seconds(10))));
+        Assert.Equal("SELECT COUNT(v) OVER (PARTITION BY name ORDER BY ts RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW) FROM events", Sql(range));
+        var unbounded = Select(EventsTable, Call("over", Call("max", Col("v")), Window(new TableExpression { Symbol = "UNBOUNDED_ROW" })));
+        Assert.Equal("SELECT MAX(v) OVER (PARTITION BY name ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM events", Sql(unbounded));
+
+        var notAWindow = Refusal(Select(EventsTable, Call("over", Call("sum", Col("v")), Col("w"))));
+        Assert.Contains("over takes the alias of an over window", notAWindow.Message, StringComparison.Ordinal);
+        var notAnAggregate = Refusal(Select(EventsTable, Call("over", Call("upper_case", Col("name")), Window(Seconds(1)))));
+        Assert.Contains("UPPER is not an aggregate function", notAnAggregate.Message, StringComparison.Ordinal);
+    }
 }

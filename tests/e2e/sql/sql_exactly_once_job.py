@@ -5,7 +5,8 @@ in 1-second tumbling windows and written as CSV through the filesystem connector
 checkpoints every 100 ms retained on cancellation (so a killed run can be resumed).
 With --window session, every 1000 numbers event time jumps 500 ms more, and the numbers are
 summed per key in SESSION windows with a gap of 100 ms (one session per key and block of 1000);
-the window's end is written as text with its milliseconds.
+the window's end is written as text with its milliseconds. With --query over, each number is
+written with the sum of it and the two numbers of its key before it (an OVER ROWS frame).
 """
 
 import argparse
@@ -18,7 +19,7 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--checkpoints", required=True)
 parser.add_argument("--backend", default="hashmap")
 parser.add_argument("--parallelism", default="1")
-parser.add_argument("--window", choices=["tumble", "session"], default="tumble")
+parser.add_argument("--query", choices=["tumble", "session", "over"], default="tumble")
 args = parser.parse_args()
 
 t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
@@ -30,7 +31,22 @@ config.set("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_
 config.set("state.checkpoints.dir", args.checkpoints)
 config.set("state.backend.type", args.backend)
 
-if args.window == "tumble":
+if args.query == "over":
+    t_env.execute_sql(f"""
+    CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts)
+    WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
+          'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
+    """)
+    t_env.execute_sql(f"""
+    CREATE TABLE totals (k BIGINT, id BIGINT, total BIGINT)
+    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
+    """)
+    t_env.execute_sql("""
+    INSERT INTO totals
+    SELECT id % 7, id, SUM(id) OVER (PARTITION BY id % 7 ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)
+    FROM numbers
+    """).wait()
+elif args.query == "tumble":
     t_env.execute_sql(f"""
     CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts)
     WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',

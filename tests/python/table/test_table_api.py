@@ -12,8 +12,8 @@ from conftest import JOB
 
 from pyflink.table import DataTypes, EnvironmentSettings, ExplainDetail, TableEnvironment
 from pyflink.table.expression import TimeIntervalUnit
-from pyflink.table.expressions import call, col, if_then_else, lit, row
-from pyflink.table.window import Session, Slide, Tumble
+from pyflink.table.expressions import UNBOUNDED_RANGE, call, col, if_then_else, lit, row, row_interval
+from pyflink.table.window import Over, Session, Slide, Tumble
 from pystream._proto import sql_pb2
 
 E = sql_pb2.TableExpression
@@ -146,6 +146,30 @@ def test_a_group_window_is_sent_with_its_keys_and_properties(engine, window, exp
     assert sent(engine) == OP(window_aggregate=sql_pb2.TableWindowAggregation(
         input=EVENTS, window=expected, group_keys=[c("w"), c("name")],
         items=[c("name"), fn("start", c("w")), named(fn("end", c("w")), "e"), fn("rowtime", c("w")), fn("count", c("v"))]))
+
+
+@pytest.mark.parametrize("window, preceding", [
+    (Over.partition_by(col("name")).order_by(col("ts")).preceding(row_interval(2)), fn("row_interval", literal("INT", "2"))),
+    (Over.partition_by(col("name")).order_by(col("ts")).preceding(lit(1).hours), seconds(1, "HOUR")),
+    (Over.partition_by(col("name")).order_by(col("ts")).preceding(UNBOUNDED_RANGE), E(symbol="UNBOUNDED_RANGE")),
+    (Over.partition_by(col("name")).order_by(col("ts")), E(symbol="UNBOUNDED_RANGE")),
+])
+def test_an_over_window_is_written_out_in_each_aggregate_over_it(engine, window, preceding):
+    t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())
+    t_env.from_path("events").over_window(window.alias("w")).select(
+        col("name"), col("v").sum.over(col("w")).alias("total")).execute()
+    spec = fn("over_window", fn("partition_by", c("name")), c("ts"), preceding)
+    assert sent(engine) == OP(project=sql_pb2.TableProjection(
+        input=EVENTS, items=[c("name"), named(fn("over", fn("sum", c("v")), spec), "total")]))
+
+
+def test_over_needs_the_alias_of_an_over_window_of_the_table(engine):
+    windowed = TableEnvironment.create(EnvironmentSettings.in_streaming_mode()).from_path("events").over_window(
+        Over.order_by(col("ts")).alias("w"))
+    with pytest.raises(ValueError, match="over takes the alias of one of this table's over windows"):
+        windowed.select(col("v").sum.over(col("x")))
+    with pytest.raises(ValueError, match="row_interval takes a number of rows"):
+        row_interval(-1)
 
 
 def test_order_by_limit_offset_and_fetch_send_sorts(engine):

@@ -1,0 +1,50 @@
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Operators;
+using PyStream.Engine.State;
+using PyStream.Engine.Time;
+using PyStream.Sql.Runtime;
+
+namespace PyStream.Sql.Tests.Runtime;
+
+/// <summary>Opens a SQL operator as one subtask on a given state store (and clock), collecting its rows as text.</summary>
+internal static class SqlOperatorHarness
+{
+    public static T Open<T>(Func<T> create, CollectingRows output, IKeyedStateStore store, TimeProvider? time = null)
+        where T : SqlOperator
+    {
+        var op = create();
+        op.Outputs[0].Add(output);
+        var info = new TaskInfo("op", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
+        var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
+        op.Open(new TaskContext(info, new JobEnvironment { Time = time ?? TimeProvider.System }, null, timers, () => { }, store));
+        return op;
+    }
+}
+
+/// <summary>The rows an operator emits, each as its values separated by spaces.</summary>
+internal sealed class CollectingRows : IBatchConsumer
+{
+    public List<string> Rows { get; } = [];
+
+    public void Accept(Batch batch)
+    {
+        var rows = (RowBatch)batch;
+        for (var r = 0; r < rows.Count; r++)
+            Rows.Add(string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
+    }
+
+    public void AcceptWatermark(long watermark)
+    {
+    }
+
+    public void AcceptWatermarkStatus(bool idle)
+    {
+    }
+
+    public void EndOfInput()
+    {
+    }
+}
