@@ -1,4 +1,5 @@
 using PyStream.Sql.Ast;
+using PyStream.Sql.Catalog;
 using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
@@ -101,7 +102,22 @@ internal sealed class Aggregation
             throw new SqlValidationException(error.Message.Replace("SQL validation error: ", "", StringComparison.Ordinal), call.Position);
         }
 
-        var aggCall = new AggCall(name, args, call.Distinct, filter, type, argTypes);
+        return Add(new AggCall(name, args, call.Distinct, filter, type, argTypes));
+    }
+
+    /// <summary>A call of a Python aggregate function (udaf): its arguments cast to its declared input types.</summary>
+    public BoundExpr PythonAggregate(FunctionCall call, CatalogFunction function)
+    {
+        if (call.Distinct || call.Filter is not null)
+            throw ExpressionBinder.Unsupported($"DISTINCT and FILTER on the Python aggregate function {function.Name}", call);
+        var bound = PythonFunctions.Arguments(function, function.Python!, [.. call.Args.Select(_input.Bind)], call);
+        var args = bound.Select(ProjectionIndex).ToArray();
+        var type = PythonFunctions.ResultType(function.Python!, call);
+        return Add(new AggCall(function.Name, args, Distinct: false, FilterArg: -1, type, bound.Select(b => b.Type).ToArray(), Python: true));
+    }
+
+    private InputRef Add(AggCall aggCall)
+    {
         var index = Calls.IndexOf(aggCall);
         if (index < 0)
         {
@@ -109,7 +125,7 @@ internal sealed class Aggregation
             Calls.Add(aggCall);
         }
 
-        return new InputRef(_keys.Count + ExtraColumns.Count + index, type);
+        return new InputRef(_keys.Count + ExtraColumns.Count + index, aggCall.Type);
     }
 
     /// <summary>TUMBLE_START is the window's start, *_END its end, *_ROWTIME its time (end - 1 ms, a rowtime).</summary>
