@@ -1,5 +1,6 @@
 using PyStream.Sql.Ast;
 using PyStream.Sql.Expressions;
+using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Planning;
 
@@ -70,4 +71,42 @@ internal sealed partial class QueryBinder
         var kept = Enumerable.Range(0, width).Concat(Enumerable.Range(width + extra.Count, functionFields.Length)).ToArray();
         return new CalcNode(correlate, null, kept.Select(i => (BoundExpr)new InputRef(i, correlate.Fields[i].Type)).ToArray(), [.. input.Fields, .. functionFields]);
     }
+
+    /// <summary>
+    /// WHERE over a correlate: the conjuncts that read only the left side's columns filter its rows
+    /// before the table function is called (Calcite's FilterCorrelateRule), so the function sees only
+    /// rows that pass them; the others filter the joined rows. Null when the input is no correlate.
+    /// </summary>
+    private static PlanNode? FilterBelowCorrelate(PlanNode input, BoundExpr condition)
+    {
+        var (correlate, computedArguments) = input switch
+        {
+            CorrelateNode c => (c, false),
+            CalcNode { Condition: null, Input: CorrelateNode c } => (c, true),
+            _ => (null, false),
+        };
+        if (correlate is null)
+            return null;
+        var left = computedArguments ? (CalcNode)correlate.Input : null;
+        var leftWidth = left?.Input.Fields.Count ?? correlate.Input.Fields.Count;
+        var conjuncts = Conjuncts(condition).ToList();
+        var below = conjuncts.Where(c => !References(c, leftWidth)).ToList();
+        if (below.Count == 0)
+            return null;
+        var above = conjuncts.Except(below).ToList();
+        var leftCondition = And(below);
+        PlanNode filteredInput = left is null
+            ? new CalcNode(correlate.Input, leftCondition, Identity(correlate.Input), correlate.Input.Fields)
+            : left with { Input = new CalcNode(left.Input, leftCondition, Identity(left.Input), left.Input.Fields) };
+        PlanNode result = correlate with { Input = filteredInput };
+        if (computedArguments)
+            result = ((CalcNode)input) with { Input = result };
+        return above.Count == 0 ? result : new CalcNode(result, And(above), Identity(result), result.Fields);
+    }
+
+    private static IEnumerable<BoundExpr> Conjuncts(BoundExpr condition) =>
+        condition is CallExpr { Function: "AND" } and ? and.Operands.SelectMany(Conjuncts) : [condition];
+
+    private static BoundExpr And(IReadOnlyList<BoundExpr> conjuncts) =>
+        conjuncts.Skip(1).Aggregate(conjuncts[0], (all, next) => new CallExpr("AND", [all, next], all.Type.Nullable || next.Type.Nullable ? SqlType.Boolean : SqlType.Boolean.NotNull));
 }

@@ -49,7 +49,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = new CalcNode(input, condition, Identity(input), input.Fields);
+            input = FilterBelowCorrelate(input, condition) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
         var items = ExpandStars(s.Items, input.Fields);
