@@ -22,8 +22,14 @@ internal sealed partial class QueryBinder
     private static ValuesNode OneEmptyRow() => new([[]], []);
 
     /// <summary>The table function reference when <paramref name="table"/> calls a Python table function of the catalog.</summary>
-    private TableFunctionRef? PythonTableCall(TableRef table) =>
-        table is TableFunctionRef t && catalog.FindFunction(t.Call.Name[^1]) is { } function && PythonFunctions.IsTableFunction(function) ? t : null;
+    private TableFunctionRef? PythonTableCall(TableRef table)
+    {
+        if (table is not TableFunctionRef t || catalog.FindFunction(t.Call.Name[^1]) is not { Python: not null } function)
+            return null;
+        return PythonFunctions.IsTableFunction(function)
+            ? t
+            : throw new SqlValidationException($"Function '{function.Name}' is not a table function: LATERAL TABLE takes a udtf", t.Call.Position);
+    }
 
     private PlanNode JoinLateral(JoinRef j, TableFunctionRef call)
     {
