@@ -9,6 +9,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pyflink.table import DataTypes, EnvironmentSettings, TableEnvironment  # noqa: E402
+from pyflink.table.expressions import call, col  # noqa: E402
 from pyflink.table.udf import AggregateFunction, FunctionContext, TableFunction, udaf, udtf  # noqa: E402
 
 ROWS = json.loads(os.environ["PYSTREAM_TEST_ROWS"])
@@ -68,3 +69,21 @@ for name, query in QUERIES.items():
         for row in results:
             print(json.dumps([name, row.get_row_kind().name, list(row)]))
 
+
+
+@udtf(result_types=[DataTypes.STRING(), DataTypes.INT()])
+def split_words(s):
+    """Called in the Table API as an object, never registered by the script (join_lateral does)."""
+    for word in (s or "").split():
+        yield word, len(word)
+
+
+src = t_env.from_path("src")
+TABLES = {
+    "api_inner": src.join_lateral(split_words(col("s")).alias("word", "n")).select(col("id"), col("word"), col("n")),
+    "api_left": src.left_outer_join_lateral(call("words", col("s")).alias("word", "n")).select(col("id"), col("word"), col("n")),
+}
+for name, table in TABLES.items():
+    with table.execute().collect() as results:
+        for row in results:
+            print(json.dumps([name, row.get_row_kind().name, list(row)]))
