@@ -75,6 +75,7 @@ public sealed class PythonTableAndAggregateFunctionTests
         var correlate = Assert.Single(plan.Nodes, n => n.Kind == "PythonCorrelate");
         Assert.Equal("PythonCorrelate(invocation=[split(s)], select=[x, s, w, n], joinType=[LEFT])", correlate.Name);
         Assert.Equal(Engine.Spec.Partitioning.Auto, correlate.Inputs[0].Partitioning);
+        Assert.Contains("LogicalCorrelate(invocation=[split(s)], joinType=[left])", ExplainText.Of(session, SqlParser.ParseStatement("SELECT x, w FROM t LEFT JOIN LATERAL TABLE(split(s)) AS T(w, n) ON TRUE")), StringComparison.Ordinal);
     }
 
     [Fact]
