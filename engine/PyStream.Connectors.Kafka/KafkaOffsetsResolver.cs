@@ -8,7 +8,7 @@ namespace PyStream.Connectors.Kafka;
 /// Turns an offsets initializer (earliest, latest, committed, timestamp, specific) into a
 /// concrete offset per partition, so that checkpoints always hold numbers.
 /// </summary>
-internal sealed class KafkaOffsetsResolver(IConsumer<Ignore, string?> consumer, string groupId, string source)
+internal sealed class KafkaOffsetsResolver(IConsumer<byte[]?, string?> consumer, string groupId, string source)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 

@@ -39,7 +39,7 @@ public sealed class KafkaSourceOperator : SourceOperator
     // spec), or by from_source's watermark node from the timestamps its assigner gives.
     private SplitWatermarks? _watermarks;
     private bool _generatesWatermarks;
-    private IConsumer<Ignore, string?>? _consumer;
+    private IConsumer<byte[]?, string?>? _consumer;
     private IAdminClient? _metadata;
     private List<PartitionState>? _restored;
     private Error? _fatal;
@@ -105,7 +105,8 @@ public sealed class KafkaSourceOperator : SourceOperator
             () => _partitions.Count == 0
                 ? $"retrying for {_retryBound.TotalSeconds:0.#} s ({KafkaProperties.ApiTimeout}), then the job fails"
                 : "the source keeps polling until a broker answers");
-        _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<Ignore, string?>(config)
+        _consumer = KafkaProperties.Build($"Kafka source '{Name}'", () => new ConsumerBuilder<byte[]?, string?>(config)
+            .SetKeyDeserializer(new KeyDeserializer(_spec.Framed))
             .SetValueDeserializer(new TextDeserializer(_charset))
             .SetErrorHandler((_, error) => _fatal ??= error.IsFatal ? error : null)
             .SetLogHandler(_clientLog.OnLog)
@@ -137,7 +138,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         foreach (var split in restored.Values)
             Track(split);
         foreach (var tp in fresh)
-            Track(new PartitionState(tp, starts[tp], stops.GetValueOrDefault(tp, long.MaxValue)));
+            Track(new PartitionState(tp, starts[tp], stops.GetValueOrDefault(tp, long.MaxValue), _spec.Framed));
         _restored = null;
         if (_spec.Partitions.Count == 0 && !Bounded)
         {
@@ -241,7 +242,7 @@ public sealed class KafkaSourceOperator : SourceOperator
         var starts = resolver.Resolve(new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest }, added);
         var stops = StopsOf(resolver, added);
         foreach (var tp in added)
-            Track(new PartitionState(tp, starts[tp], stops.GetValueOrDefault(tp, long.MaxValue)));
+            Track(new PartitionState(tp, starts[tp], stops.GetValueOrDefault(tp, long.MaxValue), _spec.Framed));
     }
 
     /// <summary>Where partitions stop; none without stopping offsets.</summary>
@@ -271,7 +272,7 @@ public sealed class KafkaSourceOperator : SourceOperator
 
             if (_fatal is { } fatal)
                 throw new PyStreamException($"Kafka source '{Name}': {fatal.Reason}");
-            ConsumeResult<Ignore, string?>? result;
+            ConsumeResult<byte[]?, string?>? result;
             try
             {
                 result = _consumer!.Consume(timeout);
@@ -313,7 +314,8 @@ public sealed class KafkaSourceOperator : SourceOperator
             }
 
             Advance(state, result.Offset.Value);
-            if (result.Message.Value is not { } value)
+            var value = result.Message.Value;
+            if (value is null && !_spec.Framed)
             {
                 Undecodable(result.TopicPartitionOffset, "the record has no value (a tombstone)");
                 continue;
@@ -321,6 +323,7 @@ public sealed class KafkaSourceOperator : SourceOperator
 
             var timestamp = result.Message.Timestamp.Type == TimestampType.NotAvailable ? long.MinValue : result.Message.Timestamp.UnixTimestampMs;
             state.Values.Add(value);
+            state.Keys?.Add(result.Message.Key);
             state.Timestamps.Add(timestamp);
             read++;
             if (_generatesWatermarks)
@@ -340,7 +343,8 @@ public sealed class KafkaSourceOperator : SourceOperator
     private void EmitRead()
     {
         var perPartition = SplitWatermarks is not null;
-        var values = new List<string>();
+        var values = new List<string?>();
+        var keys = new List<byte[]?>();
         var stamps = new List<long>();
         foreach (var state in _partitions.Values)
         {
@@ -348,20 +352,37 @@ public sealed class KafkaSourceOperator : SourceOperator
                 continue;
             if (perPartition)
             {
-                Emit(0, new TextBatch([.. state.Values]) { Timestamps = [.. state.Timestamps], Split = state.Index });
+                Emit(0, BatchOf(state.Values, state.Keys, state.Timestamps, state.Index));
             }
             else
             {
                 values.AddRange(state.Values);
+                keys.AddRange(state.Keys ?? []);
                 stamps.AddRange(state.Timestamps);
             }
 
             state.Values.Clear();
+            state.Keys?.Clear();
             state.Timestamps.Clear();
         }
 
         if (values.Count > 0)
-            Emit(0, new TextBatch([.. values]) { Timestamps = [.. stamps] });
+            Emit(0, BatchOf(values, _spec.Framed ? keys : null, stamps, -1));
+    }
+
+    /// <summary>Text values, or with <see cref="KafkaSource.Framed"/> the keys and values framed (a tombstone's value absent).</summary>
+    private static Batch BatchOf(List<string?> values, List<byte[]?>? keys, List<long> stamps, int split)
+    {
+        if (keys is null)
+            return new TextBatch(values.ToArray()!) { Timestamps = [.. stamps], Split = split };
+        var framed = new MemoryStream();
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i] is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null;
+            KafkaRecordFrames.Write(framed, null, keys[i], keys[i] is not null, value, value is not null);
+        }
+
+        return new BytesBatch(framed.ToArray(), values.Count) { Timestamps = [.. stamps], Split = split };
     }
 
     private void Advance(PartitionState state, long offset)
@@ -438,7 +459,7 @@ public sealed class KafkaSourceOperator : SourceOperator
     public override void RestoreState(TaskRestore restore)
     {
         var splits = SourceSplits.ReadAll(restore, StateKey, reader =>
-            new PartitionState(new TopicPartition(reader.ReadString(), reader.ReadInt32()), reader.ReadInt64(), reader.ReadInt64()));
+            new PartitionState(new TopicPartition(reader.ReadString(), reader.ReadInt32()), reader.ReadInt64(), reader.ReadInt64(), _spec.Framed));
         _restored = splits?.Where(s => KafkaPartitionOwner.Of(s.Partition.Topic, s.Partition.Partition, _parallelism) == _subtask).ToList();
     }
 
@@ -462,7 +483,7 @@ public sealed class KafkaSourceOperator : SourceOperator
     }
 
     /// <summary>Where one partition is: the next offset to read and the offset it stops at (long.MaxValue: never).</summary>
-    private sealed class PartitionState(TopicPartition partition, long next, long stop)
+    private sealed class PartitionState(TopicPartition partition, long next, long stop, bool framed)
     {
         public TopicPartition Partition { get; } = partition;
 
@@ -476,9 +497,18 @@ public sealed class KafkaSourceOperator : SourceOperator
         public int Index { get; set; }
 
         /// <summary>Records read from the partition and not yet emitted.</summary>
-        public List<string> Values { get; } = [];
+        public List<string?> Values { get; } = [];
+
+        /// <summary>The records' keys, kept only for framed records.</summary>
+        public List<byte[]?>? Keys { get; } = framed ? [] : null;
 
         public List<long> Timestamps { get; } = [];
+    }
+
+    /// <summary>A key's bytes when the records are framed; otherwise nothing is copied.</summary>
+    private sealed class KeyDeserializer(bool read) : IDeserializer<byte[]?>
+    {
+        public byte[]? Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context) => isNull || !read ? null : data.ToArray();
     }
 
     /// <summary>Decodes values straight from librdkafka's buffer; a null value stays null.</summary>

@@ -6,7 +6,8 @@ namespace PyStream.Python;
 /// <summary>
 /// The Python object behind a SQL operator's functions (<c>pystream._runtime.sql_functions</c> and
 /// <c>sql_table_functions</c>): its <c>open</c> and <c>close</c>, called with the GIL held, an
-/// exception failing the task with the user's traceback.
+/// exception failing the task with the user's traceback. The task thread keeps its Python thread
+/// state from open to dispose (<see cref="KeptThreadState"/>), so each batch's call only takes the GIL.
 /// </summary>
 internal abstract class PythonFunctionsObject(PyObject target, string taskName) : IPythonFunctions
 {
@@ -14,11 +15,32 @@ internal abstract class PythonFunctionsObject(PyObject target, string taskName) 
 
     protected string TaskName => taskName;
 
-    public void Open() => UserErrors.Run(taskName, () =>
+    /// <summary>The task thread's Python thread state, kept from <see cref="Open"/> to <see cref="Dispose"/>.</summary>
+    private KeptThreadState? _threadState;
+
+    public void Open()
     {
-        target.InvokeMethod("open").Dispose();
-        return 0;
-    });
+        _threadState = KeptThreadState.Begin();
+        try
+        {
+            UserErrors.Run(taskName, () =>
+            {
+                target.InvokeMethod("open").Dispose();
+                return 0;
+            });
+        }
+        catch
+        {
+            EndThreadState();
+            throw;
+        }
+    }
+
+    private void EndThreadState()
+    {
+        _threadState?.End();
+        _threadState = null;
+    }
 
     public void Close() => UserErrors.Run(taskName, () =>
     {
@@ -30,5 +52,6 @@ internal abstract class PythonFunctionsObject(PyObject target, string taskName) 
     {
         using (Py.GIL())
             target.Dispose();
+        EndThreadState();
     }
 }

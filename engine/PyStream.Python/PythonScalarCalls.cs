@@ -7,7 +7,8 @@ namespace PyStream.Python;
 
 /// <summary>
 /// A SQL operator's Python scalar functions (a <c>pystream._runtime.sql_functions.ScalarCalls</c>),
-/// called once per batch with the GIL held for that call. Columns cross as packed bytes, one copy
+/// called once per batch with the GIL held for that call (the task thread keeps its Python thread
+/// state between calls). Columns cross as packed bytes, one copy
 /// each way: fixed-width values as their memory, strings and bytes concatenated with int64 end
 /// offsets, decimals as text, null masks as one byte per row.
 /// </summary>

@@ -26,6 +26,12 @@ public abstract class Batch
     /// <summary>The session gap of every record, for session windows with a dynamic gap.</summary>
     public long[]? SessionGaps { get; init; }
 
+    /// <summary>
+    /// The directory, relative to a file source's or sink's base path, all records were read from
+    /// or go to (SQL's partitioned tables: <c>dt=2024-01-01/hr=10</c>); null: the sink's own rule.
+    /// </summary>
+    public string? Bucket { get; init; }
+
     /// <summary>The source split (e.g. Kafka partition) all records came from, or -1; it follows them through chained Python operations.</summary>
     public int Split { get; set; } = -1;
 
@@ -33,9 +39,9 @@ public abstract class Batch
     public Batch WithColumns(KeyBlob? keys, long[]? timestamps, long[]? gaps, int[]? partitions = null) => this switch
     {
         PythonBatch py => new PythonBatch(py.Handle, py.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
-        TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        TextBatch text => new TextBatch(text.Lines) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions, Bucket = text.Bucket },
         LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
-        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
+        BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions, Bucket = bytes.Bucket },
         RowBatch rows => new RowBatch(rows.Columns, rows.Count, rows.Kinds) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
         _ => throw new PyStreamException($"cannot attach columns to a {GetType().Name}"),
     };

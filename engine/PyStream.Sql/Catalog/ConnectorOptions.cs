@@ -9,7 +9,7 @@ namespace PyStream.Sql.Catalog;
 /// </summary>
 public static class ConnectorOptions
 {
-    public static readonly IReadOnlyList<string> Connectors = ["blackhole", "datagen", "filesystem", "kafka", "nexmark", "print"];
+    public static readonly IReadOnlyList<string> Connectors = ["blackhole", "datagen", "filesystem", "kafka", "nexmark", "print", "upsert-kafka"];
 
     private static readonly Dictionary<string, string[]> Options = new()
     {
@@ -19,6 +19,9 @@ public static class ConnectorOptions
         ["filesystem"] = ["connector", "path", "format", "csv.", "json.", "sink.", "source.", "partition."],
         ["kafka"] = ["connector", "topic", "topic-pattern", "properties.", "format", "value.format", "key.format", "key.fields", "key.fields-prefix",
             "value.fields-include", "scan.", "sink.", "csv.", "json.", "value.csv.", "value.json.", "key.csv.", "key.json."],
+        // Flink's UpsertKafkaDynamicTableFactory: the key is the primary key; reading always starts at the earliest offset.
+        ["upsert-kafka"] = ["connector", "topic", "properties.", "key.format", "value.format", "key.fields-prefix", "value.fields-include",
+            "scan.bounded.", "sink.", "value.csv.", "value.json.", "key.csv.", "key.json."],
         // Flink Nexmark's NexmarkSourceOptions, plus seed; values are read by the connector (Connectors/Nexmark/NexmarkOptions).
         ["nexmark"] = ["connector", "events.num", "first-event.rate", "next-event.rate", "rate.shape", "rate.period", "rate.limited",
             "person.avg-size", "auction.avg-size", "bid.avg-size", "person.proportion", "auction.proportion", "bid.proportion",
@@ -30,6 +33,7 @@ public static class ConnectorOptions
     {
         ["filesystem"] = ["path", "format"],
         ["kafka"] = ["properties.bootstrap.servers"],
+        ["upsert-kafka"] = ["topic", "properties.bootstrap.servers", "key.format", "value.format"],
     };
 
     /// <summary>Checks a new table's connector, format and options (Flink checks them when the table is first used).</summary>
@@ -38,8 +42,6 @@ public static class ConnectorOptions
         if (!table.Options.ContainsKey("connector"))
             throw new SqlValidationException($"Table options do not contain an option key 'connector' for discovering a connector (table '{table.Name}')", at.Position);
         var connector = table.Connector;
-        if (connector == "upsert-kafka")
-            throw new SqlValidationException($"the connector 'upsert-kafka' (table '{table.Name}') is not supported yet", at.Position);
         if (!Options.TryGetValue(connector, out var allowed))
             throw new SqlValidationException($"Could not find any factory for identifier '{connector}' that implements 'DynamicTableFactory' (table '{table.Name}'). Available factory identifiers are: {string.Join(", ", Connectors)}", at.Position);
         var unsupported = table.Options.Keys.Where(k => !allowed.Any(a => a.EndsWith('.') ? k.StartsWith(a, StringComparison.Ordinal) : k == a)).Order(StringComparer.Ordinal).ToList();
@@ -51,6 +53,8 @@ public static class ConnectorOptions
                 throw new SqlValidationException($"Missing required options are: {key} (table '{table.Name}', connector '{connector}')", at.Position);
         }
 
+        if (connector == "upsert-kafka")
+            ValidateUpsertKafka(table, at);
         if (connector is "filesystem" or "kafka")
         {
             var format = FormatName(table);
@@ -65,6 +69,32 @@ public static class ConnectorOptions
             if (connector != "kafka" || column.MetadataKey != "timestamp")
                 throw new SqlValidationException($"Invalid metadata key '{column.MetadataKey}' in column '{column.Name}' of table '{table.Name}': the '{connector}' connector provides {(connector == "kafka" ? "'timestamp'" : "no metadata")} here", at.Position);
         }
+    }
+
+    /// <summary>upsert-kafka's key: the primary key, written with key.format; the value's columns as value.fields-include says.</summary>
+    private static void ValidateUpsertKafka(CatalogTable table, SqlNode at)
+    {
+        if (table.PrimaryKey.Count == 0)
+        {
+            throw new SqlValidationException($"'upsert-kafka' tables require to define a PRIMARY KEY constraint (table '{table.Name}'). The PRIMARY KEY specifies which columns "
+                + "should be read from or write to the Kafka message key. The PRIMARY KEY also defines records in the 'upsert-kafka' table should update or delete on which keys.", at.Position);
+        }
+
+        foreach (var option in new[] { "key.format", "value.format" })
+        {
+            var format = table.Options[option];
+            if (!RowFormat.Names.Contains(format))
+                throw new SqlValidationException($"Could not find any format factory for identifier '{format}' in option '{option}' (table '{table.Name}'). Available factory identifiers are: {string.Join(", ", RowFormat.Names)}", at.Position);
+        }
+
+        var include = table.Options.GetValueOrDefault("value.fields-include", "ALL");
+        if (include is not ("ALL" or "EXCEPT_KEY"))
+            throw new SqlValidationException($"Invalid value for option 'value.fields-include': '{include}' (table '{table.Name}'); expected ALL or EXCEPT_KEY", at.Position);
+        var prefix = table.Options.GetValueOrDefault("key.fields-prefix", "");
+        if (prefix.Length > 0 && include == "ALL")
+            throw new SqlValidationException($"A key prefix is not allowed when option 'value.fields-include' is set to 'ALL' (table '{table.Name}'). Set it to 'EXCEPT_KEY' instead to avoid field overlaps.", at.Position);
+        if (table.PrimaryKey.FirstOrDefault(k => !k.StartsWith(prefix, StringComparison.Ordinal)) is { } unprefixed)
+            throw new SqlValidationException($"All fields in the primary key must be prefixed with '{prefix}' when option 'key.fields-prefix' is set but field '{unprefixed}' is not prefixed (table '{table.Name}').", at.Position);
     }
 
     public static string FormatName(CatalogTable table) =>

@@ -40,11 +40,13 @@ internal static class ConnectorPlanner
                 return NexmarkSource(planner, table, shape.Projection, shape, types);
             case "filesystem":
                 var files = planner.Add($"Source: files {table.Options["path"]}", "Source: files", session.Parallelism, [],
-                    source: new SourceSpec { TextFiles = new TextFileSource { Paths = { table.Options["path"] } } });
+                    source: new SourceSpec { TextFiles = new TextFileSource { Paths = { table.Options["path"] }, Partitioned = table.PartitionedBy.Count > 0 } });
                 return Decode(planner, table, scan, files, "");
             case "kafka":
                 var kafka = planner.Add($"Source: Kafka {table.Name}", "Source: kafka", session.Parallelism, [], source: new SourceSpec { Kafka = KafkaSource(table) });
                 return Decode(planner, table, scan, kafka, table.Options.ContainsKey("value.format") ? "value." : "");
+            case "upsert-kafka":
+                return UpsertSource(planner, table, scan);
             default:
                 throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a sink (table '{table.Name}')");
         }
@@ -66,12 +68,56 @@ internal static class ConnectorPlanner
     private static int Decode(PhysicalPlanner planner, CatalogTable table, ScanNode scan, int source, string prefix)
     {
         var physical = scan.ScanFields.Select((f, i) => (Field: f, Column: table.Columns.First(c => c.Name == f.Name))).ToArray();
-        var formatFields = physical.Where(p => p.Column.Kind == ColumnKind.Physical).Select(p => new SqlField(p.Field.Name, p.Field.Type)).ToArray();
-        var columns = physical.Select(p => new ScanColumn(p.Field.Type, Array.FindIndex(formatFields, f => f.Name == p.Field.Name), p.Column.Kind == ColumnKind.Metadata ? p.Column.MetadataKey : null)).ToArray();
+        var formatFields = physical.Where(p => p.Column.Kind == ColumnKind.Physical && !table.PartitionedBy.Contains(p.Field.Name)).Select(p => new SqlField(p.Field.Name, p.Field.Type)).ToArray();
+        var partitions = Partitions(table);
+        var columns = physical.Select(p => new ScanColumn(p.Field.Type, Array.FindIndex(formatFields, f => f.Name == p.Field.Name), p.Column.Kind == ColumnKind.Metadata ? p.Column.MetadataKey : null,
+            partitions is null ? -1 : table.PartitionedBy.ToList().IndexOf(p.Field.Name))).ToArray();
         var format = RowFormat.Create(FormatName(table), formatFields, table.Options, prefix);
         var name = $"Decode({FormatName(table)}, table=[{table.Name}])";
         return planner.Add(name, "Decode", planner.Node(source).Parallelism, [planner.Forward(source)],
-            _ => new FormatDecodeOperator(name, format, columns), outputTypes: scan.Types);
+            _ => new FormatDecodeOperator(name, format, columns, partitions), outputTypes: scan.Types);
+    }
+
+    /// <summary>A partitioned filesystem table's partition columns (in PARTITIONED BY order), or null.</summary>
+    private static PartitionColumns? Partitions(CatalogTable table) => table.PartitionedBy.Count == 0 ? null : new PartitionColumns(
+        table.PartitionedBy.Select(p => new SqlField(p, table.Columns.First(c => c.Name == p).Type)).ToArray(),
+        table.Options.GetValueOrDefault("partition.default-name", PartitionPath.DefaultName));
+
+    /// <summary>
+    /// upsert-kafka read as Flink reads it: every record from the earliest offset, keys and
+    /// tombstones decoded into an upsert stream, then normalized per primary key into a changelog.
+    /// </summary>
+    private static int UpsertSource(PhysicalPlanner planner, CatalogTable table, ScanNode scan)
+    {
+        var session = planner.Session;
+        if (session.BatchMode)
+            throw new SqlValidationException($"The upsert-kafka table '{table.Name}' is an updating source, which can only be read in streaming mode");
+        var spec = KafkaSource(table);
+        spec.Framed = true;
+        spec.StartingOffsets = new KafkaOffsets { Kind = KafkaOffsets.Types.Kind.Earliest };
+        var source = planner.Add($"Source: Kafka {table.Name}", "Source: kafka", session.Parallelism, [], source: new SourceSpec { Kafka = spec });
+        var types = scan.Types;
+        var layout = UpsertLayout(table, scan.ScanFields.Select(f => new SqlField(f.Name, f.Type)).ToArray());
+        var decodeName = $"Decode(upsert, key={table.Options["key.format"]}, value={FormatName(table)}, table=[{table.Name}])";
+        var decode = planner.Add(decodeName, "Decode", session.Parallelism, [planner.Forward(source)],
+            _ => new UpsertDecodeOperator(decodeName, layout, types), outputTypes: types);
+        var keys = layout.KeyColumns;
+        var normalizeName = $"ChangelogNormalize(key=[{string.Join(", ", table.PrimaryKey)}])";
+        return planner.Add(normalizeName, "ChangelogNormalize", session.Parallelism, [planner.Hash(decode, keys, session.Parallelism, types)],
+            t => new ChangelogNormalizeOperator(normalizeName, new RowKeys(keys, keys.Select(k => types[k]).ToArray()), types, t.Node.InputCount), outputTypes: types);
+    }
+
+    /// <summary>Where the primary key and the value's columns are in a row of <paramref name="columns"/>, and their formats.</summary>
+    private static KafkaKeyValueLayout UpsertLayout(CatalogTable table, SqlField[] columns)
+    {
+        var o = table.Options;
+        var prefix = o.GetValueOrDefault("key.fields-prefix", "");
+        var keys = table.PrimaryKey.Select(k => Array.FindIndex(columns, c => c.Name == k) is >= 0 and var i ? i
+            : throw new SqlValidationException($"The primary key column '{k}' of the upsert-kafka table '{table.Name}' is not a physical column")).ToArray();
+        var values = Enumerable.Range(0, columns.Length).Where(i => o.GetValueOrDefault("value.fields-include", "ALL") == "ALL" || !keys.Contains(i)).ToArray();
+        var key = RowFormat.Create(o["key.format"], keys.Select(i => columns[i] with { Name = columns[i].Name[prefix.Length..] }).ToArray(), o, "key.");
+        var value = RowFormat.Create(o["value.format"], values.Select(i => columns[i]).ToArray(), o, "value.");
+        return new KafkaKeyValueLayout(key, keys, value, values, columns.Length);
     }
 
     /// <summary>Adds the sink of an INSERT: the rows of <paramref name="input"/>, already in the table's persisted column order.</summary>
@@ -99,9 +145,14 @@ internal static class ConnectorPlanner
             case "filesystem" or "kafka" when changelog:
                 throw new SqlValidationException($"Table sink '{SqlCatalog.CatalogName}.{SqlCatalog.DatabaseName}.{table.Name}' doesn't support consuming update and delete changes which are produced by an aggregation; use a window aggregation (append-only), or a print/blackhole sink");
             case "filesystem":
-                var rowFormat = RowFormat.Create(FormatName(table), persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray(), table.Options, "");
+                var partitionColumns = table.PartitionedBy.Select(p => Array.FindIndex(persisted, c => c.Name == p)).ToArray();
+                var dataColumns = Enumerable.Range(0, persisted.Length).Where(i => !partitionColumns.Contains(i)).ToArray();
+                var rowFormat = RowFormat.Create(FormatName(table), dataColumns.Select(i => new SqlField(persisted[i].Name, persisted[i].Type)).ToArray(), table.Options, "");
+                var partitions = Partitions(table);
                 var encode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
-                    t => new FormatEncodeOperator(name, rowFormat, null, [], kafka: false, t.Node.InputCount));
+                    t => partitions is null
+                        ? new FormatEncodeOperator(name, rowFormat, null, [], kafka: false, t.Node.InputCount)
+                        : new PartitionedFileEncodeOperator(name, rowFormat, dataColumns, partitionColumns, partitions, t.Node.InputCount));
                 planner.Add(name, "Sink: filesystem", parallelism, [planner.Forward(encode)], sink: new SinkSpec
                 {
                     File = new FileSink { BasePath = table.Options["path"], PartPrefix = "part", RollOnCheckpoint = true, NoBuckets = true },
@@ -114,6 +165,12 @@ internal static class ConnectorPlanner
                 var kafkaEncode = planner.Add($"Encode({FormatName(table)}, table=[{table.Name}])", "Encode", parallelism, [edge],
                     t => new FormatEncodeOperator(name, value, key, keyColumns, kafka: true, t.Node.InputCount));
                 planner.Add(name, "Sink: kafka", parallelism, [planner.Forward(kafkaEncode)], sink: new SinkSpec { Kafka = KafkaSink(table) });
+                return;
+            case "upsert-kafka":
+                var layout = UpsertLayout(table, persisted.Select(c => new SqlField(c.Name, c.Type)).ToArray());
+                var upsertEncode = planner.Add($"Encode(upsert, table=[{table.Name}])", "Encode", parallelism, [planner.Hash(input, layout.KeyColumns, parallelism, types)],
+                    t => new UpsertEncodeOperator(name, layout, t.Node.InputCount));
+                planner.Add(name, "Sink: kafka", parallelism, [planner.Forward(upsertEncode)], sink: new SinkSpec { Kafka = KafkaSink(table) });
                 return;
             default:
                 throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a source (table '{table.Name}')");

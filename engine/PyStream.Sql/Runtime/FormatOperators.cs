@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using PyStream.Engine.Records;
 using PyStream.Sql.Formats;
@@ -6,14 +5,18 @@ using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
 
-/// <summary>Where a scanned column comes from: the format's fields, or a metadata key of the connector's record.</summary>
-public sealed record ScanColumn(SqlType Type, int FormatField, string? Metadata);
+/// <summary>Where a scanned column comes from: the format's fields, a metadata key of the connector's record, or the file's partition directory.</summary>
+public sealed record ScanColumn(SqlType Type, int FormatField, string? Metadata, int PartitionField = -1);
+
+/// <summary>The partition columns of a filesystem table, and the directory name that stands for NULL.</summary>
+public sealed record PartitionColumns(IReadOnlyList<SqlField> Fields, string DefaultName);
 
 /// <summary>
 /// Text records of an engine source (file lines, Kafka values) decoded into rows by the table's
-/// format; the Kafka record timestamp fills a 'timestamp' metadata column.
+/// format; the Kafka record timestamp fills a 'timestamp' metadata column, a partitioned
+/// table's directory names (the batch's bucket) fill its partition columns.
 /// </summary>
-public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnlyList<ScanColumn> columns) : SqlOperator(name, inputCount: 1)
+public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnlyList<ScanColumn> columns, PartitionColumns? partitions = null) : SqlOperator(name, inputCount: 1)
 {
     private readonly RowBuilder _rows = new(columns.Select(c => c.Type).ToArray());
 
@@ -23,6 +26,7 @@ public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnl
             throw new SqlRuntimeException($"'{Name}' expects text records, got a {batch.GetType().Name}");
         CurrentSplit = batch.Split;
         var lines = text.Lines;
+        var partitionValues = partitions is null ? null : PartitionPath.Parse(text.Bucket ?? "", partitions.Fields, partitions.DefaultName);
         for (var i = 0; i < lines.Length; i++)
         {
             if (lines[i].Length == 0)
@@ -33,6 +37,7 @@ public sealed class FormatDecodeOperator(string name, RowFormat format, IReadOnl
             {
                 row[c] = columns[c].Metadata switch
                 {
+                    null when columns[c].PartitionField >= 0 => partitionValues![columns[c].PartitionField],
                     null => decoded[columns[c].FormatField],
                     "timestamp" => batch.Timestamps is { } stamps && stamps[i] != long.MinValue ? stamps[i] * 1000 : null,
                     var key => throw new SqlRuntimeException($"metadata '{key}' is not available"),
@@ -69,21 +74,10 @@ public sealed class FormatEncodeOperator(string name, RowFormat value, RowFormat
                 continue;
             }
 
-            Frame(output, null);
-            Frame(output, key is null ? null : Encoding.UTF8.GetBytes(key.Encode(keyColumns.Select(k => values[k]).ToArray())));
-            Frame(output, Encoding.UTF8.GetBytes(text));
+            var keyBytes = key is null ? null : Encoding.UTF8.GetBytes(key.Encode(keyColumns.Select(k => values[k]).ToArray()));
+            KafkaRecordFrames.Write(output, null, keyBytes, keyBytes is not null, Encoding.UTF8.GetBytes(text), hasValue: true);
         }
 
         Emit(0, new BytesBatch(output.ToArray(), rows.Count));
-    }
-
-    /// <summary>A little-endian int32 length (-1: none), then the bytes: the Kafka sink's record framing.</summary>
-    private static void Frame(MemoryStream output, byte[]? bytes)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, bytes?.Length ?? -1);
-        output.Write(length);
-        if (bytes is not null)
-            output.Write(bytes);
     }
 }

@@ -12,7 +12,7 @@ namespace PyStream.Sql.Runtime;
 /// ROW columns when the query reads them whole. The events generated so far are its whole state,
 /// so a checkpoint holds one number per subtask; it restores at the parallelism it ran at.
 /// </summary>
-public sealed class NexmarkSourceOperator : SourceOperator
+public sealed class NexmarkSourceOperator : SqlSourceOperator
 {
     private readonly NexmarkGenerator _generator;
     private readonly NexmarkProjection _projection;
@@ -34,7 +34,7 @@ public sealed class NexmarkSourceOperator : SourceOperator
         if (_generator.NextBatch(_projection, NextBatchSize(BatchSize)) is not { } batch)
             return false;
         if (batch.Count > 0)
-            Emit(0, _shape is null ? batch : _shape.Shape(batch));
+            EmitRows(_shape is null ? batch : _shape.Shape(batch));
         return _generator.HasNext;
     }
 

@@ -6,7 +6,7 @@ using PyStream.Sql.Types;
 namespace PyStream.Sql.Runtime;
 
 /// <summary>Constant rows (VALUES, from_elements), emitted once by the single subtask.</summary>
-public sealed class ValuesSourceOperator(string name, IReadOnlyList<object?[]> rows, IReadOnlyList<SqlType> types) : SourceOperator(name)
+public sealed class ValuesSourceOperator(string name, IReadOnlyList<object?[]> rows, IReadOnlyList<SqlType> types) : SqlSourceOperator(name)
 {
     private int _next;
 
@@ -19,7 +19,7 @@ public sealed class ValuesSourceOperator(string name, IReadOnlyList<object?[]> r
         for (; _next < end; _next++)
             builder.Add(RowKind.Insert, rows[_next]);
         if (builder.Take() is { } batch)
-            Emit(0, batch);
+            EmitRows(batch);
         return _next < rows.Count;
     }
 

@@ -30,8 +30,13 @@ public sealed class SqlOperators : IOperatorProvider
         if (spec.Operator < 0 || spec.Operator >= plan.Nodes.Count || plan.Nodes[spec.Operator].Factory is not { } factory)
             throw new SqlValidationException($"'{target.Node.Name}': the query's plan has no SQL operator {spec.Operator} (was it planned by another version?)");
         var op = factory(target);
-        if (op is Runtime.SqlOperator sql && plan.Nodes[spec.Operator].OutputKeys is { } keys)
-            sql.OutputKeys = keys.Copy();
+        if (plan.Nodes[spec.Operator].OutputKeys is { } keys)
+        {
+            if (op is Runtime.SqlOperator sql)
+                sql.OutputKeys = keys.Copy();
+            else if (op is Runtime.SqlSourceOperator source)
+                source.OutputKeys = keys.Copy();
+        }
         return op;
     }
 }

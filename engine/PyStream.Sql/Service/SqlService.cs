@@ -36,6 +36,7 @@ public static class SqlService
             statement = new ExplainStatement(statement, SqlList<string>.Empty) { Position = statement.Position };
         return statement switch
         {
+            CreateTableStatement { AsQuery: not null } ctas => CreateTableAsJob(session, ctas),
             _ when DdlRunner.ChangesCatalog(statement) => Ddl(session, statement),
             QueryStatement q => Query(session, q),
             InsertStatement i => Job(session, [i]),
@@ -67,6 +68,17 @@ public static class SqlService
             response.CatalogEntry.PythonFunction = new PythonFunction { Name = f.Name[^1], QualifiedName = f.ClassName, Temporary = f.Temporary, System = f.System };
         }
 
+        return response;
+    }
+
+    /// <summary>CTAS: the table created (and recorded in the client's catalog as a plain CREATE TABLE), and the job of its INSERT.</summary>
+    private static SqlResponse CreateTableAsJob(SqlSession session, CreateTableStatement ctas)
+    {
+        var (create, insert) = CreateTableAs.Split(session, ctas);
+        var created = new DdlRunner(session).Apply(create);
+        var response = Job(session, [insert]);
+        if (created)
+            response.CatalogEntry = new CatalogEntry { Sql = create.ToSql() };
         return response;
     }
 
@@ -153,8 +165,17 @@ public static class SqlService
             QueryStatement q => QueryPlan(session, q).Plan,
             InsertStatement i => InsertsPlan(session, [i], out _),
             StatementSetStatement s => InsertsPlan(session, s.Inserts, out _),
+            CreateTableStatement { AsQuery: not null } ctas => CreateTableAsPlan(session, ctas),
             var other => throw new SqlValidationException($"'{other.GetType().Name}' does not run as a job"),
         };
+    }
+
+    /// <summary>A CTAS job planned again: the request's catalog does not hold the table it created yet.</summary>
+    private static PhysicalPlan CreateTableAsPlan(SqlSession session, CreateTableStatement ctas)
+    {
+        var (create, insert) = CreateTableAs.Split(session, ctas);
+        new DdlRunner(session).Apply(create);
+        return InsertsPlan(session, [insert], out _);
     }
 
     /// <summary>The query of an INSERT, its columns cast to the sink table's persisted columns (unlisted ones NULL).</summary>

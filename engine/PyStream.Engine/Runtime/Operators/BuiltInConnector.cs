@@ -14,7 +14,7 @@ public sealed class BuiltInConnector : IConnector
     public SourceOperator? CreateSource(SourceSpec spec, ConnectorTarget target) => spec.KindCase switch
     {
         SourceSpec.KindOneofCase.NumberSequence => new NumberSequenceSourceOperator(target.Name, spec.NumberSequence.From, spec.NumberSequence.To, target.Subtask, target.Parallelism),
-        SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(target.Name, [.. spec.TextFiles.Paths], target.Subtask, target.Parallelism),
+        SourceSpec.KindOneofCase.TextFiles => new TextFileSourceOperator(target.Name, [.. spec.TextFiles.Paths], target.Subtask, target.Parallelism, spec.TextFiles.Partitioned),
         SourceSpec.KindOneofCase.Collection when target.Parallelism == 1 => new CollectionSourceOperator(target.Name, target.TransformationId, spec.Collection.Count),
         SourceSpec.KindOneofCase.Collection => throw new PyStreamException($"'{target.Name}': a collection source is not parallel; its parallelism must be 1"),
         _ => null,

@@ -52,8 +52,9 @@ public sealed class FileSinkOperator : StreamOperator
         if (batch is not BytesBatch encoded)
             throw new PyStreamException($"file sink '{Name}' expects encoded records, got {batch.GetType().Name}");
         var now = Context.Time.GetLocalNow();
-        // The DataStream FileSink's default bucket assigner: a directory per hour. SQL tables write into the path itself.
-        var bucket = _options.HourlyBuckets ? now.ToString("yyyy-MM-dd--HH", CultureInfo.InvariantCulture) : "";
+        // The batch's own bucket (a SQL table's partition), else the DataStream FileSink's default
+        // bucket assigner: a directory per hour. Unpartitioned SQL tables write into the path itself.
+        var bucket = encoded.Bucket ?? (_options.HourlyBuckets ? now.ToString("yyyy-MM-dd--HH", CultureInfo.InvariantCulture) : "");
         var nowMillis = now.ToUnixTimeMilliseconds();
         if (_open.TryGetValue(bucket, out var part) && ShouldRoll(part, nowMillis))
         {

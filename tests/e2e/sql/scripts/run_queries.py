@@ -3,6 +3,7 @@
 usage: run_queries.py PLAN.json
 
 The plan: {"mode": "batch" | "streaming", "config": {key: value}, "statements": [sql, ...]}.
+An INSERT (or statement set) is waited for, so its job's writes are complete when its line is printed.
 Each line: {"rows": [[kind, [value, ...]], ...]} (kind: +I, -U, +U, -D) or {"error": [class, message]}.
 Values: null, booleans, ints and strings as JSON; other Python values as {"type name": str(value)}
 (a float by its repr), so the test sees exactly what PyFlink's collect() returned.
@@ -24,7 +25,10 @@ def encode(value):
 
 def run(env, statement):
     try:
-        with env.execute_sql(statement).collect() as rows:
+        result = env.execute_sql(statement)
+        if statement.lstrip().upper().startswith(("INSERT", "EXECUTE")):
+            result.wait()
+        with result.collect() as rows:
             return {"rows": [[row.get_row_kind().short_string(), [encode(v) for v in row]] for row in rows]}
     except Exception as error:  # the test checks which class and what message
         return {"error": [type(error).__name__, str(error)]}
