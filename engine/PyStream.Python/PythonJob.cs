@@ -46,6 +46,12 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
     public IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
         (IPythonScalarCalls)new PythonScalarCalls(job.InvokeMethod("create_scalar_calls", new PyString(PythonScalarCalls.Describe(spec, task))), spec, task.TaskName));
 
+    public IPythonTableCall CreateTableCall(PythonTableCallSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
+        (IPythonTableCall)new PythonTableCall(job.InvokeMethod("create_table_call", new PyString(PythonTableCall.Describe(spec, task))), spec, task.TaskName));
+
+    public IPythonAggregateCalls CreateAggregateCalls(PythonAggregateCallsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
+        (IPythonAggregateCalls)new PythonAggregateCalls(job.InvokeMethod("create_aggregate_calls", new PyString(PythonAggregateCalls.Describe(spec, task))), spec, task.TaskName));
+
     /// <summary>The task as Python's <c>TaskInfo</c> reads it.</summary>
     private static object TaskDescription(TaskInfo task) =>
         new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber };

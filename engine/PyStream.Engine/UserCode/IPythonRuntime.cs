@@ -23,6 +23,12 @@ public interface IPythonJob : IDisposable
     /// <summary>Python scalar functions of a SQL operator, evaluated per batch.</summary>
     IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task);
 
+    /// <summary>A Python table function of a SQL correlate, evaluated per batch.</summary>
+    IPythonTableCall CreateTableCall(PythonTableCallSpec spec, TaskInfo task);
+
+    /// <summary>Python aggregate functions of a SQL GROUP BY, applied per batch.</summary>
+    IPythonAggregateCalls CreateAggregateCalls(PythonAggregateCallsSpec spec, TaskInfo task);
+
     /// <summary>Elements <c>[start, end)</c> of a collection source, as Python records.</summary>
     PythonBatch CollectionSlice(int transformationId, int start, int end);
 }

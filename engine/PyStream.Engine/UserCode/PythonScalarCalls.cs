@@ -16,15 +16,19 @@ public sealed record PythonScalarCallsSpec(IReadOnlyList<PythonScalarCall> Calls
 public sealed record PythonScalarCall(
     string Name, ReadOnlyMemory<byte> Function, IReadOnlyList<int> Arguments, IReadOnlyList<string> ArgumentTypes, string ResultType, Type ResultClrType);
 
-/// <summary>The Python side of <see cref="PythonScalarCallsSpec"/> in one subtask.</summary>
-public interface IPythonScalarCalls : IDisposable
+/// <summary>The Python functions of one SQL operator in one subtask (scalar, table or aggregate calls).</summary>
+public interface IPythonFunctions : IDisposable
 {
     /// <summary>Calls each function's <c>open(FunctionContext)</c> when it has one.</summary>
     void Open();
 
-    /// <summary>Evaluates every call over the first <paramref name="count"/> rows: one column per call.</summary>
-    Column[] Evaluate(IReadOnlyList<Column> columns, int count);
-
     /// <summary>Calls each function's <c>close()</c> when it has one.</summary>
     void Close();
+}
+
+/// <summary>The Python side of <see cref="PythonScalarCallsSpec"/> in one subtask.</summary>
+public interface IPythonScalarCalls : IPythonFunctions
+{
+    /// <summary>Evaluates every call over the first <paramref name="count"/> rows: one column per call.</summary>
+    Column[] Evaluate(IReadOnlyList<Column> columns, int count);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using PyStream.Sql.Ast;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Planning;
 
 namespace PyStream.Sql.Physical;
@@ -41,6 +42,7 @@ internal static class ExplainText
             WindowAggregateNode w => $"LogicalWindowAggregate(window=[{w.Window.Kind.ToString().ToUpperInvariant()}], group=[{PhysicalPlanner.Names(w.Output.Take(w.GroupKeys.Count))}], aggs=[{string.Join(", ", w.Aggregates.Select(c => c.Function))}])",
             OverAggregateNode o => $"LogicalOverAggregate(partition=[{string.Join(", ", o.PartitionKeys.Select(k => o.Input.Fields[k].Name))}], order=[{o.Input.Fields[o.OrderIndex].Name}], window=[{o.Frame}], aggs=[{string.Join(", ", o.Aggregates.Select(c => c.Function))}])",
             WindowTableNode w => $"LogicalTableFunctionScan(window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
+            CorrelateNode c => $"LogicalCorrelate(invocation=[{c.Call.Function}({string.Join(", ", c.Call.Operands.Select(o => o is InputRef r ? c.Input.Fields[r.Index].Name : "..."))})], joinType=[{(c.Outer ? "left" : "inner")}])",
             UnionNode => "LogicalUnion(all=[true])",
             SortNode s => $"LogicalSort(keys=[{s.Keys.Count}], fetch=[{s.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}])",
             _ => node.GetType().Name,

@@ -67,6 +67,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         CalcNode { Input: CalcNode inner } outer => Translate(Fuse(outer, inner)),
         CalcNode c when PythonCalcSplit.HasPython(c) => Translate(PythonCalcSplit.Split(c)),
         PythonCalcNode p => PythonCalc(p),
+        CorrelateNode c => PythonCorrelate(c),
         CalcNode c when IsIdentity(c) => Translate(c.Input),
         CalcNode c when PushDownEnabled && NexmarkPushDown.Rewrite(c) is { } pushed => Translate(pushed),
         CalcNode c => Calc(c),
@@ -74,6 +75,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         NexmarkScanNode n => ConnectorPlanner.NexmarkSource(this, n.Table, n.Projection, null, n.Types),
         ValuesNode v => Add("Values", "Values", 1, [], _ => new ValuesSourceOperator("Values", v.Rows, v.Types), outputTypes: v.Types),
         WatermarkNode w => Watermark(w),
+        AggregateNode a when a.Aggregates.Any(c => c.Python) => PythonAggregate(a),
         AggregateNode a => Aggregate(a),
         WindowAggregateNode w => WindowAggregate(w),
         OverAggregateNode o => OverAggregate(o),
@@ -118,18 +120,24 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
 
     private int Aggregate(AggregateNode a)
     {
+        var batch = session.BatchMode;
+        var outputTypes = a.Types;
+        return GroupAggregate(a, "GroupAggregate", (name, keys, inputCount) => new GroupAggOperator(name, keys, new AggregateCalls(a.Aggregates), outputTypes, batch, inputCount));
+    }
+
+    /// <summary>
+    /// A GROUP BY operator named <paramref name="kind"/>(groupBy=[...], select=[...]): its input hashed by the
+    /// key columns (the first ones), or all to one subtask without keys.
+    /// </summary>
+    private int GroupAggregate(AggregateNode a, string kind, Func<string, RowKeys, int, SqlOperator> create)
+    {
         var input = Translate(a.Input);
         var keyCount = a.GroupKeys.Count;
         var parallelism = keyCount == 0 ? 1 : Parallel;
-        var inputTypes = a.Input.Types;
-        var keyTypes = inputTypes.Take(keyCount).ToArray();
-        var outputTypes = a.Types;
-        var batch = session.BatchMode;
-        var name = $"GroupAggregate(groupBy=[{Names(a.Output.Take(keyCount))}], select=[{Names(a.Output)}])";
-        var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
-        return Add(name, "GroupAggregate", parallelism, [edge],
-            t => new GroupAggOperator(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), new AggregateCalls(a.Aggregates), outputTypes, batch, t.Node.InputCount),
-            outputTypes: outputTypes);
+        var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, a.Input.Types);
+        var keyTypes = a.Input.Types.Take(keyCount).ToArray();
+        var name = $"{kind}(groupBy=[{Names(a.Output.Take(keyCount))}], select=[{Names(a.Output)}])";
+        return Add(name, kind, parallelism, [edge], t => create(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), t.Node.InputCount), outputTypes: a.Types);
     }
 
     private int WindowAggregate(WindowAggregateNode w)

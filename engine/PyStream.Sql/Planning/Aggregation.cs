@@ -1,4 +1,5 @@
 using PyStream.Sql.Ast;
+using PyStream.Sql.Catalog;
 using PyStream.Sql.Expressions;
 using PyStream.Sql.Types;
 
@@ -71,18 +72,7 @@ internal sealed class Aggregation
         return key >= 0 ? new InputRef(key, _keys[key].Type) : null;
     }
 
-    public BoundExpr Aggregate(FunctionCall call, string name)
-    {
-        var aggCall = BindCall(call, name, _input, ProjectionIndex);
-        var index = Calls.IndexOf(aggCall);
-        if (index < 0)
-        {
-            index = Calls.Count;
-            Calls.Add(aggCall);
-        }
-
-        return new InputRef(_keys.Count + ExtraColumns.Count + index, aggCall.Type);
-    }
+    public BoundExpr Aggregate(FunctionCall call, string name) => Add(BindCall(call, name, _input, ProjectionIndex));
 
     /// <summary>
     /// An aggregate call as written: its arguments and FILTER condition bound over the input and
@@ -121,6 +111,29 @@ internal sealed class Aggregation
         }
 
         return new AggCall(name, args, call.Distinct, filter, type, argTypes);
+    }
+
+    /// <summary>A call of a Python aggregate function (udaf): its arguments cast to its declared input types.</summary>
+    public BoundExpr PythonAggregate(FunctionCall call, CatalogFunction function)
+    {
+        if (call.Distinct || call.Filter is not null)
+            throw ExpressionBinder.Unsupported($"DISTINCT and FILTER on the Python aggregate function {function.Name}", call);
+        var bound = PythonFunctions.Arguments(function, function.Python!, [.. call.Args.Select(_input.Bind)], call);
+        var args = bound.Select(ProjectionIndex).ToArray();
+        var type = PythonFunctions.ResultType(function.Python!, call);
+        return Add(new AggCall(function.Name, args, Distinct: false, FilterArg: -1, type, bound.Select(b => b.Type).ToArray(), Python: true));
+    }
+
+    private InputRef Add(AggCall aggCall)
+    {
+        var index = Calls.IndexOf(aggCall);
+        if (index < 0)
+        {
+            index = Calls.Count;
+            Calls.Add(aggCall);
+        }
+
+        return new InputRef(_keys.Count + ExtraColumns.Count + index, aggCall.Type);
     }
 
     /// <summary>TUMBLE_START is the window's start, *_END its end, *_ROWTIME its time (end - 1 ms, a rowtime).</summary>

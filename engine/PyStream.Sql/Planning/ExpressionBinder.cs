@@ -152,6 +152,14 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
     private BoundExpr Function(FunctionCall f)
     {
         var name = f.Name[^1].ToUpperInvariant();
+        if (functions?.FindFunction(f.Name[^1]) is { } udaf && PythonFunctions.IsAggregateFunction(udaf) && (udaf.System || !Aggregates.IsAggregate(name)))
+        {
+            if (f.Over is not null)
+                throw Unsupported("Python aggregate functions in OVER windows", f);
+            return aggregation?.PythonAggregate(f, udaf)
+                ?? throw new SqlValidationException($"aggregate function {udaf.Name} is not allowed here", f.Position);
+        }
+
         if (Aggregates.IsAggregate(name))
         {
             if (f.Over is not null)

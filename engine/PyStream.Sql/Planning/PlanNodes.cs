@@ -50,17 +50,31 @@ public sealed record PythonCalcNode(PlanNode Input, IReadOnlyList<PythonCallExpr
     public override IReadOnlyList<PlanNode> Inputs => [Input];
 }
 
+/// <summary>
+/// Calls a Python table function for each input row (Flink's Correlate of LATERAL TABLE): the
+/// input's columns, then the function's, one output row per row the function produced, with its
+/// input row's kind. <see cref="Outer"/> (LEFT JOIN LATERAL ... ON TRUE): an input row that produced
+/// none gets one row of nulls. Every operand of the call is a column of the input.
+/// </summary>
+public sealed record CorrelateNode(PlanNode Input, PythonCallExpr Call, bool Outer, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+}
+
 /// <summary>Sets each row's event time from its rowtime column and generates watermarks by an expression over the row.</summary>
 public sealed record WatermarkNode(PlanNode Input, int RowtimeIndex, BoundExpr Watermark) : PlanNode(Input.Fields)
 {
     public override IReadOnlyList<PlanNode> Inputs => [Input];
 }
 
-/// <summary>An aggregate call over the input's columns; <see cref="FilterArg"/> is a BOOLEAN column or -1.</summary>
-public sealed record AggCall(string Function, IReadOnlyList<int> Args, bool Distinct, int FilterArg, SqlType Type, IReadOnlyList<SqlType> ArgTypes)
+/// <summary>
+/// An aggregate call over the input's columns; <see cref="FilterArg"/> is a BOOLEAN column or -1.
+/// <see cref="Python"/>: a Python aggregate function of the catalog (udaf), by its name.
+/// </summary>
+public sealed record AggCall(string Function, IReadOnlyList<int> Args, bool Distinct, int FilterArg, SqlType Type, IReadOnlyList<SqlType> ArgTypes, bool Python = false)
 {
     public bool Equals(AggCall? other) =>
-        other is not null && Function == other.Function && Args.SequenceEqual(other.Args) && Distinct == other.Distinct && FilterArg == other.FilterArg;
+        other is not null && Function == other.Function && Args.SequenceEqual(other.Args) && Distinct == other.Distinct && FilterArg == other.FilterArg && Python == other.Python;
 
     public override int GetHashCode() => HashCode.Combine(Function, Args.Count, Distinct, FilterArg);
 }

@@ -23,13 +23,39 @@ internal static class PythonFunctions
     /// <summary>The function's declared types, each parsed and supported; refuses the first that is not.</summary>
     public static void CheckTypes(PythonFunction python, SqlNode? at)
     {
-        if (python.Kind is not ("scalar" or ""))
-            throw new SqlValidationException($"Function '{python.Name}': Python {python.Kind} functions are not supported yet (only scalar functions)", at?.Position);
-        ResultType(python, at);
+        if (python.Kind is not (Scalar or Table or Aggregate or ""))
+            throw new SqlValidationException($"Function '{python.Name}': Python {python.Kind} functions are not supported (scalar, table and aggregate functions are)", at?.Position);
+        if (python.Kind == Table)
+            TableResultFields(python, at);
+        else
+            ResultType(python, at);
         InputTypes(python, at);
     }
 
+    public const string Scalar = "scalar";
+    public const string Table = "table";
+    public const string Aggregate = "aggregate";
+
+    public static bool IsTableFunction(CatalogFunction function) => function.Python?.Kind == Table;
+
+    public static bool IsAggregateFunction(CatalogFunction function) => function.Python?.Kind == Aggregate;
+
     public static SqlType ResultType(PythonFunction python, SqlNode? at) => Parse(python, python.ResultType, "result", at);
+
+    /// <summary>A table function's columns: its result type is a ROW of supported types (udtf's result_types).</summary>
+    public static IReadOnlyList<SqlField> TableResultFields(PythonFunction python, SqlNode? at)
+    {
+        var type = ParseAny(python, python.ResultType, "result", at);
+        if (type.Kind != SqlTypeKind.Row || type.Fields.Count == 0)
+            throw new SqlValidationException($"Function '{python.Name}': a table function's result type must be a ROW of its columns, got {type}", at?.Position);
+        foreach (var field in type.Fields)
+        {
+            if (!Supported(field.Type))
+                throw new SqlValidationException($"Function '{python.Name}': its result column {field.Name} is {field.Type}, which is not supported for Python functions yet", at?.Position);
+        }
+
+        return type.Fields;
+    }
 
     public static SqlType[] InputTypes(PythonFunction python, SqlNode? at) =>
         python.InputTypes.Select((t, i) => Parse(python, t, $"argument {i + 1}", at)).ToArray();
@@ -39,7 +65,25 @@ internal static class PythonFunctions
     {
         var python = function.Python
             ?? throw new SqlValidationException($"Function '{function.Name}' ('{function.ClassName}') has no Python function object: the client registering it did not resolve it", at.Position);
+        if (python.Kind == Table)
+            throw new SqlValidationException($"Function '{function.Name}' is a table function: call it in FROM, as LATERAL TABLE({function.Name}(...))", at.Position);
         var result = ResultType(python, at);
+        return new PythonCallExpr(function.Name, Arguments(function, python, arguments, at), result);
+    }
+
+    /// <summary>A table function's call with bound arguments; its type is the ROW of its columns.</summary>
+    public static PythonCallExpr TableCall(CatalogFunction function, IReadOnlyList<BoundExpr> arguments, SqlNode at)
+    {
+        var python = function.Python
+            ?? throw new SqlValidationException($"Function '{function.Name}' ('{function.ClassName}') has no Python function object: the client registering it did not resolve it", at.Position);
+        if (python.Kind != Table)
+            throw new SqlValidationException($"Function '{function.Name}' is not a table function: LATERAL TABLE takes a udtf", at.Position);
+        return new PythonCallExpr(function.Name, Arguments(function, python, arguments, at), SqlType.Row(TableResultFields(python, at)).NotNull);
+    }
+
+    /// <summary>The arguments of a call: cast to the declared input types, and of types that cross to Python.</summary>
+    public static BoundExpr[] Arguments(CatalogFunction function, PythonFunction python, IReadOnlyList<BoundExpr> arguments, SqlNode at)
+    {
         var declared = InputTypes(python, at);
         if (declared.Length > 0 && declared.Length != arguments.Count)
         {
@@ -69,21 +113,24 @@ internal static class PythonFunctions
             operands[i] = argument;
         }
 
-        return new PythonCallExpr(function.Name, operands, result);
+        return operands;
     }
 
-    private static SqlType Parse(PythonFunction python, string text, string what, SqlNode? at)
+    private static SqlType ParseAny(PythonFunction python, string text, string what, SqlNode? at)
     {
-        SqlType type;
         try
         {
-            type = TypeConverter.FromAst(SqlParser.ParseDataType(text));
+            return TypeConverter.FromAst(SqlParser.ParseDataType(text));
         }
         catch (Engine.PyStreamException error) when (error is SqlParseException or SqlValidationException or SqlTypeException)
         {
             throw new SqlValidationException($"Function '{python.Name}': its {what} type '{text}' is not a type: {error.Message}", at?.Position);
         }
+    }
 
+    private static SqlType Parse(PythonFunction python, string text, string what, SqlNode? at)
+    {
+        var type = ParseAny(python, text, what, at);
         if (!Supported(type))
             throw new SqlValidationException($"Function '{python.Name}': its {what} type {type} is not supported for Python functions yet", at?.Position);
         return type;

@@ -41,16 +41,13 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
 
     private PlanNode Select(SelectQuery s)
     {
-        if (s.From.Count > 1)
-            throw ExpressionBinder.Unsupported("joins", s.From[1]);
-        // SELECT without FROM reads one row of no columns.
-        var input = s.From.Count == 0 ? new ValuesNode([[]], []) : From(s.From[0]);
+        var input = FromList(s.From);
         var inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
 
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = new CalcNode(input, condition, Identity(input), input.Fields);
+            input = FilterBelowCorrelate(input, condition) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
         var items = ExpandStars(s.Items, input.Fields);
@@ -112,6 +109,14 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         var post = new ExpressionBinder(new Scope([]), aggregation, catalog);
         var projections = items.Select(i => post.Bind(i.Expr)).ToArray();
         var having = s.Having is null ? null : Condition(post, s.Having, "HAVING");
+
+        if (aggregation.Calls.Any(c => c.Python))
+        {
+            if (aggregation.Calls.Any(c => !c.Python))
+                throw ExpressionBinder.Unsupported("Python aggregate functions together with built-in aggregate functions in one GROUP BY", s);
+            if (window is not null || legacy is not null)
+                throw ExpressionBinder.Unsupported("Python aggregate functions in window aggregates", s);
+        }
 
         var keyFields = aggregation.Keys.Select((k, i) => new PlanField(KeyName(groupBy, inputBinder, k, i), k.Type)).ToList();
         var aggFields = aggregation.Calls.Select((c, i) => new PlanField($"EXPR${i}", c.Type));
@@ -230,8 +235,9 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         return condition;
     }
 
-    private static bool ContainsAggregate(SqlExpr expr) =>
-        Contains(expr, f => f.Over is null && Aggregates.IsAggregate(f.Name[^1].ToUpperInvariant()));
+    private bool ContainsAggregate(SqlExpr expr) =>
+        Contains(expr, f => f.Over is null && (Aggregates.IsAggregate(f.Name[^1].ToUpperInvariant())
+                                               || (catalog.FindFunction(f.Name[^1]) is { } udf && PythonFunctions.IsAggregateFunction(udf))));
 
     /// <summary>Whether an expression calls a function that <paramref name="matches"/>, at any depth.</summary>
     private static bool Contains(SqlExpr expr, Func<FunctionCall, bool> matches)
@@ -301,6 +307,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         DerivedTableRef { Lateral: true } d => throw ExpressionBinder.Unsupported("LATERAL subqueries", d),
         DerivedTableRef d => Aliased(Bind(d.Query), d.Alias, null),
         TableFunctionRef t => Aliased(TableFunction(t), t.Alias, null),
+        JoinRef j when PythonTableCall(j.Right) is { } call => JoinLateral(j, call),
         JoinRef j => throw ExpressionBinder.Unsupported("joins", j),
         UnnestRef u => throw ExpressionBinder.Unsupported("UNNEST", u),
         _ => throw ExpressionBinder.Unsupported(from.GetType().Name, from),
@@ -384,6 +391,8 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
 
     private PlanNode TableFunction(TableFunctionRef t)
     {
+        if (PythonTableCall(t) is not null)
+            return Correlate(OneEmptyRow(), t, outer: false);
         var name = t.Call.Name[^1].ToUpperInvariant();
         var kind = name switch
         {

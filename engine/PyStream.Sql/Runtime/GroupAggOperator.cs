@@ -128,7 +128,7 @@ public sealed class GroupAggOperator : SqlOperator
     private Group Decode(byte[] stored)
     {
         using var reader = new BinaryReader(new MemoryStream(stored));
-        var emitted = reader.ReadBoolean() ? ReadRow(reader) : null;
+        var emitted = reader.ReadBoolean() ? ValueCodec.ReadRow(reader, _outputTypes) : null;
         var accumulators = _calls.Deserialize(reader.ReadBytes(reader.ReadInt32()), out var rows);
         return new Group(accumulators, rows, emitted);
     }
@@ -146,27 +146,13 @@ public sealed class GroupAggOperator : SqlOperator
         {
             writer.Write(group.Emitted is not null);
             if (group.Emitted is not null)
-                WriteRow(writer, group.Emitted);
+                ValueCodec.WriteRow(writer, group.Emitted, _outputTypes);
             var accumulators = AggregateCalls.Serialize(group.Accumulators, group.Rows);
             writer.Write(accumulators.Length);
             writer.Write(accumulators);
         }
 
         Context.State.Put(_stateId, key, stream.ToArray());
-    }
-
-    private void WriteRow(BinaryWriter writer, object?[] row)
-    {
-        for (var c = 0; c < row.Length; c++)
-            ValueCodec.Write(writer, row[c], _outputTypes[c]);
-    }
-
-    private object?[] ReadRow(BinaryReader reader)
-    {
-        var row = new object?[_outputTypes.Count];
-        for (var c = 0; c < row.Length; c++)
-            row[c] = ValueCodec.Read(reader, _outputTypes[c]);
-        return row;
     }
 
     private sealed class Group(Accumulator[] accumulators, long rows, object?[]? emitted)

@@ -1,3 +1,4 @@
+using PyStream.Engine;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.UserCode;
@@ -9,38 +10,15 @@ namespace PyStream.Sql.Runtime;
 /// on with one result column appended per call. The argument columns cross to Python once per
 /// batch, never one call per row.
 /// </summary>
-public sealed class PythonCalcOperator(string name, PythonScalarCallsSpec spec) : SqlOperator(name, inputCount: 1)
+public sealed class PythonCalcOperator(string name, PythonScalarCallsSpec spec) : PythonFunctionsOperator<IPythonScalarCalls>(name, inputCount: 1)
 {
-    private IPythonScalarCalls? _calls;
-
-    public override void Open(TaskContext context)
-    {
-        base.Open(context);
-        var python = context.Python ?? throw new SqlRuntimeException($"'{Name}' calls Python functions, and this host runs no Python");
-        _calls = python.CreateScalarCalls(spec, context.Info);
-        _calls.Open();
-    }
+    protected override IPythonScalarCalls Create(IPythonJob python, TaskInfo task) => python.CreateScalarCalls(spec, task);
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
         if (rows.Count == 0)
             return;
-        var results = _calls!.Evaluate(rows.Columns, rows.Count);
+        var results = Functions.Evaluate(rows.Columns, rows.Count);
         EmitRows(new RowBatch([.. rows.Columns, .. results], rows.Count, rows.Kinds));
-    }
-
-    public override void Close()
-    {
-        if (_calls is null)
-            return;
-        try
-        {
-            _calls.Close();
-        }
-        finally
-        {
-            _calls.Dispose();
-            _calls = null;
-        }
     }
 }

@@ -43,6 +43,21 @@ public static class ValueCodec
         }
     }
 
+    /// <summary>A row's values, each of its column's type.</summary>
+    public static void WriteRow(BinaryWriter writer, object?[] row, IReadOnlyList<SqlType> types)
+    {
+        for (var c = 0; c < row.Length; c++)
+            Write(writer, row[c], types[c]);
+    }
+
+    public static object?[] ReadRow(BinaryReader reader, IReadOnlyList<SqlType> types)
+    {
+        var row = new object?[types.Count];
+        for (var c = 0; c < row.Length; c++)
+            row[c] = Read(reader, types[c]);
+        return row;
+    }
+
     public static object? Read(BinaryReader reader, SqlType type)
     {
         if (reader.ReadByte() == 0)

@@ -61,6 +61,7 @@ public sealed partial class TableQueryBuilder
             TableOperation.KindOneofCase.Sort => ("Table.order_by", Sort(operation.Sort)),
             TableOperation.KindOneofCase.Columns => (ColumnsMethod(operation.Columns.Kind), Columns(operation.Columns)),
             TableOperation.KindOneofCase.Alias => ("Table.alias", Alias(operation.Alias)),
+            TableOperation.KindOneofCase.LateralJoin => (operation.LateralJoin.Outer ? "Table.left_outer_join_lateral" : "Table.join_lateral", LateralJoin(operation.LateralJoin)),
             _ => throw new SqlValidationException("a Table API table without an operation"),
         };
         Check(method, query, source: operation.KindCase == TableOperation.KindOneofCase.SqlQuery);
@@ -128,6 +129,24 @@ public sealed partial class TableQueryBuilder
         var condition = new TableExpressionConverter("Table.where").Convert(filter.Condition ?? throw new SqlValidationException("Table.where needs a condition"));
         return SelectAll(from) with { Where = condition };
     }
+
+    /// <summary>SELECT * FROM input [LEFT] JOIN LATERAL TABLE(f(...)) AS T(names) ON TRUE [WHERE predicate].</summary>
+    private QueryExpr LateralJoin(TableLateralJoin join)
+    {
+        var from = Input(join.Input);
+        var method = new TableExpressionConverter(join.Outer ? "Table.left_outer_join_lateral" : "Table.join_lateral");
+        if (method.Convert(join.Call ?? throw method.Refuse("a table function call is needed")) is not FunctionCall call)
+            throw method.Refuse("the first argument must be a table function's call, such as split(col('s'))");
+        var condition = join.Condition is null ? null : method.Convert(join.Condition);
+        if (join.Outer && condition is not null && condition is not BooleanLiteral { Value: true })
+            throw method.Refuse("the join predicate of a left outer join with a table function can only be lit(True)");
+        var alias = new TableAlias(LateralAlias, SqlList.From(join.ColumnNames));
+        var lateral = new JoinRef(join.Outer ? JoinKind.Left : JoinKind.Inner, from, new TableFunctionRef(call, Lateral: true, alias), new BooleanLiteral(true));
+        return SelectAll(lateral) with { Where = join.Outer ? null : condition };
+    }
+
+    /// <summary>The table name of a lateral join's function columns, which Table API expressions never name.</summary>
+    private const string LateralAlias = "LateralTable$";
 
     private QueryExpr Aggregate(TableAggregation aggregate)
     {

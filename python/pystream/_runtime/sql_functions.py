@@ -25,7 +25,7 @@ import cloudpickle
 
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 
-__all__ = ["ScalarCalls", "decode_column", "encode_column"]
+__all__ = ["ScalarCalls", "decode_column", "encode_column", "open_functions", "close_functions", "guarded", "call_arguments", "FunctionCall"]
 
 # (data, ends, nulls): bytes or arrays, whose buffers C# reads.
 Packed = tuple[Any, Any, "bytes | None"]
@@ -197,7 +197,7 @@ def _first_wrong(kind: str, values: list) -> str:
     return "a result"
 
 
-class _Call:
+class FunctionCall:
     """One call of a function: its argument columns (by position among those sent) and its types."""
 
     def __init__(self, description: dict[str, Any]) -> None:
@@ -205,7 +205,7 @@ class _Call:
         self.function = cloudpickle.loads(base64.b64decode(description["function"]))
         self.arguments: list[int] = description["arguments"]
         self.argument_types: list[str] = description["argument_types"]
-        self.result_type: str = description["result_type"]
+        self.result_type: str = description.get("result_type", "")
         evaluate = getattr(self.function, "eval", None)
         self.evaluate: Callable[..., Any] = evaluate if callable(evaluate) and not isinstance(self.function, type) else self.function
 
@@ -217,49 +217,66 @@ class _Call:
                 pass
 
 
+def open_functions(calls: Sequence[FunctionCall], job_parameters: dict[str, str]) -> None:
+    """Each function's ``open(FunctionContext)``, when it has one."""
+    from pystream.table.udf import FunctionContext
+
+    for call in calls:
+        opener = getattr(call.function, "open", None)
+        if callable(opener):
+            guarded(call, opener, FunctionContext(job_parameters))
+
+
+def close_functions(calls: Sequence[FunctionCall]) -> None:
+    """Each function's ``close()``, when it has one."""
+    for call in calls:
+        closer = getattr(call.function, "close", None)
+        if callable(closer):
+            guarded(call, closer)
+
+
+def guarded(call: FunctionCall, method: Callable[..., Any], *args: Any) -> Any:
+    """``method(*args)``, an exception named after the call's function (for the job's failure)."""
+    try:
+        return method(*args)
+    except BaseException as error:
+        call.name_error(error)
+        raise
+
+
 class ScalarCalls:
     """The Python scalar function calls of one SQL operator in one subtask."""
 
     def __init__(self, job: Any, description: str) -> None:
         parsed = json.loads(description)
-        self._calls = [_Call(call) for call in parsed["calls"]]
+        self._calls = [FunctionCall(call) for call in parsed["calls"]]
         self._job_parameters = dict(getattr(job, "job_parameters", {}))
 
     def open(self) -> None:
-        from pystream.table.udf import FunctionContext
-
-        for call in self._calls:
-            opener = getattr(call.function, "open", None)
-            if callable(opener):
-                self._guarded(call, opener, FunctionContext(self._job_parameters))
+        open_functions(self._calls, self._job_parameters)
 
     def close(self) -> None:
-        for call in self._calls:
-            closer = getattr(call.function, "close", None)
-            if callable(closer):
-                self._guarded(call, closer)
+        close_functions(self._calls)
 
     def evaluate(self, count: int, columns: list[Packed]) -> list[Packed]:
         decoded: dict[tuple[int, str], Sequence] = {}
         results = []
         for call in self._calls:
-            arguments = []
-            for position, type_text in zip(call.arguments, call.argument_types):
-                values = decoded.get((position, type_text))
-                if values is None:
-                    values = decoded[position, type_text] = decode_column(type_text, *columns[position])
-                arguments.append(values)
+            arguments = call_arguments(call, columns, decoded)
             if arguments:
-                outputs = self._guarded(call, lambda: list(map(call.evaluate, *arguments)))
+                outputs = guarded(call, lambda: list(map(call.evaluate, *arguments)))
             else:
-                outputs = self._guarded(call, lambda: [call.evaluate() for _ in range(count)])
-            results.append(self._guarded(call, encode_column, call.result_type, outputs))
+                outputs = guarded(call, lambda: [call.evaluate() for _ in range(count)])
+            results.append(guarded(call, encode_column, call.result_type, outputs))
         return results
 
-    @staticmethod
-    def _guarded(call: _Call, method: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return method(*args)
-        except BaseException as error:
-            call.name_error(error)
-            raise
+
+def call_arguments(call: FunctionCall, columns: list[Packed], decoded: dict[tuple[int, str], Sequence]) -> list[Sequence]:
+    """A call's argument columns, decoded once per batch however many calls read them (``decoded``)."""
+    arguments = []
+    for position, type_text in zip(call.arguments, call.argument_types):
+        values = decoded.get((position, type_text))
+        if values is None:
+            values = decoded[position, type_text] = decode_column(type_text, *columns[position])
+        arguments.append(values)
+    return arguments

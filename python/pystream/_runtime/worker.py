@@ -17,6 +17,7 @@ from pystream._proto import jobspec_pb2 as spec_pb
 from pystream._runtime.factory import build_window_operation
 from pystream._runtime.segment import Segment
 from pystream._runtime.sql_functions import ScalarCalls
+from pystream._runtime.sql_table_functions import AggregateCalls, TableCall
 from pystream._runtime.window import create_runner
 
 __all__ = ["load_job", "JobRuntime", "split", "round_robin", "share"]
@@ -48,6 +49,12 @@ class JobRuntime:
 
     def create_scalar_calls(self, description: str) -> ScalarCalls:
         return ScalarCalls(self, description)
+
+    def create_table_call(self, description: str) -> TableCall:
+        return TableCall(self, description)
+
+    def create_aggregate_calls(self, description: str) -> AggregateCalls:
+        return AggregateCalls(self, description)
 
     def collection_slice(self, transformation_id: int, start: int, end: int) -> list:
         elements = self._collections.get(transformation_id)

@@ -17,9 +17,10 @@ from pystream.table.table_environment import StreamTableEnvironment, TableEnviro
 from pystream.table.table_result import TableResult
 from pystream.table.table_schema import TableSchema
 from pystream.table.types import DataType, DataTypes
-from pystream.table.udf import FunctionContext, ScalarFunction
+from pystream.table.udf import AggregateFunction, FunctionContext, ScalarFunction, TableFunction
 
 __all__ = [
+    "AggregateFunction",
     "DataType",
     "DataTypes",
     "EnvironmentSettings",
@@ -36,6 +37,7 @@ __all__ = [
     "StatementSet",
     "StreamTableEnvironment",
     "Table",
+    "TableFunction",
     "TableConfig",
     "TableDescriptor",
     "TableEnvironment",

@@ -134,10 +134,12 @@ def _interval_unit(unit: str) -> property:
 class Expression:
     """A Table API expression: ``col('a') + 1``, ``col('s').upper_case``, ``col('v').sum.alias('total')``."""
 
-    __slots__ = ("_proto",)
+    __slots__ = ("_proto", "_function")
 
-    def __init__(self, proto: sql_pb2.TableExpression) -> None:
+    def __init__(self, proto: sql_pb2.TableExpression, function: Any = None) -> None:
         self._proto = proto
+        # The Python function object a call of one (udtf(...)(col('s'))) names, for join_lateral to register.
+        self._function = function
 
     # -- operators -------------------------------------------------------------------------
 
@@ -227,9 +229,9 @@ class Expression:
     # -- naming and types --------------------------------------------------------------------
 
     def alias(self, name: str, *extra_names: str) -> "Expression":
-        if extra_names:
-            raise NotImplementedError("Expression.alias with several names (for table functions) is not supported by PyStream yet")
-        return Expression(sql_pb2.TableExpression(alias=sql_pb2.TableAliasedExpression(expr=self._proto, name=name)))
+        """The name of a column; several names for the columns of a table function's call (join_lateral)."""
+        return Expression(sql_pb2.TableExpression(alias=sql_pb2.TableAliasedExpression(
+            expr=self._proto, name=name, more_names=list(extra_names))), self._function)
 
     def cast(self, data_type: DataType) -> "Expression":
         return self._cast(data_type, try_cast=False)

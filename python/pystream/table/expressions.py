@@ -54,9 +54,13 @@ def null_of(data_type: DataType) -> Expression:
 
 def call(f: Any, *args: Any) -> Expression:
     """A function called by its name: a built-in SQL function or one registered with ``create_temporary_function``."""
+    from pystream.table.udf import UserDefinedTableFunctionWrapper
+
+    if isinstance(f, UserDefinedTableFunctionWrapper):
+        return Expression(sql_pb2.TableExpression(function=sql_pb2.TableCall(name=f._name, args=[_expression(a) for a in args])), f)
     if not isinstance(f, str) or not f:
-        raise NotImplementedError("call of a function object is not supported by PyStream yet; register it "
-                                  "(create_temporary_function) and call it by its name")
+        raise NotImplementedError("call of a function object is not supported by PyStream yet (but for a udtf in "
+                                  "join_lateral); register it (create_temporary_function) and call it by its name")
     return Expression(sql_pb2.TableExpression(function=sql_pb2.TableCall(name=f, args=[_expression(a) for a in args])))
 
 

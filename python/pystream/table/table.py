@@ -137,6 +137,32 @@ class Table:
                 raise TypeError(f"alias takes column names, got {name!r}")
         return self._derive(alias=sql_pb2.TableColumnAliases(input=self._operation, names=names))
 
+    def join_lateral(self, table_function_call: Expression, join_predicate: Expression | None = None) -> "Table":
+        """Each row joined with the rows a table function gives for it (rows it gives none for are dropped)."""
+        return self._lateral("join_lateral", table_function_call, join_predicate, outer=False)
+
+    def left_outer_join_lateral(self, table_function_call: Expression,
+                                join_predicate: Expression | None = None) -> "Table":
+        """Each row joined with the rows a table function gives for it, or with nulls when it gives none."""
+        return self._lateral("left_outer_join_lateral", table_function_call, join_predicate, outer=True)
+
+    def _lateral(self, method: str, call: Expression, predicate: Expression | None, outer: bool) -> "Table":
+        if not isinstance(call, Expression):
+            raise TypeError(f"{method} takes a table function's call (split(col('s')).alias('word', 'n')), got {call!r}")
+        tree, names = call._proto, []
+        if tree.WhichOneof("kind") == "alias":
+            names = [tree.alias.name, *tree.alias.more_names]
+            tree = tree.alias.expr
+        if tree.WhichOneof("kind") != "function":
+            raise TypeError(f"{method} takes a table function's call (split(col('s')).alias('word', 'n')), got {call!r}")
+        if predicate is not None and not isinstance(predicate, Expression):
+            raise TypeError(f"{method}: the join predicate must be an expression, got {predicate!r}")
+        if call._function is not None:
+            self._t_env._register_called(call._function)
+        return self._derive(lateral_join=sql_pb2.TableLateralJoin(
+            input=self._operation, call=tree, column_names=names, outer=outer,
+            condition=predicate._proto if predicate is not None else None))
+
     # -- running ----------------------------------------------------------------------------
 
     def _request(self, **fields: Any) -> sql_pb2.TableRequest:

@@ -47,6 +47,8 @@ class TableEnvironment:
             config.add_all(configuration)
         self._config = TableConfig(config)
         self._session = SqlSession(config, batch=not settings.is_streaming_mode())
+        # Python function objects registered, by name: what a Table API call of one need not register again.
+        self._function_objects: dict[str, Any] = {}
 
     @staticmethod
     def create(environment_settings: EnvironmentSettings | Configuration) -> "TableEnvironment":
@@ -137,6 +139,13 @@ class TableEnvironment:
         except TypeError as error:
             raise ValidationException(str(error)) from None
         self._session.send(function=described)
+        self._function_objects[name] = function
+
+    def _register_called(self, function: Any) -> None:
+        """A function object called in a Table API expression (join_lateral(split(col('s')))): registered under
+        its name as a temporary system function unless it already is, as Flink registers inline functions."""
+        if self._function_objects.get(function._name) is not function:
+            self._register(function._name, function, system=True)
 
     def list_tables(self) -> list[str]:
         return self._names("SHOW TABLES")

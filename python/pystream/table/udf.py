@@ -20,8 +20,9 @@ from pystream.table.types import DataType
 from pystream.util.exceptions import ValidationException
 
 __all__ = [
-    "FunctionContext", "UserDefinedFunction", "ScalarFunction", "UserDefinedFunctionWrapper",
-    "UserDefinedScalarFunctionWrapper", "udf",
+    "FunctionContext", "UserDefinedFunction", "ScalarFunction", "TableFunction", "AggregateFunction",
+    "UserDefinedFunctionWrapper", "UserDefinedScalarFunctionWrapper", "UserDefinedTableFunctionWrapper",
+    "UserDefinedAggregateFunctionWrapper", "udf", "udtf", "udaf",
 ]
 
 
@@ -59,6 +60,43 @@ class ScalarFunction(UserDefinedFunction):
     @abc.abstractmethod
     def eval(self, *args: Any) -> Any:
         ...
+
+
+class TableFunction(UserDefinedFunction):
+    """A table function: ``eval`` yields the rows (tuples, Rows, or single values) of one input row."""
+
+    @abc.abstractmethod
+    def eval(self, *args: Any) -> Any:
+        ...
+
+
+class AggregateFunction(UserDefinedFunction):
+    """An aggregate function over an accumulator: ``create_accumulator``, ``accumulate`` each row,
+    ``retract`` a row taken back (needed when the input is a changelog), ``get_value``."""
+
+    @abc.abstractmethod
+    def get_value(self, accumulator: Any) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def create_accumulator(self) -> Any:
+        ...
+
+    @abc.abstractmethod
+    def accumulate(self, accumulator: Any, *args: Any) -> None:
+        ...
+
+    def merge(self, accumulator: Any, accumulators: Any) -> None:
+        """Merges accumulators into one (not called by PyStream's group aggregate)."""
+        raise NotImplementedError
+
+    def get_result_type(self) -> Any:
+        """The result type when ``udaf`` is not given one."""
+        return None
+
+    def get_accumulator_type(self) -> Any:
+        """The accumulator type when ``udaf`` is not given one (accumulators are kept pickled)."""
+        return None
 
 
 class UserDefinedFunctionWrapper:
@@ -110,6 +148,45 @@ class UserDefinedScalarFunctionWrapper(UserDefinedFunctionWrapper):
         return "scalar"
 
 
+class UserDefinedTableFunctionWrapper(UserDefinedFunctionWrapper):
+    """A table function with the types of its result columns (named f0, f1, ...)."""
+
+    def __init__(self, func: Any, input_types: Any, result_types: Any, func_type: str,
+                 deterministic: bool | None = None, name: str | None = None) -> None:
+        if not isinstance(result_types, (list, tuple)):
+            result_types = [result_types]
+        for result_type in result_types:
+            if not isinstance(result_type, (DataType, str)):
+                raise TypeError(f"Invalid result_type: result_type should be DataType or str but is {result_type!r}")
+        if not result_types:
+            raise TypeError("Invalid result_types: a table function needs at least one result type")
+        super().__init__(func, input_types, func_type, deterministic, name)
+        self._result_types = list(result_types)
+        self._result_type = "ROW<" + ", ".join(f"f{i} {t}" for i, t in enumerate(self._result_types)) + ">"
+
+    def _kind(self) -> str:
+        return "table"
+
+
+class UserDefinedAggregateFunctionWrapper(UserDefinedFunctionWrapper):
+    """An aggregate function with its result type (and accumulator type, which PyStream does not need)."""
+
+    def __init__(self, func: Any, input_types: Any, result_type: Any, accumulator_type: Any, func_type: str,
+                 deterministic: bool | None = None, name: str | None = None) -> None:
+        if not isinstance(func, AggregateFunction):
+            raise TypeError(f"Invalid function: udaf takes an AggregateFunction, not {type(func).__name__}")
+        result_type = result_type if result_type is not None else func.get_result_type()
+        if not isinstance(result_type, (DataType, str)):
+            raise TypeError(f"Invalid result_type: result_type should be DataType or str (or get_result_type() should "
+                            f"return one) but is {result_type!r}")
+        super().__init__(func, input_types, func_type, deterministic, name)
+        self._result_type = result_type
+        self._accumulator_type = accumulator_type if accumulator_type is not None else func.get_accumulator_type()
+
+    def _kind(self) -> str:
+        return "aggregate"
+
+
 def udf(f: Any = None, input_types: Any = None, result_type: Any = None, deterministic: bool | None = None,
         name: str | None = None, func_type: str = "general", udf_type: str | None = None) -> Any:
     """A scalar function from a Python function, lambda or ``ScalarFunction``; as a decorator too
@@ -127,6 +204,35 @@ def _create_udf(f: Any, input_types: Any, result_type: Any, func_type: str, dete
     return UserDefinedScalarFunctionWrapper(f, input_types, result_type, func_type, deterministic, name)
 
 
+def udtf(f: Any = None, input_types: Any = None, result_types: Any = None, deterministic: bool | None = None,
+         name: str | None = None, func_type: str = "general", udtf_type: str | None = None) -> Any:
+    """A table function from a generator function or ``TableFunction``; as a decorator too
+    (``@udtf(result_types=[DataTypes.BIGINT(), DataTypes.STRING()])``)."""
+    if udtf_type is not None:
+        func_type = udtf_type
+
+    def create(function: Any) -> UserDefinedTableFunctionWrapper:
+        return UserDefinedTableFunctionWrapper(function, input_types, result_types, func_type, deterministic, name)
+
+    return create if f is None else create(f)
+
+
+def udaf(f: Any = None, input_types: Any = None, result_type: Any = None, accumulator_type: Any = None,
+         deterministic: bool | None = None, name: str | None = None, func_type: str = "general",
+         udaf_type: str | None = None) -> Any:
+    """An aggregate function from an ``AggregateFunction``; as a decorator of its class too."""
+    if udaf_type is not None:
+        func_type = udaf_type
+
+    def create(function: Any) -> UserDefinedAggregateFunctionWrapper:
+        if isinstance(function, type) and issubclass(function, AggregateFunction):
+            function = function()
+        return UserDefinedAggregateFunctionWrapper(function, input_types, result_type, accumulator_type, func_type,
+                                                   deterministic, name)
+
+    return create if f is None else create(f)
+
+
 def _function_name(func: Any) -> str:
     if isinstance(func, UserDefinedFunction):
         return type(func).__name__
@@ -139,6 +245,11 @@ def python_function(name: str, function: Any, temporary: bool, system: bool,
     if isinstance(function, ScalarFunction):
         raise TypeError(f"Function '{name}': a ScalarFunction needs its result type: register "
                         f"udf({type(function).__name__}(), result_type=...)")
+    if isinstance(function, TableFunction):
+        raise TypeError(f"Function '{name}': a TableFunction needs its result types: register "
+                        f"udtf({type(function).__name__}(), result_types=[...])")
+    if isinstance(function, AggregateFunction):
+        function = udaf(function)
     if not isinstance(function, UserDefinedFunctionWrapper):
         raise TypeError(f"Function '{name}': a {type(function).__name__} is not a Python user-defined function; wrap it "
                         "with pyflink.table.udf.udf(f, result_type=...)")

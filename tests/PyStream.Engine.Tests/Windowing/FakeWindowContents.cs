@@ -27,6 +27,10 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
 
     public IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task) => throw new NotSupportedException();
 
+    public IPythonTableCall CreateTableCall(PythonTableCallSpec spec, TaskInfo task) => throw new NotSupportedException();
+
+    public IPythonAggregateCalls CreateAggregateCalls(PythonAggregateCallsSpec spec, TaskInfo task) => throw new NotSupportedException();
+
     public PythonBatch CollectionSlice(int transformationId, int start, int end) => throw new NotSupportedException();
 
     public void Open()

@@ -47,7 +47,7 @@ public sealed class GroupAggOperatorTests
         var outputTypes = keyColumns.Select(_ => SqlType.Int).Concat([SqlType.BigInt.NotNull, SqlType.Int]).ToArray();
         var op = new GroupAggOperator("agg", new RowKeys(keyColumns, keyColumns.Select(_ => SqlType.Int).ToArray()),
             new AggregateCalls([CountStar, SumOfFirst]), outputTypes, batchMode);
-        var output = new Collecting();
+        var output = new CollectingConsumer();
         op.Outputs[0].Add(output);
         var info = new TaskInfo("agg", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
         using var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
@@ -63,29 +63,5 @@ public sealed class GroupAggOperatorTests
         op.EndInput(0);
         op.Close();
         return output.Rows;
-    }
-
-    private sealed class Collecting : IBatchConsumer
-    {
-        public List<string> Rows { get; } = [];
-
-        public void Accept(Batch batch)
-        {
-            var rows = (RowBatch)batch;
-            for (var r = 0; r < rows.Count; r++)
-                Rows.Add($"{rows.KindAt(r)}[{string.Join(", ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null"))}]");
-        }
-
-        public void AcceptWatermark(long watermark)
-        {
-        }
-
-        public void AcceptWatermarkStatus(bool idle)
-        {
-        }
-
-        public void EndOfInput()
-        {
-        }
     }
 }

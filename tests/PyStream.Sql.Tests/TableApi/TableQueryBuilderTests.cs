@@ -225,6 +225,17 @@ public class TableQueryBuilderTests
     }
 
     [Fact]
+    public void A_lateral_join_takes_a_function_call_and_an_outer_one_no_predicate_but_true()
+    {
+        var notACall = new TableOperation { LateralJoin = new TableLateralJoin { Input = EventsTable, Call = Col("name") } };
+        Assert.Equal("SQL validation error: Table.join_lateral: the first argument must be a table function's call, such as split(col('s'))", Refusal(notACall).Message);
+
+        var split = new TableExpression { Function = new TableCall { Name = "split", Args = { Col("name") } } };
+        var outerWithPredicate = new TableOperation { LateralJoin = new TableLateralJoin { Input = EventsTable, Call = split, Outer = true, Condition = Call("greater_than", Col("v"), Lit("INT", "1")) } };
+        Assert.Equal("SQL validation error: Table.left_outer_join_lateral: the join predicate of a left outer join with a table function can only be lit(True)", Refusal(outerWithPredicate).Message);
+    }
+
+    [Fact]
     public void Every_printed_query_parses_back_to_the_same_tree()
     {
         var windowed = new TableOperation

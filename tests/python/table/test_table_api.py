@@ -297,3 +297,50 @@ def test_explain_with_details_sends_them_with_the_tree(engine):
     assert (request.explain, list(request.table.explain_details)) == (False, ["CHANGELOG_MODE"])
     with pytest.raises(TypeError, match="ExplainDetail values"):
         t.explain("CHANGELOG_MODE")
+
+
+def test_join_lateral_registers_the_called_udtf_once_and_sends_a_lateral_join(engine):
+    from pyflink.table.udf import udtf
+
+    @udtf(result_types=[DataTypes.STRING(), DataTypes.INT()])
+    def split(s):
+        yield s, len(s)
+
+    t_env = batch()
+    events = t_env.from_path("events")
+    events.join_lateral(split(col("name")).alias("word", "n"), col("n") > 1).execute()
+    events.left_outer_join_lateral(split(col("name"))).execute()
+
+    registrations = [r.register_function for r in engine.requests if r.HasField("register_function")]
+    assert [(f.name, f.kind, f.result_type, f.system) for f in registrations] == [
+        ("split", "table", "ROW<f0 STRING, f1 INT>", True)]
+    call = E(function=sql_pb2.TableCall(name="split", args=[c("name")]))
+    inner = [r for r in engine.requests if r.HasField("table")][0].table.operation
+    assert inner == OP(lateral_join=sql_pb2.TableLateralJoin(
+        input=EVENTS, call=call, column_names=["word", "n"], condition=fn("greater_than", c("n"), literal("INT", "1"))))
+    assert sent(engine) == OP(lateral_join=sql_pb2.TableLateralJoin(input=EVENTS, call=call, outer=True))
+
+
+def test_udaf_and_udtf_wrappers_check_their_types():
+    from pyflink.table.udf import AggregateFunction, udaf, udtf
+    from pystream.table.udf import python_function
+
+    class Total(AggregateFunction):
+        def create_accumulator(self):
+            return [0]
+
+        def accumulate(self, accumulator, n):
+            accumulator[0] += n
+
+        def get_value(self, accumulator):
+            return accumulator[0]
+
+        def get_result_type(self):
+            return DataTypes.BIGINT()
+
+    assert python_function("total", udaf(Total()), temporary=True, system=False).kind == "aggregate"
+    assert python_function("total", Total(), temporary=True, system=False).result_type == "BIGINT"
+    with pytest.raises(TypeError, match="udaf takes an AggregateFunction"):
+        udaf(lambda x: x, result_type=DataTypes.INT())
+    with pytest.raises(TypeError, match="Invalid result_type"):
+        udtf(lambda s: [s], result_types=[42])
