@@ -23,6 +23,16 @@ public interface IPythonJob : IDisposable
     /// <summary>Python scalar functions of a SQL operator, evaluated per batch.</summary>
     IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task);
 
+    /// <summary>
+    /// A DataStream's records as a table's columns (from_data_stream): a Row, tuple or list gives
+    /// one value per column, any other record the one column's value; values are checked against
+    /// the columns' types.
+    /// </summary>
+    Column[] RecordsToColumns(PythonBatch records, PythonRowsSpec columns, TaskInfo task);
+
+    /// <summary>A table's rows as pyflink <c>Row</c>s with field names and row kinds (to_data_stream, to_changelog_stream).</summary>
+    PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task);
+
     /// <summary>Elements <c>[start, end)</c> of a collection source, as Python records.</summary>
     PythonBatch CollectionSlice(int transformationId, int start, int end);
 }

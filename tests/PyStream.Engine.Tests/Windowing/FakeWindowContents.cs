@@ -29,6 +29,10 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
 
     public PythonBatch CollectionSlice(int transformationId, int start, int end) => throw new NotSupportedException();
 
+    public Column[] RecordsToColumns(PythonBatch records, PythonRowsSpec columns, TaskInfo task) => throw new NotSupportedException();
+
+    public PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task) => throw new NotSupportedException();
+
     public void Open()
     {
     }
