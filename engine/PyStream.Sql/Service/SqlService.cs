@@ -122,7 +122,7 @@ public static class SqlService
     {
         var (plan, root) = DataStreamPlan(session, q, conversion);
         var spec = plan.ToJobSpec(conversion.Changelog ? "to_changelog_stream" : "to_data_stream", session.Request.ToByteString(), session.BatchMode,
-            session.Parallelism, session.Configuration, conversion.FirstTransformationId, pythonRecords: true);
+            session.Parallelism, session.Configuration, FirstId(session), pythonRecords: true);
         var response = new SqlResponse { Kind = SqlResponse.Types.Kind.Job, Job = spec.ToByteString(), MaxColumnWidth = session.MaxColumnWidth, Changelog = root.IsChangelog };
         response.Columns.AddRange(Columns(session, root.Fields));
         return response;
@@ -130,8 +130,6 @@ public static class SqlService
 
     private static (PhysicalPlan Plan, PlanNode Root) DataStreamPlan(SqlSession session, QueryStatement q, DataStreamConversion conversion)
     {
-        if (conversion.FirstTransformationId <= 0)
-            throw new SqlValidationException("to_data_stream: the request names no first transformation id");
         var root = session.Binder().Bind(q.Query);
         foreach (var field in root.Fields.Where(f => !PythonFunctions.Supported(f.Type)))
             throw new SqlValidationException($"Column '{field.Name}' is {field.Type}: values of this type do not cross into a DataStream yet", q.Position);
@@ -251,9 +249,12 @@ public static class SqlService
 
     private static SqlResponse JobResponse(SqlSession session, PhysicalPlan plan, string jobName)
     {
-        var spec = plan.ToJobSpec(jobName, session.Request.ToByteString(), session.BatchMode, session.Parallelism, session.Configuration);
+        var spec = plan.ToJobSpec(jobName, session.Request.ToByteString(), session.BatchMode, session.Parallelism, session.Configuration, FirstId(session));
         return new SqlResponse { Kind = SqlResponse.Types.Kind.Job, Job = spec.ToByteString(), MaxColumnWidth = session.MaxColumnWidth };
     }
+
+    /// <summary>The id of a job's first transformation: after the DataStream job's nodes when the client has one.</summary>
+    private static int FirstId(SqlSession session) => Math.Max(1, session.Request.FirstTransformationId);
 
     private static IEnumerable<ResultColumn> Columns(SqlSession session, IEnumerable<PlanField> fields) =>
         fields.Select(f => new ResultColumn { Name = f.Name, Type = f.Type.ToString(), TypeWidth = TableauWidths.Of(f.Type, session.MaxColumnWidth) });

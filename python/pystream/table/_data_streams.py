@@ -22,11 +22,11 @@ from pystream.common._type_classes import is_byte_array
 from pystream.common.typeinfo import (
     BasicType, BasicTypeInfo, DateTypeInfo, LocalTimeType, LocalTimeTypeInfo, PickledBytesTypeInfo, RowTypeInfo,
     TimestampTypeInfo, TimeTypeInfo, TupleTypeInfo, TypeInformation, Types)
-from pystream.datastream._pipeline import Input, Node
+from pystream.datastream._pipeline import Input, Node, Pipeline
 from pystream.table._sql_text import quote_identifier, quote_path, quote_string
 from pystream.table.schema import Schema
 
-__all__ = ["create_table_sql", "add_sql_nodes", "stream_type", "ExternalRowTypeInfo"]
+__all__ = ["create_table_sql", "add_sql_nodes", "joined_job", "stream_type", "ExternalRowTypeInfo"]
 
 CONNECTOR = "datastream"
 
@@ -146,3 +146,20 @@ def add_sql_nodes(pipeline: Any, job: bytes, streams: dict[int, Node]) -> Node:
                                f"gave it {node.id}")
         added[node.id] = node
     return added[spec.transformations[-1].id]
+
+
+def joined_job(job: bytes, streams: dict[int, Node], env: Any) -> bytes:
+    """A table's job (a query's, an INSERT's) with the DataStream nodes it reads and their inputs before
+    its own, numbered as they are: one JobSpec. A job that reads no DataStream is returned as it is."""
+    spec = spec_pb.JobSpec.FromString(job)
+    read = [streams[e.source_id] for t in spec.transformations for e in t.inputs if e.source_id in streams]
+    if not read:
+        return job
+    upstream = Pipeline()
+    upstream.nodes = read
+    streams_spec = env._pipeline_spec(upstream, spec.name)
+    for transformation in reversed(streams_spec.transformations):
+        spec.transformations.insert(0, transformation)
+    spec.job_parameters.update(streams_spec.job_parameters)
+    spec.python_files.extend(streams_spec.python_files)
+    return spec.SerializeToString()

@@ -18,7 +18,7 @@ from pystream.datastream.execution_mode import RuntimeExecutionMode
 from pystream.datastream._pipeline import Node
 from pystream.datastream.data_stream import DataStream
 from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
-from pystream.table._data_streams import add_sql_nodes, create_table_sql, stream_type
+from pystream.table._data_streams import add_sql_nodes, create_table_sql, joined_job, stream_type
 from pystream.table._sql_session import SqlSession
 from pystream.table.udf import python_function
 from pystream.util.exceptions import ValidationException
@@ -170,7 +170,11 @@ class TableEnvironment:
     def _execute(self, statement: str = "", inserts: list[str] | None = None,
                  table: sql_pb2.TableRequest | None = None) -> TableResult:
         response, collect_id = self._session.send(statement, inserts or (), table=table)
-        return TableResult(response, collect_id, self._session.batch)
+        return TableResult(response, collect_id, self._session.batch, self._job_builder(response))
+
+    def _job_builder(self, response: sql_pb2.SqlResponse) -> Any:
+        """How to build the job of a response that is not the job as it is (None: it is)."""
+        return None
 
     def _explain(self, statement: str = "", inserts: list[str] | None = None, details: tuple = (),
                  table: sql_pb2.TableRequest | None = None) -> str:
@@ -240,6 +244,7 @@ class StreamTableEnvironment(TableEnvironment):
         self._env = env
         # The DataStreams registered as tables, by transformation id (the tables' option 'transformation').
         self._data_streams: dict[int, Node] = {}
+        self._session.first_transformation_id = lambda: env._pipeline._next_id
 
     @staticmethod
     def create(stream_execution_environment: StreamExecutionEnvironment | None = None,  # type: ignore[override]
@@ -277,6 +282,13 @@ class StreamTableEnvironment(TableEnvironment):
         self._execute(statement)
         self._data_streams[node.id] = node
 
+    def _job_builder(self, response: sql_pb2.SqlResponse) -> Any:
+        """A query or INSERT that reads DataStreams runs with their nodes, as one job (the DataStreams'
+        other pending operations stay for ``env.execute()``)."""
+        if response.kind != sql_pb2.SqlResponse.JOB or not self._data_streams:
+            return None
+        return lambda: joined_job(response.job, self._data_streams, self._env)
+
     def to_data_stream(self, table: Table) -> DataStream:
         """The insert-only table as a DataStream of ``Row``s (field names, the rowtime as each record's
         timestamp); an updating table is refused (use ``to_changelog_stream``)."""
@@ -293,8 +305,7 @@ class StreamTableEnvironment(TableEnvironment):
         if not isinstance(table, Table):
             raise TypeError(f"expected a Table, got {table!r}")
         pipeline = self._env._pipeline
-        request = table._request(to_data_stream=sql_pb2.DataStreamConversion(
-            changelog=changelog, first_transformation_id=pipeline._next_id))
+        request = table._request(to_data_stream=sql_pb2.DataStreamConversion(changelog=changelog))
         response, _ = self._session.send(table=request)
         last = add_sql_nodes(pipeline, response.job, self._data_streams)
         last.output_type = stream_type(list(response.columns))

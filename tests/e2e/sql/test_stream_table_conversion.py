@@ -141,3 +141,20 @@ def test_changelog_round_trip_through_a_gateway(tmp_path: Path) -> None:
     done = run_through_a_gateway(wrapper, tmp_path / "gateway", TIMEOUT_S)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == changelog_model(events)
+
+
+def test_sql_jobs_over_a_data_stream_table_run_with_its_nodes(tmp_path: Path) -> None:
+    path, events = scores(tmp_path)
+    done = run("stream_table_queries.py", str(path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    collected = [(kind, tuple(json.loads(values))) for label, kind, values in
+                 (line.split("\t") for line in lines if line.startswith("collect\t"))]
+    sums: dict[str, int] = defaultdict(int)
+    for name, score in events:
+        sums[name] += score
+    assert apply_changelog(collected) == Counter(sums.items())
+    rest = [line for line in lines if not line.startswith("collect\t")]
+    at = rest.index("execute")
+    assert rest[:at] == [f"+I[{name}, {score * 2}]" for name, score in events if score > 10]
+    assert rest[at + 1:] == [f"pending {name}" for name, _ in events]
