@@ -46,11 +46,13 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
     public IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
         (IPythonScalarCalls)new PythonScalarCalls(job.InvokeMethod("create_scalar_calls", new PyString(PythonScalarCalls.Describe(spec, task))), spec, task.TaskName));
 
-    public Column[] RecordsToColumns(PythonBatch records, PythonRowsSpec columns, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
+    public RowBatch RecordsToRows(PythonBatch records, PythonRowsSpec columns, bool changelog, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
     {
         using var handle = PythonRuntime.Handle(records);
         using var types = TextList(columns.Types);
-        using var packed = job.InvokeMethod("records_to_columns", handle, types);
+        using var result = job.InvokeMethod("records_to_columns", handle, types, changelog.ToPython());
+        using var packed = result[0];
+        using var kindBytes = result[1];
         var output = new Column[columns.Types.Count];
         for (var i = 0; i < output.Length; i++)
         {
@@ -58,7 +60,8 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
             output[i] = PackedColumns.Unpack(column, columns.ClrTypes[i], records.Count);
         }
 
-        return output;
+        var kinds = kindBytes.IsNone() ? null : CPython.ToArray<byte>(kindBytes).Select(k => (RowKind)k).ToArray();
+        return new RowBatch(output, records.Count, kinds);
     });
 
     public PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>

@@ -17,7 +17,7 @@ public static class ConnectorOptions
         ["print"] = ["connector", "print-identifier", "standard-error", "sink.parallelism"],
         ["blackhole"] = ["connector"],
         // from_data_stream / create_temporary_view of a DataStream: the table reads that DataStream's transformation.
-        [DataStreamConnector] = ["connector", "transformation"],
+        [DataStreamConnector] = ["connector", "transformation", "changelog"],
         ["filesystem"] = ["connector", "path", "format", "csv.", "json.", "sink.", "source.", "partition."],
         ["kafka"] = ["connector", "topic", "topic-pattern", "properties.", "format", "value.format", "key.format", "key.fields", "key.fields-prefix",
             "value.fields-include", "scan.", "sink.", "csv.", "json.", "value.csv.", "value.json.", "key.csv.", "key.json."],
@@ -37,6 +37,10 @@ public static class ConnectorOptions
 
     /// <summary>The connector of a table that a DataStream feeds (not in <see cref="Connectors"/>: the Python API creates such tables).</summary>
     public const string DataStreamConnector = "datastream";
+
+    /// <summary>A table of a DataStream of Rows whose kinds are changes (from_changelog_stream: 'changelog' = 'true').</summary>
+    public static bool IsChangelogStream(CatalogTable table) =>
+        table.Connector == DataStreamConnector && table.Options.GetValueOrDefault("changelog") == "true";
 
     /// <summary>The metadata key of a DataStream record's timestamp, as Flink names it.</summary>
     public const string RowtimeMetadata = "rowtime";

@@ -66,7 +66,7 @@ internal static class ConnectorPlanner
             throw new SqlValidationException($"Table '{table.Name}': 'transformation' = '{table.Options["transformation"]}' is no DataStream transformation id");
         var name = $"DataStreamScan(table=[[{SqlCatalog.CatalogName}, {SqlCatalog.DatabaseName}, {table.Name}]], fields=[{PhysicalPlanner.Names(scan.Fields)}])";
         return planner.Add(name, "DataStreamScan", planner.Session.Parallelism, [PhysicalInput.FromTransformation(id)],
-            _ => new FromDataStreamOperator(name, spec, layout), outputTypes: scan.Types);
+            _ => new FromDataStreamOperator(name, spec, layout, ConnectorOptions.IsChangelogStream(table)), outputTypes: scan.Types);
     }
 
     /// <summary>The nexmark source generating <paramref name="projection"/>'s columns (reshaped into the table's ROW columns by <paramref name="shape"/> when set).</summary>

@@ -20,14 +20,17 @@ public sealed class FromDataStreamOperator : SqlOperator
 
     private readonly PythonRowsSpec _physical;
     private readonly int[] _layout;
+    private readonly bool _changelog;
     private IPythonJob? _python;
     private TaskInfo? _task;
 
     /// <param name="layout">For each output column, its physical column, or <see cref="Rowtime"/>.</param>
-    public FromDataStreamOperator(string name, PythonRowsSpec physical, int[] layout) : base(name, inputCount: 1)
+    /// <param name="changelog">from_changelog_stream: each row keeps its Row's kind.</param>
+    public FromDataStreamOperator(string name, PythonRowsSpec physical, int[] layout, bool changelog) : base(name, inputCount: 1)
     {
         _physical = physical;
         _layout = layout;
+        _changelog = changelog;
     }
 
     public override void Open(TaskContext context)
@@ -44,14 +47,14 @@ public sealed class FromDataStreamOperator : SqlOperator
         var physical = batch switch
         {
             PythonBatch records => (_python ?? throw new SqlRuntimeException($"'{Name}' reads Python records, and this host runs no Python"))
-                .RecordsToColumns(records, _physical, _task!),
-            LongRangeBatch range when IsOne(typeof(long)) => [Numbers(range)],
-            TextBatch text when IsOne(typeof(string)) => [new Column<string>(text.Lines)],
-            RowBatch rows when rows.Columns.Length == _physical.Types.Count => rows.Columns,
+                .RecordsToRows(records, _physical, _changelog, _task!),
+            LongRangeBatch range when IsOne(typeof(long)) => new RowBatch([Numbers(range)], range.Count),
+            TextBatch text when IsOne(typeof(string)) => new RowBatch([new Column<string>(text.Lines)], text.Count),
+            RowBatch rows when rows.Columns.Length == _physical.Types.Count => rows,
             _ => throw new SqlRuntimeException($"'{Name}': the DataStream's records ({batch.GetType().Name}) do not fit the table's columns ({string.Join(", ", _physical.Types)})"),
         };
-        var columns = _layout.Select(at => at == Rowtime ? Timestamps(batch) : physical[at]).ToArray();
-        EmitRows(new RowBatch(columns, batch.Count));
+        var columns = _layout.Select(at => at == Rowtime ? Timestamps(batch) : physical.Columns[at]).ToArray();
+        EmitRows(new RowBatch(columns, batch.Count, physical.Kinds));
     }
 
     protected override void ProcessRows(int input, RowBatch rows) => ProcessBatch(input, rows);

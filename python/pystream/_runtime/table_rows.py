@@ -1,7 +1,7 @@
 """Records of the DataStream API as a table's columns, and a table's rows as pyflink ``Row``s.
 
 ``from_data_stream``: a ``Row``, tuple or list gives one value per column, any other record the
-one column's value; each column is packed as ``sql_functions.encode_column`` packs a function's
+one column's value (``from_changelog_stream``: and a Row its row kind); each column is packed as ``sql_functions.encode_column`` packs a function's
 results, and the engine reads it in one copy. ``to_data_stream``/``to_changelog_stream``: the
 engine packs each column once; the rows are ``Row``s with the table's field names and their row kind.
 """
@@ -16,7 +16,8 @@ from pystream.common.types import Row, _restore_row
 __all__ = ["records_to_columns", "columns_to_records"]
 
 
-def records_to_columns(records: list, types: list[str]) -> list[Packed]:
+def records_to_columns(records: list, types: list[str], changelog: bool = False) -> tuple[list[Packed], bytes | None]:
+    """The packed columns, and with ``changelog`` each record's row kind (a Row's, else INSERT) as a byte."""
     width = len(types)
     rows = [_fields(record, width) for record in records]
     columns: list[Any] = list(zip(*rows)) if rows else [() for _ in types]
@@ -27,7 +28,9 @@ def records_to_columns(records: list, types: list[str]) -> list[Packed]:
         except TypeError as error:
             raise TypeError(f"from_data_stream: column {position + 1} of the table is {type_text}, and a record's value "
                             f"does not fit it ({error})") from None
-    return packed
+    if not changelog:
+        return packed, None
+    return packed, bytes(record._row_kind.value if type(record) is Row else 0 for record in records)
 
 
 def _fields(record: Any, width: int) -> Any:

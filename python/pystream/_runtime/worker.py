@@ -50,8 +50,8 @@ class JobRuntime:
     def create_scalar_calls(self, description: str) -> ScalarCalls:
         return ScalarCalls(self, description)
 
-    def records_to_columns(self, records: list, types: list) -> list:
-        return records_to_columns(records, [str(t) for t in types])
+    def records_to_columns(self, records: list, types: list, changelog: bool) -> tuple:
+        return records_to_columns(records, [str(t) for t in types], bool(changelog))
 
     def columns_to_records(self, count: int, packed: list, kinds: bytes | None, names: list, types: list) -> list:
         return columns_to_records(count, packed, kinds, [str(n) for n in names], [str(t) for t in types])

@@ -70,9 +70,11 @@ def _physical_columns(type_info: TypeInformation | None) -> list[tuple[str, str]
     return [(name, _sql_type(t, f"field '{name}'")) for name, t in zip(names, types)]
 
 
-def create_table_sql(path: str, transformation_id: int, type_info: TypeInformation | None, schema: Any) -> str:
+def create_table_sql(path: str, transformation_id: int, type_info: TypeInformation | None, schema: Any,
+                     changelog: bool = False) -> str:
     """The CREATE TEMPORARY TABLE of a DataStream: its type's columns, or the schema's physical columns
-    when it declares them, then the schema's computed and metadata columns and its watermark."""
+    when it declares them, then the schema's computed and metadata columns and its watermark; with
+    ``changelog`` (from_changelog_stream) the rows' kinds are changes."""
     if schema is not None and not isinstance(schema, Schema):
         raise NotImplementedError("from_data_stream with field expressions is not supported by PyStream; "
                                   "pass a Schema (Schema.new_builder()...build())")
@@ -90,8 +92,10 @@ def create_table_sql(path: str, transformation_id: int, type_info: TypeInformati
         lines += [c.ddl() for c in schema._columns if _is_derived(c.definition)]
         lines += [line for line in schema._ddl_lines() if line.startswith("WATERMARK FOR")]
     body = ",\n  ".join(lines)
-    return (f"CREATE TEMPORARY TABLE {quote_path(path)} (\n  {body}\n) WITH ("
-            f"'connector' = {quote_string(CONNECTOR)}, 'transformation' = {quote_string(str(transformation_id))})")
+    options = f"'connector' = {quote_string(CONNECTOR)}, 'transformation' = {quote_string(str(transformation_id))}"
+    if changelog:
+        options += ", 'changelog' = 'true'"
+    return f"CREATE TEMPORARY TABLE {quote_path(path)} (\n  {body}\n) WITH ({options})"
 
 
 def _is_derived(definition: str) -> bool:

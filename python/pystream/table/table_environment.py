@@ -266,7 +266,17 @@ class StreamTableEnvironment(TableEnvironment):
         self._register_data_stream(name, data_stream, fields_or_schema)
         return self.from_path(quote_identifier(name))
 
-    def _register_data_stream(self, path: str, data_stream: Any, fields_or_schema: tuple) -> None:
+    def from_changelog_stream(self, data_stream: DataStream, schema: Any = None, changelog_mode: Any = None) -> Table:
+        """A DataStream of ``Row``s whose kinds (``set_row_kind``) are changes, as an updating table: an
+        INSERT, UPDATE_BEFORE/UPDATE_AFTER pairs, DELETEs (Flink's ``ChangelogMode.all()``)."""
+        if changelog_mode is not None:
+            raise NotImplementedError("from_changelog_stream with a changelog mode is not supported by PyStream yet "
+                                      "(every row kind is taken)")
+        name = f"*anonymous_datastream_source${next(_unnamed)}*"
+        self._register_data_stream(name, data_stream, () if schema is None else (schema,), changelog=True)
+        return self.from_path(quote_identifier(name))
+
+    def _register_data_stream(self, path: str, data_stream: Any, fields_or_schema: tuple, changelog: bool = False) -> None:
         if not isinstance(data_stream, DataStream):
             raise TypeError(f"expected a Table or a DataStream, got {data_stream!r}")
         if data_stream._env is not self._env:
@@ -276,7 +286,7 @@ class StreamTableEnvironment(TableEnvironment):
         schema = fields_or_schema[0] if fields_or_schema else None
         node = data_stream._node
         try:
-            statement = create_table_sql(path, node.id, node.output_type, schema)
+            statement = create_table_sql(path, node.id, node.output_type, schema, changelog)
         except TypeError as error:
             raise ValidationException(str(error)) from None
         self._execute(statement)

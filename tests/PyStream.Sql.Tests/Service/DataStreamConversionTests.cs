@@ -69,6 +69,17 @@ public sealed class DataStreamConversionTests
         Assert.Equal("ToChangelogStream(fields=[k, c])", JobSpec.Parser.ParseFrom(response.Job).Transformations[^1].Name);
     }
 
+    [Fact]
+    public void A_changelog_stream_is_an_updating_table()
+    {
+        const string changes = "CREATE TEMPORARY TABLE changes (k STRING, v INT) WITH ('connector' = 'datastream', 'transformation' = '2', 'changelog' = 'true')";
+        var error = Assert.Throws<SqlTableException>(() => ToDataStream("SELECT k, v FROM changes", changelog: false, changes));
+        Assert.Contains("doesn't support consuming update changes", error.Message, StringComparison.Ordinal);
+        var response = ToDataStream("SELECT k, v + 1 AS w FROM changes", changelog: true, changes);
+        Assert.True(response.Changelog);
+        Assert.Equal([2], JobSpec.Parser.ParseFrom(response.Job).Transformations[0].Inputs.Select(e => e.SourceId));
+    }
+
     [Theory]
     [InlineData("CREATE TABLE t (x INT, m BIGINT METADATA FROM 'offset') WITH ('connector' = 'datastream', 'transformation' = '1')", "a DataStream provides only 'rowtime'")]
     [InlineData("CREATE TABLE t (x INT, rowtime TIMESTAMP(3) METADATA) WITH ('connector' = 'datastream', 'transformation' = '1')", "which is TIMESTAMP_LTZ(3); it is declared TIMESTAMP(3)")]

@@ -158,3 +158,46 @@ def test_sql_jobs_over_a_data_stream_table_run_with_its_nodes(tmp_path: Path) ->
     at = rest.index("execute")
     assert rest[:at] == [f"+I[{name}, {score * 2}]" for name, score in events if score > 10]
     assert rest[at + 1:] == [f"pending {name}" for name, _ in events]
+
+
+def changes(tmp_path: Path) -> tuple[Path, list[tuple[int, str, int]]]:
+    """A valid changelog of a table of (name, score) rows: inserts, -U/+U pairs of rows in the table, deletes."""
+    rng = random.Random(7)
+    table: list[tuple[str, int]] = []
+    log: list[tuple[int, str, int]] = []
+    for _ in range(50):
+        step = rng.random()
+        if not table or step < 0.5:
+            row = (rng.choice(["ann", "ben", "cy"]), rng.randint(0, 9))
+            table.append(row)
+            log.append((0, *row))
+        elif step < 0.8:
+            old = table.pop(rng.randrange(len(table)))
+            new = (old[0], rng.randint(0, 9))
+            table.append(new)
+            log += [(1, *old), (2, *new)]
+        else:
+            log.append((3, *table.pop(rng.randrange(len(table)))))
+    path = tmp_path / "changes.json"
+    path.write_text(json.dumps(log))
+    return path, log
+
+
+def test_a_changelog_stream_is_an_updating_table(tmp_path: Path) -> None:
+    path, log = changes(tmp_path)
+    done = run("stream_table_from_changelog.py", str(path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    at = lines.index("sums")
+    kinds = ["+I", "-U", "+U", "-D"]
+    # A projection keeps each change's kind.
+    assert lines[:at] == [f"{kinds[k]}[{name}, {score * 2}]" for k, name, score in log if score > 3]
+    table: Counter = Counter()
+    for k, name, score in log:
+        table[name, score] += 1 if k in (0, 2) else -1
+    sums: dict[str, int] = defaultdict(int)
+    for (name, score), n in table.items():
+        if n:
+            sums[name] += score * n
+    names_left = {name for (name, _), n in table.items() if n}
+    assert apply_changelog(printed_changelog(lines[at + 1:])) == Counter(f"[{n}, {sums[n]}]" for n in names_left)

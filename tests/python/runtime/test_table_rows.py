@@ -23,9 +23,18 @@ def decoded(types, packed):
 def test_rows_tuples_and_atomic_records_give_one_value_per_column():
     types = ["STRING", "INT", "DECIMAL(10, 2)"]
     records = [Row("a", 1, Decimal("1.50")), ("b", None, Decimal("2")), ["c", 3, None]]
-    assert decoded(types, records_to_columns(records, types)) == [
+    assert decoded(types, records_to_columns(records, types)[0]) == [
         ["a", "b", "c"], [1, None, 3], [Decimal("1.50"), Decimal("2.00"), None]]
-    assert decoded(["BIGINT"], records_to_columns([7, 8], ["BIGINT"])) == [[7, 8]]
+    assert decoded(["BIGINT"], records_to_columns([7, 8], ["BIGINT"])[0]) == [[7, 8]]
+
+
+def test_a_changelog_keeps_each_rows_kind():
+    update = Row("a", 2)
+    update.set_row_kind(RowKind.UPDATE_AFTER)
+    packed, kinds = records_to_columns([Row("a", 1), update, ("b", 3)], ["STRING", "INT"], changelog=True)
+    assert kinds == bytes([0, 2, 0])
+    assert decoded(["STRING", "INT"], packed) == [["a", "a", "b"], [1, 2, 3]]
+    assert records_to_columns([Row("a", 1)], ["STRING", "INT"])[1] is None
 
 
 def test_a_record_of_the_wrong_width_or_a_value_of_the_wrong_type_is_named():
