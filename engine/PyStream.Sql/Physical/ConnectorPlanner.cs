@@ -61,7 +61,7 @@ internal static class ConnectorPlanner
         var layout = scan.ScanFields.Select(f => table.Columns.First(c => c.Name == f.Name) is { Kind: ColumnKind.Metadata }
             ? FromDataStreamOperator.Rowtime
             : Array.FindIndex(physical, c => c.Name == f.Name)).ToArray();
-        var spec = FromDataStreamOperator.Spec(physical.Select(c => new SqlField(c.Name, c.Type)).ToArray());
+        var spec = PythonRows.Of(physical.Select(c => new SqlField(c.Name, c.Type)).ToArray());
         if (!int.TryParse(table.Options["transformation"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
             throw new SqlValidationException($"Table '{table.Name}': 'transformation' = '{table.Options["transformation"]}' is no DataStream transformation id");
         var name = $"DataStreamScan(table=[[{SqlCatalog.CatalogName}, {SqlCatalog.DatabaseName}, {table.Name}]], fields=[{PhysicalPlanner.Names(scan.Fields)}])";

@@ -2,7 +2,6 @@ using PyStream.Engine;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.UserCode;
-using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
 
@@ -83,8 +82,4 @@ public sealed class FromDataStreamOperator : SqlOperator
 
         return new Column<long>(values, nulls);
     }
-
-    /// <summary>The columns a conversion reads or writes: names, SQL type text, CLR types.</summary>
-    public static PythonRowsSpec Spec(IReadOnlyList<SqlField> fields) =>
-        new(fields.Select(f => f.Name).ToArray(), fields.Select(f => f.Type.ToString()).ToArray(), fields.Select(f => f.Type.ClrType).ToArray());
 }

@@ -133,7 +133,7 @@ public static class SqlService
         var root = session.Binder().Bind(q.Query);
         foreach (var field in root.Fields.Where(f => !PythonFunctions.Supported(f.Type)))
             throw new SqlValidationException($"Column '{field.Name}' is {field.Type}: values of this type do not cross into a DataStream yet", q.Position);
-        var columns = Runtime.FromDataStreamOperator.Spec(root.Fields.Select(f => new SqlField(f.Name, f.Type)).ToArray());
+        var columns = Runtime.PythonRows.Of(root.Fields.Select(f => new SqlField(f.Name, f.Type)).ToArray());
         var rowtime = root.Fields.ToList().FindIndex(f => f.Type.TimeAttribute == TimeAttribute.Rowtime);
         var changelog = conversion.Changelog;
         var plan = new PhysicalPlanner(session).Plan(root, (planner, input) =>
