@@ -7,7 +7,8 @@ namespace PyStream.Python;
 
 /// <summary>
 /// A SQL operator's Python scalar functions (a <c>pystream._runtime.sql_functions.ScalarCalls</c>),
-/// called once per batch with the GIL held for that call. Columns cross as packed bytes, one copy
+/// called once per batch with the GIL held for that call (the task thread keeps its Python thread
+/// state between calls). Columns cross as packed bytes, one copy
 /// each way: fixed-width values as their memory, strings and bytes concatenated with int64 end
 /// offsets, decimals as text, null masks as one byte per row.
 /// </summary>
@@ -36,11 +37,32 @@ internal sealed class PythonScalarCalls(PyObject calls, PythonScalarCallsSpec sp
         });
     }
 
-    public void Open() => UserErrors.Run(taskName, () =>
+    /// <summary>The task thread's Python thread state, kept from <see cref="Open"/> to <see cref="Dispose"/> (see <see cref="KeptThreadState"/>).</summary>
+    private KeptThreadState? _threadState;
+
+    public void Open()
     {
-        calls.InvokeMethod("open").Dispose();
-        return 0;
-    });
+        _threadState = KeptThreadState.Begin();
+        try
+        {
+            UserErrors.Run(taskName, () =>
+            {
+                calls.InvokeMethod("open").Dispose();
+                return 0;
+            });
+        }
+        catch
+        {
+            EndThreadState();
+            throw;
+        }
+    }
+
+    private void EndThreadState()
+    {
+        _threadState?.End();
+        _threadState = null;
+    }
 
     public Column[] Evaluate(IReadOnlyList<Column> columns, int count) => UserErrors.Run(taskName, () =>
     {
@@ -72,5 +94,6 @@ internal sealed class PythonScalarCalls(PyObject calls, PythonScalarCallsSpec sp
     {
         using (Py.GIL())
             calls.Dispose();
+        EndThreadState();
     }
 }

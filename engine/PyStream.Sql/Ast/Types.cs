@@ -5,6 +5,12 @@ namespace PyStream.Sql.Ast;
 public abstract record SqlDataType : SqlNode
 {
     public bool NotNull { get; init; }
+
+    /// <summary>
+    /// Written with a NULL suffix. A CAST to such a type makes a nullable value even from a NOT NULL
+    /// operand (Calcite keeps the operand's nullability); from_elements declares its types this way.
+    /// </summary>
+    public bool ExplicitNull { get; init; }
 }
 
 public enum SqlTypeName

@@ -1,3 +1,4 @@
+using PyStream.Sql.Types;
 using System.Numerics;
 
 namespace PyStream.Sql.Functions;
@@ -40,15 +41,17 @@ public static class Arithmetic
     /// <summary>The value rounded half-up to <paramref name="scale"/> digits, or null when it needs more than <paramref name="precision"/> digits.</summary>
     public static decimal? Fit(decimal value, int precision, int scale)
     {
-        var rounded = SetScale(value, scale);
-        if (rounded is not { } exact)
-            return null;
+        var exact = SetScale(value, scale);
         var integerDigits = precision - scale;
-        return integerDigits >= 28 || Math.Abs(decimal.Truncate(exact)) < Pow10(integerDigits) ? exact : null;
+        return integerDigits > SqlType.DecimalValueDigits || Math.Abs(decimal.Truncate(exact)) < Pow10(integerDigits) ? exact : null;
     }
 
-    /// <summary>Exactly <paramref name="scale"/> fractional digits (so 1.5 in DECIMAL(4, 2) prints as 1.50); null when that overflows.</summary>
-    public static decimal? SetScale(decimal value, int scale)
+    /// <summary>
+    /// Rounded half-up to <paramref name="scale"/> fractional digits, and written with that many (so 1.5
+    /// in DECIMAL(4, 2) prints as 1.50) where System.Decimal's 28 digits have room for the trailing zeros;
+    /// where not, the value is the same without some of them (texts are written at the type's scale).
+    /// </summary>
+    public static decimal SetScale(decimal value, int scale)
     {
         var rounded = decimal.Round(value, scale, MidpointRounding.AwayFromZero);
         var missing = scale - rounded.Scale;
@@ -56,13 +59,13 @@ public static class Arithmetic
             return rounded;
         try
         {
-            // Too many digits for that scale: System.Decimal rounds the product to fewer, which is an overflow here.
+            // Too many digits for that scale: System.Decimal rounds the product to fewer digits.
             var scaled = rounded * ScaledOnes[missing];
-            return scaled.Scale == scale ? scaled : null;
+            return scaled.Scale == scale ? scaled : rounded;
         }
         catch (OverflowException)
         {
-            return null;
+            return rounded;
         }
     }
 
@@ -91,6 +94,9 @@ public static class Arithmetic
         }
         catch (OverflowException)
         {
+            // Past DECIMAL(p, s) (Flink's overflow: NULL), or only past what System.Decimal holds.
+            if (precision - scale > SqlType.DecimalValueDigits)
+                throw new SqlRuntimeException($"DECIMAL({precision}, {scale}) overflow: {a} {op} {b} needs more than the {SqlType.DecimalValueDigits} digits PyStream's decimal values hold");
             return null;
         }
 

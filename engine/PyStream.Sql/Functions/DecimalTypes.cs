@@ -3,8 +3,7 @@ using PyStream.Sql.Types;
 namespace PyStream.Sql.Functions;
 
 /// <summary>
-/// Flink's result types of DECIMAL arithmetic (LogicalTypeMerging), with the maximum precision
-/// lowered from 38 to the 28 digits C#'s decimal holds.
+/// Flink's result types of DECIMAL arithmetic (LogicalTypeMerging), up to Flink's 38 digits.
 /// </summary>
 internal static class DecimalTypes
 {
@@ -65,10 +64,15 @@ internal static class DecimalTypes
     private static SqlType Adjust(int precision, int scale)
     {
         precision = Math.Max(precision, 1);
-        if (precision <= Max)
-            return SqlType.Decimal(precision, scale);
-        var integerDigits = precision - scale;
-        var adjustedScale = Math.Max(Max - integerDigits, Math.Min(scale, MinimumAdjustedScale));
-        return SqlType.Decimal(Max, Math.Min(adjustedScale, Max));
+        if (precision > Max)
+        {
+            var integerDigits = precision - scale;
+            scale = Math.Min(Math.Max(Max - integerDigits, Math.Min(scale, MinimumAdjustedScale)), Max);
+            precision = Max;
+        }
+
+        // Beyond Flink: C#'s decimal keeps 28 fractional digits, so a result's scale stops there.
+        var cut = Math.Max(scale - SqlType.DecimalValueDigits, 0);
+        return SqlType.Decimal(Math.Max(precision - cut, 1), scale - cut);
     }
 }

@@ -20,7 +20,7 @@ public static class MathFunctions
     public static int Round(int x, int digits) => digits >= 0 ? x : (int)RoundDecimal(x, digits, truncate: false);
 
     public static decimal Round(decimal x, int digits, int scale) =>
-        Arithmetic.SetScale(RoundDecimal(x, digits, truncate: false), scale) ?? throw Overflow(x);
+        Arithmetic.SetScale(RoundDecimal(x, digits, truncate: false), scale);
 
     public static double Truncate(double x, int digits)
     {
@@ -39,7 +39,7 @@ public static class MathFunctions
     public static int Truncate(int x, int digits) => digits >= 0 ? x : (int)RoundDecimal(x, digits, truncate: true);
 
     public static decimal Truncate(decimal x, int digits, int scale) =>
-        Arithmetic.SetScale(RoundDecimal(x, digits, truncate: true), scale) ?? throw Overflow(x);
+        Arithmetic.SetScale(RoundDecimal(x, digits, truncate: true), scale);
 
     public static decimal Floor(decimal x) => decimal.Floor(x);
 
@@ -75,6 +75,4 @@ public static class MathFunctions
             factor *= 10m;
         return decimal.Round(x / factor, 0, mode) * factor;
     }
-
-    private static SqlRuntimeException Overflow(decimal x) => new($"Numeric overflow rounding {x}");
 }

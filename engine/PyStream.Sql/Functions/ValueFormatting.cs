@@ -22,7 +22,9 @@ public static class ValueFormatting
 
     public static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static string Format(decimal value, int scale) => (Arithmetic.SetScale(value, scale) ?? value).ToString(CultureInfo.InvariantCulture);
+    /// <summary>The decimal rounded half-up to <paramref name="scale"/> digits, written with exactly that many (DecimalData.toString).</summary>
+    public static string Format(decimal value, int scale) =>
+        decimal.Round(value, scale, MidpointRounding.AwayFromZero).ToString("F" + scale.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     public static string Format(double value) => JavaFloatingPoint(value, value.ToString("R", CultureInfo.InvariantCulture));
 

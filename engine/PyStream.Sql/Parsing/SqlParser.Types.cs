@@ -29,9 +29,9 @@ public sealed partial class SqlParser
         {
             AddChainLink(ref links);
             if (AcceptWords("NOT", "NULL"))
-                type = type with { NotNull = true };
+                type = type with { NotNull = true, ExplicitNull = false };
             else if (AcceptWord("NULL"))
-                type = type with { NotNull = false };
+                type = type with { NotNull = false, ExplicitNull = true };
             else if (AcceptWord("ARRAY"))
                 type = At(start, new ArrayType(type));
             else if (AcceptWord("MULTISET"))

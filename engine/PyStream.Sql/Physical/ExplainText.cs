@@ -16,7 +16,7 @@ internal static class ExplainText
             _ => throw new SqlValidationException("EXPLAIN takes a query or an INSERT", statement.Position),
         };
         var text = new StringBuilder("== Abstract Syntax Tree ==\n");
-        Tree(root, 0, text);
+        Tree(root, 0, text, session.Context);
         text.Append("\n== Optimized Execution Plan ==\n");
         var plan = new PhysicalPlanner(session).Plan(root, (_, input) => input);
         foreach (var node in plan.Nodes)
@@ -28,14 +28,14 @@ internal static class ExplainText
         return text.ToString().TrimEnd('\n');
     }
 
-    private static void Tree(PlanNode node, int depth, StringBuilder text)
+    private static void Tree(PlanNode node, int depth, StringBuilder text, SqlContext context)
     {
         text.Append(new string(' ', depth * 2));
         text.Append(node switch
         {
             ScanNode s => $"LogicalTableScan(table=[[default_catalog, default_database, {s.Table.Name}]])",
             ValuesNode v => $"LogicalValues(tuples=[{v.Rows.Count} rows])",
-            CalcNode c => $"LogicalCalc(select=[{PhysicalPlanner.Names(c.Output)}]{(c.Condition is null ? "" : ", where=[...]")})",
+            CalcNode c => ExpressionText.Calc(c, context, "LogicalCalc"),
             WatermarkNode w => $"LogicalWatermarkAssigner(rowtime=[{w.Fields[w.RowtimeIndex].Name}])",
             AggregateNode a => $"LogicalAggregate(group=[{PhysicalPlanner.Names(a.Output.Take(a.GroupKeys.Count))}], aggs=[{string.Join(", ", a.Aggregates.Select(c => c.Function))}])",
             WindowAggregateNode w => $"LogicalWindowAggregate(window=[{w.Window.Kind.ToString().ToUpperInvariant()}], group=[{PhysicalPlanner.Names(w.Output.Take(w.GroupKeys.Count))}], aggs=[{string.Join(", ", w.Aggregates.Select(c => c.Function))}])",
@@ -46,6 +46,6 @@ internal static class ExplainText
         });
         text.Append('\n');
         foreach (var input in node.Inputs)
-            Tree(input, depth + 1, text);
+            Tree(input, depth + 1, text, context);
     }
 }

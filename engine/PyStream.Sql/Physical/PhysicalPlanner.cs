@@ -74,7 +74,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         WindowAggregateNode w => WindowAggregate(w),
         UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), t => new UnionOperator("Union", t.Node.InputCount), outputTypes: u.Types),
         SortNode s => Sort(s),
-        WindowTableNode w => throw new SqlValidationException($"a window table function ({w.Window.Kind.ToString().ToUpperInvariant()}) must be aggregated by window_start and window_end here; selecting its rows directly is not supported yet"),
+        WindowTableNode w => WindowTable(w),
         _ => throw new SqlValidationException($"no operator for {node.GetType().Name} yet"),
     };
 
@@ -92,7 +92,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var inputTypes = c.Input.Types;
         var parallelism = _nodes[input].Parallelism;
         var context = session.Context;
-        var name = c.Condition is null ? $"Calc(select=[{Names(c.Output)}])" : $"Calc(select=[{Names(c.Output)}], where=[...])";
+        var name = ExpressionText.Calc(c, context);
         return Add(name, "Calc", parallelism, [Forward(input)],
             t => new CalcOperator(name, CalcProgram.Compile(inputTypes, c.Condition, c.Projections, context), t.Node.InputCount), outputTypes: c.Types);
     }
@@ -138,6 +138,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var keyTypes = inputTypes.Take(keyCount).ToArray();
         var outputTypes = w.Types;
         var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
+        var shiftZone = ShiftZone(w.Input.Fields[w.TimeIndex].Type);
         var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
         return Add(name, "WindowAggregate", parallelism, [edge],
             t =>
@@ -145,12 +146,30 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
                 // HOP and CUMULATE aggregate by slices when their aggregates merge (Flink's window slicing); otherwise per window.
                 var keys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes);
                 var calls = new AggregateCalls(w.Aggregates);
-                return SlicedWindowAggOperator.Sliceable(w.Window, calls)
+                return shiftZone is null && SlicedWindowAggOperator.Sliceable(w.Window, calls)
                     ? new SlicedWindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount)
-                    : new WindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount);
+                    : new WindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount) { ShiftZone = shiftZone };
             },
             outputTypes: outputTypes);
     }
+
+    /// <summary>A window TVF's rows, each with its windows' bounds (Flink's WindowTableFunction).</summary>
+    private int WindowTable(WindowTableNode w)
+    {
+        if (w.Window.Kind == WindowKind.Session)
+            throw new SqlValidationException("SESSION windows must be aggregated by window_start and window_end: a session's bounds are known only when it closes");
+        var input = Translate(w.Input);
+        var shiftZone = ShiftZone(w.Input.Fields[w.TimeIndex].Type);
+        var name = $"WindowTableFunction(window=[{w.Window.Kind.ToString().ToUpperInvariant()}], time=[{w.Input.Fields[w.TimeIndex].Name}])";
+        return Add(name, "WindowTableFunction", _nodes[input].Parallelism, [Forward(input)],
+            t => new WindowTableOperator(name, w.Window, w.TimeIndex, shiftZone, t.Node.InputCount), outputTypes: w.Types);
+    }
+
+    /// <summary>The zone windows over <paramref name="timeType"/> align to: the session's, for a TIMESTAMP_LTZ time column outside UTC.</summary>
+    private TimeZoneInfo? ShiftZone(SqlType timeType) =>
+        timeType.Kind == SqlTypeKind.TimestampLtz && session.Context.LocalTimeZone is { } zone && (zone.BaseUtcOffset != TimeSpan.Zero || zone.SupportsDaylightSavingTime)
+            ? zone
+            : null;
 
     private int Sort(SortNode s)
     {

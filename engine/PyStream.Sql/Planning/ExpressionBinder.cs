@@ -140,7 +140,8 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
         var operand = Bind(c.Operand);
         try
         {
-            return new CallExpr(c.Try ? "TRY_CAST" : "CAST", [operand], CastRules.CastType(operand.Type, TypeConverter.FromAst(c.Type), c.Try));
+            var type = CastRules.CastType(operand.Type, TypeConverter.FromAst(c.Type), c.Try);
+            return new CallExpr(c.Try ? "TRY_CAST" : "CAST", [operand], c.Type.ExplicitNull ? type.AsNullable() : type);
         }
         catch (SqlValidationException error) when (error.Position is null)
         {

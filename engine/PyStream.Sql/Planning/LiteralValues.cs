@@ -26,8 +26,8 @@ public static class LiteralValues
                 var scale = point < 0 ? 0 : text.Length - point - 1;
                 var digits = text.Replace(".", "", StringComparison.Ordinal).TrimStart('0').Length;
                 var precision = Math.Max(Math.Max(digits, scale), 1);
-                if (precision > SqlType.MaxDecimalPrecision)
-                    throw new SqlValidationException($"numeric literal {n.Text} has more than {SqlType.MaxDecimalPrecision} digits", n.Position);
+                if (precision > SqlType.DecimalValueDigits)
+                    throw new SqlValidationException($"numeric literal {n.Text} has more than the {SqlType.DecimalValueDigits} digits PyStream's DECIMAL values hold", n.Position);
                 return new Literal(d, SqlType.Decimal(precision, scale).NotNull);
         }
     }

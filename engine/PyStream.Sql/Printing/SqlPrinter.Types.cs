@@ -17,7 +17,7 @@ internal static partial class SqlPrinter
             RawType r => "RAW(" + Quote(r.ClassName) + (r.SerializerSnapshot is null ? "" : ", " + Quote(r.SerializerSnapshot)) + ")",
             _ => throw new NotSupportedException($"no SQL form for {type.GetType().Name}"),
         };
-        return type.NotNull ? text + " NOT NULL" : text;
+        return type.NotNull ? text + " NOT NULL" : type.ExplicitNull ? text + " NULL" : text;
     }
 
     private static string PrimitiveName(SqlTypeName name) => name switch

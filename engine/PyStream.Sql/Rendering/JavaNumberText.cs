@@ -47,8 +47,7 @@ internal static class JavaNumberText
     }
 
     /// <summary>The decimal rounded half-up to <paramref name="scale"/> digits, written with exactly that many (DecimalData.toString).</summary>
-    public static string PlainDecimal(decimal value, int scale) =>
-        decimal.Round(value, scale, MidpointRounding.AwayFromZero).ToString("F" + scale.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    public static string PlainDecimal(decimal value, int scale) => Functions.ValueFormatting.Format(value, scale);
 
     // .NET's "R" gives the shortest round-trip digits ("1E-05", "1.5E+20", "123.25"); Java lays
     // the same digits out its own way.

@@ -16,6 +16,9 @@ public abstract class Accumulator
 
     public abstract object? Result { get; }
 
+    /// <summary>Writes <see cref="Result"/> into row <paramref name="row"/> of a result column (of the call's type).</summary>
+    public virtual void WriteResult(Column column, int row) => RowBuilder.SetBoxed(column, row, Result);
+
     public abstract void Write(BinaryWriter writer);
 
     public abstract void Read(BinaryReader reader);
@@ -59,7 +62,13 @@ public sealed class AggregateCalls
 
     public IReadOnlyList<AggCall> Calls => _list;
 
-    public Accumulator[] Create() => _calls.Select(Create).ToArray();
+    public Accumulator[] Create()
+    {
+        var accumulators = new Accumulator[_calls.Length];
+        for (var c = 0; c < accumulators.Length; c++)
+            accumulators[c] = Create(_calls[c]);
+        return accumulators;
+    }
 
     public static Accumulator Create(AggCall call)
     {
@@ -159,6 +168,14 @@ internal sealed class CountAccumulator(bool star) : Accumulator
     public void Count(int sign) => _count += sign;
 
     public override object? Result => _count;
+
+    public override void WriteResult(Column column, int row)
+    {
+        if (column is Column<long> counts)
+            counts.Values[row] = _count;
+        else
+            base.WriteResult(column, row);
+    }
 
     public override void Write(BinaryWriter writer) => writer.Write(_count);
 

@@ -38,7 +38,8 @@ public sealed class RowBuilder(IReadOnlyList<SqlType> types)
         return batch;
     }
 
-    private static void SetBoxed(Column column, int row, object? value)
+    /// <summary>Stores a boxed value in a typed column (null marks the row null).</summary>
+    internal static void SetBoxed(Column column, int row, object? value)
     {
         if (value is null)
         {

@@ -56,6 +56,43 @@ public sealed class RowKeys(IReadOnlyList<int> columns, IReadOnlyList<SqlType> t
         return values;
     }
 
+    /// <summary>Writes the key column values of a key's bytes into row <paramref name="row"/> of <paramref name="target"/>'s first columns (of the key's types), unboxed when every key column has a fixed width.</summary>
+    public void ReadInto(byte[] key, Column[] target, int row)
+    {
+        if (_fixedSize < 0)
+        {
+            var values = Values(key);
+            for (var k = 0; k < values.Length; k++)
+                RowBuilder.SetBoxed(target[k], row, values[k]);
+            return;
+        }
+
+        if (key.Length == 0 || key[0] != Marker)
+            throw new InvalidDataException("not a SQL row key");
+        var at = 1;
+        for (var k = 0; k < columns.Count; k++)
+        {
+            if (key[at++] == 0)
+            {
+                (target[k].Nulls ??= new bool[target[k].Count])[row] = true;
+                continue;
+            }
+
+            var source = key.AsSpan(at);
+            switch (target[k])
+            {
+                case Column<long> c: c.Values[row] = BinaryPrimitives.ReadInt64LittleEndian(source); at += 8; break;
+                case Column<int> c: c.Values[row] = BinaryPrimitives.ReadInt32LittleEndian(source); at += 4; break;
+                case Column<double> c: c.Values[row] = BinaryPrimitives.ReadDoubleLittleEndian(source); at += 8; break;
+                case Column<float> c: c.Values[row] = BinaryPrimitives.ReadSingleLittleEndian(source); at += 4; break;
+                case Column<short> c: c.Values[row] = BinaryPrimitives.ReadInt16LittleEndian(source); at += 2; break;
+                case Column<sbyte> c: c.Values[row] = (sbyte)source[0]; at += 1; break;
+                case Column<bool> c: c.Values[row] = source[0] != 0; at += 1; break;
+                default: throw new SqlTypeException($"a key column of {target[k].ValueType.Name} where {types[k]} was planned");
+            }
+        }
+    }
+
     /// <summary>The keys of every row as one blob (what a hash edge routes by).</summary>
     public KeyBlob Blob(RowBatch batch)
     {

@@ -22,11 +22,24 @@ public abstract class WindowAggBase(string name, RowKeys keys, AggregateCalls ca
 
     protected int TimeIndex { get; } = timeIndex;
 
+    protected IReadOnlyList<SqlType> OutputTypes { get; } = outputTypes;
+
     protected RowBuilder Output { get; } = new(outputTypes);
 
     protected string StateId { get; private set; } = "";
 
     public long LateRowsDropped { get; protected set; }
+
+    /// <summary>
+    /// Set when the time column is a TIMESTAMP_LTZ and the session's zone is not UTC: windows are then
+    /// aligned to that zone's wall clock (Flink's TimeWindowUtil), window_start and window_end are its
+    /// wall-clock times and a window fires when the watermark passes the instant its end names.
+    /// </summary>
+    public TimeZoneInfo? ShiftZone { get; init; }
+
+    protected long WindowMillis(long micros) => WindowAssignment.WindowMillis(micros, ShiftZone);
+
+    protected long FiringMillis(long end) => WindowAssignment.FiringMillis(end, ShiftZone);
 
     public override void Open(TaskContext context)
     {

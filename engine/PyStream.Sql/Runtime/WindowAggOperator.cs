@@ -52,7 +52,7 @@ public sealed class WindowAggOperator : WindowAggBase
         {
             if (times.IsNull(i))
                 continue;
-            var timestamp = TimeMath.MillisOf(times.Values[i]);
+            var timestamp = WindowMillis(times.Values[i]);
             ReadOnlySpan<byte> key = Keys.MaxFixedSize >= 0 ? fixedKey[..Keys.Write(rows, i, fixedKey)] : Keys.KeyOf(rows, i);
             if (!live.TryGetValue(key, out var windows))
             {
@@ -65,7 +65,7 @@ public sealed class WindowAggOperator : WindowAggBase
             for (var w = 0; w < count; w++)
             {
                 var (start, end) = _windows[w];
-                if (end - 1 <= watermark)
+                if (FiringMillis(end) - 1 <= watermark)
                 {
                     LateRowsDropped++;
                     continue;
@@ -110,7 +110,7 @@ public sealed class WindowAggOperator : WindowAggBase
         if (bytes is null)
         {
             // A window in the backend was indexed when it was new (or restored); only new ones are added.
-            Index(_byEnd, end, stored);
+            Index(_byEnd, FiringMillis(end), stored);
         }
 
         return window;
@@ -161,17 +161,17 @@ public sealed class WindowAggOperator : WindowAggBase
         var entry = MapEntryKey.EntryKey(StateId, stored);
         var start = BinaryPrimitives.ReadInt64BigEndian(entry);
         var end = BinaryPrimitives.ReadInt64BigEndian(entry[8..]);
-        AddResult(Output, Keys.Values(MapEntryKey.Owner(StateId, stored).ToArray()), start, end, accumulators);
+        AddResult(Output, Keys.Values(MapEntryKey.Owner(StateId, stored).ToArray()), start, end, FiringMillis(end) - 1, accumulators);
     }
 
-    /// <summary>A fired window's row: keys, window_start, window_end, window_time (end - 1 ms; all in microseconds), then the results.</summary>
-    internal static void AddResult(RowBuilder output, object?[] keys, long start, long end, Accumulator[] accumulators)
+    /// <summary>A fired window's row: keys, window_start, window_end, window_time (the instant before the end; all in microseconds), then the results.</summary>
+    private static void AddResult(RowBuilder output, object?[] keys, long start, long end, long time, Accumulator[] accumulators)
     {
         var row = new object?[keys.Length + 3 + accumulators.Length];
         keys.CopyTo(row, 0);
         row[keys.Length] = start * 1000;
         row[keys.Length + 1] = end * 1000;
-        row[keys.Length + 2] = (end - 1) * 1000;
+        row[keys.Length + 2] = time * 1000;
         for (var a = 0; a < accumulators.Length; a++)
             row[keys.Length + 3 + a] = accumulators[a].Result;
         output.Add(RowKind.Insert, row);
@@ -194,7 +194,7 @@ public sealed class WindowAggOperator : WindowAggBase
         foreach (var (stored, _) in Context.State.Entries(StateId))
         {
             _backendHoldsWindows = true;
-            Index(_byEnd, BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(StateId, stored)[8..]), stored);
+            Index(_byEnd, FiringMillis(BinaryPrimitives.ReadInt64BigEndian(MapEntryKey.EntryKey(StateId, stored)[8..])), stored);
         }
     }
 

@@ -1,3 +1,4 @@
+using PyStream.Sql.Functions;
 using PyStream.Sql.Planning;
 
 namespace PyStream.Sql.Runtime;
@@ -6,6 +7,19 @@ namespace PyStream.Sql.Runtime;
 public static class WindowAssignment
 {
     public static long StartOf(long timestamp, long offset, long size) => timestamp - ((timestamp - offset + size) % size);
+
+    /// <summary>
+    /// A row's time (microseconds) as windows see it, in milliseconds: with a <paramref name="shiftZone"/>
+    /// (a TIMESTAMP_LTZ time column in a session zone other than UTC) on that zone's wall clock, so
+    /// windows align to it as Flink's TimeWindowUtil does; window_start and window_end are then
+    /// wall-clock times.
+    /// </summary>
+    public static long WindowMillis(long micros, TimeZoneInfo? shiftZone) =>
+        TimeMath.MillisOf(shiftZone is null ? micros : TimeMath.ToLocal(micros, shiftZone));
+
+    /// <summary>The instant (milliseconds) a window's end names: the window fires when the watermark passes it - 1.</summary>
+    public static long FiringMillis(long end, TimeZoneInfo? shiftZone) =>
+        shiftZone is null ? end : TimeMath.MillisOf(TimeMath.ToInstant(end * TimeMath.MicrosPerMilli, shiftZone));
 
     /// <summary>The most windows one timestamp falls into: what <see cref="Assign"/> needs room for.</summary>
     public static int MaxWindows(WindowDefinition w) => w.Kind switch

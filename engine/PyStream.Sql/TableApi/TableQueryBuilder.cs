@@ -99,7 +99,8 @@ public sealed partial class TableQueryBuilder
         var method = new TableExpressionConverter("TableEnvironment.from_elements");
         if (values.Rows.Count == 0)
             throw method.Refuse("no rows: PyStream needs at least one element to make a table of");
-        var types = values.ColumnTypes.Select(method.DataType).ToArray();
+        // PyFlink's declared (or inferred) types, nullable unless NOT NULL, whatever the literals are.
+        var types = values.ColumnTypes.Select(t => method.DataType(t) is var type && type.NotNull ? type : type with { ExplicitNull = true }).ToArray();
         var rows = values.Rows.Select((row, r) =>
         {
             if (row.Items.Count != values.ColumnNames.Count)

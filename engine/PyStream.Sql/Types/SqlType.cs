@@ -17,8 +17,14 @@ public sealed record SqlType
 {
     public const int MaxLength = int.MaxValue;
 
-    /// <summary>C#'s decimal holds 28 significant digits; Flink's DECIMAL goes to 38.</summary>
-    public const int MaxDecimalPrecision = 28;
+    /// <summary>Flink's DECIMAL goes to 38 digits, and so do types here (SUM of a DECIMAL is DECIMAL(38, s)).</summary>
+    public const int MaxDecimalPrecision = 38;
+
+    /// <summary>
+    /// Values are C#'s decimal: 28 significant digits, 28 fractional at most. A value that needs
+    /// more fails its job with a <see cref="SqlRuntimeException"/> (it is never cut silently).
+    /// </summary>
+    public const int DecimalValueDigits = 28;
 
     private SqlType(SqlTypeKind kind, bool nullable, int precision, int scale)
     {
@@ -72,9 +78,11 @@ public sealed record SqlType
     public static SqlType Decimal(int precision, int scale)
     {
         if (precision is < 1 or > MaxDecimalPrecision)
-            throw new SqlTypeException($"DECIMAL precision must be between 1 and {MaxDecimalPrecision} (C#'s decimal holds 28 digits), got {precision}");
+            throw new SqlTypeException($"DECIMAL precision must be between 1 and {MaxDecimalPrecision}, got {precision}");
         if (scale < 0 || scale > precision)
             throw new SqlTypeException($"DECIMAL scale must be between 0 and the precision {precision}, got {scale}");
+        if (scale > DecimalValueDigits)
+            throw new SqlTypeException($"DECIMAL scale above {DecimalValueDigits} is not supported by PyStream (its decimal values hold {DecimalValueDigits} fractional digits), got {scale}");
         return new(SqlTypeKind.Decimal, true, precision, scale);
     }
 

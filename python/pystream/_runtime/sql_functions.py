@@ -2,9 +2,9 @@
 
 The engine sends the argument columns of a batch as packed bytes, once each: fixed-width
 values as their memory, strings and bytes concatenated with int64 end offsets, decimals as
-text, null masks as one byte per row. Each column becomes one Python list in a few C-level
-steps (``array.frombytes``, ``tolist``), each function is mapped over its argument lists with
-``map``, and each result list is packed the same way. Nothing here loops in Python per row but
+text, null masks as one byte per row. A fixed-width column without nulls is a ``memoryview`` of
+its bytes, other columns become lists in a few C-level steps; each function is mapped over its
+arguments with ``map``, and each result list is packed the same way (numbers by ``struct``). Nothing here loops in Python per row but
 the user's function itself, and the conversions of values that have no packed form in C
 (strings with non-ASCII characters, decimals, dates and times).
 """
@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
 from array import array
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Callable, Sequence
 
@@ -121,7 +123,7 @@ def encode_column(type_text: str, values: list) -> Packed:
     try:
         # Packing fails on a None: only then are the nulls looked for (a scan costs as much as packing).
         return _pack(kind, type_text, values, None)
-    except (TypeError, OverflowError, ValueError, AttributeError) as error:
+    except (TypeError, OverflowError, ValueError, AttributeError, struct.error) as error:
         if None not in values:
             raise TypeError(f"{_first_wrong(kind, values)} is not a value of the result type {type_text}: {error}") from None
     nulls = bytes(value is None for value in values)
@@ -129,7 +131,7 @@ def encode_column(type_text: str, values: list) -> Packed:
     values = [filler if value is None else value for value in values]
     try:
         return _pack(kind, type_text, values, nulls)
-    except (TypeError, OverflowError, ValueError, AttributeError) as error:
+    except (TypeError, OverflowError, ValueError, AttributeError, struct.error) as error:
         raise TypeError(f"{_first_wrong(kind, values)} is not a value of the result type {type_text}: {error}") from None
 
 
@@ -139,8 +141,10 @@ def _pack(kind: str, type_text: str, values: list, nulls: bytes | None) -> Packe
         if None in values:  # bool(None) would pass as False
             raise TypeError("None is not a BOOLEAN")
         return bytes(map(bool, values)), None, nulls
-    if code is not None:
+    if code == "f":  # array('f') rounds a too large double to inf as C# does; struct would refuse it
         return array(code, values), None, nulls
+    if code is not None:
+        return memoryview(_packer(code, len(values)).pack(*values)).cast(code), None, nulls
     if kind == "STRING":
         joined = "".join(values)
         if joined.isascii():
@@ -152,6 +156,13 @@ def _pack(kind: str, type_text: str, values: list, nulls: bytes | None) -> Packe
         quantum = Decimal(1).scaleb(-_scale(type_text))
         return _joined([format(Decimal(value).quantize(quantum), "f").encode("ascii") for value in values], nulls)
     return array(_temporal_code(kind), _encode_temporal(kind, values)), None, nulls
+
+
+@lru_cache(maxsize=64)
+def _packer(code: str, count: int) -> struct.Struct:
+    """Packs ``count`` numbers of an array type code in native order: twice as fast as ``array(code, values)``,
+    whose items are each parsed by a format string."""
+    return struct.Struct(f"={count}{code}")
 
 
 def _joined(pieces: list[bytes], nulls: bytes | None) -> Packed:

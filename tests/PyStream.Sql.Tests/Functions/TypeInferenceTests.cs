@@ -30,8 +30,10 @@ public sealed class TypeInferenceTests
         { "/", SqlType.Decimal(5, 2), SqlType.Decimal(7, 4), "DECIMAL(17, 10)" },
         // scale max(6, 0 + 10 + 1) = 11, precision 10 + 0 + 11 = 21
         { "/", SqlType.Int, SqlType.Decimal(10, 0), "DECIMAL(21, 11)" },
-        // 20 + 20 = 40 > 28: integer digits 40 - 10 = 30, scale max(28 - 30, min(10, 6)) = 6
-        { "*", SqlType.Decimal(20, 5), SqlType.Decimal(20, 5), "DECIMAL(28, 6)" },
+        // 20 + 20 = 40 > 38: integer digits 40 - 10 = 30, scale max(min(10, 38 - 30), min(10, 6)) = 8
+        { "*", SqlType.Decimal(20, 5), SqlType.Decimal(20, 5), "DECIMAL(38, 8)" },
+        // 25 + 25 = 50 > 38: integer digits 50 - 10 = 40, scale max(min(10, 38 - 40), min(10, 6)) = 6
+        { "*", SqlType.Decimal(25, 5), SqlType.Decimal(25, 5), "DECIMAL(38, 6)" },
         { "MOD", SqlType.BigInt, SqlType.Int, "INT" },
         // scale max(2, 0) = 2, precision min(5 - 2, 10) + 2 = 5
         { "MOD", SqlType.Decimal(5, 2), SqlType.Int, "DECIMAL(5, 2)" },

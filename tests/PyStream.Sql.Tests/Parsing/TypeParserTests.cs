@@ -43,7 +43,7 @@ public class TypeParserTests
     public void Nullability_suffixes()
     {
         Assert.Equal(Type(SqlTypeName.Int) with { NotNull = true }, SqlParser.ParseDataType("INT NOT NULL"));
-        Assert.Equal(Type(SqlTypeName.Int), SqlParser.ParseDataType("INT NULL"));
+        Assert.Equal(Type(SqlTypeName.Int) with { ExplicitNull = true }, SqlParser.ParseDataType("INT NULL"));
         Assert.NotEqual(SqlParser.ParseDataType("INT"), SqlParser.ParseDataType("INT NOT NULL"));
     }
 

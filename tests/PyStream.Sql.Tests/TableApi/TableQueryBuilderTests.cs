@@ -127,7 +127,7 @@ public class TableQueryBuilderTests
     }
 
     [Fact]
-    public void From_elements_casts_each_value_to_its_column_type()
+    public void From_elements_casts_each_value_to_its_column_type_nullable_unless_declared_not_null()
     {
         var values = new TableOperation
         {
@@ -135,16 +135,20 @@ public class TableQueryBuilderTests
             {
                 Rows =
                 {
-                    new TableExpressionList { Items = { Lit("INT", "1"), Lit("STRING", "a") } },
-                    new TableExpressionList { Items = { new TableExpression { Literal = new TableLiteral { IsNull = true } }, Lit("STRING", "it's") } },
+                    new TableExpressionList { Items = { Lit("INT", "1"), Lit("STRING", "a"), Lit("INT", "7") } },
+                    new TableExpressionList { Items = { new TableExpression { Literal = new TableLiteral { IsNull = true } }, Lit("STRING", "it's"), Lit("INT", "8") } },
                 },
-                ColumnNames = { "id", "s" },
-                ColumnTypes = { "BIGINT", "STRING" },
+                ColumnNames = { "id", "s", "n" },
+                ColumnTypes = { "BIGINT", "STRING", "INT NOT NULL" },
             },
         };
         Assert.Equal(
-            "SELECT * FROM (VALUES (CAST(1 AS BIGINT), CAST('a' AS STRING)), (CAST(NULL AS BIGINT), CAST('it''s' AS STRING))) AS T (id, s)",
+            "SELECT * FROM (VALUES (CAST(1 AS BIGINT NULL), CAST('a' AS STRING NULL), CAST(7 AS INT NOT NULL)), " +
+            "(CAST(NULL AS BIGINT NULL), CAST('it''s' AS STRING NULL), CAST(8 AS INT NOT NULL))) AS T (id, s, n)",
             Sql(values));
+        var session = new SqlSession(new SqlRequest());
+        var types = session.Binder().Bind(new TableQueryBuilder(_ => []).Query(values)).Types;
+        Assert.Equal(["BIGINT", "STRING", "INT NOT NULL"], types.Select(t => t.ToString()));
     }
 
     [Fact]
