@@ -10,9 +10,10 @@ using PyStream.Engine.UserCode;
 namespace PyStream.Python;
 
 /// <summary>
-/// Columns as they cross to the Python SQL functions and back (<c>pystream._runtime.sql_functions</c>):
-/// <c>(data, ends, nulls)</c>, fixed-width values as their memory, strings and bytes concatenated
-/// with int64 end offsets, decimals as text, null masks as one byte per row. Called with the GIL held.
+/// Columns as they cross to Python and back (the SQL functions' <c>pystream._runtime.sql_functions</c>,
+/// the DataStream conversions' <c>table_rows</c>): <c>(data, ends, nulls)</c>, fixed-width values as
+/// their memory, strings and bytes concatenated with int64 end offsets, decimals as text, null masks
+/// as one byte per row. Called with the GIL held.
 /// </summary>
 internal static class PackedColumns
 {
@@ -66,7 +67,7 @@ internal static class PackedColumns
             Column<string> c => Concatenated(c.Values, count, (s, buffer) => Encoding.UTF8.GetBytes(s ?? "", buffer)),
             Column<byte[]> c => Concatenated(c.Values, count, (b, buffer) => buffer.Write(b ?? [])),
             Column<decimal> c => Concatenated(c.Values, count, (d, buffer) => Encoding.UTF8.GetBytes(d.ToString(CultureInfo.InvariantCulture), buffer)),
-            _ => throw new ArgumentException($"a Python function cannot take a column of {column.ValueType.Name}", nameof(column)),
+            _ => throw new ArgumentException($"a column of {column.ValueType.Name} cannot cross to Python", nameof(column)),
         };
         return new PyTuple([data, ends, nulls]);
     }
@@ -108,7 +109,7 @@ internal static class PackedColumns
             _ when type == typeof(byte[]) => new Column<byte[]>(Slices(CPython.ToArray(dataObject), ends!, count, bytes => bytes.ToArray())),
             _ when type == typeof(decimal) => new Column<decimal>(Slices(CPython.ToArray(dataObject), ends!, count,
                 bytes => decimal.Parse(Encoding.UTF8.GetString(bytes), NumberStyles.Float, CultureInfo.InvariantCulture))),
-            _ => throw new ArgumentException($"a Python function cannot return a column of {type.Name}", nameof(type)),
+            _ => throw new ArgumentException($"a column of {type.Name} cannot come from Python", nameof(type)),
         };
         if (nulls is not null)
         {
@@ -125,14 +126,14 @@ internal static class PackedColumns
     {
         var values = CPython.ToArray<T>(data);
         if (values.Length != count)
-            throw new PyStreamPythonException($"a Python function gave {values.Length} results for {count} rows");
+            throw new PyStreamPythonException($"Python gave {values.Length} values for {count} rows");
         return new Column<T>(values);
     }
 
     private static T[] Slices<T>(byte[] data, long[] ends, int count, Func<ReadOnlySpan<byte>, T> read)
     {
         if (ends.Length != count)
-            throw new PyStreamPythonException($"a Python function gave {ends.Length} results for {count} rows");
+            throw new PyStreamPythonException($"Python gave {ends.Length} values for {count} rows");
         var values = new T[count];
         long start = 0;
         for (var i = 0; i < count; i++)

@@ -52,6 +52,51 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
     public IPythonAggregateCalls CreateAggregateCalls(PythonAggregateCallsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
         (IPythonAggregateCalls)new PythonAggregateCalls(job.InvokeMethod("create_aggregate_calls", new PyString(PythonAggregateCalls.Describe(spec, task))), spec, task.TaskName));
 
+    public RowBatch RecordsToRows(PythonBatch records, PythonRowsSpec columns, bool changelog, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
+    {
+        using var handle = PythonRuntime.Handle(records);
+        using var types = TextList(columns.Types);
+        using var result = job.InvokeMethod("records_to_columns", handle, types, changelog.ToPython());
+        using var packed = result[0];
+        using var kindBytes = result[1];
+        var output = new Column[columns.Types.Count];
+        for (var i = 0; i < output.Length; i++)
+        {
+            using var column = packed[i];
+            output[i] = PackedColumns.Unpack(column, columns.ClrTypes[i], records.Count);
+        }
+
+        var kinds = kindBytes.IsNone() ? null : CPython.ToArray<byte>(kindBytes).Select(k => (RowKind)k).ToArray();
+        return new RowBatch(output, records.Count, kinds);
+    });
+
+    public PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
+    {
+        using var packed = new PyList();
+        foreach (var column in columns)
+        {
+            using var one = PackedColumns.Pack(column, count);
+            packed.Append(one);
+        }
+
+        using var kindBytes = kinds is null ? PyObject.None : CPython.ToBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(kinds.AsSpan(0, count)));
+        using var names = TextList(spec.Names);
+        using var types = TextList(spec.Types);
+        return new PythonBatch(job.InvokeMethod("columns_to_records", new PyInt(count), packed, kindBytes, names, types), count);
+    });
+
+    private static PyList TextList(IEnumerable<string> texts)
+    {
+        var list = new PyList();
+        foreach (var text in texts)
+        {
+            using var item = new PyString(text);
+            list.Append(item);
+        }
+
+        return list;
+    }
+
     /// <summary>The task as Python's <c>TaskInfo</c> reads it.</summary>
     private static object TaskDescription(TaskInfo task) =>
         new { name = task.TaskName, index = task.SubtaskIndex, parallelism = task.Parallelism, max_parallelism = task.MaxParallelism, attempt = task.AttemptNumber };

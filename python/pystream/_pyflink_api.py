@@ -118,7 +118,8 @@ PYFLINK_METHODS: dict[str, tuple[str, ...]] = {
     "pyflink.datastream.state.AggregatingStateDescriptor": _STATE_DESCRIPTOR_METHODS + ("get_agg_function",),
     "pyflink.table.TableEnvironment": _TABLE_ENVIRONMENT_METHODS,
     "pyflink.table.StreamTableEnvironment": _TABLE_ENVIRONMENT_METHODS + (
-        "from_data_stream", "to_data_stream", "to_changelog_stream", "to_append_stream", "to_retract_stream",
+        "from_data_stream", "from_changelog_stream", "to_data_stream", "to_changelog_stream", "to_append_stream",
+        "to_retract_stream",
     ),
     "pyflink.table.Table": (
         "select", "alias", "filter", "where", "group_by", "distinct", "join", "left_outer_join", "right_outer_join",

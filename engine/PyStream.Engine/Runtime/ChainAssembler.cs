@@ -146,7 +146,9 @@ internal static class ChainAssembler
     /// them: for keys, partitions, encoding, pickling, timestamps, or printing Python records.
     /// </summary>
     private static bool NeedsPython(StreamEdge edge, ExitKeying keying) =>
-        !edge.Source.IsSql // a SQL operator emits what its consumer reads (the planner sees to it)
+        // A SQL operator emits what its SQL consumer reads (the planner sees to it); one that
+        // emits Python records (to_data_stream) feeds DataStream operations as Python ones do.
+        (!edge.Source.IsSql || edge.Source.Transformation.Sql.PythonRecords)
         && (keying != ExitKeying.None
         || FormatOf(edge.Target) is ExitFormat.Encoded or ExitFormat.Pickled or ExitFormat.Serialized
         || AssignsTimestamps(edge.Target)
@@ -158,7 +160,8 @@ internal static class ChainAssembler
         Transformation.BodyOneofCase.Source => node.Transformation.Source.KindCase == SourceSpec.KindOneofCase.Collection,
         Transformation.BodyOneofCase.Window => node.Transformation.Window.NativeAggregate == NativeWindowAggregate.NativeNone,
         Transformation.BodyOneofCase.Watermarks => AssignsTimestamps(node) || node.Inputs.Any(i => EmitsPythonRecords(i.Source)),
-        Transformation.BodyOneofCase.Sink or Transformation.BodyOneofCase.Sql => false,
+        Transformation.BodyOneofCase.Sql => node.Transformation.Sql.PythonRecords,
+        Transformation.BodyOneofCase.Sink => false,
         _ => true,
     };
 

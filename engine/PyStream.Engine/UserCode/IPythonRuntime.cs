@@ -29,6 +29,17 @@ public interface IPythonJob : IDisposable
     /// <summary>Python aggregate functions of a SQL GROUP BY, applied per batch.</summary>
     IPythonAggregateCalls CreateAggregateCalls(PythonAggregateCallsSpec spec, TaskInfo task);
 
+    /// <summary>
+    /// A DataStream's records as a table's rows (from_data_stream): a Row, tuple or list gives one
+    /// value per column, any other record the one column's value; values are checked against the
+    /// columns' types. With <paramref name="changelog"/> (from_changelog_stream) each row keeps
+    /// its Row's kind.
+    /// </summary>
+    RowBatch RecordsToRows(PythonBatch records, PythonRowsSpec columns, bool changelog, TaskInfo task);
+
+    /// <summary>A table's rows as pyflink <c>Row</c>s with field names and row kinds (to_data_stream, to_changelog_stream).</summary>
+    PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task);
+
     /// <summary>Elements <c>[start, end)</c> of a collection source, as Python records.</summary>
     PythonBatch CollectionSlice(int transformationId, int start, int end);
 }

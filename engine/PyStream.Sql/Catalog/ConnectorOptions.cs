@@ -16,6 +16,8 @@ public static class ConnectorOptions
         ["datagen"] = ["connector", "rows-per-second", "number-of-rows", "scan.parallelism", "fields."],
         ["print"] = ["connector", "print-identifier", "standard-error", "sink.parallelism"],
         ["blackhole"] = ["connector"],
+        // from_data_stream / create_temporary_view of a DataStream: the table reads that DataStream's transformation.
+        [DataStreamConnector] = ["connector", "transformation", "changelog"],
         ["filesystem"] = ["connector", "path", "format", "csv.", "json.", "sink.", "source.", "partition."],
         ["kafka"] = ["connector", "topic", "topic-pattern", "properties.", "format", "value.format", "key.format", "key.fields", "key.fields-prefix",
             "value.fields-include", "scan.", "sink.", "csv.", "json.", "value.csv.", "value.json.", "key.csv.", "key.json."],
@@ -34,7 +36,18 @@ public static class ConnectorOptions
         ["filesystem"] = ["path", "format"],
         ["kafka"] = ["properties.bootstrap.servers"],
         ["upsert-kafka"] = ["topic", "properties.bootstrap.servers", "key.format", "value.format"],
+        [DataStreamConnector] = ["transformation"],
     };
+
+    /// <summary>The connector of a table that a DataStream feeds (not in <see cref="Connectors"/>: the Python API creates such tables).</summary>
+    public const string DataStreamConnector = "datastream";
+
+    /// <summary>A table of a DataStream of Rows whose kinds are changes (from_changelog_stream: 'changelog' = 'true').</summary>
+    public static bool IsChangelogStream(CatalogTable table) =>
+        table.Connector == DataStreamConnector && table.Options.GetValueOrDefault("changelog") == "true";
+
+    /// <summary>The metadata key of a DataStream record's timestamp, as Flink names it.</summary>
+    public const string RowtimeMetadata = "rowtime";
 
     /// <summary>Checks a new table's connector, format and options (Flink checks them when the table is first used).</summary>
     public static void Validate(CatalogTable table, SqlNode at)
@@ -64,8 +77,19 @@ public static class ConnectorOptions
                 throw new SqlValidationException($"Missing required options are: topic (table '{table.Name}', connector 'kafka'; or topic-pattern for a source)", at.Position);
         }
 
+        if (table.HasSourceWatermark && connector != DataStreamConnector)
+            throw new SqlValidationException($"SOURCE_WATERMARK() of table '{table.Name}': the '{connector}' connector provides no watermarks of its own; only a table from a DataStream (from_data_stream) does", at.Position);
         foreach (var column in table.Columns.Where(c => c.Kind == ColumnKind.Metadata))
         {
+            if (connector == DataStreamConnector && column.MetadataKey == RowtimeMetadata)
+            {
+                if (column.Type.Kind != Types.SqlTypeKind.TimestampLtz || column.Type.Precision != 3)
+                    throw new SqlValidationException($"The metadata column '{column.Name}' of table '{table.Name}' reads a DataStream record's timestamp, which is TIMESTAMP_LTZ(3); it is declared {column.Type}", at.Position);
+                continue;
+            }
+
+            if (connector == DataStreamConnector)
+                throw new SqlValidationException($"Invalid metadata key '{column.MetadataKey}' in column '{column.Name}' of table '{table.Name}': a DataStream provides only '{RowtimeMetadata}'", at.Position);
             if (connector != "kafka" || column.MetadataKey != "timestamp")
                 throw new SqlValidationException($"Invalid metadata key '{column.MetadataKey}' in column '{column.Name}' of table '{table.Name}': the '{connector}' connector provides {(connector == "kafka" ? "'timestamp'" : "no metadata")} here", at.Position);
         }

@@ -47,9 +47,28 @@ internal static class ConnectorPlanner
                 return Decode(planner, table, scan, kafka, table.Options.ContainsKey("value.format") ? "value." : "");
             case "upsert-kafka":
                 return UpsertSource(planner, table, scan);
+            case ConnectorOptions.DataStreamConnector:
+                return FromDataStream(planner, table, scan);
             default:
                 throw new SqlValidationException($"Connector '{table.Connector}' can only be used as a sink (table '{table.Name}')");
         }
+    }
+
+    /// <summary>A table of a DataStream: an edge from its transformation into the conversion to rows (physical columns, then the record timestamps where read).</summary>
+    private static int FromDataStream(PhysicalPlanner planner, CatalogTable table, ScanNode scan)
+    {
+        var physical = table.Columns.Where(c => c.Kind == ColumnKind.Physical).ToArray();
+        foreach (var column in physical.Where(c => !PythonFunctions.Supported(c.Type)))
+            throw new SqlValidationException($"Column '{column.Name}' of table '{table.Name}' is {column.Type}: values of this type do not cross from a DataStream yet");
+        var layout = scan.ScanFields.Select(f => table.Columns.First(c => c.Name == f.Name) is { Kind: ColumnKind.Metadata }
+            ? FromDataStreamOperator.Rowtime
+            : Array.FindIndex(physical, c => c.Name == f.Name)).ToArray();
+        var spec = PythonRows.Of(physical.Select(c => new SqlField(c.Name, c.Type)).ToArray());
+        if (!int.TryParse(table.Options["transformation"], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            throw new SqlValidationException($"Table '{table.Name}': 'transformation' = '{table.Options["transformation"]}' is no DataStream transformation id");
+        var name = $"DataStreamScan(table=[[{SqlCatalog.CatalogName}, {SqlCatalog.DatabaseName}, {table.Name}]], fields=[{PhysicalPlanner.Names(scan.Fields)}])";
+        return planner.Add(name, "DataStreamScan", planner.Session.Parallelism, [PhysicalInput.FromTransformation(id)],
+            _ => new FromDataStreamOperator(name, spec, layout, ConnectorOptions.IsChangelogStream(table)), outputTypes: scan.Types);
     }
 
     /// <summary>The nexmark source generating <paramref name="projection"/>'s columns (reshaped into the table's ROW columns by <paramref name="shape"/> when set).</summary>

@@ -22,7 +22,7 @@ internal static class ExplainText
         var plan = new PhysicalPlanner(session).Plan(root, (_, input) => input);
         foreach (var node in plan.Nodes)
         {
-            var inputs = node.Inputs.Count == 0 ? "" : $" <- {string.Join(", ", node.Inputs.Select(i => $"#{i.Node + 1} {i.Partitioning.ToString().ToUpperInvariant()}"))}";
+            var inputs = node.Inputs.Count == 0 ? "" : $" <- {string.Join(", ", node.Inputs.Select(i => i.Describe()))}";
             text.Append($"#{node.Index + 1} {node.Name} (parallelism {node.Parallelism}){inputs}\n");
         }
 

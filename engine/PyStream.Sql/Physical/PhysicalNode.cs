@@ -41,16 +41,26 @@ public sealed class PhysicalNode
     /// the same query; a query changed where state lives gets other uids, so the restore is
     /// refused naming the operators whose state has no place, instead of misreading that state.
     /// </summary>
-    public string Uid
+    public string Uid => UidAt(Index);
+
+    /// <summary>The uid at a <paramref name="position"/> in the job (the plan's own index, or after a DataStream job's nodes).</summary>
+    public string UidAt(int position)
     {
-        get
-        {
-            var kind = Kind.Replace(' ', '-').Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
-            var what = System.Text.Encoding.UTF8.GetBytes(Name + "|" + string.Join(",", OutputTypes));
-            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(what))[..8];
-            return $"sql-{Index}-{kind}-{digest}";
-        }
+        var kind = Kind.Replace(' ', '-').Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
+        var what = System.Text.Encoding.UTF8.GetBytes(Name + "|" + string.Join(",", OutputTypes));
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(what))[..8];
+        return $"sql-{position}-{kind}-{digest}";
     }
 }
 
-public sealed record PhysicalInput(int Node, Partitioning Partitioning);
+/// <summary>
+/// An input of a node: node <paramref name="Node"/> of the plan, or, when
+/// <paramref name="Transformation"/> is set, a transformation of the DataStream job the plan joins
+/// (a table from a DataStream: the JobSpec edge goes to that transformation's id).
+/// </summary>
+public sealed record PhysicalInput(int Node, Partitioning Partitioning, int? Transformation = null)
+{
+    public static PhysicalInput FromTransformation(int id) => new(-1, Partitioning.Auto, id);
+
+    public string Describe() => Transformation is { } id ? $"DataStream transformation {id}" : $"#{Node + 1} {Partitioning.ToString().ToUpperInvariant()}";
+}

@@ -140,6 +140,12 @@ internal sealed class DdlRunner(SqlSession session)
         var type = columns[index].Type;
         if (type.Kind is not (SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz) || type.Precision > 3)
             throw new SqlValidationException($"Invalid data type of time field for watermark definition. The field must be of type TIMESTAMP(p) or TIMESTAMP_LTZ(p), the supported precision 'p' is from 0 to 3, but the time field type is {type}", at.Position);
+        if (CatalogTable.IsSourceWatermark(watermarkExpr))
+        {
+            columns[index] = columns[index] with { Type = type with { TimeAttribute = TimeAttribute.Rowtime } };
+            return;
+        }
+
         var read = columns.Select(c => new PlanField(c.Name, c.Type)).ToArray();
         var watermarkType = new ExpressionBinder(new Scope(read)).Bind(watermarkExpr).Type;
         if (watermarkType.Kind is not (SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz))

@@ -25,7 +25,7 @@ public sealed record ScanNode(CatalogTable Table, IReadOnlyList<PlanField> ScanF
 {
     public override IReadOnlyList<PlanNode> Inputs => [];
 
-    public override bool IsChangelog => Table.Connector == "upsert-kafka";
+    public override bool IsChangelog => Table.Connector == "upsert-kafka" || ConnectorOptions.IsChangelogStream(Table);
 }
 
 /// <summary>Constant rows (VALUES), each value in its type's CLR representation.</summary>

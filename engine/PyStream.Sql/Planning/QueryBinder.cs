@@ -379,7 +379,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
             node = new CalcNode(scan, null, projections, table.Columns.Select(c => new PlanField(c.Name, c.Type)).ToArray());
         }
 
-        if (table.WatermarkColumn is { } rowtime)
+        if (table.WatermarkColumn is { } rowtime && !table.HasSourceWatermark)
         {
             var index = node.Fields.ToList().FindIndex(f => f.Name == rowtime);
             var watermark = new ExpressionBinder(new Scope(node.Fields)).Bind(table.WatermarkExpression!);

@@ -18,6 +18,24 @@ public static class ValueCodec
         }
 
         writer.Write((byte)1);
+        // Integers at their type's width, whatever CLR integer holds them (SUM of INT adds longs),
+        // so Read, which goes by the type, reads them back; out-of-range values wrap as Flink's do.
+        switch (type.Kind)
+        {
+            case SqlTypeKind.TinyInt:
+                writer.Write(unchecked((sbyte)Integer(value)));
+                return;
+            case SqlTypeKind.SmallInt:
+                writer.Write(unchecked((short)Integer(value)));
+                return;
+            case SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time or SqlTypeKind.IntervalYearMonth:
+                writer.Write(unchecked((int)Integer(value)));
+                return;
+            case SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz or SqlTypeKind.IntervalDayTime:
+                writer.Write(Integer(value));
+                return;
+        }
+
         switch (value)
         {
             case bool b: writer.Write(b); break;
@@ -57,6 +75,15 @@ public static class ValueCodec
             row[c] = Read(reader, types[c]);
         return row;
     }
+
+    private static long Integer(object value) => value switch
+    {
+        long l => l,
+        int i => i,
+        short s => s,
+        sbyte b => b,
+        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public static object? Read(BinaryReader reader, SqlType type)
     {

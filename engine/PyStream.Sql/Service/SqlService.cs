@@ -32,6 +32,13 @@ public static class SqlService
             return Job(session, request.Inserts.Select(i => SqlParser.ParseStatement(i) as InsertStatement
                 ?? throw new SqlValidationException($"a statement set holds only INSERT statements, got: {i}")).ToList());
         var statement = Statement(session, request);
+        if (request.Table?.ToDataStream is { } conversion && !request.Explain)
+        {
+            return statement is QueryStatement query
+                ? ToDataStream(session, query, conversion)
+                : throw new SqlValidationException("to_data_stream takes a table (a query)", statement.Position);
+        }
+
         if (request.Explain)
             statement = new ExplainStatement(statement, SqlList<string>.Empty) { Position = statement.Position };
         return statement switch
@@ -119,6 +126,44 @@ public static class SqlService
         return (plan, root);
     }
 
+    /// <summary>
+    /// to_data_stream / to_changelog_stream: the query's job ends in a conversion to pyflink Rows
+    /// (no sink), numbered to continue the client's DataStream job, which adds the nodes to its own.
+    /// </summary>
+    private static SqlResponse ToDataStream(SqlSession session, QueryStatement q, DataStreamConversion conversion)
+    {
+        var (plan, root) = DataStreamPlan(session, q, conversion);
+        var spec = plan.ToJobSpec(conversion.Changelog ? "to_changelog_stream" : "to_data_stream", session.Request.ToByteString(), session.BatchMode,
+            session.Parallelism, session.Configuration, FirstId(session), pythonRecords: true);
+        var response = new SqlResponse { Kind = SqlResponse.Types.Kind.Job, Job = spec.ToByteString(), MaxColumnWidth = session.MaxColumnWidth, Changelog = root.IsChangelog };
+        response.Columns.AddRange(Columns(session, root.Fields));
+        return response;
+    }
+
+    private static (PhysicalPlan Plan, PlanNode Root) DataStreamPlan(SqlSession session, QueryStatement q, DataStreamConversion conversion)
+    {
+        var root = session.Binder().Bind(q.Query);
+        foreach (var field in root.Fields.Where(f => !PythonFunctions.Supported(f.Type)))
+            throw new SqlValidationException($"Column '{field.Name}' is {field.Type}: values of this type do not cross into a DataStream yet", q.Position);
+        var columns = Runtime.PythonRows.Of(root.Fields.Select(f => new SqlField(f.Name, f.Type)).ToArray());
+        var rowtime = root.Fields.ToList().FindIndex(f => f.Type.TimeAttribute == TimeAttribute.Rowtime);
+        var changelog = conversion.Changelog;
+        var plan = new PhysicalPlanner(session).Plan(root, (planner, input) =>
+        {
+            if (!changelog && root.IsChangelog)
+            {
+                var producer = Enumerable.Range(0, input + 1).Reverse().Select(planner.Node).FirstOrDefault(n => n.Kind == "GroupAggregate") ?? planner.Node(input);
+                throw new SqlTableException($"Table sink '*anonymous_datastream_sink$1*' doesn't support consuming update changes which is produced by node {producer.Name}; use to_changelog_stream for an updating table");
+            }
+
+            var kind = changelog ? "ToChangelogStream" : "ToDataStream";
+            var name = $"{kind}(fields=[{PhysicalPlanner.Names(root.Fields)}])";
+            return planner.Add(name, kind, planner.Node(input).Parallelism, [planner.Forward(input)],
+                _ => new Runtime.ToDataStreamOperator(name, columns, rowtime, changelog), outputTypes: root.Types);
+        });
+        return (plan, root);
+    }
+
     private static SqlResponse Job(SqlSession session, IReadOnlyList<InsertStatement> inserts)
     {
         var plan = InsertsPlan(session, inserts, out var names);
@@ -162,6 +207,7 @@ public static class SqlService
             return InsertsPlan(session, request.Inserts.Select(i => (InsertStatement)SqlParser.ParseStatement(i)).ToList(), out _);
         return Statement(session, request) switch
         {
+            QueryStatement q when request.Table?.ToDataStream is { } conversion => DataStreamPlan(session, q, conversion).Plan,
             QueryStatement q => QueryPlan(session, q).Plan,
             InsertStatement i => InsertsPlan(session, [i], out _),
             StatementSetStatement s => InsertsPlan(session, s.Inserts, out _),
@@ -224,9 +270,12 @@ public static class SqlService
 
     private static SqlResponse JobResponse(SqlSession session, PhysicalPlan plan, string jobName)
     {
-        var spec = plan.ToJobSpec(jobName, session.Request.ToByteString(), session.BatchMode, session.Parallelism, session.Configuration);
+        var spec = plan.ToJobSpec(jobName, session.Request.ToByteString(), session.BatchMode, session.Parallelism, session.Configuration, FirstId(session));
         return new SqlResponse { Kind = SqlResponse.Types.Kind.Job, Job = spec.ToByteString(), MaxColumnWidth = session.MaxColumnWidth };
     }
+
+    /// <summary>The id of a job's first transformation: after the DataStream job's nodes when the client has one.</summary>
+    private static int FirstId(SqlSession session) => Math.Max(1, session.Request.FirstTransformationId);
 
     private static IEnumerable<ResultColumn> Columns(SqlSession session, IEnumerable<PlanField> fields) =>
         fields.Select(f => new ResultColumn { Name = f.Name, Type = f.Type.ToString(), TypeWidth = TableauWidths.Of(f.Type, session.MaxColumnWidth) });

@@ -38,7 +38,7 @@ def printer_for(type_info: Optional[TypeInformation]) -> Printer:
     """Return a function rendering one record of ``type_info`` as PyFlink prints it."""
     if type_info is None or isinstance(type_info, PickledBytesTypeInfo):
         return str
-    if isinstance(type_info, RowTypeInfo):
+    if isinstance(type_info, RowTypeInfo) and not getattr(type_info, "java_printed", False):
         return _python_row_printer(type_info)
     return _java_printer(type_info)
 

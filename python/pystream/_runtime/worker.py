@@ -18,6 +18,7 @@ from pystream._runtime.factory import build_window_operation
 from pystream._runtime.segment import Segment
 from pystream._runtime.sql_functions import ScalarCalls
 from pystream._runtime.sql_table_functions import AggregateCalls, TableCall
+from pystream._runtime.table_rows import columns_to_records, records_to_columns
 from pystream._runtime.window import create_runner
 
 __all__ = ["load_job", "JobRuntime", "split", "round_robin", "share"]
@@ -55,6 +56,12 @@ class JobRuntime:
 
     def create_aggregate_calls(self, description: str) -> AggregateCalls:
         return AggregateCalls(self, description)
+
+    def records_to_columns(self, records: list, types: list, changelog: bool) -> tuple:
+        return records_to_columns(records, [str(t) for t in types], bool(changelog))
+
+    def columns_to_records(self, count: int, packed: list, kinds: bytes | None, names: list, types: list) -> list:
+        return columns_to_records(count, packed, kinds, [str(n) for n in names], [str(t) for t in types])
 
     def collection_slice(self, transformation_id: int, start: int, end: int) -> list:
         elements = self._collections.get(transformation_id)

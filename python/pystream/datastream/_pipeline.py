@@ -71,7 +71,7 @@ class Input:
 class Node:
     id: int
     name: str
-    kind: str  # source | python | sink | union | side_output
+    kind: str  # source | python | sink | union | side_output | watermarks | window | sql
     output_type: TypeInformation | None = None
     inputs: list[Input] = field(default_factory=list)
     parallelism: int = 0
@@ -86,6 +86,8 @@ class Node:
     description: str = ""
     watermarks: spec_pb.WatermarkSpec | None = None
     window: spec_pb.WindowSpec | None = None
+    # kind "sql": a table's operator, as the engine planned it (to_data_stream, from_data_stream).
+    sql: spec_pb.SqlOperatorSpec | None = None
     # A node that is one operator with this one in PyFlink (a source and its watermarks):
     # parallelism set on this node applies to both.
     parallel_with: "Node | None" = None
@@ -112,6 +114,8 @@ class Node:
             t.watermarks.CopyFrom(self.watermarks)
         elif self.kind == "window":
             t.window.CopyFrom(self.window)
+        elif self.kind == "sql":
+            t.sql.CopyFrom(self.sql)
         return t
 
 

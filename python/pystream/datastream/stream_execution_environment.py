@@ -269,8 +269,14 @@ class StreamExecutionEnvironment:
     # ---- execution ---------------------------------------------------------------------
 
     def _take_spec(self, job_name: str | None) -> spec_pb.JobSpec:
-        spec = self._pipeline.to_spec(
-            job_name or self._configuration.get("pipeline.name", _DEFAULT_JOB_NAME),
+        spec = self._pipeline_spec(self._pipeline, job_name or self._configuration.get("pipeline.name", _DEFAULT_JOB_NAME))
+        self._pipeline.clear()
+        return spec
+
+    def _pipeline_spec(self, pipeline: Pipeline, job_name: str) -> spec_pb.JobSpec:
+        """The job of ``pipeline``'s nodes (and those they read) with this environment's settings."""
+        return pipeline.to_spec(
+            job_name,
             mode=spec_pb.BATCH if self._mode is RuntimeExecutionMode.BATCH else spec_pb.STREAMING,
             parallelism=self._parallelism,
             max_parallelism=self._max_parallelism,
@@ -279,8 +285,6 @@ class StreamExecutionEnvironment:
             python_files=self._python_files,
             watermark_interval_ms=self._config.get_auto_watermark_interval(),
         )
-        self._pipeline.clear()
-        return spec
 
     def get_execution_plan(self) -> str:
         spec = self._pipeline.to_spec(_DEFAULT_JOB_NAME, mode=spec_pb.STREAMING, parallelism=self._parallelism,

@@ -8,7 +8,7 @@ statement is one ``SqlRequest`` through ``_bridge.sql``.
 from __future__ import annotations
 
 import uuid
-from typing import Sequence
+from typing import Callable, Sequence
 
 from pystream import _bridge
 from pystream._proto import sql_pb2
@@ -24,6 +24,8 @@ class SqlSession:
         self.configuration = configuration
         self.batch = batch
         self.catalog: list[sql_pb2.CatalogEntry] = []
+        # A StreamTableEnvironment's: the id after its DataStream job's nodes (SqlRequest.first_transformation_id).
+        self.first_transformation_id: Callable[[], int] | None = None
 
     def send(self, statement: str = "", inserts: Sequence[str] = (), explain: bool = False,
              table: sql_pb2.TableRequest | None = None,
@@ -36,7 +38,8 @@ class SqlSession:
         request = sql_pb2.SqlRequest(catalog=self.catalog, configuration=self.configuration.to_dict(),
                                      batch_mode=self.batch, statement=statement, inserts=list(inserts),
                                      collect_id=collect_id, explain=explain, table=table,
-                                     register_function=function)
+                                     register_function=function,
+                                     first_transformation_id=self.first_transformation_id() if self.first_transformation_id else 0)
         response = sql_pb2.SqlResponse.FromString(_bridge.sql(request.SerializeToString()))
         entry = response.catalog_entry
         if entry.python_function.qualified_name and not entry.python_function.function:

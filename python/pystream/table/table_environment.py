@@ -15,7 +15,10 @@ from pystream._proto import sql_pb2
 from pystream._pyflink_api import install_unsupported
 from pystream.common.configuration import Configuration
 from pystream.datastream.execution_mode import RuntimeExecutionMode
+from pystream.datastream._pipeline import Node
+from pystream.datastream.data_stream import DataStream
 from pystream.datastream.stream_execution_environment import StreamExecutionEnvironment
+from pystream.table._data_streams import add_sql_nodes, create_table_sql, joined_job, stream_type
 from pystream.table._sql_session import SqlSession
 from pystream.table.udf import python_function
 from pystream.util.exceptions import ValidationException
@@ -91,17 +94,19 @@ class TableEnvironment:
         return Table(None, self, sql_pb2.TableOperation(values=_values(list(elements), schema)))
 
     def create_temporary_view(self, view_path: str, table_or_data_stream: Any, *fields_or_schema: Any) -> None:
-        if isinstance(table_or_data_stream, Table) and table_or_data_stream._operation_tree is not None:
-            if fields_or_schema:
-                raise NotImplementedError("create_temporary_view with fields or a schema is not supported by PyStream yet")
-            self._execute(table=table_or_data_stream._request(view=_path_parts(view_path)))
-            return
         if not isinstance(table_or_data_stream, Table):
-            raise NotImplementedError("TableEnvironment.create_temporary_view of a DataStream is not supported by "
-                                      "PyStream yet; pass a Table")
+            self._register_data_stream(view_path, table_or_data_stream, fields_or_schema)
+            return
         if fields_or_schema:
             raise NotImplementedError("create_temporary_view with fields or a schema is not supported by PyStream yet")
+        if table_or_data_stream._operation_tree is not None:
+            self._execute(table=table_or_data_stream._request(view=_path_parts(view_path)))
+            return
         self._execute(f"CREATE TEMPORARY VIEW {quote_path(view_path)} AS {table_or_data_stream._query}")
+
+    def _register_data_stream(self, path: str, data_stream: Any, fields_or_schema: tuple) -> None:
+        raise NotImplementedError("a DataStream becomes a table in a StreamTableEnvironment "
+                                  "(StreamTableEnvironment.create(env)), not in a TableEnvironment")
 
     def create_temporary_table(self, path: str, descriptor: TableDescriptor) -> None:
         """Registers ``descriptor``'s table at ``path`` for this environment's lifetime (CREATE TEMPORARY TABLE)."""
@@ -174,7 +179,11 @@ class TableEnvironment:
     def _execute(self, statement: str = "", inserts: list[str] | None = None,
                  table: sql_pb2.TableRequest | None = None) -> TableResult:
         response, collect_id = self._session.send(statement, inserts or (), table=table)
-        return TableResult(response, collect_id, self._session.batch)
+        return TableResult(response, collect_id, self._session.batch, self._job_builder(response))
+
+    def _job_builder(self, response: sql_pb2.SqlResponse) -> Any:
+        """How to build the job of a response that is not the job as it is (None: it is)."""
+        return None
 
     def _explain(self, statement: str = "", inserts: list[str] | None = None, details: tuple = (),
                  table: sql_pb2.TableRequest | None = None) -> str:
@@ -242,6 +251,9 @@ class StreamTableEnvironment(TableEnvironment):
         configuration.set_string(_PARALLELISM, str(env.get_parallelism()))
         super().__init__(settings, configuration)
         self._env = env
+        # The DataStreams registered as tables, by transformation id (the tables' option 'transformation').
+        self._data_streams: dict[int, Node] = {}
+        self._session.first_transformation_id = lambda: env._pipeline._next_id
 
     @staticmethod
     def create(stream_execution_environment: StreamExecutionEnvironment | None = None,  # type: ignore[override]
@@ -252,6 +264,71 @@ class StreamTableEnvironment(TableEnvironment):
             batch = stream_execution_environment._mode is RuntimeExecutionMode.BATCH
             environment_settings = EnvironmentSettings.in_batch_mode() if batch else EnvironmentSettings.in_streaming_mode()
         return StreamTableEnvironment(stream_execution_environment, environment_settings)
+
+    # -- DataStream <-> Table ---------------------------------------------------------
+
+    def from_data_stream(self, data_stream: DataStream, *fields_or_schema: Any) -> Table:
+        """The DataStream as a table: columns from its type (``Types.ROW_NAMED`` names them; a tuple or
+        ``Types.ROW`` gives ``f0, f1, ...``; any other type is the column ``f0``), plus a ``Schema``'s
+        computed columns, ``rowtime`` metadata column and watermark."""
+        name = f"*anonymous_datastream_source${next(_unnamed)}*"
+        self._register_data_stream(name, data_stream, fields_or_schema)
+        return self.from_path(quote_identifier(name))
+
+    def from_changelog_stream(self, data_stream: DataStream, schema: Any = None, changelog_mode: Any = None) -> Table:
+        """A DataStream of ``Row``s whose kinds (``set_row_kind``) are changes, as an updating table: an
+        INSERT, UPDATE_BEFORE/UPDATE_AFTER pairs, DELETEs (Flink's ``ChangelogMode.all()``)."""
+        if changelog_mode is not None:
+            raise NotImplementedError("from_changelog_stream with a changelog mode is not supported by PyStream yet "
+                                      "(every row kind is taken)")
+        name = f"*anonymous_datastream_source${next(_unnamed)}*"
+        self._register_data_stream(name, data_stream, () if schema is None else (schema,), changelog=True)
+        return self.from_path(quote_identifier(name))
+
+    def _register_data_stream(self, path: str, data_stream: Any, fields_or_schema: tuple, changelog: bool = False) -> None:
+        if not isinstance(data_stream, DataStream):
+            raise TypeError(f"expected a Table or a DataStream, got {data_stream!r}")
+        if data_stream._env is not self._env:
+            raise ValueError("The DataStream's StreamExecutionEnvironment must be the one of this table environment")
+        if len(fields_or_schema) > 1:
+            raise NotImplementedError("from_data_stream with field expressions is not supported by PyStream; pass a Schema")
+        schema = fields_or_schema[0] if fields_or_schema else None
+        node = data_stream._node
+        try:
+            statement = create_table_sql(path, node.id, node.output_type, schema, changelog)
+        except TypeError as error:
+            raise ValidationException(str(error)) from None
+        self._execute(statement)
+        self._data_streams[node.id] = node
+
+    def _job_builder(self, response: sql_pb2.SqlResponse) -> Any:
+        """A query or INSERT that reads DataStreams runs with their nodes, as one job (the DataStreams'
+        other pending operations stay for ``env.execute()``)."""
+        if response.kind != sql_pb2.SqlResponse.JOB or not self._data_streams:
+            return None
+        return lambda: joined_job(response.job, self._data_streams, self._env)
+
+    def to_data_stream(self, table: Table) -> DataStream:
+        """The insert-only table as a DataStream of ``Row``s (field names, the rowtime as each record's
+        timestamp); an updating table is refused (use ``to_changelog_stream``)."""
+        return self._to_stream(table, changelog=False)
+
+    def to_changelog_stream(self, table: Table, target_schema: Any = None, changelog_mode: Any = None) -> DataStream:
+        """The table as a DataStream of ``Row``s whose ``get_row_kind()`` is each change's kind."""
+        if target_schema is not None or changelog_mode is not None:
+            raise NotImplementedError("to_changelog_stream with a target schema or changelog mode is not supported by "
+                                      "PyStream yet")
+        return self._to_stream(table, changelog=True)
+
+    def _to_stream(self, table: Table, changelog: bool) -> DataStream:
+        if not isinstance(table, Table):
+            raise TypeError(f"expected a Table, got {table!r}")
+        pipeline = self._env._pipeline
+        request = table._request(to_data_stream=sql_pb2.DataStreamConversion(changelog=changelog))
+        response, _ = self._session.send(table=request)
+        last = add_sql_nodes(pipeline, response.job, self._data_streams)
+        last.output_type = stream_type(list(response.columns))
+        return DataStream(self._env, last)
 
 
 def _values(rows: list[Any], schema: Any) -> sql_pb2.TableValues:

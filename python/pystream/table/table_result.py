@@ -67,14 +67,17 @@ class CloseableIterator(Iterator[Row]):
 
 
 class TableResult:
-    def __init__(self, response: sql_pb2.SqlResponse, collect_id: str, batch: bool) -> None:
+    def __init__(self, response: sql_pb2.SqlResponse, collect_id: str, batch: bool,
+                 build_job: Callable[[], bytes] | None = None) -> None:
+        """``build_job``: the job to run instead of the response's as it is (a job that reads DataStreams
+        joined with their nodes; built when the job starts, after the engine said how functions travel)."""
         self._response = response
         self._collect_id = collect_id
         self._batch = batch
         self._client: JobClient | None = None
         if response.kind == sql_pb2.SqlResponse.JOB:
             started = _now_ms()
-            self._client = JobClient(_bridge.start_job(lambda: response.job), started, _now_ms)
+            self._client = JobClient(_bridge.start_job(build_job or (lambda: response.job)), started, _now_ms)
         self._is_query = self._client is not None and response.query
         self._collecting = False
 

@@ -33,6 +33,10 @@ internal sealed class FakeWindowContents : IPythonJob, IWindowContents
 
     public PythonBatch CollectionSlice(int transformationId, int start, int end) => throw new NotSupportedException();
 
+    public RowBatch RecordsToRows(PythonBatch records, PythonRowsSpec columns, bool changelog, TaskInfo task) => throw new NotSupportedException();
+
+    public PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task) => throw new NotSupportedException();
+
     public void Open()
     {
     }

@@ -40,8 +40,19 @@ public sealed class GroupAggOperatorTests
         Assert.Equal(["Insert[2, 7]"], rows);
     }
 
+    [Fact]
+    public void A_change_in_a_later_batch_retracts_the_result_kept_in_state()
+    {
+        // SUM of INT is INT while its accumulator adds longs: the result kept for the -U must read back as it was.
+        var rows = RunToEnd(keyColumns: [], batchMode: false, [3], [4]);
+        Assert.Equal(["Insert[1, 3]", "UpdateBefore[1, 3]", "UpdateAfter[2, 7]"], rows);
+    }
+
     /// <summary>The rows (as kind[values]) of COUNT(*), SUM(c0) over INT rows (grouped by c0 when <paramref name="keyColumns"/> says so), to end of input.</summary>
-    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int[] input)
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int[] input) => RunToEnd(keyColumns, batchMode, [input]);
+
+    /// <summary>As above, the input in batches (state is read back between them).</summary>
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, params int[][] batches)
     {
         var types = new[] { SqlType.Int };
         var outputTypes = keyColumns.Select(_ => SqlType.Int).Concat([SqlType.BigInt.NotNull, SqlType.Int]).ToArray();
@@ -52,7 +63,7 @@ public sealed class GroupAggOperatorTests
         var info = new TaskInfo("agg", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
         using var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
         op.Open(new TaskContext(info, new JobEnvironment(), null, timers, () => { }));
-        if (input.Length > 0)
+        foreach (var input in batches.Where(b => b.Length > 0))
         {
             var builder = new RowBuilder(types);
             foreach (var value in input)

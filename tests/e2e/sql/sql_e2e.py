@@ -53,15 +53,19 @@ class Result:
         return self.rows
 
     def final_table(self) -> Counter:
-        """The changelog applied: +I and +U add a row, -U and -D take one away (which must be there)."""
-        table: Counter = Counter()
-        for kind, values in self.ok():
-            if kind in ("+I", "+U"):
-                table[values] += 1
-            else:
-                assert table[values] > 0, f"{kind}{list(values)} retracts a row that is not in the table"
-                table[values] -= 1
-        return +table
+        return apply_changelog(self.ok())
+
+
+def apply_changelog(rows: list[tuple[str, Any]]) -> Counter:
+    """The changelog applied: +I and +U add a row, -U and -D take one away (which must be there)."""
+    table: Counter = Counter()
+    for kind, values in rows:
+        if kind in ("+I", "+U"):
+            table[values] += 1
+        else:
+            assert table[values] > 0, f"{kind}{list(values)} retracts a row that is not in the table"
+            table[values] -= 1
+    return +table
 
 
 def run_statements(tmp_path: Path, mode: str, statements: list[str], config: dict[str, str] | None = None,

@@ -284,8 +284,18 @@ def test_a_statement_set_runs_its_inserts_as_one_request(engine):
 def test_what_the_table_api_lacks_says_it_is_not_supported(engine):
     with pytest.raises(NotImplementedError, match=r"Table\.join is not supported by PyStream yet"):
         streaming().from_path("t").join(None)
-    with pytest.raises(NotImplementedError, match=r"StreamTableEnvironment\.from_data_stream is not supported"):
-        StreamTableEnvironment.create(StreamExecutionEnvironment.get_execution_environment()).from_data_stream(None)
+    with pytest.raises(NotImplementedError, match=r"StreamTableEnvironment\.to_retract_stream is not supported"):
+        StreamTableEnvironment.create(StreamExecutionEnvironment.get_execution_environment()).to_retract_stream(None, None)
+
+
+def test_from_data_stream_takes_a_data_stream_of_its_own_environment(engine):
+    t_env = StreamTableEnvironment.create(StreamExecutionEnvironment.get_execution_environment())
+    with pytest.raises(TypeError, match="expected a Table or a DataStream, got None"):
+        t_env.from_data_stream(None)
+    other = StreamExecutionEnvironment()
+    with pytest.raises(ValueError, match="StreamExecutionEnvironment must be the one of this table environment"):
+        t_env.from_data_stream(other.from_collection([1, 2]))
+    assert engine.requests == []
 
 
 @pytest.mark.parametrize("bad", ["", "   ", None, 3])
