@@ -118,6 +118,10 @@ public sealed class PythonGroupAggOperatorTests
 
         public IPythonTableCall CreateTableCall(PythonTableCallSpec spec, TaskInfo task) => throw new NotSupportedException();
 
+        public RowBatch RecordsToRows(PythonBatch records, PythonRowsSpec columns, bool changelog, TaskInfo task) => throw new NotSupportedException();
+
+        public PythonBatch ColumnsToRecords(IReadOnlyList<Column> columns, int count, RowKind[]? kinds, PythonRowsSpec spec, TaskInfo task) => throw new NotSupportedException();
+
         public PythonBatch CollectionSlice(int transformationId, int start, int end) => throw new NotSupportedException();
     }
 }
