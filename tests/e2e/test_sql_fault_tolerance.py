@@ -63,7 +63,8 @@ def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool
 
 
 @pytest.mark.parametrize("backend, before, after, query", [("hashmap", 1, 1, "tumble"), ("rocksdb", 2, 3, "tumble"),
-                                                           ("hashmap", 2, 2, "session"), ("rocksdb", 2, 3, "session"),
+                                                           ("hashmap", 2, 1, "tumble"), ("hashmap", 2, 1, "session"),
+                                                           ("rocksdb", 2, 3, "session"),
                                                            ("rocksdb", 2, 3, "over")])
 def test_a_killed_sql_job_resumes_from_its_checkpoint_and_writes_every_row_once(
         tmp_path: Path, backend: str, before: int, after: int, query: str) -> None:

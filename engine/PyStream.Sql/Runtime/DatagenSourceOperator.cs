@@ -36,8 +36,25 @@ public sealed class DatagenSourceOperator : SqlSourceOperator
         _splits = mine > 0 ? [new DatagenSplit(subtask, parallelism, mine)] : [];
     }
 
+    /// <summary>
+    /// Each split (a subtask's numbering in the first run) has its own watermark when a table's
+    /// WATERMARK is chained behind: a subtask that took over several splits after a rescale reads
+    /// them in turns, and none of their rows is late because another split ran ahead.
+    /// </summary>
+    public override bool HasSplits => true;
+
+    private int _turn;
+    private bool _splitsAnnounced;
+
     public override bool EmitNext()
     {
+        if (!_splitsAnnounced)
+        {
+            _splitsAnnounced = true;
+            foreach (var s in _splits)
+                SplitWatermarks?.Add(s.Id, Context.Timers.Now);
+        }
+
         if (_splits.Count == 0)
             return false;
         var now = Context.Time.GetTimestamp();
@@ -45,7 +62,8 @@ public sealed class DatagenSourceOperator : SqlSourceOperator
             _startedAt = now;
         var elapsed = Context.Time.GetElapsedTime(_startedAt, now).TotalSeconds;
         var due = double.IsPositiveInfinity(_rowsPerSecond) ? long.MaxValue : (long)Math.Min(long.MaxValue / 2, (elapsed * _rowsPerSecond) + 1);
-        var split = _splits[0];
+        var index = _turn++ % _splits.Count;
+        var split = _splits[index];
         var count = (int)Math.Min(Math.Min(NextBatchSize(BatchSize), split.Remaining), Math.Max(0, due - _emitted));
         if (count == 0)
         {
@@ -61,10 +79,12 @@ public sealed class DatagenSourceOperator : SqlSourceOperator
         _emitted += count;
         var rest = split.After(count);
         if (rest.Remaining > 0)
-            _splits[0] = rest;
+            _splits[index] = rest;
         else
-            _splits.RemoveAt(0);
-        EmitRows(new RowBatch(columns, count));
+            _splits.RemoveAt(index);
+        EmitRows(new RowBatch(columns, count) { Split = split.Id });
+        if (rest.Remaining == 0)
+            SplitWatermarks?.Finish(split.Id);
         return _splits.Count > 0;
     }
 
@@ -179,5 +199,8 @@ public sealed class DatagenSourceOperator : SqlSourceOperator
 /// <summary>Rows Next, Next + Step, ... (Remaining of them) of a datagen source's numbering.</summary>
 public readonly record struct DatagenSplit(long Next, long Step, long Remaining)
 {
+    /// <summary>The subtask of the first run this numbering belonged to: the split's name for its watermark.</summary>
+    public int Id => (int)(Next % Step);
+
     public DatagenSplit After(int rows) => new(Next + (rows * Step), Step, Remaining - rows);
 }
