@@ -68,20 +68,13 @@ public sealed class ChangelogNormalizeOperator(string name, RowKeys keys, IReadO
     {
         _buffer.SetLength(0);
         using (var writer = new BinaryWriter(_buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            for (var c = 0; c < row.Length; c++)
-                ValueCodec.Write(writer, row[c], types[c]);
-        }
-
+            ValueCodec.WriteRow(writer, row, types);
         return _buffer.ToArray();
     }
 
     private object?[] Read(byte[] stored)
     {
         using var reader = new BinaryReader(new MemoryStream(stored));
-        var row = new object?[types.Count];
-        for (var c = 0; c < row.Length; c++)
-            row[c] = ValueCodec.Read(reader, types[c]);
-        return row;
+        return ValueCodec.ReadRow(reader, types);
     }
 }
