@@ -52,15 +52,21 @@ def null_of(data_type: DataType) -> Expression:
     return lit(None, data_type)
 
 
-def call(f: Any, *args: Any) -> Expression:
-    """A function called by its name: a built-in SQL function or one registered with ``create_temporary_function``."""
-    from pystream.table.udf import UserDefinedTableFunctionWrapper
+# Python functions called as objects in Table API expressions (add(col('a'), col('b'))), by name: a
+# table registers the ones its expressions call, as Flink registers inline functions.
+_called_functions: dict[str, Any] = {}
 
-    if isinstance(f, UserDefinedTableFunctionWrapper):
+
+def call(f: Any, *args: Any) -> Expression:
+    """A function called by its name (a built-in SQL function or one registered with
+    ``create_temporary_function``), or a Python function object (``udf``, ``udtf``, ``udaf``)."""
+    from pystream.table.udf import UserDefinedFunctionWrapper
+
+    if isinstance(f, UserDefinedFunctionWrapper):
+        _called_functions[f._name] = f
         return Expression(sql_pb2.TableExpression(function=sql_pb2.TableCall(name=f._name, args=[_expression(a) for a in args])), f)
     if not isinstance(f, str) or not f:
-        raise NotImplementedError("call of a function object is not supported by PyStream yet (but for a udtf in "
-                                  "join_lateral); register it (create_temporary_function) and call it by its name")
+        raise TypeError(f"call takes a function's name or a Python function (udf, udtf, udaf), got {f!r}")
     return Expression(sql_pb2.TableExpression(function=sql_pb2.TableCall(name=f, args=[_expression(a) for a in args])))
 
 

@@ -17,6 +17,7 @@ from pystream._proto import sql_pb2
 from pystream._pyflink_api import install_unsupported
 from pystream.table._sql_text import quote_identifier
 from pystream.table.expression import Expression
+from pystream.table.expressions import _called_functions
 from pystream.table.table_result import TableResult
 from pystream.table.table_schema import TableSchema
 from pystream.table.types import _parse_type
@@ -64,7 +65,10 @@ class Table:
         return self._operation_tree
 
     def _derive(self, **operation: Any) -> "Table":
-        return Table(None, self._t_env, sql_pb2.TableOperation(**operation))
+        derived = sql_pb2.TableOperation(**operation)
+        for name in _called_function_names(derived):
+            self._t_env._register_called(_called_functions[name])
+        return Table(None, self._t_env, derived)
 
     # -- relational operations ----------------------------------------------------------
 
@@ -288,6 +292,26 @@ class OverWindowedTable:
                                  f"({', '.join(sorted(self._windows))}), got {call.args[1]}".replace("\n", " "))
             call.args[1].CopyFrom(self._windows[alias]._spec())
         return copy
+
+
+def _called_function_names(operation: sql_pb2.TableOperation) -> set[str]:
+    """Names of Python function objects the operation's own expressions call (not its inputs', registered before)."""
+    names: set[str] = set()
+
+    def visit(message, top: bool) -> None:
+        if isinstance(message, sql_pb2.TableOperation) and not top:
+            return
+        if isinstance(message, sql_pb2.TableCall) and message.name in _called_functions:
+            names.add(message.name)
+        for field, value in message.ListFields():
+            if field.message_type is None:
+                continue
+            for item in (value if field.label == field.LABEL_REPEATED else [value]):
+                visit(item, False)
+
+    for _, value in operation.ListFields():
+        visit(value, True)
+    return names
 
 
 def _walk(tree: sql_pb2.TableExpression):

@@ -3,6 +3,7 @@ expected files computed by hand."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -33,3 +34,11 @@ def test_a_failing_function_shows_the_users_traceback() -> None:
     assert err[start + 1] == f'  File "{HERE / "scripts" / "failing_udf.py"}", line 8, in parse'
     assert "ValueError: invalid literal for int() with base 10: 'three'" in err
     assert not any("pystream/_runtime" in line for line in err), "PyStream's own frames are left out"
+
+
+def test_function_objects_are_called_in_table_api_expressions() -> None:
+    result = run("table_api_udf_objects.py")
+    assert result.returncode == 0, result.stderr
+    pairs = [(1, 2), (3, 4), (5, 6), (7, -10)]
+    expected = sorted([a, a + b + 1, b * 10] for a, b in pairs if a + b > 3)
+    assert json.loads(result.stdout) == expected
