@@ -31,50 +31,28 @@ config.set("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_
 config.set("state.checkpoints.dir", args.checkpoints)
 config.set("state.backend.type", args.backend)
 
-if args.query == "over":
-    t_env.execute_sql(f"""
-    CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts)
-    WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
-          'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
-    """)
-    t_env.execute_sql(f"""
-    CREATE TABLE totals (k BIGINT, id BIGINT, total BIGINT)
-    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
-    """)
-    t_env.execute_sql("""
-    INSERT INTO totals
-    SELECT id % 7, id, SUM(id) OVER (PARTITION BY id % 7 ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)
-    FROM numbers
-    """).wait()
-elif args.query == "tumble":
-    t_env.execute_sql(f"""
-    CREATE TABLE numbers (id BIGINT, ts AS TO_TIMESTAMP_LTZ(id, 3), WATERMARK FOR ts AS ts)
-    WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
-          'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
-    """)
-    t_env.execute_sql(f"""
-    CREATE TABLE totals (k BIGINT, window_end TIMESTAMP(3), total BIGINT, cnt BIGINT)
-    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
-    """)
-    t_env.execute_sql("""
-    INSERT INTO totals
-    SELECT id % 7, window_end, SUM(id), COUNT(*)
-    FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
-    GROUP BY id % 7, window_start, window_end
-    """).wait()
-else:
-    t_env.execute_sql(f"""
-    CREATE TABLE numbers (id BIGINT, k AS id % 7, ts AS TO_TIMESTAMP_LTZ(id + id / 1000 * 500, 3), WATERMARK FOR ts AS ts)
-    WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
-          'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
-    """)
-    t_env.execute_sql(f"""
-    CREATE TABLE totals (k BIGINT, window_end STRING, total BIGINT, cnt BIGINT)
-    WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
-    """)
-    t_env.execute_sql("""
-    INSERT INTO totals
-    SELECT k, DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss.SSS'), SUM(id), COUNT(*)
-    FROM TABLE(SESSION(TABLE numbers PARTITION BY k, DESCRIPTOR(ts), INTERVAL '100' MILLISECOND))
-    GROUP BY k, window_start, window_end
-    """).wait()
+# Per query: the event time of number id (ms), the sink's columns, and the query.
+TIME, COLUMNS, QUERY = {
+    "over": ("id", "k BIGINT, id BIGINT, total BIGINT", """
+        SELECT k, id, SUM(id) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)
+        FROM numbers"""),
+    "tumble": ("id", "k BIGINT, window_end TIMESTAMP(3), total BIGINT, cnt BIGINT", """
+        SELECT k, window_end, SUM(id), COUNT(*)
+        FROM TABLE(TUMBLE(TABLE numbers, DESCRIPTOR(ts), INTERVAL '1' SECOND))
+        GROUP BY k, window_start, window_end"""),
+    "session": ("id + id / 1000 * 500", "k BIGINT, window_end STRING, total BIGINT, cnt BIGINT", """
+        SELECT k, DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss.SSS'), SUM(id), COUNT(*)
+        FROM TABLE(SESSION(TABLE numbers PARTITION BY k, DESCRIPTOR(ts), INTERVAL '100' MILLISECOND))
+        GROUP BY k, window_start, window_end"""),
+}[args.query]
+
+t_env.execute_sql(f"""
+CREATE TABLE numbers (id BIGINT, k AS id % 7, ts AS TO_TIMESTAMP_LTZ({TIME}, 3), WATERMARK FOR ts AS ts)
+WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',
+      'fields.id.end' = '{args.n - 1}', 'rows-per-second' = '100000')
+""")
+t_env.execute_sql(f"""
+CREATE TABLE totals ({COLUMNS})
+WITH ('connector' = 'filesystem', 'path' = '{args.out}', 'format' = 'csv')
+""")
+t_env.execute_sql("INSERT INTO totals" + QUERY).wait()
