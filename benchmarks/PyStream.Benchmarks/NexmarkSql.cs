@@ -39,6 +39,14 @@ internal static class NexmarkSql
     public const string BidView =
         "CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, dateTime, bid.extra FROM datagen WHERE event_type = 2";
 
+    public const string PersonView =
+        "CREATE VIEW person AS SELECT person.id, person.name, person.emailAddress, person.creditCard, person.city, person.state, dateTime, person.extra "
+        + "FROM datagen WHERE event_type = 0";
+
+    public const string AuctionView =
+        "CREATE VIEW auction AS SELECT auction.id, auction.itemName, auction.description, auction.initialBid, auction.reserve, dateTime, "
+        + "auction.expires, auction.seller, auction.category, auction.extra FROM datagen WHERE event_type = 1";
+
     /// <summary>Runs <c>INSERT INTO sink <paramref name="query"/></c>; returns the sink's checksum and row count.</summary>
     public static (long Checksum, long Rows) Run(NexmarkConfig config, string sinkColumns, string query, bool pushDown = true)
     {
@@ -48,6 +56,8 @@ internal static class NexmarkSql
             request.Configuration["table.optimizer.source.predicate-pushdown-enabled"] = "false";
         request.Catalog.Add(new CatalogEntry { Sql = TableDdl(config) });
         request.Catalog.Add(new CatalogEntry { Sql = BidView });
+        request.Catalog.Add(new CatalogEntry { Sql = PersonView });
+        request.Catalog.Add(new CatalogEntry { Sql = AuctionView });
         request.Catalog.Add(new CatalogEntry { Sql = $"CREATE TABLE sink ({sinkColumns}) WITH ('connector' = 'blackhole')" });
         var response = SqlService.Execute(request);
         var spec = JobSpec.Parser.ParseFrom(response.Job);
