@@ -48,16 +48,18 @@ internal static class NexmarkSql
         + "auction.expires, auction.seller, auction.category, auction.extra FROM datagen WHERE event_type = 1";
 
     /// <summary>Runs <c>INSERT INTO sink <paramref name="query"/></c>; returns the sink's checksum and row count.</summary>
-    public static (long Checksum, long Rows) Run(NexmarkConfig config, string sinkColumns, string query, bool pushDown = true)
+    public static (long Checksum, long Rows) Run(NexmarkConfig config, string sinkColumns, string query, bool pushDown = true) =>
+        RunOn([TableDdl(config), BidView, PersonView, AuctionView], sinkColumns, query, pushDown);
+
+    /// <summary>Runs <c>INSERT INTO sink <paramref name="query"/></c> over the tables and views <paramref name="catalog"/> creates.</summary>
+    public static (long Checksum, long Rows) RunOn(IEnumerable<string> catalog, string sinkColumns, string query, bool pushDown = true)
     {
         var request = new SqlRequest { Statement = "INSERT INTO sink " + query };
         request.Configuration["parallelism.default"] = "1";
         if (!pushDown)
             request.Configuration["table.optimizer.source.predicate-pushdown-enabled"] = "false";
-        request.Catalog.Add(new CatalogEntry { Sql = TableDdl(config) });
-        request.Catalog.Add(new CatalogEntry { Sql = BidView });
-        request.Catalog.Add(new CatalogEntry { Sql = PersonView });
-        request.Catalog.Add(new CatalogEntry { Sql = AuctionView });
+        foreach (var statement in catalog)
+            request.Catalog.Add(new CatalogEntry { Sql = statement });
         request.Catalog.Add(new CatalogEntry { Sql = $"CREATE TABLE sink ({sinkColumns}) WITH ('connector' = 'blackhole')" });
         var response = SqlService.Execute(request);
         var spec = JobSpec.Parser.ParseFrom(response.Job);
