@@ -47,7 +47,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = FilterBelowCorrelate(input, condition) ?? new CalcNode(input, condition, Identity(input), input.Fields);
+            input = FilterBelowCorrelate(input, condition) ?? FilterIntoJoin(input, condition, s.Where) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
         var items = ExpandStars(s.Items, input.Fields);
@@ -271,7 +271,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
             }
 
             var qualifier = star.Qualifier.Count > 0 ? star.Qualifier[^1] : null;
-            var matching = fields.Where(f => qualifier is null || f.Qualifier == qualifier).ToList();
+            var matching = fields.Where(f => qualifier is null ? !f.QualifiedOnly : f.Qualifier == qualifier).ToList();
             if (matching.Count == 0)
                 throw new SqlValidationException($"Unknown identifier '{qualifier}'", star.Position);
             foreach (var f in matching)
@@ -308,7 +308,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         DerivedTableRef d => Aliased(Bind(d.Query), d.Alias, null),
         TableFunctionRef t => Aliased(TableFunction(t), t.Alias, null),
         JoinRef j when PythonTableCall(j.Right) is { } call => JoinLateral(j, call),
-        JoinRef j => throw ExpressionBinder.Unsupported("joins", j),
+        JoinRef j => Join(j),
         UnnestRef u => throw ExpressionBinder.Unsupported("UNNEST", u),
         _ => throw ExpressionBinder.Unsupported(from.GetType().Name, from),
     };
@@ -330,7 +330,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
     /// <summary>The same rows under other field names (a projection that computes nothing).</summary>
     private static PlanNode Rename(PlanNode node, IReadOnlyList<PlanField> fields) => node switch
     {
-        CalcNode c => c with { Output = fields },
+        CalcNode c => new CalcNode(c.Input, c.Condition, c.Projections, fields), // not `with`: the base's Fields would keep the old names
         _ => new CalcNode(node, null, Identity(node), fields),
     };
 
