@@ -47,7 +47,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = FilterBelowCorrelate(input, condition) ?? FilterIntoJoin(input, condition, s.Where) ?? new CalcNode(input, condition, Identity(input), input.Fields);
+            input = FilterBelowCorrelate(input, condition) ?? (FilterIntoJoin(input, condition, s.Where) is { } joined ? WindowJoins.Recognize(joined) : null) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
         var items = ExpandStars(s.Items, input.Fields);

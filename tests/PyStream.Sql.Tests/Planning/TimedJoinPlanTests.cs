@@ -54,6 +54,15 @@ public sealed class TimedJoinPlanTests
         Assert.Equal(2, node.Inputs.Count);
     }
 
+    [Theory]
+    [InlineData("FROM {0} L JOIN {1} R USING (k, window_start, window_end)")]
+    [InlineData("FROM {0} L, {1} R WHERE L.k = R.k AND L.window_start = R.window_start AND L.window_end = R.window_end")]
+    public void Using_and_a_filtered_comma_join_make_window_joins_too(string from)
+    {
+        var root = Bind("SELECT * " + string.Format(null, from, Tvf("l"), Tvf("r")));
+        Assert.Single(Find<WindowJoinNode>(root).LeftKeys);
+    }
+
     [Fact]
     public void Window_aggregates_join_as_windows()
     {
