@@ -2,18 +2,26 @@
 versioned table (a primary key and a watermark), inner and left, against a plain-Python model: each
 order joins the version of its currency valid at the order's time (the rate with the latest
 update time at or before it), once the watermark passes the order. Flink's documented currency
-example with its rows, and seeded random orders and rate changes read at parallelism 2."""
+example with its rows, seeded random orders and rate changes read at parallelism 2, and rates read
+from an upsert-kafka topic (a changelog: each update a new version)."""
 
 from __future__ import annotations
 
 import datetime
+import json
 import random
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sql_e2e import run_statements
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sql_e2e import run_statements  # noqa: E402
+from test_kafka import MockBroker  # noqa: E402
 
 BASE = datetime.datetime(2024, 1, 1, 12, 0, 0)
 DELAY_S = 15
@@ -100,3 +108,31 @@ def test_random_orders_join_the_rate_valid_at_their_time(tmp_path: Path) -> None
     assert sum(inner.values()) > 150 and sum(left.values()) > sum(inner.values()), "most orders find a rate, some not"
     assert appended(results[2]) == left
     assert appended(results[3]) == inner
+
+
+def test_an_upsert_kafka_topic_is_a_versioned_table(tmp_path: Path) -> None:
+    """Rates written to an upsert-kafka topic keyed by currency: the changelog read back (+I, then
+    -U/+U per update) gives a version per update; each order joins the one valid at its time."""
+    rates = [("EUR", "1.14", 0), ("USD", "1.00", 1_000), ("EUR", "1.10", 300_000), ("USD", "0.98", 290_000),
+             ("EUR", "1.12", 600_000), ("GBP", "0.85", 650_000)]
+    orders = [("o1", "10.00", "EUR", 100_000), ("o2", "20.00", "USD", 295_000), ("o3", "30.00", "EUR", 300_000),
+              ("o4", "40.00", "EUR", 599_999), ("o5", "50.00", "GBP", 640_000), ("o6", "60.00", "EUR", 700_000)]
+    broker = MockBroker("rates:1")
+    try:
+        subprocess.run(["kcat", "-P", "-b", broker.bootstrap, "-t", "rates", "-K", "|"],
+                       input="".join(f"{c}|{json.dumps({'conversion_rate': r, 'update_time': stamp(t)})}\n" for c, r, t in rates),
+                       text=True, check=True, timeout=60)
+        order_table = tables(orders, [], tmp_path)[0]
+        rate_table = (f"CREATE TABLE currency_rates (currency STRING, conversion_rate DECIMAL(32, 2), update_time TIMESTAMP(3), "
+                      f"WATERMARK FOR update_time AS update_time - INTERVAL '{DELAY_S}' SECOND, PRIMARY KEY (currency) NOT ENFORCED) "
+                      f"WITH ('connector' = 'upsert-kafka', 'topic' = 'rates', 'properties.bootstrap.servers' = '{broker.bootstrap}', "
+                      f"'key.format' = 'raw', 'value.format' = 'json', 'value.fields-include' = 'EXCEPT_KEY', "
+                      f"'scan.bounded.mode' = 'latest-offset')")
+        results = run_statements(tmp_path, "streaming", [order_table, rate_table, QUERY.format(join="LEFT")],
+                                 config={"parallelism.default": "2"}, name="upsert")
+    finally:
+        broker.stop()
+    expected = temporal_join(orders, rates, left=True)
+    assert expected[("o4", Decimal("40.00"), "EUR", Decimal("1.10"), at(599_999))] == 1
+    assert expected[("o5", Decimal("50.00"), "GBP", None, at(640_000))] == 1
+    assert appended(results[2]) == expected
