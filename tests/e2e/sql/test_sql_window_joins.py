@@ -92,13 +92,14 @@ LEFT_ROWS = [(2 * MINUTE, 1, "L1"), (6 * MINUTE, 2, "L2"), (3 * MINUTE, 3, "L3")
 RIGHT_ROWS = [(1 * MINUTE, 2, "R2"), (4 * MINUTE, 3, "R3"), (5 * MINUTE, 4, "R4")]
 
 
-@pytest.mark.parametrize("join", ["INNER", "LEFT", "RIGHT", "FULL"])
-def test_flinks_documented_window_join(tmp_path: Path, join: str) -> None:
+@pytest.mark.parametrize("join, mode", [("INNER", "streaming"), ("LEFT", "streaming"), ("RIGHT", "streaming"),
+                                        ("FULL", "streaming"), ("FULL", "batch")])
+def test_flinks_documented_window_join(tmp_path: Path, join: str, mode: str) -> None:
     query = (f"SELECT L.num AS L_Num, L.id AS L_Id, R.num AS R_Num, R.id AS R_Id, "
              f"COALESCE(L.window_start, R.window_start) AS window_start, COALESCE(L.window_end, R.window_end) AS window_end "
              f"FROM {tvf('LeftTable', 'TUMBLE', 5, 5)} L {join} JOIN {tvf('RightTable', 'TUMBLE', 5, 5)} R "
              f"ON L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end")
-    results = run_statements(tmp_path, "streaming", [
+    results = run_statements(tmp_path, mode, [
         csv_table("LeftTable", LEFT_ROWS, tmp_path), csv_table("RightTable", RIGHT_ROWS, tmp_path), query],
         config={"parallelism.default": "2"}, name=f"flink-doc-{join}")
     expected = window_join(LEFT_ROWS, RIGHT_ROWS, "TUMBLE", 5 * MINUTE, 5 * MINUTE, join)
