@@ -112,7 +112,7 @@ public sealed class TimedJoinPlanTests
 
         var plan = new PhysicalPlanner(Session()).Plan(root, (_, input) => input);
         var node = Assert.Single(plan.Nodes, n => n.Kind == "TemporalJoin");
-        Assert.StartsWith($"TemporalJoin(joinType=[{joinType}], where=[(currency = currency) AND (amount < rate) AND __TEMPORAL_JOIN_CONDITION(order_time, update_time)]", node.Name, StringComparison.Ordinal);
+        Assert.StartsWith($"TemporalJoin(joinType=[{joinType}], where=[(currency = currency0) AND (amount < rate) AND __TEMPORAL_JOIN_CONDITION(order_time, update_time)]", node.Name, StringComparison.Ordinal);
     }
 
     [Theory]
