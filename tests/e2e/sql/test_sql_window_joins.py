@@ -187,3 +187,27 @@ def test_a_row_behind_the_watermark_of_its_window_is_dropped(tmp_path: Path) -> 
     results = run_statements(tmp_path, "streaming", statements,
                              config={"parallelism.default": "1", "pipeline.auto-watermark-interval": "0"}, name="late")
     assert appended(results[2]) == Counter([("L1", "R1", at(0)), ("L2", "R2", at(10 * MINUTE)), ("L3", "R2", at(10 * MINUTE))])
+
+
+def test_windows_over_a_timestamp_ltz_join_on_the_session_zones_days(tmp_path: Path) -> None:
+    """Event time as epoch milliseconds in Asia/Shanghai (UTC+8): 01:00 and 23:30 local on 1 January
+    are one local day (but two UTC days), so they join; window_start is that day's local midnight."""
+    zone = datetime.timezone(datetime.timedelta(hours=8))
+
+    def epoch_ms(local: str) -> int:
+        return int(datetime.datetime.fromisoformat(local).replace(tzinfo=zone).timestamp() * 1000)
+
+    left = [(epoch_ms("2024-01-01 23:30:00"), 1, "L1"), (epoch_ms("2024-01-02 09:00:00"), 2, "L2")]
+    right = [(epoch_ms("2024-01-01 01:00:00"), 1, "R1"), (epoch_ms("2024-01-01 08:00:00"), 2, "R2")]
+    statements = []
+    for name, rows in (("lt", left), ("rt", right)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text("".join(f"{ms},{num},{ident}\n" for ms, num, ident in rows))
+        statements.append(f"CREATE TEMPORARY TABLE {name} (ms BIGINT, num INT, id STRING, row_time AS TO_TIMESTAMP_LTZ(ms, 3), "
+                          f"WATERMARK FOR row_time AS row_time) WITH ('connector' = 'filesystem', 'path' = '{path}', 'format' = 'csv')")
+    statements.append(f"SELECT L.id, R.id, L.window_start, L.window_end FROM {tvf('lt', 'TUMBLE', 1440, 1440)} L "
+                      f"FULL JOIN {tvf('rt', 'TUMBLE', 1440, 1440)} R "
+                      f"ON L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end")
+    results = run_statements(tmp_path, "streaming", statements, config={"table.local-time-zone": "Asia/Shanghai"}, name="ltz")
+    day = lambda d: ("datetime", f"2024-01-{d:02d} 00:00:00")  # noqa: E731
+    assert appended(results[2]) == Counter([("L1", "R1", day(1), day(2)), ("L2", None, day(2), day(3)), (None, "R2", None, None)])
