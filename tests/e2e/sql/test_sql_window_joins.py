@@ -211,3 +211,34 @@ def test_windows_over_a_timestamp_ltz_join_on_the_session_zones_days(tmp_path: P
     results = run_statements(tmp_path, "streaming", statements, config={"table.local-time-zone": "Asia/Shanghai"}, name="ltz")
     day = lambda d: ("datetime", f"2024-01-{d:02d} 00:00:00")  # noqa: E731
     assert appended(results[2]) == Counter([("L1", "R1", day(1), day(2)), ("L2", None, day(2), day(3)), (None, "R2", None, None)])
+
+
+NEXMARK = """CREATE TABLE datagen (
+    event_type INT,
+    person ROW<id BIGINT, name VARCHAR, emailAddress VARCHAR, creditCard VARCHAR, city VARCHAR, state VARCHAR, dateTime TIMESTAMP(3), extra VARCHAR>,
+    auction ROW<id BIGINT, itemName VARCHAR, description VARCHAR, initialBid BIGINT, reserve BIGINT, dateTime TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT, extra VARCHAR>,
+    bid ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel VARCHAR, url VARCHAR, dateTime TIMESTAMP(3), extra VARCHAR>,
+    dateTime AS CASE WHEN event_type = 0 THEN person.dateTime WHEN event_type = 1 THEN auction.dateTime ELSE bid.dateTime END,
+    WATERMARK FOR dateTime AS dateTime - INTERVAL '4' SECOND
+) WITH ('connector' = 'nexmark', 'first-event.rate' = '10000', 'next-event.rate' = '10000', 'events.num' = '100000')"""
+
+# Nexmark q8 (new users who opened auctions in the same 10 s): its windows joined by the window join,
+# and again with window bounds the planner cannot follow (CAST), so the regular join runs it.
+Q8 = """SELECT P.id, P.name, P.starttime
+FROM (SELECT person.id AS id, person.name AS name, {start} AS starttime, TUMBLE_END(dateTime, INTERVAL '10' SECOND) AS endtime
+      FROM datagen WHERE event_type = 0 GROUP BY person.id, person.name, TUMBLE(dateTime, INTERVAL '10' SECOND)) P
+JOIN (SELECT auction.seller AS seller, {start} AS starttime, TUMBLE_END(dateTime, INTERVAL '10' SECOND) AS endtime
+      FROM datagen WHERE event_type = 1 GROUP BY auction.seller, TUMBLE(dateTime, INTERVAL '10' SECOND)) A
+ON P.id = A.seller AND P.starttime = A.starttime AND P.endtime = A.endtime"""
+
+
+def test_nexmark_q8_as_a_window_join_gives_the_regular_joins_rows(tmp_path: Path) -> None:
+    window = Q8.format(start="TUMBLE_START(dateTime, INTERVAL '10' SECOND)")
+    regular = Q8.format(start="CAST(TUMBLE_START(dateTime, INTERVAL '10' SECOND) AS TIMESTAMP(3))")
+    results = run_statements(tmp_path, "streaming", [NEXMARK, f"EXPLAIN {window}", f"EXPLAIN {regular}", window, regular],
+                             config={"parallelism.default": "2"}, name="q8")
+    explained = [r.ok()[0][1][0] for r in results[1:3]]
+    assert "WindowJoin(" in explained[0] and "WindowJoin(" not in explained[1]
+    joined = appended(results[3])
+    assert len(joined) > 100
+    assert joined == results[4].final_table()
