@@ -50,6 +50,8 @@ internal static class WindowJoins
             return null;
         if (left.TimeType.TimeAttribute == TimeAttribute.Proctime)
             throw new SqlTableException("Processing time Window Join is not supported yet.");
+        if (j.Left.IsChangelog || j.Right.IsChangelog)
+            throw new SqlTableException($"A window join takes insert-only inputs (Flink's WindowJoin doesn't support consuming update and delete changes), but its {(j.Left.IsChangelog ? "left" : "right")} input is updating (a changelog)");
 
         // window_time stays a time attribute (a window aggregate or Top-N may follow); the binder materialized it.
         var width = j.Left.Fields.Count;

@@ -13,6 +13,7 @@ public sealed class TimedJoinPlanTests
     [
         "CREATE TABLE l (k INT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen')",
         "CREATE TABLE r (k INT, w BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen')",
+        "CREATE TABLE u (k INT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', 'topic' = 'u', 'properties.bootstrap.servers' = 'localhost:9', 'key.format' = 'json', 'value.format' = 'json')",
         "CREATE TABLE p (k INT, v BIGINT, pt AS PROCTIME()) WITH ('connector' = 'datagen')",
         "CREATE TABLE orders (id BIGINT, currency STRING, amount INT, order_time TIMESTAMP(3), pt AS PROCTIME(), WATERMARK FOR order_time AS order_time) WITH ('connector' = 'datagen')",
         "CREATE TABLE rates (currency STRING, rate INT, update_time TIMESTAMP(3), WATERMARK FOR update_time AS update_time, PRIMARY KEY (currency) NOT ENFORCED) WITH ('connector' = 'datagen')",
@@ -94,6 +95,14 @@ public sealed class TimedJoinPlanTests
         var error = Assert.Throws<SqlTableException>(() => Bind(
             $"SELECT L.k FROM {Tvf("p", time: "pt")} L JOIN {Tvf("p", time: "pt")} R ON L.window_start = R.window_start AND L.window_end = R.window_end"));
         Assert.Equal("Processing time Window Join is not supported yet.", error.Message);
+    }
+
+    [Fact]
+    public void A_window_join_of_an_updating_input_is_refused()
+    {
+        var error = Assert.Throws<SqlTableException>(() => Bind(
+            $"SELECT L.k FROM {Tvf("l")} L JOIN {Tvf("u")} R ON L.k = R.k AND L.window_start = R.window_start AND L.window_end = R.window_end"));
+        Assert.Contains("its right input is updating", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
