@@ -24,16 +24,18 @@ internal static class SqlOperatorHarness
     }
 }
 
-/// <summary>The rows an operator emits, each as its values separated by spaces.</summary>
+/// <summary>The rows an operator emits, each as its values separated by spaces (after its kind, +I -U +U -D, with <see cref="WithKinds"/>).</summary>
 internal sealed class CollectingRows : IBatchConsumer
 {
     public List<string> Rows { get; } = [];
+
+    public bool WithKinds { get; init; }
 
     public void Accept(Batch batch)
     {
         var rows = (RowBatch)batch;
         for (var r = 0; r < rows.Count; r++)
-            Rows.Add(string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
+            Rows.Add((WithKinds ? rows.KindAt(r).ShortString() + " " : "") + string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
     }
 
     public void AcceptWatermark(long watermark)
