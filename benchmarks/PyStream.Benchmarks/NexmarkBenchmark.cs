@@ -48,7 +48,7 @@ internal static class NexmarkBenchmark
             var same = sql.Checksum == hand.Checksum;
             failures += same ? 0 : 1;
             Console.WriteLine($"{query.Name}: SQL {sql.Rate / 1e6,6:F2} M events/s, hand loop {hand.Rate / 1e6,6:F2} M events/s, ratio {sql.Rate / hand.Rate:F2}x ({query.Goal}); "
-                + $"{sql.Result:N0} changelog rows, checksum {(same ? "equal" : $"DIFFERS: SQL {sql.Checksum:X16}, hand loop {hand.Checksum:X16}")}");
+                + $"{sql.Result:N0} changelog rows (hand loop: {hand.Result:N0} result rows), checksum {(same ? "equal" : $"DIFFERS: SQL {sql.Checksum:X16}, hand loop {hand.Checksum:X16}")}");
             Console.WriteLine($"    {query.Text}");
         }
 

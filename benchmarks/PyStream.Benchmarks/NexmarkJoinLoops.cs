@@ -110,7 +110,7 @@ internal static class NexmarkJoinLoops
     public static (long, long) Q7(NexmarkConfig config)
     {
         var events = new NexmarkEvents(config, BidAuction, BidBidder, BidPrice, NexmarkField.DateTime, BidExtra);
-        var windowStart = long.MinValue;
+        var windowStart = long.MinValue / 2; // no window yet: the first event starts one
         var max = long.MinValue;
         var best = new List<(long Auction, long Bidder, long Time, int Extra)>();
         var (previousEnd, previousMax) = (long.MinValue, long.MinValue);
@@ -125,7 +125,7 @@ internal static class NexmarkJoinLoops
                 if (types[r] is Person or Auction)
                     continue;
                 var t = time[r];
-                if (t - windowStart >= TenSecondsUs)
+                if (t >= windowStart + TenSecondsUs)
                 {
                     CloseWindow();
                     windowStart = t - (t % TenSecondsUs);
@@ -164,7 +164,7 @@ internal static class NexmarkJoinLoops
     public static (long, long) Q8(NexmarkConfig config)
     {
         var events = new NexmarkEvents(config, PersonId, PersonName, AuctionSeller, NexmarkField.DateTime);
-        var windowStart = long.MinValue;
+        var windowStart = long.MinValue / 2; // no window yet: the first event starts one
         var persons = new Dictionary<long, int>();
         var sellers = new HashSet<long>();
         var checksum = 0L;
@@ -176,7 +176,7 @@ internal static class NexmarkJoinLoops
             {
                 if (types[r] is not (Person or Auction))
                     continue;
-                if (time[r] - windowStart >= TenSecondsUs)
+                if (time[r] >= windowStart + TenSecondsUs)
                 {
                     CloseWindow();
                     windowStart = time[r] - (time[r] % TenSecondsUs);

@@ -60,7 +60,7 @@ internal static class NexmarkSql
             request.Configuration["table.optimizer.source.predicate-pushdown-enabled"] = "false";
         foreach (var statement in catalog)
             request.Catalog.Add(new CatalogEntry { Sql = statement });
-        request.Catalog.Add(new CatalogEntry { Sql = $"CREATE TABLE sink ({sinkColumns}) WITH ('connector' = 'blackhole')" });
+        request.Catalog.Add(new CatalogEntry { Sql = $"CREATE TABLE sink ({sinkColumns}) WITH ('connector' = '" + (Environment.GetEnvironmentVariable("BENCH_SINK") ?? "blackhole") + "')" });
         var response = SqlService.Execute(request);
         var spec = JobSpec.Parser.ParseFrom(response.Job);
         var sinks = new HashingSinks();
