@@ -31,6 +31,8 @@ internal sealed class CollectingRows : IBatchConsumer
 
     public bool WithKinds { get; init; }
 
+    public List<long> Watermarks { get; } = [];
+
     public void Accept(Batch batch)
     {
         var rows = (RowBatch)batch;
@@ -38,9 +40,7 @@ internal sealed class CollectingRows : IBatchConsumer
             Rows.Add((WithKinds ? rows.KindAt(r).ShortString() + " " : "") + string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
     }
 
-    public void AcceptWatermark(long watermark)
-    {
-    }
+    public void AcceptWatermark(long watermark) => Watermarks.Add(watermark);
 
     public void AcceptWatermarkStatus(bool idle)
     {
