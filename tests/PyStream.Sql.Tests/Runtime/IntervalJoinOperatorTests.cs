@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PyStream.Engine.Records;
 using PyStream.Engine.State;
 using PyStream.Sql.Runtime;
@@ -51,6 +52,43 @@ public sealed class IntervalJoinOperatorTests
 
         Assert.Equal(["+I 1 b 8000000 1 x 10000000", "+I 1 c 11000000 1 x 10000000", "+I 2 e 9000000 2 z 10000000"], output.Rows);
         Assert.Equal([long.MaxValue], output.Watermarks);
+    }
+
+    [Fact]
+    public void Waiting_rows_and_their_clean_up_survive_into_a_restored_operator()
+    {
+        var store = new HeapKeyedStateStore();
+        var before = SqlOperatorHarness.Open(() => new IntervalJoinOperator("interval", Spec(leftOuter: true)) { StateKey = "interval" }, new CollectingRows(), store);
+        before.ProcessBatch(0, Rows((1, "a", 10_000)));
+
+        // A new instance on the same state (as after a restore) knows a's clean-up timer from state alone.
+        var output = new CollectingRows { WithKinds = true };
+        var after = SqlOperatorHarness.Open(() => new IntervalJoinOperator("interval", Spec(leftOuter: true)) { StateKey = "interval" }, output, store);
+        after.ProcessBatch(1, Rows((2, "z", 10_000)));
+        Watermark(after, 20_000);
+
+        Assert.Equal(["+I 1 a 10000000 null null null"], output.Rows);
+        Assert.Empty(store.Entries("m:interval/left-rows"));
+    }
+
+    [Fact]
+    public void In_processing_time_rows_are_timed_and_cleaned_by_the_tasks_clock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(10_000));
+        var output = new CollectingRows { WithKinds = true };
+        var spec = Spec(leftOuter: true) with { LeftLowerBound = -1_000, LeftUpperBound = 1_000, ProcTime = true };
+        var join = SqlOperatorHarness.Open(() => new IntervalJoinOperator("interval", spec) { StateKey = "interval" }, output, new HeapKeyedStateStore(), clock, processingTimers: true);
+
+        join.ProcessBatch(0, Rows((1, "a", 0)));            // at 10 s: waits until 11 s, clean-up at 11.001 s
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        join.ProcessBatch(1, Rows((1, "x", 0)));            // at 10.5 s: a (10 s) is within 1 s
+        clock.Advance(TimeSpan.FromMilliseconds(1_000));    // 11.5 s: a is cleaned (matched)
+        join.ProcessBatch(0, Rows((1, "b", 0)));            // at 11.5 s: x (10.5 s) is within 1 s
+        clock.Advance(TimeSpan.FromMilliseconds(2_000));    // 13.5 s: x and b are cleaned
+        join.ProcessBatch(0, Rows((1, "c", 0)));            // at 13.5 s: nothing to match; padded at its clean-up
+        clock.Advance(TimeSpan.FromMilliseconds(2_000));
+
+        Assert.Equal(["+I 1 a 0 1 x 0", "+I 1 b 0 1 x 0", "+I 1 c 0 null null null"], output.Rows);
     }
 
     private static void Watermark(IntervalJoinOperator join, long watermark)
