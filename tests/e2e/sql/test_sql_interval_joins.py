@@ -1,6 +1,6 @@
 """End-to-end: interval joins (a join on equal keys and time bounds between two rowtime attributes)
 through ``./pystream run`` at parallelism 2, over seeded random orders and shipments in CSV files
-with watermarks.
+with watermarks, in streaming and batch mode (where the watermark comes only at the end).
 
 Each file's rows are out of order by less than its watermark's delay, so no row is ever behind the
 watermark at the join, and nothing is cleaned up before every row that can match it came: the result
@@ -103,8 +103,8 @@ def shown(rows) -> Counter:
     return Counter(tuple(v[1][:23] if isinstance(v, tuple) else v for v in values) for _, values in rows)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["streaming", "batch"])
+def run(tmp_path_factory, request):
     tmp_path = tmp_path_factory.mktemp("interval")
     orders, shipments = data(seed=15)
     names = list(QUERIES) + ["windowed", "explain"]
@@ -113,7 +113,7 @@ def run(tmp_path_factory):
         "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE shipped, DESCRIPTOR(order_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end",
         f"EXPLAIN {QUERIES['LEFT']}",
     ]
-    results = run_statements(tmp_path, "streaming", statements, config={"parallelism.default": "2"})
+    results = run_statements(tmp_path, request.param, statements, config={"parallelism.default": "2"})
     outcome = dict(zip(list(QUERIES) + ["view"] + names[len(QUERIES):], results[2:]))
     return orders, shipments, outcome
 
