@@ -44,6 +44,8 @@ internal static class ExplainText
             WindowTableNode w => $"LogicalTableFunctionScan(window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
             CorrelateNode c => $"LogicalCorrelate(invocation=[{c.Call.Function}({string.Join(", ", c.Call.Operands.Select(o => o is InputRef r ? c.Input.Fields[r.Index].Name : "..."))})], joinType=[{(c.Outer ? "left" : "inner")}])",
             JoinNode j => $"LogicalJoin(condition=[{PhysicalPlanner.JoinCondition(j, context)}], joinType=[{j.Type.ToString().ToLowerInvariant()}])",
+            WindowJoinNode w => $"LogicalJoin(condition=[{PhysicalPlanner.JoinCondition(w.Join, context)}], joinType=[{w.Join.Type.ToString().ToLowerInvariant()}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
+            TemporalJoinNode t => $"LogicalJoin(condition=[{PhysicalPlanner.JoinCondition(t.Join, context)}], joinType=[{t.Join.Type.ToString().ToLowerInvariant()}], temporal=[FOR SYSTEM_TIME AS OF {t.Join.Left.Fields[t.LeftTime].Name}])",
             UnionNode => "LogicalUnion(all=[true])",
             SortNode s => $"LogicalSort(keys=[{s.Keys.Count}], fetch=[{s.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}])",
             _ => node.GetType().Name,

@@ -47,7 +47,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = FilterBelowCorrelate(input, condition) ?? FilterIntoJoin(input, condition, s.Where) ?? new CalcNode(input, condition, Identity(input), input.Fields);
+            input = FilterBelowCorrelate(input, condition) ?? (FilterIntoJoin(input, condition, s.Where) is { } joined ? WindowJoins.Recognize(joined) : null) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
         var items = ExpandStars(s.Items, input.Fields);
@@ -302,13 +302,14 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
 
     private PlanNode From(TableRef from) => from switch
     {
-        NamedTableRef n when n.SystemTimeAsOf is not null => throw ExpressionBinder.Unsupported("temporal joins (FOR SYSTEM_TIME AS OF)", n),
+        NamedTableRef n when n.SystemTimeAsOf is not null => throw new SqlValidationException("FOR SYSTEM_TIME AS OF belongs to the right side of a join: a JOIN versioned_table FOR SYSTEM_TIME AS OF left.rowtime ON ...", n.Position),
         NamedTableRef n => Aliased(Named(n.Name, n), n.Alias, n.Name[^1]),
         DerivedTableRef { Lateral: true } d => throw ExpressionBinder.Unsupported("LATERAL subqueries", d),
         DerivedTableRef d => Aliased(Bind(d.Query), d.Alias, null),
         TableFunctionRef t => Aliased(TableFunction(t), t.Alias, null),
         JoinRef j when PythonTableCall(j.Right) is { } call => JoinLateral(j, call),
-        JoinRef j => Join(j),
+        JoinRef { Right: NamedTableRef { SystemTimeAsOf: not null } } j => TemporalJoin(j),
+        JoinRef j => WindowJoins.Recognize(Join(j)),
         UnnestRef u => throw ExpressionBinder.Unsupported("UNNEST", u),
         _ => throw ExpressionBinder.Unsupported(from.GetType().Name, from),
     };
