@@ -17,18 +17,21 @@ internal sealed partial class PhysicalPlanner
         if (j.Interval is not null)
             return IntervalJoin(j);
         var (left, right, parallelism) = JoinInputs(j);
+        var spec = OperatorSpec(j, StateTtlMillis, session.BatchMode);
+        var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey])";
+        return Add(name, "Join", parallelism, [left, right], t => new StreamingJoinOperator(name, spec(), t.Node.InputCount), outputTypes: j.Types);
+    }
+
+    /// <summary>What a join operator computes, made in each subtask (each compiles its own residual program).</summary>
+    private Func<JoinOperatorSpec> OperatorSpec(JoinNode j, long ttlMillis, bool batchMode)
+    {
         var leftTypes = j.Left.Types;
         var rightTypes = j.Right.Types;
         var outputTypes = j.Types;
         var context = session.Context;
         var residual = j.Residual;
-        var ttl = StateTtlMillis;
-        var batch = session.BatchMode;
-        var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey])";
-        return Add(name, "Join", parallelism, [left, right],
-            t => new StreamingJoinOperator(name, new JoinOperatorSpec(j.LeftOuter, j.RightOuter, KeysOf(j.LeftKeys, leftTypes), KeysOf(j.RightKeys, rightTypes), leftTypes, rightTypes, outputTypes,
-                Residual(residual, leftTypes, rightTypes, context), ttl, batch), t.Node.InputCount),
-            outputTypes: outputTypes);
+        return () => new JoinOperatorSpec(j.LeftOuter, j.RightOuter, KeysOf(j.LeftKeys, leftTypes), KeysOf(j.RightKeys, rightTypes), leftTypes, rightTypes, outputTypes,
+            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode);
     }
 
     /// <summary>The two inputs' edges: hashed by the join keys, or gathered into one subtask when there are none.</summary>
@@ -41,7 +44,23 @@ internal sealed partial class PhysicalPlanner
         return (Hash(left, j.LeftKeys, Parallel, j.Left.Types), Hash(right, j.RightKeys, Parallel, j.Right.Types), Parallel);
     }
 
-    private int IntervalJoin(JoinNode j) => throw new SqlValidationException("interval joins are not supported yet");
+    /// <summary>
+    /// An interval join (Flink's IntervalJoin): like a regular join's, but its rows wait in state only
+    /// while they can match, and its output is insert-only. Shown as Flink shows it, with the window
+    /// bounds of the left time relative to the right one.
+    /// </summary>
+    private int IntervalJoin(JoinNode j)
+    {
+        var bounds = j.Interval!;
+        var (left, right, parallelism) = JoinInputs(j);
+        var spec = OperatorSpec(j, 0, false);
+        var names = UniqueNames(j.Fields);
+        var windowBounds = $"isRowTime={(!bounds.ProcTime).ToString().ToLowerInvariant()}, leftLowerBound={bounds.LeftLowerBound}, leftUpperBound={bounds.LeftUpperBound}, leftTimeIndex={bounds.LeftTimeIndex}, rightTimeIndex={bounds.RightTimeIndex}";
+        var name = $"IntervalJoin(joinType=[{JoinTypeName(j.Type)}], windowBounds=[{windowBounds}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", names)}])";
+        return Add(name, "IntervalJoin", parallelism, [left, right],
+            t => new IntervalJoinOperator(name, new IntervalJoinSpec(spec(), bounds.LeftTimeIndex, bounds.RightTimeIndex, bounds.LeftLowerBound, bounds.LeftUpperBound, bounds.ProcTime), t.Node.InputCount),
+            outputTypes: j.Types);
+    }
 
     private PhysicalInput Gathered(int producer) => new(producer, _nodes[producer].Parallelism == 1 ? Partitioning.Forward : Partitioning.Rebalance);
 

@@ -157,17 +157,29 @@ internal sealed partial class QueryBinder
         return new CalcNode(join, null, kept.Select(i => (BoundExpr)new InputRef(i, fields[i].Type)).ToArray(), kept.Select(i => fields[i]).ToArray());
     }
 
-    /// <summary>WHERE over an inner join (without computed keys): its conjuncts join the join's condition (Calcite's FilterJoinRule), so a comma join filtered on equal columns is an equi join.</summary>
+    /// <summary>
+    /// WHERE over an inner join without computed keys (or over all its columns, as a Table API join's
+    /// SELECT * is): its conjuncts join the join's condition (Calcite's FilterJoinRule), so a comma
+    /// join filtered on equal columns is an equi join, and on time bounds an interval join.
+    /// </summary>
     private PlanNode? FilterIntoJoin(PlanNode input, BoundExpr condition, SqlNode at)
     {
-        if (input is not JoinNode { Type: JoinType.Inner } join || PythonCalcSplit.HasPython(condition))
+        var star = input as CalcNode;
+        var node = star is { Condition: null } && star.Projections.Count == star.Input.Fields.Count && star.Projections.Select((p, i) => p is InputRef r && r.Index == i).All(x => x)
+            ? star.Input
+            : input;
+        if (node is not JoinNode { Type: JoinType.Inner } join || PythonCalcSplit.HasPython(condition))
             return null;
         var width = join.Left.Fields.Count;
         var all = join.LeftKeys.Select((l, i) => (BoundExpr)new CallExpr("=",
                 [new InputRef(l, join.Left.Fields[l].Type), new InputRef(width + join.RightKeys[i], join.Right.Fields[join.RightKeys[i]].Type)], SqlType.Boolean))
             .Concat(join.Residual is null ? [] : [join.Residual])
             .Append(condition).ToList();
-        return MakeJoin(join.Left, join.Right, JoinType.Inner, And(all), at);
+        var filtered = MakeJoin(join.Left, join.Right, JoinType.Inner, And(all), at);
+        if (ReferenceEquals(node, input))
+            return filtered;
+        // The same columns under the star's names; their types are the new join's (an interval join keeps time attributes).
+        return new CalcNode(filtered, null, Identity(filtered), star!.Output.Select((f, i) => f with { Type = filtered.Fields[i].Type }).ToArray());
     }
 
     private enum JoinSide { Neither, Left, Right, Both }

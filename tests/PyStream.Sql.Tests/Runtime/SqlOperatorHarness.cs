@@ -12,13 +12,14 @@ namespace PyStream.Sql.Tests.Runtime;
 /// <summary>Opens a SQL operator as one subtask on a given state store (and clock), collecting its rows as text.</summary>
 internal static class SqlOperatorHarness
 {
-    public static T Open<T>(Func<T> create, CollectingRows output, IKeyedStateStore store, TimeProvider? time = null)
+    /// <summary>With <paramref name="processingTimers"/>, processing-time timers run on <paramref name="time"/> and fire as it is advanced.</summary>
+    public static T Open<T>(Func<T> create, CollectingRows output, IKeyedStateStore store, TimeProvider? time = null, bool processingTimers = false)
         where T : SqlOperator
     {
         var op = create();
         op.Outputs[0].Add(output);
         var info = new TaskInfo("op", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
-        var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
+        var timers = processingTimers ? new ProcessingTimeService(time ?? TimeProvider.System, action => action()) : new ProcessingTimeService(TimeProvider.System, _ => { });
         op.Open(new TaskContext(info, new JobEnvironment { Time = time ?? TimeProvider.System }, null, timers, () => { }, store));
         return op;
     }
@@ -31,6 +32,8 @@ internal sealed class CollectingRows : IBatchConsumer
 
     public bool WithKinds { get; init; }
 
+    public List<long> Watermarks { get; } = [];
+
     public void Accept(Batch batch)
     {
         var rows = (RowBatch)batch;
@@ -38,9 +41,7 @@ internal sealed class CollectingRows : IBatchConsumer
             Rows.Add((WithKinds ? rows.KindAt(r).ShortString() + " " : "") + string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
     }
 
-    public void AcceptWatermark(long watermark)
-    {
-    }
+    public void AcceptWatermark(long watermark) => Watermarks.Add(watermark);
 
     public void AcceptWatermarkStatus(bool idle)
     {
