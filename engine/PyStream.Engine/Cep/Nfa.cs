@@ -151,8 +151,9 @@ public sealed class Nfa<TEvent>
             var match = state.Partial[i];
             var graphState = _states[match.State];
             var previousWindow = graphState.PreviousWindow;
-            var byPrevious = match.StartEvent is not null && previousWindow > 0 && timestamp - match.PreviousTimestamp >= previousWindow;
-            var byFirst = match.StartEvent is not null && _pattern.WindowMillis > 0 && timestamp - match.StartTimestamp >= _pattern.WindowMillis;
+            // Compared as time >= start + window, so that the final watermark (long.MaxValue) cannot overflow.
+            var byPrevious = match.StartEvent is not null && previousWindow > 0 && timestamp >= match.PreviousTimestamp + previousWindow;
+            var byFirst = match.StartEvent is not null && _pattern.WindowMillis > 0 && timestamp >= match.StartTimestamp + _pattern.WindowMillis;
             if (!byPrevious && !byFirst)
             {
                 partial?.Add(match);

@@ -87,4 +87,32 @@ public sealed class CepOperatorCoreTests
         cep.AdvanceWatermark(100);
         Assert.Equal(Enumerable.Range(0, 5).Select(k => $"k{k}: a{k} b{k}"), cep.Matches.Order());
     }
+
+    [Fact]
+    public void TheFinalWatermarkEndsEveryWindowEvenBeforeTimeZero()
+    {
+        var (pattern, c) = AThenB(within: 10);
+        var cep = new RecordingCep(pattern, c);
+        cep.Send("k", new Ev("a1", Time: -50));
+        cep.AdvanceWatermark(long.MaxValue);
+        Assert.Equal(["k: a1@-40"], cep.TimedOut);
+    }
+
+    [Fact]
+    public void IterativeConditionsOfAKeyAreAskedForInOneCallPerEvent()
+    {
+        // b is taken while it is larger than every b before it in the partial match.
+        var c = new LambdaConditions();
+        var a = c.Kind("a");
+        var b = c.AddIterative((e, ctx) => e.Kind == "b" && ctx.EventsForPattern("b").All(p => p.Value < e.Value));
+        var pattern = PatternBuilder.Begin("a", a).FollowedBy("b", b).OneOrMore().Consecutive().Build();
+        var batch = new BatchLambdaConditions(c);
+        var cep = new RecordingCep(pattern, batch);
+        cep.Send("k", new Ev("a", 0, 1), new Ev("b1", 1, 2), new Ev("b2", 5, 3), new Ev("b3", 2, 4));
+        cep.AdvanceWatermark(10);
+
+        // b3 (2) is not larger than b2 (5): the loop ends; b3 alone cannot start (it needs an a).
+        Assert.Equal(["k: a b1", "k: a b1 b2"], cep.Matches);
+        Assert.InRange(batch.Batches, 1, 4); // at most one call per event of the key
+    }
 }
