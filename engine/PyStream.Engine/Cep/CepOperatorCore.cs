@@ -163,6 +163,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             if (state.Due != timer.Timestamp)
                 continue; // superseded by an earlier timer that already ran
             state.Due = long.MaxValue;
+            state.Dirty = true; // time advanced: windows may have ended even when nothing is reported
             if (domain == TimeDomain.EventTime)
                 Drain(key, state, CurrentWatermark);
             else
