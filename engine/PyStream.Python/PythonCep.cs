@@ -75,20 +75,6 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
         });
     }
 
-    public int[] Order(IReadOnlyList<byte[]> events)
-    {
-        var flat = new FlatItems();
-        foreach (var e in events)
-            flat.AddEvent(e);
-        return Call(() =>
-        {
-            using var blob = CPython.ToBytes(flat.Blob);
-            using var ends = CPython.ToBytes(MemoryMarshal.AsBytes(flat.Ends));
-            using var order = runner.InvokeMethod("order", blob, ends);
-            return CPython.ToArray<int>(order);
-        });
-    }
-
     public void PrepareSnapshot() => Call(() => runner.InvokeMethod("flush")).Dispose();
 
     public void Close() => Call(() => runner.InvokeMethod("close")).Dispose();
@@ -122,10 +108,6 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
         private readonly List<int> _layout = [];
         private readonly Dictionary<string, int> _names = [];
 
-        public ReadOnlySpan<byte> Blob => CollectionsMarshal.AsSpan(_blob);
-
-        public ReadOnlySpan<long> Ends => CollectionsMarshal.AsSpan(_ends);
-
         public void AddEvent(byte[] pickled)
         {
             _blob.AddRange(pickled);
@@ -157,8 +139,8 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
                 names.Append(text);
             }
 
-            using var blob = CPython.ToBytes(Blob);
-            using var ends = CPython.ToBytes(MemoryMarshal.AsBytes(Ends));
+            using var blob = CPython.ToBytes(CollectionsMarshal.AsSpan(_blob));
+            using var ends = CPython.ToBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_ends)));
             return target.InvokeMethod(method, [.. leading, layout, names, blob, ends]);
         }
     }

@@ -33,6 +33,12 @@ internal static class OperatorFactory
             return new WatermarkAssignerOperator(node.Name, JobSpecModel.Watermarks(t.Watermarks), graph.IsBatch, t.Watermarks.PerSplit);
         if (node.IsWindow)
             return new WindowOperator(node.Name, node.Id, JobSpecModel.Window(t.Window), node.Inputs.Count);
+        if (node.IsCep)
+        {
+            return new PythonCepOperator(node.Name, node.Id, JobSpecModel.Pattern(t.Cep.Pattern), [.. t.Cep.Conditions.Select(c => c.Iterative)],
+                t.Cep.EventTime ? Cep.CepTimeMode.EventTime : Cep.CepTimeMode.ProcessingTime, t.Cep.LateDataTag.Length > 0, t.Cep.HandlesTimeouts,
+                t.Cep.SideOutputTags.Count, node.Inputs.Count);
+        }
         return all.Select(c => c.CreateSink(t.Sink, target)).FirstOrDefault(op => op is not null)
             ?? throw new PyStreamException($"'{node.Name}': no connector for a {t.Sink.KindCase} sink is loaded");
     }

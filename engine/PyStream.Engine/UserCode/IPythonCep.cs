@@ -26,9 +26,6 @@ public interface IPythonCep : IDisposable
     /// </summary>
     Batch?[] Emit(IReadOnlyList<CepMatch> matches);
 
-    /// <summary>The order of events of one timestamp by the pattern's comparator (indexes into <paramref name="events"/>).</summary>
-    int[] Order(IReadOnlyList<byte[]> events);
-
     /// <summary>Before a snapshot: state cached in Python goes to the engine's store.</summary>
     void PrepareSnapshot();
 

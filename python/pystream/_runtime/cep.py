@@ -12,7 +12,6 @@ name's index and the number of events (taken from the events in order).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import pickle
@@ -87,7 +86,6 @@ class CepRunner:
                         if not s.iterative]
         self.function = cloudpickle.loads(spec.function)
         self._timeouts = getattr(self.function, "process_timed_out_match", None) if spec.handles_timeouts else None
-        self._comparator = cloudpickle.loads(spec.comparator) if spec.comparator else None
         self._side_ports = {tag: i + 2 for i, tag in enumerate(spec.side_output_tags)}
         self._output_type = cloudpickle.loads(spec.output_type) if spec.output_type else None
         self._output_check = output_check_for(self._output_type)
@@ -145,13 +143,6 @@ class CepRunner:
             times = array("q", stamps) if stamps else None
             late_exit = _exit([records[i] for i in ordered], [times[i] for i in ordered] if times else None)
         return b"".join(pickled), ends.tobytes(), masks.tobytes(), [late_exit]
-
-    def order(self, blob: bytes, ends: bytes) -> bytes:
-        """The order (int32 indexes) of events with one timestamp, by the pattern's comparator."""
-        values = [pickle.loads(e) for e in _split(blob, ends)]
-        compare = getattr(self._comparator, "compare", self._comparator)
-        key = functools.cmp_to_key(lambda a, b: compare(values[a], values[b]))
-        return array("i", sorted(range(len(values)), key=key)).tobytes()
 
     # ---- iterative conditions ----------------------------------------------------------------
 

@@ -32,12 +32,13 @@ class CEP:
     @staticmethod
     def pattern(input: DataStream, pattern: Pattern, comparator: Any = None) -> "PatternStream":
         """The matches of ``pattern`` in ``input``, per key when ``input`` is keyed (else over the
-        whole stream, at parallelism 1). ``comparator`` orders events of equal timestamp."""
+        whole stream, at parallelism 1). Events of equal timestamp are matched in arrival order."""
         if not isinstance(input, DataStream):
             raise TypeError(f"CEP.pattern needs a DataStream, got {input!r}")
-        if comparator is not None and not callable(getattr(comparator, "compare", None)) and not callable(comparator):
-            raise TypeError("the comparator is an EventComparator or a two-argument callable")
-        return PatternStream(input, pattern, comparator)
+        if comparator is not None:
+            raise NotImplementedError("CEP.pattern: an EventComparator is not supported by PyStream yet; "
+                                      "events of equal timestamp are matched in arrival order")
+        return PatternStream(input, pattern)
 
 
 def _has_timestamps(node: Node) -> bool:
@@ -60,10 +61,9 @@ def _has_timestamps(node: Node) -> bool:
 class PatternStream:
     """A stream of matches waiting for the function that turns them into records."""
 
-    def __init__(self, stream: DataStream, pattern: Pattern, comparator: Any) -> None:
+    def __init__(self, stream: DataStream, pattern: Pattern) -> None:
         self._stream = stream
         self._described, self._conditions, self._iterative = describe(pattern)
-        self._comparator = comparator
         self._event_time: bool | None = None
         self._late_tag: OutputTag | None = None
 
@@ -128,8 +128,6 @@ class PatternStream:
                                handles_timeouts=isinstance(function, TimedOutPartialMatchHandler))
         for condition, iterative in zip(self._conditions, self._iterative):
             spec.conditions.add(function=dumps(condition), iterative=iterative)
-        if self._comparator is not None:
-            spec.comparator = dumps(self._comparator)
         if output_type is not None:
             spec.output_type = dumps(output_type)
         env = stream._env

@@ -147,3 +147,9 @@ def test_event_time_is_the_default_with_a_watermark_strategy_upstream():
     assert not CEP.pattern(plain, pattern).select(lambda m: 1)._node.cep.event_time
     assert CEP.pattern(stamped.key_by(lambda e: e), pattern).select(lambda m: 1)._node.cep.event_time
     assert not CEP.pattern(stamped, pattern).in_processing_time().select(lambda m: 1)._node.cep.event_time
+
+
+def test_an_event_comparator_is_refused_by_name():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    with pytest.raises(NotImplementedError, match="EventComparator is not supported"):
+        CEP.pattern(env.from_collection(["a"]), Pattern.begin("a").where(a), lambda x, y: 0)
