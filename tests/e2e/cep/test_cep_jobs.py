@@ -82,3 +82,18 @@ def test_a_condition_that_raises_fails_the_job_with_the_users_traceback() -> Non
     assert f'  File "{script}", line 8, in amount_per_item' in err
     assert "ZeroDivisionError: division by zero" in err
     assert "at PyStream" not in result.stderr
+
+
+def test_late_events_go_to_the_late_side_output() -> None:
+    result = run(HERE / "cep_late_job.py")
+    assert result.returncode == 0, result.stderr
+    want = [f"match,{v}" for v in range(0, 300_000, 100_000)] + ["late> (299999,5)"]
+    assert sorted(result.stdout.splitlines()) == sorted(want)
+
+
+def test_select_and_flat_select_forms_in_processing_time() -> None:
+    result = run(HERE / "cep_select_forms_job.py")
+    assert result.returncode == 0, result.stderr
+    # a next b on a1 b1 a2 x1 b2 a3 b3: (a1, b1) and (a3, b3); flat_select yields both events.
+    want = ["select,a1b1", "select,a3b3", "flat,a1", "flat,b1", "flat,a3", "flat,b3", "lambda,2", "lambda,2"]
+    assert sorted(result.stdout.splitlines()) == sorted(want)
