@@ -86,6 +86,10 @@ def _can_be_empty(stages: Any) -> bool:
                for s in stages)
 
 
+def _previous_windows(stages: Any) -> list[int]:
+    return [w for s in stages for w in (s.previous_within_ms, *_previous_windows(s.group)) if w]
+
+
 def describe(pattern: Pattern) -> tuple[spec_pb.CepPattern, list[IterativeCondition], list[bool]]:
     """The pattern's stages for the engine, its conditions in the order the stages number them,
     and which of them are iterative."""
@@ -96,6 +100,10 @@ def describe(pattern: Pattern) -> tuple[spec_pb.CepPattern, list[IterativeCondit
     last = stages[-1]
     if last.kind == spec_pb.CepStage.NOT_FOLLOWED_BY and not describer.within and not last.previous_within_ms:
         raise MalformedPatternException("NotFollowedBy is not supported without windowTime as a last part of a Pattern!")
+    if describer.within and any(_previous_windows(stages)):
+        raise MalformedPatternException(
+            "within(..., FIRST_AND_LAST) and within(..., PREVIOUS_AND_CURRENT) in one pattern are not supported by "
+            "PyStream yet; use one type")
     if _can_be_empty(stages):
         names = ", ".join(s.name for s in stages)
         raise MalformedPatternException(

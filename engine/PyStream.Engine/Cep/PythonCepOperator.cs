@@ -1,11 +1,12 @@
-using PyStream.Engine.Cep;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.State;
 using PyStream.Engine.Time;
 using PyStream.Engine.UserCode;
 
-namespace PyStream.Engine.Runtime.Operators;
+namespace PyStream.Engine.Cep;
 
 /// <summary>
 /// Flink's CepOperator for the Python CEP API, on the keyed <see cref="CepOperatorCore{TEvent}"/>:
