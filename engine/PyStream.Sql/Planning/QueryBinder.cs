@@ -310,6 +310,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         JoinRef j when PythonTableCall(j.Right) is { } call => JoinLateral(j, call),
         JoinRef j => throw ExpressionBinder.Unsupported("joins", j),
         UnnestRef u => throw ExpressionBinder.Unsupported("UNNEST", u),
+        MatchRecognizeRef m => Aliased(MatchRecognize(m), m.Alias, null),
         _ => throw ExpressionBinder.Unsupported(from.GetType().Name, from),
     };
 
