@@ -43,6 +43,7 @@ internal static class ExplainText
             OverAggregateNode o => $"LogicalOverAggregate(partition=[{string.Join(", ", o.PartitionKeys.Select(k => o.Input.Fields[k].Name))}], order=[{o.Input.Fields[o.OrderIndex].Name}], window=[{o.Frame}], aggs=[{string.Join(", ", o.Aggregates.Select(c => c.Function))}])",
             WindowTableNode w => $"LogicalTableFunctionScan(window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
             CorrelateNode c => $"LogicalCorrelate(invocation=[{c.Call.Function}({string.Join(", ", c.Call.Operands.Select(o => o is InputRef r ? c.Input.Fields[r.Index].Name : "..."))})], joinType=[{(c.Outer ? "left" : "inner")}])",
+            MatchNode m => $"LogicalMatch(partition=[{string.Join(", ", m.Spec.PartitionKeys.Select(k => m.Input.Fields[k].Name))}], order=[{m.Input.Fields[m.Spec.OrderIndex].Name}], pattern=[{m.Spec.Explain.Pattern}])",
             UnionNode => "LogicalUnion(all=[true])",
             SortNode s => $"LogicalSort(keys=[{s.Keys.Count}], fetch=[{s.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}])",
             _ => node.GetType().Name,
