@@ -292,7 +292,9 @@ def test_the_documented_ticker_example_gives_the_documented_row() -> None:
 
 def test_match_recognize_matches_the_model(tmp_path: Path) -> None:
     names = list(CASES)
-    results = run_statements(tmp_path, "streaming", [ticker_table(tmp_path), *(CASES[n][0] for n in names)], name="match")
+    # Two subtasks: the rows reach the match operator over a hash exchange on symbol.
+    results = run_statements(tmp_path, "streaming", [ticker_table(tmp_path), *(CASES[n][0] for n in names)], name="match",
+                             config={"parallelism.default": "2"})
     results[0].ok()
     for name, result in zip(names, results[1:]):
         rows = result.ok()
