@@ -27,7 +27,7 @@ internal sealed partial class QueryBinder
         var order = input.Fields[orderIndex];
 
         var (stages, variables) = PatternStages(m.Pattern);
-        var skip = AfterMatch(m.After, variables);
+        var skip = AfterMatch(m.After, stages);
         long? within = m.Within is null ? null : WithinMillis(m.Within);
 
         var conditions = new List<MatchCondition>();
@@ -116,10 +116,20 @@ internal sealed partial class QueryBinder
         return quantifier with { Greedy = !q.Reluctant && !fixedCount };
     }
 
-    private static AfterMatchSkip AfterMatch(AfterMatchClause? after, List<string> variables)
+    private static AfterMatchSkip AfterMatch(AfterMatchClause? after, List<PatternStage> stages)
     {
-        if (after is { Variable: { } target } && !variables.Contains(target))
-            throw new SqlValidationException($"AFTER MATCH {(after.Kind == AfterMatchKind.ToFirst ? "SKIP TO FIRST" : "SKIP TO LAST")} {target}: '{target}' is not a variable of PATTERN ({string.Join(", ", variables)})", after.Position);
+        if (after is { Variable: { } target })
+        {
+            var clause = $"AFTER MATCH {(after.Kind == AfterMatchKind.ToFirst ? "SKIP TO FIRST" : "SKIP TO LAST")} {target}";
+            if (!stages.Any(s => s.Name == target))
+                throw new SqlValidationException($"{clause}: '{target}' is not a variable of PATTERN ({string.Join(", ", stages.Select(s => s.Name))})", after.Position);
+
+            // Every match would skip back to its own first row, which Flink fails at run time with this message.
+            var first = stages[0];
+            if (first.Name == target && !first.Quantifier.Optional && (after.Kind == AfterMatchKind.ToFirst || first.Quantifier.Max == 1))
+                throw new SqlValidationException($"{clause}: '{target}' is the first row of every match, and matching would start again there: Could not skip to first element of a match.", after.Position);
+        }
+
         return (after?.Kind ?? AfterMatchKind.ToNextRow) switch
         {
             AfterMatchKind.PastLastRow => new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent),

@@ -115,6 +115,8 @@ public sealed class MatchRecognizeBinderTests
     [InlineData("ORDER BY rowtime PATTERN (A B) DEFINE A AS CLASSIFIER() = 'A'", "CLASSIFIER() is allowed in MEASURES, not in DEFINE")]
     [InlineData("ORDER BY pt MEASURES MATCH_ROWTIME() AS t PATTERN (A B) DEFINE A AS TRUE", "MATCH_ROWTIME() needs a MATCH_RECOGNIZE ordered by a rowtime attribute")]
     [InlineData("ORDER BY rowtime AFTER MATCH SKIP TO FIRST C PATTERN (A B) DEFINE A AS TRUE", "AFTER MATCH SKIP TO FIRST C: 'C' is not a variable of PATTERN (A, B)")]
+    [InlineData("ORDER BY rowtime AFTER MATCH SKIP TO FIRST A PATTERN (A+? B) DEFINE A AS TRUE", "AFTER MATCH SKIP TO FIRST A: 'A' is the first row of every match")]
+    [InlineData("ORDER BY rowtime AFTER MATCH SKIP TO LAST A PATTERN (A B) DEFINE A AS TRUE", "Could not skip to first element of a match.")]
     [InlineData("ORDER BY rowtime PATTERN (A B) WITHIN INTERVAL '1' MONTH DEFINE A AS TRUE", "Only constant intervals with millisecond resolution are supported as time constraints of patterns")]
     [InlineData("ORDER BY rowtime ALL ROWS PER MATCH PATTERN (A B) DEFINE A AS TRUE", "ALL ROWS PER MATCH is not supported yet")]
     [InlineData("ORDER BY rowtime PATTERN (A B) DEFINE A AS TRUE", "MATCH_RECOGNIZE gives no columns")]
