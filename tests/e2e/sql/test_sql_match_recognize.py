@@ -43,7 +43,7 @@ def at(seconds: int) -> tuple[str, str]:
 def ticker_table(directory: Path) -> str:
     path = directory / "ticker.csv"
     path.write_text("".join(f"{s},{(BASE + datetime.timedelta(seconds=t)).isoformat(' ')},{p},{x}\n" for s, t, p, x in TICKER))
-    return ("CREATE TEMPORARY TABLE Ticker (symbol STRING, rowtime TIMESTAMP(3), price BIGINT, tax BIGINT, "
+    return ("CREATE TEMPORARY TABLE Ticker (symbol STRING, rowtime TIMESTAMP(3), price BIGINT, tax BIGINT, pt AS PROCTIME(), "
             "WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND) "
             f"WITH ('connector' = 'filesystem', 'path' = '{path}', 'format' = 'csv')")
 
@@ -290,16 +290,24 @@ def test_the_documented_ticker_example_gives_the_documented_row() -> None:
     assert [row for row in CASES["ticker"][1] if row[0] == "ACME"] == [("ACME", at(4), at(7), at(8))]
 
 
-def test_match_recognize_matches_the_model(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["streaming", "batch"])
+def test_match_recognize_matches_the_model(mode: str, tmp_path: Path) -> None:
     names = list(CASES)
     # Two subtasks: the rows reach the match operator over a hash exchange on symbol.
-    results = run_statements(tmp_path, "streaming", [ticker_table(tmp_path), *(CASES[n][0] for n in names)], name="match",
+    results = run_statements(tmp_path, mode, [ticker_table(tmp_path), *(CASES[n][0] for n in names)], name="match",
                              config={"parallelism.default": "2"})
     results[0].ok()
     for name, result in zip(names, results[1:]):
         rows = result.ok()
         assert {kind for kind, _ in rows} <= {"+I"}, name
         assert sorted(values for _, values in rows) == CASES[name][1], name
+
+
+def test_processing_time_matches_rows_in_arrival_order(tmp_path: Path) -> None:
+    """ORDER BY a proctime attribute: rows are matched as they come, here in the file's order, which is each symbol's time order."""
+    clause, rows = CASES["strict"]
+    results = run_statements(tmp_path, "streaming", [ticker_table(tmp_path), clause.replace("ORDER BY rowtime", "ORDER BY pt")], name="proctime")
+    assert sorted(values for _, values in results[1].ok()) == rows
 
 
 def test_match_rowtime_feeds_a_tumbling_window(tmp_path: Path) -> None:
