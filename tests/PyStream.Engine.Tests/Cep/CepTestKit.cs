@@ -153,8 +153,14 @@ internal static class NfaRun
     public static List<string> Matches(PatternDefinition pattern, ICepConditions<Ev> conditions, params string[] names) =>
         Run(pattern, conditions, names.Select((n, i) => new Ev(n, 0, i + 1)).ToArray()).Matches;
 
-    public static (List<string> Matches, List<string> TimedOut) Run(PatternDefinition pattern, ICepConditions<Ev> conditions, Ev[] events, long? endTime = null)
+    /// <summary>Events named <paramref name="names"/> at times 1, 2, 3...; matches written with their stages ("a:a1 b:b1,b2").</summary>
+    public static List<string> StagedMatches(PatternDefinition pattern, ICepConditions<Ev> conditions, params string[] names) =>
+        Run(pattern, conditions, names.Select((n, i) => new Ev(n, 0, i + 1)).ToArray(), describe: DescribeStages).Matches;
+
+    public static (List<string> Matches, List<string> TimedOut) Run(PatternDefinition pattern, ICepConditions<Ev> conditions, Ev[] events, long? endTime = null,
+        Func<PatternMatch<Ev>, string>? describe = null)
     {
+        describe ??= Describe;
         var nfa = new Nfa<Ev>(NfaCompiler.Compile(pattern), conditions);
         var state = nfa.CreateInitialState();
         var matches = new List<PatternMatch<Ev>>();
@@ -169,10 +175,14 @@ internal static class NfaRun
 
         if (endTime is { } end)
             nfa.AdvanceTime(state, end, matches, timedOut);
-        return (matches.Select(Describe).ToList(), timedOut.Select(t => $"{Describe(t.Item1)}@{t.Item2}").ToList());
+        return (matches.Select(describe).ToList(), timedOut.Select(t => $"{describe(t.Item1)}@{t.Item2}").ToList());
     }
 
     /// <summary>A match as its events in time order: "a b1 c".</summary>
     public static string Describe(PatternMatch<Ev> match) =>
         string.Join(" ", match.All.Select(x => x.Event).OrderBy(e => e.Time).ThenBy(e => e.Name, StringComparer.Ordinal).Select(e => e.Name));
+
+    /// <summary>A match with its stages in pattern order of first event: "a:a1 b:b1,b2 c:c1".</summary>
+    public static string DescribeStages(PatternMatch<Ev> match) =>
+        string.Join(" ", match.Stages.Select((s, i) => $"{s}:{string.Join(",", match.Events[i])}"));
 }
