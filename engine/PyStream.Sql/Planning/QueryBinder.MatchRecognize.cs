@@ -41,6 +41,7 @@ internal sealed partial class QueryBinder
             var navigator = new MatchNavigator(input.Fields, variables, definition.Variable, input.Fields.Count, order);
             var binder = new ExpressionBinder(scope, functions: catalog, match: navigator);
             var condition = Condition(binder, definition.Condition, $"DEFINE {definition.Variable}");
+            RefusePython(condition, definition.Condition, $"DEFINE {definition.Variable}");
             conditions.Add(new MatchCondition(definition.Variable, condition, navigator.Navigations));
         }
 
@@ -52,6 +53,8 @@ internal sealed partial class QueryBinder
         var measureNavigator = new MatchNavigator(input.Fields, variables, null, keyFields.Length, order);
         var measureBinder = new ExpressionBinder(new Scope([]), functions: catalog, match: measureNavigator);
         var measures = m.Measures.Select(item => measureBinder.Bind(item.Expr)).ToArray();
+        for (var i = 0; i < measures.Length; i++)
+            RefusePython(measures[i], m.Measures[i].Expr, $"the measure {m.Measures[i].Alias}");
         var measureFields = m.Measures.Select((item, i) => new PlanField(item.Alias!, measures[i].Type)).ToArray();
         if (keyFields.Length + measureFields.Length == 0)
             throw new SqlValidationException("MATCH_RECOGNIZE gives no columns: its rows are the PARTITION BY columns and the MEASURES; add either", m.Position);
@@ -62,6 +65,13 @@ internal sealed partial class QueryBinder
             string.Join(", ", m.Define.Select(d => d.Variable + " AS " + d.Condition.ToSql())));
         var spec = new MatchSpec(partitionKeys, orderIndex, order.Type.TimeAttribute == TimeAttribute.Proctime, pattern, conditions, measures, measureNavigator.Navigations, explain);
         return new MatchNode(input, spec, [.. keyFields, .. measureFields]);
+    }
+
+    /// <summary>Conditions and measures are compiled into the match operator; a Python function there has no batch to run on.</summary>
+    private static void RefusePython(BoundExpr expr, SqlExpr at, string where)
+    {
+        if (PythonCalcSplit.HasPython(expr))
+            throw new SqlValidationException($"Python functions in MATCH_RECOGNIZE ({where}) are not supported yet; call them in a query over the MATCH_RECOGNIZE's result", at.Position);
     }
 
     private static int MatchOrder(MatchRecognizeRef m, Scope scope)

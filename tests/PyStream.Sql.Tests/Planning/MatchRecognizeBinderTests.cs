@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using PyStream.Engine.Cep;
 using PyStream.Sql.Parsing;
 using PyStream.Sql.Planning;
@@ -12,7 +13,18 @@ public sealed class MatchRecognizeBinderTests
     private const string Ticker =
         "CREATE TABLE Ticker (symbol STRING, price BIGINT, tax BIGINT, rowtime TIMESTAMP(3), pt AS PROCTIME(), WATERMARK FOR rowtime AS rowtime) WITH ('connector' = 'datagen')";
 
-    private static SqlSession Session() => new(new SqlRequest { Catalog = { new CatalogEntry { Sql = Ticker } } });
+    private static SqlSession Session()
+    {
+        var twice = new PythonFunction { Name = "twice", QualifiedName = "m.twice", Function = ByteString.CopyFrom(1, 2, 3), ResultType = "BIGINT", Kind = "scalar", Temporary = true, InputTypes = { "BIGINT" } };
+        return new(new SqlRequest
+        {
+            Catalog =
+            {
+                new CatalogEntry { Sql = Ticker },
+                new CatalogEntry { Sql = "CREATE TEMPORARY FUNCTION twice AS 'm.twice' LANGUAGE PYTHON", PythonFunction = twice },
+            },
+        });
+    }
 
     private static PlanNode Bind(string query) => Session().Binder().Bind(SqlParser.ParseQuery(query));
 
@@ -120,6 +132,8 @@ public sealed class MatchRecognizeBinderTests
     [InlineData("ORDER BY rowtime PATTERN (A B) WITHIN INTERVAL '1' MONTH DEFINE A AS TRUE", "Only constant intervals with millisecond resolution are supported as time constraints of patterns")]
     [InlineData("ORDER BY rowtime ALL ROWS PER MATCH PATTERN (A B) DEFINE A AS TRUE", "ALL ROWS PER MATCH is not supported yet")]
     [InlineData("ORDER BY rowtime PATTERN (A B) DEFINE A AS TRUE", "MATCH_RECOGNIZE gives no columns")]
+    [InlineData("ORDER BY rowtime MEASURES A.price AS p PATTERN (A B) DEFINE B AS twice(B.price) > A.price", "Python functions in MATCH_RECOGNIZE (DEFINE B) are not supported yet")]
+    [InlineData("ORDER BY rowtime MEASURES twice(A.price) AS p PATTERN (A B) DEFINE B AS TRUE", "Python functions in MATCH_RECOGNIZE (the measure p) are not supported yet")]
     [InlineData("ORDER BY rowtime PATTERN (A B) DEFINE A AS PREV(price + 1) > 1", "LAST in MATCH_RECOGNIZE takes a column of a pattern variable (v.col) or a column, not an expression")]
     public void Refusals_name_the_construct(string clause, string message)
     {
