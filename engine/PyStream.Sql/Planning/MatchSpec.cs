@@ -4,6 +4,8 @@ using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Planning;
 
+// What a MATCH_RECOGNIZE computes, as the binder hands it to the operator. Grouped in one file as PlanNodes.cs is.
+
 public enum NavigationKind
 {
     /// <summary><c>FIRST(v.col, n)</c>: the n-th row (from 0) of the variable's rows.</summary>

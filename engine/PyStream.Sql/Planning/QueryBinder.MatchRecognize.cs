@@ -60,7 +60,7 @@ internal sealed partial class QueryBinder
             throw new SqlValidationException("MATCH_RECOGNIZE gives no columns: its rows are the PARTITION BY columns and the MEASURES; add either", m.Position);
         var explain = new MatchExplain(
             string.Join(", ", m.Measures.Select(i => i.Expr.ToSql() + " AS " + i.Alias)),
-            SqlPrinter.AfterMatch(m.After ?? new AfterMatchClause(AfterMatchKind.ToNextRow))["AFTER MATCH ".Length..],
+            SqlPrinter.SkipStrategy(m.After ?? new AfterMatchClause(AfterMatchKind.ToNextRow)),
             SqlPrinter.Pattern(m.Pattern),
             string.Join(", ", m.Define.Select(d => d.Variable + " AS " + d.Condition.ToSql())));
         var spec = new MatchSpec(partitionKeys, orderIndex, order.Type.TimeAttribute == TimeAttribute.Proctime, pattern, conditions, measures, measureNavigator.Navigations, explain);

@@ -26,8 +26,10 @@ internal static partial class SqlPrinter
         return input + " MATCH_RECOGNIZE (" + string.Join(" ", parts) + ")" + Alias(m.Alias);
     }
 
-    /// <summary>AFTER MATCH SKIP ..., as Flink's plan shows the strategy.</summary>
-    internal static string AfterMatch(AfterMatchClause after) => "AFTER MATCH " + after.Kind switch
+    private static string AfterMatch(AfterMatchClause after) => "AFTER MATCH " + SkipStrategy(after);
+
+    /// <summary>SKIP PAST LAST ROW, SKIP TO FIRST v ...: the strategy as Flink's plan shows it.</summary>
+    internal static string SkipStrategy(AfterMatchClause after) => after.Kind switch
     {
         AfterMatchKind.PastLastRow => "SKIP PAST LAST ROW",
         AfterMatchKind.ToNextRow => "SKIP TO NEXT ROW",

@@ -3,6 +3,7 @@ using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Sql.Compiling;
+using PyStream.Sql.Expressions;
 using PyStream.Sql.Functions;
 using PyStream.Sql.Planning;
 using PyStream.Sql.Types;
@@ -35,7 +36,7 @@ public sealed class MatchOperator : SqlOperator
         _core = new Core(this, NfaCompiler.Compile(spec.Pattern), new MatchConditions(spec, inputTypes, context), new MatchRowSerializer(inputTypes), mode);
         IReadOnlyList<SqlType> matchTypes = [.. spec.PartitionKeys.Select(k => inputTypes[k]), .. spec.MeasureNavigations.Select(n => n.Type)];
         var width = spec.PartitionKeys.Count;
-        _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new Expressions.InputRef(k, matchTypes[k])), .. spec.Measures], context);
+        _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
         _matches = new RowBuilder(matchTypes);
     }
 

@@ -1,10 +1,8 @@
-using PyStream.Engine.Cep;
 using PyStream.Sql.Planning;
-using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
 
-/// <summary>Reads navigations (FIRST, LAST, aggregates, ...) from the rows of a (partial) match, and writes rows into CEP state.</summary>
+/// <summary>Reads navigations (FIRST, LAST, aggregates, ...) from the rows of a (partial) match.</summary>
 internal static class MatchRows
 {
     /// <summary>FIRST, LAST or an aggregate over <paramref name="rows"/>: null when the offset lies outside them.</summary>
@@ -25,12 +23,4 @@ internal static class MatchRows
                 throw new InvalidOperationException($"{navigation.Kind} is read from the whole match, not from rows");
         }
     }
-}
-
-/// <summary>Writes SQL rows into CEP state with the codec the other SQL operators use.</summary>
-internal sealed class MatchRowSerializer(IReadOnlyList<SqlType> types) : ICepEventSerializer<object?[]>
-{
-    public void Write(BinaryWriter writer, object?[] value) => ValueCodec.WriteRow(writer, value, types);
-
-    public object?[] Read(BinaryReader reader) => ValueCodec.ReadRow(reader, types);
 }
