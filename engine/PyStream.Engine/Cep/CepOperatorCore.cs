@@ -44,7 +44,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private readonly TimerQueue _eventTimers = new();
     private readonly List<PatternMatch<TEvent>> _matches = [];
     private readonly List<(PatternMatch<TEvent> Match, long Timestamp)> _timedOut = [];
-    private TaskContext _context = null!;
+    private IKeyedStateStore _store = null!;
+    private ProcessingTimeService _processingTime = null!;
     private string _stateId = "";
     private bool _indexed;
     private ulong[] _bits = [];
@@ -85,7 +86,16 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     public void Open(TaskContext context, string stateKey)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _context = context;
+        Open(context.State, context.Timers, stateKey);
+    }
+
+    /// <summary>Opens on a given store and processing-time service (what <see cref="Open(TaskContext, string)"/> takes from the task).</summary>
+    public void Open(IKeyedStateStore store, ProcessingTimeService processingTime, string stateKey)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(processingTime);
+        _store = store;
+        _processingTime = processingTime;
         _stateId = stateKey + "/cep";
     }
 
@@ -119,7 +129,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
 
         if (Mode == CepTimeMode.ProcessingTime)
         {
-            var now = _context.Timers.Now;
+            var now = _processingTime.Now;
             for (var i = 0; i < events.Length; i++)
                 ProcessNow(keys[i], events[i], bits[i], now);
         }
@@ -156,7 +166,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             if (domain == TimeDomain.EventTime)
                 Drain(key, state, CurrentWatermark);
             else
-                Advance(key, state, _context.Timers.Now);
+                Advance(key, state, _processingTime.Now);
             Schedule(key, state);
         }
     }
@@ -175,9 +185,9 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
                 continue;
             state.Dirty = false;
             if (state.IsEmpty)
-                _context.State.Remove(_stateId, key);
+                _store.Remove(_stateId, key);
             else
-                _context.State.Put(_stateId, key, Encode(state));
+                _store.Put(_stateId, key, Encode(state));
         }
 
         if (evict)
@@ -280,14 +290,14 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (Mode == CepTimeMode.EventTime)
             _eventTimers.Register(this, 0, key, due);
         else
-            _context.Timers.Register(this, 0, key, due);
+            _processingTime.Register(this, 0, key, due);
     }
 
     private KeyState Load(byte[] key)
     {
         if (_keys.TryGetValue(key, out var state))
             return state;
-        state = _context.State.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState());
+        state = _store.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState());
         _keys[key] = state;
         return state;
     }
@@ -298,7 +308,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (_indexed)
             return;
         _indexed = true;
-        foreach (var (key, bytes) in _context.State.Entries(_stateId).ToList())
+        foreach (var (key, bytes) in _store.Entries(_stateId).ToList())
         {
             if (_keys.ContainsKey(key))
                 continue;
@@ -308,7 +318,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             if (Mode == CepTimeMode.EventTime)
                 _eventTimers.Register(this, 0, key, due);
             else
-                _context.Timers.Register(this, 0, key, due);
+                _processingTime.Register(this, 0, key, due);
         }
     }
 

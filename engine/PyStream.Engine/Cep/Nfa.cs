@@ -14,10 +14,17 @@ public sealed class Nfa<TEvent>
     private readonly ICepConditions<TEvent> _conditions;
     private readonly ICepBatchConditions<TEvent>? _batch;
     private readonly ulong _iterative;
+    private readonly bool _hasWindow;
+    private readonly GraphState[] _states;
     private readonly Stack<GraphState> _stack = new();
     private readonly List<NfaEdge> _edges = [];
     private readonly List<IterativeTest<TEvent>> _tests = [];
     private readonly List<(ComputationState State, int Condition)> _testOwners = [];
+    private readonly Stack<GraphState> _proceedStack = new();
+    private readonly List<ComputationState> _potential = [];
+    private readonly List<ComputationState> _next = [];
+    private readonly List<ComputationState> _retain = [];
+    private List<ComputationState> _spare = [];
 
     // The step under way.
     private long _step;
@@ -44,6 +51,8 @@ public sealed class Nfa<TEvent>
         }
 
         _pattern = pattern;
+        _states = [.. pattern.States];
+        _hasWindow = pattern.HasWindow;
         _conditions = conditions;
         _batch = conditions as ICepBatchConditions<TEvent>;
     }
@@ -69,10 +78,13 @@ public sealed class Nfa<TEvent>
         {
             if (_batch is not null && _iterative != 0)
                 Prefetch(state);
-            var partial = new List<ComputationState>(state.Partial.Count + 1);
-            var potential = new List<ComputationState>();
-            var next = new List<ComputationState>();
-            var retain = new List<ComputationState>();
+            // The new partial matches go into a spare list; the old list becomes the next spare.
+            var partial = _spare;
+            partial.Clear();
+            var potential = _potential;
+            potential.Clear();
+            var next = _next;
+            var retain = _retain;
             foreach (var match in state.Partial)
             {
                 next.Clear();
@@ -81,7 +93,7 @@ public sealed class Nfa<TEvent>
                 var discard = false;
                 foreach (var state2 in next)
                 {
-                    switch (_pattern.States[state2.State].Type)
+                    switch (_states[state2.State].Type)
                     {
                         case NfaStateType.Final:
                             potential.Add(state2);
@@ -109,7 +121,9 @@ public sealed class Nfa<TEvent>
             }
 
             ProcessMatches(state, potential, partial, matches);
+            var old = state.Partial;
             state.Partial = Sorted(partial);
+            _spare = ReferenceEquals(state.Partial, partial) ? old : partial;
         }
         finally
         {
@@ -127,14 +141,15 @@ public sealed class Nfa<TEvent>
     /// </summary>
     public void AdvanceTime(NfaState<TEvent> state, long timestamp, List<PatternMatch<TEvent>> matches, List<(PatternMatch<TEvent> Match, long Timestamp)>? timedOut)
     {
-        if (!_pattern.HasWindow)
-            return;
+        if (!_hasWindow || (state.Completed.Count == 0 && state.Partial.Count == 1 && state.Partial[0].StartEvent is null))
+            return; // nothing can time out
         List<ComputationState>? partial = null;
-        var potential = new List<ComputationState>();
+        List<ComputationState>? potential = null;
+        _potential.Clear();
         for (var i = 0; i < state.Partial.Count; i++)
         {
             var match = state.Partial[i];
-            var graphState = _pattern.States[match.State];
+            var graphState = _states[match.State];
             var previousWindow = graphState.PreviousWindow;
             var byPrevious = match.StartEvent is not null && previousWindow > 0 && timestamp - match.PreviousTimestamp >= previousWindow;
             var byFirst = match.StartEvent is not null && _pattern.WindowMillis > 0 && timestamp - match.StartTimestamp >= _pattern.WindowMillis;
@@ -147,7 +162,7 @@ public sealed class Nfa<TEvent>
             partial ??= state.Partial.GetRange(0, i);
             if (graphState.Type == NfaStateType.Pending)
             {
-                potential.Add(match);
+                (potential ??= []).Add(match);
                 continue;
             }
 
@@ -163,15 +178,15 @@ public sealed class Nfa<TEvent>
         if (partial is null && state.Completed.Count == 0)
             return;
         partial ??= state.Partial;
-        ProcessMatches(state, potential, partial, matches);
+        ProcessMatches(state, potential ?? _potential, partial, matches);
         state.Partial = partial;
     }
 
     private void ComputeNextStates(ComputationState match, List<ComputationState> result)
     {
-        var current = _pattern.States[match.State];
+        var current = _states[match.State];
         var (takes, ignores) = DecisionGraph(match, current);
-        var edges = _edges.ToArray();
+        var edges = _edges; // not touched again until the next decision graph
         var takesToVisit = Math.Max(0, takes - 1);
         var ignoresToVisit = ignores;
         var takesToSkip = Math.Max(0, takes - 1);
@@ -212,7 +227,11 @@ public sealed class Nfa<TEvent>
         }
 
         if (isStart)
-            result.Add(ComputationState.StartState(current.Id, match.Version.Increase(SelfIncrease(ignores, takes))));
+        {
+            var increase = SelfIncrease(ignores, takes);
+            result.Add(increase == 0 ? match : ComputationState.StartState(current.Id, match.Version.Increase(increase)));
+        }
+
         _state.Buffer.ReleaseNode(match.Previous, match.Version);
     }
 
@@ -260,7 +279,8 @@ public sealed class Nfa<TEvent>
 
     private GraphState? FinalAfterProceed(ComputationState match, GraphState state)
     {
-        var stack = new Stack<GraphState>();
+        var stack = _proceedStack;
+        stack.Clear();
         stack.Push(state);
         while (stack.TryPop(out var next))
         {
@@ -311,7 +331,7 @@ public sealed class Nfa<TEvent>
         _testOwners.Clear();
         foreach (var match in state.Partial)
         {
-            var atoms = _pattern.States[match.State].StepAtoms & _iterative;
+            var atoms = _states[match.State].StepAtoms & _iterative;
             if (atoms == 0)
                 continue;
             var context = new ConditionContext(this, state, match, _timestamp);

@@ -14,6 +14,10 @@ public sealed class SharedBuffer<TEvent>
     private readonly Dictionary<NodeId, Node> _nodes = [];
     private long _nextSequence;
 
+    /// <summary>Scratch of <see cref="ReleaseNode"/>, shared by the buffers of one thread (an operator's keys).</summary>
+    [ThreadStatic]
+    private static Stack<(NodeId Node, DeweyNumber Version)>? _releasing;
+
     public int EventCount => _events.Count;
 
     public int NodeCount => _nodes.Count;
@@ -70,7 +74,8 @@ public sealed class SharedBuffer<TEvent>
     {
         if (id is null)
             return;
-        var pending = new Stack<(NodeId Node, DeweyNumber Version)>();
+        var pending = _releasing ??= new Stack<(NodeId, DeweyNumber)>();
+        pending.Clear();
         pending.Push((id.Value, version));
         while (pending.TryPop(out var current))
         {
