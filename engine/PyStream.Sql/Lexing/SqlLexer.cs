@@ -10,7 +10,7 @@ namespace PyStream.Sql.Lexing;
 public static class SqlLexer
 {
     private static readonly string[] Symbols =
-        ["<>", "<=", ">=", "!=", "||", "=>", "(", ")", "[", "]", ",", ";", ".", "+", "-", "*", "/", "%", "=", "<", ">"];
+        ["<>", "<=", ">=", "!=", "||", "=>", "(", ")", "[", "]", ",", ";", ".", "+", "-", "*", "/", "%", "=", "<", ">", "{", "}", "?", "|"];
 
     public static IReadOnlyList<Token> Tokenize(string sql)
     {

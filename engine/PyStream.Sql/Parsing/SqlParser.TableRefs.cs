@@ -113,9 +113,7 @@ public sealed partial class SqlParser
             }
             table = At(start, new NamedTableRef(name, asOf, ParseOptionalAlias()));
         }
-        if (IsWord("MATCH_RECOGNIZE"))
-            throw Unsupported("MATCH_RECOGNIZE", Current);
-        return table;
+        return IsWord("MATCH_RECOGNIZE") ? ParseMatchRecognize(table) : table;
     }
 
     /// <summary>True when SELECT, WITH or VALUES follows any number of opening parentheses.</summary>

@@ -46,6 +46,7 @@ internal static class ExplainText
             JoinNode j => $"LogicalJoin(condition=[{PhysicalPlanner.JoinCondition(j, context)}], joinType=[{j.Type.ToString().ToLowerInvariant()}])",
             WindowJoinNode w => $"LogicalJoin(condition=[{PhysicalPlanner.JoinCondition(w.Join, context)}], joinType=[{w.Join.Type.ToString().ToLowerInvariant()}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}])",
             TemporalJoinNode t => $"LogicalJoin(condition=[{PhysicalPlanner.JoinCondition(t.Join, context)}], joinType=[{t.Join.Type.ToString().ToLowerInvariant()}], temporal=[FOR SYSTEM_TIME AS OF {t.Join.Left.Fields[t.LeftTime].Name}])",
+            MatchNode m => $"LogicalMatch(partition=[{string.Join(", ", m.Spec.PartitionKeys.Select(k => m.Input.Fields[k].Name))}], order=[{m.Input.Fields[m.Spec.OrderIndex].Name}], pattern=[{m.Spec.Explain.Pattern}])",
             UnionNode => "LogicalUnion(all=[true])",
             SortNode s => $"LogicalSort(keys=[{s.Keys.Count}], fetch=[{s.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}])",
             _ => node.GetType().Name,

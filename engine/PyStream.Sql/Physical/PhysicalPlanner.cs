@@ -82,6 +82,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         WindowJoinNode w => WindowJoin(w),
         TemporalJoinNode t => TemporalJoin(t),
         JoinNode j => Join(j),
+        MatchNode m => Match(m),
         UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), t => new UnionOperator("Union", t.Node.InputCount), outputTypes: u.Types),
         SortNode s => Sort(s),
         WindowTableNode w => WindowTable(w),

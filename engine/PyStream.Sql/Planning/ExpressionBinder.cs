@@ -11,9 +11,10 @@ namespace PyStream.Sql.Planning;
 /// functions are named as the function library knows them; BETWEEN, NOT IN, simple CASE and
 /// the like are rewritten into the few forms it implements. With <paramref name="functions"/>,
 /// user-defined functions of that catalog resolve too (as Flink orders them: temporary system
-/// functions, then built-in ones, then the catalog's).
+/// functions, then built-in ones, then the catalog's). With <paramref name="match"/>, what reads a
+/// MATCH_RECOGNIZE's match (v.col, FIRST, LAST, PREV, ...) binds through it.
 /// </summary>
-internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = null, SqlCatalog? functions = null, OverAggregation? over = null)
+internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = null, SqlCatalog? functions = null, OverAggregation? over = null, MatchNavigator? match = null)
 {
     public Scope Scope => scope;
 
@@ -21,6 +22,8 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
     {
         if (aggregation is not null && aggregation.TryGrouped(expr) is { } grouped)
             return grouped;
+        if (match?.TryBind(expr) is { } navigated)
+            return navigated;
         return expr switch
         {
             NumericLiteral n => LiteralValues.Numeric(n),

@@ -204,3 +204,15 @@ public sealed record OverAggregateNode(PlanNode Input, int ForwardedCount, IRead
 
     public bool ProcTime => Input.Fields[OrderIndex].Type.TimeAttribute == TimeAttribute.Proctime;
 }
+
+/// <summary>
+/// MATCH_RECOGNIZE ... ONE ROW PER MATCH (Flink's Match): per partition, the rows in time order
+/// are matched against the pattern; each match gives one row of the partition columns and the
+/// measures. Append-only.
+/// </summary>
+public sealed record MatchNode(PlanNode Input, MatchSpec Spec, IReadOnlyList<PlanField> Output) : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Input];
+
+    public override bool IsChangelog => false;
+}

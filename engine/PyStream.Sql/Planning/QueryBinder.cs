@@ -311,6 +311,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         JoinRef { Right: NamedTableRef { SystemTimeAsOf: not null } } j => TemporalJoin(j),
         JoinRef j => WindowJoins.Recognize(Join(j)),
         UnnestRef u => throw ExpressionBinder.Unsupported("UNNEST", u),
+        MatchRecognizeRef m => Aliased(MatchRecognize(m), m.Alias, null),
         _ => throw ExpressionBinder.Unsupported(from.GetType().Name, from),
     };
 

@@ -58,6 +58,7 @@ internal static partial class SqlPrinter
         TableFunctionRef f => (f.Lateral ? "LATERAL " : "") + "TABLE(" + Expr(f.Call) + ")" + Alias(f.Alias),
         UnnestRef u => "UNNEST(" + List(u.Args, Expr) + ")" + (u.WithOrdinality ? " WITH ORDINALITY" : "") + Alias(u.Alias),
         JoinRef j => Join(j),
+        MatchRecognizeRef m => MatchRecognize(m),
         _ => throw new NotSupportedException($"no SQL form for {table.GetType().Name}"),
     };
 

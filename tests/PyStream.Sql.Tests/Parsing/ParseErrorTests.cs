@@ -4,7 +4,7 @@ namespace PyStream.Sql.Tests.Parsing;
 
 public class ParseErrorTests
 {
-    private static SqlParseException ErrorOf(string sql) => Assert.Throws<SqlParseException>(() => SqlParser.ParseScript(sql));
+    internal static SqlParseException ErrorOf(string sql) => Assert.Throws<SqlParseException>(() => SqlParser.ParseScript(sql));
 
     [Theory]
     [InlineData("SELECT a, b\nFROM t WHERE a = 1 GROUP a", 2, 26, "unexpected 'a', expected BY")]
@@ -37,13 +37,6 @@ public class ParseErrorTests
     public void Parse_errors_share_the_engine_root_exception()
     {
         Assert.IsAssignableFrom<PyStream.Engine.PyStreamException>(ErrorOf("SELECT"));
-    }
-
-    [Fact]
-    public void Match_recognize_is_refused_by_name_at_its_position()
-    {
-        var error = ErrorOf("SELECT *\nFROM Ticker\n    MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime PATTERN (A B+) DEFINE B AS B.price > A.price)");
-        Assert.Equal("SQL parse error at line 3, column 5: MATCH_RECOGNIZE is not supported yet", error.Message);
     }
 
     [Theory]

@@ -156,6 +156,30 @@ internal static class SqlCorpus
         "SELECT cat.db.fn(x), LEFT(s, 2), RIGHT(s, 3) FROM cat.db.t",
         "SELECT user_id, LISTAGG(url, ',') AS urls, FIRST_VALUE(url), LAST_VALUE(url) FROM clicks GROUP BY user_id",
         "SELECT TUMBLE_START(rowtime, INTERVAL '1' HOUR), COUNT(*) FROM clicks GROUP BY TUMBLE(rowtime, INTERVAL '1' HOUR), user_id",
+        // MATCH_RECOGNIZE: Flink's documented ticker example and every clause.
+        """
+        SELECT * FROM Ticker
+            MATCH_RECOGNIZE (
+                PARTITION BY symbol
+                ORDER BY rowtime
+                MEASURES
+                    START_ROW.rowtime AS start_tstamp,
+                    LAST(PRICE_DOWN.rowtime) AS bottom_tstamp,
+                    LAST(PRICE_UP.rowtime) AS end_tstamp
+                ONE ROW PER MATCH
+                AFTER MATCH SKIP TO LAST PRICE_UP
+                PATTERN (START_ROW PRICE_DOWN+ PRICE_UP)
+                DEFINE
+                    PRICE_DOWN AS
+                        (LAST(PRICE_DOWN.price, 1) IS NULL AND PRICE_DOWN.price < START_ROW.price) OR
+                            PRICE_DOWN.price < LAST(PRICE_DOWN.price, 1),
+                    PRICE_UP AS
+                        PRICE_UP.price > LAST(PRICE_DOWN.price, 1)
+            ) MR
+        """,
+        "SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts MEASURES FIRST(A.v) AS f, SUM(B.v) AS s, CLASSIFIER() AS c, MATCH_ROWTIME() AS rt AFTER MATCH SKIP PAST LAST ROW PATTERN (A B*? C{2} D{2,} E{1,3}? F?) WITHIN INTERVAL '1' HOUR DEFINE A AS v > PREV(v), B AS TRUE)",
+        "SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY k, j ORDER BY ts ALL ROWS PER MATCH AFTER MATCH SKIP TO NEXT ROW PATTERN (A (B C)+ (D)) DEFINE A AS a = 1) AS m (x, y)",
+        "SELECT * FROM t MATCH_RECOGNIZE (ORDER BY ts AFTER MATCH SKIP TO FIRST B PATTERN (A B{,3}) DEFINE B AS B.v > A.v)",
         // DML.
         "INSERT INTO sink SELECT * FROM src",
         "INSERT INTO sink (a, b) VALUES (1, 'x'), (2, 'y')",

@@ -1,4 +1,5 @@
 using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
@@ -22,6 +23,23 @@ internal static class SqlOperatorHarness
         var timers = processingTimers ? new ProcessingTimeService(time ?? TimeProvider.System, action => action()) : new ProcessingTimeService(TimeProvider.System, _ => { });
         op.Open(new TaskContext(info, new JobEnvironment { Time = time ?? TimeProvider.System }, null, timers, () => { }, store));
         return op;
+    }
+
+    /// <summary>Snapshots <paramref name="op"/>, closes it, and opens a new one from <paramref name="create"/> on a copy of what the snapshot left in <paramref name="store"/>.</summary>
+    public static T Restore<T>(T op, Func<T> create, CollectingRows output, ref IKeyedStateStore store)
+        where T : SqlOperator
+    {
+        op.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
+        var restored = new HeapKeyedStateStore();
+        foreach (var stateId in store.StateIds)
+        {
+            foreach (var (key, value) in store.Entries(stateId))
+                restored.Put(stateId, key, value);
+        }
+
+        op.Close();
+        store = restored;
+        return Open(create, output, store);
     }
 }
 

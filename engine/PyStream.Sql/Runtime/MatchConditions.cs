@@ -1,0 +1,93 @@
+using PyStream.Engine.Cep;
+using PyStream.Engine.Records;
+using PyStream.Sql.Compiling;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// The DEFINE conditions of a MATCH_RECOGNIZE, compiled like every SQL expression. A simple
+/// condition runs once over a whole batch of rows; an iterative one runs on the row followed by
+/// the values its navigations read from the partial match.
+/// </summary>
+internal sealed class MatchConditions : ICepConditions<object?[]>
+{
+    private readonly IReadOnlyList<MatchCondition> _conditions;
+    private readonly IReadOnlyList<string> _variables;
+    private readonly IReadOnlyList<SqlType> _inputTypes;
+    private readonly CalcProgram[] _programs;
+    private readonly IReadOnlyList<SqlType>[] _rowTypes;
+
+    public MatchConditions(MatchSpec spec, IReadOnlyList<SqlType> inputTypes, SqlContext context)
+    {
+        _conditions = spec.Conditions;
+        _variables = spec.Pattern.Stages.Select(s => s.Name).ToArray();
+        _inputTypes = inputTypes;
+        _rowTypes = _conditions.Select(c => (IReadOnlyList<SqlType>)[.. inputTypes, .. c.Navigations.Select(n => n.Type)]).ToArray();
+        _programs = _conditions.Select((c, i) => CalcProgram.Compile(_rowTypes[i], null, [c.Condition], context)).ToArray();
+    }
+
+    public int Count => _conditions.Count;
+
+    public bool IsIterative(int condition) => _conditions[condition].Iterative;
+
+    public void TestSimple(ReadOnlySpan<object?[]> events, Span<ulong> results)
+    {
+        results.Clear();
+        RowBatch? batch = null;
+        for (var c = 0; c < _conditions.Count; c++)
+        {
+            if (_conditions[c].Iterative)
+                continue;
+            batch ??= Rows(_inputTypes, events);
+            var met = _programs[c].Run(batch)!.Columns[0];
+            for (var i = 0; i < events.Length; i++)
+            {
+                if (met.GetBoxed(i) is true)
+                    results[i] |= 1UL << c;
+            }
+        }
+    }
+
+    public bool TestIterative(int condition, object?[] ev, IConditionContext<object?[]> context)
+    {
+        var spec = _conditions[condition];
+        var row = new object?[_inputTypes.Count + spec.Navigations.Count];
+        Array.Copy(ev, row, ev.Length);
+        for (var n = 0; n < spec.Navigations.Count; n++)
+        {
+            var navigation = spec.Navigations[n];
+            row[ev.Length + n] = MatchRows.Read(navigation, RowsOf(navigation.Variable, spec.Variable, ev, context));
+        }
+
+        return _programs[condition].Run(Rows(_rowTypes[condition], [row]))!.Columns[0].GetBoxed(0) is true;
+    }
+
+    /// <summary>The rows a navigation reads in a DEFINE: the variable's rows so far, with the current row when it is the variable being defined (or all rows).</summary>
+    private List<object?[]> RowsOf(string? variable, string defining, object?[] current, IConditionContext<object?[]> context)
+    {
+        var rows = new List<object?[]>();
+        if (variable is null)
+        {
+            foreach (var v in _variables)
+                rows.AddRange(context.EventsForPattern(v));
+        }
+        else
+        {
+            rows.AddRange(context.EventsForPattern(variable));
+        }
+
+        if (variable is null || variable == defining)
+            rows.Add(current);
+        return rows;
+    }
+
+    private static RowBatch Rows(IReadOnlyList<SqlType> types, ReadOnlySpan<object?[]> rows)
+    {
+        var builder = new RowBuilder(types);
+        foreach (var row in rows)
+            builder.Add(RowKind.Insert, row);
+        return builder.Take()!;
+    }
+}

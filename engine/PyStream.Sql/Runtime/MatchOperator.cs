@@ -1,0 +1,146 @@
+using PyStream.Engine.Cep;
+using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Sql.Compiling;
+using PyStream.Sql.Expressions;
+using PyStream.Sql.Functions;
+using PyStream.Sql.Planning;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// MATCH_RECOGNIZE ... ONE ROW PER MATCH (Flink's CepOperator running the generated
+/// PatternProcessFunction): rows are events of the native NFA, keyed by the partition columns
+/// and, in event time, ordered by their rowtime through the CEP core's buffer (rows behind the
+/// watermark are late and dropped). Each match gives one row: the partition columns, then the
+/// measures, compiled over the values their navigations read from the match. State is the CEP
+/// core's, with rows written by the SQL value codec.
+/// </summary>
+public sealed class MatchOperator : SqlOperator
+{
+    private readonly MatchSpec _spec;
+    private readonly RowKeys _keys;
+    private readonly Core _core;
+    private readonly CalcProgram _measures;
+    private readonly RowBuilder _matches;
+    private bool _inBatch;
+
+    public MatchOperator(string name, MatchSpec spec, RowKeys keys, IReadOnlyList<SqlType> inputTypes, SqlContext context, int inputCount = 1)
+        : base(name, inputCount)
+    {
+        _spec = spec;
+        _keys = keys;
+        var mode = spec.ProcTime ? CepTimeMode.ProcessingTime : CepTimeMode.EventTime;
+        _core = new Core(this, NfaCompiler.Compile(spec.Pattern), new MatchConditions(spec, inputTypes, context), new MatchRowSerializer(inputTypes), mode);
+        IReadOnlyList<SqlType> matchTypes = [.. spec.PartitionKeys.Select(k => inputTypes[k]), .. spec.MeasureNavigations.Select(n => n.Type)];
+        var width = spec.PartitionKeys.Count;
+        _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
+        _matches = new RowBuilder(matchTypes);
+    }
+
+    public long LateRowsDropped => _core.LateEventsDropped;
+
+    public override void Open(TaskContext context)
+    {
+        base.Open(context);
+        _core.Open(context, StateKey);
+    }
+
+    protected override void ProcessRows(int input, RowBatch rows)
+    {
+        var keys = new List<byte[]>(rows.Count);
+        var events = new List<object?[]>(rows.Count);
+        var timestamps = new List<long>(rows.Count);
+        var time = rows.Columns[_spec.OrderIndex];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            long timestamp = 0;
+            if (!_spec.ProcTime)
+            {
+                if (time.GetBoxed(i) is not long rowtime)
+                    continue; // no event time: no place in the order
+                timestamp = TimeMath.MillisOf(rowtime);
+            }
+
+            var row = new object?[rows.Columns.Length];
+            for (var c = 0; c < row.Length; c++)
+                row[c] = rows.Columns[c].GetBoxed(i);
+            keys.Add(_keys.KeyOf(rows, i));
+            events.Add(row);
+            timestamps.Add(timestamp);
+        }
+
+        _inBatch = true;
+        try
+        {
+            _core.ProcessElements(keys.ToArray(), events.ToArray(), timestamps.ToArray());
+        }
+        finally
+        {
+            _inBatch = false;
+        }
+
+        EmitMatches();
+    }
+
+    protected override void OnWatermark(long watermark)
+    {
+        _inBatch = true;
+        try
+        {
+            _core.AdvanceWatermark(watermark);
+        }
+        finally
+        {
+            _inBatch = false;
+        }
+
+        EmitMatches();
+        base.OnWatermark(watermark);
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        _core.Flush();
+        base.SnapshotState(barrier, states);
+    }
+
+    private void EmitMatches()
+    {
+        if (_matches.Take() is { } matches)
+            EmitRows(_measures.Run(matches));
+    }
+
+    /// <summary>One match as the partition columns and the values of the measures' navigations.</summary>
+    private void AddMatch(PatternMatch<object?[]> match)
+    {
+        var all = match.All.ToList();
+        var row = new object?[_spec.PartitionKeys.Count + _spec.MeasureNavigations.Count];
+        for (var k = 0; k < _spec.PartitionKeys.Count; k++)
+            row[k] = all[0].Event[_spec.PartitionKeys[k]];
+        var rows = all.Select(e => e.Event).ToList();
+        for (var n = 0; n < _spec.MeasureNavigations.Count; n++)
+        {
+            var navigation = _spec.MeasureNavigations[n];
+            row[_spec.PartitionKeys.Count + n] = navigation.Kind switch
+            {
+                NavigationKind.Classifier => all[^1].Stage,
+                NavigationKind.MatchRowtime => all[^1].Event[_spec.OrderIndex],
+                NavigationKind.MatchProctime => Context.Time.GetUtcNow().ToUnixTimeMilliseconds() * TimeMath.MicrosPerMilli,
+                _ => MatchRows.Read(navigation, navigation.Variable is null ? rows : match[navigation.Variable]),
+            };
+        }
+
+        _matches.Add(RowKind.Insert, row);
+        if (!_inBatch)
+            EmitMatches(); // a match completed by a processing-time timer
+    }
+
+    private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<object?[]> conditions, ICepEventSerializer<object?[]> serializer, CepTimeMode mode)
+        : CepOperatorCore<object?[]>(pattern, conditions, serializer, mode, handleTimeouts: false)
+    {
+        protected override void OnMatch(byte[] key, PatternMatch<object?[]> match, long timestamp) => owner.AddMatch(match);
+    }
+}
