@@ -79,6 +79,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         AggregateNode a => Aggregate(a),
         WindowAggregateNode w => WindowAggregate(w),
         OverAggregateNode o => OverAggregate(o),
+        RankNode r => Rank(r),
         UnionNode u => Add("Union", "Union", session.Parallelism, u.Branches.Select(b => Forward(Translate(b))).ToArray(), t => new UnionOperator("Union", t.Node.InputCount), outputTypes: u.Types),
         SortNode s => Sort(s),
         WindowTableNode w => WindowTable(w),
