@@ -14,9 +14,9 @@ public sealed record RankSpec(IReadOnlyList<SortKey> OrderKeys, long RankStart, 
 /// append-only input (<paramref name="appendOnly"/>) a partition keeps at most N rows: a row that
 /// does not sort before the N-th is dropped at once. On an updating input it keeps every row, so
 /// a retraction lets the rows below move up. Each change emits what changed in the ranks shown:
-/// with the rank in the output, -U/+U for every rank whose row changed (+I for a rank newly
-/// filled, -D for one emptied); without it, -D for rows that left the range, then +I for rows
-/// that entered it, so rows that only moved within the range are not sent again.
+/// with the rank in the output (or a range that starts after rank 1), -U/+U for every rank whose
+/// row changed (+I for a rank newly filled, -D for one emptied); otherwise -D for rows that left
+/// the range, then +I for rows that entered it, so rows that only moved within it are not sent again.
 /// </summary>
 public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool appendOnly, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
     : SqlOperator(name, inputCount)
@@ -83,7 +83,8 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
 
     private void EmitChanges(RankedRow[] before, RankedRow[] after)
     {
-        if (spec.OutputRankNumber)
+        // As Flink: ranks with an offset are followed rank by rank even without the rank in the output.
+        if (spec.OutputRankNumber || spec.RankStart > 1)
         {
             for (var r = 0; r < Math.Max(before.Length, after.Length); r++)
             {
@@ -92,9 +93,9 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
                     continue;
                 var rank = spec.RankStart + r;
                 if (old is not null)
-                    _output.Add(now is null ? RowKind.Delete : RowKind.UpdateBefore, WithRank(old.Row, rank));
+                    _output.Add(now is null ? RowKind.Delete : RowKind.UpdateBefore, Output(old.Row, rank));
                 if (now is not null)
-                    _output.Add(old is null ? RowKind.Insert : RowKind.UpdateAfter, WithRank(now.Row, rank));
+                    _output.Add(old is null ? RowKind.Insert : RowKind.UpdateAfter, Output(now.Row, rank));
             }
 
             return;
@@ -112,6 +113,8 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
                 _output.Add(RowKind.Insert, now.Row);
         }
     }
+
+    private object?[] Output(object?[] row, long rank) => spec.OutputRankNumber ? WithRank(row, rank) : row;
 
     internal static object?[] WithRank(object?[] row, long rank)
     {
