@@ -41,16 +41,18 @@ internal sealed partial class PhysicalPlanner
                 t => new WindowRankOperator(name, Keys(), endKey, window.EndColumn, spec, inputTypes, outputTypes, t.Node.InputCount), outputTypes: outputTypes);
         }
 
-        if (r.Deduplication is { } dedup)
+        // Batch mode ranks at the end of input; a deduplication is then the top 1 by its time.
+        if (r.Deduplication is { } dedup && !session.BatchMode)
         {
             var name = $"Deduplicate(keep=[{(dedup.KeepLastRow ? "LastRow" : "FirstRow")}], key=[{partitionBy}], order=[{(dedup.RowTime ? "ROWTIME" : "PROCTIME")}])";
             return Add(name, "Deduplicate", parallelism, [edge],
                 t => new DeduplicateOperator(name, Keys(), dedup, inputTypes, t.Node.InputCount), outputTypes: outputTypes);
         }
 
-        var appendOnly = !r.Input.IsChangelog;
+        var appendOnly = !r.Input.IsChangelog || session.BatchMode;
+        var batch = session.BatchMode;
         var rankName = $"Rank(strategy=[{(appendOnly ? "AppendFastStrategy" : "RetractStrategy")}], {range}, partitionBy=[{partitionBy}], orderBy=[{orderBy}], select=[{Names(r.Output)}])";
         return Add(rankName, "Rank", parallelism, [edge],
-            t => new RankOperator(rankName, Keys(), spec, appendOnly, inputTypes, outputTypes, t.Node.InputCount), outputTypes: outputTypes);
+            t => new RankOperator(rankName, Keys(), spec, appendOnly, inputTypes, outputTypes, t.Node.InputCount, batch), outputTypes: outputTypes);
     }
 }

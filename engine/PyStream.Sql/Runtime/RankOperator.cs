@@ -17,8 +17,10 @@ public sealed record RankSpec(IReadOnlyList<SortKey> OrderKeys, long RankStart, 
 /// with the rank in the output (or a range that starts after rank 1), -U/+U for every rank whose
 /// row changed (+I for a rank newly filled, -D for one emptied); otherwise -D for rows that left
 /// the range, then +I for rows that entered it, so rows that only moved within it are not sent again.
+/// In batch mode nothing is emitted until the end of input, then each partition's ranks, +I.
 /// </summary>
-public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool appendOnly, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
+public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool appendOnly, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1,
+    bool batchMode = false)
     : SqlOperator(name, inputCount)
 {
     private readonly RowBuilder _output = new(outputTypes);
@@ -65,7 +67,7 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
                 Store.Remove(key, partition.RemoveAt(partition.Count - 1));
         }
 
-        if (before is not null)
+        if (before is not null && !batchMode)
             EmitChanges(before, partition.Ranks(spec.RankStart, end));
     }
 
@@ -77,8 +79,27 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
             return; // a row this rank never kept (its state expired, or it never ranked in an append-only rank): ignored, as Flink does
         var before = position < spec.RankEnd ? partition.Ranks(spec.RankStart, spec.RankEnd) : null;
         Store.Remove(key, partition.RemoveAt(position));
-        if (before is not null)
+        if (before is not null && !batchMode)
             EmitChanges(before, partition.Ranks(spec.RankStart, spec.RankEnd));
+    }
+
+    protected override void Finish()
+    {
+        if (batchMode)
+        {
+            foreach (var key in Store.StoredPartitions().ToList())
+            {
+                var ranked = Store.Rows(key).Ranks(spec.RankStart, spec.RankEnd);
+                for (var r = 0; r < ranked.Length; r++)
+                    _output.Add(RowKind.Insert, Output(ranked[r].Row, spec.RankStart + r));
+                if (_output.Count >= 8192)
+                    EmitRows(_output.Take());
+            }
+
+            EmitRows(_output.Take());
+        }
+
+        base.Finish();
     }
 
     private void EmitChanges(RankedRow[] before, RankedRow[] after)

@@ -185,3 +185,14 @@ def test_a_row_number_without_a_rank_end_is_refused(tmp_path: Path) -> None:
     query = "SELECT * FROM (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM src) WHERE rn > 2"
     result, = run_statements(tmp_path, "streaming", [source(), query], CONFIG)[1:]
     assert result.error is not None and "Rank end is not specified" in result.error[1]
+
+
+def test_top_n_and_deduplication_in_batch_mode_give_the_final_ranks(tmp_path: Path) -> None:
+    queries = [
+        "SELECT id, k, v, rn FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC, id) AS rn FROM src) WHERE rn <= 3",
+        "SELECT item, cnt FROM (SELECT item, cnt, ROW_NUMBER() OVER (ORDER BY cnt DESC, item) AS rn FROM (SELECT item, COUNT(*) AS cnt FROM src GROUP BY item)) WHERE rn <= 3",
+    ]
+    results = run_statements(tmp_path, "batch", [source(), *queries])[1:]
+    for query, result in zip(queries, results):
+        assert {kind for kind, _ in result.ok()} == {"+I"}
+        assert result.final_table() == sqlite_rows("CREATE TABLE t (id, k, v, item)", src_rows(), query.replace("FROM src", "FROM t"))
