@@ -32,6 +32,7 @@ internal sealed partial class PhysicalPlanner
         var spec = new RankSpec(r.OrderKeys, r.RankStart, end, r.OutputRankNumber);
         var range = string.Create(CultureInfo.InvariantCulture, $"rankType=[ROW_NUMBER], rankRange=[rankStart={r.RankStart}, rankEnd={end}]");
         RowKeys Keys() => new(keys, keyTypes);
+        var ttl = StateTtlMillis;
 
         if (r.Window is { } window)
         {
@@ -46,13 +47,19 @@ internal sealed partial class PhysicalPlanner
         {
             var name = $"Deduplicate(keep=[{(dedup.KeepLastRow ? "LastRow" : "FirstRow")}], key=[{partitionBy}], order=[{(dedup.RowTime ? "ROWTIME" : "PROCTIME")}])";
             return Add(name, "Deduplicate", parallelism, [edge],
-                t => new DeduplicateOperator(name, Keys(), dedup, inputTypes, t.Node.InputCount), outputTypes: outputTypes);
+                t => new DeduplicateOperator(name, Keys(), dedup, inputTypes, t.Node.InputCount, ttl), outputTypes: outputTypes);
         }
 
         var appendOnly = !r.Input.IsChangelog || session.BatchMode;
         var batch = session.BatchMode;
         var rankName = $"Rank(strategy=[{(appendOnly ? "AppendFastStrategy" : "RetractStrategy")}], {range}, partitionBy=[{partitionBy}], orderBy=[{orderBy}], select=[{Names(r.Output)}])";
         return Add(rankName, "Rank", parallelism, [edge],
-            t => new RankOperator(rankName, Keys(), spec, appendOnly, inputTypes, outputTypes, t.Node.InputCount, batch), outputTypes: outputTypes);
+            t => new RankOperator(rankName, Keys(), spec, appendOnly, inputTypes, outputTypes, t.Node.InputCount, batch, ttl), outputTypes: outputTypes);
     }
+
+    /// <summary>table.exec.state.ttl in milliseconds: how long a key's state lives after it was last written (0: forever).</summary>
+    private long StateTtlMillis =>
+        session.Configuration.TryGetValue("table.exec.state.ttl", out var text)
+            ? PyStream.Engine.Settings.Durations.ToMillis(PyStream.Engine.Settings.Durations.Parse(text, "table.exec.state.ttl"))
+            : 0;
 }

@@ -18,9 +18,13 @@ namespace PyStream.Sql.Runtime;
 /// row that arrives later (processing time; an identical row sends nothing) or whose rowtime is
 /// not before the kept one's (event time).</item>
 /// </list>
-/// The kept (or waiting) row lives in the task's keyed state backend.
+/// The kept (or waiting) row lives in the task's keyed state backend. With <c>table.exec.state.ttl</c>
+/// (<paramref name="stateTtlMillis"/>) a key's kept row or first-row mark is forgotten that long
+/// after it was written (a waiting row is not: the watermark clears it), and a keep-last on
+/// processing time then sends identical rows again, as Flink's does to keep downstream state alive.
 /// </summary>
-public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplication spec, IReadOnlyList<SqlType> types, int inputCount = 1) : SqlOperator(name, inputCount)
+public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplication spec, IReadOnlyList<SqlType> types, int inputCount = 1, long stateTtlMillis = 0)
+    : SqlOperator(name, inputCount)
 {
     private readonly RowBuilder _output = new(types);
     private readonly RowCodec _codec = new(types);
@@ -30,6 +34,7 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
 
     /// <summary>Keep-first on event time: the keys whose waiting row has each rowtime.</summary>
     private KeyTimers? _timers;
+    private StateRetention? _retention;
 
     public long LateRowsDropped { get; private set; }
 
@@ -40,6 +45,7 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         base.Open(context);
         _rowState = StateKey + "/row";
         _emittedState = StateKey + "/emitted";
+        _retention = FirstOnRowtime ? StateRetention.For(stateTtlMillis, context, _emittedState) : StateRetention.For(stateTtlMillis, context, _rowState, _emittedState);
         _timers = new KeyTimers(() => FirstOnRowtime
             ? Context.State.Entries(_rowState).Select(e => (RowTime(_codec.Decode(e.Value)), e.Key))
             : []);
@@ -56,9 +62,9 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
             var key = keys.KeyOf(rows, i);
             if (!spec.KeepLastRow && !spec.RowTime)
             {
-                if (Context.State.Get(_emittedState, key) is not null)
+                if (Read(_emittedState, key) is not null)
                     continue;
-                Context.State.Put(_emittedState, key, [1]);
+                Write(_emittedState, key, [1]);
                 _output.Add(RowKind.Insert, Row(rows, i));
             }
             else if (FirstOnRowtime)
@@ -76,14 +82,14 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
 
     private void KeepLast(byte[] key, object?[] row)
     {
-        var stored = Context.State.Get(_rowState, key);
+        var stored = Read(_rowState, key);
         var previous = stored is null ? null : _codec.Decode(stored);
         if (previous is not null && spec.RowTime && RowTime(previous) > RowTime(row))
             return; // an earlier rowtime than the kept row's: the kept row stays the last
         var current = _codec.Encode(row);
-        if (previous is not null && !spec.RowTime && stored.AsSpan().SequenceEqual(current))
+        if (previous is not null && !spec.RowTime && _retention is null && stored.AsSpan().SequenceEqual(current))
             return;
-        Context.State.Put(_rowState, key, current);
+        Write(_rowState, key, current);
         if (previous is null)
         {
             _output.Add(RowKind.Insert, row);
@@ -104,7 +110,7 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
             return;
         }
 
-        if (Context.State.Get(_emittedState, key) is not null)
+        if (Read(_emittedState, key) is not null)
             return;
         if (Context.State.Get(_rowState, key) is { } waiting && RowTime(_codec.Decode(waiting)) <= rowtime)
             return;
@@ -121,13 +127,20 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
                 return;
             _output.Add(RowKind.Insert, _codec.Decode(waiting));
             Context.State.Remove(_rowState, key);
-            Context.State.Put(_emittedState, key, [1]);
+            Write(_emittedState, key, [1]);
             if (_output.Count >= 8192)
                 EmitRows(_output.Take());
         });
         EmitRows(_output.Take());
         base.OnWatermark(watermark);
     }
+
+    /// <summary>A value of a state under the TTL: null once expired.</summary>
+    private byte[]? Read(string stateId, byte[] key) =>
+        Context.State.Get(stateId, key) is not { } stored ? null : _retention is null ? stored : _retention.Live(stored, out _);
+
+    private void Write(string stateId, byte[] key, byte[] value) =>
+        Context.State.Put(stateId, key, _retention is null ? value : _retention.Stamp(value));
 
     private long RowTime(object?[] row) => row[spec.TimeColumn] is long micros ? TimeMath.MillisOf(micros) : long.MinValue;
 

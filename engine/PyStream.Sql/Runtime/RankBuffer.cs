@@ -22,6 +22,9 @@ public sealed class RankBuffer(RowOrdering ordering)
 
     public long NextSeq { get; private set; }
 
+    /// <summary>When the oldest row still here was written (with a state TTL; else long.MaxValue).</summary>
+    public long OldestWrite { get; set; } = long.MaxValue;
+
     public RankedRow this[int index] => _rows[index];
 
     public void Load(IEnumerable<RankedRow> rows)

@@ -18,9 +18,11 @@ public sealed record RankSpec(IReadOnlyList<SortKey> OrderKeys, long RankStart, 
 /// row changed (+I for a rank newly filled, -D for one emptied); otherwise -D for rows that left
 /// the range, then +I for rows that entered it, so rows that only moved within it are not sent again.
 /// In batch mode nothing is emitted until the end of input, then each partition's ranks, +I.
+/// With <c>table.exec.state.ttl</c> (<paramref name="stateTtlMillis"/>) a row is forgotten that
+/// long after it was written, without emitting anything (as Flink's TTL).
 /// </summary>
 public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool appendOnly, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1,
-    bool batchMode = false)
+    bool batchMode = false, long stateTtlMillis = 0)
     : SqlOperator(name, inputCount)
 {
     private readonly RowBuilder _output = new(outputTypes);
@@ -32,7 +34,8 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        _store = new RankRowStore(context.State, StateKeys.MapPrefix + StateKey + "/rows", _ordering, inputTypes);
+        var stateId = StateKeys.MapPrefix + StateKey + "/rows";
+        _store = new RankRowStore(context.State, stateId, _ordering, inputTypes, StateRetention.For(stateTtlMillis, context, stateId));
     }
 
     protected override void ProcessRows(int input, RowBatch rows)
@@ -60,7 +63,7 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
             return; // not before the N-th row: it can never rank
         var position = partition.PositionOf(row);
         var before = position < end ? partition.Ranks(spec.RankStart, end) : null;
-        Store.Put(key, partition.InsertAt(position, row));
+        Store.Put(key, partition, partition.InsertAt(position, row));
         if (appendOnly)
         {
             while (partition.Count > end)

@@ -9,8 +9,11 @@ namespace PyStream.Sql.Runtime;
 /// per row, under the partition key then the row's arrival number), with a sorted copy in memory
 /// per partition (Flink's TopNBuffer over its MapState). Every change is written through, so a
 /// checkpoint needs nothing from the cache; the cache is dropped when it holds too many partitions.
+/// With a <paramref name="retention"/> each row expires its TTL after it was written: a
+/// partition whose oldest cached row expired is loaded again, without the expired rows.
 /// </summary>
-public sealed class RankRowStore(IKeyedStateStore state, string stateId, RowOrdering ordering, IReadOnlyList<SqlType> types, int maxCachedPartitions = RankRowStore.DefaultMaxCachedPartitions)
+public sealed class RankRowStore(IKeyedStateStore state, string stateId, RowOrdering ordering, IReadOnlyList<SqlType> types, StateRetention? retention = null,
+    int maxCachedPartitions = RankRowStore.DefaultMaxCachedPartitions)
 {
     public const int DefaultMaxCachedPartitions = 100_000;
 
@@ -20,17 +23,47 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, RowOrde
     /// <summary>A partition's rows, loaded from the backend on first use.</summary>
     public RankBuffer Rows(byte[] partition)
     {
-        if (_cache.TryGetValue(partition, out var rows))
+        if (_cache.TryGetValue(partition, out var rows) && (retention is null || !retention.IsExpired(rows.OldestWrite)))
             return rows;
         if (_cache.Count >= maxCachedPartitions)
             _cache.Clear();
         rows = new RankBuffer(ordering);
-        rows.Load(state.MapEntries(stateId, partition).Select(e => new RankedRow(BinaryPrimitives.ReadInt64BigEndian(e.Key), _codec.Decode(e.Value))));
+        var loaded = new List<RankedRow>();
+        foreach (var (entry, stored) in state.MapEntries(stateId, partition).ToList())
+        {
+            var seq = BinaryPrimitives.ReadInt64BigEndian(entry);
+            var value = stored;
+            if (retention is not null)
+            {
+                if (retention.Live(stored, out var written) is not { } live)
+                {
+                    state.Remove(stateId, StoredKey(partition, seq));
+                    continue;
+                }
+
+                value = live;
+                rows.OldestWrite = Math.Min(rows.OldestWrite, written);
+            }
+
+            loaded.Add(new RankedRow(seq, _codec.Decode(value)));
+        }
+
+        rows.Load(loaded);
         _cache[partition] = rows;
         return rows;
     }
 
-    public void Put(byte[] partition, RankedRow row) => state.Put(stateId, StoredKey(partition, row.Seq), _codec.Encode(row.Row));
+    public void Put(byte[] partition, RankBuffer rows, RankedRow row)
+    {
+        var value = _codec.Encode(row.Row);
+        if (retention is not null)
+        {
+            value = retention.Stamp(value);
+            rows.OldestWrite = Math.Min(rows.OldestWrite, retention.Now);
+        }
+
+        state.Put(stateId, StoredKey(partition, row.Seq), value);
+    }
 
     public void Remove(byte[] partition, RankedRow row) => state.Remove(stateId, StoredKey(partition, row.Seq));
 

@@ -61,7 +61,7 @@ public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, in
                 continue;
             if (partition.Count == 0)
                 Timers.Add(fireAt, key);
-            Store.Put(key, partition.InsertAt(partition.PositionOf(row), row));
+            Store.Put(key, partition, partition.InsertAt(partition.PositionOf(row), row));
             while (partition.Count > spec.RankEnd)
                 Store.Remove(key, partition.RemoveAt(partition.Count - 1));
         }

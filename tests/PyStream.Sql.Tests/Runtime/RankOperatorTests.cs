@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.State;
@@ -178,5 +179,49 @@ public sealed class RankOperatorTests : IDisposable
         // The watermark after batch b: the last millisecond of the last window whose rows have all come, so windows fire as rows go on and none is late.
         static long Watermark(int b) => (b * 10 + 10) / 50 * 50_000L - 1;
         Assert.Equal(expected, Run(Create, backend, 7, Windowed(), Watermark).Order(StringComparer.Ordinal));
+    }
+
+    private static RowBatch Inserts(params long[][] rows)
+    {
+        var builder = new RowBuilder(Types);
+        foreach (var row in rows)
+            builder.Add(RowKind.Insert, [.. row.Cast<object?>()]);
+        return builder.Take()!;
+    }
+
+    [Theory]
+    [InlineData("heap")]
+    [InlineData("rocksdb")]
+    public void With_a_state_ttl_a_top_n_forgets_rows_written_longer_ago(string backend)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+        var output = new CollectingRows { WithKinds = true };
+        var op = SqlOperatorHarness.Open(
+            () => new RankOperator("rank", new RowKeys([0], [Types[0]]), new RankSpec([new SortKey(1, true, false)], 1, 1, true), appendOnly: true, Types, [.. Types, SqlType.BigInt.NotNull], stateTtlMillis: 1_000),
+            output, _stores.New(backend), clock);
+        op.ProcessBatch(0, Inserts([1, 9, 0]));
+        clock.Advance(TimeSpan.FromMilliseconds(600));
+        op.ProcessBatch(0, Inserts([1, 5, 1])); // below the kept 9: nothing
+        clock.Advance(TimeSpan.FromMilliseconds(600));
+        op.ProcessBatch(0, Inserts([1, 3, 2])); // the 9 was written 1.2 s ago and expired: 3 is the top
+        op.Close();
+        Assert.Equal(["+I 1 9 0 1", "+I 1 3 2 1"], output.Rows);
+    }
+
+    [Fact]
+    public void With_a_state_ttl_a_first_row_deduplication_emits_a_key_again_once_its_mark_expired()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+        var output = new CollectingRows { WithKinds = true };
+        var op = SqlOperatorHarness.Open(
+            () => new DeduplicateOperator("dedup", new RowKeys([0], [Types[0]]), new RankDeduplication(false, false, 1), Types, stateTtlMillis: 1_000),
+            output, _stores.New("heap"), clock);
+        op.ProcessBatch(0, Inserts([1, 0, 0], [1, 0, 1]));
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        op.ProcessBatch(0, Inserts([1, 0, 2]));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        op.ProcessBatch(0, Inserts([1, 0, 3], [1, 0, 4]));
+        op.Close();
+        Assert.Equal(["+I 1 0 0", "+I 1 0 3"], output.Rows);
     }
 }

@@ -84,8 +84,10 @@ def test_keep_first_row_on_proctime_emits_the_first_arrival(tmp_path: Path) -> N
     assert result.final_table() == sqlite_dedup("id")
 
 
-def test_keep_last_row_on_proctime_updates_with_each_arrival(tmp_path: Path) -> None:
-    result, = run_statements(tmp_path, "streaming", [SOURCE, query("pt DESC")], CONFIG)[1:]
+@pytest.mark.parametrize("ttl", [None, "1 h"])
+def test_keep_last_row_on_proctime_updates_with_each_arrival(tmp_path: Path, ttl: str | None) -> None:
+    config = CONFIG if ttl is None else {**CONFIG, "table.exec.state.ttl": ttl}
+    result, = run_statements(tmp_path, "streaming", [SOURCE, query("pt DESC")], config)[1:]
     assert result.ok() == keep_last_changes(lambda kept, row: True)
     assert result.final_table() == sqlite_dedup("id DESC")
 

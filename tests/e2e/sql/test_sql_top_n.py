@@ -69,11 +69,13 @@ def rank_changes(changes: list[tuple[str, tuple]], partition: Callable[[tuple], 
     return out
 
 
-@pytest.mark.parametrize("with_rank", [True, False])
-def test_top_n_over_an_append_only_input(tmp_path: Path, with_rank: bool) -> None:
+@pytest.mark.parametrize("with_rank, ttl", [(True, None), (False, None), (True, "1 h")])
+def test_top_n_over_an_append_only_input(tmp_path: Path, with_rank: bool, ttl: str | None) -> None:
+    # A state TTL far longer than the job changes nothing.
     columns = "id, k, v, rn" if with_rank else "id, k, v"
     query = f"SELECT {columns} FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM src) WHERE rn <= 3"
-    result, = run_statements(tmp_path, "streaming", [source(), query], CONFIG)[1:]
+    config = CONFIG if ttl is None else {**CONFIG, "table.exec.state.ttl": ttl}
+    result, = run_statements(tmp_path, "streaming", [source(), query], config)[1:]
     rows = [("+I", (i, i % 3, i * 7 % 10)) for i in range(ROWS)]
     expected = rank_changes(rows, lambda r: r[1], lambda r: -r[2], 3, with_rank)
     assert result.ok() == expected
