@@ -36,6 +36,8 @@ internal sealed partial class PhysicalPlanner
 
         if (r.Window is { } window)
         {
+            if (window.ProcTime)
+                throw new SqlValidationException("window Top-N over processing-time windows is not supported yet: rank windows of a rowtime attribute (a column with a WATERMARK)");
             var endKey = Array.IndexOf(keys, window.EndColumn);
             var name = $"WindowRank(window=[{window.Definition.Kind.ToString().ToUpperInvariant()}(win_start=[{fields[window.StartColumn].Name}], win_end=[{fields[window.EndColumn].Name}])], {range}, partitionBy=[{partitionBy}], orderBy=[{orderBy}], select=[{Names(r.Output)}])";
             return Add(name, "WindowRank", parallelism, [edge],

@@ -40,13 +40,28 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
+        // An append-only rank first compares the sort columns alone: most rows do not make the top N.
+        var sortColumns = new object?[inputTypes.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             var key = keys.KeyOf(rows, i);
+            var accumulate = rows.KindAt(i).IsAccumulate();
+            if (accumulate && appendOnly)
+            {
+                var partition = Store.Rows(key);
+                if (partition.Count >= spec.RankEnd)
+                {
+                    foreach (var sortKey in spec.OrderKeys)
+                        sortColumns[sortKey.Column] = rows.Columns[sortKey.Column].GetBoxed(i);
+                    if (_ordering.Compare(sortColumns, partition[(int)spec.RankEnd - 1].Row) >= 0)
+                        continue; // not before the N-th row: it can never rank
+                }
+            }
+
             var row = new object?[inputTypes.Count];
             for (var c = 0; c < row.Length; c++)
                 row[c] = rows.Columns[c].GetBoxed(i);
-            if (rows.KindAt(i).IsAccumulate())
+            if (accumulate)
                 Accumulate(key, row);
             else
                 Retract(key, row);
@@ -60,7 +75,7 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
         var partition = Store.Rows(key);
         var end = spec.RankEnd;
         if (appendOnly && partition.Count >= end && _ordering.Compare(row, partition[(int)end - 1].Row) >= 0)
-            return; // not before the N-th row: it can never rank
+            return;
         var position = partition.PositionOf(row);
         var before = position < end ? partition.Ranks(spec.RankStart, end) : null;
         Store.Put(key, partition, partition.InsertAt(position, row));

@@ -39,6 +39,8 @@ public sealed class RankJobTests
         "Deduplicate(keep=[LastRow], key=[k], order=[PROCTIME])")]
     [InlineData("SELECT * FROM (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY pt DESC) AS rn FROM src) WHERE rn <= 2",
         "Rank(strategy=[AppendFastStrategy]")]
+    [InlineData("WITH ranked AS (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) AS rn FROM src) SELECT id FROM ranked WHERE rn <= 2",
+        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v ASC], select=[id, k, v, pt])")]
     public void The_planner_recognizes_a_filtered_row_number(string query, string expected)
     {
         Assert.Contains(expected, Explain(query), StringComparison.Ordinal);
@@ -54,6 +56,11 @@ public sealed class RankJobTests
     [InlineData("SELECT * FROM (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k) AS rn FROM src) WHERE rn <= 2", "needs an ORDER BY")]
     [InlineData("SELECT * FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) + 1 AS rn FROM src) WHERE rn <= 2", "a ranking function inside an expression")]
     [InlineData("SELECT id FROM src WHERE ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) <= 2", "is allowed only as an item of the select list")]
+    [InlineData("""
+        SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY n DESC) AS rownum
+          FROM (SELECT window_start, window_end, k, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(pt), INTERVAL '10' SECONDS)) GROUP BY window_start, window_end, k))
+        WHERE rownum <= 2
+        """, "window Top-N over processing-time windows is not supported yet")]
     public void A_rank_the_planner_cannot_run_is_refused_saying_why(string query, string message)
     {
         var error = Assert.Throws<SqlValidationException>(() => Explain(query));

@@ -198,3 +198,13 @@ def test_top_n_and_deduplication_in_batch_mode_give_the_final_ranks(tmp_path: Pa
     for query, result in zip(queries, results):
         assert {kind for kind, _ in result.ok()} == {"+I"}
         assert result.final_table() == sqlite_rows("CREATE TABLE t (id, k, v, item)", src_rows(), query.replace("FROM src", "FROM t"))
+
+
+def test_top_n_at_parallelism_two_partitioned_by_an_expression(tmp_path: Path) -> None:
+    # Rows reach the two rank subtasks by a hash of the partition key; arrival order between
+    # source subtasks varies, so the ranks use a total order (v, then id) and the final table is checked.
+    query = "SELECT id, v, rn FROM (SELECT id, v, ROW_NUMBER() OVER (PARTITION BY id % 4 ORDER BY v DESC, id) AS rn FROM src) WHERE rn <= 2"
+    result, = run_statements(tmp_path, "streaming", [source(), query], {"parallelism.default": "2"})[1:]
+    assert result.final_table() == sqlite_rows(
+        "CREATE TABLE t (id, k, v, item)", src_rows(),
+        "SELECT id, v, rn FROM (SELECT id, v, ROW_NUMBER() OVER (PARTITION BY id % 4 ORDER BY v DESC, id) AS rn FROM t) WHERE rn <= 2")
