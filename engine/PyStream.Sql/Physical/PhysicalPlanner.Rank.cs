@@ -40,8 +40,9 @@ internal sealed partial class PhysicalPlanner
                 throw new SqlValidationException("window Top-N over processing-time windows is not supported yet: rank windows of a rowtime attribute (a column with a WATERMARK)");
             var endKey = Array.IndexOf(keys, window.EndColumn);
             var name = $"WindowRank(window=[{window.Definition.Kind.ToString().ToUpperInvariant()}(win_start=[{fields[window.StartColumn].Name}], win_end=[{fields[window.EndColumn].Name}])], {range}, partitionBy=[{partitionBy}], orderBy=[{orderBy}], select=[{Names(r.Output)}])";
+            var shiftZone = ShiftZone(window.TimeType);
             return Add(name, "WindowRank", parallelism, [edge],
-                t => new WindowRankOperator(name, Keys(), endKey, window.EndColumn, spec, inputTypes, outputTypes, t.Node.InputCount), outputTypes: outputTypes);
+                t => new WindowRankOperator(name, Keys(), endKey, window.EndColumn, spec, inputTypes, outputTypes, t.Node.InputCount) { ShiftZone = shiftZone }, outputTypes: outputTypes);
         }
 
         // Batch mode ranks at the end of input; a deduplication is then the top 1 by its time.

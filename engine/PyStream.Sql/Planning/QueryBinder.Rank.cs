@@ -154,9 +154,9 @@ internal sealed partial class QueryBinder
         switch (node)
         {
             case WindowTableNode w when w.Window.Kind != WindowKind.Session:
-                return new RankWindow(w.Input.Fields.Count, w.Input.Fields.Count + 1, w.Window, IsProcTime(w.Input.Fields[w.TimeIndex]));
+                return new RankWindow(w.Input.Fields.Count, w.Input.Fields.Count + 1, w.Window, w.Input.Fields[w.TimeIndex].Type);
             case WindowAggregateNode a:
-                return new RankWindow(a.GroupKeys.Count, a.GroupKeys.Count + 1, a.Window, IsProcTime(a.Input.Fields[a.TimeIndex]));
+                return new RankWindow(a.GroupKeys.Count, a.GroupKeys.Count + 1, a.Window, a.Input.Fields[a.TimeIndex].Type);
             case CalcNode c when WindowColumns(c.Input) is { } inner:
                 var start = IndexOfRef(c.Projections, inner.StartColumn);
                 var end = IndexOfRef(c.Projections, inner.EndColumn);
@@ -165,8 +165,6 @@ internal sealed partial class QueryBinder
                 return null;
         }
     }
-
-    private static bool IsProcTime(PlanField field) => field.Type.TimeAttribute == TimeAttribute.Proctime;
 
     private static int IndexOfRef(IReadOnlyList<BoundExpr> projections, int column)
     {

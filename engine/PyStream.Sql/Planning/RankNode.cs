@@ -47,5 +47,8 @@ public sealed record RankNode(
 /// <summary>A deduplication: which row it keeps per key, and whether by event time (comparing rowtimes) or by arrival.</summary>
 public sealed record RankDeduplication(bool KeepLastRow, bool RowTime, int TimeColumn);
 
-/// <summary>The window columns a window rank partitions by, the window they came from, and whether its time is processing time.</summary>
-public sealed record RankWindow(int StartColumn, int EndColumn, WindowDefinition Definition, bool ProcTime);
+/// <summary>The window columns a window rank partitions by, the window they came from, and the type of the time its windows are of.</summary>
+public sealed record RankWindow(int StartColumn, int EndColumn, WindowDefinition Definition, SqlType TimeType)
+{
+    public bool ProcTime => TimeType.TimeAttribute == TimeAttribute.Proctime;
+}

@@ -26,6 +26,9 @@ public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, in
 
     public long LateRowsDropped { get; private set; }
 
+    /// <summary>For windows over a TIMESTAMP_LTZ in a zone other than UTC: window_end is that zone's wall-clock time, the watermark an instant.</summary>
+    public TimeZoneInfo? ShiftZone { get; init; }
+
     private RankRowStore Store => _store ?? throw new InvalidOperationException("the window rank is not open");
 
     public override void Open(TaskContext context)
@@ -38,7 +41,8 @@ public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, in
     private KeyTimers Timers => _timers ?? throw new InvalidOperationException("the window rank is not open");
 
     /// <summary>A window fires when the watermark reaches its last millisecond.</summary>
-    private static long FireTime(object? windowEnd) => windowEnd is long end ? TimeMath.MillisOf(end) - 1 : long.MinValue;
+    private long FireTime(object? windowEnd) => windowEnd is not long end ? long.MinValue
+        : TimeMath.MillisOf(ShiftZone is null ? end : TimeMath.ToInstant(end, ShiftZone)) - 1;
 
     protected override void ProcessRows(int input, RowBatch rows)
     {

@@ -224,4 +224,22 @@ public sealed class RankOperatorTests : IDisposable
         op.Close();
         Assert.Equal(["+I 1 0 0", "+I 1 0 3"], output.Rows);
     }
+
+    [Fact]
+    public void A_window_rank_over_local_days_fires_at_the_instant_the_local_window_ends()
+    {
+        // window_end is New York's wall-clock midnight (UTC-5): the instant 05:00 UTC.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var localEnd = new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var output = new CollectingRows { WithKinds = true };
+        var op = SqlOperatorHarness.Open(
+            () => new WindowRankOperator("window-rank", new RowKeys([0], [Types[0]]), 0, 0, new RankSpec([new SortKey(1, true, false)], 1, 1, false), Types, Types) { ShiftZone = zone },
+            output, _stores.New("heap"));
+        op.ProcessBatch(0, Inserts([localEnd * 1000, 7, 1]));
+        op.ProcessWatermark(0, localEnd + 3_600_000);
+        Assert.Empty(output.Rows);
+        op.ProcessWatermark(0, localEnd + (5 * 3_600_000) - 1);
+        Assert.Equal([$"+I {localEnd * 1000} 7 1"], output.Rows);
+        op.Close();
+    }
 }

@@ -208,3 +208,27 @@ def test_top_n_at_parallelism_two_partitioned_by_an_expression(tmp_path: Path) -
     assert result.final_table() == sqlite_rows(
         "CREATE TABLE t (id, k, v, item)", src_rows(),
         "SELECT id, v, rn FROM (SELECT id, v, ROW_NUMBER() OVER (PARTITION BY id % 4 ORDER BY v DESC, id) AS rn FROM t) WHERE rn <= 2")
+
+
+def test_window_top_n_over_local_days_of_a_timestamp_ltz(tmp_path: Path) -> None:
+    # Windows over a TIMESTAMP_LTZ are the session zone's days (UTC-5 here): each fires when the
+    # watermark passes the local midnight, not a UTC one, so no row of a day's last hours is late.
+    import datetime
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo("America/New_York")
+    first = int(datetime.datetime(2024, 1, 1, 0, 0, tzinfo=zone).timestamp() * 1000)
+    hours = 72
+    ddl = f"""CREATE TABLE hourly (id BIGINT, ts AS TO_TIMESTAMP_LTZ({first} + id * 3600000, 3), WATERMARK FOR ts AS ts)
+      WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0', 'fields.id.end' = '{hours - 1}')"""
+    query = """SELECT CAST(window_start AS STRING), id FROM (
+                 SELECT id, window_start, window_end, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY id * 5 % 24 DESC) AS rn
+                 FROM TABLE(TUMBLE(TABLE hourly, DESCRIPTOR(ts), INTERVAL '1' DAY)))
+               WHERE rn <= 2"""
+    result, = run_statements(tmp_path, "streaming", [ddl, query], {**CONFIG, "table.local-time-zone": "America/New_York"})[1:]
+    days: dict[str, list[int]] = {}
+    for i in range(hours):
+        local = datetime.datetime.fromtimestamp((first + i * 3_600_000) / 1000, zone)
+        days.setdefault(f"{local:%Y-%m-%d} 00:00:00.000", []).append(i)
+    expected = Counter((day, i) for day, ids in days.items() for i in sorted(ids, key=lambda i: (-(i * 5 % 24), i))[:2])
+    assert {kind for kind, _ in result.ok()} == {"+I"}
+    assert Counter(values for _, values in result.ok()) == expected
