@@ -335,7 +335,8 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
     /// <summary>The same rows under other field names (a projection that computes nothing).</summary>
     private static PlanNode Rename(PlanNode node, IReadOnlyList<PlanField> fields) => node switch
     {
-        CalcNode c => c with { Output = fields },
+        // A new node, not a copy with another Output: a record's Fields are set by its constructor only.
+        CalcNode c => new CalcNode(c.Input, c.Condition, c.Projections, fields),
         _ => new CalcNode(node, null, Identity(node), fields),
     };
 

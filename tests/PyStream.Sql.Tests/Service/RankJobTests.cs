@@ -41,6 +41,8 @@ public sealed class RankJobTests
         "Rank(strategy=[AppendFastStrategy]")]
     [InlineData("WITH ranked AS (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) AS rn FROM src) SELECT id FROM ranked WHERE rn <= 2",
         "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v ASC], select=[id, k, v, pt])")]
+    [InlineData("SELECT t.id, t.r FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM src) AS t(id, k, v, r) WHERE t.r <= 2",
+        "rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v DESC], select=[id, k, v, pt, w0$o0]")]
     public void The_planner_recognizes_a_filtered_row_number(string query, string expected)
     {
         Assert.Contains(expected, Explain(query), StringComparison.Ordinal);
