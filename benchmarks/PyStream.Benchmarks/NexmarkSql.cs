@@ -39,16 +39,28 @@ internal static class NexmarkSql
     public const string BidView =
         "CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, dateTime, bid.extra FROM datagen WHERE event_type = 2";
 
+    public const string PersonView =
+        "CREATE VIEW person AS SELECT person.id, person.name, person.emailAddress, person.creditCard, person.city, person.state, dateTime, person.extra "
+        + "FROM datagen WHERE event_type = 0";
+
+    public const string AuctionView =
+        "CREATE VIEW auction AS SELECT auction.id, auction.itemName, auction.description, auction.initialBid, auction.reserve, dateTime, "
+        + "auction.expires, auction.seller, auction.category, auction.extra FROM datagen WHERE event_type = 1";
+
     /// <summary>Runs <c>INSERT INTO sink <paramref name="query"/></c>; returns the sink's checksum and row count.</summary>
-    public static (long Checksum, long Rows) Run(NexmarkConfig config, string sinkColumns, string query, bool pushDown = true)
+    public static (long Checksum, long Rows) Run(NexmarkConfig config, string sinkColumns, string query, bool pushDown = true) =>
+        RunOn([TableDdl(config), BidView, PersonView, AuctionView], sinkColumns, query, pushDown);
+
+    /// <summary>Runs <c>INSERT INTO sink <paramref name="query"/></c> over the tables and views <paramref name="catalog"/> creates.</summary>
+    public static (long Checksum, long Rows) RunOn(IEnumerable<string> catalog, string sinkColumns, string query, bool pushDown = true)
     {
         var request = new SqlRequest { Statement = "INSERT INTO sink " + query };
         request.Configuration["parallelism.default"] = "1";
         if (!pushDown)
             request.Configuration["table.optimizer.source.predicate-pushdown-enabled"] = "false";
-        request.Catalog.Add(new CatalogEntry { Sql = TableDdl(config) });
-        request.Catalog.Add(new CatalogEntry { Sql = BidView });
-        request.Catalog.Add(new CatalogEntry { Sql = $"CREATE TABLE sink ({sinkColumns}) WITH ('connector' = 'blackhole')" });
+        foreach (var statement in catalog)
+            request.Catalog.Add(new CatalogEntry { Sql = statement });
+        request.Catalog.Add(new CatalogEntry { Sql = $"CREATE TABLE sink ({sinkColumns}) WITH ('connector' = '" + (Environment.GetEnvironmentVariable("BENCH_SINK") ?? "blackhole") + "')" });
         var response = SqlService.Execute(request);
         var spec = JobSpec.Parser.ParseFrom(response.Job);
         var sinks = new HashingSinks();

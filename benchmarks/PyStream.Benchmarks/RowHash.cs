@@ -11,9 +11,19 @@ internal static class RowHash
 {
     public static long Of(long a, long b) => RowChecksum.Next(RowChecksum.Mix(a), b);
 
-    public static long Of(long a, long b, long c, long d) => RowChecksum.Next(RowChecksum.Next(Of(a, b), c), d);
+    public static long Of(long a, long b, long c) => RowChecksum.Next(Of(a, b), c);
+
+    public static long Of(long a, long b, long c, long d) => RowChecksum.Next(Of(a, b, c), d);
 
     public static long Of(long a, long b, long c, long d, long e) => RowChecksum.Next(Of(a, b, c, d), e);
+
+    public static long Of(ReadOnlySpan<long> values)
+    {
+        var hash = RowChecksum.Mix(values[0]);
+        foreach (var value in values[1..])
+            hash = RowChecksum.Next(hash, value);
+        return hash;
+    }
 
     /// <summary>A DECIMAL(p, 3) value (0.908 × 100 is 90800 at scale 3).</summary>
     public static long OfDecimal(decimal value) => RowChecksum.OfDecimal(value, 3);

@@ -97,7 +97,7 @@ internal static class CommandLine
                 Python = new PythonRuntime(),
                 StateBackends = RocksDbStateBackend.WithDefaults(),
                 Connectors = [new KafkaConnector()],
-                OperatorProviders = [new PyStream.Sql.Service.SqlOperators()],
+                OperatorProviders = [new PyStream.Sql.Service.SqlOperators(), new PyStream.Engine.Cep.PythonCepOperators()],
                 ConfigurationOverrides = overrides,
             });
         }

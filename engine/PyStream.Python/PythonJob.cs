@@ -43,6 +43,16 @@ internal sealed class PythonJob(PyObject job, PythonRuntime runtime) : IPythonJo
         });
     }
 
+    public IPythonCep CreateCep(int transformationId, TaskInfo task, ISegmentHost host)
+    {
+        var description = JsonSerializer.Serialize(TaskDescription(task));
+        return UserErrors.Run(task.TaskName, () =>
+        {
+            using var hostProxy = new SegmentHostProxy(host).ToPython();
+            return (IPythonCep)new PythonCep(job.InvokeMethod("create_cep", new PyInt(transformationId), new PyString(description), hostProxy), task.TaskName);
+        });
+    }
+
     public IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task) => UserErrors.Run(task.TaskName, () =>
         (IPythonScalarCalls)new PythonScalarCalls(job.InvokeMethod("create_scalar_calls", new PyString(PythonScalarCalls.Describe(spec, task))), spec, task.TaskName));
 

@@ -101,7 +101,7 @@ public static class GatewayHost
             Python = new PythonRuntime(),
             StateBackends = RocksDbStateBackend.WithDefaults(),
             Connectors = [new KafkaConnector()],
-            OperatorProviders = [new PyStream.Sql.Service.SqlOperators()],
+            OperatorProviders = [new PyStream.Sql.Service.SqlOperators(), new PyStream.Engine.Cep.PythonCepOperators()],
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();

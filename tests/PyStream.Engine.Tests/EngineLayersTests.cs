@@ -8,7 +8,7 @@ public sealed class EngineLayersTests
 {
     /// <summary>Bottom first; "" is the root namespace <c>PyStream.Engine</c> (exceptions, task identity).</summary>
     private static readonly string[] LayersBottomUp =
-        ["", "Settings", "Keys", "Records", "Telemetry", "State", "Time", "Windowing", "UserCode", "Checkpointing", "Graph", "Runtime"];
+        ["", "Settings", "Keys", "Records", "Telemetry", "State", "Time", "Windowing", "UserCode", "Checkpointing", "Graph", "Runtime", "Cep"];
 
     [Fact]
     public void EveryNamespaceUsesOnlyTheLayersBelowIt()

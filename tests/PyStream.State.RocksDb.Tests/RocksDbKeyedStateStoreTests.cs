@@ -150,3 +150,10 @@ public sealed class MapStateRescaleTests : IDisposable
         Assert.True(restored.Values.Distinct().Count() > 1, "the owners should spread over the new subtasks");
     }
 }
+
+/// <summary>A CEP run restored mid-pattern and rescaled, its pattern state in RocksDB.</summary>
+public sealed class RocksDbCepStateRestoreTests : PyStream.Engine.Tests.Cep.CepStateRestoreContract
+{
+    protected override IKeyedStateStore CreateStore() =>
+        new RocksDbStateBackend().Create(Guid.NewGuid().ToString("N"), new TaskInfo("cep", 0, 1, 128, 0), new Dictionary<string, string>());
+}

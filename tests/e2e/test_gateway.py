@@ -420,3 +420,14 @@ def _wait_for_exit(pid: int) -> None:
             os.kill(pid, signal.SIGKILL)
     finally:
         os.close(descriptor)
+
+
+def test_a_cep_job_runs_through_the_gateway(gateway: Gateway) -> None:
+    """The gateway's engine has the CEP operators: the login example prints what its embedded run prints."""
+    result = run_client(gateway, ROOT / "examples" / "cep_login_alerts.py")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "alert> alice logged in after 3 failures at 4000 ms" in lines
+    assert sorted(line for line in lines if line.startswith("timed out> carol")) == [
+        f"timed out> carol failed at {times} with no success by {by} ms"
+        for times, by in (("[1000, 2000, 3000]", 11000), ("[2000, 3000]", 12000), ("[3000]", 13000))]

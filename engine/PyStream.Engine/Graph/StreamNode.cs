@@ -39,14 +39,25 @@ public sealed class StreamNode
 
     public bool IsWindow => Transformation.BodyCase == Transformation.BodyOneofCase.Window;
 
-    /// <summary>Output ports: 0 is the main output, then one per side output tag (a window: late records on 1, its function's side outputs from 2).</summary>
-    public int PortCount => IsPython ? 1 + Transformation.Python.SideOutputTags.Count : IsWindow ? 2 + Transformation.Window.SideOutputTags.Count : 1;
+    /// <summary>A pattern stream of the Python CEP API: the NFA here, conditions and the match function in Python.</summary>
+    public bool IsCep => Transformation.BodyCase == Transformation.BodyOneofCase.Cep;
+
+    /// <summary>A native operator that keeps keyed state of Python records (a window, a pattern): its inputs always carry keys.</summary>
+    public bool IsKeyedNative => IsWindow || IsCep;
+
+    /// <summary>Output ports: 0 is the main output, then one per side output tag (a window or a pattern: late records on 1, its function's side outputs from 2).</summary>
+    public int PortCount => IsPython ? 1 + Transformation.Python.SideOutputTags.Count
+        : IsWindow ? 2 + Transformation.Window.SideOutputTags.Count
+        : IsCep ? 2 + Transformation.Cep.SideOutputTags.Count
+        : 1;
 
     /// <summary>The port of a side output tag, or -1 when the node does not declare it.</summary>
     public int SideOutputPort(string tag) =>
         IsPython ? Transformation.Python.SideOutputTags.IndexOf(tag) is >= 0 and var i ? i + 1 : -1
         : IsWindow && Transformation.Window.LateDataTag == tag ? 1
         : IsWindow && Transformation.Window.SideOutputTags.IndexOf(tag) is >= 0 and var w ? w + 2
+        : IsCep && Transformation.Cep.LateDataTag == tag ? 1
+        : IsCep && Transformation.Cep.SideOutputTags.IndexOf(tag) is >= 0 and var c ? c + 2
         : -1;
 
     public override string ToString() => $"{Name} (#{Id}, parallelism {Parallelism})";

@@ -62,7 +62,7 @@ internal static class ChainAssembler
                 if (chained && node.IsPython && edge.Target.IsPython)
                     continue; // inside one segment: Python passes the records itself
                 var consumer = chained ? InputOf(edge, segments, nativeOps) : networkOutput(edge);
-                var keying = chained && !edge.Target.IsWindow ? ExitKeying.None : KeyingOf(edge);
+                var keying = chained && !edge.Target.IsKeyedNative ? ExitKeying.None : KeyingOf(edge);
                 if (node.IsPython)
                 {
                     segments[node].AddExit(edge, keying).Add(consumer);
@@ -169,12 +169,12 @@ internal static class ChainAssembler
     private static bool AssignsTimestamps(StreamNode target) =>
         target.IsWatermarks && !target.Transformation.Watermarks.TimestampAssigner.IsEmpty;
 
-    /// <summary>Keys travel where a hash edge spreads records, and always into a window (its state and timers are keyed in C#).</summary>
+    /// <summary>Keys travel where a hash edge spreads records, and always into a window or a pattern (their state and timers are keyed in C#).</summary>
     private static ExitKeying KeyingOf(StreamEdge edge) => edge.Partitioning switch
     {
         // Native records that already carry their keys (the benchmarks' generator's) need no key selector.
         Spec.Partitioning.Hash when edge.Function.IsEmpty => ExitKeying.None,
-        Spec.Partitioning.Hash when edge.Target.Parallelism > 1 || edge.Target.IsWindow => ExitKeying.KeySelector,
+        Spec.Partitioning.Hash when edge.Target.Parallelism > 1 || edge.Target.IsKeyedNative => ExitKeying.KeySelector,
         Spec.Partitioning.Custom => ExitKeying.Partitioner,
         _ => ExitKeying.None,
     };

@@ -6,7 +6,7 @@ namespace PyStream.Engine.Runtime;
 /// <summary>
 /// Creates the engine operator of a native (not Python) node for one subtask: sources and
 /// sinks through the connectors (the built-in one first), watermarks and windows from their
-/// definitions in the engine's model.
+/// definitions in the engine's model; SQL and CEP operators through the environment's operator providers.
 /// </summary>
 internal static class OperatorFactory
 {
@@ -15,11 +15,13 @@ internal static class OperatorFactory
         var t = node.Transformation;
         var target = new ConnectorTarget(node.Name, t.Id, subtask, node.Parallelism, node.Inputs.Count);
         var connectors = environment.Connectors;
-        if (node.IsSql)
+        if (node.IsSql || node.IsCep)
         {
             var context = new OperatorTarget(target, graph.IsBatch, graph.MaxParallelism);
             return environment.OperatorProviders.Select(p => p.Create(t, context)).FirstOrDefault(op => op is not null)
-                ?? throw new PyStreamException($"'{node.Name}': this host cannot run SQL operators (no SQL planner is loaded)");
+                ?? throw new PyStreamException(node.IsSql
+                    ? $"'{node.Name}': this host cannot run SQL operators (no SQL planner is loaded)"
+                    : $"'{node.Name}': this host cannot run CEP patterns (no CEP operator provider is loaded)");
         }
 
         var all = connectors.Prepend(BuiltInConnector.Instance);
@@ -33,6 +35,7 @@ internal static class OperatorFactory
             return new WatermarkAssignerOperator(node.Name, JobSpecModel.Watermarks(t.Watermarks), graph.IsBatch, t.Watermarks.PerSplit);
         if (node.IsWindow)
             return new WindowOperator(node.Name, node.Id, JobSpecModel.Window(t.Window), node.Inputs.Count);
+
         return all.Select(c => c.CreateSink(t.Sink, target)).FirstOrDefault(op => op is not null)
             ?? throw new PyStreamException($"'{node.Name}': no connector for a {t.Sink.KindCase} sink is loaded");
     }

@@ -20,6 +20,10 @@ public interface IPythonJob : IDisposable
     /// <summary>The Python side of a window operator: contents and window function.</summary>
     Windowing.IWindowContents CreateWindow(int transformationId, TaskInfo task, ISegmentHost host);
 
+    /// <summary>The Python side of a pattern stream: conditions and the match function.</summary>
+    IPythonCep CreateCep(int transformationId, TaskInfo task, ISegmentHost host) =>
+        throw new NotSupportedException("this Python runtime cannot run CEP patterns");
+
     /// <summary>Python scalar functions of a SQL operator, evaluated per batch.</summary>
     IPythonScalarCalls CreateScalarCalls(PythonScalarCallsSpec spec, TaskInfo task);
 

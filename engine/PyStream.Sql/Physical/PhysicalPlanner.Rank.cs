@@ -59,10 +59,4 @@ internal sealed partial class PhysicalPlanner
         return Add(rankName, "Rank", parallelism, [edge],
             t => new RankOperator(rankName, Keys(), spec, appendOnly, inputTypes, outputTypes, t.Node.InputCount, batch, ttl), outputTypes: outputTypes);
     }
-
-    /// <summary>table.exec.state.ttl in milliseconds: how long a key's state lives after it was last written (0: forever).</summary>
-    private long StateTtlMillis =>
-        session.Configuration.TryGetValue("table.exec.state.ttl", out var text)
-            ? PyStream.Engine.Settings.Durations.ToMillis(PyStream.Engine.Settings.Durations.Parse(text, "table.exec.state.ttl"))
-            : 0;
 }

@@ -7,8 +7,12 @@ namespace PyStream.Sql.Planning;
 // The logical plan (Calcite's RelNode tree): what a query computes, typed, before the physical
 // translation chooses operators. Grouped in one file as a grammar is.
 
-/// <summary>A column of a node's output; the qualifier is the table alias names resolve through.</summary>
-public sealed record PlanField(string Name, SqlType Type, string? Qualifier = null);
+/// <summary>
+/// A column of a node's output; the qualifier is the table alias names resolve through.
+/// <paramref name="QualifiedOnly"/>: a column a plain name does not find and <c>*</c> leaves out
+/// (a side's own column of a JOIN ... USING, whose merged column the plain name means).
+/// </summary>
+public sealed record PlanField(string Name, SqlType Type, string? Qualifier = null, bool QualifiedOnly = false);
 
 public abstract record PlanNode(IReadOnlyList<PlanField> Fields)
 {
@@ -117,6 +121,49 @@ public sealed record WindowTableNode(PlanNode Input, int TimeIndex, WindowDefini
 {
     public override IReadOnlyList<PlanNode> Inputs => [Input];
 }
+
+public enum JoinType
+{
+    Inner,
+    Left,
+    Right,
+    Full,
+}
+
+/// <summary>
+/// A join of two inputs (Calcite's Join with Flink's JoinSpec): the left input's columns, then the
+/// right's, those of an outer join's null-padded side nullable. Rows match when their equi keys
+/// are equal (<see cref="LeftKeys"/>[i] of the left = <see cref="RightKeys"/>[i] of the right, both
+/// of one type; NULL matches nothing) and <see cref="Residual"/> (over the joined row: left columns,
+/// then right ones) is true. No keys: every pair is a candidate (a cross join, on one subtask).
+/// Time attributes of the inputs stay time attributes only when the physical join keeps them in
+/// order (an interval join); the binder materializes them otherwise, as Flink's
+/// RelTimeIndicatorConverter does.
+/// </summary>
+public sealed record JoinNode(PlanNode Left, PlanNode Right, JoinType Type, IReadOnlyList<int> LeftKeys, IReadOnlyList<int> RightKeys, BoundExpr? Residual, IReadOnlyList<PlanField> Output,
+    IntervalBounds? Interval = null)
+    : PlanNode(Output)
+{
+    public override IReadOnlyList<PlanNode> Inputs => [Left, Right];
+
+    /// <summary>
+    /// A regular outer join retracts its null-padded rows when a match comes; an inner join of inserts
+    /// only inserts, and so does an interval join (it pads a row only once it can match no more).
+    /// </summary>
+    public override bool IsChangelog => Left.IsChangelog || Right.IsChangelog || (Type != JoinType.Inner && Interval is null);
+
+    public bool LeftOuter => Type is JoinType.Left or JoinType.Full;
+
+    public bool RightOuter => Type is JoinType.Right or JoinType.Full;
+}
+
+/// <summary>
+/// An interval join's time bounds (Flink's IntervalJoinSpec.WindowBounds): a left row matches right
+/// rows with <c>right.time + LeftLowerBound &lt;= left.time &lt;= right.time + LeftUpperBound</c>
+/// (milliseconds), the time columns being <see cref="LeftTimeIndex"/> of the left input and
+/// <see cref="RightTimeIndex"/> of the right, both rowtime or both proctime attributes.
+/// </summary>
+public sealed record IntervalBounds(int LeftTimeIndex, int RightTimeIndex, long LeftLowerBound, long LeftUpperBound, bool ProcTime);
 
 /// <summary>UNION ALL.</summary>
 public sealed record UnionNode(IReadOnlyList<PlanNode> Branches) : PlanNode(Branches[0].Fields)

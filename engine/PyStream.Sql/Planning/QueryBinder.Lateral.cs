@@ -14,9 +14,16 @@ internal sealed partial class QueryBinder
             return OneEmptyRow();
         if (from.Count == 2 && PythonTableCall(from[1]) is { } call)
             return Correlate(From(from[0]), call, outer: false);
-        if (from.Count > 1)
-            throw ExpressionBinder.Unsupported("joins", from[1]);
-        return From(from[0]);
+        // A comma list is a chain of cross joins; WHERE's conditions then join the join (FilterIntoJoin).
+        var joined = From(from[0]);
+        foreach (var next in from.Skip(1))
+        {
+            var right = From(next);
+            CheckRelationNames(joined, right, next);
+            joined = MakeJoin(joined, right, JoinType.Inner, null, next);
+        }
+
+        return joined;
     }
 
     private static ValuesNode OneEmptyRow() => new([[]], []);

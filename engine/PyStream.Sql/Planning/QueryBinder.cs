@@ -48,7 +48,8 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = RankFilter(s, input, condition, items) ?? FilterBelowCorrelate(input, condition) ?? new CalcNode(input, condition, Identity(input), input.Fields);
+            input = RankFilter(s, input, condition, items) ?? FilterBelowCorrelate(input, condition)
+                ?? (FilterIntoJoin(input, condition, s.Where) is { } joined ? WindowJoins.Recognize(joined) : null) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
         var grouped = s.GroupBy is { Count: > 0 } || s.Having is not null || items.Any(i => ContainsAggregate(i.Expr));
@@ -276,7 +277,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
             }
 
             var qualifier = star.Qualifier.Count > 0 ? star.Qualifier[^1] : null;
-            var matching = fields.Where(f => qualifier is null || f.Qualifier == qualifier).ToList();
+            var matching = fields.Where(f => qualifier is null ? !f.QualifiedOnly : f.Qualifier == qualifier).ToList();
             if (matching.Count == 0)
                 throw new SqlValidationException($"Unknown identifier '{qualifier}'", star.Position);
             foreach (var f in matching)
@@ -307,13 +308,14 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
 
     private PlanNode From(TableRef from) => from switch
     {
-        NamedTableRef n when n.SystemTimeAsOf is not null => throw ExpressionBinder.Unsupported("temporal joins (FOR SYSTEM_TIME AS OF)", n),
+        NamedTableRef n when n.SystemTimeAsOf is not null => throw new SqlValidationException("FOR SYSTEM_TIME AS OF belongs to the right side of a join: a JOIN versioned_table FOR SYSTEM_TIME AS OF left.rowtime ON ...", n.Position),
         NamedTableRef n => Aliased(Named(n.Name, n), n.Alias, n.Name[^1]),
         DerivedTableRef { Lateral: true } d => throw ExpressionBinder.Unsupported("LATERAL subqueries", d),
         DerivedTableRef d => Aliased(Bind(d.Query), d.Alias, null),
         TableFunctionRef t => Aliased(TableFunction(t), t.Alias, null),
         JoinRef j when PythonTableCall(j.Right) is { } call => JoinLateral(j, call),
-        JoinRef j => throw ExpressionBinder.Unsupported("joins", j),
+        JoinRef { Right: NamedTableRef { SystemTimeAsOf: not null } } j => TemporalJoin(j),
+        JoinRef j => WindowJoins.Recognize(Join(j)),
         UnnestRef u => throw ExpressionBinder.Unsupported("UNNEST", u),
         _ => throw ExpressionBinder.Unsupported(from.GetType().Name, from),
     };
@@ -335,8 +337,7 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
     /// <summary>The same rows under other field names (a projection that computes nothing).</summary>
     private static PlanNode Rename(PlanNode node, IReadOnlyList<PlanField> fields) => node switch
     {
-        // A new node, not a copy with another Output: a record's Fields are set by its constructor only.
-        CalcNode c => new CalcNode(c.Input, c.Condition, c.Projections, fields),
+        CalcNode c => new CalcNode(c.Input, c.Condition, c.Projections, fields), // not `with`: the base's Fields would keep the old names
         _ => new CalcNode(node, null, Identity(node), fields),
     };
 

@@ -14,7 +14,7 @@ public sealed class Scope(IReadOnlyList<PlanField> fields)
         var matches = new List<int>();
         for (var i = 0; i < Fields.Count; i++)
         {
-            if (Fields[i].Name == column && (qualifier is null || Fields[i].Qualifier == qualifier))
+            if (Fields[i].Name == column && (qualifier is null ? !Fields[i].QualifiedOnly : Fields[i].Qualifier == qualifier))
                 matches.Add(i);
         }
 

@@ -312,17 +312,9 @@ public sealed class OverAggOperator : SqlOperator
     private void StoreKey(byte[] key, long lastProcessed, Accumulator[] accumulators) =>
         Context.State.Put(_keyState, key, AggregateCalls.Serialize(accumulators, lastProcessed));
 
-    /// <summary>A key's rows of one timestamp are stored under the key, then the timestamp (big-endian, sign flipped so bytes sort as times do).</summary>
-    private static byte[] StoredKey(byte[] key, long timestamp)
-    {
-        var stored = new byte[4 + key.Length + 8];
-        BinaryPrimitives.WriteUInt32BigEndian(stored, (uint)key.Length);
-        key.CopyTo(stored.AsSpan(4));
-        BinaryPrimitives.WriteUInt64BigEndian(stored.AsSpan(4 + key.Length), (ulong)timestamp ^ (1UL << 63));
-        return stored;
-    }
+    private static byte[] StoredKey(byte[] key, long timestamp) => TimeEntryKey.Stored(key, timestamp);
 
-    private static long ReadTime(ReadOnlySpan<byte> entry) => (long)(BinaryPrimitives.ReadUInt64BigEndian(entry) ^ (1UL << 63));
+    private static long ReadTime(ReadOnlySpan<byte> entry) => TimeEntryKey.Time(entry);
 
     private byte[] EncodeRows(List<object?[]> rows)
     {

@@ -8,6 +8,7 @@ namespace PyStream.Sql.Runtime;
 /// query's output with a reference computed elsewhere (the Nexmark benchmark's hand loops). A row's
 /// hash mixes its values in column order: integers and timestamps as themselves, DECIMAL by its
 /// unscaled value at the column's scale, strings by length only (so hashing costs less than the query).
+/// The sum of a changelog's hashes is that of the final table: rows taken away count negative.
 /// </summary>
 public static class RowChecksum
 {
@@ -32,7 +33,10 @@ public static class RowChecksum
         return Mix((long)decimal.Truncate(unscaled)) + scale;
     }
 
-    /// <summary>The sum of the hashes of the batch's rows.</summary>
+    /// <summary>
+    /// The sum of the hashes of the batch's rows, those that take a row away (<c>-U</c>, <c>-D</c>)
+    /// subtracted: the checksum of a changelog is the checksum of the table it ends in.
+    /// </summary>
     public static long Of(RowBatch rows, IReadOnlyList<SqlType> types)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -62,8 +66,8 @@ public static class RowChecksum
         }
 
         var sum = 0L;
-        foreach (var hash in hashes)
-            sum += hash;
+        for (var r = 0; r < hashes.Length; r++)
+            sum += rows.KindAt(r).IsAccumulate() ? hashes[r] : -hashes[r];
         return sum;
     }
 }

@@ -62,6 +62,7 @@ public sealed partial class TableQueryBuilder
             TableOperation.KindOneofCase.Columns => (ColumnsMethod(operation.Columns.Kind), Columns(operation.Columns)),
             TableOperation.KindOneofCase.Alias => ("Table.alias", Alias(operation.Alias)),
             TableOperation.KindOneofCase.LateralJoin => (operation.LateralJoin.Outer ? "Table.left_outer_join_lateral" : "Table.join_lateral", LateralJoin(operation.LateralJoin)),
+            TableOperation.KindOneofCase.Join => (JoinMethod(operation.Join.Kind), Join(operation.Join)),
             _ => throw new SqlValidationException("a Table API table without an operation"),
         };
         Check(method, query, source: operation.KindCase == TableOperation.KindOneofCase.SqlQuery);
@@ -143,6 +144,42 @@ public sealed partial class TableQueryBuilder
         var alias = new TableAlias(LateralAlias, SqlList.From(join.ColumnNames));
         var lateral = new JoinRef(join.Outer ? JoinKind.Left : JoinKind.Inner, from, new TableFunctionRef(call, Lateral: true, alias), new BooleanLiteral(true));
         return SelectAll(lateral) with { Where = join.Outer ? null : condition };
+    }
+
+    private static string JoinMethod(TableJoin.Types.Kind kind) => kind switch
+    {
+        TableJoin.Types.Kind.LeftOuter => "Table.left_outer_join",
+        TableJoin.Types.Kind.RightOuter => "Table.right_outer_join",
+        TableJoin.Types.Kind.FullOuter => "Table.full_outer_join",
+        _ => "Table.join",
+    };
+
+    /// <summary>
+    /// SELECT * FROM left [LEFT|RIGHT|FULL] JOIN right ON predicate (CROSS JOIN without one). As in
+    /// Flink, the two tables' column names must differ, so a name in the predicate means one column.
+    /// </summary>
+    private QueryExpr Join(TableJoin join)
+    {
+        var method = new TableExpressionConverter(JoinMethod(join.Kind));
+        var left = Query(join.Left ?? throw method.Refuse("the left table is missing"));
+        var right = Query(join.Right ?? throw method.Refuse("the right table is missing"));
+        var shared = ColumnsOf(left).Intersect(ColumnsOf(right), StringComparer.Ordinal).ToList();
+        if (shared.Count > 0)
+            throw method.Refuse($"both tables have the column{(shared.Count > 1 ? "s" : "")} {string.Join(", ", shared)}; rename one side's first (alias, rename_columns), as Flink requires");
+        var kind = join.Kind switch
+        {
+            TableJoin.Types.Kind.LeftOuter => JoinKind.Left,
+            TableJoin.Types.Kind.RightOuter => JoinKind.Right,
+            TableJoin.Types.Kind.FullOuter => JoinKind.Full,
+            _ => JoinKind.Inner,
+        };
+        var condition = join.Condition is null ? null : method.Convert(join.Condition);
+        if (condition is null && kind is JoinKind.Right or JoinKind.Full)
+            throw method.Refuse("a right or full outer join needs a join predicate");
+        if (condition is null && kind == JoinKind.Left)
+            condition = new BooleanLiteral(true); // every pair, and the left rows of an empty right table padded
+        var joined = new JoinRef(condition is null ? JoinKind.Cross : kind, From(join.Left, left), From(join.Right, right), condition);
+        return SelectAll(joined);
     }
 
     /// <summary>The table name of a lateral join's function columns, which Table API expressions never name.</summary>

@@ -14,6 +14,7 @@ from typing import Any
 import cloudpickle
 
 from pystream._proto import jobspec_pb2 as spec_pb
+from pystream._runtime.cep import CepRunner, create_cep_runner
 from pystream._runtime.factory import build_window_operation
 from pystream._runtime.segment import Segment
 from pystream._runtime.sql_functions import ScalarCalls
@@ -47,6 +48,9 @@ class JobRuntime:
         transformation = self.transformations[transformation_id]
         operation = build_window_operation(transformation.window)
         return create_runner(self, transformation, operation, task_description, host)
+
+    def create_cep(self, transformation_id: int, task_description: str, host: Any) -> CepRunner:
+        return create_cep_runner(self, self.transformations[transformation_id], task_description, host)
 
     def create_scalar_calls(self, description: str) -> ScalarCalls:
         return ScalarCalls(self, description)

@@ -71,7 +71,7 @@ class Input:
 class Node:
     id: int
     name: str
-    kind: str  # source | python | sink | union | side_output | watermarks | window | sql
+    kind: str  # source | python | sink | union | side_output | watermarks | window | sql | cep
     output_type: TypeInformation | None = None
     inputs: list[Input] = field(default_factory=list)
     parallelism: int = 0
@@ -88,6 +88,8 @@ class Node:
     window: spec_pb.WindowSpec | None = None
     # kind "sql": a table's operator, as the engine planned it (to_data_stream, from_data_stream).
     sql: spec_pb.SqlOperatorSpec | None = None
+    # kind "cep": a pattern stream's NFA and function (pystream.cep).
+    cep: spec_pb.CepSpec | None = None
     # A node that is one operator with this one in PyFlink (a source and its watermarks):
     # parallelism set on this node applies to both.
     parallel_with: "Node | None" = None
@@ -116,6 +118,8 @@ class Node:
             t.window.CopyFrom(self.window)
         elif self.kind == "sql":
             t.sql.CopyFrom(self.sql)
+        elif self.kind == "cep":
+            t.cep.CopyFrom(self.cep)
         return t
 
 

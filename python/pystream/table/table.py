@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["Table", "GroupedTable", "GroupWindowedTable", "WindowGroupedTable", "OverWindowedTable"]
 
 _COLUMNS = sql_pb2.TableColumns
+_JOIN = sql_pb2.TableJoin
 
 
 def _expressions(method: str, fields: tuple, allow_empty: bool = False) -> list[sql_pb2.TableExpression]:
@@ -140,6 +141,35 @@ class Table:
             if not isinstance(name, str) or not name:
                 raise TypeError(f"alias takes column names, got {name!r}")
         return self._derive(alias=sql_pb2.TableColumnAliases(input=self._operation, names=names))
+
+    def join(self, right: "Table", join_predicate: Expression | None = None) -> "Table":
+        """The inner join with ``right`` on ``join_predicate`` (``col('a') == col('d')``); without one, every
+        pair of rows, which a following ``where`` usually narrows. The tables' column names must differ."""
+        return self._join("join", right, join_predicate, _JOIN.INNER, required=False)
+
+    def left_outer_join(self, right: "Table", join_predicate: Expression | None = None) -> "Table":
+        """The left outer join with ``right``: rows of this table without a match get NULLs for ``right``'s columns."""
+        return self._join("left_outer_join", right, join_predicate, _JOIN.LEFT_OUTER, required=False)
+
+    def right_outer_join(self, right: "Table", join_predicate: Expression) -> "Table":
+        """The right outer join with ``right``: rows of ``right`` without a match get NULLs for this table's columns."""
+        return self._join("right_outer_join", right, join_predicate, _JOIN.RIGHT_OUTER, required=True)
+
+    def full_outer_join(self, right: "Table", join_predicate: Expression) -> "Table":
+        """The full outer join with ``right``: rows of either table without a match get NULLs for the other's columns."""
+        return self._join("full_outer_join", right, join_predicate, _JOIN.FULL_OUTER, required=True)
+
+    def _join(self, method: str, right: "Table", predicate: Expression | None, kind: int, required: bool) -> "Table":
+        if not isinstance(right, Table):
+            raise TypeError(f"{method} takes the Table to join with, got {right!r}")
+        if right._t_env is not self._t_env:
+            raise ValueError(f"{method}: only tables of the same TableEnvironment can be joined")
+        if predicate is None and required:
+            raise TypeError(f"{method} needs a join predicate, such as col('a') == col('d')")
+        if predicate is not None and not isinstance(predicate, Expression):
+            raise TypeError(f"{method}: the join predicate must be an expression, got {predicate!r}")
+        return self._derive(join=sql_pb2.TableJoin(left=self._operation, right=right._operation, kind=kind,
+                                                   condition=predicate._proto if predicate is not None else None))
 
     def join_lateral(self, table_function_call: Expression, join_predicate: Expression | None = None) -> "Table":
         """Each row joined with the rows a table function gives for it (rows it gives none for are dropped)."""

@@ -36,4 +36,22 @@ public sealed class ExplainTextTests
 
         Assert.NotEqual(CalcUid("SELECT id FROM gen WHERE id > 2"), CalcUid("SELECT id FROM gen WHERE id > 3"));
     }
+
+    [Fact]
+    public void A_join_shows_its_type_condition_columns_and_input_specs_and_hashes_both_inputs()
+    {
+        var plan = Explain("SELECT * FROM gen a LEFT JOIN gen b ON a.id = b.id AND a.name < b.name");
+
+        Assert.Contains("LogicalJoin(condition=[(id = id0) AND (name < name0)], joinType=[left])", plan);
+        Assert.Contains("Join(joinType=[LeftOuterJoin], where=[(id = id0) AND (name < name0)], select=[id, name, id0, name0], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey]) (parallelism 1) <- #1 HASH, #2 HASH", plan);
+    }
+
+    [Fact]
+    public void A_join_without_equal_keys_runs_on_one_subtask()
+    {
+        var plan = Explain("SELECT * FROM gen a CROSS JOIN gen b");
+
+        Assert.Contains("Join(joinType=[InnerJoin], where=[true], select=[id, name, id0, name0]", plan);
+        Assert.DoesNotContain("HASH", plan);
+    }
 }

@@ -12,38 +12,36 @@ namespace PyStream.Sql.Tests.Runtime;
 /// <summary>Opens a SQL operator as one subtask on a given state store (and clock), collecting its rows as text.</summary>
 internal static class SqlOperatorHarness
 {
-    public static T Open<T>(Func<T> create, CollectingRows output, IKeyedStateStore store, TimeProvider? time = null)
+    /// <summary>With <paramref name="processingTimers"/>, processing-time timers run on <paramref name="time"/> and fire as it is advanced.</summary>
+    public static T Open<T>(Func<T> create, CollectingRows output, IKeyedStateStore store, TimeProvider? time = null, bool processingTimers = false)
         where T : SqlOperator
     {
         var op = create();
         op.Outputs[0].Add(output);
         var info = new TaskInfo("op", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
-        var timers = new ProcessingTimeService(TimeProvider.System, _ => { });
+        var timers = processingTimers ? new ProcessingTimeService(time ?? TimeProvider.System, action => action()) : new ProcessingTimeService(TimeProvider.System, _ => { });
         op.Open(new TaskContext(info, new JobEnvironment { Time = time ?? TimeProvider.System }, null, timers, () => { }, store));
         return op;
     }
 }
 
-/// <summary>The rows an operator emits, each as its values separated by spaces (after its kind, +I, -U ..., when <see cref="WithKinds"/>).</summary>
+/// <summary>The rows an operator emits, each as its values separated by spaces (after its kind, +I -U +U -D, with <see cref="WithKinds"/>).</summary>
 internal sealed class CollectingRows : IBatchConsumer
 {
     public List<string> Rows { get; } = [];
 
     public bool WithKinds { get; init; }
 
+    public List<long> Watermarks { get; } = [];
+
     public void Accept(Batch batch)
     {
         var rows = (RowBatch)batch;
         for (var r = 0; r < rows.Count; r++)
-        {
-            var values = string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null"));
-            Rows.Add(WithKinds ? $"{rows.KindAt(r).ShortString()} {values}" : values);
-        }
+            Rows.Add((WithKinds ? rows.KindAt(r).ShortString() + " " : "") + string.Join(" ", rows.Columns.Select(c => c.GetBoxed(r) ?? "null")));
     }
 
-    public void AcceptWatermark(long watermark)
-    {
-    }
+    public void AcceptWatermark(long watermark) => Watermarks.Add(watermark);
 
     public void AcceptWatermarkStatus(bool idle)
     {

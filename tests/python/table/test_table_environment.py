@@ -282,8 +282,8 @@ def test_a_statement_set_runs_its_inserts_as_one_request(engine):
 
 
 def test_what_the_table_api_lacks_says_it_is_not_supported(engine):
-    with pytest.raises(NotImplementedError, match=r"Table\.join is not supported by PyStream yet"):
-        streaming().from_path("t").join(None)
+    with pytest.raises(NotImplementedError, match=r"Table\.minus is not supported by PyStream yet"):
+        streaming().from_path("t").minus(None)
     with pytest.raises(NotImplementedError, match=r"StreamTableEnvironment\.to_retract_stream is not supported"):
         StreamTableEnvironment.create(StreamExecutionEnvironment.get_execution_environment()).to_retract_stream(None, None)
 

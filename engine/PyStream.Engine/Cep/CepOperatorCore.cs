@@ -1,0 +1,397 @@
+using PyStream.Engine.Runtime;
+using PyStream.Engine.State;
+using PyStream.Engine.Time;
+
+namespace PyStream.Engine.Cep;
+
+/// <summary>
+/// The keyed part of a CEP operator (Flink's <c>CepOperator</c>) that the Python CEP API and
+/// <c>MATCH_RECOGNIZE</c> both run on: the front end's operator decodes its batches into
+/// (key, event, timestamp) and calls <see cref="ProcessElements"/>, forwards watermarks to
+/// <see cref="AdvanceWatermark"/> and snapshots through <see cref="Flush"/>; matches and
+/// timed-out partial matches come back through <see cref="OnMatch"/> and
+/// <see cref="OnTimedOut"/>.
+/// <para>
+/// In event time an event waits in its key's buffer until the watermark passes it; then the
+/// key's events are matched in timestamp order (ties in arrival order), time advancing to each
+/// timestamp and finally to the watermark, which ends windows. Simple conditions are evaluated
+/// per arriving batch and their bits wait with the event. One timer per key (an event-time
+/// <see cref="TimerQueue"/>, or the task's processing-time service) stands for the key's
+/// earliest buffered event or window end.
+/// </para>
+/// <para>
+/// State: one keyed value per key under <c>{stateKey}/cep</c>, holding the due time, the
+/// buffered events and the NFA state (partial matches and shared buffer). Keys in use are held
+/// in memory and written to the store when a snapshot is taken (or when too many are held),
+/// so an event costs no store access; after a restore the timers are rebuilt from the stored
+/// due times.
+/// </para>
+/// </summary>
+public abstract class CepOperatorCore<TEvent> : ITimerTarget
+{
+    /// <summary>Keys held in memory (by default) before all are written to the store and dropped.</summary>
+    public const int DefaultMaxCachedKeys = 1 << 16;
+
+    private const byte FormatVersion = 1;
+
+    private readonly Nfa<TEvent> _nfa;
+    private readonly ICepConditions<TEvent> _conditions;
+    private readonly ICepEventSerializer<TEvent> _serializer;
+    private readonly bool _handleTimeouts;
+    private readonly bool _hasSimple;
+    private readonly int _maxCachedKeys;
+    private readonly Dictionary<byte[], KeyState> _keys = new(ByteArrayComparer.Instance);
+    private readonly TimerQueue _eventTimers = new();
+    private readonly List<PatternMatch<TEvent>> _matches = [];
+    private readonly List<(PatternMatch<TEvent> Match, long Timestamp)> _timedOut = [];
+    private IKeyedStateStore _store = null!;
+    private ProcessingTimeService _processingTime = null!;
+    private string _stateId = "";
+    private bool _indexed;
+    private ulong[] _bits = [];
+
+    protected CepOperatorCore(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventSerializer<TEvent> serializer, CepTimeMode mode,
+        bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        _nfa = new Nfa<TEvent>(pattern, conditions);
+        _conditions = conditions;
+        _serializer = serializer;
+        _handleTimeouts = handleTimeouts;
+        _maxCachedKeys = maxCachedKeys;
+        Mode = mode;
+        var simple = 0UL;
+        for (var c = 0; c < conditions.Count; c++)
+        {
+            if (!conditions.IsIterative(c))
+                simple |= 1UL << c;
+        }
+
+        _hasSimple = (simple & pattern.Conditions) != 0;
+    }
+
+    public CepTimeMode Mode { get; }
+
+    public CompiledPattern Pattern => _nfa.Pattern;
+
+    /// <summary>The watermark the operator has reached (event time).</summary>
+    public long CurrentWatermark { get; private set; } = long.MinValue;
+
+    public long LateEventsDropped { get; private set; }
+
+    /// <summary>Keys whose state is held in memory now.</summary>
+    public int CachedKeys => _keys.Count;
+
+    /// <summary>Call from the operator's <c>Open</c>: the state lives under <c>{stateKey}/cep</c>.</summary>
+    public void Open(TaskContext context, string stateKey)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Open(context.State, context.Timers, stateKey);
+    }
+
+    /// <summary>Opens on a given store and processing-time service (what <see cref="Open(TaskContext, string)"/> takes from the task).</summary>
+    public void Open(IKeyedStateStore store, ProcessingTimeService processingTime, string stateKey)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(processingTime);
+        _store = store;
+        _processingTime = processingTime;
+        _stateId = stateKey + "/cep";
+    }
+
+    /// <summary>A match, at the timestamp of the event (or the time) that completed it.</summary>
+    protected abstract void OnMatch(byte[] key, PatternMatch<TEvent> match, long timestamp);
+
+    /// <summary>A partial match whose window ended at <paramref name="timestamp"/> (only when made with timeouts handled).</summary>
+    protected virtual void OnTimedOut(byte[] key, PatternMatch<TEvent> partial, long timestamp)
+    {
+    }
+
+    /// <summary>An event at or behind the watermark (event time): dropped unless a subclass side-outputs it.</summary>
+    protected virtual void OnLateEvent(byte[] key, TEvent value, long timestamp) => LateEventsDropped++;
+
+    /// <summary>
+    /// Takes a batch of events with their keys (canonical key bytes, as keyed state stores
+    /// them) and event timestamps (ignored in processing time).
+    /// </summary>
+    public void ProcessElements(ReadOnlySpan<byte[]> keys, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps)
+    {
+        if (keys.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
+            throw new ArgumentException("keys, events and timestamps must have the same length");
+        IndexRestoredKeys();
+        if (_bits.Length < events.Length)
+            _bits = new ulong[Math.Max(events.Length, 2 * _bits.Length)];
+        var bits = _bits.AsSpan(0, events.Length);
+        if (_hasSimple)
+            _conditions.TestSimple(events, bits);
+        else
+            bits.Clear();
+
+        if (Mode == CepTimeMode.ProcessingTime)
+        {
+            var now = _processingTime.Now;
+            for (var i = 0; i < events.Length; i++)
+                ProcessNow(keys[i], events[i], bits[i], now);
+        }
+        else
+        {
+            for (var i = 0; i < events.Length; i++)
+                Buffer(keys[i], events[i], bits[i], timestamps[i]);
+        }
+
+        if (_keys.Count > _maxCachedKeys)
+            Flush(evict: true);
+    }
+
+    /// <summary>Event time reached <paramref name="watermark"/>: matches the events it passed and ends the windows it closed.</summary>
+    public void AdvanceWatermark(long watermark)
+    {
+        IndexRestoredKeys();
+        if (watermark <= CurrentWatermark)
+            return;
+        CurrentWatermark = watermark;
+        if (Mode == CepTimeMode.EventTime)
+            _eventTimers.FireUpTo(watermark, TimeDomain.EventTime);
+    }
+
+    public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
+    {
+        foreach (var timer in timers)
+        {
+            var key = timer.Key;
+            var state = Load(key);
+            if (state.Due != timer.Timestamp)
+                continue; // superseded by an earlier timer that already ran
+            state.Due = long.MaxValue;
+            state.Dirty = true; // time advanced: windows may have ended even when nothing is reported
+            if (domain == TimeDomain.EventTime)
+                Drain(key, state, CurrentWatermark);
+            else
+                Advance(key, state, _processingTime.Now);
+            Schedule(key, state);
+        }
+    }
+
+    /// <summary>Writes every changed key's state to the store; call from the operator's <c>SnapshotState</c>.</summary>
+    public void Flush() => Flush(evict: false);
+
+    private void Flush(bool evict)
+    {
+        List<byte[]>? idle = null;
+        foreach (var (key, state) in _keys)
+        {
+            if (state.IsEmpty && state.Due == long.MaxValue)
+                (idle ??= []).Add(key);
+            if (!state.Dirty)
+                continue;
+            state.Dirty = false;
+            if (state.IsEmpty)
+                _store.Remove(_stateId, key);
+            else
+                _store.Put(_stateId, key, Encode(state));
+        }
+
+        if (evict)
+            _keys.Clear();
+        foreach (var key in idle ?? [])
+            _keys.Remove(key);
+    }
+
+    private void Buffer(byte[] key, TEvent value, ulong bits, long timestamp)
+    {
+        if (timestamp <= CurrentWatermark)
+        {
+            OnLateEvent(key, value, timestamp);
+            return;
+        }
+
+        var state = Load(key);
+        if (state.Pending.Count > 0 && timestamp < state.Pending[^1].Timestamp)
+            state.PendingSorted = false;
+        state.Pending.Add(new PendingEvent(timestamp, state.NextArrival++, value, bits));
+        state.Dirty = true;
+        if (timestamp < state.Due)
+            Register(key, state, timestamp);
+    }
+
+    private void ProcessNow(byte[] key, TEvent value, ulong bits, long now)
+    {
+        var state = Load(key);
+        state.Dirty = true;
+        Advance(key, state, now);
+        _nfa.Process(state.Nfa, value, bits, now, _matches);
+        EmitMatches(key, now);
+        Schedule(key, state);
+    }
+
+    /// <summary>Matches the key's buffered events up to <paramref name="upTo"/> in timestamp order, then advances time to it.</summary>
+    private void Drain(byte[] key, KeyState state, long upTo)
+    {
+        var pending = state.Pending;
+        if (!state.PendingSorted)
+        {
+            pending.Sort(static (x, y) => x.Timestamp != y.Timestamp ? x.Timestamp.CompareTo(y.Timestamp) : x.Arrival.CompareTo(y.Arrival));
+            state.PendingSorted = true;
+        }
+
+        var count = 0;
+        while (count < pending.Count && pending[count].Timestamp <= upTo)
+        {
+            var timestamp = pending[count].Timestamp;
+            Advance(key, state, timestamp);
+            for (; count < pending.Count && pending[count].Timestamp == timestamp; count++)
+                _nfa.Process(state.Nfa, pending[count].Event, pending[count].Bits, timestamp, _matches);
+            EmitMatches(key, timestamp);
+        }
+
+        if (count > 0)
+        {
+            pending.RemoveRange(0, count);
+            state.Dirty = true;
+        }
+
+        Advance(key, state, upTo);
+    }
+
+    private void Advance(byte[] key, KeyState state, long timestamp)
+    {
+        var before = _timedOut.Count;
+        _nfa.AdvanceTime(state.Nfa, timestamp, _matches, _handleTimeouts ? _timedOut : null);
+        if (_matches.Count > 0 || _timedOut.Count > before)
+            state.Dirty = true;
+        EmitMatches(key, timestamp);
+        foreach (var (partial, at) in _timedOut)
+            OnTimedOut(key, partial, at);
+        _timedOut.Clear();
+    }
+
+    private void EmitMatches(byte[] key, long timestamp)
+    {
+        foreach (var match in _matches)
+            OnMatch(key, match, timestamp);
+        _matches.Clear();
+    }
+
+    /// <summary>Sets the key's timer to its earliest buffered event or window end.</summary>
+    private void Schedule(byte[] key, KeyState state)
+    {
+        var due = state.Nfa.NextTimeout(Pattern);
+        if (state.Pending.Count > 0)
+            due = Math.Min(due, state.PendingSorted ? state.Pending[0].Timestamp : state.Pending.Min(p => p.Timestamp));
+        if (due < state.Due)
+            Register(key, state, due);
+        if (state.IsEmpty)
+            state.Dirty = true; // written as a removal
+    }
+
+    private void Register(byte[] key, KeyState state, long due)
+    {
+        state.Due = due;
+        state.Dirty = true;
+        if (Mode == CepTimeMode.EventTime)
+            _eventTimers.Register(this, 0, key, due);
+        else
+            _processingTime.Register(this, 0, key, due);
+    }
+
+    private KeyState Load(byte[] key)
+    {
+        if (_keys.TryGetValue(key, out var state))
+            return state;
+        state = _store.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState());
+        _keys[key] = state;
+        return state;
+    }
+
+    /// <summary>After a restore the timers are not registered yet: the first call registers each stored key's due time.</summary>
+    private void IndexRestoredKeys()
+    {
+        if (_indexed)
+            return;
+        _indexed = true;
+        foreach (var (key, bytes) in _store.Entries(_stateId).ToList())
+        {
+            if (_keys.ContainsKey(key))
+                continue;
+            var due = ReadDue(bytes);
+            if (due == long.MaxValue)
+                continue;
+            if (Mode == CepTimeMode.EventTime)
+                _eventTimers.Register(this, 0, key, due);
+            else
+                _processingTime.Register(this, 0, key, due);
+        }
+    }
+
+    private static long ReadDue(byte[] bytes)
+    {
+        if (bytes.Length < 9 || bytes[0] != FormatVersion)
+            throw new PyStreamException($"CEP state: unknown format {(bytes.Length > 0 ? bytes[0] : -1)}");
+        return BitConverter.ToInt64(bytes, 1);
+    }
+
+    private byte[] Encode(KeyState state)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(FormatVersion);
+            writer.Write(state.Due);
+            writer.Write(state.NextArrival);
+            writer.Write7BitEncodedInt(state.Pending.Count);
+            foreach (var pending in state.Pending)
+            {
+                writer.Write(pending.Timestamp);
+                writer.Write(pending.Arrival);
+                writer.Write(pending.Bits);
+                _serializer.Write(writer, pending.Event);
+            }
+
+            state.Nfa.Write(writer, _serializer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private KeyState Decode(byte[] bytes)
+    {
+        var due = ReadDue(bytes);
+        using var reader = new BinaryReader(new MemoryStream(bytes, 9, bytes.Length - 9));
+        var nextArrival = reader.ReadInt64();
+        var pending = new List<PendingEvent>();
+        for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
+        {
+            var timestamp = reader.ReadInt64();
+            var arrival = reader.ReadInt64();
+            var bits = reader.ReadUInt64();
+            pending.Add(new PendingEvent(timestamp, arrival, _serializer.Read(reader), bits));
+        }
+
+        var nfa = NfaState<TEvent>.Read(reader, _serializer);
+        var state = new KeyState(nfa) { Due = due, NextArrival = nextArrival, PendingSorted = false };
+        state.Pending.AddRange(pending);
+        return state;
+    }
+
+    private readonly record struct PendingEvent(long Timestamp, long Arrival, TEvent Event, ulong Bits);
+
+    private sealed class KeyState(NfaState<TEvent> nfa)
+    {
+        public NfaState<TEvent> Nfa { get; } = nfa;
+
+        /// <summary>Buffered events (event time), in arrival order until sorted.</summary>
+        public List<PendingEvent> Pending { get; } = [];
+
+        public bool PendingSorted { get; set; } = true;
+
+        public long NextArrival { get; set; }
+
+        /// <summary>When the key's registered timer fires; long.MaxValue without one.</summary>
+        public long Due { get; set; } = long.MaxValue;
+
+        /// <summary>Changed since the store last saw it.</summary>
+        public bool Dirty { get; set; }
+
+        public bool IsEmpty => Pending.Count == 0 && Nfa.IsIdle;
+    }
+}

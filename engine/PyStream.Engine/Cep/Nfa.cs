@@ -1,0 +1,476 @@
+namespace PyStream.Engine.Cep;
+
+/// <summary>
+/// Runs a compiled pattern over the events of one key at a time (Flink's <c>NFA</c>): each
+/// event moves every partial match along the edges its conditions allow, branching where
+/// several apply (versions tell the branches apart in the shared buffer); matches come out
+/// in the order of their first event, filtered by the after-match skip strategy; advancing
+/// time drops partial matches whose window has passed and reports them as timed out. One
+/// instance serves every key of an operator, on the operator's thread.
+/// </summary>
+public sealed class Nfa<TEvent>
+{
+    private readonly CompiledPattern _pattern;
+    private readonly ICepConditions<TEvent> _conditions;
+    private readonly ICepBatchConditions<TEvent>? _batch;
+    private readonly ulong _iterative;
+    private readonly bool _hasWindow;
+    private readonly GraphState[] _states;
+    private readonly Stack<GraphState> _stack = new();
+    private readonly List<NfaEdge> _edges = [];
+    private readonly List<IterativeTest<TEvent>> _tests = [];
+    private readonly List<(ComputationState State, int Condition)> _testOwners = [];
+    private readonly Stack<GraphState> _proceedStack = new();
+    private readonly List<ComputationState> _potential = [];
+    private readonly List<ComputationState> _next = [];
+    private readonly List<ComputationState> _retain = [];
+    private List<ComputationState> _spare = [];
+
+    // The step under way.
+    private long _step;
+    private NfaState<TEvent> _state = null!;
+    private TEvent _event = default!;
+    private ulong _simple;
+    private long _timestamp;
+    private EventId? _eventId;
+
+    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(conditions);
+        if (conditions.Count > NfaCompiler.MaxConditions)
+            throw new CepPatternException($"a pattern has at most {NfaCompiler.MaxConditions} conditions, this one has {conditions.Count}");
+        for (var c = 0; c < NfaCompiler.MaxConditions; c++)
+        {
+            if ((pattern.Conditions & (1UL << c)) == 0)
+                continue;
+            if (c >= conditions.Count)
+                throw new CepPatternException($"the pattern uses condition {c} but only {conditions.Count} are defined");
+            if (conditions.IsIterative(c))
+                _iterative |= 1UL << c;
+        }
+
+        _pattern = pattern;
+        _states = [.. pattern.States];
+        _hasWindow = pattern.HasWindow;
+        _conditions = conditions;
+        _batch = conditions as ICepBatchConditions<TEvent>;
+    }
+
+    public CompiledPattern Pattern => _pattern;
+
+    /// <summary>Whether any condition the pattern uses reads the partial match.</summary>
+    public bool HasIterativeConditions => _iterative != 0;
+
+    /// <summary>A key's state before its first event: only the start state.</summary>
+    public NfaState<TEvent> CreateInitialState() => new([ComputationState.StartState(_pattern.Start.Id, new DeweyNumber(1))], [], new SharedBuffer<TEvent>());
+
+    /// <summary>
+    /// Feeds one event (with the bits of the simple conditions it meets) at
+    /// <paramref name="timestamp"/>; adds the matches it completes to <paramref name="matches"/>.
+    /// Call <see cref="AdvanceTime"/> with the timestamp first, as Flink's operator does.
+    /// </summary>
+    public void Process(NfaState<TEvent> state, TEvent value, ulong simpleConditions, long timestamp, List<PatternMatch<TEvent>> matches)
+    {
+        _step++;
+        (_state, _event, _simple, _timestamp, _eventId) = (state, value, simpleConditions, timestamp, null);
+        try
+        {
+            if (_batch is not null && _iterative != 0)
+                Prefetch(state);
+            // The new partial matches go into a spare list; the old list becomes the next spare.
+            var partial = _spare;
+            partial.Clear();
+            var potential = _potential;
+            potential.Clear();
+            var next = _next;
+            var retain = _retain;
+            foreach (var match in state.Partial)
+            {
+                next.Clear();
+                ComputeNextStates(match, next);
+                retain.Clear();
+                var discard = false;
+                foreach (var state2 in next)
+                {
+                    switch (_states[state2.State].Type)
+                    {
+                        case NfaStateType.Final:
+                            potential.Add(state2);
+                            break;
+                        case NfaStateType.Stop:
+                            // A not-condition held: this whole branch dies.
+                            discard = true;
+                            state.Buffer.ReleaseNode(state2.Previous, state2.Version);
+                            break;
+                        default:
+                            retain.Add(state2);
+                            break;
+                    }
+                }
+
+                if (discard)
+                {
+                    foreach (var dropped in retain)
+                        state.Buffer.ReleaseNode(dropped.Previous, dropped.Version);
+                }
+                else
+                {
+                    partial.AddRange(retain);
+                }
+            }
+
+            ProcessMatches(state, potential, partial, matches);
+            var old = state.Partial;
+            state.Partial = Sorted(partial);
+            _spare = ReferenceEquals(state.Partial, partial) ? old : partial;
+        }
+        finally
+        {
+            if (_eventId is { } id)
+                state.Buffer.ReleaseEvent(id);
+            _state = null!;
+            _event = default!;
+        }
+    }
+
+    /// <summary>
+    /// Time reached <paramref name="timestamp"/>: partial matches whose window ended time out
+    /// (added to <paramref name="timedOut"/> with the time they timed out at, unless it is
+    /// null); a trailing not_followed_by whose window ended completes a match.
+    /// </summary>
+    public void AdvanceTime(NfaState<TEvent> state, long timestamp, List<PatternMatch<TEvent>> matches, List<(PatternMatch<TEvent> Match, long Timestamp)>? timedOut)
+    {
+        if (!_hasWindow || (state.Completed.Count == 0 && state.Partial.Count == 1 && state.Partial[0].StartEvent is null))
+            return; // nothing can time out
+        List<ComputationState>? partial = null;
+        List<ComputationState>? potential = null;
+        _potential.Clear();
+        for (var i = 0; i < state.Partial.Count; i++)
+        {
+            var match = state.Partial[i];
+            var graphState = _states[match.State];
+            var previousWindow = graphState.PreviousWindow;
+            // Compared as time >= start + window, so that the final watermark (long.MaxValue) cannot overflow.
+            var byPrevious = match.StartEvent is not null && previousWindow > 0 && timestamp >= match.PreviousTimestamp + previousWindow;
+            var byFirst = match.StartEvent is not null && _pattern.WindowMillis > 0 && timestamp >= match.StartTimestamp + _pattern.WindowMillis;
+            if (!byPrevious && !byFirst)
+            {
+                partial?.Add(match);
+                continue;
+            }
+
+            partial ??= state.Partial.GetRange(0, i);
+            if (graphState.Type == NfaStateType.Pending)
+            {
+                (potential ??= []).Add(match);
+                continue;
+            }
+
+            if (timedOut is not null)
+            {
+                var at = byPrevious ? match.PreviousTimestamp + previousWindow : match.StartTimestamp + _pattern.WindowMillis;
+                timedOut.Add((CurrentMatch(state, match), at));
+            }
+
+            state.Buffer.ReleaseNode(match.Previous, match.Version);
+        }
+
+        if (partial is null && state.Completed.Count == 0)
+            return;
+        partial ??= state.Partial;
+        ProcessMatches(state, potential ?? _potential, partial, matches);
+        state.Partial = partial;
+    }
+
+    private void ComputeNextStates(ComputationState match, List<ComputationState> result)
+    {
+        var current = _states[match.State];
+        var (takes, ignores) = DecisionGraph(match, current);
+        var edges = _edges; // not touched again until the next decision graph
+        var takesToVisit = Math.Max(0, takes - 1);
+        var ignoresToVisit = ignores;
+        var takesToSkip = Math.Max(0, takes - 1);
+        var isStart = current.Type == NfaStateType.Start;
+        foreach (var edge in edges)
+        {
+            if (edge.Action == EdgeAction.Ignore)
+            {
+                if (isStart)
+                    continue;
+                DeweyNumber version;
+                if (edge.Target == current)
+                {
+                    version = match.Version.Increase(SelfIncrease(ignores, takes));
+                }
+                else
+                {
+                    // An ignore after a proceed: a new branch.
+                    version = match.Version.Increase(takesToSkip + ignoresToVisit).AddStage();
+                    ignoresToVisit--;
+                }
+
+                Add(result, edge.Target, match.Previous, version, match.StartTimestamp, match.PreviousTimestamp, match.StartEvent);
+            }
+            else
+            {
+                var currentVersion = match.Version.Increase(takesToVisit);
+                var nextVersion = currentVersion.AddStage();
+                takesToVisit--;
+                var eventId = _eventId ??= _state.Buffer.RegisterEvent(_event, _timestamp);
+                var entry = _state.Buffer.Put(edge.Source.Stage, eventId, match.Previous, currentVersion);
+                var (startTimestamp, startEvent) = isStart ? (_timestamp, eventId) : (match.StartTimestamp, match.StartEvent!.Value);
+                Add(result, edge.Target, entry, nextVersion, startTimestamp, _timestamp, startEvent);
+                // A state that can proceed to the end completes a match with this event too.
+                if (FinalAfterProceed(match, edge.Target) is { } final)
+                    Add(result, final, entry, nextVersion, startTimestamp, _timestamp, startEvent);
+            }
+        }
+
+        if (isStart)
+        {
+            var increase = SelfIncrease(ignores, takes);
+            result.Add(increase == 0 ? match : ComputationState.StartState(current.Id, match.Version.Increase(increase)));
+        }
+
+        _state.Buffer.ReleaseNode(match.Previous, match.Version);
+    }
+
+    private void Add(List<ComputationState> result, GraphState state, NodeId? previous, DeweyNumber version, long startTimestamp, long previousTimestamp, EventId? startEvent)
+    {
+        result.Add(new ComputationState(state.Id, previous, version, startTimestamp, previousTimestamp, startEvent));
+        _state.Buffer.LockNode(previous, version);
+    }
+
+    private static int SelfIncrease(int ignores, int takes) => takes == 0 && ignores == 0 ? 0 : ignores + Math.Max(1, takes);
+
+    /// <summary>The take and ignore edges the event allows from the match's state, following proceed edges; counts exclude an ignore back into the same state.</summary>
+    private (int Takes, int Ignores) DecisionGraph(ComputationState match, GraphState current)
+    {
+        _edges.Clear();
+        _stack.Clear();
+        _stack.Push(current);
+        var (takes, ignores) = (0, 0);
+        while (_stack.TryPop(out var state))
+        {
+            foreach (var edge in state.Edges)
+            {
+                if (!Holds(edge.Condition, match))
+                    continue;
+                switch (edge.Action)
+                {
+                    case EdgeAction.Proceed:
+                        _stack.Push(edge.Target);
+                        break;
+                    case EdgeAction.Take:
+                        takes++;
+                        _edges.Add(edge);
+                        break;
+                    default:
+                        if (edge.Target != current)
+                            ignores++;
+                        _edges.Add(edge);
+                        break;
+                }
+            }
+        }
+
+        return (takes, ignores);
+    }
+
+    private GraphState? FinalAfterProceed(ComputationState match, GraphState state)
+    {
+        var stack = _proceedStack;
+        stack.Clear();
+        stack.Push(state);
+        while (stack.TryPop(out var next))
+        {
+            foreach (var edge in next.Edges)
+            {
+                if (edge.Action != EdgeAction.Proceed || !Holds(edge.Condition, match))
+                    continue;
+                if (edge.Target.IsFinal)
+                    return edge.Target;
+                stack.Push(edge.Target);
+            }
+        }
+
+        return null;
+    }
+
+    private bool Holds(EdgeCondition condition, ComputationState match)
+    {
+        if (condition.Kind == EdgeCondition.Op.True)
+            return true;
+        var source = new AtomSource(this, match);
+        return condition.Evaluate(ref source);
+    }
+
+    private bool TestIterative(int condition, ComputationState match)
+    {
+        var bit = 1UL << condition;
+        if (match.MemoStep == _step && (match.MemoKnown & bit) != 0)
+            return (match.MemoValues & bit) != 0;
+        var result = _conditions.TestIterative(condition, _event, new ConditionContext(this, _state, match, _timestamp));
+        Remember(match, bit, result);
+        return result;
+    }
+
+    private void Remember(ComputationState match, ulong bit, bool result)
+    {
+        if (match.MemoStep != _step)
+            (match.MemoStep, match.MemoKnown, match.MemoValues) = (_step, 0, 0);
+        match.MemoKnown |= bit;
+        if (result)
+            match.MemoValues |= bit;
+    }
+
+    /// <summary>Evaluates, in one call, every iterative condition this step may read for every partial match.</summary>
+    private void Prefetch(NfaState<TEvent> state)
+    {
+        _tests.Clear();
+        _testOwners.Clear();
+        foreach (var match in state.Partial)
+        {
+            var atoms = _states[match.State].StepAtoms & _iterative;
+            if (atoms == 0)
+                continue;
+            var context = new ConditionContext(this, state, match, _timestamp);
+            for (var c = 0; atoms != 0; c++, atoms >>= 1)
+            {
+                if ((atoms & 1) == 0)
+                    continue;
+                _tests.Add(new IterativeTest<TEvent>(c, _event, context));
+                _testOwners.Add((match, c));
+            }
+        }
+
+        if (_tests.Count == 0)
+            return;
+        var results = new bool[_tests.Count];
+        _batch!.TestIterative(_tests, results);
+        for (var i = 0; i < results.Length; i++)
+            Remember(_testOwners[i].State, 1UL << _testOwners[i].Condition, results[i]);
+    }
+
+    /// <summary>
+    /// Emits completed matches in the order of their first event. Under a skip strategy a
+    /// match waits while a partial match that started earlier may still complete; each
+    /// emitted match prunes the partial and waiting matches its strategy discards.
+    /// </summary>
+    private void ProcessMatches(NfaState<TEvent> state, List<ComputationState> potential, List<ComputationState> partial, List<PatternMatch<TEvent>> matches)
+    {
+        if (potential.Count > 0)
+        {
+            state.Completed.AddRange(potential);
+            var sorted = Sorted(state.Completed);
+            if (!ReferenceEquals(sorted, state.Completed))
+            {
+                state.Completed.Clear();
+                state.Completed.AddRange(sorted);
+            }
+        }
+
+        var skip = _pattern.Definition.Skip.Kind;
+        while (state.Completed.Count > 0)
+        {
+            var earliest = state.Completed[0];
+            if (skip != AfterMatchSkipKind.NoSkip && Earliest(partial) is { } earliestPartial && ComputationState.Compare(earliest, earliestPartial) > 0)
+                break;
+            state.Completed.RemoveAt(0);
+            var paths = state.Buffer.ExtractPatterns(earliest.Previous!.Value, earliest.Version);
+            if (PruningId(paths[0]) is { } pruningId)
+            {
+                Prune(state, partial, pruningId);
+                Prune(state, state.Completed, pruningId);
+            }
+
+            matches.Add(state.Buffer.Materialize(paths[0], _pattern.StageNames));
+            state.Buffer.ReleaseNode(earliest.Previous, earliest.Version);
+        }
+    }
+
+    private static ComputationState? Earliest(List<ComputationState> states)
+    {
+        ComputationState? earliest = null;
+        foreach (var state in states)
+        {
+            if (earliest is null || ComputationState.Compare(state, earliest) < 0)
+                earliest = state;
+        }
+
+        return earliest;
+    }
+
+    /// <summary>The event before which (or up to which) partial matches that start there are discarded; null to keep them all.</summary>
+    private (EventId Id, bool Inclusive)? PruningId(List<(int Stage, EventId Event)> path)
+    {
+        switch (_pattern.Definition.Skip.Kind)
+        {
+            case AfterMatchSkipKind.SkipToNext:
+                return (path.Min(p => p.Event), true);
+            case AfterMatchSkipKind.SkipPastLastEvent:
+                return (path.Max(p => p.Event), true);
+            case AfterMatchSkipKind.SkipToFirst:
+            case AfterMatchSkipKind.SkipToLast:
+                var ofStage = path.Where(p => p.Stage == _pattern.SkipStage).Select(p => p.Event).ToList();
+                if (ofStage.Count == 0)
+                    return null; // the stage took nothing in this match: nothing to skip to
+                return (_pattern.Definition.Skip.Kind == AfterMatchSkipKind.SkipToFirst ? ofStage[0] : ofStage[^1], false);
+            default:
+                return null;
+        }
+    }
+
+    private static void Prune(NfaState<TEvent> state, List<ComputationState> matches, (EventId Id, bool Inclusive) pruning)
+    {
+        for (var i = 0; i < matches.Count; i++)
+        {
+            var match = matches[i];
+            if (match.StartEvent is not { } start)
+                continue;
+            var order = start.CompareTo(pruning.Id);
+            if (order < 0 || (order == 0 && pruning.Inclusive))
+            {
+                state.Buffer.ReleaseNode(match.Previous, match.Version);
+                matches.RemoveAt(i--);
+            }
+        }
+    }
+
+    /// <summary>Partial matches ordered by first event, ties in the order they were made (stable).</summary>
+    private static List<ComputationState> Sorted(List<ComputationState> states)
+    {
+        for (var i = 1; i < states.Count; i++)
+        {
+            if (ComputationState.Compare(states[i - 1], states[i]) > 0)
+                return [.. states.OrderBy(s => s, Comparer<ComputationState>.Create(ComputationState.Compare))];
+        }
+
+        return states;
+    }
+
+    private PatternMatch<TEvent> CurrentMatch(NfaState<TEvent> state, ComputationState match)
+    {
+        if (match.Previous is not { } previous)
+            return new PatternMatch<TEvent>([], []);
+        var paths = state.Buffer.ExtractPatterns(previous, match.Version);
+        return paths.Count == 0 ? new PatternMatch<TEvent>([], []) : state.Buffer.Materialize(paths[0], _pattern.StageNames);
+    }
+
+    private readonly struct AtomSource(Nfa<TEvent> nfa, ComputationState match) : IAtomSource
+    {
+        public bool Test(int condition) =>
+            (nfa._iterative & (1UL << condition)) == 0 ? (nfa._simple & (1UL << condition)) != 0 : nfa.TestIterative(condition, match);
+    }
+
+    /// <summary>What an iterative condition reads: the partial match, made from the shared buffer on first use.</summary>
+    private sealed class ConditionContext(Nfa<TEvent> nfa, NfaState<TEvent> state, ComputationState match, long timestamp) : IConditionContext<TEvent>
+    {
+        private PatternMatch<TEvent>? _events;
+
+        public long Timestamp { get; } = timestamp;
+
+        public IReadOnlyList<TEvent> EventsForPattern(string stage) => (_events ??= nfa.CurrentMatch(state, match))[stage];
+    }
+}

@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using Python.Runtime;
+using PyStream.Engine.Records;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Python;
+
+/// <summary>A pattern stream's Python side (<c>pystream._runtime.cep.CepRunner</c>): one call per batch.</summary>
+internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
+{
+    public void Open() => Call(() => runner.InvokeMethod("open")).Dispose();
+
+    public CepArrivals Prepare(PythonBatch records, ReadOnlySpan<int> late)
+    {
+        var lateIndexes = late.ToArray();
+        return Call(() =>
+        {
+            using var list = PythonRuntime.Handle(records);
+            using var stamps = records.Timestamps is { } t ? CPython.ToBytes(MemoryMarshal.AsBytes(t.AsSpan(0, records.Count))) : PyObject.None;
+            using var lateBytes = lateIndexes.Length == 0 ? PyObject.None : CPython.ToBytes(MemoryMarshal.AsBytes(lateIndexes.AsSpan()));
+            using var result = runner.InvokeMethod("prepare", list, stamps, lateBytes);
+            using var blob = result[0];
+            using var ends = result[1];
+            using var masks = result[2];
+            using var lateExit = result[3];
+            var events = Split(CPython.ToArray(blob), CPython.ToArray<long>(ends));
+            foreach (var i in lateIndexes)
+                events[i] = null;
+            return new CepArrivals(events, CPython.ToArray<ulong>(masks), ExitBatches.From(lateExit, 1)[0]);
+        });
+    }
+
+    public bool[] TestIterative(IReadOnlyList<CepConditionQuery> queries)
+    {
+        if (queries.Count == 0)
+            return [];
+        var flat = new FlatItems();
+        var conditions = new int[queries.Count];
+        var stamps = new long[queries.Count];
+        for (var i = 0; i < queries.Count; i++)
+        {
+            conditions[i] = queries[i].Condition;
+            stamps[i] = queries[i].Timestamp;
+            flat.AddEvent(queries[i].Event);
+            flat.AddItem(queries[i].Partial);
+        }
+
+        return Call(() =>
+        {
+            using var conditionBytes = CPython.ToBytes(MemoryMarshal.AsBytes(conditions.AsSpan()));
+            using var stampBytes = CPython.ToBytes(MemoryMarshal.AsBytes(stamps.AsSpan()));
+            using var result = flat.Invoke(runner, "test_iterative", conditionBytes, stampBytes);
+            return CPython.ToArray(result).Select(b => b != 0).ToArray();
+        });
+    }
+
+    public Batch?[] Emit(IReadOnlyList<CepMatch> matches)
+    {
+        var flat = new FlatItems();
+        var kinds = new byte[matches.Count];
+        var stamps = new long[matches.Count];
+        for (var i = 0; i < matches.Count; i++)
+        {
+            kinds[i] = matches[i].TimedOut ? (byte)1 : (byte)0;
+            stamps[i] = matches[i].Timestamp;
+            flat.AddItem(matches[i].Stages);
+        }
+
+        return Call(() =>
+        {
+            using var kindBytes = CPython.ToBytes(kinds);
+            using var stampBytes = CPython.ToBytes(MemoryMarshal.AsBytes(stamps.AsSpan()));
+            using var outputs = flat.Invoke(runner, "emit", kindBytes, stampBytes);
+            return ExitBatches.From(outputs, (int)outputs.Length());
+        });
+    }
+
+    public void PrepareSnapshot() => Call(() => runner.InvokeMethod("flush")).Dispose();
+
+    public void Close() => Call(() => runner.InvokeMethod("close")).Dispose();
+
+    public void Dispose()
+    {
+        using (Py.GIL())
+            runner.Dispose();
+    }
+
+    private T Call<T>(Func<T> call) => UserErrors.Run(taskName, call);
+
+    private static byte[]?[] Split(byte[] blob, long[] ends)
+    {
+        var events = new byte[]?[ends.Length];
+        long start = 0;
+        for (var i = 0; i < ends.Length; i++)
+        {
+            events[i] = blob.AsSpan((int)start, (int)(ends[i] - start)).ToArray();
+            start = ends[i];
+        }
+
+        return events;
+    }
+
+    /// <summary>Events and (partial) matches laid out as <c>pystream._runtime.cep</c> reads them: one blob, end offsets, an int32 layout.</summary>
+    private sealed class FlatItems
+    {
+        private readonly List<byte> _blob = [];
+        private readonly List<long> _ends = [];
+        private readonly List<int> _layout = [];
+        private readonly Dictionary<string, int> _names = [];
+
+        public void AddEvent(byte[] pickled)
+        {
+            _blob.AddRange(pickled);
+            _ends.Add(_blob.Count);
+        }
+
+        public void AddItem(IReadOnlyList<CepStageEvents> stages)
+        {
+            _layout.Add(stages.Count);
+            foreach (var stage in stages)
+            {
+                if (!_names.TryGetValue(stage.Stage, out var name))
+                    _names[stage.Stage] = name = _names.Count;
+                _layout.Add(name);
+                _layout.Add(stage.Events.Count);
+                foreach (var e in stage.Events)
+                    AddEvent(e);
+            }
+        }
+
+        /// <summary>Calls <paramref name="method"/>(leading..., layout, names, blob, ends); needs the GIL.</summary>
+        public PyObject Invoke(PyObject target, string method, params PyObject[] leading)
+        {
+            using var layout = CPython.ToBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_layout)));
+            using var names = new PyList();
+            foreach (var name in _names.OrderBy(n => n.Value))
+            {
+                using var text = new PyString(name.Key);
+                names.Append(text);
+            }
+
+            using var blob = CPython.ToBytes(CollectionsMarshal.AsSpan(_blob));
+            using var ends = CPython.ToBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_ends)));
+            return target.InvokeMethod(method, [.. leading, layout, names, blob, ends]);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using PyStream.Engine.Cep;
+
+namespace PyStream.Engine.Tests.Cep;
+
+public sealed class CepOperatorCoreTests
+{
+    private static (PatternDefinition Pattern, LambdaConditions Conditions) AThenB(long? within = null)
+    {
+        var c = new LambdaConditions();
+        var pattern = PatternBuilder.Begin("a", c.Kind("a")).FollowedBy("b", c.Kind("b")).Build(within: within);
+        return (pattern, c);
+    }
+
+    [Fact]
+    public void EventsWaitForTheWatermarkAndAreMatchedInTimestampOrder()
+    {
+        var (pattern, c) = AThenB();
+        var cep = new RecordingCep(pattern, c);
+
+        // b1 comes before a1 but is later in event time; a2 and b2 share a timestamp with arrival order a2, b2.
+        cep.Send("k", new Ev("b1", Time: 20), new Ev("a1", Time: 10), new Ev("a2", Time: 30), new Ev("b2", Time: 30));
+        Assert.Empty(cep.Matches);
+        cep.AdvanceWatermark(25);
+        Assert.Equal(["k: a1 b1"], cep.Matches);
+        cep.AdvanceWatermark(30);
+        Assert.Equal(["k: a1 b1", "k: a2 b2"], cep.Matches);
+    }
+
+    [Fact]
+    public void EventsAtOrBehindTheWatermarkAreLate()
+    {
+        var (pattern, c) = AThenB();
+        var cep = new RecordingCep(pattern, c);
+        cep.Send("k", new Ev("a1", Time: 10));
+        cep.AdvanceWatermark(10);
+        cep.Send("k", new Ev("b0", Time: 5), new Ev("b1", Time: 10), new Ev("b2", Time: 11));
+        cep.AdvanceWatermark(20);
+
+        Assert.Equal(["k: b0", "k: b1"], cep.Late);
+        Assert.Equal(["k: a1 b2"], cep.Matches);
+    }
+
+    [Fact]
+    public void AWindowThatEndsReportsThePartialMatchAsTimedOut()
+    {
+        // a followedBy b within 10: a1 at 0 times out at 10 (10 - 0 >= 10); a2 at 5 completes with b at 14.
+        var (pattern, c) = AThenB(within: 10);
+        var cep = new RecordingCep(pattern, c);
+        cep.Send("k", new Ev("a1", Time: 0), new Ev("a2", Time: 5));
+        cep.AdvanceWatermark(9);
+        Assert.Empty(cep.TimedOut);
+        cep.AdvanceWatermark(10);
+        Assert.Equal(["k: a1@10"], cep.TimedOut);
+        cep.Send("k", new Ev("b1", Time: 14));
+        cep.AdvanceWatermark(100);
+        Assert.Equal(["k: a2 b1"], cep.Matches);
+        Assert.Equal(["k: a1@10"], cep.TimedOut);
+        cep.Flush();
+        Assert.Empty(cep.Store.Entries("op/cep")); // nothing left for the key
+    }
+
+    [Fact]
+    public void ProcessingTimeMatchesAtOnceAndTimesOutOnTheClock()
+    {
+        var (pattern, c) = AThenB(within: 100);
+        var cep = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+        cep.Send("k", new Ev("a1"));
+        cep.AdvanceClock(50);
+        cep.Send("k", new Ev("b1"), new Ev("a2"));
+        Assert.Equal(["k: a1 b1"], cep.Matches);
+        cep.AdvanceClock(99);
+        Assert.Empty(cep.TimedOut);
+        cep.AdvanceClock(1);
+        Assert.Equal(["k: a2@1150"], cep.TimedOut); // a2 came at 1,050 on the clock that started at 1,000
+    }
+
+    [Fact]
+    public void KeysBeyondTheCacheAreWrittenToTheStoreAndReadBack()
+    {
+        var (pattern, c) = AThenB();
+        var cep = new RecordingCep(pattern, c, maxCachedKeys: 2);
+        for (var k = 0; k < 5; k++)
+            cep.Send($"k{k}", new Ev($"a{k}", Time: k));
+        Assert.True(cep.CachedKeys <= 2, $"{cep.CachedKeys} keys cached");
+        for (var k = 0; k < 5; k++)
+            cep.Send($"k{k}", new Ev($"b{k}", Time: 10 + k));
+        cep.AdvanceWatermark(100);
+        Assert.Equal(Enumerable.Range(0, 5).Select(k => $"k{k}: a{k} b{k}"), cep.Matches.Order());
+    }
+
+    [Fact]
+    public void TheFinalWatermarkEndsEveryWindowEvenBeforeTimeZero()
+    {
+        var (pattern, c) = AThenB(within: 10);
+        var cep = new RecordingCep(pattern, c);
+        cep.Send("k", new Ev("a1", Time: -50));
+        cep.AdvanceWatermark(long.MaxValue);
+        Assert.Equal(["k: a1@-40"], cep.TimedOut);
+    }
+
+    [Fact]
+    public void IterativeConditionsOfAKeyAreAskedForInOneCallPerEvent()
+    {
+        // b is taken while it is larger than every b before it in the partial match.
+        var c = new LambdaConditions();
+        var a = c.Kind("a");
+        var b = c.AddIterative((e, ctx) => e.Kind == "b" && ctx.EventsForPattern("b").All(p => p.Value < e.Value));
+        var pattern = PatternBuilder.Begin("a", a).FollowedBy("b", b).OneOrMore().Consecutive().Build();
+        var batch = new BatchLambdaConditions(c);
+        var cep = new RecordingCep(pattern, batch);
+        cep.Send("k", new Ev("a", 0, 1), new Ev("b1", 1, 2), new Ev("b2", 5, 3), new Ev("b3", 2, 4));
+        cep.AdvanceWatermark(10);
+
+        // b3 (2) is not larger than b2 (5): the loop ends; b3 alone cannot start (it needs an a).
+        Assert.Equal(["k: a b1", "k: a b1 b2"], cep.Matches);
+        Assert.InRange(batch.Batches, 1, 4); // at most one call per event of the key
+    }
+}

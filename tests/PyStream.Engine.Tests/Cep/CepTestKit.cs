@@ -1,0 +1,188 @@
+using PyStream.Engine.Cep;
+
+namespace PyStream.Engine.Tests.Cep;
+
+/// <summary>An event of the CEP tests: a name ("a", "b1"), a value and a timestamp.</summary>
+internal sealed record Ev(string Name, int Value = 0, long Time = 0)
+{
+    /// <summary>The name's kind: its letters ("b" for "b1").</summary>
+    public string Kind => new(Name.TakeWhile(char.IsLetter).ToArray());
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Numbered conditions over <see cref="Ev"/> from C# lambdas; records how often each was evaluated.</summary>
+internal sealed class LambdaConditions : ICepConditions<Ev>
+{
+    private readonly List<(Func<Ev, bool>? Simple, Func<Ev, IConditionContext<Ev>, bool>? Iterative)> _conditions = [];
+
+    public int Count => _conditions.Count;
+
+    public int IterativeCalls { get; private set; }
+
+    public int Add(Func<Ev, bool> condition)
+    {
+        _conditions.Add((condition, null));
+        return _conditions.Count - 1;
+    }
+
+    /// <summary>A condition on the event's kind ("b" takes b1, b2...).</summary>
+    public int Kind(string kind) => Add(e => e.Kind == kind);
+
+    public int AddIterative(Func<Ev, IConditionContext<Ev>, bool> condition)
+    {
+        _conditions.Add((null, condition));
+        return _conditions.Count - 1;
+    }
+
+    public bool IsIterative(int condition) => _conditions[condition].Iterative is not null;
+
+    public void TestSimple(ReadOnlySpan<Ev> events, Span<ulong> results)
+    {
+        for (var i = 0; i < events.Length; i++)
+        {
+            var bits = 0UL;
+            for (var c = 0; c < _conditions.Count; c++)
+            {
+                if (_conditions[c].Simple is { } simple && simple(events[i]))
+                    bits |= 1UL << c;
+            }
+
+            results[i] = bits;
+        }
+    }
+
+    public bool TestIterative(int condition, Ev ev, IConditionContext<Ev> context)
+    {
+        IterativeCalls++;
+        return _conditions[condition].Iterative!(ev, context);
+    }
+}
+
+/// <summary>The same conditions, evaluated through the batch interface.</summary>
+internal sealed class BatchLambdaConditions(LambdaConditions inner) : ICepConditions<Ev>, ICepBatchConditions<Ev>
+{
+    public int Batches { get; private set; }
+
+    public int Count => inner.Count;
+
+    public bool IsIterative(int condition) => inner.IsIterative(condition);
+
+    public void TestSimple(ReadOnlySpan<Ev> events, Span<ulong> results) => inner.TestSimple(events, results);
+
+    public bool TestIterative(int condition, Ev ev, IConditionContext<Ev> context) => inner.TestIterative(condition, ev, context);
+
+    public void TestIterative(IReadOnlyList<IterativeTest<Ev>> tests, Span<bool> results)
+    {
+        Batches++;
+        for (var i = 0; i < tests.Count; i++)
+            results[i] = inner.TestIterative(tests[i].Condition, tests[i].Event, tests[i].Context);
+    }
+}
+
+/// <summary>Builds pattern definitions in the shape of Flink's Pattern API, for tests.</summary>
+internal sealed class PatternBuilder
+{
+    private readonly List<PatternStage> _stages = [];
+
+    public static PatternBuilder Begin(string name, int condition) => new PatternBuilder().Add(name, StageKind.Take, Contiguity.Relaxed, condition);
+
+    public PatternBuilder Next(string name, int condition) => Add(name, StageKind.Take, Contiguity.Strict, condition);
+
+    public PatternBuilder FollowedBy(string name, int condition) => Add(name, StageKind.Take, Contiguity.Relaxed, condition);
+
+    public PatternBuilder FollowedByAny(string name, int condition) => Add(name, StageKind.Take, Contiguity.NonDeterministicRelaxed, condition);
+
+    public PatternBuilder NotNext(string name, int condition) => Add(name, StageKind.NotNext, Contiguity.Strict, condition);
+
+    public PatternBuilder NotFollowedBy(string name, int condition) => Add(name, StageKind.NotFollowedBy, Contiguity.Relaxed, condition);
+
+    public PatternBuilder Group(string name, Contiguity contiguity, PatternBuilder group)
+    {
+        _stages.Add(new PatternStage(name, StageKind.Take, contiguity, -1, Quantifier.One) { Group = group._stages });
+        return this;
+    }
+
+    public PatternBuilder Add(string name, StageKind kind, Contiguity contiguity, int condition)
+    {
+        _stages.Add(new PatternStage(name, kind, contiguity, condition, Quantifier.One));
+        return this;
+    }
+
+    public PatternBuilder Times(int n) => Quantify(q => q with { Min = n, Max = n });
+
+    public PatternBuilder Times(int from, int to) => Quantify(q => q with { Min = from, Max = to });
+
+    public PatternBuilder OneOrMore() => Quantify(q => q with { Min = 1, Max = null });
+
+    public PatternBuilder TimesOrMore(int n) => Quantify(q => q with { Min = n, Max = null });
+
+    public PatternBuilder Optional() => Quantify(q => q with { Optional = true });
+
+    public PatternBuilder Greedy() => Quantify(q => q with { Greedy = true });
+
+    public PatternBuilder Consecutive() => Quantify(q => q with { Inner = Contiguity.Strict });
+
+    public PatternBuilder AllowCombinations() => Quantify(q => q with { Inner = Contiguity.NonDeterministicRelaxed });
+
+    public PatternBuilder Until(int condition)
+    {
+        _stages[^1] = _stages[^1] with { Until = condition };
+        return this;
+    }
+
+    public PatternBuilder StageWithin(long millis)
+    {
+        _stages[^1] = _stages[^1] with { WithinMillis = millis };
+        return this;
+    }
+
+    private PatternBuilder Quantify(Func<Quantifier, Quantifier> change)
+    {
+        _stages[^1] = _stages[^1] with { Quantifier = change(_stages[^1].Quantifier) };
+        return this;
+    }
+
+    public PatternDefinition Build(AfterMatchSkip? skip = null, long? within = null, WithinType type = WithinType.FirstAndLast) =>
+        new(_stages.ToList(), skip ?? AfterMatchSkip.NoSkip) { WithinMillis = within, WithinType = type };
+}
+
+/// <summary>Runs an NFA over events in order (as the operator does: advance time, then process) and writes matches as event names.</summary>
+internal static class NfaRun
+{
+    public static List<string> Matches(PatternDefinition pattern, ICepConditions<Ev> conditions, params string[] names) =>
+        Run(pattern, conditions, names.Select((n, i) => new Ev(n, 0, i + 1)).ToArray()).Matches;
+
+    /// <summary>Events named <paramref name="names"/> at times 1, 2, 3...; matches written with their stages ("a:a1 b:b1,b2").</summary>
+    public static List<string> StagedMatches(PatternDefinition pattern, ICepConditions<Ev> conditions, params string[] names) =>
+        Run(pattern, conditions, names.Select((n, i) => new Ev(n, 0, i + 1)).ToArray(), describe: DescribeStages).Matches;
+
+    public static (List<string> Matches, List<string> TimedOut) Run(PatternDefinition pattern, ICepConditions<Ev> conditions, Ev[] events, long? endTime = null,
+        Func<PatternMatch<Ev>, string>? describe = null)
+    {
+        describe ??= Describe;
+        var nfa = new Nfa<Ev>(NfaCompiler.Compile(pattern), conditions);
+        var state = nfa.CreateInitialState();
+        var matches = new List<PatternMatch<Ev>>();
+        var timedOut = new List<(PatternMatch<Ev>, long)>();
+        var bits = new ulong[1];
+        foreach (var ev in events)
+        {
+            nfa.AdvanceTime(state, ev.Time, matches, timedOut);
+            conditions.TestSimple([ev], bits);
+            nfa.Process(state, ev, bits[0], ev.Time, matches);
+        }
+
+        if (endTime is { } end)
+            nfa.AdvanceTime(state, end, matches, timedOut);
+        return (matches.Select(describe).ToList(), timedOut.Select(t => $"{describe(t.Item1)}@{t.Item2}").ToList());
+    }
+
+    /// <summary>A match as its events in time order: "a b1 c".</summary>
+    public static string Describe(PatternMatch<Ev> match) =>
+        string.Join(" ", match.All.Select(x => x.Event).OrderBy(e => e.Time).ThenBy(e => e.Name, StringComparer.Ordinal).Select(e => e.Name));
+
+    /// <summary>A match with its stages in pattern order of first event: "a:a1 b:b1,b2 c:c1".</summary>
+    public static string DescribeStages(PatternMatch<Ev> match) =>
+        string.Join(" ", match.Stages.Select((s, i) => $"{s}:{string.Join(",", match.Events[i])}"));
+}

@@ -1,0 +1,69 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Cep;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.State;
+using PyStream.Engine.Time;
+
+namespace PyStream.Engine.Tests.Cep;
+
+/// <summary>Writes <see cref="Ev"/> into CEP state.</summary>
+internal sealed class EvSerializer : ICepEventSerializer<Ev>
+{
+    public static EvSerializer Instance { get; } = new();
+
+    public void Write(BinaryWriter writer, Ev value)
+    {
+        writer.Write(value.Name);
+        writer.Write(value.Value);
+        writer.Write(value.Time);
+    }
+
+    public Ev Read(BinaryReader reader) => new(reader.ReadString(), reader.ReadInt32(), reader.ReadInt64());
+}
+
+/// <summary>A CEP operator core on a fake clock and a given store that records what it emits as "key: a b1 c".</summary>
+internal sealed class RecordingCep : CepOperatorCore<Ev>
+{
+    private readonly Queue<Action> _mailbox = new();
+
+    public RecordingCep(PatternDefinition pattern, ICepConditions<Ev> conditions, CepTimeMode mode = CepTimeMode.EventTime, IKeyedStateStore? store = null,
+        FakeTimeProvider? time = null, int maxCachedKeys = DefaultMaxCachedKeys)
+        : base(NfaCompiler.Compile(pattern), conditions, EvSerializer.Instance, mode, handleTimeouts: true, maxCachedKeys)
+    {
+        Time = time ?? new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000));
+        Store = store ?? new HeapKeyedStateStore();
+        var environment = new JobEnvironment { Time = Time };
+        var context = new TaskContext(new TaskInfo("cep", 0, 1, 128, 0), environment, null, new ProcessingTimeService(Time, _mailbox.Enqueue), () => { }, Store);
+        Open(context, "op");
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IKeyedStateStore Store { get; }
+
+    public List<string> Matches { get; } = [];
+
+    public List<string> TimedOut { get; } = [];
+
+    public List<string> Late { get; } = [];
+
+    public void Send(string key, params Ev[] events) =>
+        ProcessElements(events.Select(_ => Encoding.UTF8.GetBytes(key)).ToArray(), events, events.Select(e => e.Time).ToArray());
+
+    /// <summary>Advances the fake clock and runs the timers that became due.</summary>
+    public void AdvanceClock(long millis)
+    {
+        Time.Advance(TimeSpan.FromMilliseconds(millis));
+        while (_mailbox.TryDequeue(out var action))
+            action();
+    }
+
+    protected override void OnMatch(byte[] key, PatternMatch<Ev> match, long timestamp) =>
+        Matches.Add($"{Encoding.UTF8.GetString(key)}: {NfaRun.Describe(match)}");
+
+    protected override void OnTimedOut(byte[] key, PatternMatch<Ev> partial, long timestamp) =>
+        TimedOut.Add($"{Encoding.UTF8.GetString(key)}: {NfaRun.Describe(partial)}@{timestamp}");
+
+    protected override void OnLateEvent(byte[] key, Ev value, long timestamp) => Late.Add($"{Encoding.UTF8.GetString(key)}: {value}");
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Engine.Records;
+using PyStream.Engine.State;
+using PyStream.Sql.Compiling;
+using PyStream.Sql.Expressions;
+using PyStream.Sql.Runtime;
+using PyStream.Sql.Types;
+using PyStream.State.RocksDb;
+
+namespace PyStream.Sql.Tests.Runtime;
+
+/// <summary>
+/// The regular join's changelog, row by row, on both state backends: each expected row follows
+/// from Flink's rules by hand (a padded row goes when its first match comes and is back when its
+/// last match goes; kinds pass through an inner join of updates), and the state TTL on a fake clock.
+/// </summary>
+public sealed class StreamingJoinOperatorTests : IDisposable
+{
+    private static readonly SqlType[] SideTypes = [SqlType.Int, SqlType.String];
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "pystream-join-" + Guid.NewGuid().ToString("N"));
+    private readonly List<IKeyedStateStore> _stores = [];
+
+    public static TheoryData<string> Backends => new() { "heap", "rocksdb" };
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_left_row_is_padded_until_its_first_match_and_again_after_its_last(string backend)
+    {
+        var (join, output) = Open(backend, leftOuter: true, rightOuter: false);
+
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "a")));
+        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "x")));
+        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "y")));
+        join.ProcessBatch(1, Rows((RowKind.Delete, 1, "x")));
+        join.ProcessBatch(1, Rows((RowKind.Delete, 1, "y")));
+        join.ProcessBatch(0, Rows((RowKind.Delete, 1, "a")));
+
+        Assert.Equal([
+            "+I 1 a null null",
+            "-D 1 a null null", "+I 1 a 1 x",
+            "+I 1 a 1 y",
+            "-D 1 a 1 x",
+            "-D 1 a 1 y", "+I 1 a null null",
+            "-D 1 a null null",
+        ], output.Rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_full_join_counts_duplicate_rows_and_their_associations(string backend)
+    {
+        var (join, output) = Open(backend, leftOuter: true, rightOuter: true);
+
+        join.ProcessBatch(0, Rows((RowKind.Insert, 2, "b"), (RowKind.Insert, 2, "b")));
+        join.ProcessBatch(1, Rows((RowKind.Insert, 2, "z")));
+        join.ProcessBatch(0, Rows((RowKind.Delete, 2, "b")));
+        join.ProcessBatch(0, Rows((RowKind.Delete, 2, "b")));
+
+        Assert.Equal([
+            "+I 2 b null null", "+I 2 b null null",
+            // z matches both copies of b: each padded copy goes, two joined rows come, z has two associations.
+            "-D 2 b null null", "-D 2 b null null", "+I 2 b 2 z", "+I 2 b 2 z",
+            "-D 2 b 2 z",
+            // the last b goes: z has no match left and is padded.
+            "-D 2 b 2 z", "+I null null 2 z",
+        ], output.Rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void An_inner_join_keeps_the_kinds_of_updates(string backend)
+    {
+        var (join, output) = Open(backend, leftOuter: false, rightOuter: false);
+
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "a")));
+        join.ProcessBatch(1, Rows((RowKind.UpdateAfter, 1, "x")));
+        join.ProcessBatch(1, Rows((RowKind.UpdateBefore, 1, "x"), (RowKind.UpdateAfter, 1, "x2")));
+        join.ProcessBatch(0, Rows((RowKind.Insert, 3, "c")));
+
+        Assert.Equal(["+U 1 a 1 x", "-U 1 a 1 x", "+U 1 a 1 x2"], output.Rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_null_key_matches_nothing_and_an_outer_row_of_it_is_padded(string backend)
+    {
+        var (join, output) = Open(backend, leftOuter: true, rightOuter: false);
+
+        join.ProcessBatch(0, Rows((RowKind.Insert, null, "a")));
+        join.ProcessBatch(1, Rows((RowKind.Insert, null, "x")));
+        join.ProcessBatch(0, Rows((RowKind.Delete, null, "a")));
+
+        Assert.Equal(["+I null a null null", "-D null a null null"], output.Rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void The_residual_condition_decides_which_rows_of_the_key_match(string backend)
+    {
+        // l.v < r.v over (k, v, k, v)
+        var residual = new CallExpr("<", [new InputRef(1, SqlType.String), new InputRef(3, SqlType.String)], SqlType.Boolean);
+        var (join, output) = Open(backend, leftOuter: true, rightOuter: false, residual: residual);
+
+        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "b"), (RowKind.Insert, 1, "d")));
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "c"), (RowKind.Insert, 1, "e")));
+
+        Assert.Equal(["+I 1 c 1 d", "+I 1 e null null"], output.Rows);
+    }
+
+    [Fact]
+    public void State_expires_after_the_ttl_since_it_was_last_written()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+        var (join, output) = Open("heap", leftOuter: false, rightOuter: false, ttlMillis: 1_000, clock: clock);
+
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "a"), (RowKind.Insert, 2, "b")));
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "x")));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        // a and b were written 1 s ago (a's match wrote nothing on the left side): both gone; x is 1 ms old.
+        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "y"), (RowKind.Insert, 2, "z")));
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "c")));
+
+        Assert.Equal(["+I 1 a 1 x", "+I 1 c 1 x", "+I 1 c 1 y"], output.Rows);
+    }
+
+    private (StreamingJoinOperator Join, CollectingRows Output) Open(string backend, bool leftOuter, bool rightOuter, BoundExpr? residual = null, long ttlMillis = 0, TimeProvider? clock = null)
+    {
+        var keys = new RowKeys([0], [SqlType.Int]);
+        var outputTypes = SideTypes.Concat(SideTypes).Select(t => t.AsNullable()).ToArray();
+        var program = residual is null ? null : CalcProgram.Compile([.. SideTypes, .. SideTypes], null, [new CallExpr("IS TRUE", [residual], SqlType.Boolean.NotNull)], new SqlContext(TimeZoneInfo.Utc, TimeProvider.System));
+        var spec = new JoinOperatorSpec(leftOuter, rightOuter, keys, keys, SideTypes, SideTypes, outputTypes, program, ttlMillis, BatchMode: false);
+        var output = new CollectingRows { WithKinds = true };
+        var join = SqlOperatorHarness.Open(() => new StreamingJoinOperator("join", spec) { StateKey = "join" }, output, NewStore(backend), clock);
+        return (join, output);
+    }
+
+    private static RowBatch Rows(params (RowKind Kind, int? Key, string Value)[] rows)
+    {
+        var builder = new RowBuilder(SideTypes);
+        foreach (var (kind, key, value) in rows)
+            builder.Add(kind, [key, value]);
+        return builder.Take()!;
+    }
+
+    private IKeyedStateStore NewStore(string backend)
+    {
+        IKeyedStateStore store = backend == "heap" ? new HeapKeyedStateStore() : new RocksDbKeyedStateStore(Path.Combine(_directory, $"db{_stores.Count}"));
+        _stores.Add(store);
+        return store;
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _stores)
+            store.Dispose();
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+}
