@@ -79,6 +79,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         AggregateNode a => Aggregate(a),
         WindowAggregateNode w => WindowAggregate(w),
         OverAggregateNode o => OverAggregate(o),
+        RankNode r => Rank(r),
         WindowJoinNode w => WindowJoin(w),
         TemporalJoinNode t => TemporalJoin(t),
         JoinNode j => Join(j),

@@ -176,7 +176,7 @@ internal sealed class ExpressionBinder(Scope scope, Aggregation? aggregation = n
         }
 
         if (f.Over is not null && QueryBinder.IsRankingFunction(name))
-            throw new SqlValidationException($"{name}() OVER (...) is supported only in a Top-N or deduplication query (WHERE {name.ToLowerInvariant()} <= N over it), which is not supported yet; OVER aggregates are COUNT, SUM, AVG, MIN, MAX, FIRST_VALUE, LAST_VALUE, LISTAGG", f.Position);
+            throw new SqlValidationException($"{name}() OVER (...) is allowed only as an item of the select list of a query without GROUP BY: a Top-N or deduplication selects it AS rn in a subquery and filters it outside (WHERE rn <= N)", f.Position);
         if (f.Over is not null || f.Distinct || f.Filter is not null)
             throw new SqlValidationException($"{name} is not an aggregate function: DISTINCT, FILTER and OVER do not apply", f.Position);
         if (functions?.FindFunction(f.Name[^1]) is { } udf && (udf.System || !FunctionLibrary.IsScalarFunction(name)))

@@ -43,16 +43,18 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
     {
         var input = FromList(s.From);
         var inputBinder = new ExpressionBinder(new Scope(input.Fields), functions: catalog);
+        var items = ExpandStars(s.Items, input.Fields);
 
         if (s.Where is not null)
         {
             var condition = Condition(inputBinder, s.Where, "WHERE");
-            input = FilterBelowCorrelate(input, condition) ?? (FilterIntoJoin(input, condition, s.Where) is { } joined ? WindowJoins.Recognize(joined) : null) ?? new CalcNode(input, condition, Identity(input), input.Fields);
+            input = RankFilter(s, input, condition, items) ?? FilterBelowCorrelate(input, condition)
+                ?? (FilterIntoJoin(input, condition, s.Where) is { } joined ? WindowJoins.Recognize(joined) : null) ?? new CalcNode(input, condition, Identity(input), input.Fields);
         }
 
-        var items = ExpandStars(s.Items, input.Fields);
         var grouped = s.GroupBy is { Count: > 0 } || s.Having is not null || items.Any(i => ContainsAggregate(i.Expr));
         PlanNode result = grouped ? Grouped(s, input, inputBinder, items)
+            : items.Any(i => Contains(i.Expr, IsRankingCall)) ? Ranked(s, input, inputBinder, items)
             : items.Any(i => ContainsOver(i.Expr)) ? Over(s, input, inputBinder, items)
             : Project(input, inputBinder, items);
         if (s.Distinct)
@@ -240,12 +242,16 @@ internal sealed partial class QueryBinder(SqlCatalog catalog, SqlContext context
                                                || (catalog.FindFunction(f.Name[^1]) is { } udf && PythonFunctions.IsAggregateFunction(udf))));
 
     /// <summary>Whether an expression calls a function that <paramref name="matches"/>, at any depth.</summary>
-    private static bool Contains(SqlExpr expr, Func<FunctionCall, bool> matches)
+    private static bool Contains(SqlExpr expr, Func<FunctionCall, bool> matches) => Exists(expr, e => e is FunctionCall f && matches(f));
+
+    /// <summary>Whether an expression or one of its operands, at any depth, <paramref name="matches"/>.</summary>
+    private static bool Exists(SqlExpr expr, Func<SqlExpr, bool> matches)
     {
-        bool Any(SqlExpr e) => Contains(e, matches);
+        bool Any(SqlExpr e) => Exists(e, matches);
+        if (matches(expr))
+            return true;
         return expr switch
         {
-            FunctionCall f when matches(f) => true,
             FunctionCall f => f.Args.Any(Any),
             BinaryExpr b => Any(b.Left) || Any(b.Right),
             UnaryExpr u => Any(u.Operand),

@@ -472,6 +472,8 @@ public sealed class SqlValueComparer : IComparer<object>
         (_, null) => 1,
         (string a, string b) => string.CompareOrdinal(a, b),
         (bool a, bool b) => a.CompareTo(b),
+        (long a, long b) => a.CompareTo(b),
+        (int a, int b) => a.CompareTo(b),
         (byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b),
         (double or float, _) or (_, double or float) => Convert.ToDouble(x, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(y, System.Globalization.CultureInfo.InvariantCulture)),
         (decimal or long or int or short or sbyte, decimal or long or int or short or sbyte) => Convert.ToDecimal(x, System.Globalization.CultureInfo.InvariantCulture).CompareTo(Convert.ToDecimal(y, System.Globalization.CultureInfo.InvariantCulture)),

@@ -14,7 +14,7 @@ namespace PyStream.Sql.Runtime;
 public sealed class ChangelogNormalizeOperator(string name, RowKeys keys, IReadOnlyList<SqlType> types, int inputCount = 1) : SqlOperator(name, inputCount)
 {
     private readonly RowBuilder _output = new(types);
-    private readonly MemoryStream _buffer = new();
+    private readonly RowCodec _codec = new(types);
     private string _stateId = "";
 
     public override void Open(TaskContext context)
@@ -34,7 +34,7 @@ public sealed class ChangelogNormalizeOperator(string name, RowKeys keys, IReadO
             {
                 if (previous is not null)
                 {
-                    _output.Add(RowKind.Delete, Read(previous));
+                    _output.Add(RowKind.Delete, _codec.Decode(previous));
                     Context.State.Remove(_stateId, key);
                 }
 
@@ -43,14 +43,14 @@ public sealed class ChangelogNormalizeOperator(string name, RowKeys keys, IReadO
 
             for (var c = 0; c < row.Length; c++)
                 row[c] = rows.Columns[c].GetBoxed(i);
-            var current = Write(row);
+            var current = _codec.Encode(row);
             if (previous is null)
             {
                 _output.Add(RowKind.Insert, (object?[])row.Clone());
             }
             else if (!previous.AsSpan().SequenceEqual(current))
             {
-                _output.Add(RowKind.UpdateBefore, Read(previous));
+                _output.Add(RowKind.UpdateBefore, _codec.Decode(previous));
                 _output.Add(RowKind.UpdateAfter, (object?[])row.Clone());
             }
             else
@@ -62,19 +62,5 @@ public sealed class ChangelogNormalizeOperator(string name, RowKeys keys, IReadO
         }
 
         EmitRows(_output.Take());
-    }
-
-    private byte[] Write(object?[] row)
-    {
-        _buffer.SetLength(0);
-        using (var writer = new BinaryWriter(_buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-            ValueCodec.WriteRow(writer, row, types);
-        return _buffer.ToArray();
-    }
-
-    private object?[] Read(byte[] stored)
-    {
-        using var reader = new BinaryReader(new MemoryStream(stored));
-        return ValueCodec.ReadRow(reader, types);
     }
 }

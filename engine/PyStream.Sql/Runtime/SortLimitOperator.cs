@@ -38,7 +38,7 @@ public sealed class SortLimitOperator(string name, IReadOnlyList<SortKey> keys, 
     {
         if (keys.Count > 0)
         {
-            _rows.Sort(Compare);
+            _rows.Sort(new RowOrdering(keys));
             var builder = new RowBuilder(types);
             foreach (var row in _rows.Skip((int)Math.Min(offset, int.MaxValue)).Take((int)Math.Min(limit ?? int.MaxValue, int.MaxValue)))
                 builder.Add(RowKind.Insert, row);
@@ -46,22 +46,5 @@ public sealed class SortLimitOperator(string name, IReadOnlyList<SortKey> keys, 
         }
 
         base.Finish();
-    }
-
-    private int Compare(object?[] a, object?[] b)
-    {
-        foreach (var key in keys)
-        {
-            var (x, y) = (a[key.Column], b[key.Column]);
-            int order;
-            if (x is null || y is null)
-                order = x is null && y is null ? 0 : (x is null) == key.NullsFirst ? -1 : 1;
-            else
-                order = key.Descending ? SqlValueComparer.Instance.Compare(y, x) : SqlValueComparer.Instance.Compare(x, y);
-            if (order != 0)
-                return order;
-        }
-
-        return 0;
     }
 }

@@ -25,17 +25,9 @@ public sealed class OverAggOperatorTests : IDisposable
 
     private const long Delay = 3_000;
 
-    private readonly List<IKeyedStateStore> _stores = [];
-    private readonly string _directory = Directory.CreateTempSubdirectory("pystream-over-").FullName;
+    private readonly TestStores _stores = new("over");
 
-    public void Dispose()
-    {
-        foreach (var store in _stores)
-            store.Dispose();
-        // A RocksDB store removes its directory, and the parent once empty.
-        if (Directory.Exists(_directory))
-            Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _stores.Dispose();
 
     public static TheoryData<bool, long?, string> Frames()
     {
@@ -177,12 +169,7 @@ public sealed class OverAggOperatorTests : IDisposable
             if (b == restoreAfter)
             {
                 op.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
-                var restored = NewStore(backend);
-                foreach (var stateId in store.StateIds)
-                {
-                    foreach (var (key, value) in store.Entries(stateId))
-                        restored.Put(stateId, key, value);
-                }
+                var restored = _stores.CopyOf(store, backend);
 
                 dropped += op.LateRowsDropped;
                 op.Close();
@@ -220,12 +207,5 @@ public sealed class OverAggOperatorTests : IDisposable
         return builder.Take()!;
     }
 
-    private IKeyedStateStore NewStore(string backend)
-    {
-        IKeyedStateStore store = backend == "heap"
-            ? new HeapKeyedStateStore()
-            : new RocksDbKeyedStateStore(Path.Combine(_directory, $"db{_stores.Count}"));
-        _stores.Add(store);
-        return store;
-    }
+    private IKeyedStateStore NewStore(string backend) => _stores.New(backend);
 }

@@ -92,7 +92,7 @@ public sealed class OverAggregateJobTests
     [InlineData("SELECT SUM(id) OVER (ORDER BY ts, id) FROM events", "The window can only be ordered by a single time column")]
     [InlineData("SELECT SUM(id) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM events", "OVER ROWS FOLLOWING windows are not supported yet")]
     [InlineData("SELECT SUM(id) OVER (ORDER BY ts RANGE 2 PRECEDING) FROM events", "RANGE over a time attribute takes an INTERVAL")]
-    [InlineData("SELECT ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts) FROM events", "ROW_NUMBER() OVER (...) is supported only in a Top-N")]
+    [InlineData("SELECT ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts) FROM events", "Rank end is not specified")]
     [InlineData("SELECT SUM(id) OVER v FROM events WINDOW w AS (ORDER BY ts)", "Window 'v' not found (did you mean 'w'?)")]
     [InlineData("SELECT k, SUM(id) OVER (ORDER BY ts) FROM events GROUP BY k", "OVER is allowed only in the SELECT list of a query without GROUP BY")]
     [InlineData("SELECT SUM(n) OVER (ORDER BY ts) FROM (SELECT k, COUNT(*) AS n, MAX(ts) AS ts FROM events GROUP BY k)", "OVER aggregates need an append-only input")]
