@@ -15,9 +15,9 @@ namespace PyStream.Engine.Cep;
 /// In event time an event waits in its key's buffer until the watermark passes it; then the
 /// key's events are matched in timestamp order (ties in arrival order), time advancing to each
 /// timestamp and finally to the watermark, which ends windows. Simple conditions are evaluated
-/// per arriving batch and their bits wait with the event. One timer per key (an event-time
-/// <see cref="TimerQueue"/>, or the task's processing-time service) stands for the key's
-/// earliest buffered event or window end.
+/// per arriving batch and their bits wait with the event. One timer per key (in event time a
+/// queue of due keys the watermark drains, in processing time the task's processing-time
+/// service) stands for the key's earliest buffered event or window end.
 /// </para>
 /// <para>
 /// State: one keyed value per key under <c>{stateKey}/cep</c>, holding the due time, the
@@ -41,7 +41,9 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private readonly bool _hasSimple;
     private readonly int _maxCachedKeys;
     private readonly Dictionary<byte[], KeyState> _keys = new(ByteArrayComparer.Instance);
-    private readonly TimerQueue _eventTimers = new();
+    /// <summary>Event-time timers: keys by due time, registration order among equal times; a key's superseded entries are skipped when they come up.</summary>
+    private readonly PriorityQueue<byte[], (long Due, long Sequence)> _eventTimers = new();
+    private long _timerSequence;
     private readonly List<PatternMatch<TEvent>> _matches = [];
     private readonly List<(PatternMatch<TEvent> Match, long Timestamp)> _timedOut = [];
     private IKeyedStateStore _store = null!;
@@ -116,9 +118,6 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     /// </summary>
     public void ProcessElements(ReadOnlySpan<byte[]> keys, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps)
     {
-        if (keys.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
-            throw new ArgumentException("keys, events and timestamps must have the same length");
-        IndexRestoredKeys();
         if (_bits.Length < events.Length)
             _bits = new ulong[Math.Max(events.Length, 2 * _bits.Length)];
         var bits = _bits.AsSpan(0, events.Length);
@@ -126,7 +125,19 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             _conditions.TestSimple(events, bits);
         else
             bits.Clear();
+        ProcessElements(keys, events, timestamps, bits);
+    }
 
+    /// <summary>
+    /// As <see cref="ProcessElements(ReadOnlySpan{byte[]}, ReadOnlySpan{TEvent}, ReadOnlySpan{long})"/>, with the simple
+    /// conditions already tested by the caller (bit c of an event's entry set when condition c holds), as a front end
+    /// that evaluates them over its own columnar batch does.
+    /// </summary>
+    public void ProcessElements(ReadOnlySpan<byte[]> keys, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps, ReadOnlySpan<ulong> bits)
+    {
+        if (keys.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
+            throw new ArgumentException("keys, events, timestamps and condition bits must have the same length");
+        IndexRestoredKeys();
         if (Mode == CepTimeMode.ProcessingTime)
         {
             var now = _processingTime.Now;
@@ -150,26 +161,34 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (watermark <= CurrentWatermark)
             return;
         CurrentWatermark = watermark;
-        if (Mode == CepTimeMode.EventTime)
-            _eventTimers.FireUpTo(watermark, TimeDomain.EventTime);
+        if (Mode != CepTimeMode.EventTime)
+            return;
+        // Timers that firing registers at or before the watermark fire too, as Flink's do.
+        while (_eventTimers.TryPeek(out var key, out var due) && due.Due <= watermark)
+        {
+            _eventTimers.Dequeue();
+            Fire(key, due.Due, TimeDomain.EventTime);
+        }
     }
 
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
     {
         foreach (var timer in timers)
-        {
-            var key = timer.Key;
-            var state = Load(key);
-            if (state.Due != timer.Timestamp)
-                continue; // superseded by an earlier timer that already ran
-            state.Due = long.MaxValue;
-            state.Dirty = true; // time advanced: windows may have ended even when nothing is reported
-            if (domain == TimeDomain.EventTime)
-                Drain(key, state, CurrentWatermark);
-            else
-                Advance(key, state, _processingTime.Now);
-            Schedule(key, state);
-        }
+            Fire(timer.Key, timer.Timestamp, domain);
+    }
+
+    private void Fire(byte[] key, long due, TimeDomain domain)
+    {
+        var state = Load(key);
+        if (state.Due != due)
+            return; // superseded by an earlier timer that already ran
+        state.Due = long.MaxValue;
+        state.Dirty = true; // time advanced: windows may have ended even when nothing is reported
+        if (domain == TimeDomain.EventTime)
+            Drain(key, state, CurrentWatermark);
+        else
+            Advance(key, state, _processingTime.Now);
+        Schedule(key, state);
     }
 
     /// <summary>Writes every changed key's state to the store; call from the operator's <c>SnapshotState</c>.</summary>
@@ -288,8 +307,13 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     {
         state.Due = due;
         state.Dirty = true;
+        RegisterTimer(key, due);
+    }
+
+    private void RegisterTimer(byte[] key, long due)
+    {
         if (Mode == CepTimeMode.EventTime)
-            _eventTimers.Register(this, 0, key, due);
+            _eventTimers.Enqueue(key, (due, _timerSequence++));
         else
             _processingTime.Register(this, 0, key, due);
     }
@@ -314,12 +338,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             if (_keys.ContainsKey(key))
                 continue;
             var due = ReadDue(bytes);
-            if (due == long.MaxValue)
-                continue;
-            if (Mode == CepTimeMode.EventTime)
-                _eventTimers.Register(this, 0, key, due);
-            else
-                _processingTime.Register(this, 0, key, due);
+            if (due != long.MaxValue)
+                RegisterTimer(key, due);
         }
     }
 

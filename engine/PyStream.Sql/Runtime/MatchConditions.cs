@@ -34,18 +34,38 @@ internal sealed class MatchConditions : ICepConditions<object?[]>
 
     public void TestSimple(ReadOnlySpan<object?[]> events, Span<ulong> results)
     {
+        if (events.Length == 0)
+            return;
+        TestSimple(Rows(_inputTypes, events), results);
+    }
+
+    /// <summary>The simple conditions over the operator's input batch as it came (no row copied): bit c of a row's entry set when condition c holds.</summary>
+    public void TestSimple(RowBatch rows, Span<ulong> results)
+    {
         results.Clear();
-        RowBatch? batch = null;
+        if (rows.Count == 0)
+            return;
         for (var c = 0; c < _conditions.Count; c++)
         {
             if (_conditions[c].Iterative)
                 continue;
-            batch ??= Rows(_inputTypes, events);
-            var met = _programs[c].Run(batch)!.Columns[0];
-            for (var i = 0; i < events.Length; i++)
+            var met = _programs[c].Run(rows)!.Columns[0];
+            var bit = 1UL << c;
+            if (met is Column<bool> flags)
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (flags.Values[i] && flags.Nulls?[i] != true)
+                        results[i] |= bit;
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < rows.Count; i++)
             {
                 if (met.GetBoxed(i) is true)
-                    results[i] |= 1UL << c;
+                    results[i] |= bit;
             }
         }
     }

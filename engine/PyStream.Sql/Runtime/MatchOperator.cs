@@ -23,9 +23,17 @@ public sealed class MatchOperator : SqlOperator
     private readonly MatchSpec _spec;
     private readonly RowKeys _keys;
     private readonly Core _core;
+    private readonly MatchConditions _conditions;
     private readonly CalcProgram _measures;
     private readonly RowBuilder _matches;
     private bool _inBatch;
+
+    // One batch's rows for the core, reused from batch to batch.
+    private byte[][] _batchKeys = [];
+    private object?[][] _batchEvents = [];
+    private long[] _batchTimes = [];
+    private ulong[] _batchBits = [];
+    private ulong[] _simple = [];
 
     public MatchOperator(string name, MatchSpec spec, RowKeys keys, IReadOnlyList<SqlType> inputTypes, SqlContext context, int inputCount = 1)
         : base(name, inputCount)
@@ -33,7 +41,8 @@ public sealed class MatchOperator : SqlOperator
         _spec = spec;
         _keys = keys;
         var mode = spec.ProcTime ? CepTimeMode.ProcessingTime : CepTimeMode.EventTime;
-        _core = new Core(this, NfaCompiler.Compile(spec.Pattern), new MatchConditions(spec, inputTypes, context), new MatchRowSerializer(inputTypes), mode);
+        _conditions = new MatchConditions(spec, inputTypes, context);
+        _core = new Core(this, NfaCompiler.Compile(spec.Pattern), _conditions, new MatchRowSerializer(inputTypes), mode);
         IReadOnlyList<SqlType> matchTypes = [.. spec.PartitionKeys.Select(k => inputTypes[k]), .. spec.MeasureNavigations.Select(n => n.Type)];
         var width = spec.PartitionKeys.Count;
         _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
@@ -50,9 +59,15 @@ public sealed class MatchOperator : SqlOperator
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
-        var keys = new List<byte[]>(rows.Count);
-        var events = new List<object?[]>(rows.Count);
-        var timestamps = new List<long>(rows.Count);
+        if (_batchKeys.Length < rows.Count)
+        {
+            var size = Math.Max(rows.Count, 2 * _batchKeys.Length);
+            (_batchKeys, _batchEvents, _batchTimes, _batchBits, _simple) = (new byte[size][], new object?[size][], new long[size], new ulong[size], new ulong[size]);
+        }
+
+        // The simple DEFINE conditions run over the batch's columns, before any row is boxed.
+        _conditions.TestSimple(rows, _simple.AsSpan(0, rows.Count));
+        var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -67,19 +82,20 @@ public sealed class MatchOperator : SqlOperator
             var row = new object?[rows.Columns.Length];
             for (var c = 0; c < row.Length; c++)
                 row[c] = rows.Columns[c].GetBoxed(i);
-            keys.Add(_keys.KeyOf(rows, i));
-            events.Add(row);
-            timestamps.Add(timestamp);
+            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (_keys.KeyOf(rows, i), row, timestamp, _simple[i]);
+            count++;
         }
 
         _inBatch = true;
         try
         {
-            _core.ProcessElements(keys.ToArray(), events.ToArray(), timestamps.ToArray());
+            _core.ProcessElements(_batchKeys.AsSpan(0, count), _batchEvents.AsSpan(0, count), _batchTimes.AsSpan(0, count), _batchBits.AsSpan(0, count));
         }
         finally
         {
             _inBatch = false;
+            Array.Clear(_batchKeys, 0, count);
+            Array.Clear(_batchEvents, 0, count);
         }
 
         EmitMatches();
