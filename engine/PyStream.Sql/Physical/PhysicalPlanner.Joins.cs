@@ -16,6 +16,7 @@ internal sealed partial class PhysicalPlanner
     {
         if (j.Interval is not null)
             return IntervalJoin(j);
+        j = JoinFilterPushdown.Apply(j);
         var (left, right, parallelism) = JoinInputs(j);
         var spec = OperatorSpec(j, StateTtlMillis, session.BatchMode);
         var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey])";

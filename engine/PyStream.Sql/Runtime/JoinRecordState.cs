@@ -13,6 +13,9 @@ namespace PyStream.Sql.Runtime;
 /// </summary>
 internal sealed class JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
 {
+    // One buffer for every row encoded: a row's bytes are copied out of it.
+    private readonly BinaryWriter _writer = new(new MemoryStream());
+
     public bool Outer => outer;
 
     public string StateId => stateId;
@@ -75,10 +78,11 @@ internal sealed class JoinRecordState(IKeyedStateStore store, string stateId, IR
 
     public byte[] Encode(object?[] row)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-            ValueCodec.WriteRow(writer, row, types);
-        return stream.ToArray();
+        var buffer = (MemoryStream)_writer.BaseStream;
+        buffer.SetLength(0);
+        ValueCodec.WriteRow(_writer, row, types);
+        _writer.Flush();
+        return buffer.ToArray();
     }
 
     private object?[] Decode(byte[] bytes)

@@ -68,17 +68,27 @@ public sealed class StreamingJoinOperator : SqlOperator
         var isLeft = input == 0;
         var keys = isLeft ? _leftKeys : _rightKeys;
         var now = Now;
+        var batchKeys = new byte[rows.Count][];
+        var nullKeys = new bool[rows.Count];
+        var inputRows = new object?[rows.Count][];
         for (var i = 0; i < rows.Count; i++)
         {
             var row = new object?[rows.Columns.Length];
             for (var c = 0; c < row.Length; c++)
                 row[c] = rows.Columns[c].GetBoxed(i);
-            var nullKey = keys.Columns.Any(c => row[c] is null);
-            var key = keys.KeyOf(rows, i);
-            if (_spec.BatchMode)
-                Store(isLeft, key, nullKey, row, rows.KindAt(i), now);
+            foreach (var c in keys.Columns)
+                nullKeys[i] |= row[c] is null;
+            inputRows[i] = row;
+            batchKeys[i] = keys.KeyOf(rows, i);
+        }
+
+        var matches = _spec.BatchMode ? null : MatchingAll(isLeft, inputRows, batchKeys, nullKeys, now);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (matches is null)
+                Store(isLeft, batchKeys[i], nullKeys[i], inputRows[i], rows.KindAt(i), now);
             else
-                Process(isLeft, key, nullKey, row, rows.KindAt(i), now);
+                Process(isLeft, batchKeys[i], nullKeys[i], inputRows[i], rows.KindAt(i), matches[i], now);
             if (_output.Count >= 8192)
                 EmitRows(_output.Take());
         }
@@ -86,11 +96,60 @@ public sealed class StreamingJoinOperator : SqlOperator
         EmitRows(_output.Take());
     }
 
-    private void Process(bool isLeft, byte[] key, bool nullKey, object?[] row, RowKind kind, long now)
+    /// <summary>
+    /// The other side's rows that join each row of a batch, the residual condition run once over all
+    /// the batch's candidate pairs. The other side does not change while this side's batch is processed
+    /// (but for associations, which live in the shared records), so each key's rows are read once.
+    /// </summary>
+    private List<JoinRecordState.Record>[] MatchingAll(bool isLeft, object?[][] inputRows, byte[][] batchKeys, bool[] nullKeys, long now)
+    {
+        var otherState = isLeft ? _right : _left;
+        var byKey = new Dictionary<byte[], List<JoinRecordState.Record>>(Engine.State.ByteArrayComparer.Instance);
+        var candidates = new List<JoinRecordState.Record>[inputRows.Length];
+        var pairs = 0;
+        for (var i = 0; i < inputRows.Length; i++)
+        {
+            if (nullKeys[i])
+            {
+                candidates[i] = [];
+                continue;
+            }
+
+            if (!byKey.TryGetValue(batchKeys[i], out var records))
+                byKey.Add(batchKeys[i], records = otherState.Records(batchKeys[i], now));
+            candidates[i] = records;
+            pairs += records.Count;
+        }
+
+        if (_spec.Residual is null || pairs == 0)
+            return candidates;
+        for (var i = 0; i < inputRows.Length; i++)
+        {
+            foreach (var other in candidates[i])
+                _candidates.Add(RowKind.Insert, isLeft ? [.. inputRows[i], .. other.Row] : [.. other.Row, .. inputRows[i]]);
+        }
+
+        var passed = ((Column<bool>)_spec.Residual.Run(_candidates.Take()!)!.Columns[0]).Values;
+        var at = 0;
+        for (var i = 0; i < inputRows.Length; i++)
+        {
+            var matched = new List<JoinRecordState.Record>();
+            foreach (var other in candidates[i])
+            {
+                if (passed[at++])
+                    matched.Add(other);
+            }
+
+            candidates[i] = matched;
+        }
+
+        return candidates;
+    }
+
+    private void Process(bool isLeft, byte[] key, bool nullKey, object?[] row, RowKind kind, List<JoinRecordState.Record> matches, long now)
     {
         var (inputState, otherState) = isLeft ? (_left, _right) : (_right, _left);
         var bytes = inputState.Encode(row);
-        var matches = nullKey ? [] : Matching(isLeft, row, otherState.Records(key, now));
         if (kind.IsAccumulate())
         {
             if (matches.Count == 0 && inputState.Outer)

@@ -47,6 +47,16 @@ public sealed class ExplainTextTests
     }
 
     [Fact]
+    public void A_join_condition_on_one_side_filters_that_input_unless_the_side_is_preserved()
+    {
+        var plan = Explain("SELECT * FROM gen a LEFT JOIN gen b ON a.id = b.id AND a.name = 'x' AND b.name = 'y'");
+
+        // The left side is preserved (its rows come out padded even when a.name is not 'x'); the right one is filtered first.
+        Assert.Contains("Join(joinType=[LeftOuterJoin], where=[(id = id0) AND (name = 'x')], select=[id, name, id0, name0]", plan);
+        Assert.Contains("where=[(name = 'y')]", plan);
+    }
+
+    [Fact]
     public void A_join_without_equal_keys_runs_on_one_subtask()
     {
         var plan = Explain("SELECT * FROM gen a CROSS JOIN gen b");
