@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
@@ -18,7 +19,10 @@ namespace PyStream.Sql.Runtime;
 /// row that arrives later (processing time; an identical row sends nothing) or whose rowtime is
 /// not before the kept one's (event time).</item>
 /// </list>
-/// The kept (or waiting) row lives in the task's keyed state backend. With <c>table.exec.state.ttl</c>
+/// The kept (or waiting) row lives in the task's keyed state backend. A keep-last on event time
+/// without a TTL also keeps each key's row in memory and writes the rows that changed to the
+/// backend at a checkpoint (as Flink's heap backend holds objects), so a row is never decoded
+/// and is encoded at most once per checkpoint. With <c>table.exec.state.ttl</c>
 /// (<paramref name="stateTtlMillis"/>) a key's kept row or first-row mark is forgotten that long
 /// after it was written (a waiting row is not: the watermark clears it), and a keep-last on
 /// processing time then sends identical rows again, as Flink's does to keep downstream state alive.
@@ -28,6 +32,12 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
 {
     private readonly RowBuilder _output = new(types);
     private readonly RowCodec _codec = new(types);
+
+    /// <summary>Keep-last on event time without a TTL: each key's kept row, and those not written to the backend yet.</summary>
+    private readonly Dictionary<byte[], object?[]> _kept = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], object?[]> _unwritten = new(ByteArrayComparer.Instance);
+
+    private const int MaxKeptRows = 1_000_000;
 
     private string _rowState = "";
     private string _emittedState = "";
@@ -51,6 +61,19 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
             : []);
     }
 
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        WriteKept();
+        base.SnapshotState(barrier, states);
+    }
+
+    private void WriteKept()
+    {
+        foreach (var (key, row) in _unwritten)
+            Context.State.Put(_rowState, key, _codec.Encode(row));
+        _unwritten.Clear();
+    }
+
     private KeyTimers Timers => _timers ?? throw new InvalidOperationException("the deduplication is not open");
 
     protected override void ProcessRows(int input, RowBatch rows)
@@ -71,6 +94,10 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
             {
                 WaitFirst(key, rows, i);
             }
+            else if (spec.RowTime && _retention is null)
+            {
+                KeepLastInMemory(key, rows, i);
+            }
             else
             {
                 KeepLast(key, Row(rows, i));
@@ -90,6 +117,32 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         if (previous is not null && !spec.RowTime && _retention is null && stored.AsSpan().SequenceEqual(current))
             return;
         Write(_rowState, key, current);
+        if (previous is null)
+        {
+            _output.Add(RowKind.Insert, row);
+            return;
+        }
+
+        _output.Add(RowKind.UpdateBefore, previous);
+        _output.Add(RowKind.UpdateAfter, row);
+    }
+
+    private void KeepLastInMemory(byte[] key, RowBatch rows, int i)
+    {
+        if (!_kept.TryGetValue(key, out var previous) && Context.State.Get(_rowState, key) is { } stored)
+            previous = _codec.Decode(stored);
+        // The time column alone first: a row of an earlier rowtime than the kept one's changes nothing.
+        if (previous is not null && RowTime(previous) > RowTime(rows.Columns[spec.TimeColumn].GetBoxed(i)))
+            return;
+        if (_kept.Count >= MaxKeptRows)
+        {
+            WriteKept();
+            _kept.Clear();
+        }
+
+        var row = Row(rows, i);
+        _kept[key] = row;
+        _unwritten[key] = row;
         if (previous is null)
         {
             _output.Add(RowKind.Insert, row);
@@ -142,7 +195,9 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
     private void Write(string stateId, byte[] key, byte[] value) =>
         Context.State.Put(stateId, key, _retention is null ? value : _retention.Stamp(value));
 
-    private long RowTime(object?[] row) => row[spec.TimeColumn] is long micros ? TimeMath.MillisOf(micros) : long.MinValue;
+    private long RowTime(object?[] row) => RowTime(row[spec.TimeColumn]);
+
+    private static long RowTime(object? time) => time is long micros ? TimeMath.MillisOf(micros) : long.MinValue;
 
     private object?[] Row(RowBatch rows, int i)
     {

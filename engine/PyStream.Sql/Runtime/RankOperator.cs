@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
@@ -36,6 +37,12 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
         base.Open(context);
         var stateId = StateKeys.MapPrefix + StateKey + "/rows";
         _store = new RankRowStore(context.State, stateId, _ordering, inputTypes, StateRetention.For(stateTtlMillis, context, stateId));
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        Store.Flush();
+        base.SnapshotState(barrier, states);
     }
 
     protected override void ProcessRows(int input, RowBatch rows)

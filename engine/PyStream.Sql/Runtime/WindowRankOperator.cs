@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
@@ -36,6 +37,12 @@ public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, in
         base.Open(context);
         _store = new RankRowStore(context.State, StateKeys.MapPrefix + StateKey + "/rows", _ordering, inputTypes);
         _timers = new KeyTimers(() => Store.StoredPartitions().Select(key => (FireTime(keys.Values(key)[endKey]), key)));
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        Store.Flush();
+        base.SnapshotState(barrier, states);
     }
 
     private KeyTimers Timers => _timers ?? throw new InvalidOperationException("the window rank is not open");

@@ -166,6 +166,20 @@ public sealed class RankOperatorTests : IDisposable
     [Theory]
     [InlineData("heap")]
     [InlineData("rocksdb")]
+    public void A_last_row_deduplication_on_rowtime_keeps_each_keys_latest_row_across_a_restore(string backend)
+    {
+        DeduplicateOperator Create() => new("dedup", new RowKeys([0], [Types[0]]), new RankDeduplication(true, true, 1), Types);
+        // The latest rowtime wins; among equal rowtimes the later arrival (the larger id) replaces the kept row.
+        var expected = TimedRows().SelectMany(b => b).Select(r => r.Row).GroupBy(r => r[0])
+            .Select(g => g.OrderByDescending(r => r[1]).ThenByDescending(r => r[2]).First()).Select(r => $"{r[0]} {r[1]} {r[2]}").Order(StringComparer.Ordinal);
+        var straight = Run(Create, backend, -1, TimedRows(), WatermarkAfter);
+        Assert.Equal(straight, Run(Create, backend, 5, TimedRows(), WatermarkAfter));
+        Assert.Equal(expected, Materialize(straight));
+    }
+
+    [Theory]
+    [InlineData("heap")]
+    [InlineData("rocksdb")]
     public void A_window_rank_emits_each_windows_top_rows_once_across_a_restore(string backend)
     {
         // Rows (window end, value, id): windows end every 50 rows' worth of time; top 2 by value descending.
