@@ -199,9 +199,12 @@ def completed_checkpoints(root: Path) -> list[Path]:
 
 
 def wait_for_checkpoint(root: Path, process: subprocess.Popen, count: int = 1) -> None:
-    """Blocks until the running job has completed checkpoints (bounded; fails if the job ends first)."""
+    """Blocks until the running job has completed checkpoints (bounded; fails if the job ends first).
+    Counts every checkpoint seen, since older ones are removed as newer ones complete."""
+    seen: set[str] = set()
     for _ in range(1200):
-        if len({p.name for p in completed_checkpoints(root)}) >= count or process.poll() is not None:
+        seen |= {p.name for p in completed_checkpoints(root)}
+        if len(seen) >= count or process.poll() is not None:
             break
         try:
             process.wait(0.05)

@@ -5,6 +5,7 @@ number of a key is of kind ``"abxc"[j % 4]``. Each match is written as ``key,a,b
 """
 
 import argparse
+import time
 
 from pyflink.cep import CEP, Pattern
 from pyflink.common import Encoder, Types, WatermarkStrategy
@@ -23,6 +24,7 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--checkpoints", required=True)
 parser.add_argument("--backend", choices=["hashmap", "rocksdb"], default="hashmap")
 parser.add_argument("--parallelism", type=int, default=1)
+parser.add_argument("--throttle", action="store_true", help="pause 10 ms every 10,000 numbers (the run to be killed)")
 args = parser.parse_args()
 
 
@@ -33,6 +35,13 @@ class Stamp(TimestampAssigner):
 
 def kind_of(v):
     return "abxc"[(v // KEYS) % 4]
+
+
+def event_of(v):
+    # The run to be killed must still be running after two checkpoints, however fast the machine.
+    if args.throttle and v % 10_000 == 0:
+        time.sleep(0.01)
+    return v % KEYS, kind_of(v), v
 
 
 env = StreamExecutionEnvironment.get_execution_environment()
@@ -47,7 +56,7 @@ env.set_state_backend(HashMapStateBackend() if args.backend == "hashmap" else Em
 
 events = (env.from_source(NumberSequenceSource(0, args.n - 1), WatermarkStrategy.no_watermarks(), "numbers")
           .uid("numbers").set_parallelism(1)
-          .map(lambda v: (v % KEYS, kind_of(v), v)).uid("events").set_parallelism(1)
+          .map(event_of).uid("events").set_parallelism(1)
           .assign_timestamps_and_watermarks(WatermarkStrategy.for_monotonous_timestamps().with_timestamp_assigner(Stamp()))
           .uid("stamps").set_parallelism(1))
 pattern = (Pattern.begin("a").where(lambda e: e[1] == "a")

@@ -38,7 +38,7 @@ def committed(out: Path) -> list[str]:
 def command(tmp_path: Path, n: int, backend: str, parallelism: int, resume: bool = False) -> list[str]:
     run = [str(ROOT / "pystream"), "run"] + (["-s", str(tmp_path / "checkpoints")] if resume else [])
     return run + [str(JOB), "--n", str(n), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"),
-                  "--backend", backend, "--parallelism", str(parallelism)]
+                  "--backend", backend, "--parallelism", str(parallelism)] + ([] if resume else ["--throttle"])
 
 
 @pytest.mark.parametrize("backend", ["hashmap", "rocksdb"])
