@@ -20,8 +20,10 @@ internal sealed class CoordinatorConnection(
     private static readonly StatusCode[] Refusals =
         [StatusCode.FailedPrecondition, StatusCode.InvalidArgument, StatusCode.Unauthenticated, StatusCode.PermissionDenied];
 
-    /// <summary>2 when the coordinator refused the worker; null while it runs or after a normal stop.</summary>
-    public int? ExitCode { get; private set; }
+    private bool _refused;
+
+    /// <summary>2 when the coordinator refused the worker, 1 when the connection failed unexpectedly (the host logged it); else null.</summary>
+    public int? ExitCode => _refused ? 2 : ExecuteTask is { IsFaulted: true } ? 1 : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,8 +46,10 @@ internal sealed class CoordinatorConnection(
                 }
                 catch (RpcException error) when (Refusals.Contains(error.StatusCode))
                 {
-                    logger.Refused(options.Coordinator, error.Status.Detail);
-                    ExitCode = 2;
+                    logger.Refused(options.Coordinator, error.StatusCode == StatusCode.Unauthenticated
+                        ? $"{error.Status.Detail} (this worker {(options.Token is null ? "has no PYSTREAM_TOKEN" : "sent another PYSTREAM_TOKEN")}: set the cluster's)"
+                        : error.Status.Detail);
+                    _refused = true;
                     lifetime.StopApplication();
                     return;
                 }
@@ -123,6 +127,10 @@ internal sealed class CoordinatorConnection(
         {
             return "it ended the heartbeat stream"; // between two beats: the next one found the call complete
         }
+        catch (Exception error) when (error is HttpRequestException or IOException && !stoppingToken.IsCancellationRequested)
+        {
+            return $"the connection broke ({error.Message})"; // a beat written as the coordinator went away
+        }
     }
 
     private static async Task CloseQuietly(AsyncDuplexStreamingCall<WorkerHeartbeat, CoordinatorHeartbeat> call)
@@ -131,7 +139,7 @@ internal sealed class CoordinatorConnection(
         {
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception error) when (error is RpcException or InvalidOperationException or IOException)
+        catch (Exception error) when (error is RpcException or InvalidOperationException or IOException or HttpRequestException)
         {
             // the coordinator is gone already
         }

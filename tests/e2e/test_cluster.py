@@ -128,11 +128,11 @@ def test_a_silent_worker_is_lost_after_the_heartbeat_timeout_and_registers_again
 def test_a_worker_without_the_clusters_token_is_refused(tmp_path: Path, gateways: list[Gateway], workers: list[Worker]) -> None:
     gateway = Gateway(tmp_path / "data", token="the-cluster-token", args=HEARTBEATS)
     gateways.append(gateway)
-    for token in ("a-wrong-token", None):
+    for token, why in (("a-wrong-token", "sent another PYSTREAM_TOKEN"), (None, "has no PYSTREAM_TOKEN")):
         worker = Worker(gateway.rpc, slots=1, token=token)
         workers.append(worker)
         assert worker.process.wait(timeout=60) == 2
-        worker.wait_for_log(rf"the coordinator at {gateway.rpc} refused this worker: this gateway needs its token")
+        worker.wait_for_log(rf"the coordinator at {gateway.rpc} refused this worker: this gateway needs its token.* \(this worker {why}: set the cluster's\)")
     assert listed(gateway) == {}
 
     admitted = Worker(gateway.rpc, slots=4, token="the-cluster-token")
