@@ -99,7 +99,13 @@ def test_two_workers_are_listed_with_their_slots_and_a_killed_one_is_lost(tmp_pa
     poll("the killed worker gone", lambda: list(listed(gateway)) == [ids[1]], timeout_s=10)
     overview = gateway.get("/overview")
     assert (overview["taskmanagers"], overview["slots-total"], overview["slots-available"]) == (1, 3, 3)
-    assert f"worker {ids[0]} lost" in gateway.stop()
+
+    # Stopped as an operator would (SIGTERM): it ends cleanly and leaves at once, not after a timeout.
+    workers[1].process.terminate()
+    assert workers[1].process.wait(timeout=60) == 0, workers[1].log
+    poll("the stopped worker gone", lambda: listed(gateway) == {}, timeout_s=2, logs=lambda: "".join(gateway.log))
+    log = gateway.stop()
+    assert f"worker {ids[0]} lost" in log and f"worker {ids[1]} lost" in log
 
 
 def test_a_silent_worker_is_lost_after_the_heartbeat_timeout_and_registers_again(tmp_path: Path, gateways: list[Gateway],
