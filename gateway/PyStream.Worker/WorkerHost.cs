@@ -55,11 +55,11 @@ public static class WorkerHost
         return code;
     }
 
-    /// <summary>HOST:PORT where other workers reach this one: the bound port, and the host name when it listens on every address.</summary>
+    /// <summary>HOST:PORT where other workers reach this one: the bound port, and the advertised host (by default the host name when it listens on every address).</summary>
     private static string AdvertisedAddress(WorkerOptions options, ListenOptions? data)
     {
         var port = data?.IPEndPoint?.Port ?? throw new InvalidOperationException("the data plane has not started");
-        var host = options.Host is "0.0.0.0" or "::" ? Dns.GetHostName() : options.Host;
+        var host = options.AdvertisedHost ?? (options.Host is "0.0.0.0" or "::" ? Dns.GetHostName() : options.Host);
         return $"{host}:{port}";
     }
 }

@@ -3,13 +3,14 @@ using System.Net;
 namespace PyStream.Worker;
 
 /// <summary>
-/// <c>pystream worker --coordinator HOST:PORT [--slots N] [--host ADDRESS] [--data-port PORT]</c>.
+/// <c>pystream worker --coordinator HOST:PORT [--slots N] [--host ADDRESS] [--data-port PORT] [--advertised-host HOST]</c>.
 /// The slots are Flink's <c>taskmanager.numberOfTaskSlots</c> (default 1); the data port is
-/// <c>taskmanager.data.port</c> (default 0: a free one), where other workers' network channels connect.
+/// <c>taskmanager.data.port</c> (default 0: a free one), where other workers' network channels connect;
+/// the advertised host is <c>taskmanager.host</c>, the name others reach this worker by.
 /// </summary>
 public sealed record WorkerOptions
 {
-    public const string Usage = "usage: pystream worker --coordinator HOST:PORT [--slots N] [--host ADDRESS] [--data-port PORT]";
+    public const string Usage = "usage: pystream worker --coordinator HOST:PORT [--slots N] [--host ADDRESS] [--data-port PORT] [--advertised-host HOST]";
 
     /// <summary>The coordinator's gRPC address (the gateway's <c>--rpc-port</c>).</summary>
     public string Coordinator { get; init; } = "";
@@ -20,6 +21,12 @@ public sealed record WorkerOptions
     public string Host { get; init; } = "127.0.0.1";
 
     public int DataPort { get; init; }
+
+    /// <summary>
+    /// The host others reach the data port by (a pod's IP, a routable name); null: <see cref="Host"/>,
+    /// or the machine's host name when that is every address (0.0.0.0).
+    /// </summary>
+    public string? AdvertisedHost { get; init; }
 
     /// <summary><c>PYSTREAM_TOKEN</c>: the cluster's token, sent to the coordinator, required of other workers.</summary>
     public string? Token { get; init; }
@@ -47,6 +54,11 @@ public sealed record WorkerOptions
                 "--data-port" => options with
                 {
                     DataPort = int.TryParse(Value(), out var port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException("--data-port needs a port number (0-65535)"),
+                },
+                "--advertised-host" => options with
+                {
+                    AdvertisedHost = Value() is { Length: > 0 } host && Uri.CheckHostName(host) != UriHostNameType.Unknown
+                        ? host : throw new ArgumentException($"--advertised-host needs a host name or an IP address, not '{args[i]}'"),
                 },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
