@@ -47,7 +47,7 @@ public static class WorkerHost
             return 3;
         }
 
-        Console.Error.WriteLine($"pystream worker: {options.Slots} slots, data plane on {app.Services.GetRequiredService<WorkerIdentity>().DataAddress}, coordinator {options.Coordinator}" +
+        Console.Error.WriteLine($"pystream worker: {options.Slots} slot{(options.Slots == 1 ? "" : "s")}, data plane on {app.Services.GetRequiredService<WorkerIdentity>().DataAddress}, coordinator {options.Coordinator}" +
                                 (options.Token is null ? "" : " (token sent)"));
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         var code = app.Services.GetRequiredService<CoordinatorConnection>().ExitCode ?? 0;

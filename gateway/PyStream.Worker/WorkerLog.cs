@@ -3,7 +3,7 @@ namespace PyStream.Worker;
 /// <summary>What a worker reports about its coordinator.</summary>
 internal static partial class WorkerLog
 {
-    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "registered with the coordinator at {Coordinator} as {WorkerId} ({Slots} slots; heartbeats every {IntervalMs} ms, timeout {TimeoutMs} ms)")]
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "registered with the coordinator at {Coordinator} as {WorkerId} (slots: {Slots}; heartbeats every {IntervalMs} ms, timeout {TimeoutMs} ms)")]
     public static partial void Registered(this ILogger logger, string coordinator, string workerId, int slots, long intervalMs, long timeoutMs);
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "cannot register with the coordinator at {Coordinator}: {Reason}; trying again in {DelayMs:F0} ms (attempt {Attempt})")]
