@@ -97,3 +97,13 @@ def test_select_and_flat_select_forms_in_processing_time() -> None:
     # a next b on a1 b1 a2 x1 b2 a3 b3: (a1, b1) and (a3, b3); flat_select yields both events.
     want = ["select,a1b1", "select,a3b3", "flat,a1", "flat,b1", "flat,a3", "flat,b3", "lambda,2", "lambda,2"]
     assert sorted(result.stdout.splitlines()) == sorted(want)
+
+
+def test_partial_matches_keep_their_events_across_many_arrivals_and_checkpoints() -> None:
+    count, keys = 300_000, 100
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(HERE / "cep_long_lived_job.py"), str(count)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # Key k's 'a' (payload [7k]) arrives as event k, its 'c' (payload [7k] too) as event count - keys + k.
+    want = [f"k{k},{7 * k},{count - keys + k},{7 * k}" for k in range(keys)]
+    assert sorted(result.stdout.splitlines()) == sorted(want)
