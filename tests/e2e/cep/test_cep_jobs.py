@@ -107,3 +107,13 @@ def test_partial_matches_keep_their_events_across_many_arrivals_and_checkpoints(
     # Key k's 'a' (payload [7k]) arrives as event k, its 'c' (payload [7k] too) as event count - keys + k.
     want = [f"k{k},{7 * k},{count - keys + k},{7 * k}" for k in range(keys)]
     assert sorted(result.stdout.splitlines()) == sorted(want)
+
+
+def test_keys_written_out_and_read_back_keep_their_events() -> None:
+    keys = 70_000  # more than the 65,536 keys the operator holds in memory
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(HERE / "cep_many_keys_job.py"), str(keys)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # Key k: its 'a' is event k with payload [3k], its 'c' event keys + k with payload [keys + k].
+    want = [f"{k},{3 * k},{keys + k}" for k in range(keys)]
+    assert sorted(result.stdout.splitlines()) == sorted(want)
