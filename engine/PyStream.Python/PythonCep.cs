@@ -10,23 +10,21 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
 {
     public void Open() => Call(() => runner.InvokeMethod("open")).Dispose();
 
-    public CepArrivals Prepare(PythonBatch records, ReadOnlySpan<int> late)
+    public CepArrivals Prepare(PythonBatch records, long firstHandle, ReadOnlySpan<int> late)
     {
         var lateIndexes = late.ToArray();
         return Call(() =>
         {
             using var list = PythonRuntime.Handle(records);
-            using var stamps = records.Timestamps is { } t ? CPython.ToBytes(MemoryMarshal.AsBytes(t.AsSpan(0, records.Count))) : PyObject.None;
+            using var first = new PyInt(firstHandle);
+            using var stamps = lateIndexes.Length > 0 && records.Timestamps is { } t
+                ? CPython.ToBytes(MemoryMarshal.AsBytes(t.AsSpan(0, records.Count)))
+                : PyObject.None;
             using var lateBytes = lateIndexes.Length == 0 ? PyObject.None : CPython.ToBytes(MemoryMarshal.AsBytes(lateIndexes.AsSpan()));
-            using var result = runner.InvokeMethod("prepare", list, stamps, lateBytes);
-            using var blob = result[0];
-            using var ends = result[1];
-            using var masks = result[2];
-            using var lateExit = result[3];
-            var events = Split(CPython.ToArray(blob), CPython.ToArray<long>(ends));
-            foreach (var i in lateIndexes)
-                events[i] = null;
-            return new CepArrivals(events, CPython.ToArray<ulong>(masks), ExitBatches.From(lateExit, 1)[0]);
+            using var result = runner.InvokeMethod("prepare", list, first, stamps, lateBytes);
+            using var tested = result[0];
+            using var lateExit = result[1];
+            return new CepArrivals(CPython.ToArray(tested), ExitBatches.From(lateExit, 1)[0]);
         });
     }
 
@@ -75,6 +73,51 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
         });
     }
 
+    public void Restore(ReadOnlySpan<long> handles, IReadOnlyList<byte[]> pickled)
+    {
+        var handleArray = handles.ToArray();
+        var ends = new long[pickled.Count];
+        var blob = new byte[pickled.Sum(p => (long)p.Length)];
+        var at = 0;
+        for (var i = 0; i < pickled.Count; i++)
+        {
+            pickled[i].CopyTo(blob, at);
+            ends[i] = at += pickled[i].Length;
+        }
+
+        Call(() =>
+        {
+            using var handleBytes = CPython.ToBytes(MemoryMarshal.AsBytes(handleArray.AsSpan()));
+            using var blobBytes = CPython.ToBytes(blob);
+            using var endBytes = CPython.ToBytes(MemoryMarshal.AsBytes(ends.AsSpan()));
+            return runner.InvokeMethod("restore", handleBytes, blobBytes, endBytes);
+        }).Dispose();
+    }
+
+    public CepPickled Pickle(ReadOnlySpan<long> handles)
+    {
+        var handleArray = handles.ToArray();
+        return Call(() =>
+        {
+            using var handleBytes = CPython.ToBytes(MemoryMarshal.AsBytes(handleArray.AsSpan()));
+            using var result = runner.InvokeMethod("pickle", handleBytes);
+            using var blob = result[0];
+            using var ends = result[1];
+            return new CepPickled(CPython.ToArray(blob), CPython.ToArray<long>(ends));
+        });
+    }
+
+    public void Retain(ReadOnlySpan<long> live, long nextHandle)
+    {
+        var handleArray = live.ToArray();
+        Call(() =>
+        {
+            using var handleBytes = CPython.ToBytes(MemoryMarshal.AsBytes(handleArray.AsSpan()));
+            using var next = new PyInt(nextHandle);
+            return runner.InvokeMethod("retain", handleBytes, next);
+        }).Dispose();
+    }
+
     public void PrepareSnapshot() => Call(() => runner.InvokeMethod("flush")).Dispose();
 
     public void Close() => Call(() => runner.InvokeMethod("close")).Dispose();
@@ -87,32 +130,14 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
 
     private T Call<T>(Func<T> call) => UserErrors.Run(taskName, call);
 
-    private static byte[]?[] Split(byte[] blob, long[] ends)
-    {
-        var events = new byte[]?[ends.Length];
-        long start = 0;
-        for (var i = 0; i < ends.Length; i++)
-        {
-            events[i] = blob.AsSpan((int)start, (int)(ends[i] - start)).ToArray();
-            start = ends[i];
-        }
-
-        return events;
-    }
-
-    /// <summary>Events and (partial) matches laid out as <c>pystream._runtime.cep</c> reads them: one blob, end offsets, an int32 layout.</summary>
+    /// <summary>Events and (partial) matches laid out as <c>pystream._runtime.cep</c> reads them: int64 event handles, an int32 layout.</summary>
     private sealed class FlatItems
     {
-        private readonly List<byte> _blob = [];
-        private readonly List<long> _ends = [];
+        private readonly List<long> _events = [];
         private readonly List<int> _layout = [];
         private readonly Dictionary<string, int> _names = [];
 
-        public void AddEvent(byte[] pickled)
-        {
-            _blob.AddRange(pickled);
-            _ends.Add(_blob.Count);
-        }
+        public void AddEvent(long handle) => _events.Add(handle);
 
         public void AddItem(IReadOnlyList<CepStageEvents> stages)
         {
@@ -124,11 +149,11 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
                 _layout.Add(name);
                 _layout.Add(stage.Events.Count);
                 foreach (var e in stage.Events)
-                    AddEvent(e);
+                    _events.Add(e);
             }
         }
 
-        /// <summary>Calls <paramref name="method"/>(leading..., layout, names, blob, ends); needs the GIL.</summary>
+        /// <summary>Calls <paramref name="method"/>(leading..., layout, names, events); needs the GIL.</summary>
         public PyObject Invoke(PyObject target, string method, params PyObject[] leading)
         {
             using var layout = CPython.ToBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_layout)));
@@ -139,9 +164,8 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
                 names.Append(text);
             }
 
-            using var blob = CPython.ToBytes(CollectionsMarshal.AsSpan(_blob));
-            using var ends = CPython.ToBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_ends)));
-            return target.InvokeMethod(method, [.. leading, layout, names, blob, ends]);
+            using var events = CPython.ToBytes(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_events)));
+            return target.InvokeMethod(method, [.. leading, layout, names, events]);
         }
     }
 }

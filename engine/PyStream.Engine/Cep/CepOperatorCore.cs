@@ -109,6 +109,28 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     {
     }
 
+    /// <summary>
+    /// Before changed keys are written to the store (a snapshot, or too many keys held): a front end
+    /// whose events live elsewhere (Python) gets them ready for the serializer in one go.
+    /// </summary>
+    protected virtual void OnFlushing()
+    {
+    }
+
+    /// <summary>The events the keys held in memory refer to (buffered or in the shared buffer); only changed keys' when <paramref name="changedOnly"/>.</summary>
+    protected IEnumerable<TEvent> CachedEvents(bool changedOnly)
+    {
+        foreach (var state in _keys.Values)
+        {
+            if (changedOnly && !state.Dirty)
+                continue;
+            foreach (var pending in state.Pending)
+                yield return pending.Event;
+            foreach (var value in state.Nfa.Buffer.Events)
+                yield return value;
+        }
+    }
+
     /// <summary>An event at or behind the watermark (event time): dropped unless a subclass side-outputs it.</summary>
     protected virtual void OnLateEvent(byte[] key, TEvent value, long timestamp) => LateEventsDropped++;
 
@@ -196,6 +218,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
 
     private void Flush(bool evict)
     {
+        OnFlushing();
         List<byte[]>? idle = null;
         foreach (var (key, state) in _keys)
         {

@@ -2,8 +2,8 @@ namespace PyStream.Engine.Cep;
 
 /// <summary>
 /// Writes the events a key's pattern state holds into checkpoints (the Python front end
-/// stores pickled bytes, SQL stores rows). Each event is written once, however many partial
-/// matches share it.
+/// holds handles to Python objects and writes their pickles, SQL stores rows). Each event is
+/// written once, however many partial matches share it.
 /// </summary>
 public interface ICepEventSerializer<TEvent>
 {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
@@ -10,14 +11,19 @@ namespace PyStream.Engine.Cep;
 
 /// <summary>
 /// Flink's CepOperator for the Python CEP API, on the keyed <see cref="CepOperatorCore{TEvent}"/>:
-/// events are pickled Python records, conditions and the match function run in Python, called
-/// once per arriving batch (pickling it and testing every simple condition), per NFA step for
-/// iterative conditions, and once per batch of matches and timed-out partial matches. Port 0
-/// carries results, port 1 late events (when the pattern stream asked for them), ports 2 and
-/// up what the function yields to side outputs.
+/// events stay Python objects on the Python side and the NFA holds handles to them (see
+/// <see cref="IPythonCep"/>); conditions and the match function run in Python, called once per
+/// arriving batch (keeping it and testing every simple condition), per NFA step for iterative
+/// conditions, and once per batch of matches and timed-out partial matches. Events are pickled
+/// only when changed keys are written to the store (a snapshot); from time to time the Python
+/// side forgets the events no key refers to any more. Port 0 carries results, port 1 late events
+/// (when the pattern stream asked for them), ports 2 and up what the function yields to side outputs.
 /// </summary>
 public sealed class PythonCepOperator : StreamOperator, ISegmentHost
 {
+    /// <summary>Arrivals kept on the Python side before it is asked to forget the unreferenced ones (at least).</summary>
+    private const int MinArrivalsBetweenSweeps = 1 << 16;
+
     private readonly int _transformationId;
     private readonly PatternDefinition _definition;
     private readonly IReadOnlyList<bool> _iterative;
@@ -25,8 +31,17 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private readonly bool _lateOutput;
     private readonly bool _handleTimeouts;
     private readonly List<CepMatch> _outputs = [];
+    private readonly int[] _simpleConditions;
+    private readonly HandleEvents _events;
     private IPythonCep? _python;
     private Core? _core;
+    private byte[][] _keyScratch = [];
+    private long[] _handleScratch = [];
+    private ulong[] _maskScratch = [];
+    private long[] _timeScratch = [];
+    private long _nextHandle;
+    private long _arrivalsSinceSweep;
+    private int _liveAtSweep;
 
     public PythonCepOperator(string name, int transformationId, PatternDefinition definition, IReadOnlyList<bool> iterative,
         CepTimeMode mode, bool lateOutput, bool handleTimeouts, int sideOutputs, int inputCount)
@@ -38,6 +53,8 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         _mode = mode;
         _lateOutput = lateOutput;
         _handleTimeouts = handleTimeouts;
+        _simpleConditions = [.. Enumerable.Range(0, iterative.Count).Where(c => !iterative[c])];
+        _events = new HandleEvents(this);
     }
 
     public IKeyedStateStore State => Context.State;
@@ -83,32 +100,64 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
             }
         }
 
-        var arrivals = _python!.Prepare(records, late.Count == 0 ? [] : late.ToArray());
+        var firstHandle = _nextHandle;
+        var arrivals = _python!.Prepare(records, firstHandle, late.Count == 0 ? [] : late.ToArray());
         if (arrivals.Late is { } lateRecords && _lateOutput)
             Emit(1, lateRecords);
         var count = batch.Count - late.Count;
-        var eventKeys = new byte[count][];
-        var events = new byte[count][];
-        var times = new long[count];
-        _core!.Masks = new ulong[count];
-        for (int i = 0, n = 0; i < batch.Count; i++)
+        _nextHandle += count;
+        _arrivalsSinceSweep += count;
+        var eventKeys = Scratch(ref _keyScratch, count);
+        var events = Scratch(ref _handleScratch, count);
+        var times = Scratch(ref _timeScratch, count);
+        var masks = Scratch(ref _maskScratch, count);
+        masks.Clear();
+        var tested = arrivals.Tested;
+        if (tested.Length != _simpleConditions.Length * count)
+            throw new PyStreamException($"'{Name}': {tested.Length} condition results for {count} events and {_simpleConditions.Length} simple conditions");
+        for (var s = 0; s < _simpleConditions.Length; s++)
         {
-            if (arrivals.Events[i] is not { } pickled)
-                continue;
-            eventKeys[n] = keys.KeyAt(i).ToArray();
-            events[n] = pickled;
-            times[n] = stamps?[i] ?? 0;
-            _core.Masks[n++] = arrivals.SimpleMasks[i];
+            var bit = 1UL << _simpleConditions[s];
+            var row = tested.AsSpan(s * count, count);
+            for (var n = 0; n < count; n++)
+            {
+                if (row[n] != 0)
+                    masks[n] |= bit;
+            }
         }
 
-        _core.ProcessElements(eventKeys, events, times);
+        for (int i = 0, n = 0, skip = 0; i < batch.Count; i++)
+        {
+            if (skip < late.Count && late[skip] == i)
+            {
+                skip++;
+                continue;
+            }
+
+            eventKeys[n] = keys.KeyAt(i).ToArray();
+            events[n] = firstHandle + n;
+            times[n++] = stamps?[i] ?? 0;
+        }
+
+        _core!.ProcessElements(eventKeys, events, times, masks);
+        eventKeys.Clear();
         EmitOutputs();
+        SweepIfDue();
+        _events.ForgetPickles(); // made when too many keys were held and written out
+    }
+
+    private static Span<T> Scratch<T>(ref T[] array, int count)
+    {
+        if (array.Length < count)
+            array = new T[Math.Max(count, 2 * array.Length)];
+        return array.AsSpan(0, count);
     }
 
     protected override void OnWatermark(long watermark)
     {
         _core!.AdvanceWatermark(watermark);
         EmitOutputs();
+        SweepIfDue();
         base.OnWatermark(watermark);
     }
 
@@ -117,12 +166,29 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     {
         _python!.PrepareSnapshot();
         _core!.Flush();
+        _events.ForgetPickles();
+    }
+
+    /// <summary>
+    /// Once enough arrivals piled up on the Python side (at least as many again as were live at the
+    /// last sweep, so a sweep costs O(1) per arrival), it keeps only the events some key still refers to.
+    /// </summary>
+    private void SweepIfDue()
+    {
+        if (_arrivalsSinceSweep < Math.Max(MinArrivalsBetweenSweeps, 2L * _liveAtSweep))
+            return;
+        var live = _core!.LiveEvents(changedOnly: false);
+        _events.SendRestored();
+        _python!.Retain(live, _nextHandle);
+        _liveAtSweep = live.Length;
+        _arrivalsSinceSweep = 0;
     }
 
     private void EmitOutputs()
     {
         if (_outputs.Count == 0)
             return;
+        _events.SendRestored();
         var outputs = _python!.Emit(_outputs);
         _outputs.Clear();
         for (var port = 0; port < outputs.Length; port++)
@@ -132,8 +198,13 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         }
     }
 
-    private static List<CepStageEvents> StagesOf(PatternMatch<byte[]> match) =>
-        [.. match.Stages.Select((stage, i) => new CepStageEvents(stage, match.Events[i]))];
+    private static CepStageEvents[] StagesOf(PatternMatch<long> match)
+    {
+        var stages = new CepStageEvents[match.Stages.Count];
+        for (var i = 0; i < stages.Length; i++)
+            stages[i] = new CepStageEvents(match.Stages[i], match.Events[i]);
+        return stages;
+    }
 
     public override void Close()
     {
@@ -153,62 +224,113 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
 
     /// <summary>The keyed core: what it matches goes to the operator's outputs for Python.</summary>
     private sealed class Core(PythonCepOperator op, CompiledPattern pattern, PythonCepConditions conditions)
-        : CepOperatorCore<byte[]>(pattern, conditions, PickledEvents.Instance, op._mode, op._handleTimeouts), ITimerTarget
+        : CepOperatorCore<long>(pattern, conditions, op._events, op._mode, op._handleTimeouts), ITimerTarget
     {
-        /// <summary>The simple-condition bits of the batch being handed to the core, tested in Python with its pickling.</summary>
-        public ulong[] Masks { get => conditions.Masks; set => conditions.Masks = value; }
+        /// <summary>The events the keys held in memory refer to (each once: an event belongs to one key, once in its state).</summary>
+        public long[] LiveEvents(bool changedOnly) => [.. CachedEvents(changedOnly)];
 
-        protected override void OnMatch(byte[] key, PatternMatch<byte[]> match, long timestamp) =>
+        protected override void OnMatch(byte[] key, PatternMatch<long> match, long timestamp) =>
             op._outputs.Add(new CepMatch(false, timestamp, StagesOf(match)));
 
-        protected override void OnTimedOut(byte[] key, PatternMatch<byte[]> partial, long timestamp) =>
+        protected override void OnTimedOut(byte[] key, PatternMatch<long> partial, long timestamp) =>
             op._outputs.Add(new CepMatch(true, timestamp, StagesOf(partial)));
+
+        protected override void OnFlushing() => op._events.PickleForFlush(LiveEvents(changedOnly: true));
 
         // Processing-time timers fire from the mailbox: what they produce goes out right away.
         void ITimerTarget.OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
         {
             OnTimers(operation, domain, timers);
             op.EmitOutputs();
+            op.SweepIfDue();
         }
     }
 
-    /// <summary>Events are pickled bytes, written as they are.</summary>
-    private sealed class PickledEvents : ICepEventSerializer<byte[]>
+    /// <summary>
+    /// Events are handles to Python objects: written as their pickles (made in one call before a
+    /// flush), read back as new (negative) handles whose events Python unpickles before it next
+    /// needs them.
+    /// </summary>
+    private sealed class HandleEvents(PythonCepOperator op) : ICepEventSerializer<long>
     {
-        public static PickledEvents Instance { get; } = new();
+        private readonly List<long> _restoredHandles = [];
+        private readonly List<byte[]> _restoredPickles = [];
+        private readonly Dictionary<long, (int Start, int Length)> _pickled = [];
+        private byte[] _blob = [];
+        private long _nextRestored = -1;
 
-        public void Write(BinaryWriter writer, byte[] value)
+        public void PickleForFlush(long[] handles)
         {
-            writer.Write7BitEncodedInt(value.Length);
-            writer.Write(value);
+            ForgetPickles();
+            if (handles.Length == 0)
+                return;
+            SendRestored();
+            var pickled = op._python!.Pickle(handles);
+            _blob = pickled.Blob;
+            long start = 0;
+            for (var i = 0; i < handles.Length; i++)
+            {
+                _pickled[handles[i]] = ((int)start, (int)(pickled.Ends[i] - start));
+                start = pickled.Ends[i];
+            }
         }
 
-        public byte[] Read(BinaryReader reader) => reader.ReadBytes(reader.Read7BitEncodedInt());
+        public void ForgetPickles()
+        {
+            _pickled.Clear();
+            _blob = [];
+        }
+
+        /// <summary>Events read from the store since the last call become Python objects.</summary>
+        public void SendRestored()
+        {
+            if (_restoredHandles.Count == 0)
+                return;
+            op._python!.Restore(CollectionsMarshal.AsSpan(_restoredHandles), _restoredPickles);
+            _restoredHandles.Clear();
+            _restoredPickles.Clear();
+        }
+
+        public void Write(BinaryWriter writer, long value)
+        {
+            if (!_pickled.TryGetValue(value, out var at))
+                throw new PyStreamException($"CEP state: event {value} was not pickled before the flush");
+            writer.Write7BitEncodedInt(at.Length);
+            writer.Write(_blob, at.Start, at.Length);
+        }
+
+        public long Read(BinaryReader reader)
+        {
+            var handle = _nextRestored--;
+            _restoredHandles.Add(handle);
+            _restoredPickles.Add(reader.ReadBytes(reader.Read7BitEncodedInt()));
+            return handle;
+        }
     }
 
-    /// <summary>The pattern's Python conditions: simple ones are tested with the batch's pickling, iterative ones per NFA step.</summary>
-    private sealed class PythonCepConditions(PythonCepOperator op) : ICepConditions<byte[]>, ICepBatchConditions<byte[]>
+    /// <summary>The pattern's Python conditions: simple ones are tested with the batch as it arrives, iterative ones per NFA step.</summary>
+    private sealed class PythonCepConditions(PythonCepOperator op) : ICepConditions<long>, ICepBatchConditions<long>
     {
-        public ulong[] Masks { get; set; } = [];
-
         public int Count => op._iterative.Count;
 
         public bool IsIterative(int condition) => op._iterative[condition];
 
-        public void TestSimple(ReadOnlySpan<byte[]> events, Span<ulong> results) => Masks.AsSpan(0, events.Length).CopyTo(results);
+        public void TestSimple(ReadOnlySpan<long> events, Span<ulong> results) =>
+            throw new InvalidOperationException("simple Python conditions are tested as a batch arrives");
 
-        public bool TestIterative(int condition, byte[] ev, IConditionContext<byte[]> context)
+        public bool TestIterative(int condition, long ev, IConditionContext<long> context)
         {
             Span<bool> result = stackalloc bool[1];
-            TestIterative([new IterativeTest<byte[]>(condition, ev, context)], result);
+            TestIterative([new IterativeTest<long>(condition, ev, context)], result);
             return result[0];
         }
 
-        public void TestIterative(IReadOnlyList<IterativeTest<byte[]>> tests, Span<bool> results)
+        public void TestIterative(IReadOnlyList<IterativeTest<long>> tests, Span<bool> results)
         {
             var names = op._core!.Pattern.StageNames;
             var queries = tests.Select(t => new CepConditionQuery(t.Condition, t.Event, t.Context.Timestamp,
                 [.. names.Select(n => new CepStageEvents(n, t.Context.EventsForPattern(n))).Where(s => s.Events.Count > 0)])).ToList();
+            op._events.SendRestored();
             op._python!.TestIterative(queries).CopyTo(results);
         }
     }

@@ -26,6 +26,9 @@ public sealed class SharedBuffer<TEvent>
 
     public TEvent EventOf(EventId id) => _events[id.Sequence].Event;
 
+    /// <summary>Every event stored now (each once).</summary>
+    public IEnumerable<TEvent> Events => _events.Values.Select(entry => entry.Event);
+
     /// <summary>Stores an event with one lock, released by <see cref="ReleaseEvent"/> once the step that registered it is done.</summary>
     public EventId RegisterEvent(TEvent value, long timestamp)
     {

@@ -3,19 +3,22 @@ using PyStream.Engine.Records;
 namespace PyStream.Engine.UserCode;
 
 /// <summary>
-/// The Python side of a pattern stream (<c>pystream._runtime.cep</c>): its conditions and the
-/// function its matches go to. Events cross as pickled bytes, which the NFA's shared buffer keeps;
-/// every method is one bridge call for a whole batch.
+/// The Python side of a pattern stream (<c>pystream._runtime.cep</c>): its conditions, the
+/// function its matches go to, and the events the NFA holds. Events stay Python objects there;
+/// the engine refers to them by handle (arrivals numbered 0, 1, 2, ...; events restored from a
+/// checkpoint negative) and has them pickled only for a checkpoint. Every method is one bridge
+/// call for a whole batch.
 /// </summary>
 public interface IPythonCep : IDisposable
 {
     void Open();
 
     /// <summary>
-    /// Pickles the records of an arriving batch, except those at <paramref name="late"/> (indexes,
-    /// ascending), and tests the others against every simple condition.
+    /// Keeps the records of an arriving batch, except those at <paramref name="late"/> (indexes,
+    /// ascending), as the events <paramref name="firstHandle"/>, <paramref name="firstHandle"/> + 1,
+    /// ..., and tests them against every simple condition.
     /// </summary>
-    CepArrivals Prepare(PythonBatch records, ReadOnlySpan<int> late);
+    CepArrivals Prepare(PythonBatch records, long firstHandle, ReadOnlySpan<int> late);
 
     /// <summary>Whether each query's event meets its iterative condition given its partial match.</summary>
     bool[] TestIterative(IReadOnlyList<CepConditionQuery> queries);
@@ -26,6 +29,15 @@ public interface IPythonCep : IDisposable
     /// </summary>
     Batch?[] Emit(IReadOnlyList<CepMatch> matches);
 
+    /// <summary>Unpickles events read from a checkpoint as the events with these handles.</summary>
+    void Restore(ReadOnlySpan<long> handles, IReadOnlyList<byte[]> pickled);
+
+    /// <summary>The events with these handles, pickled.</summary>
+    CepPickled Pickle(ReadOnlySpan<long> handles);
+
+    /// <summary>Forgets every event but those with <paramref name="live"/> handles; the next arrival is <paramref name="nextHandle"/>.</summary>
+    void Retain(ReadOnlySpan<long> live, long nextHandle);
+
     /// <summary>Before a snapshot: state cached in Python goes to the engine's store.</summary>
     void PrepareSnapshot();
 
@@ -33,16 +45,19 @@ public interface IPythonCep : IDisposable
 }
 
 /// <summary>
-/// An arriving batch as the NFA needs it: each record pickled (null where late), bit c of
-/// <see cref="SimpleMasks"/>[i] set when record i meets simple condition c, and the late records.
+/// An arriving batch as the NFA needs it: per simple condition (in condition order) one byte per
+/// kept record (1: it holds), and the late records.
 /// </summary>
-public sealed record CepArrivals(byte[]?[] Events, ulong[] SimpleMasks, Batch? Late);
+public sealed record CepArrivals(byte[] Tested, Batch? Late);
 
-/// <summary>The events a partial match took for one stage, in order.</summary>
-public readonly record struct CepStageEvents(string Stage, IReadOnlyList<byte[]> Events);
+/// <summary>Pickled events: one blob, the end offset of each event in it.</summary>
+public sealed record CepPickled(byte[] Blob, long[] Ends);
+
+/// <summary>The events (handles) a partial match took for one stage, in order.</summary>
+public readonly record struct CepStageEvents(string Stage, IReadOnlyList<long> Events);
 
 /// <summary>Iterative condition <see cref="Condition"/> asked about <see cref="Event"/> with the partial match it would extend.</summary>
-public readonly record struct CepConditionQuery(int Condition, byte[] Event, long Timestamp, IReadOnlyList<CepStageEvents> Partial);
+public readonly record struct CepConditionQuery(int Condition, long Event, long Timestamp, IReadOnlyList<CepStageEvents> Partial);
 
 /// <summary>A match (or a partial match that timed out) and the time the function sees as <c>ctx.timestamp()</c>.</summary>
 public readonly record struct CepMatch(bool TimedOut, long Timestamp, IReadOnlyList<CepStageEvents> Stages);

@@ -1,13 +1,17 @@
-"""The Python side of a pattern stream: its conditions and the function its matches go to.
+"""The Python side of a pattern stream: its conditions, the function its matches go to, and its events.
 
-The engine's C# CEP operator runs the NFA and keeps events in its shared buffer as pickled
-bytes. It calls this module once per batch of arriving events (pickle them and test every
-simple condition: one bitmask per event), once per NFA step for the iterative conditions it
-needs, and once per batch of matches and timed-out partial matches.
+The engine's C# CEP operator runs the NFA; its shared buffer holds handles to events that stay
+here as the Python objects that arrived: arrivals are numbered 0, 1, 2, ... in order (kept in
+one list from the first handle not yet forgotten), events restored from a checkpoint get
+negative handles (kept in a dict with the arrivals that outlived a sweep). The engine calls this
+module once per batch of arriving events (keep them and test every simple condition: one byte
+per event and condition), once per NFA step for the iterative conditions it needs, once per
+batch of matches and timed-out partial matches, and now and then to pickle the events a
+checkpoint writes, to unpickle restored ones, or to forget the events no key refers to any more.
 
-Events cross as one bytes blob with int64 end offsets. Matches and partial matches arrive
-flat: the stage names, and an int32 layout per item: the number of stages, then per stage the
-name's index and the number of events (taken from the events in order).
+Matches and partial matches arrive flat: the stage names, the event handles as int64, and an
+int32 layout per item: the number of stages, then per stage the name's index and the number of
+events (taken from the handles in order).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.metrics import MetricReporter
 from pystream._runtime.output_types import check_outputs, output_check_for
 from pystream.cep.conditions import IterativeCondition, SimpleCondition, _CallableCondition, test
-from pystream.cep.functions import PatternProcessFunction
+from pystream.cep.functions import PatternProcessFunction, SelectAdapter, SelectTimeoutAdapter
 from pystream.datastream.functions import Function
 from pystream.datastream.output_tag import OutputTag
 
@@ -42,6 +46,14 @@ def _simple_test(condition: IterativeCondition) -> Callable[[Any], Any]:
     if isinstance(condition, SimpleCondition):
         return condition.filter
     return lambda value: condition.filter(value, None)
+
+
+def _select_call(function: PatternProcessFunction) -> Callable[[Any], Any] | None:
+    """The call that makes a ``select``'s one result of a match, or None for other functions."""
+    if type(function) not in (SelectAdapter, SelectTimeoutAdapter) or function.flat:
+        return None
+    select = function.select_function
+    return getattr(select, "select", None) or select
 
 
 class _ConditionContext(IterativeCondition.Context):
@@ -89,8 +101,13 @@ class CepRunner:
         self._side_ports = {tag: i + 2 for i, tag in enumerate(spec.side_output_tags)}
         self._output_type = cloudpickle.loads(spec.output_type) if spec.output_type else None
         self._output_check = output_check_for(self._output_type)
+        self._simple_calls = [call for _, call in self._simple]
+        self._select = _select_call(self.function)
         self._condition_context = _ConditionContext(self)
         self._match_context = _MatchContext(self)
+        self._first = 0  # the handle of _recent[0]
+        self._recent: list = []
+        self._kept: dict[int, Any] = {}
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -115,49 +132,72 @@ class CepRunner:
                 setattr(error, OPERATOR_ATTRIBUTE, self._name)
             raise
 
-    # ---- arriving events -------------------------------------------------------------------
+    # ---- events ----------------------------------------------------------------------------
 
-    def prepare(self, records: list, stamps: bytes | None, late: bytes | None) -> tuple:
-        """Pickles the records that are not late and tests them against every simple condition.
+    def prepare(self, records: list, first: int, stamps: bytes | None, late: bytes | None) -> tuple:
+        """Keeps the records that are not late as the events ``first``, ``first + 1``, ... and tests
+        them against every simple condition.
 
-        Returns the pickled events joined with their int64 end offsets (a late record: empty),
-        one uint64 condition mask per record (bit c: simple condition c holds), and a list holding
-        the late records' exit (None without late records).
+        Returns per simple condition (in condition order) one byte per kept record (1: it holds),
+        all in one bytes, and a list holding the late records' exit (None without late records).
         """
-        return self._named(self._prepare, records, stamps, late)
+        return self._named(self._prepare, records, first, stamps, late)
 
-    def _prepare(self, records: list, stamps: bytes | None, late: bytes | None) -> tuple:
-        late_indexes = set(array("i", late)) if late else ()
-        dumps = pickle.dumps
-        pickled = [b"" if i in late_indexes else dumps(r, pickle.HIGHEST_PROTOCOL) for i, r in enumerate(records)]
-        ends = array("q", itertools.accumulate(map(len, pickled)))
-        masks = array("Q", bytes(8 * len(records)))
-        for c, call in self._simple:
-            bit = 1 << c
-            for i, record in enumerate(records):
-                if i not in late_indexes and call(record):
-                    masks[i] |= bit
+    def _prepare(self, records: list, first: int, stamps: bytes | None, late: bytes | None) -> tuple:
         late_exit = None
-        if late_indexes:
+        if late:
+            late_indexes = set(array("i", late))
             ordered = sorted(late_indexes)
             times = array("q", stamps) if stamps else None
             late_exit = _exit([records[i] for i in ordered], [times[i] for i in ordered] if times else None)
-        return b"".join(pickled), ends.tobytes(), masks.tobytes(), [late_exit]
+            records = [r for i, r in enumerate(records) if i not in late_indexes]
+        if first != self._first + len(self._recent):
+            raise RuntimeError(f"CEP events out of step: handle {first} arrives after {self._first + len(self._recent)}")
+        self._recent.extend(records)
+        tested = b"".join([bytes([1 if call(r) else 0 for r in records]) for call in self._simple_calls])
+        return tested, [late_exit]
+
+    def events(self, handles: bytes) -> list:
+        """The events with these (int64) handles."""
+        recent, first, kept = self._recent, self._first, self._kept
+        return [recent[h - first] if h >= first else kept[h] for h in array("q", handles)]
+
+    def restore(self, handles: bytes, blob: bytes, ends: bytes) -> None:
+        """Unpickles events read from a checkpoint as the events with these handles."""
+        self._named(self._restore, handles, blob, ends)
+
+    def _restore(self, handles: bytes, blob: bytes, ends: bytes) -> None:
+        loads, kept = pickle.loads, self._kept
+        for handle, pickled in zip(array("q", handles), _split(blob, ends)):
+            kept[handle] = loads(pickled)
+
+    def pickle(self, handles: bytes) -> tuple[bytes, bytes]:
+        """The events with these handles pickled: one blob and the int64 end offset of each."""
+        return self._named(self._pickle, handles)
+
+    def _pickle(self, handles: bytes) -> tuple[bytes, bytes]:
+        dumps = pickle.dumps
+        pickled = [dumps(e, pickle.HIGHEST_PROTOCOL) for e in self.events(handles)]
+        return b"".join(pickled), array("q", itertools.accumulate(map(len, pickled))).tobytes()
+
+    def retain(self, live: bytes, next_handle: int) -> None:
+        """Forgets every event but the ``live`` ones; the next arrival is ``next_handle``."""
+        self._kept = dict(zip(array("q", live), self.events(live)))
+        self._recent = []
+        self._first = next_handle
 
     # ---- iterative conditions ----------------------------------------------------------------
 
-    def test_iterative(self, conditions: bytes, stamps: bytes, layout: bytes, names: list, blob: bytes,
-                       ends: bytes) -> bytes:
+    def test_iterative(self, conditions: bytes, stamps: bytes, layout: bytes, names: list, events: bytes) -> bytes:
         """Query i tests its event (timestamp ``stamps[i]``) against condition ``conditions[i]``
         given its partial match. The events come flat: per query, its event, then the partial
         match's events as item i of the layout gives them. Returns one byte (0/1) per query."""
-        return self._named(self._test_iterative, conditions, stamps, layout, names, blob, ends)
+        return self._named(self._test_iterative, conditions, stamps, layout, names, events)
 
-    def _test_iterative(self, conditions: bytes, stamps: bytes, layout: bytes, names: list, blob: bytes,
-                        ends: bytes) -> bytes:
+    def _test_iterative(self, conditions: bytes, stamps: bytes, layout: bytes, names: list, events: bytes) -> bytes:
         condition_ids = array("i", conditions)
         times = array("q", stamps)
-        flat = _Flat(layout, [str(n) for n in names], _split(blob, ends))
+        flat = _Flat(layout, [str(n) for n in names], self.events(events))
         ctx = self._condition_context
         results = bytearray(len(condition_ids))
         for i, c in enumerate(condition_ids):
@@ -169,23 +209,27 @@ class CepRunner:
 
     # ---- matches ---------------------------------------------------------------------------
 
-    def emit(self, kinds: bytes, stamps: bytes, layout: bytes, names: list, blob: bytes, ends: bytes) -> list:
+    def emit(self, kinds: bytes, stamps: bytes, layout: bytes, names: list, events: bytes) -> list:
         """Hands matches (kind 0) and timed-out partial matches (kind 1) to the function. Returns
         the exits: results (port 0), nothing on the late port (1), side outputs (2 and up)."""
-        return self._named(self._emit, kinds, stamps, layout, names, blob, ends)
+        return self._named(self._emit, kinds, stamps, layout, names, events)
 
-    def _emit(self, kinds: bytes, stamps: bytes, layout: bytes, names: list, blob: bytes, ends: bytes) -> list:
-        flat = _Flat(layout, [str(n) for n in names], _split(blob, ends))
+    def _emit(self, kinds: bytes, stamps: bytes, layout: bytes, names: list, events: bytes) -> list:
+        flat = _Flat(layout, [str(n) for n in names], self.events(events))
         times = array("q", stamps)
         ctx = self._match_context
         out: list = []
         out_ts: list = []
         side: dict[int, tuple[list, list]] = {}
-        process = self.function.process_match
+        process, select = self.function.process_match, self._select
         for kind, stamp in zip(kinds, times):
             match = flat.item()
             ctx.stamp = stamp
             if kind == MATCH:
+                if select is not None:
+                    out.append(select(match))
+                    out_ts.append(stamp)
+                    continue
                 produced = process(match, ctx)
             elif self._timeouts is not None:
                 produced = self._timeouts(match, ctx)
@@ -223,7 +267,7 @@ def _split(blob: bytes, ends: bytes) -> list[bytes]:
 
 
 class _Flat:
-    """Reads items (stage name -> unpickled events) and single events off a flat layout (see the module doc)."""
+    """Reads items (stage name -> events) and single events off a flat layout (see the module doc)."""
 
     def __init__(self, layout: bytes, names: list[str], events: list) -> None:
         self._numbers = array("i", layout)
@@ -234,18 +278,19 @@ class _Flat:
 
     def event(self) -> Any:
         self._e += 1
-        return pickle.loads(self._events[self._e - 1])
+        return self._events[self._e - 1]
 
     def item(self) -> dict[str, list]:
-        numbers, loads = self._numbers, pickle.loads
-        stages = numbers[self._n]
-        self._n += 1
+        numbers, names, events = self._numbers, self._names, self._events
+        at, e = self._n + 1, self._e
+        end = at + 2 * numbers[self._n]
         item: dict[str, list] = {}
-        for _ in range(stages):
-            name, count = self._names[numbers[self._n]], numbers[self._n + 1]
-            self._n += 2
-            item[name] = [loads(x) for x in self._events[self._e:self._e + count]]
-            self._e += count
+        while at < end:
+            count = numbers[at + 1]
+            item[names[numbers[at]]] = events[e:e + count]
+            at += 2
+            e += count
+        self._n, self._e = end, e
         return item
 
 

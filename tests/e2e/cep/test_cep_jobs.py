@@ -97,3 +97,23 @@ def test_select_and_flat_select_forms_in_processing_time() -> None:
     # a next b on a1 b1 a2 x1 b2 a3 b3: (a1, b1) and (a3, b3); flat_select yields both events.
     want = ["select,a1b1", "select,a3b3", "flat,a1", "flat,b1", "flat,a3", "flat,b3", "lambda,2", "lambda,2"]
     assert sorted(result.stdout.splitlines()) == sorted(want)
+
+
+def test_partial_matches_keep_their_events_across_many_arrivals_and_checkpoints() -> None:
+    count, keys = 300_000, 100
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(HERE / "cep_long_lived_job.py"), str(count)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # Key k's 'a' (payload [7k]) arrives as event k, its 'c' (payload [7k] too) as event count - keys + k.
+    want = [f"k{k},{7 * k},{count - keys + k},{7 * k}" for k in range(keys)]
+    assert sorted(result.stdout.splitlines()) == sorted(want)
+
+
+def test_keys_written_out_and_read_back_keep_their_events() -> None:
+    keys = 70_000  # more than the 65,536 keys the operator holds in memory
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(HERE / "cep_many_keys_job.py"), str(keys)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # Key k: its 'a' is event k with payload [3k], its 'c' event keys + k with payload [keys + k].
+    want = [f"{k},{3 * k},{keys + k}" for k in range(keys)]
+    assert sorted(result.stdout.splitlines()) == sorted(want)
