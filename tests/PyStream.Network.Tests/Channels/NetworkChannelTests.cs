@@ -116,6 +116,37 @@ public sealed class NetworkChannelTests
         Assert.Equal(Enumerable.Range(0, batches).Select(i => i * 10L), starts);
     }
 
+    /// <summary>
+    /// 6 batches wait at the producer, 1 exclusive credit, 3 floating buffers, a gate that holds 1
+    /// batch and takes nothing: batch 1 fills the gate and announces a backlog of 5, so the channel
+    /// grants its exclusive credit again and borrows all 3 floating buffers: batches 2 to 5 are sent
+    /// (without floating buffers only batch 2 would be), the 6th waits. Drained, the channel gives
+    /// the floating buffers back.
+    /// </summary>
+    [Fact]
+    public async Task FloatingBuffersGoToAChannelWithABacklogAndComeBack()
+    {
+        var settings = new NetworkSettings(BuffersPerChannel: 1, FloatingBuffersPerGate: 3, MaxBuffersPerChannel: 10);
+        await using var worker = await ProducerWorker.StartAsync(settings);
+        using var connections = new NetworkConnections();
+        var target = worker.Registry.Register("job/backlog/0", 1)[0];
+        for (var i = 0; i < 6; i++)
+            target.Write(new InputEvent(0, InputEventKind.Batch, new LongRangeBatch(i, 1)), CancellationToken.None);
+        target.Write(new InputEvent(0, InputEventKind.EndOfPartition), CancellationToken.None);
+        var gate = new InputGate([0], capacity: 1);
+        var floating = new FloatingBufferPool(settings.FloatingBuffersPerGate);
+        var receiving = new RemoteInputChannel(connections.To(worker.Server.Address), "job/backlog/0", 0, gate, 0, settings, floating).RunAsync(CancellationToken.None);
+
+        Assert.True(SpinWait.SpinUntil(() => target.FramesSent == 5 && floating.Available == 0, Deadline), $"sent {target.FramesSent}, floating left {floating.Available}");
+
+        var starts = new List<long>();
+        for (var e = await gate.Reader.ReadAsync(); e.Kind != InputEventKind.EndOfPartition; e = await gate.Reader.ReadAsync().AsTask().WaitAsync(Deadline))
+            starts.Add(((LongRangeBatch)e.Batch!).Start);
+        await receiving.WaitAsync(Deadline);
+        Assert.Equal([0L, 1, 2, 3, 4, 5], starts);
+        Assert.Equal(3, floating.Available);
+    }
+
     [Fact]
     public async Task AConnectionCutInsideAFrameFailsBothSidesAndDeliversOnlyWholeBatchesOnce()
     {
