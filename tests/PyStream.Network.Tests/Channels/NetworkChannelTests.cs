@@ -116,6 +116,59 @@ public sealed class NetworkChannelTests
         Assert.Equal(Enumerable.Range(0, batches).Select(i => i * 10L), starts);
     }
 
+    /// <summary>A producer held back by a remote consumer's credits shows it as a producer held back by a full local gate does.</summary>
+    [Fact]
+    public async Task ASlowRemoteConsumerShowsAsBackpressureOfTheProducer()
+    {
+        var settings = new NetworkSettings(BuffersPerChannel: 1, FloatingBuffersPerGate: 0, MaxBuffersPerChannel: 1);
+        await using var worker = await ProducerWorker.StartAsync(settings);
+        using var connections = new NetworkConnections();
+        var gate = new InputGate([0], capacity: 1);
+        var target = worker.Registry.Register("job/slow/0", 1)[0];
+        var receiving = new RemoteInputChannel(connections.To(worker.Server.Address), "job/slow/0", 0, gate, 0, settings, new FloatingBufferPool(0))
+            .RunAsync(CancellationToken.None);
+        var task = Guid.NewGuid().ToString();
+        var heldBack = 0.0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "pystream.task.backpressured.time")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "test.task" && (string?)tag.Value == task)
+                    heldBack += value;
+            }
+        });
+        listener.Start();
+        var writer = new EdgeWriter(new BatchRouter(PyStream.Engine.Spec.Partitioning.Forward, 1, 128, python: null, firstTarget: 0), [(target, 0)],
+            CancellationToken.None, new System.Diagnostics.TagList { { "test.task", task } }, bufferTimeout: TimeSpan.Zero);
+        var written = 0;
+        var producing = Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                writer.Accept(new LongRangeBatch(i, 1));
+                Volatile.Write(ref written, i + 1);
+            }
+
+            writer.EndOfInput();
+        }, TaskCreationOptions.LongRunning);
+
+        // 1 batch in the gate, 1 waiting for room in it (on the credit the first one freed), 1 queued: the 4th write waits.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref written) == 3 && target.FramesSent == 2, Deadline), $"written {written}, sent {target.FramesSent}");
+        var received = 0;
+        while ((await gate.Reader.ReadAsync().AsTask().WaitAsync(Deadline)).Kind != InputEventKind.EndOfPartition)
+            received++;
+        await Task.WhenAll(producing, receiving).WaitAsync(Deadline);
+
+        Assert.Equal(10, received);
+        Assert.True(heldBack > 0, "the producer's wait was not measured as backpressure");
+    }
+
     /// <summary>
     /// 6 batches wait at the producer, 1 exclusive credit, 3 floating buffers, a gate that holds 1
     /// batch and takes nothing: batch 1 fills the gate and announces a backlog of 5, so the channel
