@@ -8,6 +8,7 @@ using PyStream.Connectors.Kafka;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Telemetry;
 using PyStream.Gateway.Api;
+using PyStream.Gateway.Cluster;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Monitoring;
 using PyStream.Python;
@@ -18,7 +19,7 @@ namespace PyStream.Gateway;
 /// <summary>The gateway's web host: Kestrel on two ports, gRPC, REST, the Web UI, telemetry.</summary>
 public static class GatewayHost
 {
-    public const string Version = "0.1.0";
+    public const string Version = PyStream.Engine.PyStreamVersion.Current;
 
     private static readonly string[] OtlpVariables =
         ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"];
@@ -41,7 +42,8 @@ public static class GatewayHost
 
         var (rest, rpc) = app.Services.GetRequiredService<BoundPorts>().Read();
         Console.Error.WriteLine($"pystream gateway: Web UI and REST on http://{options.Host}:{rest}, gRPC on {options.Host}:{rpc}" +
-                                (options.Token is null ? "" : " (token required)"));
+                                (options.Token is null ? "" : " (token required)") +
+                                (options.Cluster is null ? "" : " (cluster coordinator: workers register there)"));
         if (options.AddressFile is { } file)
             WriteAddressFile(file, options.Host, rest, rpc);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -76,6 +78,8 @@ public static class GatewayHost
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // with its other messages, on stderr
+        builder.Logging.AddFilter(typeof(WorkerRegistry).Namespace, LogLevel.Information); // workers coming and going
         var ports = new BoundPorts();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -105,6 +109,8 @@ public static class GatewayHost
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();
+        builder.Services.AddSingleton(services => new WorkerRegistry(options.Cluster ?? HeartbeatSettings.Default,
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<WorkerRegistry>>()));
         builder.Services.AddSingleton<ScriptRunner>();
         builder.Services.AddSingleton(services => new IdleShutdown(options,
             () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded), services.GetRequiredService<TimeProvider>()));
@@ -127,7 +133,10 @@ public static class GatewayHost
         app.UseStaticFiles();
         TokenCheck.Use(app, options.Token);
         app.MapGrpcService<JobGatewayService>();
+        if (options.Cluster is not null)
+            app.MapGrpcService<ClusterCoordinatorService>();
         RestApi.Map(app, Version);
+        ClusterResources.Map(app);
         app.MapPost("/jobs/submit", (HttpRequest request, ScriptRunner scripts) => scripts.Submit(request)).DisableAntiforgery();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Services.GetRequiredService<TaskMetrics>(); // listening from the start, so no job's first counts are missed

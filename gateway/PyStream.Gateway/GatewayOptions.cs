@@ -1,6 +1,7 @@
 using System.Net;
 using PyStream.Engine;
 using PyStream.Engine.Settings;
+using PyStream.Gateway.Cluster;
 
 namespace PyStream.Gateway;
 
@@ -8,6 +9,7 @@ namespace PyStream.Gateway;
 /// <c>pystream gateway [--host H] [--port P] [--rpc-port R] [--data DIR] [--address-file F] [--idle-timeout D] [--owner-pid PID]</c>.
 /// Port 0 picks a free port; <c>--address-file</c> then tells a client which ones (JSON).
 /// <c>--idle-timeout</c> and <c>--owner-pid</c> let a gateway that a client started for itself stop by itself (<see cref="IdleShutdown"/>).
+/// <c>--cluster</c> makes it a coordinator that workers register with (docs/cluster.md).
 /// </summary>
 public sealed record GatewayOptions
 {
@@ -16,7 +18,8 @@ public sealed record GatewayOptions
     public const int UploadLimitBytes = 16 * 1024 * 1024;
     public const int DefaultCheckpointsHistory = 10;
     public const string Usage =
-        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N]";
+        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N]\n" +
+        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]";
 
     public string Host { get; init; } = "127.0.0.1";
 
@@ -43,6 +46,12 @@ public sealed record GatewayOptions
     /// </summary>
     public int CheckpointsHistory { get; init; } = DefaultCheckpointsHistory;
 
+    /// <summary>
+    /// With <c>--cluster</c>: workers may register, and these are Flink's <c>heartbeat.interval</c>
+    /// and <c>heartbeat.timeout</c> they keep; null without it.
+    /// </summary>
+    public HeartbeatSettings? Cluster { get; init; }
+
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
 
@@ -54,6 +63,7 @@ public sealed record GatewayOptions
         if (token is { Length: > 0 } && string.IsNullOrWhiteSpace(token))
             throw new ArgumentException("PYSTREAM_TOKEN is only whitespace: set a real token (or unset it on a loopback address)");
         var options = new GatewayOptions { Token = string.IsNullOrEmpty(token) ? null : token };
+        var heartbeats = HeartbeatOptions(args);
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -61,6 +71,12 @@ public sealed record GatewayOptions
             {
                 var name = args[i];
                 return int.TryParse(Value(), out var port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException($"{name} needs a port number (0-65535)");
+            }
+
+            GatewayOptions SkipValue()
+            {
+                Value();
+                return options;
             }
 
             options = args[i] switch
@@ -76,15 +92,51 @@ public sealed record GatewayOptions
                 {
                     CheckpointsHistory = int.TryParse(Value(), out var count) && count > 0 ? count : throw new ArgumentException("--checkpoints-history needs a positive number"),
                 },
+                "--cluster" => options with { Cluster = heartbeats },
+                "--heartbeat-interval" or "--heartbeat-timeout" => SkipValue(), // read by HeartbeatOptions
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
+
+        if (options.Cluster is null && heartbeats != HeartbeatSettings.Default)
+            throw new ArgumentException("--heartbeat-interval and --heartbeat-timeout are options of --cluster");
 
         if (options.Host != "localhost" && !IPAddress.TryParse(options.Host, out _))
             throw new ArgumentException($"--host needs an IP address or localhost, not '{options.Host}'");
         if (!options.IsLoopback && options.Token is null)
             throw new ArgumentException($"binding to {options.Host} lets others run code here: set PYSTREAM_TOKEN, which every call must then carry");
         return options with { DataDirectory = Path.GetFullPath(options.DataDirectory) };
+    }
+
+    /// <summary>The heartbeat options wherever they stand (before or after <c>--cluster</c>); their values are skipped by the main loop.</summary>
+    private static HeartbeatSettings HeartbeatOptions(IReadOnlyList<string> args)
+    {
+        var settings = HeartbeatSettings.Default;
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is not ("--heartbeat-interval" or "--heartbeat-timeout"))
+                continue;
+            var name = args[i];
+            var value = PositiveDuration(i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value"), name);
+            settings = name == "--heartbeat-interval" ? settings with { Interval = value } : settings with { Timeout = value };
+        }
+
+        if (settings.Timeout <= settings.Interval)
+            throw new ArgumentException($"--heartbeat-timeout ({settings.Timeout.TotalMilliseconds:F0} ms) must be longer than --heartbeat-interval ({settings.Interval.TotalMilliseconds:F0} ms)");
+        return settings;
+    }
+
+    private static TimeSpan PositiveDuration(string text, string name)
+    {
+        try
+        {
+            var duration = Durations.Parse(text, name);
+            return duration > TimeSpan.Zero ? duration : throw new ArgumentException($"{name} must be longer than 0");
+        }
+        catch (PyStreamException error)
+        {
+            throw new ArgumentException(error.Message, error);
+        }
     }
 
     private static TimeSpan? IdleTimeoutValue(string text)

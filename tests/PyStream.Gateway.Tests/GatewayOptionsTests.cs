@@ -73,4 +73,25 @@ public sealed class GatewayOptionsTests
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse([], token));
         Assert.Contains("PYSTREAM_TOKEN is only whitespace", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_cluster_options_are_flinks_heartbeat_settings_with_its_defaults()
+    {
+        Assert.Null(GatewayOptions.Parse([], token: null).Cluster);
+        Assert.Equal(new PyStream.Gateway.Cluster.HeartbeatSettings(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(50)), GatewayOptions.Parse(["--cluster"], token: null).Cluster);
+        Assert.Equal(new PyStream.Gateway.Cluster.HeartbeatSettings(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)),
+            GatewayOptions.Parse(["--heartbeat-timeout", "2 s", "--cluster", "--heartbeat-interval", "200"], token: null).Cluster);
+    }
+
+    [Theory]
+    [InlineData("--heartbeat-interval and --heartbeat-timeout are options of --cluster", "--heartbeat-timeout", "60 s")]
+    [InlineData("--heartbeat-timeout (1000 ms) must be longer than --heartbeat-interval (10000 ms)", "--cluster", "--heartbeat-timeout", "1 s")]
+    [InlineData("--heartbeat-interval must be longer than 0", "--cluster", "--heartbeat-interval", "0")]
+    [InlineData("'soon' is not a duration", "--cluster", "--heartbeat-timeout", "soon")]
+    [InlineData("--heartbeat-timeout needs a value", "--cluster", "--heartbeat-timeout")]
+    public void Bad_cluster_options_say_what_is_wrong(string reason, params string[] args)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
 }

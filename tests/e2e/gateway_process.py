@@ -17,14 +17,14 @@ STARTED = re.compile(r"Web UI and REST on (http://\S+), gRPC on (\S+)")
 
 
 class Gateway:
-    def __init__(self, data: Path, token: str | None = None, env: dict | None = None) -> None:
+    def __init__(self, data: Path, token: str | None = None, env: dict | None = None, args: tuple[str, ...] = ()) -> None:
         environment = dict(os.environ, **(env or {}))
         environment.pop("PYSTREAM_TOKEN", None)
         if token:
             environment["PYSTREAM_TOKEN"] = token
         self.token = token
         self.process = subprocess.Popen(
-            [str(ROOT / "pystream"), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(data)],
+            [str(ROOT / "pystream"), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(data), *args],
             cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # Ready once it printed where it listens; a bounded read of its first lines.
         self.log: list[str] = []

@@ -269,7 +269,10 @@ def test_the_image_embeds_debians_python_with_the_pystream_package() -> None:
 def test_the_image_makes_the_python_protobuf_modules_from_the_repositorys_protos() -> None:
     protoc = run_command(stage("python"), "python3", "-m", "grpc_tools.protoc")
     protos = [a for a in protoc if a.endswith(".proto")]
-    assert {ROOT / p for p in protos} == set((ROOT / "proto" / "pystream" / "v1").glob("*.proto"))
+    # The ones the Python client uses, as ./pystream makes them (cluster.proto is the engine's own).
+    launcher = re.search(r"for proto in ([\w ]+); do", (ROOT / "pystream").read_text()).group(1).split()
+    assert {ROOT / p for p in protos} == {ROOT / "proto" / "pystream" / "v1" / f"{name}.proto" for name in launcher}
+    assert set(launcher) | {"cluster"} == {p.stem for p in (ROOT / "proto" / "pystream" / "v1").glob("*.proto")}
     assert "--python_out=python/pystream/_proto" in protoc
     # Stubs would import gateway_pb2 as a top-level module: the client does without them.
     assert not [a for a in protoc if a.startswith("--grpc_python_out")]
@@ -305,6 +308,28 @@ def test_compose_builds_the_image_and_publishes_its_ports() -> None:
     assert gateway["build"]["context"] == ".." and gateway["build"]["dockerfile"] == "docker/Dockerfile"
     assert {container for _, container in port_mappings(gateway)} == image_ports()
     assert all(host == container for host, container in port_mappings(gateway))
+
+
+def test_compose_workers_run_the_images_worker_against_the_gateways_rpc_port_and_scale() -> None:
+    worker = service("worker")
+    gateway_name, gateway = gateway_service()
+    assert worker["image"] == gateway["image"] and "build" not in worker, "the image compose builds for the gateway"
+    worker_stage = stage("worker")
+    publish = run_command(worker_stage, "dotnet", "publish")
+    project = ROOT / publish[2]
+    assembly = re.search(r"<AssemblyName>(.+)</AssemblyName>", (project / f"{project.name}.csproj").read_text()).group(1)
+    output = option(publish, "-o")
+    assert (output, output) in copied_from(runtime(), "worker")
+    assert worker["entrypoint"] == [f"{output}/{assembly}"]
+    args = worker["command"]
+    assert option(args, "--coordinator") == f"{gateway_name}:{option(command_line(), '--rpc-port')}"
+    assert "--cluster" in command_line(), "the gateway accepts workers"
+    assert int(option(args, "--slots")) >= 1 and option(args, "--host") == "0.0.0.0"
+    # --scale worker=N: no host port to collide, and the token as the gateway gets it.
+    assert "ports" not in worker
+    assert "PYSTREAM_TOKEN" in worker["environment"] and worker["environment"]["PYSTREAM_TOKEN"] is None
+    options = (ROOT / "gateway" / "PyStream.Worker" / "WorkerOptions.cs").read_text()
+    assert all(f'"{name}"' in options for name in args if name.startswith("--")), "options the worker reads"
 
 
 def test_compose_passes_the_token_through_and_requires_no_variable() -> None:

@@ -4,12 +4,14 @@ job's graph and counters move, cancel it; submit a script by upload; see a scrip
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from cluster_process import Worker
 from gateway_process import ROOT, Gateway
 from test_gateway import run_client, start_running_job
 
@@ -68,3 +70,26 @@ def test_the_ui_names_its_icon_and_the_gateway_serves_it(gateway: Gateway) -> No
     assert status == 200 and '<link rel="icon" href="favicon.svg"' in page
     status, icon = gateway.request("GET", "/favicon.svg")
     assert status == 200 and str(icon).startswith("<svg")
+
+
+def test_the_workers_page_lists_a_clusters_workers_and_drops_a_stopped_one(tmp_path: Path) -> None:
+    assert (WEBUI / "node_modules" / "playwright-core").is_dir(), "run the tests through ./pystream test, which installs playwright-core"
+    gateway = Gateway(tmp_path / "cluster", args=("--cluster", "--heartbeat-interval", "200 ms", "--heartbeat-timeout", "3 s"))
+    workers = [Worker(gateway.rpc, slots=2), Worker(gateway.rpc, slots=3)]
+    browser = None
+    try:
+        ids = [worker.registered_id() for worker in workers]
+        browser = subprocess.Popen([shutil.which("node") or "node", str(WEBUI / "webui-workers.mjs"), gateway.url, f"{ids[0]}:2", f"{ids[1]}:3"],
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        printed = []
+        for line in browser.stdout:  # bounded: the check fails by itself within its step timeouts
+            printed.append(line)
+            if line.startswith(f"waiting: {ids[0]} gone"):
+                workers[0].signal(signal.SIGKILL)
+        assert browser.wait(timeout=180) == 0, "".join(printed)
+    finally:
+        if browser is not None and browser.poll() is None:
+            browser.kill()
+        for worker in workers:
+            worker.stop()
+        gateway.stop()

@@ -1,5 +1,3 @@
-using PyStream.Engine.State;
-
 namespace PyStream.Sql.Runtime;
 
 /// <summary>
@@ -8,25 +6,25 @@ namespace PyStream.Sql.Runtime;
 /// </summary>
 public sealed class KeyTimers(Func<IEnumerable<(long Time, byte[] Key)>> stored)
 {
-    private readonly SortedDictionary<long, HashSet<byte[]>> _timers = [];
+    private readonly KeyTimerIndex _index = new();
     private bool _restored;
 
     public void Add(long time, byte[] key)
     {
         Restore();
-        if (!_timers.TryGetValue(time, out var keys))
-            _timers[time] = keys = new HashSet<byte[]>(ByteArrayComparer.Instance);
-        keys.Add(key);
+        _index.Add(time, key);
     }
 
-    /// <summary>Calls <paramref name="fire"/> for each key due at or before <paramref name="watermark"/>, earliest first, and forgets it.</summary>
+    /// <summary>
+    /// Calls <paramref name="fire"/> for each key due at or before <paramref name="watermark"/>, earliest first, and forgets it;
+    /// timers that firing adds at or before the watermark fire too.
+    /// </summary>
     public void Fire(long watermark, Action<long, byte[]> fire)
     {
         Restore();
-        while (_timers.Count > 0 && _timers.First() is var (time, due) && time <= watermark)
+        while (_index.PopDue(time => time <= watermark) is { Count: > 0 } due)
         {
-            _timers.Remove(time);
-            foreach (var key in due)
+            foreach (var (time, key) in due)
                 fire(time, key);
         }
     }
@@ -37,6 +35,6 @@ public sealed class KeyTimers(Func<IEnumerable<(long Time, byte[] Key)>> stored)
             return;
         _restored = true;
         foreach (var (time, key) in stored().ToList())
-            Add(time, key);
+            _index.Add(time, key);
     }
 }

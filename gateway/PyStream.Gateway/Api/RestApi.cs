@@ -13,11 +13,11 @@ public static class RestApi
     public static void Map(WebApplication app, string version)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/overview", (JobRegistry jobs) =>
+        app.MapGet("/overview", (JobRegistry jobs, Cluster.WorkerRegistry workers) =>
         {
             var counts = jobs.All.GroupBy(j => j.Execution.Status).ToDictionary(g => g.Key, g => g.Count());
             int Count(params JobStatus[] statuses) => statuses.Sum(s => counts.GetValueOrDefault(s));
-            return Results.Json(new Dictionary<string, object>
+            return Results.Json(new Dictionary<string, object>(ClusterResources.Overview(workers))
             {
                 ["jobs-running"] = Count(JobStatus.Created, JobStatus.Running, JobStatus.Cancelling, JobStatus.Failing, JobStatus.Restarting),
                 ["jobs-finished"] = Count(JobStatus.Finished),

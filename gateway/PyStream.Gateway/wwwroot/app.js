@@ -4,6 +4,7 @@ import { tokenPanel } from './api.js';
 import { el } from './dom.js';
 import { jobPage } from './job.js';
 import { overviewPage } from './overview.js';
+import { workersPage } from './workers.js';
 
 function notFoundPage() {
   return {
@@ -21,6 +22,7 @@ const router = {
 
   pageFor(hash) {
     if (hash === '' || hash === '#' || hash === '#/') return overviewPage();
+    if (hash === '#/workers') return workersPage();
     const match = /^#\/jobs\/([^/]+)\/?$/.exec(hash);
     if (match) {
       try {

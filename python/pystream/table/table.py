@@ -17,7 +17,7 @@ from pystream._proto import sql_pb2
 from pystream._pyflink_api import install_unsupported
 from pystream.table._sql_text import quote_identifier
 from pystream.table.expression import Expression
-from pystream.table.expressions import _called_functions
+from pystream.table.expressions import _called_functions, col
 from pystream.table.table_result import TableResult
 from pystream.table.table_schema import TableSchema
 from pystream.table.types import _parse_type
@@ -239,6 +239,16 @@ class Table:
                 else:
                     final.remove(values)
         return pandas.DataFrame(final, columns=names)
+
+    def __getattr__(self, name: str) -> Expression:
+        """``tab.a``: the column ``a``, as PyFlink's column access (``tab.select(tab.a)``,
+        ``left.join(right, left.a == right.d)``); a name the table lacks is refused naming its columns."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        names = self.get_schema().get_field_names()
+        if name not in names:
+            raise AttributeError(f"The current table has no column named '{name}', available columns: [{', '.join(names)}]")
+        return col(name)
 
     def get_schema(self) -> TableSchema:
         """The query's columns and their types, as the engine derives them."""

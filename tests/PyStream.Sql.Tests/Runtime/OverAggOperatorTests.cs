@@ -25,7 +25,7 @@ public sealed class OverAggOperatorTests : IDisposable
 
     private const long Delay = 3_000;
 
-    private readonly TestStores _stores = new("over");
+    private readonly TestStateStores _stores = new("over");
 
     public void Dispose() => _stores.Dispose();
 
@@ -169,7 +169,7 @@ public sealed class OverAggOperatorTests : IDisposable
             if (b == restoreAfter)
             {
                 op.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
-                var restored = _stores.CopyOf(store, backend);
+                var restored = _stores.Restored(store, backend);
 
                 dropped += op.LateRowsDropped;
                 op.Close();

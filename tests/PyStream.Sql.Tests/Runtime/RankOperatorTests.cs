@@ -17,7 +17,7 @@ public sealed class RankOperatorTests : IDisposable
     /// <summary>Rows (key, value, id): ranked per key by value descending.</summary>
     private static readonly SqlType[] Types = [SqlType.BigInt.NotNull, SqlType.BigInt.NotNull, SqlType.BigInt.NotNull];
 
-    private readonly TestStores _stores = new("rank");
+    private readonly TestStateStores _stores = new("rank");
 
     public void Dispose() => _stores.Dispose();
 
@@ -128,7 +128,7 @@ public sealed class RankOperatorTests : IDisposable
             if (b == restoreAfter)
             {
                 op.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
-                store = _stores.CopyOf(store, backend);
+                store = _stores.Restored(store, backend);
                 op.Close();
                 op = SqlOperatorHarness.Open(create, output, store);
                 if (watermark is not null)

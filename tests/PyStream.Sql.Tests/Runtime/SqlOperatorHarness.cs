@@ -69,39 +69,3 @@ internal sealed class CollectingRows : IBatchConsumer
     {
     }
 }
-
-/// <summary>State stores for operator tests, on the heap or RocksDB (in a temporary directory), disposed together.</summary>
-internal sealed class TestStores(string name) : IDisposable
-{
-    private readonly List<IKeyedStateStore> _stores = [];
-    private readonly string _directory = Directory.CreateTempSubdirectory($"pystream-{name}-").FullName;
-
-    public IKeyedStateStore New(string backend)
-    {
-        IKeyedStateStore store = backend == "heap" ? new HeapKeyedStateStore() : new PyStream.State.RocksDb.RocksDbKeyedStateStore(Path.Combine(_directory, $"db{_stores.Count}"));
-        _stores.Add(store);
-        return store;
-    }
-
-    /// <summary>A new store with every entry of <paramref name="store"/>: what a restore from its snapshot holds.</summary>
-    public IKeyedStateStore CopyOf(IKeyedStateStore store, string backend)
-    {
-        var copy = New(backend);
-        foreach (var stateId in store.StateIds)
-        {
-            foreach (var (key, value) in store.Entries(stateId))
-                copy.Put(stateId, key, value);
-        }
-
-        return copy;
-    }
-
-    public void Dispose()
-    {
-        foreach (var store in _stores)
-            store.Dispose();
-        // A RocksDB store removes its directory, and the parent once empty.
-        if (Directory.Exists(_directory))
-            Directory.Delete(_directory, recursive: true);
-    }
-}

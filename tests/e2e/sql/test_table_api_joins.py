@@ -1,4 +1,4 @@
-"""End-to-end: the Table API joins through ``./pystream run`` (join with a predicate, join then where,
+"""End-to-end: the Table API joins through ``./pystream run`` (join with a predicate or `left.a == right.d`, join then where,
 left/right/full outer joins), each final table checked against a plain-Python model of the join over the
 same seeded rows (with duplicates and NULL keys); and the refusal of two tables with a column name in common."""
 
@@ -61,3 +61,4 @@ def test_table_api_joins_end_as_the_model() -> None:
     assert table("right_outer_join") == joined(RIGHT, LEFT, False, True, lambda r, l: equal_keys(l, r) and l[1] < r[1])
     assert table("full_outer_join") == joined(LEFT, RIGHT, True, True, equal_keys)
     assert "Table.join: both tables have the columns a, b" in results["overlap"]
+    assert results["no_column"] == "The current table has no column named 'x', available columns: [a, b]"

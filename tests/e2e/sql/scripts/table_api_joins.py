@@ -19,7 +19,7 @@ right = env.from_elements(json.loads(sys.argv[2]), DataTypes.ROW([DataTypes.FIEL
 joins = {
     "join": left.join(right, col("a") == col("d")),
     "join_where": left.join(right).where((col("a") == col("d")) & (col("b") < col("e"))).select(col("a"), col("b"), col("e")),
-    "left_outer_join": left.left_outer_join(right, col("a") == col("d")),
+    "left_outer_join": left.left_outer_join(right, left.a == right.d),
     "right_outer_join": right.right_outer_join(left, (col("a") == col("d")) & (col("b") < col("e"))),
     "full_outer_join": left.full_outer_join(right, col("a") == col("d")),
 }
@@ -32,3 +32,8 @@ try:
     left.join(left, col("a") == col("a")).execute()
 except Exception as error:  # the test reads the message
     print(f"overlap\t{json.dumps(str(error))}")
+
+try:
+    left.select(left.x)
+except AttributeError as error:
+    print(f"no_column\t{json.dumps(str(error))}")

@@ -1,0 +1,17 @@
+namespace PyStream.Gateway.Cluster;
+
+/// <summary>What the coordinator reports about its workers.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "worker {WorkerId} registered from {HostName} (slots: {Slots}, data plane at {DataAddress})")]
+    public static partial void WorkerRegistered(this ILogger logger, string workerId, string hostName, int slots, string dataAddress);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "worker {WorkerId} registered again as {NewWorkerId}")]
+    public static partial void WorkerRegisteredAgain(this ILogger logger, string workerId, string newWorkerId);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "worker {WorkerId} lost: {Reason} (slots removed: {Slots})")]
+    public static partial void WorkerLost(this ILogger logger, string workerId, string reason, int slots);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "refused a worker from {HostName}: {Reason}")]
+    public static partial void WorkerRefused(this ILogger logger, string hostName, string reason);
+}

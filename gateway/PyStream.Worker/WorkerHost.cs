@@ -1,0 +1,65 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace PyStream.Worker;
+
+/// <summary>
+/// The worker's host: Kestrel on the data port (plaintext HTTP/2, where other workers' network
+/// channels will connect) and the connection to the coordinator.
+/// </summary>
+public static class WorkerHost
+{
+    /// <summary>Runs until SIGTERM or SIGINT (0), or until the coordinator refuses the worker (2).</summary>
+    public static async Task<int> RunAsync(WorkerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // stdout stays the jobs'
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter(typeof(WorkerHost).Namespace, LogLevel.Information);
+        ListenOptions? data = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
+            kestrel.Listen(address, options.DataPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                data = listen;
+            });
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => new WorkerIdentity(options, () => AdvertisedAddress(options, data)));
+        builder.Services.AddSingleton<CoordinatorConnection>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CoordinatorConnection>());
+        builder.Services.AddGrpc();
+
+        var app = builder.Build();
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException error)
+        {
+            Console.Error.WriteLine($"pystream worker: cannot listen on {options.Host}:{options.DataPort}: {error.Message}");
+            return 3;
+        }
+
+        Console.Error.WriteLine($"pystream worker: {options.Slots} slot{(options.Slots == 1 ? "" : "s")}, data plane on {app.Services.GetRequiredService<WorkerIdentity>().DataAddress}, coordinator {options.Coordinator}" +
+                                (options.Token is null ? "" : " (token sent)"));
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        var code = app.Services.GetRequiredService<CoordinatorConnection>().ExitCode ?? 0;
+        await app.DisposeAsync().ConfigureAwait(false);
+        return code;
+    }
+
+    /// <summary>HOST:PORT where other workers reach this one: the bound port, and the advertised host (by default the host name when it listens on every address).</summary>
+    private static string AdvertisedAddress(WorkerOptions options, ListenOptions? data)
+    {
+        var port = data?.IPEndPoint?.Port ?? throw new InvalidOperationException("the data plane has not started");
+        var host = options.AdvertisedHost ?? (options.Host is "0.0.0.0" or "::" ? Dns.GetHostName() : options.Host);
+        return $"{host}:{port}";
+    }
+}

@@ -1,0 +1,17 @@
+namespace PyStream.Worker;
+
+/// <summary>What a worker reports about its coordinator.</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "registered with the coordinator at {Coordinator} as {WorkerId} (slots: {Slots}; heartbeats every {IntervalMs} ms, timeout {TimeoutMs} ms)")]
+    public static partial void Registered(this ILogger logger, string coordinator, string workerId, int slots, long intervalMs, long timeoutMs);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "cannot register with the coordinator at {Coordinator}: {Reason}; trying again in {DelayMs:F0} ms (attempt {Attempt})")]
+    public static partial void CannotRegister(this ILogger logger, string coordinator, string reason, double delayMs, int attempt);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "lost the coordinator at {Coordinator}: {Reason}; registering again")]
+    public static partial void LostCoordinator(this ILogger logger, string coordinator, string reason);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Error, Message = "the coordinator at {Coordinator} refused this worker: {Reason}")]
+    public static partial void Refused(this ILogger logger, string coordinator, string reason);
+}
