@@ -32,6 +32,16 @@ internal static class CPython
         return copy;
     }
 
+    /// <summary>Appends the contents of a Python bytes-like object to <paramref name="output"/>, copied once.</summary>
+    public static unsafe void CopyTo(PyObject bytes, System.Buffers.IBufferWriter<byte> output)
+    {
+        using var buffer = bytes.GetBuffer(PyBUF.SIMPLE);
+        var length = checked((int)buffer.Length);
+        fixed (byte* target = output.GetSpan(length))
+            buffer.ToContiguous((IntPtr)target, BufferOrderStyle.C);
+        output.Advance(length);
+    }
+
     /// <summary>The contents of a Python bytes-like object (bytes, an array) as values of <typeparamref name="T"/>, copied once.</summary>
     public static unsafe T[] ToArray<T>(PyObject bytes)
         where T : unmanaged

@@ -7,7 +7,7 @@ using PyStream.Engine.UserCode;
 namespace PyStream.Python;
 
 /// <summary>The engine's view of the embedded CPython. Every call takes the GIL for its own duration.</summary>
-public sealed class PythonRuntime : IPythonRuntime
+public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
 {
     private readonly PyObject _worker;
 
@@ -87,6 +87,44 @@ public sealed class PythonRuntime : IPythonRuntime
                 Timestamps = batch.Timestamps,
                 SessionGaps = batch.SessionGaps,
             };
+    }
+
+    /// <summary>Pickles the batch's list in one call; the batch stays the caller's.</summary>
+    public void Pickle(PythonBatch batch, System.Buffers.IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using (Py.GIL())
+        {
+            PyObject pickled;
+            try
+            {
+                pickled = _worker.InvokeMethod("pickle_batch", Handle(batch));
+            }
+            catch (PythonException error)
+            {
+                throw new PyStreamPythonException($"a batch of Python records could not be pickled for a network channel: {error.Message}");
+            }
+
+            using (pickled)
+                CPython.CopyTo(pickled, output);
+        }
+    }
+
+    public PythonBatch Unpickle(ReadOnlySpan<byte> pickled, int count)
+    {
+        using (Py.GIL())
+        {
+            using var bytes = CPython.ToBytes(pickled);
+            var records = _worker.InvokeMethod("unpickle_batch", bytes);
+            if (records.Length() != count)
+            {
+                var length = records.Length();
+                records.Dispose();
+                throw new PyStreamPythonException($"a pickled batch of {length} records arrived as a batch of {count}");
+            }
+
+            return new PythonBatch(records, count);
+        }
     }
 
     /// <summary>Takes the batch's Python list; the caller disposes it (with the GIL held).</summary>

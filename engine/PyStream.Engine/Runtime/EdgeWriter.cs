@@ -21,7 +21,7 @@ internal sealed class EdgeWriter : IBatchConsumer
 
     private readonly BatchRouter _router;
     private readonly UserCode.IPythonBatchOps? _python;
-    private readonly (InputGate Gate, int Channel)[] _targets;
+    private readonly (IChannelTarget Gate, int Channel)[] _targets;
     private readonly CancellationToken _cancellation;
     private readonly System.Diagnostics.TagList _telemetryTags;
     private readonly TimeSpan? _bufferTimeout;
@@ -43,7 +43,7 @@ internal sealed class EdgeWriter : IBatchConsumer
     /// <param name="bufferTimeout">How long a partly filled buffer may wait; zero: not at all; null: until full.</param>
     /// <param name="time">The job's clock, whose timer sends a buffer at its timeout.</param>
     /// <param name="python">Cuts batches of Python records for consumers that ask for smaller batches.</param>
-    public EdgeWriter(BatchRouter router, (InputGate Gate, int Channel)[] targets, CancellationToken cancellation,
+    public EdgeWriter(BatchRouter router, (IChannelTarget Gate, int Channel)[] targets, CancellationToken cancellation,
         System.Diagnostics.TagList telemetryTags = default, TimeSpan? bufferTimeout = default, TimeProvider? time = null,
         UserCode.IPythonBatchOps? python = null)
     {
@@ -262,7 +262,7 @@ internal sealed class EdgeWriter : IBatchConsumer
         Write(gate, channel, part);
     }
 
-    private void Write(InputGate gate, int channel, Batch part)
+    private void Write(IChannelTarget gate, int channel, Batch part)
     {
         var held = gate.Write(new InputEvent(channel, InputEventKind.Batch, part), _cancellation);
         if (held > 0)

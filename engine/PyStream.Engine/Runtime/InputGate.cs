@@ -26,7 +26,7 @@ internal readonly record struct InputEvent(int Channel, InputEventKind Kind, Bat
 /// full queue holds about the target's worth of work: a barrier queued behind it waits about
 /// that long, however slow the task's function is.
 /// </summary>
-internal sealed class InputGate
+internal sealed class InputGate : IChannelTarget
 {
     /// <summary>Batches before the task's first measurement: small, as the task may be slow.</summary>
     public const int FirstBatchLimit = 256;
@@ -84,4 +84,7 @@ internal sealed class InputGate
         _queue.Writer.WriteAsync(inputEvent, cancellation).AsTask().GetAwaiter().GetResult();
         return System.Diagnostics.Stopwatch.GetElapsedTime(blocked).TotalMilliseconds;
     }
+
+    /// <summary>Writes one event, waiting without a thread while the queue is full (a network channel's receiver).</summary>
+    public ValueTask WriteAsync(InputEvent inputEvent, CancellationToken cancellation) => _queue.Writer.WriteAsync(inputEvent, cancellation);
 }

@@ -174,7 +174,7 @@ internal sealed class JobRun : ICheckpointedRun
             var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, subtask);
             IBatchConsumer NetworkOutput(StreamEdge edge)
             {
-                var targets = vertex.OutputsOf(edge).Select(c => (gates[c.Consumer], c.Index)).ToArray();
+                var targets = vertex.OutputsOf(edge).Select(c => ((IChannelTarget)gates[c.Consumer], c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
                 var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time, environment.Python);
                 outputs.Add(writer);

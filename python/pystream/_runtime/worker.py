@@ -7,6 +7,7 @@ engine does; this module only runs the user's functions over the batches it is h
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 from array import array
 from typing import Any
@@ -22,7 +23,7 @@ from pystream._runtime.sql_table_functions import AggregateCalls, TableCall
 from pystream._runtime.table_rows import columns_to_records, records_to_columns
 from pystream._runtime.window import create_runner
 
-__all__ = ["load_job", "JobRuntime", "split", "round_robin", "share"]
+__all__ = ["load_job", "JobRuntime", "split", "round_robin", "share", "pickle_batch", "unpickle_batch"]
 
 _DEFAULT_STATE_CACHE_SIZE = 10_000
 
@@ -104,4 +105,21 @@ def take(records: list, count: int) -> tuple[list, list]:
 
 
 def share(records: Any) -> Any:
+    return records
+
+
+def pickle_batch(records: list) -> bytes:
+    """A whole batch as one pickle, for a network channel (one call per batch)."""
+    try:
+        return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        # Records of classes defined in the job's script (``__main__``) pickle by value.
+        return cloudpickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+
+
+def unpickle_batch(data: bytes) -> list:
+    """The batch ``pickle_batch`` made, on the receiving worker."""
+    records = pickle.loads(data)
+    if not isinstance(records, list):
+        raise TypeError(f"a pickled batch must be a list, not {type(records).__name__}")
     return records

@@ -1,0 +1,18 @@
+using System.Buffers;
+using PyStream.Engine.Records;
+
+namespace PyStream.Engine.UserCode;
+
+/// <summary>
+/// How a <see cref="PythonBatch"/> crosses a network channel: the Python bridge pickles the whole
+/// batch in one call on the sender (holding the GIL once per batch, never per record) and unpickles
+/// it in one call on the receiver. The engine frames the bytes; it never looks inside them.
+/// </summary>
+public interface IPythonBatchWire
+{
+    /// <summary>Appends the batch's records, pickled as one object, to <paramref name="output"/>; the batch stays the caller's.</summary>
+    void Pickle(PythonBatch batch, IBufferWriter<byte> output);
+
+    /// <summary>The <paramref name="count"/> records that <see cref="Pickle"/> wrote; the caller owns the batch.</summary>
+    PythonBatch Unpickle(ReadOnlySpan<byte> pickled, int count);
+}
