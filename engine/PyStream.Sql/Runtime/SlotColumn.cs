@@ -93,6 +93,9 @@ public sealed class SlotColumn<T>(IComparer<T> order, Func<T, T, bool>? same = n
 
     public override object? GetBoxed(int slot) => _nulls[slot] ? null : _values[slot];
 
+    /// <summary>A slot's value (the type's default where it is null).</summary>
+    public T Value(int slot) => _values[slot];
+
     public override bool IsNull(int slot) => _nulls[slot];
 
     public override int Compare(int a, int b) => order.Compare(_values[a], _values[b]);

@@ -22,6 +22,8 @@ public sealed class SlotRowBuilder(RowArena arena, bool withRank = false)
 
     public int Count { get; private set; }
 
+    public RowArena Arena => arena;
+
     public bool Full => Count >= BatchRows;
 
     public void Add(RowKind kind, int slot, long rank = 0)
