@@ -97,21 +97,26 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
+        // A key of fixed-width columns is looked up in memory without allocating its bytes (most keys come again).
+        Span<byte> buffer = stackalloc byte[Math.Max(0, keys.MaxFixedSize)];
         for (var i = 0; i < rows.Count; i++)
         {
             if (!rows.KindAt(i).IsAccumulate())
                 throw new SqlRuntimeException($"'{Name}' deduplicates an append-only input, but got a {rows.KindAt(i)} row");
-            var key = keys.KeyOf(rows, i);
             if (InMemory)
             {
+                ReadOnlySpan<byte> keyBytes = keys.MaxFixedSize < 0 ? keys.KeyOf(rows, i) : buffer[..keys.Write(rows, i, buffer)];
                 if (spec.KeepLastRow)
-                    KeepLastInMemory(key, rows, i);
+                    KeepLastInMemory(keyBytes, rows, i);
                 else
-                    KeepFirstInMemory(key, rows, i);
+                    KeepFirstInMemory(keyBytes, rows, i);
                 if (_keptOutput.Full)
                     EmitRows(_keptOutput.Take());
+                continue;
             }
-            else if (!spec.KeepLastRow && !spec.RowTime)
+
+            var key = keys.KeyOf(rows, i);
+            if (!spec.KeepLastRow && !spec.RowTime)
             {
                 if (Read(_emittedState, key) is not null)
                     continue;
@@ -151,9 +156,9 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
     }
 
     /// <summary>A key's kept row's slot, or <see cref="Emitted"/>, or null for a key never seen; from the backend when not in memory.</summary>
-    private int? Kept(byte[] key)
+    private int? Kept(ReadOnlySpan<byte> key)
     {
-        if (_kept.TryGetValue(key, out var slot))
+        if (_kept.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var slot))
             return slot;
         if (_kept.Count >= MaxKeptKeys)
         {
@@ -165,22 +170,30 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         }
 
         if (spec.KeepLastRow)
-            return Context.State.Get(_rowState, key) is { } stored ? _kept[key] = Arena.Add(_codec.Decode(stored)) : null;
-        return Context.State.Get(_emittedState, key) is not null ? _kept[key] = Emitted : null;
+            return Context.State.Get(_rowState, key) is { } stored ? Keep(key, Arena.Add(_codec.Decode(stored)), written: true) : null;
+        return Context.State.Get(_emittedState, key) is not null ? Keep(key, Emitted, written: true) : null;
     }
 
-    private void KeepFirstInMemory(byte[] key, RowBatch rows, int i)
+    /// <summary>Sets a key's kept row's slot (or <see cref="Emitted"/>); unless the backend holds it, it is written at the next checkpoint.</summary>
+    private int Keep(ReadOnlySpan<byte> key, int slot, bool written = false)
+    {
+        _kept.GetAlternateLookup<ReadOnlySpan<byte>>()[key] = slot;
+        if (!written)
+            _unwritten.GetAlternateLookup<ReadOnlySpan<byte>>().Add(key);
+        return slot;
+    }
+
+    private void KeepFirstInMemory(ReadOnlySpan<byte> key, RowBatch rows, int i)
     {
         if (Kept(key) is not null)
             return;
-        _kept[key] = Emitted;
-        _unwritten.Add(key);
+        Keep(key, Emitted);
         var slot = Arena.Add(rows, i);
         _keptOutput.Add(RowKind.Insert, slot);
         Arena.Release(slot); // only emitted: readable until the output is built
     }
 
-    private void KeepLastInMemory(byte[] key, RowBatch rows, int i)
+    private void KeepLastInMemory(ReadOnlySpan<byte> key, RowBatch rows, int i)
     {
         var previous = Kept(key);
         if (previous is { } kept)
@@ -192,9 +205,7 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
                 return; // an identical row on processing time: nothing changes downstream
         }
 
-        var slot = Arena.Add(rows, i);
-        _kept[key] = slot;
-        _unwritten.Add(key);
+        var slot = Keep(key, Arena.Add(rows, i));
         if (previous is not { } old)
         {
             _keptOutput.Add(RowKind.Insert, slot);

@@ -65,7 +65,7 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
     {
         for (var i = 0; i < rows.Count; i++)
         {
-            var partition = Store.Rows(keys.KeyOf(rows, i));
+            var partition = Store.Rows(keys, rows, i);
             if (rows.KindAt(i).IsAccumulate())
                 Accumulate(partition, rows, i);
             else

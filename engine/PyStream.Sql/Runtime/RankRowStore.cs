@@ -29,15 +29,22 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOn
 
     public RowArena Arena { get; } = new(types);
 
+    /// <summary>The rows of row <paramref name="row"/>'s partition; a cached partition of fixed-width keys is found without allocating its key.</summary>
+    public RankBuffer Rows(RowKeys keys, RowBatch batch, int row)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.MaxFixedSize < 0)
+            return Rows(keys.KeyOf(batch, row));
+        Span<byte> buffer = stackalloc byte[keys.MaxFixedSize];
+        var key = buffer[..keys.Write(batch, row, buffer)];
+        return _cache.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var rows) && Live(rows) ? rows : Rows(key.ToArray());
+    }
+
     /// <summary>A partition's rows, loaded from the backend on first use.</summary>
     public RankBuffer Rows(byte[] partition)
     {
-        if (_cache.TryGetValue(partition, out var rows) && (retention is null || !retention.IsExpired(rows.OldestWrite)))
-        {
-            rows.LastUse = ++_clock;
+        if (_cache.TryGetValue(partition, out var rows) && Live(rows))
             return rows;
-        }
-
         if (rows is not null)
             Forget(rows);
         if (_cache.Count >= maxCachedPartitions)
@@ -67,6 +74,15 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOn
         rows.Load(loaded);
         _cache[partition] = rows;
         return rows;
+    }
+
+    /// <summary>Whether a cached partition can be used (none of its rows expired); marks it used.</summary>
+    private bool Live(RankBuffer rows)
+    {
+        if (retention is not null && retention.IsExpired(rows.OldestWrite))
+            return false;
+        rows.LastUse = ++_clock;
+        return true;
     }
 
     /// <summary>Adds row <paramref name="row"/> of <paramref name="batch"/> to a partition at <paramref name="position"/>.</summary>
