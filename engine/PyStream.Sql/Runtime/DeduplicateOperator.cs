@@ -46,6 +46,13 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
     private readonly Dictionary<byte[], int> _kept = new(ByteArrayComparer.Instance);
     private readonly HashSet<byte[]> _unwritten = new(ByteArrayComparer.Instance);
 
+    /// <summary>
+    /// Whether the backend may hold keys that memory does not (it had entries when the first row
+    /// came, after a restore, or keys were let go to bound memory): only then is a key missing
+    /// from memory looked up there. Null until the first row.
+    /// </summary>
+    private bool? _backendHoldsMore;
+
     private string _rowState = "";
     private string _emittedState = "";
 
@@ -167,8 +174,12 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
             foreach (var kept in _kept.Values.Where(k => k != Emitted))
                 Arena.Release(kept);
             _kept.Clear();
+            _backendHoldsMore = true;
         }
 
+        _backendHoldsMore ??= Context.State.Entries(_rowState).Any() || Context.State.Entries(_emittedState).Any();
+        if (_backendHoldsMore == false)
+            return null;
         if (spec.KeepLastRow)
             return Context.State.Get(_rowState, key) is { } stored ? Keep(key, Arena.Add(_codec.Decode(stored)), written: true) : null;
         return Context.State.Get(_emittedState, key) is not null ? Keep(key, Emitted, written: true) : null;

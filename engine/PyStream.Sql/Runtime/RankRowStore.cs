@@ -27,6 +27,13 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOn
     private readonly RowCodec _codec = new(types);
     private long _clock;
 
+    /// <summary>
+    /// Whether the backend may hold partitions that memory does not (it had rows at the first
+    /// use, after a restore, or partitions left memory): only then is a partition missing from
+    /// memory read from it. Null until the first use.
+    /// </summary>
+    private bool? _backendHoldsMore;
+
     public RowArena Arena { get; } = new(types);
 
     /// <summary>The rows of row <paramref name="row"/>'s partition; a cached partition of fixed-width keys is found without allocating its key.</summary>
@@ -52,7 +59,8 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOn
 
         rows = new RankBuffer(partition, Arena, keys) { LastUse = ++_clock };
         var loaded = new List<RankedRow>();
-        foreach (var (entry, stored) in state.MapEntries(stateId, partition).ToList())
+        _backendHoldsMore ??= state.Entries(stateId).Any();
+        foreach (var (entry, stored) in _backendHoldsMore == true ? state.MapEntries(stateId, partition).ToList() : [])
         {
             var seq = BinaryPrimitives.ReadInt64BigEndian(entry);
             var value = stored;
@@ -151,6 +159,7 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOn
 
     private void Forget(RankBuffer rows)
     {
+        _backendHoldsMore = true;
         rows.ReleaseAll();
         _cache.Remove(rows.Partition);
     }
