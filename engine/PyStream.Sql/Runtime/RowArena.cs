@@ -28,9 +28,6 @@ public sealed class RowArena
 
     public IReadOnlyList<SqlType> Types { get; }
 
-    /// <summary>The slots holding rows (released ones not yet recycled included).</summary>
-    public int Live => _used - _free.Count;
-
     public SlotColumn Column(int column) => _columns[column];
 
     /// <summary>Stores row <paramref name="row"/> of <paramref name="batch"/>; returns its slot.</summary>
