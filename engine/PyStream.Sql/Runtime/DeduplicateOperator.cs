@@ -19,10 +19,11 @@ namespace PyStream.Sql.Runtime;
 /// row that arrives later (processing time; an identical row sends nothing) or whose rowtime is
 /// not before the kept one's (event time).</item>
 /// </list>
-/// The kept (or waiting) row lives in the task's keyed state backend. A keep-last on event time
-/// without a TTL also keeps each key's row in memory and writes the rows that changed to the
-/// backend at a checkpoint (as Flink's heap backend holds objects), so a row is never decoded
-/// and is encoded at most once per checkpoint. With <c>table.exec.state.ttl</c>
+/// The kept (or waiting) row, or the mark that a key's first row went out, lives in the task's
+/// keyed state backend. Without a TTL, keep-last and keep-first on processing time hold each
+/// key's row (or mark) in memory, rows in a <see cref="RowArena"/>, and write those that changed
+/// to the backend at a checkpoint (as Flink's heap backend holds objects), so a row is never
+/// decoded and is encoded at most once per checkpoint. With <c>table.exec.state.ttl</c>
 /// (<paramref name="stateTtlMillis"/>) a key's kept row or first-row mark is forgotten that long
 /// after it was written (a waiting row is not: the watermark clears it), and a keep-last on
 /// processing time then sends identical rows again, as Flink's does to keep downstream state alive.
@@ -30,14 +31,27 @@ namespace PyStream.Sql.Runtime;
 public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplication spec, IReadOnlyList<SqlType> types, int inputCount = 1, long stateTtlMillis = 0)
     : SqlOperator(name, inputCount)
 {
+    /// <summary>What a key's entry in <see cref="_kept"/> holds when only the mark that its first row went out is kept.</summary>
+    private const int Emitted = -1;
+
+    private const int MaxKeptKeys = 1_000_000;
+
     private readonly RowBuilder _output = new(types);
     private readonly RowCodec _codec = new(types);
 
-    /// <summary>Keep-last on event time without a TTL: each key's kept row, and those not written to the backend yet.</summary>
-    private readonly Dictionary<byte[], object?[]> _kept = new(ByteArrayComparer.Instance);
-    private readonly Dictionary<byte[], object?[]> _unwritten = new(ByteArrayComparer.Instance);
+    /// <summary>In memory: the kept rows, and the rows to emit (read from the arena).</summary>
+    private readonly SlotRowBuilder _keptOutput = new(new RowArena(types));
 
-    private const int MaxKeptRows = 1_000_000;
+    /// <summary>In memory (no TTL, not keep-first on event time): each key's kept row's slot (or <see cref="Emitted"/>), and the keys not written to the backend since.</summary>
+    private readonly Dictionary<byte[], int> _kept = new(ByteArrayComparer.Instance);
+    private readonly HashSet<byte[]> _unwritten = new(ByteArrayComparer.Instance);
+
+    /// <summary>
+    /// Whether the backend may hold keys that memory does not (it had entries when the first row
+    /// came, after a restore, or keys were let go to bound memory): only then is a key missing
+    /// from memory looked up there. Null until the first row.
+    /// </summary>
+    private bool? _backendHoldsMore;
 
     private string _rowState = "";
     private string _emittedState = "";
@@ -49,6 +63,10 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
     public long LateRowsDropped { get; private set; }
 
     private bool FirstOnRowtime => !spec.KeepLastRow && spec.RowTime;
+
+    private bool InMemory => _retention is null && !FirstOnRowtime;
+
+    private RowArena Arena => _keptOutput.Arena;
 
     public override void Open(TaskContext context)
     {
@@ -67,10 +85,18 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         base.SnapshotState(barrier, states);
     }
 
+    /// <summary>Writes the kept rows (or marks) that changed since the last write to the backend.</summary>
     private void WriteKept()
     {
-        foreach (var (key, row) in _unwritten)
-            Context.State.Put(_rowState, key, _codec.Encode(row));
+        foreach (var key in _unwritten)
+        {
+            var slot = _kept[key];
+            if (slot == Emitted)
+                Context.State.Put(_emittedState, key, [1]);
+            else
+                Context.State.Put(_rowState, key, _codec.Encode(Arena.Boxed(slot)));
+        }
+
         _unwritten.Clear();
     }
 
@@ -78,10 +104,24 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
+        // A key of fixed-width columns is looked up in memory without allocating its bytes (most keys come again).
+        Span<byte> buffer = stackalloc byte[Math.Max(0, keys.MaxFixedSize)];
         for (var i = 0; i < rows.Count; i++)
         {
             if (!rows.KindAt(i).IsAccumulate())
                 throw new SqlRuntimeException($"'{Name}' deduplicates an append-only input, but got a {rows.KindAt(i)} row");
+            if (InMemory)
+            {
+                ReadOnlySpan<byte> keyBytes = keys.MaxFixedSize < 0 ? keys.KeyOf(rows, i) : buffer[..keys.Write(rows, i, buffer)];
+                if (spec.KeepLastRow)
+                    KeepLastInMemory(keyBytes, rows, i);
+                else
+                    KeepFirstInMemory(keyBytes, rows, i);
+                if (_keptOutput.Full)
+                    EmitRows(_keptOutput.Take());
+                continue;
+            }
+
             var key = keys.KeyOf(rows, i);
             if (!spec.KeepLastRow && !spec.RowTime)
             {
@@ -94,10 +134,6 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
             {
                 WaitFirst(key, rows, i);
             }
-            else if (spec.RowTime && _retention is null)
-            {
-                KeepLastInMemory(key, rows, i);
-            }
             else
             {
                 KeepLast(key, Row(rows, i));
@@ -105,6 +141,7 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         }
 
         EmitRows(_output.Take());
+        EmitRows(_keptOutput.Take());
     }
 
     private void KeepLast(byte[] key, object?[] row)
@@ -114,8 +151,6 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         if (previous is not null && spec.RowTime && RowTime(previous) > RowTime(row))
             return; // an earlier rowtime than the kept row's: the kept row stays the last
         var current = _codec.Encode(row);
-        if (previous is not null && !spec.RowTime && _retention is null && stored.AsSpan().SequenceEqual(current))
-            return;
         Write(_rowState, key, current);
         if (previous is null)
         {
@@ -127,30 +162,70 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         _output.Add(RowKind.UpdateAfter, row);
     }
 
-    private void KeepLastInMemory(byte[] key, RowBatch rows, int i)
+    /// <summary>A key's kept row's slot, or <see cref="Emitted"/>, or null for a key never seen; from the backend when not in memory.</summary>
+    private int? Kept(ReadOnlySpan<byte> key)
     {
-        if (!_kept.TryGetValue(key, out var previous) && Context.State.Get(_rowState, key) is { } stored)
-            previous = _codec.Decode(stored);
-        // The time column alone first: a row of an earlier rowtime than the kept one's changes nothing.
-        if (previous is not null && RowTime(previous) > RowTime(rows.Columns[spec.TimeColumn].GetBoxed(i)))
-            return;
-        if (_kept.Count >= MaxKeptRows)
+        if (_kept.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var slot))
+            return slot;
+        if (_kept.Count >= MaxKeptKeys)
         {
+            // Bounded memory: everything is written, then read back as keys come again.
             WriteKept();
+            foreach (var kept in _kept.Values.Where(k => k != Emitted))
+                Arena.Release(kept);
             _kept.Clear();
+            _backendHoldsMore = true;
         }
 
-        var row = Row(rows, i);
-        _kept[key] = row;
-        _unwritten[key] = row;
-        if (previous is null)
+        _backendHoldsMore ??= Context.State.Entries(_rowState).Any() || Context.State.Entries(_emittedState).Any();
+        if (_backendHoldsMore == false)
+            return null;
+        if (spec.KeepLastRow)
+            return Context.State.Get(_rowState, key) is { } stored ? Keep(key, Arena.Add(_codec.Decode(stored)), written: true) : null;
+        return Context.State.Get(_emittedState, key) is not null ? Keep(key, Emitted, written: true) : null;
+    }
+
+    /// <summary>Sets a key's kept row's slot (or <see cref="Emitted"/>); unless the backend holds it, it is written at the next checkpoint.</summary>
+    private int Keep(ReadOnlySpan<byte> key, int slot, bool written = false)
+    {
+        _kept.GetAlternateLookup<ReadOnlySpan<byte>>()[key] = slot;
+        if (!written)
+            _unwritten.GetAlternateLookup<ReadOnlySpan<byte>>().Add(key);
+        return slot;
+    }
+
+    private void KeepFirstInMemory(ReadOnlySpan<byte> key, RowBatch rows, int i)
+    {
+        if (Kept(key) is not null)
+            return;
+        Keep(key, Emitted);
+        var slot = Arena.Add(rows, i);
+        _keptOutput.Add(RowKind.Insert, slot);
+        Arena.Release(slot); // only emitted: readable until the output is built
+    }
+
+    private void KeepLastInMemory(ReadOnlySpan<byte> key, RowBatch rows, int i)
+    {
+        var previous = Kept(key);
+        if (previous is { } kept)
         {
-            _output.Add(RowKind.Insert, row);
+            // The time column alone first: a row of an earlier rowtime than the kept one's changes nothing.
+            if (spec.RowTime && KeptRowTime(kept) > RowTime(rows, i))
+                return;
+            if (!spec.RowTime && Arena.Same(kept, rows, i))
+                return; // an identical row on processing time: nothing changes downstream
+        }
+
+        var slot = Keep(key, Arena.Add(rows, i));
+        if (previous is not { } old)
+        {
+            _keptOutput.Add(RowKind.Insert, slot);
             return;
         }
 
-        _output.Add(RowKind.UpdateBefore, previous);
-        _output.Add(RowKind.UpdateAfter, row);
+        _keptOutput.Add(RowKind.UpdateBefore, old);
+        _keptOutput.Add(RowKind.UpdateAfter, slot);
+        Arena.Release(old);
     }
 
     private void WaitFirst(byte[] key, RowBatch rows, int i)
@@ -196,6 +271,14 @@ public sealed class DeduplicateOperator(string name, RowKeys keys, RankDeduplica
         Context.State.Put(stateId, key, _retention is null ? value : _retention.Stamp(value));
 
     private long RowTime(object?[] row) => RowTime(row[spec.TimeColumn]);
+
+    private long KeptRowTime(int slot) => Arena.Column(spec.TimeColumn) is SlotColumn<long> times
+        ? times.IsNull(slot) ? long.MinValue : TimeMath.MillisOf(times.Value(slot))
+        : RowTime(Arena.Column(spec.TimeColumn).GetBoxed(slot));
+
+    private long RowTime(RowBatch rows, int i) => rows.Columns[spec.TimeColumn] is Column<long> times
+        ? times.IsNull(i) ? long.MinValue : TimeMath.MillisOf(times.Values[i])
+        : RowTime(rows.Columns[spec.TimeColumn].GetBoxed(i));
 
     private static long RowTime(object? time) => time is long micros ? TimeMath.MillisOf(micros) : long.MinValue;
 

@@ -8,7 +8,16 @@ using PyStream.Sql.Types;
 namespace PyStream.Sql.Runtime;
 
 /// <summary>What a Top-N keeps: the sort keys, the rank range, whether the rank is a column of the output.</summary>
-public sealed record RankSpec(IReadOnlyList<SortKey> OrderKeys, long RankStart, long RankEnd, bool OutputRankNumber);
+public sealed record RankSpec(IReadOnlyList<SortKey> OrderKeys, long RankStart, long RankEnd, bool OutputRankNumber)
+{
+    /// <summary>Checks that a rank's output is its input's columns, then the rank when it is shown.</summary>
+    public void CheckOutput(IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes)
+    {
+        var expected = inputTypes.Count + (OutputRankNumber ? 1 : 0);
+        if (outputTypes.Count != expected)
+            throw new ArgumentException($"a rank of {inputTypes.Count} columns outputs {expected}, not {outputTypes.Count}", nameof(outputTypes));
+    }
+}
 
 /// <summary>
 /// Top-N per partition (Flink's AppendOnlyTopNFunction and RetractableTopNFunction). On an
@@ -26,17 +35,24 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
     bool batchMode = false, long stateTtlMillis = 0)
     : SqlOperator(name, inputCount)
 {
-    private readonly RowBuilder _output = new(outputTypes);
-    private readonly RowOrdering _ordering = new(spec.OrderKeys);
     private RankRowStore? _store;
+    private SlotRowBuilder? _output;
+
+    /// <summary>The ranks shown before and after a change (reused buffers).</summary>
+    private RankedRow[] _before = [];
+    private RankedRow[] _after = [];
 
     private RankRowStore Store => _store ?? throw new InvalidOperationException("the rank is not open");
 
+    private SlotRowBuilder Output => _output ?? throw new InvalidOperationException("the rank is not open");
+
     public override void Open(TaskContext context)
     {
+        spec.CheckOutput(inputTypes, outputTypes);
         base.Open(context);
         var stateId = StateKeys.MapPrefix + StateKey + "/rows";
-        _store = new RankRowStore(context.State, stateId, _ordering, inputTypes, StateRetention.For(stateTtlMillis, context, stateId));
+        _store = new RankRowStore(context.State, stateId, spec.OrderKeys, inputTypes, StateRetention.For(stateTtlMillis, context, stateId));
+        _output = new SlotRowBuilder(_store.Arena, spec.OutputRankNumber);
     }
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
@@ -47,65 +63,50 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
-        // An append-only rank first compares the sort columns alone: most rows do not make the top N.
-        var sortColumns = new object?[inputTypes.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var key = keys.KeyOf(rows, i);
-            var accumulate = rows.KindAt(i).IsAccumulate();
-            if (accumulate && appendOnly)
-            {
-                var partition = Store.Rows(key);
-                if (partition.Count >= spec.RankEnd)
-                {
-                    foreach (var sortKey in spec.OrderKeys)
-                        sortColumns[sortKey.Column] = rows.Columns[sortKey.Column].GetBoxed(i);
-                    if (_ordering.Compare(sortColumns, partition[(int)spec.RankEnd - 1].Row) >= 0)
-                        continue; // not before the N-th row: it can never rank
-                }
-            }
-
-            var row = new object?[inputTypes.Count];
-            for (var c = 0; c < row.Length; c++)
-                row[c] = rows.Columns[c].GetBoxed(i);
-            if (accumulate)
-                Accumulate(key, row);
+            var partition = Store.Rows(keys, rows, i);
+            if (rows.KindAt(i).IsAccumulate())
+                Accumulate(partition, rows, i);
             else
-                Retract(key, row);
+                Retract(partition, rows, i);
+            if (Output.Full)
+                EmitRows(Output.Take());
         }
 
-        EmitRows(_output.Take());
+        EmitRows(Output.Take());
     }
 
-    private void Accumulate(byte[] key, object?[] row)
+    private void Accumulate(RankBuffer partition, RowBatch rows, int row)
     {
-        var partition = Store.Rows(key);
         var end = spec.RankEnd;
-        if (appendOnly && partition.Count >= end && _ordering.Compare(row, partition[(int)end - 1].Row) >= 0)
+        // An append-only rank keeps N rows: a row that does not sort before the N-th can never rank.
+        if (appendOnly && partition.Count >= end && !partition.SortsBefore(rows, row, (int)end - 1))
             return;
-        var position = partition.PositionOf(row);
-        var before = position < end ? partition.Ranks(spec.RankStart, end) : null;
-        Store.Put(key, partition, partition.InsertAt(position, row));
+        var position = partition.PositionOf(rows, row);
+        var shown = position < end && !batchMode;
+        var before = shown ? partition.CopyRanks(spec.RankStart, end, ref _before) : 0;
+        Store.Insert(partition, position, rows, row);
         if (appendOnly)
         {
             while (partition.Count > end)
-                Store.Remove(key, partition.RemoveAt(partition.Count - 1));
+                Store.RemoveAt(partition, partition.Count - 1);
         }
 
-        if (before is not null && !batchMode)
-            EmitChanges(before, partition.Ranks(spec.RankStart, end));
+        if (shown)
+            EmitChanges(before, partition);
     }
 
-    private void Retract(byte[] key, object?[] row)
+    private void Retract(RankBuffer partition, RowBatch rows, int row)
     {
-        var partition = Store.Rows(key);
-        var position = partition.IndexOf(row);
+        var position = partition.IndexOf(rows, row);
         if (position < 0)
             return; // a row this rank never kept (its state expired, or it never ranked in an append-only rank): ignored, as Flink does
-        var before = position < spec.RankEnd ? partition.Ranks(spec.RankStart, spec.RankEnd) : null;
-        Store.Remove(key, partition.RemoveAt(position));
-        if (before is not null && !batchMode)
-            EmitChanges(before, partition.Ranks(spec.RankStart, spec.RankEnd));
+        var shown = position < spec.RankEnd && !batchMode;
+        var before = shown ? partition.CopyRanks(spec.RankStart, spec.RankEnd, ref _before) : 0;
+        Store.RemoveAt(partition, position);
+        if (shown)
+            EmitChanges(before, partition);
     }
 
     protected override void Finish()
@@ -114,59 +115,62 @@ public sealed class RankOperator(string name, RowKeys keys, RankSpec spec, bool 
         {
             foreach (var key in Store.StoredPartitions().ToList())
             {
-                var ranked = Store.Rows(key).Ranks(spec.RankStart, spec.RankEnd);
-                for (var r = 0; r < ranked.Length; r++)
-                    _output.Add(RowKind.Insert, Output(ranked[r].Row, spec.RankStart + r));
-                if (_output.Count >= 8192)
-                    EmitRows(_output.Take());
+                var ranked = Store.Rows(key).CopyRanks(spec.RankStart, spec.RankEnd, ref _after);
+                for (var r = 0; r < ranked; r++)
+                    Output.Add(RowKind.Insert, _after[r].Slot, spec.RankStart + r);
+                if (Output.Full)
+                    EmitRows(Output.Take());
             }
 
-            EmitRows(_output.Take());
+            EmitRows(Output.Take());
         }
 
         base.Finish();
     }
 
-    private void EmitChanges(RankedRow[] before, RankedRow[] after)
+    /// <summary>What a change did to the ranks shown: <paramref name="beforeCount"/> rows of <see cref="_before"/> then, the partition's rows now.</summary>
+    private void EmitChanges(int beforeCount, RankBuffer partition)
     {
+        var afterCount = partition.CopyRanks(spec.RankStart, spec.RankEnd, ref _after);
         // As Flink: ranks with an offset are followed rank by rank even without the rank in the output.
         if (spec.OutputRankNumber || spec.RankStart > 1)
         {
-            for (var r = 0; r < Math.Max(before.Length, after.Length); r++)
+            for (var r = 0; r < Math.Max(beforeCount, afterCount); r++)
             {
-                var (old, now) = (r < before.Length ? before[r] : null, r < after.Length ? after[r] : null);
-                if (ReferenceEquals(old, now))
+                var (hadRow, hasRow) = (r < beforeCount, r < afterCount);
+                if (hadRow && hasRow && _before[r].Seq == _after[r].Seq)
                     continue;
                 var rank = spec.RankStart + r;
-                if (old is not null)
-                    _output.Add(now is null ? RowKind.Delete : RowKind.UpdateBefore, Output(old.Row, rank));
-                if (now is not null)
-                    _output.Add(old is null ? RowKind.Insert : RowKind.UpdateAfter, Output(now.Row, rank));
+                if (hadRow)
+                    Output.Add(hasRow ? RowKind.UpdateBefore : RowKind.Delete, _before[r].Slot, rank);
+                if (hasRow)
+                    Output.Add(hadRow ? RowKind.UpdateAfter : RowKind.Insert, _after[r].Slot, rank);
             }
 
             return;
         }
 
-        foreach (var old in before)
+        for (var r = 0; r < beforeCount; r++)
         {
-            if (Array.IndexOf(after, old) < 0)
-                _output.Add(RowKind.Delete, old.Row);
+            if (!Contains(_after, afterCount, _before[r].Seq))
+                Output.Add(RowKind.Delete, _before[r].Slot);
         }
 
-        foreach (var now in after)
+        for (var r = 0; r < afterCount; r++)
         {
-            if (Array.IndexOf(before, now) < 0)
-                _output.Add(RowKind.Insert, now.Row);
+            if (!Contains(_before, beforeCount, _after[r].Seq))
+                Output.Add(RowKind.Insert, _after[r].Slot);
         }
     }
 
-    private object?[] Output(object?[] row, long rank) => spec.OutputRankNumber ? WithRank(row, rank) : row;
-
-    internal static object?[] WithRank(object?[] row, long rank)
+    private static bool Contains(RankedRow[] rows, int count, long seq)
     {
-        var ranked = new object?[row.Length + 1];
-        Array.Copy(row, ranked, row.Length);
-        ranked[^1] = rank;
-        return ranked;
+        for (var i = 0; i < count; i++)
+        {
+            if (rows[i].Seq == seq)
+                return true;
+        }
+
+        return false;
     }
 }

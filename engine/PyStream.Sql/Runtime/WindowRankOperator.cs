@@ -17,10 +17,9 @@ namespace PyStream.Sql.Runtime;
 public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, int endColumn, RankSpec spec, IReadOnlyList<SqlType> inputTypes, IReadOnlyList<SqlType> outputTypes, int inputCount = 1)
     : SqlOperator(name, inputCount)
 {
-    private readonly RowBuilder _output = new(outputTypes);
-    private readonly RowOrdering _ordering = new(spec.OrderKeys);
-
     private RankRowStore? _store;
+    private SlotRowBuilder? _output;
+    private RankedRow[] _ranked = [];
 
     /// <summary>The partitions with rows, by the time their window fires.</summary>
     private KeyTimers? _timers;
@@ -32,10 +31,14 @@ public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, in
 
     private RankRowStore Store => _store ?? throw new InvalidOperationException("the window rank is not open");
 
+    private SlotRowBuilder Output => _output ?? throw new InvalidOperationException("the window rank is not open");
+
     public override void Open(TaskContext context)
     {
+        spec.CheckOutput(inputTypes, outputTypes);
         base.Open(context);
-        _store = new RankRowStore(context.State, StateKeys.MapPrefix + StateKey + "/rows", _ordering, inputTypes);
+        _store = new RankRowStore(context.State, StateKeys.MapPrefix + StateKey + "/rows", spec.OrderKeys, inputTypes);
+        _output = new SlotRowBuilder(_store.Arena, spec.OutputRankNumber);
         _timers = new KeyTimers(() => Store.StoredPartitions().Select(key => (FireTime(keys.Values(key)[endKey]), key)));
     }
 
@@ -65,31 +68,30 @@ public sealed class WindowRankOperator(string name, RowKeys keys, int endKey, in
 
             var key = keys.KeyOf(rows, i);
             var partition = Store.Rows(key);
-            var row = new object?[inputTypes.Count];
-            for (var c = 0; c < row.Length; c++)
-                row[c] = rows.Columns[c].GetBoxed(i);
-            if (partition.Count >= spec.RankEnd && _ordering.Compare(row, partition[(int)spec.RankEnd - 1].Row) >= 0)
+            if (partition.Count >= spec.RankEnd && !partition.SortsBefore(rows, i, (int)spec.RankEnd - 1))
                 continue;
             if (partition.Count == 0)
                 Timers.Add(fireAt, key);
-            Store.Put(key, partition, partition.InsertAt(partition.PositionOf(row), row));
+            Store.Insert(partition, partition.PositionOf(rows, i), rows, i);
             while (partition.Count > spec.RankEnd)
-                Store.Remove(key, partition.RemoveAt(partition.Count - 1));
+                Store.RemoveAt(partition, partition.Count - 1);
         }
+
+        Store.Arena.Recycle(); // no output waits to read the rows that left: windows emit on watermarks
     }
 
     protected override void OnWatermark(long watermark)
     {
         Timers.Fire(watermark, (_, key) =>
         {
-            var ranked = Store.Rows(key).Ranks(spec.RankStart, spec.RankEnd);
-            for (var r = 0; r < ranked.Length; r++)
-                _output.Add(RowKind.Insert, spec.OutputRankNumber ? RankOperator.WithRank(ranked[r].Row, spec.RankStart + r) : ranked[r].Row);
+            var ranked = Store.Rows(key).CopyRanks(spec.RankStart, spec.RankEnd, ref _ranked);
+            for (var r = 0; r < ranked; r++)
+                Output.Add(RowKind.Insert, _ranked[r].Slot, spec.RankStart + r);
             Store.Drop(key);
-            if (_output.Count >= 8192)
-                EmitRows(_output.Take());
+            if (Output.Full)
+                EmitRows(Output.Take());
         });
-        EmitRows(_output.Take());
+        EmitRows(Output.Take());
         base.OnWatermark(watermark);
     }
 }

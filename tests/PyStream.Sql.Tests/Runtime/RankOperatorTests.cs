@@ -177,6 +177,40 @@ public sealed class RankOperatorTests : IDisposable
         Assert.Equal(expected, Materialize(straight));
     }
 
+    /// <summary>Rows (key, value, value x 10) in arrival order, 6 per batch: a key's next row often repeats its last one exactly.</summary>
+    private static List<List<(RowKind Kind, long[] Row)>> RepeatingRows() =>
+        Enumerable.Range(0, 10).Select(b => Enumerable.Range(b * 6, 6)
+            .Select(i => (RowKind.Insert, new long[] { i % 3, i / 6 % 3, i / 6 % 3 * 10 })).ToList()).ToList();
+
+    [Theory]
+    [InlineData("heap")]
+    [InlineData("rocksdb")]
+    public void Deduplications_on_processing_time_give_the_same_changelog_across_a_restore(string backend)
+    {
+        var rows = RepeatingRows().SelectMany(b => b).Select(r => r.Row).ToList();
+        static string Text(string kind, long[] row) => $"{kind} {row[0]} {row[1]} {row[2]}";
+        // Keep first: each key's first row, once. Keep last: +I, then -U/+U for each row not identical to the kept one.
+        var first = rows.GroupBy(r => r[0]).Select(g => Text("+I", g.First())).ToList();
+        var last = new List<string>();
+        var kept = new Dictionary<long, long[]>();
+        foreach (var row in rows)
+        {
+            if (kept.TryGetValue(row[0], out var old) && old.SequenceEqual(row))
+                continue;
+            if (old is not null)
+                last.Add(Text("-U", old));
+            last.Add(Text(old is null ? "+I" : "+U", row));
+            kept[row[0]] = row;
+        }
+
+        foreach (var (keepLast, expected) in new[] { (false, first), (true, last) })
+        {
+            DeduplicateOperator Create() => new("dedup", new RowKeys([0], [Types[0]]), new RankDeduplication(keepLast, false, 1), Types);
+            Assert.Equal(expected, Run(Create, backend, -1, RepeatingRows(), watermark: null));
+            Assert.Equal(expected, Run(Create, backend, 4, RepeatingRows(), watermark: null));
+        }
+    }
+
     [Theory]
     [InlineData("heap")]
     [InlineData("rocksdb")]
