@@ -18,6 +18,13 @@ public sealed class SharedBuffer<TEvent>
     [ThreadStatic]
     private static Stack<(NodeId Node, DeweyNumber Version)>? _releasing;
 
+    /// <summary>Scratch of <see cref="FirstPath"/>: the branches still to walk, and the nodes of the one being walked.</summary>
+    [ThreadStatic]
+    private static Stack<(NodeId? Node, DeweyNumber Version, int Depth)>? _walking;
+
+    [ThreadStatic]
+    private static List<NodeId>? _trail;
+
     public int EventCount => _events.Count;
 
     public int NodeCount => _nodes.Count;
@@ -99,59 +106,69 @@ public sealed class SharedBuffer<TEvent>
         }
     }
 
-    /// <summary>The paths that end in node <paramref name="id"/> for <paramref name="version"/>: (stage, event) pairs, first event first.</summary>
-    public List<List<(int Stage, EventId Event)>> ExtractPatterns(NodeId id, DeweyNumber version)
+    /// <summary>
+    /// The first path (as Flink's <c>extractPatterns(...).get(0)</c>) that ends in node <paramref name="id"/> for
+    /// <paramref name="version"/>, as (stage, event) pairs, first event first, into <paramref name="path"/>; false when
+    /// there is none. The search is depth first, the last compatible edge of a node first.
+    /// </summary>
+    public bool FirstPath(NodeId id, DeweyNumber version, List<(int Stage, EventId Event)> path)
     {
-        var result = new List<List<(int, EventId)>>();
+        path.Clear();
         if (!_nodes.ContainsKey(id))
-            return result;
-        var pending = new Stack<(NodeId? Node, DeweyNumber Version, List<NodeId> Path)>();
-        pending.Push((id, version, []));
+            return false;
+        var pending = _walking ??= new Stack<(NodeId? Node, DeweyNumber Version, int Depth)>();
+        var trail = _trail ??= [];
+        pending.Clear();
+        trail.Clear();
+        pending.Push((id, version, 0));
         while (pending.TryPop(out var current))
         {
+            trail.RemoveRange(current.Depth, trail.Count - current.Depth);
             if (current.Node is not { } nodeId)
             {
-                // The path was collected from the last event back to the first.
-                var path = new List<(int, EventId)>(current.Path.Count);
-                for (var i = current.Path.Count - 1; i >= 0; i--)
-                    path.Add((current.Path[i].Stage, current.Path[i].Event));
-                result.Add(path);
-                continue;
+                // The trail was collected from the last event back to the first.
+                for (var i = trail.Count - 1; i >= 0; i--)
+                    path.Add((trail[i].Stage, trail[i].Event));
+                return true;
             }
 
-            current.Path.Add(nodeId);
-            var first = true;
+            trail.Add(nodeId);
             foreach (var edge in _nodes[nodeId].Edges)
             {
-                if (!current.Version.IsCompatibleWith(edge.Version))
-                    continue;
-                var path = first ? current.Path : [.. current.Path];
-                first = false;
-                pending.Push((edge.Target, edge.Version, path));
+                if (current.Version.IsCompatibleWith(edge.Version))
+                    pending.Push((edge.Target, edge.Version, trail.Count));
             }
         }
 
-        return result;
+        return false;
     }
 
     /// <summary>The events of a path, grouped by stage in the order of each stage's first event.</summary>
     public PatternMatch<TEvent> Materialize(List<(int Stage, EventId Event)> path, IReadOnlyList<string> stageNames)
     {
-        var stages = new List<string>();
-        var events = new List<IReadOnlyList<TEvent>>();
-        var order = new List<int>();
-        foreach (var (stage, id) in path)
+        Span<int> order = path.Count <= 64 ? stackalloc int[path.Count] : new int[path.Count];
+        Span<int> sizes = path.Count <= 64 ? stackalloc int[path.Count] : new int[path.Count];
+        var stageCount = 0;
+        foreach (var (stage, _) in path)
         {
-            var slot = order.IndexOf(stage);
+            var slot = order[..stageCount].IndexOf(stage);
             if (slot < 0)
             {
-                slot = order.Count;
-                order.Add(stage);
-                stages.Add(stageNames[stage]);
-                events.Add(new List<TEvent>());
+                slot = stageCount++;
+                (order[slot], sizes[slot]) = (stage, 0);
             }
 
-            ((List<TEvent>)events[slot]).Add(EventOf(id));
+            sizes[slot]++;
+        }
+
+        var stages = new string[stageCount];
+        var events = new TEvent[stageCount][];
+        for (var slot = 0; slot < stageCount; slot++)
+            (stages[slot], events[slot], sizes[slot]) = (stageNames[order[slot]], new TEvent[sizes[slot]], 0);
+        foreach (var (stage, id) in path)
+        {
+            var slot = order[..stageCount].IndexOf(stage);
+            events[slot][sizes[slot]++] = EventOf(id);
         }
 
         return new PatternMatch<TEvent>(stages, events);

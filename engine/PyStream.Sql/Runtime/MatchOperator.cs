@@ -132,26 +132,36 @@ public sealed class MatchOperator : SqlOperator
     /// <summary>One match as the partition columns and the values of the measures' navigations.</summary>
     private void AddMatch(PatternMatch<object?[]> match)
     {
-        var all = match.All.ToList();
+        // The match's rows stage by stage (stages in the order of their first row), as navigations without a variable read them.
+        var first = match.Events[0][0];
+        var lastStage = match.Events[^1];
+        List<object?[]>? all = null;
         var row = new object?[_spec.PartitionKeys.Count + _spec.MeasureNavigations.Count];
         for (var k = 0; k < _spec.PartitionKeys.Count; k++)
-            row[k] = all[0].Event[_spec.PartitionKeys[k]];
-        var rows = all.Select(e => e.Event).ToList();
+            row[k] = first[_spec.PartitionKeys[k]];
         for (var n = 0; n < _spec.MeasureNavigations.Count; n++)
         {
             var navigation = _spec.MeasureNavigations[n];
             row[_spec.PartitionKeys.Count + n] = navigation.Kind switch
             {
-                NavigationKind.Classifier => all[^1].Stage,
-                NavigationKind.MatchRowtime => all[^1].Event[_spec.OrderIndex],
+                NavigationKind.Classifier => match.Stages[^1],
+                NavigationKind.MatchRowtime => lastStage[^1][_spec.OrderIndex],
                 NavigationKind.MatchProctime => Context.Time.GetUtcNow().ToUnixTimeMilliseconds() * TimeMath.MicrosPerMilli,
-                _ => MatchRows.Read(navigation, navigation.Variable is null ? rows : match[navigation.Variable]),
+                _ => MatchRows.Read(navigation, navigation.Variable is null ? all ??= AllRows(match) : match[navigation.Variable]),
             };
         }
 
         _matches.Add(RowKind.Insert, row);
         if (!_inBatch)
             EmitMatches(); // a match completed by a processing-time timer
+    }
+
+    private static List<object?[]> AllRows(PatternMatch<object?[]> match)
+    {
+        var rows = new List<object?[]>();
+        foreach (var stage in match.Events)
+            rows.AddRange(stage);
+        return rows;
     }
 
     private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<object?[]> conditions, ICepEventSerializer<object?[]> serializer, CepTimeMode mode)
