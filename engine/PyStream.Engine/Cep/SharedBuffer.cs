@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PyStream.Engine.Cep;
 
 /// <summary>
@@ -37,13 +40,14 @@ public sealed class SharedBuffer<TEvent>
     public EventId RegisterEvent(TEvent value, long timestamp)
     {
         var id = new EventId(timestamp, _nextSequence++);
-        _events[id.Sequence] = new EventEntry(value) { Locks = 1 };
+        _events[id.Sequence] = new EventEntry(value, 1);
         return id;
     }
 
     public void ReleaseEvent(EventId id)
     {
-        if (_events.TryGetValue(id.Sequence, out var entry) && Release(ref entry.Locks))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_events, id.Sequence);
+        if (!Unsafe.IsNullRef(ref entry) && Release(ref entry.Locks))
             _events.Remove(id.Sequence);
     }
 
@@ -53,13 +57,10 @@ public sealed class SharedBuffer<TEvent>
         if (previous is { } before)
             LockNode(before, version);
         var id = new NodeId(eventId, stage);
-        if (!_nodes.TryGetValue(id, out var node))
-        {
-            _nodes[id] = node = new Node();
-            _events[eventId.Sequence].Locks++;
-        }
-
-        node.Edges.Add(new Edge(previous, version));
+        ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, id, out var exists);
+        if (!exists)
+            CollectionsMarshal.GetValueRefOrNullRef(_events, eventId.Sequence).Locks++;
+        (node ??= new Node()).Add(new Edge(previous, version));
         return id;
     }
 
@@ -69,8 +70,9 @@ public sealed class SharedBuffer<TEvent>
         if (id is not { } key || !_nodes.TryGetValue(key, out var node))
             return;
         node.Locks++;
-        foreach (var edge in node.Edges)
+        for (var i = 0; i < node.Count; i++)
         {
+            ref var edge = ref node.EdgeAt(i);
             if (version.IsCompatibleWith(edge.Version))
                 edge.Locks++;
         }
@@ -88,14 +90,15 @@ public sealed class SharedBuffer<TEvent>
         {
             if (!_nodes.TryGetValue(current.Node, out var node))
                 continue;
-            for (var i = 0; i < node.Edges.Count; i++)
+            for (var i = 0; i < node.Count; i++)
             {
-                var edge = node.Edges[i];
+                ref var edge = ref node.EdgeAt(i);
                 if (!current.Version.IsCompatibleWith(edge.Version) || !Release(ref edge.Locks))
                     continue;
-                node.Edges.RemoveAt(i--);
-                if (edge.Target is { } target)
-                    pending.Push((target, edge.Version));
+                var (released, releasedVersion) = (edge.Target, edge.Version);
+                node.RemoveAt(i--);
+                if (released is { } target)
+                    pending.Push((target, releasedVersion));
             }
 
             if (Release(ref node.Locks))
@@ -133,8 +136,10 @@ public sealed class SharedBuffer<TEvent>
             }
 
             trail.Add(nodeId);
-            foreach (var edge in _nodes[nodeId].Edges)
+            var node = _nodes[nodeId];
+            for (var i = 0; i < node.Count; i++)
             {
+                ref var edge = ref node.EdgeAt(i);
                 if (current.Version.IsCompatibleWith(edge.Version))
                     pending.Push((edge.Target, edge.Version, trail.Count));
             }
@@ -198,9 +203,10 @@ public sealed class SharedBuffer<TEvent>
         {
             id.Write(writer);
             writer.Write7BitEncodedInt(node.Locks);
-            writer.Write7BitEncodedInt(node.Edges.Count);
-            foreach (var edge in node.Edges)
+            writer.Write7BitEncodedInt(node.Count);
+            for (var i = 0; i < node.Count; i++)
             {
+                var edge = node.EdgeAt(i);
                 writer.Write(edge.Target is not null);
                 if (edge.Target is { } target)
                     target.Write(writer);
@@ -217,7 +223,7 @@ public sealed class SharedBuffer<TEvent>
         {
             var sequence = reader.ReadInt64();
             var locks = reader.Read7BitEncodedInt();
-            buffer._events[sequence] = new EventEntry(serializer.Read(reader)) { Locks = locks };
+            buffer._events[sequence] = new EventEntry(serializer.Read(reader), locks);
         }
 
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
@@ -227,7 +233,7 @@ public sealed class SharedBuffer<TEvent>
             for (var e = reader.Read7BitEncodedInt(); e > 0; e--)
             {
                 NodeId? target = reader.ReadBoolean() ? NodeId.Read(reader) : null;
-                node.Edges.Add(new Edge(target, DeweyNumber.Read(reader)) { Locks = reader.Read7BitEncodedInt() });
+                node.Add(new Edge(target, DeweyNumber.Read(reader)) { Locks = reader.Read7BitEncodedInt() });
             }
 
             buffer._nodes[id] = node;
@@ -236,25 +242,52 @@ public sealed class SharedBuffer<TEvent>
         return buffer;
     }
 
-    private sealed class EventEntry(TEvent value)
+    /// <summary>A stored event and the nodes (and the step under way) that hold it.</summary>
+    private struct EventEntry(TEvent value, int locks)
     {
-        public TEvent Event { get; } = value;
+        public readonly TEvent Event = value;
 
-        public int Locks;
+        public int Locks = locks;
     }
 
+    /// <summary>An event taken by a stage, with its edges in the order they were added; the first edge (most nodes have one) is held inline.</summary>
     private sealed class Node
     {
         public int Locks;
 
-        public List<Edge> Edges { get; } = [];
+        private Edge _first;
+        private Edge[]? _more;
+
+        public int Count { get; private set; }
+
+        public ref Edge EdgeAt(int index) => ref index == 0 ? ref _first : ref _more![index - 1];
+
+        public void Add(Edge edge)
+        {
+            if (Count > 0)
+            {
+                _more ??= new Edge[2];
+                if (Count - 1 == _more.Length)
+                    Array.Resize(ref _more, 2 * _more.Length);
+            }
+
+            EdgeAt(Count++) = edge;
+        }
+
+        /// <summary>Removes an edge, keeping the order of the others.</summary>
+        public void RemoveAt(int index)
+        {
+            for (var i = index; i < Count - 1; i++)
+                EdgeAt(i) = EdgeAt(i + 1);
+            EdgeAt(--Count) = default;
+        }
     }
 
-    private sealed class Edge(NodeId? target, DeweyNumber version)
+    private struct Edge(NodeId? target, DeweyNumber version)
     {
-        public NodeId? Target { get; } = target;
+        public readonly NodeId? Target = target;
 
-        public DeweyNumber Version { get; } = version;
+        public readonly DeweyNumber Version = version;
 
         public int Locks;
     }
