@@ -2,6 +2,7 @@ using PyStream.Engine.Cep;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
+using PyStream.Engine.State;
 using PyStream.Sql.Compiling;
 using PyStream.Sql.Expressions;
 using PyStream.Sql.Functions;
@@ -26,6 +27,12 @@ public sealed class MatchOperator : SqlOperator
     private readonly MatchConditions _conditions;
     private readonly CalcProgram _measures;
     private readonly RowBuilder _matches;
+
+    /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds).</summary>
+    private readonly int[] _readColumns;
+
+    /// <summary>One array per key of fixed width, so that a row's key costs no allocation once its key was seen.</summary>
+    private readonly Dictionary<byte[], byte[]> _keyInstances = new(ByteArrayComparer.Instance);
     private bool _inBatch;
 
     // One batch's rows for the core, reused from batch to batch.
@@ -47,6 +54,21 @@ public sealed class MatchOperator : SqlOperator
         var width = spec.PartitionKeys.Count;
         _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
         _matches = new RowBuilder(matchTypes);
+        _readColumns = ReadColumns(spec, inputTypes.Count);
+    }
+
+    private const int MaxKeyInstances = 1 << 16;
+
+    /// <summary>
+    /// The columns a match reads: the partition columns and those the measures navigate to (the time column for MATCH_ROWTIME), or every column
+    /// when a DEFINE condition reads the partial match (its compiled program takes the whole row).
+    /// </summary>
+    private static int[] ReadColumns(MatchSpec spec, int width)
+    {
+        if (spec.Conditions.Any(c => c.Iterative))
+            return [.. Enumerable.Range(0, width)];
+        var navigated = spec.MeasureNavigations.Select(n => n.Kind == NavigationKind.MatchRowtime ? spec.OrderIndex : n.Column);
+        return [.. spec.PartitionKeys.Concat(navigated).Where(c => c >= 0 && c < width).Distinct().Order()];
     }
 
     public long LateRowsDropped => _core.LateEventsDropped;
@@ -69,20 +91,26 @@ public sealed class MatchOperator : SqlOperator
         _conditions.TestSimple(rows, _simple.AsSpan(0, rows.Count));
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
+        var times = time as Column<long>;
+        if (_keyInstances.Count > MaxKeyInstances)
+            _keyInstances.Clear();
         for (var i = 0; i < rows.Count; i++)
         {
             long timestamp = 0;
             if (!_spec.ProcTime)
             {
-                if (time.GetBoxed(i) is not long rowtime)
+                if (times is not null && !times.IsNull(i))
+                    timestamp = TimeMath.MillisOf(times.Values[i]);
+                else if (time.GetBoxed(i) is long rowtime)
+                    timestamp = TimeMath.MillisOf(rowtime);
+                else
                     continue; // no event time: no place in the order
-                timestamp = TimeMath.MillisOf(rowtime);
             }
 
             var row = new object?[rows.Columns.Length];
-            for (var c = 0; c < row.Length; c++)
+            foreach (var c in _readColumns)
                 row[c] = rows.Columns[c].GetBoxed(i);
-            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (_keys.KeyOf(rows, i), row, timestamp, _simple[i]);
+            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (KeyOf(rows, i), row, timestamp, _simple[i]);
             count++;
         }
 
@@ -99,6 +127,19 @@ public sealed class MatchOperator : SqlOperator
         }
 
         EmitMatches();
+    }
+
+    private byte[] KeyOf(RowBatch rows, int row)
+    {
+        if (_keys.MaxFixedSize < 0)
+            return _keys.KeyOf(rows, row);
+        Span<byte> buffer = stackalloc byte[_keys.MaxFixedSize];
+        var key = buffer[.._keys.Write(rows, row, buffer)];
+        if (_keyInstances.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var known))
+            return known;
+        var made = key.ToArray();
+        _keyInstances[made] = made;
+        return made;
     }
 
     protected override void OnWatermark(long watermark)
