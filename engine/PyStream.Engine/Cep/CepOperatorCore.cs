@@ -56,7 +56,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
     {
         ArgumentNullException.ThrowIfNull(serializer);
-        _nfa = new Nfa<TEvent>(pattern, conditions);
+        _nfa = new Nfa<TEvent>(pattern, conditions, serializer as ICepEventRetention<TEvent>);
         _conditions = conditions;
         _serializer = serializer;
         _handleTimeouts = handleTimeouts;

@@ -13,6 +13,7 @@ public sealed class Nfa<TEvent>
     private readonly CompiledPattern _pattern;
     private readonly ICepConditions<TEvent> _conditions;
     private readonly ICepBatchConditions<TEvent>? _batch;
+    private readonly ICepEventRetention<TEvent>? _retention;
     private readonly ulong _iterative;
     private readonly bool _hasWindow;
     private readonly GraphState[] _states;
@@ -35,7 +36,7 @@ public sealed class Nfa<TEvent>
     private long _timestamp;
     private EventId? _eventId;
 
-    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions)
+    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventRetention<TEvent>? retention = null)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(conditions);
@@ -56,6 +57,7 @@ public sealed class Nfa<TEvent>
         _hasWindow = pattern.HasWindow;
         _conditions = conditions;
         _batch = conditions as ICepBatchConditions<TEvent>;
+        _retention = retention;
     }
 
     public CompiledPattern Pattern => _pattern;
@@ -218,7 +220,7 @@ public sealed class Nfa<TEvent>
                 var currentVersion = match.Version.Increase(takesToVisit);
                 var nextVersion = currentVersion.AddStage();
                 takesToVisit--;
-                var eventId = _eventId ??= _state.Buffer.RegisterEvent(_event, _timestamp);
+                var eventId = _eventId ??= _state.Buffer.RegisterEvent(_retention is null ? _event : _retention.Detach(_event), _timestamp);
                 var entry = _state.Buffer.Put(edge.Source.Stage, eventId, match.Previous, currentVersion);
                 var (startTimestamp, startEvent) = isStart ? (_timestamp, eventId) : (match.StartTimestamp, match.StartEvent!.Value);
                 Add(result, edge.Target, entry, nextVersion, startTimestamp, _timestamp, startEvent);

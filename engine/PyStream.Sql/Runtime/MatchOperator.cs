@@ -37,7 +37,8 @@ public sealed class MatchOperator : SqlOperator
 
     // One batch's rows for the core, reused from batch to batch.
     private byte[][] _batchKeys = [];
-    private object?[][] _batchEvents = [];
+    private MatchRow[] _batchEvents = [];
+    private int[] _allRows = [];
     private long[] _batchTimes = [];
     private ulong[] _batchBits = [];
     private ulong[] _simple = [];
@@ -84,11 +85,16 @@ public sealed class MatchOperator : SqlOperator
         if (_batchKeys.Length < rows.Count)
         {
             var size = Math.Max(rows.Count, 2 * _batchKeys.Length);
-            (_batchKeys, _batchEvents, _batchTimes, _batchBits, _simple) = (new byte[size][], new object?[size][], new long[size], new ulong[size], new ulong[size]);
+            (_batchKeys, _batchEvents, _batchTimes, _batchBits, _simple) = (new byte[size][], new MatchRow[size], new long[size], new ulong[size], new ulong[size]);
+            _allRows = [.. Enumerable.Range(0, size)];
         }
 
         // The simple DEFINE conditions run over the batch's columns, before any row is boxed.
         _conditions.TestSimple(rows, _simple.AsSpan(0, rows.Count));
+        // Rows wait for the watermark as references into a copy of the columns matches read: no row is boxed before the NFA keeps it.
+        var columns = new Column?[rows.Columns.Length];
+        foreach (var c in _readColumns)
+            columns[c] = rows.Columns[c].Select(_allRows.AsSpan(0, rows.Count));
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
         var times = time as Column<long>;
@@ -107,10 +113,7 @@ public sealed class MatchOperator : SqlOperator
                     continue; // no event time: no place in the order
             }
 
-            var row = new object?[rows.Columns.Length];
-            foreach (var c in _readColumns)
-                row[c] = rows.Columns[c].GetBoxed(i);
-            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (KeyOf(rows, i), row, timestamp, _simple[i]);
+            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (KeyOf(rows, i), new MatchRow(columns, i), timestamp, _simple[i]);
             count++;
         }
 
@@ -171,12 +174,12 @@ public sealed class MatchOperator : SqlOperator
     }
 
     /// <summary>One match as the partition columns and the values of the measures' navigations.</summary>
-    private void AddMatch(PatternMatch<object?[]> match)
+    private void AddMatch(PatternMatch<MatchRow> match)
     {
         // The match's rows stage by stage (stages in the order of their first row), as navigations without a variable read them.
         var first = match.Events[0][0];
         var lastStage = match.Events[^1];
-        List<object?[]>? all = null;
+        List<MatchRow>? all = null;
         var row = new object?[_spec.PartitionKeys.Count + _spec.MeasureNavigations.Count];
         for (var k = 0; k < _spec.PartitionKeys.Count; k++)
             row[k] = first[_spec.PartitionKeys[k]];
@@ -197,17 +200,17 @@ public sealed class MatchOperator : SqlOperator
             EmitMatches(); // a match completed by a processing-time timer
     }
 
-    private static List<object?[]> AllRows(PatternMatch<object?[]> match)
+    private static List<MatchRow> AllRows(PatternMatch<MatchRow> match)
     {
-        var rows = new List<object?[]>();
+        var rows = new List<MatchRow>();
         foreach (var stage in match.Events)
             rows.AddRange(stage);
         return rows;
     }
 
-    private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<object?[]> conditions, ICepEventSerializer<object?[]> serializer, CepTimeMode mode)
-        : CepOperatorCore<object?[]>(pattern, conditions, serializer, mode, handleTimeouts: false)
+    private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<MatchRow> conditions, ICepEventSerializer<MatchRow> serializer, CepTimeMode mode)
+        : CepOperatorCore<MatchRow>(pattern, conditions, serializer, mode, handleTimeouts: false)
     {
-        protected override void OnMatch(byte[] key, PatternMatch<object?[]> match, long timestamp) => owner.AddMatch(match);
+        protected override void OnMatch(byte[] key, PatternMatch<MatchRow> match, long timestamp) => owner.AddMatch(match);
     }
 }
