@@ -23,7 +23,7 @@ internal static class CepBenchmark
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         Console.WriteLine($"workload: {events:N0} events, {Keys:N0} keys, PATTERN (A B C) strict, AFTER MATCH SKIP PAST LAST ROW, parallelism 1, best of {runs}");
         var hand = Measure(runs, events, HandLoop);
-        (double Rate, long Checksum, long Rows, double BytesPerEvent) sql;
+        (double Rate, long Checksum, long Rows, double BytesPerEvent, string Gc) sql;
         try
         {
             sql = Measure(runs, events, Sql);
@@ -38,6 +38,7 @@ internal static class CepBenchmark
         var same = sql.Checksum == hand.Checksum;
         Console.WriteLine($"MATCH_RECOGNIZE {sql.Rate / 1e6,6:F2} M events/s (goal >= 1M), hand loop {hand.Rate / 1e6,6:F2} M events/s, "
             + $"ratio {sql.Rate / hand.Rate:F2}x; {sql.BytesPerEvent:F0} bytes allocated per event; {sql.Rows:N0} matches, checksum {(same ? "equal" : $"DIFFERS: SQL {sql.Checksum:X16}, hand loop {hand.Checksum:X16}")}");
+        Console.WriteLine($"    MATCH_RECOGNIZE's last run: {sql.Gc}");
         Console.WriteLine($"source alone (datagen, computed columns, watermarks, a filter no row passes) {source.Rate / 1e6,6:F2} M events/s, {source.BytesPerEvent:F0} bytes allocated per event");
         Console.WriteLine($"    {Query}");
         return same ? 0 : 1;
@@ -95,21 +96,25 @@ internal static class CepBenchmark
         return (checksum, rows);
     }
 
-    private static (double Rate, long Checksum, long Rows, double BytesPerEvent) Measure(int runs, long events, Func<long, (long, long)> run)
+    private static (double Rate, long Checksum, long Rows, double BytesPerEvent, string Gc) Measure(int runs, long events, Func<long, (long, long)> run)
     {
         run(Math.Min(events, 1_000_000));
         var best = 0.0;
         (long Checksum, long Rows) outcome = default;
         var allocated = 0L;
+        var gc = "";
         for (var i = 0; i < runs; i++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
+            var (paused, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var clock = Stopwatch.StartNew();
             outcome = run(events);
             best = Math.Max(best, events / clock.Elapsed.TotalSeconds);
             allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            gc = string.Create(CultureInfo.InvariantCulture, $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of {clock.Elapsed.TotalSeconds:F2} s, "
+                + $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} gen0/1/2 collections");
         }
 
-        return (best, outcome.Checksum, outcome.Rows, (double)allocated / events);
+        return (best, outcome.Checksum, outcome.Rows, (double)allocated / events, gc);
     }
 }
