@@ -107,11 +107,13 @@ internal static class CepBenchmark
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
             var (paused, gen0, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             outcome = run(events);
             best = Math.Max(best, events / clock.Elapsed.TotalSeconds);
             allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            gc = string.Create(CultureInfo.InvariantCulture, $"GC paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of {clock.Elapsed.TotalSeconds:F2} s, "
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            gc = string.Create(CultureInfo.InvariantCulture, $"{events / cpu.TotalSeconds / 1e6:F2} M events per CPU second (all threads: {cpu.TotalSeconds:F2} s), GC paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s of {clock.Elapsed.TotalSeconds:F2} s, "
                 + $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} gen0/1/2 collections");
         }
 
