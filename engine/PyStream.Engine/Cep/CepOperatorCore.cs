@@ -45,6 +45,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private readonly PriorityQueue<byte[], (long Due, long Sequence)> _eventTimers = new();
     private long _timerSequence;
     private readonly List<PatternMatch<TEvent>> _matches = [];
+    private readonly PendingEvents<TEvent>.Chunks _chunks = new();
     private readonly List<(PatternMatch<TEvent> Match, long Timestamp)> _timedOut = [];
     private IKeyedStateStore _store = null!;
     private ProcessingTimeService _processingTime = null!;
@@ -56,7 +57,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
     {
         ArgumentNullException.ThrowIfNull(serializer);
-        _nfa = new Nfa<TEvent>(pattern, conditions);
+        _nfa = new Nfa<TEvent>(pattern, conditions, serializer as ICepEventRetention<TEvent>);
         _conditions = conditions;
         _serializer = serializer;
         _handleTimeouts = handleTimeouts;
@@ -250,7 +251,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         var state = Load(key);
         if (state.Pending.Count > 0 && timestamp < state.Pending[^1].Timestamp)
             state.PendingSorted = false;
-        state.Pending.Add(new PendingEvent(timestamp, state.NextArrival++, value, bits));
+        state.Pending.Add(new PendingEvent<TEvent>(timestamp, state.NextArrival++, value, bits));
         state.Dirty = true;
         if (timestamp < state.Due)
             Register(key, state, timestamp);
@@ -272,7 +273,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         var pending = state.Pending;
         if (!state.PendingSorted)
         {
-            pending.Sort(static (x, y) => x.Timestamp != y.Timestamp ? x.Timestamp.CompareTo(y.Timestamp) : x.Arrival.CompareTo(y.Arrival));
+            pending.Sort();
             state.PendingSorted = true;
         }
 
@@ -288,7 +289,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
 
         if (count > 0)
         {
-            pending.RemoveRange(0, count);
+            pending.RemoveFirst(count);
             state.Dirty = true;
         }
 
@@ -319,7 +320,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     {
         var due = state.Nfa.NextTimeout(Pattern);
         if (state.Pending.Count > 0)
-            due = Math.Min(due, state.PendingSorted ? state.Pending[0].Timestamp : state.Pending.Min(p => p.Timestamp));
+            due = Math.Min(due, state.PendingSorted ? state.Pending[0].Timestamp : state.Pending.MinTimestamp());
         if (due < state.Due)
             Register(key, state, due);
         if (state.IsEmpty)
@@ -345,7 +346,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     {
         if (_keys.TryGetValue(key, out var state))
             return state;
-        state = _store.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState());
+        state = _store.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState(), _chunks);
         _keys[key] = state;
         return state;
     }
@@ -382,8 +383,9 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             writer.Write(state.Due);
             writer.Write(state.NextArrival);
             writer.Write7BitEncodedInt(state.Pending.Count);
-            foreach (var pending in state.Pending)
+            for (var i = 0; i < state.Pending.Count; i++)
             {
+                var pending = state.Pending[i];
                 writer.Write(pending.Timestamp);
                 writer.Write(pending.Arrival);
                 writer.Write(pending.Bits);
@@ -401,29 +403,28 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         var due = ReadDue(bytes);
         using var reader = new BinaryReader(new MemoryStream(bytes, 9, bytes.Length - 9));
         var nextArrival = reader.ReadInt64();
-        var pending = new List<PendingEvent>();
+        var pending = new List<PendingEvent<TEvent>>();
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
         {
             var timestamp = reader.ReadInt64();
             var arrival = reader.ReadInt64();
             var bits = reader.ReadUInt64();
-            pending.Add(new PendingEvent(timestamp, arrival, _serializer.Read(reader), bits));
+            pending.Add(new PendingEvent<TEvent>(timestamp, arrival, _serializer.Read(reader), bits));
         }
 
         var nfa = NfaState<TEvent>.Read(reader, _serializer);
-        var state = new KeyState(nfa) { Due = due, NextArrival = nextArrival, PendingSorted = false };
-        state.Pending.AddRange(pending);
+        var state = new KeyState(nfa, _chunks) { Due = due, NextArrival = nextArrival, PendingSorted = false };
+        foreach (var p in pending)
+            state.Pending.Add(p);
         return state;
     }
 
-    private readonly record struct PendingEvent(long Timestamp, long Arrival, TEvent Event, ulong Bits);
-
-    private sealed class KeyState(NfaState<TEvent> nfa)
+    private sealed class KeyState(NfaState<TEvent> nfa, PendingEvents<TEvent>.Chunks chunks)
     {
         public NfaState<TEvent> Nfa { get; } = nfa;
 
         /// <summary>Buffered events (event time), in arrival order until sorted.</summary>
-        public List<PendingEvent> Pending { get; } = [];
+        public PendingEvents<TEvent> Pending { get; } = new(chunks);
 
         public bool PendingSorted { get; set; } = true;
 

@@ -13,6 +13,7 @@ public sealed class Nfa<TEvent>
     private readonly CompiledPattern _pattern;
     private readonly ICepConditions<TEvent> _conditions;
     private readonly ICepBatchConditions<TEvent>? _batch;
+    private readonly ICepEventRetention<TEvent>? _retention;
     private readonly ulong _iterative;
     private readonly bool _hasWindow;
     private readonly GraphState[] _states;
@@ -24,6 +25,7 @@ public sealed class Nfa<TEvent>
     private readonly List<ComputationState> _potential = [];
     private readonly List<ComputationState> _next = [];
     private readonly List<ComputationState> _retain = [];
+    private readonly List<(int Stage, EventId Event)> _path = [];
     private List<ComputationState> _spare = [];
 
     // The step under way.
@@ -34,7 +36,7 @@ public sealed class Nfa<TEvent>
     private long _timestamp;
     private EventId? _eventId;
 
-    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions)
+    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventRetention<TEvent>? retention = null)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(conditions);
@@ -55,6 +57,7 @@ public sealed class Nfa<TEvent>
         _hasWindow = pattern.HasWindow;
         _conditions = conditions;
         _batch = conditions as ICepBatchConditions<TEvent>;
+        _retention = retention;
     }
 
     public CompiledPattern Pattern => _pattern;
@@ -217,7 +220,7 @@ public sealed class Nfa<TEvent>
                 var currentVersion = match.Version.Increase(takesToVisit);
                 var nextVersion = currentVersion.AddStage();
                 takesToVisit--;
-                var eventId = _eventId ??= _state.Buffer.RegisterEvent(_event, _timestamp);
+                var eventId = _eventId ??= _state.Buffer.RegisterEvent(_retention is null ? _event : _retention.Detach(_event), _timestamp);
                 var entry = _state.Buffer.Put(edge.Source.Stage, eventId, match.Previous, currentVersion);
                 var (startTimestamp, startEvent) = isStart ? (_timestamp, eventId) : (match.StartTimestamp, match.StartEvent!.Value);
                 Add(result, edge.Target, entry, nextVersion, startTimestamp, _timestamp, startEvent);
@@ -378,14 +381,16 @@ public sealed class Nfa<TEvent>
             if (skip != AfterMatchSkipKind.NoSkip && Earliest(partial) is { } earliestPartial && ComputationState.Compare(earliest, earliestPartial) > 0)
                 break;
             state.Completed.RemoveAt(0);
-            var paths = state.Buffer.ExtractPatterns(earliest.Previous!.Value, earliest.Version);
-            if (PruningId(paths[0]) is { } pruningId)
+            var path = _path;
+            if (!state.Buffer.FirstPath(earliest.Previous!.Value, earliest.Version, path))
+                throw new InvalidOperationException("a completed match has no path in the shared buffer");
+            if (PruningId(path) is { } pruningId)
             {
                 Prune(state, partial, pruningId);
                 Prune(state, state.Completed, pruningId);
             }
 
-            matches.Add(state.Buffer.Materialize(paths[0], _pattern.StageNames));
+            matches.Add(state.Buffer.Materialize(path, _pattern.StageNames));
             state.Buffer.ReleaseNode(earliest.Previous, earliest.Version);
         }
     }
@@ -408,15 +413,27 @@ public sealed class Nfa<TEvent>
         switch (_pattern.Definition.Skip.Kind)
         {
             case AfterMatchSkipKind.SkipToNext:
-                return (path.Min(p => p.Event), true);
             case AfterMatchSkipKind.SkipPastLastEvent:
-                return (path.Max(p => p.Event), true);
+                var bound = path[0].Event;
+                var toNext = _pattern.Definition.Skip.Kind == AfterMatchSkipKind.SkipToNext;
+                foreach (var (_, id) in path)
+                {
+                    if (toNext ? id.CompareTo(bound) < 0 : id.CompareTo(bound) > 0)
+                        bound = id;
+                }
+
+                return (bound, true);
             case AfterMatchSkipKind.SkipToFirst:
             case AfterMatchSkipKind.SkipToLast:
-                var ofStage = path.Where(p => p.Stage == _pattern.SkipStage).Select(p => p.Event).ToList();
-                if (ofStage.Count == 0)
-                    return null; // the stage took nothing in this match: nothing to skip to
-                return (_pattern.Definition.Skip.Kind == AfterMatchSkipKind.SkipToFirst ? ofStage[0] : ofStage[^1], false);
+                EventId? skipTo = null;
+                foreach (var (stage, id) in path)
+                {
+                    if (stage == _pattern.SkipStage && (skipTo is null || _pattern.Definition.Skip.Kind == AfterMatchSkipKind.SkipToLast))
+                        skipTo = id;
+                }
+
+                // Null when the stage took nothing in this match: nothing to skip to.
+                return skipTo is { } target ? (target, false) : null;
             default:
                 return null;
         }
@@ -454,8 +471,8 @@ public sealed class Nfa<TEvent>
     {
         if (match.Previous is not { } previous)
             return new PatternMatch<TEvent>([], []);
-        var paths = state.Buffer.ExtractPatterns(previous, match.Version);
-        return paths.Count == 0 ? new PatternMatch<TEvent>([], []) : state.Buffer.Materialize(paths[0], _pattern.StageNames);
+        var path = new List<(int Stage, EventId Event)>();
+        return state.Buffer.FirstPath(previous, match.Version, path) ? state.Buffer.Materialize(path, _pattern.StageNames) : new PatternMatch<TEvent>([], []);
     }
 
     private readonly struct AtomSource(Nfa<TEvent> nfa, ComputationState match) : IAtomSource

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PyStream.Engine.Cep;
 
 /// <summary>
@@ -18,6 +21,13 @@ public sealed class SharedBuffer<TEvent>
     [ThreadStatic]
     private static Stack<(NodeId Node, DeweyNumber Version)>? _releasing;
 
+    /// <summary>Scratch of <see cref="FirstPath"/>: the branches still to walk, and the nodes of the one being walked.</summary>
+    [ThreadStatic]
+    private static Stack<(NodeId? Node, DeweyNumber Version, int Depth)>? _walking;
+
+    [ThreadStatic]
+    private static List<NodeId>? _trail;
+
     public int EventCount => _events.Count;
 
     public int NodeCount => _nodes.Count;
@@ -33,13 +43,14 @@ public sealed class SharedBuffer<TEvent>
     public EventId RegisterEvent(TEvent value, long timestamp)
     {
         var id = new EventId(timestamp, _nextSequence++);
-        _events[id.Sequence] = new EventEntry(value) { Locks = 1 };
+        _events[id.Sequence] = new EventEntry(value, 1);
         return id;
     }
 
     public void ReleaseEvent(EventId id)
     {
-        if (_events.TryGetValue(id.Sequence, out var entry) && Release(ref entry.Locks))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_events, id.Sequence);
+        if (!Unsafe.IsNullRef(ref entry) && Release(ref entry.Locks))
             _events.Remove(id.Sequence);
     }
 
@@ -49,13 +60,10 @@ public sealed class SharedBuffer<TEvent>
         if (previous is { } before)
             LockNode(before, version);
         var id = new NodeId(eventId, stage);
-        if (!_nodes.TryGetValue(id, out var node))
-        {
-            _nodes[id] = node = new Node();
-            _events[eventId.Sequence].Locks++;
-        }
-
-        node.Edges.Add(new Edge(previous, version));
+        ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, id, out var exists);
+        if (!exists)
+            CollectionsMarshal.GetValueRefOrNullRef(_events, eventId.Sequence).Locks++;
+        (node ??= new Node()).Add(new Edge(previous, version));
         return id;
     }
 
@@ -65,8 +73,9 @@ public sealed class SharedBuffer<TEvent>
         if (id is not { } key || !_nodes.TryGetValue(key, out var node))
             return;
         node.Locks++;
-        foreach (var edge in node.Edges)
+        for (var i = 0; i < node.Count; i++)
         {
+            ref var edge = ref node.EdgeAt(i);
             if (version.IsCompatibleWith(edge.Version))
                 edge.Locks++;
         }
@@ -84,14 +93,15 @@ public sealed class SharedBuffer<TEvent>
         {
             if (!_nodes.TryGetValue(current.Node, out var node))
                 continue;
-            for (var i = 0; i < node.Edges.Count; i++)
+            for (var i = 0; i < node.Count; i++)
             {
-                var edge = node.Edges[i];
+                ref var edge = ref node.EdgeAt(i);
                 if (!current.Version.IsCompatibleWith(edge.Version) || !Release(ref edge.Locks))
                     continue;
-                node.Edges.RemoveAt(i--);
-                if (edge.Target is { } target)
-                    pending.Push((target, edge.Version));
+                var (released, releasedVersion) = (edge.Target, edge.Version);
+                node.RemoveAt(i--);
+                if (released is { } target)
+                    pending.Push((target, releasedVersion));
             }
 
             if (Release(ref node.Locks))
@@ -102,59 +112,71 @@ public sealed class SharedBuffer<TEvent>
         }
     }
 
-    /// <summary>The paths that end in node <paramref name="id"/> for <paramref name="version"/>: (stage, event) pairs, first event first.</summary>
-    public List<List<(int Stage, EventId Event)>> ExtractPatterns(NodeId id, DeweyNumber version)
+    /// <summary>
+    /// The first path (as Flink's <c>extractPatterns(...).get(0)</c>) that ends in node <paramref name="id"/> for
+    /// <paramref name="version"/>, as (stage, event) pairs, first event first, into <paramref name="path"/>; false when
+    /// there is none. The search is depth first, the last compatible edge of a node first.
+    /// </summary>
+    public bool FirstPath(NodeId id, DeweyNumber version, List<(int Stage, EventId Event)> path)
     {
-        var result = new List<List<(int, EventId)>>();
+        path.Clear();
         if (!_nodes.ContainsKey(id))
-            return result;
-        var pending = new Stack<(NodeId? Node, DeweyNumber Version, List<NodeId> Path)>();
-        pending.Push((id, version, []));
+            return false;
+        var pending = _walking ??= new Stack<(NodeId? Node, DeweyNumber Version, int Depth)>();
+        var trail = _trail ??= [];
+        pending.Clear();
+        trail.Clear();
+        pending.Push((id, version, 0));
         while (pending.TryPop(out var current))
         {
+            trail.RemoveRange(current.Depth, trail.Count - current.Depth);
             if (current.Node is not { } nodeId)
             {
-                // The path was collected from the last event back to the first.
-                var path = new List<(int, EventId)>(current.Path.Count);
-                for (var i = current.Path.Count - 1; i >= 0; i--)
-                    path.Add((current.Path[i].Stage, current.Path[i].Event));
-                result.Add(path);
-                continue;
+                // The trail was collected from the last event back to the first.
+                for (var i = trail.Count - 1; i >= 0; i--)
+                    path.Add((trail[i].Stage, trail[i].Event));
+                return true;
             }
 
-            current.Path.Add(nodeId);
-            var first = true;
-            foreach (var edge in _nodes[nodeId].Edges)
+            trail.Add(nodeId);
+            var node = _nodes[nodeId];
+            for (var i = 0; i < node.Count; i++)
             {
-                if (!current.Version.IsCompatibleWith(edge.Version))
-                    continue;
-                var path = first ? current.Path : [.. current.Path];
-                first = false;
-                pending.Push((edge.Target, edge.Version, path));
+                ref var edge = ref node.EdgeAt(i);
+                if (current.Version.IsCompatibleWith(edge.Version))
+                    pending.Push((edge.Target, edge.Version, trail.Count));
             }
         }
 
-        return result;
+        return false;
     }
 
     /// <summary>The events of a path, grouped by stage in the order of each stage's first event.</summary>
     public PatternMatch<TEvent> Materialize(List<(int Stage, EventId Event)> path, IReadOnlyList<string> stageNames)
     {
-        var stages = new List<string>();
-        var events = new List<IReadOnlyList<TEvent>>();
-        var order = new List<int>();
-        foreach (var (stage, id) in path)
+        Span<int> order = path.Count <= 64 ? stackalloc int[path.Count] : new int[path.Count];
+        Span<int> sizes = path.Count <= 64 ? stackalloc int[path.Count] : new int[path.Count];
+        var stageCount = 0;
+        foreach (var (stage, _) in path)
         {
-            var slot = order.IndexOf(stage);
+            var slot = order[..stageCount].IndexOf(stage);
             if (slot < 0)
             {
-                slot = order.Count;
-                order.Add(stage);
-                stages.Add(stageNames[stage]);
-                events.Add(new List<TEvent>());
+                slot = stageCount++;
+                (order[slot], sizes[slot]) = (stage, 0);
             }
 
-            ((List<TEvent>)events[slot]).Add(EventOf(id));
+            sizes[slot]++;
+        }
+
+        var stages = new string[stageCount];
+        var events = new TEvent[stageCount][];
+        for (var slot = 0; slot < stageCount; slot++)
+            (stages[slot], events[slot], sizes[slot]) = (stageNames[order[slot]], new TEvent[sizes[slot]], 0);
+        foreach (var (stage, id) in path)
+        {
+            var slot = order[..stageCount].IndexOf(stage);
+            events[slot][sizes[slot]++] = EventOf(id);
         }
 
         return new PatternMatch<TEvent>(stages, events);
@@ -184,9 +206,10 @@ public sealed class SharedBuffer<TEvent>
         {
             id.Write(writer);
             writer.Write7BitEncodedInt(node.Locks);
-            writer.Write7BitEncodedInt(node.Edges.Count);
-            foreach (var edge in node.Edges)
+            writer.Write7BitEncodedInt(node.Count);
+            for (var i = 0; i < node.Count; i++)
             {
+                var edge = node.EdgeAt(i);
                 writer.Write(edge.Target is not null);
                 if (edge.Target is { } target)
                     target.Write(writer);
@@ -203,7 +226,7 @@ public sealed class SharedBuffer<TEvent>
         {
             var sequence = reader.ReadInt64();
             var locks = reader.Read7BitEncodedInt();
-            buffer._events[sequence] = new EventEntry(serializer.Read(reader)) { Locks = locks };
+            buffer._events[sequence] = new EventEntry(serializer.Read(reader), locks);
         }
 
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
@@ -213,7 +236,7 @@ public sealed class SharedBuffer<TEvent>
             for (var e = reader.Read7BitEncodedInt(); e > 0; e--)
             {
                 NodeId? target = reader.ReadBoolean() ? NodeId.Read(reader) : null;
-                node.Edges.Add(new Edge(target, DeweyNumber.Read(reader)) { Locks = reader.Read7BitEncodedInt() });
+                node.Add(new Edge(target, DeweyNumber.Read(reader)) { Locks = reader.Read7BitEncodedInt() });
             }
 
             buffer._nodes[id] = node;
@@ -222,25 +245,52 @@ public sealed class SharedBuffer<TEvent>
         return buffer;
     }
 
-    private sealed class EventEntry(TEvent value)
+    /// <summary>A stored event and the nodes (and the step under way) that hold it.</summary>
+    private struct EventEntry(TEvent value, int locks)
     {
-        public TEvent Event { get; } = value;
+        public readonly TEvent Event = value;
 
-        public int Locks;
+        public int Locks = locks;
     }
 
+    /// <summary>An event taken by a stage, with its edges in the order they were added; the first edge (most nodes have one) is held inline.</summary>
     private sealed class Node
     {
         public int Locks;
 
-        public List<Edge> Edges { get; } = [];
+        private Edge _first;
+        private Edge[]? _more;
+
+        public int Count { get; private set; }
+
+        public ref Edge EdgeAt(int index) => ref index == 0 ? ref _first : ref _more![index - 1];
+
+        public void Add(Edge edge)
+        {
+            if (Count > 0)
+            {
+                _more ??= new Edge[2];
+                if (Count - 1 == _more.Length)
+                    Array.Resize(ref _more, 2 * _more.Length);
+            }
+
+            EdgeAt(Count++) = edge;
+        }
+
+        /// <summary>Removes an edge, keeping the order of the others.</summary>
+        public void RemoveAt(int index)
+        {
+            for (var i = index; i < Count - 1; i++)
+                EdgeAt(i) = EdgeAt(i + 1);
+            EdgeAt(--Count) = default;
+        }
     }
 
-    private sealed class Edge(NodeId? target, DeweyNumber version)
+    private struct Edge(NodeId? target, DeweyNumber version)
     {
-        public NodeId? Target { get; } = target;
+        public readonly NodeId? Target = target;
 
-        public DeweyNumber Version { get; } = version;
+        public readonly DeweyNumber Version = version;
 
         public int Locks;
     }

@@ -11,7 +11,7 @@ namespace PyStream.Sql.Runtime;
 /// condition runs once over a whole batch of rows; an iterative one runs on the row followed by
 /// the values its navigations read from the partial match.
 /// </summary>
-internal sealed class MatchConditions : ICepConditions<object?[]>
+internal sealed class MatchConditions : ICepConditions<MatchRow>
 {
     private readonly IReadOnlyList<MatchCondition> _conditions;
     private readonly IReadOnlyList<string> _variables;
@@ -32,12 +32,9 @@ internal sealed class MatchConditions : ICepConditions<object?[]>
 
     public bool IsIterative(int condition) => _conditions[condition].Iterative;
 
-    public void TestSimple(ReadOnlySpan<object?[]> events, Span<ulong> results)
-    {
-        if (events.Length == 0)
-            return;
-        TestSimple(Rows(_inputTypes, events), results);
-    }
+    /// <summary>Not used: the operator tests the simple conditions over its input batch, and the rows the NFA holds keep only the columns matches read.</summary>
+    public void TestSimple(ReadOnlySpan<MatchRow> events, Span<ulong> results) =>
+        throw new NotSupportedException("MATCH_RECOGNIZE tests its simple DEFINE conditions over the input batch");
 
     /// <summary>The simple conditions over the operator's input batch as it came (no row copied): bit c of a row's entry set when condition c holds.</summary>
     public void TestSimple(RowBatch rows, Span<ulong> results)
@@ -70,24 +67,26 @@ internal sealed class MatchConditions : ICepConditions<object?[]>
         }
     }
 
-    public bool TestIterative(int condition, object?[] ev, IConditionContext<object?[]> context)
+    public bool TestIterative(int condition, MatchRow ev, IConditionContext<MatchRow> context)
     {
         var spec = _conditions[condition];
         var row = new object?[_inputTypes.Count + spec.Navigations.Count];
-        Array.Copy(ev, row, ev.Length);
+        var width = ev.Width;
+        for (var c = 0; c < width; c++)
+            row[c] = ev[c];
         for (var n = 0; n < spec.Navigations.Count; n++)
         {
             var navigation = spec.Navigations[n];
-            row[ev.Length + n] = MatchRows.Read(navigation, RowsOf(navigation.Variable, spec.Variable, ev, context));
+            row[width + n] = MatchRows.Read(navigation, RowsOf(navigation.Variable, spec.Variable, ev, context));
         }
 
         return _programs[condition].Run(Rows(_rowTypes[condition], [row]))!.Columns[0].GetBoxed(0) is true;
     }
 
     /// <summary>The rows a navigation reads in a DEFINE: the variable's rows so far, with the current row when it is the variable being defined (or all rows).</summary>
-    private List<object?[]> RowsOf(string? variable, string defining, object?[] current, IConditionContext<object?[]> context)
+    private List<MatchRow> RowsOf(string? variable, string defining, MatchRow current, IConditionContext<MatchRow> context)
     {
-        var rows = new List<object?[]>();
+        var rows = new List<MatchRow>();
         if (variable is null)
         {
             foreach (var v in _variables)

@@ -2,6 +2,7 @@ using PyStream.Engine.Cep;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
+using PyStream.Engine.State;
 using PyStream.Sql.Compiling;
 using PyStream.Sql.Expressions;
 using PyStream.Sql.Functions;
@@ -26,11 +27,18 @@ public sealed class MatchOperator : SqlOperator
     private readonly MatchConditions _conditions;
     private readonly CalcProgram _measures;
     private readonly RowBuilder _matches;
+
+    /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds).</summary>
+    private readonly int[] _readColumns;
+
+    /// <summary>One array per key of fixed width, so that a row's key costs no allocation once its key was seen.</summary>
+    private readonly Dictionary<byte[], byte[]> _keyInstances = new(ByteArrayComparer.Instance);
     private bool _inBatch;
 
     // One batch's rows for the core, reused from batch to batch.
     private byte[][] _batchKeys = [];
-    private object?[][] _batchEvents = [];
+    private MatchRow[] _batchEvents = [];
+    private int[] _allRows = [];
     private long[] _batchTimes = [];
     private ulong[] _batchBits = [];
     private ulong[] _simple = [];
@@ -47,6 +55,21 @@ public sealed class MatchOperator : SqlOperator
         var width = spec.PartitionKeys.Count;
         _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
         _matches = new RowBuilder(matchTypes);
+        _readColumns = ReadColumns(spec, inputTypes.Count);
+    }
+
+    private const int MaxKeyInstances = 1 << 16;
+
+    /// <summary>
+    /// The columns a match reads: the partition columns and those the measures navigate to (the time column for MATCH_ROWTIME), or every column
+    /// when a DEFINE condition reads the partial match (its compiled program takes the whole row).
+    /// </summary>
+    private static int[] ReadColumns(MatchSpec spec, int width)
+    {
+        if (spec.Conditions.Any(c => c.Iterative))
+            return [.. Enumerable.Range(0, width)];
+        var navigated = spec.MeasureNavigations.Select(n => n.Kind == NavigationKind.MatchRowtime ? spec.OrderIndex : n.Column);
+        return [.. spec.PartitionKeys.Concat(navigated).Where(c => c >= 0 && c < width).Distinct().Order()];
     }
 
     public long LateRowsDropped => _core.LateEventsDropped;
@@ -62,27 +85,35 @@ public sealed class MatchOperator : SqlOperator
         if (_batchKeys.Length < rows.Count)
         {
             var size = Math.Max(rows.Count, 2 * _batchKeys.Length);
-            (_batchKeys, _batchEvents, _batchTimes, _batchBits, _simple) = (new byte[size][], new object?[size][], new long[size], new ulong[size], new ulong[size]);
+            (_batchKeys, _batchEvents, _batchTimes, _batchBits, _simple) = (new byte[size][], new MatchRow[size], new long[size], new ulong[size], new ulong[size]);
+            _allRows = [.. Enumerable.Range(0, size)];
         }
 
         // The simple DEFINE conditions run over the batch's columns, before any row is boxed.
         _conditions.TestSimple(rows, _simple.AsSpan(0, rows.Count));
+        // Rows wait for the watermark as references into a copy of the columns matches read: no row is boxed before the NFA keeps it.
+        var columns = new Column?[rows.Columns.Length];
+        foreach (var c in _readColumns)
+            columns[c] = rows.Columns[c].Select(_allRows.AsSpan(0, rows.Count));
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
+        var times = time as Column<long>;
+        if (_keyInstances.Count > MaxKeyInstances)
+            _keyInstances.Clear();
         for (var i = 0; i < rows.Count; i++)
         {
             long timestamp = 0;
             if (!_spec.ProcTime)
             {
-                if (time.GetBoxed(i) is not long rowtime)
+                if (times is not null && !times.IsNull(i))
+                    timestamp = TimeMath.MillisOf(times.Values[i]);
+                else if (time.GetBoxed(i) is long rowtime)
+                    timestamp = TimeMath.MillisOf(rowtime);
+                else
                     continue; // no event time: no place in the order
-                timestamp = TimeMath.MillisOf(rowtime);
             }
 
-            var row = new object?[rows.Columns.Length];
-            for (var c = 0; c < row.Length; c++)
-                row[c] = rows.Columns[c].GetBoxed(i);
-            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (_keys.KeyOf(rows, i), row, timestamp, _simple[i]);
+            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (KeyOf(rows, i), new MatchRow(columns, i), timestamp, _simple[i]);
             count++;
         }
 
@@ -99,6 +130,19 @@ public sealed class MatchOperator : SqlOperator
         }
 
         EmitMatches();
+    }
+
+    private byte[] KeyOf(RowBatch rows, int row)
+    {
+        if (_keys.MaxFixedSize < 0)
+            return _keys.KeyOf(rows, row);
+        Span<byte> buffer = stackalloc byte[_keys.MaxFixedSize];
+        var key = buffer[.._keys.Write(rows, row, buffer)];
+        if (_keyInstances.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var known))
+            return known;
+        var made = key.ToArray();
+        _keyInstances[made] = made;
+        return made;
     }
 
     protected override void OnWatermark(long watermark)
@@ -130,22 +174,24 @@ public sealed class MatchOperator : SqlOperator
     }
 
     /// <summary>One match as the partition columns and the values of the measures' navigations.</summary>
-    private void AddMatch(PatternMatch<object?[]> match)
+    private void AddMatch(PatternMatch<MatchRow> match)
     {
-        var all = match.All.ToList();
+        // The match's rows stage by stage (stages in the order of their first row), as navigations without a variable read them.
+        var first = match.Events[0][0];
+        var lastStage = match.Events[^1];
+        List<MatchRow>? all = null;
         var row = new object?[_spec.PartitionKeys.Count + _spec.MeasureNavigations.Count];
         for (var k = 0; k < _spec.PartitionKeys.Count; k++)
-            row[k] = all[0].Event[_spec.PartitionKeys[k]];
-        var rows = all.Select(e => e.Event).ToList();
+            row[k] = first[_spec.PartitionKeys[k]];
         for (var n = 0; n < _spec.MeasureNavigations.Count; n++)
         {
             var navigation = _spec.MeasureNavigations[n];
             row[_spec.PartitionKeys.Count + n] = navigation.Kind switch
             {
-                NavigationKind.Classifier => all[^1].Stage,
-                NavigationKind.MatchRowtime => all[^1].Event[_spec.OrderIndex],
+                NavigationKind.Classifier => match.Stages[^1],
+                NavigationKind.MatchRowtime => lastStage[^1][_spec.OrderIndex],
                 NavigationKind.MatchProctime => Context.Time.GetUtcNow().ToUnixTimeMilliseconds() * TimeMath.MicrosPerMilli,
-                _ => MatchRows.Read(navigation, navigation.Variable is null ? rows : match[navigation.Variable]),
+                _ => MatchRows.Read(navigation, navigation.Variable is null ? all ??= AllRows(match) : match[navigation.Variable]),
             };
         }
 
@@ -154,9 +200,17 @@ public sealed class MatchOperator : SqlOperator
             EmitMatches(); // a match completed by a processing-time timer
     }
 
-    private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<object?[]> conditions, ICepEventSerializer<object?[]> serializer, CepTimeMode mode)
-        : CepOperatorCore<object?[]>(pattern, conditions, serializer, mode, handleTimeouts: false)
+    private static List<MatchRow> AllRows(PatternMatch<MatchRow> match)
     {
-        protected override void OnMatch(byte[] key, PatternMatch<object?[]> match, long timestamp) => owner.AddMatch(match);
+        var rows = new List<MatchRow>();
+        foreach (var stage in match.Events)
+            rows.AddRange(stage);
+        return rows;
+    }
+
+    private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<MatchRow> conditions, ICepEventSerializer<MatchRow> serializer, CepTimeMode mode)
+        : CepOperatorCore<MatchRow>(pattern, conditions, serializer, mode, handleTimeouts: false)
+    {
+        protected override void OnMatch(byte[] key, PatternMatch<MatchRow> match, long timestamp) => owner.AddMatch(match);
     }
 }

@@ -3,10 +3,12 @@ using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
 
-/// <summary>Writes SQL rows into CEP state with the codec the other SQL operators use.</summary>
-internal sealed class MatchRowSerializer(IReadOnlyList<SqlType> types) : ICepEventSerializer<object?[]>
+/// <summary>Writes SQL rows into CEP state with the codec the other SQL operators use; a row kept in the shared buffer stops referring to its batch.</summary>
+internal sealed class MatchRowSerializer(IReadOnlyList<SqlType> types) : ICepEventSerializer<MatchRow>, ICepEventRetention<MatchRow>
 {
-    public void Write(BinaryWriter writer, object?[] value) => ValueCodec.WriteRow(writer, value, types);
+    public void Write(BinaryWriter writer, MatchRow value) => ValueCodec.WriteRow(writer, value.Values(), types);
 
-    public object?[] Read(BinaryReader reader) => ValueCodec.ReadRow(reader, types);
+    public MatchRow Read(BinaryReader reader) => new(ValueCodec.ReadRow(reader, types));
+
+    public MatchRow Detach(MatchRow value) => value.Detached();
 }

@@ -6,7 +6,7 @@ namespace PyStream.Sql.Runtime;
 internal static class MatchRows
 {
     /// <summary>FIRST, LAST or an aggregate over <paramref name="rows"/>: null when the offset lies outside them.</summary>
-    public static object? Read(MatchNavigation navigation, IReadOnlyList<object?[]> rows)
+    public static object? Read(MatchNavigation navigation, IReadOnlyList<MatchRow> rows)
     {
         switch (navigation.Kind)
         {
