@@ -127,7 +127,8 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
     {
         var batch = session.BatchMode;
         var outputTypes = a.Types;
-        return GroupAggregate(a, "GroupAggregate", (name, keys, inputCount) => new GroupAggOperator(name, keys, new AggregateCalls(a.Aggregates), outputTypes, batch, inputCount));
+        var insertOnly = !a.Input.IsChangelog;
+        return GroupAggregate(a, "GroupAggregate", (name, keys, inputCount) => new GroupAggOperator(name, keys, new AggregateCalls(a.Aggregates, insertOnly: insertOnly), outputTypes, batch, inputCount));
     }
 
     /// <summary>
@@ -156,12 +157,13 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
         var shiftZone = ShiftZone(w.Input.Fields[w.TimeIndex].Type);
         var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
+        var insertOnly = !w.Input.IsChangelog;
         return Add(name, "WindowAggregate", parallelism, [edge],
             t =>
             {
                 // HOP and CUMULATE aggregate by slices when their aggregates merge (Flink's window slicing); otherwise per window.
                 var keys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes);
-                var calls = new AggregateCalls(w.Aggregates);
+                var calls = new AggregateCalls(w.Aggregates, insertOnly: insertOnly);
                 if (w.Window.Kind == WindowKind.Session)
                     return new SessionWindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount) { ShiftZone = shiftZone };
                 return shiftZone is null && SlicedWindowAggOperator.Sliceable(w.Window, calls)
