@@ -107,6 +107,32 @@ public sealed class StreamingJoinOperatorTests : IDisposable
         Assert.Equal(["+I 1 c 1 d", "+I 1 e null null"], output.Rows);
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Sides_of_different_widths_keep_their_columns_in_place_from_either_input(string backend)
+    {
+        // left (k INT, v STRING) FULL JOIN right (k INT, n BIGINT, s STRING) ON k
+        SqlType[] rightTypes = [SqlType.Int, SqlType.BigInt, SqlType.String];
+        var keys = new RowKeys([0], [SqlType.Int]);
+        var outputTypes = SideTypes.Concat(rightTypes).Select(t => t.AsNullable()).ToArray();
+        var spec = new JoinOperatorSpec(true, true, keys, keys, SideTypes, rightTypes, outputTypes, null, 0, BatchMode: false);
+        var output = new CollectingRows { WithKinds = true };
+        var join = SqlOperatorHarness.Open(() => new StreamingJoinOperator("join", spec) { StateKey = "join" }, output, NewStore(backend));
+        var right = new RowBuilder(rightTypes);
+        right.Add(RowKind.Insert, [1, 10L, "x"]);
+        right.Add(RowKind.Insert, [2, 20L, "y"]);
+
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "a")));
+        join.ProcessBatch(1, right.Take()!);
+        join.ProcessBatch(0, Rows((RowKind.Delete, 1, "a")));
+
+        Assert.Equal([
+            "+I 1 a null null null",
+            "-D 1 a null null null", "+I 1 a 1 10 x", "+I null null 2 20 y",
+            "-D 1 a 1 10 x", "+I null null 1 10 x",
+        ], output.Rows);
+    }
+
     [Fact]
     public void State_expires_after_the_ttl_since_it_was_last_written()
     {
