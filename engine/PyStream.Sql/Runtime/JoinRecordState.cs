@@ -32,6 +32,13 @@ internal sealed class JoinRecordState
     private readonly BinaryWriter _writer = new(new MemoryStream());
     private readonly byte[] _value = new byte[16];
 
+    /// <summary>
+    /// A list side's rows per join key as last read, decoded: valid until a row of that key is added or
+    /// taken out (the other side reads a key's rows for every batch that has the key).
+    /// </summary>
+    private readonly Dictionary<byte[], List<Record>> _decoded = new(ByteArrayComparer.Instance);
+    private const int MaxDecodedKeys = 65_536;
+
     public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
     {
         (_store, _stateId, _types, _outer, _ttlMillis) = (store, stateId, types, outer, ttlMillis);
@@ -73,6 +80,7 @@ internal sealed class JoinRecordState
     {
         if (_appends)
         {
+            Changed(key);
             _store.Append(_stateId, key, Element(rows, row));
             return;
         }
@@ -87,6 +95,7 @@ internal sealed class JoinRecordState
     {
         if (_appends)
         {
+            Changed(key);
             RemoveElement(key, Element(rows, row));
             return;
         }
@@ -133,10 +142,21 @@ internal sealed class JoinRecordState
         return records;
     }
 
+    private void Changed(byte[] key)
+    {
+        if (_decoded.Count > 0)
+            _decoded.Remove(key);
+    }
+
     /// <summary>A list's copies of each distinct row counted into one record.</summary>
     private List<Record> ListedRecords(byte[] key)
     {
+        if (_decoded.TryGetValue(key, out var cached))
+            return cached;
+        if (_decoded.Count >= MaxDecodedKeys)
+            _decoded.Clear();
         var records = new List<Record>();
+        _decoded[key] = records;
         if (_store.Get(_stateId, key) is not { } list)
             return records;
         Dictionary<byte[], Record>? distinct = null;
@@ -232,7 +252,7 @@ internal sealed class JoinRecordState
     private void WriteRow(RowBatch rows, int row)
     {
         for (var c = 0; c < _types.Count; c++)
-            ValueCodec.Write(_writer, rows.Columns[c].GetBoxed(row), _types[c]);
+            ValueCodec.Write(_writer, rows.Columns[c], row, _types[c]);
         _writer.Flush();
     }
 
