@@ -69,6 +69,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         PythonCalcNode p => PythonCalc(p),
         CorrelateNode c => PythonCorrelate(c),
         CalcNode c when IsIdentity(c) => Translate(c.Input),
+        CalcNode { Input: JoinNode j } c when JoinProjectPushdown.Apply(c, j) is { } narrowed => Translate(narrowed),
         CalcNode c when PushDownEnabled && NexmarkPushDown.Rewrite(c) is { } pushed => Translate(pushed),
         CalcNode c => Calc(c),
         ScanNode s => ConnectorPlanner.Source(this, s),
