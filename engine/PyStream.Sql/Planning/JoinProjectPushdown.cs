@@ -16,13 +16,11 @@ public static class JoinProjectPushdown
         if (join.Interval is not null)
             return null;
         var width = join.Left.Fields.Count;
-        var used = new SortedSet<int>();
-        foreach (var projection in calc.Projections)
-            Collect(projection, used);
+        var used = new SortedSet<int>(calc.Projections.SelectMany(Reads));
         if (calc.Condition is not null)
-            Collect(calc.Condition, used);
+            used.UnionWith(Reads(calc.Condition));
         if (join.Residual is not null)
-            Collect(join.Residual, used);
+            used.UnionWith(Reads(join.Residual));
         used.UnionWith(join.LeftKeys);
         used.UnionWith(join.RightKeys.Select(k => k + width));
 
@@ -66,23 +64,14 @@ public static class JoinProjectPushdown
             ? input
             : new CalcNode(input, null, columns.Select(c => (BoundExpr)new InputRef(c, input.Fields[c].Type)).ToArray(), columns.Select(c => input.Fields[c]).ToArray());
 
-    private static void Collect(BoundExpr expr, ISet<int> used)
+    /// <summary>The columns an expression reads.</summary>
+    private static IEnumerable<int> Reads(BoundExpr expr) => expr switch
     {
-        switch (expr)
-        {
-            case InputRef r:
-                used.Add(r.Index);
-                break;
-            case CallExpr c:
-                foreach (var operand in c.Operands)
-                    Collect(operand, used);
-                break;
-            case PythonCallExpr p:
-                foreach (var operand in p.Operands)
-                    Collect(operand, used);
-                break;
-        }
-    }
+        InputRef r => [r.Index],
+        CallExpr c => c.Operands.SelectMany(Reads),
+        PythonCallExpr p => p.Operands.SelectMany(Reads),
+        _ => [],
+    };
 
     private static BoundExpr Remap(BoundExpr expr, Dictionary<int, int> position) => expr switch
     {
