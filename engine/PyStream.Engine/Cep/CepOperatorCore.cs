@@ -125,8 +125,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         {
             if (changedOnly && !state.Dirty)
                 continue;
-            foreach (var pending in state.Pending)
-                yield return pending.Event;
+            for (var i = 0; i < state.Pending.Count; i++)
+                yield return state.Pending[i].Event;
             foreach (var value in state.Nfa.Buffer.Events)
                 yield return value;
         }

@@ -18,7 +18,7 @@ public abstract class Column
     /// <summary>The value of a row, boxed (null for a null value): for tests, encoders and slow paths only.</summary>
     public abstract object? GetBoxed(int row);
 
-    /// <summary>The rows at <paramref name="rows"/>, in that order.</summary>
+    /// <summary>The rows at <paramref name="rows"/>, in that order; a negative index gives a null row.</summary>
     public abstract Column Select(ReadOnlySpan<int> rows);
 
     /// <summary>Rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>.</summary>
@@ -32,11 +32,13 @@ public abstract class Column
 
     protected bool[]? SelectNulls(ReadOnlySpan<int> rows)
     {
-        if (Nulls is null)
-            return null;
-        var selected = new bool[rows.Length];
+        bool[]? selected = null;
         for (var i = 0; i < rows.Length; i++)
-            selected[i] = Nulls[rows[i]];
+        {
+            if (rows[i] < 0 || (Nulls is { } nulls && nulls[rows[i]]))
+                (selected ??= new bool[rows.Length])[i] = true;
+        }
+
         return selected;
     }
 }
@@ -80,7 +82,11 @@ public sealed class Column<T> : Column
     {
         var values = new T[rows.Length];
         for (var i = 0; i < rows.Length; i++)
-            values[i] = Values[rows[i]];
+        {
+            if (rows[i] >= 0)
+                values[i] = Values[rows[i]];
+        }
+
         return new Column<T>(values, SelectNulls(rows));
     }
 

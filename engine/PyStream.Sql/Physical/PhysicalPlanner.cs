@@ -69,6 +69,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         PythonCalcNode p => PythonCalc(p),
         CorrelateNode c => PythonCorrelate(c),
         CalcNode c when IsIdentity(c) => Translate(c.Input),
+        CalcNode { Input: JoinNode j } c when JoinProjectPushdown.Apply(c, j) is { } narrowed => Translate(narrowed),
         CalcNode c when PushDownEnabled && NexmarkPushDown.Rewrite(c) is { } pushed => Translate(pushed),
         CalcNode c => Calc(c),
         ScanNode s => ConnectorPlanner.Source(this, s),
@@ -127,7 +128,8 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
     {
         var batch = session.BatchMode;
         var outputTypes = a.Types;
-        return GroupAggregate(a, "GroupAggregate", (name, keys, inputCount) => new GroupAggOperator(name, keys, new AggregateCalls(a.Aggregates), outputTypes, batch, inputCount));
+        var insertOnly = !a.Input.IsChangelog;
+        return GroupAggregate(a, "GroupAggregate", (name, keys, inputCount) => new GroupAggOperator(name, keys, new AggregateCalls(a.Aggregates, insertOnly: insertOnly), outputTypes, batch, inputCount));
     }
 
     /// <summary>
@@ -156,12 +158,13 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
         var shiftZone = ShiftZone(w.Input.Fields[w.TimeIndex].Type);
         var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
+        var insertOnly = !w.Input.IsChangelog;
         return Add(name, "WindowAggregate", parallelism, [edge],
             t =>
             {
                 // HOP and CUMULATE aggregate by slices when their aggregates merge (Flink's window slicing); otherwise per window.
                 var keys = new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes);
-                var calls = new AggregateCalls(w.Aggregates);
+                var calls = new AggregateCalls(w.Aggregates, insertOnly: insertOnly);
                 if (w.Window.Kind == WindowKind.Session)
                     return new SessionWindowAggOperator(name, keys, calls, w.Window, w.TimeIndex, outputTypes, t.Node.InputCount) { ShiftZone = shiftZone };
                 return shiftZone is null && SlicedWindowAggOperator.Sliceable(w.Window, calls)

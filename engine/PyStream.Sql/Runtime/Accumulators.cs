@@ -40,12 +40,15 @@ public sealed class AggregateCalls
     private readonly AggCall[] _calls;
     private readonly Feed[] _feeds;
     private readonly bool _mergeable;
+    private readonly bool _insertOnly;
 
     /// <param name="mergeable">Whether every accumulator must merge: those that cannot keep their values (<see cref="ReplayAccumulator"/>).</param>
-    public AggregateCalls(IReadOnlyList<AggCall> calls, bool mergeable = false)
+    /// <param name="insertOnly">Whether the input never retracts a row: MIN and MAX then keep only their extreme.</param>
+    public AggregateCalls(IReadOnlyList<AggCall> calls, bool mergeable = false, bool insertOnly = false)
     {
         _list = calls;
         _mergeable = mergeable;
+        _insertOnly = insertOnly;
         _calls = [.. calls];
         _feeds = _calls.Select(FeedOf).ToArray();
     }
@@ -70,19 +73,20 @@ public sealed class AggregateCalls
         var accumulators = new Accumulator[_calls.Length];
         for (var c = 0; c < accumulators.Length; c++)
         {
-            var accumulator = Create(_calls[c]);
+            var accumulator = Create(_calls[c], _insertOnly);
             accumulators[c] = _mergeable && !accumulator.CanMerge ? new ReplayAccumulator(_calls[c]) : accumulator;
         }
 
         return accumulators;
     }
 
-    public static Accumulator Create(AggCall call)
+    public static Accumulator Create(AggCall call, bool insertOnly = false)
     {
         Accumulator inner = call.Function switch
         {
             "COUNT" => new CountAccumulator(call.Args.Count == 0),
             "SUM" or "SUM0" or "AVG" => new SumAccumulator(call.Type, call.ArgTypes[0], call.Function),
+            "MIN" or "MAX" when insertOnly => new RunningExtremeAccumulator(call.Type, call.Function == "MAX"),
             "MIN" or "MAX" => new ExtremeAccumulator(call.Type, call.Function == "MAX"),
             "FIRST_VALUE" or "LAST_VALUE" => new PickAccumulator(call.Type, call.Function == "LAST_VALUE"),
             "LISTAGG" => new ListAggAccumulator(),
@@ -285,28 +289,43 @@ internal sealed class SumAccumulator(SqlType result, SqlType arg, string functio
     }
 }
 
-/// <summary>MIN and MAX: every value with its count, so a retraction of the extreme finds the next one (Flink's MinWithRetract).</summary>
+/// <summary>
+/// MIN and MAX over a changelog: every value with its count, so a retraction of the extreme finds
+/// the next one (Flink's MinWithRetract). The values are sorted with the extreme first, so the
+/// result is the first key, found in O(log n) and kept until a retraction removes it.
+/// </summary>
 internal sealed class ExtremeAccumulator(SqlType type, bool max) : Accumulator
 {
-    private readonly SortedDictionary<object, long> _values = new(SqlValueComparer.Instance);
+    private static readonly IComparer<object> Descending = Comparer<object>.Create((x, y) => SqlValueComparer.Instance.Compare(y, x));
+
+    private readonly SortedDictionary<object, long> _values = new(max ? Descending : SqlValueComparer.Instance);
+    private object? _extreme;
 
     public override void Add(object? value)
     {
-        if (value is not null)
-            _values[value] = _values.GetValueOrDefault(value) + 1;
+        if (value is null)
+            return;
+        _values[value] = _values.GetValueOrDefault(value) + 1;
+        if (_extreme is null || _values.Comparer.Compare(value, _extreme) < 0)
+            _extreme = value;
     }
 
     public override void Retract(object? value)
     {
         if (value is null || !_values.TryGetValue(value, out var count))
             return;
-        if (count <= 1)
-            _values.Remove(value);
-        else
+        if (count > 1)
+        {
             _values[value] = count - 1;
+            return;
+        }
+
+        _values.Remove(value);
+        if (_values.Comparer.Compare(value, _extreme) == 0)
+            _extreme = _values.Count == 0 ? null : _values.Keys.First();
     }
 
-    public override object? Result => _values.Count == 0 ? null : max ? _values.Keys.Last() : _values.Keys.First();
+    public override object? Result => _extreme;
 
     public override void Write(BinaryWriter writer)
     {
@@ -323,6 +342,7 @@ internal sealed class ExtremeAccumulator(SqlType type, bool max) : Accumulator
         _values.Clear();
         for (var i = reader.ReadInt32(); i > 0; i--)
             _values[ValueCodec.Read(reader, type)!] = reader.ReadInt64();
+        _extreme = _values.Count == 0 ? null : _values.Keys.First();
     }
 
     public override bool CanMerge => true;
@@ -331,7 +351,43 @@ internal sealed class ExtremeAccumulator(SqlType type, bool max) : Accumulator
     {
         foreach (var (value, count) in ((ExtremeAccumulator)other)._values)
             _values[value] = _values.GetValueOrDefault(value) + count;
+        _extreme = _values.Count == 0 ? null : _values.Keys.First();
     }
+}
+
+/// <summary>
+/// MIN and MAX over an insert-only input (Flink's MinAggFunction/MaxAggFunction): only the extreme
+/// so far, as no row is ever taken back.
+/// </summary>
+internal sealed class RunningExtremeAccumulator(SqlType type, bool max) : Accumulator
+{
+    private object? _extreme;
+
+    public override void Add(object? value)
+    {
+        if (value is null)
+            return;
+        if (_extreme is null || (max ? SqlValueComparer.Instance.Compare(value, _extreme) > 0 : SqlValueComparer.Instance.Compare(value, _extreme) < 0))
+            _extreme = value;
+    }
+
+    public override void Retract(object? value) =>
+        throw new SqlRuntimeException($"{(max ? "MAX" : "MIN")} was planned for an insert-only input but got a retraction");
+
+    public override object? Result => _extreme;
+
+    public override void Write(BinaryWriter writer)
+    {
+        writer.Write(_extreme is not null);
+        if (_extreme is not null)
+            ValueCodec.Write(writer, _extreme, type);
+    }
+
+    public override void Read(BinaryReader reader) => _extreme = reader.ReadBoolean() ? ValueCodec.Read(reader, type) : null;
+
+    public override bool CanMerge => true;
+
+    public override void Merge(Accumulator other) => Add(((RunningExtremeAccumulator)other)._extreme);
 }
 
 /// <summary>FIRST_VALUE and LAST_VALUE: the values in arrival order, so retractions remove theirs.</summary>

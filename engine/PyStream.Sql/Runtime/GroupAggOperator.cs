@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Sql.Types;
@@ -11,7 +12,9 @@ namespace PyStream.Sql.Runtime;
 /// every row of the group was retracted; nothing when the result did not change. In batch mode
 /// only the final result of each group is emitted, at end of input (a global aggregate's one row
 /// even when there was no input). State lives in the task's
-/// keyed state backend under the group key's bytes.
+/// keyed state backend under the group key's bytes. Groups are kept in memory between batches
+/// (as Flink's heap backend keeps objects) and their changes written to the backend at a
+/// checkpoint, at end of input in batch mode, or when too many groups are held.
 /// </summary>
 public sealed class GroupAggOperator : SqlOperator
 {
@@ -20,13 +23,25 @@ public sealed class GroupAggOperator : SqlOperator
     private readonly IReadOnlyList<SqlType> _outputTypes;
     private readonly bool _batchMode;
     private readonly bool _updateBefore;
+    public const int DefaultMaxCachedGroups = 100_000;
+
+    /// <summary>The groups of the batch being processed.</summary>
     private readonly Dictionary<byte[], Group> _touched = new(Engine.State.ByteArrayComparer.Instance);
+
+    /// <summary>Groups read or changed since the cache was last dropped, and those of them not written to the backend yet.</summary>
+    private readonly Dictionary<byte[], Group> _cached = new(Engine.State.ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], Group> _unwritten = new(Engine.State.ByteArrayComparer.Instance);
     private readonly RowBuilder _output;
     private string _stateId = "";
 
-    public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true)
+    private readonly int _maxCachedGroups;
+
+    /// <param name="maxCachedGroups">How many groups are kept in memory at most (0: every change is written to the backend at the end of its batch).</param>
+    public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true,
+        int maxCachedGroups = DefaultMaxCachedGroups)
         : base(name, inputCount)
     {
+        _maxCachedGroups = maxCachedGroups;
         _keys = keys;
         _calls = calls;
         _outputTypes = outputTypes;
@@ -48,7 +63,7 @@ public sealed class GroupAggOperator : SqlOperator
             var key = _keys.KeyOf(rows, i);
             if (!_touched.TryGetValue(key, out var group))
             {
-                group = Load(key);
+                group = Cached(key);
                 _touched[key] = group;
             }
 
@@ -62,9 +77,54 @@ public sealed class GroupAggOperator : SqlOperator
         }
 
         foreach (var (key, group) in _touched)
-            Store(key, group);
+        {
+            if (group.Rows == 0)
+            {
+                // Gone: the next row of the group starts from fresh accumulators, as one read from empty state.
+                _cached.Remove(key);
+                _unwritten.Remove(key);
+                Context.State.Remove(_stateId, key);
+            }
+            else if (_maxCachedGroups == 0)
+            {
+                Store(key, group);
+            }
+            else
+            {
+                _cached[key] = group;
+                _unwritten[key] = group;
+            }
+        }
+
         _touched.Clear();
         EmitRows(_output.Take());
+    }
+
+    private Group Cached(byte[] key)
+    {
+        if (_cached.TryGetValue(key, out var group))
+            return group;
+        if (_cached.Count >= _maxCachedGroups)
+        {
+            WriteUnwritten();
+            _cached.Clear();
+        }
+
+        return Load(key);
+    }
+
+    /// <summary>Writes the groups changed since the last write to the state backend.</summary>
+    private void WriteUnwritten()
+    {
+        foreach (var (key, group) in _unwritten)
+            Store(key, group);
+        _unwritten.Clear();
+    }
+
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        WriteUnwritten();
+        base.SnapshotState(barrier, states);
     }
 
     private void EmitChange(byte[] key, Group group)
@@ -99,6 +159,7 @@ public sealed class GroupAggOperator : SqlOperator
     {
         if (_batchMode)
         {
+            WriteUnwritten();
             var emitted = false;
             foreach (var (key, value) in Context.State.Entries(_stateId).ToList())
             {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using PyStream.Engine.Records;
 using PyStream.Engine.State;
 using PyStream.Sql.Types;
 
@@ -6,19 +7,53 @@ namespace PyStream.Sql.Runtime;
 
 /// <summary>
 /// One side's rows of a regular join (Flink's JoinRecordStateView for an input without a unique
-/// key): a map state per join key, from a row's bytes to how many times the row is there and, on
-/// an outer side, with how many rows of the other side it is associated (what decides whether its
-/// null-padded row is out). With a TTL each entry carries the time it was last written (8 bytes
-/// big-endian first, as <see cref="StateTtl"/> reads them) and is gone once the TTL passed since.
+/// key), in one of two layouts chosen by the state id's shape:
+/// <list type="bullet">
+/// <item>a map state (outer sides, and any side with a TTL): per join key, from a row's bytes to
+/// how many times the row is there and, on an outer side, with how many rows of the other side it
+/// is associated (what decides whether its null-padded row is out). With a TTL each entry carries
+/// the time it was last written (8 bytes big-endian first, as <see cref="StateTtl"/> reads them) and
+/// is gone once the TTL passed since;</item>
+/// <item>a list state (inner sides without a TTL, which count nothing but copies): per join key,
+/// every copy of every row, each framed by its length. An insert appends without reading (and
+/// allocates nothing per row on the heap backend); a retraction takes one copy out.</item>
+/// </list>
 /// </summary>
-internal sealed class JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
+internal sealed class JoinRecordState
 {
-    // One buffer for every row encoded: a row's bytes are copied out of it.
+    private readonly IKeyedStateStore _store;
+    private readonly string _stateId;
+    private readonly IReadOnlyList<SqlType> _types;
+    private readonly bool _outer;
+    private readonly long _ttlMillis;
+    private readonly bool _appends;
+
+    // One buffer for what every row writes (a map entry's key, or a list element), and one for map values.
     private readonly BinaryWriter _writer = new(new MemoryStream());
+    private readonly byte[] _value = new byte[16];
 
-    public bool Outer => outer;
+    /// <summary>
+    /// A list side's rows per join key as last read, decoded: valid until a row of that key is added or
+    /// taken out (the other side reads a key's rows for every batch that has the key).
+    /// </summary>
+    private readonly Dictionary<byte[], List<Record>> _decoded = new(ByteArrayComparer.Instance);
+    private const int MaxDecodedKeys = 65_536;
 
-    public string StateId => stateId;
+    public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
+    {
+        (_store, _stateId, _types, _outer, _ttlMillis) = (store, stateId, types, outer, ttlMillis);
+        _appends = StateKeys.ShapeOf(stateId) == StateShape.List;
+        if (_appends && (outer || ttlMillis > 0))
+            throw new ArgumentException("an outer side or a side with a TTL keeps its rows in a map state", nameof(stateId));
+    }
+
+    /// <summary>The state id of a side's rows: a list state for an inner side without a TTL, a map state otherwise.</summary>
+    public static string StateIdFor(string operatorKey, string side, bool outer, long ttlMillis) =>
+        (outer || ttlMillis > 0 ? StateKeys.MapPrefix : StateKeys.ListPrefix) + operatorKey + "/" + side;
+
+    public bool Outer => _outer;
+
+    private MemoryStream Buffer => (MemoryStream)_writer.BaseStream;
 
     /// <summary>A row of a join key's state: its values and bytes, multiplicity and associations (0 on an inner side).</summary>
     public sealed class Record(object?[] row, byte[] bytes, int count, int associations)
@@ -32,92 +67,214 @@ internal sealed class JoinRecordState(IKeyedStateStore store, string stateId, IR
         public int Associations { get; set; } = associations;
     }
 
-    /// <summary>The live rows of a join key (expired ones are removed as they are met).</summary>
-    public List<Record> Records(byte[] key, long now)
+    /// <summary>The live rows of a join key (expired ones are removed as they are met), in the order they came.</summary>
+    public List<Record> Records(byte[] key, long now) => _appends ? ListedRecords(key) : MappedRecords(key, now);
+
+    /// <summary>The join keys with rows.</summary>
+    public IEnumerable<byte[]> Keys() => _appends
+        ? _store.Entries(_stateId).Select(e => e.Key).ToList()
+        : _store.Entries(_stateId).Select(e => MapEntryKey.Owner(_stateId, e.Key).ToArray()).Distinct(ByteArrayComparer.Instance).ToList();
+
+    /// <summary>One more of row <paramref name="row"/> of <paramref name="rows"/>; on an outer side its associations become <paramref name="associations"/> (Flink's addRecord).</summary>
+    public void Add(byte[] key, RowBatch rows, int row, int associations, long now)
+    {
+        if (_appends)
+        {
+            Changed(key);
+            _store.Append(_stateId, key, Element(rows, row));
+            return;
+        }
+
+        var stored = Stored(key, rows, row);
+        var (count, _) = Read(stored, now);
+        Write(stored, count + 1, associations, now);
+    }
+
+    /// <summary>One fewer of the row; a row that is not there (never was, or expired) stays absent.</summary>
+    public void Retract(byte[] key, RowBatch rows, int row, long now)
+    {
+        if (_appends)
+        {
+            Changed(key);
+            RemoveElement(key, Element(rows, row));
+            return;
+        }
+
+        var stored = Stored(key, rows, row);
+        var (count, associations) = Read(stored, now);
+        if (count <= 1)
+            _store.Remove(_stateId, stored);
+        else
+            Write(stored, count - 1, associations, now);
+    }
+
+    public void UpdateAssociations(byte[] key, Record record, int associations, long now)
+    {
+        if (_appends)
+            throw new InvalidOperationException("an inner side's rows have no associations");
+        record.Associations = associations;
+        StartWrite();
+        WriteOwner(key);
+        Buffer.Write(record.Bytes);
+        Write(Written, record.Count, associations, now);
+    }
+
+    private List<Record> MappedRecords(byte[] key, long now)
     {
         var records = new List<Record>();
-        foreach (var (entry, value) in store.MapEntries(stateId, key).ToList())
+        foreach (var (entry, value) in _store.MapEntries(_stateId, key).ToList())
         {
-            var at = ttlMillis > 0 ? 8 : 0;
-            if (ttlMillis > 0 && BinaryPrimitives.ReadInt64BigEndian(value) + ttlMillis <= now)
+            var at = _ttlMillis > 0 ? 8 : 0;
+            if (_ttlMillis > 0 && BinaryPrimitives.ReadInt64BigEndian(value) + _ttlMillis <= now)
             {
-                store.Remove(stateId, Stored(key, entry));
+                StartWrite();
+                WriteOwner(key);
+                Buffer.Write(entry);
+                _store.Remove(_stateId, Written);
                 continue;
             }
 
             var count = BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at));
-            var associations = outer ? BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 4)) : 0;
+            var associations = _outer ? BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 4)) : 0;
             records.Add(new Record(Decode(entry), entry, count, associations));
         }
 
         return records;
     }
 
-    /// <summary>One more of the row; on an outer side its associations become <paramref name="associations"/> (Flink's addRecord).</summary>
-    public void Add(byte[] key, byte[] row, int associations, long now)
+    private void Changed(byte[] key)
     {
-        var (count, _) = Read(key, row, now);
-        Write(key, row, count + 1, associations, now);
+        if (_decoded.Count > 0)
+            _decoded.Remove(key);
     }
 
-    /// <summary>One fewer of the row; a row that is not there (never was, or expired) stays absent.</summary>
-    public void Retract(byte[] key, byte[] row, long now)
+    /// <summary>A list's copies of each distinct row counted into one record.</summary>
+    private List<Record> ListedRecords(byte[] key)
     {
-        var (count, associations) = Read(key, row, now);
-        if (count <= 1)
-            store.Remove(stateId, Stored(key, row));
-        else
-            Write(key, row, count - 1, associations, now);
+        if (_decoded.TryGetValue(key, out var cached))
+            return cached;
+        if (_decoded.Count >= MaxDecodedKeys)
+            _decoded.Clear();
+        var records = new List<Record>();
+        _decoded[key] = records;
+        if (_store.Get(_stateId, key) is not { } list)
+            return records;
+        Dictionary<byte[], Record>? distinct = null;
+        for (var at = 0; at < list.Length;)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(list.AsSpan(at));
+            var bytes = list.AsSpan(at + 4, length);
+            at += 4 + length;
+            if (records.Count > 0)
+            {
+                distinct ??= records.ToDictionary(r => r.Bytes, ByteArrayComparer.Instance);
+                if (distinct.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes, out var same))
+                {
+                    same.Count++;
+                    continue;
+                }
+            }
+
+            var copy = bytes.ToArray();
+            var record = new Record(Decode(copy), copy, 1, 0);
+            records.Add(record);
+            distinct?.Add(copy, record);
+        }
+
+        return records;
     }
 
-    public void UpdateAssociations(byte[] key, Record record, int associations, long now)
+    /// <summary>Takes the first copy of <paramref name="element"/> out of a key's list (nothing when there is none).</summary>
+    private void RemoveElement(byte[] key, ReadOnlySpan<byte> element)
     {
-        record.Associations = associations;
-        Write(key, record.Bytes, record.Count, associations, now);
-    }
+        if (_store.Get(_stateId, key) is not { } list)
+            return;
+        for (var at = 0; at < list.Length;)
+        {
+            var size = 4 + BinaryPrimitives.ReadInt32LittleEndian(list.AsSpan(at));
+            if (list.AsSpan(at, size).SequenceEqual(element))
+            {
+                if (size == list.Length)
+                {
+                    _store.Remove(_stateId, key);
+                    return;
+                }
 
-    public byte[] Encode(object?[] row)
-    {
-        var buffer = (MemoryStream)_writer.BaseStream;
-        buffer.SetLength(0);
-        ValueCodec.WriteRow(_writer, row, types);
-        _writer.Flush();
-        return buffer.ToArray();
+                var rest = new byte[list.Length - size];
+                list.AsSpan(0, at).CopyTo(rest);
+                list.AsSpan(at + size).CopyTo(rest.AsSpan(at));
+                _store.Put(_stateId, key, rest);
+                return;
+            }
+
+            at += size;
+        }
     }
 
     private object?[] Decode(byte[] bytes)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes));
-        return ValueCodec.ReadRow(reader, types);
+        return ValueCodec.ReadRow(reader, _types);
     }
 
-    private (int Count, int Associations) Read(byte[] key, byte[] row, long now)
+    /// <summary>A map entry's stored key: the join key's prefix (<see cref="MapEntryKey.Prefix"/>), then the row's bytes.</summary>
+    private ReadOnlySpan<byte> Stored(byte[] key, RowBatch rows, int row)
     {
-        if (store.Get(stateId, Stored(key, row)) is not { } value)
-            return (0, 0);
-        var at = ttlMillis > 0 ? 8 : 0;
-        if (ttlMillis > 0 && BinaryPrimitives.ReadInt64BigEndian(value) + ttlMillis <= now)
-            return (0, 0);
-        return (BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at)), outer ? BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 4)) : 0);
+        StartWrite();
+        WriteOwner(key);
+        WriteRow(rows, row);
+        return Written;
     }
 
-    private void Write(byte[] key, byte[] row, int count, int associations, long now)
+    /// <summary>A list element: the row's length (4 bytes little-endian), then its bytes.</summary>
+    private ReadOnlySpan<byte> Element(RowBatch rows, int row)
     {
-        var at = ttlMillis > 0 ? 8 : 0;
-        var value = new byte[at + (outer ? 8 : 4)];
-        if (ttlMillis > 0)
+        StartWrite();
+        _writer.Write(0);
+        WriteRow(rows, row);
+        var element = Buffer.GetBuffer().AsSpan(0, (int)Buffer.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(element, element.Length - 4);
+        return element;
+    }
+
+    private void StartWrite() => Buffer.SetLength(0);
+
+    private ReadOnlySpan<byte> Written => Buffer.GetBuffer().AsSpan(0, (int)Buffer.Length);
+
+    private void WriteOwner(byte[] key)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)key.Length);
+        Buffer.Write(length);
+        Buffer.Write(key);
+    }
+
+    private void WriteRow(RowBatch rows, int row)
+    {
+        for (var c = 0; c < _types.Count; c++)
+            ValueCodec.Write(_writer, rows.Columns[c], row, _types[c]);
+        _writer.Flush();
+    }
+
+    private (int Count, int Associations) Read(ReadOnlySpan<byte> stored, long now)
+    {
+        if (_store.Get(_stateId, stored) is not { } value)
+            return (0, 0);
+        var at = _ttlMillis > 0 ? 8 : 0;
+        if (_ttlMillis > 0 && BinaryPrimitives.ReadInt64BigEndian(value) + _ttlMillis <= now)
+            return (0, 0);
+        return (BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at)), _outer ? BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 4)) : 0);
+    }
+
+    private void Write(ReadOnlySpan<byte> stored, int count, int associations, long now)
+    {
+        var at = _ttlMillis > 0 ? 8 : 0;
+        var value = _value.AsSpan(0, at + (_outer ? 8 : 4));
+        if (_ttlMillis > 0)
             BinaryPrimitives.WriteInt64BigEndian(value, now);
-        BinaryPrimitives.WriteInt32LittleEndian(value.AsSpan(at), count);
-        if (outer)
-            BinaryPrimitives.WriteInt32LittleEndian(value.AsSpan(at + 4), associations);
-        store.Put(stateId, Stored(key, row), value);
-    }
-
-    private static byte[] Stored(byte[] key, byte[] row)
-    {
-        var stored = MapEntryKey.Prefix(key);
-        Array.Resize(ref stored, stored.Length + row.Length);
-        row.CopyTo(stored, stored.Length - row.Length);
-        return stored;
+        BinaryPrimitives.WriteInt32LittleEndian(value[at..], count);
+        if (_outer)
+            BinaryPrimitives.WriteInt32LittleEndian(value[(at + 4)..], associations);
+        _store.Put(_stateId, stored, value);
     }
 }

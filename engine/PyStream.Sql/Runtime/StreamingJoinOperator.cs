@@ -1,3 +1,4 @@
+using PyStream.Engine;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
@@ -30,6 +31,14 @@ public sealed class StreamingJoinOperator : SqlOperator
     private readonly JoinOperatorSpec _spec;
     private readonly RowKeys _leftKeys;
     private readonly RowKeys _rightKeys;
+
+    /// <summary>Streaming output: rows of the input batch beside rows of the other side's state.</summary>
+    private readonly JoinPairs _pairs;
+
+    /// <summary>The candidate pairs of a batch that the residual condition decides on.</summary>
+    private readonly JoinPairs _candidatePairs;
+
+    /// <summary>Batch mode's result at end of input: rows of both sides' state.</summary>
     private readonly RowBuilder _output;
     private readonly RowBuilder _candidates;
     private JoinRecordState _left = null!;
@@ -41,6 +50,8 @@ public sealed class StreamingJoinOperator : SqlOperator
         _spec = spec;
         _leftKeys = spec.LeftKeys.Copy();
         _rightKeys = spec.RightKeys.Copy();
+        _pairs = new JoinPairs(spec.LeftTypes, spec.RightTypes);
+        _candidatePairs = new JoinPairs(spec.LeftTypes, spec.RightTypes);
         _output = new RowBuilder(spec.OutputTypes);
         _candidates = new RowBuilder([.. spec.LeftTypes, .. spec.RightTypes]);
     }
@@ -48,8 +59,8 @@ public sealed class StreamingJoinOperator : SqlOperator
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        var leftId = StateKeys.MapPrefix + StateKey + "/left";
-        var rightId = StateKeys.MapPrefix + StateKey + "/right";
+        var leftId = JoinRecordState.StateIdFor(StateKey, "left", _spec.LeftOuter, _spec.TtlMillis);
+        var rightId = JoinRecordState.StateIdFor(StateKey, "right", _spec.RightOuter, _spec.TtlMillis);
         if (_spec.TtlMillis > 0)
         {
             // Flink's SQL state TTL: written entries live that long, cleaned in the background.
@@ -57,8 +68,26 @@ public sealed class StreamingJoinOperator : SqlOperator
             context.StateTtls.Declare(rightId, _spec.TtlMillis, "background");
         }
 
+        RefuseOtherLayout(context.State, "left", leftId);
+        RefuseOtherLayout(context.State, "right", rightId);
         _left = new JoinRecordState(context.State, leftId, _spec.LeftTypes, _spec.LeftOuter, _spec.TtlMillis);
         _right = new JoinRecordState(context.State, rightId, _spec.RightTypes, _spec.RightOuter, _spec.TtlMillis);
+    }
+
+    /// <summary>
+    /// A restored side whose rows were saved in the other layout (by a join planned as outer or with a TTL
+    /// where it is now neither, or the reverse, or by an older PyStream) would be silently empty: refused.
+    /// </summary>
+    private void RefuseOtherLayout(IKeyedStateStore store, string side, string stateId)
+    {
+        var mapId = JoinRecordState.StateIdFor(StateKey, side, outer: true, ttlMillis: 0);
+        var listId = JoinRecordState.StateIdFor(StateKey, side, outer: false, ttlMillis: 0);
+        var otherId = stateId == mapId ? listId : mapId;
+        if (store.Entries(otherId).Any())
+            throw new PyStreamException(
+                $"the join '{StateKey}' cannot restore its {side} rows: they were saved as a {(otherId == mapId ? "map" : "list")} state (an outer side or one "
+                + $"with table.exec.state.ttl keeps a map state, an inner side without one a list state; PyStream before 2026-12-06 kept a map state for "
+                + "every side), and this join keeps a " + (otherId == mapId ? "list" : "map") + " state; restore with the query and settings that took the checkpoint");
     }
 
     private long Now => Context.Time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -70,30 +99,26 @@ public sealed class StreamingJoinOperator : SqlOperator
         var now = Now;
         var batchKeys = new byte[rows.Count][];
         var nullKeys = new bool[rows.Count];
-        var inputRows = new object?[rows.Count][];
         for (var i = 0; i < rows.Count; i++)
         {
-            var row = new object?[rows.Columns.Length];
-            for (var c = 0; c < row.Length; c++)
-                row[c] = rows.Columns[c].GetBoxed(i);
             foreach (var c in keys.Columns)
-                nullKeys[i] |= row[c] is null;
-            inputRows[i] = row;
+                nullKeys[i] |= rows.Columns[c].IsNull(i);
             batchKeys[i] = keys.KeyOf(rows, i);
         }
 
-        var matches = _spec.BatchMode ? null : MatchingAll(isLeft, inputRows, batchKeys, nullKeys, now);
+        var matches = _spec.BatchMode ? null : MatchingAll(isLeft, rows, batchKeys, nullKeys, now);
+        _pairs.Begin(rows, isLeft);
         for (var i = 0; i < rows.Count; i++)
         {
             if (matches is null)
-                Store(isLeft, batchKeys[i], nullKeys[i], inputRows[i], rows.KindAt(i), now);
+                Store(isLeft, batchKeys[i], nullKeys[i], rows, i, now);
             else
-                Process(isLeft, batchKeys[i], nullKeys[i], inputRows[i], rows.KindAt(i), matches[i], now);
-            if (_output.Count >= 8192)
-                EmitRows(_output.Take());
+                Process(isLeft, batchKeys[i], nullKeys[i], rows, i, matches[i], now);
+            if (_pairs.Count >= 8192)
+                EmitRows(_pairs.Take());
         }
 
-        EmitRows(_output.Take());
+        EmitRows(_pairs.Take());
     }
 
     /// <summary>
@@ -101,13 +126,13 @@ public sealed class StreamingJoinOperator : SqlOperator
     /// the batch's candidate pairs. The other side does not change while this side's batch is processed
     /// (but for associations, which live in the shared records), so each key's rows are read once.
     /// </summary>
-    private List<JoinRecordState.Record>[] MatchingAll(bool isLeft, object?[][] inputRows, byte[][] batchKeys, bool[] nullKeys, long now)
+    private List<JoinRecordState.Record>[] MatchingAll(bool isLeft, RowBatch rows, byte[][] batchKeys, bool[] nullKeys, long now)
     {
         var otherState = isLeft ? _right : _left;
         var byKey = new Dictionary<byte[], List<JoinRecordState.Record>>(Engine.State.ByteArrayComparer.Instance);
-        var candidates = new List<JoinRecordState.Record>[inputRows.Length];
+        var candidates = new List<JoinRecordState.Record>[rows.Count];
         var pairs = 0;
-        for (var i = 0; i < inputRows.Length; i++)
+        for (var i = 0; i < rows.Count; i++)
         {
             if (nullKeys[i])
             {
@@ -123,15 +148,16 @@ public sealed class StreamingJoinOperator : SqlOperator
 
         if (_spec.Residual is null || pairs == 0)
             return candidates;
-        for (var i = 0; i < inputRows.Length; i++)
+        _candidatePairs.Begin(rows, isLeft);
+        for (var i = 0; i < rows.Count; i++)
         {
             foreach (var other in candidates[i])
-                _candidates.Add(RowKind.Insert, isLeft ? [.. inputRows[i], .. other.Row] : [.. other.Row, .. inputRows[i]]);
+                _candidatePairs.Add(RowKind.Insert, i, other.Row);
         }
 
-        var passed = ((Column<bool>)_spec.Residual.Run(_candidates.Take()!)!.Columns[0]).Values;
+        var passed = ((Column<bool>)_spec.Residual.Run(_candidatePairs.Take()!)!.Columns[0]).Values;
         var at = 0;
-        for (var i = 0; i < inputRows.Length; i++)
+        for (var i = 0; i < rows.Count; i++)
         {
             var matched = new List<JoinRecordState.Record>();
             foreach (var other in candidates[i])
@@ -146,17 +172,17 @@ public sealed class StreamingJoinOperator : SqlOperator
         return candidates;
     }
 
-    private void Process(bool isLeft, byte[] key, bool nullKey, object?[] row, RowKind kind, List<JoinRecordState.Record> matches, long now)
+    private void Process(bool isLeft, byte[] key, bool nullKey, RowBatch rows, int row, List<JoinRecordState.Record> matches, long now)
     {
         var (inputState, otherState) = isLeft ? (_left, _right) : (_right, _left);
-        var bytes = inputState.Encode(row);
+        var kind = rows.KindAt(row);
         if (kind.IsAccumulate())
         {
             if (matches.Count == 0 && inputState.Outer)
             {
-                Padded(RowKind.Insert, row, isLeft, 1);
+                _pairs.Add(RowKind.Insert, row, null);
                 if (!nullKey)
-                    inputState.Add(key, bytes, 0, now);
+                    inputState.Add(key, rows, row, 0, now);
                 return;
             }
 
@@ -166,30 +192,30 @@ public sealed class StreamingJoinOperator : SqlOperator
                 foreach (var other in matches)
                 {
                     if (other.Associations == 0)
-                        Padded(RowKind.Delete, other.Row, !isLeft, other.Count);
+                        PaddedOther(RowKind.Delete, other);
                     otherState.UpdateAssociations(key, other, other.Associations + 1, now);
                 }
             }
 
             var joinedKind = inputState.Outer || otherState.Outer ? RowKind.Insert : kind;
             foreach (var other in matches)
-                Joined(joinedKind, row, other.Row, isLeft, other.Count);
+                Joined(joinedKind, row, other);
             if (!nullKey)
-                inputState.Add(key, bytes, inputState.Outer ? matches.Sum(m => m.Count) : 0, now);
+                inputState.Add(key, rows, row, inputState.Outer ? matches.Sum(m => m.Count) : 0, now);
             return;
         }
 
         if (!nullKey)
-            inputState.Retract(key, bytes, now);
+            inputState.Retract(key, rows, row, now);
         if (matches.Count == 0)
         {
             if (inputState.Outer)
-                Padded(RowKind.Delete, row, isLeft, 1);
+                _pairs.Add(RowKind.Delete, row, null);
             return;
         }
 
         foreach (var other in matches)
-            Joined(inputState.Outer ? RowKind.Delete : kind, row, other.Row, isLeft, other.Count);
+            Joined(inputState.Outer ? RowKind.Delete : kind, row, other);
 
         // The other side's outer rows that lose their last match get their null-padded row back.
         if (otherState.Outer)
@@ -197,10 +223,24 @@ public sealed class StreamingJoinOperator : SqlOperator
             foreach (var other in matches)
             {
                 if (other.Associations == 1)
-                    Padded(RowKind.Insert, other.Row, !isLeft, other.Count);
+                    PaddedOther(RowKind.Insert, other);
                 otherState.UpdateAssociations(key, other, other.Associations - 1, now);
             }
         }
+    }
+
+    /// <summary>Input row <paramref name="row"/> joined with <paramref name="other"/>, once per copy of the other row.</summary>
+    private void Joined(RowKind kind, int row, JoinRecordState.Record other)
+    {
+        for (var t = 0; t < other.Count; t++)
+            _pairs.Add(kind, row, other.Row);
+    }
+
+    /// <summary>The other side's row padded with nulls, once per copy of it.</summary>
+    private void PaddedOther(RowKind kind, JoinRecordState.Record other)
+    {
+        for (var t = 0; t < other.Count; t++)
+            _pairs.Add(kind, -1, other.Row);
     }
 
     /// <summary>The other side's rows that join <paramref name="row"/>: all of its key's, less those the residual condition rejects.</summary>
@@ -229,20 +269,21 @@ public sealed class StreamingJoinOperator : SqlOperator
     }
 
     /// <summary>Batch mode: only the state changes; an outer row that can match nothing (a NULL key) is out at once.</summary>
-    private void Store(bool isLeft, byte[] key, bool nullKey, object?[] row, RowKind kind, long now)
+    private void Store(bool isLeft, byte[] key, bool nullKey, RowBatch rows, int row, long now)
     {
         var state = isLeft ? _left : _right;
+        var kind = rows.KindAt(row);
         if (nullKey)
         {
             if (state.Outer && kind.IsAccumulate())
-                Padded(RowKind.Insert, row, isLeft, 1);
+                _pairs.Add(RowKind.Insert, row, null);
             return;
         }
 
         if (kind.IsAccumulate())
-            state.Add(key, state.Encode(row), 0, now);
+            state.Add(key, rows, row, 0, now);
         else
-            state.Retract(key, state.Encode(row), now);
+            state.Retract(key, rows, row, now);
     }
 
     protected override void Finish()
@@ -256,7 +297,7 @@ public sealed class StreamingJoinOperator : SqlOperator
     private void EmitBatchResult()
     {
         var now = Now;
-        var keys = Owners(_left).Concat(Owners(_right)).Distinct(Engine.State.ByteArrayComparer.Instance).ToList();
+        var keys = _left.Keys().Concat(_right.Keys()).Distinct(Engine.State.ByteArrayComparer.Instance).ToList();
         foreach (var key in keys)
         {
             var rights = _right.Records(key, now);
@@ -286,7 +327,4 @@ public sealed class StreamingJoinOperator : SqlOperator
 
         EmitRows(_output.Take());
     }
-
-    private IEnumerable<byte[]> Owners(JoinRecordState state) =>
-        Context.State.Entries(state.StateId).Select(e => MapEntryKey.Owner(state.StateId, e.Key).ToArray()).Distinct(Engine.State.ByteArrayComparer.Instance).ToList();
 }

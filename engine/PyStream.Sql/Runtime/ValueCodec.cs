@@ -1,3 +1,4 @@
+using PyStream.Engine.Records;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
@@ -58,6 +59,42 @@ public static class ValueCodec
                 break;
             default:
                 throw new SqlTypeException($"values of type {type} cannot be keys or aggregated state here");
+        }
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/> of a column, as <see cref="Write(BinaryWriter, object?, SqlType)"/>
+    /// writes its boxed value (the same bytes), without boxing the common fixed-width and string values.
+    /// </summary>
+    public static void Write(BinaryWriter writer, Column column, int row, SqlType type)
+    {
+        if (column.IsNull(row))
+        {
+            writer.Write((byte)0);
+            return;
+        }
+
+        switch (column)
+        {
+            case Column<long> longs when type.Kind is SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz or SqlTypeKind.IntervalDayTime:
+                writer.Write((byte)1);
+                writer.Write(longs.Values[row]);
+                return;
+            case Column<int> ints when type.Kind is SqlTypeKind.Int or SqlTypeKind.Date or SqlTypeKind.Time or SqlTypeKind.IntervalYearMonth:
+                writer.Write((byte)1);
+                writer.Write(ints.Values[row]);
+                return;
+            case Column<double> doubles when type.Kind == SqlTypeKind.Double:
+                writer.Write((byte)1);
+                writer.Write(doubles.Values[row]);
+                return;
+            case Column<string> strings when strings.Values[row] is { } text && type.Kind is SqlTypeKind.Varchar or SqlTypeKind.Char:
+                writer.Write((byte)1);
+                writer.Write(text);
+                return;
+            default:
+                Write(writer, column.GetBoxed(row), type);
+                return;
         }
     }
 

@@ -64,4 +64,17 @@ public sealed class ExplainTextTests
         Assert.Contains("Join(joinType=[InnerJoin], where=[true], select=[id, name, id0, name0]", plan);
         Assert.DoesNotContain("HASH", plan);
     }
+
+    [Fact]
+    public void A_join_under_a_calc_keeps_only_the_columns_used_above_it_its_keys_and_its_condition()
+    {
+        const string Wide = "CREATE TABLE wide (k INT, a STRING, b STRING, c BIGINT) WITH ('connector' = 'datagen')";
+        var session = new SqlSession(new SqlRequest { Catalog = { new CatalogEntry { Sql = Wide } } });
+        var plan = ExplainText.Of(session, SqlParser.ParseStatement("SELECT l.a, r.c FROM wide l JOIN wide r ON l.k = r.k AND l.c < r.c"));
+
+        // left: a (selected), k (key), c (condition); right: k (key), c (selected and condition). No b on either side.
+        Assert.Contains("Calc(select=[k, a, c])", plan);
+        Assert.Contains("Calc(select=[k, c])", plan);
+        Assert.Contains("Join(joinType=[InnerJoin], where=[(k = k0) AND (c < c0)], select=[k, a, c, k0, c0]", plan);
+    }
 }

@@ -40,24 +40,43 @@ public sealed class GroupAggOperatorTests
         Assert.Equal(["Insert[2, 7]"], rows);
     }
 
-    [Fact]
-    public void A_change_in_a_later_batch_retracts_the_result_kept_in_state()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(GroupAggOperator.DefaultMaxCachedGroups)]
+    public void A_change_in_a_later_batch_retracts_the_result_kept_in_state(int maxCachedGroups)
     {
-        // SUM of INT is INT while its accumulator adds longs: the result kept for the -U must read back as it was.
-        var rows = RunToEnd(keyColumns: [], batchMode: false, [3], [4]);
+        // SUM of INT is INT while its accumulator adds longs: the result kept for the -U must read back as it was
+        // (from the backend with no cache; from memory with one).
+        var rows = RunToEnd(keyColumns: [], batchMode: false, maxCachedGroups, [3], [4]);
         Assert.Equal(["Insert[1, 3]", "UpdateBefore[1, 3]", "UpdateAfter[2, 7]"], rows);
     }
 
-    /// <summary>The rows (as kind[values]) of COUNT(*), SUM(c0) over INT rows (grouped by c0 when <paramref name="keyColumns"/> says so), to end of input.</summary>
-    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int[] input) => RunToEnd(keyColumns, batchMode, [input]);
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(GroupAggOperator.DefaultMaxCachedGroups)]
+    public void Groups_give_the_same_changes_whether_kept_in_memory_or_read_back(int maxCachedGroups)
+    {
+        // Keys 1, 2, 1, 3, 2 over three batches (one cached group forces writes and reads back); by hand:
+        // COUNT(*) and SUM(c0) per key c0.
+        var rows = RunToEnd(keyColumns: [0], batchMode: false, maxCachedGroups, [1, 2], [1, 3], [2]);
+        Assert.Equal([
+            "Insert[1, 1, 1]", "Insert[2, 1, 2]",
+            "UpdateBefore[1, 1, 1]", "UpdateAfter[1, 2, 2]", "Insert[3, 1, 3]",
+            "UpdateBefore[2, 1, 2]", "UpdateAfter[2, 2, 4]",
+        ], rows);
+    }
 
-    /// <summary>As above, the input in batches (state is read back between them).</summary>
-    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, params int[][] batches)
+    /// <summary>The rows (as kind[values]) of COUNT(*), SUM(c0) over INT rows (grouped by c0 when <paramref name="keyColumns"/> says so), to end of input.</summary>
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int[] input) => RunToEnd(keyColumns, batchMode, GroupAggOperator.DefaultMaxCachedGroups, [input]);
+
+    /// <summary>As above, the input in batches (state is read back between them when <paramref name="maxCachedGroups"/> is 0).</summary>
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int maxCachedGroups, params int[][] batches)
     {
         var types = new[] { SqlType.Int };
         var outputTypes = keyColumns.Select(_ => SqlType.Int).Concat([SqlType.BigInt.NotNull, SqlType.Int]).ToArray();
         var op = new GroupAggOperator("agg", new RowKeys(keyColumns, keyColumns.Select(_ => SqlType.Int).ToArray()),
-            new AggregateCalls([CountStar, SumOfFirst]), outputTypes, batchMode);
+            new AggregateCalls([CountStar, SumOfFirst]), outputTypes, batchMode, maxCachedGroups: maxCachedGroups);
         var output = new CollectingConsumer();
         op.Outputs[0].Add(output);
         var info = new TaskInfo("agg", 0, 1, JobGraphBuilder.DefaultMaxParallelism, 0);
