@@ -269,10 +269,11 @@ def test_the_image_embeds_debians_python_with_the_pystream_package() -> None:
 def test_the_image_makes_the_python_protobuf_modules_from_the_repositorys_protos() -> None:
     protoc = run_command(stage("python"), "python3", "-m", "grpc_tools.protoc")
     protos = [a for a in protoc if a.endswith(".proto")]
-    # The ones the Python client uses, as ./pystream makes them (cluster.proto is the engine's own).
+    # The ones the Python client uses, as ./pystream makes them (cluster.proto and network.proto are the
+    # coordinator's and the workers' own: no Python speaks them).
     launcher = re.search(r"for proto in ([\w ]+); do", (ROOT / "pystream").read_text()).group(1).split()
     assert {ROOT / p for p in protos} == {ROOT / "proto" / "pystream" / "v1" / f"{name}.proto" for name in launcher}
-    assert set(launcher) | {"cluster"} == {p.stem for p in (ROOT / "proto" / "pystream" / "v1").glob("*.proto")}
+    assert set(launcher) | {"cluster", "network"} == {p.stem for p in (ROOT / "proto" / "pystream" / "v1").glob("*.proto")}
     assert "--python_out=python/pystream/_proto" in protoc
     # Stubs would import gateway_pb2 as a top-level module: the client does without them.
     assert not [a for a in protoc if a.startswith("--grpc_python_out")]
