@@ -15,9 +15,7 @@ internal sealed partial class PhysicalPlanner
         var keys = spec.PartitionKeys.ToArray();
         var keyTypes = keys.Select(k => inputTypes[k]).ToArray();
         var parallelism = keys.Length == 0 ? 1 : Parallel;
-        var edge = keys.Length == 0
-            ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance)
-            : Hash(input, keys, parallelism, inputTypes);
+        var edge = Partitioned(input, keys, parallelism, inputTypes);
         var fields = m.Input.Fields;
         var explain = spec.Explain;
         var name = $"Match(partitionBy=[{string.Join(", ", keys.Select(k => fields[k].Name))}], orderBy=[{fields[spec.OrderIndex].Name} ASC], "

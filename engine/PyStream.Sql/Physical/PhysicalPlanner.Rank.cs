@@ -22,9 +22,7 @@ internal sealed partial class PhysicalPlanner
         var keys = r.PartitionKeys.ToArray();
         var keyTypes = keys.Select(k => inputTypes[k]).ToArray();
         var parallelism = keys.Length == 0 ? 1 : Parallel;
-        var edge = keys.Length == 0
-            ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance)
-            : Hash(input, keys, parallelism, inputTypes);
+        var edge = Partitioned(input, keys, parallelism, inputTypes);
         var fields = r.Input.Fields;
         var partitionBy = string.Join(", ", keys.Select(k => fields[k].Name));
         var orderBy = string.Join(", ", r.OrderKeys.Select(k => fields[k.Column].Name + (k.Descending ? " DESC" : " ASC")));

@@ -62,6 +62,15 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         return new PhysicalInput(producer, Partitioning.Hash);
     }
 
+    /// <summary>
+    /// The edge into an operator partitioned by the producer's <paramref name="keys"/>: a hash edge; without keys,
+    /// every row to the operator's one subtask (forward when the parallelisms match, rebalanced otherwise).
+    /// </summary>
+    private PhysicalInput Partitioned(int producer, IReadOnlyList<int> keys, int consumerParallelism, IReadOnlyList<SqlType> types) =>
+        keys.Count == 0
+            ? new PhysicalInput(producer, consumerParallelism == _nodes[producer].Parallelism ? Partitioning.Forward : Partitioning.Rebalance)
+            : Hash(producer, keys, consumerParallelism, types);
+
     public int Translate(PlanNode node) => node switch
     {
         CalcNode { Input: CalcNode inner } outer => Translate(Fuse(outer, inner)),
@@ -141,7 +150,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var input = Translate(a.Input);
         var keyCount = a.GroupKeys.Count;
         var parallelism = keyCount == 0 ? 1 : Parallel;
-        var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, a.Input.Types);
+        var edge = Partitioned(input, Enumerable.Range(0, keyCount).ToArray(), parallelism, a.Input.Types);
         var keyTypes = a.Input.Types.Take(keyCount).ToArray();
         var name = $"{kind}(groupBy=[{Names(a.Output.Take(keyCount))}], select=[{Names(a.Output)}])";
         return Add(name, kind, parallelism, [edge], t => create(name, new RowKeys(Enumerable.Range(0, keyCount).ToArray(), keyTypes), t.Node.InputCount), outputTypes: a.Types);
@@ -157,7 +166,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         var outputTypes = w.Types;
         var name = $"WindowAggregate(groupBy=[{Names(w.Output.Take(keyCount))}], window=[{w.Window.Kind.ToString().ToUpperInvariant()}], select=[{Names(w.Output)}])";
         var shiftZone = ShiftZone(w.Input.Fields[w.TimeIndex].Type);
-        var edge = keyCount == 0 ? new PhysicalInput(input, parallelism == _nodes[input].Parallelism ? Partitioning.Forward : Partitioning.Rebalance) : Hash(input, keyCount, parallelism, inputTypes);
+        var edge = Partitioned(input, Enumerable.Range(0, keyCount).ToArray(), parallelism, inputTypes);
         var insertOnly = !w.Input.IsChangelog;
         return Add(name, "WindowAggregate", parallelism, [edge],
             t =>
