@@ -36,4 +36,7 @@ public sealed record JobEnvironment
 
     /// <summary>Builders of operators the engine does not know itself (SQL queries').</summary>
     public IReadOnlyList<IOperatorProvider> OperatorProviders { get; init; } = [];
+
+    /// <summary>A cluster worker's channels to other workers; null in a single-process host.</summary>
+    public Cluster.RemoteChannels? Network { get; init; }
 }

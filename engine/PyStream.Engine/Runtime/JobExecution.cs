@@ -34,12 +34,13 @@ public sealed class JobExecution
     private readonly Activity? _span;
     private readonly List<JobFailure> _failures = [];
 
-    private JobExecution(JobGraph graph, JobEnvironment environment)
+    private JobExecution(JobGraph graph, JobEnvironment environment, Cluster.AttemptDeployment? deployment = null, string? jobId = null)
     {
         Graph = graph;
         _environment = environment;
+        Deployment = deployment;
         _log = environment.LoggerFactory.CreateLogger<JobExecution>();
-        JobId = Guid.NewGuid().ToString("N");
+        JobId = jobId ?? Guid.NewGuid().ToString("N");
         _configuration = ConfigurationAliases.Resolve(environment.ConfigurationOverrides.Count + environment.ConfigurationDefaults.Count == 0
             ? graph.Spec.Configuration
             : environment.ConfigurationDefaults.Concat(graph.Spec.Configuration).Concat(environment.ConfigurationOverrides)
@@ -48,7 +49,8 @@ public sealed class JobExecution
         Checkpointing = CheckpointingOptions.From(_configuration);
         if (graph.IsBatch && Checkpointing.Interval is not null)
             Checkpointing = Checkpointing with { Interval = null }; // as in Flink: BATCH jobs recover by re-running, not from checkpoints
-        _restarts = RestartStrategy.From(_configuration, Checkpointing.Interval is not null);
+        // A worker's share of a cluster attempt never restarts by itself: the coordinator deploys the next attempt.
+        _restarts = deployment is null ? RestartStrategy.From(_configuration, Checkpointing.Interval is not null) : RestartStrategy.From(NoRestart, checkpointing: false);
         CheckpointHistory = new CheckpointHistory(Checkpointing.History);
         BufferTimeout = Settings.BufferTimeout.From(_configuration);
         PythonMaxRecordsPerCall = PythonCalls.MaxRecords(_configuration);
@@ -58,6 +60,11 @@ public sealed class JobExecution
         _span = EngineTelemetry.Activities.StartActivity("job", ActivityKind.Internal)
             ?.SetTag("pystream.job", Name).SetTag("pystream.job.id", JobId);
     }
+
+    private static readonly Dictionary<string, string> NoRestart = new() { [RestartStrategy.TypeKey] = "none" };
+
+    /// <summary>The share of a cluster attempt this process runs; null when it runs the whole job.</summary>
+    public Cluster.AttemptDeployment? Deployment { get; }
 
     /// <summary>The job's span: each run is its child.</summary>
     public ActivityContext TraceContext => _span?.Context ?? default;
@@ -139,6 +146,24 @@ public sealed class JobExecution
         if (restore is not null)
             execution._checkpointIds.Reset(restore.CheckpointId + 1);
         execution.StartRun(restore);
+        return execution;
+    }
+
+    /// <summary>
+    /// Starts a worker's share of a cluster attempt: only the subtasks <paramref name="deployment"/> places on
+    /// this worker, connected to the others through <see cref="JobEnvironment.Network"/>. It does not restart
+    /// by itself, and takes no checkpoints of its own.
+    /// </summary>
+    public static JobExecution StartPart(JobSpec spec, JobEnvironment environment, Cluster.AttemptDeployment deployment, string jobId,
+        Action<JobExecution, JobStatus>? statusChanged = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(deployment);
+        if (environment?.Network is null)
+            throw new ArgumentException("a worker's share of an attempt needs the worker's network channels", nameof(environment));
+        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, deployment, jobId);
+        execution.StatusChanged += statusChanged;
+        execution.StartRun(null);
         return execution;
     }
 
@@ -243,7 +268,7 @@ public sealed class JobExecution
     }
 
     internal CheckpointCoordinator? CreateCoordinator(ICheckpointedRun run) =>
-        Graph.IsBatch ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, CheckpointHistory, JobId, Name, Graph.MaxParallelism, _environment.Time);
+        Graph.IsBatch || Deployment is not null ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, CheckpointHistory, JobId, Name, Graph.MaxParallelism, _environment.Time);
 
     /// <summary>The last task of a run ended: finish, fail, or schedule a restart from the latest checkpoint.</summary>
     internal void OnRunEnded(JobRun run, Exception? failure, bool stopped)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime.Cluster;
 using PyStream.Engine.Runtime.Partitioning;
 using PyStream.Engine.Telemetry;
 using PyStream.Engine.Time;
@@ -20,6 +21,9 @@ internal sealed class JobRun : ICheckpointedRun
     private readonly CancellationTokenSource _cancellation = new();
     private readonly List<(StreamTask Task, TaskContext Context, TaskRestore? Restore)> _tasks = [];
     private readonly List<Thread> _threads = [];
+    // In a cluster attempt: the channels from producers on other workers into this process's gates.
+    private readonly List<Func<CancellationToken, Task>> _remoteInputs = [];
+    private readonly JobEnvironment _environment;
     // Per task (chain index, subtask): what its sinks commit once their last output is safe.
     private readonly Dictionary<(int ChainIndex, int Subtask), List<Action>> _finalCommits = [];
     private readonly HashSet<StreamTask> _doneSinkTasks = [];
@@ -35,6 +39,7 @@ internal sealed class JobRun : ICheckpointedRun
     public JobRun(JobExecution job, JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
         _job = job;
+        _environment = environment;
         InitialRestore = restore;
         Log = environment.LoggerFactory.CreateLogger<CheckpointCoordinator>();
         _span = EngineTelemetry.Activities.StartActivity("job run", ActivityKind.Internal, job.TraceContext)
@@ -85,12 +90,32 @@ internal sealed class JobRun : ICheckpointedRun
         _running = _threads.Count;
         foreach (var thread in _threads)
             thread.Start();
+        foreach (var read in _remoteInputs)
+            _ = ReadRemoteInputAsync(read);
         Coordinator?.Start();
         if (_threads.Count == 0)
             Ended();
     }
 
     public void Cancel() => _cancellation.Cancel();
+
+    /// <summary>A channel from another worker that breaks fails the attempt, as a failed task does.</summary>
+    private async Task ReadRemoteInputAsync(Func<CancellationToken, Task> read)
+    {
+        try
+        {
+            await read(_cancellation.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (_cancellation.IsCancellationRequested)
+        {
+            // The attempt ends anyway; the channel broke because it does.
+        }
+        catch (Exception error)
+        {
+            Fail(error);
+            _job.OnTaskFailed(this);
+        }
+    }
 
     /// <summary>The subtask whose failure ended this run; null when none did (or the run failed for another reason).</summary>
     public TaskInfo? FailedTask
@@ -158,14 +183,18 @@ internal sealed class JobRun : ICheckpointedRun
     private void CreateTasks(JobGraph graph, JobEnvironment environment, IReadOnlyDictionary<string, string> configuration, RestoredCheckpoint? restore, int attempt)
     {
         var stateBackend = Checkpointing.StateBackends.Choose(environment.StateBackends, configuration);
-        var execution = ExecutionGraph.Build(graph);
-        var gates = execution.Subtasks.Where(v => v.InputChannels.Count > 0).ToDictionary(
+        var deployment = _job.Deployment;
+        var execution = deployment is null ? ExecutionGraph.Build(graph) : ExecutionGraph.Build(graph, v => deployment.LocationOf(v.JobVertex.Chain.Index, v.SubtaskIndex));
+        var hosted = deployment is null ? execution.Subtasks.ToList() : execution.Subtasks.Where(deployment.Hosts).ToList();
+        var gates = hosted.Where(v => v.InputChannels.Count > 0).ToDictionary(
             v => v, v => new InputGate([.. v.InputChannels.Select(c => c.Edge.TargetInput)], Math.Max(8, 2 * v.InputChannels.Count), _job.DebloatTarget));
         var checkpointing = _job.Checkpointing;
         var bufferTimeout = _job.BufferTimeout;
-        var attemptId = Guid.NewGuid().ToString();
+        var attemptId = deployment?.AttemptId ?? Guid.NewGuid().ToString();
+        if (deployment is not null)
+            ConnectRemoteInputs(deployment, gates);
 
-        foreach (var vertex in execution.Subtasks)
+        foreach (var vertex in hosted)
         {
             var chain = vertex.JobVertex.Chain;
             var subtask = vertex.SubtaskIndex;
@@ -174,7 +203,10 @@ internal sealed class JobRun : ICheckpointedRun
             var tags = EngineTelemetry.TaskTags(graph.Spec.Name, _job.JobId, chain.Index, chain.Name, subtask);
             IBatchConsumer NetworkOutput(StreamEdge edge)
             {
-                var targets = vertex.OutputsOf(edge).Select(c => ((IChannelTarget)gates[c.Consumer], c.Index)).ToArray();
+                var targets = deployment is null
+                    ? vertex.OutputsOf(edge).Select(c => ((IChannelTarget)gates[c.Consumer], c.Index)).ToArray()
+                    : vertex.OutputsOf(edge).Select((c, i) => (gates.TryGetValue(c.Consumer, out var gate) ? gate
+                        : environment.Network!.Output(deployment.PartitionOf(edge, vertex), i, environment.Python as IPythonBatchWire), c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
                 var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time, environment.Python);
                 outputs.Add(writer);
@@ -206,6 +238,35 @@ internal sealed class JobRun : ICheckpointedRun
             var entry = _tasks[^1];
             _threads.Add(new Thread(() => RunTask(entry.Task, entry.Context, entry.Restore)) { Name = vertex.Name, IsBackground = true });
         }
+    }
+
+    /// <summary>Each input channel whose producer runs on another worker reads that producer's subpartition into the consumer's gate.</summary>
+    private void ConnectRemoteInputs(AttemptDeployment deployment, Dictionary<ExecutionVertex, InputGate> gates)
+    {
+        var network = _environment.Network!;
+        var wire = _environment.Python as IPythonBatchWire;
+        foreach (var (consumer, gate) in gates)
+        {
+            foreach (var channel in consumer.InputChannels.Where(c => !deployment.Hosts(c.Producer)))
+            {
+                var producer = deployment.AddressOf(channel.Producer);
+                var partition = deployment.PartitionOf(channel.Edge, channel.Producer);
+                var subpartition = IndexOf(channel.Producer.OutputsOf(channel.Edge), channel);
+                var index = channel.Index;
+                _remoteInputs.Add(cancellation => network.ReadAsync(producer, partition, subpartition, gate, index, wire, cancellation));
+            }
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<ExecutionChannel> channels, ExecutionChannel channel)
+    {
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (ReferenceEquals(channels[i], channel))
+                return i;
+        }
+
+        throw new InvalidOperationException($"{channel} is not among its producer's outputs");
     }
 
     private void OnJobFinished(int chainIndex, int subtask, Action commit)
@@ -289,6 +350,10 @@ internal sealed class JobRun : ICheckpointedRun
     {
         Coordinator?.Dispose();
         _python?.Dispose();
+        // A share that ended early breaks its channels, so the consumers on other workers fail too; one that
+        // finished leaves them to be read to their end of partition.
+        if (_job.Deployment is { } deployment && _cancellation.IsCancellationRequested)
+            _environment.Network?.Release(deployment.AttemptId);
         Exception? failure;
         bool stopped;
         lock (_lock)

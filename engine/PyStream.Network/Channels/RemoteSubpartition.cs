@@ -53,9 +53,24 @@ internal sealed class RemoteSubpartition : IChannelTarget
 
     private long _framesSent;
 
+    /// <summary>
+    /// Called on the buffer timeout's thread, which must not throw: a broken channel, or a batch that does not
+    /// encode, leaves the batch buffered, and the task's own next write fails with the reason.
+    /// </summary>
     public bool TryWrite(InputEvent inputEvent)
     {
-        var frame = Encode(inputEvent);
+        if (_failure is not null)
+            return false;
+        Frame frame;
+        try
+        {
+            frame = Encode(inputEvent);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+
         if (_queue.Writer.TryWrite(frame))
             return true;
         Withdraw(frame);

@@ -20,13 +20,30 @@ public sealed class ResultPartitionRegistry(NetworkSettings settings)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(consumers);
         var subpartitions = new RemoteSubpartition[consumers];
         for (var i = 0; i < consumers; i++)
-        {
-            subpartitions[i] = new RemoteSubpartition(partition, i, Settings, python);
-            if (!Slot(partition, i).TrySetResult(subpartitions[i]))
-                throw new NetworkChannelException($"result partition '{partition}' is registered already");
-        }
-
+            subpartitions[i] = RegisterSubpartition(partition, i, python);
         return subpartitions;
+    }
+
+    /// <summary>One subpartition of a producer subtask's partition, for a consumer elsewhere (its others may be local).</summary>
+    internal RemoteSubpartition RegisterSubpartition(string partition, int index, IPythonBatchWire? python)
+    {
+        var subpartition = new RemoteSubpartition(partition, index, Settings, python);
+        if (!Slot(partition, index).TrySetResult(subpartition))
+            throw new NetworkChannelException($"result partition '{partition}' subpartition {index} is registered already");
+        return subpartition;
+    }
+
+    /// <summary>
+    /// Fails and forgets every subpartition whose partition starts with <paramref name="prefix"/> (an attempt that
+    /// ended early): a consumer reading one sees its channel break, one not connected yet finds nothing.
+    /// </summary>
+    internal void ReleaseAll(string prefix, string reason)
+    {
+        foreach (var key in _subpartitions.Keys.Where(k => k.Partition.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            if (_subpartitions.TryRemove(key, out var slot) && slot.Task.IsCompletedSuccessfully)
+                slot.Task.Result.Fail(reason);
+        }
     }
 
     /// <summary>The subpartition a consumer asks for, once registered; a second request for it is refused.</summary>
