@@ -100,8 +100,11 @@ public static class GatewayHost
         builder.Services.AddSingleton(ports);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ClusterScheduler>();
         builder.Services.AddSingleton(services => new JobEnvironment
         {
+            // A coordinator runs jobs in its workers' slots: their Python runs there, none here.
+            Cluster = options.Cluster is null ? null : services.GetRequiredService<ClusterScheduler>(),
             Python = new PythonRuntime(),
             StateBackends = RocksDbStateBackend.WithDefaults(),
             Connectors = [new KafkaConnector()],

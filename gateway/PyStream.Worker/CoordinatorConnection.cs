@@ -13,6 +13,7 @@ namespace PyStream.Worker;
 internal sealed class CoordinatorConnection(
     WorkerOptions options,
     WorkerIdentity identity,
+    ShareExecutor shares,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<CoordinatorConnection> logger) : BackgroundService
@@ -63,7 +64,16 @@ internal sealed class CoordinatorConnection(
 
                 backoff.Reset();
                 logger.Registered(options.Coordinator, registration.WorkerId, options.Slots, registration.HeartbeatIntervalMs, registration.HeartbeatTimeoutMs);
-                var reason = await BeatAsync(client, headers, registration, stoppingToken).ConfigureAwait(false);
+                string reason;
+                using (var registered = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    // Deployments come on a stream of their own, open while the heartbeats are answered.
+                    var deployments = shares.RunAsync(client, headers, registration.WorkerId, registered.Token);
+                    reason = await BeatAsync(client, headers, registration, stoppingToken).ConfigureAwait(false);
+                    await registered.CancelAsync().ConfigureAwait(false);
+                    await deployments.ConfigureAwait(false);
+                }
+
                 if (!stoppingToken.IsCancellationRequested)
                     logger.LostCoordinator(options.Coordinator, reason);
             }

@@ -1,5 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using PyStream.Connectors.Kafka;
+using PyStream.Engine.Runtime;
+using PyStream.Network.Channels;
+using PyStream.Network.Hosting;
+using PyStream.Python;
+using PyStream.State.RocksDb;
 
 namespace PyStream.Worker;
 
@@ -34,9 +40,22 @@ public static class WorkerHost
         builder.Services.AddSingleton(_ => new WorkerIdentity(options, () => AdvertisedAddress(options, data)));
         builder.Services.AddSingleton<CoordinatorConnection>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CoordinatorConnection>());
-        builder.Services.AddGrpc();
+        var partitions = new ResultPartitionRegistry(new NetworkSettings());
+        builder.Services.AddNetworkChannels(partitions, options.Token);
+        builder.Services.AddSingleton(_ => new NetworkConnections());
+        builder.Services.AddSingleton(services => new JobEnvironment
+        {
+            Python = new PythonRuntime(),
+            StateBackends = RocksDbStateBackend.WithDefaults(),
+            Connectors = [new KafkaConnector()],
+            OperatorProviders = [new PyStream.Sql.Service.SqlOperators(), new PyStream.Engine.Cep.PythonCepOperators()],
+            LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
+            Network = new WorkerChannels(partitions, services.GetRequiredService<NetworkConnections>(), options.Token),
+        });
+        builder.Services.AddSingleton<ShareExecutor>();
 
         var app = builder.Build();
+        app.MapNetworkChannels();
         try
         {
             await app.StartAsync().ConfigureAwait(false);

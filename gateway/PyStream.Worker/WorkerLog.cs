@@ -14,4 +14,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 604, Level = LogLevel.Error, Message = "the coordinator at {Coordinator} refused this worker: {Reason}")]
     public static partial void Refused(this ILogger logger, string coordinator, string reason);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "running attempt {AttemptId} of job '{Job}': {Subtasks} subtasks here")]
+    public static partial void ShareDeployed(this ILogger logger, string attemptId, string job, int subtasks);
 }

@@ -39,4 +39,7 @@ public sealed record JobEnvironment
 
     /// <summary>A cluster worker's channels to other workers; null in a single-process host.</summary>
     public Cluster.RemoteChannels? Network { get; init; }
+
+    /// <summary>A cluster coordinator's scheduler: jobs run in the workers' slots, none in this process; null: jobs run here.</summary>
+    public Cluster.IAttemptScheduler? Cluster { get; init; }
 }

@@ -201,7 +201,8 @@ public sealed class JobExecution
         JobRun run;
         lock (_lock)
             run = _run is { } current && Status == JobStatus.Running ? current : throw new PyStreamException($"job '{Name}' is not running ({Status})");
-        return run.Coordinator!.TriggerSavepoint(target, stop, drain);
+        var coordinator = run.Coordinator ?? throw new PyStreamException($"job '{Name}' runs on a cluster's workers, whose savepoints are not supported yet");
+        return coordinator.TriggerSavepoint(target, stop, drain);
     }
 
     /// <summary>Waits for the job's end; throws <see cref="JobExecutionException"/> when it failed.</summary>
@@ -265,6 +266,16 @@ public sealed class JobExecution
         run.Start();
         if (cancelled)
             run.Cancel();
+    }
+
+    /// <summary>On a cluster's coordinator: the current attempt on the workers (where it runs, or why it waits); null elsewhere.</summary>
+    public Cluster.IScheduledAttempt? ScheduledAttempt
+    {
+        get
+        {
+            lock (_lock)
+                return _run?.Scheduled;
+        }
     }
 
     internal CheckpointCoordinator? CreateCoordinator(ICheckpointedRun run) =>

@@ -24,6 +24,7 @@ internal sealed class JobRun : ICheckpointedRun
     // In a cluster attempt: the channels from producers on other workers into this process's gates.
     private readonly List<Func<CancellationToken, Task>> _remoteInputs = [];
     private readonly JobEnvironment _environment;
+    private readonly ClusterAttempt? _remote;
     // Per task (chain index, subtask): what its sinks commit once their last output is safe.
     private readonly Dictionary<(int ChainIndex, int Subtask), List<Action>> _finalCommits = [];
     private readonly HashSet<StreamTask> _doneSinkTasks = [];
@@ -45,6 +46,13 @@ internal sealed class JobRun : ICheckpointedRun
         _span = EngineTelemetry.Activities.StartActivity("job run", ActivityKind.Internal, job.TraceContext)
             ?.SetTag("pystream.job", graph.Spec.Name).SetTag("pystream.attempt", attempt);
         restore?.CheckCompatible(graph.Nodes.Select(n => n.StateKey).ToHashSet(StringComparer.Ordinal), graph.MaxParallelism, job.Checkpointing.AllowNonRestoredState);
+        if (environment.Cluster is not null && job.Deployment is null)
+        {
+            // A coordinator's run: the workers run the subtasks and the job's Python; nothing runs here.
+            _remote = new ClusterAttempt(job.JobId, Guid.NewGuid().ToString("N"), attempt, graph, environment, configuration);
+            return;
+        }
+
         _python = environment.Python?.LoadJob(graph.Spec);
         try
         {
@@ -85,8 +93,20 @@ internal sealed class JobRun : ICheckpointedRun
 
     public bool AnySourceRunning => _tasks.Count > 0 && _tasks.Any(t => t.Task.IsSource && !t.Task.Ended);
 
+    /// <summary>On a cluster's coordinator: the attempt the workers run (where, or why it waits); null elsewhere.</summary>
+    public IScheduledAttempt? Scheduled { get; private set; }
+
     public void Start()
     {
+        if (_remote is not null)
+        {
+            _running = 1;
+            Scheduled = _environment.Cluster!.Schedule(_remote, RemoteEnded);
+            if (_cancellation.IsCancellationRequested)
+                Scheduled.Cancel();
+            return;
+        }
+
         _running = _threads.Count;
         foreach (var thread in _threads)
             thread.Start();
@@ -97,7 +117,23 @@ internal sealed class JobRun : ICheckpointedRun
             Ended();
     }
 
-    public void Cancel() => _cancellation.Cancel();
+    public void Cancel()
+    {
+        _cancellation.Cancel();
+        Scheduled?.Cancel();
+    }
+
+    private void RemoteEnded(Exception? failure)
+    {
+        if (failure is not null)
+        {
+            lock (_lock)
+                _failure ??= failure;
+        }
+
+        if (Interlocked.Exchange(ref _running, 0) == 1)
+            Ended();
+    }
 
     /// <summary>A channel from another worker that breaks fails the attempt, as a failed task does.</summary>
     private async Task ReadRemoteInputAsync(Func<CancellationToken, Task> read)
@@ -131,7 +167,7 @@ internal sealed class JobRun : ICheckpointedRun
     {
         lock (_lock)
             _failure ??= reason;
-        _cancellation.Cancel();
+        Cancel();
     }
 
     public void StopAfterSavepoint()

@@ -41,15 +41,9 @@ public sealed class NetworkServer : IAsyncDisposable
             kestrel.Limits.Http2.InitialConnectionWindowSize = 8 << 20;
             kestrel.Limits.Http2.InitialStreamWindowSize = 4 << 20;
         });
-        builder.Services.AddGrpc(grpc =>
-        {
-            grpc.MaxReceiveMessageSize = NetworkSettings.MaxFrameBytes;
-            grpc.MaxSendMessageSize = NetworkSettings.MaxFrameBytes;
-        });
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(new ChannelAccess(token));
+        builder.Services.AddNetworkChannels(registry, token);
         var app = builder.Build();
-        app.MapGrpcService<PartitionRequestService>();
+        app.MapNetworkChannels();
         await app.StartAsync(cancellation).ConfigureAwait(false);
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var host = token is null ? "127.0.0.1" : bound.Host.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal);

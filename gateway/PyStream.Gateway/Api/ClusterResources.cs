@@ -57,7 +57,7 @@ public static class ClusterResources
     private static Dictionary<string, object?> Details(RegisteredWorker worker)
     {
         var details = Info(worker);
-        details["allocatedSlots"] = Array.Empty<object>(); // no subtask is placed on workers yet
+        details["allocatedSlots"] = worker.AllocatedSlots.Select(a => new Dictionary<string, object> { ["index"] = a.Slot, ["jobId"] = a.JobId });
         return details;
     }
 

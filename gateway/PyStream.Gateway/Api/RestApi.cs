@@ -2,6 +2,7 @@ using System.Text.Json;
 using PyStream.Engine;
 using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Runtime;
+using PyStream.Gateway.Cluster;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Monitoring;
 
@@ -32,8 +33,8 @@ public static class RestApi
             Results.Json(new { jobs = jobs.All.Select(j => Summary(j, time)) }));
         app.MapGet("/jobs/{id}", (string id, JobRegistry jobs, TaskMetrics metrics, TimeProvider time) =>
             jobs.Find(id) is { } job ? Results.Json(Details(job, metrics, time)) : NotFound(id));
-        app.MapGet("/jobs/{id}/vertices/{vertex:int}", (string id, int vertex, JobRegistry jobs, TaskMetrics metrics, TimeProvider time) =>
-            jobs.Find(id) is { } job ? VertexDetails(job, vertex, metrics, time) : NotFound(id));
+        app.MapGet("/jobs/{id}/vertices/{vertex:int}", (string id, int vertex, JobRegistry jobs, TaskMetrics metrics, TimeProvider time, WorkerRegistry workers) =>
+            jobs.Find(id) is { } job ? VertexDetails(job, vertex, metrics, time, workers) : NotFound(id));
         app.MapGet("/jobs/{id}/config", (string id, JobRegistry jobs) =>
             jobs.Find(id) is { } job ? Results.Json(Config(job)) : NotFound(id));
         app.MapGet("/jobs/{id}/stdout", (string id, int? tail, JobRegistry jobs) => JobText(jobs, id, error: false, tail));
@@ -145,13 +146,14 @@ public static class RestApi
     }
 
     /// <summary>Flink's vertex details: the vertex, and a row per subtask with its own numbers.</summary>
-    private static IResult VertexDetails(JobRecord job, int vertex, TaskMetrics metrics, TimeProvider time)
+    private static IResult VertexDetails(JobRecord job, int vertex, TaskMetrics metrics, TimeProvider time, WorkerRegistry workers)
     {
         var execution = job.Execution;
         if (execution.Graph.Chains.FirstOrDefault(c => c.Index == vertex) is not { } chain)
             return Error(StatusCodes.Status404NotFound, $"job '{job.Id}' has no vertex {vertex}");
         var running = execution.Status == JobStatus.Running;
         var status = JobRecord.StatusName(execution.Status);
+        var placement = execution.ScheduledAttempt?.Placement;
         return Results.Json(new Dictionary<string, object?>
         {
             ["id"] = chain.Index,
@@ -162,6 +164,9 @@ public static class RestApi
             {
                 ["subtask"] = subtask,
                 ["status"] = status,
+                // On a cluster: the worker running it (Flink's fields), once placed.
+                ["taskmanager-id"] = placement?.GetValueOrDefault((chain.Index, subtask))?.Worker,
+                ["host"] = placement?.GetValueOrDefault((chain.Index, subtask)) is { } location ? workers.Find(location.Worker)?.Offer.HostName : null,
                 ["metrics"] = new Dictionary<string, long> { ["read-records"] = numbers?.RecordsIn ?? 0, ["write-records"] = numbers?.RecordsOut ?? 0 },
                 ["busy-ratio"] = running ? numbers?.BusyRatio ?? 0 : 0,
                 ["idle-ratio"] = running ? numbers?.IdleRatio ?? 0 : 0,
@@ -199,6 +204,8 @@ public static class RestApi
         var chainOf = graph.Chains.SelectMany(c => c.Nodes.Select(n => (n, c))).ToDictionary(x => x.n, x => x.c);
         var details = Summary(job, time);
         details["now"] = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // PyStream's: why a job on a cluster has not started its subtasks yet (waiting for slots); null once they run.
+        details["pending-reason"] = execution.ScheduledAttempt?.Waiting;
         details["vertices"] = graph.Chains.Select(chain =>
         {
             var numbers = metrics.Vertex(job.Id, chain.Index, chain.Parallelism);

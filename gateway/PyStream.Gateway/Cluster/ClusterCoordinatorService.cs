@@ -7,7 +7,7 @@ namespace PyStream.Gateway.Cluster;
 /// cluster.proto's service on the coordinator: registration and heartbeat streams of workers.
 /// The token, when the gateway has one, is checked before any call arrives here (<see cref="Api.TokenCheck"/>).
 /// </summary>
-internal sealed class ClusterCoordinatorService(WorkerRegistry registry, IHostApplicationLifetime lifetime) : ClusterService.ClusterServiceBase
+internal sealed class ClusterCoordinatorService(WorkerRegistry registry, ClusterScheduler scheduler, IHostApplicationLifetime lifetime) : ClusterService.ClusterServiceBase
 {
     public override Task<RegisterWorkerResponse> RegisterWorker(RegisterWorkerRequest request, ServerCallContext context)
     {
@@ -68,5 +68,38 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, IHostAp
             if (workerId is not null)
                 registry.Remove(workerId, reason);
         }
+    }
+
+    public override async Task Deployments(IAsyncStreamReader<WorkerReport> requestStream, IServerStreamWriter<DeploymentCommand> responseStream,
+        ServerCallContext context)
+    {
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        if (!await requestStream.MoveNext(open.Token).ConfigureAwait(false) || requestStream.Current.WorkerId is not { Length: > 0 } workerId)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "a deployment stream opens with the worker's id"));
+        var worker = registry.Find(workerId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no worker {workerId} is registered here: register again"));
+        var session = scheduler.Open(worker);
+        var reason = "it closed the stream";
+        var sending = SendAsync(session, responseStream, open.Token);
+        try
+        {
+            while (await requestStream.MoveNext(open.Token).ConfigureAwait(false))
+                scheduler.OnReport(workerId, requestStream.Current);
+        }
+        catch (Exception error) when (error is IOException or OperationCanceledException)
+        {
+            reason = lifetime.ApplicationStopping.IsCancellationRequested ? "the coordinator stops" : $"its connection dropped ({error.GetType().Name})";
+        }
+        finally
+        {
+            scheduler.Close(session, reason);
+            await open.CancelAsync().ConfigureAwait(false);
+            await sending.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task SendAsync(WorkerSession session, IServerStreamWriter<DeploymentCommand> responseStream, CancellationToken cancellation)
+    {
+        await foreach (var command in session.Commands.ReadAllAsync(cancellation).ConfigureAwait(false))
+            await responseStream.WriteAsync(command, cancellation).ConfigureAwait(false);
     }
 }

@@ -27,10 +27,48 @@ public sealed class RegisteredWorker
 
     public long FreeMemoryBytes => Interlocked.Read(ref _freeMemoryBytes);
 
-    /// <summary>Slots taken by subtasks. Nothing is placed on workers yet (docs/cluster.md, "What exists"): always 0.</summary>
-    public int UsedSlots => 0;
+    /// <summary>Slots taken by subtasks of jobs' attempts.</summary>
+    public int UsedSlots
+    {
+        get
+        {
+            lock (_allocated)
+                return _allocated.Count;
+        }
+    }
 
     public int FreeSlots => Offer.Slots - UsedSlots;
+
+    /// <summary>Each taken slot and the job whose attempt holds it, by slot index.</summary>
+    public IReadOnlyList<(int Slot, string JobId)> AllocatedSlots
+    {
+        get
+        {
+            lock (_allocated)
+                return [.. _allocated.OrderBy(a => a.Key).Select(a => (a.Key, a.Value))];
+        }
+    }
+
+    private readonly Dictionary<int, string> _allocated = [];
+
+    /// <summary>The free slots' indexes, lowest first.</summary>
+    internal List<int> FreeSlotIndexes()
+    {
+        lock (_allocated)
+            return [.. Enumerable.Range(0, Offer.Slots).Where(i => !_allocated.ContainsKey(i))];
+    }
+
+    internal void Allocate(int slot, string jobId)
+    {
+        lock (_allocated)
+            _allocated.Add(slot, jobId);
+    }
+
+    internal void Free(int slot)
+    {
+        lock (_allocated)
+            _allocated.Remove(slot);
+    }
 
     internal void Beat(DateTimeOffset at, long freeMemoryBytes)
     {

@@ -33,6 +33,9 @@ public sealed class WorkerRegistry : IDisposable
 
     public HeartbeatSettings Heartbeats { get; }
 
+    /// <summary>A worker left (lost, stopped, or replaced by its own new registration), with the reason; raised outside the registry's lock.</summary>
+    public event Action<RegisteredWorker, string>? Lost;
+
     /// <summary>The coordinator's PyStream version, which every worker must have.</summary>
     public string Version { get; }
 
@@ -74,7 +77,11 @@ public sealed class WorkerRegistry : IDisposable
         }
 
         if (earlier is not null)
+        {
             _logger.WorkerRegisteredAgain(earlier.Id, worker.Id);
+            Lost?.Invoke(earlier, $"it registered again as {worker.Id}");
+        }
+
         _logger.WorkerRegistered(worker.Id, offer.HostName, offer.Slots, offer.DataAddress);
         return worker;
     }
@@ -98,6 +105,7 @@ public sealed class WorkerRegistry : IDisposable
         }
 
         _logger.WorkerLost(worker.Id, reason, worker.Offer.Slots);
+        Lost?.Invoke(worker, reason);
     }
 
     /// <summary>Declares lost every worker whose last heartbeat is older than the timeout.</summary>

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using PyStream.Cluster.Protocol;
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime.Cluster;
+using PyStream.Engine.Settings;
+
+namespace PyStream.Gateway.Cluster;
+
+/// <summary>
+/// The coordinator's scheduler (Flink's JobMaster scheduling with the ResourceManager's slots): places each
+/// attempt's subtasks into free slots of the workers whose deployment streams are open, spread over the
+/// workers before any is filled (<c>cluster.evenly-spread-out-slots</c>), with Flink's default slot sharing
+/// (<see cref="SlotSharing"/>); waits for slots up to <c>slot.request.timeout</c>; deploys each worker's
+/// share, relays the workers' reports to the attempt, and fails the attempt when a worker is lost.
+/// </summary>
+public sealed class ClusterScheduler : IAttemptScheduler
+{
+    public const string SlotRequestTimeoutKey = "slot.request.timeout";
+
+    private static readonly TimeSpan DefaultSlotRequestTimeout = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan SlotPollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentDictionary<string, WorkerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ScheduledAttempt> _attempts = new(StringComparer.Ordinal);
+    private readonly Lock _slots = new();
+    private readonly WorkerRegistry _registry;
+
+    public ClusterScheduler(WorkerRegistry registry, TimeProvider time, ILogger<ClusterScheduler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        Time = time;
+        Logger = logger;
+        registry.Lost += (worker, reason) => WorkerLost(worker.Id, $"worker {worker.Id} was lost: {reason}");
+    }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger { get; }
+
+    public IScheduledAttempt Schedule(ClusterAttempt attempt, Action<Exception?> ended)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var timeout = SettingValues.Get(attempt.Configuration, SlotRequestTimeoutKey) is { } text
+            ? Durations.Parse(text, SlotRequestTimeoutKey)
+            : DefaultSlotRequestTimeout;
+        var scheduled = new ScheduledAttempt(this, attempt, ended, timeout);
+        _attempts[attempt.AttemptId] = scheduled;
+        _ = scheduled.PlaceAsync();
+        return scheduled;
+    }
+
+    /// <summary>A worker's deployment stream opened: its slots can be used.</summary>
+    internal WorkerSession Open(RegisteredWorker worker)
+    {
+        var session = new WorkerSession(worker);
+        if (_sessions.TryRemove(worker.Id, out var earlier))
+            earlier.Close();
+        _sessions[worker.Id] = session;
+        return session;
+    }
+
+    /// <summary>A worker's deployment stream closed: what it ran is lost.</summary>
+    internal void Close(WorkerSession session, string reason)
+    {
+        session.Close();
+        if (_sessions.TryRemove(new KeyValuePair<string, WorkerSession>(session.Worker.Id, session)))
+            WorkerLost(session.Worker.Id, $"worker {session.Worker.Id} closed its deployment stream: {reason}");
+    }
+
+    internal void OnReport(string workerId, WorkerReport report)
+    {
+        var attemptId = report.ReportCase switch
+        {
+            WorkerReport.ReportOneofCase.State => report.State.AttemptId,
+            WorkerReport.ReportOneofCase.Output => report.Output.AttemptId,
+            WorkerReport.ReportOneofCase.Results => report.Results.AttemptId,
+            _ => null,
+        };
+        if (attemptId is not null && _attempts.TryGetValue(attemptId, out var attempt))
+            attempt.OnReport(workerId, report);
+    }
+
+    internal bool Send(string workerId, DeploymentCommand command) => _sessions.TryGetValue(workerId, out var session) && session.Send(command);
+
+    /// <summary>
+    /// Takes <paramref name="needed"/> free slots of connected workers, spread over them (the first free slot of each
+    /// worker, then the second, ...), or none with the reason; data addresses of the workers taken.
+    /// </summary>
+    internal (List<SubtaskLocation>? Slots, string Reason) TryAllocate(int needed, string jobId)
+    {
+        lock (_slots)
+        {
+            var workers = _registry.All.Where(w => _sessions.ContainsKey(w.Id)).ToList();
+            var free = workers.Select(w => (Worker: w, Free: w.FreeSlotIndexes())).ToList();
+            var available = free.Sum(f => f.Free.Count);
+            if (available < needed)
+                return (null, $"{needed} slots needed, {available} free of {workers.Sum(w => w.Offer.Slots)} on {workers.Count} workers");
+            var slots = new List<SubtaskLocation>();
+            for (var round = 0; slots.Count < needed; round++)
+            {
+                foreach (var (worker, indexes) in free.Where(f => f.Free.Count > round))
+                {
+                    if (slots.Count == needed)
+                        break;
+                    worker.Allocate(indexes[round], jobId);
+                    slots.Add(new SubtaskLocation(worker.Id, indexes[round]));
+                }
+            }
+
+            return (slots, "");
+        }
+    }
+
+    internal void Free(IEnumerable<SubtaskLocation> slots)
+    {
+        lock (_slots)
+        {
+            foreach (var slot in slots)
+                _registry.Find(slot.Worker)?.Free(slot.Slot);
+        }
+    }
+
+    internal string DataAddressOf(string workerId) =>
+        _registry.Find(workerId)?.Offer.DataAddress ?? throw new PyStreamException($"worker {workerId} is no longer registered");
+
+    internal void Forget(ScheduledAttempt attempt) => _attempts.TryRemove(attempt.AttemptId, out _);
+
+    private void WorkerLost(string workerId, string reason)
+    {
+        foreach (var attempt in _attempts.Values)
+            attempt.WorkerLost(workerId, reason);
+    }
+}

@@ -1,0 +1,224 @@
+using Google.Protobuf;
+using PyStream.Cluster.Protocol;
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime.Cluster;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Gateway.Cluster;
+
+/// <summary>
+/// One attempt on the workers: waits for its slots, deploys each worker's share, and ends once every share
+/// ended: finished when all finished, failed with the first failure (a share's, a lost worker's) after
+/// cancelling the other shares. Output and results the workers report go to the attempt's environment.
+/// </summary>
+internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttempt attempt, Action<Exception?> ended, TimeSpan slotTimeout) : IScheduledAttempt
+{
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _cancelled = new();
+    // Each worker's share: ended or not.
+    private readonly Dictionary<string, bool> _shares = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<(int Vertex, int Subtask), SubtaskLocation> _placement = new Dictionary<(int, int), SubtaskLocation>();
+    private List<SubtaskLocation> _slots = [];
+    private Exception? _failure;
+    private bool _ended;
+
+    public string AttemptId => attempt.AttemptId;
+
+    public string? Waiting { get; private set; } = "waiting for slots";
+
+    public IReadOnlyDictionary<(int Vertex, int Subtask), SubtaskLocation> Placement
+    {
+        get
+        {
+            lock (_lock)
+                return _placement;
+        }
+    }
+
+    public void Cancel()
+    {
+        _cancelled.Cancel();
+        CancelShares(except: null);
+        EndIfDone();
+    }
+
+    /// <summary>Waits for slots (polling the registry, up to the slot request timeout), then deploys.</summary>
+    public async Task PlaceAsync()
+    {
+        var graph = attempt.Graph;
+        var needed = SlotSharing.SlotsNeeded(graph);
+        var deadline = scheduler.Time.GetUtcNow() + slotTimeout;
+        List<SubtaskLocation>? slots;
+        while (true)
+        {
+            (slots, var reason) = scheduler.TryAllocate(needed, attempt.JobId);
+            if (slots is not null || _cancelled.IsCancellationRequested)
+                break;
+            Waiting = $"waiting for slots: {reason}";
+            if (scheduler.Time.GetUtcNow() >= deadline)
+            {
+                Fail(new PyStreamException($"Could not acquire the minimum required resources for job '{graph.Spec.Name}' within {SlotRequestTimeout} ({ClusterScheduler.SlotRequestTimeoutKey}): {reason}"));
+                EndIfDone();
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(ClusterScheduler.SlotPollInterval, scheduler.Time, _cancelled.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        if (slots is null)
+        {
+            EndIfDone();
+            return;
+        }
+
+        Deploy(slots);
+    }
+
+    private string SlotRequestTimeout => slotTimeout.TotalSeconds >= 1 ? $"{slotTimeout.TotalSeconds:0.###} s" : $"{slotTimeout.TotalMilliseconds:0} ms";
+
+    private void Deploy(List<SubtaskLocation> slots)
+    {
+        var placement = SlotSharing.Place(attempt.Graph, slots);
+        var share = new DeployShare { JobId = attempt.JobId, AttemptId = attempt.AttemptId, Spec = attempt.Graph.Spec.ToByteString() };
+        share.Placement.AddRange(placement.Select(p => new SubtaskPlacement { Vertex = p.Key.Vertex, Subtask = p.Key.Subtask, WorkerId = p.Value.Worker, Slot = p.Value.Slot }));
+        var workers = slots.Select(s => s.Worker).Distinct(StringComparer.Ordinal).ToList();
+        lock (_lock)
+        {
+            if (_ended)
+            {
+                scheduler.Free(slots); // cancelled while the slots were being taken
+                return;
+            }
+
+            _slots = slots;
+            _placement = placement;
+            foreach (var worker in workers)
+                _shares[worker] = false;
+        }
+
+        try
+        {
+            foreach (var worker in workers)
+                share.DataAddresses[worker] = scheduler.DataAddressOf(worker);
+        }
+        catch (PyStreamException error)
+        {
+            Fail(error);
+        }
+
+        Waiting = null;
+        foreach (var worker in workers)
+        {
+            if (_failure is not null || _cancelled.IsCancellationRequested)
+                ShareEnded(worker);
+            else if (!scheduler.Send(worker, new DeploymentCommand { Deploy = share }))
+                WorkerLost(worker, $"worker {worker} closed its deployment stream before the attempt was deployed");
+        }
+
+        EndIfDone();
+    }
+
+    public void OnReport(string workerId, WorkerReport report)
+    {
+        var environment = attempt.Environment;
+        switch (report.ReportCase)
+        {
+            case WorkerReport.ReportOneofCase.Output:
+                (report.Output.Stderr ? environment.Stderr : environment.Stdout).Write(report.Output.Text);
+                break;
+            case WorkerReport.ReportOneofCase.Results:
+                environment.Results.Add(report.Results.CollectId, new BytesBatch(report.Results.Data.ToByteArray(), report.Results.Count));
+                break;
+            case WorkerReport.ReportOneofCase.State:
+                OnState(workerId, report.State);
+                break;
+        }
+    }
+
+    private void OnState(string workerId, ShareState state)
+    {
+        switch (state.State)
+        {
+            case ShareState.Types.State.Finished or ShareState.Types.State.Canceled:
+                ShareEnded(workerId);
+                break;
+            case ShareState.Types.State.Failed:
+                Fail(state.UserTraceback.Length > 0
+                    ? new UserFunctionException(state.OperatorName, state.UserTraceback)
+                    : new PyStreamException($"{state.Message} ({(state.TaskName.Length > 0 ? state.TaskName + " on " : "")}worker {workerId})"));
+                ShareEnded(workerId);
+                CancelShares(except: workerId);
+                break;
+        }
+
+        EndIfDone();
+    }
+
+    public void WorkerLost(string workerId, string reason)
+    {
+        lock (_lock)
+        {
+            if (!_shares.TryGetValue(workerId, out var done) || done)
+                return;
+        }
+
+        Fail(new PyStreamException(reason));
+        ShareEnded(workerId);
+        CancelShares(except: workerId);
+        EndIfDone();
+    }
+
+    private void Fail(Exception failure)
+    {
+        lock (_lock)
+            _failure ??= failure;
+    }
+
+    private void ShareEnded(string workerId)
+    {
+        lock (_lock)
+        {
+            if (_shares.ContainsKey(workerId))
+                _shares[workerId] = true;
+        }
+    }
+
+    private void CancelShares(string? except)
+    {
+        List<string> running;
+        lock (_lock)
+            running = [.. _shares.Where(s => !s.Value && s.Key != except).Select(s => s.Key)];
+        foreach (var worker in running)
+        {
+            if (!scheduler.Send(worker, new DeploymentCommand { Cancel = new CancelShare { AttemptId = attempt.AttemptId } }))
+                ShareEnded(worker);
+        }
+    }
+
+    /// <summary>Ends the attempt once nothing of it runs: deployed shares all ended, or it was never deployed.</summary>
+    private void EndIfDone()
+    {
+        Exception? failure;
+        lock (_lock)
+        {
+            var deploying = _shares.Count == 0 && Waiting is not null && _failure is null && !_cancelled.IsCancellationRequested;
+            if (_ended || deploying || _shares.Values.Any(done => !done))
+                return;
+            _ended = true;
+            failure = _failure;
+        }
+
+        scheduler.Free(_slots);
+        scheduler.Forget(this);
+        ended(failure);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using PyStream.Cluster.Protocol;
+using PyStream.Engine;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Cluster;
+using PyStream.Engine.Spec;
+using PyStream.Engine.UserCode;
+
+namespace PyStream.Worker;
+
+/// <summary>
+/// Runs the shares of attempts the coordinator deploys here (Flink's TaskExecutor): each as a
+/// <see cref="JobExecution.StartPart"/> of this worker's subtasks, its print output, collected results and
+/// state reported on the deployment stream, in that order. When the stream ends (the coordinator is
+/// lost) every share is cancelled: its attempt is over.
+/// </summary>
+internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExecutor> logger)
+{
+    private readonly ConcurrentDictionary<string, JobExecution> _shares = new(StringComparer.Ordinal);
+
+    /// <summary>Shares running now (a test's and the log's view).</summary>
+    public int Running => _shares.Count;
+
+    /// <summary>Serves the deployment stream of one registration until it ends; then cancels what still runs.</summary>
+    public async Task RunAsync(ClusterService.ClusterServiceClient client, Metadata headers, string workerId, CancellationToken cancellation)
+    {
+        var reports = Channel.CreateUnbounded<WorkerReport>(new UnboundedChannelOptions { SingleReader = true });
+        using var call = client.Deployments(headers, cancellationToken: cancellation);
+        var sending = SendAsync(reports.Reader, call.RequestStream, cancellation);
+        try
+        {
+            reports.Writer.TryWrite(new WorkerReport { WorkerId = workerId });
+            while (await call.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+            {
+                var command = call.ResponseStream.Current;
+                if (command.Deploy is { } share)
+                    Deploy(share, workerId, reports.Writer);
+                else if (command.Cancel is { } cancel && _shares.TryGetValue(cancel.AttemptId, out var execution))
+                    execution.Cancel();
+            }
+        }
+        catch (Exception error) when (error is RpcException or IOException or OperationCanceledException)
+        {
+            // The coordinator went away; the heartbeats tell the log why.
+        }
+        finally
+        {
+            foreach (var execution in _shares.Values)
+                execution.Cancel();
+            reports.Writer.TryComplete();
+            await sending.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task SendAsync(ChannelReader<WorkerReport> reports, IClientStreamWriter<WorkerReport> stream, CancellationToken cancellation)
+    {
+        await foreach (var report in reports.ReadAllAsync(cancellation).ConfigureAwait(false))
+            await stream.WriteAsync(report, cancellation).ConfigureAwait(false);
+    }
+
+    private void Deploy(DeployShare share, string workerId, ChannelWriter<WorkerReport> reports)
+    {
+        var attemptId = share.AttemptId;
+        var stdout = new ShareOutputWriter(attemptId, stderr: false, reports);
+        var stderr = new ShareOutputWriter(attemptId, stderr: true, reports);
+        var results = new CollectedResults();
+        results.Added += collectId =>
+        {
+            foreach (var batch in results.Drain(collectId))
+                reports.TryWrite(new WorkerReport { Results = new ShareResults { AttemptId = attemptId, CollectId = collectId, Data = ByteString.CopyFrom(batch.Data), Count = batch.Count } });
+        };
+        void Report(ShareState state)
+        {
+            stdout.Flush();
+            stderr.Flush();
+            state.AttemptId = attemptId;
+            reports.TryWrite(new WorkerReport { State = state });
+        }
+
+        try
+        {
+            var spec = JobSpec.Parser.ParseFrom(share.Spec);
+            var deployment = new AttemptDeployment(attemptId, workerId,
+                share.Placement.ToDictionary(p => (p.Vertex, p.Subtask), p => new SubtaskLocation(p.WorkerId, p.Slot)),
+                share.DataAddresses.ToDictionary(a => a.Key, a => new Uri($"http://{a.Value}"), StringComparer.Ordinal));
+            var execution = JobExecution.StartPart(spec, environment with { Stdout = stdout, Stderr = stderr, Results = results }, deployment, share.JobId,
+                (execution, status) =>
+                {
+                    if (status == JobStatus.Running)
+                        Report(new ShareState { State = ShareState.Types.State.Running });
+                    else if (execution.HasEnded)
+                        Ended(attemptId, execution, Report);
+                });
+            _shares[attemptId] = execution;
+            if (execution.HasEnded)
+                _shares.TryRemove(attemptId, out _);
+            logger.ShareDeployed(attemptId, spec.Name, share.Placement.Count(p => p.WorkerId == workerId));
+        }
+        catch (Exception error) when (error is PyStreamException or InvalidProtocolBufferException or ArgumentException or UriFormatException)
+        {
+            Report(Failed(error));
+        }
+    }
+
+    private void Ended(string attemptId, JobExecution execution, Action<ShareState> report)
+    {
+        _shares.TryRemove(attemptId, out _);
+        report(execution.Status switch
+        {
+            JobStatus.Finished => new ShareState { State = ShareState.Types.State.Finished },
+            JobStatus.Failed when execution.Failures is [.., var last] => Failed(last.Error, last.TaskName),
+            _ => new ShareState { State = ShareState.Types.State.Canceled },
+        });
+    }
+
+    private static ShareState Failed(Exception error, string? taskName = null) => new()
+    {
+        State = ShareState.Types.State.Failed,
+        Message = error is UserFunctionException or PyStreamException ? error.Message : $"{error.GetType().FullName}: {error.Message}",
+        UserTraceback = (error as UserFunctionException)?.UserTraceback ?? "",
+        OperatorName = (error as UserFunctionException)?.OperatorName ?? "",
+        TaskName = taskName ?? "",
+    };
+}

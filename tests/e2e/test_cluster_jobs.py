@@ -1,0 +1,136 @@
+"""Jobs on a cluster: `./pystream gateway --cluster` and three `./pystream worker --slots 2` processes on
+loopback; `python job.py` against the gateway runs the job's subtasks in the workers' slots and prints
+what `./pystream run` prints."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from cluster_process import Worker
+from gateway_process import ROOT, Gateway
+from test_cluster import listed, poll
+
+SCRIPTS = Path(__file__).parent / "scripts"
+EXPECTED = Path(__file__).parent / "expected"
+TIMEOUT_S = 120
+
+
+class Cluster:
+    def __init__(self, data: Path) -> None:
+        self.gateway = Gateway(data, args=("--cluster",))
+        self.workers: list[Worker] = []
+
+    def add_workers(self, count: int, slots: int = 2) -> None:
+        """Starts them together (each starts its own Python), then waits until all are listed."""
+        started = [Worker(self.gateway.rpc, slots=slots) for _ in range(count)]
+        self.workers.extend(started)
+        ids = [worker.registered_id() for worker in started]
+        poll("the workers listed", lambda: set(ids) <= set(listed(self.gateway)))
+
+    def run(self, script: Path, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(script), *args], cwd=ROOT, env=self.gateway.client_env(),
+                              capture_output=True, text=True, timeout=TIMEOUT_S)
+
+    def start(self, script: Path, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, str(script), *args], cwd=ROOT, env=self.gateway.client_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def job(self, name: str) -> dict:
+        jobs = [j for j in self.gateway.get("/jobs/overview")["jobs"] if j["name"] == name]
+        return self.gateway.get(f"/jobs/{jobs[0]['jid']}") if jobs else {}
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.gateway.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    started = Cluster(tmp_path_factory.mktemp("cluster") / "data")
+    try:
+        started.add_workers(3, slots=2)
+        yield started
+    finally:
+        started.stop()
+
+
+def single_process_run(script: Path, *args: str) -> list[str]:
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(script), *args], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert result.returncode == 0, result.stderr
+    return sorted(result.stdout.splitlines())
+
+
+def cluster_job_model() -> list[str]:
+    """cluster_job.py's lines without their sink subtask, from a plain-Python model: 600 events, key k{i % 13}
+    at i * 100 ms, mapped to 2 * i; a running count per key, the sum per key and 10 s window."""
+    keys = Counter(f"k{i % 13}" for i in range(600))
+    counts = [f"{key} #{n}" for key, total in keys.items() for n in range(1, total + 1)]
+    sums: Counter[tuple[str, int]] = Counter()
+    for i in range(600):
+        sums[(f"k{i % 13}", i * 100 // 10_000 * 10_000)] += 2 * i
+    windows = [f"{key} [{start},{start + 10_000}) {total}" for (key, start), total in sums.items()]
+    return sorted(counts + windows)
+
+
+def test_a_job_at_parallelism_6_runs_on_three_workers_and_prints_what_one_process_prints(cluster: Cluster) -> None:
+    result = cluster.run(SCRIPTS / "cluster_job.py")
+    assert result.returncode == 0, result.stderr
+    lines = sorted(result.stdout.splitlines())
+
+    assert sorted(line.split("> ", 1)[1] for line in lines) == cluster_job_model()
+    assert lines == single_process_run(SCRIPTS / "cluster_job.py")
+
+    # Every worker ran a share; REST names the worker of each subtask, two subtasks of each vertex per worker.
+    for worker in cluster.workers:
+        assert "of job 'cluster job'" in worker.log
+    job = cluster.job("cluster job")
+    assert job["state"] == "FINISHED" and job["pending-reason"] is None
+    ids = set(listed(cluster.gateway))
+    for vertex in job["vertices"]:
+        subtasks = cluster.gateway.get(f"/jobs/{job['jid']}/vertices/{vertex['id']}")["subtasks"]
+        assert {s["taskmanager-id"] for s in subtasks} <= ids
+        if vertex["parallelism"] == 6:
+            assert sorted(Counter(s["taskmanager-id"] for s in subtasks).values()) == [2, 2, 2]
+    assert all(tm["freeSlots"] == 2 for tm in listed(cluster.gateway).values())  # the ended job gave its slots back
+
+
+@pytest.mark.parametrize("name", ["windows_parallel", "state_types", "event_time"])
+def test_e2e_scripts_print_their_expected_output_on_the_cluster(cluster: Cluster, name: str) -> None:
+    result = cluster.run(SCRIPTS / f"{name}.py")
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.splitlines()) == sorted((EXPECTED / f"{name}.txt").read_text().splitlines())
+
+
+def test_a_failing_user_function_on_a_worker_reaches_the_client_with_its_traceback(cluster: Cluster) -> None:
+    result = cluster.run(SCRIPTS / "user_error.py")
+    assert result.returncode != 0
+    assert "ValueError: invalid literal for int() with base 10: 'three'" in result.stderr
+    assert "user_error.py\", line 7, in parse" in result.stderr
+
+
+def test_a_job_needing_more_slots_than_the_cluster_has_waits_then_fails_after_the_slot_request_timeout(cluster: Cluster) -> None:
+    result = cluster.run(SCRIPTS / "cluster_job.py", "1 s", "7")
+    assert result.returncode != 0
+    assert ("Could not acquire the minimum required resources for job 'cluster job' within 1 s (slot.request.timeout): "
+            "7 slots needed, 6 free of 6 on 3 workers") in result.stderr
+
+
+def test_a_waiting_job_shows_why_and_starts_when_a_worker_joins(cluster: Cluster) -> None:
+    client = cluster.start(SCRIPTS / "cluster_job.py", "60 s", "7")
+    try:
+        reason = poll("the job waiting", lambda: cluster.job("cluster job").get("pending-reason"), timeout_s=30)
+        assert reason == "waiting for slots: 7 slots needed, 6 free of 6 on 3 workers"
+        cluster.add_workers(1, slots=1)
+        stdout, stderr = client.communicate(timeout=TIMEOUT_S)
+    finally:
+        client.kill()
+    assert client.returncode == 0, stderr
+    assert sorted(line.split("> ", 1)[1] for line in stdout.splitlines()) == cluster_job_model()
+    assert "of job 'cluster job'" in cluster.workers[-1].log
