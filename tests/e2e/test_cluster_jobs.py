@@ -4,6 +4,8 @@ what `./pystream run` prints."""
 
 from __future__ import annotations
 
+import json
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -134,3 +136,35 @@ def test_a_waiting_job_shows_why_and_starts_when_a_worker_joins(cluster: Cluster
     assert client.returncode == 0, stderr
     assert sorted(line.split("> ", 1)[1] for line in stdout.splitlines()) == cluster_job_model()
     assert "of job 'cluster job'" in cluster.workers[-1].log
+
+
+def test_a_killed_worker_fails_the_attempt_and_the_job_restarts_on_the_workers_that_remain(cluster: Cluster, tmp_path: Path) -> None:
+    # Last in this module: it kills a worker of the shared cluster.
+    go = tmp_path / "go"
+    client = cluster.start(SCRIPTS / "cluster_failover.py", str(go))
+    try:
+        def source_worker() -> str | None:
+            job = cluster.job("cluster failover")
+            if job.get("state") != "RUNNING" or job.get("pending-reason") is not None:
+                return None
+            return cluster.gateway.get(f"/jobs/{job['jid']}/vertices/0")["subtasks"][0]["taskmanager-id"]
+
+        victim_id = poll("the job placed", source_worker, timeout_s=60)
+        victim = next(w for w in cluster.workers if w.registered_id() == victim_id)
+        victim.signal(signal.SIGKILL)
+        poll("the attempt failed", lambda: "was lost" in json.dumps(cluster.gateway.get(f"/jobs/{cluster.job('cluster failover')['jid']}/exceptions")),
+             timeout_s=30)
+        go.touch()
+        stdout, stderr = client.communicate(timeout=TIMEOUT_S)
+    finally:
+        client.kill()
+    assert client.returncode == 0, stderr
+    # Per key k of 0..199 (k = n % 7): the sum and count of its numbers, once: the first attempt printed nothing.
+    expected = sorted(f"{k}: {sum(range(k, 200, 7))} in {len(range(k, 200, 7))}" for k in range(7))
+    assert sorted(line.split("> ", 1)[-1] for line in stdout.splitlines()) == expected
+    job = cluster.job("cluster failover")
+    assert job["state"] == "FINISHED"
+    history = cluster.gateway.get(f"/jobs/{job['jid']}/exceptions")["exceptionHistory"]["entries"]
+    assert [e["restarted"] for e in history] == [True]
+    assert f"worker {victim_id} was lost" in history[0]["stacktrace"]
+    assert victim_id not in {s["taskmanager-id"] for s in cluster.gateway.get(f"/jobs/{job['jid']}/vertices/1")["subtasks"]}

@@ -66,7 +66,7 @@ public sealed class ClusterScheduler : IAttemptScheduler
     {
         session.Close();
         if (_sessions.TryRemove(new KeyValuePair<string, WorkerSession>(session.Worker.Id, session)))
-            WorkerLost(session.Worker.Id, $"worker {session.Worker.Id} closed its deployment stream: {reason}");
+            WorkerLost(session.Worker.Id, $"worker {session.Worker.Id} was lost: its deployment stream ended ({reason})");
     }
 
     internal void OnReport(string workerId, WorkerReport report)
