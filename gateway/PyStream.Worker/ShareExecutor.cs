@@ -111,7 +111,7 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
         _shares.TryRemove(attemptId, out _);
         report(execution.Status switch
         {
-            JobStatus.Finished => new ShareState { State = ShareState.Types.State.Finished },
+            JobStatus.Finished => new ShareState { State = ShareState.Types.State.Finished, FinishRequested = execution.FinishRequested },
             JobStatus.Failed when execution.Failures is [.., var last] => Failed(last.Error, last.TaskName),
             _ => new ShareState { State = ShareState.Types.State.Canceled },
         });

@@ -117,6 +117,14 @@ def test_a_failing_user_function_on_a_worker_reaches_the_client_with_its_traceba
     assert "user_error.py\", line 7, in parse" in result.stderr
 
 
+def test_a_collect_limit_reached_on_one_worker_finishes_the_job_on_every_worker(cluster: Cluster) -> None:
+    result = cluster.run(SCRIPTS / "cluster_collect.py")
+    assert result.returncode == 0, result.stderr
+    # 2 * (0 + ... + 999) = 999000.
+    assert result.stdout.splitlines() == ["limited: 5 True", "all: 1000 999000"]
+    assert cluster.job("collect with a limit")["state"] == "FINISHED"
+
+
 def test_a_job_needing_more_slots_than_the_cluster_has_waits_then_fails_after_the_slot_request_timeout(cluster: Cluster) -> None:
     result = cluster.run(SCRIPTS / "cluster_job.py", "1 s", "7")
     assert result.returncode != 0

@@ -63,6 +63,9 @@ public sealed class JobExecution
 
     private static readonly Dictionary<string, string> NoRestart = new() { [RestartStrategy.TypeKey] = "none" };
 
+    /// <summary>A task ended the job early (a collect sink that got its limit): the job finished, though its sources had not.</summary>
+    public bool FinishRequested { get; private set; }
+
     /// <summary>The share of a cluster attempt this process runs; null when it runs the whole job.</summary>
     public Cluster.AttemptDeployment? Deployment { get; }
 
@@ -300,6 +303,7 @@ public sealed class JobExecution
 
             if (failure is null)
             {
+                FinishRequested = run.FinishRequested;
                 if (_cancelRequested && !run.FinishRequested)
                     End(JobStatus.Canceled);
                 else

@@ -23,6 +23,9 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     private List<SubtaskLocation> _slots = [];
     private Exception? _failure;
     private bool _ended;
+    // A share's task ended the job early (a collect limit): the other shares are cancelled, and what they fail with
+    // meanwhile (their channels to it break, maybe before its report arrives) is not the job's failure.
+    private bool _finishRequested;
 
     public string AttemptId => attempt.AttemptId;
 
@@ -148,6 +151,12 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     {
         switch (state.State)
         {
+            case ShareState.Types.State.Finished when state.FinishRequested:
+                lock (_lock)
+                    _finishRequested = true;
+                ShareEnded(workerId);
+                CancelShares(except: workerId);
+                break;
             case ShareState.Types.State.Finished or ShareState.Types.State.Canceled:
                 ShareEnded(workerId);
                 break;
@@ -214,7 +223,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             if (_ended || deploying || _shares.Values.Any(done => !done))
                 return;
             _ended = true;
-            failure = _failure;
+            failure = _finishRequested ? null : _failure;
         }
 
         scheduler.Free(_slots);
