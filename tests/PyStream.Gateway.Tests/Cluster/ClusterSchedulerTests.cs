@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using PyStream.Cluster.Protocol;
+using PyStream.Engine.Graph;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Cluster;
+using PyStream.Engine.Spec;
+using PyStream.Gateway.Cluster;
+
+namespace PyStream.Gateway.Tests.Cluster;
+
+/// <summary>Placement, slots and an attempt's end, with workers as registry entries and their deployment streams as sessions.</summary>
+public sealed class ClusterSchedulerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch);
+    private readonly WorkerRegistry _registry;
+    private readonly ClusterScheduler _scheduler;
+    private readonly List<WorkerSession> _sessions = [];
+
+    public ClusterSchedulerTests()
+    {
+        _registry = new WorkerRegistry(new HeartbeatSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)), _time, NullLogger<WorkerRegistry>.Instance, version: "1");
+        _scheduler = new ClusterScheduler(_registry, _time, NullLogger<ClusterScheduler>.Instance);
+        foreach (var instance in new[] { "a", "b", "c" })
+        {
+            var worker = _registry.Register(new WorkerOffer("1", 2, instance, $"127.0.0.1:{7000 + instance[0]}", instance, new WorkerHardware(2, 1 << 30, 1 << 30, 0)));
+            _sessions.Add(_scheduler.Open(worker));
+        }
+    }
+
+    public void Dispose() => _registry.Dispose();
+
+    [Fact]
+    public void Subtask_i_of_every_vertex_goes_to_slot_i_and_the_slots_spread_over_the_workers_first()
+    {
+        Exception? failure = new InvalidOperationException("not ended");
+        var scheduled = _scheduler.Schedule(Attempt(parallelism: 4), f => failure = f);
+
+        var shares = _sessions.Select(s => Assert.IsType<DeploymentCommand>(Next(s)).Deploy).ToList();
+        var (a, b, c) = (_sessions[0].Worker.Id, _sessions[1].Worker.Id, _sessions[2].Worker.Id);
+        // The job's slots in order: a/0, b/0, c/0, a/1; the source (parallelism 1) and subtask 0 of the map share a/0.
+        var expected = new[] { (a, 0), (b, 0), (c, 0), (a, 1) };
+        foreach (var share in shares)
+        {
+            Assert.Equal(5, share.Placement.Count);
+            Assert.All(share.Placement, p => Assert.Equal(expected[p.Subtask], (p.WorkerId, p.Slot)));
+            Assert.Equal(3, share.DataAddresses.Count);
+        }
+
+        Assert.Null(scheduled.Waiting);
+        Assert.Equal([0, 1], _sessions[0].Worker.AllocatedSlots.Select(s => s.Slot));
+        Assert.Equal(2, _registry.All.Sum(w => w.FreeSlots));
+
+        foreach (var session in _sessions.Take(2))
+            Report(session, ShareState.Types.State.Finished);
+        Assert.NotNull(failure); // c's share still runs
+        Report(_sessions[2], ShareState.Types.State.Finished);
+        Assert.Null(failure);
+        Assert.Equal(6, _registry.All.Sum(w => w.FreeSlots));
+    }
+
+    [Fact]
+    public void A_failed_share_cancels_the_others_and_the_attempt_ends_with_its_failure_once_they_stopped()
+    {
+        Exception? failure = null;
+        var ended = 0;
+        _scheduler.Schedule(Attempt(parallelism: 3), f => (failure, ended) = (f, ended + 1));
+        foreach (var session in _sessions)
+            Next(session);
+
+        _scheduler.OnReport(_sessions[1].Worker.Id, new WorkerReport
+        {
+            State = new ShareState { AttemptId = "attempt", State = ShareState.Types.State.Failed, Message = "boom", OperatorName = "Map", UserTraceback = "ValueError: boom" },
+        });
+
+        Assert.Equal("attempt", Next(_sessions[0])!.Cancel.AttemptId);
+        Assert.Equal("attempt", Next(_sessions[2])!.Cancel.AttemptId);
+        Assert.Equal(0, ended);
+        Report(_sessions[0], ShareState.Types.State.Canceled);
+        _registry.Remove(_sessions[2].Worker.Id, "killed"); // a lost worker's share counts as ended
+        Assert.Equal(1, ended);
+        Assert.Equal("ValueError: boom", Assert.IsType<PyStream.Engine.UserCode.UserFunctionException>(failure).UserTraceback);
+    }
+
+    [Fact]
+    public void A_job_needing_more_slots_than_there_are_waits_with_the_reason_then_fails_after_the_slot_request_timeout()
+    {
+        Exception? failure = null;
+        var scheduled = _scheduler.Schedule(Attempt(parallelism: 7, slotRequestTimeout: "2 s"), f => failure = f);
+        Assert.Equal("waiting for slots: 7 slots needed, 6 free of 6 on 3 workers", scheduled.Waiting);
+
+        // The scheduler looks again every 100 ms of the fake clock, on the thread pool: each step waits (bounded) for it.
+        for (var i = 0; i < 19; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            SpinWait.SpinUntil(() => Volatile.Read(ref failure) is not null, TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Null(failure);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Volatile.Read(ref failure) is null && DateTime.UtcNow < deadline)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            SpinWait.SpinUntil(() => Volatile.Read(ref failure) is not null, TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal("Could not acquire the minimum required resources for job 'job' within 2 s (slot.request.timeout): 7 slots needed, 6 free of 6 on 3 workers",
+            Assert.IsType<PyStream.Engine.PyStreamException>(failure).Message);
+        Assert.Equal(6, _registry.All.Sum(w => w.FreeSlots));
+        Assert.All(_sessions, s => Assert.False(s.Commands.TryRead(out _)));
+    }
+
+    private void Report(WorkerSession session, ShareState.Types.State state) =>
+        _scheduler.OnReport(session.Worker.Id, new WorkerReport { State = new ShareState { AttemptId = "attempt", State = state } });
+
+    private static DeploymentCommand? Next(WorkerSession session) => session.Commands.TryRead(out var command) ? command : null;
+
+    private static ClusterAttempt Attempt(int parallelism, string? slotRequestTimeout = null)
+    {
+        var spec = new JobSpec { Name = "job", Parallelism = parallelism };
+        spec.Transformations.Add(new Transformation { Id = 1, Name = "numbers", Parallelism = 1, Source = new SourceSpec { NumberSequence = new NumberSequenceSource { From = 0, To = 9 } } });
+        var map = new Transformation { Id = 2, Name = "print", Parallelism = parallelism, Sink = new SinkSpec { Print = new PrintSink() } };
+        map.Inputs.Add(new Edge { SourceId = 1, Partitioning = Partitioning.Rebalance });
+        spec.Transformations.Add(map);
+        var configuration = slotRequestTimeout is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [ClusterScheduler.SlotRequestTimeoutKey] = slotRequestTimeout };
+        return new ClusterAttempt("job-id", "attempt", 0, JobGraphBuilder.Build(spec), new JobEnvironment(), configuration);
+    }
+}
