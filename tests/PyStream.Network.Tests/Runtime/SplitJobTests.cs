@@ -88,6 +88,37 @@ public sealed class SplitJobTests
         Assert.Equal(JobStatus.Canceled, shares[0].Status);
     }
 
+    [Fact]
+    public async Task A_worker_without_the_clusters_token_is_refused_by_the_others_data_plane_and_its_share_fails()
+    {
+        var spec = SqlJob(parallelism: 2,
+            "CREATE TABLE numbers (id BIGINT) WITH ('connector' = 'datagen', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '100')",
+            "CREATE TABLE out (k BIGINT, n BIGINT) WITH ('connector' = 'blackhole')",
+            "INSERT INTO out SELECT id % 5, COUNT(*) FROM numbers GROUP BY id % 5");
+        await using var workers = await Workers.StartAsync(2, token: "the-cluster-token");
+        var shares = workers.Deploy(spec, [new(), new()], tokens: ["the-cluster-token", "another-token"]);
+
+        // Worker 1 reads from worker 0 with the wrong token: refused, naming the partition.
+        var failure = Assert.Throws<JobExecutionException>(() => shares[1].Wait(Deadline));
+        Assert.Contains("was refused", failure.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Contains("network channels need the cluster token", failure.InnerException!.Message, StringComparison.Ordinal);
+        // Worker 0's share fails too (its consumer on worker 1 went away) or is cancelled: either way it ends.
+        shares[0].Cancel();
+        Assert.True(EndsWithin(shares[0], Deadline));
+    }
+
+    private static bool EndsWithin(JobExecution share, TimeSpan deadline)
+    {
+        try
+        {
+            return share.Wait(deadline);
+        }
+        catch (JobExecutionException)
+        {
+            return true;
+        }
+    }
+
     private static string WithoutWindowStart(string line)
     {
         var fields = line[(line.IndexOf('[', StringComparison.Ordinal) + 1)..^1].Split(", ");
@@ -153,21 +184,22 @@ public sealed class SplitJobTests
         private readonly List<ResultPartitionRegistry> _registries = [];
         private readonly NetworkConnections _connections = new();
 
-        public static async Task<Workers> StartAsync(int count)
+        public static async Task<Workers> StartAsync(int count, string? token = null)
         {
             var workers = new Workers();
             for (var i = 0; i < count; i++)
             {
                 var registry = new ResultPartitionRegistry(new NetworkSettings());
                 workers._registries.Add(registry);
-                workers._servers.Add(await NetworkServer.StartAsync(registry, token: null));
+                workers._servers.Add(await NetworkServer.StartAsync(registry, token));
             }
 
             return workers;
         }
 
         /// <summary>Slot i on worker i mod count, as the coordinator spreads slots; starts every worker's share.</summary>
-        public List<JobExecution> Deploy(JobSpec spec, StringWriter[] stdout)
+        /// <param name="tokens">The token each worker's channels present (none: none).</param>
+        public List<JobExecution> Deploy(JobSpec spec, StringWriter[] stdout, string?[]? tokens = null)
         {
             var graph = JobGraphBuilder.Build(spec);
             var slots = Enumerable.Range(0, SlotSharing.SlotsNeeded(graph)).Select(i => new SubtaskLocation($"worker-{i % _servers.Count}", i)).ToList();
@@ -178,7 +210,7 @@ public sealed class SplitJobTests
             {
                 Stdout = stdout[i],
                 OperatorProviders = [new SqlOperators()],
-                Network = new WorkerChannels(registry, _connections, token: null),
+                Network = new WorkerChannels(registry, _connections, tokens?[i]),
             }, new AttemptDeployment(attempt, $"worker-{i}", placement, addresses), jobId: "split-job"))];
         }
 
