@@ -22,9 +22,6 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
 {
     private readonly ConcurrentDictionary<string, JobExecution> _shares = new(StringComparer.Ordinal);
 
-    /// <summary>Shares running now (a test's and the log's view).</summary>
-    public int Running => _shares.Count;
-
     /// <summary>Serves the deployment stream of one registration until it ends; then cancels what still runs.</summary>
     public async Task RunAsync(ClusterService.ClusterServiceClient client, Metadata headers, string workerId, CancellationToken cancellation)
     {

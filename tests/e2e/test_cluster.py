@@ -76,7 +76,7 @@ def test_two_workers_are_listed_with_their_slots_and_a_killed_one_is_lost(tmp_pa
     tms = poll("both workers listed", lambda: found if len(found := listed(gateway)) == 2 else None)
     assert sorted(tms) == sorted(ids)
     assert [tms[i]["slotsNumber"] for i in ids] == [2, 3]
-    assert [tms[i]["freeSlots"] for i in ids] == [2, 3]  # nothing is placed on workers yet
+    assert [tms[i]["freeSlots"] for i in ids] == [2, 3]  # no job runs yet
     for tm in tms.values():
         host, port = tm["path"].removeprefix("grpc://").rsplit(":", 1)
         assert host == "127.0.0.1" and int(port) == tm["dataPort"] > 0

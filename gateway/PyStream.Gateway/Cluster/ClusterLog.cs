@@ -12,6 +12,9 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "worker {WorkerId} lost: {Reason} (slots removed: {Slots})")]
     public static partial void WorkerLost(this ILogger logger, string workerId, string reason, int slots);
 
+    [LoggerMessage(EventId = 505, Level = LogLevel.Information, Message = "attempt {AttemptId} of job '{Job}' deployed to {Workers} workers ({Slots} slots)")]
+    public static partial void AttemptDeployed(this ILogger logger, string attemptId, string job, int workers, int slots);
+
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "refused a worker from {HostName}: {Reason}")]
     public static partial void WorkerRefused(this ILogger logger, string hostName, string reason);
 }

@@ -119,6 +119,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         }
 
         Waiting = null;
+        scheduler.Logger.AttemptDeployed(attempt.AttemptId, attempt.Graph.Spec.Name, workers.Count, slots.Count);
         foreach (var worker in workers)
         {
             if (_failure is not null || _cancelled.IsCancellationRequested)

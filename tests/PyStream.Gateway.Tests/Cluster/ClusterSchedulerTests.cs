@@ -19,7 +19,8 @@ public sealed class ClusterSchedulerTests : IDisposable
 
     public ClusterSchedulerTests()
     {
-        _registry = new WorkerRegistry(new HeartbeatSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)), _time, NullLogger<WorkerRegistry>.Instance, version: "1");
+        // Heartbeats far apart: the workers here never beat, and the fake clock must not time them out.
+        _registry = new WorkerRegistry(new HeartbeatSettings(TimeSpan.FromHours(1), TimeSpan.FromHours(2)), _time, NullLogger<WorkerRegistry>.Instance, version: "1");
         _scheduler = new ClusterScheduler(_registry, _time, NullLogger<ClusterScheduler>.Instance);
         foreach (var instance in new[] { "a", "b", "c" })
         {
