@@ -11,6 +11,7 @@ using PyStream.Gateway.Api;
 using PyStream.Gateway.Cluster;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Monitoring;
+using PyStream.Gateway.Uploads;
 using PyStream.Python;
 using PyStream.State.RocksDb;
 
@@ -50,6 +51,7 @@ public static class GatewayHost
         if (app.Services.GetRequiredService<IdleShutdown>() is { Enabled: true } idle)
             _ = StopWhenIdleAsync(idle, lifetime);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
+        app.Services.GetRequiredService<UploadRegistry>().StopAll(); // before the jobs, so no script starts one meanwhile
         app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
@@ -111,9 +113,12 @@ public static class GatewayHost
         builder.Services.AddSingleton<JobRegistry>();
         builder.Services.AddSingleton(services => new WorkerRegistry(options.Cluster ?? HeartbeatSettings.Default,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<WorkerRegistry>>()));
+        builder.Services.AddSingleton(services => new UploadRegistry(options, services.GetRequiredService<TimeProvider>(),
+            () => ClientAddress(options.Host, ports.Read().Rpc), services.GetRequiredService<ILogger<UploadRegistry>>()));
         builder.Services.AddSingleton<ScriptRunner>();
         builder.Services.AddSingleton(services => new IdleShutdown(options,
-            () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded), services.GetRequiredService<TimeProvider>()));
+            () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded) || services.GetRequiredService<UploadRegistry>().AnyRunning,
+            services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(services => new TaskMetrics(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddGrpc(grpc =>
         {
@@ -137,6 +142,7 @@ public static class GatewayHost
             app.MapGrpcService<ClusterCoordinatorService>();
         RestApi.Map(app, Version);
         ClusterResources.Map(app);
+        UploadResources.Map(app);
         app.MapPost("/jobs/submit", (HttpRequest request, ScriptRunner scripts) => scripts.Submit(request)).DisableAntiforgery();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Services.GetRequiredService<TaskMetrics>(); // listening from the start, so no job's first counts are missed
@@ -160,6 +166,18 @@ public static class GatewayHost
             // The request's span carries the client's trace context (traceparent); submit and job spans nest under it.
             telemetry.WithTracing(tracing => tracing.AddSource(EngineTelemetry.SourceName, JobRegistry.Activities.Name, "Microsoft.AspNetCore").AddOtlpExporter());
         }
+    }
+
+    /// <summary>Where a process on this machine reaches the gRPC port: a wildcard address is reached on loopback.</summary>
+    internal static string ClientAddress(string host, int port)
+    {
+        if (!IPAddress.TryParse(host, out var address))
+            return $"{host}:{port}";
+        if (address.Equals(IPAddress.Any))
+            address = IPAddress.Loopback;
+        else if (address.Equals(IPAddress.IPv6Any))
+            address = IPAddress.IPv6Loopback;
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
     }
 
     private static void WriteAddressFile(string file, string host, int rest, int rpc)

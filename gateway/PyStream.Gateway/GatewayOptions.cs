@@ -10,6 +10,7 @@ namespace PyStream.Gateway;
 /// Port 0 picks a free port; <c>--address-file</c> then tells a client which ones (JSON).
 /// <c>--idle-timeout</c> and <c>--owner-pid</c> let a gateway that a client started for itself stop by itself (<see cref="IdleShutdown"/>).
 /// <c>--cluster</c> makes it a coordinator that workers register with (docs/cluster.md).
+/// <c>--upload-timeout</c> bounds how long an uploaded script may run before it starts a job.
 /// </summary>
 public sealed record GatewayOptions
 {
@@ -17,8 +18,9 @@ public sealed record GatewayOptions
     public const int DefaultRpcPort = 6123;
     public const int UploadLimitBytes = 16 * 1024 * 1024;
     public const int DefaultCheckpointsHistory = 10;
+    public static readonly TimeSpan DefaultUploadTimeout = TimeSpan.FromMinutes(10);
     public const string Usage =
-        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N]\n" +
+        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N] [--upload-timeout DURATION]\n" +
         "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]";
 
     public string Host { get; init; } = "127.0.0.1";
@@ -51,6 +53,18 @@ public sealed record GatewayOptions
     /// and <c>heartbeat.timeout</c> they keep; null without it.
     /// </summary>
     public HeartbeatSettings? Cluster { get; init; }
+
+    /// <summary>
+    /// How long an uploaded script's process may run without starting a job before it is stopped
+    /// (<c>POST /jobs/submit</c>); once it started one, it runs as long as it likes.
+    /// </summary>
+    public TimeSpan UploadTimeout { get; init; } = DefaultUploadTimeout;
+
+    /// <summary>
+    /// The interpreter that runs uploaded scripts, each in a process of its own: <c>PYSTREAM_PYTHON</c>
+    /// (the venv's python, with the <c>pystream</c> package), else <c>python3</c> on the PATH.
+    /// </summary>
+    public string UploadPython { get; init; } = "python3";
 
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
@@ -92,6 +106,7 @@ public sealed record GatewayOptions
                 {
                     CheckpointsHistory = int.TryParse(Value(), out var count) && count > 0 ? count : throw new ArgumentException("--checkpoints-history needs a positive number"),
                 },
+                "--upload-timeout" => options with { UploadTimeout = PositiveDuration(Value(), "--upload-timeout") },
                 "--cluster" => options with { Cluster = heartbeats },
                 "--heartbeat-interval" or "--heartbeat-timeout" => SkipValue(), // read by HeartbeatOptions
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),

@@ -6,6 +6,8 @@ GatewayOptions options;
 try
 {
     options = GatewayOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"));
+    if (Environment.GetEnvironmentVariable("PYSTREAM_PYTHON") is { Length: > 0 } interpreter)
+        options = options with { UploadPython = interpreter };
 }
 catch (ArgumentException error)
 {

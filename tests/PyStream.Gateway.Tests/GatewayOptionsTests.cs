@@ -52,11 +52,28 @@ public sealed class GatewayOptionsTests
     [InlineData(new[] { "--owner-pid", "-1" }, "--owner-pid needs a process id")]
     [InlineData(new[] { "--owner-pid" }, "--owner-pid needs a value")]
     [InlineData(new[] { "--checkpoints-history", "0" }, "--checkpoints-history needs a positive number")]
+    [InlineData(new[] { "--upload-timeout", "0s" }, "--upload-timeout must be longer than 0")]
     public void Bad_options_say_what_is_wrong(string[] args, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_upload_may_run_ten_minutes_before_its_first_job_unless_set()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(10), GatewayOptions.Parse([], token: null).UploadTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), GatewayOptions.Parse(["--upload-timeout", "90 s"], token: null).UploadTimeout);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", "127.0.0.1:6123")]
+    [InlineData("::", "[::1]:6123")]
+    [InlineData("::1", "[::1]:6123")]
+    [InlineData("localhost", "localhost:6123")]
+    [InlineData("10.1.2.3", "10.1.2.3:6123")]
+    public void Uploaded_scripts_reach_a_wildcard_address_on_loopback(string host, string address) =>
+        Assert.Equal(address, GatewayHost.ClientAddress(host, 6123));
 
     [Fact]
     public void The_checkpoint_history_is_flinks_ten_unless_set()

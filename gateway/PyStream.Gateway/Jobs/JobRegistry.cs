@@ -85,7 +85,7 @@ public sealed class JobRegistry
         return Start(spec);
     }
 
-    /// <summary>Starts a job as the gateway's own script runner asks (an uploaded script's <c>execute()</c>).</summary>
+    /// <summary>Starts a job whose files are in place.</summary>
     public JobRecord Start(JobSpec spec)
     {
         var events = new JobEventLog();
