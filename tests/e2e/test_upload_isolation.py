@@ -89,6 +89,7 @@ def upload_in_background(gateway: Gateway, name: str, content: bytes) -> tuple[t
 
 
 def running_upload(gateway: Gateway, name: str) -> dict:
+    """The upload of ``name`` once its process runs."""
     def probe():
         return next((u for u in gateway.get("/jobs/uploads")["uploads"]
                      if u["name"] == name and u["state"] == "RUNNING" and u["pid"]), None)
@@ -180,8 +181,11 @@ def test_a_scripts_own_output_is_kept_with_the_upload_and_its_job(gateway: Gatew
 
 
 def test_a_time_limit_stops_a_script_that_starts_no_job_and_stopping_the_gateway_kills_the_rest(tmp_path: Path) -> None:
-    gateway = Gateway(tmp_path, args=("--upload-timeout", "3s"))
+    gateway = Gateway(tmp_path, token="s3cret", args=("--upload-timeout", "3s"))
     try:
+        status, answer = upload(gateway, "parallel.py", (SCRIPTS / "parallel.py").read_bytes())
+        assert status == 200, answer  # the script's process carries the token with its job
+
         status, answer = upload(gateway, "slow.py", ENDLESS.encode())
         assert status == 400, answer
         assert "slow.py started no job within 3 s: its process was stopped" in answer["errors"][1]
