@@ -70,6 +70,10 @@ public sealed class UploadRegistry : IDisposable
         start.Environment["PYSTREAM_GATEWAY"] = _gatewayAddress();
         start.Environment[SubmissionVariable] = id;
         start.Environment["PYTHONUNBUFFERED"] = "1"; // its output arrives as it prints, not when it exits
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } request)
+            start.Environment["TRACEPARENT"] = request.Id; // the script's submits nest under the upload's request, as the client's own do
+        else
+            start.Environment.Remove("TRACEPARENT");
         if (_options.Token is { } token)
             start.Environment["PYSTREAM_TOKEN"] = token;
         else

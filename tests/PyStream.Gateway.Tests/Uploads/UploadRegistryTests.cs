@@ -21,19 +21,27 @@ public sealed class UploadRegistryTests : IDisposable
     public void Dispose() => _directory.Delete(recursive: true);
 
     [Fact]
-    public async Task The_process_gets_the_script_the_gateway_address_and_the_upload_id_and_a_failure_is_its_exit_status()
+    public async Task The_process_gets_the_script_the_gateway_address_the_upload_id_and_the_trace_and_a_failure_is_its_exit_status()
     {
-        var registry = Registry("echo \"$PYSTREAM_GATEWAY $PYSTREAM_SUBMISSION token=${PYSTREAM_TOKEN-none} $*\"\necho oops >&2\nexit 3");
+        var registry = Registry("echo \"$PYSTREAM_GATEWAY $PYSTREAM_SUBMISSION token=${PYSTREAM_TOKEN-none} $*\"\necho \"$TRACEPARENT\" >&2\nexit 3");
         var script = Script();
 
-        var upload = registry.Start("u1", script);
+        UploadRecord upload;
+        string traceParent;
+        using (var request = new Activity("POST /jobs/submit").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            traceParent = request.Id!;
+            upload = registry.Start("u1", script);
+        }
+
         await upload.FirstJobOrEnd.WaitAsync(Bound);
 
         Assert.Equal(UploadState.Failed, upload.State);
         Assert.Equal(3, upload.ExitCode);
         Assert.Equal("exited with status 3 before it started a job", upload.Error);
         var lines = upload.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
-        Assert.Equal(["127.0.0.1:6123 u1 token=none -m pystream._uploaded " + script, "oops"], lines);
+        string[] expected = ["127.0.0.1:6123 u1 token=none -m pystream._uploaded " + script, traceParent];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), lines);
         Assert.Empty(upload.JobIds);
     }
 
