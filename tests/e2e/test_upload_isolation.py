@@ -81,9 +81,17 @@ def progress(gateway: Gateway, job_id: str) -> tuple[int, int]:
 
 
 def upload_in_background(gateway: Gateway, name: str, content: bytes) -> tuple[threading.Thread, list]:
-    """POST /jobs/submit on a thread (it answers once the script started a job or ended)."""
+    """POST /jobs/submit on a thread (it answers once the script started a job or ended); ``answer``
+    gets the answer, or the error of a call cut short (its gateway stopped)."""
     answer: list = []
-    thread = threading.Thread(target=lambda: answer.append(upload(gateway, name, content)), daemon=True)
+
+    def call() -> None:
+        try:
+            answer.append(upload(gateway, name, content))
+        except OSError as error:
+            answer.append(error)
+
+    thread = threading.Thread(target=call, daemon=True)
     thread.start()
     return thread, answer
 
@@ -174,18 +182,19 @@ def test_a_scripts_own_output_is_kept_with_the_upload_and_its_job(gateway: Gatew
     done = wait_for("the script to finish", lambda: (u := gateway.get(f"/jobs/uploads/{upload_id}"))["state"] == "FINISHED" and u)
     assert done["output"] == "before the job\nafter the job\n"  # the job's own output is not echoed back
     assert (done["jobs"], done["exit-code"]) == ([job], 0)
-    assert "before the job" in text(gateway, f"/jobs/{job}/log")
-    # execute() returned once the job had ended: what the script printed next is the upload's alone.
+    log = text(gateway, f"/jobs/{job}/log")
+    assert log.endswith(f"pystream: what the uploaded script talks.py printed (upload {upload_id}, FINISHED):\n"
+                        "before the job\nafter the job\n")
+    last = "after the job\n"
+    assert text(gateway, f"/jobs/{job}/log?tail={len(last)}") == \
+        f"pystream: {len(log) - len(last)} earlier characters are not shown\n{last}"
     expected = (EXPECTED / "parallel.txt").read_text().splitlines()
     assert sorted(text(gateway, f"/jobs/{job}/stdout").splitlines()) == sorted(expected)
 
 
 def test_a_time_limit_stops_a_script_that_starts_no_job_and_stopping_the_gateway_kills_the_rest(tmp_path: Path) -> None:
-    gateway = Gateway(tmp_path, token="s3cret", args=("--upload-timeout", "3s"))
+    gateway = Gateway(tmp_path, args=("--upload-timeout", "3s"))
     try:
-        status, answer = upload(gateway, "parallel.py", (SCRIPTS / "parallel.py").read_bytes())
-        assert status == 200, answer  # the script's process carries the token with its job
-
         status, answer = upload(gateway, "slow.py", ENDLESS.encode())
         assert status == 400, answer
         assert "slow.py started no job within 3 s: its process was stopped" in answer["errors"][1]

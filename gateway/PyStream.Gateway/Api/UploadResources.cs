@@ -37,6 +37,20 @@ public static class UploadResources
 
     public static string StateName(UploadState state) => state.ToString().ToUpperInvariant();
 
+    /// <summary>
+    /// A job's log followed by what the uploaded script that started it printed (read now, so it is
+    /// complete once the script ended; its output comes through a pipe and its jobs over gRPC, so no
+    /// order between the two is promised); with <paramref name="tail"/>, the last that many characters.
+    /// </summary>
+    public static string WithScriptOutput(string log, UploadRecord upload, int? tail)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        var text = $"{log}pystream: what the uploaded script {upload.Name} printed (upload {upload.Id}, {StateName(upload.State)}):\n{upload.Output}";
+        return tail is { } last && text.Length > last
+            ? $"pystream: {text.Length - last} earlier characters are not shown\n{text[^last..]}"
+            : text;
+    }
+
     private static Dictionary<string, object?> Summary(UploadRecord upload, TimeProvider time)
     {
         var start = upload.StartTime.ToUnixTimeMilliseconds();

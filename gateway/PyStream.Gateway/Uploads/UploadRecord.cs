@@ -1,15 +1,13 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using PyStream.Gateway.Jobs;
-using PyStream.Gateway.Protocol;
 
 namespace PyStream.Gateway.Uploads;
 
 /// <summary>
 /// An uploaded script running in a process of its own (<see cref="UploadRegistry"/>): its state,
 /// the jobs it started, and the last <see cref="OutputKept"/> characters it printed (both streams,
-/// in the order they arrived). Once it started a job, what it prints also goes to that job's
-/// output and log.
+/// in the order they arrived), which its jobs' logs show too.
 /// </summary>
 public sealed class UploadRecord
 {
@@ -83,8 +81,8 @@ public sealed class UploadRecord
     internal void Run(ProcessStartInfo start, TimeSpan timeLimit, ILogger log)
     {
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, line) => OnOutput(line.Data, error: false);
-        process.ErrorDataReceived += (_, line) => OnOutput(line.Data, error: true);
+        process.OutputDataReceived += (_, line) => OnOutput(line.Data);
+        process.ErrorDataReceived += (_, line) => OnOutput(line.Data);
         try
         {
             process.Start();
@@ -121,15 +119,8 @@ public sealed class UploadRecord
     /// <summary>A job the script submitted (its request carried this upload's id).</summary>
     internal void OnJobStarted(JobRecord job)
     {
-        string before;
         lock (_lock)
-        {
             _jobs.Add(job);
-            before = _jobs.Count == 1 ? _output.ToString() : "";
-        }
-
-        if (before.Length > 0)
-            job.Events.Append(new JobEvent { ErrorOutput = $"pystream: what {Name} printed before it started this job:\n{before}" });
         _decided.TrySetResult();
     }
 
@@ -190,18 +181,12 @@ public sealed class UploadRecord
         _decided.TrySetResult();
     }
 
-    private void OnOutput(string? line, bool error)
+    private void OnOutput(string? line)
     {
         if (line is null)
             return; // the end of the stream
-        JobRecord? job;
         lock (_lock)
-        {
             _output.Append(line + "\n");
-            job = _jobs.Count > 0 ? _jobs[^1] : null;
-        }
-
-        job?.Events.Append(error ? new JobEvent { ErrorOutput = line + "\n" } : new JobEvent { Output = line + "\n" });
     }
 
     private static string Describe(TimeSpan span) =>

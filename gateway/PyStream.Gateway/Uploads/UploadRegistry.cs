@@ -52,6 +52,9 @@ public sealed class UploadRegistry : IDisposable
         return _uploads.TryGetValue(id, out var upload) ? upload : null;
     }
 
+    /// <summary>The upload whose script started job <paramref name="jobId"/>; null for a job any other client started.</summary>
+    public UploadRecord? OfJob(string jobId) => _uploads.Values.FirstOrDefault(u => u.JobIds.Contains(jobId, StringComparer.Ordinal));
+
     /// <summary>Starts <paramref name="script"/> (a file in a directory of its own, which becomes its working directory).</summary>
     public UploadRecord Start(string id, string script)
     {
