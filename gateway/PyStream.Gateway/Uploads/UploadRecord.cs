@@ -104,7 +104,7 @@ public sealed class UploadRecord
         }
 
         if (cancelledMeanwhile)
-            process.Kill(entireProcessTree: true);
+            KillTree(process);
         process.StandardInput.Close(); // a script that reads its input gets end-of-file, never the gateway's
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -121,6 +121,7 @@ public sealed class UploadRecord
     {
         lock (_lock)
             _jobs.Add(job);
+        _timeLimit?.Dispose(); // the limit is on starting a job: from now on it runs as long as it likes
         _decided.TrySetResult();
     }
 
@@ -137,16 +138,21 @@ public sealed class UploadRecord
             process = _process;
         }
 
+        if (process is not null)
+            KillTree(process);
+        return true;
+    }
+
+    private static void KillTree(Process process)
+    {
         try
         {
-            process?.Kill(entireProcessTree: true);
+            process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
             // it exited by itself meanwhile; WatchAsync records that
         }
-
-        return true;
     }
 
     private async Task WatchAsync(Process process)
@@ -154,7 +160,6 @@ public sealed class UploadRecord
         // Waits for the exit and for the end of both streams, so the output is complete when the state changes.
         await process.WaitForExitAsync().ConfigureAwait(false);
         var code = process.ExitCode;
-        process.Dispose();
         (UploadState State, string Reason)? stopping;
         lock (_lock)
             stopping = _stopping;
@@ -164,6 +169,7 @@ public sealed class UploadRecord
             End(UploadState.Finished, null, code);
         else
             End(UploadState.Failed, JobIds.Count == 0 ? $"exited with status {code} before it started a job" : $"exited with status {code}", code);
+        process.Dispose(); // after End, which forgets it under the lock: a Stop meanwhile kills a process that is still there
     }
 
     private void End(UploadState state, string? reason, int? exitCode)
