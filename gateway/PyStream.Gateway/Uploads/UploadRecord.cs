@@ -13,6 +13,9 @@ public sealed class UploadRecord
 {
     public const int OutputKept = 64 * 1024;
 
+    /// <summary>How long after the script's exit its output may still arrive (from a process it left running).</summary>
+    public static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(5);
+
     private readonly object _lock = new();
     private readonly OutputTail _output = new(OutputKept);
     private readonly List<JobRecord> _jobs = [];
@@ -80,7 +83,9 @@ public sealed class UploadRecord
     /// <summary>Starts the process; a process that cannot start ends the upload as failed, with the reason.</summary>
     internal void Run(ProcessStartInfo start, TimeSpan timeLimit, ILogger log)
     {
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
         process.OutputDataReceived += (_, line) => OnOutput(line.Data);
         process.ErrorDataReceived += (_, line) => OnOutput(line.Data);
         try
@@ -113,7 +118,7 @@ public sealed class UploadRecord
             if (JobIds.Count == 0 && Stop(UploadState.Failed, $"started no job within {Describe(timeLimit)}: its process was stopped"))
                 log.UploadTimedOut(Name, Id, timeLimit.TotalSeconds, process.Id);
         }, null, timeLimit, Timeout.InfiniteTimeSpan);
-        _ = WatchAsync(process);
+        _ = WatchAsync(process, exited.Task);
     }
 
     /// <summary>A job the script submitted (its request carried this upload's id).</summary>
@@ -155,10 +160,23 @@ public sealed class UploadRecord
         }
     }
 
-    private async Task WatchAsync(Process process)
+    private async Task WatchAsync(Process process, Task exited)
     {
-        // Waits for the exit and for the end of both streams, so the output is complete when the state changes.
-        await process.WaitForExitAsync().ConfigureAwait(false);
+        await exited.ConfigureAwait(false);
+        // Then the end of both streams, so the output is complete when the state changes; bounded, since a
+        // process the script left behind (a daemon) may hold them open for as long as it runs.
+        using (var drain = new CancellationTokenSource(OutputDrain, _time))
+        {
+            try
+            {
+                await process.WaitForExitAsync(drain.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // what it printed so far is all the upload keeps
+            }
+        }
+
         var code = process.ExitCode;
         (UploadState State, string Reason)? stopping;
         lock (_lock)

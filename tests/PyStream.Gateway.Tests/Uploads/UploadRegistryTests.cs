@@ -80,6 +80,35 @@ public sealed class UploadRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_script_that_leaves_a_process_holding_its_output_ends_once_the_output_had_time_to_drain()
+    {
+        var registry = Registry("sleep 600 &\necho \"left $!\"\nexit 0");
+        var upload = registry.Start("u5", Script());
+        var left = 0;
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => upload.Output.StartsWith("left ", StringComparison.Ordinal), Bound));
+            left = int.Parse(upload.Output["left ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(SpinWait.SpinUntil(() => Gone(upload.ProcessId!.Value), Bound));
+            Assert.False(upload.HasEnded); // the sleep holds its output open, and no time has passed
+
+            // The drain's clock starts once the gateway saw the exit: advance until it has run out.
+            Assert.True(SpinWait.SpinUntil(() =>
+            {
+                _time.Advance(UploadRecord.OutputDrain);
+                return upload.FirstJobOrEnd.Wait(TimeSpan.FromMilliseconds(20));
+            }, Bound));
+
+            Assert.Equal((UploadState.Finished, 0), (upload.State, upload.ExitCode));
+        }
+        finally
+        {
+            if (left > 0)
+                Process.GetProcessById(left).Kill();
+        }
+    }
+
+    [Fact]
     public async Task An_interpreter_that_cannot_start_fails_the_upload_with_the_reason()
     {
         var options = GatewayOptions.Parse([], token: null) with { UploadPython = Path.Combine(_directory.FullName, "no-such-python") };
