@@ -9,6 +9,7 @@ using PyStream.Engine.Runtime;
 using PyStream.Engine.Telemetry;
 using PyStream.Gateway.Api;
 using PyStream.Gateway.Cluster;
+using PyStream.Gateway.HighAvailability;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Monitoring;
 using PyStream.Python;
@@ -43,7 +44,8 @@ public static class GatewayHost
         var (rest, rpc) = app.Services.GetRequiredService<BoundPorts>().Read();
         Console.Error.WriteLine($"pystream gateway: Web UI and REST on http://{options.Host}:{rest}, gRPC on {options.Host}:{rpc}" +
                                 (options.Token is null ? "" : " (token required)") +
-                                (options.Cluster is null ? "" : " (cluster coordinator: workers register there)"));
+                                (options.Cluster is null ? "" : " (cluster coordinator: workers register there)") +
+                                (options.HighAvailability is { } ha ? $" (high availability: {ha.Type.ToString().ToLowerInvariant()}, storage {ha.StorageDirectory})" : ""));
         if (options.AddressFile is { } file)
             WriteAddressFile(file, options.Host, rest, rpc);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -80,6 +82,8 @@ public static class GatewayHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // with its other messages, on stderr
         builder.Logging.AddFilter(typeof(WorkerRegistry).Namespace, LogLevel.Information); // workers coming and going
+        builder.Logging.AddFilter(typeof(JobRegistry).FullName, LogLevel.Information); // jobs resumed from the high-availability storage
+        builder.Logging.AddFilter(typeof(ILeaderElection).Namespace, LogLevel.Information); // leadership gained and lost
         var ports = new BoundPorts();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -109,6 +113,11 @@ public static class GatewayHost
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();
+        builder.Services.AddSingleton<ILeaderElection>(services => options.HighAvailability is { Type: HighAvailabilityType.Kubernetes, Lease: { } lease }
+            ? new KubernetesLeaseElection(KubernetesLeaseElection.ConnectFromEnvironment(), lease, services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<KubernetesLeaseElection>>())
+            : new AlwaysLeader());
+        builder.Services.AddHostedService<LeaderElectionService>();
         builder.Services.AddSingleton(services => new WorkerRegistry(options.Cluster ?? HeartbeatSettings.Default,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<WorkerRegistry>>()));
         builder.Services.AddSingleton<ScriptRunner>();
@@ -129,6 +138,7 @@ public static class GatewayHost
             idle.Touch(); // any call, the Web UI's included, is use
             return next(context);
         });
+        ReadinessProbe.Use(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         TokenCheck.Use(app, options.Token);

@@ -36,7 +36,7 @@ __all__ = ["GatewayError", "RemoteEngine", "RemoteJob", "remote_engine", "connec
 
 _SERVICE = "/pystream.v1.JobGateway/"
 _SQL_ERROR_TRAILER = "pystream-error-type"  # the engine's exception type of a refused statement
-_FINAL = {"FINISHED", "CANCELED", "FAILED"}
+_FINAL = {"FINISHED", "CANCELED", "FAILED", "SUSPENDED"}  # suspended: the next leader resumes it
 _MAX_MESSAGE = 16 * 1024 * 1024
 _START_TIMEOUT_S = 600  # the first start may build the engine
 _DEFAULT_IDLE_TIMEOUT = "30 min"  # a local gateway with no job and no request for this long stops

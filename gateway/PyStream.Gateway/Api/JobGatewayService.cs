@@ -25,6 +25,10 @@ public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayB
         {
             return Task.FromResult(jobs.Submit(spec, request.Files, request.PythonRoots).Info());
         }
+        catch (HighAvailability.NotLeaderException error)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, error.Message));
+        }
         catch (ArgumentException error)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
