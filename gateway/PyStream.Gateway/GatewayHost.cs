@@ -30,7 +30,22 @@ public static class GatewayHost
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        var app = Build(options);
+        k8s.IKubernetes? kubernetes = null;
+        if (options.HighAvailability is { Type: HighAvailabilityType.Kubernetes })
+        {
+            try
+            {
+                kubernetes = KubernetesLeaseElection.ConnectFromEnvironment();
+            }
+            catch (Exception error) when (error is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"pystream gateway: --ha kubernetes finds no Kubernetes API: {error.Message} " +
+                                        "(a pod uses its service account; elsewhere set KUBECONFIG or write ~/.kube/config)");
+                return 2;
+            }
+        }
+
+        var app = Build(options, kubernetes);
         try
         {
             await app.StartAsync().ConfigureAwait(false);
@@ -71,7 +86,8 @@ public static class GatewayHost
         }
     }
 
-    public static WebApplication Build(GatewayOptions options)
+    /// <param name="kubernetes">The API the Lease is on, with <c>--ha kubernetes</c>; the environment's when null.</param>
+    public static WebApplication Build(GatewayOptions options, k8s.IKubernetes? kubernetes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -114,7 +130,7 @@ public static class GatewayHost
         });
         builder.Services.AddSingleton<JobRegistry>();
         builder.Services.AddSingleton<ILeaderElection>(services => options.HighAvailability is { Type: HighAvailabilityType.Kubernetes, Lease: { } lease }
-            ? new KubernetesLeaseElection(KubernetesLeaseElection.ConnectFromEnvironment(), lease, services.GetRequiredService<TimeProvider>(),
+            ? new KubernetesLeaseElection(kubernetes ?? KubernetesLeaseElection.ConnectFromEnvironment(), lease, services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<KubernetesLeaseElection>>())
             : new AlwaysLeader());
         builder.Services.AddHostedService<LeaderElectionService>();

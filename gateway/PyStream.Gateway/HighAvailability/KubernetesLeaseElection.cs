@@ -22,11 +22,11 @@ public sealed class KubernetesLeaseElection(IKubernetes client, KubernetesLeaseS
 
     public string Identity => settings.Identity;
 
-    /// <summary>The Kubernetes API of the pod's own cluster (its service account), or of the local kubeconfig outside one.</summary>
-    public static IKubernetes ConnectFromEnvironment() =>
-        new Kubernetes(KubernetesClientConfiguration.IsInCluster()
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile());
+    /// <summary>
+    /// The Kubernetes API of <c>KUBECONFIG</c> or <c>~/.kube/config</c> when there is one, else of the
+    /// pod's own cluster (its service account). Throws <see cref="k8s.Exceptions.KubeConfigException"/> when there is neither.
+    /// </summary>
+    public static IKubernetes ConnectFromEnvironment() => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig());
 
     public async Task RunAsync(ILeaderContender contender, CancellationToken cancellation)
     {
