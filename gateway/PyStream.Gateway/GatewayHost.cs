@@ -37,7 +37,7 @@ public static class GatewayHost
             {
                 kubernetes = KubernetesLeaseElection.ConnectFromEnvironment();
             }
-            catch (Exception error) when (error is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+            catch (Exception error) when (error is k8s.Exceptions.KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"pystream gateway: --ha kubernetes finds no Kubernetes API: {error.Message} " +
                                         "(a pod uses its service account; elsewhere set KUBECONFIG or write ~/.kube/config)");

@@ -9,6 +9,7 @@ plain-Python model in test_fault_tolerance, so the resumed run must write every 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -143,3 +144,14 @@ def test_the_standby_leads_once_the_leader_lost_its_lease_and_resumes_the_suspen
         if standby is not None:
             standby.stop()
         kubernetes.stop()
+
+
+def test_a_gateway_that_finds_no_kubernetes_api_says_so_and_exits(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("clusters: [\n")
+    for kubeconfig, reason in ((tmp_path / "missing.yaml", "kubeconfig file not found"), (tmp_path / "bad.yaml", "did not find expected node")):
+        result = subprocess.run([str(ROOT / "pystream"), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(tmp_path / "data"),
+                                 "--ha", "kubernetes", "--ha-storage", str(tmp_path / "ha")],
+                                cwd=ROOT, env=dict(os.environ, KUBECONFIG=str(kubeconfig)), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr
+        assert "pystream gateway: --ha kubernetes finds no Kubernetes API: " in result.stderr and reason in result.stderr
+        assert "Unhandled exception" not in result.stderr
