@@ -123,15 +123,21 @@ public sealed class JobRegistry : ILeaderContender
             throw new PyStreamException($"cannot keep the job in the high-availability storage '{_store!.JobsDirectory}': {error.Message}", error);
         }
 
+        JobRecord job;
         try
         {
-            return Launch(spec, jobId, restoreFrom: null);
+            job = Launch(spec, jobId, restoreFrom: null);
         }
         catch
         {
             Forget(jobId);
             throw;
         }
+
+        // Leadership revoked while it started: the revocation may not have seen it, so it stops itself (stored, for the next leader).
+        if (!_leading)
+            job.Execution.Suspend();
+        return job;
     }
 
     private JobRecord Launch(JobSpec spec, string jobId, string? restoreFrom)
