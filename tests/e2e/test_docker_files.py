@@ -483,6 +483,14 @@ def test_every_option_in_the_manifests_and_compose_is_one_the_code_reads() -> No
         assert {a for a in args if a.startswith("--")} <= known, args
 
 
+def test_every_environment_variable_in_the_manifests_is_read_by_its_program_or_used_in_its_args() -> None:
+    for deployment, program in ((COORDINATOR, "PyStream.Gateway"), (WORKER, "PyStream.Worker")):
+        read = set(re.findall(r'GetEnvironmentVariable\("(\w+)"\)', (ROOT / "gateway" / program / "Program.cs").read_text()))
+        container = container_of(deployment)
+        for variable in container["env"]:
+            assert variable["name"] in read or f"$({variable['name']})" in container["args"], (deployment, variable["name"])
+
+
 def test_the_coordinators_elect_their_leader_with_the_lease_their_role_allows() -> None:
     settings = (ROOT / "gateway" / "PyStream.Gateway" / "HighAvailability" / "HighAvailabilitySettings.cs").read_text()
     default_id = re.search(r'DefaultClusterId = "([^"]+)"', settings).group(1)
