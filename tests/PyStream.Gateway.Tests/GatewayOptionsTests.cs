@@ -117,6 +117,8 @@ public sealed class GatewayOptionsTests
     [InlineData("--renew-deadline (20 s) must not be longer than --lease-duration (15 s)", "--ha", "kubernetes", "--ha-storage", "/s", "--renew-deadline", "20 s")]
     [InlineData("--retry-period (15 s) must be shorter than --renew-deadline (15 s)", "--ha", "kubernetes", "--ha-storage", "/s", "--retry-period", "15 s")]
     [InlineData("--ha-storage needs a value", "--ha-storage")]
+    [InlineData("--kubernetes-cluster-id must be lower-case letters, digits and '-' (1 to 56, not starting or ending with '-'), not 'Prod_1'",
+        "--ha", "kubernetes", "--ha-storage", "/s", "--kubernetes-cluster-id", "Prod_1")]
     public void Bad_high_availability_options_say_what_is_wrong(string reason, params string[] args)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));

@@ -53,6 +53,9 @@ public sealed record HighAvailabilitySettings(string StorageDirectory, HighAvail
         }
 
         var clusterId = given.GetValueOrDefault("--kubernetes-cluster-id", DefaultClusterId);
+        // The Lease's name must be a DNS label (RFC 1123): lower case, digits and '-', at most 63 characters with "-leader".
+        if (clusterId.Length is 0 or > 56 || !clusterId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') || clusterId[0] == '-' || clusterId[^1] == '-')
+            throw new ArgumentException($"--kubernetes-cluster-id must be lower-case letters, digits and '-' (1 to 56, not starting or ending with '-'), not '{clusterId}'");
         var lease = new KubernetesLeaseSettings(given.GetValueOrDefault("--kubernetes-namespace") ?? podNamespace ?? "default", $"{clusterId}-leader", identity)
         {
             LeaseDuration = Duration(given, "--lease-duration", KubernetesLeaseSettings.DefaultLeaseDuration),
