@@ -40,7 +40,7 @@ public sealed class JobExecution
         Graph = graph;
         _environment = environment;
         _log = environment.LoggerFactory.CreateLogger<JobExecution>();
-        JobId = jobId ?? NewJobId();
+        JobId = jobId ?? Guid.NewGuid().ToString("N");
         _configuration = ConfigurationAliases.Resolve(environment.ConfigurationOverrides.Count + environment.ConfigurationDefaults.Count == 0
             ? graph.Spec.Configuration
             : environment.ConfigurationDefaults.Concat(graph.Spec.Configuration).Concat(environment.ConfigurationOverrides)
@@ -138,7 +138,7 @@ public sealed class JobExecution
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(environment);
-        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, jobId);
+        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, jobId: jobId);
         execution.StatusChanged += statusChanged;
         var restore = execution.Checkpointing.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.LoggerFactory.CreateLogger(typeof(CheckpointLocator))) : null;
         if (restore is not null)
