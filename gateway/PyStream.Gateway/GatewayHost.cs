@@ -129,11 +129,15 @@ public static class GatewayHost
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();
-        builder.Services.AddSingleton<ILeaderElection>(services => options.HighAvailability is { Type: HighAvailabilityType.Kubernetes, Lease: { } lease }
-            ? new KubernetesLeaseElection(kubernetes ?? KubernetesLeaseElection.ConnectFromEnvironment(), lease, services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILogger<KubernetesLeaseElection>>())
-            : new AlwaysLeader());
-        builder.Services.AddHostedService<LeaderElectionService>();
+        if (options.HighAvailability is not null)
+        {
+            // Without it the gateway leads from its start with nothing stored to resume: no election runs.
+            builder.Services.AddSingleton<ILeaderElection>(services => options.HighAvailability is { Type: HighAvailabilityType.Kubernetes, Lease: { } lease }
+                ? new KubernetesLeaseElection(kubernetes ?? KubernetesLeaseElection.ConnectFromEnvironment(), lease, services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<ILogger<KubernetesLeaseElection>>())
+                : new AlwaysLeader());
+            builder.Services.AddHostedService<LeaderElectionService>();
+        }
         builder.Services.AddSingleton(services => new WorkerRegistry(options.Cluster ?? HeartbeatSettings.Default,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<WorkerRegistry>>()));
         builder.Services.AddSingleton<ScriptRunner>();

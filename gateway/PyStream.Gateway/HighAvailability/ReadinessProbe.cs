@@ -14,12 +14,11 @@ public static class ReadinessProbe
     public static void Use(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var jobs = app.Services.GetRequiredService<JobRegistry>();
         app.Use((context, next) =>
         {
             if (context.Request.Path != Path)
                 return next(context);
-            var leader = jobs.IsLeader;
+            var leader = context.RequestServices.GetRequiredService<JobRegistry>().IsLeader;
             context.Response.StatusCode = leader ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             return context.Response.WriteAsJsonAsync(new { leader });
         });
