@@ -2,6 +2,7 @@ using System.Net;
 using PyStream.Engine;
 using PyStream.Engine.Settings;
 using PyStream.Gateway.Cluster;
+using PyStream.Gateway.HighAvailability;
 
 namespace PyStream.Gateway;
 
@@ -21,7 +22,8 @@ public sealed record GatewayOptions
     public static readonly TimeSpan DefaultUploadTimeout = TimeSpan.FromMinutes(10);
     public const string Usage =
         "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N] [--upload-timeout DURATION]\n" +
-        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]";
+        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]\n" +
+        "       [--ha-storage DIR [--ha none|kubernetes [--kubernetes-namespace NS] [--kubernetes-cluster-id ID] [--lease-duration D] [--renew-deadline D] [--retry-period D]]]";
 
     public string Host { get; init; } = "127.0.0.1";
 
@@ -66,18 +68,28 @@ public sealed record GatewayOptions
     /// </summary>
     public string UploadPython { get; init; } = "python3";
 
+    /// <summary>
+    /// With <c>--ha-storage</c>: running jobs are kept there and resumed by the next leader (or by
+    /// this gateway, started again); <c>--ha kubernetes</c> elects the leader with a Lease. Null without it.
+    /// </summary>
+    public HighAvailabilitySettings? HighAvailability { get; init; }
+
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
 
     public bool IsLoopback => Host == "localhost" || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with what is wrong.</summary>
-    public static GatewayOptions Parse(IReadOnlyList<string> args, string? token)
+    public static GatewayOptions Parse(IReadOnlyList<string> args, string? token, string? podNamespace = null)
     {
         if (token is { Length: > 0 } && string.IsNullOrWhiteSpace(token))
             throw new ArgumentException("PYSTREAM_TOKEN is only whitespace: set a real token (or unset it on a loopback address)");
         var options = new GatewayOptions { Token = string.IsNullOrEmpty(token) ? null : token };
         var heartbeats = HeartbeatOptions(args);
+        options = options with
+        {
+            HighAvailability = HighAvailabilitySettings.Parse(args, podNamespace, $"{System.Net.Dns.GetHostName()}-{Guid.NewGuid().ToString("N")[..8]}"),
+        };
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -109,6 +121,7 @@ public sealed record GatewayOptions
                 "--upload-timeout" => options with { UploadTimeout = PositiveDuration(Value(), "--upload-timeout") },
                 "--cluster" => options with { Cluster = heartbeats },
                 "--heartbeat-interval" or "--heartbeat-timeout" => SkipValue(), // read by HeartbeatOptions
+                var name when HighAvailabilitySettings.Options.Contains(name) => SkipValue(), // read by HighAvailabilitySettings
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
@@ -141,7 +154,7 @@ public sealed record GatewayOptions
         return settings;
     }
 
-    private static TimeSpan PositiveDuration(string text, string name)
+    internal static TimeSpan PositiveDuration(string text, string name)
     {
         try
         {

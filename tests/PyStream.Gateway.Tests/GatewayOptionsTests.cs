@@ -111,4 +111,34 @@ public sealed class GatewayOptionsTests
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void High_availability_takes_a_storage_directory_and_flinks_lease_timings_by_default()
+    {
+        Assert.Null(GatewayOptions.Parse([], token: null).HighAvailability);
+        var single = GatewayOptions.Parse(["--ha-storage", "shared"], token: null).HighAvailability!;
+        Assert.Equal((Path.GetFullPath("shared"), PyStream.Gateway.HighAvailability.HighAvailabilityType.None, (PyStream.Gateway.HighAvailability.KubernetesLeaseSettings?)null),
+            (single.StorageDirectory, single.Type, single.Lease));
+
+        var lease = GatewayOptions.Parse(["--ha", "kubernetes", "--ha-storage", "/shared", "--kubernetes-cluster-id", "prod"], token: null, podNamespace: "streams")
+            .HighAvailability!.Lease!;
+        Assert.Equal(("streams", "prod-leader"), (lease.Namespace, lease.LeaseName));
+        Assert.Equal((TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5)), (lease.LeaseDuration, lease.RenewDeadline, lease.RetryPeriod));
+        Assert.Equal("default", GatewayOptions.Parse(["--ha", "kubernetes", "--ha-storage", "/shared"], token: null).HighAvailability!.Lease!.Namespace);
+    }
+
+    [Theory]
+    [InlineData("--ha needs --ha-storage DIR", "--ha", "kubernetes")]
+    [InlineData("--ha must be none or kubernetes, not 'zookeeper'", "--ha", "zookeeper", "--ha-storage", "/shared")]
+    [InlineData("--lease-duration is an option of --ha kubernetes", "--ha-storage", "/shared", "--lease-duration", "10 s")]
+    [InlineData("--renew-deadline (20 s) must not be longer than --lease-duration (15 s)", "--ha", "kubernetes", "--ha-storage", "/s", "--renew-deadline", "20 s")]
+    [InlineData("--retry-period (15 s) must be shorter than --renew-deadline (15 s)", "--ha", "kubernetes", "--ha-storage", "/s", "--retry-period", "15 s")]
+    [InlineData("--ha-storage needs a value", "--ha-storage")]
+    [InlineData("--kubernetes-cluster-id must be lower-case letters, digits and '-' (1 to 56, not starting or ending with '-'), not 'Prod_1'",
+        "--ha", "kubernetes", "--ha-storage", "/s", "--kubernetes-cluster-id", "Prod_1")]
+    public void Bad_high_availability_options_say_what_is_wrong(string reason, params string[] args)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
 }

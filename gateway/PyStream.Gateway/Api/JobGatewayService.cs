@@ -29,6 +29,10 @@ public sealed class JobGatewayService(JobRegistry jobs, UploadRegistry uploads) 
             upload?.OnJobStarted(job);
             return Task.FromResult(job.Info());
         }
+        catch (HighAvailability.NotLeaderException error)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, error.Message));
+        }
         catch (ArgumentException error)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message));
