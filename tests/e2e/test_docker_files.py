@@ -474,6 +474,14 @@ def test_the_coordinators_run_the_images_command_with_high_availability_on_a_sha
     assert deployment["spec"]["selector"]["matchLabels"].items() <= labels.items()
 
 
+def test_the_gateways_pid_1_reaps_the_processes_of_uploaded_scripts() -> None:
+    # The gateway runs each upload in a child process; what a script leaves behind is reaped only by PID 1.
+    _, gateway = gateway_service()
+    assert gateway.get("init") is True, "compose runs an init as the gateway container's PID 1"
+    pod = k8s_object("Deployment", COORDINATOR)["spec"]["template"]["spec"]
+    assert pod.get("shareProcessNamespace") is True, "the pod's pause container is PID 1"
+
+
 def test_every_option_in_the_manifests_and_compose_is_one_the_code_reads() -> None:
     gateway_options = options_read_by("gateway/PyStream.Gateway/GatewayOptions.cs", "gateway/PyStream.Gateway/HighAvailability/HighAvailabilitySettings.cs")
     worker_options = options_read_by("gateway/PyStream.Worker/WorkerOptions.cs")
