@@ -28,15 +28,18 @@ internal static class NexmarkBenchmark
         var generate = Measure(runs, config, c => (NexmarkHandLoop.GenerateOnly(c), 0));
         Console.WriteLine($"generator alone (q0's bid columns): {generate.Rate / 1e6,6:F2} M events/s");
         var failures = 0;
+        using var allocations = AllocationTicks.StartIfAsked();
         foreach (var query in Queries().Where(q => only is null || only.Contains(q.Name)))
         {
             var hand = Measure(runs, config, query.HandLoop);
+            allocations?.PrintAndReset(query.Name + " hand loop");
             if (query.Name == "q5" && hand.Result != 5 * bids)
                 throw new InvalidOperationException($"q5 hand loop counted {hand.Result} window memberships, expected 5 x {bids} bids");
-            (double Rate, long Checksum, long Result) sql;
+            (double Rate, long Checksum, long Result, double BytesPerEvent) sql;
             try
             {
                 sql = Measure(runs, config, c => NexmarkSql.Run(c, query.SinkColumns, query.Text));
+                allocations?.PrintAndReset(query.Name + " SQL");
             }
             catch (PyStreamException e)
             {
@@ -48,7 +51,7 @@ internal static class NexmarkBenchmark
             var same = sql.Checksum == hand.Checksum;
             failures += same ? 0 : 1;
             Console.WriteLine($"{query.Name}: SQL {sql.Rate / 1e6,6:F2} M events/s, hand loop {hand.Rate / 1e6,6:F2} M events/s, ratio {sql.Rate / hand.Rate:F2}x ({query.Goal}); "
-                + $"{sql.Result:N0} changelog rows (hand loop: {hand.Result:N0} result rows), checksum {(same ? "equal" : $"DIFFERS: SQL {sql.Checksum:X16}, hand loop {hand.Checksum:X16}")}");
+                + $"{sql.BytesPerEvent:F0} bytes allocated per event (hand loop: {hand.BytesPerEvent:F0}); {sql.Result:N0} changelog rows (hand loop: {hand.Result:N0} result rows), checksum {(same ? "equal" : $"DIFFERS: SQL {sql.Checksum:X16}, hand loop {hand.Checksum:X16}")}");
             Console.WriteLine($"    {query.Text}");
         }
 
@@ -106,25 +109,28 @@ internal static class NexmarkBenchmark
         + Math.Max(0, (config.EventsNum % config.TotalProportion) - config.PersonProportion - config.AuctionProportion);
 
     /// <summary>Best events/s of <paramref name="runs"/> runs after two warm-up runs on fewer events (tiered JIT and PGO settle first).</summary>
-    private static (double Rate, long Checksum, long Result) Measure(
+    private static (double Rate, long Checksum, long Result, double BytesPerEvent) Measure(
         int runs, NexmarkConfig config, Func<NexmarkConfig, (long Checksum, long Result)> run)
     {
         var warmUp = config with { EventsNum = Math.Min(config.EventsNum, 1_000_000) };
         run(warmUp);
         run(warmUp);
         var best = 0.0;
+        var bytesPerEvent = 0.0;
         (long Checksum, long Result) first = default;
         for (var i = 0; i < runs; i++)
         {
+            var allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             var outcome = run(config);
             best = Math.Max(best, config.EventsNum / clock.Elapsed.TotalSeconds);
+            bytesPerEvent = (double)(GC.GetTotalAllocatedBytes() - allocated) / config.EventsNum;
             if (i == 0)
                 first = outcome;
             else if (outcome != first)
                 throw new InvalidOperationException($"run {i} gave checksum {outcome.Checksum:X16}, run 0 {first.Checksum:X16}: the generator is not deterministic");
         }
 
-        return (best, first.Checksum, first.Result);
+        return (best, first.Checksum, first.Result, bytesPerEvent);
     }
 }

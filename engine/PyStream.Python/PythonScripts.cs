@@ -4,7 +4,7 @@ namespace PyStream.Python;
 
 /// <summary>
 /// Runs a user's script in the embedded CPython through <c>pystream._bridge</c>, for the hosts
-/// (the <c>pystream</c> command and the gateway), so that only this project touches pythonnet.
+/// (the <c>pystream</c> command), so that only this project touches pythonnet.
 /// Call after <see cref="PythonHost.Start"/>, without holding the GIL.
 /// </summary>
 public static class PythonScripts
@@ -33,26 +33,6 @@ public static class PythonScripts
                 Console.Error.WriteLine($"pystream: internal error: {(verbose ? error.ToString() : error.Format())}");
                 return 1;
             }
-        }
-    }
-
-    /// <summary>Runs an uploaded script; returns its error as the user should see it, or null when it ended well.</summary>
-    public static string? RunUploaded(string path, EmbeddedEngine engine)
-    {
-        ArgumentNullException.ThrowIfNull(engine);
-        try
-        {
-            using (Py.GIL())
-            {
-                using var bridge = Py.Import("pystream._bridge");
-                using var pyEngine = engine.ToPython();
-                using var result = bridge.InvokeMethod("run_uploaded", new PyString(path), pyEngine);
-                return result.IsNone() ? null : result.As<string>();
-            }
-        }
-        catch (PythonException error)
-        {
-            return $"internal error: {error.Format()}";
         }
     }
 }

@@ -9,8 +9,10 @@ using PyStream.Engine.Runtime;
 using PyStream.Engine.Telemetry;
 using PyStream.Gateway.Api;
 using PyStream.Gateway.Cluster;
+using PyStream.Gateway.HighAvailability;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Monitoring;
+using PyStream.Gateway.Uploads;
 using PyStream.Python;
 using PyStream.State.RocksDb;
 
@@ -29,7 +31,22 @@ public static class GatewayHost
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        var app = Build(options);
+        k8s.IKubernetes? kubernetes = null;
+        if (options.HighAvailability is { Type: HighAvailabilityType.Kubernetes })
+        {
+            try
+            {
+                kubernetes = KubernetesLeaseElection.ConnectFromEnvironment();
+            }
+            catch (Exception error) when (error is k8s.Exceptions.KubeConfigException or YamlDotNet.Core.YamlException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"pystream gateway: --ha kubernetes finds no Kubernetes API: {error.Message} " +
+                                        "(a pod uses its service account; elsewhere set KUBECONFIG or write ~/.kube/config)");
+                return 2;
+            }
+        }
+
+        var app = Build(options, kubernetes);
         try
         {
             await app.StartAsync().ConfigureAwait(false);
@@ -43,13 +60,15 @@ public static class GatewayHost
         var (rest, rpc) = app.Services.GetRequiredService<BoundPorts>().Read();
         Console.Error.WriteLine($"pystream gateway: Web UI and REST on http://{options.Host}:{rest}, gRPC on {options.Host}:{rpc}" +
                                 (options.Token is null ? "" : " (token required)") +
-                                (options.Cluster is null ? "" : " (cluster coordinator: workers register there)"));
+                                (options.Cluster is null ? "" : " (cluster coordinator: workers register there)") +
+                                (options.HighAvailability is { } ha ? $" (high availability: {ha.Type.ToString().ToLowerInvariant()}, storage {ha.StorageDirectory})" : ""));
         if (options.AddressFile is { } file)
             WriteAddressFile(file, options.Host, rest, rpc);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         if (app.Services.GetRequiredService<IdleShutdown>() is { Enabled: true } idle)
             _ = StopWhenIdleAsync(idle, lifetime);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
+        app.Services.GetRequiredService<UploadRegistry>().StopAll(); // before the jobs, so no script starts one meanwhile
         app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
@@ -69,7 +88,8 @@ public static class GatewayHost
         }
     }
 
-    public static WebApplication Build(GatewayOptions options)
+    /// <param name="kubernetes">The API the Lease is on, with <c>--ha kubernetes</c>; the environment's when null.</param>
+    public static WebApplication Build(GatewayOptions options, k8s.IKubernetes? kubernetes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -80,6 +100,8 @@ public static class GatewayHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // with its other messages, on stderr
         builder.Logging.AddFilter(typeof(WorkerRegistry).Namespace, LogLevel.Information); // workers coming and going
+        builder.Logging.AddFilter(typeof(JobRegistry).FullName, LogLevel.Information); // jobs resumed from the high-availability storage
+        builder.Logging.AddFilter(typeof(ILeaderElection).Namespace, LogLevel.Information); // leadership gained and lost
         var ports = new BoundPorts();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -112,11 +134,23 @@ public static class GatewayHost
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         });
         builder.Services.AddSingleton<JobRegistry>();
+        if (options.HighAvailability is not null)
+        {
+            // Without it the gateway leads from its start with nothing stored to resume: no election runs.
+            builder.Services.AddSingleton<ILeaderElection>(services => options.HighAvailability is { Type: HighAvailabilityType.Kubernetes, Lease: { } lease }
+                ? new KubernetesLeaseElection(kubernetes ?? KubernetesLeaseElection.ConnectFromEnvironment(), lease, services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<ILogger<KubernetesLeaseElection>>())
+                : new AlwaysLeader());
+            builder.Services.AddHostedService<LeaderElectionService>();
+        }
         builder.Services.AddSingleton(services => new WorkerRegistry(options.Cluster ?? HeartbeatSettings.Default,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<WorkerRegistry>>()));
+        builder.Services.AddSingleton(services => new UploadRegistry(options, services.GetRequiredService<TimeProvider>(),
+            () => ClientAddress(options.Host, ports.Read().Rpc), services.GetRequiredService<ILogger<UploadRegistry>>()));
         builder.Services.AddSingleton<ScriptRunner>();
         builder.Services.AddSingleton(services => new IdleShutdown(options,
-            () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded), services.GetRequiredService<TimeProvider>()));
+            () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded) || services.GetRequiredService<UploadRegistry>().AnyRunning,
+            services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(services => new TaskMetrics(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddGrpc(grpc =>
         {
@@ -132,6 +166,7 @@ public static class GatewayHost
             idle.Touch(); // any call, the Web UI's included, is use
             return next(context);
         });
+        ReadinessProbe.Use(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         TokenCheck.Use(app, options.Token);
@@ -140,6 +175,7 @@ public static class GatewayHost
             app.MapGrpcService<ClusterCoordinatorService>();
         RestApi.Map(app, Version);
         ClusterResources.Map(app);
+        UploadResources.Map(app);
         app.MapPost("/jobs/submit", (HttpRequest request, ScriptRunner scripts) => scripts.Submit(request)).DisableAntiforgery();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Services.GetRequiredService<TaskMetrics>(); // listening from the start, so no job's first counts are missed
@@ -163,6 +199,18 @@ public static class GatewayHost
             // The request's span carries the client's trace context (traceparent); submit and job spans nest under it.
             telemetry.WithTracing(tracing => tracing.AddSource(EngineTelemetry.SourceName, JobRegistry.Activities.Name, "Microsoft.AspNetCore").AddOtlpExporter());
         }
+    }
+
+    /// <summary>Where a process on this machine reaches the gRPC port: a wildcard address is reached on loopback.</summary>
+    internal static string ClientAddress(string host, int port)
+    {
+        if (!IPAddress.TryParse(host, out var address))
+            return $"{host}:{port}";
+        if (address.Equals(IPAddress.Any))
+            address = IPAddress.Loopback;
+        else if (address.Equals(IPAddress.IPv6Any))
+            address = IPAddress.IPv6Loopback;
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
     }
 
     private static void WriteAddressFile(string file, string host, int rest, int rpc)

@@ -2,6 +2,7 @@ using System.Net;
 using PyStream.Engine;
 using PyStream.Engine.Settings;
 using PyStream.Gateway.Cluster;
+using PyStream.Gateway.HighAvailability;
 
 namespace PyStream.Gateway;
 
@@ -10,6 +11,7 @@ namespace PyStream.Gateway;
 /// Port 0 picks a free port; <c>--address-file</c> then tells a client which ones (JSON).
 /// <c>--idle-timeout</c> and <c>--owner-pid</c> let a gateway that a client started for itself stop by itself (<see cref="IdleShutdown"/>).
 /// <c>--cluster</c> makes it a coordinator that workers register with (docs/cluster.md).
+/// <c>--upload-timeout</c> bounds how long an uploaded script may run before it starts a job.
 /// </summary>
 public sealed record GatewayOptions
 {
@@ -17,9 +19,11 @@ public sealed record GatewayOptions
     public const int DefaultRpcPort = 6123;
     public const int UploadLimitBytes = 16 * 1024 * 1024;
     public const int DefaultCheckpointsHistory = 10;
+    public static readonly TimeSpan DefaultUploadTimeout = TimeSpan.FromMinutes(10);
     public const string Usage =
-        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N]\n" +
-        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]";
+        "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N] [--upload-timeout DURATION]\n" +
+        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]\n" +
+        "       [--ha-storage DIR [--ha none|kubernetes [--kubernetes-namespace NS] [--kubernetes-cluster-id ID] [--lease-duration D] [--renew-deadline D] [--retry-period D]]]";
 
     public string Host { get; init; } = "127.0.0.1";
 
@@ -52,18 +56,40 @@ public sealed record GatewayOptions
     /// </summary>
     public HeartbeatSettings? Cluster { get; init; }
 
+    /// <summary>
+    /// How long an uploaded script's process may run without starting a job before it is stopped
+    /// (<c>POST /jobs/submit</c>); once it started one, it runs as long as it likes.
+    /// </summary>
+    public TimeSpan UploadTimeout { get; init; } = DefaultUploadTimeout;
+
+    /// <summary>
+    /// The interpreter that runs uploaded scripts, each in a process of its own: <c>PYSTREAM_PYTHON</c>
+    /// (the venv's python, with the <c>pystream</c> package), else <c>python3</c> on the PATH.
+    /// </summary>
+    public string UploadPython { get; init; } = "python3";
+
+    /// <summary>
+    /// With <c>--ha-storage</c>: running jobs are kept there and resumed by the next leader (or by
+    /// this gateway, started again); <c>--ha kubernetes</c> elects the leader with a Lease. Null without it.
+    /// </summary>
+    public HighAvailabilitySettings? HighAvailability { get; init; }
+
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
 
     public bool IsLoopback => Host == "localhost" || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
 
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with what is wrong.</summary>
-    public static GatewayOptions Parse(IReadOnlyList<string> args, string? token)
+    public static GatewayOptions Parse(IReadOnlyList<string> args, string? token, string? podNamespace = null)
     {
         if (token is { Length: > 0 } && string.IsNullOrWhiteSpace(token))
             throw new ArgumentException("PYSTREAM_TOKEN is only whitespace: set a real token (or unset it on a loopback address)");
         var options = new GatewayOptions { Token = string.IsNullOrEmpty(token) ? null : token };
         var heartbeats = HeartbeatOptions(args);
+        options = options with
+        {
+            HighAvailability = HighAvailabilitySettings.Parse(args, podNamespace, $"{System.Net.Dns.GetHostName()}-{Guid.NewGuid().ToString("N")[..8]}"),
+        };
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -92,8 +118,10 @@ public sealed record GatewayOptions
                 {
                     CheckpointsHistory = int.TryParse(Value(), out var count) && count > 0 ? count : throw new ArgumentException("--checkpoints-history needs a positive number"),
                 },
+                "--upload-timeout" => options with { UploadTimeout = PositiveDuration(Value(), "--upload-timeout") },
                 "--cluster" => options with { Cluster = heartbeats },
                 "--heartbeat-interval" or "--heartbeat-timeout" => SkipValue(), // read by HeartbeatOptions
+                var name when HighAvailabilitySettings.Options.Contains(name) => SkipValue(), // read by HighAvailabilitySettings
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }
@@ -126,7 +154,7 @@ public sealed record GatewayOptions
         return settings;
     }
 
-    private static TimeSpan PositiveDuration(string text, string name)
+    internal static TimeSpan PositiveDuration(string text, string name)
     {
         try
         {

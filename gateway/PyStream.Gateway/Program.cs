@@ -5,7 +5,11 @@ using PyStream.Python;
 GatewayOptions options;
 try
 {
-    options = GatewayOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"));
+    var podNamespace = File.Exists(PyStream.Gateway.HighAvailability.HighAvailabilitySettings.NamespaceFile)
+        ? File.ReadAllText(PyStream.Gateway.HighAvailability.HighAvailabilitySettings.NamespaceFile).Trim() : null;
+    options = GatewayOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"), podNamespace);
+    if (Environment.GetEnvironmentVariable("PYSTREAM_PYTHON") is { Length: > 0 } interpreter)
+        options = options with { UploadPython = interpreter };
 }
 catch (ArgumentException error)
 {

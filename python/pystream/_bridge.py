@@ -1,8 +1,8 @@
 """The one module that knows how jobs reach the engine.
 
 Embedded (``./pystream run``): the C# host puts its engine here before the script runs,
-and jobs execute in this process; a gateway does the same for each uploaded script, on
-the script's own thread. Anywhere else (``python job.py``, a notebook) jobs go to a gateway:
+and jobs execute in this process. Anywhere else (``python job.py``, a notebook, a script
+uploaded to a gateway, which runs in a process of its own) jobs go to a gateway:
 ``PYSTREAM_GATEWAY`` (host:port), or a local one started on first use and reused.
 Every other module stays pure API.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import runpy
 import sys
-import threading
 import traceback
 from typing import Any, Callable
 
@@ -23,14 +22,12 @@ from pystream.util.exceptions import JavaException, from_engine
 __all__ = ["engine", "start_job", "execution_plan", "read_settings", "sql", "run_script", "run_uploaded"]
 
 _engine: Any = None  # ./pystream run: the whole process's engine
-_thread = threading.local()  # a gateway: each uploaded script's thread has its own
 
 
 def engine() -> Any:
-    """The engine jobs of this thread run on: embedded when the host set one, else a gateway."""
-    embedded = getattr(_thread, "engine", None) or _engine
-    if embedded is not None:
-        return embedded
+    """The engine jobs run on: embedded when the host set one, else a gateway."""
+    if _engine is not None:
+        return _engine
     from pystream import _gateway
     return _gateway.remote_engine()
 
@@ -109,16 +106,16 @@ def run_script(path: str, argv: list[str], embedded_engine: Any, verbose: bool) 
         _engine = None
 
 
-def run_uploaded(path: str, embedded_engine: Any) -> str | None:
-    """Runs a script a gateway received on ``embedded_engine``; returns its error as the user should see it, or None."""
-    _thread.engine = embedded_engine
+def run_uploaded(path: str) -> int:
+    """Runs a script a gateway received, in this process of its own (``pystream._uploaded``); its jobs
+    go to that gateway. Prints the script's error as ``./pystream run`` would; returns the exit code."""
     try:
         code, error = _run_main(path, [path], verbose=False)
-        if code == 0:
-            return None
-        return error or f"the script exited with status {code}\n"
+        sys.stderr.write(error)
+        return code
     finally:
-        _thread.engine = None
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 def _run_main(path: str, argv: list[str], verbose: bool) -> tuple[int, str]:

@@ -36,7 +36,8 @@ __all__ = ["GatewayError", "RemoteEngine", "RemoteJob", "remote_engine", "connec
 
 _SERVICE = "/pystream.v1.JobGateway/"
 _SQL_ERROR_TRAILER = "pystream-error-type"  # the engine's exception type of a refused statement
-_FINAL = {"FINISHED", "CANCELED", "FAILED"}
+_SUBMISSION_HEADER = "pystream-submission"  # an uploaded script's jobs name its upload (UploadRegistry)
+_FINAL = {"FINISHED", "CANCELED", "FAILED", "SUSPENDED"}  # suspended: the next leader resumes it
 _MAX_MESSAGE = 16 * 1024 * 1024
 _START_TIMEOUT_S = 600  # the first start may build the engine
 _DEFAULT_IDLE_TIMEOUT = "30 min"  # a local gateway with no job and no request for this long stops
@@ -78,12 +79,16 @@ class RemoteEngine:
             ("grpc.max_receive_message_length", -1),
         ])
         self._metadata = [("authorization", f"Bearer {token}")] if token else []
+        # Set when the gateway runs this process for an uploaded script: the gateway keeps the jobs'
+        # output itself, so the script does not echo it back into its own output.
+        self.submission = os.environ.get("PYSTREAM_SUBMISSION") or None
 
     # -- what _bridge calls ------------------------------------------------------------
 
     def start(self, spec: bytes) -> "RemoteJob":
         request = _submission(spec_pb.JobSpec.FromString(spec))
-        info = self.call("Submit", request, gw.JobInfo, metadata=_trace_context())
+        upload = [(_SUBMISSION_HEADER, self.submission)] if self.submission else []
+        info = self.call("Submit", request, gw.JobInfo, metadata=_trace_context() + upload)
         return RemoteJob(self, info)
 
     def prepare_pickling(self) -> None:
@@ -200,6 +205,8 @@ class RemoteJob:
 
     def _on(self, event: gw.JobEvent) -> None:
         kind = event.WhichOneof("kind")
+        if kind in ("output", "error_output") and self._gateway.submission:
+            return
         if kind == "output":
             sys.stdout.write(event.output)
             sys.stdout.flush()

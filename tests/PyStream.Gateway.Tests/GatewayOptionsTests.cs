@@ -52,11 +52,28 @@ public sealed class GatewayOptionsTests
     [InlineData(new[] { "--owner-pid", "-1" }, "--owner-pid needs a process id")]
     [InlineData(new[] { "--owner-pid" }, "--owner-pid needs a value")]
     [InlineData(new[] { "--checkpoints-history", "0" }, "--checkpoints-history needs a positive number")]
+    [InlineData(new[] { "--upload-timeout", "0s" }, "--upload-timeout must be longer than 0")]
     public void Bad_options_say_what_is_wrong(string[] args, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_upload_may_run_ten_minutes_before_its_first_job_unless_set()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(10), GatewayOptions.Parse([], token: null).UploadTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), GatewayOptions.Parse(["--upload-timeout", "90 s"], token: null).UploadTimeout);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", "127.0.0.1:6123")]
+    [InlineData("::", "[::1]:6123")]
+    [InlineData("::1", "[::1]:6123")]
+    [InlineData("localhost", "localhost:6123")]
+    [InlineData("10.1.2.3", "10.1.2.3:6123")]
+    public void Uploaded_scripts_reach_a_wildcard_address_on_loopback(string host, string address) =>
+        Assert.Equal(address, GatewayHost.ClientAddress(host, 6123));
 
     [Fact]
     public void The_checkpoint_history_is_flinks_ten_unless_set()
@@ -90,6 +107,36 @@ public sealed class GatewayOptionsTests
     [InlineData("'soon' is not a duration", "--cluster", "--heartbeat-timeout", "soon")]
     [InlineData("--heartbeat-timeout needs a value", "--cluster", "--heartbeat-timeout")]
     public void Bad_cluster_options_say_what_is_wrong(string reason, params string[] args)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void High_availability_takes_a_storage_directory_and_flinks_lease_timings_by_default()
+    {
+        Assert.Null(GatewayOptions.Parse([], token: null).HighAvailability);
+        var single = GatewayOptions.Parse(["--ha-storage", "shared"], token: null).HighAvailability!;
+        Assert.Equal((Path.GetFullPath("shared"), PyStream.Gateway.HighAvailability.HighAvailabilityType.None, (PyStream.Gateway.HighAvailability.KubernetesLeaseSettings?)null),
+            (single.StorageDirectory, single.Type, single.Lease));
+
+        var lease = GatewayOptions.Parse(["--ha", "kubernetes", "--ha-storage", "/shared", "--kubernetes-cluster-id", "prod"], token: null, podNamespace: "streams")
+            .HighAvailability!.Lease!;
+        Assert.Equal(("streams", "prod-leader"), (lease.Namespace, lease.LeaseName));
+        Assert.Equal((TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5)), (lease.LeaseDuration, lease.RenewDeadline, lease.RetryPeriod));
+        Assert.Equal("default", GatewayOptions.Parse(["--ha", "kubernetes", "--ha-storage", "/shared"], token: null).HighAvailability!.Lease!.Namespace);
+    }
+
+    [Theory]
+    [InlineData("--ha needs --ha-storage DIR", "--ha", "kubernetes")]
+    [InlineData("--ha must be none or kubernetes, not 'zookeeper'", "--ha", "zookeeper", "--ha-storage", "/shared")]
+    [InlineData("--lease-duration is an option of --ha kubernetes", "--ha-storage", "/shared", "--lease-duration", "10 s")]
+    [InlineData("--renew-deadline (20 s) must not be longer than --lease-duration (15 s)", "--ha", "kubernetes", "--ha-storage", "/s", "--renew-deadline", "20 s")]
+    [InlineData("--retry-period (15 s) must be shorter than --renew-deadline (15 s)", "--ha", "kubernetes", "--ha-storage", "/s", "--retry-period", "15 s")]
+    [InlineData("--ha-storage needs a value", "--ha-storage")]
+    [InlineData("--kubernetes-cluster-id must be lower-case letters, digits and '-' (1 to 56, not starting or ending with '-'), not 'Prod_1'",
+        "--ha", "kubernetes", "--ha-storage", "/s", "--kubernetes-cluster-id", "Prod_1")]
+    public void Bad_high_availability_options_say_what_is_wrong(string reason, params string[] args)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);

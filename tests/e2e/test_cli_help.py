@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = {
     "run": ["--verbose", "-s, --fromSavepoint PATH", "-n, --allowNonRestoredState", "SCRIPT.py [ARGS...]"],
     "gateway": ["--host ADDRESS", "--port PORT", "--rpc-port PORT", "--data DIR", "--address-file FILE",
-                "--cluster", "--heartbeat-interval DURATION", "--heartbeat-timeout DURATION", "PYSTREAM_TOKEN"],
+                "--upload-timeout DURATION", "--cluster", "--heartbeat-interval DURATION", "--heartbeat-timeout DURATION", "PYSTREAM_TOKEN"],
     "worker": ["--coordinator HOST:PORT", "--slots N", "--host ADDRESS", "--data-port PORT", "--advertised-host HOST",
                "PYSTREAM_TOKEN"],
     "list": ["PYSTREAM_GATEWAY", "PYSTREAM_TOKEN"],

@@ -359,6 +359,9 @@ def test_with_a_token_every_call_needs_it(tmp_path: Path) -> None:
         assert RemoteEngine(gateway.rpc, "s3cret").list_jobs() == []
         result = run_client(gateway, SCRIPTS / "parallel.py")  # the client sends PYSTREAM_TOKEN
         assert result.returncode == 0, result.stderr
+        body, headers = multipart("script", "parallel.py", (SCRIPTS / "parallel.py").read_bytes())
+        status, answer = gateway.request("POST", "/jobs/submit", body, headers)  # its process gets the token
+        assert status == 200, answer
     finally:
         gateway.stop()
 

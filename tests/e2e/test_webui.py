@@ -65,6 +65,17 @@ def test_an_uploaded_scripts_error_is_shown(gateway: Gateway, tmp_path: Path) ->
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_an_uploaded_script_that_starts_no_job_is_listed_and_cancelled(gateway: Gateway, tmp_path: Path) -> None:
+    endless = tmp_path / "endless.py"
+    endless.write_text("while True:\n    pass\n")
+    result = node("webui-uploads.mjs", gateway.url, str(endless))
+    assert result.returncode == 0, result.stdout + result.stderr
+    upload_id = next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("upload: "))
+    cancelled = gateway.get(f"/jobs/uploads/{upload_id}")
+    assert (cancelled["name"], cancelled["state"]) == ("endless.py", "CANCELED")
+    assert not Path(f"/proc/{cancelled['pid']}").exists()
+
+
 def test_the_ui_names_its_icon_and_the_gateway_serves_it(gateway: Gateway) -> None:
     status, page = gateway.request("GET", "/")
     assert status == 200 and '<link rel="icon" href="favicon.svg"' in page

@@ -29,13 +29,15 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
     private int _consecutiveFailures;
     private long _highestCompleted = long.MinValue;
     private bool _disposed;
+    private readonly Action<string, string>? _completed;
 
     // A task ended without a final state (failure, or checkpointing off): pending checkpoints were given up, not failed.
     private bool _abandoning;
 
     public CheckpointCoordinator(ICheckpointedRun run, CheckpointingOptions options, CompletedCheckpointStore store, JobCheckpointIds ids,
-        CheckpointHistory history, string jobId, string jobName, int maxParallelism, TimeProvider time)
+        CheckpointHistory history, string jobId, string jobName, int maxParallelism, TimeProvider time, Action<string, string>? completed = null)
     {
+        _completed = completed;
         _history = history;
         FinishedDirectory = Path.Combine(store.JobDirectory, $"finished-{Guid.NewGuid().ToString("N")[..8]}");
         _run = run;
@@ -237,6 +239,21 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         }
 
         bool newest;
+        lock (_lock)
+            newest = barrier.Id > _highestCompleted;
+        if (barrier.Kind == SnapshotKind.Checkpoint && newest && _completed is { } completed)
+        {
+            try
+            {
+                completed(_jobId, pending.Directory);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                Aborted(pending, error);
+                return;
+            }
+        }
+
         lock (_lock)
         {
             if (!barrier.IsSavepoint)

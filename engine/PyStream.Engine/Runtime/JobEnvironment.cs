@@ -28,6 +28,14 @@ public sealed record JobEnvironment
     /// <summary>Settings that override every job's own configuration (e.g. <c>./pystream run -s</c>'s restore path).</summary>
     public IReadOnlyDictionary<string, string> ConfigurationOverrides { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Called with the job's id and the checkpoint's directory when a checkpoint completed: its
+    /// metadata is written and no sink has committed it yet, so a host that records it (a gateway
+    /// with high availability) never points at a checkpoint older than the output committed. An
+    /// <see cref="IOException"/> it throws fails that checkpoint.
+    /// </summary>
+    public Action<string, string>? CheckpointCompleted { get; init; }
+
     /// <summary>State backends jobs may choose with <c>state.backend.type</c>.</summary>
     public IReadOnlyDictionary<string, Checkpointing.IStateBackendFactory> StateBackends { get; init; } = Checkpointing.StateBackends.Default;
 

@@ -28,13 +28,14 @@ public sealed class JobExecution
     private ITimer? _restartTimer;
     private Exception? _failure;
     private bool _cancelRequested;
+    private bool _suspendRequested;
     private int _attempts;
     // The job's span, from submission to its end; its runs (attempts) are children. The caller's
     // current activity (e.g. a gateway request carrying the client's trace) is its parent.
     private readonly Activity? _span;
     private readonly List<JobFailure> _failures = [];
 
-    private JobExecution(JobGraph graph, JobEnvironment environment, Cluster.AttemptDeployment? deployment = null, string? jobId = null)
+    private JobExecution(JobGraph graph, JobEnvironment environment, string? jobId, Cluster.AttemptDeployment? deployment = null)
     {
         Graph = graph;
         _environment = environment;
@@ -108,7 +109,7 @@ public sealed class JobExecution
     } = JobStatus.Created;
 
     /// <summary>Finished, failed or cancelled: the status will not change again.</summary>
-    public bool HasEnded => Status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled;
+    public bool HasEnded => Status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled or JobStatus.Suspended;
 
     /// <summary>Raised on the thread that changed the status, maybe under the job's own lock: a handler only signals.</summary>
     public event Action<JobExecution, JobStatus>? StatusChanged;
@@ -137,17 +138,27 @@ public sealed class JobExecution
     /// <summary>The job's retained completed checkpoints, oldest first.</summary>
     public IReadOnlyList<(string Directory, CheckpointMetadata Metadata)> CompletedCheckpoints => _checkpoints.Snapshot();
 
+    /// <summary>A new job id: 32 hex digits, as Flink's.</summary>
+    public static string NewJobId() => Guid.NewGuid().ToString("N");
+
     /// <summary>Builds the job, restores it when <c>execution.savepoint.path</c> is set, and starts every task.</summary>
     /// <param name="statusChanged">Subscribed to <see cref="StatusChanged"/> before the job starts, so it sees every change.</param>
-    public static JobExecution Start(JobSpec spec, JobEnvironment environment, Action<JobExecution, JobStatus>? statusChanged = null)
+    /// <param name="jobId">The job's id; a new one when null. A coordinator that resumes a job passes its old id, so the job keeps its checkpoint directory.</param>
+    public static JobExecution Start(JobSpec spec, JobEnvironment environment, Action<JobExecution, JobStatus>? statusChanged = null, string? jobId = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(environment);
-        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment);
+        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, jobId: jobId);
         execution.StatusChanged += statusChanged;
         var restore = execution.Checkpointing.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.LoggerFactory.CreateLogger(typeof(CheckpointLocator))) : null;
         if (restore is not null)
+        {
             execution._checkpointIds.Reset(restore.CheckpointId + 1);
+            // A checkpoint of this very job (resumed under its id): retained and discarded by the same rules as its new ones.
+            if (string.Equals(Path.GetDirectoryName(Path.GetFullPath(restore.Directory)), Path.GetFullPath(execution._checkpoints.JobDirectory), StringComparison.Ordinal))
+                execution._checkpoints.Add(restore.Directory, restore.Metadata);
+        }
+
         execution.StartRun(restore);
         return execution;
     }
@@ -164,7 +175,7 @@ public sealed class JobExecution
         ArgumentNullException.ThrowIfNull(deployment);
         if (environment?.Network is null)
             throw new ArgumentException("a worker's share of an attempt needs the worker's network channels", nameof(environment));
-        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, deployment, jobId);
+        var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, jobId, deployment);
         execution.StatusChanged += statusChanged;
         execution.StartRun(null);
         return execution;
@@ -178,12 +189,22 @@ public sealed class JobExecution
         return execution;
     }
 
-    public void Cancel()
+    public void Cancel() => Stop(suspend: false);
+
+    /// <summary>
+    /// Stops the job here without ending it for good (Flink's <c>SUSPENDED</c>): its checkpoints
+    /// are kept, so a coordinator that takes over resumes it. For a coordinator that lost its
+    /// leadership or shuts down with high availability.
+    /// </summary>
+    public void Suspend() => Stop(suspend: true);
+
+    private void Stop(bool suspend)
     {
         JobRun? run;
         lock (_lock)
         {
             _cancelRequested = true;
+            _suspendRequested |= suspend;
             run = _run;
             if (Status == JobStatus.Restarting)
                 End(JobStatus.Canceled);
@@ -282,7 +303,8 @@ public sealed class JobExecution
     }
 
     internal CheckpointCoordinator? CreateCoordinator(ICheckpointedRun run) =>
-        Graph.IsBatch || Deployment is not null ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, CheckpointHistory, JobId, Name, Graph.MaxParallelism, _environment.Time);
+        Graph.IsBatch || Deployment is not null ? null : new CheckpointCoordinator(run, Checkpointing, _checkpoints, _checkpointIds, CheckpointHistory, JobId, Name,
+            Graph.MaxParallelism, _environment.Time, _environment.CheckpointCompleted);
 
     /// <summary>The last task of a run ended: finish, fail, or schedule a restart from the latest checkpoint.</summary>
     internal void OnRunEnded(JobRun run, Exception? failure, bool stopped)
@@ -405,6 +427,8 @@ public sealed class JobExecution
     /// <summary>Sets the final status and keeps or discards checkpoints as the retention setting says (Flink's rules).</summary>
     private void End(JobStatus status)
     {
+        if (status == JobStatus.Canceled && _suspendRequested)
+            status = JobStatus.Suspended;
         EndTime = _environment.Time.GetUtcNow();
         EngineTelemetry.ForgetJob(JobId);
         Status = status;
@@ -413,6 +437,7 @@ public sealed class JobExecution
         var keep = status switch
         {
             JobStatus.Canceled => Checkpointing.Retention == CheckpointRetention.RetainOnCancellation,
+            JobStatus.Suspended => true,
             JobStatus.Failed => Checkpointing.Retention != CheckpointRetention.NoExternalizedCheckpoints,
             _ => false,
         };

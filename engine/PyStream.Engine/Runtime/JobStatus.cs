@@ -17,4 +17,7 @@ public enum JobStatus
     Finished,
     Failed,
     Canceled,
+
+    /// <summary>Stopped here, not ended: its coordinator lost its leadership (or stopped) and the next leader resumes it from its checkpoints.</summary>
+    Suspended,
 }

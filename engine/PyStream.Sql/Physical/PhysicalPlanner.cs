@@ -79,6 +79,7 @@ internal sealed partial class PhysicalPlanner(SqlSession session)
         CorrelateNode c => PythonCorrelate(c),
         CalcNode c when IsIdentity(c) => Translate(c.Input),
         CalcNode { Input: JoinNode j } c when JoinProjectPushdown.Apply(c, j) is { } narrowed => Translate(narrowed),
+        CalcNode { Input: RankNode r } c when RankProjectPushdown.Apply(c, r) is { } narrowed => Translate(narrowed),
         CalcNode c when PushDownEnabled && NexmarkPushDown.Rewrite(c) is { } pushed => Translate(pushed),
         CalcNode c => Calc(c),
         ScanNode s => ConnectorPlanner.Source(this, s),

@@ -59,13 +59,13 @@ public static class JoinProjectPushdown
     }
 
     /// <summary>An input cut to <paramref name="columns"/> (the input itself when it keeps them all).</summary>
-    private static PlanNode Narrowed(PlanNode input, int[] columns) =>
+    internal static PlanNode Narrowed(PlanNode input, int[] columns) =>
         columns.Length == input.Fields.Count
             ? input
             : new CalcNode(input, null, columns.Select(c => (BoundExpr)new InputRef(c, input.Fields[c].Type)).ToArray(), columns.Select(c => input.Fields[c]).ToArray());
 
     /// <summary>The columns an expression reads.</summary>
-    private static IEnumerable<int> Reads(BoundExpr expr) => expr switch
+    internal static IEnumerable<int> Reads(BoundExpr expr) => expr switch
     {
         InputRef r => [r.Index],
         CallExpr c => c.Operands.SelectMany(Reads),
@@ -73,7 +73,8 @@ public static class JoinProjectPushdown
         _ => [],
     };
 
-    private static BoundExpr Remap(BoundExpr expr, Dictionary<int, int> position) => expr switch
+    /// <summary>The expression reading each column at its new position.</summary>
+    internal static BoundExpr Remap(BoundExpr expr, Dictionary<int, int> position) => expr switch
     {
         InputRef r => r with { Index = position[r.Index] },
         CallExpr c => c with { Operands = c.Operands.Select(o => Remap(o, position)).ToArray() },

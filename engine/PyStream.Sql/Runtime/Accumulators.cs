@@ -14,6 +14,12 @@ public abstract class Accumulator
 
     public abstract void Retract(object? value);
 
+    /// <summary>Adds row <paramref name="row"/> of <paramref name="column"/>; an accumulator that can read the typed value overrides this to box nothing.</summary>
+    public virtual void Add(Column column, int row) => Add(column.GetBoxed(row));
+
+    /// <summary>Retracts row <paramref name="row"/> of <paramref name="column"/> (see <see cref="Add(Column, int)"/>).</summary>
+    public virtual void Retract(Column column, int row) => Retract(column.GetBoxed(row));
+
     public abstract object? Result { get; }
 
     /// <summary>Writes <see cref="Result"/> into row <paramref name="row"/> of a result column (of the call's type).</summary>
@@ -124,8 +130,11 @@ public sealed class AggregateCalls
                     value = (batch.Columns[call.Args[0]].GetBoxed(row), call.Args.Count > 1 ? batch.Columns[call.Args[1]].GetBoxed(row) : ",");
                     break;
                 default:
-                    value = batch.Columns[call.Args[0]].GetBoxed(row);
-                    break;
+                    if (retract)
+                        accumulators[c].Retract(batch.Columns[call.Args[0]], row);
+                    else
+                        accumulators[c].Add(batch.Columns[call.Args[0]], row);
+                    continue;
             }
 
             if (retract)
@@ -208,6 +217,31 @@ internal sealed class SumAccumulator(SqlType result, SqlType arg, string functio
     public override void Add(object? value) => Change(value, 1);
 
     public override void Retract(object? value) => Change(value, -1);
+
+    public override void Add(Column column, int row) => Change(column, row, 1);
+
+    public override void Retract(Column column, int row) => Change(column, row, -1);
+
+    /// <summary>A BIGINT or INT row added or taken away unboxed; other types through their boxed value.</summary>
+    private void Change(Column column, int row, int sign)
+    {
+        if (column.IsNull(row))
+            return;
+        switch (column)
+        {
+            case Column<long> longs:
+                _count += sign;
+                _long = unchecked(_long + (sign * longs.Values[row]));
+                break;
+            case Column<int> ints:
+                _count += sign;
+                _long += sign * ints.Values[row];
+                break;
+            default:
+                Change(column.GetBoxed(row), sign);
+                break;
+        }
+    }
 
     private void Change(object? value, int sign)
     {
@@ -368,6 +402,22 @@ internal sealed class RunningExtremeAccumulator(SqlType type, bool max) : Accumu
         if (value is null)
             return;
         if (_extreme is null || (max ? SqlValueComparer.Instance.Compare(value, _extreme) > 0 : SqlValueComparer.Instance.Compare(value, _extreme) < 0))
+            _extreme = value;
+    }
+
+    /// <summary>A BIGINT row is compared unboxed: only a new extreme is boxed.</summary>
+    public override void Add(Column column, int row)
+    {
+        if (column is not Column<long> longs || _extreme is not (null or long))
+        {
+            base.Add(column, row);
+            return;
+        }
+
+        if (column.IsNull(row))
+            return;
+        var value = longs.Values[row];
+        if (_extreme is not long extreme || (max ? value > extreme : value < extreme))
             _extreme = value;
     }
 

@@ -58,13 +58,37 @@ public sealed class GroupAggOperator : SqlOperator
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
+        var fixedKeys = _keys.MaxFixedSize >= 0;
+        Span<byte> keyBuffer = stackalloc byte[Math.Max(0, _keys.MaxFixedSize)];
+        var touched = _touched.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var cached = _cached.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (var i = 0; i < rows.Count; i++)
         {
-            var key = _keys.KeyOf(rows, i);
-            if (!_touched.TryGetValue(key, out var group))
+            // A group met before is found by its key written on the stack: only a new group's key is allocated.
+            Group? group;
+            byte[] key;
+            if (fixedKeys)
             {
-                group = Cached(key);
-                _touched[key] = group;
+                var written = keyBuffer[.._keys.Write(rows, i, keyBuffer)];
+                if (touched.TryGetValue(written, out group))
+                    key = group.Key;
+                else if (cached.TryGetValue(written, out group))
+                    _touched[key = group.Key] = group;
+                else
+                {
+                    key = written.ToArray();
+                    group = Cached(key);
+                    _touched[key] = group;
+                }
+            }
+            else
+            {
+                key = _keys.KeyOf(rows, i);
+                if (!_touched.TryGetValue(key, out group))
+                {
+                    group = Cached(key);
+                    _touched[key] = group;
+                }
             }
 
             var retract = !rows.KindAt(i).IsAccumulate();
@@ -137,12 +161,15 @@ public sealed class GroupAggOperator : SqlOperator
             return;
         }
 
-        var result = Result(key, group);
+        if (group.Emitted is { } emitted && SameResult(emitted, group))
+            return; // nothing changed downstream: no row is built
+
+        var result = Result(group);
         if (group.Emitted is null)
         {
             _output.Add(RowKind.Insert, result);
         }
-        else if (!group.Emitted.SequenceEqual(result))
+        else
         {
             if (_updateBefore)
                 _output.Add(RowKind.UpdateBefore, group.Emitted);
@@ -152,8 +179,28 @@ public sealed class GroupAggOperator : SqlOperator
         group.Emitted = result;
     }
 
-    private object?[] Result(byte[] key, Group group) =>
-        [.. _keys.Values(key), .. group.Accumulators.Select(a => a.Result)];
+    /// <summary>Whether the accumulators' results are those of the row last emitted (its key columns are the group's).</summary>
+    private static bool SameResult(object?[] emitted, Group group)
+    {
+        var at = emitted.Length - group.Accumulators.Length;
+        for (var c = 0; c < group.Accumulators.Length; c++)
+        {
+            if (!Equals(emitted[at + c], group.Accumulators[c].Result))
+                return false;
+        }
+
+        return true;
+    }
+
+    private static object?[] Result(Group group)
+    {
+        var keyValues = group.KeyValues;
+        var result = new object?[keyValues.Length + group.Accumulators.Length];
+        keyValues.CopyTo(result, 0);
+        for (var c = 0; c < group.Accumulators.Length; c++)
+            result[keyValues.Length + c] = group.Accumulators[c].Result;
+        return result;
+    }
 
     protected override void Finish()
     {
@@ -163,10 +210,10 @@ public sealed class GroupAggOperator : SqlOperator
             var emitted = false;
             foreach (var (key, value) in Context.State.Entries(_stateId).ToList())
             {
-                var group = Decode(value);
+                var group = Decode(key, value);
                 if (group.Rows > 0)
                 {
-                    _output.Add(RowKind.Insert, Result(key, group));
+                    _output.Add(RowKind.Insert, Result(group));
                     emitted = true;
                 }
 
@@ -184,14 +231,14 @@ public sealed class GroupAggOperator : SqlOperator
     }
 
     private Group Load(byte[] key) =>
-        Context.State.Get(_stateId, key) is { } stored ? Decode(stored) : new Group(_calls.Create(), 0, null);
+        Context.State.Get(_stateId, key) is { } stored ? Decode(key, stored) : new Group(key, _keys.Values(key), _calls.Create(), 0, null);
 
-    private Group Decode(byte[] stored)
+    private Group Decode(byte[] key, byte[] stored)
     {
         using var reader = new BinaryReader(new MemoryStream(stored));
         var emitted = reader.ReadBoolean() ? ValueCodec.ReadRow(reader, _outputTypes) : null;
         var accumulators = _calls.Deserialize(reader.ReadBytes(reader.ReadInt32()), out var rows);
-        return new Group(accumulators, rows, emitted);
+        return new Group(key, _keys.Values(key), accumulators, rows, emitted);
     }
 
     private void Store(byte[] key, Group group)
@@ -216,8 +263,13 @@ public sealed class GroupAggOperator : SqlOperator
         Context.State.Put(_stateId, key, stream.ToArray());
     }
 
-    private sealed class Group(Accumulator[] accumulators, long rows, object?[]? emitted)
+    private sealed class Group(byte[] key, object?[] keyValues, Accumulator[] accumulators, long rows, object?[]? emitted)
     {
+        public byte[] Key { get; } = key;
+
+        /// <summary>The group key's column values, decoded once: the first columns of every result row.</summary>
+        public object?[] KeyValues { get; } = keyValues;
+
         public Accumulator[] Accumulators { get; } = accumulators;
 
         public long Rows { get; set; } = rows;

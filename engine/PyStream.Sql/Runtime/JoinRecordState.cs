@@ -31,6 +31,7 @@ internal sealed class JoinRecordState
     // One buffer for what every row writes (a map entry's key, or a list element), and one for map values.
     private readonly BinaryWriter _writer = new(new MemoryStream());
     private readonly byte[] _value = new byte[16];
+    private readonly RowCodec _codec;
 
     /// <summary>
     /// A list side's rows per join key as last read, decoded: valid until a row of that key is added or
@@ -42,6 +43,7 @@ internal sealed class JoinRecordState
     public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
     {
         (_store, _stateId, _types, _outer, _ttlMillis) = (store, stateId, types, outer, ttlMillis);
+        _codec = new RowCodec(types);
         _appends = StateKeys.ShapeOf(stateId) == StateShape.List;
         if (_appends && (outer || ttlMillis > 0))
             throw new ArgumentException("an outer side or a side with a TTL keeps its rows in a map state", nameof(stateId));
@@ -55,7 +57,10 @@ internal sealed class JoinRecordState
 
     private MemoryStream Buffer => (MemoryStream)_writer.BaseStream;
 
-    /// <summary>A row of a join key's state: its values and bytes, multiplicity and associations (0 on an inner side).</summary>
+    /// <summary>
+    /// A row of a join key's state: its values, its bytes (a map entry's key; empty in the list layout,
+    /// where nothing finds a row by them), multiplicity and associations (0 on an inner side).
+    /// </summary>
     public sealed class Record(object?[] row, byte[] bytes, int count, int associations)
     {
         public object?[] Row { get; } = row;
@@ -148,7 +153,10 @@ internal sealed class JoinRecordState
             _decoded.Remove(key);
     }
 
-    /// <summary>A list's copies of each distinct row counted into one record.</summary>
+    /// <summary>
+    /// A list's rows, one record per copy (an inner side's copies need not be counted together: each
+    /// joins as one more row, and a retraction takes out the first copy it finds in the list).
+    /// </summary>
     private List<Record> ListedRecords(byte[] key)
     {
         if (_decoded.TryGetValue(key, out var cached))
@@ -159,26 +167,11 @@ internal sealed class JoinRecordState
         _decoded[key] = records;
         if (_store.Get(_stateId, key) is not { } list)
             return records;
-        Dictionary<byte[], Record>? distinct = null;
         for (var at = 0; at < list.Length;)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(list.AsSpan(at));
-            var bytes = list.AsSpan(at + 4, length);
+            records.Add(new Record(Decode(list.AsSpan(at + 4, length)), [], 1, 0));
             at += 4 + length;
-            if (records.Count > 0)
-            {
-                distinct ??= records.ToDictionary(r => r.Bytes, ByteArrayComparer.Instance);
-                if (distinct.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes, out var same))
-                {
-                    same.Count++;
-                    continue;
-                }
-            }
-
-            var copy = bytes.ToArray();
-            var record = new Record(Decode(copy), copy, 1, 0);
-            records.Add(record);
-            distinct?.Add(copy, record);
         }
 
         return records;
@@ -211,11 +204,7 @@ internal sealed class JoinRecordState
         }
     }
 
-    private object?[] Decode(byte[] bytes)
-    {
-        using var reader = new BinaryReader(new MemoryStream(bytes));
-        return ValueCodec.ReadRow(reader, _types);
-    }
+    private object?[] Decode(ReadOnlySpan<byte> bytes) => _codec.Decode(bytes);
 
     /// <summary>A map entry's stored key: the join key's prefix (<see cref="MapEntryKey.Prefix"/>), then the row's bytes.</summary>
     private ReadOnlySpan<byte> Stored(byte[] key, RowBatch rows, int row)

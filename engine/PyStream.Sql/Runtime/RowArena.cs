@@ -73,8 +73,10 @@ public sealed class RowArena
     /// <summary>The order of two slots' rows by <paramref name="keys"/> (each ascending or descending, nulls first or last).</summary>
     public int Compare(int a, int b, IReadOnlyList<SortKey> keys)
     {
-        foreach (var key in keys)
+        // Indexed, not foreach: an interface's enumerator is an object per comparison, and a rank compares per row.
+        for (var k = 0; k < keys.Count; k++)
         {
+            var key = keys[k];
             var column = _columns[key.Column];
             var (xNull, yNull) = (column.IsNull(a), column.IsNull(b));
             var order = xNull || yNull ? NullOrder(xNull, yNull, key)
@@ -89,8 +91,9 @@ public sealed class RowArena
     /// <summary>The order of a slot's row against row <paramref name="row"/> of <paramref name="batch"/> by <paramref name="keys"/>.</summary>
     public int Compare(int slot, RowBatch batch, int row, IReadOnlyList<SortKey> keys)
     {
-        foreach (var key in keys)
+        for (var k = 0; k < keys.Count; k++)
         {
+            var key = keys[k];
             var (column, source) = (_columns[key.Column], batch.Columns[key.Column]);
             var (xNull, yNull) = (column.IsNull(slot), source.IsNull(row));
             var order = xNull || yNull ? NullOrder(xNull, yNull, key)

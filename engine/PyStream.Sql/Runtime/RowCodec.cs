@@ -7,6 +7,10 @@ public sealed class RowCodec(IReadOnlyList<SqlType> types)
 {
     private readonly MemoryStream _buffer = new();
 
+    /// <summary>What <see cref="Decode"/> reads from: the stored bytes copied in, so no stream or reader is made per row.</summary>
+    private readonly MemoryStream _read = new();
+    private BinaryReader? _reader;
+
     public byte[] Encode(object?[] row)
     {
         _buffer.SetLength(0);
@@ -15,9 +19,12 @@ public sealed class RowCodec(IReadOnlyList<SqlType> types)
         return _buffer.ToArray();
     }
 
-    public object?[] Decode(byte[] stored)
+    public object?[] Decode(ReadOnlySpan<byte> stored)
     {
-        using var reader = new BinaryReader(new MemoryStream(stored));
-        return ValueCodec.ReadRow(reader, types);
+        _read.SetLength(0);
+        _read.Write(stored);
+        _read.Position = 0;
+        _reader ??= new BinaryReader(_read, System.Text.Encoding.UTF8, leaveOpen: true);
+        return ValueCodec.ReadRow(_reader, types);
     }
 }

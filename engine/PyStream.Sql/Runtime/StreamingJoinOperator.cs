@@ -101,8 +101,8 @@ public sealed class StreamingJoinOperator : SqlOperator
         var nullKeys = new bool[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            foreach (var c in keys.Columns)
-                nullKeys[i] |= rows.Columns[c].IsNull(i);
+            for (var k = 0; k < keys.Columns.Count; k++)
+                nullKeys[i] |= rows.Columns[keys.Columns[k]].IsNull(i);
             batchKeys[i] = keys.KeyOf(rows, i);
         }
 
@@ -159,14 +159,21 @@ public sealed class StreamingJoinOperator : SqlOperator
         var at = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            var matched = new List<JoinRecordState.Record>();
-            foreach (var other in candidates[i])
+            var count = candidates[i].Count;
+            // A row whose candidates all passed keeps the (shared) list: a list per row only where some failed.
+            if (Array.IndexOf(passed, false, at, count) >= 0)
             {
-                if (passed[at++])
-                    matched.Add(other);
+                var matched = new List<JoinRecordState.Record>();
+                for (var c = 0; c < count; c++)
+                {
+                    if (passed[at + c])
+                        matched.Add(candidates[i][c]);
+                }
+
+                candidates[i] = matched;
             }
 
-            candidates[i] = matched;
+            at += count;
         }
 
         return candidates;

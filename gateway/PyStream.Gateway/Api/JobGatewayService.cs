@@ -6,6 +6,7 @@ using PyStream.Engine.Runtime;
 using PyStream.Engine.Spec;
 using PyStream.Gateway.Jobs;
 using PyStream.Gateway.Protocol;
+using PyStream.Gateway.Uploads;
 using PyStream.Sql;
 using PyStream.Sql.Service;
 using PyStream.Sql.Protocol;
@@ -13,7 +14,7 @@ using PyStream.Sql.Protocol;
 namespace PyStream.Gateway.Api;
 
 /// <summary>The gRPC face of the gateway (proto/pystream/v1/gateway.proto).</summary>
-public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayBase
+public sealed class JobGatewayService(JobRegistry jobs, UploadRegistry uploads) : JobGateway.JobGatewayBase
 {
     /// <summary>The trailer that names the exception type of a refused SQL statement.</summary>
     public const string SqlErrorTrailer = "pystream-error-type";
@@ -21,9 +22,16 @@ public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayB
     public override Task<JobInfo> Submit(SubmitRequest request, ServerCallContext context)
     {
         var spec = ParseSpec(request.Spec);
+        var upload = Upload(context.RequestHeaders.GetValue(UploadRegistry.SubmissionHeader));
         try
         {
-            return Task.FromResult(jobs.Submit(spec, request.Files, request.PythonRoots).Info());
+            var job = jobs.Submit(spec, request.Files, request.PythonRoots);
+            upload?.OnJobStarted(job);
+            return Task.FromResult(job.Info());
+        }
+        catch (HighAvailability.NotLeaderException error)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, error.Message));
         }
         catch (ArgumentException error)
         {
@@ -131,6 +139,18 @@ public sealed class JobGatewayService(JobRegistry jobs) : JobGateway.JobGatewayB
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, error.Message), new Metadata { { SqlErrorTrailer, error.GetType().Name } });
         }
+    }
+
+    /// <summary>The upload whose script sends this job (its process carries the upload's id), or null for any other client.</summary>
+    private UploadRecord? Upload(string? id)
+    {
+        if (id is null)
+            return null;
+        if (uploads.Find(id) is not { } upload)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"no uploaded script with id '{id}' runs on this gateway ({UploadRegistry.SubmissionHeader})"));
+        return upload.HasEnded || upload.State == UploadState.Cancelling
+            ? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"uploaded script {upload.Name} ({id}) {upload.Error ?? "has ended"}: it starts no more jobs"))
+            : upload;
     }
 
     private JobRecord Find(string id) =>

@@ -38,7 +38,8 @@ public static class RestApi
         app.MapGet("/jobs/{id}/config", (string id, JobRegistry jobs) =>
             jobs.Find(id) is { } job ? Results.Json(Config(job)) : NotFound(id));
         app.MapGet("/jobs/{id}/stdout", (string id, int? tail, JobRegistry jobs) => JobText(jobs, id, error: false, tail));
-        app.MapGet("/jobs/{id}/log", (string id, int? tail, JobRegistry jobs) => JobText(jobs, id, error: true, tail));
+        app.MapGet("/jobs/{id}/log", (string id, int? tail, JobRegistry jobs, Uploads.UploadRegistry uploads) =>
+            JobText(jobs, id, error: true, tail, uploads.OfJob(id)));
         app.MapGet("/jobs/{id}/vertices/{vertex:int}/metrics", (string id, int vertex, string? get, JobRegistry jobs, TaskMetrics metrics) =>
             jobs.Find(id) is { } job ? VertexUserMetrics(job, vertex, get, metrics) : NotFound(id));
         app.MapGet("/jobs/{id}/checkpoints", (string id, JobRegistry jobs) =>
@@ -135,14 +136,18 @@ public static class RestApi
             .Select(m => new { id = m.Key, value = m.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
     }
 
-    /// <summary>A job's stdout or log as text; <paramref name="tail"/> keeps its last that many characters.</summary>
-    private static IResult JobText(JobRegistry jobs, string id, bool error, int? tail)
+    /// <summary>
+    /// A job's stdout or log as text; <paramref name="tail"/> keeps its last that many characters.
+    /// The log of a job an uploaded script started ends with what that script printed.
+    /// </summary>
+    private static IResult JobText(JobRegistry jobs, string id, bool error, int? tail, Uploads.UploadRecord? upload = null)
     {
         if (jobs.Find(id) is not { } job)
             return NotFound(id);
         if (tail < 0)
             return BadRequest($"tail must be a number of characters (0 or more), not {tail}");
-        return Results.Text(job.Events.Text(error, tail), "text/plain; charset=utf-8");
+        var text = upload is null ? job.Events.Text(error, tail) : UploadResources.WithScriptOutput(job.Events.Text(error), upload, tail);
+        return Results.Text(text, "text/plain; charset=utf-8");
     }
 
     /// <summary>Flink's vertex details: the vertex, and a row per subtask with its own numbers.</summary>

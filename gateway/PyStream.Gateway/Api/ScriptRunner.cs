@@ -1,15 +1,15 @@
-using PyStream.Engine.Runtime;
-using PyStream.Gateway.Jobs;
-using PyStream.Python;
+using PyStream.Gateway.Uploads;
 
 namespace PyStream.Gateway.Api;
 
 /// <summary>
-/// <c>POST /jobs/submit</c>: runs an uploaded <c>.py</c> script here, as <c>./pystream run</c>
-/// would, on a thread of its own; the jobs it starts join the registry. The call answers once
-/// the first job started, or the script failed before that.
+/// <c>POST /jobs/submit</c>: runs an uploaded <c>.py</c> script in a process of its own
+/// (<see cref="UploadRegistry"/>), which submits its jobs back to this gateway. The call answers
+/// once the first job started, or the script ended before that (with its traceback and exit
+/// status); a script still busy after <see cref="AnswerWithin"/> is answered 202 and stays listed
+/// under <c>/jobs/uploads</c>, where it can be cancelled.
 /// </summary>
-public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, GatewayOptions options)
+public sealed class ScriptRunner(UploadRegistry uploads, GatewayOptions options)
 {
     private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(60);
 
@@ -44,34 +44,32 @@ public sealed class ScriptRunner(JobRegistry jobs, JobEnvironment environment, G
         if (Path.GetFileName(name) != name || name is "." or ".." || !name.EndsWith(".py", StringComparison.Ordinal) || name.Contains('\\'))
             return RestApi.BadRequest($"the script must be a plain file name ending in .py, not '{name}'");
 
-        var directory = Path.Combine(options.DataDirectory, "uploads", Guid.NewGuid().ToString("N"));
+        var id = Guid.NewGuid().ToString("N");
+        var directory = Path.Combine(options.DataDirectory, "uploads", id);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, name);
         await using (var target = File.Create(path))
             await file.CopyToAsync(target).ConfigureAwait(false);
 
-        var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ended = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var engine = new EmbeddedEngine(environment, spec =>
+        var upload = uploads.Start(id, path);
+        await Task.WhenAny(upload.FirstJobOrEnd, Task.Delay(AnswerWithin)).ConfigureAwait(false);
+        if (upload.JobIds is { Count: > 0 } started)
+            return Results.Json(new { jobs = started.Take(1), upload = upload.Id });
+        if (!upload.HasEnded)
         {
-            var job = jobs.Start(spec);
-            started.TrySetResult(job.Id);
-            return (job.Execution, job.Environment);
-        });
-        new Thread(() => ended.TrySetResult(PythonScripts.RunUploaded(path, engine))) { IsBackground = true, Name = $"pystream script {name}" }.Start();
-
-        var first = await Task.WhenAny(started.Task, ended.Task, Task.Delay(AnswerWithin)).ConfigureAwait(false);
-        if (first == started.Task)
-            return Results.Json(new { jobs = new[] { started.Task.Result } });
-        if (first == ended.Task)
-        {
-            return ended.Task.Result is { } error
-                ? RestApi.BadRequest($"{name} failed before it started a job", error)
-                : RestApi.BadRequest($"{name} ended without starting a job (does it call env.execute()?)");
+            return Results.Json(new
+            {
+                jobs = Array.Empty<string>(),
+                upload = upload.Id,
+                errors = new[] { $"{name} is still running and has not started a job after {AnswerWithin.TotalSeconds:0} s (GET /jobs/uploads/{upload.Id} shows it; PATCH /jobs/uploads/{upload.Id}?mode=cancel stops it)" },
+            }, statusCode: StatusCodes.Status202Accepted);
         }
 
-        return Results.Json(new { jobs = Array.Empty<string>(), errors = new[] { $"{name} is still running and has not started a job after {AnswerWithin.TotalSeconds:0} s" } },
-            statusCode: StatusCodes.Status202Accepted);
+        if (upload.ExitCode is null)
+            return RestApi.Error(StatusCodes.Status500InternalServerError, upload.Error ?? "the script's process did not start");
+        return upload.State == UploadState.Finished
+            ? RestApi.BadRequest($"{name} ended without starting a job (does it call env.execute()?)")
+            : RestApi.BadRequest($"{name} failed before it started a job", $"{upload.Output}pystream: {name} {upload.Error}\n");
     }
 
     private static IResult TooLarge() =>

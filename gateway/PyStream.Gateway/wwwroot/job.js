@@ -174,7 +174,7 @@ export function jobPage(jid) {
     banner.clear();
     renderJob(job.value);
     renderSection(exceptions, 'exceptions', exceptionData, renderExceptions);
-    const ended = ['FINISHED', 'CANCELED', 'FAILED'].includes(job.value.state);
+    const ended = ['FINISHED', 'CANCELED', 'FAILED', 'SUSPENDED'].includes(job.value.state);
     const more = await Promise.allSettled([
       verticesTable.update(job.value.vertices ?? [], signal),
       checkpointData.status === 'fulfilled' ? checkpoints.refresh(signal, checkpointData.value) : Promise.reject(checkpointData.reason),

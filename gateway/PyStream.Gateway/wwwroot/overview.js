@@ -1,4 +1,4 @@
-// The overview page: job counts, the upload form and the jobs table.
+// The overview page: job counts, the upload form, uploaded scripts (with Cancel) and the jobs table.
 
 import { AuthRequiredError, Poller, api, describeError, errorText, getJson } from './api.js';
 import {
@@ -9,6 +9,7 @@ import {
   formatCount,
   formatDuration,
   jobHref,
+  redrawKeepingFocus,
   stateBadge,
   table,
   timeElement,
@@ -25,6 +26,7 @@ export function overviewPage() {
   const card = (label, value, kind) => el('div', { class: `count count-${kind}` }, el('dt', {}, label), value);
   const jobsBody = el('tbody', {}, emptyRow(4, 'Loading…'));
   const changed = changeTracker();
+  const uploads = uploadsSection(() => poller.refreshNow());
 
   const root = el('section', { 'aria-labelledby': 'page-title' },
     el('h1', { id: 'page-title', tabindex: '-1' }, 'Overview'),
@@ -35,11 +37,13 @@ export function overviewPage() {
       card('Cancelled', counts.cancelled, 'cancelled'),
       card('Failed', counts.failed, 'failed')),
     uploadForm(),
+    uploads.element,
     el('h2', {}, 'Jobs'),
     table('jobs-table', ['Name', 'State', 'Start time', 'Duration'], jobsBody, 'Jobs, newest first'));
 
   async function refresh(signal) {
-    const [overview, jobs] = await Promise.all([getJson('overview', signal), getJson('jobs/overview', signal)]);
+    const [overview, jobs, uploaded] = await Promise.all(
+      [getJson('overview', signal), getJson('jobs/overview', signal), getJson('jobs/uploads', signal)]);
     banner.clear();
     counts.running.textContent = formatCount(overview['jobs-running']);
     counts.finished.textContent = formatCount(overview['jobs-finished']);
@@ -52,9 +56,55 @@ export function overviewPage() {
     if (changed('jobs', list)) {
       jobsBody.replaceChildren(...(list.length > 0 ? list.map(jobRow) : [emptyRow(4, 'No jobs yet.')]));
     }
+    if (changed('uploads', uploaded?.uploads)) uploads.show(uploaded?.uploads ?? []);
   }
 
-  return { title: 'Overview', root, poller: new Poller(refresh, (error) => banner.show(describeError(error))) };
+  const poller = new Poller(refresh, (error) => banner.show(describeError(error)));
+  return { title: 'Overview', root, poller };
+}
+
+// Uploaded scripts, each run by the gateway in a process of its own: while one runs (before or
+// after it started its jobs) it can be cancelled here; hidden while there are none.
+function uploadsSection(refreshNow) {
+  const body = el('tbody');
+  const result = el('p', { role: 'status', 'data-testid': 'upload-cancel-result' });
+  const element = el('section', { 'aria-labelledby': 'uploads-title', 'data-testid': 'uploads', hidden: true },
+    el('h2', { id: 'uploads-title' }, 'Uploaded scripts'),
+    table('uploads-table', ['Script', 'State', 'Start time', 'Jobs', 'Error', ''], body, 'Uploaded scripts, newest first'),
+    result);
+
+  async function cancel(upload) {
+    result.textContent = `Cancelling ${upload.name}…`;
+    try {
+      const answer = await api(`jobs/uploads/${encodeURIComponent(upload.id)}?mode=cancel`, { method: 'PATCH' });
+      result.textContent = answer.ok ? `${upload.name}: its process is being stopped.` : `Cancel failed: ${errorText(answer)}`;
+    } catch (error) {
+      result.textContent = `Cancel failed: ${describeError(error)}`;
+    } finally {
+      refreshNow();
+    }
+  }
+
+  function row(upload) {
+    const running = upload.state === 'RUNNING';
+    return el('tr', { 'data-testid': `upload-row-${upload.id}` },
+      el('td', {}, upload.name),
+      el('td', {}, stateBadge(upload.state, 'upload-state')),
+      el('td', {}, timeElement(upload['start-time'])),
+      el('td', {}, ...(upload.jobs ?? []).flatMap((jid, i) => [i > 0 ? ' ' : null, el('a', { href: jobHref(jid) }, jid.slice(0, 8))])),
+      el('td', { class: 'muted' }, upload.error ?? ''),
+      el('td', {}, running
+        ? el('button', { type: 'button', class: 'danger', 'data-testid': 'upload-cancel', onclick: () => cancel(upload) }, 'Cancel')
+        : ''));
+  }
+
+  return {
+    element,
+    show(list) {
+      element.hidden = list.length === 0;
+      redrawKeepingFocus(body, () => body.replaceChildren(...list.map(row)));
+    },
+  };
 }
 
 function jobRow(job) {

@@ -109,6 +109,9 @@ class JobClient:
         status = JobStatus[str(self._handle.status())]
         if status is JobStatus.CANCELED:
             raise JobExecutionError("the job was cancelled", None, "")
+        if status is JobStatus.SUSPENDED:
+            raise JobExecutionError("the job was suspended: its gateway stopped or lost its leadership; "
+                                    "the gateway that leads next resumes it from its latest checkpoint", None, "")
         return JobExecutionResult(self._job_id, (self._finished or self._clock()) - self._started)
 
 

@@ -9,8 +9,8 @@ namespace PyStream.Gateway.Tests.Api;
 /// <summary>The Sql call's refusals: what the Python client turns into its exception classes.</summary>
 public sealed class SqlCallTests
 {
-    // The Sql call touches neither the job registry nor the call context; it refuses synchronously.
-    private readonly JobGatewayService _service = new(null!);
+    // The Sql call touches neither the registries nor the call context; it refuses synchronously.
+    private readonly JobGatewayService _service = new(null!, null!);
 
     [Fact]
     public void A_message_that_is_no_sql_request_is_an_invalid_argument()

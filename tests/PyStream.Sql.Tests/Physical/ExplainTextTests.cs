@@ -65,16 +65,42 @@ public sealed class ExplainTextTests
         Assert.DoesNotContain("HASH", plan);
     }
 
-    [Fact]
-    public void A_join_under_a_calc_keeps_only_the_columns_used_above_it_its_keys_and_its_condition()
+    private static string ExplainWide(string query)
     {
         const string Wide = "CREATE TABLE wide (k INT, a STRING, b STRING, c BIGINT) WITH ('connector' = 'datagen')";
         var session = new SqlSession(new SqlRequest { Catalog = { new CatalogEntry { Sql = Wide } } });
-        var plan = ExplainText.Of(session, SqlParser.ParseStatement("SELECT l.a, r.c FROM wide l JOIN wide r ON l.k = r.k AND l.c < r.c"));
+        return ExplainText.Of(session, SqlParser.ParseStatement(query));
+    }
+
+    [Fact]
+    public void A_join_under_a_calc_keeps_only_the_columns_used_above_it_its_keys_and_its_condition()
+    {
+        var plan = ExplainWide("SELECT l.a, r.c FROM wide l JOIN wide r ON l.k = r.k AND l.c < r.c");
 
         // left: a (selected), k (key), c (condition); right: k (key), c (selected and condition). No b on either side.
         Assert.Contains("Calc(select=[k, a, c])", plan);
         Assert.Contains("Calc(select=[k, c])", plan);
         Assert.Contains("Join(joinType=[InnerJoin], where=[(k = k0) AND (c < c0)], select=[k, a, c, k0, c0]", plan);
+    }
+
+    [Fact]
+    public void A_rank_under_a_calc_keeps_only_the_columns_used_above_it_and_its_keys_and_so_does_the_join_below_it()
+    {
+        var plan = ExplainWide(
+            "SELECT k, a, rn FROM (SELECT l.k, l.a, l.b, r.c, ROW_NUMBER() OVER (PARTITION BY l.k ORDER BY r.c DESC) AS rn "
+            + "FROM wide l JOIN wide r ON l.k = r.k) WHERE rn <= 2");
+
+        // The rank keeps k (selected, partition key), a (selected) and c (sort key), not b; the join below keeps those and its keys.
+        Assert.Contains("partitionBy=[k], orderBy=[c DESC], select=[k, a, c, w0$o0])", plan);
+        Assert.Contains("Join(joinType=[InnerJoin], where=[(k = k0)], select=[k, a, k0, c]", plan);
+    }
+
+    [Fact]
+    public void A_rank_over_a_changelog_keeps_its_input_whole()
+    {
+        // A retraction finds its row by all its values, so a rank over an updating input is not narrowed.
+        var plan = ExplainWide(
+            "SELECT k, n FROM (SELECT k, n, m, ROW_NUMBER() OVER (ORDER BY n DESC) AS rn FROM (SELECT k, COUNT(*) AS n, MAX(c) AS m FROM wide GROUP BY k)) WHERE rn <= 2");
+        Assert.Contains("orderBy=[n DESC], select=[k, n, m])", plan);
     }
 }

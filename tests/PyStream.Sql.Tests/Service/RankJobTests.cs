@@ -24,9 +24,9 @@ public sealed class RankJobTests
 
     [Theory]
     [InlineData("SELECT * FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM src) WHERE rn <= 3",
-        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[k], orderBy=[v DESC], select=[id, k, v, pt, w0$o0])")]
+        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[k], orderBy=[v DESC], select=[id, k, v, w0$o0])")]
     [InlineData("SELECT id, v FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC, id) AS rn FROM src) WHERE rn < 3",
-        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v DESC, id ASC], select=[id, k, v, pt])")]
+        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v DESC, id ASC], select=[id, k, v])")]
     [InlineData("SELECT * FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) AS rn FROM src) WHERE rn BETWEEN 2 AND 4 AND id > 3",
         "rankRange=[rankStart=2, rankEnd=4]")]
     [InlineData("SELECT * FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) AS rn FROM src) WHERE 3 >= rn",
@@ -40,9 +40,9 @@ public sealed class RankJobTests
     [InlineData("SELECT * FROM (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY pt DESC) AS rn FROM src) WHERE rn <= 2",
         "Rank(strategy=[AppendFastStrategy]")]
     [InlineData("WITH ranked AS (SELECT id, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v) AS rn FROM src) SELECT id FROM ranked WHERE rn <= 2",
-        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v ASC], select=[id, k, v, pt])")]
+        "Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v ASC], select=[id, k, v])")]
     [InlineData("SELECT t.id, t.r FROM (SELECT id, k, v, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM src) AS t(id, k, v, r) WHERE t.r <= 2",
-        "rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v DESC], select=[id, k, v, pt, w0$o0]")]
+        "rankRange=[rankStart=1, rankEnd=2], partitionBy=[k], orderBy=[v DESC], select=[id, k, v, w0$o0]")]
     public void The_planner_recognizes_a_filtered_row_number(string query, string expected)
     {
         Assert.Contains(expected, Explain(query), StringComparison.Ordinal);
