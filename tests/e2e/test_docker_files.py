@@ -86,6 +86,11 @@ def command_line() -> list[str]:
     return json.loads(runtime().one("ENTRYPOINT")) + json.loads(runtime().one("CMD"))
 
 
+def compose_gateway_command() -> list[str]:
+    """What compose runs in the gateway's container: the image's ENTRYPOINT with the service's command."""
+    return json.loads(runtime().one("ENTRYPOINT")) + gateway_service()[1]["command"]
+
+
 def option(args: list[str], name: str) -> str:
     assert args.count(name) == 1, f"{name} in {args}"
     return args[args.index(name) + 1]
@@ -353,7 +358,10 @@ def test_compose_workers_run_the_images_worker_against_the_gateways_rpc_port_and
     assert worker["entrypoint"] == [f"{output}/{assembly}"]
     args = worker["command"]
     assert option(args, "--coordinator") == f"{gateway_name}:{option(command_line(), '--rpc-port')}"
-    assert "--cluster" in command_line(), "the gateway accepts workers"
+    assert "--cluster" in compose_gateway_command(), "the gateway accepts workers"
+    assert "--cluster" not in command_line(), "alone (docker run), the image runs its jobs itself"
+    image = json.loads(runtime().one("CMD"))
+    assert gateway["command"][: len(image)] == image, "the image's options, then --cluster"
     assert int(option(args, "--slots")) >= 1 and option(args, "--host") == "0.0.0.0"
     # --scale worker=N: no host port to collide, and the token as the gateway gets it.
     assert "ports" not in worker
@@ -486,7 +494,7 @@ def test_every_option_in_the_manifests_and_compose_is_one_the_code_reads() -> No
     gateway_options = options_read_by("gateway/PyStream.Gateway/GatewayOptions.cs", "gateway/PyStream.Gateway/HighAvailability/HighAvailabilitySettings.cs")
     worker_options = options_read_by("gateway/PyStream.Worker/WorkerOptions.cs")
     _, gateway = gateway_service()
-    for args, known in ((gateway_container()["args"], gateway_options), (command_line(), gateway_options),
+    for args, known in ((gateway_container()["args"], gateway_options), (command_line(), gateway_options), (compose_gateway_command(), gateway_options),
                         (container_of(WORKER)["args"], worker_options), (service("worker")["command"], worker_options)):
         assert {a for a in args if a.startswith("--")} <= known, args
 
