@@ -51,7 +51,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private ProcessingTimeService _processingTime = null!;
     private string _stateId = "";
     private bool _indexed;
-    private ulong[] _bits = [];
+    private readonly ScratchArray<ulong> _bits = new();
 
     protected CepOperatorCore(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventSerializer<TEvent> serializer, CepTimeMode mode,
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
@@ -141,9 +141,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     /// </summary>
     public void ProcessElements(ReadOnlySpan<byte[]> keys, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps)
     {
-        if (_bits.Length < events.Length)
-            _bits = new ulong[Math.Max(events.Length, 2 * _bits.Length)];
-        var bits = _bits.AsSpan(0, events.Length);
+        var bits = _bits.Take(events.Length);
         if (_hasSimple)
             _conditions.TestSimple(events, bits);
         else

@@ -3,9 +3,11 @@ namespace PyStream.Engine.Cep;
 /// <summary>
 /// A partial match (Flink's <c>ComputationState</c>): the NFA state it waits in, the
 /// shared-buffer node of its last event, its version, and the timestamps its windows are
-/// measured from. The start state has no event.
+/// measured from. The start state has no event. A value: a key's partial matches live in its
+/// list, so a step allocates nothing for them (what a step learns about iterative conditions
+/// is the NFA's scratch, by position in the list).
 /// </summary>
-internal sealed class ComputationState(int state, NodeId? previous, DeweyNumber version, long startTimestamp, long previousTimestamp, EventId? startEvent)
+internal readonly struct ComputationState(int state, NodeId? previous, DeweyNumber version, long startTimestamp, long previousTimestamp, EventId? startEvent)
 {
     public int State { get; } = state;
 
@@ -20,11 +22,6 @@ internal sealed class ComputationState(int state, NodeId? previous, DeweyNumber 
     public long PreviousTimestamp { get; } = previousTimestamp;
 
     public EventId? StartEvent { get; } = startEvent;
-
-    /// <summary>Iterative condition results of the current step (scratch, not state): which are known, and their values.</summary>
-    internal long MemoStep = -1;
-    internal ulong MemoKnown;
-    internal ulong MemoValues;
 
     public static ComputationState StartState(int state, DeweyNumber version) => new(state, null, version, -1, -1, null);
 

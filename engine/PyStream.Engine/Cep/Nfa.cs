@@ -20,7 +20,7 @@ public sealed class Nfa<TEvent>
     private readonly Stack<GraphState> _stack = new();
     private readonly List<NfaEdge> _edges = [];
     private readonly List<IterativeTest<TEvent>> _tests = [];
-    private readonly List<(ComputationState State, int Condition)> _testOwners = [];
+    private readonly List<(int Match, int Condition)> _testOwners = [];
     private readonly Stack<GraphState> _proceedStack = new();
     private readonly List<ComputationState> _potential = [];
     private readonly List<ComputationState> _next = [];
@@ -28,8 +28,10 @@ public sealed class Nfa<TEvent>
     private readonly List<(int Stage, EventId Event)> _path = [];
     private List<ComputationState> _spare = [];
 
+    /// <summary>Iterative condition results of the step under way, by the partial match's position: which are known, and their values.</summary>
+    private readonly ScratchArray<(ulong Known, ulong Values)> _memo = new();
+
     // The step under way.
-    private long _step;
     private NfaState<TEvent> _state = null!;
     private TEvent _event = default!;
     private ulong _simple;
@@ -75,10 +77,11 @@ public sealed class Nfa<TEvent>
     /// </summary>
     public void Process(NfaState<TEvent> state, TEvent value, ulong simpleConditions, long timestamp, List<PatternMatch<TEvent>> matches)
     {
-        _step++;
         (_state, _event, _simple, _timestamp, _eventId) = (state, value, simpleConditions, timestamp, null);
         try
         {
+            if (_iterative != 0)
+                _memo.Take(state.Partial.Count).Clear();
             if (_batch is not null && _iterative != 0)
                 Prefetch(state);
             // The new partial matches go into a spare list; the old list becomes the next spare.
@@ -88,10 +91,10 @@ public sealed class Nfa<TEvent>
             potential.Clear();
             var next = _next;
             var retain = _retain;
-            foreach (var match in state.Partial)
+            for (var m = 0; m < state.Partial.Count; m++)
             {
                 next.Clear();
-                ComputeNextStates(match, next);
+                ComputeNextStates(state.Partial[m], m, next);
                 retain.Clear();
                 var discard = false;
                 foreach (var state2 in next)
@@ -146,12 +149,14 @@ public sealed class Nfa<TEvent>
     {
         if (!_hasWindow || (state.Completed.Count == 0 && state.Partial.Count == 1 && state.Partial[0].StartEvent is null))
             return; // nothing can time out
-        List<ComputationState>? partial = null;
-        List<ComputationState>? potential = null;
-        _potential.Clear();
-        for (var i = 0; i < state.Partial.Count; i++)
+        // The partial matches that stay are moved up in place (no list per call).
+        var partial = state.Partial;
+        var kept = 0;
+        var potential = _potential;
+        potential.Clear();
+        for (var i = 0; i < partial.Count; i++)
         {
-            var match = state.Partial[i];
+            var match = partial[i];
             var graphState = _states[match.State];
             var previousWindow = graphState.PreviousWindow;
             // Compared as time >= start + window, so that the final watermark (long.MaxValue) cannot overflow.
@@ -159,14 +164,13 @@ public sealed class Nfa<TEvent>
             var byFirst = match.StartEvent is not null && _pattern.WindowMillis > 0 && timestamp >= match.StartTimestamp + _pattern.WindowMillis;
             if (!byPrevious && !byFirst)
             {
-                partial?.Add(match);
+                partial[kept++] = match;
                 continue;
             }
 
-            partial ??= state.Partial.GetRange(0, i);
             if (graphState.Type == NfaStateType.Pending)
             {
-                (potential ??= []).Add(match);
+                potential.Add(match);
                 continue;
             }
 
@@ -179,17 +183,16 @@ public sealed class Nfa<TEvent>
             state.Buffer.ReleaseNode(match.Previous, match.Version);
         }
 
-        if (partial is null && state.Completed.Count == 0)
+        if (kept == partial.Count && state.Completed.Count == 0)
             return;
-        partial ??= state.Partial;
-        ProcessMatches(state, potential ?? _potential, partial, matches);
-        state.Partial = partial;
+        partial.RemoveRange(kept, partial.Count - kept);
+        ProcessMatches(state, potential, partial, matches);
     }
 
-    private void ComputeNextStates(ComputationState match, List<ComputationState> result)
+    private void ComputeNextStates(ComputationState match, int index, List<ComputationState> result)
     {
         var current = _states[match.State];
-        var (takes, ignores) = DecisionGraph(match, current);
+        var (takes, ignores) = DecisionGraph(match, index, current);
         var edges = _edges; // not touched again until the next decision graph
         var takesToVisit = Math.Max(0, takes - 1);
         var ignoresToVisit = ignores;
@@ -225,7 +228,7 @@ public sealed class Nfa<TEvent>
                 var (startTimestamp, startEvent) = isStart ? (_timestamp, eventId) : (match.StartTimestamp, match.StartEvent!.Value);
                 Add(result, edge.Target, entry, nextVersion, startTimestamp, _timestamp, startEvent);
                 // A state that can proceed to the end completes a match with this event too.
-                if (FinalAfterProceed(match, edge.Target) is { } final)
+                if (FinalAfterProceed(match, index, edge.Target) is { } final)
                     Add(result, final, entry, nextVersion, startTimestamp, _timestamp, startEvent);
             }
         }
@@ -248,7 +251,7 @@ public sealed class Nfa<TEvent>
     private static int SelfIncrease(int ignores, int takes) => takes == 0 && ignores == 0 ? 0 : ignores + Math.Max(1, takes);
 
     /// <summary>The take and ignore edges the event allows from the match's state, following proceed edges; counts exclude an ignore back into the same state.</summary>
-    private (int Takes, int Ignores) DecisionGraph(ComputationState match, GraphState current)
+    private (int Takes, int Ignores) DecisionGraph(ComputationState match, int index, GraphState current)
     {
         _edges.Clear();
         _stack.Clear();
@@ -258,7 +261,7 @@ public sealed class Nfa<TEvent>
         {
             foreach (var edge in state.Edges)
             {
-                if (!Holds(edge.Condition, match))
+                if (!Holds(edge.Condition, match, index))
                     continue;
                 switch (edge.Action)
                 {
@@ -281,7 +284,7 @@ public sealed class Nfa<TEvent>
         return (takes, ignores);
     }
 
-    private GraphState? FinalAfterProceed(ComputationState match, GraphState state)
+    private GraphState? FinalAfterProceed(ComputationState match, int index, GraphState state)
     {
         var stack = _proceedStack;
         stack.Clear();
@@ -290,7 +293,7 @@ public sealed class Nfa<TEvent>
         {
             foreach (var edge in next.Edges)
             {
-                if (edge.Action != EdgeAction.Proceed || !Holds(edge.Condition, match))
+                if (edge.Action != EdgeAction.Proceed || !Holds(edge.Condition, match, index))
                     continue;
                 if (edge.Target.IsFinal)
                     return edge.Target;
@@ -301,31 +304,30 @@ public sealed class Nfa<TEvent>
         return null;
     }
 
-    private bool Holds(EdgeCondition condition, ComputationState match)
+    private bool Holds(EdgeCondition condition, ComputationState match, int index)
     {
         if (condition.Kind == EdgeCondition.Op.True)
             return true;
-        var source = new AtomSource(this, match);
+        var source = new AtomSource(this, match, index);
         return condition.Evaluate(ref source);
     }
 
-    private bool TestIterative(int condition, ComputationState match)
+    private bool TestIterative(int condition, ComputationState match, int index)
     {
         var bit = 1UL << condition;
-        if (match.MemoStep == _step && (match.MemoKnown & bit) != 0)
-            return (match.MemoValues & bit) != 0;
+        if ((_memo[index].Known & bit) != 0)
+            return (_memo[index].Values & bit) != 0;
         var result = _conditions.TestIterative(condition, _event, new ConditionContext(this, _state, match, _timestamp));
-        Remember(match, bit, result);
+        Remember(index, bit, result);
         return result;
     }
 
-    private void Remember(ComputationState match, ulong bit, bool result)
+    private void Remember(int index, ulong bit, bool result)
     {
-        if (match.MemoStep != _step)
-            (match.MemoStep, match.MemoKnown, match.MemoValues) = (_step, 0, 0);
-        match.MemoKnown |= bit;
+        ref var memo = ref _memo[index];
+        memo.Known |= bit;
         if (result)
-            match.MemoValues |= bit;
+            memo.Values |= bit;
     }
 
     /// <summary>Evaluates, in one call, every iterative condition this step may read for every partial match.</summary>
@@ -333,8 +335,9 @@ public sealed class Nfa<TEvent>
     {
         _tests.Clear();
         _testOwners.Clear();
-        foreach (var match in state.Partial)
+        for (var m = 0; m < state.Partial.Count; m++)
         {
+            var match = state.Partial[m];
             var atoms = _states[match.State].StepAtoms & _iterative;
             if (atoms == 0)
                 continue;
@@ -344,7 +347,7 @@ public sealed class Nfa<TEvent>
                 if ((atoms & 1) == 0)
                     continue;
                 _tests.Add(new IterativeTest<TEvent>(c, _event, context));
-                _testOwners.Add((match, c));
+                _testOwners.Add((m, c));
             }
         }
 
@@ -353,7 +356,7 @@ public sealed class Nfa<TEvent>
         var results = new bool[_tests.Count];
         _batch!.TestIterative(_tests, results);
         for (var i = 0; i < results.Length; i++)
-            Remember(_testOwners[i].State, 1UL << _testOwners[i].Condition, results[i]);
+            Remember(_testOwners[i].Match, 1UL << _testOwners[i].Condition, results[i]);
     }
 
     /// <summary>
@@ -400,7 +403,7 @@ public sealed class Nfa<TEvent>
         ComputationState? earliest = null;
         foreach (var state in states)
         {
-            if (earliest is null || ComputationState.Compare(state, earliest) < 0)
+            if (earliest is not { } known || ComputationState.Compare(state, known) < 0)
                 earliest = state;
         }
 
@@ -475,10 +478,10 @@ public sealed class Nfa<TEvent>
         return state.Buffer.FirstPath(previous, match.Version, path) ? state.Buffer.Materialize(path, _pattern.StageNames) : new PatternMatch<TEvent>([], []);
     }
 
-    private readonly struct AtomSource(Nfa<TEvent> nfa, ComputationState match) : IAtomSource
+    private readonly struct AtomSource(Nfa<TEvent> nfa, ComputationState match, int index) : IAtomSource
     {
         public bool Test(int condition) =>
-            (nfa._iterative & (1UL << condition)) == 0 ? (nfa._simple & (1UL << condition)) != 0 : nfa.TestIterative(condition, match);
+            (nfa._iterative & (1UL << condition)) == 0 ? (nfa._simple & (1UL << condition)) != 0 : nfa.TestIterative(condition, match, index);
     }
 
     /// <summary>What an iterative condition reads: the partial match, made from the shared buffer on first use.</summary>

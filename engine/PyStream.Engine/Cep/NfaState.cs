@@ -21,10 +21,23 @@ public sealed class NfaState<TEvent>
     public SharedBuffer<TEvent> Buffer { get; }
 
     /// <summary>Partial matches under way (not counting the start state).</summary>
-    public int PartialMatchCount => Partial.Count(p => p.StartEvent is not null);
+    public int PartialMatchCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var match in Partial)
+            {
+                if (match.StartEvent is not null)
+                    count++;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Whether nothing but the start state is left (the key's state can be dropped).</summary>
-    public bool IsIdle => Completed.Count == 0 && Buffer.IsEmpty && Partial.All(p => p.StartEvent is null);
+    public bool IsIdle => Completed.Count == 0 && Buffer.IsEmpty && PartialMatchCount == 0;
 
     /// <summary>The earliest time at which a partial match times out; long.MaxValue when none can.</summary>
     internal long NextTimeout(CompiledPattern pattern)

@@ -35,10 +35,10 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private readonly HandleEvents _events;
     private IPythonCep? _python;
     private Core? _core;
-    private byte[][] _keyScratch = [];
-    private long[] _handleScratch = [];
-    private ulong[] _maskScratch = [];
-    private long[] _timeScratch = [];
+    private readonly ScratchArray<byte[]> _keyScratch = new();
+    private readonly ScratchArray<long> _handleScratch = new();
+    private readonly ScratchArray<ulong> _maskScratch = new();
+    private readonly ScratchArray<long> _timeScratch = new();
     private long _nextHandle;
     private long _arrivalsSinceSweep;
     private int _liveAtSweep;
@@ -107,10 +107,10 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         var count = batch.Count - late.Count;
         _nextHandle += count;
         _arrivalsSinceSweep += count;
-        var eventKeys = Scratch(ref _keyScratch, count);
-        var events = Scratch(ref _handleScratch, count);
-        var times = Scratch(ref _timeScratch, count);
-        var masks = Scratch(ref _maskScratch, count);
+        var eventKeys = _keyScratch.Take(count);
+        var events = _handleScratch.Take(count);
+        var times = _timeScratch.Take(count);
+        var masks = _maskScratch.Take(count);
         masks.Clear();
         var tested = arrivals.Tested;
         if (tested.Length != _simpleConditions.Length * count)
@@ -144,13 +144,6 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         EmitOutputs();
         SweepIfDue();
         _events.ForgetPickles(); // made when too many keys were held and written out
-    }
-
-    private static Span<T> Scratch<T>(ref T[] array, int count)
-    {
-        if (array.Length < count)
-            array = new T[Math.Max(count, 2 * array.Length)];
-        return array.AsSpan(0, count);
     }
 
     protected override void OnWatermark(long watermark)

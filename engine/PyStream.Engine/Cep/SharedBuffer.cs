@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -63,14 +64,17 @@ public sealed class SharedBuffer<TEvent>
         ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, id, out var exists);
         if (!exists)
             CollectionsMarshal.GetValueRefOrNullRef(_events, eventId.Sequence).Locks++;
-        (node ??= new Node()).Add(new Edge(previous, version));
+        node.Add(new Edge(previous, version));
         return id;
     }
 
     /// <summary>Locks a node and its edges that belong to <paramref name="version"/>.</summary>
     public void LockNode(NodeId? id, DeweyNumber version)
     {
-        if (id is not { } key || !_nodes.TryGetValue(key, out var node))
+        if (id is not { } key)
+            return;
+        ref var node = ref CollectionsMarshal.GetValueRefOrNullRef(_nodes, key);
+        if (Unsafe.IsNullRef(ref node))
             return;
         node.Locks++;
         for (var i = 0; i < node.Count; i++)
@@ -91,7 +95,8 @@ public sealed class SharedBuffer<TEvent>
         pending.Push((id.Value, version));
         while (pending.TryPop(out var current))
         {
-            if (!_nodes.TryGetValue(current.Node, out var node))
+            ref var node = ref CollectionsMarshal.GetValueRefOrNullRef(_nodes, current.Node);
+            if (Unsafe.IsNullRef(ref node))
                 continue;
             for (var i = 0; i < node.Count; i++)
             {
@@ -139,7 +144,7 @@ public sealed class SharedBuffer<TEvent>
             }
 
             trail.Add(nodeId);
-            var node = _nodes[nodeId];
+            ref var node = ref CollectionsMarshal.GetValueRefOrNullRef(_nodes, nodeId);
             for (var i = 0; i < node.Count; i++)
             {
                 ref var edge = ref node.EdgeAt(i);
@@ -253,8 +258,11 @@ public sealed class SharedBuffer<TEvent>
         public int Locks = locks;
     }
 
-    /// <summary>An event taken by a stage, with its edges in the order they were added; the first edge (most nodes have one) is held inline.</summary>
-    private sealed class Node
+    /// <summary>
+    /// An event taken by a stage, with its edges in the order they were added; a value in the buffer's table (no object per
+    /// taken event), the first edge (most nodes have one) inline.
+    /// </summary>
+    private struct Node
     {
         public int Locks;
 
@@ -263,6 +271,7 @@ public sealed class SharedBuffer<TEvent>
 
         public int Count { get; private set; }
 
+        [UnscopedRef]
         public ref Edge EdgeAt(int index) => ref index == 0 ? ref _first : ref _more![index - 1];
 
         public void Add(Edge edge)

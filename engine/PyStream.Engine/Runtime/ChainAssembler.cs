@@ -30,6 +30,7 @@ internal static class ChainAssembler
         var assembly = new ChainAssembly();
         var segments = new Dictionary<StreamNode, SegmentBuilder>();
         var nativeOps = new Dictionary<StreamNode, StreamOperator>();
+        var converters = new Dictionary<StreamEdge, StreamOperator>();
 
         foreach (var node in chain.Nodes)
         {
@@ -74,6 +75,7 @@ internal static class ChainAssembler
                     converter.AddExit(edge, keying).Add(consumer);
                     var op = converter.Build();
                     assembly.Operators.Add(op);
+                    converters[edge] = op;
                     nativeOps[node].Outputs[edge.SourcePort].Add(new ChainedInput(op, 0));
                 }
                 else
@@ -86,7 +88,7 @@ internal static class ChainAssembler
         foreach (var segment in segments.Values.Distinct())
             assembly.Operators.Add(segment.Build());
         LinkSplitWatermarks(assembly, chain, nativeOps);
-        LinkCallLimit(assembly);
+        LinkCallLimit(assembly, chain, segments, nativeOps, converters);
 
         assembly.NetworkInputs = chain.Head.Inputs
             .Select(edge => edge.Target.IsPython
@@ -123,15 +125,44 @@ internal static class ChainAssembler
     /// <summary>
     /// A source chained to operators that call Python (segments, windows with Python contents)
     /// reads batches no larger than the smallest of their next calls: the task is back at its
-    /// mailbox (timers, checkpoints) after one short call.
+    /// mailbox (timers, checkpoints) after one short call. Only the calls the source's records
+    /// reach as they are count (through Python, watermark and SQL nodes, as
+    /// <see cref="LinkSplitWatermarks"/> walks): a segment behind an operator that makes other
+    /// records (a CEP operator's matches) cuts its own input, and until its first call its small
+    /// first size held the source at 16 records a batch.
     /// </summary>
-    private static void LinkCallLimit(ChainAssembly assembly)
+    private static void LinkCallLimit(ChainAssembly assembly, OperatorChain chain, Dictionary<StreamNode, SegmentBuilder> segments,
+        Dictionary<StreamNode, StreamOperator> nativeOps, Dictionary<StreamEdge, StreamOperator> converters)
     {
         if (assembly.Source is not { } source)
             return;
-        var sized = assembly.Operators.OfType<ICallSized>().ToArray();
-        if (sized.Length > 0)
-            source.ChainedCallLimit = () => sized.Min(o => o.RecordsPerCall);
+        var sized = new HashSet<ICallSized>();
+        var pending = new Stack<StreamNode>(chain.Nodes.Where(n => n.IsSource));
+        var seen = new HashSet<StreamNode>();
+        while (pending.TryPop(out var node))
+        {
+            if (!seen.Add(node))
+                continue;
+            foreach (var edge in node.Outputs)
+            {
+                if (!chain.Contains(edge.Target))
+                    continue;
+                if (converters.TryGetValue(edge, out var converter) && converter is ICallSized converting)
+                    sized.Add(converting);
+                var target = edge.Target;
+                var op = target.IsPython ? segments[target].Operator : nativeOps[target];
+                if (op is ICallSized calls)
+                    sized.Add(calls);
+                if (target.IsPython || target.IsWatermarks || target.IsSql)
+                    pending.Push(target);
+            }
+        }
+
+        if (sized.Count > 0)
+        {
+            var limits = sized.ToArray();
+            source.ChainedCallLimit = () => limits.Min(o => o.RecordsPerCall);
+        }
     }
 
     private static IBatchConsumer InputOf(StreamEdge edge, Dictionary<StreamNode, SegmentBuilder> segments, Dictionary<StreamNode, StreamOperator> nativeOps)

@@ -36,12 +36,12 @@ public sealed class MatchOperator : SqlOperator
     private bool _inBatch;
 
     // One batch's rows for the core, reused from batch to batch.
-    private byte[][] _batchKeys = [];
-    private MatchRow[] _batchEvents = [];
-    private int[] _allRows = [];
-    private long[] _batchTimes = [];
-    private ulong[] _batchBits = [];
-    private ulong[] _simple = [];
+    private readonly ScratchArray<byte[]> _batchKeys = new();
+    private readonly ScratchArray<MatchRow> _batchEvents = new();
+    private readonly ScratchArray<int> _allRows = new();
+    private readonly ScratchArray<long> _batchTimes = new();
+    private readonly ScratchArray<ulong> _batchBits = new();
+    private readonly ScratchArray<ulong> _simple = new();
 
     public MatchOperator(string name, MatchSpec spec, RowKeys keys, IReadOnlyList<SqlType> inputTypes, SqlContext context, int inputCount = 1)
         : base(name, inputCount)
@@ -82,19 +82,25 @@ public sealed class MatchOperator : SqlOperator
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
-        if (_batchKeys.Length < rows.Count)
+        var batchKeys = _batchKeys.Take(rows.Count);
+        var batchEvents = _batchEvents.Take(rows.Count);
+        var batchTimes = _batchTimes.Take(rows.Count);
+        var batchBits = _batchBits.Take(rows.Count);
+        var simple = _simple.Take(rows.Count);
+        var allRows = _allRows.Take(rows.Count);
+        if (allRows.Length > 0 && allRows[^1] != allRows.Length - 1)
         {
-            var size = Math.Max(rows.Count, 2 * _batchKeys.Length);
-            (_batchKeys, _batchEvents, _batchTimes, _batchBits, _simple) = (new byte[size][], new MatchRow[size], new long[size], new ulong[size], new ulong[size]);
-            _allRows = [.. Enumerable.Range(0, size)];
+            // Not yet made this long (a fill covers every index before its last).
+            for (var i = 0; i < allRows.Length; i++)
+                allRows[i] = i;
         }
 
         // The simple DEFINE conditions run over the batch's columns, before any row is boxed.
-        _conditions.TestSimple(rows, _simple.AsSpan(0, rows.Count));
+        _conditions.TestSimple(rows, simple);
         // Rows wait for the watermark as references into a copy of the columns matches read: no row is boxed before the NFA keeps it.
         var columns = new Column?[rows.Columns.Length];
         foreach (var c in _readColumns)
-            columns[c] = rows.Columns[c].Select(_allRows.AsSpan(0, rows.Count));
+            columns[c] = rows.Columns[c].Select(allRows);
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
         var times = time as Column<long>;
@@ -113,20 +119,20 @@ public sealed class MatchOperator : SqlOperator
                     continue; // no event time: no place in the order
             }
 
-            (_batchKeys[count], _batchEvents[count], _batchTimes[count], _batchBits[count]) = (KeyOf(rows, i), new MatchRow(columns, i), timestamp, _simple[i]);
+            (batchKeys[count], batchEvents[count], batchTimes[count], batchBits[count]) = (KeyOf(rows, i), new MatchRow(columns, i), timestamp, simple[i]);
             count++;
         }
 
         _inBatch = true;
         try
         {
-            _core.ProcessElements(_batchKeys.AsSpan(0, count), _batchEvents.AsSpan(0, count), _batchTimes.AsSpan(0, count), _batchBits.AsSpan(0, count));
+            _core.ProcessElements(batchKeys[..count], batchEvents[..count], batchTimes[..count], batchBits[..count]);
         }
         finally
         {
             _inBatch = false;
-            Array.Clear(_batchKeys, 0, count);
-            Array.Clear(_batchEvents, 0, count);
+            batchKeys[..count].Clear();
+            batchEvents[..count].Clear();
         }
 
         EmitMatches();

@@ -1,0 +1,31 @@
+namespace PyStream.Engine.Cep;
+
+/// <summary>
+/// An array an operator reuses from batch to batch (scratch, not state): <see cref="Take"/> hands out its first
+/// <c>count</c> items, growing it (at least doubling) when a batch needs more, so a steady stream of batches allocates nothing.
+/// The items keep what the last batch left in them.
+/// </summary>
+public sealed class ScratchArray<T>
+{
+    private T[] _items = [];
+    private int _count;
+
+    public Span<T> Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (_items.Length < count)
+            _items = new T[Math.Max(count, 2 * _items.Length)];
+        _count = count;
+        return _items.AsSpan(0, count);
+    }
+
+    /// <summary>An item of what the last <see cref="Take"/> handed out.</summary>
+    public ref T this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
+            return ref _items[index];
+        }
+    }
+}
