@@ -26,6 +26,8 @@ public sealed partial class SqlProjectBoundaryTests
             "benchmarks/PyStream.Benchmarks/PyStream.Benchmarks.csproj",
             "engine/PyStream.Python/PyStream.Python.csproj",
             "gateway/PyStream.Gateway/PyStream.Gateway.csproj",
+            "gateway/PyStream.Worker/PyStream.Worker.csproj",
+            "tests/PyStream.Network.Tests/PyStream.Network.Tests.csproj",
             "tests/PyStream.Sql.Tests/PyStream.Sql.Tests.csproj",
         ], referencing);
     }
