@@ -244,7 +244,7 @@ def test_rest_describes_a_running_job_and_metrics_reach_prometheus(gateway: Gate
         status, metrics = gateway.request("GET", "/metrics")
         assert status == 200
         names = {line.split("{")[0].split(" ")[0] for line in metrics.splitlines() if line and not line.startswith("#")}
-        from test_docker_files import EXPORTED_METRICS  # what the Grafana dashboard queries
+        from docker_files import EXPORTED_METRICS  # what the Grafana dashboard queries
         missing = [m for m in EXPORTED_METRICS if m not in names]
         # Counted only once it happened: a restart, a task blocked on a full queue.
         assert set(missing) <= {"pystream_job_restarts_total", "pystream_task_backpressured_time_milliseconds_total"}, missing
