@@ -13,8 +13,10 @@ namespace PyStream.Engine.Cep;
 /// <see cref="OnTimedOut"/>.
 /// <para>
 /// In event time an event waits in its key's buffer until the watermark passes it; then the
-/// key's events are matched in timestamp order (ties in arrival order), time advancing to each
-/// timestamp and finally to the watermark, which ends windows. Simple conditions are evaluated
+/// key's events are matched in timestamp order (ties in arrival order, or as <see cref="OrderTies"/>
+/// puts them), time advancing to each timestamp and finally to the watermark, which ends windows.
+/// In processing time events are matched as they arrive, unless ties are ordered: then, as in
+/// Flink with an <c>EventComparator</c>, they wait for a timer at their arrival time. Simple conditions are evaluated
 /// per arriving batch and their bits wait with the event. One timer per key (in event time a
 /// queue of due keys the watermark drains, in processing time the task's processing-time
 /// service) stands for the key's earliest buffered event or window end.
@@ -52,6 +54,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private string _stateId = "";
     private bool _indexed;
     private readonly ScratchArray<ulong> _bits = new();
+    private readonly ScratchArray<TEvent> _tieEvents = new();
+    private readonly ScratchArray<int> _tieOrder = new();
 
     protected CepOperatorCore(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventSerializer<TEvent> serializer, CepTimeMode mode,
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
@@ -132,6 +136,16 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         }
     }
 
+    /// <summary>Whether events of equal timestamp are matched in the order <see cref="OrderTies"/> gives (Flink's <c>EventComparator</c>).</summary>
+    protected virtual bool OrdersTies => false;
+
+    /// <summary>
+    /// Events of one timestamp, in arrival order: fills <paramref name="order"/> with their indexes in the order they are
+    /// to be matched (a stable sort: ties keep arrival order). Called only when <see cref="OrdersTies"/>.
+    /// </summary>
+    protected virtual void OrderTies(ReadOnlySpan<TEvent> events, Span<int> order) =>
+        throw new NotSupportedException("this CEP operator does not order events of equal timestamp");
+
     /// <summary>An event at or behind the watermark (event time): dropped unless a subclass side-outputs it.</summary>
     protected virtual void OnLateEvent(byte[] key, TEvent value, long timestamp) => LateEventsDropped++;
 
@@ -163,7 +177,12 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         {
             var now = _processingTime.Now;
             for (var i = 0; i < events.Length; i++)
-                ProcessNow(keys[i], events[i], bits[i], now);
+            {
+                if (OrdersTies)
+                    Buffer(keys[i], events[i], bits[i], now);
+                else
+                    ProcessNow(keys[i], events[i], bits[i], now);
+            }
         }
         else
         {
@@ -205,10 +224,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             return; // superseded by an earlier timer that already ran
         state.Due = long.MaxValue;
         state.Dirty = true; // time advanced: windows may have ended even when nothing is reported
-        if (domain == TimeDomain.EventTime)
-            Drain(key, state, CurrentWatermark);
-        else
-            Advance(key, state, _processingTime.Now);
+        Drain(key, state, domain == TimeDomain.EventTime ? CurrentWatermark : _processingTime.Now);
         Schedule(key, state);
     }
 
@@ -238,9 +254,10 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             _keys.Remove(key);
     }
 
+    /// <summary>Keeps an event until time passes it: the watermark (event time) or a timer at its arrival (processing time, ties ordered).</summary>
     private void Buffer(byte[] key, TEvent value, ulong bits, long timestamp)
     {
-        if (timestamp <= CurrentWatermark)
+        if (Mode == CepTimeMode.EventTime && timestamp <= CurrentWatermark)
         {
             OnLateEvent(key, value, timestamp);
             return;
@@ -280,8 +297,18 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         {
             var timestamp = pending[count].Timestamp;
             Advance(key, state, timestamp);
-            for (; count < pending.Count && pending[count].Timestamp == timestamp; count++)
-                _nfa.Process(state.Nfa, pending[count].Event, pending[count].Bits, timestamp, _matches);
+            var end = count + 1;
+            while (end < pending.Count && pending[end].Timestamp == timestamp)
+                end++;
+            if (end - count > 1 && OrdersTies)
+                ProcessTies(state, count, end, timestamp);
+            else
+            {
+                for (var i = count; i < end; i++)
+                    _nfa.Process(state.Nfa, pending[i].Event, pending[i].Bits, timestamp, _matches);
+            }
+
+            count = end;
             EmitMatches(key, timestamp);
         }
 
@@ -292,6 +319,27 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         }
 
         Advance(key, state, upTo);
+    }
+
+    /// <summary>Matches the buffered events <paramref name="start"/> to <paramref name="end"/> (one timestamp) in the order <see cref="OrderTies"/> gives.</summary>
+    private void ProcessTies(KeyState state, int start, int end, long timestamp)
+    {
+        var pending = state.Pending;
+        var events = _tieEvents.Take(end - start);
+        for (var i = 0; i < events.Length; i++)
+            events[i] = pending[start + i].Event;
+        var order = _tieOrder.Take(events.Length);
+        OrderTies(events, order);
+        var seen = new bool[order.Length];
+        foreach (var index in order)
+        {
+            if ((uint)index >= (uint)seen.Length || seen[index])
+                throw new PyStreamException($"CEP: the order of {order.Length} events of equal timestamp is not a permutation of them");
+            seen[index] = true;
+        }
+
+        foreach (var index in order)
+            _nfa.Process(state.Nfa, pending[start + index].Event, pending[start + index].Bits, timestamp, _matches);
     }
 
     private void Advance(byte[] key, KeyState state, long timestamp)
@@ -421,7 +469,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     {
         public NfaState<TEvent> Nfa { get; } = nfa;
 
-        /// <summary>Buffered events (event time), in arrival order until sorted.</summary>
+        /// <summary>Buffered events (event time; processing time when ties are ordered), in arrival order until sorted.</summary>
         public PendingEvents<TEvent> Pending { get; } = new(chunks);
 
         public bool PendingSorted { get; set; } = true;

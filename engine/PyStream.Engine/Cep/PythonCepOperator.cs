@@ -30,6 +30,7 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private readonly CepTimeMode _mode;
     private readonly bool _lateOutput;
     private readonly bool _handleTimeouts;
+    private readonly bool _ordersTies;
     private readonly List<CepMatch> _outputs = [];
     private readonly int[] _simpleConditions;
     private readonly HandleEvents _events;
@@ -44,7 +45,7 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private int _liveAtSweep;
 
     public PythonCepOperator(string name, int transformationId, PatternDefinition definition, IReadOnlyList<bool> iterative,
-        CepTimeMode mode, bool lateOutput, bool handleTimeouts, int sideOutputs, int inputCount)
+        CepTimeMode mode, bool lateOutput, bool handleTimeouts, int sideOutputs, int inputCount, bool ordersTies = false)
         : base(name, inputCount, portCount: 2 + sideOutputs)
     {
         _transformationId = transformationId;
@@ -53,6 +54,7 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         _mode = mode;
         _lateOutput = lateOutput;
         _handleTimeouts = handleTimeouts;
+        _ordersTies = ordersTies;
         _simpleConditions = [.. Enumerable.Range(0, iterative.Count).Where(c => !iterative[c])];
         _events = new HandleEvents(this);
     }
@@ -229,6 +231,17 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
             op._outputs.Add(new CepMatch(true, timestamp, StagesOf(partial)));
 
         protected override void OnFlushing() => op._events.PickleForFlush(LiveEvents(changedOnly: true));
+
+        protected override bool OrdersTies => op._ordersTies;
+
+        protected override void OrderTies(ReadOnlySpan<long> events, Span<int> order)
+        {
+            op._events.SendRestored();
+            var ranked = op._python!.Order(events);
+            if (ranked.Length != order.Length)
+                throw new PyStreamException($"'{op.Name}': the comparator's order has {ranked.Length} events, not {order.Length}");
+            ranked.CopyTo(order);
+        }
 
         // Processing-time timers fire from the mailbox: what they produce goes out right away.
         void ITimerTarget.OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
