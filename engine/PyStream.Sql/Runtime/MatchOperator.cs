@@ -15,7 +15,8 @@ namespace PyStream.Sql.Runtime;
 /// MATCH_RECOGNIZE ... ONE ROW PER MATCH (Flink's CepOperator running the generated
 /// PatternProcessFunction): rows are events of the native NFA, keyed by the partition columns
 /// and, in event time, ordered by their rowtime through the CEP core's buffer (rows behind the
-/// watermark are late and dropped). Each match gives one row: the partition columns, then the
+/// watermark are late and dropped; rows of equal time in the order of the ORDER BY keys after the
+/// time attribute, as Flink's event comparator). Each match gives one row: the partition columns, then the
 /// measures, compiled over the values their navigations read from the match. State is the CEP
 /// core's, with rows written by the SQL value codec.
 /// </summary>
@@ -27,6 +28,7 @@ public sealed class MatchOperator : SqlOperator
     private readonly MatchConditions _conditions;
     private readonly CalcProgram _measures;
     private readonly RowBuilder _matches;
+    private readonly RowOrdering _tieOrder;
 
     /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds).</summary>
     private readonly int[] _readColumns;
@@ -56,12 +58,14 @@ public sealed class MatchOperator : SqlOperator
         _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
         _matches = new RowBuilder(matchTypes);
         _readColumns = ReadColumns(spec, inputTypes.Count);
+        _tieOrder = new RowOrdering(spec.TieOrder);
     }
 
     private const int MaxKeyInstances = 1 << 16;
 
     /// <summary>
-    /// The columns a match reads: the partition columns and those the measures navigate to (the time column for MATCH_ROWTIME), or every column
+    /// The columns a match reads: the partition columns, those ordering rows of equal time, and those the measures navigate to (the time column
+    /// for MATCH_ROWTIME), or every column
     /// when a DEFINE condition reads the partial match (its compiled program takes the whole row).
     /// </summary>
     private static int[] ReadColumns(MatchSpec spec, int width)
@@ -69,7 +73,7 @@ public sealed class MatchOperator : SqlOperator
         if (spec.Conditions.Any(c => c.Iterative))
             return [.. Enumerable.Range(0, width)];
         var navigated = spec.MeasureNavigations.Select(n => n.Kind == NavigationKind.MatchRowtime ? spec.OrderIndex : n.Column);
-        return [.. spec.PartitionKeys.Concat(navigated).Where(c => c >= 0 && c < width).Distinct().Order()];
+        return [.. spec.PartitionKeys.Concat(spec.TieOrder.Select(k => k.Column)).Concat(navigated).Where(c => c >= 0 && c < width).Distinct().Order()];
     }
 
     public long LateRowsDropped => _core.LateEventsDropped;
@@ -218,5 +222,20 @@ public sealed class MatchOperator : SqlOperator
         : CepOperatorCore<MatchRow>(pattern, conditions, serializer, mode, handleTimeouts: false)
     {
         protected override void OnMatch(byte[] key, PatternMatch<MatchRow> match, long timestamp) => owner.AddMatch(match);
+
+        protected override bool OrdersTies => owner._spec.TieOrder.Count > 0;
+
+        /// <summary>Rows of equal time by the ORDER BY keys after the time attribute; rows equal in those too keep arrival order.</summary>
+        protected override void OrderTies(ReadOnlySpan<MatchRow> events, Span<int> order)
+        {
+            var rows = new object?[events.Length][];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = events[i].Values();
+                order[i] = i;
+            }
+
+            order.Sort((x, y) => owner._tieOrder.Compare(rows[x], rows[y]) is var c and not 0 ? c : x.CompareTo(y));
+        }
     }
 }
