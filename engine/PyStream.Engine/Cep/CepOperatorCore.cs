@@ -44,8 +44,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private readonly int _maxCachedKeys;
     private readonly Dictionary<byte[], KeyState> _keys = new(ByteArrayComparer.Instance);
     /// <summary>Event-time timers: keys by due time, registration order among equal times; a key's superseded entries are skipped when they come up.</summary>
-    private readonly PriorityQueue<byte[], (long Due, long Sequence)> _eventTimers = new();
-    private long _timerSequence;
+    private readonly EventTimeTimers _eventTimers = new();
     private readonly List<PatternMatch<TEvent>> _matches = [];
     private readonly PendingEvents<TEvent>.Chunks _chunks = new();
     private readonly List<(PatternMatch<TEvent> Match, long Timestamp)> _timedOut = [];
@@ -173,25 +172,45 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (keys.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
             throw new ArgumentException("keys, events, timestamps and condition bits must have the same length");
         IndexRestoredKeys();
-        if (Mode == CepTimeMode.ProcessingTime)
+        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
+        for (var i = 0; i < events.Length; i++)
+            ProcessElement(keys[i], Load(keys[i]), events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
+        if (_keys.Count > _maxCachedKeys)
+            Flush(evict: true);
+    }
+
+    /// <summary>
+    /// As <see cref="ProcessElements(ReadOnlySpan{byte[]}, ReadOnlySpan{TEvent}, ReadOnlySpan{long}, ReadOnlySpan{ulong})"/>,
+    /// with the keys as one buffer and the end offset of each (a <see cref="Records.KeyBlob"/>'s layout): a key is looked up
+    /// by its bytes, and an array is made only for a key not held yet, so a front end whose keys arrive as bytes pays one
+    /// lookup per event and no allocation.
+    /// </summary>
+    public void ProcessElements(ReadOnlySpan<byte> keyBytes, ReadOnlySpan<long> keyEnds, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps,
+        ReadOnlySpan<ulong> bits)
+    {
+        if (keyEnds.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
+            throw new ArgumentException("key ends, events, timestamps and condition bits must have the same length");
+        IndexRestoredKeys();
+        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
+        var start = 0;
+        for (var i = 0; i < events.Length; i++)
         {
-            var now = _processingTime.Now;
-            for (var i = 0; i < events.Length; i++)
-            {
-                if (OrdersTies)
-                    Buffer(keys[i], events[i], bits[i], now);
-                else
-                    ProcessNow(keys[i], events[i], bits[i], now);
-            }
-        }
-        else
-        {
-            for (var i = 0; i < events.Length; i++)
-                Buffer(keys[i], events[i], bits[i], timestamps[i]);
+            var end = (int)keyEnds[i];
+            var state = Load(keyBytes[start..end], out var key);
+            start = end;
+            ProcessElement(key, state, events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
         }
 
         if (_keys.Count > _maxCachedKeys)
             Flush(evict: true);
+    }
+
+    private void ProcessElement(byte[] key, KeyState state, TEvent value, ulong bits, long time)
+    {
+        if (Mode == CepTimeMode.ProcessingTime && !OrdersTies)
+            ProcessNow(key, state, value, bits, time);
+        else
+            Buffer(key, state, value, bits, time);
     }
 
     /// <summary>Event time reached <paramref name="watermark"/>: matches the events it passed and ends the windows it closed.</summary>
@@ -204,11 +223,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (Mode != CepTimeMode.EventTime)
             return;
         // Timers that firing registers at or before the watermark fire too, as Flink's do.
-        while (_eventTimers.TryPeek(out var key, out var due) && due.Due <= watermark)
-        {
-            _eventTimers.Dequeue();
-            Fire(key, due.Due, TimeDomain.EventTime);
-        }
+        while (_eventTimers.TryTakeDue(watermark, out var key, out var due))
+            Fire(key, due, TimeDomain.EventTime);
     }
 
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
@@ -255,7 +271,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     }
 
     /// <summary>Keeps an event until time passes it: the watermark (event time) or a timer at its arrival (processing time, ties ordered).</summary>
-    private void Buffer(byte[] key, TEvent value, ulong bits, long timestamp)
+    private void Buffer(byte[] key, KeyState state, TEvent value, ulong bits, long timestamp)
     {
         if (Mode == CepTimeMode.EventTime && timestamp <= CurrentWatermark)
         {
@@ -263,7 +279,6 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             return;
         }
 
-        var state = Load(key);
         if (state.Pending.Count > 0 && timestamp < state.Pending[^1].Timestamp)
             state.PendingSorted = false;
         state.Pending.Add(new PendingEvent<TEvent>(timestamp, state.NextArrival++, value, bits));
@@ -272,9 +287,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             Register(key, state, timestamp);
     }
 
-    private void ProcessNow(byte[] key, TEvent value, ulong bits, long now)
+    private void ProcessNow(byte[] key, KeyState state, TEvent value, ulong bits, long now)
     {
-        var state = Load(key);
         state.Dirty = true;
         Advance(key, state, now);
         _nfa.Process(state.Nfa, value, bits, now, _matches);
@@ -383,7 +397,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private void RegisterTimer(byte[] key, long due)
     {
         if (Mode == CepTimeMode.EventTime)
-            _eventTimers.Enqueue(key, (due, _timerSequence++));
+            _eventTimers.Add(key, due);
         else
             _processingTime.Register(this, 0, key, due);
     }
@@ -395,6 +409,19 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         state = _store.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState(), _chunks);
         _keys[key] = state;
         return state;
+    }
+
+    /// <summary>The state of the key with these bytes, and the array that stands for the key while it is held.</summary>
+    private KeyState Load(ReadOnlySpan<byte> bytes, out byte[] key)
+    {
+        if (_keys.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes, out var held, out var state))
+        {
+            key = held;
+            return state;
+        }
+
+        key = bytes.ToArray();
+        return Load(key);
     }
 
     /// <summary>After a restore the timers are not registered yet: the first call registers each stored key's due time.</summary>

@@ -33,12 +33,11 @@ public sealed class MatchOperator : SqlOperator
     /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds).</summary>
     private readonly int[] _readColumns;
 
-    /// <summary>One array per key of fixed width, so that a row's key costs no allocation once its key was seen.</summary>
-    private readonly Dictionary<byte[], byte[]> _keyInstances = new(ByteArrayComparer.Instance);
     private bool _inBatch;
 
-    // One batch's rows for the core, reused from batch to batch.
-    private readonly ScratchArray<byte[]> _batchKeys = new();
+    // One batch's rows for the core, reused from batch to batch; the keys as one buffer and the end of each (the core makes an array per key held).
+    private readonly ScratchArray<byte> _batchKeyBytes = new();
+    private readonly ScratchArray<long> _batchKeyEnds = new();
     private readonly ScratchArray<MatchRow> _batchEvents = new();
     private readonly ScratchArray<int> _allRows = new();
     private readonly ScratchArray<long> _batchTimes = new();
@@ -60,8 +59,6 @@ public sealed class MatchOperator : SqlOperator
         _readColumns = ReadColumns(spec, inputTypes.Count);
         _tieOrder = new RowOrdering(spec.TieOrder);
     }
-
-    private const int MaxKeyInstances = 1 << 16;
 
     /// <summary>
     /// The columns a match reads: the partition columns, those ordering rows of equal time, and those the measures navigate to (the time column
@@ -86,7 +83,9 @@ public sealed class MatchOperator : SqlOperator
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
-        var batchKeys = _batchKeys.Take(rows.Count);
+        var keyEnds = _batchKeyEnds.Take(rows.Count);
+        var keyBytes = _batchKeyBytes.Take(rows.Count * Math.Max(_keys.MaxFixedSize, 0));
+        var keyLength = 0;
         var batchEvents = _batchEvents.Take(rows.Count);
         var batchTimes = _batchTimes.Take(rows.Count);
         var batchBits = _batchBits.Take(rows.Count);
@@ -108,8 +107,6 @@ public sealed class MatchOperator : SqlOperator
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
         var times = time as Column<long>;
-        if (_keyInstances.Count > MaxKeyInstances)
-            _keyInstances.Clear();
         for (var i = 0; i < rows.Count; i++)
         {
             long timestamp = 0;
@@ -123,36 +120,35 @@ public sealed class MatchOperator : SqlOperator
                     continue; // no event time: no place in the order
             }
 
-            (batchKeys[count], batchEvents[count], batchTimes[count], batchBits[count]) = (KeyOf(rows, i), new MatchRow(columns, i), timestamp, simple[i]);
+            keyLength += WriteKey(rows, i, ref keyBytes, keyLength);
+            (keyEnds[count], batchEvents[count], batchTimes[count], batchBits[count]) = (keyLength, new MatchRow(columns, i), timestamp, simple[i]);
             count++;
         }
 
         _inBatch = true;
         try
         {
-            _core.ProcessElements(batchKeys[..count], batchEvents[..count], batchTimes[..count], batchBits[..count]);
+            _core.ProcessElements(keyBytes[..keyLength], keyEnds[..count], batchEvents[..count], batchTimes[..count], batchBits[..count]);
         }
         finally
         {
             _inBatch = false;
-            batchKeys[..count].Clear();
             batchEvents[..count].Clear();
         }
 
         EmitMatches();
     }
 
-    private byte[] KeyOf(RowBatch rows, int row)
+    /// <summary>Writes a row's key at <paramref name="at"/>, growing the batch's key buffer for a key of variable width; returns its length.</summary>
+    private int WriteKey(RowBatch rows, int row, ref Span<byte> keyBytes, int at)
     {
-        if (_keys.MaxFixedSize < 0)
-            return _keys.KeyOf(rows, row);
-        Span<byte> buffer = stackalloc byte[_keys.MaxFixedSize];
-        var key = buffer[.._keys.Write(rows, row, buffer)];
-        if (_keyInstances.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var known))
-            return known;
-        var made = key.ToArray();
-        _keyInstances[made] = made;
-        return made;
+        if (_keys.MaxFixedSize >= 0)
+            return _keys.Write(rows, row, keyBytes[at..]);
+        var key = _keys.KeyOf(rows, row);
+        if (at + key.Length > keyBytes.Length)
+            keyBytes = _batchKeyBytes.Grow(at, Math.Max(2 * keyBytes.Length, at + key.Length));
+        key.CopyTo(keyBytes[at..]);
+        return key.Length;
     }
 
     protected override void OnWatermark(long watermark)
