@@ -37,7 +37,11 @@ internal static class CPython
     {
         using var buffer = bytes.GetBuffer(PyBUF.SIMPLE);
         var length = checked((int)buffer.Length);
-        fixed (byte* target = output.GetSpan(length))
+        var span = output.GetSpan(length);
+        // The copy is native: a writer that hands out less room than asked would be overrun, not refused.
+        if (span.Length < length)
+            throw new InvalidOperationException($"the output gave {span.Length} bytes of room for {length}");
+        fixed (byte* target = span)
             buffer.ToContiguous((IntPtr)target, BufferOrderStyle.C);
         output.Advance(length);
     }

@@ -19,9 +19,18 @@ internal sealed class WireWriter(int capacity = 4096) : IBufferWriter<byte>
 
     public void Advance(int count) => Length += count;
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(Reserve(Math.Max(sizeHint, 256)));
+    // Reserve first: it may replace _buffer, and the span must be of the buffer it leaves.
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        var at = Reserve(Math.Max(sizeHint, 256));
+        return _buffer.AsMemory(at);
+    }
 
-    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(Reserve(Math.Max(sizeHint, 256)));
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        var at = Reserve(Math.Max(sizeHint, 256));
+        return _buffer.AsSpan(at);
+    }
 
     public void Byte(byte value)
     {

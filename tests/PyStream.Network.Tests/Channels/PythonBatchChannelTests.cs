@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using Python.Runtime;
+using PyStream.Engine.Records;
+using PyStream.Engine.Runtime;
+using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Network.Channels;
+using PyStream.Network.Hosting;
+
+namespace PyStream.Network.Tests.Channels;
+
+/// <summary>
+/// Batches of real Python records, pickled by the embedded CPython, through <see cref="RemoteSubpartition"/>
+/// to Kestrel on 127.0.0.1 and back into an <see cref="InputGate"/> through <see cref="RemoteInputChannel"/>,
+/// with the runtime's threads: the producers' tasks, the buffer timeout's timer and the network's.
+/// </summary>
+[Collection(PythonInterpreterCollection.Name)]
+public sealed class PythonBatchChannelTests(PythonInterpreter python)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A keyed batch of 6,000 <c>(n % 1000, n)</c> tuples is about 48 KB of keys and 50 KB of pickle: its
+    /// frame outgrows its first 64 KB buffer while the pickle is copied in (the crash of issue 16: the
+    /// pickle went to the buffer given back to the pool, the frame went out with zeros). Small batches
+    /// between them wait for the buffer timeout, which sends them from the timer's thread.
+    /// </summary>
+    [Fact]
+    public async Task KeyedPythonBatchesLargerThanAFramesFirstBufferArriveWhole()
+    {
+        const int Producers = 2, Rounds = 20, Large = 6_000, Small = 150;
+        var settings = new NetworkSettings();
+        var workers = new List<ProducerWorker>();
+        for (var i = 0; i < Producers; i++)
+            workers.Add(await ProducerWorker.StartAsync(settings));
+        try
+        {
+            using var connections = new NetworkConnections();
+            var gate = new InputGate(new int[Producers], capacity: 4);
+            var floating = new FloatingBufferPool(settings.FloatingBuffersPerGate);
+            var channels = workers.Select((worker, i) => new RemoteInputChannel(connections.To(worker.Server.Address), $"job/map/{i}", 0, gate, i,
+                settings, floating, python: python.Runtime).RunAsync(CancellationToken.None)).ToList();
+            var producers = workers.Select((worker, i) => Task.Factory.StartNew(() =>
+            {
+                var target = worker.Registry.Register($"job/map/{i}", 1, python.Runtime)[0];
+                var writer = new EdgeWriter(new BatchRouter(PyStream.Engine.Spec.Partitioning.Forward, 1, 128, python.Runtime, firstTarget: 0), [(target, 0)],
+                    CancellationToken.None, bufferTimeout: TimeSpan.FromMilliseconds(1), time: TimeProvider.System, python: python.Runtime);
+                long next = i * 1_000_000L;
+                for (var round = 0; round < Rounds; round++)
+                {
+                    foreach (var count in new[] { Large, Small })
+                    {
+                        writer.Accept(Pairs(next, count));
+                        next += count;
+                    }
+                }
+
+                writer.EndOfInput();
+            }, TaskCreationOptions.LongRunning)).ToList();
+
+            var (records, valueSum, keySum, keyedSum) = await DrainAsync(gate, Producers, channels.Concat(producers).ToList());
+
+            await Task.WhenAll(producers.Concat(channels)).WaitAsync(Deadline);
+            var sent = Enumerable.Range(0, Producers).SelectMany(i => LongRange(i * 1_000_000L, Rounds * (Large + Small))).ToList();
+            Assert.Equal(sent.Count, records);
+            Assert.Equal(sent.Sum(), valueSum);
+            Assert.Equal(sent.Sum(n => n % 1000), keySum);
+            Assert.Equal(keySum, keyedSum);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+                await worker.DisposeAsync();
+        }
+    }
+
+    private static IEnumerable<long> LongRange(long start, int count)
+    {
+        for (var n = start; n < start + count; n++)
+            yield return n;
+    }
+
+    /// <summary>Records <c>(n % 1000, n)</c> for n from <paramref name="first"/>, each keyed by <c>n % 1000</c> as 8 bytes.</summary>
+    private static PythonBatch Pairs(long first, int count)
+    {
+        var keys = new byte[count * 8];
+        var ends = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(keys.AsSpan(i * 8), (first + i) % 1000);
+            ends[i] = (i + 1) * 8;
+        }
+
+        using (Py.GIL())
+            return new PythonBatch(PythonEngine.Eval($"[(n % 1000, n) for n in range({first}, {first + count})]"), count) { Keys = new KeyBlob(keys, ends) };
+    }
+
+    /// <summary>Reads the gate until every channel ended: records, the sum of their values, of their keys, and of the keys the batches carry.</summary>
+    private static async Task<(long Records, long ValueSum, long KeySum, long KeyedSum)> DrainAsync(InputGate gate, int channels, IReadOnlyList<Task> running)
+    {
+        long records = 0, valueSum = 0, keySum = 0, keyedSum = 0;
+        PyObject sums;
+        using (Py.GIL())
+            sums = PythonEngine.Eval("lambda records: (sum(v for _, v in records), sum(k for k, _ in records))");
+        for (var ended = 0; ended < channels;)
+        {
+            var next = gate.Reader.ReadAsync().AsTask();
+            var first = await Task.WhenAny(running.Where(t => !t.IsCompletedSuccessfully).Append(next)).WaitAsync(Deadline);
+            if (first != next)
+                await first; // a channel or producer failed: its error, not a timeout
+            var e = await next.WaitAsync(Deadline);
+            if (e.Kind == InputEventKind.EndOfPartition)
+            {
+                ended++;
+                continue;
+            }
+
+            if (e.Kind != InputEventKind.Batch)
+                continue;
+            var batch = Assert.IsType<PythonBatch>(e.Batch);
+            records += batch.Count;
+            for (var i = 0; i < batch.Count; i++)
+                keyedSum += BinaryPrimitives.ReadInt64LittleEndian(batch.Keys!.KeyAt(i));
+            using (Py.GIL())
+            {
+                using var list = (PyObject)batch.Handle;
+                using var both = sums.Invoke(list);
+                valueSum += both[0].As<long>();
+                keySum += both[1].As<long>();
+            }
+        }
+
+        using (Py.GIL())
+            sums.Dispose();
+        return (records, valueSum, keySum, keyedSum);
+    }
+}
