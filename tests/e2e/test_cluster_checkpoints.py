@@ -20,8 +20,8 @@ from test_fault_tolerance import JOB, committed, expected
 N = 40_000
 
 
-def submit(cluster: Cluster, tmp_path: Path, *extra: str) -> subprocess.Popen:
-    return cluster.start(JOB, "--n", str(N), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"),
+def submit(cluster: Cluster, tmp_path: Path, *extra: str, n: int = N) -> subprocess.Popen:
+    return cluster.start(JOB, "--n", str(n), "--out", str(tmp_path / "out"), "--checkpoints", str(tmp_path / "checkpoints"),
                          "--parallelism", "3", *extra)
 
 
@@ -38,12 +38,42 @@ def checkpoints_of(cluster: Cluster, name: str) -> dict:
     return cluster.gateway.get(f"/jobs/{cluster.job(name)['jid']}/checkpoints")
 
 
-def test_a_cluster_job_takes_checkpoints_on_its_workers_and_its_sink_commits_them(cluster: Cluster, tmp_path: Path) -> None:
-    succeeds(submit(cluster, tmp_path))
+def test_a_cluster_job_takes_checkpoints_and_a_savepoint_on_its_workers_and_its_sink_commits_them(cluster: Cluster, tmp_path: Path) -> None:
+    client = submit(cluster, tmp_path, "--savepoint", str(tmp_path / "savepoints"))
+    try:
+        stdout, stderr = client.communicate(timeout=TIMEOUT_S)
+    finally:
+        client.kill()
+    assert client.returncode == 0, stderr
     assert committed(tmp_path / "out") == expected(N)
+    savepoint = Path(stdout.strip().splitlines()[-1])
+    assert json.loads((savepoint / "_metadata").read_text().rsplit("sha256 ", 1)[0])["kind"] == "Savepoint"
     stats = checkpoints_of(cluster, "exactly-once")
-    assert stats["counts"]["completed"] >= 1 and stats["counts"]["failed"] == 0, stats
+    assert stats["counts"]["completed"] >= 2 and stats["counts"]["failed"] == 0, stats
+    assert stats["latest"]["savepoint"]["status"] == "COMPLETED"
     assert stats["counts"]["restored"] == 0
+
+
+def test_a_cluster_job_stopped_with_a_savepoint_resumes_from_it_with_exactly_once_output(cluster: Cluster, tmp_path: Path) -> None:
+    n = 60_000
+    savepoints = tmp_path / "savepoints"
+    first = submit(cluster, tmp_path, "--stop-with-savepoint", str(savepoints), n=n)
+    try:
+        stdout, stderr = first.communicate(timeout=TIMEOUT_S)
+    finally:
+        first.kill()
+    assert first.returncode == 0, stderr
+    savepoint = Path(stdout.strip().splitlines()[-1])
+    assert savepoint.parent == savepoints and (savepoint / "_metadata").is_file()
+    stopped = cluster.job("exactly-once")
+    assert stopped["state"] == "FINISHED"
+    partial = committed(tmp_path / "out")
+    assert len(partial) < len(expected(n)), "the job ended before it was stopped"
+
+    succeeds(submit(cluster, tmp_path, "--resume", str(savepoint), n=n))
+    assert committed(tmp_path / "out") == expected(n)
+    resumed = checkpoints_of(cluster, "exactly-once")
+    assert resumed["latest"]["restored"]["external_path"] == str(savepoint)
 
 
 def test_a_killed_worker_restarts_the_job_from_its_latest_checkpoint_with_exactly_once_output(cluster: Cluster, tmp_path: Path) -> None:

@@ -228,8 +228,6 @@ public sealed class JobExecution
         lock (_lock)
             run = _run is { } current && Status == JobStatus.Running ? current : throw new PyStreamException($"job '{Name}' is not running ({Status})");
         var coordinator = run.Coordinator ?? throw new PyStreamException($"job '{Name}' takes no checkpoints here: its coordinator takes them");
-        if (stop && run.Scheduled is not null)
-            throw new PyStreamException($"job '{Name}' runs on a cluster's workers, whose stop-with-savepoint is not supported yet: take a savepoint, then cancel the job");
         return coordinator.TriggerSavepoint(target, stop, drain);
     }
 

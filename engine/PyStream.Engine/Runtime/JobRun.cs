@@ -54,13 +54,14 @@ internal sealed class JobRun : ICheckpointedRun
         {
             // A coordinator's run: the workers run the subtasks and the job's Python; nothing runs here but the checkpoint coordinator.
             _remoteTasks = [.. graph.Chains.SelectMany(c => Enumerable.Range(0, c.Parallelism).Select(i =>
-                new RemoteTask(c.Parallelism > 1 ? $"{c.Name} ({i + 1}/{c.Parallelism})" : c.Name, c.Index, i, c.Nodes.Any(n => n.IsSource))))];
+                new RemoteTask(c.Parallelism > 1 ? $"{c.Name} ({i + 1}/{c.Parallelism})" : c.Name, c.Index, i, c.Nodes.Any(n => n.IsSource),
+                    isSink: !graph.Chains.Any(other => other.NetworkInputs.Any(e => c.Contains(e.Source))))))];
             Coordinator = job.CreateCoordinator(this);
             _remote = new ClusterAttempt(job.JobId, Guid.NewGuid().ToString("N"), attempt, graph, environment, configuration)
             {
                 RestorePath = restore?.Directory,
                 FinishedDirectory = Coordinator?.FinishedDirectory,
-                Checkpoints = Coordinator is null ? null : new AttemptCheckpointReports(Coordinator, _remoteTasks),
+                Checkpoints = Coordinator is null ? null : new AttemptCheckpointReports(Coordinator, _remoteTasks, StopWhenSinksEnded),
             };
             return;
         }
@@ -139,8 +140,29 @@ internal sealed class JobRun : ICheckpointedRun
             return;
         }
 
+        if (stop)
+        {
+            lock (_lock)
+                _stopped = true; // a worker's share: the coordinator took the stop-with-savepoint
+        }
+
         foreach (var (task, _, _) in _tasks)
             task.NotifyCheckpointComplete(checkpointId, stop);
+    }
+
+    /// <summary>
+    /// A coordinator's run after a stop-with-savepoint: once every sink subtask on the workers committed and
+    /// stopped, the shares are cancelled (as one process cancels its tasks then), and the run ends as stopped.
+    /// </summary>
+    private void StopWhenSinksEnded()
+    {
+        lock (_lock)
+        {
+            if (!_stopped || _remoteTasks.Any(t => t.IsSink && !t.Ended))
+                return;
+        }
+
+        Scheduled?.Cancel();
     }
 
     /// <summary>On a cluster's coordinator: the attempt the workers run (where, or why it waits); null elsewhere.</summary>
@@ -225,7 +247,10 @@ internal sealed class JobRun : ICheckpointedRun
     {
         lock (_lock)
             _stopped = true;
-        SinkTaskDone(null);
+        if (_remote is not null)
+            StopWhenSinksEnded();
+        else
+            SinkTaskDone(null);
     }
 
     public void ResumeSources()
@@ -246,7 +271,8 @@ internal sealed class JobRun : ICheckpointedRun
         {
             if (task is not null && task.Outputs.Count == 0)
                 _doneSinkTasks.Add(task);
-            if (!_stopped || _doneSinkTasks.Count < _sinkTasks)
+            // A worker's share waits for the coordinator, which cancels it once every share's sinks committed.
+            if (!_stopped || _doneSinkTasks.Count < _sinkTasks || _job.Deployment is not null)
                 return;
         }
 
@@ -441,6 +467,19 @@ internal sealed class JobRun : ICheckpointedRun
     }
 
     private void Ended()
+    {
+        bool holding;
+        lock (_lock)
+            holding = _stopped && _job.Deployment is not null && !_cancellation.IsCancellationRequested;
+        // A worker's share stopped with a savepoint keeps its channels until the coordinator cancels it: releasing
+        // them now would fail a consumer on another worker that has not committed yet.
+        if (holding)
+            _cancellation.Token.Register(EndRun);
+        else
+            EndRun();
+    }
+
+    private void EndRun()
     {
         Coordinator?.Dispose();
         _python?.Dispose();

@@ -41,6 +41,7 @@ parser.add_argument("--source", choices=["numbers", "files", "collection"], defa
 parser.add_argument("--stop-with-savepoint", help="stop with a savepoint into this directory once a checkpoint completed")
 parser.add_argument("--savepoint", help="take a savepoint into this directory once a checkpoint completed, and run on")
 parser.add_argument("--retained", type=int, default=1)
+parser.add_argument("--resume", help="start from this savepoint or checkpoint (execution.savepoint.path), as `run -s` does")
 parser.add_argument("--hold", help="a marker file: from record n/2 on, once a checkpoint completed, hold the records until it exists "
                                    "(at most 60 s), so a test can act mid-job")
 parser.add_argument("--sum-uid", default="sum-and-count")
@@ -111,6 +112,9 @@ env.get_config().set_auto_watermark_interval(50)
 if args.retained > 1:
     from pyflink.common import Configuration
     env.configure(Configuration().set_string("state.checkpoints.num-retained", str(args.retained)))
+if args.resume:
+    from pyflink.common import Configuration
+    env.configure(Configuration().set_string("execution.savepoint.path", args.resume))
 env.set_restart_strategy(RestartStrategies.fixed_delay_restart(3, 0))
 if args.backend == "hashmap":
     env.set_state_backend(HashMapStateBackend())

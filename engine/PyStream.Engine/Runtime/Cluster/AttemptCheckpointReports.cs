@@ -2,8 +2,11 @@ using PyStream.Engine.Checkpointing;
 
 namespace PyStream.Engine.Runtime.Cluster;
 
-/// <summary>The coordinator's end of its workers' checkpoint reports for one attempt: into the attempt's checkpoint coordinator.</summary>
-internal sealed class AttemptCheckpointReports(CheckpointCoordinator coordinator, IReadOnlyList<RemoteTask> tasks) : ICheckpointReports
+/// <summary>
+/// The coordinator's end of its workers' checkpoint reports for one attempt: into the attempt's checkpoint coordinator;
+/// <paramref name="taskEnded"/> hears of every subtask that ended.
+/// </summary>
+internal sealed class AttemptCheckpointReports(CheckpointCoordinator coordinator, IReadOnlyList<RemoteTask> tasks, Action taskEnded) : ICheckpointReports
 {
     public void Acknowledged(long checkpointId, TaskStateHandle handle, SubtaskCheckpointStats stats) => coordinator.Acknowledge(checkpointId, handle, stats);
 
@@ -18,5 +21,6 @@ internal sealed class AttemptCheckpointReports(CheckpointCoordinator coordinator
             return; // not a subtask of this attempt: nothing to wait for
         task.MarkEnded();
         coordinator.OnTaskEnded(task, ending);
+        taskEnded();
     }
 }

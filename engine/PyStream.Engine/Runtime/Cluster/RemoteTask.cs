@@ -3,7 +3,7 @@ using PyStream.Engine.Checkpointing;
 namespace PyStream.Engine.Runtime.Cluster;
 
 /// <summary>A subtask as the coordinator's checkpoint coordinator sees it when it runs on a worker.</summary>
-internal sealed class RemoteTask(string name, int chainIndex, int subtaskIndex, bool isSource) : ICheckpointedTask
+internal sealed class RemoteTask(string name, int chainIndex, int subtaskIndex, bool isSource, bool isSink) : ICheckpointedTask
 {
     private volatile bool _ended;
 
@@ -14,6 +14,9 @@ internal sealed class RemoteTask(string name, int chainIndex, int subtaskIndex, 
     public int SubtaskIndex { get; } = subtaskIndex;
 
     public bool IsSource { get; } = isSource;
+
+    /// <summary>Its chain has no network outputs: it ends in sinks.</summary>
+    public bool IsSink { get; } = isSink;
 
     /// <summary>Its worker reported that its thread ended.</summary>
     public bool Ended => _ended;
