@@ -92,7 +92,8 @@ def main() -> None:
     if sys.argv[1:2] == ["--job"]:
         job(int(sys.argv[2]), sys.argv[3], sys.argv[4])
         return
-    records = int(sys.argv[1]) if len(sys.argv) > 1 else 8_000_000
+    # More than it reaches before it is stopped: the source must still run when the worker is killed.
+    records = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000_000
     work = Path(tempfile.mkdtemp(prefix="pystream-bench-failover-"))
     markers, checkpoints = work / "markers", work / "checkpoints"
     markers.mkdir()
@@ -115,11 +116,12 @@ def main() -> None:
         victim.signal(signal.SIGKILL)
         recovered_at = float(wait_until("the first record after the restart",
                                         lambda: (markers / "recovered").exists() and (markers / "recovered").read_text(), alive=client, logs=lambda: "".join(gateway.log[-40:])))
-        restored = get(f"/jobs/{jid}/checkpoints")["latest"]["restored"]
+        checkpoints_stats = get(f"/jobs/{jid}/checkpoints")
+        restored = checkpoints_stats["latest"]["restored"]
         print(f"workload: numbers -> key_by(n mod {KEYS:,}) -> ValueState count, RocksDB incremental checkpoints every 1 s, "
               f"parallelism 1 on one of 2 workers (1 slot each)")
         print(f"restored checkpoint {restored['id']} ({sum(f.stat().st_size for f in Path(restored['external_path']).parent.rglob('*') if f.is_file()) / 1e6:.0f} MB "
-              f"in the job's checkpoint directory)")
+              f"in the job's checkpoint directory); checkpoints so far: {checkpoints_stats['counts']}")
         failed_at = get(f"/jobs/{jid}/exceptions")["exceptionHistory"]["entries"][0]["timestamp"] / 1000
         print(f"failover: {(recovered_at - killed_at) * 1000:.0f} ms from kill -9 of a worker to the first record processed after the restart "
               f"(goal < 5000 ms); load average {os.getloadavg()[0]:.1f}")
