@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using PyStream.Cluster.Protocol;
 using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Cluster;
@@ -36,8 +37,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
                 var command = call.ResponseStream.Current;
                 if (command.Deploy is { } share)
                     Deploy(share, workerId, reports.Writer);
-                else if (command.Cancel is { } cancel && _shares.TryGetValue(cancel.AttemptId, out var execution))
-                    execution.Cancel();
+                else
+                    OnCommand(command);
             }
         }
         catch (Exception error) when (error is RpcException or IOException or OperationCanceledException)
@@ -50,6 +51,47 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
                 execution.Cancel();
             reports.Writer.TryComplete();
             await sending.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A command for a share that runs here; one for a share that ended meanwhile has nothing left to do.</summary>
+    private void OnCommand(DeploymentCommand command)
+    {
+        var attemptId = command.CommandCase switch
+        {
+            DeploymentCommand.CommandOneofCase.Cancel => command.Cancel.AttemptId,
+            DeploymentCommand.CommandOneofCase.TriggerCheckpoint => command.TriggerCheckpoint.AttemptId,
+            DeploymentCommand.CommandOneofCase.CheckpointComplete => command.CheckpointComplete.AttemptId,
+            DeploymentCommand.CommandOneofCase.CommitFinished => command.CommitFinished.AttemptId,
+            DeploymentCommand.CommandOneofCase.ResumeSources => command.ResumeSources.AttemptId,
+            _ => "",
+        };
+        if (!_shares.TryGetValue(attemptId, out var execution))
+            return;
+        switch (command.CommandCase)
+        {
+            case DeploymentCommand.CommandOneofCase.Cancel:
+                execution.Cancel();
+                break;
+            case DeploymentCommand.CommandOneofCase.TriggerCheckpoint:
+                var trigger = command.TriggerCheckpoint;
+                var kind = trigger.Kind switch
+                {
+                    TriggerCheckpoint.Types.Kind.Savepoint => SnapshotKind.Savepoint,
+                    TriggerCheckpoint.Types.Kind.StopSavepoint => SnapshotKind.StopSavepoint,
+                    _ => SnapshotKind.Checkpoint,
+                };
+                execution.TriggerCheckpoint(new CheckpointBarrier(trigger.CheckpointId, trigger.Timestamp, kind, trigger.Drain), trigger.Directory);
+                break;
+            case DeploymentCommand.CommandOneofCase.CheckpointComplete:
+                execution.NotifyCheckpointComplete(command.CheckpointComplete.CheckpointId, command.CheckpointComplete.Stop);
+                break;
+            case DeploymentCommand.CommandOneofCase.CommitFinished:
+                execution.CommitFinished(command.CommitFinished.Vertex, command.CommitFinished.Subtask);
+                break;
+            case DeploymentCommand.CommandOneofCase.ResumeSources:
+                execution.ResumeSources();
+                break;
         }
     }
 
@@ -83,7 +125,12 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
             var spec = JobSpec.Parser.ParseFrom(share.Spec);
             var deployment = new AttemptDeployment(attemptId, workerId,
                 share.Placement.ToDictionary(p => (p.Vertex, p.Subtask), p => new SubtaskLocation(p.WorkerId, p.Slot)),
-                share.DataAddresses.ToDictionary(a => a.Key, a => new Uri($"http://{a.Value}"), StringComparer.Ordinal));
+                share.DataAddresses.ToDictionary(a => a.Key, a => new Uri($"http://{a.Value}"), StringComparer.Ordinal))
+            {
+                Checkpoints = share.Checkpointing ? new ShareCheckpointReports(attemptId, reports) : null,
+                FinishedDirectory = share.FinishedDirectory.Length > 0 ? share.FinishedDirectory : null,
+                RestorePath = share.RestorePath.Length > 0 ? share.RestorePath : null,
+            };
             var execution = JobExecution.StartPart(spec, environment with { Stdout = stdout, Stderr = stderr, Results = results }, deployment, share.JobId,
                 (execution, status) =>
                 {

@@ -116,8 +116,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         pending.Timeout = _time.CreateTimer(_ => Abort(id, new TimeoutException(
                 $"it expired before completing (timeout {_options.Timeout.TotalMilliseconds} ms); {Waiting(pending)}")),
             null, _options.Timeout, Timeout.InfiniteTimeSpan);
-        foreach (var task in _run.Tasks.Where(t => t.IsSource))
-            task.TriggerCheckpoint(barrier);
+        _run.TriggerSources(barrier, directory);
         return pending;
     }
 
@@ -291,8 +290,7 @@ internal sealed class CheckpointCoordinator : ICheckpointAcknowledger, IDisposab
         // An intermediate savepoint commits nothing: a later restore from an older checkpoint must not find its output committed.
         if (barrier.Kind != SnapshotKind.Savepoint)
         {
-            foreach (var task in _run.Tasks)
-                task.NotifyCheckpointComplete(barrier.Id, stop: barrier.Kind == SnapshotKind.StopSavepoint);
+            _run.NotifyCheckpointComplete(barrier.Id, stop: barrier.Kind == SnapshotKind.StopSavepoint);
             foreach (var handle in finished)
                 _run.CommitFinished(handle.ChainIndex, handle.Subtask); // their mailboxes are gone: commit for them
         }

@@ -30,7 +30,7 @@ public sealed class CheckpointMetadata
 
     public List<TaskStateHandle> Tasks { get; set; } = [];
 
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -120,6 +120,22 @@ public sealed class TaskStateHandle
     public IncrementalStateHandle? Incremental { get; set; }
 
     internal TaskStateHandle Clone() => (TaskStateHandle)MemberwiseClone();
+
+    /// <summary>The handle as it stands in <c>_metadata</c>: how a worker sends it to the coordinator.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, CheckpointMetadata.Json);
+
+    /// <summary>A handle a worker sent; a text that is no handle is <see cref="PyStreamException"/>.</summary>
+    public static TaskStateHandle FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TaskStateHandle>(json, CheckpointMetadata.Json) ?? throw new JsonException("empty");
+        }
+        catch (JsonException error)
+        {
+            throw new PyStreamException($"a task's checkpoint handle is not valid: {error.Message}", error);
+        }
+    }
 
     public IEnumerable<FileRef> Files()
     {

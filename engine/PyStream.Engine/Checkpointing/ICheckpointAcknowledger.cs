@@ -19,6 +19,9 @@ internal interface ICheckpointAcknowledger
     /// <summary>A task finished; its final state stands in for it in every later checkpoint.</summary>
     void TaskFinished(TaskStateHandle handle);
 
+    /// <summary>A task's thread ended (<paramref name="ending"/> says how, in words).</summary>
+    void OnTaskEnded(ICheckpointedTask task, string ending);
+
     /// <summary>The checkpoint's span, which task snapshots are children of.</summary>
     System.Diagnostics.ActivityContext TraceOf(long checkpointId);
 }

@@ -13,6 +13,15 @@ internal interface ICheckpointedRun
     /// <summary>Some source still runs (and can inject barriers).</summary>
     bool AnySourceRunning { get; }
 
+    /// <summary>
+    /// Starts checkpoint <paramref name="barrier"/> at every source task: each snapshots and sends the barrier
+    /// downstream. Tasks write into <paramref name="directory"/> (for a cluster's workers it is announced here).
+    /// </summary>
+    void TriggerSources(CheckpointBarrier barrier, string directory);
+
+    /// <summary>Every task acknowledged the checkpoint: sinks commit (and stop, after a stop-with-savepoint).</summary>
+    void NotifyCheckpointComplete(long checkpointId, bool stop);
+
     /// <summary>Too many checkpoints failed in a row: the run fails (and may restart).</summary>
     void Fail(Exception reason);
 

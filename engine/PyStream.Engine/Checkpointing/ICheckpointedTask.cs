@@ -12,10 +12,4 @@ internal interface ICheckpointedTask
 
     /// <summary>The task runs a source, where the coordinator injects barriers.</summary>
     bool IsSource { get; }
-
-    /// <summary>A source task starts checkpoint <paramref name="barrier"/>: it snapshots and sends the barrier downstream.</summary>
-    void TriggerCheckpoint(CheckpointBarrier barrier);
-
-    /// <summary>Every task acknowledged the checkpoint: sinks commit (and stop, after a stop-with-savepoint).</summary>
-    void NotifyCheckpointComplete(long checkpointId, bool stop);
 }

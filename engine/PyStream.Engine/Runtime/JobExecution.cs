@@ -165,8 +165,9 @@ public sealed class JobExecution
 
     /// <summary>
     /// Starts a worker's share of a cluster attempt: only the subtasks <paramref name="deployment"/> places on
-    /// this worker, connected to the others through <see cref="JobEnvironment.Network"/>. It does not restart
-    /// by itself, and takes no checkpoints of its own.
+    /// this worker, connected to the others through <see cref="JobEnvironment.Network"/>, restored from the
+    /// deployment's checkpoint. It does not restart by itself, and takes no checkpoints of its own: the
+    /// coordinator's are triggered through <see cref="TriggerCheckpoint"/>.
     /// </summary>
     public static JobExecution StartPart(JobSpec spec, JobEnvironment environment, Cluster.AttemptDeployment deployment, string jobId,
         Action<JobExecution, JobStatus>? statusChanged = null)
@@ -177,7 +178,8 @@ public sealed class JobExecution
             throw new ArgumentException("a worker's share of an attempt needs the worker's network channels", nameof(environment));
         var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, jobId, deployment);
         execution.StatusChanged += statusChanged;
-        execution.StartRun(null);
+        var restore = deployment.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.LoggerFactory.CreateLogger(typeof(CheckpointLocator))) : null;
+        execution.StartRun(restore);
         return execution;
     }
 
@@ -225,9 +227,32 @@ public sealed class JobExecution
         JobRun run;
         lock (_lock)
             run = _run is { } current && Status == JobStatus.Running ? current : throw new PyStreamException($"job '{Name}' is not running ({Status})");
-        var coordinator = run.Coordinator ?? throw new PyStreamException($"job '{Name}' runs on a cluster's workers, whose savepoints are not supported yet");
+        var coordinator = run.Coordinator ?? throw new PyStreamException($"job '{Name}' takes no checkpoints here: its coordinator takes them");
         return coordinator.TriggerSavepoint(target, stop, drain);
     }
+
+    /// <summary>A worker's share: the coordinator started checkpoint <paramref name="barrier"/> into <paramref name="directory"/>; its sources take their part.</summary>
+    public void TriggerCheckpoint(CheckpointBarrier barrier, string directory) => CurrentShareRun()?.TriggerSources(barrier, directory);
+
+    /// <summary>A worker's share: the coordinator completed a checkpoint; its sinks commit.</summary>
+    public void NotifyCheckpointComplete(long checkpointId, bool stop) => CurrentShareRun()?.NotifyCheckpointComplete(checkpointId, stop);
+
+    /// <summary>A worker's share: a finished subtask's final state is part of a completed checkpoint; it commits its last output.</summary>
+    public void CommitFinished(int vertex, int subtask) => CurrentShareRun()?.CommitFinished(vertex, subtask);
+
+    /// <summary>A worker's share: a stop-with-savepoint failed; its halted sources carry on.</summary>
+    public void ResumeSources() => CurrentShareRun()?.ResumeSources();
+
+    private JobRun? CurrentShareRun()
+    {
+        if (Deployment is null)
+            throw new InvalidOperationException("only a worker's share takes the coordinator's checkpoint commands");
+        lock (_lock)
+            return _run;
+    }
+
+    /// <summary>Where this job's checkpoints go: <c>{state.checkpoints.dir}/{job id}</c>.</summary>
+    internal string CheckpointJobDirectory => _checkpoints.JobDirectory;
 
     /// <summary>Waits for the job's end; throws <see cref="JobExecutionException"/> when it failed.</summary>
     public void Wait()
@@ -441,7 +466,8 @@ public sealed class JobExecution
             JobStatus.Failed => Checkpointing.Retention != CheckpointRetention.NoExternalizedCheckpoints,
             _ => false,
         };
-        if (!keep)
+        // A worker's share never discards: the checkpoints are its coordinator's.
+        if (!keep && Deployment is null)
         {
             try
             {

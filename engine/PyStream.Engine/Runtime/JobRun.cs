@@ -25,6 +25,10 @@ internal sealed class JobRun : ICheckpointedRun
     private readonly List<Func<CancellationToken, Task>> _remoteInputs = [];
     private readonly JobEnvironment _environment;
     private readonly ClusterAttempt? _remote;
+    // A coordinator's run: the subtasks on the workers, as its checkpoint coordinator sees them.
+    private readonly IReadOnlyList<RemoteTask> _remoteTasks = [];
+    // A worker's share: where its tasks' snapshots and acknowledgements go (the coordinator's checkpoints).
+    private readonly ShareCheckpoints? _shareCheckpoints;
     // Per task (chain index, subtask): what its sinks commit once their last output is safe.
     private readonly Dictionary<(int ChainIndex, int Subtask), List<Action>> _finalCommits = [];
     private readonly HashSet<StreamTask> _doneSinkTasks = [];
@@ -48,9 +52,24 @@ internal sealed class JobRun : ICheckpointedRun
         restore?.CheckCompatible(graph.Nodes.Select(n => n.StateKey).ToHashSet(StringComparer.Ordinal), graph.MaxParallelism, job.Checkpointing.AllowNonRestoredState);
         if (environment.Cluster is not null && job.Deployment is null)
         {
-            // A coordinator's run: the workers run the subtasks and the job's Python; nothing runs here.
-            _remote = new ClusterAttempt(job.JobId, Guid.NewGuid().ToString("N"), attempt, graph, environment, configuration);
+            // A coordinator's run: the workers run the subtasks and the job's Python; nothing runs here but the checkpoint coordinator.
+            _remoteTasks = [.. graph.Chains.SelectMany(c => Enumerable.Range(0, c.Parallelism).Select(i =>
+                new RemoteTask(c.Parallelism > 1 ? $"{c.Name} ({i + 1}/{c.Parallelism})" : c.Name, c.Index, i, c.Nodes.Any(n => n.IsSource),
+                    isSink: !graph.Chains.Any(other => other.NetworkInputs.Any(e => c.Contains(e.Source))))))];
+            Coordinator = job.CreateCoordinator(this);
+            _remote = new ClusterAttempt(job.JobId, Guid.NewGuid().ToString("N"), attempt, graph, environment, configuration)
+            {
+                RestorePath = restore?.Directory,
+                FinishedDirectory = Coordinator?.FinishedDirectory,
+                Checkpoints = Coordinator is null ? null : new AttemptCheckpointReports(Coordinator, _remoteTasks, StopWhenSinksEnded),
+            };
             return;
+        }
+
+        if (job.Deployment is { Checkpoints: { } reports } deployed && !graph.IsBatch)
+        {
+            _shareCheckpoints = new ShareCheckpoints(reports, Path.Combine(job.CheckpointJobDirectory, "shared"),
+                deployed.FinishedDirectory ?? Path.Combine(job.CheckpointJobDirectory, "finished-" + deployed.AttemptId), job.Checkpointing.Timeout, _cancellation.Token);
         }
 
         _python = environment.Python?.LoadJob(graph.Spec);
@@ -87,11 +106,64 @@ internal sealed class JobRun : ICheckpointedRun
 
     public IReadOnlyList<StreamTask> Tasks { get; private set; } = [];
 
-    IReadOnlyList<ICheckpointedTask> ICheckpointedRun.Tasks => Tasks;
+    IReadOnlyList<ICheckpointedTask> ICheckpointedRun.Tasks => _remote is null ? Tasks : _remoteTasks;
 
-    public bool AllTasksRunning => _tasks.Count > 0 && Volatile.Read(ref _running) == _tasks.Count;
+    public bool AllTasksRunning => _remote is null
+        ? _tasks.Count > 0 && Volatile.Read(ref _running) == _tasks.Count
+        : Scheduled is { Running: true } && _remoteTasks.All(t => !t.Ended);
 
-    public bool AnySourceRunning => _tasks.Count > 0 && _tasks.Any(t => t.Task.IsSource && !t.Task.Ended);
+    public bool AnySourceRunning => _remote is null
+        ? _tasks.Count > 0 && _tasks.Any(t => t.Task.IsSource && !t.Task.Ended)
+        : Scheduled is { Running: true } && _remoteTasks.Any(t => t.IsSource && !t.Ended);
+
+    /// <summary>Where tasks' snapshots go: this run's checkpoint coordinator, or on a worker the coordinator's.</summary>
+    private ICheckpointAcknowledger? Acknowledger => (ICheckpointAcknowledger?)Coordinator ?? _shareCheckpoints;
+
+    public void TriggerSources(CheckpointBarrier barrier, string directory)
+    {
+        if (_remote is not null)
+        {
+            Scheduled?.TriggerCheckpoint(barrier, directory);
+            return;
+        }
+
+        _shareCheckpoints?.Announce(barrier.Id, directory);
+        foreach (var (task, _, _) in _tasks.Where(t => t.Task.IsSource))
+            task.TriggerCheckpoint(barrier);
+    }
+
+    public void NotifyCheckpointComplete(long checkpointId, bool stop)
+    {
+        if (_remote is not null)
+        {
+            Scheduled?.NotifyCheckpointComplete(checkpointId, stop);
+            return;
+        }
+
+        if (stop)
+        {
+            lock (_lock)
+                _stopped = true; // a worker's share: the coordinator took the stop-with-savepoint
+        }
+
+        foreach (var (task, _, _) in _tasks)
+            task.NotifyCheckpointComplete(checkpointId, stop);
+    }
+
+    /// <summary>
+    /// A coordinator's run after a stop-with-savepoint: once every sink subtask on the workers committed and
+    /// stopped, the shares are cancelled (as one process cancels its tasks then), and the run ends as stopped.
+    /// </summary>
+    private void StopWhenSinksEnded()
+    {
+        lock (_lock)
+        {
+            if (!_stopped || _remoteTasks.Any(t => t.IsSink && !t.Ended))
+                return;
+        }
+
+        Scheduled?.Cancel();
+    }
 
     /// <summary>On a cluster's coordinator: the attempt the workers run (where, or why it waits); null elsewhere.</summary>
     public IScheduledAttempt? Scheduled { get; private set; }
@@ -104,6 +176,7 @@ internal sealed class JobRun : ICheckpointedRun
             Scheduled = _environment.Cluster!.Schedule(_remote, RemoteEnded);
             if (_cancellation.IsCancellationRequested)
                 Scheduled.Cancel();
+            Coordinator?.Start();
             return;
         }
 
@@ -174,11 +247,15 @@ internal sealed class JobRun : ICheckpointedRun
     {
         lock (_lock)
             _stopped = true;
-        SinkTaskDone(null);
+        if (_remote is not null)
+            StopWhenSinksEnded();
+        else
+            SinkTaskDone(null);
     }
 
     public void ResumeSources()
     {
+        Scheduled?.ResumeSources();
         foreach (var (task, _, _) in _tasks.Where(t => t.Task.IsSource))
             task.ResumeSource();
     }
@@ -194,7 +271,8 @@ internal sealed class JobRun : ICheckpointedRun
         {
             if (task is not null && task.Outputs.Count == 0)
                 _doneSinkTasks.Add(task);
-            if (!_stopped || _doneSinkTasks.Count < _sinkTasks)
+            // A worker's share waits for the coordinator, which cancels it once every share's sinks committed.
+            if (!_stopped || _doneSinkTasks.Count < _sinkTasks || _job.Deployment is not null)
                 return;
         }
 
@@ -264,7 +342,7 @@ internal sealed class JobRun : ICheckpointedRun
                 Cancellation = _cancellation.Token,
                 PythonMaxRecordsPerCall = _job.PythonMaxRecordsPerCall,
             };
-            var snapshotter = Coordinator is null ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, Coordinator,
+            var snapshotter = Acknowledger is not { } acknowledger ? null : new TaskSnapshotter(context, operatorKeys, chain.Index, checkpointing.Incremental, acknowledger,
                 finalState: checkpointing.Interval is not null);
             task = new StreamTask(vertex.Name, assembly, gates.GetValueOrDefault(vertex), outputs, snapshotter, checkpointing.Mode,
                 onStopped: () => SinkTaskDone(task!), chainIndex: chain.Index, subtaskIndex: subtask, time: environment.Time);
@@ -317,6 +395,12 @@ internal sealed class JobRun : ICheckpointedRun
 
     public void CommitFinished(int chainIndex, int subtask)
     {
+        if (_remote is not null)
+        {
+            Scheduled?.CommitFinished(chainIndex, subtask);
+            return;
+        }
+
         List<Action>? commits;
         lock (_finalCommits)
         {
@@ -367,7 +451,7 @@ internal sealed class JobRun : ICheckpointedRun
         finally
         {
             // Before the count drops: the last task's Ended() must see every checkpoint this one completes.
-            Coordinator?.OnTaskEnded(task, ending);
+            Acknowledger?.OnTaskEnded(task, ending);
             SinkTaskDone(task);
             if (Interlocked.Decrement(ref _running) == 0)
                 Ended();
@@ -383,6 +467,19 @@ internal sealed class JobRun : ICheckpointedRun
     }
 
     private void Ended()
+    {
+        bool holding;
+        lock (_lock)
+            holding = _stopped && _job.Deployment is not null && !_cancellation.IsCancellationRequested;
+        // A worker's share stopped with a savepoint keeps its channels until the coordinator cancels it: releasing
+        // them now would fail a consumer on another worker that has not committed yet.
+        if (holding)
+            _cancellation.Token.Register(EndRun);
+        else
+            EndRun();
+    }
+
+    private void EndRun()
     {
         Coordinator?.Dispose();
         _python?.Dispose();

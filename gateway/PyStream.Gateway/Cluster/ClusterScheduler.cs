@@ -76,6 +76,10 @@ public sealed class ClusterScheduler : IAttemptScheduler
             WorkerReport.ReportOneofCase.State => report.State.AttemptId,
             WorkerReport.ReportOneofCase.Output => report.Output.AttemptId,
             WorkerReport.ReportOneofCase.Results => report.Results.AttemptId,
+            WorkerReport.ReportOneofCase.CheckpointAck => report.CheckpointAck.AttemptId,
+            WorkerReport.ReportOneofCase.CheckpointDecline => report.CheckpointDecline.AttemptId,
+            WorkerReport.ReportOneofCase.TaskFinished => report.TaskFinished.AttemptId,
+            WorkerReport.ReportOneofCase.TaskEnded => report.TaskEnded.AttemptId,
             _ => null,
         };
         if (attemptId is not null && _attempts.TryGetValue(attemptId, out var attempt))

@@ -1,10 +1,12 @@
 using Google.Protobuf;
 using PyStream.Cluster.Protocol;
 using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Cluster;
 using PyStream.Engine.UserCode;
+using CheckpointKind = PyStream.Cluster.Protocol.TriggerCheckpoint.Types.Kind;
 
 namespace PyStream.Gateway.Cluster;
 
@@ -19,6 +21,8 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     private readonly CancellationTokenSource _cancelled = new();
     // Each worker's share: ended or not.
     private readonly Dictionary<string, bool> _shares = new(StringComparer.Ordinal);
+    // The workers whose share reported that it runs.
+    private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<(int Vertex, int Subtask), SubtaskLocation> _placement = new Dictionary<(int, int), SubtaskLocation>();
     private List<SubtaskLocation> _slots = [];
     private Exception? _failure;
@@ -38,6 +42,54 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             lock (_lock)
                 return _placement;
         }
+    }
+
+    public bool Running
+    {
+        get
+        {
+            lock (_lock)
+                return !_ended && _failure is null && _shares.Count > 0 && _running.Count == _shares.Count && _shares.Values.All(done => !done);
+        }
+    }
+
+    public void TriggerCheckpoint(CheckpointBarrier barrier, string directory)
+    {
+        var trigger = new TriggerCheckpoint
+        {
+            AttemptId = attempt.AttemptId, CheckpointId = barrier.Id, Timestamp = barrier.Timestamp, Drain = barrier.Drain, Directory = directory,
+            Kind = barrier.Kind switch
+            {
+                SnapshotKind.Savepoint => CheckpointKind.Savepoint,
+                SnapshotKind.StopSavepoint => CheckpointKind.StopSavepoint,
+                _ => CheckpointKind.Checkpoint,
+            },
+        };
+        SendToShares(new DeploymentCommand { TriggerCheckpoint = trigger });
+    }
+
+    public void NotifyCheckpointComplete(long checkpointId, bool stop) =>
+        SendToShares(new DeploymentCommand { CheckpointComplete = new CheckpointComplete { AttemptId = attempt.AttemptId, CheckpointId = checkpointId, Stop = stop } });
+
+    public void CommitFinished(int vertex, int subtask)
+    {
+        SubtaskLocation? location;
+        lock (_lock)
+            location = _placement.TryGetValue((vertex, subtask), out var found) ? found : null;
+        if (location is not null)
+            scheduler.Send(location.Worker, new DeploymentCommand { CommitFinished = new CommitFinished { AttemptId = attempt.AttemptId, Vertex = vertex, Subtask = subtask } });
+    }
+
+    public void ResumeSources() => SendToShares(new DeploymentCommand { ResumeSources = new ResumeSources { AttemptId = attempt.AttemptId } });
+
+    /// <summary>Sends <paramref name="command"/> to every worker whose share still runs (a lost one fails the attempt anyway).</summary>
+    private void SendToShares(DeploymentCommand command)
+    {
+        List<string> running;
+        lock (_lock)
+            running = [.. _shares.Where(s => !s.Value).Select(s => s.Key)];
+        foreach (var worker in running)
+            scheduler.Send(worker, command);
     }
 
     public void Cancel()
@@ -91,7 +143,16 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     private void Deploy(List<SubtaskLocation> slots)
     {
         var placement = SlotSharing.Place(attempt.Graph, slots);
-        var share = new DeployShare { JobId = attempt.JobId, AttemptId = attempt.AttemptId, Spec = attempt.Graph.Spec.ToByteString() };
+        // The coordinator's configuration in effect (its defaults included), so every worker checkpoints alike and where it does.
+        var spec = attempt.Graph.Spec.Clone();
+        spec.Configuration.Clear();
+        foreach (var (key, value) in attempt.Configuration)
+            spec.Configuration[key] = value;
+        var share = new DeployShare
+        {
+            JobId = attempt.JobId, AttemptId = attempt.AttemptId, Spec = spec.ToByteString(), Checkpointing = attempt.Checkpoints is not null,
+            RestorePath = attempt.RestorePath ?? "", FinishedDirectory = attempt.FinishedDirectory ?? "",
+        };
         share.Placement.AddRange(placement.Select(p => new SubtaskPlacement { Vertex = p.Key.Vertex, Subtask = p.Key.Subtask, WorkerId = p.Value.Worker, Slot = p.Value.Slot }));
         var workers = slots.Select(s => s.Worker).Distinct(StringComparer.Ordinal).ToList();
         lock (_lock)
@@ -145,6 +206,41 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             case WorkerReport.ReportOneofCase.State:
                 OnState(workerId, report.State);
                 break;
+            case WorkerReport.ReportOneofCase.CheckpointAck or WorkerReport.ReportOneofCase.CheckpointDecline
+                or WorkerReport.ReportOneofCase.TaskFinished or WorkerReport.ReportOneofCase.TaskEnded when attempt.Checkpoints is { } checkpoints:
+                OnCheckpointReport(workerId, report, checkpoints);
+                break;
+        }
+    }
+
+    private void OnCheckpointReport(string workerId, WorkerReport report, ICheckpointReports checkpoints)
+    {
+        try
+        {
+            switch (report.ReportCase)
+            {
+                case WorkerReport.ReportOneofCase.CheckpointAck:
+                    var ack = report.CheckpointAck;
+                    checkpoints.Acknowledged(ack.CheckpointId, TaskStateHandle.FromJson(ack.HandleJson), new SubtaskCheckpointStats(ack.Vertex, ack.TaskName,
+                        ack.Subtask, ack.AcknowledgedAt, ack.AlignmentMs, ack.SyncMs, ack.AsyncMs, ack.StateSizeBytes));
+                    break;
+                case WorkerReport.ReportOneofCase.CheckpointDecline:
+                    checkpoints.Declined(report.CheckpointDecline.CheckpointId, $"{report.CheckpointDecline.Reason} (worker {workerId})");
+                    break;
+                case WorkerReport.ReportOneofCase.TaskFinished:
+                    checkpoints.TaskFinished(TaskStateHandle.FromJson(report.TaskFinished.HandleJson));
+                    break;
+                case WorkerReport.ReportOneofCase.TaskEnded:
+                    checkpoints.TaskEnded(report.TaskEnded.Vertex, report.TaskEnded.Subtask, report.TaskEnded.Ending);
+                    break;
+            }
+        }
+        catch (PyStreamException error)
+        {
+            // A worker that sends what is no handle cannot take part in checkpoints: the attempt fails.
+            Fail(new PyStreamException($"worker {workerId} sent an invalid checkpoint report: {error.Message}", error));
+            CancelShares(except: null);
+            EndIfDone();
         }
     }
 
@@ -152,6 +248,10 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     {
         switch (state.State)
         {
+            case ShareState.Types.State.Running:
+                lock (_lock)
+                    _running.Add(workerId);
+                break;
             case ShareState.Types.State.Finished when state.FinishRequested:
                 lock (_lock)
                     _finishRequested = true;

@@ -41,6 +41,9 @@ parser.add_argument("--source", choices=["numbers", "files", "collection"], defa
 parser.add_argument("--stop-with-savepoint", help="stop with a savepoint into this directory once a checkpoint completed")
 parser.add_argument("--savepoint", help="take a savepoint into this directory once a checkpoint completed, and run on")
 parser.add_argument("--retained", type=int, default=1)
+parser.add_argument("--resume", help="start from this savepoint or checkpoint (execution.savepoint.path), as `run -s` does")
+parser.add_argument("--hold", help="a marker file: from record n/2 on, once a checkpoint completed, hold the records until it exists "
+                                   "(at most 60 s), so a test can act mid-job")
 parser.add_argument("--sum-uid", default="sum-and-count")
 args = parser.parse_args()
 
@@ -54,10 +57,19 @@ def checkpoint_in_flight() -> bool:
     return any(not os.path.exists(os.path.join(d, "_metadata")) for d in glob.glob(os.path.join(args.checkpoints, "*", "chk-*")))
 
 
+def hold(value: int) -> None:
+    if value % 1000 == 0 and value >= args.n // 2 and not os.path.exists(args.hold) and checkpoint_completed():
+        deadline = time.monotonic() + 60
+        while not os.path.exists(args.hold) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
 class FailOnce:
     """Raises once: at record 1000, or at the first 10000th record after a checkpoint completed or while one is in flight."""
 
     def __call__(self, value: int) -> int:
+        if args.hold:
+            hold(value)
         due = (value == 1000 if args.fail_when == "before"
                else value % 10000 == 0 and (checkpoint_in_flight() if args.fail_when == "during" else checkpoint_completed()))
         if due and args.fail_once and not os.path.exists(args.fail_once):
@@ -100,6 +112,9 @@ env.get_config().set_auto_watermark_interval(50)
 if args.retained > 1:
     from pyflink.common import Configuration
     env.configure(Configuration().set_string("state.checkpoints.num-retained", str(args.retained)))
+if args.resume:
+    from pyflink.common import Configuration
+    env.configure(Configuration().set_string("execution.savepoint.path", args.resume))
 env.set_restart_strategy(RestartStrategies.fixed_delay_restart(3, 0))
 if args.backend == "hashmap":
     env.set_state_backend(HashMapStateBackend())

@@ -11,6 +11,15 @@ namespace PyStream.Engine.Runtime.Cluster;
 public sealed record AttemptDeployment(string AttemptId, string ThisWorker, IReadOnlyDictionary<(int Vertex, int Subtask), SubtaskLocation> Placement,
     IReadOnlyDictionary<string, Uri> WorkerAddresses)
 {
+    /// <summary>Where the share's tasks report what they did with the coordinator's checkpoints; null: the job takes none.</summary>
+    public ICheckpointReports? Checkpoints { get; init; }
+
+    /// <summary>Where finished tasks write their final state: the coordinator's directory for the attempt, so its checkpoints can name them.</summary>
+    public string? FinishedDirectory { get; init; }
+
+    /// <summary>The checkpoint or savepoint the share's subtasks restore from (each its key-group range); null: they start empty.</summary>
+    public string? RestorePath { get; init; }
+
     /// <summary>Where subtask <paramref name="subtask"/> of vertex (chain) <paramref name="vertex"/> runs; every subtask must be placed.</summary>
     public SubtaskLocation LocationOf(int vertex, int subtask) => Placement.TryGetValue((vertex, subtask), out var location)
         ? location

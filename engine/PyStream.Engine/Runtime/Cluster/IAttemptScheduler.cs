@@ -1,3 +1,4 @@
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Graph;
 
 namespace PyStream.Engine.Runtime.Cluster;
@@ -28,8 +29,33 @@ public interface IScheduledAttempt
 
     /// <summary>Cancels every share; <c>ended</c> follows once they stopped.</summary>
     void Cancel();
+
+    /// <summary>Deployed, and every share reported that it runs: checkpoints can be triggered.</summary>
+    bool Running { get; }
+
+    /// <summary>Tells every worker of checkpoint <paramref name="barrier"/> and its directory; each triggers its source subtasks.</summary>
+    void TriggerCheckpoint(CheckpointBarrier barrier, string directory);
+
+    /// <summary>Tells every worker the checkpoint completed: their sinks commit (and stop, after a stop-with-savepoint).</summary>
+    void NotifyCheckpointComplete(long checkpointId, bool stop);
+
+    /// <summary>A finished subtask's final state is part of a completed checkpoint: its worker commits its last output.</summary>
+    void CommitFinished(int vertex, int subtask);
+
+    /// <summary>A stop-with-savepoint failed: the workers' halted sources carry on.</summary>
+    void ResumeSources();
 }
 
 /// <summary>One attempt of a job as the coordinator hands it to the scheduler.</summary>
 public sealed record ClusterAttempt(string JobId, string AttemptId, int Attempt, JobGraph Graph, JobEnvironment Environment,
-    IReadOnlyDictionary<string, string> Configuration);
+    IReadOnlyDictionary<string, string> Configuration)
+{
+    /// <summary>The checkpoint or savepoint directory every share restores from; null: they start empty.</summary>
+    public string? RestorePath { get; init; }
+
+    /// <summary>Where the shares' tasks write their final state (see <see cref="AttemptDeployment.FinishedDirectory"/>).</summary>
+    public string? FinishedDirectory { get; init; }
+
+    /// <summary>Receives what the workers' tasks did with checkpoints; null when the job takes none.</summary>
+    public ICheckpointReports? Checkpoints { get; init; }
+}
