@@ -1,17 +1,15 @@
-using System.Buffers;
-
 namespace PyStream.Engine.State;
 
 /// <summary>
 /// The heap state backend: per state, a dictionary keyed by the key's bytes. A map state
-/// holds one dictionary of entries per owner key; a list state a growable buffer per key,
-/// so an append copies only the new elements.
+/// holds one dictionary of entries per owner key; a list state a chunked buffer per key
+/// (<see cref="ListBytes"/>), so an append copies only the new elements.
 /// </summary>
 public sealed class HeapKeyedStateStore : IKeyedStateStore
 {
     private readonly Dictionary<string, Dictionary<byte[], byte[]>> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<byte[], Dictionary<byte[], byte[]>>> _maps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<byte[], ArrayBufferWriter<byte>>> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<byte[], ListBytes>> _lists = new(StringComparer.Ordinal);
 
     public byte[]? Get(string stateId, ReadOnlySpan<byte> key)
     {
@@ -24,7 +22,7 @@ public sealed class HeapKeyedStateStore : IKeyedStateStore
                         : null;
             case StateShape.List:
                 return _lists.TryGetValue(stateId, out var lists) && lists.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var list)
-                    ? list.WrittenSpan.ToArray()
+                    ? list.ToArray()
                     : null;
             default:
                 return _values.TryGetValue(stateId, out var values) && values.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var value)
@@ -46,7 +44,7 @@ public sealed class HeapKeyedStateStore : IKeyedStateStore
                 entries.GetAlternateLookup<ReadOnlySpan<byte>>()[MapEntryKey.EntryKey(stateId, key)] = value.ToArray();
                 break;
             case StateShape.List:
-                var list = new ArrayBufferWriter<byte>(Math.Max(value.Length, 16));
+                var list = new ListBytes(value.Length);
                 list.Write(value);
                 Table(_lists, stateId).GetAlternateLookup<ReadOnlySpan<byte>>()[key] = list;
                 break;
@@ -60,7 +58,7 @@ public sealed class HeapKeyedStateStore : IKeyedStateStore
     {
         var lookup = Table(_lists, ListId(stateId)).GetAlternateLookup<ReadOnlySpan<byte>>();
         if (!lookup.TryGetValue(key, out var list))
-            lookup[key] = list = new ArrayBufferWriter<byte>(Math.Max(value.Length, 16));
+            lookup[key] = list = new ListBytes(value.Length);
         list.Write(value);
     }
 
@@ -104,7 +102,7 @@ public sealed class HeapKeyedStateStore : IKeyedStateStore
             ? maps.SelectMany(map => map.Value.Select(entry => KeyValuePair.Create(Concat(MapEntryKey.Prefix(map.Key), entry.Key), entry.Value)))
             : [],
         StateShape.List => _lists.TryGetValue(stateId, out var lists)
-            ? lists.Select(list => KeyValuePair.Create(list.Key, list.Value.WrittenSpan.ToArray()))
+            ? lists.Select(list => KeyValuePair.Create(list.Key, list.Value.ToArray()))
             : [],
         _ => _values.TryGetValue(stateId, out var values) ? values : [],
     };

@@ -22,6 +22,9 @@ public abstract class Accumulator
 
     public abstract object? Result { get; }
 
+    /// <summary>Whether <see cref="Result"/> equals <paramref name="value"/> (a result emitted before); an accumulator that can compare unboxed overrides this.</summary>
+    public virtual bool ResultEquals(object? value) => Equals(value, Result);
+
     /// <summary>Writes <see cref="Result"/> into row <paramref name="row"/> of a result column (of the call's type).</summary>
     public virtual void WriteResult(Column column, int row) => RowBuilder.SetBoxed(column, row, Result);
 
@@ -268,6 +271,15 @@ internal sealed class SumAccumulator(SqlType result, SqlType arg, string functio
                 return function == "SUM0" ? Convert(0) : null;
             return function == "AVG" ? Average() : Convert(1);
         }
+    }
+
+    /// <summary>A BIGINT SUM or AVG of integers is compared unboxed (GROUP BY asks after every row whether its result changed).</summary>
+    public override bool ResultEquals(object? value)
+    {
+        if (_count == 0 || value is not long emitted || result.Kind != SqlTypeKind.BigInt
+            || arg.Kind is not (SqlTypeKind.TinyInt or SqlTypeKind.SmallInt or SqlTypeKind.Int or SqlTypeKind.BigInt))
+            return base.ResultEquals(value);
+        return emitted == (function == "AVG" ? _long / _count : _long);
     }
 
     private object? Average() => arg.Kind switch

@@ -185,7 +185,7 @@ public sealed class GroupAggOperator : SqlOperator
         var at = emitted.Length - group.Accumulators.Length;
         for (var c = 0; c < group.Accumulators.Length; c++)
         {
-            if (!Equals(emitted[at + c], group.Accumulators[c].Result))
+            if (!group.Accumulators[c].ResultEquals(emitted[at + c]))
                 return false;
         }
 

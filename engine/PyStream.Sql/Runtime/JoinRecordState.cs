@@ -73,7 +73,7 @@ internal sealed class JoinRecordState
     }
 
     /// <summary>The live rows of a join key (expired ones are removed as they are met), in the order they came.</summary>
-    public List<Record> Records(byte[] key, long now) => _appends ? ListedRecords(key) : MappedRecords(key, now);
+    public List<Record> Records(ReadOnlySpan<byte> key, long now) => _appends ? ListedRecords(key) : MappedRecords(key.ToArray(), now);
 
     /// <summary>The join keys with rows.</summary>
     public IEnumerable<byte[]> Keys() => _appends
@@ -81,7 +81,7 @@ internal sealed class JoinRecordState
         : _store.Entries(_stateId).Select(e => MapEntryKey.Owner(_stateId, e.Key).ToArray()).Distinct(ByteArrayComparer.Instance).ToList();
 
     /// <summary>One more of row <paramref name="row"/> of <paramref name="rows"/>; on an outer side its associations become <paramref name="associations"/> (Flink's addRecord).</summary>
-    public void Add(byte[] key, RowBatch rows, int row, int associations, long now)
+    public void Add(ReadOnlySpan<byte> key, RowBatch rows, int row, int associations, long now)
     {
         if (_appends)
         {
@@ -96,7 +96,7 @@ internal sealed class JoinRecordState
     }
 
     /// <summary>One fewer of the row; a row that is not there (never was, or expired) stays absent.</summary>
-    public void Retract(byte[] key, RowBatch rows, int row, long now)
+    public void Retract(ReadOnlySpan<byte> key, RowBatch rows, int row, long now)
     {
         if (_appends)
         {
@@ -113,7 +113,7 @@ internal sealed class JoinRecordState
             Write(stored, count - 1, associations, now);
     }
 
-    public void UpdateAssociations(byte[] key, Record record, int associations, long now)
+    public void UpdateAssociations(ReadOnlySpan<byte> key, Record record, int associations, long now)
     {
         if (_appends)
             throw new InvalidOperationException("an inner side's rows have no associations");
@@ -147,24 +147,24 @@ internal sealed class JoinRecordState
         return records;
     }
 
-    private void Changed(byte[] key)
+    private void Changed(ReadOnlySpan<byte> key)
     {
         if (_decoded.Count > 0)
-            _decoded.Remove(key);
+            _decoded.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(key);
     }
 
     /// <summary>
     /// A list's rows, one record per copy (an inner side's copies need not be counted together: each
     /// joins as one more row, and a retraction takes out the first copy it finds in the list).
     /// </summary>
-    private List<Record> ListedRecords(byte[] key)
+    private List<Record> ListedRecords(ReadOnlySpan<byte> key)
     {
-        if (_decoded.TryGetValue(key, out var cached))
+        if (_decoded.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var cached))
             return cached;
         if (_decoded.Count >= MaxDecodedKeys)
             _decoded.Clear();
         var records = new List<Record>();
-        _decoded[key] = records;
+        _decoded[key.ToArray()] = records;
         if (_store.Get(_stateId, key) is not { } list)
             return records;
         for (var at = 0; at < list.Length;)
@@ -178,7 +178,7 @@ internal sealed class JoinRecordState
     }
 
     /// <summary>Takes the first copy of <paramref name="element"/> out of a key's list (nothing when there is none).</summary>
-    private void RemoveElement(byte[] key, ReadOnlySpan<byte> element)
+    private void RemoveElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> element)
     {
         if (_store.Get(_stateId, key) is not { } list)
             return;
@@ -207,7 +207,7 @@ internal sealed class JoinRecordState
     private object?[] Decode(ReadOnlySpan<byte> bytes) => _codec.Decode(bytes);
 
     /// <summary>A map entry's stored key: the join key's prefix (<see cref="MapEntryKey.Prefix"/>), then the row's bytes.</summary>
-    private ReadOnlySpan<byte> Stored(byte[] key, RowBatch rows, int row)
+    private ReadOnlySpan<byte> Stored(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
         StartWrite();
         WriteOwner(key);
@@ -230,7 +230,7 @@ internal sealed class JoinRecordState
 
     private ReadOnlySpan<byte> Written => Buffer.GetBuffer().AsSpan(0, (int)Buffer.Length);
 
-    private void WriteOwner(byte[] key)
+    private void WriteOwner(ReadOnlySpan<byte> key)
     {
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(length, (uint)key.Length);

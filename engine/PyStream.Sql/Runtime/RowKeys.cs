@@ -27,15 +27,18 @@ public sealed class RowKeys(IReadOnlyList<int> columns, IReadOnlyList<SqlType> t
     {
         if (_fixedSize >= 0)
             return FixedKeyOf(batch, row);
-        _buffer.SetLength(0);
-        using (var writer = new BinaryWriter(_buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Marker);
-            for (var k = 0; k < columns.Count; k++)
-                ValueCodec.Write(writer, batch.Columns[columns[k]].GetBoxed(row), types[k]);
-        }
-
+        WriteVariable(batch, row);
         return _buffer.ToArray();
+    }
+
+    /// <summary>A key with a variable-width column, written into <see cref="_buffer"/> (replacing what it held).</summary>
+    private void WriteVariable(RowBatch batch, int row)
+    {
+        _buffer.SetLength(0);
+        using var writer = new BinaryWriter(_buffer, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Marker);
+        for (var k = 0; k < columns.Count; k++)
+            ValueCodec.Write(writer, batch.Columns[columns[k]].GetBoxed(row), types[k]);
     }
 
     /// <summary>The key column values back from a key's bytes.</summary>
@@ -96,11 +99,28 @@ public sealed class RowKeys(IReadOnlyList<int> columns, IReadOnlyList<SqlType> t
     /// <summary>The keys of every row as one blob (what a hash edge routes by).</summary>
     public KeyBlob Blob(RowBatch batch)
     {
-        var data = new MemoryStream();
         var ends = new long[batch.Count];
+        if (_fixedSize >= 0)
+        {
+            // Written straight into the blob: no array per row's key.
+            var keys = new byte[batch.Count * _fixedSize];
+            var at = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                at += Write(batch, i, keys.AsSpan(at));
+                ends[i] = at;
+            }
+
+            if (at < keys.Length)
+                Array.Resize(ref keys, at); // NULL key values take only their flag
+            return new KeyBlob(keys, ends);
+        }
+
+        var data = new MemoryStream();
         for (var i = 0; i < batch.Count; i++)
         {
-            data.Write(KeyOf(batch, i));
+            WriteVariable(batch, i);
+            data.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
             ends[i] = data.Length;
         }
 

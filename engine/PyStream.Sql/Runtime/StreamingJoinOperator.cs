@@ -41,6 +41,11 @@ public sealed class StreamingJoinOperator : SqlOperator
     /// <summary>Batch mode's result at end of input: rows of both sides' state.</summary>
     private readonly RowBuilder _output;
     private readonly RowBuilder _candidates;
+
+    /// <summary>The keys of the batch being processed, and (an inner join with a residual condition) which of its candidate pairs are output, of what kind.</summary>
+    private readonly BatchKeys _batchKeys = new();
+    private readonly List<int> _selected = [];
+    private readonly List<RowKind> _selectedKinds = [];
     private JoinRecordState _left = null!;
     private JoinRecordState _right = null!;
 
@@ -95,25 +100,29 @@ public sealed class StreamingJoinOperator : SqlOperator
     protected override void ProcessRows(int input, RowBatch rows)
     {
         var isLeft = input == 0;
-        var keys = isLeft ? _leftKeys : _rightKeys;
         var now = Now;
-        var batchKeys = new byte[rows.Count][];
-        var nullKeys = new bool[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        _batchKeys.Fill(isLeft ? _leftKeys : _rightKeys, rows);
+        if (_spec.BatchMode)
         {
-            for (var k = 0; k < keys.Columns.Count; k++)
-                nullKeys[i] |= rows.Columns[keys.Columns[k]].IsNull(i);
-            batchKeys[i] = keys.KeyOf(rows, i);
+            _pairs.Begin(rows, isLeft);
+            for (var i = 0; i < rows.Count; i++)
+                Store(isLeft, _batchKeys[i], _batchKeys.HasNull(i), rows, i, now);
+            EmitRows(_pairs.Take());
+            return;
         }
 
-        var matches = _spec.BatchMode ? null : MatchingAll(isLeft, rows, batchKeys, nullKeys, now);
+        var candidates = Candidates(isLeft, rows, now, out var pairs);
+        if (_spec.Residual is not null && !_spec.LeftOuter && !_spec.RightOuter)
+        {
+            ProcessInner(isLeft, rows, candidates, pairs, now);
+            return;
+        }
+
+        var matches = _spec.Residual is null || pairs == 0 ? candidates : Passing(rows, candidates, RunResidual(rows, isLeft, candidates).Passed);
         _pairs.Begin(rows, isLeft);
         for (var i = 0; i < rows.Count; i++)
         {
-            if (matches is null)
-                Store(isLeft, batchKeys[i], nullKeys[i], rows, i, now);
-            else
-                Process(isLeft, batchKeys[i], nullKeys[i], rows, i, matches[i], now);
+            Process(isLeft, _batchKeys[i], _batchKeys.HasNull(i), rows, i, matches[i], now);
             if (_pairs.Count >= 8192)
                 EmitRows(_pairs.Take());
         }
@@ -122,32 +131,42 @@ public sealed class StreamingJoinOperator : SqlOperator
     }
 
     /// <summary>
-    /// The other side's rows that join each row of a batch, the residual condition run once over all
-    /// the batch's candidate pairs. The other side does not change while this side's batch is processed
-    /// (but for associations, which live in the shared records), so each key's rows are read once.
+    /// The other side's rows of each row's join key; <paramref name="pairs"/> counts them all. The other
+    /// side does not change while this side's batch is processed (but for associations, which live in
+    /// the shared records), so each key's rows are read once: a list side caches them itself.
     /// </summary>
-    private List<JoinRecordState.Record>[] MatchingAll(bool isLeft, RowBatch rows, byte[][] batchKeys, bool[] nullKeys, long now)
+    private List<JoinRecordState.Record>[] Candidates(bool isLeft, RowBatch rows, long now, out int pairs)
     {
         var otherState = isLeft ? _right : _left;
-        var byKey = new Dictionary<byte[], List<JoinRecordState.Record>>(Engine.State.ByteArrayComparer.Instance);
+        var byKey = otherState.Outer || _spec.TtlMillis > 0 ? new Dictionary<byte[], List<JoinRecordState.Record>>(Engine.State.ByteArrayComparer.Instance) : null;
         var candidates = new List<JoinRecordState.Record>[rows.Count];
-        var pairs = 0;
+        pairs = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            if (nullKeys[i])
+            if (_batchKeys.HasNull(i))
             {
-                candidates[i] = [];
+                candidates[i] = NoRecords;
                 continue;
             }
 
-            if (!byKey.TryGetValue(batchKeys[i], out var records))
-                byKey.Add(batchKeys[i], records = otherState.Records(batchKeys[i], now));
+            var key = _batchKeys[i];
+            List<JoinRecordState.Record>? records;
+            if (byKey is null)
+                records = otherState.Records(key, now);
+            else if (!byKey.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out records))
+                byKey.Add(key.ToArray(), records = otherState.Records(key, now));
             candidates[i] = records;
             pairs += records.Count;
         }
 
-        if (_spec.Residual is null || pairs == 0)
-            return candidates;
+        return candidates;
+    }
+
+    private static readonly List<JoinRecordState.Record> NoRecords = [];
+
+    /// <summary>Every candidate pair of the batch (its rows beside their candidates, in order) and whether the residual condition passed each.</summary>
+    private (RowBatch Pairs, bool[] Passed) RunResidual(RowBatch rows, bool isLeft, List<JoinRecordState.Record>[] candidates)
+    {
         _candidatePairs.Begin(rows, isLeft);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -155,12 +174,17 @@ public sealed class StreamingJoinOperator : SqlOperator
                 _candidatePairs.Add(RowKind.Insert, i, other.Row);
         }
 
-        var passed = ((Column<bool>)_spec.Residual.Run(_candidatePairs.Take()!)!.Columns[0]).Values;
+        var pairs = _candidatePairs.Take()!;
+        return (pairs, ((Column<bool>)_spec.Residual!.Run(pairs)!.Columns[0]).Values);
+    }
+
+    /// <summary>Each row's candidates that passed the residual condition; a row whose candidates all passed keeps the (shared) list.</summary>
+    private static List<JoinRecordState.Record>[] Passing(RowBatch rows, List<JoinRecordState.Record>[] candidates, bool[] passed)
+    {
         var at = 0;
         for (var i = 0; i < rows.Count; i++)
         {
             var count = candidates[i].Count;
-            // A row whose candidates all passed keeps the (shared) list: a list per row only where some failed.
             if (Array.IndexOf(passed, false, at, count) >= 0)
             {
                 var matched = new List<JoinRecordState.Record>();
@@ -179,7 +203,59 @@ public sealed class StreamingJoinOperator : SqlOperator
         return candidates;
     }
 
-    private void Process(bool isLeft, byte[] key, bool nullKey, RowBatch rows, int row, List<JoinRecordState.Record> matches, long now)
+    /// <summary>
+    /// An inner join with a residual condition: its output is the candidate pairs that passed, each once
+    /// per copy of the other side's row and of its input row's kind, so it is selected from the pairs the
+    /// condition ran over rather than built again (all of them when all passed once).
+    /// </summary>
+    private void ProcessInner(bool isLeft, RowBatch rows, List<JoinRecordState.Record>[] candidates, int pairs, long now)
+    {
+        var inputState = isLeft ? _left : _right;
+        var (joined, passed) = pairs == 0 ? (null, []) : RunResidual(rows, isLeft, candidates);
+        _selected.Clear();
+        _selectedKinds.Clear();
+        var at = 0;
+        var allInserts = true;
+        var allOnce = true;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var kind = rows.KindAt(i);
+            allInserts &= kind == RowKind.Insert;
+            var rowCandidates = candidates[i];
+            for (var c = 0; c < rowCandidates.Count; c++, at++)
+            {
+                allOnce &= passed[at] && rowCandidates[c].Count == 1;
+                if (!passed[at])
+                    continue;
+                for (var t = 0; t < rowCandidates[c].Count; t++)
+                {
+                    _selected.Add(at);
+                    _selectedKinds.Add(kind);
+                }
+            }
+
+            if (_batchKeys.HasNull(i))
+                continue;
+            if (kind.IsAccumulate())
+                inputState.Add(_batchKeys[i], rows, i, 0, now);
+            else
+                inputState.Retract(_batchKeys[i], rows, i, now);
+        }
+
+        if (joined is null || _selected.Count == 0)
+            return;
+        var kinds = allInserts ? null : _selectedKinds.ToArray();
+        if (allOnce)
+        {
+            EmitRows(new RowBatch(joined.Columns, joined.Count, kinds)); // every pair passed, once each: the pairs are the output
+            return;
+        }
+
+        var selected = joined.Select(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_selected));
+        EmitRows(new RowBatch(selected.Columns, selected.Count, kinds));
+    }
+
+    private void Process(bool isLeft, ReadOnlySpan<byte> key, bool nullKey, RowBatch rows, int row, List<JoinRecordState.Record> matches, long now)
     {
         var (inputState, otherState) = isLeft ? (_left, _right) : (_right, _left);
         var kind = rows.KindAt(row);
@@ -276,7 +352,7 @@ public sealed class StreamingJoinOperator : SqlOperator
     }
 
     /// <summary>Batch mode: only the state changes; an outer row that can match nothing (a NULL key) is out at once.</summary>
-    private void Store(bool isLeft, byte[] key, bool nullKey, RowBatch rows, int row, long now)
+    private void Store(bool isLeft, ReadOnlySpan<byte> key, bool nullKey, RowBatch rows, int row, long now)
     {
         var state = isLeft ? _left : _right;
         var kind = rows.KindAt(row);

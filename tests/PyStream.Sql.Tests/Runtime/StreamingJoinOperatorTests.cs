@@ -107,6 +107,33 @@ public sealed class StreamingJoinOperatorTests : IDisposable
         Assert.Equal(["+I 1 c 1 d", "+I 1 e null null"], output.Rows);
     }
 
+    public static TheoryData<string, long> BackendsAndTtls => new() { { "heap", 0 }, { "rocksdb", 0 }, { "heap", 1_000_000 }, { "rocksdb", 1_000_000 } };
+
+    [Theory]
+    [MemberData(nameof(BackendsAndTtls))]
+    public void An_inner_join_with_a_residual_condition_outputs_each_passing_pair_once_per_copy_of_its_input_rows_kind(string backend, long ttlMillis)
+    {
+        // l.v < r.v; without a TTL the right side lists its two d's, with one it counts them (one entry, 2 copies).
+        var residual = new CallExpr("<", [new InputRef(1, SqlType.String), new InputRef(3, SqlType.String)], SqlType.Boolean);
+        var (join, output) = Open(backend, leftOuter: false, rightOuter: false, residual: residual, ttlMillis: ttlMillis);
+
+        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "b"), (RowKind.Insert, 1, "d"), (RowKind.Insert, 1, "d")));
+        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "c"), (RowKind.Insert, 1, "a"), (RowKind.Insert, 2, "a"), (RowKind.Insert, null, "a")));
+        join.ProcessBatch(0, Rows((RowKind.UpdateBefore, 1, "c"), (RowKind.UpdateAfter, 1, "e")));
+        join.ProcessBatch(1, Rows((RowKind.Delete, 1, "d")));
+        join.ProcessBatch(0, Rows((RowKind.Insert, 3, "m")));
+        join.ProcessBatch(1, Rows((RowKind.Insert, 3, "n")));
+
+        Assert.Equal([
+            "+I 1 c 1 d", "+I 1 c 1 d", "+I 1 a 1 b", "+I 1 a 1 d", "+I 1 a 1 d",
+            // c goes with both its pairs; e < b and e < d fail.
+            "-U 1 c 1 d", "-U 1 c 1 d",
+            // of a and e, only a < d.
+            "-D 1 a 1 d",
+            "+I 3 m 3 n",
+        ], output.Rows);
+    }
+
     [Theory]
     [MemberData(nameof(Backends))]
     public void An_inner_side_counts_copies_and_a_retraction_takes_out_one_copy_or_nothing(string backend)
