@@ -5,6 +5,7 @@ what `./pystream run` prints."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -144,6 +145,25 @@ def test_a_waiting_job_shows_why_and_starts_when_a_worker_joins(cluster: Cluster
     assert client.returncode == 0, stderr
     assert sorted(line.split("> ", 1)[1] for line in stdout.splitlines()) == cluster_job_model()
     assert "of job 'cluster job'" in cluster.workers[-1].log
+
+
+def test_a_jobs_python_files_reach_the_workers_and_leave_with_the_share(cluster: Cluster) -> None:
+    result = cluster.run(SCRIPTS / "cluster_files.py")
+    assert result.returncode == 0, result.stderr
+    lines = sorted(result.stdout.splitlines())
+
+    # n spelled digit by digit, and the area n * (n + 1).
+    digits = "zero one two three four five six seven eight nine".split()
+    model = sorted(f"{'-'.join(digits[int(d)] for d in str(n))}: {n * (n + 1)}" for n in range(12))
+    assert sorted(line.split("> ", 1)[1] for line in lines) == model
+    assert lines == single_process_run(SCRIPTS / "cluster_files.py")
+
+    # Each worker wrote the shipped files (the script's own module and lib/shapes.py) to a directory of its own, gone once its share ended.
+    written = [re.search(r"of job 'cluster files': (\d+) Python files in (\S+)", worker.log) for worker in cluster.workers]
+    directories = [Path(match[2]) for match in written if match]
+    assert len(directories) == len(cluster.workers) and all(match[1] == "2" for match in written if match)
+    assert len(set(directories)) == len(directories)
+    poll("the shares' files removed", lambda: not any(d.exists() for d in directories), timeout_s=30)
 
 
 def test_a_killed_worker_fails_the_attempt_and_the_job_restarts_on_the_workers_that_remain(cluster: Cluster, tmp_path: Path) -> None:

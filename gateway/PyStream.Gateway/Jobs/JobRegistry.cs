@@ -27,7 +27,7 @@ public sealed class JobRegistry : ILeaderContender
     private readonly JobEnvironment _environment;
     private readonly ILogger _log;
     private readonly TaskMetrics _metrics;
-    private readonly string _filesRoot;
+    private readonly JobFiles _files;
     private readonly JobGraphStore? _store;
     private readonly object _leadership = new();
     private volatile bool _leading;
@@ -38,9 +38,9 @@ public sealed class JobRegistry : ILeaderContender
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
         _log = environment.LoggerFactory.CreateLogger<JobRegistry>();
-        _filesRoot = Path.Combine(options.DataDirectory, "files");
         var highAvailability = options.HighAvailability;
         _store = highAvailability is null ? null : new JobGraphStore(highAvailability.StorageDirectory);
+        _files = new JobFiles(Path.Combine(options.DataDirectory, "files"), _store);
         // A standby waits for the election; a single gateway leads from the start.
         _leading = highAvailability is not { Type: HighAvailabilityType.Kubernetes };
         // Checkpoints must be where the next leader can read them: on the shared storage by default.
@@ -93,7 +93,7 @@ public sealed class JobRegistry : ILeaderContender
         if (files.Count > 0 || roots.Count > 0)
         {
             // With high availability the files are kept with the job, for the coordinator that resumes it.
-            var directory = _store?.FilesDirectory(jobId) ?? Path.Combine(_filesRoot, Guid.NewGuid().ToString("N"));
+            var directory = _files.Directory(jobId);
             foreach (var file in files)
                 WriteFile(directory, file);
             for (var i = 0; i < spec.PythonFiles.Count; i++)
@@ -255,6 +255,7 @@ public sealed class JobRegistry : ILeaderContender
         try
         {
             _store?.Remove(jobId);
+            _files.Remove(jobId);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
