@@ -46,6 +46,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
         }
         finally
         {
+            if (!_shares.IsEmpty)
+                logger.SharesCancelled(_shares.Count);
             foreach (var execution in _shares.Values)
                 execution.Cancel();
             reports.Writer.TryComplete();

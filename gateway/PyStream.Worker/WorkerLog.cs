@@ -23,4 +23,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "cannot remove the Python files in {Directory}: {Reason}; they go when the worker stops")]
     public static partial void ShareFilesNotRemoved(this ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "cancelling the shares still running here ({Count}): their deployment stream ended (a coordinator that leads next restarts their jobs)")]
+    public static partial void SharesCancelled(this ILogger logger, int count);
 }
