@@ -166,6 +166,29 @@ def test_a_jobs_python_files_reach_the_workers_and_leave_with_the_share(cluster:
     poll("the shares' files removed", lambda: not any(d.exists() for d in directories), timeout_s=30)
 
 
+def test_two_jobs_bringing_a_module_of_the_same_name_each_import_their_own_on_the_workers(cluster: Cluster, tmp_path: Path) -> None:
+    """The worker's interpreter outlives a job: the first job's module, imported inside its map, must not serve the second."""
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import sys\n"
+        "from pyflink.common import Types\n"
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "env.set_parallelism(4)\n"
+        "env.add_python_file(sys.argv[1])\n"
+        "def scaled(n):\n"
+        "    from scale_helper import scale\n"
+        "    return scale(n)\n"
+        "print(sorted(env.from_collection(list(range(8)), Types.INT()).map(scaled, Types.INT()).execute_and_collect()))\n")
+    for factor in (10, 100):
+        helper = tmp_path / f"v{factor}" / "scale_helper.py"
+        helper.parent.mkdir()
+        helper.write_text(f"def scale(n):\n    return n * {factor}\n")
+        result = cluster.run(script, str(helper))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str([n * factor for n in range(8)])
+
+
 def test_a_killed_worker_fails_the_attempt_and_the_job_restarts_on_the_workers_that_remain(cluster: Cluster, tmp_path: Path) -> None:
     # Last in this module: it kills a worker of the shared cluster.
     go = tmp_path / "go"
