@@ -22,11 +22,14 @@ internal static class CepBenchmark
         var events = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 10_000_000;
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         Console.WriteLine($"workload: {events:N0} events, {Keys:N0} keys, PATTERN (A B C) strict, AFTER MATCH SKIP PAST LAST ROW, parallelism 1, best of {runs}");
+        using var allocations = AllocationTicks.StartIfAsked();
         var hand = Measure(runs, events, HandLoop);
+        allocations?.PrintAndReset("hand loop");
         (double Rate, long Checksum, long Rows, double BytesPerEvent, string Gc) sql;
         try
         {
             sql = Measure(runs, events, Sql);
+            allocations?.PrintAndReset("MATCH_RECOGNIZE");
         }
         catch (PyStreamException e)
         {

@@ -73,6 +73,17 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
         });
     }
 
+    public int[] Order(ReadOnlySpan<long> handles)
+    {
+        var handleArray = handles.ToArray();
+        return Call(() =>
+        {
+            using var handleBytes = CPython.ToBytes(MemoryMarshal.AsBytes(handleArray.AsSpan()));
+            using var result = runner.InvokeMethod("order", handleBytes);
+            return CPython.ToArray<int>(result);
+        });
+    }
+
     public void Restore(ReadOnlySpan<long> handles, IReadOnlyList<byte[]> pickled)
     {
         var handleArray = handles.ToArray();

@@ -13,8 +13,10 @@ namespace PyStream.Engine.Cep;
 /// <see cref="OnTimedOut"/>.
 /// <para>
 /// In event time an event waits in its key's buffer until the watermark passes it; then the
-/// key's events are matched in timestamp order (ties in arrival order), time advancing to each
-/// timestamp and finally to the watermark, which ends windows. Simple conditions are evaluated
+/// key's events are matched in timestamp order (ties in arrival order, or as <see cref="OrderTies"/>
+/// puts them), time advancing to each timestamp and finally to the watermark, which ends windows.
+/// In processing time events are matched as they arrive, unless ties are ordered: then, as in
+/// Flink with an <c>EventComparator</c>, they wait for a timer at their arrival time. Simple conditions are evaluated
 /// per arriving batch and their bits wait with the event. One timer per key (in event time a
 /// queue of due keys the watermark drains, in processing time the task's processing-time
 /// service) stands for the key's earliest buffered event or window end.
@@ -42,8 +44,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private readonly int _maxCachedKeys;
     private readonly Dictionary<byte[], KeyState> _keys = new(ByteArrayComparer.Instance);
     /// <summary>Event-time timers: keys by due time, registration order among equal times; a key's superseded entries are skipped when they come up.</summary>
-    private readonly PriorityQueue<byte[], (long Due, long Sequence)> _eventTimers = new();
-    private long _timerSequence;
+    private readonly EventTimeTimers _eventTimers = new();
     private readonly List<PatternMatch<TEvent>> _matches = [];
     private readonly PendingEvents<TEvent>.Chunks _chunks = new();
     private readonly List<(PatternMatch<TEvent> Match, long Timestamp)> _timedOut = [];
@@ -52,6 +53,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private string _stateId = "";
     private bool _indexed;
     private readonly ScratchArray<ulong> _bits = new();
+    private readonly ScratchArray<TEvent> _tieEvents = new();
+    private readonly ScratchArray<int> _tieOrder = new();
 
     protected CepOperatorCore(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventSerializer<TEvent> serializer, CepTimeMode mode,
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
@@ -132,6 +135,16 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         }
     }
 
+    /// <summary>Whether events of equal timestamp are matched in the order <see cref="OrderTies"/> gives (Flink's <c>EventComparator</c>).</summary>
+    protected virtual bool OrdersTies => false;
+
+    /// <summary>
+    /// Events of one timestamp, in arrival order: fills <paramref name="order"/> with their indexes in the order they are
+    /// to be matched (a stable sort: ties keep arrival order). Called only when <see cref="OrdersTies"/>.
+    /// </summary>
+    protected virtual void OrderTies(ReadOnlySpan<TEvent> events, Span<int> order) =>
+        throw new NotSupportedException("this CEP operator does not order events of equal timestamp");
+
     /// <summary>An event at or behind the watermark (event time): dropped unless a subclass side-outputs it.</summary>
     protected virtual void OnLateEvent(byte[] key, TEvent value, long timestamp) => LateEventsDropped++;
 
@@ -159,20 +172,45 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (keys.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
             throw new ArgumentException("keys, events, timestamps and condition bits must have the same length");
         IndexRestoredKeys();
-        if (Mode == CepTimeMode.ProcessingTime)
+        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
+        for (var i = 0; i < events.Length; i++)
+            ProcessElement(keys[i], Load(keys[i]), events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
+        if (_keys.Count > _maxCachedKeys)
+            Flush(evict: true);
+    }
+
+    /// <summary>
+    /// As <see cref="ProcessElements(ReadOnlySpan{byte[]}, ReadOnlySpan{TEvent}, ReadOnlySpan{long}, ReadOnlySpan{ulong})"/>,
+    /// with the keys as one buffer and the end offset of each (a <see cref="Records.KeyBlob"/>'s layout): a key is looked up
+    /// by its bytes, and an array is made only for a key not held yet, so a front end whose keys arrive as bytes pays one
+    /// lookup per event and no allocation.
+    /// </summary>
+    public void ProcessElements(ReadOnlySpan<byte> keyBytes, ReadOnlySpan<long> keyEnds, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps,
+        ReadOnlySpan<ulong> bits)
+    {
+        if (keyEnds.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
+            throw new ArgumentException("key ends, events, timestamps and condition bits must have the same length");
+        IndexRestoredKeys();
+        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
+        var start = 0;
+        for (var i = 0; i < events.Length; i++)
         {
-            var now = _processingTime.Now;
-            for (var i = 0; i < events.Length; i++)
-                ProcessNow(keys[i], events[i], bits[i], now);
-        }
-        else
-        {
-            for (var i = 0; i < events.Length; i++)
-                Buffer(keys[i], events[i], bits[i], timestamps[i]);
+            var end = (int)keyEnds[i];
+            var state = Load(keyBytes[start..end], out var key);
+            start = end;
+            ProcessElement(key, state, events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
         }
 
         if (_keys.Count > _maxCachedKeys)
             Flush(evict: true);
+    }
+
+    private void ProcessElement(byte[] key, KeyState state, TEvent value, ulong bits, long time)
+    {
+        if (Mode == CepTimeMode.ProcessingTime && !OrdersTies)
+            ProcessNow(key, state, value, bits, time);
+        else
+            Buffer(key, state, value, bits, time);
     }
 
     /// <summary>Event time reached <paramref name="watermark"/>: matches the events it passed and ends the windows it closed.</summary>
@@ -185,11 +223,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (Mode != CepTimeMode.EventTime)
             return;
         // Timers that firing registers at or before the watermark fire too, as Flink's do.
-        while (_eventTimers.TryPeek(out var key, out var due) && due.Due <= watermark)
-        {
-            _eventTimers.Dequeue();
-            Fire(key, due.Due, TimeDomain.EventTime);
-        }
+        while (_eventTimers.TryTakeDue(watermark, out var key, out var due))
+            Fire(key, due, TimeDomain.EventTime);
     }
 
     public void OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)
@@ -205,10 +240,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             return; // superseded by an earlier timer that already ran
         state.Due = long.MaxValue;
         state.Dirty = true; // time advanced: windows may have ended even when nothing is reported
-        if (domain == TimeDomain.EventTime)
-            Drain(key, state, CurrentWatermark);
-        else
-            Advance(key, state, _processingTime.Now);
+        Drain(key, state, domain == TimeDomain.EventTime ? CurrentWatermark : _processingTime.Now);
         Schedule(key, state);
     }
 
@@ -238,15 +270,15 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             _keys.Remove(key);
     }
 
-    private void Buffer(byte[] key, TEvent value, ulong bits, long timestamp)
+    /// <summary>Keeps an event until time passes it: the watermark (event time) or a timer at its arrival (processing time, ties ordered).</summary>
+    private void Buffer(byte[] key, KeyState state, TEvent value, ulong bits, long timestamp)
     {
-        if (timestamp <= CurrentWatermark)
+        if (Mode == CepTimeMode.EventTime && timestamp <= CurrentWatermark)
         {
             OnLateEvent(key, value, timestamp);
             return;
         }
 
-        var state = Load(key);
         if (state.Pending.Count > 0 && timestamp < state.Pending[^1].Timestamp)
             state.PendingSorted = false;
         state.Pending.Add(new PendingEvent<TEvent>(timestamp, state.NextArrival++, value, bits));
@@ -255,9 +287,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             Register(key, state, timestamp);
     }
 
-    private void ProcessNow(byte[] key, TEvent value, ulong bits, long now)
+    private void ProcessNow(byte[] key, KeyState state, TEvent value, ulong bits, long now)
     {
-        var state = Load(key);
         state.Dirty = true;
         Advance(key, state, now);
         _nfa.Process(state.Nfa, value, bits, now, _matches);
@@ -280,8 +311,18 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         {
             var timestamp = pending[count].Timestamp;
             Advance(key, state, timestamp);
-            for (; count < pending.Count && pending[count].Timestamp == timestamp; count++)
-                _nfa.Process(state.Nfa, pending[count].Event, pending[count].Bits, timestamp, _matches);
+            var end = count + 1;
+            while (end < pending.Count && pending[end].Timestamp == timestamp)
+                end++;
+            if (end - count > 1 && OrdersTies)
+                ProcessTies(state, count, end, timestamp);
+            else
+            {
+                for (var i = count; i < end; i++)
+                    _nfa.Process(state.Nfa, pending[i].Event, pending[i].Bits, timestamp, _matches);
+            }
+
+            count = end;
             EmitMatches(key, timestamp);
         }
 
@@ -292,6 +333,27 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         }
 
         Advance(key, state, upTo);
+    }
+
+    /// <summary>Matches the buffered events <paramref name="start"/> to <paramref name="end"/> (one timestamp) in the order <see cref="OrderTies"/> gives.</summary>
+    private void ProcessTies(KeyState state, int start, int end, long timestamp)
+    {
+        var pending = state.Pending;
+        var events = _tieEvents.Take(end - start);
+        for (var i = 0; i < events.Length; i++)
+            events[i] = pending[start + i].Event;
+        var order = _tieOrder.Take(events.Length);
+        OrderTies(events, order);
+        var seen = new bool[order.Length];
+        foreach (var index in order)
+        {
+            if ((uint)index >= (uint)seen.Length || seen[index])
+                throw new PyStreamException($"CEP: the order of {order.Length} events of equal timestamp is not a permutation of them");
+            seen[index] = true;
+        }
+
+        foreach (var index in order)
+            _nfa.Process(state.Nfa, pending[start + index].Event, pending[start + index].Bits, timestamp, _matches);
     }
 
     private void Advance(byte[] key, KeyState state, long timestamp)
@@ -335,7 +397,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private void RegisterTimer(byte[] key, long due)
     {
         if (Mode == CepTimeMode.EventTime)
-            _eventTimers.Enqueue(key, (due, _timerSequence++));
+            _eventTimers.Add(key, due);
         else
             _processingTime.Register(this, 0, key, due);
     }
@@ -347,6 +409,19 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         state = _store.Get(_stateId, key) is { } bytes ? Decode(bytes) : new KeyState(_nfa.CreateInitialState(), _chunks);
         _keys[key] = state;
         return state;
+    }
+
+    /// <summary>The state of the key with these bytes, and the array that stands for the key while it is held.</summary>
+    private KeyState Load(ReadOnlySpan<byte> bytes, out byte[] key)
+    {
+        if (_keys.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes, out var held, out var state))
+        {
+            key = held;
+            return state;
+        }
+
+        key = bytes.ToArray();
+        return Load(key);
     }
 
     /// <summary>After a restore the timers are not registered yet: the first call registers each stored key's due time.</summary>
@@ -421,7 +496,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     {
         public NfaState<TEvent> Nfa { get; } = nfa;
 
-        /// <summary>Buffered events (event time), in arrival order until sorted.</summary>
+        /// <summary>Buffered events (event time; processing time when ties are ordered), in arrival order until sorted.</summary>
         public PendingEvents<TEvent> Pending { get; } = new(chunks);
 
         public bool PendingSorted { get; set; } = true;

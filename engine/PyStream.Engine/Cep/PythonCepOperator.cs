@@ -30,12 +30,14 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private readonly CepTimeMode _mode;
     private readonly bool _lateOutput;
     private readonly bool _handleTimeouts;
+    private readonly bool _ordersTies;
     private readonly List<CepMatch> _outputs = [];
     private readonly int[] _simpleConditions;
     private readonly HandleEvents _events;
     private IPythonCep? _python;
     private Core? _core;
-    private readonly ScratchArray<byte[]> _keyScratch = new();
+    private readonly ScratchArray<byte> _keyScratch = new();
+    private readonly ScratchArray<long> _keyEndScratch = new();
     private readonly ScratchArray<long> _handleScratch = new();
     private readonly ScratchArray<ulong> _maskScratch = new();
     private readonly ScratchArray<long> _timeScratch = new();
@@ -44,7 +46,7 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private int _liveAtSweep;
 
     public PythonCepOperator(string name, int transformationId, PatternDefinition definition, IReadOnlyList<bool> iterative,
-        CepTimeMode mode, bool lateOutput, bool handleTimeouts, int sideOutputs, int inputCount)
+        CepTimeMode mode, bool lateOutput, bool handleTimeouts, int sideOutputs, int inputCount, bool ordersTies = false)
         : base(name, inputCount, portCount: 2 + sideOutputs)
     {
         _transformationId = transformationId;
@@ -53,6 +55,7 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         _mode = mode;
         _lateOutput = lateOutput;
         _handleTimeouts = handleTimeouts;
+        _ordersTies = ordersTies;
         _simpleConditions = [.. Enumerable.Range(0, iterative.Count).Where(c => !iterative[c])];
         _events = new HandleEvents(this);
     }
@@ -107,7 +110,6 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         var count = batch.Count - late.Count;
         _nextHandle += count;
         _arrivalsSinceSweep += count;
-        var eventKeys = _keyScratch.Take(count);
         var events = _handleScratch.Take(count);
         var times = _timeScratch.Take(count);
         var masks = _maskScratch.Take(count);
@@ -126,6 +128,15 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
             }
         }
 
+        // The keys of the events on time: the batch's own buffer, or (with late records left out) a copy of theirs.
+        ReadOnlySpan<byte> keyBytes = keys.Data;
+        ReadOnlySpan<long> keyEnds = keys.Ends.AsSpan(0, batch.Count);
+        if (late.Count > 0)
+        {
+            keyBytes = _keyScratch.Take(KeysOnTime(keys, late, count));
+            keyEnds = _keyEndScratch.Take(count);
+        }
+
         for (int i = 0, n = 0, skip = 0; i < batch.Count; i++)
         {
             if (skip < late.Count && late[skip] == i)
@@ -134,16 +145,37 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
                 continue;
             }
 
-            eventKeys[n] = keys.KeyAt(i).ToArray();
             events[n] = firstHandle + n;
             times[n++] = stamps?[i] ?? 0;
         }
 
-        _core!.ProcessElements(eventKeys, events, times, masks);
-        eventKeys.Clear();
+        _core!.ProcessElements(keyBytes, keyEnds, events, times, masks);
         EmitOutputs();
         SweepIfDue();
         _events.ForgetPickles(); // made when too many keys were held and written out
+    }
+
+    /// <summary>Copies the keys of the records that are not late into the key scratch; returns their length.</summary>
+    private int KeysOnTime(KeyBlob keys, List<int> late, int count)
+    {
+        var bytes = _keyScratch.Take(keys.Data.Length);
+        var ends = _keyEndScratch.Take(count);
+        var length = 0;
+        for (int i = 0, n = 0, skip = 0; n < count; i++)
+        {
+            if (skip < late.Count && late[skip] == i)
+            {
+                skip++;
+                continue;
+            }
+
+            var key = keys.KeyAt(i);
+            key.CopyTo(bytes[length..]);
+            length += key.Length;
+            ends[n++] = length;
+        }
+
+        return length;
     }
 
     protected override void OnWatermark(long watermark)
@@ -229,6 +261,17 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
             op._outputs.Add(new CepMatch(true, timestamp, StagesOf(partial)));
 
         protected override void OnFlushing() => op._events.PickleForFlush(LiveEvents(changedOnly: true));
+
+        protected override bool OrdersTies => op._ordersTies;
+
+        protected override void OrderTies(ReadOnlySpan<long> events, Span<int> order)
+        {
+            op._events.SendRestored();
+            var ranked = op._python!.Order(events);
+            if (ranked.Length != order.Length)
+                throw new PyStreamException($"'{op.Name}': the comparator's order has {ranked.Length} events, not {order.Length}");
+            ranked.CopyTo(order);
+        }
 
         // Processing-time timers fire from the mailbox: what they produce goes out right away.
         void ITimerTarget.OnTimers(int operation, TimeDomain domain, IReadOnlyList<FiredTimer> timers)

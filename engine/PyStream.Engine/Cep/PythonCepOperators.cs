@@ -15,6 +15,6 @@ public sealed class PythonCepOperators : IOperatorProvider
         var cep = transformation.Cep;
         return new PythonCepOperator(target.Node.Name, transformation.Id, CepSpecModel.Pattern(cep.Pattern), [.. cep.Conditions.Select(c => c.Iterative)],
             cep.EventTime ? CepTimeMode.EventTime : CepTimeMode.ProcessingTime, cep.LateDataTag.Length > 0, cep.HandlesTimeouts,
-            cep.SideOutputTags.Count, target.Node.InputCount);
+            cep.SideOutputTags.Count, target.Node.InputCount, ordersTies: cep.Comparator.Length > 0);
     }
 }

@@ -19,6 +19,21 @@ public sealed class ScratchArray<T>
         return _items.AsSpan(0, count);
     }
 
+    /// <summary>As <see cref="Take"/>, keeping the first <paramref name="keep"/> items of what the last call handed out.</summary>
+    public Span<T> Grow(int keep, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, Math.Min(count, _count));
+        if (_items.Length < count)
+        {
+            var items = new T[Math.Max(count, 2 * _items.Length)];
+            _items.AsSpan(0, keep).CopyTo(items);
+            _items = items;
+        }
+
+        _count = count;
+        return _items.AsSpan(0, count);
+    }
+
     /// <summary>An item of what the last <see cref="Take"/> handed out.</summary>
     public ref T this[int index]
     {

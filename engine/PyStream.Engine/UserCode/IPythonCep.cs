@@ -29,6 +29,12 @@ public interface IPythonCep : IDisposable
     /// </summary>
     Batch?[] Emit(IReadOnlyList<CepMatch> matches);
 
+    /// <summary>
+    /// The order events of one timestamp (these handles, in arrival order) are matched in, as the pattern
+    /// stream's EventComparator sorts them: their indexes.
+    /// </summary>
+    int[] Order(ReadOnlySpan<long> handles);
+
     /// <summary>Unpickles events read from a checkpoint as the events with these handles.</summary>
     void Restore(ReadOnlySpan<long> handles, IReadOnlyList<byte[]> pickled);
 

@@ -18,7 +18,7 @@ internal sealed partial class PhysicalPlanner
         var edge = Partitioned(input, keys, parallelism, inputTypes);
         var fields = m.Input.Fields;
         var explain = spec.Explain;
-        var name = $"Match(partitionBy=[{string.Join(", ", keys.Select(k => fields[k].Name))}], orderBy=[{fields[spec.OrderIndex].Name} ASC], "
+        var name = $"Match(partitionBy=[{string.Join(", ", keys.Select(k => fields[k].Name))}], orderBy=[{string.Join(", ", [$"{fields[spec.OrderIndex].Name} ASC", .. spec.TieOrder.Select(k => fields[k.Column].Name + (k.Descending ? " DESC" : " ASC"))])}], "
             + $"measures=[{explain.Measures}], rowsPerMatch=[ONE ROW PER MATCH], after=[{explain.After}], pattern=[{explain.Pattern}], define=[{explain.Define}])";
         var context = session.Context;
         var outputTypes = m.Types;

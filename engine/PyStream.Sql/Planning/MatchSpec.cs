@@ -46,7 +46,8 @@ public sealed record MatchCondition(string Variable, BoundExpr Condition, IReadO
 
 /// <summary>
 /// What a MATCH_RECOGNIZE computes: rows partitioned by <see cref="PartitionKeys"/> and ordered by
-/// the time attribute at <see cref="OrderIndex"/> (input columns), the pattern in the engine's
+/// the time attribute at <see cref="OrderIndex"/> (input columns), rows of equal time by
+/// <see cref="TieOrder"/> (the ORDER BY keys after the time attribute; empty: arrival order), the pattern in the engine's
 /// terms with its conditions (numbered as <see cref="Conditions"/>), and the output: the partition
 /// columns, then <see cref="Measures"/> over the partition columns followed by one column per
 /// measure navigation. <see cref="Explain"/> holds the plan's description of each clause.
@@ -54,6 +55,7 @@ public sealed record MatchCondition(string Variable, BoundExpr Condition, IReadO
 public sealed record MatchSpec(
     IReadOnlyList<int> PartitionKeys,
     int OrderIndex,
+    IReadOnlyList<SortKey> TieOrder,
     bool ProcTime,
     PatternDefinition Pattern,
     IReadOnlyList<MatchCondition> Conditions,

@@ -23,7 +23,7 @@ internal sealed partial class QueryBinder
         var partitionKeys = m.PartitionBy.Select(p => p is IdentifierExpr id
             ? scope.Resolve(id.Parts, id)
             : throw new SqlValidationException("MATCH_RECOGNIZE's PARTITION BY takes columns of its input", p.Position)).ToArray();
-        var orderIndex = MatchOrder(m, scope);
+        var (orderIndex, tieOrder) = MatchOrder(m, scope);
         var order = input.Fields[orderIndex];
 
         var (stages, variables) = PatternStages(m.Pattern);
@@ -63,7 +63,8 @@ internal sealed partial class QueryBinder
             SqlPrinter.SkipStrategy(m.After ?? new AfterMatchClause(AfterMatchKind.ToNextRow)),
             SqlPrinter.Pattern(m.Pattern),
             string.Join(", ", m.Define.Select(d => d.Variable + " AS " + d.Condition.ToSql())));
-        var spec = new MatchSpec(partitionKeys, orderIndex, order.Type.TimeAttribute == TimeAttribute.Proctime, pattern, conditions, measures, measureNavigator.Navigations, explain);
+        var spec = new MatchSpec(partitionKeys, orderIndex, tieOrder, order.Type.TimeAttribute == TimeAttribute.Proctime, pattern, conditions, measures,
+            measureNavigator.Navigations, explain);
         return new MatchNode(input, spec, [.. keyFields, .. measureFields]);
     }
 
@@ -74,7 +75,8 @@ internal sealed partial class QueryBinder
             throw new SqlValidationException($"Python functions in MATCH_RECOGNIZE ({where}) are not supported yet; call them in a query over the MATCH_RECOGNIZE's result", at.Position);
     }
 
-    private static int MatchOrder(MatchRecognizeRef m, Scope scope)
+    /// <summary>The time attribute ORDER BY starts with, and the columns after it that order rows of equal time (Flink's event comparator).</summary>
+    private static (int Time, List<SortKey> Ties) MatchOrder(MatchRecognizeRef m, Scope scope)
     {
         if (m.OrderBy.Count == 0)
             throw new SqlValidationException("You must specify either rowtime or proctime for order by: MATCH_RECOGNIZE needs ORDER BY a time attribute", m.Position);
@@ -85,9 +87,18 @@ internal sealed partial class QueryBinder
             throw new SqlValidationException($"You must specify either rowtime or proctime for order by as the first one: MATCH_RECOGNIZE's ORDER BY {first.Expr.ToSql()} is {(type is null ? "an expression" : type.ToString())}, not a time attribute (a rowtime column with a WATERMARK, or PROCTIME())", first.Position);
         if (first.Direction == SortDirection.Descending)
             throw new SqlValidationException("Primary sort order of a streaming table must be ascending on time: MATCH_RECOGNIZE's ORDER BY must be ascending", first.Position);
-        if (m.OrderBy.Count > 1)
-            throw ExpressionBinder.Unsupported("ORDER BY keys after the time attribute in MATCH_RECOGNIZE", m.OrderBy[1]);
-        return index;
+        var ties = new List<SortKey>();
+        foreach (var item in m.OrderBy.Skip(1))
+        {
+            if (item.Expr is not IdentifierExpr column)
+                throw new SqlValidationException($"MATCH_RECOGNIZE's ORDER BY takes columns of its input after the time attribute, not {item.Expr.ToSql()}", item.Position);
+            var descending = item.Direction == SortDirection.Descending;
+            // Flink's default: NULLS FIRST ascending, NULLS LAST descending.
+            var nullsFirst = item.Nulls == NullOrdering.Unspecified ? !descending : item.Nulls == NullOrdering.First;
+            ties.Add(new SortKey(scope.Resolve(column.Parts, column), descending, nullsFirst));
+        }
+
+        return (index, ties);
     }
 
     /// <summary>The pattern's stages in order (conditions not yet numbered), as Flink translates PATTERN.</summary>

@@ -6,7 +6,8 @@ namespace PyStream.Sql.Planning;
 /// <summary>
 /// What makes a plan a versioned table for an event-time temporal join (Flink's
 /// TemporalJoinUtil): a primary key, declared on the table (<c>PRIMARY KEY ... NOT ENFORCED</c>)
-/// or inferred (the keys of a GROUP BY), followed through projections that keep its columns; and
+/// or inferred (the keys of a GROUP BY; the partition keys of a Top-1 such as a deduplication,
+/// Flink's versioned view), followed through projections that keep its columns; and
 /// a rowtime attribute.
 /// </summary>
 internal static class VersionedTables
@@ -18,6 +19,7 @@ internal static class VersionedTables
         WatermarkNode w => PrimaryKey(w.Input),
         CalcNode c => Through(PrimaryKey(c.Input), c.Projections),
         AggregateNode a when a.GroupKeys.Count > 0 => a.GroupKeys,
+        RankNode { RankStart: 1, RankEnd: 1, OutputRankNumber: false, Window: null } r when r.PartitionKeys.Count > 0 => r.PartitionKeys,
         _ => null,
     };
 

@@ -15,7 +15,8 @@ namespace PyStream.Sql.Runtime;
 /// MATCH_RECOGNIZE ... ONE ROW PER MATCH (Flink's CepOperator running the generated
 /// PatternProcessFunction): rows are events of the native NFA, keyed by the partition columns
 /// and, in event time, ordered by their rowtime through the CEP core's buffer (rows behind the
-/// watermark are late and dropped). Each match gives one row: the partition columns, then the
+/// watermark are late and dropped; rows of equal time in the order of the ORDER BY keys after the
+/// time attribute, as Flink's event comparator). Each match gives one row: the partition columns, then the
 /// measures, compiled over the values their navigations read from the match. State is the CEP
 /// core's, with rows written by the SQL value codec.
 /// </summary>
@@ -27,16 +28,16 @@ public sealed class MatchOperator : SqlOperator
     private readonly MatchConditions _conditions;
     private readonly CalcProgram _measures;
     private readonly RowBuilder _matches;
+    private readonly RowOrdering _tieOrder;
 
     /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds).</summary>
     private readonly int[] _readColumns;
 
-    /// <summary>One array per key of fixed width, so that a row's key costs no allocation once its key was seen.</summary>
-    private readonly Dictionary<byte[], byte[]> _keyInstances = new(ByteArrayComparer.Instance);
     private bool _inBatch;
 
-    // One batch's rows for the core, reused from batch to batch.
-    private readonly ScratchArray<byte[]> _batchKeys = new();
+    // One batch's rows for the core, reused from batch to batch; the keys as one buffer and the end of each (the core makes an array per key held).
+    private readonly ScratchArray<byte> _batchKeyBytes = new();
+    private readonly ScratchArray<long> _batchKeyEnds = new();
     private readonly ScratchArray<MatchRow> _batchEvents = new();
     private readonly ScratchArray<int> _allRows = new();
     private readonly ScratchArray<long> _batchTimes = new();
@@ -56,12 +57,12 @@ public sealed class MatchOperator : SqlOperator
         _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
         _matches = new RowBuilder(matchTypes);
         _readColumns = ReadColumns(spec, inputTypes.Count);
+        _tieOrder = new RowOrdering(spec.TieOrder);
     }
 
-    private const int MaxKeyInstances = 1 << 16;
-
     /// <summary>
-    /// The columns a match reads: the partition columns and those the measures navigate to (the time column for MATCH_ROWTIME), or every column
+    /// The columns a match reads: the partition columns, those ordering rows of equal time, and those the measures navigate to (the time column
+    /// for MATCH_ROWTIME), or every column
     /// when a DEFINE condition reads the partial match (its compiled program takes the whole row).
     /// </summary>
     private static int[] ReadColumns(MatchSpec spec, int width)
@@ -69,7 +70,7 @@ public sealed class MatchOperator : SqlOperator
         if (spec.Conditions.Any(c => c.Iterative))
             return [.. Enumerable.Range(0, width)];
         var navigated = spec.MeasureNavigations.Select(n => n.Kind == NavigationKind.MatchRowtime ? spec.OrderIndex : n.Column);
-        return [.. spec.PartitionKeys.Concat(navigated).Where(c => c >= 0 && c < width).Distinct().Order()];
+        return [.. spec.PartitionKeys.Concat(spec.TieOrder.Select(k => k.Column)).Concat(navigated).Where(c => c >= 0 && c < width).Distinct().Order()];
     }
 
     public long LateRowsDropped => _core.LateEventsDropped;
@@ -82,7 +83,9 @@ public sealed class MatchOperator : SqlOperator
 
     protected override void ProcessRows(int input, RowBatch rows)
     {
-        var batchKeys = _batchKeys.Take(rows.Count);
+        var keyEnds = _batchKeyEnds.Take(rows.Count);
+        var keyBytes = _batchKeyBytes.Take(rows.Count * Math.Max(_keys.MaxFixedSize, 0));
+        var keyLength = 0;
         var batchEvents = _batchEvents.Take(rows.Count);
         var batchTimes = _batchTimes.Take(rows.Count);
         var batchBits = _batchBits.Take(rows.Count);
@@ -104,8 +107,6 @@ public sealed class MatchOperator : SqlOperator
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
         var times = time as Column<long>;
-        if (_keyInstances.Count > MaxKeyInstances)
-            _keyInstances.Clear();
         for (var i = 0; i < rows.Count; i++)
         {
             long timestamp = 0;
@@ -119,36 +120,35 @@ public sealed class MatchOperator : SqlOperator
                     continue; // no event time: no place in the order
             }
 
-            (batchKeys[count], batchEvents[count], batchTimes[count], batchBits[count]) = (KeyOf(rows, i), new MatchRow(columns, i), timestamp, simple[i]);
+            keyLength += WriteKey(rows, i, ref keyBytes, keyLength);
+            (keyEnds[count], batchEvents[count], batchTimes[count], batchBits[count]) = (keyLength, new MatchRow(columns, i), timestamp, simple[i]);
             count++;
         }
 
         _inBatch = true;
         try
         {
-            _core.ProcessElements(batchKeys[..count], batchEvents[..count], batchTimes[..count], batchBits[..count]);
+            _core.ProcessElements(keyBytes[..keyLength], keyEnds[..count], batchEvents[..count], batchTimes[..count], batchBits[..count]);
         }
         finally
         {
             _inBatch = false;
-            batchKeys[..count].Clear();
             batchEvents[..count].Clear();
         }
 
         EmitMatches();
     }
 
-    private byte[] KeyOf(RowBatch rows, int row)
+    /// <summary>Writes a row's key at <paramref name="at"/>, growing the batch's key buffer for a key of variable width; returns its length.</summary>
+    private int WriteKey(RowBatch rows, int row, ref Span<byte> keyBytes, int at)
     {
-        if (_keys.MaxFixedSize < 0)
-            return _keys.KeyOf(rows, row);
-        Span<byte> buffer = stackalloc byte[_keys.MaxFixedSize];
-        var key = buffer[.._keys.Write(rows, row, buffer)];
-        if (_keyInstances.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var known))
-            return known;
-        var made = key.ToArray();
-        _keyInstances[made] = made;
-        return made;
+        if (_keys.MaxFixedSize >= 0)
+            return _keys.Write(rows, row, keyBytes[at..]);
+        var key = _keys.KeyOf(rows, row);
+        if (at + key.Length > keyBytes.Length)
+            keyBytes = _batchKeyBytes.Grow(at, Math.Max(2 * keyBytes.Length, at + key.Length));
+        key.CopyTo(keyBytes[at..]);
+        return key.Length;
     }
 
     protected override void OnWatermark(long watermark)
@@ -218,5 +218,20 @@ public sealed class MatchOperator : SqlOperator
         : CepOperatorCore<MatchRow>(pattern, conditions, serializer, mode, handleTimeouts: false)
     {
         protected override void OnMatch(byte[] key, PatternMatch<MatchRow> match, long timestamp) => owner.AddMatch(match);
+
+        protected override bool OrdersTies => owner._spec.TieOrder.Count > 0;
+
+        /// <summary>Rows of equal time by the ORDER BY keys after the time attribute; rows equal in those too keep arrival order.</summary>
+        protected override void OrderTies(ReadOnlySpan<MatchRow> events, Span<int> order)
+        {
+            var rows = new object?[events.Length][];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = events[i].Values();
+                order[i] = i;
+            }
+
+            order.Sort((x, y) => owner._tieOrder.Compare(rows[x], rows[y]) is var c and not 0 ? c : x.CompareTo(y));
+        }
     }
 }

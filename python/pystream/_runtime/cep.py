@@ -6,7 +6,8 @@ one list from the first handle not yet forgotten), events restored from a checkp
 negative handles (kept in a dict with the arrivals that outlived a sweep). The engine calls this
 module once per batch of arriving events (keep them and test every simple condition: one byte
 per event and condition), once per NFA step for the iterative conditions it needs, once per
-batch of matches and timed-out partial matches, and now and then to pickle the events a
+batch of matches and timed-out partial matches, once per run of events of one timestamp when
+an EventComparator orders them, and now and then to pickle the events a
 checkpoint writes, to unpickle restored ones, or to forget the events no key refers to any more.
 
 Matches and partial matches arrive flat: the stage names, the event handles as int64, and an
@@ -16,6 +17,7 @@ events (taken from the handles in order).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import pickle
@@ -97,6 +99,8 @@ class CepRunner:
         self._simple = [(c, _simple_test(cond)) for c, (cond, s) in enumerate(zip(self.conditions, spec.conditions))
                         if not s.iterative]
         self.function = cloudpickle.loads(spec.function)
+        comparator = cloudpickle.loads(spec.comparator) if spec.comparator else None
+        self._compare = getattr(comparator, "compare", None) or comparator
         self._timeouts = getattr(self.function, "process_timed_out_match", None) if spec.handles_timeouts else None
         self._side_ports = {tag: i + 2 for i, tag in enumerate(spec.side_output_tags)}
         self._output_type = cloudpickle.loads(spec.output_type) if spec.output_type else None
@@ -161,6 +165,16 @@ class CepRunner:
         """The events with these (int64) handles."""
         recent, first, kept = self._recent, self._first, self._kept
         return [recent[h - first] if h >= first else kept[h] for h in array("q", handles)]
+
+    def order(self, handles: bytes) -> bytes:
+        """The order the events with these (int64) handles, of one timestamp and in arrival order, are
+        matched in, as the comparator sorts them (stably): their int32 indexes."""
+        return self._named(self._order, handles)
+
+    def _order(self, handles: bytes) -> bytes:
+        events, compare = self.events(handles), self._compare
+        ranked = sorted(range(len(events)), key=functools.cmp_to_key(lambda i, j: compare(events[i], events[j])))
+        return array("i", ranked).tobytes()
 
     def restore(self, handles: bytes, blob: bytes, ends: bytes) -> None:
         """Unpickles events read from a checkpoint as the events with these handles."""

@@ -85,8 +85,8 @@ class PatternFlatTimeoutFunction(Function):
 
 
 class EventComparator(Subscriptable, abc.ABC):
-    """Orders events of equal timestamp in Flink (``CEP.pattern(stream, pattern, comparator)``); PyStream
-    refuses one for now and matches such events in arrival order."""
+    """Orders events of equal timestamp (``CEP.pattern(stream, pattern, comparator)``): ``compare(a, b)``
+    is negative when ``a`` goes first, positive when ``b`` does, 0 to keep their arrival order."""
 
     @abc.abstractmethod
     def compare(self, first: Any, second: Any) -> int:

@@ -32,13 +32,14 @@ class CEP:
     @staticmethod
     def pattern(input: DataStream, pattern: Pattern, comparator: Any = None) -> "PatternStream":
         """The matches of ``pattern`` in ``input``, per key when ``input`` is keyed (else over the
-        whole stream, at parallelism 1). Events of equal timestamp are matched in arrival order."""
+        whole stream, at parallelism 1). Events of equal timestamp are matched in arrival order, or
+        as ``comparator`` orders them (an ``EventComparator``, or a function of two events returning
+        a negative number, zero or a positive number as Java's ``Comparator.compare``)."""
         if not isinstance(input, DataStream):
             raise TypeError(f"CEP.pattern needs a DataStream, got {input!r}")
-        if comparator is not None:
-            raise NotImplementedError("CEP.pattern: an EventComparator is not supported by PyStream yet; "
-                                      "events of equal timestamp are matched in arrival order")
-        return PatternStream(input, pattern)
+        if comparator is not None and not callable(getattr(comparator, "compare", None)) and not callable(comparator):
+            raise TypeError(f"CEP.pattern: the comparator must be an EventComparator or a function of two events, got {comparator!r}")
+        return PatternStream(input, pattern, comparator)
 
 
 def _has_timestamps(node: Node) -> bool:
@@ -61,8 +62,9 @@ def _has_timestamps(node: Node) -> bool:
 class PatternStream:
     """A stream of matches waiting for the function that turns them into records."""
 
-    def __init__(self, stream: DataStream, pattern: Pattern) -> None:
+    def __init__(self, stream: DataStream, pattern: Pattern, comparator: Any = None) -> None:
         self._stream = stream
+        self._comparator = comparator
         self._described, self._conditions, self._iterative = describe(pattern)
         self._event_time: bool | None = None
         self._late_tag: OutputTag | None = None
@@ -130,6 +132,8 @@ class PatternStream:
             spec.conditions.add(function=dumps(condition), iterative=iterative)
         if output_type is not None:
             spec.output_type = dumps(output_type)
+        if self._comparator is not None:
+            spec.comparator = dumps(self._comparator)
         env = stream._env
         node = env._pipeline.add(name, "cep", cep=spec, output_type=output_type,
                                  inputs=[Input(stream._node, spec_pb.HASH, dumps(key_selector))],

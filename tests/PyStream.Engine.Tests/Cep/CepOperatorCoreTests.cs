@@ -4,6 +4,9 @@ namespace PyStream.Engine.Tests.Cep;
 
 public sealed class CepOperatorCoreTests
 {
+    /// <summary>Names starting with "a" go first, others keep arrival order (a stable sort, as Flink's <c>sorted(comparator)</c>).</summary>
+    private static readonly Comparison<Ev> AFirst = (x, y) => (x.Name[0] == 'a' ? 0 : 1).CompareTo(y.Name[0] == 'a' ? 0 : 1);
+
     private static (PatternDefinition Pattern, LambdaConditions Conditions) AThenB(long? within = null)
     {
         var c = new LambdaConditions();
@@ -72,6 +75,41 @@ public sealed class CepOperatorCoreTests
         Assert.Empty(cep.TimedOut);
         cep.AdvanceClock(1);
         Assert.Equal(["k: a2@1150"], cep.TimedOut); // a2 came at 1,050 on the clock that started at 1,000
+    }
+
+    [Fact]
+    public void ATieOrderDecidesHowEventsOfOneTimestampAreMatched()
+    {
+        var (pattern, c) = AThenB();
+        var ordered = new RecordingCep(pattern, c, tieOrder: AFirst);
+        var arrival = new RecordingCep(pattern, c);
+        Ev[] events = [new("b1", Time: 30), new("a1", Time: 30), new("b2", Time: 30), new("a2", Time: 40), new("b3", Time: 50)];
+        foreach (var cep in new[] { ordered, arrival })
+        {
+            cep.Send("k", events);
+            cep.AdvanceWatermark(100);
+        }
+
+        // Sorted: a1 b1 b2 at 30, then a2 and b3; a followedBy b takes the first later b: a1 b1, a2 b3.
+        Assert.Equal(["k: a1 b1", "k: a2 b3"], ordered.Matches);
+        // In arrival order a1 comes after b1 and finds b2.
+        Assert.Equal(["k: a1 b2", "k: a2 b3"], arrival.Matches);
+    }
+
+    [Fact]
+    public void InProcessingTimeATieOrderHoldsEventsUntilTheirArrivalTimersFire()
+    {
+        var (pattern, c) = AThenB(within: 100);
+        var cep = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime, tieOrder: AFirst);
+        cep.Send("k", new Ev("b1"), new Ev("a1"));
+        Assert.Empty(cep.Matches); // held for the timer at their arrival time (1,000)
+        cep.AdvanceClock(1);
+        Assert.Equal(["k: a1 b1"], cep.Matches); // a1 sorted before b1 (in arrival order b1 would be skipped)
+        cep.Send("k", new Ev("a2")); // at 1,001
+        cep.AdvanceClock(99);
+        Assert.Empty(cep.TimedOut);
+        cep.AdvanceClock(1);
+        Assert.Equal(["k: a2@1101"], cep.TimedOut);
     }
 
     [Fact]

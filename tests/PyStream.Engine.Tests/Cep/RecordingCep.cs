@@ -22,15 +22,20 @@ internal sealed class EvSerializer : ICepEventSerializer<Ev>
     public Ev Read(BinaryReader reader) => new(reader.ReadString(), reader.ReadInt32(), reader.ReadInt64());
 }
 
-/// <summary>A CEP operator core on a fake clock and a given store that records what it emits as "key: a b1 c".</summary>
+/// <summary>
+/// A CEP operator core on a fake clock and a given store that records what it emits as "key: a b1 c";
+/// with a tie order, events of equal timestamp are matched as a stable sort by it puts them.
+/// </summary>
 internal sealed class RecordingCep : CepOperatorCore<Ev>
 {
     private readonly Queue<Action> _mailbox = new();
+    private readonly Comparison<Ev>? _tieOrder;
 
     public RecordingCep(PatternDefinition pattern, ICepConditions<Ev> conditions, CepTimeMode mode = CepTimeMode.EventTime, IKeyedStateStore? store = null,
-        FakeTimeProvider? time = null, int maxCachedKeys = DefaultMaxCachedKeys)
+        FakeTimeProvider? time = null, int maxCachedKeys = DefaultMaxCachedKeys, Comparison<Ev>? tieOrder = null)
         : base(NfaCompiler.Compile(pattern), conditions, EvSerializer.Instance, mode, handleTimeouts: true, maxCachedKeys)
     {
+        _tieOrder = tieOrder;
         Time = time ?? new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_000));
         Store = store ?? new HeapKeyedStateStore();
         var environment = new JobEnvironment { Time = Time };
@@ -57,6 +62,15 @@ internal sealed class RecordingCep : CepOperatorCore<Ev>
         Time.Advance(TimeSpan.FromMilliseconds(millis));
         while (_mailbox.TryDequeue(out var action))
             action();
+    }
+
+    protected override bool OrdersTies => _tieOrder is not null;
+
+    protected override void OrderTies(ReadOnlySpan<Ev> events, Span<int> order)
+    {
+        var all = events.ToArray();
+        var ranked = Enumerable.Range(0, all.Length).OrderBy(i => all[i], Comparer<Ev>.Create(_tieOrder!)).ToArray();
+        ranked.CopyTo(order);
     }
 
     protected override void OnMatch(byte[] key, PatternMatch<Ev> match, long timestamp) =>

@@ -51,3 +51,17 @@ LOGINS: list[tuple[str, str, int]] = [
     ("carol", "fail", 1000), ("carol", "fail", 2000), ("carol", "fail", 3000), ("carol", "ok", 20000),
     ("dave", "fail", 1000), ("dave", "fail", 2000), ("dave", "fail", 3000), ("dave", "fail", 4000), ("dave", "ok", 5000),
 ]
+
+
+def tied_readings() -> list[tuple[str, str, int, int]]:
+    """(key, kind, timestamp, sequence number) in arrival order: per key, groups of three events
+    sharing a timestamp, their kinds a, b, c shuffled (seeded) within each group."""
+    import random
+    shuffle = random.Random(15).shuffle
+    events = []
+    for group in range(30):
+        for key in ("x", "y"):
+            kinds = ["a", "b", "c"]
+            shuffle(kinds)
+            events.extend((key, kind, group * 10, len(events)) for kind in kinds)
+    return events

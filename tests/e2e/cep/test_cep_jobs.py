@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from cep_cases import LOGINS
+from cep_cases import LOGINS, tied_readings
 
 ROOT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).parent
@@ -117,3 +117,22 @@ def test_keys_written_out_and_read_back_keep_their_events() -> None:
     # Key k: its 'a' is event k with payload [3k], its 'c' event keys + k with payload [keys + k].
     want = [f"{k},{3 * k},{keys + k}" for k in range(keys)]
     assert sorted(result.stdout.splitlines()) == sorted(want)
+
+
+def strict_pairs(label: str, events: list[tuple[str, str, int, int]], tie_rank) -> list[str]:
+    """Per key, the events in timestamp order, ties as tie_rank sorts them (stably): every a right before a b."""
+    lines = []
+    for key in sorted({e[0] for e in events}):
+        ordered = sorted((e for e in events if e[0] == key), key=lambda e: (e[2], tie_rank(e)))
+        lines += [f"{label},{key},{x[3]},{y[3]}" for x, y in zip(ordered, ordered[1:]) if (x[1], y[1]) == ("a", "b")]
+    return lines
+
+
+def test_an_event_comparator_orders_events_of_equal_timestamp() -> None:
+    result = run(HERE / "cep_comparator_job.py")
+    assert result.returncode == 0, result.stderr
+    events = tied_readings()
+    ordered = strict_pairs("ordered", events, lambda e: e[1])
+    arrival = strict_pairs("arrival", events, lambda e: 0)
+    assert len(ordered) == 60 and set(ordered).isdisjoint(arrival)  # a then b within every tie: one match per group
+    assert sorted(line.split("> ", 1)[1] for line in result.stdout.splitlines()) == sorted(ordered + arrival)

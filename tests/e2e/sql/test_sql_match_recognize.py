@@ -385,3 +385,40 @@ def test_an_updating_input_is_refused(tmp_path: Path) -> None:
         "MATCH_RECOGNIZE (ORDER BY rowtime MEASURES A.symbol AS s PATTERN (A) DEFINE A AS TRUE)",
     ], name="updating")
     assert "Match Recognize doesn't support consuming update changes" in results[1].error[1]
+
+
+def test_order_by_keys_after_the_time_attribute_order_rows_of_equal_time(tmp_path: Path) -> None:
+    """ORDER BY rowtime, price DESC: rows of one second are matched highest price first (Flink's event
+    comparator), whatever order they arrive in; rows equal in both keep arrival order (tax tells them apart)."""
+    import random
+    shuffle = random.Random(14).shuffle
+    ties = []
+    for t in range(10):
+        for symbol in ("ACME", "BETA"):
+            group = [(symbol, t, 10, 1), (symbol, t, 20, 1), (symbol, t, 20, 2), (symbol, t, 30, 1)]
+            shuffle(group)
+            ties.extend(group)
+    path = tmp_path / "ties.csv"
+    path.write_text("".join(f"{s},{(BASE + datetime.timedelta(seconds=t)).isoformat(' ')},{p},{x}\n" for s, t, p, x in ties))
+    table = ("CREATE TEMPORARY TABLE Ties (symbol STRING, rowtime TIMESTAMP(3), price BIGINT, tax BIGINT, "
+             "WATERMARK FOR rowtime AS rowtime - INTERVAL '1' SECOND) "
+             f"WITH ('connector' = 'filesystem', 'path' = '{path}', 'format' = 'csv')")
+    match = ("SELECT * FROM Ties MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime, price DESC "
+             "MEASURES A.tax AS a_tax, B.price AS b_price, B.tax AS b_tax, A.rowtime AS a_t "
+             "AFTER MATCH SKIP TO NEXT ROW PATTERN (A B) DEFINE A AS A.price = 20, B AS B.price <= A.price)")
+
+    def ordered(symbol: str) -> list[Row]:
+        rows = [Row(s, t, p, x) for s, t, p, x in ties if s == symbol]
+        return sorted(rows, key=lambda r: (r.t, -r.price))  # stable: equal rows keep arrival order
+    conds = {"A": lambda r, c: r.price == 20, "B": lambda r, c: r.price <= c["A"][-1].price}
+    want = sorted((symbol, a.tax, b.price, b.tax, at(a.t))
+                  for symbol in ("ACME", "BETA")
+                  for m in model(ordered(symbol), [Var("A"), Var("B")], conds, ("TO NEXT ROW", None))
+                  for (_, a), (_, b) in [m])
+    arrival_order = sorted((s, a[3], b[2], b[3], at(a[1])) for s in ("ACME", "BETA")
+                           for a, b in zip([e for e in ties if e[0] == s], [e for e in ties if e[0] == s][1:])
+                           if a[2] == 20 and b[2] <= 20)
+    assert len(want) == 40 and want != arrival_order  # per second: 20 then 20, 20 then 10
+    results = run_statements(tmp_path, "streaming", [table, match, "EXPLAIN " + match], name="ties")
+    assert sorted(values for _, values in results[1].ok()) == want
+    assert "orderBy=[rowtime ASC, price DESC]" in results[2].ok()[0][1][0]

@@ -136,3 +136,37 @@ def test_an_upsert_kafka_topic_is_a_versioned_table(tmp_path: Path) -> None:
     assert expected[("o4", Decimal("40.00"), "EUR", Decimal("1.10"), at(599_999))] == 1
     assert expected[("o5", Decimal("50.00"), "GBP", None, at(640_000))] == 1
     assert appended(results[2]) == expected
+
+
+def test_a_deduplicating_view_is_a_versioned_table(tmp_path: Path) -> None:
+    """Flink's versioned view: an append-only rates history without a primary key, kept last per
+    currency by ROW_NUMBER() over its update time; the view's key is its partition key. The
+    deduplication passes on a rate only when its time is not before the kept one's (a late one
+    is dropped there), and each passed rate is a version of its currency."""
+    rng = random.Random(5)  # a seed where dropped rates change what 3 orders join
+    currencies = ["EUR", "USD", "GBP"]
+    rates, orders, time = [], [], 0
+    for i in range(240):
+        time += rng.randint(0, 10_000)
+        t = time - rng.randint(0, DELAY_S * 1000 - 1000)
+        if rng.random() < 0.35:
+            rates.append((rng.choice(currencies), f"{rng.randint(50, 200) / 100:.2f}", t))
+        else:
+            orders.append((f"o{i}", f"{rng.randint(100, 9999) / 100:.2f}", rng.choice(currencies), t))
+    kept: dict[str, int] = {}
+    versions = []
+    for currency, rate, t in rates:  # the deduplication, in arrival order
+        if t >= kept.get(currency, t):
+            kept[currency] = t
+            versions.append((currency, rate, t))
+    assert len(versions) < len(rates), "some rates come after a later one of their currency and are dropped"
+    order_table, history = tables(orders, rates, tmp_path)
+    history = history.replace("currency_rates", "rates_history").replace(", PRIMARY KEY (currency) NOT ENFORCED", "")
+    view = ("CREATE TEMPORARY VIEW currency_rates AS SELECT currency, conversion_rate, update_time FROM ("
+            "SELECT *, ROW_NUMBER() OVER (PARTITION BY currency ORDER BY update_time DESC) AS row_num FROM rates_history) "
+            "WHERE row_num = 1")
+    results = run_statements(tmp_path, "streaming", [order_table, history, view, QUERY.format(join="LEFT")],
+                             config={"parallelism.default": "2", "pipeline.auto-watermark-interval": "0"}, name="view")
+    expected = temporal_join(orders, versions, left=True)
+    assert expected != temporal_join(orders, rates, left=True)
+    assert appended(results[3]) == expected

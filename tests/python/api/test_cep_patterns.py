@@ -150,7 +150,13 @@ def test_event_time_is_the_default_with_a_watermark_strategy_upstream():
     assert not CEP.pattern(stamped, pattern).in_processing_time().select(lambda m: 1)._node.cep.event_time
 
 
-def test_an_event_comparator_is_refused_by_name():
+def test_an_event_comparator_goes_into_the_pattern_stream_and_a_non_function_is_refused():
+    import cloudpickle
     env = StreamExecutionEnvironment.get_execution_environment()
-    with pytest.raises(NotImplementedError, match="EventComparator is not supported"):
-        CEP.pattern(env.from_collection(["a"]), Pattern.begin("a").where(a), lambda x, y: 0)
+    stream = env.from_collection(["a"])
+    by_length = lambda x, y: len(x) - len(y)  # noqa: E731
+    spec = CEP.pattern(stream, Pattern.begin("a").where(a), by_length).select(lambda m: 1)._node.cep
+    assert cloudpickle.loads(spec.comparator)("ab", "a") == 1
+    assert not CEP.pattern(stream, Pattern.begin("a").where(a)).select(lambda m: 1)._node.cep.comparator
+    with pytest.raises(TypeError, match="EventComparator or a function of two events"):
+        CEP.pattern(stream, Pattern.begin("a").where(a), 3)
