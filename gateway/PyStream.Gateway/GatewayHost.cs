@@ -122,6 +122,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(ports);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(JobFiles.For(options));
         builder.Services.AddSingleton<ClusterScheduler>();
         builder.Services.AddSingleton(services => new JobEnvironment
         {

@@ -19,7 +19,7 @@ namespace PyStream.Worker;
 /// state reported on the deployment stream, in that order. When the stream ends (the coordinator is
 /// lost) every share is cancelled: its attempt is over.
 /// </summary>
-internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExecutor> logger)
+internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files, ILogger<ShareExecutor> logger)
 {
     private readonly ConcurrentDictionary<string, JobExecution> _shares = new(StringComparer.Ordinal);
 
@@ -47,6 +47,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
         }
         finally
         {
+            if (!_shares.IsEmpty)
+                logger.SharesCancelled(_shares.Count);
             foreach (var execution in _shares.Values)
                 execution.Cancel();
             reports.Writer.TryComplete();
@@ -123,6 +125,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
         try
         {
             var spec = JobSpec.Parser.ParseFrom(share.Spec);
+            if (files.Unpack(share, spec) is { } directory)
+                logger.ShareFilesWritten(attemptId, spec.Name, share.PythonRoots.Sum(r => r.Files.Count), directory);
             var deployment = new AttemptDeployment(attemptId, workerId,
                 share.Placement.ToDictionary(p => (p.Vertex, p.Subtask), p => new SubtaskLocation(p.WorkerId, p.Slot)),
                 share.DataAddresses.ToDictionary(a => a.Key, a => new Uri($"http://{a.Value}"), StringComparer.Ordinal))
@@ -144,8 +148,10 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
                 _shares.TryRemove(attemptId, out _);
             logger.ShareDeployed(attemptId, spec.Name, share.Placement.Count(p => p.WorkerId == workerId));
         }
-        catch (Exception error) when (error is PyStreamException or InvalidProtocolBufferException or ArgumentException or UriFormatException)
+        catch (Exception error) when (error is PyStreamException or InvalidProtocolBufferException or ArgumentException or UriFormatException
+                                          or IOException or UnauthorizedAccessException)
         {
+            files.Remove(attemptId, logger);
             Report(Failed(error));
         }
     }
@@ -153,6 +159,7 @@ internal sealed class ShareExecutor(JobEnvironment environment, ILogger<ShareExe
     private void Ended(string attemptId, JobExecution execution, Action<ShareState> report)
     {
         _shares.TryRemove(attemptId, out _);
+        files.Remove(attemptId, logger);
         report(execution.Status switch
         {
             JobStatus.Finished => new ShareState { State = ShareState.Types.State.Finished, FinishRequested = execution.FinishRequested },

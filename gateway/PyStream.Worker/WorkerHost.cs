@@ -52,6 +52,8 @@ public static class WorkerHost
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
             Network = new WorkerChannels(partitions, services.GetRequiredService<NetworkConnections>(), options.Token),
         });
+        var files = new ShareFiles(Path.Combine(Path.GetTempPath(), $"pystream-worker-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        builder.Services.AddSingleton(files);
         builder.Services.AddSingleton<ShareExecutor>();
 
         var app = builder.Build();
@@ -71,6 +73,7 @@ public static class WorkerHost
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         var code = app.Services.GetRequiredService<CoordinatorConnection>().ExitCode ?? 0;
         await app.DisposeAsync().ConfigureAwait(false);
+        files.RemoveAll();
         return code;
     }
 

@@ -17,4 +17,13 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "running attempt {AttemptId} of job '{Job}': {Subtasks} subtasks here")]
     public static partial void ShareDeployed(this ILogger logger, string attemptId, string job, int subtasks);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "attempt {AttemptId} of job '{Job}': {Count} Python files in {Directory}")]
+    public static partial void ShareFilesWritten(this ILogger logger, string attemptId, string job, int count, string directory);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "cannot remove the Python files in {Directory}: {Reason}; they go when the worker stops")]
+    public static partial void ShareFilesNotRemoved(this ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "cancelling the shares still running here ({Count}): their deployment stream ended (a coordinator that leads next restarts their jobs)")]
+    public static partial void SharesCancelled(this ILogger logger, int count);
 }

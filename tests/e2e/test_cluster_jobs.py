@@ -5,6 +5,7 @@ what `./pystream run` prints."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -144,6 +145,48 @@ def test_a_waiting_job_shows_why_and_starts_when_a_worker_joins(cluster: Cluster
     assert client.returncode == 0, stderr
     assert sorted(line.split("> ", 1)[1] for line in stdout.splitlines()) == cluster_job_model()
     assert "of job 'cluster job'" in cluster.workers[-1].log
+
+
+def test_a_jobs_python_files_reach_the_workers_and_leave_with_the_share(cluster: Cluster) -> None:
+    result = cluster.run(SCRIPTS / "cluster_files.py")
+    assert result.returncode == 0, result.stderr
+    lines = sorted(result.stdout.splitlines())
+
+    # n spelled digit by digit, and the area n * (n + 1).
+    digits = "zero one two three four five six seven eight nine".split()
+    model = sorted(f"{'-'.join(digits[int(d)] for d in str(n))}: {n * (n + 1)}" for n in range(12))
+    assert sorted(line.split("> ", 1)[1] for line in lines) == model
+    assert lines == single_process_run(SCRIPTS / "cluster_files.py")
+
+    # Each worker wrote the shipped files (the script's own module and lib/shapes.py) to a directory of its own, gone once its share ended.
+    written = [re.search(r"of job 'cluster files': (\d+) Python files in (\S+)", worker.log) for worker in cluster.workers]
+    directories = [Path(match[2]) for match in written if match]
+    assert len(directories) == len(cluster.workers) and all(match[1] == "2" for match in written if match)
+    assert len(set(directories)) == len(directories)
+    poll("the shares' files removed", lambda: not any(d.exists() for d in directories), timeout_s=30)
+
+
+def test_two_jobs_bringing_a_module_of_the_same_name_each_import_their_own_on_the_workers(cluster: Cluster, tmp_path: Path) -> None:
+    """The worker's interpreter outlives a job: the first job's module, imported inside its map, must not serve the second."""
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import sys\n"
+        "from pyflink.common import Types\n"
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "env.set_parallelism(4)\n"
+        "env.add_python_file(sys.argv[1])\n"
+        "def scaled(n):\n"
+        "    from scale_helper import scale\n"
+        "    return scale(n)\n"
+        "print(sorted(env.from_collection(list(range(8)), Types.INT()).map(scaled, Types.INT()).execute_and_collect()))\n")
+    for factor in (10, 100):
+        helper = tmp_path / f"v{factor}" / "scale_helper.py"
+        helper.parent.mkdir()
+        helper.write_text(f"def scale(n):\n    return n * {factor}\n")
+        result = cluster.run(script, str(helper))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str([n * factor for n in range(8)])
 
 
 def test_a_killed_worker_fails_the_attempt_and_the_job_restarts_on_the_workers_that_remain(cluster: Cluster, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -13,6 +14,7 @@ import pytest
 
 from cluster_process import Worker
 from gateway_process import ROOT, Gateway
+from test_cluster import listed, poll
 from test_gateway import run_client, start_running_job
 
 WEBUI = ROOT / "tests" / "webui"
@@ -101,6 +103,42 @@ def test_the_workers_page_lists_a_clusters_workers_and_drops_a_stopped_one(tmp_p
     finally:
         if browser is not None and browser.poll() is None:
             browser.kill()
+        for worker in workers:
+            worker.stop()
+        gateway.stop()
+
+
+def test_a_cluster_jobs_page_says_why_it_waits_and_names_the_worker_of_each_subtask(tmp_path: Path) -> None:
+    assert (WEBUI / "node_modules" / "playwright-core").is_dir(), "run the tests through ./pystream test, which installs playwright-core"
+    gateway = Gateway(tmp_path / "cluster", args=("--cluster",))
+    workers = [Worker(gateway.rpc, slots=2)]
+    client = browser = None
+    try:
+        first = workers[0].registered_id()
+        poll("the worker listed", lambda: first in listed(gateway))
+        # Parallelism 3 on 2 slots: the job waits (up to a minute) until a worker with a third slot joins.
+        client = subprocess.Popen([sys.executable, str(SCRIPTS / "cluster_job.py"), "60 s", "3"], cwd=ROOT, env=gateway.client_env(),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        job_id = poll("the job submitted", lambda: next((j["jid"] for j in gateway.get("/jobs/overview")["jobs"]), None))
+        reason = "waiting for slots: 3 slots needed, 2 free of 2 on 1 workers"
+        vertex = next(v["id"] for v in gateway.get(f"/jobs/{job_id}")["vertices"] if v["parallelism"] == 3)
+        browser = subprocess.Popen([shutil.which("node") or "node", str(WEBUI / "webui-cluster-job.mjs"), gateway.url, job_id, str(vertex), reason],
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        printed = []
+        for line in browser.stdout:  # bounded: the check fails by itself within its step timeouts
+            printed.append(line)
+            if line.startswith("waiting: a worker"):
+                workers.append(Worker(gateway.rpc, slots=1))
+        assert browser.wait(timeout=180) == 0, "".join(printed)
+        second = workers[1].registered_id()
+        # Slots spread over the workers before any fills up, in the order they registered: subtask i in the i-th slot taken.
+        shown = next(line for line in printed if line.startswith("workers: ")).split(": ", 1)[1].strip()
+        assert shown == f"1={first},2={second},3={first}"
+        assert client.wait(timeout=120) == 0, client.stderr.read()
+    finally:
+        for process in (browser, client):
+            if process is not None and process.poll() is None:
+                process.kill()
         for worker in workers:
             worker.stop()
         gateway.stop()

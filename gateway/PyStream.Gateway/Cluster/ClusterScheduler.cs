@@ -4,6 +4,7 @@ using PyStream.Engine;
 using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime.Cluster;
 using PyStream.Engine.Settings;
+using PyStream.Gateway.Jobs;
 
 namespace PyStream.Gateway.Cluster;
 
@@ -26,18 +27,22 @@ public sealed class ClusterScheduler : IAttemptScheduler
     private readonly Lock _slots = new();
     private readonly WorkerRegistry _registry;
 
-    public ClusterScheduler(WorkerRegistry registry, TimeProvider time, ILogger<ClusterScheduler> logger)
+    public ClusterScheduler(WorkerRegistry registry, TimeProvider time, ILogger<ClusterScheduler> logger, JobFiles? files = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;
         Time = time;
         Logger = logger;
+        Files = files;
         registry.Lost += (worker, reason) => WorkerLost(worker.Id, $"worker {worker.Id} was lost: {reason}");
     }
 
     internal TimeProvider Time { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>The jobs' Python files, shipped with each share; null: jobs come without files (tests).</summary>
+    internal JobFiles? Files { get; }
 
     public IScheduledAttempt Schedule(ClusterAttempt attempt, Action<Exception?> ended)
     {

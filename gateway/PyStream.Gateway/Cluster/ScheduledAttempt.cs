@@ -173,10 +173,16 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         {
             foreach (var worker in workers)
                 share.DataAddresses[worker] = scheduler.DataAddressOf(worker);
+            if (scheduler.Files is { } files)
+                share.PythonRoots.AddRange(files.Roots(attempt.JobId, attempt.Graph.Spec));
         }
         catch (PyStreamException error)
         {
             Fail(error);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            Fail(new PyStreamException($"cannot read the job's Python files to send them to its workers: {error.Message}", error));
         }
 
         Waiting = null;

@@ -23,4 +23,10 @@ internal static partial class HighAvailabilityLog
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "leader election: a call for lease {Lease} failed: {Reason}")]
     public static partial void LeaseCallFailed(this ILogger logger, string lease, string reason);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "high availability: job {JobId} had ended (its result is in the job result store): not resumed; removed from the storage")]
+    public static partial void EndedJobNotResumed(this ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "high availability: could not write the result of the ended job {JobId} to the job result store: {Reason}")]
+    public static partial void JobResultNotWritten(this ILogger logger, string jobId, string reason);
 }

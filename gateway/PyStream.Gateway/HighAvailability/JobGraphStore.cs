@@ -98,7 +98,8 @@ public sealed partial class JobGraphStore
     private string JobDirectory(string jobId) =>
         JobIdPattern().IsMatch(jobId) ? Path.Combine(JobsDirectory, jobId) : throw new ArgumentException($"'{jobId}' is not a job id");
 
-    private static void WriteReplacing(string path, byte[] content)
+    /// <summary>Writes a file whole: a reader sees the old or the new content, never a half.</summary>
+    internal static void WriteReplacing(string path, byte[] content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";

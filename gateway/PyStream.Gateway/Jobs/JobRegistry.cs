@@ -27,8 +27,9 @@ public sealed class JobRegistry : ILeaderContender
     private readonly JobEnvironment _environment;
     private readonly ILogger _log;
     private readonly TaskMetrics _metrics;
-    private readonly string _filesRoot;
+    private readonly JobFiles _files;
     private readonly JobGraphStore? _store;
+    private readonly JobResultStore? _results;
     private readonly object _leadership = new();
     private volatile bool _leading;
 
@@ -38,9 +39,10 @@ public sealed class JobRegistry : ILeaderContender
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
         _log = environment.LoggerFactory.CreateLogger<JobRegistry>();
-        _filesRoot = Path.Combine(options.DataDirectory, "files");
         var highAvailability = options.HighAvailability;
         _store = highAvailability is null ? null : new JobGraphStore(highAvailability.StorageDirectory);
+        _results = highAvailability is null ? null : new JobResultStore(highAvailability.StorageDirectory);
+        _files = new JobFiles(Path.Combine(options.DataDirectory, "files"), _store);
         // A standby waits for the election; a single gateway leads from the start.
         _leading = highAvailability is not { Type: HighAvailabilityType.Kubernetes };
         // Checkpoints must be where the next leader can read them: on the shared storage by default.
@@ -58,6 +60,12 @@ public sealed class JobRegistry : ILeaderContender
     }
 
     public static ActivitySource Activities { get; } = new("PyStream.Gateway");
+
+    /// <summary>
+    /// Called after an ended job's result was written to the job result store and before the job leaves the
+    /// storage: where a test stops a coordinator as if it were killed there.
+    /// </summary>
+    internal Action<string>? JobResultWritten { get; set; }
 
     /// <summary>This gateway serves jobs: it is a single gateway, or the elected leader.</summary>
     public bool IsLeader => _leading;
@@ -93,7 +101,7 @@ public sealed class JobRegistry : ILeaderContender
         if (files.Count > 0 || roots.Count > 0)
         {
             // With high availability the files are kept with the job, for the coordinator that resumes it.
-            var directory = _store?.FilesDirectory(jobId) ?? Path.Combine(_filesRoot, Guid.NewGuid().ToString("N"));
+            var directory = _files.Directory(jobId);
             foreach (var file in files)
                 WriteFile(directory, file);
             for (var i = 0; i < spec.PythonFiles.Count; i++)
@@ -191,6 +199,13 @@ public sealed class JobRegistry : ILeaderContender
             _leading = true;
             if (_store is null)
                 return;
+            // Jobs that ended before the last coordinator finished removing them: never resumed, their removal finished now.
+            foreach (var ended in _results!.DirtyResults())
+            {
+                _log.EndedJobNotResumed(ended);
+                Forget(ended);
+            }
+
             foreach (var stored in _store.ReadAll((directory, reason) => _log.StoredJobUnreadable(directory, reason)))
             {
                 if (_jobs.TryGetValue(stored.JobId, out var running) && !running.Execution.HasEnded)
@@ -242,12 +257,28 @@ public sealed class JobRegistry : ILeaderContender
     /// <summary>
     /// A job that ended for good leaves the storage; a suspended one stays. Done here, before the
     /// job discards its checkpoints, so a coordinator killed in between never finds a stored job
-    /// whose checkpoints are gone.
+    /// whose checkpoints are gone; and after its result is in the job result store, so a coordinator
+    /// killed in between never resumes it.
     /// </summary>
     private void OnStatus(JobExecution execution, JobStatus status)
     {
-        if (status is JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled)
-            Forget(execution.JobId);
+        if (status is not (JobStatus.Finished or JobStatus.Failed or JobStatus.Canceled))
+            return;
+        if (_results is not null)
+        {
+            try
+            {
+                _results.CreateDirtyResult(execution.JobId, status.ToString().ToUpperInvariant(), _environment.Time.GetUtcNow());
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                _log.JobResultNotWritten(execution.JobId, error.Message);
+            }
+
+            JobResultWritten?.Invoke(execution.JobId);
+        }
+
+        Forget(execution.JobId);
     }
 
     private void Forget(string jobId)
@@ -255,6 +286,8 @@ public sealed class JobRegistry : ILeaderContender
         try
         {
             _store?.Remove(jobId);
+            _files.Remove(jobId);
+            _results?.MarkResultAsClean(jobId); // only once the job is gone: else the next leader finishes the removal
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

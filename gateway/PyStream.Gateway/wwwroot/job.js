@@ -50,6 +50,9 @@ export function jobPage(jid) {
   const started = el('dd', {}, '—');
   const ended = el('dd', {}, '—');
   const duration = el('dd', { 'data-testid': 'job-duration' }, '—');
+  // A cluster job waiting for slots says why (REST's pending-reason); hidden once it runs.
+  const pendingReason = el('span', { 'data-testid': 'job-pending-reason' });
+  const pending = el('p', { class: 'pending', role: 'status', hidden: true }, el('strong', {}, 'Not running yet: '), pendingReason);
 
   const cancelButton = el('button', { type: 'button', class: 'danger', 'data-testid': 'cancel-button', disabled: true,
     onclick: cancel }, 'Cancel');
@@ -80,6 +83,7 @@ export function jobPage(jid) {
       el('div', {}, el('dt', {}, 'Started'), started),
       el('div', {}, el('dt', {}, 'Ended'), ended),
       el('div', {}, el('dt', {}, 'Duration'), duration)),
+    pending,
     el('section', { class: 'actions', 'aria-label': 'Job actions' },
       el('div', { class: 'inline-form' }, cancelButton),
       cancelResult,
@@ -134,6 +138,9 @@ export function jobPage(jid) {
       ended.replaceChildren(timeElement(job['end-time']));
     }
     duration.textContent = formatDuration(job.duration);
+    const reason = job['pending-reason'] ?? null;
+    pending.hidden = reason === null;
+    pendingReason.textContent = reason ?? '';
     actions.running = job.state === 'RUNNING';
     if (!actions.running && actions.cancelRequested) {
       actions.cancelRequested = false;

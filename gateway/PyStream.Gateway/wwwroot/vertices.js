@@ -1,5 +1,6 @@
 // The job page's operator table: a row per vertex (operator chain), and on request a row per
-// subtask with its own records, time shares, watermark and state size (GET /jobs/{id}/vertices/{vid}).
+// subtask with its own records, time shares, watermark and state size (GET /jobs/{id}/vertices/{vid}),
+// and for a job on a cluster the worker that runs it (Flink's taskmanager-id and host).
 
 import { describeError, getJson, jobPath } from './api.js';
 import { el, emptyRow, formatBytes, formatCount, formatPercent, isoTime, redrawKeepingFocus, table } from './dom.js';
@@ -11,10 +12,16 @@ function subtaskTable(vertex, details) {
   if (!details) return el('p', { class: 'muted' }, 'Loading the subtasks…');
   if (details.error) return el('p', { class: 'error' }, details.error);
   const cell = (testid, text, raw) => el('td', { class: 'num', 'data-testid': testid, 'data-value': raw ?? '' }, text);
+  const subtasks = details.subtasks ?? [];
+  const placed = subtasks.some((s) => s['taskmanager-id']);
   return table(`subtasks-${vertex.id}`,
-    ['Subtask', 'Records in', 'Records out', 'Busy', 'Idle', 'Backpressured', 'Watermark', 'State size'],
-    el('tbody', {}, (details.subtasks ?? []).map((s) => el('tr', { 'data-testid': `subtask-row-${vertex.id}-${s.subtask}` },
+    ['Subtask', ...(placed ? ['Worker', 'Host'] : []), 'Records in', 'Records out', 'Busy', 'Idle', 'Backpressured', 'Watermark', 'State size'],
+    el('tbody', {}, subtasks.map((s) => el('tr', { 'data-testid': `subtask-row-${vertex.id}-${s.subtask}` },
       el('th', { scope: 'row' }, `${s.subtask + 1}/${vertex.parallelism}`),
+      placed ? [
+        el('td', { 'data-testid': 'subtask-worker' }, s['taskmanager-id'] ? el('a', { href: '#/workers' }, s['taskmanager-id']) : '—'),
+        el('td', { 'data-testid': 'subtask-host' }, s.host ?? '—'),
+      ] : null,
       cell('records-in', formatCount(s.metrics?.['read-records']), s.metrics?.['read-records']),
       cell('records-out', formatCount(s.metrics?.['write-records']), s.metrics?.['write-records']),
       cell('busy', formatPercent(s['busy-ratio']), s['busy-ratio']),

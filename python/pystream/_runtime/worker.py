@@ -7,9 +7,11 @@ engine does; this module only runs the user's functions over the batches it is h
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sys
 from array import array
+from collections import Counter
 from typing import Any
 
 import cloudpickle
@@ -27,6 +29,10 @@ __all__ = ["load_job", "JobRuntime", "split", "round_robin", "share", "pickle_ba
 
 _DEFAULT_STATE_CACHE_SIZE = 10_000
 
+# The sys.path entries that jobs of this process added, each with how many live jobs use it. An entry
+# the process had before (the script's directory in `./pystream run`) is never counted, so never removed.
+_JOB_PATHS: Counter[str] = Counter()
+
 
 class JobRuntime:
     """A job's Python side in this process."""
@@ -38,9 +44,13 @@ class JobRuntime:
         self.batch_mode = spec.mode == spec_pb.BATCH
         self.state_cache_size = int(spec.configuration.get("python.state.cache-size", _DEFAULT_STATE_CACHE_SIZE))
         self._collections: dict[int, list] = {}
+        self._paths: list[str] = []
         for path in spec.python_files:
-            if path not in sys.path:
-                sys.path.append(path)
+            if _JOB_PATHS[path] or path not in sys.path:
+                if path not in sys.path:
+                    sys.path.append(path)
+                _JOB_PATHS[path] += 1
+                self._paths.append(path)
 
     def create_segment(self, description: str, host: Any) -> Segment:
         return Segment(self, json.loads(description), host)
@@ -77,6 +87,25 @@ class JobRuntime:
 
     def close(self) -> None:
         self._collections.clear()
+        for path in self._paths:
+            _JOB_PATHS[path] -= 1
+            if not _JOB_PATHS[path]:
+                del _JOB_PATHS[path]
+                _forget_path(path)
+        self._paths.clear()
+
+
+def _forget_path(path: str) -> None:
+    """Takes a job's file directory off sys.path with the modules imported from it, so the next job that
+    brings a module of the same name imports its own."""
+    if path in sys.path:
+        sys.path.remove(path)
+    sys.path_importer_cache.pop(path, None)
+    inside = os.path.join(path, "")
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and file.startswith(inside):
+            del sys.modules[name]
 
 
 def load_job(spec: bytes) -> JobRuntime:
