@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using PyStream.Engine.Checkpointing;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Time;
 
@@ -189,7 +190,7 @@ internal sealed class StreamTask : ICheckpointedTask
                     var records = next.Batch!.Count;
                     Telemetry.EngineTelemetry.RecordsIn.Add(records, _telemetryTags);
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    op.ProcessBatch(opInput, next.Batch!);
+                    op.ProcessBatch(opInput, next.Batch is PickledPythonBatch pickled ? pickled.Unpickle() : next.Batch);
                     gate.OnProcessed(records, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     if (!context.StateTtls.IsEmpty)
                         context.StateTtls.Sweep(context.State, records, context.Timers.Now);

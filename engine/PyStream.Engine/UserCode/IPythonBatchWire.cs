@@ -6,7 +6,8 @@ namespace PyStream.Engine.UserCode;
 /// <summary>
 /// How a <see cref="PythonBatch"/> crosses a network channel: the Python bridge pickles the whole
 /// batch in one call on the sender (holding the GIL once per batch, never per record) and unpickles
-/// it in one call on the receiver. The engine frames the bytes; it never looks inside them.
+/// it in one call on the consuming task's thread; in between it is a <see cref="PickledPythonBatch"/>.
+/// The engine frames the bytes; it never looks inside them.
 /// </summary>
 public interface IPythonBatchWire
 {

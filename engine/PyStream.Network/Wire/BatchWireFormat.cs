@@ -122,7 +122,11 @@ internal static class BatchWireFormat
             TextKind => new TextBatch(ReadLines(ref input, count)) { Keys = keys, Partitions = partitions, Timestamps = timestamps, SessionGaps = gaps, Bucket = bucket },
             BytesKind => new BytesBatch(input.Bytes(input.Count()).ToArray(), count) { Keys = keys, Partitions = partitions, Timestamps = timestamps, SessionGaps = gaps, Bucket = bucket },
             RowKind => RowWireFormat.Read(ref input, count).WithColumns(keys, timestamps, gaps, partitions),
-            PythonKind => (python ?? throw NoPythonBridge()).Unpickle(input.Rest(), count).WithColumns(keys, timestamps, gaps, partitions),
+            // Unpickled later, on the consuming task's thread: this one must not wait for the GIL.
+            PythonKind => new PickledPythonBatch(input.Rest().ToArray(), count, python ?? throw NoPythonBridge())
+            {
+                Keys = keys, Partitions = partitions, Timestamps = timestamps, SessionGaps = gaps,
+            },
             _ => throw new WireFormatException($"unknown batch kind {kind}"),
         };
         batch.Split = split;

@@ -116,7 +116,7 @@ public sealed class PythonBatchChannelTests(PythonInterpreter python)
 
             if (e.Kind != InputEventKind.Batch)
                 continue;
-            var batch = Assert.IsType<PythonBatch>(e.Batch);
+            var batch = Assert.IsType<PickledPythonBatch>(e.Batch).Unpickle();
             records += batch.Count;
             for (var i = 0; i < batch.Count; i++)
                 keyedSum += BinaryPrimitives.ReadInt64LittleEndian(batch.Keys!.KeyAt(i));

@@ -98,14 +98,16 @@ public sealed class BatchWireFormatTests
     }
 
     [Fact]
-    public void PythonRecordsArePickledOncePerBatchByTheBridge()
+    public void PythonRecordsArePickledOncePerBatchAndUnpickledOnlyWhenTheTaskAsks()
     {
         var bridge = new ListPickler();
         var batch = new PythonBatch(new List<string> { "a", "bc" }, 2) { Timestamps = [5, 6] };
 
         var output = new WireWriter();
         FrameFormat.Write(new InputEvent(0, InputEventKind.Batch, batch), output, bridge);
-        var back = Assert.IsType<PythonBatch>(FrameFormat.Read(output.Written.Span, 0, bridge).Batch);
+        var received = Assert.IsType<PickledPythonBatch>(FrameFormat.Read(output.Written.Span, 0, bridge).Batch);
+        Assert.Equal((1, 0), (bridge.Pickles, bridge.Unpickles));
+        var back = received.Unpickle();
 
         Assert.Equal(["a", "bc"], (List<string>)back.Handle);
         Assert.Equal([5L, 6], back.Timestamps!);

@@ -1,0 +1,65 @@
+"""Spine benchmark on a cluster: Python map -> key_by -> reduce (BATCH) at parallelism 2 on two one-slot workers.
+
+Starts `./pystream gateway --cluster` and two `./pystream worker --slots 1` on free loopback ports, runs
+tests/e2e/scripts/cluster_spine.py against them at two sizes (the rate comes from the difference, so client
+start-up and job set-up cancel out), then plain CPython in one thread doing the same work in this process
+(spine.py's loop), prints the ratio, and stops the processes. Every keyed record that changes subtask
+crosses a network channel pickled.
+
+    .venv/bin/python benchmarks/spine_cluster.py [SMALL LARGE]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the e2e tests' process harness: gateway and workers on loopback
+
+from cluster_process import Worker  # noqa: E402
+from gateway_process import Gateway  # noqa: E402
+from spine import best, cpython_seconds, report  # noqa: E402
+
+SPINE = ROOT / "tests" / "e2e" / "scripts" / "cluster_spine.py"
+WORKERS = 2
+
+
+def start_cluster(data: Path) -> tuple[Gateway, list[Worker]]:
+    gateway = Gateway(data, args=("--cluster",))
+    workers = [Worker(gateway.rpc, slots=1) for _ in range(WORKERS)]
+    for worker in workers:
+        worker.registered_id()
+    return gateway, workers
+
+
+def cluster_seconds(gateway: Gateway, count: int) -> float:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, str(SPINE), str(count)], cwd=ROOT, env=gateway.client_env(),
+                            capture_output=True, text=True, timeout=600)
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    total = sum(int(line.split()[1]) for line in result.stdout.splitlines())
+    assert total == count * (count + 1) // 2, total
+    return elapsed
+
+
+def main() -> None:
+    small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (1_000_000, 3_000_000)
+    with tempfile.TemporaryDirectory(prefix="spine-cluster-") as data:
+        gateway, workers = start_cluster(Path(data))
+        try:
+            cluster_seconds(gateway, small)  # warm-up: each worker's JIT and imports
+            cluster = best(lambda count: cluster_seconds(gateway, count), small, large, runs=2)
+        finally:
+            for worker in workers:
+                worker.stop()
+            gateway.stop()
+    cpython = best(cpython_seconds, small, large)
+    report(f"parallelism 2 on {WORKERS} one-slot workers, sizes {small:,} and {large:,}", ("cluster", cluster), cpython, goal=1.3)
+
+if __name__ == "__main__":
+    main()
