@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using PyStream.Engine.Checkpointing;
-using PyStream.Engine.Records;
 using PyStream.Engine.Runtime.Operators;
 using PyStream.Engine.Time;
+using PyStream.Engine.UserCode;
 
 namespace PyStream.Engine.Runtime;
 

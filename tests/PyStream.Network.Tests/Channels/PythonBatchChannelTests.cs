@@ -3,6 +3,7 @@ using Python.Runtime;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Partitioning;
+using PyStream.Engine.UserCode;
 using PyStream.Network.Channels;
 using PyStream.Network.Hosting;
 

@@ -1,6 +1,6 @@
-using PyStream.Engine.UserCode;
+using PyStream.Engine.Records;
 
-namespace PyStream.Engine.Records;
+namespace PyStream.Engine.UserCode;
 
 /// <summary>
 /// Python records as they arrived over a network channel: still pickled. The channel's thread
