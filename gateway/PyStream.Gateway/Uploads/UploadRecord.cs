@@ -100,11 +100,12 @@ public sealed class UploadRecord
             return;
         }
 
+        var processId = process.Id; // kept: the process may be disposed (it ended) by the time the time limit logs it
         bool cancelledMeanwhile;
         lock (_lock)
         {
             _process = process;
-            ProcessId = process.Id;
+            ProcessId = processId;
             cancelledMeanwhile = State == UploadState.Cancelling;
         }
 
@@ -116,7 +117,7 @@ public sealed class UploadRecord
         _timeLimit = _time.CreateTimer(_ =>
         {
             if (JobIds.Count == 0 && Stop(UploadState.Failed, $"started no job within {Describe(timeLimit)}: its process was stopped"))
-                log.UploadTimedOut(Name, Id, timeLimit.TotalSeconds, process.Id);
+                log.UploadTimedOut(Name, Id, timeLimit.TotalSeconds, processId);
         }, null, timeLimit, Timeout.InfiniteTimeSpan);
         _ = WatchAsync(process, exited.Task);
     }
