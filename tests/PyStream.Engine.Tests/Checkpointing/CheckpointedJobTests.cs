@@ -228,10 +228,15 @@ public sealed class CheckpointedJobTests : IDisposable
         var spec = EndlessNumbersToPrint((CheckpointingOptions.TimeoutKey, "10 s"));
         spec.Parallelism = 1;
         spec.Transformations[1].Chaining = Chaining.ChainNever;  // the print sink is a task of its own, behind the source
+        spec.Name = "expiring-" + Guid.NewGuid().ToString("N")[..8];
+        // The sink holds its first batch and its input queue holds 8 more: the source's tenth batch
+        // blocks it, inside that send, where it cannot start the savepoint.
+        using var sends = new SendsOf(spec.Name, blockedAt: 10);
         var execution = JobExecution.Start(spec, new JobEnvironment { Stdout = sink, Time = time });
         try
         {
             Assert.True(sink.Entered.Wait(Bound)); // the sink is stuck in its first write
+            Assert.True(sends.Reached.Wait(Bound)); // and the source in its send
             var savepoint = execution.TriggerSavepoint(Path.Combine(_root.FullName, "savepoints"));
             time.Advance(TimeSpan.FromSeconds(10));
 
@@ -245,6 +250,35 @@ public sealed class CheckpointedJobTests : IDisposable
             sink.Release();
             execution.Wait(Bound);
         }
+    }
+
+    /// <summary>Counts the batches a job's tasks send to other tasks (one <c>pystream.records.out</c> measurement each).</summary>
+    private sealed class SendsOf : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private int _sends;
+
+        public SendsOf(string job, int blockedAt)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == PyStream.Engine.Telemetry.EngineTelemetry.MeterName && instrument.Name == "pystream.records.out")
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "job" && Equals(tag.Value, job) && Interlocked.Increment(ref _sends) == blockedAt)
+                        Reached.Set();
+                }
+            });
+            _listener.Start();
+        }
+
+        public ManualResetEventSlim Reached { get; } = new();
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>A stdout whose first write blocks until released.</summary>
