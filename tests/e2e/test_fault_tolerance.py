@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 JOB = Path(__file__).parent / "fault_tolerance" / "exactly_once_job.py"
 KEYS = 37
 TIMEOUT_S = 180
+N = 250_000  # records per run: a run takes a few seconds, checkpoints every 100 ms complete many times in it
 
 
 def expected(n: int) -> list[str]:
@@ -61,7 +62,7 @@ def run(command: list[str]) -> subprocess.CompletedProcess:
 ])
 def test_a_failed_job_restarts_from_its_checkpoint_and_writes_everything_once(tmp_path: Path, backend: str, mode: str) -> None:
     """At-least-once is exactly-once here too: each task reads a single channel, so there is nothing to align."""
-    n = 1_000_000
+    n = N
     result = run(job(tmp_path, n, "--backend", backend, "--mode", mode, "--fail-once", str(tmp_path / "failed")))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "failed").exists(), "no checkpoint completed before the input ended, so nothing failed"
@@ -72,7 +73,7 @@ def test_a_failed_job_restarts_from_its_checkpoint_and_writes_everything_once(tm
 
 @pytest.mark.parametrize("source, when", [("files", "after"), ("collection", "after"), ("numbers", "before"), ("numbers", "during")])
 def test_sources_replay_from_their_position_and_failures_before_or_during_a_checkpoint(tmp_path: Path, source: str, when: str) -> None:
-    n = 400_000 if source == "files" else 1_000_000
+    n = N
     result = run(job(tmp_path, n, "--source", source, "--fail-once", str(tmp_path / "failed"), "--fail-when", when))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "failed").exists() and "failed and restarts in 0 ms" in result.stderr
@@ -82,8 +83,10 @@ def test_sources_replay_from_their_position_and_failures_before_or_during_a_chec
 @pytest.mark.parametrize("before, after", [(1, 1), (2, 3)])
 def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path, before: int, after: int) -> None:
     """Incremental RocksDB state, restored as it is (1 -> 1) or split by key groups (2 -> 3)."""
-    n = 1_000_000
-    first = subprocess.Popen(job(tmp_path, n, "--backend", "rocksdb-incremental", "--parallelism", str(before)), cwd=ROOT,
+    n = N
+    # Held from record n/2 on (once a checkpoint completed) until killed: the job cannot end first.
+    first = subprocess.Popen(job(tmp_path, n, "--backend", "rocksdb-incremental", "--parallelism", str(before), "--hold", str(tmp_path / "never")),
+                             cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         wait_for_checkpoint(tmp_path / "checkpoints", first)
@@ -100,7 +103,7 @@ def test_kill_9_then_resume_from_the_latest_retained_checkpoint(tmp_path: Path, 
 
 
 def test_corrupt_latest_checkpoint_falls_back_to_an_older_one(tmp_path: Path) -> None:
-    n = 1_000_000
+    n = N
     first = subprocess.Popen(job(tmp_path, n, "--retained", "3", "--interval", "50"), cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -124,7 +127,7 @@ def test_corrupt_latest_checkpoint_falls_back_to_an_older_one(tmp_path: Path) ->
 
 
 def test_savepoints_rescale_keyed_state_and_timers_1_to_3_to_2(tmp_path: Path) -> None:
-    n = 1_000_000
+    n = N
     savepoint = None
     for parallelism in (1, 3):
         result = run(job(tmp_path, n, "--parallelism", str(parallelism), "--stop-with-savepoint", str(tmp_path / "savepoints"),
@@ -139,7 +142,7 @@ def test_savepoints_rescale_keyed_state_and_timers_1_to_3_to_2(tmp_path: Path) -
 
 
 def test_a_savepoint_of_a_running_job_commits_nothing_and_resumes_from_its_position(tmp_path: Path) -> None:
-    n = 1_000_000
+    n = N
     first = run(job(tmp_path, n, "--savepoint", str(tmp_path / "savepoints")))
     assert first.returncode == 0, first.stderr
     savepoint = first.stdout.strip().splitlines()[-1]
@@ -153,7 +156,7 @@ def test_a_savepoint_of_a_running_job_commits_nothing_and_resumes_from_its_posit
 
 
 def test_a_savepoint_of_another_job_is_refused_naming_the_uids(tmp_path: Path) -> None:
-    n = 1_000_000
+    n = N
     taken = run(job(tmp_path, n, "--stop-with-savepoint", str(tmp_path / "savepoints")))
     assert taken.returncode == 0, taken.stderr
     savepoint = taken.stdout.strip().splitlines()[-1]
@@ -168,7 +171,7 @@ def test_a_savepoint_of_another_job_is_refused_naming_the_uids(tmp_path: Path) -
 
 
 def test_a_truncated_savepoint_is_reported_clearly(tmp_path: Path) -> None:
-    taken = run(job(tmp_path, 1_000_000, "--stop-with-savepoint", str(tmp_path / "savepoints")))
+    taken = run(job(tmp_path, N, "--stop-with-savepoint", str(tmp_path / "savepoints")))
     assert taken.returncode == 0, taken.stderr
     savepoint = Path(taken.stdout.strip().splitlines()[-1])
     metadata = savepoint / "_metadata"
@@ -181,7 +184,7 @@ def test_a_truncated_savepoint_is_reported_clearly(tmp_path: Path) -> None:
 
 
 def test_collected_results_arrive_exactly_once_across_a_restart(tmp_path: Path) -> None:
-    n = 1_000_000
+    n = N
     script = Path(__file__).parent / "fault_tolerance" / "collect_job.py"
     result = run([str(ROOT / "pystream"), "run", str(script), str(n), str(tmp_path / "checkpoints"), str(tmp_path / "failed")])
     assert result.returncode == 0, result.stderr
