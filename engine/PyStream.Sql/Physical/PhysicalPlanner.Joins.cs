@@ -32,7 +32,7 @@ internal sealed partial class PhysicalPlanner
         var context = session.Context;
         var residual = j.Residual;
         return () => new JoinOperatorSpec(j.LeftOuter, j.RightOuter, KeysOf(j.LeftKeys, leftTypes), KeysOf(j.RightKeys, rightTypes), leftTypes, rightTypes, outputTypes,
-            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode);
+            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode, j.NullSafe);
     }
 
     /// <summary>The two inputs' edges: hashed by the join keys, or gathered into one subtask when there are none.</summary>
@@ -91,7 +91,7 @@ internal sealed partial class PhysicalPlanner
         var names = UniqueNames(j.Fields);
         var fields = j.Fields.Select((f, i) => f with { Name = names[i] }).ToArray();
         var width = j.Left.Fields.Count;
-        var parts = j.LeftKeys.Select((l, i) => $"({names[l]} = {names[width + j.RightKeys[i]]})").ToList();
+        var parts = j.LeftKeys.Select((l, i) => $"({names[l]} {(j.IsNullSafe(i) ? "IS NOT DISTINCT FROM" : "=")} {names[width + j.RightKeys[i]]})").ToList();
         if (j.Residual is not null)
             parts.Add(ExpressionText.Of(j.Residual, fields, context));
         return parts.Count == 0 ? "true" : string.Join(" AND ", parts);

@@ -16,7 +16,8 @@ internal sealed partial class PhysicalPlanner
             : (Hash(left, w.LeftKeys, Parallel, j.Left.Types), Hash(right, w.RightKeys, Parallel, j.Right.Types), Parallel);
         var window = $"{w.Window.Kind.ToString().ToUpperInvariant()}(win_start=[window_start], win_end=[window_end], size=[{w.Window.Size} ms]{(w.Window.Kind == WindowKind.Tumble ? "" : $", step=[{w.Window.Slide} ms]")})";
         var name = $"WindowJoin(leftWindow=[{window}], rightWindow=[{window}], joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}])";
-        var spec = new WindowJoinSpec(w.LeftKeys, w.RightKeys, w.LeftEnd, w.RightEnd, j.LeftOuter, j.RightOuter);
+        var spec = new WindowJoinSpec(w.LeftKeys, w.RightKeys, w.LeftEnd, w.RightEnd, j.LeftOuter, j.RightOuter,
+            [.. w.LeftKeys.Intersect(j.NullFiltered(j.LeftKeys))], [.. w.RightKeys.Intersect(j.NullFiltered(j.RightKeys))]);
         var (leftTypes, rightTypes, residual, context) = (j.Left.Types, j.Right.Types, j.Residual, session.Context);
         var shiftZone = ShiftZone(WindowProperties.Of(j.Left)!.TimeType);
         return Add(name, "WindowJoin", parallelism, [leftEdge, rightEdge],

@@ -49,7 +49,8 @@ public static class JoinProjectPushdown
             join.RightKeys.Select(k => rightPosition[k]).ToArray(),
             join.Residual is null ? null : Remap(join.Residual, position),
             kept.Select(i => join.Output[i]).ToArray(),
-            join.Interval);
+            join.Interval,
+            join.NullSafe);
         return calc with
         {
             Input = narrowed,

@@ -134,17 +134,24 @@ public enum JoinType
 /// A join of two inputs (Calcite's Join with Flink's JoinSpec): the left input's columns, then the
 /// right's, those of an outer join's null-padded side nullable. Rows match when their equi keys
 /// are equal (<see cref="LeftKeys"/>[i] of the left = <see cref="RightKeys"/>[i] of the right, both
-/// of one type; NULL matches nothing) and <see cref="Residual"/> (over the joined row: left columns,
+/// of one type; NULL matches nothing, except in a pair compared by IS NOT DISTINCT FROM, marked in
+/// <see cref="NullSafe"/>, Flink's JoinSpec filterNulls false) and <see cref="Residual"/> (over the joined row: left columns,
 /// then right ones) is true. No keys: every pair is a candidate (a cross join, on one subtask).
 /// Time attributes of the inputs stay time attributes only when the physical join keeps them in
 /// order (an interval join); the binder materializes them otherwise, as Flink's
 /// RelTimeIndicatorConverter does.
 /// </summary>
 public sealed record JoinNode(PlanNode Left, PlanNode Right, JoinType Type, IReadOnlyList<int> LeftKeys, IReadOnlyList<int> RightKeys, BoundExpr? Residual, IReadOnlyList<PlanField> Output,
-    IntervalBounds? Interval = null)
+    IntervalBounds? Interval = null, IReadOnlyList<bool>? NullSafe = null)
     : PlanNode(Output)
 {
     public override IReadOnlyList<PlanNode> Inputs => [Left, Right];
+
+    /// <summary>Whether key pair <paramref name="k"/> is compared by IS NOT DISTINCT FROM (NULL matches NULL) rather than =.</summary>
+    public bool IsNullSafe(int k) => NullSafe is { } nullSafe && nullSafe[k];
+
+    /// <summary>Of one side's key columns (<paramref name="keys"/>, pair by pair), those where a NULL matches nothing.</summary>
+    public IReadOnlyList<int> NullFiltered(IReadOnlyList<int> keys) => keys.Where((_, k) => !IsNullSafe(k)).ToArray();
 
     /// <summary>
     /// A regular outer join retracts its null-padded rows when a match comes; an inner join of inserts

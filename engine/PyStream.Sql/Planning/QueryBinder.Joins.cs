@@ -92,8 +92,9 @@ internal sealed partial class QueryBinder
 
     /// <summary>
     /// The join of two inputs on a condition over their columns (left's, then right's): its
-    /// conjuncts <c>l = r</c> with l over the left columns only and r over the right ones only are
-    /// the equi keys, the rest the residual condition. Keys that are expressions, or of two types,
+    /// conjuncts <c>l = r</c> (or <c>l IS NOT DISTINCT FROM r</c>, where NULL matches NULL) with l
+    /// over the left columns only and r over the right ones only are the equi keys, the rest the
+    /// residual condition. Keys that are expressions, or of two types,
     /// are computed into extra columns of the inputs first (of their common type), and projected away after.
     /// </summary>
     private PlanNode MakeJoin(PlanNode left, PlanNode right, JoinType type, BoundExpr? condition, SqlNode at)
@@ -105,12 +106,13 @@ internal sealed partial class QueryBinder
         var rightExtra = new List<BoundExpr>();
         var leftKeys = new List<int>();
         var rightKeys = new List<int>();
+        var nullSafe = new List<bool>();
         var residual = new List<BoundExpr>();
         foreach (var conjunct in condition is null ? [] : Conjuncts(condition))
         {
             if (conjunct is Literal { Value: true })
                 continue;
-            if (conjunct is not CallExpr { Function: "=", Operands: [var a, var b] })
+            if (conjunct is not CallExpr { Function: "=" or NullSafeEquals, Operands: [var a, var b] } equality)
             {
                 residual.Add(conjunct);
                 continue;
@@ -132,6 +134,7 @@ internal sealed partial class QueryBinder
             var keyType = SameKeyType(l.Type, r.Type) ? l.Type : CommonType([l.Type, r.Type], at);
             leftKeys.Add(KeyColumn(l, keyType, left.Fields.Count, leftExtra));
             rightKeys.Add(KeyColumn(r, keyType, right.Fields.Count, rightExtra));
+            nullSafe.Add(equality.Function == NullSafeEquals);
         }
 
         var leftInput = WithColumns(left, leftExtra, "$lkey");
@@ -150,7 +153,7 @@ internal sealed partial class QueryBinder
 
         var fields = leftInput.Fields.Select(f => Output(f, type is JoinType.Right or JoinType.Full))
             .Concat(rightInput.Fields.Select(f => Output(f, type is JoinType.Left or JoinType.Full))).ToArray();
-        var join = new JoinNode(leftInput, rightInput, type, leftKeys, rightKeys, joinedResidual, fields, interval);
+        var join = new JoinNode(leftInput, rightInput, type, leftKeys, rightKeys, joinedResidual, fields, interval, nullSafe.Contains(true) ? nullSafe : null);
         if (leftExtra.Count == 0 && rightExtra.Count == 0)
             return join;
         var kept = Enumerable.Range(0, width).Concat(Enumerable.Range(leftInput.Fields.Count, right.Fields.Count)).ToArray();
@@ -171,7 +174,7 @@ internal sealed partial class QueryBinder
         if (node is not JoinNode { Type: JoinType.Inner } join || PythonCalcSplit.HasPython(condition))
             return null;
         var width = join.Left.Fields.Count;
-        var all = join.LeftKeys.Select((l, i) => (BoundExpr)new CallExpr("=",
+        var all = join.LeftKeys.Select((l, i) => (BoundExpr)new CallExpr(join.IsNullSafe(i) ? NullSafeEquals : "=",
                 [new InputRef(l, join.Left.Fields[l].Type), new InputRef(width + join.RightKeys[i], join.Right.Fields[join.RightKeys[i]].Type)], SqlType.Boolean))
             .Concat(join.Residual is null ? [] : [join.Residual])
             .Append(condition).ToList();
@@ -181,6 +184,8 @@ internal sealed partial class QueryBinder
         // The same columns under the star's names; their types are the new join's (an interval join keeps time attributes).
         return new CalcNode(filtered, null, Identity(filtered), star!.Output.Select((f, i) => f with { Type = filtered.Fields[i].Type }).ToArray());
     }
+
+    private const string NullSafeEquals = "IS NOT DISTINCT FROM";
 
     private enum JoinSide { Neither, Left, Right, Both }
 

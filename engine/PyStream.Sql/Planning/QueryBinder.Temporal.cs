@@ -58,7 +58,7 @@ internal sealed partial class QueryBinder
 
         // Not an interval join, whatever the residual says of times; the left's time attributes stay.
         var fields = join.Fields.Select((f, i) => i < join.Left.Fields.Count ? f with { Type = join.Left.Fields[i].Type } : f).ToArray();
-        var temporal = new TemporalJoinNode(new JoinNode(join.Left, join.Right, type, join.LeftKeys, join.RightKeys, join.Residual, fields), leftTime.Index, rightTime);
+        var temporal = new TemporalJoinNode(new JoinNode(join.Left, join.Right, type, join.LeftKeys, join.RightKeys, join.Residual, fields, NullSafe: join.NullSafe), leftTime.Index, rightTime);
         return joined is CalcNode c
             ? new CalcNode(temporal, null, c.Projections.Select(p => p is InputRef r ? r with { Type = fields[r.Index].Type } : p).ToArray(),
                 c.Output.Select(f => fields.FirstOrDefault(x => x.Name == f.Name && x.Qualifier == f.Qualifier) ?? f).ToArray())

@@ -13,8 +13,11 @@ internal sealed class BatchKeys
     private int[] _ends = new int[256];
     private bool[] _nulls = new bool[256];
 
-    /// <summary>Writes the key of every row of <paramref name="rows"/>, replacing the last batch's.</summary>
-    public void Fill(RowKeys keys, RowBatch rows)
+    /// <summary>
+    /// Writes the key of every row of <paramref name="rows"/>, replacing the last batch's, and notes
+    /// the rows with a NULL in a column of <paramref name="nullFiltered"/> (key columns compared by =).
+    /// </summary>
+    public void Fill(RowKeys keys, int[] nullFiltered, RowBatch rows)
     {
         if (_ends.Length < rows.Count)
             (_ends, _nulls) = (new int[rows.Count], new bool[rows.Count]);
@@ -23,8 +26,8 @@ internal sealed class BatchKeys
         for (var i = 0; i < rows.Count; i++)
         {
             var hasNull = false;
-            for (var k = 0; k < keys.Columns.Count; k++)
-                hasNull |= rows.Columns[keys.Columns[k]].IsNull(i);
+            foreach (var column in nullFiltered)
+                hasNull |= rows.Columns[column].IsNull(i);
             _nulls[i] = hasNull;
             if (fixedSize >= 0)
             {
@@ -46,7 +49,7 @@ internal sealed class BatchKeys
     /// <summary>Row <paramref name="row"/>'s key: valid until the next <see cref="Fill"/>.</summary>
     public ReadOnlySpan<byte> this[int row] => _bytes.AsSpan(row == 0 ? 0 : _ends[row - 1], _ends[row] - (row == 0 ? 0 : _ends[row - 1]));
 
-    /// <summary>Whether a key column of row <paramref name="row"/> is NULL (SQL's equality never holds for it).</summary>
+    /// <summary>Whether a key column compared by = is NULL in row <paramref name="row"/> (SQL's equality never holds for it).</summary>
     public bool HasNull(int row) => _nulls[row];
 
     private void Reserve(int at, int length)

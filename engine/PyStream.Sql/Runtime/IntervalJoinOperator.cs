@@ -33,7 +33,7 @@ public sealed record IntervalJoinSpec(JoinOperatorSpec Join, int LeftTimeIndex, 
 /// removes the rows that can match no more; an outer side's row that never matched is emitted padded
 /// with nulls then (or at once, when it comes too late to wait). Only inserts come out; in event
 /// time the watermark sent on lags by the largest relative bound, as rows up to that late are
-/// emitted. Rows without a time, or whose join key has a NULL, match nothing.
+/// emitted. Rows without a time, or with a NULL in a key compared by =, match nothing.
 /// </summary>
 public sealed class IntervalJoinOperator : SqlOperator, ITimerTarget
 {
@@ -41,6 +41,8 @@ public sealed class IntervalJoinOperator : SqlOperator, ITimerTarget
     private readonly JoinOperatorSpec _join;
     private readonly RowKeys _leftKeys;
     private readonly RowKeys _rightKeys;
+    private readonly int[] _leftNullFiltered;
+    private readonly int[] _rightNullFiltered;
     private readonly RowBuilder _output;
     private readonly RowBuilder _candidates;
     private readonly TimerQueue _eventTimers = new();
@@ -61,6 +63,8 @@ public sealed class IntervalJoinOperator : SqlOperator, ITimerTarget
         _join = spec.Join;
         _leftKeys = _join.LeftKeys.Copy();
         _rightKeys = _join.RightKeys.Copy();
+        _leftNullFiltered = _join.NullFiltered(_join.LeftKeys);
+        _rightNullFiltered = _join.NullFiltered(_join.RightKeys);
         _output = new RowBuilder(_join.OutputTypes);
         _candidates = new RowBuilder([.. _join.LeftTypes, .. _join.RightTypes]);
     }
@@ -88,7 +92,7 @@ public sealed class IntervalJoinOperator : SqlOperator, ITimerTarget
             for (var c = 0; c < row.Length; c++)
                 row[c] = rows.Columns[c].GetBoxed(i);
             long? time = _spec.ProcTime ? Context.Timers.Now : row[timeIndex] is long micros ? TimeMath.MillisOf(micros) : null;
-            if (time is null || keys.Columns.Any(c => row[c] is null))
+            if (time is null || (isLeft ? _leftNullFiltered : _rightNullFiltered).Any(c => row[c] is null))
             {
                 if (isLeft ? _join.LeftOuter : _join.RightOuter)
                     Padded(row, isLeft);

@@ -8,18 +8,20 @@ namespace PyStream.Sql.Runtime;
 /// Pairs rows of a join's two sides: the output row is the left row's columns then the right
 /// row's, an unmatched row of an outer side is padded with nulls. <paramref name="condition"/>,
 /// when set, is the join's condition beyond its equal keys compiled to one BOOLEAN column over the
-/// joined row; a pair joins only where it is TRUE. Rows with a NULL in an equal key never join
-/// (<c>NULL = NULL</c> is not TRUE).
+/// joined row; a pair joins only where it is TRUE. Rows with a NULL in a key compared by = never
+/// join (<c>NULL = NULL</c> is not TRUE): <paramref name="leftNullFiltered"/> and
+/// <paramref name="rightNullFiltered"/> are those key columns (not those compared by IS NOT DISTINCT FROM).
 /// </summary>
-internal sealed class JoinedRows(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<SqlType> rightTypes, IReadOnlyList<int> leftKeys, IReadOnlyList<int> rightKeys, CalcProgram? condition)
+internal sealed class JoinedRows(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<SqlType> rightTypes, IReadOnlyList<int> leftNullFiltered, IReadOnlyList<int> rightNullFiltered,
+    CalcProgram? condition)
 {
     private readonly SqlType[] _types = [.. leftTypes, .. rightTypes];
 
     public IReadOnlyList<SqlType> Types => _types;
 
-    public bool LeftJoinable(object?[] row) => leftKeys.All(k => row[k] is not null);
+    public bool LeftJoinable(object?[] row) => leftNullFiltered.All(k => row[k] is not null);
 
-    public bool RightJoinable(object?[] row) => rightKeys.All(k => row[k] is not null);
+    public bool RightJoinable(object?[] row) => rightNullFiltered.All(k => row[k] is not null);
 
     public object?[] Join(object?[]? left, object?[]? right)
     {

@@ -13,7 +13,11 @@ namespace PyStream.Sql.Runtime;
 /// right ones, to one BOOLEAN NOT NULL column: the condition IS TRUE), the state TTL (0: kept forever).
 /// </summary>
 public sealed record JoinOperatorSpec(bool LeftOuter, bool RightOuter, RowKeys LeftKeys, RowKeys RightKeys, IReadOnlyList<SqlType> LeftTypes, IReadOnlyList<SqlType> RightTypes,
-    IReadOnlyList<SqlType> OutputTypes, CalcProgram? Residual, long TtlMillis, bool BatchMode);
+    IReadOnlyList<SqlType> OutputTypes, CalcProgram? Residual, long TtlMillis, bool BatchMode, IReadOnlyList<bool>? NullSafe = null)
+{
+    /// <summary>Of one side's key columns, those where a NULL matches nothing (all but the IS NOT DISTINCT FROM pairs').</summary>
+    public int[] NullFiltered(RowKeys keys) => keys.Columns.Where((_, k) => NullSafe is not { } nullSafe || !nullSafe[k]).ToArray();
+}
 
 /// <summary>
 /// A regular join in streaming mode, as Flink's StreamingJoinOperator: input 0 is the left side,
@@ -23,14 +27,17 @@ public sealed record JoinOperatorSpec(bool LeftOuter, bool RightOuter, RowKeys L
 /// a match is emitted padded with nulls (+I), and that padded row is retracted (-D) when its first
 /// match comes and emitted again when its last match goes: each outer row counts its associations.
 /// An inner join of two insert-only inputs emits only inserts; otherwise rows keep their input's
-/// kind where Flink keeps it. A row whose join key has a NULL matches nothing. In batch mode rows
-/// are only stored, and the join's rows are emitted at end of input.
+/// kind where Flink keeps it. A row with a NULL in a key compared by = matches nothing (NULL matches
+/// NULL in one compared by IS NOT DISTINCT FROM). In batch mode rows are only stored, and the join's
+/// rows are emitted at end of input.
 /// </summary>
 public sealed class StreamingJoinOperator : SqlOperator
 {
     private readonly JoinOperatorSpec _spec;
     private readonly RowKeys _leftKeys;
     private readonly RowKeys _rightKeys;
+    private readonly int[] _leftNullFiltered;
+    private readonly int[] _rightNullFiltered;
 
     /// <summary>Streaming output: rows of the input batch beside rows of the other side's state.</summary>
     private readonly JoinPairs _pairs;
@@ -55,6 +62,8 @@ public sealed class StreamingJoinOperator : SqlOperator
         _spec = spec;
         _leftKeys = spec.LeftKeys.Copy();
         _rightKeys = spec.RightKeys.Copy();
+        _leftNullFiltered = spec.NullFiltered(spec.LeftKeys);
+        _rightNullFiltered = spec.NullFiltered(spec.RightKeys);
         _pairs = new JoinPairs(spec.LeftTypes, spec.RightTypes);
         _candidatePairs = new JoinPairs(spec.LeftTypes, spec.RightTypes);
         _output = new RowBuilder(spec.OutputTypes);
@@ -101,7 +110,7 @@ public sealed class StreamingJoinOperator : SqlOperator
     {
         var isLeft = input == 0;
         var now = Now;
-        _batchKeys.Fill(isLeft ? _leftKeys : _rightKeys, rows);
+        _batchKeys.Fill(isLeft ? _leftKeys : _rightKeys, isLeft ? _leftNullFiltered : _rightNullFiltered, rows);
         if (_spec.BatchMode)
         {
             _pairs.Begin(rows, isLeft);

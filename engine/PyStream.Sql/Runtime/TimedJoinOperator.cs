@@ -26,7 +26,8 @@ public abstract class TimedJoinOperator : SqlOperator
     private bool _indexed;
 
     private protected TimedJoinOperator(string name, IReadOnlyList<int> leftKeys, IReadOnlyList<int> rightKeys, IReadOnlyList<SqlType> leftTypes, IReadOnlyList<SqlType> rightTypes,
-        CalcProgram? condition, string leftState, string rightState, int maxPendingRows)
+        CalcProgram? condition, string leftState, string rightState, int maxPendingRows,
+        IReadOnlyList<int>? leftNullFiltered = null, IReadOnlyList<int>? rightNullFiltered = null)
         : base(name, 2)
     {
         _leftTypes = leftTypes;
@@ -36,7 +37,7 @@ public abstract class TimedJoinOperator : SqlOperator
         _maxPendingRows = maxPendingRows;
         LeftKeys = new RowKeys(leftKeys, leftKeys.Select(k => leftTypes[k]).ToArray());
         RightKeys = new RowKeys(rightKeys, rightKeys.Select(k => rightTypes[k]).ToArray());
-        Joined = new JoinedRows(leftTypes, rightTypes, leftKeys, rightKeys, condition);
+        Joined = new JoinedRows(leftTypes, rightTypes, leftNullFiltered ?? leftKeys, rightNullFiltered ?? rightKeys, condition);
         Output = new RowBuilder(Joined.Types);
     }
 

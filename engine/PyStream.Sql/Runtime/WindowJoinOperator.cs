@@ -5,8 +5,13 @@ using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
 
-/// <summary>What a window join computes: each side's equal-key columns and window_end column, the outer sides.</summary>
-public sealed record WindowJoinSpec(IReadOnlyList<int> LeftKeys, IReadOnlyList<int> RightKeys, int LeftWindowEnd, int RightWindowEnd, bool KeepLeft, bool KeepRight);
+/// <summary>
+/// What a window join computes: each side's equal-key columns and window_end column, the outer
+/// sides, and of the key columns those where a NULL matches nothing (null: all; a pair compared by
+/// IS NOT DISTINCT FROM is not among them).
+/// </summary>
+public sealed record WindowJoinSpec(IReadOnlyList<int> LeftKeys, IReadOnlyList<int> RightKeys, int LeftWindowEnd, int RightWindowEnd, bool KeepLeft, bool KeepRight,
+    IReadOnlyList<int>? LeftNullFiltered = null, IReadOnlyList<int>? RightNullFiltered = null);
 
 /// <summary>
 /// A window join (Flink's WindowJoinOperator): input 0 is the left side, input 1 the right, both
@@ -23,7 +28,8 @@ public sealed record WindowJoinSpec(IReadOnlyList<int> LeftKeys, IReadOnlyList<i
 /// </summary>
 public sealed class WindowJoinOperator(string name, WindowJoinSpec spec, IReadOnlyList<SqlType> leftTypes, IReadOnlyList<SqlType> rightTypes,
     CalcProgram? condition, int maxPendingRows = TimedJoinOperator.DefaultMaxPendingRows)
-    : TimedJoinOperator(name, spec.LeftKeys, spec.RightKeys, leftTypes, rightTypes, condition, "left-records", "right-records", maxPendingRows)
+    : TimedJoinOperator(name, spec.LeftKeys, spec.RightKeys, leftTypes, rightTypes, condition, "left-records", "right-records", maxPendingRows,
+        spec.LeftNullFiltered, spec.RightNullFiltered)
 {
     /// <summary>A TIMESTAMP_LTZ window's zone: windows end at the instant their wall-clock end names there.</summary>
     public TimeZoneInfo? ShiftZone { get; init; }

@@ -47,6 +47,14 @@ public sealed class ExplainTextTests
     }
 
     [Fact]
+    public void Keys_compared_by_is_not_distinct_from_are_equal_keys_and_hash_both_inputs()
+    {
+        var plan = Explain("SELECT * FROM gen a JOIN gen b ON a.id IS NOT DISTINCT FROM b.id AND a.name = b.name");
+
+        Assert.Contains("Join(joinType=[InnerJoin], where=[(id IS NOT DISTINCT FROM id0) AND (name = name0)], select=[id, name, id0, name0], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey]) (parallelism 1) <- #1 HASH, #2 HASH", plan);
+    }
+
+    [Fact]
     public void A_join_condition_on_one_side_filters_that_input_unless_the_side_is_preserved()
     {
         var plan = Explain("SELECT * FROM gen a LEFT JOIN gen b ON a.id = b.id AND a.name = 'x' AND b.name = 'y'");

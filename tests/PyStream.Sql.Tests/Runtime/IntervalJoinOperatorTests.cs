@@ -55,6 +55,25 @@ public sealed class IntervalJoinOperatorTests
     }
 
     [Fact]
+    public void A_null_key_matches_a_null_key_only_when_compared_by_is_not_distinct_from()
+    {
+        foreach (var nullSafe in new[] { false, true })
+        {
+            var output = new CollectingRows { WithKinds = true };
+            var spec = Spec(leftOuter: true);
+            spec = spec with { Join = spec.Join with { NullSafe = [nullSafe] } };
+            var join = SqlOperatorHarness.Open(() => new IntervalJoinOperator("interval", spec) { StateKey = "interval" }, output, new HeapKeyedStateStore());
+
+            join.ProcessBatch(1, Rows((null, "x", 10_000)));
+            join.ProcessBatch(0, Rows((null, "a", 10_000)));
+            Watermark(join, long.MaxValue);
+
+            // =: the left row is padded at once and the right one never kept; IS NOT DISTINCT FROM: the two join.
+            Assert.Equal([nullSafe ? "+I null a 10000000 null x 10000000" : "+I null a 10000000 null null null"], output.Rows);
+        }
+    }
+
+    [Fact]
     public void Waiting_rows_and_their_clean_up_survive_into_a_restored_operator()
     {
         var store = new HeapKeyedStateStore();
@@ -105,7 +124,7 @@ public sealed class IntervalJoinOperatorTests
         return new IntervalJoinSpec(join, 2, 2, -2_000, 1_000, ProcTime: false);
     }
 
-    private static RowBatch Rows(params (int Key, string Value, long Millis)[] rows)
+    private static RowBatch Rows(params (int? Key, string Value, long Millis)[] rows)
     {
         var builder = new RowBuilder(SideTypes);
         foreach (var (key, value, millis) in rows)

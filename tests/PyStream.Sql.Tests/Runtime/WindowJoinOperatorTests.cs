@@ -75,6 +75,18 @@ public sealed class WindowJoinOperatorTests : IDisposable
         Assert.Equal(1, op.LeftLateRowsDropped);
     }
 
+    [Fact]
+    public void A_null_key_joins_a_null_key_when_compared_by_is_not_distinct_from()
+    {
+        var output = new CollectingRows();
+        var op = SqlOperatorHarness.Open(() => Create(false, false, nullSafe: true), output, NewStore("heap"));
+        op.ProcessBatch(0, Rows([(null, 1_000, 5), (1, 1_000, 6)]));
+        op.ProcessBatch(1, Rows([(null, 1_000, 7), (2, 1_000, 8)]));
+        op.ProcessWatermark(0, 999);
+        op.ProcessWatermark(1, 999);
+        Assert.Equal(["null 1000000 5 null 1000000 7"], output.Rows);
+    }
+
     /// <summary>Batches of (side, key, window end, value): times out of order by up to 3 windows; the watermark lags the largest time by 2.</summary>
     private static List<(int Side, long? Key, long End, long Value)[]> Input()
     {
@@ -181,12 +193,12 @@ public sealed class WindowJoinOperatorTests : IDisposable
         return output.Rows.Order(StringComparer.Ordinal).ToList();
     }
 
-    private static WindowJoinOperator Create(bool keepLeft, bool keepRight, int maxPendingRows = TimedJoinOperator.DefaultMaxPendingRows)
+    private static WindowJoinOperator Create(bool keepLeft, bool keepRight, int maxPendingRows = TimedJoinOperator.DefaultMaxPendingRows, bool nullSafe = false)
     {
         SqlType[] joined = [.. SideTypes, .. SideTypes];
         var condition = new CallExpr("<=", [new InputRef(2, SqlType.BigInt.NotNull), new InputRef(5, SqlType.BigInt.NotNull)], SqlType.Boolean.NotNull);
         var program = CalcProgram.Compile(joined, null, [condition], SqlContext.Utc);
-        return new WindowJoinOperator("window-join", new WindowJoinSpec([0], [0], 1, 1, keepLeft, keepRight), SideTypes, SideTypes, program, maxPendingRows);
+        return new WindowJoinOperator("window-join", new WindowJoinSpec([0], [0], 1, 1, keepLeft, keepRight, nullSafe ? [] : null, nullSafe ? [] : null), SideTypes, SideTypes, program, maxPendingRows);
     }
 
     private static RowBatch Rows(IEnumerable<(long? Key, long End, long Value)> rows)

@@ -1,5 +1,5 @@
-"""End-to-end: regular SQL joins (INNER, LEFT, RIGHT, FULL, USING, comma joins, a join of a GROUP BY
-result, an aggregate over an outer join) through ``./pystream run``, at parallelism 2, in streaming and
+"""End-to-end: regular SQL joins (INNER, LEFT, RIGHT, FULL, USING, comma joins, keys compared by IS NOT
+DISTINCT FROM, a join of a GROUP BY result, an aggregate over an outer join) through ``./pystream run``, at parallelism 2, in streaming and
 batch mode, over seeded random tables with duplicate rows and NULL keys.
 
 Every expected table comes from a plain-Python model of the join (nested loops over the two lists), and
@@ -33,15 +33,15 @@ def values_view(name: str, columns: tuple[str, str], rows: list[tuple]) -> str:
 SETUP = [values_view("l", ("k", "v"), LEFT), values_view("r", ("k", "w"), RIGHT)]
 
 
-def model_join(kind: str, predicate=lambda lv, rw: True) -> Counter:
-    """(l.k, l.v, r.k, r.w) of the join: pairs with equal non-NULL keys passing the predicate, and the
-    outer sides' rows without any such pair padded with NULLs."""
+def model_join(kind: str, predicate=lambda lv, rw: True, null_safe: bool = False) -> Counter:
+    """(l.k, l.v, r.k, r.w) of the join: pairs with equal non-NULL keys (or both NULL, when `null_safe`)
+    passing the predicate, and the outer sides' rows without any such pair padded with NULLs."""
     out: Counter = Counter()
     matched_right = [False] * len(RIGHT)
     for lk, lv in LEFT:
         found = False
         for j, (rk, rw) in enumerate(RIGHT):
-            if lk is not None and lk == rk and predicate(lv, rw):
+            if (lk is not None or null_safe) and lk == rk and predicate(lv, rw):
                 out[(lk, lv, rk, rw)] += 1
                 found = matched_right[j] = True
         if not found and kind in ("LEFT", "FULL"):
@@ -70,6 +70,13 @@ JOINS = {
     )
     for kind in ("INNER", "LEFT", "RIGHT", "FULL")
     for residual in (False, True)
+} | {
+    f"{kind} JOIN on IS NOT DISTINCT FROM": (
+        f"SELECT l.k, l.v, r.k, r.w FROM l {kind} JOIN r ON l.k IS NOT DISTINCT FROM r.k",
+        model_join(kind, null_safe=True),
+        kind,
+    )
+    for kind in ("INNER", "LEFT", "FULL")
 }
 
 
@@ -110,10 +117,11 @@ def test_a_join_of_inserts_ends_as_the_model_and_sqlite(streaming, batch, name):
 def test_the_changelog_retracts_only_padded_rows(streaming, name):
     _, expected, kind = JOINS[name]
     rows = streaming[name]
-    joined = Counter(v for k, v in rows if v[0] is not None and v[2] is not None and k == "+I")
-    assert joined == Counter({row: n for row, n in expected.items() if row[0] is not None and row[2] is not None})
+    # A padded row has NULL values (v, w) on one side; a joined one none (its keys may both be NULL).
+    joined = Counter(v for k, v in rows if v[1] is not None and v[3] is not None and k == "+I")
+    assert joined == Counter({row: n for row, n in expected.items() if row[1] is not None and row[3] is not None})
     retracted = [v for k, v in rows if k != "+I"]
-    assert all(v[0] is None or v[2] is None for v in retracted)
+    assert all(v[1] is None or v[3] is None for v in retracted)
     if kind == "INNER":
         assert retracted == []
 
@@ -133,3 +141,10 @@ def test_the_join_of_a_group_by_result_follows_the_counts():
         for w in ws or [None]:
             model[(k, n, w)] += 1
     assert sqlite(EXTRA["of a GROUP BY"]) == model
+
+
+def test_null_keys_match_each_other_only_under_is_not_distinct_from(streaming):
+    both_null = Counter({row: n for row, n in apply_changelog(streaming["INNER JOIN on IS NOT DISTINCT FROM"]).items() if row[0] is None})
+    assert both_null == Counter((None, lv, None, rw) for lk, lv in LEFT for rk, rw in RIGHT if lk is None and rk is None)
+    assert both_null, "the seeded rows hold NULL keys on both sides"
+    assert not any(row[0] is None for row in apply_changelog(streaming["INNER JOIN"]))
