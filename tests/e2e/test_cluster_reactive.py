@@ -76,7 +76,8 @@ def test_a_reactive_job_rescales_as_workers_join_and_leave_and_writes_every_coun
         restored = cluster.gateway.get(f"/jobs/{job_id}/checkpoints")["latest"]["restored"]
         assert Path(restored["external_path"]).parent.name == job_id
         history = cluster.gateway.get(f"/jobs/{job_id}/exceptions")["exceptionHistory"]["entries"]
-        assert [e["restarted"] for e in history] == [True], history  # the lost worker; rescales are no failures
+        # The lost worker's failure (once, or again if a restart raced its removal); rescales are no failures.
+        assert history and all(e["restarted"] and "rescal" not in e["exceptionName"] for e in history), history
         status, _ = cluster.gateway.request("PATCH", f"/jobs/{job_id}?mode=cancel")
         assert status == 202
         poll("the job cancelled", lambda: cluster.gateway.get(f"/jobs/{job_id}")["state"] == "CANCELED")

@@ -204,17 +204,18 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         if (attempt.Elastic is not { } elastic)
             return;
         int current;
+        DateTimeOffset deployedAt;
         lock (_lock)
         {
             if (_ended || _failure is not null || _shares.Count == 0 || _running.Count < _shares.Count)
                 return; // not running yet: its shares' RUNNING reports look again
-            current = _slots.Count;
+            (current, deployedAt) = (_slots.Count, _deployedAt);
         }
 
         var target = Math.Min(attempt.DesiredSlots, current + scheduler.FreeSlots);
         if (target < current + elastic.MinParallelismIncrease)
             return;
-        var wait = _deployedAt + elastic.ScalingIntervalMin - scheduler.Time.GetUtcNow();
+        var wait = deployedAt + elastic.ScalingIntervalMin - scheduler.Time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
             lock (_lock)
