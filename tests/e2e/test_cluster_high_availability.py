@@ -17,7 +17,7 @@ from test_fault_tolerance import JOB, committed
 from test_fault_tolerance import expected as exactly_once_model
 
 SCRIPTS = Path(__file__).parent / "scripts"
-N = 40_000
+N = 20_000
 
 
 def test_workers_come_back_to_a_restarted_coordinator_and_its_stored_job_resumes_on_them(tmp_path: Path) -> None:
