@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-from cluster_process import Worker  # noqa: E402 (the e2e tests' process helpers, not copied here)
-from gateway_process import ROOT, Gateway  # noqa: E402
+from cluster_process import Cluster  # noqa: E402 (the e2e tests' process helpers, not copied here)
 
 KEYS = 1_000_000
 
@@ -97,14 +96,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="pystream-bench-failover-"))
     markers, checkpoints = work / "markers", work / "checkpoints"
     markers.mkdir()
-    gateway = Gateway(work / "data", args=("--cluster",))
-    workers: list[Worker] = []
-    client = None
+    cluster = Cluster(work / "data")
+    gateway = cluster.gateway
     try:
-        workers = [Worker(gateway.rpc, slots=1) for _ in range(2)]
+        workers = cluster.add_workers(2, slots=1)
         ids = [worker.registered_id() for worker in workers]
-        client = subprocess.Popen([sys.executable, __file__, "--job", str(records), str(markers), str(checkpoints)], cwd=ROOT,
-                                  env=gateway.client_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        client = cluster.start(__file__, "--job", str(records), str(markers), str(checkpoints), stdout=subprocess.DEVNULL)
         full_at = float(wait_until("every key to have state", lambda: (markers / "full").exists() and (markers / "full").read_text(), alive=client, logs=lambda: "".join(gateway.log[-40:])))
         wait_until("a checkpoint after every key had state",
                    lambda: any(m.stat().st_mtime > full_at for m in checkpoints.glob("*/chk-*/_metadata")), alive=client, logs=lambda: "".join(gateway.log[-40:]))
@@ -129,12 +126,7 @@ def main() -> None:
               f"to the next attempt, {(recovered_at - restored['restore_timestamp'] / 1000) * 1000:.0f} ms from then to the first record "
               f"(deploying, restoring, the source's first batch)")
     finally:
-        if client is not None and client.poll() is None:
-            client.kill()
-            client.wait()
-        for worker in workers:
-            worker.stop()
-        gateway.stop()
+        cluster.stop()
 
 
 if __name__ == "__main__":

@@ -1,15 +1,46 @@
-"""A cluster worker for a test: `./pystream worker` on loopback, its log read as it runs."""
+"""A cluster for a test or a benchmark: `./pystream worker` processes on loopback, their logs read as they run, and
+`Cluster`, a coordinator with its workers and job clients that one `stop()` ends."""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
+import socket
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+from typing import Callable
 
-from gateway_process import ROOT
+from gateway_process import ROOT, Gateway
+
+TIMEOUT_S = 120
+
+
+def poll(what: str, check: Callable[[], object], timeout_s: float = 60, logs: Callable[[], str] = str) -> object:
+    """check()'s first truthy answer (a missing file counts as none), asked every 100 ms up to the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            answer = check()
+        except FileNotFoundError:
+            answer = None
+        if answer:
+            return answer
+        assert time.monotonic() < deadline, f"{what}: not within {timeout_s} s\n{logs()}"
+        time.sleep(0.1)
+
+
+def listed(gateway: Gateway) -> dict[str, dict]:
+    return {tm["id"]: tm for tm in gateway.get("/taskmanagers")["taskmanagers"]}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Worker:
@@ -72,3 +103,53 @@ class Worker:
                 self.process.wait()
         self._reader.join(timeout=10)
         return self.log
+
+
+class Cluster:
+    """A coordinator (`./pystream gateway`, by default with `--cluster`), its workers and the job clients started
+    through it. A coordinator that replaces a killed one (`replace_gateway`) becomes `gateway`; `stop()` ends every
+    process of the cluster: clients still running, workers, gateways."""
+
+    def __init__(self, data: Path, args: tuple[str, ...] = ("--cluster",)) -> None:
+        self.gateway = Gateway(data, args=args)
+        self.gateways = [self.gateway]
+        self.workers: list[Worker] = []
+        self.clients: list[subprocess.Popen] = []
+
+    def replace_gateway(self, data: Path, args: tuple[str, ...]) -> Gateway:
+        self.gateway = Gateway(data, args=args)
+        self.gateways.append(self.gateway)
+        return self.gateway
+
+    def add_workers(self, count: int, slots: int = 2, coordinator: str | None = None) -> list[Worker]:
+        """Starts them together (each starts its own Python), then waits until the coordinator lists all."""
+        started = [Worker(coordinator or self.gateway.rpc, slots=slots) for _ in range(count)]
+        self.workers.extend(started)
+        ids = [worker.registered_id() for worker in started]
+        poll("the workers listed", lambda: set(ids) <= set(listed(self.gateway)))
+        return started
+
+    def run(self, script: Path, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(script), *args], cwd=ROOT, env=self.gateway.client_env(),
+                              capture_output=True, text=True, timeout=TIMEOUT_S)
+
+    def start(self, script: Path | str, *args: str, stdout: int = subprocess.PIPE) -> subprocess.Popen:
+        """`python script args` against the coordinator, running on; stopped with the cluster."""
+        client = subprocess.Popen([sys.executable, str(script), *args], cwd=ROOT, env=self.gateway.client_env(),
+                                  stdout=stdout, stderr=subprocess.PIPE, text=True)
+        self.clients.append(client)
+        return client
+
+    def job(self, name: str) -> dict:
+        jobs = [j for j in self.gateway.get("/jobs/overview")["jobs"] if j["name"] == name]
+        return self.gateway.get(f"/jobs/{jobs[0]['jid']}") if jobs else {}
+
+    def stop(self) -> None:
+        for client in self.clients:
+            if client.poll() is None:
+                client.kill()
+                client.wait()
+        for worker in self.workers:
+            worker.stop()
+        for gateway in self.gateways:
+            gateway.stop()

@@ -6,42 +6,17 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
-from cluster_process import Worker
+from cluster_process import Worker, free_port, listed, poll  # noqa: F401 (the cluster tests import them from here too)
 from gateway_process import Gateway
 
 # Short, so a silent worker is lost within seconds; the interval well below it.
 HEARTBEATS = ("--cluster", "--heartbeat-interval", "200 ms", "--heartbeat-timeout", "3 s")
-
-
-def poll(what: str, check: Callable[[], object], timeout_s: float = 60, logs: Callable[[], str] = str) -> object:
-    """check()'s first truthy answer (a missing file counts as none), asked every 100 ms up to the deadline."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            answer = check()
-        except FileNotFoundError:
-            answer = None
-        if answer:
-            return answer
-        assert time.monotonic() < deadline, f"{what}: not within {timeout_s} s\n{logs()}"
-        time.sleep(0.1)
-
-
-def listed(gateway: Gateway) -> dict[str, dict]:
-    return {tm["id"]: tm for tm in gateway.get("/taskmanagers")["taskmanagers"]}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

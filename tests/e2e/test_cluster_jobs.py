@@ -15,43 +15,11 @@ from typing import Iterator
 
 import pytest
 
-from cluster_process import Worker
-from gateway_process import ROOT, Gateway
-from test_cluster import listed, poll
+from cluster_process import TIMEOUT_S, Cluster, listed, poll
+from gateway_process import ROOT
 
 SCRIPTS = Path(__file__).parent / "scripts"
 EXPECTED = Path(__file__).parent / "expected"
-TIMEOUT_S = 120
-
-
-class Cluster:
-    def __init__(self, data: Path) -> None:
-        self.gateway = Gateway(data, args=("--cluster",))
-        self.workers: list[Worker] = []
-
-    def add_workers(self, count: int, slots: int = 2) -> None:
-        """Starts them together (each starts its own Python), then waits until all are listed."""
-        started = [Worker(self.gateway.rpc, slots=slots) for _ in range(count)]
-        self.workers.extend(started)
-        ids = [worker.registered_id() for worker in started]
-        poll("the workers listed", lambda: set(ids) <= set(listed(self.gateway)))
-
-    def run(self, script: Path, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(script), *args], cwd=ROOT, env=self.gateway.client_env(),
-                              capture_output=True, text=True, timeout=TIMEOUT_S)
-
-    def start(self, script: Path, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, str(script), *args], cwd=ROOT, env=self.gateway.client_env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def job(self, name: str) -> dict:
-        jobs = [j for j in self.gateway.get("/jobs/overview")["jobs"] if j["name"] == name]
-        return self.gateway.get(f"/jobs/{jobs[0]['jid']}") if jobs else {}
-
-    def stop(self) -> None:
-        for worker in self.workers:
-            worker.stop()
-        self.gateway.stop()
 
 
 @pytest.fixture(scope="module")

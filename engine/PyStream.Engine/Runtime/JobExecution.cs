@@ -30,6 +30,8 @@ public sealed class JobExecution
     private bool _cancelRequested;
     private bool _suspendRequested;
     private int _attempts;
+    // An elastic job's next run: the slots it rescales to (null: as its scheduler mode decides).
+    private int? _rescaleSlots;
     // The job's span, from submission to its end; its runs (attempts) are children. The caller's
     // current activity (e.g. a gateway request carrying the client's trace) is its parent.
     private readonly Activity? _span;
@@ -38,6 +40,7 @@ public sealed class JobExecution
     private JobExecution(JobGraph graph, JobEnvironment environment, string? jobId, Cluster.AttemptDeployment? deployment = null)
     {
         Graph = graph;
+        SubmittedSpec = graph.Spec;
         _environment = environment;
         Deployment = deployment;
         _log = environment.LoggerFactory.CreateLogger<JobExecution>();
@@ -58,6 +61,9 @@ public sealed class JobExecution
         DebloatTarget = BufferDebloat.From(_configuration);
         _checkpoints = new CompletedCheckpointStore(Path.Combine(Checkpointing.Directory, JobId), Checkpointing.Retained);
         _checkpointIds = new JobCheckpointIds(1);
+        // Only a coordinator's run follows the slots; its workers run the rescaled spec they are sent as it is.
+        Elastic = environment.Cluster is not null && deployment is null ? Cluster.ElasticScaling.From(_configuration, graph.IsBatch) : null;
+        DesiredSlots = Elastic?.DesiredSlots(graph.Spec) ?? 0;
         _span = EngineTelemetry.Activities.StartActivity("job", ActivityKind.Internal)
             ?.SetTag("pystream.job", Name).SetTag("pystream.job.id", JobId);
     }
@@ -75,7 +81,17 @@ public sealed class JobExecution
 
     public string JobId { get; }
 
-    public JobGraph Graph { get; }
+    /// <summary>The graph of the current run: an elastic job's parallelism changes with its slots.</summary>
+    public JobGraph Graph { get; private set; }
+
+    /// <summary>The job as submitted (an elastic job's runs are rescaled copies).</summary>
+    public JobSpec SubmittedSpec { get; }
+
+    /// <summary>On a cluster's coordinator with the adaptive scheduler or reactive mode: how the job follows the slots; null: it keeps its parallelism.</summary>
+    public Cluster.ElasticScaling? Elastic { get; }
+
+    /// <summary>With <see cref="Elastic"/>: the slots the job takes when there are enough.</summary>
+    public int DesiredSlots { get; }
 
     public string Name => Graph.Spec.Name;
 
@@ -295,9 +311,16 @@ public sealed class JobExecution
         return true;
     }
 
-    private void StartRun(RestoredCheckpoint? restore)
+    private void StartRun(RestoredCheckpoint? restore, int? slots = null)
     {
         var attempt = _attempts++;
+        if (Elastic is { } elastic)
+        {
+            // Reactive mode takes what is free now; the adaptive scheduler asks for its desired slots and settles for fewer once they stabilized.
+            var target = slots ?? (elastic.Reactive ? Math.Clamp(_environment.Cluster!.FreeSlots, 1, DesiredSlots) : DesiredSlots);
+            Graph = JobGraphBuilder.Build(elastic.Rescale(SubmittedSpec, target));
+        }
+
         var run = new JobRun(this, Graph, _environment, _configuration, restore, attempt);
         if (restore is not null)
             LatestRestore = (restore, _environment.Time.GetUtcNow());
@@ -364,23 +387,43 @@ public sealed class JobExecution
                 return;
             }
 
-            RecordFailure(failure, run.FailedTask);
-            delay = _restarts.OnFailure(_environment.Time.GetUtcNow());
-            if (delay is null)
+            if (failure is Cluster.RescaleRequest rescale)
             {
-                _failure = failure;
-                End(JobStatus.Failed);
-                return;
+                // The slots changed under an elastic job: no failure, and none of its restarts; at once, from its latest checkpoint.
+                _rescaleSlots = rescale.Slots;
+                delay = TimeSpan.Zero;
+                Status = JobStatus.Restarting;
+                _log.Rescales(Name, rescale.Slots, rescale.Message);
             }
-
-            Status = JobStatus.Restarting;
-            EngineTelemetry.Restarts.Add(1, new TagList { { "job", Name } });
-            _span?.AddEvent(new ActivityEvent("restart", tags: new ActivityTagsCollection { ["pystream.failure"] = failure.Message, ["pystream.delay.ms"] = delay.Value.TotalMilliseconds }));
-            _log.FailedAndRestarts(Name, delay.Value.TotalMilliseconds, _restarts.Description, failure.Message, failure);
+            else
+            {
+                delay = FailedAndRestarts(run, failure);
+                if (delay is null)
+                    return;
+            }
         }
 
         _restartTimer?.Dispose();
         _restartTimer = _environment.Time.CreateTimer(_ => Restart(), null, delay.Value, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Records a run's failure; the delay before the restart its strategy allows, or null when the job failed.</summary>
+    private TimeSpan? FailedAndRestarts(JobRun run, Exception failure)
+    {
+        RecordFailure(failure, run.FailedTask);
+        var delay = _restarts.OnFailure(_environment.Time.GetUtcNow());
+        if (delay is null)
+        {
+            _failure = failure;
+            End(JobStatus.Failed);
+            return null;
+        }
+
+        Status = JobStatus.Restarting;
+        EngineTelemetry.Restarts.Add(1, new TagList { { "job", Name } });
+        _span?.AddEvent(new ActivityEvent("restart", tags: new ActivityTagsCollection { ["pystream.failure"] = failure.Message, ["pystream.delay.ms"] = delay.Value.TotalMilliseconds }));
+        _log.FailedAndRestarts(Name, delay.Value.TotalMilliseconds, _restarts.Description, failure.Message, failure);
+        return delay;
     }
 
     /// <summary>A task of the current run failed: until the others have stopped, the job is failing.</summary>
@@ -421,10 +464,13 @@ public sealed class JobExecution
     /// </summary>
     private void Restart()
     {
+        int? slots;
         lock (_lock)
         {
             if (Status != JobStatus.Restarting)
                 return; // cancelled while waiting
+            slots = _rescaleSlots;
+            _rescaleSlots = null;
         }
 
         try
@@ -432,7 +478,7 @@ public sealed class JobExecution
             var latest = _checkpoints.LatestValid(_log);
             if (latest is null && _checkpoints.Snapshot().Count > 0)
                 throw new PyStreamException($"job '{Name}' cannot restart: none of its retained checkpoints is intact");
-            StartRun(latest ?? _run!.InitialRestore);
+            StartRun(latest ?? _run!.InitialRestore, slots);
         }
         catch (Exception error)
         {

@@ -62,6 +62,8 @@ internal sealed class JobRun : ICheckpointedRun
                 RestorePath = restore?.Directory,
                 FinishedDirectory = Coordinator?.FinishedDirectory,
                 Checkpoints = Coordinator is null ? null : new AttemptCheckpointReports(Coordinator, _remoteTasks, StopWhenSinksEnded),
+                Elastic = job.Elastic,
+                DesiredSlots = job.DesiredSlots,
             };
             return;
         }

@@ -13,4 +13,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "could not remove the checkpoints of job '{Job}': {Reason}")]
     public static partial void CouldNotRemoveCheckpoints(this ILogger logger, string job, string reason, Exception error);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Information, Message = "job '{Job}' restarts at {Slots} slots from its latest checkpoint ({Reason})")]
+    public static partial void Rescales(this ILogger logger, string job, int slots, string reason);
 }

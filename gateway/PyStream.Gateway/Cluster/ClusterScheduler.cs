@@ -63,6 +63,8 @@ public sealed class ClusterScheduler : IAttemptScheduler
         if (_sessions.TryRemove(worker.Id, out var earlier))
             earlier.Close();
         _sessions[worker.Id] = session;
+        foreach (var attempt in _attempts.Values)
+            attempt.SlotsAdded(); // an elastic job may grow
         return session;
     }
 
@@ -89,6 +91,15 @@ public sealed class ClusterScheduler : IAttemptScheduler
         };
         if (attemptId is not null && _attempts.TryGetValue(attemptId, out var attempt))
             attempt.OnReport(workerId, report);
+    }
+
+    public int FreeSlots
+    {
+        get
+        {
+            lock (_slots)
+                return _registry.All.Where(w => _sessions.ContainsKey(w.Id)).Sum(w => w.FreeSlots);
+        }
     }
 
     internal bool Send(string workerId, DeploymentCommand command) => _sessions.TryGetValue(workerId, out var session) && session.Send(command);

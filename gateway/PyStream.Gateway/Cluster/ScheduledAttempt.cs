@@ -30,6 +30,9 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     // A share's task ended the job early (a collect limit): the other shares are cancelled, and what they fail with
     // meanwhile (their channels to it break, maybe before its report arrives) is not the job's failure.
     private bool _finishRequested;
+    // An elastic job: when this attempt was deployed (scale-ups wait scaling-interval.min from then), and the timer that looks again.
+    private DateTimeOffset _deployedAt;
+    private ITimer? _scaleUpCheck;
 
     public string AttemptId => attempt.AttemptId;
 
@@ -104,6 +107,12 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     {
         var graph = attempt.Graph;
         var needed = SlotSharing.SlotsNeeded(graph);
+        if (attempt.Elastic is { } elastic)
+        {
+            await PlaceElasticAsync(elastic, needed).ConfigureAwait(false);
+            return;
+        }
+
         var deadline = scheduler.Time.GetUtcNow() + slotTimeout;
         List<SubtaskLocation>? slots;
         while (true)
@@ -138,6 +147,99 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         Deploy(slots);
     }
 
+    /// <summary>
+    /// An elastic job's attempt: deploys when the free slots are what its graph was built for; ends with a
+    /// <see cref="RescaleRequest"/> when they are more (at once) or fewer but some (after the resource stabilization
+    /// timeout), so the job restarts at that parallelism; waits while there are none, up to the resource wait timeout.
+    /// </summary>
+    private async Task PlaceElasticAsync(ElasticScaling elastic, int needed)
+    {
+        var started = scheduler.Time.GetUtcNow();
+        while (!_cancelled.IsCancellationRequested)
+        {
+            var free = scheduler.FreeSlots;
+            var target = Math.Min(attempt.DesiredSlots, free);
+            var waited = scheduler.Time.GetUtcNow() - started;
+            if (target == needed && scheduler.TryAllocate(needed, attempt.JobId).Slots is { } slots)
+            {
+                Deploy(slots);
+                return;
+            }
+
+            if (target > needed || (target >= 1 && target < needed && waited >= elastic.StabilizationTimeout))
+            {
+                EndToRescale(target, $"{free} slots free, the job's graph was built for {needed}");
+                return;
+            }
+
+            Waiting = target == 0
+                ? $"waiting for slots: none free ({needed} wanted)"
+                : $"waiting for slots: {needed} wanted, {free} free (up to {ElasticScaling.StabilizationTimeoutKey} {elastic.StabilizationTimeout.TotalMilliseconds:0} ms)";
+            if (target == 0 && elastic.ResourceWaitTimeout is { } wait && waited >= wait)
+            {
+                Fail(new PyStreamException($"Could not acquire the minimum required resources for job '{attempt.Graph.Spec.Name}' within {wait.TotalMilliseconds:0} ms ({ElasticScaling.ResourceWaitTimeoutKey}): no free slots"));
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(ClusterScheduler.SlotPollInterval, scheduler.Time, _cancelled.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        EndIfDone();
+    }
+
+    /// <summary>
+    /// Slots were added: an elastic job that runs grows (Flink's reactive scale-up) once its parallelism can rise by
+    /// <c>min-parallelism-increase</c> and <c>scaling-interval.min</c> passed since it was deployed; it restarts from its
+    /// latest checkpoint at the new parallelism.
+    /// </summary>
+    public void SlotsAdded()
+    {
+        if (attempt.Elastic is not { } elastic)
+            return;
+        int current;
+        DateTimeOffset deployedAt;
+        lock (_lock)
+        {
+            if (_ended || _failure is not null || _shares.Count == 0 || _running.Count < _shares.Count)
+                return; // not running yet: its shares' RUNNING reports look again
+            (current, deployedAt) = (_slots.Count, _deployedAt);
+        }
+
+        var target = Math.Min(attempt.DesiredSlots, current + scheduler.FreeSlots);
+        if (target < current + elastic.MinParallelismIncrease)
+            return;
+        var wait = deployedAt + elastic.ScalingIntervalMin - scheduler.Time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            lock (_lock)
+                _scaleUpCheck ??= scheduler.Time.CreateTimer(_ => SlotsAdded(), null, wait, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        EndToRescale(target, $"{target - current} more slots free");
+    }
+
+    private void EndToRescale(int slots, string reason)
+    {
+        lock (_lock)
+        {
+            if (_ended || _failure is not null)
+                return; // already ending
+            _failure = new RescaleRequest(slots, reason);
+        }
+
+        scheduler.Logger.AttemptRescales(attempt.AttemptId, attempt.Graph.Spec.Name, reason);
+        CancelShares(except: null);
+        EndIfDone();
+    }
+
     private string SlotRequestTimeout => slotTimeout.TotalSeconds >= 1 ? $"{slotTimeout.TotalSeconds:0.###} s" : $"{slotTimeout.TotalMilliseconds:0} ms";
 
     private void Deploy(List<SubtaskLocation> slots)
@@ -165,6 +267,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
 
             _slots = slots;
             _placement = placement;
+            _deployedAt = scheduler.Time.GetUtcNow();
             foreach (var worker in workers)
                 _shares[worker] = false;
         }
@@ -257,6 +360,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             case ShareState.Types.State.Running:
                 lock (_lock)
                     _running.Add(workerId);
+                SlotsAdded(); // slots added while it was being deployed
                 break;
             case ShareState.Types.State.Finished when state.FinishRequested:
                 lock (_lock)
@@ -333,6 +437,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             failure = _finishRequested ? null : _failure;
         }
 
+        _scaleUpCheck?.Dispose();
         scheduler.Free(_slots);
         scheduler.Forget(this);
         ended(failure);

@@ -111,6 +111,56 @@ public sealed class ClusterSchedulerTests : IDisposable
         Assert.All(_sessions, s => Assert.False(s.Commands.TryRead(out _)));
     }
 
+    [Fact]
+    public void An_elastic_attempt_built_for_more_slots_than_are_free_ends_asking_for_the_free_ones_once_they_stabilized()
+    {
+        Exception? failure = null;
+        var adaptive = new ElasticScaling(Reactive: false, TimeSpan.FromSeconds(1), null, TimeSpan.Zero, 1);
+        var scheduled = _scheduler.Schedule(Attempt(parallelism: 8) with { Elastic = adaptive, DesiredSlots = 8 }, f => failure = f);
+        Assert.Equal("waiting for slots: 8 wanted, 6 free (up to jobmanager.adaptive-scheduler.resource-stabilization-timeout 1000 ms)", scheduled.Waiting);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Volatile.Read(ref failure) is null && DateTime.UtcNow < deadline)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            SpinWait.SpinUntil(() => Volatile.Read(ref failure) is not null, TimeSpan.FromMilliseconds(20));
+        }
+
+        Assert.Equal(6, Assert.IsType<RescaleRequest>(failure).Slots);
+        Assert.True(_time.GetUtcNow() >= DateTimeOffset.UnixEpoch + TimeSpan.FromSeconds(1));
+        Assert.All(_sessions, s => Assert.False(s.Commands.TryRead(out _))); // nothing was deployed
+        Assert.Equal(6, _scheduler.FreeSlots);
+    }
+
+    [Fact]
+    public void A_running_reactive_attempt_ends_to_grow_when_a_worker_joins_and_not_before_scaling_interval_min()
+    {
+        Exception? failure = null;
+        var ended = 0;
+        var reactive = new ElasticScaling(Reactive: true, TimeSpan.Zero, null, TimeSpan.FromSeconds(5), 1);
+        _scheduler.Schedule(Attempt(parallelism: 6) with { Elastic = reactive, DesiredSlots = 128 }, f => (failure, ended) = (f, ended + 1));
+        foreach (var session in _sessions)
+        {
+            Assert.NotNull(Next(session)!.Deploy);
+            Report(session, ShareState.Types.State.Running);
+        }
+
+        Assert.Equal(0, _scheduler.FreeSlots);
+        var joined = _registry.Register(new WorkerOffer("1", 2, "d", "127.0.0.1:7100", "d", new WorkerHardware(2, 1 << 30, 1 << 30, 0)));
+        _sessions.Add(_scheduler.Open(joined));
+        Assert.All(_sessions, s => Assert.Null(Next(s))); // within scaling-interval.min of the deployment: it waits
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        foreach (var session in _sessions.Take(3))
+            Assert.Equal("attempt", Next(session)!.Cancel.AttemptId);
+        Assert.Equal(0, ended);
+        foreach (var session in _sessions.Take(3))
+            Report(session, ShareState.Types.State.Canceled);
+        Assert.Equal(1, ended);
+        Assert.Equal(8, Assert.IsType<RescaleRequest>(failure).Slots);
+        Assert.Equal(8, _scheduler.FreeSlots);
+    }
+
     private void Report(WorkerSession session, ShareState.Types.State state) =>
         _scheduler.OnReport(session.Worker.Id, new WorkerReport { State = new ShareState { AttemptId = "attempt", State = state } });
 

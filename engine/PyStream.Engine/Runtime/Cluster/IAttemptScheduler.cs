@@ -16,6 +16,9 @@ public interface IAttemptScheduler
     /// The workers' printed output and collected results go to the attempt's environment before that.
     /// </summary>
     IScheduledAttempt Schedule(ClusterAttempt attempt, Action<Exception?> ended);
+
+    /// <summary>The free slots of the workers that can take subtasks now (what an elastic job can scale to).</summary>
+    int FreeSlots { get; }
 }
 
 /// <summary>An attempt the scheduler deployed, or is waiting to deploy.</summary>
@@ -58,4 +61,13 @@ public sealed record ClusterAttempt(string JobId, string AttemptId, int Attempt,
 
     /// <summary>Receives what the workers' tasks did with checkpoints; null when the job takes none.</summary>
     public ICheckpointReports? Checkpoints { get; init; }
+
+    /// <summary>
+    /// The job follows the slots (adaptive scheduler, reactive mode): the attempt ends with a <see cref="RescaleRequest"/>
+    /// instead of waiting for the slots its graph needs, or when more slots let it grow; null: it keeps its parallelism.
+    /// </summary>
+    public ElasticScaling? Elastic { get; init; }
+
+    /// <summary>With <see cref="Elastic"/>: the slots the job would take if there were enough (its desired parallelism).</summary>
+    public int DesiredSlots { get; init; }
 }
