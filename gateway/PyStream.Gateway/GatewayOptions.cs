@@ -12,6 +12,7 @@ namespace PyStream.Gateway;
 /// <c>--idle-timeout</c> and <c>--owner-pid</c> let a gateway that a client started for itself stop by itself (<see cref="IdleShutdown"/>).
 /// <c>--cluster</c> makes it a coordinator that workers register with (docs/cluster.md).
 /// <c>--upload-timeout</c> bounds how long an uploaded script may run before it starts a job.
+/// <c>-D KEY=VALUE</c> sets a configuration default of every job (Flink's dynamic properties of a cluster).
 /// </summary>
 public sealed record GatewayOptions
 {
@@ -22,6 +23,7 @@ public sealed record GatewayOptions
     public static readonly TimeSpan DefaultUploadTimeout = TimeSpan.FromMinutes(10);
     public const string Usage =
         "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N] [--upload-timeout DURATION]\n" +
+        "       [-D KEY=VALUE ...]\n" +
         "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]\n" +
         "       [--ha-storage DIR [--ha none|kubernetes [--kubernetes-namespace NS] [--kubernetes-cluster-id ID] [--lease-duration D] [--renew-deadline D] [--retry-period D]]]";
 
@@ -74,6 +76,12 @@ public sealed record GatewayOptions
     /// </summary>
     public HighAvailabilitySettings? HighAvailability { get; init; }
 
+    /// <summary>
+    /// <c>-D KEY=VALUE</c> (also <c>-DKEY=VALUE</c>): configuration every job gets unless it sets the key
+    /// itself, as a Flink cluster's configuration (e.g. <c>-D scheduler-mode=reactive</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> JobDefaults { get; init; } = new Dictionary<string, string>();
+
     /// <summary><c>PYSTREAM_TOKEN</c>: required when <see cref="Host"/> is not a loopback address.</summary>
     public string? Token { get; init; }
 
@@ -120,6 +128,8 @@ public sealed record GatewayOptions
                 },
                 "--upload-timeout" => options with { UploadTimeout = PositiveDuration(Value(), "--upload-timeout") },
                 "--cluster" => options with { Cluster = heartbeats },
+                "-D" => WithJobDefault(options, Value()),
+                var property when property.StartsWith("-D", StringComparison.Ordinal) => WithJobDefault(options, property[2..]),
                 "--heartbeat-interval" or "--heartbeat-timeout" => SkipValue(), // read by HeartbeatOptions
                 var name when HighAvailabilitySettings.Options.Contains(name) => SkipValue(), // read by HighAvailabilitySettings
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
@@ -134,6 +144,14 @@ public sealed record GatewayOptions
         if (!options.IsLoopback && options.Token is null)
             throw new ArgumentException($"binding to {options.Host} lets others run code here: set PYSTREAM_TOKEN, which every call must then carry");
         return options with { DataDirectory = Path.GetFullPath(options.DataDirectory) };
+    }
+
+    private static GatewayOptions WithJobDefault(GatewayOptions options, string property)
+    {
+        var equals = property.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || string.IsNullOrWhiteSpace(property[..equals]))
+            throw new ArgumentException($"-D needs KEY=VALUE, not '{property}'");
+        return options with { JobDefaults = new Dictionary<string, string>(options.JobDefaults) { [property[..equals].Trim()] = property[(equals + 1)..].Trim() } };
     }
 
     /// <summary>The heartbeat options wherever they stand (before or after <c>--cluster</c>); their values are skipped by the main loop.</summary>

@@ -53,10 +53,22 @@ public sealed class GatewayOptionsTests
     [InlineData(new[] { "--owner-pid" }, "--owner-pid needs a value")]
     [InlineData(new[] { "--checkpoints-history", "0" }, "--checkpoints-history needs a positive number")]
     [InlineData(new[] { "--upload-timeout", "0s" }, "--upload-timeout must be longer than 0")]
+    [InlineData(new[] { "-D", "scheduler-mode" }, "-D needs KEY=VALUE, not 'scheduler-mode'")]
+    [InlineData(new[] { "-D=reactive" }, "-D needs KEY=VALUE, not '=reactive'")]
+    [InlineData(new[] { "-D" }, "-D needs a value")]
     public void Bad_options_say_what_is_wrong(string[] args, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Job_configuration_defaults_are_read_as_flinks_dynamic_properties()
+    {
+        var options = GatewayOptions.Parse(["-D", "scheduler-mode=reactive", "-Dparallelism.default = 3", "-D", "scheduler-mode=default"], token: null);
+
+        Assert.Equal(new Dictionary<string, string> { ["scheduler-mode"] = "default", ["parallelism.default"] = "3" }, options.JobDefaults);
+        Assert.Empty(GatewayOptions.Parse([], token: null).JobDefaults);
     }
 
     [Fact]

@@ -38,6 +38,25 @@ public sealed class JobRegistryTests : IDisposable
         Assert.Null(registry.Find(job.Id));
     }
 
+    [Fact]
+    public void The_gateways_job_defaults_apply_where_a_job_sets_nothing_and_come_before_its_own_defaults()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var metrics = new TaskMetrics(time, sampleEverySecond: false);
+        var options = GatewayOptions.Parse(["--data", _data.FullName, "-D", "scheduler-mode=reactive", "-D", "pipeline.max-parallelism=64",
+            "-D", "state.checkpoints.dir=" + Path.Combine(_data.FullName, "elsewhere")], token: null);
+        var registry = new JobRegistry(new JobEnvironment { Time = time, Stdout = TextWriter.Null }, options, metrics);
+
+        var spec = Job(Numbers(1, 1, 3), Print(2, 1, "", From(1)));
+        spec.Configuration["pipeline.max-parallelism"] = "32";
+        var job = registry.Submit(spec, [], new Dictionary<string, string>());
+        Assert.True(job.Execution.Wait(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("reactive", job.Execution.Configuration["scheduler-mode"]);
+        Assert.Equal("32", job.Execution.Configuration["pipeline.max-parallelism"]); // the job's own setting wins
+        Assert.Equal(Path.Combine(_data.FullName, "elsewhere"), job.Execution.Configuration["state.checkpoints.dir"]);
+    }
+
     [Theory]
     [InlineData("root0/helpers.py", "root0/helpers.py")]
     [InlineData("root1/pkg/__init__.py", "root1/pkg/__init__.py")]

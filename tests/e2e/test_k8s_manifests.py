@@ -122,6 +122,10 @@ def test_the_autoscaler_scales_the_workers_on_the_cpu_they_request() -> None:
     assert metric["resource"]["target"]["type"] == "Utilization"
     assert 1 <= autoscaler["spec"]["minReplicas"] < autoscaler["spec"]["maxReplicas"]
     assert "cpu" in container_of(WORKER)["resources"]["requests"], "utilisation is measured against the request"
+    # The workers it adds are used: jobs run in reactive mode by default (the gateway's -D, the engine's key).
+    scaling = (ROOT / "engine" / "PyStream.Engine" / "Runtime" / "Cluster" / "ElasticScaling.cs").read_text()
+    key = re.search(r'ModeKey = "([^"]+)"', scaling).group(1)
+    assert option(gateway_container()["args"], "-D") == f"{key}=reactive"
 
 
 def test_the_container_and_the_service_expose_the_gateways_ports_by_name() -> None:

@@ -47,15 +47,18 @@ public sealed class JobRegistry : ILeaderContender
         _leading = highAvailability is not { Type: HighAvailabilityType.Kubernetes };
         // Checkpoints must be where the next leader can read them: on the shared storage by default.
         var shared = highAvailability?.StorageDirectory ?? options.DataDirectory;
+        var defaults = new Dictionary<string, string>
+        {
+            [CheckpointingOptions.DirectoryKey] = Path.Combine(shared, "checkpoints"),
+            [CheckpointingOptions.SavepointDirectoryKey] = Path.Combine(shared, "savepoints"),
+            [CheckpointingOptions.HistoryKey] = options.CheckpointsHistory.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in options.JobDefaults)
+            defaults[key] = value; // -D KEY=VALUE: the cluster's own configuration comes before the gateway's defaults
         _environment = environment with
         {
             CheckpointCompleted = _store is null ? null : _store.RecordCheckpoint,
-            ConfigurationDefaults = new Dictionary<string, string>
-            {
-                [CheckpointingOptions.DirectoryKey] = Path.Combine(shared, "checkpoints"),
-                [CheckpointingOptions.SavepointDirectoryKey] = Path.Combine(shared, "savepoints"),
-                [CheckpointingOptions.HistoryKey] = options.CheckpointsHistory.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
+            ConfigurationDefaults = defaults,
         };
     }
 
