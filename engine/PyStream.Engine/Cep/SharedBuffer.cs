@@ -12,7 +12,7 @@ namespace PyStream.Engine.Cep;
 /// events are reference counted: a partial match locks the path it ends in, and releasing it
 /// frees whatever no other partial match still holds.
 /// </summary>
-public sealed class SharedBuffer<TEvent>
+public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention = null)
 {
     private readonly Dictionary<long, EventEntry> _events = [];
     private readonly Dictionary<NodeId, Node> _nodes = [];
@@ -51,8 +51,10 @@ public sealed class SharedBuffer<TEvent>
     public void ReleaseEvent(EventId id)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_events, id.Sequence);
-        if (!Unsafe.IsNullRef(ref entry) && Release(ref entry.Locks))
-            _events.Remove(id.Sequence);
+        if (Unsafe.IsNullRef(ref entry) || !Release(ref entry.Locks))
+            return;
+        retention?.Release(entry.Event);
+        _events.Remove(id.Sequence);
     }
 
     /// <summary>Adds an edge from the node of (<paramref name="stage"/>, <paramref name="eventId"/>) to <paramref name="previous"/>, labelled <paramref name="version"/>.</summary>
@@ -224,9 +226,18 @@ public sealed class SharedBuffer<TEvent>
         }
     }
 
+    /// <summary>Lets every event go (the key's state leaves memory after it was written to the store).</summary>
+    internal void ReleaseAll()
+    {
+        if (retention is null)
+            return;
+        foreach (var entry in _events.Values)
+            retention.Release(entry.Event);
+    }
+
     internal static SharedBuffer<TEvent> Read(BinaryReader reader, ICepEventSerializer<TEvent> serializer)
     {
-        var buffer = new SharedBuffer<TEvent> { _nextSequence = reader.ReadInt64() };
+        var buffer = new SharedBuffer<TEvent>(serializer as ICepEventRetention<TEvent>) { _nextSequence = reader.ReadInt64() };
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
         {
             var sequence = reader.ReadInt64();
