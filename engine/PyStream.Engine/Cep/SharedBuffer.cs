@@ -176,17 +176,24 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
             sizes[slot]++;
         }
 
-        var stages = new string[stageCount];
-        var events = new TEvent[stageCount][];
+        // Each stage's events go after the stages before it: sizes become each stage's next free place, layout holds its end.
+        var layout = new int[2 * stageCount];
+        var end = 0;
         for (var slot = 0; slot < stageCount; slot++)
-            (stages[slot], events[slot], sizes[slot]) = (stageNames[order[slot]], new TEvent[sizes[slot]], 0);
+        {
+            var size = sizes[slot];
+            (layout[2 * slot], layout[(2 * slot) + 1], sizes[slot]) = (order[slot], end + size, end);
+            end += size;
+        }
+
+        var events = new TEvent[path.Count];
         foreach (var (stage, id) in path)
         {
             var slot = order[..stageCount].IndexOf(stage);
-            events[slot][sizes[slot]++] = EventOf(id);
+            events[sizes[slot]++] = EventOf(id);
         }
 
-        return new PatternMatch<TEvent>(stages, events);
+        return new PatternMatch<TEvent>(stageNames, events, layout);
     }
 
     /// <summary>A released lock count of zero (or one already at zero) frees the entry, as Flink's <c>Lockable</c>.</summary>

@@ -189,9 +189,8 @@ public sealed class MatchOperator : SqlOperator
     private void AddMatch(PatternMatch<MatchRow> match)
     {
         // The match's rows stage by stage (stages in the order of their first row), as navigations without a variable read them.
-        var first = match.Events[0][0];
-        var lastStage = match.Events[^1];
-        List<MatchRow>? all = null;
+        var all = match.AllEvents;
+        var first = all[0];
         var row = new object?[_spec.PartitionKeys.Count + _spec.MeasureNavigations.Count];
         for (var k = 0; k < _spec.PartitionKeys.Count; k++)
             row[k] = first[_spec.PartitionKeys[k]];
@@ -200,24 +199,16 @@ public sealed class MatchOperator : SqlOperator
             var navigation = _spec.MeasureNavigations[n];
             row[_spec.PartitionKeys.Count + n] = navigation.Kind switch
             {
-                NavigationKind.Classifier => match.Stages[^1],
-                NavigationKind.MatchRowtime => lastStage[^1][_spec.OrderIndex],
+                NavigationKind.Classifier => match.StageName(match.StageCount - 1),
+                NavigationKind.MatchRowtime => all[^1][_spec.OrderIndex],
                 NavigationKind.MatchProctime => Context.Time.GetUtcNow().ToUnixTimeMilliseconds() * TimeMath.MicrosPerMilli,
-                _ => MatchRows.Read(navigation, navigation.Variable is null ? all ??= AllRows(match) : match[navigation.Variable]),
+                _ => MatchRows.Read(navigation, navigation.Variable is null ? all : match.EventsOf(navigation.Variable)),
             };
         }
 
         _matches.Add(RowKind.Insert, row);
         if (!_inBatch)
             EmitMatches(); // a match completed by a processing-time timer
-    }
-
-    private static List<MatchRow> AllRows(PatternMatch<MatchRow> match)
-    {
-        var rows = new List<MatchRow>();
-        foreach (var stage in match.Events)
-            rows.AddRange(stage);
-        return rows;
     }
 
     private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<MatchRow> conditions, ICepEventSerializer<MatchRow> serializer, CepTimeMode mode)
