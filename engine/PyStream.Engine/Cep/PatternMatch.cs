@@ -72,8 +72,20 @@ public sealed class PatternMatch<TEvent>
     /// <summary>The events of <see cref="Stages"/>[i], in order.</summary>
     public IReadOnlyList<IReadOnlyList<TEvent>> Events => _byStage ??= [.. Enumerable.Range(0, StageCount).Select(slot => (IReadOnlyList<TEvent>)EventsOf(slot).ToArray())];
 
-    /// <summary>The events stage <paramref name="stage"/> took; empty when it took none.</summary>
-    public IReadOnlyList<TEvent> this[string stage] => EventsOf(stage).ToArray();
+    /// <summary>The events stage <paramref name="stage"/> took (a list of <see cref="Events"/>); empty when it took none.</summary>
+    public IReadOnlyList<TEvent> this[string stage]
+    {
+        get
+        {
+            for (var slot = 0; slot < StageCount; slot++)
+            {
+                if (StageName(slot) == stage)
+                    return Events[slot];
+            }
+
+            return [];
+        }
+    }
 
     /// <summary>Every event of the match in order, with its stage.</summary>
     public IEnumerable<(string Stage, TEvent Event)> All => Stages.SelectMany((s, i) => Events[i].Select(e => (s, e)));
