@@ -265,7 +265,11 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         }
 
         if (evict)
+        {
+            foreach (var state in _keys.Values)
+                state.Nfa.Buffer.ReleaseAll();
             _keys.Clear();
+        }
         foreach (var key in idle ?? [])
             _keys.Remove(key);
     }

@@ -26,9 +26,8 @@ public static class CepSpecModel
             spec.Skip is { Stage.Length: > 0 } ? spec.Skip.Stage : null);
         return new PatternDefinition(stages, skip)
         {
+            // The smallest FIRST_AND_LAST within of the pattern; each stage's PREVIOUS_AND_CURRENT one applies with it (as Flink's NFA checks both).
             WithinMillis = spec.WithinMs > 0 ? spec.WithinMs : null,
-            // Stages that carry their own within measure it between events (PREVIOUS_AND_CURRENT).
-            WithinType = spec.WithinMs == 0 && HasStageWithin(stages) ? WithinType.PreviousAndCurrent : WithinType.FirstAndLast,
         };
     }
 
@@ -45,15 +44,12 @@ public static class CepSpecModel
         {
             Until = s.Until,
             Group = s.Group.Count > 0 ? Stages(s.Group) : null,
-            WithinMillis = s.PreviousWithinMs > 0 ? s.PreviousWithinMs : null,
+            PreviousWithinMillis = s.PreviousWithinMs > 0 ? s.PreviousWithinMs : null,
         };
     }).ToList();
 
     private static bool CanBeEmpty(PatternStage stage) =>
         stage.Kind != StageKind.Take || stage.Quantifier.Optional || (stage.Group is { } group && group.All(CanBeEmpty));
-
-    private static bool HasStageWithin(IEnumerable<PatternStage> stages) =>
-        stages.Any(s => s.WithinMillis is not null || (s.Group is { } group && HasStageWithin(group)));
 
     private static StageKind Kind(CepStage.Types.Kind kind) => kind switch
     {

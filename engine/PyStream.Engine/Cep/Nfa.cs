@@ -68,7 +68,7 @@ public sealed class Nfa<TEvent>
     public bool HasIterativeConditions => _iterative != 0;
 
     /// <summary>A key's state before its first event: only the start state.</summary>
-    public NfaState<TEvent> CreateInitialState() => new([ComputationState.StartState(_pattern.Start.Id, new DeweyNumber(1))], [], new SharedBuffer<TEvent>());
+    public NfaState<TEvent> CreateInitialState() => new([ComputationState.StartState(_pattern.Start.Id, new DeweyNumber(1))], [], new SharedBuffer<TEvent>(_retention));
 
     /// <summary>
     /// Feeds one event (with the bits of the simple conditions it meets) at

@@ -47,7 +47,8 @@ public sealed class NfaCompiler
         return new CompiledPattern(pattern, compiler._stageNames, compiler._states, compiler._window, compiler.UsedConditions());
     }
 
-    private static long FirstAndLastWindow(PatternDefinition pattern)
+    /// <summary>The FIRST_AND_LAST window: the smallest within of the pattern and its stages (as Flink's compiler); 0 without one.</summary>
+    internal static long FirstAndLastWindow(PatternDefinition pattern)
     {
         if (pattern.WithinType != WithinType.FirstAndLast)
             return 0;
@@ -67,18 +68,24 @@ public sealed class NfaCompiler
         }
     }
 
-    /// <summary>PREVIOUS_AND_CURRENT windows go on every state of a stage: the stage's own within, else the pattern's.</summary>
+    /// <summary>PREVIOUS_AND_CURRENT windows go on every state of a stage (see <see cref="PreviousWindow"/>).</summary>
     private void AssignWindows()
     {
-        if (_definition.WithinType != WithinType.PreviousAndCurrent)
-            return;
-        var byStage = AllStages(_definition.Stages).ToDictionary(s => _stageIndex[s], s => s.WithinMillis ?? _definition.WithinMillis ?? 0);
+        var byStage = AllStages(_definition.Stages).ToDictionary(s => _stageIndex[s], s => PreviousWindow(_definition, s) ?? 0);
         foreach (var state in _states)
         {
             if (state.Stage >= 0)
                 state.PreviousWindow = byStage[state.Stage];
         }
     }
+
+    /// <summary>
+    /// A stage's PREVIOUS_AND_CURRENT window: its <see cref="PatternStage.PreviousWithinMillis"/>; in a pattern of that
+    /// <see cref="PatternDefinition.WithinType"/> also its own within, else the pattern's. Null without one.
+    /// </summary>
+    internal static long? PreviousWindow(PatternDefinition pattern, PatternStage stage) =>
+        stage.PreviousWithinMillis
+        ?? (pattern.WithinType == WithinType.PreviousAndCurrent ? stage.WithinMillis ?? pattern.WithinMillis : null);
 
     private ulong UsedConditions()
     {
@@ -179,8 +186,7 @@ public sealed class NfaCompiler
         return lastSink;
     }
 
-    private bool HasWindow(PatternStage stage) =>
-        _window > 0 || (_definition.WithinType == WithinType.PreviousAndCurrent && (stage.WithinMillis ?? _definition.WithinMillis) is > 0);
+    private bool HasWindow(PatternStage stage) => _window > 0 || PreviousWindow(_definition, stage) is > 0;
 
     private GraphState ConvertPattern(GraphState sink)
     {

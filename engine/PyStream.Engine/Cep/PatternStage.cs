@@ -15,6 +15,13 @@ public sealed record PatternStage(string Name, StageKind Kind, Contiguity Contig
     /// <summary>The stages of a group pattern, in order; null for a plain stage.</summary>
     public IReadOnlyList<PatternStage>? Group { get; init; }
 
-    /// <summary><c>within</c> set on this stage, in milliseconds; the pattern's own applies when null.</summary>
+    /// <summary><c>within</c> set on this stage, in milliseconds, of the pattern's <see cref="PatternDefinition.WithinType"/>; the pattern's own applies when null.</summary>
     public long? WithinMillis { get; init; }
+
+    /// <summary>
+    /// <c>within(..., PREVIOUS_AND_CURRENT)</c> set on this stage in milliseconds, whatever the pattern's
+    /// <see cref="PatternDefinition.WithinType"/>: a stage may carry both kinds, as in Flink, where a pattern's
+    /// FIRST_AND_LAST window and its stages' PREVIOUS_AND_CURRENT windows apply together.
+    /// </summary>
+    public long? PreviousWithinMillis { get; init; }
 }

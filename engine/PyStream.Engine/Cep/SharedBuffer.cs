@@ -12,7 +12,7 @@ namespace PyStream.Engine.Cep;
 /// events are reference counted: a partial match locks the path it ends in, and releasing it
 /// frees whatever no other partial match still holds.
 /// </summary>
-public sealed class SharedBuffer<TEvent>
+public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention = null)
 {
     private readonly Dictionary<long, EventEntry> _events = [];
     private readonly Dictionary<NodeId, Node> _nodes = [];
@@ -51,8 +51,10 @@ public sealed class SharedBuffer<TEvent>
     public void ReleaseEvent(EventId id)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_events, id.Sequence);
-        if (!Unsafe.IsNullRef(ref entry) && Release(ref entry.Locks))
-            _events.Remove(id.Sequence);
+        if (Unsafe.IsNullRef(ref entry) || !Release(ref entry.Locks))
+            return;
+        retention?.Release(entry.Event);
+        _events.Remove(id.Sequence);
     }
 
     /// <summary>Adds an edge from the node of (<paramref name="stage"/>, <paramref name="eventId"/>) to <paramref name="previous"/>, labelled <paramref name="version"/>.</summary>
@@ -174,17 +176,24 @@ public sealed class SharedBuffer<TEvent>
             sizes[slot]++;
         }
 
-        var stages = new string[stageCount];
-        var events = new TEvent[stageCount][];
+        // Each stage's events go after the stages before it: sizes become each stage's next free place, layout holds its end.
+        var layout = new int[2 * stageCount];
+        var end = 0;
         for (var slot = 0; slot < stageCount; slot++)
-            (stages[slot], events[slot], sizes[slot]) = (stageNames[order[slot]], new TEvent[sizes[slot]], 0);
+        {
+            var size = sizes[slot];
+            (layout[2 * slot], layout[(2 * slot) + 1], sizes[slot]) = (order[slot], end + size, end);
+            end += size;
+        }
+
+        var events = new TEvent[path.Count];
         foreach (var (stage, id) in path)
         {
             var slot = order[..stageCount].IndexOf(stage);
-            events[slot][sizes[slot]++] = EventOf(id);
+            events[sizes[slot]++] = EventOf(id);
         }
 
-        return new PatternMatch<TEvent>(stages, events);
+        return new PatternMatch<TEvent>(stageNames, events, layout);
     }
 
     /// <summary>A released lock count of zero (or one already at zero) frees the entry, as Flink's <c>Lockable</c>.</summary>
@@ -224,9 +233,18 @@ public sealed class SharedBuffer<TEvent>
         }
     }
 
+    /// <summary>Lets every event go (the key's state leaves memory after it was written to the store).</summary>
+    internal void ReleaseAll()
+    {
+        if (retention is null)
+            return;
+        foreach (var entry in _events.Values)
+            retention.Release(entry.Event);
+    }
+
     internal static SharedBuffer<TEvent> Read(BinaryReader reader, ICepEventSerializer<TEvent> serializer)
     {
-        var buffer = new SharedBuffer<TEvent> { _nextSequence = reader.ReadInt64() };
+        var buffer = new SharedBuffer<TEvent>(serializer as ICepEventRetention<TEvent>) { _nextSequence = reader.ReadInt64() };
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
         {
             var sequence = reader.ReadInt64();

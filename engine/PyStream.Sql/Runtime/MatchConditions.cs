@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PyStream.Engine.Cep;
 using PyStream.Engine.Records;
 using PyStream.Sql.Compiling;
@@ -77,7 +78,7 @@ internal sealed class MatchConditions : ICepConditions<MatchRow>
         for (var n = 0; n < spec.Navigations.Count; n++)
         {
             var navigation = spec.Navigations[n];
-            row[width + n] = MatchRows.Read(navigation, RowsOf(navigation.Variable, spec.Variable, ev, context));
+            row[width + n] = MatchRows.Read(navigation, CollectionsMarshal.AsSpan(RowsOf(navigation.Variable, spec.Variable, ev, context)));
         }
 
         return _programs[condition].Run(Rows(_rowTypes[condition], [row]))!.Columns[0].GetBoxed(0) is true;

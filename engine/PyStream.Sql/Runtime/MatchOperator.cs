@@ -30,8 +30,8 @@ public sealed class MatchOperator : SqlOperator
     private readonly RowBuilder _matches;
     private readonly RowOrdering _tieOrder;
 
-    /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds).</summary>
-    private readonly int[] _readColumns;
+    /// <summary>The input columns a match can read (the others stay null in the rows the NFA holds), and the arena of kept rows.</summary>
+    private readonly MatchRowLayout _layout;
 
     private bool _inBatch;
 
@@ -51,12 +51,12 @@ public sealed class MatchOperator : SqlOperator
         _keys = keys;
         var mode = spec.ProcTime ? CepTimeMode.ProcessingTime : CepTimeMode.EventTime;
         _conditions = new MatchConditions(spec, inputTypes, context);
+        _layout = new MatchRowLayout(inputTypes, ReadColumns(spec, inputTypes.Count));
         _core = new Core(this, NfaCompiler.Compile(spec.Pattern), _conditions, new MatchRowSerializer(inputTypes), mode);
         IReadOnlyList<SqlType> matchTypes = [.. spec.PartitionKeys.Select(k => inputTypes[k]), .. spec.MeasureNavigations.Select(n => n.Type)];
         var width = spec.PartitionKeys.Count;
         _measures = CalcProgram.Compile(matchTypes, null, [.. Enumerable.Range(0, width).Select(k => new InputRef(k, matchTypes[k])), .. spec.Measures], context);
         _matches = new RowBuilder(matchTypes);
-        _readColumns = ReadColumns(spec, inputTypes.Count);
         _tieOrder = new RowOrdering(spec.TieOrder);
     }
 
@@ -74,6 +74,9 @@ public sealed class MatchOperator : SqlOperator
     }
 
     public long LateRowsDropped => _core.LateEventsDropped;
+
+    /// <summary>Rows the shared buffers keep now (in the operator's arena).</summary>
+    internal int KeptRows => _layout.KeptRows;
 
     public override void Open(TaskContext context)
     {
@@ -100,10 +103,11 @@ public sealed class MatchOperator : SqlOperator
 
         // The simple DEFINE conditions run over the batch's columns, before any row is boxed.
         _conditions.TestSimple(rows, simple);
-        // Rows wait for the watermark as references into a copy of the columns matches read: no row is boxed before the NFA keeps it.
-        var columns = new Column?[rows.Columns.Length];
-        foreach (var c in _readColumns)
-            columns[c] = rows.Columns[c].Select(allRows);
+        // Rows wait for the watermark as references into a copy of the columns matches read; the NFA keeps a row in the arena (typed, unboxed).
+        var read = new Column[_layout.ReadColumns.Length];
+        for (var c = 0; c < read.Length; c++)
+            read[c] = rows.Columns[_layout.ReadColumns[c]].Select(allRows);
+        var readBatch = new RowBatch(read, rows.Count);
         var count = 0;
         var time = rows.Columns[_spec.OrderIndex];
         var times = time as Column<long>;
@@ -121,7 +125,7 @@ public sealed class MatchOperator : SqlOperator
             }
 
             keyLength += WriteKey(rows, i, ref keyBytes, keyLength);
-            (keyEnds[count], batchEvents[count], batchTimes[count], batchBits[count]) = (keyLength, new MatchRow(columns, i), timestamp, simple[i]);
+            (keyEnds[count], batchEvents[count], batchTimes[count], batchBits[count]) = (keyLength, new MatchRow(_layout, readBatch, i), timestamp, simple[i]);
             count++;
         }
 
@@ -137,6 +141,7 @@ public sealed class MatchOperator : SqlOperator
         }
 
         EmitMatches();
+        _layout.Arena.Recycle(); // the matches' rows are built: slots the buffer let go may serve again
     }
 
     /// <summary>Writes a row's key at <paramref name="at"/>, growing the batch's key buffer for a key of variable width; returns its length.</summary>
@@ -164,6 +169,7 @@ public sealed class MatchOperator : SqlOperator
         }
 
         EmitMatches();
+        _layout.Arena.Recycle();
         base.OnWatermark(watermark);
     }
 
@@ -183,9 +189,8 @@ public sealed class MatchOperator : SqlOperator
     private void AddMatch(PatternMatch<MatchRow> match)
     {
         // The match's rows stage by stage (stages in the order of their first row), as navigations without a variable read them.
-        var first = match.Events[0][0];
-        var lastStage = match.Events[^1];
-        List<MatchRow>? all = null;
+        var all = match.AllEvents;
+        var first = all[0];
         var row = new object?[_spec.PartitionKeys.Count + _spec.MeasureNavigations.Count];
         for (var k = 0; k < _spec.PartitionKeys.Count; k++)
             row[k] = first[_spec.PartitionKeys[k]];
@@ -194,24 +199,16 @@ public sealed class MatchOperator : SqlOperator
             var navigation = _spec.MeasureNavigations[n];
             row[_spec.PartitionKeys.Count + n] = navigation.Kind switch
             {
-                NavigationKind.Classifier => match.Stages[^1],
-                NavigationKind.MatchRowtime => lastStage[^1][_spec.OrderIndex],
+                NavigationKind.Classifier => match.StageName(match.StageCount - 1),
+                NavigationKind.MatchRowtime => all[^1][_spec.OrderIndex],
                 NavigationKind.MatchProctime => Context.Time.GetUtcNow().ToUnixTimeMilliseconds() * TimeMath.MicrosPerMilli,
-                _ => MatchRows.Read(navigation, navigation.Variable is null ? all ??= AllRows(match) : match[navigation.Variable]),
+                _ => MatchRows.Read(navigation, navigation.Variable is null ? all : match.EventsOf(navigation.Variable)),
             };
         }
 
         _matches.Add(RowKind.Insert, row);
         if (!_inBatch)
             EmitMatches(); // a match completed by a processing-time timer
-    }
-
-    private static List<MatchRow> AllRows(PatternMatch<MatchRow> match)
-    {
-        var rows = new List<MatchRow>();
-        foreach (var stage in match.Events)
-            rows.AddRange(stage);
-        return rows;
     }
 
     private sealed class Core(MatchOperator owner, CompiledPattern pattern, ICepConditions<MatchRow> conditions, ICepEventSerializer<MatchRow> serializer, CepTimeMode mode)

@@ -6,14 +6,14 @@ namespace PyStream.Sql.Runtime;
 internal static class MatchRows
 {
     /// <summary>FIRST, LAST or an aggregate over <paramref name="rows"/>: null when the offset lies outside them.</summary>
-    public static object? Read(MatchNavigation navigation, IReadOnlyList<MatchRow> rows)
+    public static object? Read(MatchNavigation navigation, ReadOnlySpan<MatchRow> rows)
     {
         switch (navigation.Kind)
         {
             case NavigationKind.First:
-                return rows.Count > navigation.Offset ? rows[navigation.Offset][navigation.Column] : null;
+                return rows.Length > navigation.Offset ? rows[navigation.Offset][navigation.Column] : null;
             case NavigationKind.Last:
-                return rows.Count > navigation.Offset ? rows[rows.Count - 1 - navigation.Offset][navigation.Column] : null;
+                return rows.Length > navigation.Offset ? rows[rows.Length - 1 - navigation.Offset][navigation.Column] : null;
             case NavigationKind.Aggregate:
                 var accumulator = AggregateCalls.Create(navigation.Aggregate!);
                 foreach (var row in rows)

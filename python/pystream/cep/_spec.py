@@ -1,8 +1,9 @@
 """A pattern as the engine reads it: ``CepPattern`` stages and the numbered conditions.
 
 Checks what Flink's NFA compiler checks when a job is built (unique names, the skip
-strategy's stage, a trailing ``not_followed_by`` without ``within``), and refuses a
-pattern that can match the empty sequence.
+strategy's stage, a trailing ``not_followed_by`` without ``within``, a PREVIOUS_AND_CURRENT
+``within`` longer than the FIRST_AND_LAST one), and refuses a pattern that can match the
+empty sequence.
 """
 
 from __future__ import annotations
@@ -100,10 +101,11 @@ def describe(pattern: Pattern) -> tuple[spec_pb.CepPattern, list[IterativeCondit
     last = stages[-1]
     if last.kind == spec_pb.CepStage.NOT_FOLLOWED_BY and not describer.within and not last.previous_within_ms:
         raise MalformedPatternException("NotFollowedBy is not supported without windowTime as a last part of a Pattern!")
-    if describer.within and any(_previous_windows(stages)):
+    # Both kinds may be mixed, as in Flink, whose compiler refuses only a gap window longer than the whole one.
+    if describer.within and any(w > min(describer.within) for w in _previous_windows(stages)):
         raise MalformedPatternException(
-            "within(..., FIRST_AND_LAST) and within(..., PREVIOUS_AND_CURRENT) in one pattern are not supported by "
-            "PyStream yet; use one type")
+            "The window length between the previous and current event cannot be larger than the window length "
+            "between the first and last event for a Pattern.")
     if _can_be_empty(stages):
         names = ", ".join(s.name for s in stages)
         raise MalformedPatternException(

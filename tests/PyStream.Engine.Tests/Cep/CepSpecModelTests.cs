@@ -49,7 +49,26 @@ public sealed class CepSpecModelTests
 
         var pattern = CepSpecModel.Pattern(spec);
 
-        Assert.Equal((null, WithinType.PreviousAndCurrent, 300L), (pattern.WithinMillis, pattern.WithinType, pattern.Stages[1].WithinMillis!.Value));
+        Assert.Equal((null, null, 300L), (pattern.WithinMillis, pattern.Stages[1].WithinMillis, pattern.Stages[1].PreviousWithinMillis!.Value));
+        Assert.Equal([0L, 0L, 300L], NfaCompiler.Compile(pattern).States.Select(s => s.PreviousWindow).Order());
+    }
+
+    [Fact]
+    public void BothKindsOfWithinApplyTogether()
+    {
+        var spec = new CepPattern { WithinMs = 1_000 };
+        spec.Stages.Add(Stage("a", 0));
+        var b = Stage("b", 1);
+        b.PreviousWithinMs = 300;
+        spec.Stages.Add(b);
+
+        var compiled = NfaCompiler.Compile(CepSpecModel.Pattern(spec));
+
+        Assert.Equal(1_000, compiled.WindowMillis);
+        Assert.Contains(compiled.States, s => s.PreviousWindow == 300);
+        b.PreviousWithinMs = 1_001;
+        var refused = Assert.Throws<CepPatternException>(() => NfaCompiler.Compile(CepSpecModel.Pattern(spec)));
+        Assert.Contains("cannot be larger than the window length between the first and last event", refused.Message);
     }
 
     [Fact]

@@ -41,19 +41,21 @@ public sealed class MatchOperatorTests
     // falls from 30 through 28, 25, 20 and rises to 22, which is not above the 25 before its last fall: no match.
     private static readonly string[] Expected = ["ACME 25 14 24 3"];
 
-    private static (MatchSpec Spec, IReadOnlyList<Types.SqlType> InputTypes) Plan()
+    private static (MatchSpec Spec, IReadOnlyList<Types.SqlType> InputTypes) Plan(string query = Query)
     {
         var session = new SqlSession(new SqlRequest { Catalog = { new CatalogEntry { Sql = Ticker } } });
-        var root = session.Binder().Bind(SqlParser.ParseQuery(Query));
+        var root = session.Binder().Bind(SqlParser.ParseQuery(query));
         while (root is not MatchNode)
             root = Assert.Single(root.Inputs);
         var match = (MatchNode)root;
         return (match.Spec, match.Input.Types);
     }
 
-    private static MatchOperator Create()
+    private static MatchOperator Create() => Create(Query);
+
+    private static MatchOperator Create(string query)
     {
-        var (spec, inputTypes) = Plan();
+        var (spec, inputTypes) = Plan(query);
         var keys = new RowKeys([0], [inputTypes[0]]);
         return new MatchOperator("match", spec, keys, inputTypes, new SqlContext(TimeZoneInfo.Utc, TimeProvider.System), 1) { StateKey = "match" };
     }
@@ -119,5 +121,40 @@ public sealed class MatchOperatorTests
         op.ProcessWatermark(0, long.MaxValue);
         Assert.Equal(6, op.LateRowsDropped); // ACME's rows at 0..5 s
         Assert.Empty(output.Rows); // 15, 14, 24: a rise after one fall has no LAST(PRICE_DOWN.price, 1) to exceed
+    }
+
+    [Fact]
+    public void Rows_the_shared_buffer_lets_go_leave_the_operators_memory()
+    {
+        const string strict = """
+            SELECT * FROM Ticker MATCH_RECOGNIZE (
+                PARTITION BY symbol ORDER BY rowtime MEASURES A.price AS a, C.price AS c
+                AFTER MATCH SKIP PAST LAST ROW PATTERN (A B C)
+                DEFINE A AS A.price < 10, B AS B.price >= 10 AND B.price < 20, C AS C.price >= 20)
+            """;
+        var prices = Enumerable.Range(0, 6_000).Select(s => (Symbol: "ACME", Second: (long)s, Price: (s * 2_654_435_761L & 0xFFFF_FFFFL) % 30)).ToList();
+        // A three-state machine (strict contiguity): 0 nothing, 1 after an A, 2 after A B.
+        var (stage, want) = (0, 0);
+        foreach (var (_, _, price) in prices)
+        {
+            (stage, want) = price < 10 ? (1, want) : price < 20 ? (stage == 1 ? 2 : 0, want) : (0, stage == 2 ? want + 1 : want);
+        }
+
+        var output = new CollectingRows();
+        var op = SqlOperatorHarness.Open(() => Create(strict), output, new HeapKeyedStateStore());
+        var kept = 0;
+        foreach (var chunk in prices.Chunk(100))
+        {
+            op.ProcessBatch(0, Batch(chunk));
+            op.ProcessWatermark(0, chunk[^1].Second * 1_000);
+            kept = Math.Max(kept, op.KeptRows);
+        }
+
+        op.ProcessWatermark(0, long.MaxValue);
+        Assert.Equal(want, output.Rows.Count);
+        Assert.True(want > 100, $"{want} matches");
+        // At most an A and a B wait for the next row, however many rows went through the shared buffer.
+        Assert.InRange(kept, 0, 2);
+        Assert.InRange(op.KeptRows, 0, 2);
     }
 }

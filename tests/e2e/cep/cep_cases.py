@@ -34,6 +34,10 @@ EVENTS: dict[str, list[tuple[str, int]]] = {
     "skip_to_last": spaced(SKIPS),
     "within_first_last": [("a1", 1000), ("b1", 4000), ("a2", 5000), ("b2", 11000), ("a3", 12000), ("b3", 13000)],
     "within_previous": [("a1", 1000), ("b1", 3000), ("c1", 5500), ("a2", 10000), ("b2", 11000), ("c2", 14000)],
+    # a -> b (within 3 s of a) -> c (within 3 s of b), all within 5 s: each window ends a partial match once.
+    "within_mixed": [("a1", 1000), ("b1", 2500), ("c1", 4000), ("a2", 10000), ("b2", 13500), ("a3", 20000), ("b3", 21000),
+                     ("c3", 24500), ("a4", 30000), ("b4", 32500), ("c4", 34900), ("a5", 40000), ("b5", 42500), ("c5", 45200),
+                     ("a6", 50000), ("b6", 51000)],
     "iterative": [("a1", 1000), ("a2", 2000), ("b1", 3000), ("a3", 4000), ("b2", 5000), ("b3", 6000)],
     "group": spaced("a1 b1 a2 b2 x1 a3 b3 a4 b4 c1"),
     "not_next": spaced("a1 b1 a2 x1 b2 a3 c1 b3"),

@@ -75,6 +75,10 @@ PATTERNS = {
     .within(Duration.of_seconds(5)),
     "within_previous": lambda: Pattern.begin("a").where(kind("a")).followed_by("b").where(kind("b"))
     .followed_by("c").where(kind("c")).within(Duration.of_seconds(3), WithinType.PREVIOUS_AND_CURRENT),
+    "within_mixed": lambda: Pattern.begin("a").where(kind("a"))
+    .followed_by("b").where(kind("b")).within(Duration.of_seconds(3), WithinType.PREVIOUS_AND_CURRENT)
+    .followed_by("c").where(kind("c")).within(Duration.of_seconds(3), WithinType.PREVIOUS_AND_CURRENT)
+    .within(Duration.of_seconds(5)),
     "iterative": lambda: Pattern.begin("a").where(Kind("a")).one_or_more().followed_by("b").where(WorthMoreThanTheAs()),
     "group": lambda: Pattern.begin(Pattern.begin("x").where(kind("a")).next("y").where(kind("b"))).times(2)
     .followed_by("c").where(kind("c")),

@@ -6,7 +6,8 @@ that the stage's condition would have taken; non-deterministic relaxed: any late
 then applies the skip strategy in the order matches complete (the cases keep every partial
 match that is still waiting when a match completes later than it, so no match waits for an
 earlier partial one, as Flink's NFA would make it). Cases whose semantics the
-model does not cover (NOT stages, groups, PREVIOUS_AND_CURRENT, timeouts) are worked by hand.
+model does not cover (NOT stages, groups, PREVIOUS_AND_CURRENT alone) are worked by hand; a
+second model follows one stage after another through both kinds of ``within`` and their timeouts.
 """
 
 from __future__ import annotations
@@ -178,6 +179,44 @@ def test_the_model_gives_flinks_documented_loop_results() -> None:
     assert results("strict") == sorted(["a=a1;b=b1;c=c1", "a=a1,a2;b=b1;c=c1", "a=a1,a2,a3;b=b1;c=c1"])
     assert len(results("relaxed")) == 4 and "a=a1,a2,a3,a4;b=b1;c=c1" in results("relaxed")
     assert len(results("any")) == 8 and "a=a1,a3;b=b1;c=c1" in results("any")
+
+
+def windowed_model(events: list, stages: list[tuple[str, int | None]], within: int | None) -> list[str]:
+    """Matches and timeouts of a followed_by chain of disjoint kinds under Flink's two windows.
+
+    stages: (kind, PREVIOUS_AND_CURRENT window of that stage or None); within: the FIRST_AND_LAST
+    window or None. A partial match takes the first event of the kind it waits for; time reaching
+    either window's end (at the next event, or the final watermark) ends it, reported at the end of
+    the PREVIOUS_AND_CURRENT window when that one has passed, else at the end of the whole window
+    (Flink's NFA.advanceTime)."""
+    never = float("inf")
+    out = []
+    for i, (first, at) in enumerate(events):
+        if first[0] != stages[0][0]:
+            continue
+        taken = [(first, at)]
+        for event, time in [*events[i + 1:], (None, never)]:
+            waiting_for, gap = stages[len(taken)]
+            previous_end = taken[-1][1] + gap if gap else never
+            whole_end = taken[0][1] + within if within else never
+            if time >= min(previous_end, whole_end):
+                ended = previous_end if time >= previous_end else whole_end
+                out.append(f"timeout@{ended}|" + ";".join(f"{e[0]}={e}" for e, _ in taken))
+                break
+            if event is not None and event[0] == waiting_for:
+                taken.append((event, time))
+                if len(taken) == len(stages):
+                    out.append(";".join(f"{e[0]}={e}" for e, _ in taken))
+                    break
+    return out
+
+
+def test_both_kinds_of_within_in_one_pattern_agree_with_the_model(printed: dict[str, list[str]]) -> None:
+    want = windowed_model(EVENTS["within_mixed"], [("a", None), ("b", 3000), ("c", 3000)], 5000)
+    # Every way a partial match can end is in the input: a match, each window ending one, the final watermark.
+    assert {w.split("|")[0] for w in want} == {"a=a1;b=b1;c=c1", "a=a4;b=b4;c=c4", "timeout@13000", "timeout@24000",
+                                                "timeout@45000", "timeout@54000"}
+    assert sorted(printed["within_mixed"]) == sorted(want)
 
 
 # Worked by hand from Flink's rules.

@@ -81,8 +81,12 @@ def test_the_builder_rejects_what_flink_rejects(build, error, message):
     (Pattern.begin("a").optional().followed_by("b").optional(), "can match the empty sequence"),
     (Pattern.begin("a").times(0, 2), "can match the empty sequence"),
     (Pattern.begin(Pattern.begin("x").optional()).followed_by("y").times(0, 1), "can match the empty sequence"),
-    (Pattern.begin("a").within(Duration.of_seconds(1)).followed_by("b").within(Duration.of_seconds(1), WithinType.PREVIOUS_AND_CURRENT),
-     "are not supported by PyStream yet; use one type"),
+    # Flink's NFACompilerTest.testCheckPatternWindowTimes.
+    (Pattern.begin("start").followed_by("middle").within(Duration.of_seconds(3), WithinType.PREVIOUS_AND_CURRENT)
+     .followed_by("then").within(Duration.of_seconds(1), WithinType.PREVIOUS_AND_CURRENT)
+     .followed_by("end").within(Duration.of_millis(2)),
+     "The window length between the previous and current event cannot be larger than the window length between "
+     "the first and last event for a Pattern."),
     (Pattern.begin("a", AfterMatchSkipStrategy.skip_to_first("nope")).followed_by("b"),
      "The pattern name specified in AfterMatchSkipStrategy nope does not exist in the given pattern"),
 ])
@@ -99,6 +103,14 @@ def test_a_not_followed_by_at_the_end_is_fine_with_within():
     described, _, _ = describe(pattern)
     assert [s.kind for s in described.stages] == [spec_pb.CepStage.TAKE, spec_pb.CepStage.NOT_FOLLOWED_BY]
     assert described.within_ms == 1000
+
+
+def test_both_kinds_of_within_go_to_the_engine_together():
+    pattern = (Pattern.begin("a").where(a).followed_by("b").where(a).within(Duration.of_seconds(2), WithinType.PREVIOUS_AND_CURRENT)
+               .within(Duration.of_seconds(5)).followed_by("c").where(a).within(Duration.of_seconds(1), WithinType.PREVIOUS_AND_CURRENT))
+    described, _, _ = describe(pattern)
+    assert [s.previous_within_ms for s in described.stages] == [0, 2000, 1000]
+    assert described.within_ms == 5000
 
 
 def test_the_engine_is_told_stages_quantifiers_contiguity_and_numbered_conditions():
