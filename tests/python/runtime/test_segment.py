@@ -3,6 +3,7 @@
 import base64
 import json
 import pickle
+import random
 from array import array
 
 from pyflink.common import Types
@@ -107,6 +108,31 @@ def test_split_round_robin_and_share():
     assert worker.round_robin([0, 1, 2, 3, 4], 1, 3) == [[2], [0, 3], [1, 4]]
     records = [1]
     assert worker.share(records) is records
+
+
+def test_split_by_masks_and_by_loop_agree_with_a_plain_model():
+    # Up to 8 parts the split picks parts out by byte masks; beyond, it loops: both against a dict of lists.
+    chooser = random.Random(16)
+    records = [(i, str(i)) for i in range(500)]
+    for count in (1, 2, 3, 8, 9, 40):
+        targets = [chooser.randrange(count) for _ in records]
+        model: dict[int, list] = {}
+        for record, target in zip(records, targets):
+            model.setdefault(target, []).append(record)
+        expected = [model.get(part) for part in range(count)]
+        assert worker.split(records, array("i", targets).tobytes(), count) == expected, count
+
+
+def test_pickled_batches_without_the_memo_and_the_batches_that_need_it():
+    shared = {"a": [1, 2]}
+    records = [(1, "x", 2.5, None, True), shared, shared, b"\x00", 10**30]
+    back = worker.unpickle_batch(worker.pickle_batch(records))
+    assert back == records
+    assert back[1] is not back[2]  # as in Flink, records share no objects once they crossed a channel
+    cycle: list = [1]
+    cycle.append(cycle)
+    back = worker.unpickle_batch(worker.pickle_batch([cycle, (3, 4)]))
+    assert back[0][1] is back[0] and back[1] == (3, 4)
 
 
 def test_user_errors_name_the_operation():
