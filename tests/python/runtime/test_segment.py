@@ -155,6 +155,34 @@ def test_user_errors_name_the_operation():
         raise AssertionError("the map must raise")
 
 
+def test_a_subscript_key_selector_keys_records_as_the_lambda_does_and_its_errors_name_the_users_line():
+    import cloudpickle
+
+    from pystream._runtime.keycodec import encode_keys
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([(1, "a")]).key_by(lambda r: r[0]).map(lambda r: r).print()
+    job = job_of(env)
+    consumer = job.spec.transformations[-2].id
+    selector = cloudpickle.dumps(lambda r: r[0])
+    segment = job.create_segment(describe([], [exit_(-1, 0, "records", consumer, "keyselector", selector)]), InMemoryHost())
+    records = [(7, "a"), ("k", "b"), ((1, 2), "c")]
+    _, count, keys, ends, *_ = segment.process(0, records)[0]
+    blob, expected_ends = encode_keys([7, "k", (1, 2)])
+    assert (count, keys, ends) == (3, blob, expected_ends.tobytes())
+    try:
+        segment.process(0, [(7, "a"), ()])
+    except IndexError as error:
+        from pystream._runtime.errors import describe_user_error
+        _, text = describe_user_error(type(error), error, error.__traceback__)
+        lines = text.splitlines()
+        # The selector's own frame, as without the fast getter.
+        assert any("test_segment.py" in line and "in <lambda>" in line for line in lines), text
+        assert text.splitlines()[-1] == "IndexError: tuple index out of range"
+    else:
+        raise AssertionError("the key selector must raise")
+
+
 def test_a_file_sinks_simple_string_encoder_writes_typed_records_as_java_does():
     from pyflink.common import Encoder
     from pyflink.datastream.connectors.file_system import FileSink
