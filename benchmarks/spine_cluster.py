@@ -6,11 +6,16 @@ start-up and job set-up cancel out), then plain CPython in one thread doing the 
 (spine.py's loop), prints the ratio, and stops the processes. Every keyed record that changes subtask
 crosses a network channel pickled.
 
+Beside the rates it prints the workers' CPU per record (core-µs, user + system time of the two worker processes,
+from the same difference between the sizes): unlike the wall-clock rate, it barely depends on how much of the
+machine's two cores other processes take, and it gives the projection to more cores.
+
     .venv/bin/python benchmarks/spine_cluster.py [SMALL LARGE]
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -36,6 +41,21 @@ def start_cluster(data: Path) -> tuple[Gateway, list[Worker]]:
     return gateway, workers
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a process and its descendants (`./pystream worker` execs or starts the worker)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            total += sum(cpu_seconds(int(child)) for child in children.read().split())
+    return total
+
+
+def workers_cpu(workers: list[Worker]) -> float:
+    return sum(cpu_seconds(worker.process.pid) for worker in workers)
+
+
 def cluster_seconds(gateway: Gateway, count: int) -> float:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, str(SPINE), str(count)], cwd=ROOT, env=gateway.client_env(),
@@ -53,13 +73,25 @@ def main() -> None:
         gateway, workers = start_cluster(Path(data))
         try:
             cluster_seconds(gateway, small)  # warm-up: each worker's JIT and imports
-            cluster = best(lambda count: cluster_seconds(gateway, count), small, large, runs=2)
+            cpu: dict[int, list[float]] = {small: [], large: []}
+
+            def measured(count: int) -> float:
+                before = workers_cpu(workers)
+                seconds = cluster_seconds(gateway, count)
+                cpu[count].append(workers_cpu(workers) - before)
+                return seconds
+
+            cluster = best(measured, small, large, runs=2)
         finally:
             for worker in workers:
                 worker.stop()
             gateway.stop()
     cpython = best(cpython_seconds, small, large)
     report(f"parallelism 2 on {WORKERS} one-slot workers, sizes {small:,} and {large:,}", ("cluster", cluster), cpython, goal=1.3)
+    per_record = (min(cpu[large]) - min(cpu[small])) / (large - small) * 1e6
+    plain = 1e6 / cpython
+    print(f"cpu    : {per_record:6.2f} core-us per record over the workers (plain CPython: {plain:.2f} us), "
+          f"so about {plain / per_record:.2f}x plain CPython per core used")
 
 if __name__ == "__main__":
     main()

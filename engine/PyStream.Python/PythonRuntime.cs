@@ -110,6 +110,13 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         }
     }
 
+    public void Release(PythonBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using (Py.GIL())
+            batch.Dispose();
+    }
+
     public PythonBatch Unpickle(ReadOnlySpan<byte> pickled, int count)
     {
         using (Py.GIL())

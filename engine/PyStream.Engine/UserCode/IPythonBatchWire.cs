@@ -16,4 +16,11 @@ public interface IPythonBatchWire
 
     /// <summary>The <paramref name="count"/> records that <see cref="Pickle"/> wrote; the caller owns the batch.</summary>
     PythonBatch Unpickle(ReadOnlySpan<byte> pickled, int count);
+
+    /// <summary>
+    /// Drops a batch whose pickle is on its way, with the GIL, on the sender's thread while its records are
+    /// still in that core's cache. Left to the .NET finalizer, the records were freed late, in bulk, on
+    /// whichever thread took the GIL next.
+    /// </summary>
+    void Release(PythonBatch batch);
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
+using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.UserCode;
 using PyStream.Network.Protocol;
@@ -72,7 +73,11 @@ internal sealed class RemoteSubpartition : IChannelTarget
         }
 
         if (_queue.Writer.TryWrite(frame))
+        {
+            ReleasePython(inputEvent);
             return true;
+        }
+
         Withdraw(frame);
         return false;
     }
@@ -81,11 +86,16 @@ internal sealed class RemoteSubpartition : IChannelTarget
     {
         var frame = Encode(inputEvent);
         if (_queue.Writer.TryWrite(frame))
+        {
+            ReleasePython(inputEvent);
             return 0;
+        }
+
         var blocked = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             _queue.Writer.WriteAsync(frame, cancellation).AsTask().GetAwaiter().GetResult();
+            ReleasePython(inputEvent);
         }
         catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
         {
@@ -149,6 +159,13 @@ internal sealed class RemoteSubpartition : IChannelTarget
         _queue.Writer.TryComplete(failure);
         while (_queue.Reader.TryRead(out var dropped))
             dropped.Bytes.Return();
+    }
+
+    /// <summary>Once its frame is queued, a batch of Python records is this channel's to drop (a write that failed leaves it the caller's).</summary>
+    private void ReleasePython(InputEvent inputEvent)
+    {
+        if (inputEvent.Batch is PythonBatch py)
+            _python?.Release(py);
     }
 
     private Frame Encode(InputEvent inputEvent)

@@ -15,6 +15,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from pystream._runtime.context import Pace
+from pystream._runtime.key_selectors import fast_key_of
 from pystream._runtime.keyed_state import cache_key
 from pystream.datastream.functions import Function, TimeDomain
 
@@ -49,7 +50,7 @@ def method_of(function: Any, name: str) -> Callable[..., Any]:
 def map_records(call: Callable[[Any], Any], key_of: Callable[[Any], Any] | None, ctx: "OperationContext", records: Iterable[Any]) -> list:
     """``call`` over every record, with the record's key as the current key when keyed."""
     if key_of is None:
-        return [call(r) for r in records]
+        return list(map(call, records))  # no bytecode loop of our own per record
     backend = ctx.backend
     keys = [key_of(r) for r in records]
     backend.prefetch(keys, ctx.scope)
@@ -93,7 +94,9 @@ class Operation:
 
     def open(self, ctx: OperationContext) -> None:
         self.ctx = ctx
-        self.key_of = method_of(self.key_selector, "get_key") if self.key_selector is not None else None
+        # Records reaching a keyed operation passed its key selector at the exchange already, so a fast
+        # getter cannot fail here where the user's function would not.
+        self.key_of = fast_key_of(method_of(self.key_selector, "get_key")) if self.key_selector is not None else None
         if isinstance(self.function, Function):
             self.function.open(ctx.runtime_context)
 
@@ -249,18 +252,30 @@ class ReduceOperation(Operation):
         key_of = self.key_of
         table = self.table
         values = table.values
+        get = values.get
         dirty = table.dirty
         load = table.get
         absent = _ABSENT
-        out: list = []
-        emit = out.append if not self.final_only else _discard
         if table.misses:  # the cache is too small for the keys: read this batch's values in one call
             self.ctx.backend.prefetch([key_of(r) for r in records], self.ctx.scope)
+        if self.final_only:  # the loop below without the emit: a call per record less
+            for r in records:
+                key = key_of(r)
+                if type(key) is not int and type(key) is not str:
+                    key = cache_key(key)  # keys Python calls equal may be different keys
+                current = get(key, absent)
+                if current is absent:
+                    current = load(key)
+                values[key] = r if current is None else call(current, r)
+                dirty[key] = None
+            return [], None
+        out: list = []
+        emit = out.append
         for r in records:
             key = key_of(r)
             if type(key) is not int and type(key) is not str:
-                key = cache_key(key)  # keys Python calls equal may be different keys
-            current = values.get(key, absent)
+                key = cache_key(key)
+            current = get(key, absent)
             if current is absent:
                 current = load(key)
             if current is not None:
@@ -268,7 +283,7 @@ class ReduceOperation(Operation):
             values[key] = r
             dirty[key] = None
             emit(r)
-        return out, (None if self.final_only else timestamps)
+        return out, timestamps
 
     def end_input(self) -> tuple[list, list | None]:
         if not self.final_only:
@@ -281,6 +296,3 @@ _ABSENT = object()
 # Values read from a flat_map generator at a time.
 _SLICE = 256
 
-
-def _discard(_: Any) -> None:
-    pass

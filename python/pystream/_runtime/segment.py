@@ -27,6 +27,7 @@ from pystream._runtime.context import LONG_MIN, OperationContext, Pace, TaskInfo
 from pystream._runtime.errors import OPERATOR_ATTRIBUTE
 from pystream._runtime.factory import build_kafka_framer, build_operation
 from pystream._runtime.formatting import java_text_for, printer_for
+from pystream._runtime.key_selectors import fast_key_of
 from pystream._runtime.keycodec import encode_keys
 from pystream._runtime.keyed_state import KeyedStateBackend
 from pystream._runtime.metrics import MetricReporter
@@ -59,7 +60,8 @@ class _Exit:
         self.assign: Callable[[list, list], list] | None = None
         if description["keying"] == "keyselector":
             key_of = method_of(cloudpickle.loads(function), "get_key")
-            self.keys_of = lambda records: _packed_keys([key_of(r) for r in records])
+            fast = fast_key_of(key_of)
+            self.keys_of = lambda records: _packed_keys(_keys(records, fast, key_of))
         elif description["keying"] == "partitioner":
             partitioner, key_selector = cloudpickle.loads(function)
             partition = method_of(partitioner, "partition")
@@ -142,6 +144,16 @@ def _user_function(operation: Operation, via: str) -> Any:
         if function is not None:
             return function
     return operation.function
+
+
+def _keys(records: list, fast: Callable[[Any], Any], key_of: Callable[[Any], Any]) -> list:
+    """Each record's key, by the fast getter where there is one (``key_selectors``)."""
+    if fast is key_of:
+        return [key_of(r) for r in records]
+    try:
+        return list(map(fast, records))
+    except Exception:  # again through the user's function, so the error names their line
+        return [key_of(r) for r in records]
 
 
 def _packed_keys(keys: list) -> tuple[bytes, bytes]:

@@ -6,12 +6,14 @@ engine does; this module only runs the user's functions over the batches it is h
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
 import sys
 from array import array
 from collections import Counter
+from itertools import compress
 from typing import Any
 
 import cloudpickle
@@ -113,7 +115,11 @@ def load_job(spec: bytes) -> JobRuntime:
 
 
 def split(records: list, targets: bytes, count: int) -> list:
-    """Record i goes to part ``targets[i]``; empty parts are None."""
+    """Record i goes to part ``targets[i]`` (int32s in native order); empty parts are None."""
+    if count <= _MASKED_SPLIT_MOST and sys.byteorder == "little":
+        # A few parts: each one picked out by a byte mask, at C speed (no Python bytecode per record).
+        low = targets[0::4]
+        return [list(compress(records, low.translate(_PART_MASKS[part]))) or None for part in range(count)]
     indexes = array("i")
     indexes.frombytes(targets)
     parts: list[list] = [[] for _ in range(count)]
@@ -121,6 +127,13 @@ def split(records: list, targets: bytes, count: int) -> list:
     for record, target in zip(records, indexes):
         appends[target](record)
     return [part or None for part in parts]
+
+
+# Up to this many parts, split picks each part out with a mask (one pass over the batch per part);
+# beyond it, one Python loop over the batch is cheaper.
+_MASKED_SPLIT_MOST = 8
+# Per part: a bytes.translate table that maps the part's number to 1 and every other byte to 0.
+_PART_MASKS = [bytes(int(value == part) for value in range(256)) for part in range(_MASKED_SPLIT_MOST)]
 
 
 def round_robin(records: list, first: int, count: int) -> list:
@@ -138,12 +151,28 @@ def share(records: Any) -> Any:
 
 
 def pickle_batch(records: list) -> bytes:
-    """A whole batch as one pickle, for a network channel (one call per batch)."""
+    """A whole batch as one pickle, for a network channel (one call per batch).
+
+    Without the pickler's memo: as in Flink, where each record is serialized on its own, records do not
+    share objects across a network channel; the memo would cost a dict entry per tuple. A batch the
+    memo-less pickler refuses (an object that refers to itself) is pickled with the memo.
+    """
     try:
-        return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+        try:
+            return _pickle_without_memo(records)
+        except ValueError:  # an object that refers to itself: only the memo can write it
+            return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):
         # Records of classes defined in the job's script (``__main__``) pickle by value.
         return cloudpickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+
+
+def _pickle_without_memo(records: list) -> bytes:
+    output = io.BytesIO()
+    pickler = pickle.Pickler(output, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(records)
+    return output.getvalue()
 
 
 def unpickle_batch(data: bytes) -> list:

@@ -74,6 +74,26 @@ public sealed class PythonBatchChannelTests(PythonInterpreter python)
         }
     }
 
+    /// <summary>
+    /// Once its pickle is queued, a batch of Python records is dropped with the GIL on the writer's thread, not
+    /// left to the .NET finalizer (which freed the records late, in bulk, on whichever thread took the GIL next).
+    /// </summary>
+    [Fact]
+    public void APythonBatchIsReleasedOnceItsPickleIsQueued()
+    {
+        var subpartition = new RemoteSubpartition("job/map/0", 0, new NetworkSettings(), python.Runtime);
+        var batch = Pairs(0, 100);
+        var records = (PyObject)batch.Handle;
+        Assert.NotEqual(IntPtr.Zero, Address(records));
+        Assert.Equal(0, subpartition.Write(new InputEvent(0, InputEventKind.Batch, batch), CancellationToken.None));
+        Assert.Equal(IntPtr.Zero, Address(records)); // disposed
+    }
+
+    // pythonnet marks the raw handle obsolete; it is the one way to see that a reference was dropped.
+#pragma warning disable CS0612
+    private static IntPtr Address(PyObject records) => records.Handle;
+#pragma warning restore CS0612
+
     private static IEnumerable<long> LongRange(long start, int count)
     {
         for (var n = start; n < start + count; n++)

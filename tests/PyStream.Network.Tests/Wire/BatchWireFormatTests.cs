@@ -173,5 +173,7 @@ public sealed class BatchWireFormatTests
             Unpickles++;
             return new PythonBatch(System.Text.Encoding.UTF8.GetString(pickled).Split('\n').ToList(), count);
         }
+
+        public void Release(PythonBatch batch) => batch.Dispose();
     }
 }

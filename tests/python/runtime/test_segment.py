@@ -3,6 +3,7 @@
 import base64
 import json
 import pickle
+import random
 from array import array
 
 from pyflink.common import Types
@@ -109,6 +110,31 @@ def test_split_round_robin_and_share():
     assert worker.share(records) is records
 
 
+def test_split_by_masks_and_by_loop_agree_with_a_plain_model():
+    # Up to 8 parts the split picks parts out by byte masks; beyond, it loops: both against a dict of lists.
+    chooser = random.Random(16)
+    records = [(i, str(i)) for i in range(500)]
+    for count in (1, 2, 3, 8, 9, 40):
+        targets = [chooser.randrange(count) for _ in records]
+        model: dict[int, list] = {}
+        for record, target in zip(records, targets):
+            model.setdefault(target, []).append(record)
+        expected = [model.get(part) for part in range(count)]
+        assert worker.split(records, array("i", targets).tobytes(), count) == expected, count
+
+
+def test_pickled_batches_without_the_memo_and_the_batches_that_need_it():
+    shared = {"a": [1, 2]}
+    records = [(1, "x", 2.5, None, True), shared, shared, b"\x00", 10**30]
+    back = worker.unpickle_batch(worker.pickle_batch(records))
+    assert back == records
+    assert back[1] is not back[2]  # as in Flink, records share no objects once they crossed a channel
+    cycle: list = [1]
+    cycle.append(cycle)
+    back = worker.unpickle_batch(worker.pickle_batch([cycle, (3, 4)]))
+    assert back[0][1] is back[0] and back[1] == (3, 4)
+
+
 def test_user_errors_name_the_operation():
     env = StreamExecutionEnvironment.get_execution_environment()
     env.from_collection([0]).map(lambda x: 1 // x).name("Divide").print()
@@ -127,6 +153,34 @@ def test_user_errors_name_the_operation():
         assert text.splitlines()[-1] == "ZeroDivisionError: integer division or modulo by zero"
     else:
         raise AssertionError("the map must raise")
+
+
+def test_a_subscript_key_selector_keys_records_as_the_lambda_does_and_its_errors_name_the_users_line():
+    import cloudpickle
+
+    from pystream._runtime.keycodec import encode_keys
+
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.from_collection([(1, "a")]).key_by(lambda r: r[0]).map(lambda r: r).print()
+    job = job_of(env)
+    consumer = job.spec.transformations[-2].id
+    selector = cloudpickle.dumps(lambda r: r[0])
+    segment = job.create_segment(describe([], [exit_(-1, 0, "records", consumer, "keyselector", selector)]), InMemoryHost())
+    records = [(7, "a"), ("k", "b"), ((1, 2), "c")]
+    _, count, keys, ends, *_ = segment.process(0, records)[0]
+    blob, expected_ends = encode_keys([7, "k", (1, 2)])
+    assert (count, keys, ends) == (3, blob, expected_ends.tobytes())
+    try:
+        segment.process(0, [(7, "a"), ()])
+    except IndexError as error:
+        from pystream._runtime.errors import describe_user_error
+        _, text = describe_user_error(type(error), error, error.__traceback__)
+        lines = text.splitlines()
+        # The selector's own frame, as without the fast getter.
+        assert any("test_segment.py" in line and "in <lambda>" in line for line in lines), text
+        assert text.splitlines()[-1] == "IndexError: tuple index out of range"
+    else:
+        raise AssertionError("the key selector must raise")
 
 
 def test_a_file_sinks_simple_string_encoder_writes_typed_records_as_java_does():
