@@ -13,17 +13,33 @@ namespace PyStream.Sql.Runtime;
 /// <see cref="Flush"/> (the operator's checkpoint): a key's new copies are appended, a key that
 /// lost one is written whole. When more than <paramref name="maxCachedRows"/> rows are held, the
 /// half of the keys used least recently is written and dropped, and read back when used again.
+/// Neither a key nor a row is an object of its own: keys are structs in pages (their bytes inline),
+/// and a key's rows are a chain of slots, so a side with a row per key (q7's bids by price) leaves
+/// the collector nothing per row to trace.
 /// </summary>
 internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
 {
     public const int DefaultMaxCachedRows = 4_000_000;
+    private const int PageBits = 10;
+    private const int PageMask = (1 << PageBits) - 1;
+    private const int MaxMaterializedKeys = 65_536;
 
     private static readonly List<JoinRecordState.Record> NoRecords = [];
 
-    private readonly Dictionary<byte[], KeyRows> _cache = new(ByteArrayComparer.Instance);
-    private readonly List<KeyRows> _dirty = [];
+    private readonly Dictionary<JoinKeyBytes, int> _index = new(JoinKeyBytes.Comparer.Instance);
+    private KeyRows[][] _keys = [];
+    private readonly Stack<int> _freeKeys = new();
+    private int _keyCount;
+
+    /// <summary>Per arena slot, the next slot of its key's rows (-1: the last).</summary>
+    private int[][] _next = [];
+
+    /// <summary>Keys' rows as records, made when the other side reads them and kept until the key changes.</summary>
+    private readonly Dictionary<int, List<JoinRecordState.Record>> _records = [];
+    private readonly List<int> _dirty = [];
     private readonly RowCodec _codec = new(types);
     private readonly BinaryWriter _writer = new(new MemoryStream());
+    private byte[] _keyBuffer = new byte[64];
     private int _cachedRows;
     private long _clock;
 
@@ -32,35 +48,57 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     public RowArena Arena { get; } = new(types);
 
-    /// <summary>A key's rows, one record per copy, in the order they came (a shared empty list when it has none: not to be changed).</summary>
-    public List<JoinRecordState.Record> Records(ReadOnlySpan<byte> key) => Find(key, create: false)?.Records ?? NoRecords;
+    /// <summary>A key's rows, one record per copy, in the order they came (shared until the key changes: not to be changed).</summary>
+    public List<JoinRecordState.Record> Records(ReadOnlySpan<byte> key)
+    {
+        var index = Find(key, create: false);
+        if (index < 0)
+            return NoRecords;
+        if (_records.TryGetValue(index, out var records))
+            return records;
+        ref var keyRows = ref At(index);
+        records = new List<JoinRecordState.Record>(keyRows.Count);
+        for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
+            records.Add(new JoinRecordState.Record(Arena, slot));
+        if (_records.Count >= MaxMaterializedKeys)
+            _records.Clear();
+        _records[index] = records;
+        return records;
+    }
 
     /// <summary>One more copy of row <paramref name="row"/> of <paramref name="rows"/> under <paramref name="key"/>.</summary>
     public void Add(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
         if (_cachedRows >= maxCachedRows)
             EvictLeastRecentlyUsed();
-        var keyRows = Find(key, create: true)!;
-        keyRows.Records.Add(new JoinRecordState.Record(Arena, Arena.Add(rows, row)));
+        var index = Find(key, create: true);
+        Append(index, Arena.Add(rows, row));
         _cachedRows++;
-        MarkDirty(keyRows);
+        Changed(index);
     }
 
     /// <summary>Takes the first copy of the row out of its key's rows (nothing when there is none).</summary>
     public void Retract(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
-        if (Find(key, create: false) is not { } keyRows)
+        var index = Find(key, create: false);
+        if (index < 0)
             return;
-        var records = keyRows.Records;
-        for (var i = 0; i < records.Count; i++)
+        ref var keyRows = ref At(index);
+        for (int slot = keyRows.Head, previous = -1; slot >= 0; previous = slot, slot = Next(slot))
         {
-            if (!Arena.Same(records[i].Slot, rows, row))
+            if (!Arena.Same(slot, rows, row))
                 continue;
-            Arena.Release(records[i].Slot);
-            records.RemoveAt(i);
-            _cachedRows--;
+            if (previous < 0)
+                keyRows.Head = Next(slot);
+            else
+                NextRef(previous) = Next(slot);
+            if (keyRows.Tail == slot)
+                keyRows.Tail = previous;
+            keyRows.Count--;
             keyRows.Written = -1;
-            MarkDirty(keyRows);
+            Arena.Release(slot);
+            _cachedRows--;
+            Changed(index);
             return;
         }
     }
@@ -78,107 +116,159 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Writes the changes held in memory to the list state (before a checkpoint reads it).</summary>
     public void Flush()
     {
-        foreach (var keyRows in _dirty)
-            Write(keyRows);
+        foreach (var index in _dirty)
+            Write(index);
         _dirty.Clear();
     }
 
-    private KeyRows? Find(ReadOnlySpan<byte> key, bool create)
+    private ref KeyRows At(int index) => ref _keys[index >> PageBits][index & PageMask];
+
+    private int Next(int slot) => _next[slot >> PageBits][slot & PageMask];
+
+    private ref int NextRef(int slot) => ref _next[slot >> PageBits][slot & PageMask];
+
+    private void Append(int index, int slot)
     {
-        if (_cache.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var keyRows))
+        while ((slot >> PageBits) >= _next.Length)
+            _next = [.. _next, new int[1 << PageBits]];
+        NextRef(slot) = -1;
+        ref var keyRows = ref At(index);
+        if (keyRows.Tail < 0)
+            keyRows.Head = slot;
+        else
+            NextRef(keyRows.Tail) = slot;
+        keyRows.Tail = slot;
+        keyRows.Count++;
+    }
+
+    /// <summary>The index of a key's rows, read from the backend if it may hold them; -1 when the key has none and <paramref name="create"/> is false.</summary>
+    private int Find(ReadOnlySpan<byte> key, bool create)
+    {
+        if (_index.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var index))
         {
-            keyRows.LastUse = ++_clock;
-            return keyRows;
+            At(index).LastUse = ++_clock;
+            return index;
         }
 
         _backendHoldsMore ??= store.Entries(stateId).Any();
         var stored = _backendHoldsMore == true ? store.Get(stateId, key) : null;
         if (stored is null && !create)
-            return null;
-        keyRows = new KeyRows(key.ToArray()) { LastUse = ++_clock };
+            return -1;
+        index = NewKey();
+        At(index) = new KeyRows { Key = new JoinKeyBytes(key), Head = -1, Tail = -1, LastUse = ++_clock };
+        _index.Add(At(index).Key, index);
         for (var at = 0; stored is not null && at < stored.Length;)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(at));
-            keyRows.Records.Add(new JoinRecordState.Record(Arena, Arena.Add(_codec.Decode(stored.AsSpan(at + 4, length)))));
+            Append(index, Arena.Add(_codec.Decode(stored.AsSpan(at + 4, length))));
             at += 4 + length;
         }
 
-        keyRows.Written = keyRows.Records.Count;
-        _cachedRows += keyRows.Records.Count;
-        _cache.Add(keyRows.Key, keyRows);
-        return keyRows;
+        At(index).Written = At(index).Count;
+        _cachedRows += At(index).Count;
+        return index;
     }
 
-    private void MarkDirty(KeyRows keyRows)
+    private int NewKey()
     {
+        if (_freeKeys.TryPop(out var index))
+            return index;
+        if ((_keyCount >> PageBits) >= _keys.Length)
+            _keys = [.. _keys, new KeyRows[1 << PageBits]];
+        return _keyCount++;
+    }
+
+    private void Changed(int index)
+    {
+        if (_records.Count > 0)
+            _records.Remove(index);
+        ref var keyRows = ref At(index);
         if (keyRows.Dirty)
             return;
         keyRows.Dirty = true;
-        _dirty.Add(keyRows);
+        _dirty.Add(index);
     }
 
-    private void Write(KeyRows keyRows)
+    private void Write(int index)
     {
+        ref var keyRows = ref At(index);
         if (!keyRows.Dirty)
-            return; // written already (dropped from memory)
+            return; // listed twice, or written when dropped from memory
         keyRows.Dirty = false;
-        var records = keyRows.Records;
-        if (records.Count == 0)
+        if (_keyBuffer.Length < keyRows.Key.Length)
+            _keyBuffer = new byte[keyRows.Key.Length];
+        var key = keyRows.Key.CopyTo(_keyBuffer);
+        if (keyRows.Count == 0)
         {
-            store.Remove(stateId, keyRows.Key);
-            _cache.Remove(keyRows.Key);
+            store.Remove(stateId, key);
+            Forget(index);
             return;
         }
 
-        var from = Math.Max(keyRows.Written, 0);
+        // Only the rows after those already stored, unless a copy was taken out: then all of them.
         var buffer = (MemoryStream)_writer.BaseStream;
         buffer.SetLength(0);
-        for (var i = from; i < records.Count; i++)
+        var (slot, skip) = (keyRows.Head, Math.Max(keyRows.Written, 0));
+        for (; skip > 0; skip--)
+            slot = Next(slot);
+        for (; slot >= 0; slot = Next(slot))
         {
             var start = (int)buffer.Length;
             _writer.Write(0);
-            ValueCodec.WriteRow(_writer, Arena.Boxed(records[i].Slot), types);
+            ValueCodec.WriteRow(_writer, Arena.Boxed(slot), types);
             _writer.Flush();
             BinaryPrimitives.WriteInt32LittleEndian(buffer.GetBuffer().AsSpan(start), (int)buffer.Length - start - 4);
         }
 
         var written = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         if (keyRows.Written < 0)
-            store.Put(stateId, keyRows.Key, written);
+            store.Put(stateId, key, written);
         else
-            store.Append(stateId, keyRows.Key, written);
-        keyRows.Written = records.Count;
+            store.Append(stateId, key, written);
+        keyRows.Written = keyRows.Count;
+    }
+
+    /// <summary>Drops a key from memory (its rows' slots become free at the next <see cref="Recycle"/>).</summary>
+    private void Forget(int index)
+    {
+        ref var keyRows = ref At(index);
+        for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
+            Arena.Release(slot);
+        _cachedRows -= keyRows.Count;
+        _index.Remove(keyRows.Key);
+        _records.Remove(index);
+        keyRows = default;
+        _freeKeys.Push(index);
     }
 
     /// <summary>Drops the half of the cached keys used least recently, writing their changes first.</summary>
     private void EvictLeastRecentlyUsed()
     {
-        var uses = _cache.Values.Select(r => r.LastUse).ToArray();
+        var live = _index.Values.ToArray();
+        var uses = live.Select(i => At(i).LastUse).ToArray();
         Array.Sort(uses);
         var cut = uses[uses.Length / 2];
-        foreach (var keyRows in _cache.Values.Where(r => r.LastUse <= cut).ToList())
+        foreach (var index in live)
         {
-            Write(keyRows);
-            foreach (var record in keyRows.Records)
-                Arena.Release(record.Slot);
-            _cachedRows -= keyRows.Records.Count;
-            _cache.Remove(keyRows.Key);
+            if (At(index).LastUse > cut)
+                continue;
+            Write(index);
+            if (At(index).LastUse != 0)
+                Forget(index); // (a key written empty was forgotten already)
         }
 
         _backendHoldsMore = true;
     }
 
-    /// <summary>A key's rows in memory; <see cref="Written"/> of them (the first ones) are in the list state as they are, -1: the stored list is out of date.</summary>
-    private sealed class KeyRows(byte[] key)
+    /// <summary>A key's rows in memory: a chain of slots; <see cref="Written"/> of them (the first ones) are in the list state as they are, -1: the stored list is out of date.</summary>
+    private struct KeyRows
     {
-        public byte[] Key { get; } = key;
-
-        public List<JoinRecordState.Record> Records { get; } = [];
-
-        public int Written { get; set; }
-
-        public bool Dirty { get; set; }
-
-        public long LastUse { get; set; }
+        public JoinKeyBytes Key;
+        public int Head;
+        public int Tail;
+        public int Count;
+        public int Written;
+        public long LastUse;
+        public bool Dirty;
     }
 }
