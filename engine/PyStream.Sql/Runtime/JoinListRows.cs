@@ -22,7 +22,6 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     public const int DefaultMaxCachedRows = 4_000_000;
     private const int PageBits = 10;
     private const int PageMask = (1 << PageBits) - 1;
-    private const int MaxMaterializedKeys = 65_536;
 
     private static readonly List<JoinRecordState.Record> NoRecords = [];
 
@@ -34,8 +33,12 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Per arena slot, the next slot of its key's rows (-1: the last).</summary>
     private int[][] _next = [];
 
-    /// <summary>Keys' rows as records, made when the other side reads them and kept until the key changes.</summary>
+    /// <summary>Keys' rows as records, lent to the other side's batch that reads them (the first <c>_recordsLent</c> of the pool, the first <c>_listsLent</c> lists).</summary>
     private readonly Dictionary<int, List<JoinRecordState.Record>> _records = [];
+    private readonly List<JoinRecordState.Record> _recordPool = [];
+    private readonly List<List<JoinRecordState.Record>> _lists = [];
+    private int _recordsLent;
+    private int _listsLent;
     private readonly List<int> _dirty = [];
     private readonly RowCodec _codec = new(types);
     private readonly BinaryWriter _writer = new(new MemoryStream());
@@ -48,7 +51,11 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     public RowArena Arena { get; } = new(types);
 
-    /// <summary>A key's rows, one record per copy, in the order they came (shared until the key changes: not to be changed).</summary>
+    /// <summary>
+    /// A key's rows, one record per copy, in the order they came: records and lists lent until
+    /// <see cref="Recycle"/> (the end of the batch that reads them, while this side does not change), so
+    /// reading a key allocates nothing once the pools are as large as a batch needs. Not to be changed.
+    /// </summary>
     public List<JoinRecordState.Record> Records(ReadOnlySpan<byte> key)
     {
         var index = Find(key, create: false);
@@ -56,12 +63,19 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             return NoRecords;
         if (_records.TryGetValue(index, out var records))
             return records;
-        ref var keyRows = ref At(index);
-        records = new List<JoinRecordState.Record>(keyRows.Count);
-        for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
-            records.Add(new JoinRecordState.Record(Arena, slot));
-        if (_records.Count >= MaxMaterializedKeys)
-            _records.Clear();
+        if (_listsLent == _lists.Count)
+            _lists.Add([]);
+        records = _lists[_listsLent++];
+        records.Clear();
+        for (var slot = At(index).Head; slot >= 0; slot = Next(slot))
+        {
+            if (_recordsLent == _recordPool.Count)
+                _recordPool.Add(new JoinRecordState.Record(Arena, slot));
+            var record = _recordPool[_recordsLent++];
+            record.Reuse(slot);
+            records.Add(record);
+        }
+
         _records[index] = records;
         return records;
     }
@@ -103,8 +117,13 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         }
     }
 
-    /// <summary>Makes the slots of rows taken out reusable: called once no output still to be built reads them.</summary>
-    public void Recycle() => Arena.Recycle();
+    /// <summary>Takes back the records lent and makes the slots of rows taken out reusable: called once no output still to be built reads them.</summary>
+    public void Recycle()
+    {
+        _records.Clear();
+        (_recordsLent, _listsLent) = (0, 0);
+        Arena.Recycle();
+    }
 
     /// <summary>The join keys with rows (after writing what memory holds).</summary>
     public List<byte[]> Keys()

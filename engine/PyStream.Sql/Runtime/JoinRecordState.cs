@@ -78,7 +78,10 @@ internal sealed class JoinRecordState
         /// <summary>The arena that holds the row (null: the row is boxed).</summary>
         public RowArena? Arena { get; }
 
-        public int Slot { get; } = -1;
+        public int Slot { get; private set; } = -1;
+
+        /// <summary>Makes a list side's record (one lent for a batch) stand for the row in <paramref name="slot"/>.</summary>
+        internal void Reuse(int slot) => (Slot, _row) = (slot, null);
 
         /// <summary>The row's values, boxed (a list side's row is boxed on first use: batch mode only).</summary>
         public object?[] Row => _row ??= Arena!.Boxed(Slot);
