@@ -27,8 +27,23 @@ public abstract class Column
     /// <summary>An empty column of the same type with room for <paramref name="capacity"/> rows.</summary>
     public abstract Column NewOfSameType(int capacity);
 
+    /// <summary>A column of <paramref name="count"/> values of <paramref name="valueType"/> (the common types without reflection: operators make columns per batch).</summary>
     public static Column Create(Type valueType, int count) =>
-        (Column)Activator.CreateInstance(typeof(Column<>).MakeGenericType(valueType), count)!;
+        valueType == typeof(long) ? new Column<long>(count)
+        : valueType == typeof(string) ? new Column<string>(count)
+        : valueType == typeof(int) ? new Column<int>(count)
+        : valueType == typeof(double) ? new Column<double>(count)
+        : valueType == typeof(bool) ? new Column<bool>(count)
+        : valueType == typeof(decimal) ? new Column<decimal>(count)
+        : Factories.GetOrAdd(valueType, MakeFactory)(count);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<int, Column>> Factories = new();
+
+    private static Func<int, Column> MakeFactory(Type valueType)
+    {
+        var constructor = typeof(Column<>).MakeGenericType(valueType).GetConstructor([typeof(int)])!;
+        return count => (Column)constructor.Invoke([count]);
+    }
 
     protected bool[]? SelectNulls(ReadOnlySpan<int> rows)
     {

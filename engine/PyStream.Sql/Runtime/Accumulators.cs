@@ -151,13 +151,18 @@ public sealed class AggregateCalls
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream))
-        {
-            writer.Write(rows);
-            foreach (var a in accumulators)
-                a.Write(writer);
-        }
-
+            Serialize(writer, accumulators, rows);
         return stream.ToArray();
+    }
+
+    /// <summary>What <see cref="Serialize(Accumulator[], long)"/> returns, written to <paramref name="writer"/>.</summary>
+    public static void Serialize(BinaryWriter writer, Accumulator[] accumulators, long rows)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(accumulators);
+        writer.Write(rows);
+        foreach (var a in accumulators)
+            a.Write(writer);
     }
 
     public Accumulator[] Deserialize(byte[] data, out long rows)

@@ -35,6 +35,8 @@ public sealed class GroupAggOperator : SqlOperator
     private string _stateId = "";
 
     private readonly int _maxCachedGroups;
+    private readonly BinaryWriter _storeWriter = new(new MemoryStream());
+    private readonly BinaryWriter _accumulatorWriter = new(new MemoryStream());
 
     /// <param name="maxCachedGroups">How many groups are kept in memory at most (0: every change is written to the backend at the end of its batch).</param>
     public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true,
@@ -249,18 +251,19 @@ public sealed class GroupAggOperator : SqlOperator
             return;
         }
 
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-        {
-            writer.Write(group.Emitted is not null);
-            if (group.Emitted is not null)
-                ValueCodec.WriteRow(writer, group.Emitted, _outputTypes);
-            var accumulators = AggregateCalls.Serialize(group.Accumulators, group.Rows);
-            writer.Write(accumulators.Length);
-            writer.Write(accumulators);
-        }
-
-        Context.State.Put(_stateId, key, stream.ToArray());
+        // Two reused buffers: the accumulators' bytes are framed by their length inside the stored value.
+        var (stream, accumulators) = ((MemoryStream)_storeWriter.BaseStream, (MemoryStream)_accumulatorWriter.BaseStream);
+        stream.SetLength(0);
+        accumulators.SetLength(0);
+        _storeWriter.Write(group.Emitted is not null);
+        if (group.Emitted is not null)
+            ValueCodec.WriteRow(_storeWriter, group.Emitted, _outputTypes);
+        AggregateCalls.Serialize(_accumulatorWriter, group.Accumulators, group.Rows);
+        _accumulatorWriter.Flush();
+        _storeWriter.Write((int)accumulators.Length);
+        _storeWriter.Write(accumulators.GetBuffer().AsSpan(0, (int)accumulators.Length));
+        _storeWriter.Flush();
+        Context.State.Put(_stateId, key, stream.GetBuffer().AsSpan(0, (int)stream.Length));
     }
 
     private sealed class Group(byte[] key, object?[] keyValues, Accumulator[] accumulators, long rows, object?[]? emitted)

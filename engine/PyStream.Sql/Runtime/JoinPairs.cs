@@ -7,13 +7,15 @@ namespace PyStream.Sql.Runtime;
 /// <summary>
 /// Rows of a regular join's output (or its residual's candidate pairs) made while one input batch
 /// is processed: each pairs a row of that batch (or none: nulls) with a row of the other side's
-/// state (boxed, or none: nulls), left columns first. The batch's columns are copied typed, by
-/// index, so an input row is never boxed; only the other side's values are.
+/// state (or none: nulls), left columns first. The batch's columns are copied typed, by index, and
+/// so are the other side's rows held in an arena (a list side's); only a map side's rows are boxed.
 /// </summary>
 internal sealed class JoinPairs(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<SqlType> rightTypes)
 {
     private readonly List<int> _inputRows = [];
-    private readonly List<object?[]?> _others = [];
+    private readonly List<JoinRecordState.Record?> _others = [];
+    private readonly List<int> _otherSlots = [];
+    private RowArena? _otherArena;
     private readonly List<RowKind> _kinds = [];
     private RowBatch? _input;
     private bool _inputIsLeft;
@@ -28,12 +30,15 @@ internal sealed class JoinPairs(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<
         (_input, _inputIsLeft) = (input, inputIsLeft);
     }
 
-    /// <summary>A row of kind <paramref name="kind"/>: input row <paramref name="inputRow"/> (-1: nulls) beside <paramref name="other"/> (null: nulls).</summary>
-    public void Add(RowKind kind, int inputRow, object?[]? other)
+    /// <summary>A row of kind <paramref name="kind"/>: input row <paramref name="inputRow"/> (-1: nulls) beside <paramref name="other"/>'s row (null: nulls).</summary>
+    public void Add(RowKind kind, int inputRow, JoinRecordState.Record? other)
     {
         _kinds.Add(kind);
         _inputRows.Add(inputRow);
         _others.Add(other);
+        _otherSlots.Add(other?.Slot ?? -1);
+        if (other?.Arena is { } arena)
+            _otherArena = arena;
     }
 
     /// <summary>The rows added since the last call, as a batch (null when there are none).</summary>
@@ -49,11 +54,19 @@ internal sealed class JoinPairs(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<
         var inputRows = CollectionsMarshal.AsSpan(_inputRows);
         for (var c = 0; c < inputTypes.Count; c++)
             columns[inputAt + c] = input.Columns[c].Select(inputRows);
+        var otherSlots = CollectionsMarshal.AsSpan(_otherSlots);
         for (var c = 0; c < otherTypes.Count; c++)
         {
+            // The other side's rows are all of one state: held in its arena (a list side) or boxed.
+            if (_otherArena is not null)
+            {
+                columns[otherAt + c] = _otherArena.Column(c).Gather(otherSlots);
+                continue;
+            }
+
             var column = Column.Create(otherTypes[c].ClrType, count);
             for (var r = 0; r < count; r++)
-                RowBuilder.SetBoxed(column, r, _others[r]?[c]);
+                RowBuilder.SetBoxed(column, r, _others[r]?.Row[c]);
             columns[otherAt + c] = column;
         }
 
@@ -61,6 +74,8 @@ internal sealed class JoinPairs(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<
         _kinds.Clear();
         _inputRows.Clear();
         _others.Clear();
+        _otherSlots.Clear();
+        _otherArena = null;
         return new RowBatch(columns, count, kinds);
     }
 }

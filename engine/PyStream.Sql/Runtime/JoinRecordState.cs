@@ -15,8 +15,8 @@ namespace PyStream.Sql.Runtime;
 /// the time it was last written (8 bytes big-endian first, as <see cref="StateTtl"/> reads them) and
 /// is gone once the TTL passed since;</item>
 /// <item>a list state (inner sides without a TTL, which count nothing but copies): per join key,
-/// every copy of every row, each framed by its length. An insert appends without reading (and
-/// allocates nothing per row on the heap backend); a retraction takes one copy out.</item>
+/// every copy of every row, each framed by its length, kept typed in memory between checkpoints
+/// (<see cref="JoinListRows"/>); a retraction takes one copy out.</item>
 /// </list>
 /// </summary>
 internal sealed class JoinRecordState
@@ -26,27 +26,25 @@ internal sealed class JoinRecordState
     private readonly IReadOnlyList<SqlType> _types;
     private readonly bool _outer;
     private readonly long _ttlMillis;
-    private readonly bool _appends;
+
+    /// <summary>The list layout's rows, kept typed in memory (null: the map layout).</summary>
+    private readonly JoinListRows? _list;
 
     // One buffer for what every row writes (a map entry's key, or a list element), and one for map values.
     private readonly BinaryWriter _writer = new(new MemoryStream());
     private readonly byte[] _value = new byte[16];
     private readonly RowCodec _codec;
 
-    /// <summary>
-    /// A list side's rows per join key as last read, decoded: valid until a row of that key is added or
-    /// taken out (the other side reads a key's rows for every batch that has the key).
-    /// </summary>
-    private readonly Dictionary<byte[], List<Record>> _decoded = new(ByteArrayComparer.Instance);
-    private const int MaxDecodedKeys = 65_536;
-
     public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
     {
         (_store, _stateId, _types, _outer, _ttlMillis) = (store, stateId, types, outer, ttlMillis);
         _codec = new RowCodec(types);
-        _appends = StateKeys.ShapeOf(stateId) == StateShape.List;
-        if (_appends && (outer || ttlMillis > 0))
-            throw new ArgumentException("an outer side or a side with a TTL keeps its rows in a map state", nameof(stateId));
+        if (StateKeys.ShapeOf(stateId) == StateShape.List)
+        {
+            if (outer || ttlMillis > 0)
+                throw new ArgumentException("an outer side or a side with a TTL keeps its rows in a map state", nameof(stateId));
+            _list = new JoinListRows(store, stateId, types);
+        }
     }
 
     /// <summary>The state id of a side's rows: a list state for an inner side without a TTL, a map state otherwise.</summary>
@@ -55,38 +53,60 @@ internal sealed class JoinRecordState
 
     public bool Outer => _outer;
 
+    /// <summary>Writes what memory holds to the state (before a checkpoint reads it).</summary>
+    public void Flush() => _list?.Flush();
+
+    /// <summary>Makes the memory of rows taken out reusable: called once no output still to be built reads them.</summary>
+    public void Recycle() => _list?.Recycle();
+
     private MemoryStream Buffer => (MemoryStream)_writer.BaseStream;
 
     /// <summary>
-    /// A row of a join key's state: its values, its bytes (a map entry's key; empty in the list layout,
-    /// where nothing finds a row by them), multiplicity and associations (0 on an inner side).
+    /// A row of a join key's state: its values (boxed, or a slot of a list side's arena), its bytes (a
+    /// map entry's key; empty in the list layout, where nothing finds a row by them), multiplicity and
+    /// associations (0 on an inner side).
     /// </summary>
-    public sealed class Record(object?[] row, byte[] bytes, int count, int associations)
+    public sealed class Record
     {
-        public object?[] Row { get; } = row;
+        private object?[]? _row;
 
-        public byte[] Bytes { get; } = bytes;
+        public Record(object?[] row, byte[] bytes, int count, int associations) => (_row, Bytes, Count, Associations) = (row, bytes, count, associations);
 
-        public int Count { get; set; } = count;
+        /// <summary>One copy of a list side's row, held in <paramref name="arena"/>'s <paramref name="slot"/>.</summary>
+        public Record(RowArena arena, int slot) => (Arena, Slot, Bytes, Count) = (arena, slot, [], 1);
 
-        public int Associations { get; set; } = associations;
+        /// <summary>The arena that holds the row (null: the row is boxed).</summary>
+        public RowArena? Arena { get; }
+
+        public int Slot { get; private set; } = -1;
+
+        /// <summary>Makes a list side's record (one lent for a batch) stand for the row in <paramref name="slot"/>.</summary>
+        internal void Reuse(int slot) => (Slot, _row) = (slot, null);
+
+        /// <summary>The row's values, boxed (a list side's row is boxed on first use: batch mode only).</summary>
+        public object?[] Row => _row ??= Arena!.Boxed(Slot);
+
+        public byte[] Bytes { get; }
+
+        public int Count { get; set; }
+
+        public int Associations { get; set; }
     }
 
     /// <summary>The live rows of a join key (expired ones are removed as they are met), in the order they came.</summary>
-    public List<Record> Records(ReadOnlySpan<byte> key, long now) => _appends ? ListedRecords(key) : MappedRecords(key.ToArray(), now);
+    public List<Record> Records(ReadOnlySpan<byte> key, long now) => _list is not null ? _list.Records(key) : MappedRecords(key.ToArray(), now);
 
     /// <summary>The join keys with rows.</summary>
-    public IEnumerable<byte[]> Keys() => _appends
-        ? _store.Entries(_stateId).Select(e => e.Key).ToList()
+    public IEnumerable<byte[]> Keys() => _list is not null
+        ? _list.Keys()
         : _store.Entries(_stateId).Select(e => MapEntryKey.Owner(_stateId, e.Key).ToArray()).Distinct(ByteArrayComparer.Instance).ToList();
 
     /// <summary>One more of row <paramref name="row"/> of <paramref name="rows"/>; on an outer side its associations become <paramref name="associations"/> (Flink's addRecord).</summary>
     public void Add(ReadOnlySpan<byte> key, RowBatch rows, int row, int associations, long now)
     {
-        if (_appends)
+        if (_list is not null)
         {
-            Changed(key);
-            _store.Append(_stateId, key, Element(rows, row));
+            _list.Add(key, rows, row);
             return;
         }
 
@@ -98,10 +118,9 @@ internal sealed class JoinRecordState
     /// <summary>One fewer of the row; a row that is not there (never was, or expired) stays absent.</summary>
     public void Retract(ReadOnlySpan<byte> key, RowBatch rows, int row, long now)
     {
-        if (_appends)
+        if (_list is not null)
         {
-            Changed(key);
-            RemoveElement(key, Element(rows, row));
+            _list.Retract(key, rows, row);
             return;
         }
 
@@ -115,7 +134,7 @@ internal sealed class JoinRecordState
 
     public void UpdateAssociations(ReadOnlySpan<byte> key, Record record, int associations, long now)
     {
-        if (_appends)
+        if (_list is not null)
             throw new InvalidOperationException("an inner side's rows have no associations");
         record.Associations = associations;
         StartWrite();
@@ -147,63 +166,6 @@ internal sealed class JoinRecordState
         return records;
     }
 
-    private void Changed(ReadOnlySpan<byte> key)
-    {
-        if (_decoded.Count > 0)
-            _decoded.GetAlternateLookup<ReadOnlySpan<byte>>().Remove(key);
-    }
-
-    /// <summary>
-    /// A list's rows, one record per copy (an inner side's copies need not be counted together: each
-    /// joins as one more row, and a retraction takes out the first copy it finds in the list).
-    /// </summary>
-    private List<Record> ListedRecords(ReadOnlySpan<byte> key)
-    {
-        if (_decoded.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var cached))
-            return cached;
-        if (_decoded.Count >= MaxDecodedKeys)
-            _decoded.Clear();
-        var records = new List<Record>();
-        _decoded[key.ToArray()] = records;
-        if (_store.Get(_stateId, key) is not { } list)
-            return records;
-        for (var at = 0; at < list.Length;)
-        {
-            var length = BinaryPrimitives.ReadInt32LittleEndian(list.AsSpan(at));
-            records.Add(new Record(Decode(list.AsSpan(at + 4, length)), [], 1, 0));
-            at += 4 + length;
-        }
-
-        return records;
-    }
-
-    /// <summary>Takes the first copy of <paramref name="element"/> out of a key's list (nothing when there is none).</summary>
-    private void RemoveElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> element)
-    {
-        if (_store.Get(_stateId, key) is not { } list)
-            return;
-        for (var at = 0; at < list.Length;)
-        {
-            var size = 4 + BinaryPrimitives.ReadInt32LittleEndian(list.AsSpan(at));
-            if (list.AsSpan(at, size).SequenceEqual(element))
-            {
-                if (size == list.Length)
-                {
-                    _store.Remove(_stateId, key);
-                    return;
-                }
-
-                var rest = new byte[list.Length - size];
-                list.AsSpan(0, at).CopyTo(rest);
-                list.AsSpan(at + size).CopyTo(rest.AsSpan(at));
-                _store.Put(_stateId, key, rest);
-                return;
-            }
-
-            at += size;
-        }
-    }
-
     private object?[] Decode(ReadOnlySpan<byte> bytes) => _codec.Decode(bytes);
 
     /// <summary>A map entry's stored key: the join key's prefix (<see cref="MapEntryKey.Prefix"/>), then the row's bytes.</summary>
@@ -213,17 +175,6 @@ internal sealed class JoinRecordState
         WriteOwner(key);
         WriteRow(rows, row);
         return Written;
-    }
-
-    /// <summary>A list element: the row's length (4 bytes little-endian), then its bytes.</summary>
-    private ReadOnlySpan<byte> Element(RowBatch rows, int row)
-    {
-        StartWrite();
-        _writer.Write(0);
-        WriteRow(rows, row);
-        var element = Buffer.GetBuffer().AsSpan(0, (int)Buffer.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(element, element.Length - 4);
-        return element;
     }
 
     private void StartWrite() => Buffer.SetLength(0);

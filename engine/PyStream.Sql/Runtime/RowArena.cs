@@ -125,7 +125,7 @@ public sealed class RowArena
             return slot;
         if (_used == _capacity)
         {
-            _capacity = Math.Max(1024, _capacity * 2);
+            _capacity += SlotColumn.PageSize;
             foreach (var column in _columns)
                 column.Grow(_capacity);
         }

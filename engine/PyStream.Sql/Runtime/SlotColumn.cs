@@ -11,6 +11,11 @@ namespace PyStream.Sql.Runtime;
 /// </summary>
 public abstract class SlotColumn
 {
+    /// <summary>Slots per page: 4,096 values of at most 16 bytes stay below the large object heap's 85,000.</summary>
+    public const int PageSize = 1 << PageBits;
+    protected const int PageBits = 12;
+    protected const int PageMask = PageSize - 1;
+
     public abstract void Grow(int capacity);
 
     /// <summary>Stores row <paramref name="row"/> of <paramref name="source"/> in <paramref name="slot"/>.</summary>
@@ -31,7 +36,7 @@ public abstract class SlotColumn
     /// <summary>Whether row <paramref name="row"/> of <paramref name="source"/> holds the value in <paramref name="slot"/> (nulls equal).</summary>
     public abstract bool Same(Column source, int row, int slot);
 
-    /// <summary>A column of the values in <paramref name="slots"/>, in that order.</summary>
+    /// <summary>A column of the values in <paramref name="slots"/>, in that order (a negative slot: null).</summary>
     public abstract Column Gather(ReadOnlySpan<int> slots);
 
     /// <summary>A slot column for values of <paramref name="clrType"/> (a SQL type's CLR representation).</summary>
@@ -57,25 +62,41 @@ public abstract class SlotColumn
 }
 
 /// <inheritdoc cref="SlotColumn"/>
+/// <remarks>
+/// Values live in pages of <see cref="SlotColumn.PageSize"/> slots: growing adds pages (no copy), and
+/// no page is large enough for the large object heap, whose allocations cost a full collection.
+/// </remarks>
 public sealed class SlotColumn<T>(IComparer<T> order, Func<T, T, bool>? same = null) : SlotColumn
 {
-    private T[] _values = [];
-    private bool[] _nulls = [];
+    private T[][] _values = [];
+    private bool[][] _nulls = [];
 
     public override void Grow(int capacity)
     {
-        Array.Resize(ref _values, capacity);
-        Array.Resize(ref _nulls, capacity);
+        var pages = (capacity + PageSize - 1) >> PageBits;
+        if (pages <= _values.Length)
+            return;
+        var (from, values, nulls) = (_values.Length, _values, _nulls);
+        Array.Resize(ref values, pages);
+        Array.Resize(ref nulls, pages);
+        for (var p = from; p < pages; p++)
+            (values[p], nulls[p]) = (new T[PageSize], new bool[PageSize]);
+        (_values, _nulls) = (values, nulls);
     }
+
+    private ref T ValueAt(int slot) => ref _values[slot >> PageBits][slot & PageMask];
+
+    private ref bool NullAt(int slot) => ref _nulls[slot >> PageBits][slot & PageMask];
 
     public override void CopyFrom(Column source, int row, int slot)
     {
         if (source is Column<T> typed)
         {
             var isNull = typed.IsNull(row);
-            _nulls[slot] = isNull; // also checks that the slot is in the arrays
-            // Through a ref: no array covariance check for strings (the arrays are exactly T[]).
-            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_values), slot) = isNull ? default! : typed.Values[row];
+            NullAt(slot) = isNull;
+            // Through a ref: no array covariance check for strings (the pages are exactly T[]).
+            var page = _values[slot >> PageBits];
+            Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(page), slot & PageMask) = isNull ? default! : typed.Values[row];
             return;
         }
 
@@ -87,31 +108,31 @@ public sealed class SlotColumn<T>(IComparer<T> order, Func<T, T, bool>? same = n
         // The conversions a typed batch column accepts (RowBuilder's), through a one-row column.
         var one = new Column<T>(1);
         RowBuilder.SetBoxed(one, 0, value);
-        _nulls[slot] = one.IsNull(0);
-        _values[slot] = one.Values[0];
+        NullAt(slot) = one.IsNull(0);
+        ValueAt(slot) = one.Values[0];
     }
 
-    public override object? GetBoxed(int slot) => _nulls[slot] ? null : _values[slot];
+    public override object? GetBoxed(int slot) => NullAt(slot) ? null : ValueAt(slot);
 
     /// <summary>A slot's value (the type's default where it is null).</summary>
-    public T Value(int slot) => _values[slot];
+    public T Value(int slot) => ValueAt(slot);
 
-    public override bool IsNull(int slot) => _nulls[slot];
+    public override bool IsNull(int slot) => NullAt(slot);
 
-    public override int Compare(int a, int b) => order.Compare(_values[a], _values[b]);
+    public override int Compare(int a, int b) => order.Compare(ValueAt(a), ValueAt(b));
 
     public override int Compare(Column source, int row, int slot) => source is Column<T> typed
-        ? order.Compare(typed.Values[row], _values[slot])
-        : SqlValueComparer.Instance.Compare(source.GetBoxed(row), _values[slot]);
+        ? order.Compare(typed.Values[row], ValueAt(slot))
+        : SqlValueComparer.Instance.Compare(source.GetBoxed(row), ValueAt(slot));
 
     public override bool Same(Column source, int row, int slot)
     {
         var isNull = source.IsNull(row);
-        if (isNull || _nulls[slot])
-            return isNull && _nulls[slot];
+        if (isNull || NullAt(slot))
+            return isNull && NullAt(slot);
         if (source is not Column<T> typed)
-            return Equals(source.GetBoxed(row), _values[slot]);
-        var (x, y) = (typed.Values[row], _values[slot]);
+            return Equals(source.GetBoxed(row), ValueAt(slot));
+        var (x, y) = (typed.Values[row], ValueAt(slot));
         return same is null ? EqualityComparer<T>.Default.Equals(x, y) : same(x, y);
     }
 
@@ -123,8 +144,14 @@ public sealed class SlotColumn<T>(IComparer<T> order, Func<T, T, bool>? same = n
         for (var i = 0; i < slots.Length; i++)
         {
             var slot = slots[i];
-            Unsafe.Add(ref first, i) = _values[slot];
-            if (_nulls[slot])
+            if (slot < 0)
+            {
+                (nulls ??= new bool[slots.Length])[i] = true;
+                continue;
+            }
+
+            Unsafe.Add(ref first, i) = ValueAt(slot);
+            if (NullAt(slot))
                 (nulls ??= new bool[slots.Length])[i] = true;
         }
 

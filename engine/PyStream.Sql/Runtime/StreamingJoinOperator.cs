@@ -1,4 +1,5 @@
 using PyStream.Engine;
+using PyStream.Engine.Checkpointing;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
@@ -104,9 +105,25 @@ public sealed class StreamingJoinOperator : SqlOperator
                 + "every side), and this join keeps a " + (otherId == mapId ? "list" : "map") + " state; restore with the query and settings that took the checkpoint");
     }
 
+    public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
+    {
+        _left.Flush();
+        _right.Flush();
+        base.SnapshotState(barrier, states);
+    }
+
     private long Now => Context.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     protected override void ProcessRows(int input, RowBatch rows)
+    {
+        ProcessBatchRows(input, rows);
+
+        // The batch's output is built: the rows it took out of state may be overwritten.
+        _left.Recycle();
+        _right.Recycle();
+    }
+
+    private void ProcessBatchRows(int input, RowBatch rows)
     {
         var isLeft = input == 0;
         var now = Now;
@@ -180,7 +197,7 @@ public sealed class StreamingJoinOperator : SqlOperator
         for (var i = 0; i < rows.Count; i++)
         {
             foreach (var other in candidates[i])
-                _candidatePairs.Add(RowKind.Insert, i, other.Row);
+                _candidatePairs.Add(RowKind.Insert, i, other);
         }
 
         var pairs = _candidatePairs.Take()!;
@@ -325,14 +342,14 @@ public sealed class StreamingJoinOperator : SqlOperator
     private void Joined(RowKind kind, int row, JoinRecordState.Record other)
     {
         for (var t = 0; t < other.Count; t++)
-            _pairs.Add(kind, row, other.Row);
+            _pairs.Add(kind, row, other);
     }
 
     /// <summary>The other side's row padded with nulls, once per copy of it.</summary>
     private void PaddedOther(RowKind kind, JoinRecordState.Record other)
     {
         for (var t = 0; t < other.Count; t++)
-            _pairs.Add(kind, -1, other.Row);
+            _pairs.Add(kind, -1, other);
     }
 
     /// <summary>The other side's rows that join <paramref name="row"/>: all of its key's, less those the residual condition rejects.</summary>

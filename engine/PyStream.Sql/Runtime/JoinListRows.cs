@@ -1,0 +1,293 @@
+using System.Buffers.Binary;
+using PyStream.Engine.State;
+using PyStream.Engine.Records;
+using PyStream.Sql.Types;
+
+namespace PyStream.Sql.Runtime;
+
+/// <summary>
+/// An inner join side's rows without a TTL (the list layout of <see cref="JoinRecordState"/>): per
+/// join key, every copy of every row, kept in memory typed in a <see cref="RowArena"/> (one slot per
+/// copy), so neither storing a row nor joining it encodes, decodes or boxes it. Changes reach the
+/// list state (each copy framed by its length, the layout the join always wrote) at
+/// <see cref="Flush"/> (the operator's checkpoint): a key's new copies are appended, a key that
+/// lost one is written whole. When more than <paramref name="maxCachedRows"/> rows are held, the
+/// half of the keys used least recently is written and dropped, and read back when used again.
+/// Neither a key nor a row is an object of its own: keys are structs in pages (their bytes inline),
+/// and a key's rows are a chain of slots, so a side with a row per key (q7's bids by price) leaves
+/// the collector nothing per row to trace.
+/// </summary>
+internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
+{
+    public const int DefaultMaxCachedRows = 4_000_000;
+    private const int PageBits = 10;
+    private const int PageMask = (1 << PageBits) - 1;
+
+    private static readonly List<JoinRecordState.Record> NoRecords = [];
+
+    private readonly Dictionary<JoinKeyBytes, int> _index = new(JoinKeyBytes.Comparer.Instance);
+    private KeyRows[][] _keys = [];
+    private readonly Stack<int> _freeKeys = new();
+    private int _keyCount;
+
+    /// <summary>Per arena slot, the next slot of its key's rows (-1: the last).</summary>
+    private int[][] _next = [];
+
+    /// <summary>Keys' rows as records, lent to the other side's batch that reads them (the first <c>_recordsLent</c> of the pool, the first <c>_listsLent</c> lists).</summary>
+    private readonly Dictionary<int, List<JoinRecordState.Record>> _records = [];
+    private readonly List<JoinRecordState.Record> _recordPool = [];
+    private readonly List<List<JoinRecordState.Record>> _lists = [];
+    private int _recordsLent;
+    private int _listsLent;
+    private readonly List<int> _dirty = [];
+    private readonly RowCodec _codec = new(types);
+    private readonly BinaryWriter _writer = new(new MemoryStream());
+    private byte[] _keyBuffer = new byte[64];
+    private int _cachedRows;
+    private long _clock;
+
+    /// <summary>Whether the backend may hold keys that memory does not (rows restored, or keys dropped from memory). Null until the first use.</summary>
+    private bool? _backendHoldsMore;
+
+    public RowArena Arena { get; } = new(types);
+
+    /// <summary>
+    /// A key's rows, one record per copy, in the order they came: records and lists lent until
+    /// <see cref="Recycle"/> (the end of the batch that reads them, while this side does not change), so
+    /// reading a key allocates nothing once the pools are as large as a batch needs. Not to be changed.
+    /// </summary>
+    public List<JoinRecordState.Record> Records(ReadOnlySpan<byte> key)
+    {
+        var index = Find(key, create: false);
+        if (index < 0)
+            return NoRecords;
+        if (_records.TryGetValue(index, out var records))
+            return records;
+        if (_listsLent == _lists.Count)
+            _lists.Add([]);
+        records = _lists[_listsLent++];
+        records.Clear();
+        for (var slot = At(index).Head; slot >= 0; slot = Next(slot))
+        {
+            if (_recordsLent == _recordPool.Count)
+                _recordPool.Add(new JoinRecordState.Record(Arena, slot));
+            var record = _recordPool[_recordsLent++];
+            record.Reuse(slot);
+            records.Add(record);
+        }
+
+        _records[index] = records;
+        return records;
+    }
+
+    /// <summary>One more copy of row <paramref name="row"/> of <paramref name="rows"/> under <paramref name="key"/>.</summary>
+    public void Add(ReadOnlySpan<byte> key, RowBatch rows, int row)
+    {
+        if (_cachedRows >= maxCachedRows)
+            EvictLeastRecentlyUsed();
+        var index = Find(key, create: true);
+        Append(index, Arena.Add(rows, row));
+        _cachedRows++;
+        Changed(index);
+    }
+
+    /// <summary>Takes the first copy of the row out of its key's rows (nothing when there is none).</summary>
+    public void Retract(ReadOnlySpan<byte> key, RowBatch rows, int row)
+    {
+        var index = Find(key, create: false);
+        if (index < 0)
+            return;
+        ref var keyRows = ref At(index);
+        for (int slot = keyRows.Head, previous = -1; slot >= 0; previous = slot, slot = Next(slot))
+        {
+            if (!Arena.Same(slot, rows, row))
+                continue;
+            if (previous < 0)
+                keyRows.Head = Next(slot);
+            else
+                NextRef(previous) = Next(slot);
+            if (keyRows.Tail == slot)
+                keyRows.Tail = previous;
+            keyRows.Count--;
+            keyRows.Written = -1;
+            Arena.Release(slot);
+            _cachedRows--;
+            Changed(index);
+            return;
+        }
+    }
+
+    /// <summary>Takes back the records lent and makes the slots of rows taken out reusable: called once no output still to be built reads them.</summary>
+    public void Recycle()
+    {
+        _records.Clear();
+        (_recordsLent, _listsLent) = (0, 0);
+        Arena.Recycle();
+    }
+
+    /// <summary>The join keys with rows (after writing what memory holds).</summary>
+    public List<byte[]> Keys()
+    {
+        Flush();
+        return store.Entries(stateId).Select(e => e.Key).ToList();
+    }
+
+    /// <summary>Writes the changes held in memory to the list state (before a checkpoint reads it).</summary>
+    public void Flush()
+    {
+        foreach (var index in _dirty)
+            Write(index);
+        _dirty.Clear();
+    }
+
+    private ref KeyRows At(int index) => ref _keys[index >> PageBits][index & PageMask];
+
+    private int Next(int slot) => _next[slot >> PageBits][slot & PageMask];
+
+    private ref int NextRef(int slot) => ref _next[slot >> PageBits][slot & PageMask];
+
+    private void Append(int index, int slot)
+    {
+        while ((slot >> PageBits) >= _next.Length)
+            _next = [.. _next, new int[1 << PageBits]];
+        NextRef(slot) = -1;
+        ref var keyRows = ref At(index);
+        if (keyRows.Tail < 0)
+            keyRows.Head = slot;
+        else
+            NextRef(keyRows.Tail) = slot;
+        keyRows.Tail = slot;
+        keyRows.Count++;
+    }
+
+    /// <summary>The index of a key's rows, read from the backend if it may hold them; -1 when the key has none and <paramref name="create"/> is false.</summary>
+    private int Find(ReadOnlySpan<byte> key, bool create)
+    {
+        if (_index.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var index))
+        {
+            At(index).LastUse = ++_clock;
+            return index;
+        }
+
+        _backendHoldsMore ??= store.Entries(stateId).Any();
+        var stored = _backendHoldsMore == true ? store.Get(stateId, key) : null;
+        if (stored is null && !create)
+            return -1;
+        index = NewKey();
+        At(index) = new KeyRows { Key = new JoinKeyBytes(key), Head = -1, Tail = -1, LastUse = ++_clock };
+        _index.Add(At(index).Key, index);
+        for (var at = 0; stored is not null && at < stored.Length;)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(at));
+            Append(index, Arena.Add(_codec.Decode(stored.AsSpan(at + 4, length))));
+            at += 4 + length;
+        }
+
+        At(index).Written = At(index).Count;
+        _cachedRows += At(index).Count;
+        return index;
+    }
+
+    private int NewKey()
+    {
+        if (_freeKeys.TryPop(out var index))
+            return index;
+        if ((_keyCount >> PageBits) >= _keys.Length)
+            _keys = [.. _keys, new KeyRows[1 << PageBits]];
+        return _keyCount++;
+    }
+
+    private void Changed(int index)
+    {
+        if (_records.Count > 0)
+            _records.Remove(index);
+        ref var keyRows = ref At(index);
+        if (keyRows.Dirty)
+            return;
+        keyRows.Dirty = true;
+        _dirty.Add(index);
+    }
+
+    private void Write(int index)
+    {
+        ref var keyRows = ref At(index);
+        if (!keyRows.Dirty)
+            return; // listed twice, or written when dropped from memory
+        keyRows.Dirty = false;
+        if (_keyBuffer.Length < keyRows.Key.Length)
+            _keyBuffer = new byte[keyRows.Key.Length];
+        var key = keyRows.Key.CopyTo(_keyBuffer);
+        if (keyRows.Count == 0)
+        {
+            store.Remove(stateId, key);
+            Forget(index);
+            return;
+        }
+
+        // Only the rows after those already stored, unless a copy was taken out: then all of them.
+        var buffer = (MemoryStream)_writer.BaseStream;
+        buffer.SetLength(0);
+        var (slot, skip) = (keyRows.Head, Math.Max(keyRows.Written, 0));
+        for (; skip > 0; skip--)
+            slot = Next(slot);
+        for (; slot >= 0; slot = Next(slot))
+        {
+            var start = (int)buffer.Length;
+            _writer.Write(0);
+            ValueCodec.WriteRow(_writer, Arena.Boxed(slot), types);
+            _writer.Flush();
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.GetBuffer().AsSpan(start), (int)buffer.Length - start - 4);
+        }
+
+        var written = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (keyRows.Written < 0)
+            store.Put(stateId, key, written);
+        else
+            store.Append(stateId, key, written);
+        keyRows.Written = keyRows.Count;
+    }
+
+    /// <summary>Drops a key from memory (its rows' slots become free at the next <see cref="Recycle"/>).</summary>
+    private void Forget(int index)
+    {
+        ref var keyRows = ref At(index);
+        for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
+            Arena.Release(slot);
+        _cachedRows -= keyRows.Count;
+        _index.Remove(keyRows.Key);
+        _records.Remove(index);
+        keyRows = default;
+        _freeKeys.Push(index);
+    }
+
+    /// <summary>Drops the half of the cached keys used least recently, writing their changes first.</summary>
+    private void EvictLeastRecentlyUsed()
+    {
+        var live = _index.Values.ToArray();
+        var uses = live.Select(i => At(i).LastUse).ToArray();
+        Array.Sort(uses);
+        var cut = uses[uses.Length / 2];
+        foreach (var index in live)
+        {
+            if (At(index).LastUse > cut)
+                continue;
+            Write(index);
+            if (At(index).LastUse != 0)
+                Forget(index); // (a key written empty was forgotten already)
+        }
+
+        _backendHoldsMore = true;
+    }
+
+    /// <summary>A key's rows in memory: a chain of slots; <see cref="Written"/> of them (the first ones) are in the list state as they are, -1: the stored list is out of date.</summary>
+    private struct KeyRows
+    {
+        public JoinKeyBytes Key;
+        public int Head;
+        public int Tail;
+        public int Count;
+        public int Written;
+        public long LastUse;
+        public bool Dirty;
+    }
+}
