@@ -96,6 +96,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     {
         _cancelled.Cancel();
         CancelShares(except: null);
+        scheduler.Cancelling(this);
         EndIfDone();
     }
 
@@ -108,7 +109,18 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         List<SubtaskLocation>? slots;
         while (true)
         {
-            (slots, var reason) = scheduler.TryAllocate(needed, attempt.JobId);
+            string reason;
+            try
+            {
+                (slots, reason) = scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId);
+            }
+            catch (PyStreamException error)
+            {
+                Fail(error); // its workers cannot be had (a local worker that could not start)
+                EndIfDone();
+                return;
+            }
+
             if (slots is not null || _cancelled.IsCancellationRequested)
                 break;
             Waiting = $"waiting for slots: {reason}";
