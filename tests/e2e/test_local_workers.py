@@ -9,18 +9,15 @@ interpreter's modules. One gateway serves every case here.
 from __future__ import annotations
 
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
-from gateway_process import ROOT, Gateway
-from test_gateway import RUNNING_JOB
+from gateway_process import Gateway
+from test_gateway import RUNNING_JOB, run_client
+from test_upload_isolation import process_gone, progress, text, wait_for
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-DEADLINE_S = 60
 
 # test_gateway's job that runs until cancelled (about 5 lines a second), its id printed by the client.
 TICKING_JOB = RUNNING_JOB.replace("total < 0", "total % 65537 == 0")
@@ -102,40 +99,17 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     assert "local worker" in log
 
 
-def wait_for(what: str, probe: Callable[[], object]) -> object:
-    """Polls ``probe`` until it answers something truthy; fails after the deadline."""
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        answer = probe()
-        if answer:
-            return answer
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def text(gateway: Gateway, path: str) -> str:
-    with urllib.request.urlopen(gateway.url + path, timeout=DEADLINE_S) as response:
-        return response.read().decode()
-
-
-def progress(gateway: Gateway, job_id: str) -> tuple[int, int]:
-    """The job's printed lines and completed checkpoints so far."""
-    lines = len(text(gateway, f"/jobs/{job_id}/stdout").splitlines())
-    return lines, gateway.get(f"/jobs/{job_id}/checkpoints")["counts"]["completed"]
-
-
-def run_client(gateway: Gateway, script: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, str(script), *args], cwd=script.parent, env=gateway.client_env(),
-                          capture_output=True, text=True, timeout=DEADLINE_S)
+def run_in_its_directory(gateway: Gateway, script: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python SCRIPT`` against the gateway, from the script's directory (its modules ship with its job)."""
+    return run_client(gateway, script, *args, cwd=script.parent)
 
 
 def start_ticking(gateway: Gateway, tmp_path: Path) -> str:
     script = tmp_path / "ticking.py"
     script.write_text(TICKING_JOB)
-    result = run_client(gateway, script, "ticking")
-    assert result.returncode == 0, result.stderr
-    job = result.stdout.split()[-1]
-    return job
+    started = run_in_its_directory(gateway, script, "ticking")
+    assert started.returncode == 0, started.stderr
+    return started.stdout.split()[-1]
 
 
 def job_state(gateway: Gateway, job_id: str) -> str:
@@ -147,14 +121,6 @@ def worker_pids(gateway: Gateway) -> set[int]:
     return {int(line.split("local worker ")[1].split()[0]) for line in gateway.log if "local worker" in line and " started (for" in line}
 
 
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def test_os_exit_in_a_map_costs_only_that_jobs_worker(gateway: Gateway, tmp_path: Path) -> None:
     ticking = start_ticking(gateway, tmp_path)
     try:
@@ -162,12 +128,12 @@ def test_os_exit_in_a_map_costs_only_that_jobs_worker(gateway: Gateway, tmp_path
         script = tmp_path / "exits.py"
         script.write_text(EXITING_JOB)
 
-        failed = run_client(gateway, script, str(tmp_path / "failed-once"), "0")
+        failed = run_in_its_directory(gateway, script, str(tmp_path / "failed-once"), "0")
         assert failed.returncode != 0
         assert "was lost" in failed.stderr, failed.stderr  # its worker's connection dropped with the process
         assert (tmp_path / "failed-once").exists()
 
-        restarted = run_client(gateway, script, str(tmp_path / "restarted-once"), "1")
+        restarted = run_in_its_directory(gateway, script, str(tmp_path / "restarted-once"), "1")
         assert restarted.returncode == 0, restarted.stderr
         assert (tmp_path / "restarted-once").exists()
         assert restarted.stdout.splitlines() == [str(x * 10) for x in [1, 2, 3]]  # the model: the second attempt's output
@@ -186,7 +152,7 @@ def test_a_runaway_regex_holding_the_gil_stalls_only_its_own_job(gateway: Gatewa
     ticking = start_ticking(gateway, tmp_path)
     script = tmp_path / "runaway.py"
     script.write_text(RUNAWAY_JOB)
-    result = run_client(gateway, script)
+    result = run_in_its_directory(gateway, script)
     assert result.returncode == 0, result.stderr
     runaway = result.stdout.split()[-1]
     try:
@@ -212,7 +178,7 @@ def test_jobs_never_share_modules_or_monkeypatches(gateway: Gateway, tmp_path: P
         directory.mkdir()
         (directory / "helper.py").write_text(f"NAME = {name!r}\nPATCH = {patch}\n")
         (directory / "job.py").write_text(SAME_MODULE_JOB)
-        result = run_client(gateway, directory / "job.py")
+        result = run_in_its_directory(gateway, directory / "job.py")
         assert result.returncode == 0, result.stderr
         outputs[name] = sorted(result.stdout.splitlines())
 
@@ -226,4 +192,4 @@ def test_jobs_never_share_modules_or_monkeypatches(gateway: Gateway, tmp_path: P
     # Each job had a worker of its own, and it is gone with the job; the spare stays.
     pids = worker_pids(gateway)
     assert len(pids) >= 3
-    wait_for("the jobs' workers to stop", lambda: sum(alive(pid) for pid in pids) == 1)
+    wait_for("the jobs' workers to stop", lambda: sum(not process_gone(pid) for pid in pids) == 1)

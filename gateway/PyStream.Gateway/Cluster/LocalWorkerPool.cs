@@ -141,7 +141,7 @@ public sealed partial class LocalWorkerPool : IWorkerAssignment, IDisposable
         {
             foreach (var worker in _workers.Where(w => w.AttemptId == attemptId && !w.Stopping))
                 worker.Stop(StopGrace);
-            _workers.RemoveAll(w => w.Exited);
+            Forget(_workers.Where(w => w.Exited).ToList());
         }
     }
 
@@ -220,8 +220,17 @@ public sealed partial class LocalWorkerPool : IWorkerAssignment, IDisposable
             if (worker.AttemptId is null)
             {
                 _sparesFailing = true; // a spare that dies by itself would die again: the next job's request starts one and reports why
-                _workers.Remove(worker);
+                Forget([worker]);
             }
+        }
+    }
+
+    private void Forget(List<LocalWorker> exited)
+    {
+        foreach (var worker in exited)
+        {
+            _workers.Remove(worker);
+            worker.Dispose();
         }
     }
 
@@ -229,7 +238,7 @@ public sealed partial class LocalWorkerPool : IWorkerAssignment, IDisposable
     private static partial int Kill(int pid, int signal);
 
     /// <summary>One worker process the gateway started.</summary>
-    private sealed class LocalWorker(string instanceId, string? attemptId, ILogger logger)
+    private sealed class LocalWorker(string instanceId, string? attemptId, ILogger logger) : IDisposable
     {
         private const int SigTerm = 15;
         private readonly Queue<string> _lines = new();
@@ -306,6 +315,8 @@ public sealed partial class LocalWorkerPool : IWorkerAssignment, IDisposable
                 // it ended meanwhile
             }
         }
+
+        public void Dispose() => _process?.Dispose();
 
         public string Describe() => _process is { HasExited: true } process ? $"with status {process.ExitCode}" : "";
 
