@@ -8,15 +8,16 @@ interpreter's modules. One gateway serves every case here.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from gateway_process import Gateway
+from gateway_process import ROOT, Gateway
 from test_gateway import RUNNING_JOB, run_client
-from test_upload_isolation import process_gone, progress, text, wait_for
+from test_upload_isolation import EXPECTED, SCRIPTS, process_gone, progress, text, wait_for
 
 
 # test_gateway's job that runs until cancelled (about 5 lines a second), its id printed by the client.
@@ -193,3 +194,19 @@ def test_jobs_never_share_modules_or_monkeypatches(gateway: Gateway, tmp_path: P
     pids = worker_pids(gateway)
     assert len(pids) >= 3
     wait_for("the jobs' workers to stop", lambda: sum(not process_gone(pid) for pid in pids) == 1)
+
+
+def test_pystream_run_with_local_workers_runs_the_script_on_them(tmp_path: Path) -> None:
+    """`./pystream run` with PYSTREAM_LOCAL_WORKERS: a gateway of its own, the job on its local workers."""
+    env = dict(os.environ, PYSTREAM_LOCAL_WORKERS="2", TMPDIR=str(tmp_path))
+    result = subprocess.run([str(ROOT / "pystream"), "run", str(SCRIPTS / "parallel.py")], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "running " + str(SCRIPTS / "parallel.py") + " on local workers (PYSTREAM_LOCAL_WORKERS=2" in result.stderr
+    assert sorted(result.stdout.splitlines()) == sorted((EXPECTED / "parallel.txt").read_text().splitlines())
+    assert list(tmp_path.glob("pystream-run-*")) == []  # its gateway's directory is gone with it
+
+    refused = subprocess.run([str(ROOT / "pystream"), "run", "-s", "/tmp/sp", "job.py"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert "with PYSTREAM_LOCAL_WORKERS set, run takes SCRIPT.py [ARGS...] only (unset it for -s)" in refused.stderr
