@@ -72,7 +72,6 @@ public static class WorkerHost
                                 (options.Token is null ? "" : " (token sent)"));
         if (options.OwnerPid is { } owner)
             _ = StopWithOwnerAsync(owner, app.Lifetime);
-        app.Services.GetRequiredService<JobEnvironment>(); // imports the Python runtime now, not when the first share starts
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         var code = app.Services.GetRequiredService<CoordinatorConnection>().ExitCode ?? 0;
         await app.DisposeAsync().ConfigureAwait(false);

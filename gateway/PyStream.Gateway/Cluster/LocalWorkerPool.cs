@@ -227,11 +227,9 @@ public sealed partial class LocalWorkerPool : IWorkerAssignment, IDisposable
 
     private void Forget(List<LocalWorker> exited)
     {
+        // Not disposed here: disposing a Process waits for its Exited handler, which may be waiting for this lock.
         foreach (var worker in exited)
-        {
             _workers.Remove(worker);
-            worker.Dispose();
-        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
