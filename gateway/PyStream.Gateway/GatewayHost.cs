@@ -61,7 +61,9 @@ public static class GatewayHost
         Console.Error.WriteLine($"pystream gateway: Web UI and REST on http://{options.Host}:{rest}, gRPC on {options.Host}:{rpc}" +
                                 (options.Token is null ? "" : " (token required)") +
                                 (options.Cluster is null ? "" : " (cluster coordinator: workers register there)") +
+                                (options.LocalWorkers is { } local ? $" (jobs run on local workers: up to {local.WorkersPerJob} per job, {local.Spares} spare)" : "") +
                                 (options.HighAvailability is { } ha ? $" (high availability: {ha.Type.ToString().ToLowerInvariant()}, storage {ha.StorageDirectory})" : ""));
+        app.Services.GetService<LocalWorkerPool>()?.Start(ClientAddress(options.Host, rpc));
         if (options.AddressFile is { } file)
             WriteAddressFile(file, options.Host, rest, rpc);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -70,7 +72,8 @@ public static class GatewayHost
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         app.Services.GetRequiredService<UploadRegistry>().StopAll(); // before the jobs, so no script starts one meanwhile
         app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
-        await app.DisposeAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false); // stops the local workers too
+
         return 0;
     }
 
@@ -99,7 +102,7 @@ public static class GatewayHost
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace); // with its other messages, on stderr
-        builder.Logging.AddFilter(typeof(WorkerRegistry).Namespace, LogLevel.Information); // workers coming and going
+        builder.Logging.AddFilter(typeof(WorkerRegistry).Namespace, LogLevel.Information); // workers coming and going, local ones started
         builder.Logging.AddFilter(typeof(JobRegistry).FullName, LogLevel.Information); // jobs resumed from the high-availability storage
         builder.Logging.AddFilter(typeof(ILeaderElection).Namespace, LogLevel.Information); // leadership gained and lost
         var ports = new BoundPorts();
@@ -123,11 +126,18 @@ public static class GatewayHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(JobFiles.For(options));
+        if (options.LocalWorkers is { } localWorkers)
+        {
+            builder.Services.AddSingleton(services => new LocalWorkerPool(localWorkers, LocalWorkerPool.FindExecutable(), options.Token,
+                services.GetRequiredService<ILogger<LocalWorkerPool>>()));
+            builder.Services.AddSingleton<IWorkerAssignment>(services => services.GetRequiredService<LocalWorkerPool>());
+        }
+
         builder.Services.AddSingleton<ClusterScheduler>();
         builder.Services.AddSingleton(services => new JobEnvironment
         {
-            // A coordinator runs jobs in its workers' slots: their Python runs there, none here.
-            Cluster = options.Cluster is null ? null : services.GetRequiredService<ClusterScheduler>(),
+            // A coordinator runs jobs in its workers' slots (a cluster's, or its local ones): their Python runs there, none here.
+            Cluster = options.Coordinates ? services.GetRequiredService<ClusterScheduler>() : null,
             Python = new PythonRuntime(),
             StateBackends = RocksDbStateBackend.WithDefaults(),
             Connectors = [new KafkaConnector()],
@@ -172,7 +182,7 @@ public static class GatewayHost
         app.UseStaticFiles();
         TokenCheck.Use(app, options.Token);
         app.MapGrpcService<JobGatewayService>();
-        if (options.Cluster is not null)
+        if (options.Coordinates)
             app.MapGrpcService<ClusterCoordinatorService>();
         RestApi.Map(app, Version);
         ClusterResources.Map(app);

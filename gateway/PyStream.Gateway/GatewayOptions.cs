@@ -24,7 +24,7 @@ public sealed record GatewayOptions
     public const string Usage =
         "usage: pystream gateway [--host ADDRESS] [--port PORT] [--rpc-port PORT] [--data DIR] [--address-file FILE] [--idle-timeout DURATION] [--owner-pid PID] [--checkpoints-history N] [--upload-timeout DURATION]\n" +
         "       [-D KEY=VALUE ...]\n" +
-        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]]\n" +
+        "       [--cluster [--heartbeat-interval DURATION] [--heartbeat-timeout DURATION]] [--local-workers auto|N|off [--local-worker-spares N]]\n" +
         "       [--ha-storage DIR [--ha none|kubernetes [--kubernetes-namespace NS] [--kubernetes-cluster-id ID] [--lease-duration D] [--renew-deadline D] [--retry-period D]]]";
 
     public string Host { get; init; } = "127.0.0.1";
@@ -57,6 +57,15 @@ public sealed record GatewayOptions
     /// and <c>heartbeat.timeout</c> they keep; null without it.
     /// </summary>
     public HeartbeatSettings? Cluster { get; init; }
+
+    /// <summary>
+    /// With <c>--local-workers</c>: the jobs' Python runs in worker processes the gateway starts for each job
+    /// attempt, never in the gateway (docs/cluster.md); null: in the gateway's own interpreter.
+    /// </summary>
+    public LocalWorkerSettings? LocalWorkers { get; init; }
+
+    /// <summary>The gateway runs jobs on workers, its own local ones or a cluster's: it is a coordinator.</summary>
+    public bool Coordinates => Cluster is not null || LocalWorkers is not null;
 
     /// <summary>
     /// How long an uploaded script's process may run without starting a job before it is stopped
@@ -94,6 +103,8 @@ public sealed record GatewayOptions
             throw new ArgumentException("PYSTREAM_TOKEN is only whitespace: set a real token (or unset it on a loopback address)");
         var options = new GatewayOptions { Token = string.IsNullOrEmpty(token) ? null : token };
         var heartbeats = HeartbeatOptions(args);
+        int? localWorkers = null;
+        var spares = LocalWorkerSettings.DefaultSpares;
         options = options with
         {
             HighAvailability = HighAvailabilitySettings.Parse(args, podNamespace, $"{System.Net.Dns.GetHostName()}-{Guid.NewGuid().ToString("N")[..8]}"),
@@ -105,6 +116,18 @@ public sealed record GatewayOptions
             {
                 var name = args[i];
                 return int.TryParse(Value(), out var port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException($"{name} needs a port number (0-65535)");
+            }
+
+            GatewayOptions SetLocalWorkers(string text)
+            {
+                localWorkers = LocalWorkerSettings.ParseCount(text, Environment.ProcessorCount);
+                return options;
+            }
+
+            GatewayOptions SetSpares(string text)
+            {
+                spares = int.TryParse(text, out var count) && count >= 0 ? count : throw new ArgumentException("--local-worker-spares needs a number (0 or more)");
+                return options;
             }
 
             GatewayOptions SkipValue()
@@ -130,10 +153,24 @@ public sealed record GatewayOptions
                 "--cluster" => options with { Cluster = heartbeats },
                 "-D" => WithJobDefault(options, Value()),
                 var property when property.StartsWith("-D", StringComparison.Ordinal) => WithJobDefault(options, property[2..]),
+                "--local-workers" => SetLocalWorkers(Value()),
+                "--local-worker-spares" => SetSpares(Value()),
                 "--heartbeat-interval" or "--heartbeat-timeout" => SkipValue(), // read by HeartbeatOptions
                 var name when HighAvailabilitySettings.Options.Contains(name) => SkipValue(), // read by HighAvailabilitySettings
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
+        }
+
+        if (localWorkers is { } workersPerJob)
+        {
+            if (options.Cluster is not null)
+                throw new ArgumentException("--local-workers and --cluster exclude each other: a cluster's jobs run on the workers that register with it");
+            options = options with { LocalWorkers = new LocalWorkerSettings(workersPerJob, spares) };
+        }
+
+        else if (args.Contains("--local-worker-spares"))
+        {
+            throw new ArgumentException("--local-worker-spares is an option of --local-workers");
         }
 
         if (options.Cluster is null && heartbeats != HeartbeatSettings.Default)

@@ -7,6 +7,9 @@ try
 {
     var podNamespace = File.Exists(PyStream.Gateway.HighAvailability.HighAvailabilitySettings.NamespaceFile)
         ? File.ReadAllText(PyStream.Gateway.HighAvailability.HighAvailabilitySettings.NamespaceFile).Trim() : null;
+    // PYSTREAM_LOCAL_WORKERS (issue 16's pystream.local.workers) is --local-workers' default, for a gateway that is no cluster's.
+    if (Environment.GetEnvironmentVariable("PYSTREAM_LOCAL_WORKERS") is { Length: > 0 } localWorkers && !args.Contains("--local-workers") && !args.Contains("--cluster"))
+        args = [.. args, "--local-workers", localWorkers];
     options = GatewayOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"), podNamespace);
     if (Environment.GetEnvironmentVariable("PYSTREAM_PYTHON") is { Length: > 0 } interpreter)
         options = options with { UploadPython = interpreter };

@@ -24,6 +24,8 @@ catch (PyStreamPythonException error)
     return 3;
 }
 
+// print() in a job's Python function goes to the output of the share whose task runs it, and so to the job's client.
+PythonStdout.Route(() => PyStream.Engine.Runtime.TaskOutput.Current);
 var code = await WorkerHost.RunAsync(options).ConfigureAwait(false);
 python.ExitProcess(code);
 return code; // not reached: the process has ended

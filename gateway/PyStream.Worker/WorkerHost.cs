@@ -70,11 +70,47 @@ public static class WorkerHost
 
         Console.Error.WriteLine($"pystream worker: {options.Slots} slot{(options.Slots == 1 ? "" : "s")}, data plane on {app.Services.GetRequiredService<WorkerIdentity>().DataAddress}, coordinator {options.Coordinator}" +
                                 (options.Token is null ? "" : " (token sent)"));
+        if (options.OwnerPid is { } owner)
+            _ = StopWithOwnerAsync(owner, app.Lifetime);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         var code = app.Services.GetRequiredService<CoordinatorConnection>().ExitCode ?? 0;
         await app.DisposeAsync().ConfigureAwait(false);
         files.RemoveAll();
         return code;
+    }
+
+    /// <summary>A gateway's local worker: stops once the gateway's process is gone (killed with no chance to stop it).</summary>
+    private static async Task StopWithOwnerAsync(int owner, IHostApplicationLifetime lifetime)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(lifetime.ApplicationStopping).ConfigureAwait(false))
+            {
+                if (IsAlive(owner))
+                    continue;
+                Console.Error.WriteLine($"pystream worker: the gateway that started this worker ({owner}) has exited: stopping");
+                lifetime.StopApplication();
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping for another reason
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
     }
 
     /// <summary>HOST:PORT where other workers reach this one: the bound port, and the advertised host (by default the host name when it listens on every address).</summary>

@@ -10,7 +10,7 @@ internal sealed class WorkerIdentity(WorkerOptions options, Func<string> dataAdd
     private readonly Lazy<string> _dataAddress = new(dataAddress);
 
     /// <summary>One per process: a re-registration replaces the coordinator's earlier record of this worker.</summary>
-    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+    public string InstanceId { get; } = options.InstanceId ?? Guid.NewGuid().ToString("N");
 
     /// <summary>Known once Kestrel listens (port 0 picks the port then).</summary>
     public string DataAddress => _dataAddress.Value;

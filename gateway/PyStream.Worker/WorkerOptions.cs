@@ -7,10 +7,12 @@ namespace PyStream.Worker;
 /// The slots are Flink's <c>taskmanager.numberOfTaskSlots</c> (default 1); the data port is
 /// <c>taskmanager.data.port</c> (default 0: a free one), where other workers' network channels connect;
 /// the advertised host is <c>taskmanager.host</c>, the name others reach this worker by.
+/// <c>--instance-id</c> and <c>--owner-pid</c> are for a gateway's local workers (docs/cluster.md): the gateway
+/// names the process it started, and the worker stops once the gateway's process is gone.
 /// </summary>
 public sealed record WorkerOptions
 {
-    public const string Usage = "usage: pystream worker --coordinator HOST:PORT [--slots N] [--host ADDRESS] [--data-port PORT] [--advertised-host HOST]";
+    public const string Usage = "usage: pystream worker --coordinator HOST:PORT [--slots N] [--host ADDRESS] [--data-port PORT] [--advertised-host HOST] [--instance-id ID] [--owner-pid PID]";
 
     /// <summary>The coordinator's gRPC address (the gateway's <c>--rpc-port</c>).</summary>
     public string Coordinator { get; init; } = "";
@@ -27,6 +29,12 @@ public sealed record WorkerOptions
     /// or the machine's host name when that is every address (0.0.0.0).
     /// </summary>
     public string? AdvertisedHost { get; init; }
+
+    /// <summary>Names this process at registration (<see cref="Guid"/> text by default); a gateway's local worker gets it from the gateway.</summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>Stop once this process has exited: the gateway that started this worker as a local worker.</summary>
+    public int? OwnerPid { get; init; }
 
     /// <summary><c>PYSTREAM_TOKEN</c>: the cluster's token, sent to the coordinator, required of other workers.</summary>
     public string? Token { get; init; }
@@ -60,6 +68,11 @@ public sealed record WorkerOptions
                     AdvertisedHost = Value() is { Length: > 0 } host && Uri.CheckHostName(host) != UriHostNameType.Unknown
                         ? host : throw new ArgumentException($"--advertised-host needs a host name or an IP address, not '{args[i]}'"),
                 },
+                "--instance-id" => options with
+                {
+                    InstanceId = Value() is { Length: > 0 } id && id.All(char.IsAsciiLetterOrDigit) ? id : throw new ArgumentException("--instance-id needs letters and digits"),
+                },
+                "--owner-pid" => options with { OwnerPid = int.TryParse(Value(), out var pid) && pid > 0 ? pid : throw new ArgumentException("--owner-pid needs a process id") },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
         }

@@ -1,3 +1,5 @@
+using PyStream.Gateway.Cluster;
+
 namespace PyStream.Gateway.Tests;
 
 public sealed class GatewayOptionsTests
@@ -69,6 +71,32 @@ public sealed class GatewayOptionsTests
 
         Assert.Equal(new Dictionary<string, string> { ["scheduler-mode"] = "default", ["parallelism.default"] = "3" }, options.JobDefaults);
         Assert.Empty(GatewayOptions.Parse([], token: null).JobDefaults);
+    }
+
+    [Fact]
+    public void Local_workers_are_off_unless_asked_for_and_auto_is_one_per_core()
+    {
+        Assert.Null(GatewayOptions.Parse([], token: null).LocalWorkers);
+        Assert.False(GatewayOptions.Parse([], token: null).Coordinates);
+        Assert.Null(GatewayOptions.Parse(["--local-workers", "off"], token: null).LocalWorkers);
+        Assert.Null(GatewayOptions.Parse(["--local-workers", "0"], token: null).LocalWorkers);
+        var auto = GatewayOptions.Parse(["--local-workers", "auto"], token: null);
+        Assert.Equal(new LocalWorkerSettings(Environment.ProcessorCount, Spares: 1), auto.LocalWorkers);
+        Assert.True(auto.Coordinates);
+        Assert.Null(auto.Cluster);
+        Assert.Equal(new LocalWorkerSettings(3, Spares: 0), GatewayOptions.Parse(["--local-worker-spares", "0", "--local-workers", "3"], token: null).LocalWorkers);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--local-workers", "many" }, "--local-workers needs auto, a number of workers, or 0/off, not 'many'")]
+    [InlineData(new[] { "--local-workers", "-2" }, "--local-workers needs auto")]
+    [InlineData(new[] { "--local-workers", "2", "--cluster" }, "--local-workers and --cluster exclude each other")]
+    [InlineData(new[] { "--local-worker-spares", "1" }, "--local-worker-spares is an option of --local-workers")]
+    [InlineData(new[] { "--local-workers", "2", "--local-worker-spares", "x" }, "--local-worker-spares needs a number (0 or more)")]
+    public void Bad_local_worker_options_say_what_is_wrong(string[] args, string reason)
+    {
+        var error = Assert.Throws<ArgumentException>(() => GatewayOptions.Parse(args, token: null));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

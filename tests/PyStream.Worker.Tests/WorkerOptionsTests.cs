@@ -21,10 +21,21 @@ public sealed class WorkerOptionsTests
     [InlineData("unknown option '--slot'", "--coordinator", "a:1", "--slot", "2")]
     [InlineData("--slots needs a value", "--coordinator", "a:1", "--slots")]
     [InlineData("--advertised-host needs a host name or an IP address, not 'a b'", "--coordinator", "a:1", "--advertised-host", "a b")]
+    [InlineData("--instance-id needs letters and digits", "--coordinator", "a:1", "--instance-id", "a-b")]
+    [InlineData("--owner-pid needs a process id", "--coordinator", "a:1", "--owner-pid", "0")]
     public void Bad_options_are_refused_with_what_is_wrong(string message, params string[] args)
     {
         var error = Assert.Throws<ArgumentException>(() => WorkerOptions.Parse(args, token: null));
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gateways_local_worker_gets_its_instance_id_and_owner()
+    {
+        var options = WorkerOptions.Parse(["--coordinator", "127.0.0.1:6123", "--instance-id", "abc123", "--owner-pid", "42"], token: null);
+        Assert.Equal(("abc123", 42), (options.InstanceId, options.OwnerPid));
+        var plain = WorkerOptions.Parse(["--coordinator", "127.0.0.1:6123"], token: null);
+        Assert.Equal((null, null), (plain.InstanceId, plain.OwnerPid));
     }
 
     [Fact]

@@ -14,9 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = {
     "run": ["--verbose", "-s, --fromSavepoint PATH", "-n, --allowNonRestoredState", "SCRIPT.py [ARGS...]"],
     "gateway": ["--host ADDRESS", "--port PORT", "--rpc-port PORT", "--data DIR", "--address-file FILE",
-                "--upload-timeout DURATION", "--cluster", "--heartbeat-interval DURATION", "--heartbeat-timeout DURATION", "PYSTREAM_TOKEN"],
+                "--upload-timeout DURATION", "--cluster", "--heartbeat-interval DURATION", "--heartbeat-timeout DURATION",
+                "--local-workers auto|N|off", "--local-worker-spares N", "PYSTREAM_TOKEN"],
     "worker": ["--coordinator HOST:PORT", "--slots N", "--host ADDRESS", "--data-port PORT", "--advertised-host HOST",
-               "PYSTREAM_TOKEN"],
+               "--instance-id ID", "--owner-pid PID", "PYSTREAM_TOKEN"],
     "list": ["PYSTREAM_GATEWAY", "PYSTREAM_TOKEN"],
     "cancel": ["JOB_ID", "--wait", "PYSTREAM_GATEWAY", "PYSTREAM_TOKEN"],
     "savepoint": ["JOB_ID [DIR]", "--stop", "--drain", "A relative DIR is\nresolved in the current directory",

@@ -24,6 +24,8 @@ public sealed class JobExecution
     private readonly JobCheckpointIds _checkpointIds;
     private readonly object _lock = new();
     private readonly ManualResetEventSlim _done = new();
+    private static readonly TimeSpan SavepointDeploymentWait = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan DeploymentPollInterval = TimeSpan.FromMilliseconds(50);
     private JobRun? _run;
     private ITimer? _restartTimer;
     private Exception? _failure;
@@ -244,7 +246,32 @@ public sealed class JobExecution
         lock (_lock)
             run = _run is { } current && Status == JobStatus.Running ? current : throw new PyStreamException($"job '{Name}' is not running ({Status})");
         var coordinator = run.Coordinator ?? throw new PyStreamException($"job '{Name}' takes no checkpoints here: its coordinator takes them");
-        return coordinator.TriggerSavepoint(target, stop, drain);
+        return run.Scheduled is { Running: false }
+            ? TriggerSavepointOnceDeployedAsync(run, coordinator, target, stop, drain)
+            : coordinator.TriggerSavepoint(target, stop, drain);
+    }
+
+    /// <summary>
+    /// A job on workers is RUNNING while its attempt is still being placed and deployed (its workers starting):
+    /// a savepoint asked for meanwhile waits for the shares to run, up to <see cref="SavepointDeploymentWait"/>
+    /// (or the checkpoint timeout, if shorter), then is refused as usual if they still do not.
+    /// </summary>
+    private async Task<string> TriggerSavepointOnceDeployedAsync(JobRun run, CheckpointCoordinator coordinator, string target, bool stop, bool drain)
+    {
+        var time = _environment.Time;
+        var deadline = time.GetUtcNow() + (Checkpointing.Timeout < SavepointDeploymentWait ? Checkpointing.Timeout : SavepointDeploymentWait);
+        while (run.Scheduled is { Running: false } && time.GetUtcNow() < deadline)
+        {
+            lock (_lock)
+            {
+                if (run != _run || Status != JobStatus.Running)
+                    throw new PyStreamException($"job '{Name}' is not running ({Status})");
+            }
+
+            await Task.Delay(DeploymentPollInterval, time).ConfigureAwait(false);
+        }
+
+        return await coordinator.TriggerSavepoint(target, stop, drain).ConfigureAwait(false);
     }
 
     /// <summary>A worker's share: the coordinator started checkpoint <paramref name="barrier"/> into <paramref name="directory"/>; its sources take their part.</summary>

@@ -203,7 +203,11 @@ internal sealed class JobRun : ICheckpointedRun
         if (failure is not null)
         {
             lock (_lock)
+            {
                 _failure ??= failure;
+                if (failure is UserFunctionException { RemoteTask: { } task })
+                    _failedTask ??= task; // so REST's exceptions name it as for a task of this process
+            }
         }
 
         if (Interlocked.Exchange(ref _running, 0) == 1)

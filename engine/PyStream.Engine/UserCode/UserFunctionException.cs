@@ -13,4 +13,7 @@ public sealed class UserFunctionException : PyStreamException
     public string OperatorName { get; }
 
     public string UserTraceback { get; }
+
+    /// <summary>The subtask it failed in, when it failed in another process (a worker's share); null otherwise.</summary>
+    public TaskInfo? RemoteTask { get; init; }
 }

@@ -20,4 +20,16 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "refused a worker from {HostName}: {Reason}")]
     public static partial void WorkerRefused(this ILogger logger, string hostName, string reason);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "local worker {ProcessId} started (for {Attempt})")]
+    public static partial void LocalWorkerStarted(this ILogger logger, int processId, string attempt);
+
+    [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "local worker {ProcessId} exited {Status} by itself; its last lines:\n{Lines}")]
+    public static partial void LocalWorkerExited(this ILogger logger, int processId, string status, string lines);
+
+    [LoggerMessage(EventId = 508, Level = LogLevel.Error, Message = "cannot start the local worker '{Executable}': {Reason}")]
+    public static partial void LocalWorkerNotStarted(this ILogger logger, string executable, string reason);
+
+    [LoggerMessage(EventId = 509, Level = LogLevel.Warning, Message = "local worker {ProcessId} killed: its cancelled share did not stop within {Seconds} s (a Python function that does not return)")]
+    public static partial void LocalWorkerKilled(this ILogger logger, int processId, double seconds);
 }

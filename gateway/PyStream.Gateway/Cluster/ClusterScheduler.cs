@@ -26,14 +26,16 @@ public sealed class ClusterScheduler : IAttemptScheduler
     private readonly ConcurrentDictionary<string, ScheduledAttempt> _attempts = new(StringComparer.Ordinal);
     private readonly Lock _slots = new();
     private readonly WorkerRegistry _registry;
+    private readonly IWorkerAssignment? _assignment;
 
-    public ClusterScheduler(WorkerRegistry registry, TimeProvider time, ILogger<ClusterScheduler> logger, JobFiles? files = null)
+    public ClusterScheduler(WorkerRegistry registry, TimeProvider time, ILogger<ClusterScheduler> logger, JobFiles? files = null, IWorkerAssignment? assignment = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;
         Time = time;
         Logger = logger;
         Files = files;
+        _assignment = assignment;
         registry.Lost += (worker, reason) => WorkerLost(worker.Id, $"worker {worker.Id} was lost: {reason}");
     }
 
@@ -108,11 +110,19 @@ public sealed class ClusterScheduler : IAttemptScheduler
     /// Takes <paramref name="needed"/> free slots of connected workers, spread over them (the first free slot of each
     /// worker, then the second, ...), or none with the reason; data addresses of the workers taken.
     /// </summary>
-    internal (List<SubtaskLocation>? Slots, string Reason) TryAllocate(int needed, string jobId)
+    internal (List<SubtaskLocation>? Slots, string Reason) TryAllocate(int needed, string jobId, string attemptId)
     {
         lock (_slots)
         {
-            var workers = _registry.All.Where(w => _sessions.ContainsKey(w.Id)).ToList();
+            IReadOnlyList<RegisteredWorker> workers = _registry.All.Where(w => _sessions.ContainsKey(w.Id)).ToList();
+            if (_assignment is not null)
+            {
+                var assigned = _assignment.WorkersFor(attemptId, needed, workers, out var waiting);
+                if (assigned is null)
+                    return (null, waiting);
+                workers = assigned;
+            }
+
             var free = workers.Select(w => (Worker: w, Free: w.FreeSlotIndexes())).ToList();
             var available = free.Sum(f => f.Free.Count);
             if (available < needed)
@@ -145,7 +155,13 @@ public sealed class ClusterScheduler : IAttemptScheduler
     internal string DataAddressOf(string workerId) =>
         _registry.Find(workerId)?.Offer.DataAddress ?? throw new PyStreamException($"worker {workerId} is no longer registered");
 
-    internal void Forget(ScheduledAttempt attempt) => _attempts.TryRemove(attempt.AttemptId, out _);
+    internal void Cancelling(ScheduledAttempt attempt) => _assignment?.Cancelling(attempt.AttemptId);
+
+    internal void Forget(ScheduledAttempt attempt)
+    {
+        _attempts.TryRemove(attempt.AttemptId, out _);
+        _assignment?.Released(attempt.AttemptId);
+    }
 
     private void WorkerLost(string workerId, string reason)
     {

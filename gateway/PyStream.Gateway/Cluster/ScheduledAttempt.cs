@@ -99,6 +99,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
     {
         _cancelled.Cancel();
         CancelShares(except: null);
+        scheduler.Cancelling(this);
         EndIfDone();
     }
 
@@ -117,7 +118,18 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         List<SubtaskLocation>? slots;
         while (true)
         {
-            (slots, var reason) = scheduler.TryAllocate(needed, attempt.JobId);
+            string reason;
+            try
+            {
+                (slots, reason) = scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId);
+            }
+            catch (PyStreamException error)
+            {
+                Fail(error); // its workers cannot be had (a local worker that could not start)
+                EndIfDone();
+                return;
+            }
+
             if (slots is not null || _cancelled.IsCancellationRequested)
                 break;
             Waiting = $"waiting for slots: {reason}";
@@ -373,7 +385,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
                 break;
             case ShareState.Types.State.Failed:
                 Fail(state.UserTraceback.Length > 0
-                    ? new UserFunctionException(state.OperatorName, state.UserTraceback)
+                    ? new UserFunctionException(state.OperatorName, state.UserTraceback) { RemoteTask = TaskOf(state.TaskName) }
                     : new PyStreamException($"{state.Message} ({(state.TaskName.Length > 0 ? state.TaskName + " on " : "")}worker {workerId})"));
                 ShareEnded(workerId);
                 CancelShares(except: workerId);
@@ -381,6 +393,16 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         }
 
         EndIfDone();
+    }
+
+    /// <summary>The subtask a share names as Flink does (<c>name (i/n)</c>), when it is one of this attempt's.</summary>
+    private TaskInfo? TaskOf(string taskName)
+    {
+        var open = taskName.LastIndexOf(" (", StringComparison.Ordinal);
+        if (open < 0 || !taskName.EndsWith(')') || taskName[(open + 2)..^1].Split('/') is not [var index, var count]
+            || !int.TryParse(index, out var subtask) || !int.TryParse(count, out var parallelism) || subtask < 1)
+            return null;
+        return new TaskInfo(taskName[..open], subtask - 1, parallelism, attempt.Graph.MaxParallelism, attempt.Attempt);
     }
 
     public void WorkerLost(string workerId, string reason)

@@ -164,9 +164,9 @@ public sealed class ClusterSchedulerTests : IDisposable
     private void Report(WorkerSession session, ShareState.Types.State state) =>
         _scheduler.OnReport(session.Worker.Id, new WorkerReport { State = new ShareState { AttemptId = "attempt", State = state } });
 
-    private static DeploymentCommand? Next(WorkerSession session) => session.Commands.TryRead(out var command) ? command : null;
+    internal static DeploymentCommand? Next(WorkerSession session) => session.Commands.TryRead(out var command) ? command : null;
 
-    private static ClusterAttempt Attempt(int parallelism, string? slotRequestTimeout = null)
+    internal static ClusterAttempt Attempt(int parallelism, string? slotRequestTimeout = null)
     {
         var spec = new JobSpec { Name = "job", Parallelism = parallelism };
         spec.Transformations.Add(new Transformation { Id = 1, Name = "numbers", Parallelism = 1, Source = new SourceSpec { NumberSequence = new NumberSequenceSource { From = 0, To = 9 } } });
