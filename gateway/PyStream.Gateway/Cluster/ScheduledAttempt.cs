@@ -172,7 +172,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             var free = scheduler.FreeSlots;
             var target = Math.Min(attempt.DesiredSlots, free);
             var waited = scheduler.Time.GetUtcNow() - started;
-            if (target == needed && scheduler.TryAllocate(needed, attempt.JobId).Slots is { } slots)
+            if (target == needed && scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId).Slots is { } slots)
             {
                 Deploy(slots);
                 return;
