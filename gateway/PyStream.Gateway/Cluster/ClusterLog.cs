@@ -15,7 +15,7 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 505, Level = LogLevel.Information, Message = "attempt {AttemptId} of job '{Job}' deployed to {Workers} workers ({Slots} slots)")]
     public static partial void AttemptDeployed(this ILogger logger, string attemptId, string job, int workers, int slots);
 
-    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "attempt {AttemptId} of job '{Job}' ends to rescale it: {Reason}")]
+    [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "attempt {AttemptId} of job '{Job}' ends to rescale it: {Reason}")]
     public static partial void AttemptRescales(this ILogger logger, string attemptId, string job, string reason);
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "refused a worker from {HostName}: {Reason}")]
