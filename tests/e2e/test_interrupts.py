@@ -4,9 +4,9 @@ never returns."""
 
 from __future__ import annotations
 
-import selectors
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -15,20 +15,41 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 JOB = Path(__file__).parent / "interrupts" / "endless_job.py"
 BOUND_S = 120
+_running: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_host_outlives_its_test():
+    """A test that fails while its job still runs must not leave the host running (or the next test waiting on it)."""
+    yield
+    while _running:
+        process = _running.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(BOUND_S)
+
+
+def next_line(stream, deadline: float) -> str | None:
+    """The stream's next line, or None once the deadline passed: the test never waits past it (the read goes
+    on in its thread until the process is killed, which ends the stream)."""
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(max(0.0, deadline - time.monotonic()))
+    return line[0] if line else None
 
 
 def started(mode: str, *options: str) -> subprocess.Popen:
     """The job, once its first record went through its map (it printed "started")."""
     process = subprocess.Popen([str(ROOT / "pystream"), "run", *options, str(JOB), mode], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + BOUND_S
-        while time.monotonic() < deadline:
-            if selector.select(timeout=deadline - time.monotonic()) and process.stdout.readline().strip() == "started":
-                return process
-            if process.poll() is not None:
-                break
+    _running.append(process)
+    deadline = time.monotonic() + BOUND_S
+    while (line := next_line(process.stdout, deadline)) is not None:
+        if line.strip() == "started":
+            return process
+        if process.poll() is not None:
+            break
     process.kill()
     pytest.fail(f"the job did not start: {process.stderr.read()}")
 
@@ -46,9 +67,10 @@ def test_a_signal_cancels_the_job_and_the_host_exits_as_shells_report_it(sent: s
 def test_a_second_ctrl_c_exits_at_once_while_a_function_never_returns() -> None:
     process = started("stuck")
     process.send_signal(signal.SIGINT)
-    for _ in range(100):  # bounded: the host says it handled the first Ctrl-C before the second is sent
-        if "cancelling the running jobs" in process.stderr.readline():
-            break
+    deadline = time.monotonic() + BOUND_S  # bounded: the host says it handled the first Ctrl-C before the second is sent
+    while (line := next_line(process.stderr, deadline)) and "cancelling the running jobs" not in line:
+        pass
+    assert line, "the first Ctrl-C was not acknowledged"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=BOUND_S)
     assert process.returncode == 130, stderr
@@ -77,8 +99,8 @@ def test_an_endless_generator_streams_in_bounded_memory_and_ctrl_c_stops_it() ->
     process = started("generator")
     progress: list[str] = []
     deadline = time.monotonic() + BOUND_S
-    while len(progress) < 4 and time.monotonic() < deadline and process.poll() is None:
-        progress.append(process.stdout.readline().strip())
+    while len(progress) < 4 and process.poll() is None and (line := next_line(process.stdout, deadline)) is not None:
+        progress.append(line.strip())
     assert progress == ["0", "1000000", "2000000", "3000000"]
     resident = resident_mib(process.pid)  # ./pystream run execs the engine's host
     assert resident < 1024, f"{resident:.0f} MiB after three million records"
