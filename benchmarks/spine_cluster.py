@@ -16,6 +16,7 @@ machine's two cores other processes take, and it gives the projection to more co
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the e2e tests' process harnes
 
 from cluster_process import Worker  # noqa: E402
 from gateway_process import Gateway  # noqa: E402
-from spine import best, cpython_seconds, report  # noqa: E402
+from spine import KEYS, add, best, cpython_seconds, key_of, report, to_pair  # noqa: E402
 
 SPINE = ROOT / "tests" / "e2e" / "scripts" / "cluster_spine.py"
 WORKERS = 2
@@ -67,6 +68,33 @@ def cluster_seconds(gateway: Gateway, count: int) -> float:
     return elapsed
 
 
+def split_floor_us(count: int, batch: int = 1024) -> float:
+    """Core-µs per record of the same work split at the keyed exchange, in plain Python with no engine at all.
+
+    One side maps, keys, splits each batch in two by key and pickles the halves; the other unpickles
+    and reduces. Their sum is what two processes must spend per record even if moving the bytes and
+    everything else cost nothing, so 2 * (plain CPython's µs) / this bounds any two-process ratio.
+    """
+    started = time.process_time()
+    blobs = []
+    for first in range(1, count + 1, batch):
+        pairs = list(map(to_pair, range(first, min(first + batch, count + 1))))
+        halves: tuple[list, list] = ([], [])
+        for pair, key in zip(pairs, map(key_of, pairs)):
+            halves[key & 1].append(pair)
+        blobs += [pickle.dumps(half, pickle.HIGHEST_PROTOCOL) for half in halves]
+    state: dict = {}
+    get = state.get
+    for blob in blobs:
+        for pair in pickle.loads(blob):
+            key = key_of(pair)
+            current = get(key)
+            state[key] = pair if current is None else add(current, pair)
+    elapsed = time.process_time() - started
+    assert len(state) == min(KEYS, count) and sum(v for _, v in state.values()) == count * (count + 1) // 2
+    return elapsed / count * 1e6
+
+
 def main() -> None:
     small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (1_000_000, 3_000_000)
     with tempfile.TemporaryDirectory(prefix="spine-cluster-") as data:
@@ -92,6 +120,9 @@ def main() -> None:
     plain = 1e6 / cpython
     print(f"cpu    : {per_record:6.2f} core-us per record over the workers (plain CPython: {plain:.2f} us), "
           f"so about {plain / per_record:.2f}x plain CPython per core used")
+    floor = min(split_floor_us(large) for _ in range(3))
+    print(f"floor  : {floor:6.2f} core-us per record for the split work alone in plain Python (map, key, split, pickle | "
+          f"unpickle, reduce; no engine), so no two-process run can pass {2 * plain / floor:.2f}x plain CPython on 2 cores")
 
 if __name__ == "__main__":
     main()
