@@ -65,13 +65,19 @@ public sealed class ClusterSchedulerTests : IDisposable
     {
         Exception? failure = null;
         var ended = 0;
-        _scheduler.Schedule(Attempt(parallelism: 3), f => (failure, ended) = (f, ended + 1));
+        var attempt = Attempt(parallelism: 3);
+        _scheduler.Schedule(attempt, f => (failure, ended) = (f, ended + 1));
         foreach (var session in _sessions)
             Next(session);
 
+        // The subtask is named by its vertex and index, not by parsing its task name.
         _scheduler.OnReport(_sessions[1].Worker.Id, new WorkerReport
         {
-            State = new ShareState { AttemptId = "attempt", State = ShareState.Types.State.Failed, Message = "boom", OperatorName = "Map", UserTraceback = "ValueError: boom" },
+            State = new ShareState
+            {
+                AttemptId = "attempt", State = ShareState.Types.State.Failed, Message = "boom", OperatorName = "Map", UserTraceback = "ValueError: boom",
+                TaskName = "not (a/name)", Vertex = 1, Subtask = 2,
+            },
         });
 
         Assert.Equal("attempt", Next(_sessions[0])!.Cancel.AttemptId);
@@ -80,7 +86,46 @@ public sealed class ClusterSchedulerTests : IDisposable
         Report(_sessions[0], ShareState.Types.State.Canceled);
         _registry.Remove(_sessions[2].Worker.Id, "killed"); // a lost worker's share counts as ended
         Assert.Equal(1, ended);
-        Assert.Equal("ValueError: boom", Assert.IsType<PyStream.Engine.UserCode.UserFunctionException>(failure).UserTraceback);
+        var error = Assert.IsType<PyStream.Engine.UserCode.UserFunctionException>(failure);
+        Assert.Equal("ValueError: boom", error.UserTraceback);
+        var sink = attempt.Graph.Chains.Single(c => c.Index == 1);
+        Assert.Equal(new PyStream.Engine.TaskInfo(sink.Name, 2, 3, 128, 0) { Vertex = 1 }, error.RemoteTask);
+    }
+
+    [Fact]
+    public void A_failed_share_without_a_vertex_names_no_subtask_and_one_naming_a_subtask_the_attempt_lacks_neither()
+    {
+        foreach (var (state, index) in new[] { new ShareState { TaskName = "print (3/3)" }, new ShareState { Vertex = 1, Subtask = 3 }, new ShareState { Vertex = 9 } }
+                     .Select((s, i) => (s, i)))
+        {
+            Exception? failure = null;
+            var attempt = Attempt(parallelism: 3) with { AttemptId = $"attempt-{index}", JobId = $"job-{index}" };
+            _scheduler.Schedule(attempt, f => failure = f);
+            state.AttemptId = attempt.AttemptId;
+            state.State = ShareState.Types.State.Failed;
+            state.UserTraceback = "ValueError: boom";
+            foreach (var session in _sessions)
+                _scheduler.OnReport(session.Worker.Id, new WorkerReport { State = state });
+            Assert.Null(Assert.IsType<PyStream.Engine.UserCode.UserFunctionException>(failure).RemoteTask);
+        }
+    }
+
+    [Fact]
+    public void Running_or_ended_completes_once_every_share_runs_or_when_the_attempt_ends_without_running()
+    {
+        var scheduled = _scheduler.Schedule(Attempt(parallelism: 3), _ => { });
+        foreach (var session in _sessions.Take(2))
+            Report(session, ShareState.Types.State.Running);
+        Assert.False(scheduled.RunningOrEnded.IsCompleted);
+        Report(_sessions[2], ShareState.Types.State.Running);
+        Assert.True(scheduled.RunningOrEnded.IsCompletedSuccessfully);
+        Assert.True(scheduled.Running);
+
+        var cancelled = _scheduler.Schedule(Attempt(parallelism: 7) with { AttemptId = "waiting", JobId = "other" }, _ => { });
+        Assert.False(cancelled.RunningOrEnded.IsCompleted);
+        cancelled.Cancel();
+        Assert.True(cancelled.RunningOrEnded.IsCompletedSuccessfully);
+        Assert.False(cancelled.Running);
     }
 
     [Fact]
@@ -129,7 +174,7 @@ public sealed class ClusterSchedulerTests : IDisposable
         Assert.Equal(6, Assert.IsType<RescaleRequest>(failure).Slots);
         Assert.True(_time.GetUtcNow() >= DateTimeOffset.UnixEpoch + TimeSpan.FromSeconds(1));
         Assert.All(_sessions, s => Assert.False(s.Commands.TryRead(out _))); // nothing was deployed
-        Assert.Equal(6, _scheduler.FreeSlots);
+        Assert.Equal(6, _registry.All.Sum(w => w.FreeSlots));
     }
 
     [Fact]
@@ -145,7 +190,7 @@ public sealed class ClusterSchedulerTests : IDisposable
             Report(session, ShareState.Types.State.Running);
         }
 
-        Assert.Equal(0, _scheduler.FreeSlots);
+        Assert.Equal(0, _registry.All.Sum(w => w.FreeSlots));
         var joined = _registry.Register(new WorkerOffer("1", 2, "d", "127.0.0.1:7100", "d", new WorkerHardware(2, 1 << 30, 1 << 30, 0)));
         _sessions.Add(_scheduler.Open(joined));
         Assert.All(_sessions, s => Assert.Null(Next(s))); // within scaling-interval.min of the deployment: it waits
@@ -158,7 +203,7 @@ public sealed class ClusterSchedulerTests : IDisposable
             Report(session, ShareState.Types.State.Canceled);
         Assert.Equal(1, ended);
         Assert.Equal(8, Assert.IsType<RescaleRequest>(failure).Slots);
-        Assert.Equal(8, _scheduler.FreeSlots);
+        Assert.Equal(8, _registry.All.Sum(w => w.FreeSlots));
     }
 
     private void Report(WorkerSession session, ShareState.Types.State state) =>

@@ -77,6 +77,24 @@ public sealed class WorkerAssignmentTests : IDisposable
     }
 
     /// <summary>Gives an attempt the worker whose instance id is <see cref="Allowed"/>; none (it waits) when null.</summary>
+    [Fact]
+    public void An_elastic_job_counts_the_slots_its_assignment_allows_not_the_free_slots_of_the_workers()
+    {
+        _assignment.Allowed = "b";
+        Assert.Equal(1, _scheduler.SlotsFor("job-id", new Dictionary<string, string>())); // though a and b have 4 free slots each
+        Exception? failure = null;
+        var reactive = new PyStream.Engine.Runtime.Cluster.ElasticScaling(Reactive: true, TimeSpan.Zero, null, TimeSpan.Zero, 1);
+        _scheduler.Schedule(ClusterSchedulerTests.Attempt(parallelism: 3) with { Elastic = reactive, DesiredSlots = 128 }, f => failure = f);
+        Assert.Equal(1, Assert.IsType<PyStream.Engine.Runtime.Cluster.RescaleRequest>(failure).Slots);
+
+        var atOne = _scheduler.Schedule(ClusterSchedulerTests.Attempt(parallelism: 1) with { AttemptId = "at-one", Elastic = reactive, DesiredSlots = 128 }, _ => { });
+        var share = ClusterSchedulerTests.Next(_sessions[1])!.Deploy;
+        Assert.Equal("at-one", share.AttemptId);
+        _scheduler.OnReport(_sessions[1].Worker.Id, new WorkerReport { State = new ShareState { AttemptId = "at-one", State = ShareState.Types.State.Running } });
+        Assert.True(atOne.Running);
+        Assert.Null(ClusterSchedulerTests.Next(_sessions[1])); // running at its one slot, it does not grow into b's other three
+    }
+
     private sealed class OnlyOneWorker : IWorkerAssignment
     {
         public string? Allowed { get; set; }
@@ -84,6 +102,8 @@ public sealed class WorkerAssignmentTests : IDisposable
         public PyStreamException? Failure { get; set; }
 
         public List<string> ReleasedAttempts { get; } = [];
+
+        public int ElasticSlots => 1;
 
         public IReadOnlyList<RegisteredWorker>? WorkersFor(string attemptId, int slotsNeeded, IReadOnlyList<RegisteredWorker> connected, out string reason)
         {
