@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using PyStream.Cluster.Protocol;
 using PyStream.Engine.Runtime.Cluster;
 using PyStream.Gateway.Cluster;
@@ -8,35 +6,20 @@ namespace PyStream.Gateway.Tests.Cluster;
 
 /// <summary>
 /// Jobs never share a worker (and so its interpreter) unless both set <c>pystream.cluster.shared-workers</c>. Three
-/// workers a, b, c of 2 slots each, registered in that order; the expected slots follow the placement rule by hand:
+/// workers a, b, c of 2 slots each, placed in that order; the expected slots follow the placement rule by hand:
 /// the workers a job may use, spread over (first free slot of each, then the second).
 /// </summary>
 public sealed class WorkerIsolationTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch);
-    private readonly WorkerRegistry _registry;
-    private readonly ClusterScheduler _scheduler;
-    private readonly List<WorkerSession> _sessions = [];
+    private readonly SchedulerHarness _harness = new(slots: 2, ["a", "b", "c"]);
 
-    public WorkerIsolationTests()
-    {
-        _registry = new WorkerRegistry(new HeartbeatSettings(TimeSpan.FromHours(1), TimeSpan.FromHours(2)), _time, NullLogger<WorkerRegistry>.Instance, version: "1");
-        _scheduler = new ClusterScheduler(_registry, _time, NullLogger<ClusterScheduler>.Instance);
-        foreach (var instance in new[] { "a", "b", "c" })
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(1)); // registration order is placement order
-            var worker = _registry.Register(new WorkerOffer("1", 2, instance, $"127.0.0.1:{7000 + instance[0]}", instance, new WorkerHardware(2, 1 << 30, 1 << 30, 0)));
-            _sessions.Add(_scheduler.Open(worker));
-        }
-    }
+    public void Dispose() => _harness.Dispose();
 
-    public void Dispose() => _registry.Dispose();
+    private string A => _harness.Sessions[0].Worker.Id;
 
-    private string A => _sessions[0].Worker.Id;
+    private string B => _harness.Sessions[1].Worker.Id;
 
-    private string B => _sessions[1].Worker.Id;
-
-    private string C => _sessions[2].Worker.Id;
+    private string C => _harness.Sessions[2].Worker.Id;
 
     [Fact]
     public void A_second_job_takes_only_workers_running_no_other_job_and_a_third_waits_saying_why_though_slots_are_free()
@@ -84,20 +67,20 @@ public sealed class WorkerIsolationTests : IDisposable
     {
         var settings = new Dictionary<string, string>();
         var other = Schedule("other", parallelism: 2);
-        Assert.Equal(2, _scheduler.SlotsFor("reactive", settings)); // c's two; a and b run the other job
-        Assert.Equal(6, _scheduler.SlotsFor("other", settings)); // its own two, and the free ones of a, b and c
+        Assert.Equal(2, _harness.Scheduler.SlotsFor("reactive", settings)); // c's two; a and b run the other job
+        Assert.Equal(6, _harness.Scheduler.SlotsFor("other", settings)); // its own two, and the free ones of a, b and c
         Exception? failure = null;
         var reactive = new ElasticScaling(Reactive: true, TimeSpan.Zero, null, TimeSpan.Zero, 1);
-        var grown = _scheduler.Schedule(Attempt("reactive", parallelism: 2) with { Elastic = reactive, DesiredSlots = 128 }, f => failure = f);
+        var grown = _harness.Scheduler.Schedule(Attempt("reactive", parallelism: 2) with { Elastic = reactive, DesiredSlots = 128 }, f => failure = f);
         Assert.Equal([(C, 0), (C, 1)], grown.Placement.Values.Distinct().OrderBy(s => s.Worker, StringComparer.Ordinal).ThenBy(s => s.Slot)
             .Select(s => (s.Worker, s.Slot)));
-        Assert.Equal("reactive", ClusterSchedulerTests.Next(_sessions[2])!.Deploy.JobId);
+        Assert.Equal("reactive", ClusterSchedulerTests.Next(_harness.Sessions[2])!.Deploy.JobId);
         Report(C, "reactive", ShareState.Types.State.Running);
-        Assert.Null(ClusterSchedulerTests.Next(_sessions[2])); // nothing more to take: it runs at 2
+        Assert.Null(ClusterSchedulerTests.Next(_harness.Sessions[2])); // nothing more to take: it runs at 2
         Assert.Equal(2, other.Placement.Values.Distinct().Count());
 
         Finish("other", A, B); // a and b are free for it now: it ends to restart at 6
-        Assert.Equal("reactive", ClusterSchedulerTests.Next(_sessions[2])!.Cancel.AttemptId);
+        Assert.Equal("reactive", ClusterSchedulerTests.Next(_harness.Sessions[2])!.Cancel.AttemptId);
         Report(C, "reactive", ShareState.Types.State.Canceled);
         Assert.Equal(6, Assert.IsType<RescaleRequest>(failure).Slots);
     }
@@ -107,15 +90,24 @@ public sealed class WorkerIsolationTests : IDisposable
     {
         var settings = new Dictionary<string, string>();
         Schedule("first", parallelism: 1);
-        Assert.Equal(6, _scheduler.SlotsFor("first", settings)); // its slot a/0, a's free a/1, and b and c
-        Assert.Equal(4, _scheduler.SlotsFor("second", settings)); // b and c
+        Assert.Equal(6, _harness.Scheduler.SlotsFor("first", settings)); // its slot a/0, a's free a/1, and b and c
+        Assert.Equal(4, _harness.Scheduler.SlotsFor("second", settings)); // b and c
+    }
+
+    [Fact]
+    public void A_setting_that_is_no_boolean_is_refused_with_its_name()
+    {
+        var attempt = Attempt("job", parallelism: 1) with { Configuration = new Dictionary<string, string> { [ClusterScheduler.SharedWorkersKey] = "maybe" } };
+        var refusal = Assert.Throws<PyStream.Engine.PyStreamException>(() => _harness.Scheduler.Schedule(attempt, _ => { }));
+        Assert.Equal("pystream.cluster.shared-workers: 'maybe' is not true or false", refusal.Message);
+        Assert.All(_harness.Sessions, s => Assert.Null(ClusterSchedulerTests.Next(s)));
     }
 
     private IScheduledAttempt Schedule(string job, int parallelism, bool shared = false)
     {
-        var scheduled = _scheduler.Schedule(Attempt(job, parallelism, shared), _ => { });
+        var scheduled = _harness.Scheduler.Schedule(Attempt(job, parallelism, shared), _ => { });
         foreach (var worker in scheduled.Placement.Values.Select(s => s.Worker).Distinct())
-            Assert.Equal(job, ClusterSchedulerTests.Next(_sessions.Single(s => s.Worker.Id == worker))!.Deploy.JobId);
+            Assert.Equal(job, ClusterSchedulerTests.Next(_harness.Sessions.Single(s => s.Worker.Id == worker))!.Deploy.JobId);
         return scheduled;
     }
 
@@ -137,7 +129,7 @@ public sealed class WorkerIsolationTests : IDisposable
     }
 
     private void Report(string worker, string attempt, ShareState.Types.State state) =>
-        _scheduler.OnReport(worker, new WorkerReport { State = new ShareState { AttemptId = attempt, State = state } });
+        _harness.Scheduler.OnReport(worker, new WorkerReport { State = new ShareState { AttemptId = attempt, State = state } });
 
     /// <summary>Advances the fake clock a poll interval at a time, waiting (bounded) for the scheduler's look on the thread pool.</summary>
     private bool AdvanceUntil(Func<bool> done)
@@ -145,7 +137,7 @@ public sealed class WorkerIsolationTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!done() && DateTime.UtcNow < deadline)
         {
-            _time.Advance(ClusterScheduler.SlotPollInterval);
+            _harness.Time.Advance(ClusterScheduler.SlotPollInterval);
             SpinWait.SpinUntil(done, TimeSpan.FromMilliseconds(20));
         }
 
