@@ -124,6 +124,12 @@ def test_a_failing_user_function_on_a_worker_reaches_the_client_with_its_traceba
     assert result.returncode != 0
     assert "ValueError: invalid literal for int() with base 10: 'three'" in result.stderr
     assert "user_error.py\", line 7, in parse" in result.stderr
+    # The worker names the failed subtask by its vertex and index: REST names it as Flink does, as for a job in one process.
+    failed = cluster.job("user error")
+    exceptions = cluster.gateway.get(f"/jobs/{failed['jid']}/exceptions")
+    [entry] = exceptions["exceptionHistory"]["entries"]
+    [chain] = [v for v in failed["vertices"] if "Map" in v["name"]]
+    assert entry["taskName"] == exceptions["root-task"] == f"{chain['name']} (1/{chain['parallelism']})"
 
 
 def test_a_collect_limit_reached_on_one_worker_finishes_the_job_on_every_worker(cluster: Cluster) -> None:
