@@ -163,17 +163,23 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
         report(execution.Status switch
         {
             JobStatus.Finished => new ShareState { State = ShareState.Types.State.Finished, FinishRequested = execution.FinishRequested },
-            JobStatus.Failed when execution.Failures is [.., var last] => Failed(last.Error, last.TaskName),
+            JobStatus.Failed when execution.Failures is [.., var last] => Failed(last.Error, last),
             _ => new ShareState { State = ShareState.Types.State.Canceled },
         });
     }
 
-    private static ShareState Failed(Exception error, string? taskName = null) => new()
+    private static ShareState Failed(Exception error, JobFailure? failure = null)
     {
-        State = ShareState.Types.State.Failed,
-        Message = error is UserFunctionException or PyStreamException ? error.Message : $"{error.GetType().FullName}: {error.Message}",
-        UserTraceback = (error as UserFunctionException)?.UserTraceback ?? "",
-        OperatorName = (error as UserFunctionException)?.OperatorName ?? "",
-        TaskName = taskName ?? "",
-    };
+        var state = new ShareState
+        {
+            State = ShareState.Types.State.Failed,
+            Message = error is UserFunctionException or PyStreamException ? error.Message : $"{error.GetType().FullName}: {error.Message}",
+            UserTraceback = (error as UserFunctionException)?.UserTraceback ?? "",
+            OperatorName = (error as UserFunctionException)?.OperatorName ?? "",
+            TaskName = failure?.TaskName ?? "",
+        };
+        if (failure?.Task is { Vertex: { } vertex } task)
+            (state.Vertex, state.Subtask) = (vertex, task.SubtaskIndex);
+        return state;
+    }
 }

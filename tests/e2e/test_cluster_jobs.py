@@ -72,6 +72,46 @@ def test_a_job_at_parallelism_6_runs_on_three_workers_and_prints_what_one_proces
     assert all(tm["freeSlots"] == 2 for tm in listed(cluster.gateway).values())  # the ended job gave its slots back
 
 
+def job_workers(cluster: Cluster, name: str) -> set[str] | None:
+    """The workers running the subtasks of job `name` once it runs placed (REST's taskmanager-id), else None."""
+    job = cluster.job(name)
+    if job.get("state") != "RUNNING" or job.get("pending-reason") is not None:
+        return None
+    return {s["taskmanager-id"] for vertex in job["vertices"]
+            for s in cluster.gateway.get(f"/jobs/{job['jid']}/vertices/{vertex['id']}")["subtasks"]}
+
+
+def test_jobs_run_on_workers_of_their_own_unless_both_share_them(cluster: Cluster, tmp_path: Path) -> None:
+    """Three workers of 2 slots. `own` takes 2 slots, spread over two workers; `shared 1` and `shared 2` (1 slot each,
+    both setting pystream.cluster.shared-workers) may use only the third, which they share whichever job comes first;
+    `late` (1 slot, its workers its own) then finds no worker running no other job, though two slots are free, and
+    waits until `own` ended. Each prints its ten numbers doubled."""
+    go = {name: tmp_path / name for name in ("own", "shared", "late")}
+    jobs = {"own": cluster.start(SCRIPTS / "cluster_isolation.py", "own", "2", str(go["own"]), "own"),
+            "shared 1": cluster.start(SCRIPTS / "cluster_isolation.py", "shared 1", "1", str(go["shared"]), "shared"),
+            "shared 2": cluster.start(SCRIPTS / "cluster_isolation.py", "shared 2", "1", str(go["shared"]), "shared")}
+    placed = {name: poll(f"job '{name}' placed", lambda name=name: job_workers(cluster, name)) for name in jobs}
+    assert len(placed["own"]) == 2 and len(placed["shared 1"]) == 1
+    assert placed["shared 1"] == placed["shared 2"]
+    assert placed["own"].isdisjoint(placed["shared 1"])
+    assert placed["own"] | placed["shared 1"] == set(listed(cluster.gateway))
+
+    jobs["late"] = cluster.start(SCRIPTS / "cluster_isolation.py", "late", "1", str(go["late"]), "own")
+    reason = poll("the late job waiting", lambda: cluster.job("late").get("pending-reason"), timeout_s=30)
+    assert reason == ("waiting for slots: 1 slots needed, 0 free of 0 on 0 workers running no other job; 3 workers run other jobs "
+                      "(2 slots free there), and jobs share workers only when each sets pystream.cluster.shared-workers: true")
+    go["own"].touch()
+    late = poll("the late job placed", lambda: job_workers(cluster, "late"))
+    assert len(late) == 1 and late <= placed["own"]  # a worker the ended job left
+    go["shared"].touch()
+    go["late"].touch()
+    for name, client in jobs.items():
+        stdout, stderr = client.communicate(timeout=TIMEOUT_S)
+        assert client.returncode == 0, f"{name}: {stderr}"
+        assert sorted(int(line.split("> ", 1)[-1]) for line in stdout.splitlines()) == [2 * n for n in range(10)], name
+    poll("every slot free again", lambda: all(tm["freeSlots"] == 2 for tm in listed(cluster.gateway).values()))
+
+
 @pytest.mark.parametrize("name", ["windows_parallel", "state_types", "event_time"])
 def test_e2e_scripts_print_their_expected_output_on_the_cluster(cluster: Cluster, name: str) -> None:
     result = cluster.run(SCRIPTS / f"{name}.py")
@@ -84,6 +124,12 @@ def test_a_failing_user_function_on_a_worker_reaches_the_client_with_its_traceba
     assert result.returncode != 0
     assert "ValueError: invalid literal for int() with base 10: 'three'" in result.stderr
     assert "user_error.py\", line 7, in parse" in result.stderr
+    # The worker names the failed subtask by its vertex and index: REST names it as Flink does, as for a job in one process.
+    failed = cluster.job("user error")
+    exceptions = cluster.gateway.get(f"/jobs/{failed['jid']}/exceptions")
+    [entry] = exceptions["exceptionHistory"]["entries"]
+    [chain] = [v for v in failed["vertices"] if "Map" in v["name"]]
+    assert entry["taskName"] == exceptions["root-task"] == f"{chain['name']} (1/{chain['parallelism']})"
 
 
 def test_a_collect_limit_reached_on_one_worker_finishes_the_job_on_every_worker(cluster: Cluster) -> None:

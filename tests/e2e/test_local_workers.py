@@ -92,6 +92,30 @@ env.execute("same module")
 """
 
 
+# Reactive mode: each subtask of its map says at which parallelism it runs; the numbers 1..100 are summed.
+REACTIVE_JOB = """
+from pyflink.common import Configuration, Types, WatermarkStrategy
+from pyflink.datastream import MapFunction, StreamExecutionEnvironment
+from pyflink.datastream.connectors.number_seq import NumberSequenceSource
+
+
+class Tagged(MapFunction):
+    def open(self, ctx):
+        self.parallelism = ctx.get_number_of_parallel_subtasks()
+
+    def map(self, n):
+        return (self.parallelism, n)
+
+
+configuration = Configuration()
+configuration.set_string("scheduler-mode", "reactive")
+env = StreamExecutionEnvironment.get_execution_environment(configuration)
+numbers = env.from_source(NumberSequenceSource(1, 100), WatermarkStrategy.no_watermarks(), "numbers")
+seen = list(numbers.map(Tagged(), Types.TUPLE([Types.INT(), Types.LONG()])).execute_and_collect())
+print(sorted({p for p, _ in seen}), sum(n for _, n in seen))
+"""
+
+
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     gateway = Gateway(tmp_path_factory.mktemp("gateway"), args=("--local-workers", "1"))
@@ -194,6 +218,15 @@ def test_jobs_never_share_modules_or_monkeypatches(gateway: Gateway, tmp_path: P
     pids = worker_pids(gateway)
     assert len(pids) >= 3
     wait_for("the jobs' workers to stop", lambda: sum(not process_gone(pid) for pid in pids) == 1)
+
+
+def test_a_reactive_job_runs_at_one_subtask_per_local_worker_not_at_their_slots(gateway: Gateway, tmp_path: Path) -> None:
+    """A local worker offers 128 slots; counted as free, reactive mode would run at 128. With --local-workers 1: 1."""
+    script = tmp_path / "reactive.py"
+    script.write_text(REACTIVE_JOB)
+    result = run_in_its_directory(gateway, script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[1]", str(sum(range(1, 101)))]
 
 
 def test_pystream_run_with_local_workers_runs_the_script_on_them(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ public sealed class JobExecution
     private readonly object _lock = new();
     private readonly ManualResetEventSlim _done = new();
     private static readonly TimeSpan SavepointDeploymentWait = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan DeploymentPollInterval = TimeSpan.FromMilliseconds(50);
     private JobRun? _run;
     private ITimer? _restartTimer;
     private Exception? _failure;
@@ -246,8 +245,8 @@ public sealed class JobExecution
         lock (_lock)
             run = _run is { } current && Status == JobStatus.Running ? current : throw new PyStreamException($"job '{Name}' is not running ({Status})");
         var coordinator = run.Coordinator ?? throw new PyStreamException($"job '{Name}' takes no checkpoints here: its coordinator takes them");
-        return run.Scheduled is { Running: false }
-            ? TriggerSavepointOnceDeployedAsync(run, coordinator, target, stop, drain)
+        return run.Scheduled is { Running: false } scheduled
+            ? TriggerSavepointOnceDeployedAsync(run, scheduled, coordinator, target, stop, drain)
             : coordinator.TriggerSavepoint(target, stop, drain);
     }
 
@@ -256,19 +255,23 @@ public sealed class JobExecution
     /// a savepoint asked for meanwhile waits for the shares to run, up to <see cref="SavepointDeploymentWait"/>
     /// (or the checkpoint timeout, if shorter), then is refused as usual if they still do not.
     /// </summary>
-    private async Task<string> TriggerSavepointOnceDeployedAsync(JobRun run, CheckpointCoordinator coordinator, string target, bool stop, bool drain)
+    private async Task<string> TriggerSavepointOnceDeployedAsync(JobRun run, Cluster.IScheduledAttempt scheduled, CheckpointCoordinator coordinator,
+        string target, bool stop, bool drain)
     {
-        var time = _environment.Time;
-        var deadline = time.GetUtcNow() + (Checkpointing.Timeout < SavepointDeploymentWait ? Checkpointing.Timeout : SavepointDeploymentWait);
-        while (run.Scheduled is { Running: false } && time.GetUtcNow() < deadline)
+        var wait = Checkpointing.Timeout < SavepointDeploymentWait ? Checkpointing.Timeout : SavepointDeploymentWait;
+        try
         {
-            lock (_lock)
-            {
-                if (run != _run || Status != JobStatus.Running)
-                    throw new PyStreamException($"job '{Name}' is not running ({Status})");
-            }
+            await scheduled.RunningOrEnded.WaitAsync(wait, _environment.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // still deploying: the coordinator refuses it below, as any savepoint of a job whose tasks do not all run
+        }
 
-            await Task.Delay(DeploymentPollInterval, time).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (run != _run || Status != JobStatus.Running)
+                throw new PyStreamException($"job '{Name}' is not running ({Status})");
         }
 
         return await coordinator.TriggerSavepoint(target, stop, drain).ConfigureAwait(false);
@@ -344,7 +347,7 @@ public sealed class JobExecution
         if (Elastic is { } elastic)
         {
             // Reactive mode takes what is free now; the adaptive scheduler asks for its desired slots and settles for fewer once they stabilized.
-            var target = slots ?? (elastic.Reactive ? Math.Clamp(_environment.Cluster!.FreeSlots, 1, DesiredSlots) : DesiredSlots);
+            var target = slots ?? (elastic.Reactive ? Math.Clamp(_environment.Cluster!.SlotsFor(JobId, _configuration), 1, DesiredSlots) : DesiredSlots);
             Graph = JobGraphBuilder.Build(elastic.Rescale(SubmittedSpec, target));
         }
 

@@ -336,7 +336,7 @@ internal sealed class JobRun : ICheckpointedRun
             var assembly = ChainAssembler.Assemble(graph, chain, subtask, environment, NetworkOutput);
             if (assembly.Source is { } source && outputs.Count > 0)
                 source.OutputLimit = () => outputs.Min(o => o.BatchLimit);
-            var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt);
+            var info = new TaskInfo(chain.Name, subtask, chain.Parallelism, graph.MaxParallelism, attempt) { Vertex = chain.Index };
             var taskRestore = restore?.ForTask(operatorKeys, subtask, chain.Parallelism, graph.MaxParallelism);
             var state = stateBackend.Create(_job.JobId, info, configuration, taskRestore);
             StreamTask? task = null;

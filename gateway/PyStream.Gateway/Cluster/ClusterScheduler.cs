@@ -14,10 +14,18 @@ namespace PyStream.Gateway.Cluster;
 /// workers before any is filled (<c>cluster.evenly-spread-out-slots</c>), with Flink's default slot sharing
 /// (<see cref="SlotSharing"/>); waits for slots up to <c>slot.request.timeout</c>; deploys each worker's
 /// share, relays the workers' reports to the attempt, and fails the attempt when a worker is lost.
+/// A job takes slots only of workers that run no other job's subtasks, unless it and they all set
+/// <see cref="SharedWorkersKey"/>: a worker embeds one CPython, and jobs on one worker would share it.
 /// </summary>
 public sealed class ClusterScheduler : IAttemptScheduler
 {
     public const string SlotRequestTimeoutKey = "slot.request.timeout";
+
+    /// <summary>
+    /// A job's consent to run on workers that run other jobs which consent too (default false: its workers are its
+    /// own). Flink needs no such setting: its Python workers are processes per job beside a shared TaskManager.
+    /// </summary>
+    public const string SharedWorkersKey = "pystream.cluster.shared-workers";
 
     private static readonly TimeSpan DefaultSlotRequestTimeout = TimeSpan.FromMinutes(5);
     internal static readonly TimeSpan SlotPollInterval = TimeSpan.FromMilliseconds(100);
@@ -52,7 +60,7 @@ public sealed class ClusterScheduler : IAttemptScheduler
         var timeout = SettingValues.Get(attempt.Configuration, SlotRequestTimeoutKey) is { } text
             ? Durations.Parse(text, SlotRequestTimeoutKey)
             : DefaultSlotRequestTimeout;
-        var scheduled = new ScheduledAttempt(this, attempt, ended, timeout);
+        var scheduled = new ScheduledAttempt(this, attempt, ended, timeout, SharesWorkers(attempt.Configuration));
         _attempts[attempt.AttemptId] = scheduled;
         _ = scheduled.PlaceAsync();
         return scheduled;
@@ -95,26 +103,41 @@ public sealed class ClusterScheduler : IAttemptScheduler
             attempt.OnReport(workerId, report);
     }
 
-    public int FreeSlots
+    /// <summary>Whether a job consents to share its workers (<see cref="SharedWorkersKey"/>).</summary>
+    internal static bool SharesWorkers(IReadOnlyDictionary<string, string> configuration) =>
+        SettingValues.Get(configuration, SharedWorkersKey) is { } text && SettingValues.Bool(text, SharedWorkersKey);
+
+    public int SlotsFor(string jobId, IReadOnlyDictionary<string, string> configuration)
     {
-        get
-        {
-            lock (_slots)
-                return _registry.All.Where(w => _sessions.ContainsKey(w.Id)).Sum(w => w.FreeSlots);
-        }
+        ArgumentNullException.ThrowIfNull(configuration);
+        return SlotsFor(jobId, SharesWorkers(configuration));
     }
+
+    /// <summary>
+    /// The slots job <paramref name="jobId"/> could hold now: those it holds and the free ones of the workers it may use.
+    /// A gateway's local workers are started for each job, so there it is what <see cref="IWorkerAssignment.ElasticSlots"/> says.
+    /// </summary>
+    internal int SlotsFor(string jobId, bool sharesWorkers)
+    {
+        if (_assignment is not null)
+            return _assignment.ElasticSlots;
+        lock (_slots)
+            return Connected().Where(w => w.MayHost(jobId, sharesWorkers)).Sum(w => w.FreeSlots + w.SlotsOf(jobId));
+    }
+
+    private List<RegisteredWorker> Connected() => [.. _registry.All.Where(w => _sessions.ContainsKey(w.Id))];
 
     internal bool Send(string workerId, DeploymentCommand command) => _sessions.TryGetValue(workerId, out var session) && session.Send(command);
 
     /// <summary>
-    /// Takes <paramref name="needed"/> free slots of connected workers, spread over them (the first free slot of each
-    /// worker, then the second, ...), or none with the reason; data addresses of the workers taken.
+    /// Takes <paramref name="needed"/> free slots of the connected workers job <paramref name="jobId"/> may use, spread
+    /// over them (the first free slot of each worker, then the second, ...), or none with the reason.
     /// </summary>
-    internal (List<SubtaskLocation>? Slots, string Reason) TryAllocate(int needed, string jobId, string attemptId)
+    internal (List<SubtaskLocation>? Slots, string Reason) TryAllocate(int needed, string jobId, string attemptId, bool sharesWorkers)
     {
         lock (_slots)
         {
-            IReadOnlyList<RegisteredWorker> workers = _registry.All.Where(w => _sessions.ContainsKey(w.Id)).ToList();
+            IReadOnlyList<RegisteredWorker> workers = Connected();
             if (_assignment is not null)
             {
                 var assigned = _assignment.WorkersFor(attemptId, needed, workers, out var waiting);
@@ -123,10 +146,11 @@ public sealed class ClusterScheduler : IAttemptScheduler
                 workers = assigned;
             }
 
-            var free = workers.Select(w => (Worker: w, Free: w.FreeSlotIndexes())).ToList();
+            var usable = workers.Where(w => w.MayHost(jobId, sharesWorkers)).ToList();
+            var free = usable.Select(w => (Worker: w, Free: w.FreeSlotIndexes())).ToList();
             var available = free.Sum(f => f.Free.Count);
             if (available < needed)
-                return (null, $"{needed} slots needed, {available} free of {workers.Sum(w => w.Offer.Slots)} on {workers.Count} workers");
+                return (null, Shortage(needed, available, usable, [.. workers.Except(usable)], sharesWorkers));
             var slots = new List<SubtaskLocation>();
             for (var round = 0; slots.Count < needed; round++)
             {
@@ -134,13 +158,24 @@ public sealed class ClusterScheduler : IAttemptScheduler
                 {
                     if (slots.Count == needed)
                         break;
-                    worker.Allocate(indexes[round], jobId);
+                    worker.Allocate(indexes[round], jobId, sharesWorkers);
                     slots.Add(new SubtaskLocation(worker.Id, indexes[round]));
                 }
             }
 
             return (slots, "");
         }
+    }
+
+    private static string Shortage(int needed, int available, List<RegisteredWorker> usable, List<RegisteredWorker> others, bool sharesWorkers)
+    {
+        var reason = $"{needed} slots needed, {available} free of {usable.Sum(w => w.Offer.Slots)} on {usable.Count} workers";
+        if (others.Count == 0)
+            return reason;
+        var elsewhere = $"{others.Count} workers run {(sharesWorkers ? "jobs that do not share them" : "other jobs")} ({others.Sum(w => w.FreeSlots)} slots free there)";
+        return sharesWorkers
+            ? $"{reason} open to shared jobs; {elsewhere}"
+            : $"{reason} running no other job; {elsewhere}, and jobs share workers only when each sets {SharedWorkersKey}: true";
     }
 
     internal void Free(IEnumerable<SubtaskLocation> slots)
@@ -150,6 +185,9 @@ public sealed class ClusterScheduler : IAttemptScheduler
             foreach (var slot in slots)
                 _registry.Find(slot.Worker)?.Free(slot.Slot);
         }
+
+        foreach (var attempt in _attempts.Values)
+            attempt.SlotsAdded(); // a worker another job left may now be free for an elastic job
     }
 
     internal string DataAddressOf(string workerId) =>

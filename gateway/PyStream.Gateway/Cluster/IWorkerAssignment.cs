@@ -12,6 +12,12 @@ public interface IWorkerAssignment
     /// </summary>
     IReadOnlyList<RegisteredWorker>? WorkersFor(string attemptId, int slotsNeeded, IReadOnlyList<RegisteredWorker> connected, out string reason);
 
+    /// <summary>
+    /// The slots a job with the adaptive scheduler or reactive mode counts (<see cref="ClusterScheduler.SlotsFor(string, bool)"/>):
+    /// its workers are started for it, so it cannot count the connected workers' free slots.
+    /// </summary>
+    int ElasticSlots { get; }
+
     /// <summary>The attempt is being cancelled: its shares were told to stop (one stuck in a Python function may not).</summary>
     void Cancelling(string attemptId);
 

@@ -67,6 +67,12 @@ public sealed partial class LocalWorkerPool : IWorkerAssignment, IDisposable
         return Path.GetFullPath(candidates.FirstOrDefault(File.Exists) ?? candidates[^1]);
     }
 
+    /// <summary>
+    /// One slot per worker a job may have: a local worker's 128 slots are there so that no parallelism is refused, not
+    /// as room to fill; counted, they would run a reactive job at its max parallelism (128 subtasks on one machine).
+    /// </summary>
+    public int ElasticSlots => _settings.WorkersPerJob;
+
     /// <summary>The workers started and not yet stopped, claimed or spare (REST and tests).</summary>
     public int Running
     {

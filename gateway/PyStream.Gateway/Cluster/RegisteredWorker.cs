@@ -45,11 +45,29 @@ public sealed class RegisteredWorker
         get
         {
             lock (_allocated)
-                return [.. _allocated.OrderBy(a => a.Key).Select(a => (a.Key, a.Value))];
+                return [.. _allocated.OrderBy(a => a.Key).Select(a => (a.Key, a.Value.JobId))];
         }
     }
 
-    private readonly Dictionary<int, string> _allocated = [];
+    // Each taken slot's job, and whether that job shares its workers with other jobs (pystream.cluster.shared-workers).
+    private readonly Dictionary<int, (string JobId, bool SharesWorkers)> _allocated = [];
+
+    /// <summary>
+    /// Whether subtasks of job <paramref name="jobId"/> may run here: the worker runs nothing of another job, or this
+    /// job and every job it runs share workers. The worker embeds one CPython: jobs on it share that interpreter.
+    /// </summary>
+    internal bool MayHost(string jobId, bool sharesWorkers)
+    {
+        lock (_allocated)
+            return _allocated.Values.All(a => a.JobId == jobId || (sharesWorkers && a.SharesWorkers));
+    }
+
+    /// <summary>The slots job <paramref name="jobId"/> holds here.</summary>
+    internal int SlotsOf(string jobId)
+    {
+        lock (_allocated)
+            return _allocated.Values.Count(a => a.JobId == jobId);
+    }
 
     /// <summary>The free slots' indexes, lowest first.</summary>
     internal List<int> FreeSlotIndexes()
@@ -58,10 +76,10 @@ public sealed class RegisteredWorker
             return [.. Enumerable.Range(0, Offer.Slots).Where(i => !_allocated.ContainsKey(i))];
     }
 
-    internal void Allocate(int slot, string jobId)
+    internal void Allocate(int slot, string jobId, bool sharesWorkers)
     {
         lock (_allocated)
-            _allocated.Add(slot, jobId);
+            _allocated.Add(slot, (jobId, sharesWorkers));
     }
 
     internal void Free(int slot)

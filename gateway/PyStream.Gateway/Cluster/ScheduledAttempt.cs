@@ -15,10 +15,12 @@ namespace PyStream.Gateway.Cluster;
 /// ended: finished when all finished, failed with the first failure (a share's, a lost worker's) after
 /// cancelling the other shares. Output and results the workers report go to the attempt's environment.
 /// </summary>
-internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttempt attempt, Action<Exception?> ended, TimeSpan slotTimeout) : IScheduledAttempt
+internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttempt attempt, Action<Exception?> ended, TimeSpan slotTimeout, bool sharesWorkers)
+    : IScheduledAttempt
 {
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _cancelled = new();
+    private readonly TaskCompletionSource _runningOrEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Each worker's share: ended or not.
     private readonly Dictionary<string, bool> _shares = new(StringComparer.Ordinal);
     // The workers whose share reported that it runs.
@@ -55,6 +57,8 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
                 return !_ended && _failure is null && _shares.Count > 0 && _running.Count == _shares.Count && _shares.Values.All(done => !done);
         }
     }
+
+    public Task RunningOrEnded => _runningOrEnded.Task;
 
     public void TriggerCheckpoint(CheckpointBarrier barrier, string directory)
     {
@@ -103,93 +107,25 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         EndIfDone();
     }
 
-    /// <summary>Waits for slots (polling the registry, up to the slot request timeout), then deploys.</summary>
+    /// <summary>
+    /// Looks for its slots every <see cref="ClusterScheduler.SlotPollInterval"/> until it deploys, or ends: cancelled,
+    /// failed (no slots within its timeout, workers that cannot be had), or, for an elastic job, to rescale.
+    /// </summary>
     public async Task PlaceAsync()
     {
-        var graph = attempt.Graph;
-        var needed = SlotSharing.SlotsNeeded(graph);
-        if (attempt.Elastic is { } elastic)
+        var needed = SlotSharing.SlotsNeeded(attempt.Graph);
+        var started = scheduler.Time.GetUtcNow();
+        while (!_cancelled.IsCancellationRequested)
         {
-            await PlaceElasticAsync(elastic, needed).ConfigureAwait(false);
-            return;
-        }
-
-        var deadline = scheduler.Time.GetUtcNow() + slotTimeout;
-        List<SubtaskLocation>? slots;
-        while (true)
-        {
-            string reason;
             try
             {
-                (slots, reason) = scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId);
+                var waited = scheduler.Time.GetUtcNow() - started;
+                if (attempt.Elastic is { } elastic ? TryPlaceElastic(elastic, needed, waited) : TryPlace(needed, waited))
+                    break;
             }
             catch (PyStreamException error)
             {
                 Fail(error); // its workers cannot be had (a local worker that could not start)
-                EndIfDone();
-                return;
-            }
-
-            if (slots is not null || _cancelled.IsCancellationRequested)
-                break;
-            Waiting = $"waiting for slots: {reason}";
-            if (scheduler.Time.GetUtcNow() >= deadline)
-            {
-                Fail(new PyStreamException($"Could not acquire the minimum required resources for job '{graph.Spec.Name}' within {SlotRequestTimeout} ({ClusterScheduler.SlotRequestTimeoutKey}): {reason}"));
-                EndIfDone();
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(ClusterScheduler.SlotPollInterval, scheduler.Time, _cancelled.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        if (slots is null)
-        {
-            EndIfDone();
-            return;
-        }
-
-        Deploy(slots);
-    }
-
-    /// <summary>
-    /// An elastic job's attempt: deploys when the free slots are what its graph was built for; ends with a
-    /// <see cref="RescaleRequest"/> when they are more (at once) or fewer but some (after the resource stabilization
-    /// timeout), so the job restarts at that parallelism; waits while there are none, up to the resource wait timeout.
-    /// </summary>
-    private async Task PlaceElasticAsync(ElasticScaling elastic, int needed)
-    {
-        var started = scheduler.Time.GetUtcNow();
-        while (!_cancelled.IsCancellationRequested)
-        {
-            var free = scheduler.FreeSlots;
-            var target = Math.Min(attempt.DesiredSlots, free);
-            var waited = scheduler.Time.GetUtcNow() - started;
-            if (target == needed && scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId).Slots is { } slots)
-            {
-                Deploy(slots);
-                return;
-            }
-
-            if (target > needed || (target >= 1 && target < needed && waited >= elastic.StabilizationTimeout))
-            {
-                EndToRescale(target, $"{free} slots free, the job's graph was built for {needed}");
-                return;
-            }
-
-            Waiting = target == 0
-                ? $"waiting for slots: none free ({needed} wanted)"
-                : $"waiting for slots: {needed} wanted, {free} free (up to {ElasticScaling.StabilizationTimeoutKey} {elastic.StabilizationTimeout.TotalMilliseconds:0} ms)";
-            if (target == 0 && elastic.ResourceWaitTimeout is { } wait && waited >= wait)
-            {
-                Fail(new PyStreamException($"Could not acquire the minimum required resources for job '{attempt.Graph.Spec.Name}' within {wait.TotalMilliseconds:0} ms ({ElasticScaling.ResourceWaitTimeoutKey}): no free slots"));
                 break;
             }
 
@@ -206,8 +142,63 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         EndIfDone();
     }
 
+    /// <summary>Deploys when the slots its graph needs can be taken; fails once the slot request timeout passed. False: it waits.</summary>
+    private bool TryPlace(int needed, TimeSpan waited)
+    {
+        var (slots, reason) = scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId, sharesWorkers);
+        if (slots is not null)
+        {
+            Deploy(slots);
+            return true;
+        }
+
+        Waiting = $"waiting for slots: {reason}";
+        if (waited < slotTimeout)
+            return false;
+        Fail(new PyStreamException($"Could not acquire the minimum required resources for job '{attempt.Graph.Spec.Name}' within {SlotRequestTimeout} ({ClusterScheduler.SlotRequestTimeoutKey}): {reason}"));
+        return true;
+    }
+
     /// <summary>
-    /// Slots were added: an elastic job that runs grows (Flink's reactive scale-up) once its parallelism can rise by
+    /// An elastic job's attempt: deploys when the slots it may have are what its graph was built for; ends with a
+    /// <see cref="RescaleRequest"/> when they are more (at once) or fewer but some (after the resource stabilization
+    /// timeout), so the job restarts at that parallelism; waits while there are none, up to the resource wait timeout.
+    /// </summary>
+    private bool TryPlaceElastic(ElasticScaling elastic, int needed, TimeSpan waited)
+    {
+        var free = scheduler.SlotsFor(attempt.JobId, sharesWorkers);
+        var target = Math.Min(attempt.DesiredSlots, free);
+        if (target == needed)
+        {
+            var (slots, reason) = scheduler.TryAllocate(needed, attempt.JobId, attempt.AttemptId, sharesWorkers);
+            if (slots is not null)
+            {
+                Deploy(slots);
+                return true;
+            }
+
+            Waiting = $"waiting for slots: {reason}"; // taken meanwhile, or its local workers are starting
+            return false;
+        }
+
+        if (target > needed || (target >= 1 && waited >= elastic.StabilizationTimeout))
+        {
+            EndToRescale(target, $"{free} slots free, the job's graph was built for {needed}");
+            return true;
+        }
+
+        Waiting = target == 0
+            ? $"waiting for slots: none free ({needed} wanted)"
+            : $"waiting for slots: {needed} wanted, {free} free (up to {ElasticScaling.StabilizationTimeoutKey} {elastic.StabilizationTimeout.TotalMilliseconds:0} ms)";
+        if (target > 0 || elastic.ResourceWaitTimeout is not { } wait || waited < wait)
+            return false;
+        Fail(new PyStreamException($"Could not acquire the minimum required resources for job '{attempt.Graph.Spec.Name}' within {wait.TotalMilliseconds:0} ms ({ElasticScaling.ResourceWaitTimeoutKey}): no free slots"));
+        return true;
+    }
+
+    /// <summary>
+    /// Slots were added (a worker joined, or another job's attempt gave its slots back): an elastic job that runs grows
+    /// (Flink's reactive scale-up) onto the workers it may use once its parallelism can rise by
     /// <c>min-parallelism-increase</c> and <c>scaling-interval.min</c> passed since it was deployed; it restarts from its
     /// latest checkpoint at the new parallelism.
     /// </summary>
@@ -224,7 +215,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             (current, deployedAt) = (_slots.Count, _deployedAt);
         }
 
-        var target = Math.Min(attempt.DesiredSlots, current + scheduler.FreeSlots);
+        var target = Math.Min(attempt.DesiredSlots, scheduler.SlotsFor(attempt.JobId, sharesWorkers));
         if (target < current + elastic.MinParallelismIncrease)
             return;
         var wait = deployedAt + elastic.ScalingIntervalMin - scheduler.Time.GetUtcNow();
@@ -372,6 +363,8 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
             case ShareState.Types.State.Running:
                 lock (_lock)
                     _running.Add(workerId);
+                if (Running)
+                    _runningOrEnded.TrySetResult();
                 SlotsAdded(); // slots added while it was being deployed
                 break;
             case ShareState.Types.State.Finished when state.FinishRequested:
@@ -385,7 +378,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
                 break;
             case ShareState.Types.State.Failed:
                 Fail(state.UserTraceback.Length > 0
-                    ? new UserFunctionException(state.OperatorName, state.UserTraceback) { RemoteTask = TaskOf(state.TaskName) }
+                    ? new UserFunctionException(state.OperatorName, state.UserTraceback) { RemoteTask = TaskOf(state) }
                     : new PyStreamException($"{state.Message} ({(state.TaskName.Length > 0 ? state.TaskName + " on " : "")}worker {workerId})"));
                 ShareEnded(workerId);
                 CancelShares(except: workerId);
@@ -395,14 +388,12 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         EndIfDone();
     }
 
-    /// <summary>The subtask a share names as Flink does (<c>name (i/n)</c>), when it is one of this attempt's.</summary>
-    private TaskInfo? TaskOf(string taskName)
+    /// <summary>The subtask a failed share names, when it is one of this attempt's.</summary>
+    private TaskInfo? TaskOf(ShareState state)
     {
-        var open = taskName.LastIndexOf(" (", StringComparison.Ordinal);
-        if (open < 0 || !taskName.EndsWith(')') || taskName[(open + 2)..^1].Split('/') is not [var index, var count]
-            || !int.TryParse(index, out var subtask) || !int.TryParse(count, out var parallelism) || subtask < 1)
+        if (!state.HasVertex || attempt.Graph.Chains.FirstOrDefault(c => c.Index == state.Vertex) is not { } chain || state.Subtask < 0 || state.Subtask >= chain.Parallelism)
             return null;
-        return new TaskInfo(taskName[..open], subtask - 1, parallelism, attempt.Graph.MaxParallelism, attempt.Attempt);
+        return new TaskInfo(chain.Name, state.Subtask, chain.Parallelism, attempt.Graph.MaxParallelism, attempt.Attempt) { Vertex = chain.Index };
     }
 
     public void WorkerLost(string workerId, string reason)
@@ -463,5 +454,6 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         scheduler.Free(_slots);
         scheduler.Forget(this);
         ended(failure);
+        _runningOrEnded.TrySetResult();
     }
 }

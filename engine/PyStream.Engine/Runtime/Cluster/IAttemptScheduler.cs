@@ -17,8 +17,11 @@ public interface IAttemptScheduler
     /// </summary>
     IScheduledAttempt Schedule(ClusterAttempt attempt, Action<Exception?> ended);
 
-    /// <summary>The free slots of the workers that can take subtasks now (what an elastic job can scale to).</summary>
-    int FreeSlots { get; }
+    /// <summary>
+    /// The slots job <paramref name="jobId"/> could hold now (what it scales to with the adaptive scheduler or reactive
+    /// mode): those it holds and the free ones of the workers that may run it, as its <paramref name="configuration"/> allows.
+    /// </summary>
+    int SlotsFor(string jobId, IReadOnlyDictionary<string, string> configuration);
 }
 
 /// <summary>An attempt the scheduler deployed, or is waiting to deploy.</summary>
@@ -35,6 +38,9 @@ public interface IScheduledAttempt
 
     /// <summary>Deployed, and every share reported that it runs: checkpoints can be triggered.</summary>
     bool Running { get; }
+
+    /// <summary>Completes once <see cref="Running"/> is first true, or when the attempt ended without running.</summary>
+    Task RunningOrEnded { get; }
 
     /// <summary>Tells every worker of checkpoint <paramref name="barrier"/> and its directory; each triggers its source subtasks.</summary>
     void TriggerCheckpoint(CheckpointBarrier barrier, string directory);
