@@ -53,6 +53,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private string _stateId = "";
     private bool _indexed;
     private readonly ScratchArray<ulong> _bits = new();
+    private readonly ScratchArray<byte[]> _batchKeys = new();
+    private readonly ScratchArray<KeyState> _batchStates = new();
     private readonly ScratchArray<TEvent> _tieEvents = new();
     private readonly ScratchArray<int> _tieOrder = new();
 
@@ -192,13 +194,27 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             throw new ArgumentException("key ends, events, timestamps and condition bits must have the same length");
         IndexRestoredKeys();
         var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
+        // The keys are looked up first, all of them, then the events processed: lookups that do not wait for each
+        // other's cache misses (as a lookup between two NFA steps would) go faster, and their states are still cached.
+        var keys = _batchKeys.Take(events.Length);
+        var states = _batchStates.Take(events.Length);
         var start = 0;
         for (var i = 0; i < events.Length; i++)
         {
             var end = (int)keyEnds[i];
-            var state = Load(keyBytes[start..end], out var key);
+            states[i] = Load(keyBytes[start..end], out keys[i]);
             start = end;
-            ProcessElement(key, state, events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
+        }
+
+        try
+        {
+            for (var i = 0; i < events.Length; i++)
+                ProcessElement(keys[i], states[i], events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
+        }
+        finally
+        {
+            keys.Clear();
+            states.Clear();
         }
 
         if (_keys.Count > _maxCachedKeys)

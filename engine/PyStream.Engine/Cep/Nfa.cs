@@ -17,6 +17,8 @@ public sealed class Nfa<TEvent>
     private readonly ulong _iterative;
     private readonly bool _hasWindow;
     private readonly GraphState[] _states;
+    private readonly StepDecisions _decisions;
+    private readonly StepDecision _walked = new();
     private readonly Stack<GraphState> _stack = new();
     private readonly List<NfaEdge> _edges = [];
     private readonly List<IterativeTest<TEvent>> _tests = [];
@@ -56,6 +58,7 @@ public sealed class Nfa<TEvent>
 
         _pattern = pattern;
         _states = [.. pattern.States];
+        _decisions = new StepDecisions(_states, _iterative);
         _hasWindow = pattern.HasWindow;
         _conditions = conditions;
         _batch = conditions as ICepBatchConditions<TEvent>;
@@ -192,14 +195,15 @@ public sealed class Nfa<TEvent>
     private void ComputeNextStates(ComputationState match, int index, List<ComputationState> result)
     {
         var current = _states[match.State];
-        var (takes, ignores) = DecisionGraph(match, index, current);
-        var edges = _edges; // not touched again until the next decision graph
+        var decision = Decide(match, index, current);
+        var (takes, ignores) = (decision.Takes, decision.Ignores);
         var takesToVisit = Math.Max(0, takes - 1);
         var ignoresToVisit = ignores;
         var takesToSkip = Math.Max(0, takes - 1);
         var isStart = current.Type == NfaStateType.Start;
-        foreach (var edge in edges)
+        for (var e = 0; e < decision.Count; e++)
         {
+            var edge = decision.Edges[e];
             if (edge.Action == EdgeAction.Ignore)
             {
                 if (isStart)
@@ -228,7 +232,7 @@ public sealed class Nfa<TEvent>
                 var (startTimestamp, startEvent) = isStart ? (_timestamp, eventId) : (match.StartTimestamp, match.StartEvent!.Value);
                 Add(result, edge.Target, entry, nextVersion, startTimestamp, _timestamp, startEvent);
                 // A state that can proceed to the end completes a match with this event too.
-                if (FinalAfterProceed(match, index, edge.Target) is { } final)
+                if ((decision.Finals is { } finals ? finals[e] : FinalAfterProceed(match, index, edge.Target)) is { } final)
                     Add(result, final, entry, nextVersion, startTimestamp, _timestamp, startEvent);
             }
         }
@@ -246,6 +250,37 @@ public sealed class Nfa<TEvent>
     {
         result.Add(new ComputationState(state.Id, previous, version, startTimestamp, previousTimestamp, startEvent));
         _state.Buffer.LockNode(previous, version);
+    }
+
+    /// <summary>The step's decision from <paramref name="current"/>: looked up when the state's step reads only simple conditions, else walked.</summary>
+    private StepDecision Decide(ComputationState match, int index, GraphState current)
+    {
+        if (!_decisions.TryFind(current, _simple, out var table, out var slot))
+            return Walk(match, index, current, _walked, withFinals: false);
+        return table[slot] ??= Walk(match, index, current, new StepDecision(), withFinals: true);
+    }
+
+    /// <summary>Walks the decision graph into <paramref name="decision"/>; with <paramref name="withFinals"/> also where each take proceeds to the end.</summary>
+    private StepDecision Walk(ComputationState match, int index, GraphState current, StepDecision decision, bool withFinals)
+    {
+        var (takes, ignores) = DecisionGraph(match, index, current);
+        if (decision.Edges.Length < _edges.Count)
+            decision.Edges = new NfaEdge[Math.Max(_edges.Count, 2 * decision.Edges.Length)];
+        _edges.CopyTo(decision.Edges);
+        (decision.Count, decision.Takes, decision.Ignores) = (_edges.Count, takes, ignores);
+        if (withFinals)
+        {
+            var finals = new GraphState?[_edges.Count];
+            for (var i = 0; i < finals.Length; i++)
+            {
+                if (_edges[i].Action == EdgeAction.Take)
+                    finals[i] = FinalAfterProceed(match, index, _edges[i].Target);
+            }
+
+            decision.Finals = finals;
+        }
+
+        return decision;
     }
 
     private static int SelfIncrease(int ignores, int takes) => takes == 0 && ignores == 0 ? 0 : ignores + Math.Max(1, takes);
