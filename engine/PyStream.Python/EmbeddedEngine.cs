@@ -28,7 +28,13 @@ public sealed class EmbeddedEngine(JobEnvironment environment, Func<JobSpec, (Jo
         var parsed = Parse(spec);
         var (execution, jobEnvironment) = launch is null ? (JobExecution.Start(parsed, environment), environment) : launch(parsed);
         lock (_started)
+        {
+            // Only jobs that may still run are kept: an ended one held here kept its whole graph and state live for as
+            // long as the script (or the gateway) ran.
+            _started.RemoveAll(e => e.HasEnded);
             _started.Add(execution);
+        }
+
         return new EmbeddedJob(execution, jobEnvironment);
     }
 
