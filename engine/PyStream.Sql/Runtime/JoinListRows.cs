@@ -15,9 +15,11 @@ namespace PyStream.Sql.Runtime;
 /// half of the keys used least recently is written and dropped, and read back when used again.
 /// Neither a key nor a row is an object of its own: keys are structs in pages (their bytes inline),
 /// and a key's rows are a chain of slots, so a side with a row per key (q7's bids by price) leaves
-/// the collector nothing per row to trace.
+/// the collector nothing per row to trace. A side with a unique key (<paramref name="uniqueKey"/>, its
+/// columns) keeps one row per value of it, as Flink's JoinRecordStateViews for such inputs do: a row
+/// replaces the one of its unique key, and a retraction takes that one out whatever its other values.
 /// </summary>
-internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
+internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int[]? uniqueKey = null, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
 {
     public const int DefaultMaxCachedRows = 4_000_000;
     private const int PageBits = 10;
@@ -86,12 +88,42 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         if (_cachedRows >= maxCachedRows)
             EvictLeastRecentlyUsed();
         var index = Find(key, create: true);
-        Append(index, Arena.Add(rows, row));
-        _cachedRows++;
+        var added = Arena.Add(rows, row);
+        if (uniqueKey is null || !Replace(index, added, rows, row))
+        {
+            Append(index, added);
+            _cachedRows++;
+        }
+
         Changed(index);
     }
 
-    /// <summary>Takes the first copy of the row out of its key's rows (nothing when there is none).</summary>
+    /// <summary>A unique key's row replaced by the one in slot <paramref name="added"/> (in its place in the chain); false when the key has none.</summary>
+    private bool Replace(int index, int added, RowBatch rows, int row)
+    {
+        ref var keyRows = ref At(index);
+        for (int slot = keyRows.Head, previous = -1; slot >= 0; previous = slot, slot = Next(slot))
+        {
+            if (!Arena.Same(slot, rows, row, uniqueKey!))
+                continue;
+            while ((added >> PageBits) >= _next.Length)
+                _next = [.. _next, new int[1 << PageBits]];
+            NextRef(added) = Next(slot);
+            if (previous < 0)
+                keyRows.Head = added;
+            else
+                NextRef(previous) = added;
+            if (keyRows.Tail == slot)
+                keyRows.Tail = added;
+            keyRows.Written = -1;
+            Arena.Release(slot);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Takes the first copy of the row (on a side with a unique key: the row of its unique key) out of its key's rows (nothing when there is none).</summary>
     public void Retract(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
         var index = Find(key, create: false);
@@ -100,7 +132,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         ref var keyRows = ref At(index);
         for (int slot = keyRows.Head, previous = -1; slot >= 0; previous = slot, slot = Next(slot))
         {
-            if (!Arena.Same(slot, rows, row))
+            if (!(uniqueKey is null ? Arena.Same(slot, rows, row) : Arena.Same(slot, rows, row, uniqueKey)))
                 continue;
             if (previous < 0)
                 keyRows.Head = Next(slot);
