@@ -27,7 +27,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     private static readonly List<JoinRecordState.Record> NoRecords = [];
 
-    private readonly Dictionary<JoinKeyBytes, int> _index = new(JoinKeyBytes.Comparer.Instance);
+    private JoinKeyIndex? _index;
     private KeyRows[][] _keys = [];
     private readonly Stack<int> _freeKeys = new();
     private int _keyCount;
@@ -52,6 +52,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     private bool? _backendHoldsMore;
 
     public RowArena Arena { get; } = new(types);
+
+    /// <summary>The keys' numbers by their bytes (made on first use: it reads the keys through this side's pages).</summary>
+    private JoinKeyIndex Index => _index ??= new JoinKeyIndex(number => ref At(number).Key);
 
     /// <summary>
     /// A key's rows, one record per copy, in the order they came: records and lists lent until
@@ -195,7 +198,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>The index of a key's rows, read from the backend if it may hold them; -1 when the key has none and <paramref name="create"/> is false.</summary>
     private int Find(ReadOnlySpan<byte> key, bool create)
     {
-        if (_index.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var index))
+        var hash = ByteArrayComparer.Instance.GetHashCode(key);
+        var index = Index.Find(key, hash);
+        if (index >= 0)
         {
             At(index).LastUse = ++_clock;
             return index;
@@ -207,7 +212,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             return -1;
         index = NewKey();
         At(index) = new KeyRows { Key = new JoinKeyBytes(key), Head = -1, Tail = -1, LastUse = ++_clock };
-        _index.Add(At(index).Key, index);
+        Index.Add(hash, index);
         for (var at = 0; stored is not null && at < stored.Length;)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(at));
@@ -286,7 +291,10 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
             Arena.Release(slot);
         _cachedRows -= keyRows.Count;
-        _index.Remove(keyRows.Key);
+        if (_keyBuffer.Length < keyRows.Key.Length)
+            _keyBuffer = new byte[keyRows.Key.Length];
+        var key = keyRows.Key.CopyTo(_keyBuffer);
+        Index.Remove(key, ByteArrayComparer.Instance.GetHashCode(key));
         _records.Remove(index);
         keyRows = default;
         _freeKeys.Push(index);
@@ -295,7 +303,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Drops the half of the cached keys used least recently, writing their changes first.</summary>
     private void EvictLeastRecentlyUsed()
     {
-        var live = _index.Values.ToArray();
+        var live = Index.Numbers();
         var uses = live.Select(i => At(i).LastUse).ToArray();
         Array.Sort(uses);
         var cut = uses[uses.Length / 2];
