@@ -41,6 +41,9 @@ public sealed class GroupAggOperator : SqlOperator
     private readonly BinaryWriter _storeWriter = new(new MemoryStream());
     private readonly BinaryWriter _accumulatorWriter = new(new MemoryStream());
 
+    /// <summary>Whether the backend may hold groups (null until the first group is loaded).</summary>
+    private bool? _backendHoldsGroups;
+
     /// <param name="maxCachedGroups">How many groups are kept in memory at most (0: every change is written to the backend at the end of its batch).</param>
     public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true,
         int maxCachedGroups = DefaultMaxCachedGroups)
@@ -239,8 +242,14 @@ public sealed class GroupAggOperator : SqlOperator
         base.Finish();
     }
 
-    private Group Load(byte[] key) =>
-        Context.State.Get(_stateId, key) is { } stored ? Decode(key, stored) : new Group(key, _keys.Values(key), _calls.Create(), 0, null);
+    /// <summary>A group's state, read from the backend only when it may hold groups (restored, or written since): a new group is not looked up there.</summary>
+    private Group Load(byte[] key)
+    {
+        _backendHoldsGroups ??= Context.State.Entries(_stateId).Any();
+        return _backendHoldsGroups == true && Context.State.Get(_stateId, key) is { } stored
+            ? Decode(key, stored)
+            : new Group(key, _keys.Values(key), _calls.Create(), 0, null);
+    }
 
     private Group Decode(byte[] key, byte[] stored)
     {
@@ -271,6 +280,7 @@ public sealed class GroupAggOperator : SqlOperator
         _storeWriter.Write(accumulators.GetBuffer().AsSpan(0, (int)accumulators.Length));
         _storeWriter.Flush();
         Context.State.Put(_stateId, key, stream.GetBuffer().AsSpan(0, (int)stream.Length));
+        _backendHoldsGroups = true;
     }
 
     private sealed class Group(byte[] key, object?[] keyValues, Accumulator[] accumulators, long rows, object?[]? emitted)

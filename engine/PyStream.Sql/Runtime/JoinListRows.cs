@@ -35,8 +35,11 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Per arena slot, the next slot of its key's rows (-1: the last).</summary>
     private int[][] _next = [];
 
-    /// <summary>Keys' rows as records, lent to the other side's batch that reads them (the first <c>_recordsLent</c> of the pool, the first <c>_listsLent</c> lists).</summary>
-    private readonly Dictionary<int, List<JoinRecordState.Record>> _records = [];
+    /// <summary>
+    /// Keys' rows as records, lent to the other side's batch that reads them (the first <c>_recordsLent</c> of the
+    /// pool, the first <c>_listsLent</c> lists); a key lent its rows in this batch when its <see cref="KeyRows.LentIn"/> is <c>_batch</c>.
+    /// </summary>
+    private int _batch = 1;
     private readonly List<JoinRecordState.Record> _recordPool = [];
     private readonly List<List<JoinRecordState.Record>> _lists = [];
     private int _recordsLent;
@@ -66,13 +69,15 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         var index = Find(key, create: false);
         if (index < 0)
             return NoRecords;
-        if (_records.TryGetValue(index, out var records))
-            return records;
+        ref var keyRows = ref At(index);
+        if (keyRows.LentIn == _batch)
+            return _lists[keyRows.Lent];
         if (_listsLent == _lists.Count)
             _lists.Add([]);
-        records = _lists[_listsLent++];
+        (keyRows.Lent, keyRows.LentIn) = (_listsLent, _batch);
+        var records = _lists[_listsLent++];
         records.Clear();
-        for (var slot = At(index).Head; slot >= 0; slot = Next(slot))
+        for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
         {
             if (_recordsLent == _recordPool.Count)
                 _recordPool.Add(new JoinRecordState.Record(Arena, slot));
@@ -81,7 +86,6 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             records.Add(record);
         }
 
-        _records[index] = records;
         return records;
     }
 
@@ -155,7 +159,18 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Takes back the records lent and makes the slots of rows taken out reusable: called once no output still to be built reads them.</summary>
     public void Recycle()
     {
-        _records.Clear();
+        if (++_batch == int.MaxValue)
+        {
+            // Numbers start again: no key may keep a number a later batch gets.
+            foreach (var page in _keys)
+            {
+                for (var k = 0; k < page.Length; k++)
+                    page[k].LentIn = 0;
+            }
+
+            _batch = 1;
+        }
+
         (_recordsLent, _listsLent) = (0, 0);
         Arena.Recycle();
     }
@@ -236,9 +251,8 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     private void Changed(int index)
     {
-        if (_records.Count > 0)
-            _records.Remove(index);
         ref var keyRows = ref At(index);
+        keyRows.LentIn = 0; // a later read in this batch sees the change
         if (keyRows.Dirty)
             return;
         keyRows.Dirty = true;
@@ -295,7 +309,6 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             _keyBuffer = new byte[keyRows.Key.Length];
         var key = keyRows.Key.CopyTo(_keyBuffer);
         Index.Remove(key, ByteArrayComparer.Instance.GetHashCode(key));
-        _records.Remove(index);
         keyRows = default;
         _freeKeys.Push(index);
     }
@@ -329,5 +342,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         public int Written;
         public long LastUse;
         public bool Dirty;
+
+        /// <summary>The list of <c>_lists</c> that lends this key's rows, valid in batch <see cref="LentIn"/> (0: none).</summary>
+        public int Lent;
+        public int LentIn;
     }
 }
