@@ -292,12 +292,8 @@ public sealed class StreamingJoinOperatorTests : IDisposable
         // inputs, a row replaces its key's row and a retraction takes the key's row out whatever its other values.
         var (join, output) = Open(backend, leftOuter: false, rightOuter: false, ttlMillis: ttlMillis, leftUniqueKey: [0], rightUniqueKey: [1]);
 
-        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "a")));
-        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "x"), (RowKind.Insert, 1, "x")));
-        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "b")));
-        join.ProcessBatch(1, Rows((RowKind.Delete, 1, "x")));
-        join.ProcessBatch(0, Rows((RowKind.Delete, 1, "zz")));
-        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "y")));
+        Feed(join, (0, RowKind.Insert, "a"), (1, RowKind.Insert, "x"), (1, RowKind.Insert, "x"), (0, RowKind.Insert, "b"),
+            (1, RowKind.Delete, "x"), (0, RowKind.Delete, "zz"), (1, RowKind.Insert, "y"));
 
         Assert.Equal([
             // each x joins a, but the right side keeps one x; b replaces a.
@@ -315,12 +311,8 @@ public sealed class StreamingJoinOperatorTests : IDisposable
         // An upsert source's delete may carry the key only: the left row of key 1 goes all the same.
         var (join, output) = Open(backend, leftOuter: true, rightOuter: true, ttlMillis: ttlMillis, leftUniqueKey: [0]);
 
-        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "a")));
-        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "x")));
-        join.ProcessBatch(0, Rows((RowKind.Delete, 1, null)));
-        join.ProcessBatch(1, Rows((RowKind.Delete, 1, "x")));
-        join.ProcessBatch(0, Rows((RowKind.Insert, 1, "b")));
-        join.ProcessBatch(1, Rows((RowKind.Insert, 1, "y")));
+        Feed(join, (0, RowKind.Insert, "a"), (1, RowKind.Insert, "x"), (0, RowKind.Delete, null), (1, RowKind.Delete, "x"),
+            (0, RowKind.Insert, "b"), (1, RowKind.Insert, "y"));
 
         Assert.Equal([
             "+I 1 a null null",
@@ -343,6 +335,13 @@ public sealed class StreamingJoinOperatorTests : IDisposable
         var output = new CollectingRows { WithKinds = true };
         var join = SqlOperatorHarness.Open(() => new StreamingJoinOperator("join", spec) { StateKey = "join" }, output, NewStore(backend), clock);
         return (join, output);
+    }
+
+    /// <summary>Rows of key 1, each in a batch of its own, to input 0 (left) or 1 (right).</summary>
+    private static void Feed(StreamingJoinOperator join, params (int Input, RowKind Kind, string? Value)[] steps)
+    {
+        foreach (var (input, kind, value) in steps)
+            join.ProcessBatch(input, Rows((kind, 1, value)));
     }
 
     private static RowBatch Rows(params (RowKind Kind, int? Key, string? Value)[] rows)
