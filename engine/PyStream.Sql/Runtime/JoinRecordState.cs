@@ -41,6 +41,9 @@ internal sealed class JoinRecordState
     // One buffer for what every row writes (a map entry's key, or a list element), and one for map values.
     private readonly BinaryWriter _writer = new(new MemoryStream());
     private readonly byte[] _value = new byte[16];
+
+    /// <summary>A unique-key entry's value (its header, then the row), written apart from the entry's key in <c>_writer</c>.</summary>
+    private readonly BinaryWriter _valueWriter = new(new MemoryStream());
     private readonly RowCodec _codec;
 
     public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis, int[]? uniqueKey = null)
@@ -121,7 +124,7 @@ internal sealed class JoinRecordState
         var stored = Stored(key, rows, row);
         if (_uniqueKey is not null)
         {
-            WriteUnique(stored, [.. rows.Columns.Select(column => column.GetBoxed(row))], associations, now);
+            WriteUnique(stored, rows, row, null, associations, now);
             return;
         }
 
@@ -155,7 +158,7 @@ internal sealed class JoinRecordState
         WriteOwner(key);
         Buffer.Write(record.Bytes);
         if (_uniqueKey is not null)
-            WriteUnique(Written.ToArray(), record.Row, associations, now);
+            WriteUnique(Written, null, 0, record.Row, associations, now);
         else
             Write(Written, record.Count, associations, now);
     }
@@ -205,15 +208,26 @@ internal sealed class JoinRecordState
         return Written;
     }
 
-    /// <summary>A side with a unique key: the entry <paramref name="stored"/> holds <paramref name="row"/>, once (Flink's addRecord of such a view).</summary>
-    private void WriteUnique(ReadOnlySpan<byte> stored, object?[] row, int associations, long now)
+    /// <summary>
+    /// A side with a unique key: the entry <paramref name="stored"/> holds the row, once (Flink's addRecord of such a
+    /// view): row <paramref name="row"/> of <paramref name="rows"/>, or the values <paramref name="boxed"/>.
+    /// </summary>
+    private void WriteUnique(ReadOnlySpan<byte> stored, RowBatch? rows, int row, object?[]? boxed, int associations, long now)
     {
-        using var value = new MemoryStream();
-        using var writer = new BinaryWriter(value);
-        var header = _value.AsSpan(0, FillHeader(1, associations, now));
-        writer.Write(header);
-        ValueCodec.WriteRow(writer, row, _types);
-        writer.Flush();
+        var value = (MemoryStream)_valueWriter.BaseStream;
+        value.SetLength(0);
+        _valueWriter.Write(_value.AsSpan(0, FillHeader(1, associations, now)));
+        if (rows is not null)
+        {
+            for (var c = 0; c < _types.Count; c++)
+                ValueCodec.Write(_valueWriter, rows.Columns[c], row, _types[c]);
+        }
+        else
+        {
+            ValueCodec.WriteRow(_valueWriter, boxed!, _types);
+        }
+
+        _valueWriter.Flush();
         _store.Put(_stateId, stored, value.GetBuffer().AsSpan(0, (int)value.Length));
     }
 
