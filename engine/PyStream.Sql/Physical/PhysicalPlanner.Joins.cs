@@ -18,13 +18,17 @@ internal sealed partial class PhysicalPlanner
             return IntervalJoin(j);
         j = JoinFilterPushdown.Apply(j);
         var (left, right, parallelism) = JoinInputs(j);
-        var spec = OperatorSpec(j, StateTtlMillis, session.BatchMode);
-        var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}], leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey])";
+        // Flink's JoinInputSideSpec: a side with a unique key keeps one row per key (a regular join in streaming mode).
+        var (leftSide, rightSide) = session.BatchMode
+            ? (JoinInputSide.NoUniqueKey, JoinInputSide.NoUniqueKey)
+            : (JoinInputSide.Of(j.Left, j.LeftKeys), JoinInputSide.Of(j.Right, j.RightKeys));
+        var spec = OperatorSpec(j, StateTtlMillis, session.BatchMode, leftSide, rightSide);
+        var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}], leftInputSpec=[{leftSide}], rightInputSpec=[{rightSide}])";
         return Add(name, "Join", parallelism, [left, right], t => new StreamingJoinOperator(name, spec(), t.Node.InputCount), outputTypes: j.Types);
     }
 
     /// <summary>What a join operator computes, made in each subtask (each compiles its own residual program).</summary>
-    private Func<JoinOperatorSpec> OperatorSpec(JoinNode j, long ttlMillis, bool batchMode)
+    private Func<JoinOperatorSpec> OperatorSpec(JoinNode j, long ttlMillis, bool batchMode, JoinInputSide? leftSide = null, JoinInputSide? rightSide = null)
     {
         var leftTypes = j.Left.Types;
         var rightTypes = j.Right.Types;
@@ -32,7 +36,7 @@ internal sealed partial class PhysicalPlanner
         var context = session.Context;
         var residual = j.Residual;
         return () => new JoinOperatorSpec(j.LeftOuter, j.RightOuter, KeysOf(j.LeftKeys, leftTypes), KeysOf(j.RightKeys, rightTypes), leftTypes, rightTypes, outputTypes,
-            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode, j.NullSafe);
+            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode, j.NullSafe, leftSide?.UniqueKey, rightSide?.UniqueKey);
     }
 
     /// <summary>The two inputs' edges: hashed by the join keys, or gathered into one subtask when there are none.</summary>

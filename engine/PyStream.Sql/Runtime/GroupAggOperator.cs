@@ -25,18 +25,24 @@ public sealed class GroupAggOperator : SqlOperator
     private readonly bool _updateBefore;
     public const int DefaultMaxCachedGroups = 100_000;
 
-    /// <summary>The groups of the batch being processed.</summary>
-    private readonly Dictionary<byte[], Group> _touched = new(Engine.State.ByteArrayComparer.Instance);
+    /// <summary>The groups of the batch being processed (each marked <see cref="Group.Touched"/>).</summary>
+    private readonly List<Group> _touched = [];
 
-    /// <summary>Groups read or changed since the cache was last dropped, and those of them not written to the backend yet.</summary>
+    /// <summary>
+    /// Groups read or changed since the cache was last dropped (a row finds its group with one lookup), and
+    /// those changed since they were last written to the backend (each marked <see cref="Group.Unwritten"/>).
+    /// </summary>
     private readonly Dictionary<byte[], Group> _cached = new(Engine.State.ByteArrayComparer.Instance);
-    private readonly Dictionary<byte[], Group> _unwritten = new(Engine.State.ByteArrayComparer.Instance);
+    private readonly List<Group> _unwritten = [];
     private readonly RowBuilder _output;
     private string _stateId = "";
 
     private readonly int _maxCachedGroups;
     private readonly BinaryWriter _storeWriter = new(new MemoryStream());
     private readonly BinaryWriter _accumulatorWriter = new(new MemoryStream());
+
+    /// <summary>Whether the backend may hold groups (null until the first group is loaded).</summary>
+    private bool? _backendHoldsGroups;
 
     /// <param name="maxCachedGroups">How many groups are kept in memory at most (0: every change is written to the backend at the end of its batch).</param>
     public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true,
@@ -62,35 +68,28 @@ public sealed class GroupAggOperator : SqlOperator
     {
         var fixedKeys = _keys.MaxFixedSize >= 0;
         Span<byte> keyBuffer = stackalloc byte[Math.Max(0, _keys.MaxFixedSize)];
-        var touched = _touched.GetAlternateLookup<ReadOnlySpan<byte>>();
         var cached = _cached.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (var i = 0; i < rows.Count; i++)
         {
             // A group met before is found by its key written on the stack: only a new group's key is allocated.
             Group? group;
-            byte[] key;
             if (fixedKeys)
             {
                 var written = keyBuffer[.._keys.Write(rows, i, keyBuffer)];
-                if (touched.TryGetValue(written, out group))
-                    key = group.Key;
-                else if (cached.TryGetValue(written, out group))
-                    _touched[key = group.Key] = group;
-                else
-                {
-                    key = written.ToArray();
-                    group = Cached(key);
-                    _touched[key] = group;
-                }
+                if (!cached.TryGetValue(written, out group))
+                    group = Cached(written.ToArray());
             }
             else
             {
-                key = _keys.KeyOf(rows, i);
-                if (!_touched.TryGetValue(key, out group))
-                {
+                var key = _keys.KeyOf(rows, i);
+                if (!_cached.TryGetValue(key, out group))
                     group = Cached(key);
-                    _touched[key] = group;
-                }
+            }
+
+            if (!group.Touched)
+            {
+                group.Touched = true;
+                _touched.Add(group);
             }
 
             var retract = !rows.KindAt(i).IsAccumulate();
@@ -99,26 +98,28 @@ public sealed class GroupAggOperator : SqlOperator
             _calls.Apply(group.Accumulators, rows, i, retract);
             group.Rows += retract ? -1 : 1;
             if (!_batchMode)
-                EmitChange(key, group);
+                EmitChange(group);
         }
 
-        foreach (var (key, group) in _touched)
+        foreach (var group in _touched)
         {
+            group.Touched = false;
             if (group.Rows == 0)
             {
                 // Gone: the next row of the group starts from fresh accumulators, as one read from empty state.
-                _cached.Remove(key);
-                _unwritten.Remove(key);
-                Context.State.Remove(_stateId, key);
+                _cached.Remove(group.Key);
+                group.Unwritten = false;
+                Context.State.Remove(_stateId, group.Key);
             }
             else if (_maxCachedGroups == 0)
             {
-                Store(key, group);
+                _cached.Remove(group.Key);
+                Store(group.Key, group);
             }
-            else
+            else if (!group.Unwritten)
             {
-                _cached[key] = group;
-                _unwritten[key] = group;
+                group.Unwritten = true;
+                _unwritten.Add(group);
             }
         }
 
@@ -126,24 +127,33 @@ public sealed class GroupAggOperator : SqlOperator
         EmitRows(_output.Take());
     }
 
+    /// <summary>A group not in the cache: read from the backend (or new), and cached; a full cache is written and dropped first (but the batch's groups).</summary>
     private Group Cached(byte[] key)
     {
-        if (_cached.TryGetValue(key, out var group))
-            return group;
-        if (_cached.Count >= _maxCachedGroups)
+        if (_maxCachedGroups > 0 && _cached.Count >= _maxCachedGroups)
         {
             WriteUnwritten();
             _cached.Clear();
+            foreach (var touched in _touched)
+                _cached[touched.Key] = touched;
         }
 
-        return Load(key);
+        var group = Load(key);
+        _cached[key] = group;
+        return group;
     }
 
     /// <summary>Writes the groups changed since the last write to the state backend.</summary>
     private void WriteUnwritten()
     {
-        foreach (var (key, group) in _unwritten)
-            Store(key, group);
+        foreach (var group in _unwritten)
+        {
+            if (!group.Unwritten)
+                continue; // gone since (its state was removed then)
+            group.Unwritten = false;
+            Store(group.Key, group);
+        }
+
         _unwritten.Clear();
     }
 
@@ -153,7 +163,7 @@ public sealed class GroupAggOperator : SqlOperator
         base.SnapshotState(barrier, states);
     }
 
-    private void EmitChange(byte[] key, Group group)
+    private void EmitChange(Group group)
     {
         if (group.Rows == 0)
         {
@@ -232,8 +242,14 @@ public sealed class GroupAggOperator : SqlOperator
         base.Finish();
     }
 
-    private Group Load(byte[] key) =>
-        Context.State.Get(_stateId, key) is { } stored ? Decode(key, stored) : new Group(key, _keys.Values(key), _calls.Create(), 0, null);
+    /// <summary>A group's state, read from the backend only when it may hold groups (restored, or written since): a new group is not looked up there.</summary>
+    private Group Load(byte[] key)
+    {
+        _backendHoldsGroups ??= Context.State.Entries(_stateId).Any();
+        return _backendHoldsGroups == true && Context.State.Get(_stateId, key) is { } stored
+            ? Decode(key, stored)
+            : new Group(key, _keys.Values(key), _calls.Create(), 0, null);
+    }
 
     private Group Decode(byte[] key, byte[] stored)
     {
@@ -264,6 +280,7 @@ public sealed class GroupAggOperator : SqlOperator
         _storeWriter.Write(accumulators.GetBuffer().AsSpan(0, (int)accumulators.Length));
         _storeWriter.Flush();
         Context.State.Put(_stateId, key, stream.GetBuffer().AsSpan(0, (int)stream.Length));
+        _backendHoldsGroups = true;
     }
 
     private sealed class Group(byte[] key, object?[] keyValues, Accumulator[] accumulators, long rows, object?[]? emitted)
@@ -279,5 +296,11 @@ public sealed class GroupAggOperator : SqlOperator
 
         /// <summary>The result last sent downstream (what a later change retracts), or null.</summary>
         public object?[]? Emitted { get; set; } = emitted;
+
+        /// <summary>Whether a row of the batch being processed changed the group.</summary>
+        public bool Touched { get; set; }
+
+        /// <summary>Whether the group changed since it was last written to the backend (it is listed in the unwritten groups).</summary>
+        public bool Unwritten { get; set; }
     }
 }

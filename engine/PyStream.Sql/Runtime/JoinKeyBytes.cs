@@ -1,11 +1,10 @@
 using System.Buffers.Binary;
-using PyStream.Engine.State;
 
 namespace PyStream.Sql.Runtime;
 
 /// <summary>
-/// A join key's bytes as a dictionary key: up to 16 bytes held inline (no array per key, which
-/// for a side with a key per row, as q7's bids by price, was most of its objects), longer ones in an array.
+/// A join key's bytes as <see cref="JoinKeyIndex"/> finds them: up to 16 bytes held inline (no array per key,
+/// which for a side with a key per row, as q7's bids by price, was most of its objects), longer ones in an array.
 /// </summary>
 internal readonly struct JoinKeyBytes
 {
@@ -56,28 +55,5 @@ internal readonly struct JoinKeyBytes
             return key.SequenceEqual(_array);
         Span<byte> bytes = stackalloc byte[InlineSize];
         return key.SequenceEqual(CopyTo(bytes));
-    }
-
-    public bool Equals(JoinKeyBytes other) =>
-        _length == other._length && (_array is null ? _first == other._first && _second == other._second : _array.AsSpan().SequenceEqual(other._array));
-
-    /// <summary>Compares keys by content, and looks them up by span without copying them.</summary>
-    public sealed class Comparer : IEqualityComparer<JoinKeyBytes>, IAlternateEqualityComparer<ReadOnlySpan<byte>, JoinKeyBytes>
-    {
-        public static Comparer Instance { get; } = new();
-
-        public bool Equals(JoinKeyBytes x, JoinKeyBytes y) => x.Equals(y);
-
-        public int GetHashCode(JoinKeyBytes obj)
-        {
-            Span<byte> bytes = stackalloc byte[Math.Max(obj.Length, InlineSize)];
-            return GetHashCode(obj.CopyTo(bytes));
-        }
-
-        public bool Equals(ReadOnlySpan<byte> alternate, JoinKeyBytes other) => other.Equals(alternate);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate) => ByteArrayComparer.Instance.GetHashCode(alternate);
-
-        public JoinKeyBytes Create(ReadOnlySpan<byte> alternate) => new(alternate);
     }
 }

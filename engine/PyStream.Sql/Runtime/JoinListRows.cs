@@ -15,9 +15,11 @@ namespace PyStream.Sql.Runtime;
 /// half of the keys used least recently is written and dropped, and read back when used again.
 /// Neither a key nor a row is an object of its own: keys are structs in pages (their bytes inline),
 /// and a key's rows are a chain of slots, so a side with a row per key (q7's bids by price) leaves
-/// the collector nothing per row to trace.
+/// the collector nothing per row to trace. A side with a unique key (<paramref name="uniqueKey"/>, its
+/// columns) keeps one row per value of it, as Flink's JoinRecordStateViews for such inputs do: a row
+/// replaces the one of its unique key, and a retraction takes that one out whatever its other values.
 /// </summary>
-internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
+internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int[]? uniqueKey = null, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
 {
     public const int DefaultMaxCachedRows = 4_000_000;
     private const int PageBits = 10;
@@ -25,7 +27,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     private static readonly List<JoinRecordState.Record> NoRecords = [];
 
-    private readonly Dictionary<JoinKeyBytes, int> _index = new(JoinKeyBytes.Comparer.Instance);
+    private JoinKeyIndex? _index;
     private KeyRows[][] _keys = [];
     private readonly Stack<int> _freeKeys = new();
     private int _keyCount;
@@ -33,8 +35,11 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Per arena slot, the next slot of its key's rows (-1: the last).</summary>
     private int[][] _next = [];
 
-    /// <summary>Keys' rows as records, lent to the other side's batch that reads them (the first <c>_recordsLent</c> of the pool, the first <c>_listsLent</c> lists).</summary>
-    private readonly Dictionary<int, List<JoinRecordState.Record>> _records = [];
+    /// <summary>
+    /// Keys' rows as records, lent to the other side's batch that reads them (the first <c>_recordsLent</c> of the
+    /// pool, the first <c>_listsLent</c> lists); a key lent its rows in this batch when its <see cref="KeyRows.LentIn"/> is <c>_batch</c>.
+    /// </summary>
+    private int _batch = 1;
     private readonly List<JoinRecordState.Record> _recordPool = [];
     private readonly List<List<JoinRecordState.Record>> _lists = [];
     private int _recordsLent;
@@ -51,6 +56,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     public RowArena Arena { get; } = new(types);
 
+    /// <summary>The keys' numbers by their bytes (made on first use: it reads the keys through this side's pages).</summary>
+    private JoinKeyIndex Index => _index ??= new JoinKeyIndex(number => ref At(number).Key);
+
     /// <summary>
     /// A key's rows, one record per copy, in the order they came: records and lists lent until
     /// <see cref="Recycle"/> (the end of the batch that reads them, while this side does not change), so
@@ -61,13 +69,15 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         var index = Find(key, create: false);
         if (index < 0)
             return NoRecords;
-        if (_records.TryGetValue(index, out var records))
-            return records;
+        ref var keyRows = ref At(index);
+        if (keyRows.LentIn == _batch)
+            return _lists[keyRows.Lent];
         if (_listsLent == _lists.Count)
             _lists.Add([]);
-        records = _lists[_listsLent++];
+        (keyRows.Lent, keyRows.LentIn) = (_listsLent, _batch);
+        var records = _lists[_listsLent++];
         records.Clear();
-        for (var slot = At(index).Head; slot >= 0; slot = Next(slot))
+        for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
         {
             if (_recordsLent == _recordPool.Count)
                 _recordPool.Add(new JoinRecordState.Record(Arena, slot));
@@ -76,7 +86,6 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             records.Add(record);
         }
 
-        _records[index] = records;
         return records;
     }
 
@@ -86,12 +95,42 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         if (_cachedRows >= maxCachedRows)
             EvictLeastRecentlyUsed();
         var index = Find(key, create: true);
-        Append(index, Arena.Add(rows, row));
-        _cachedRows++;
+        var added = Arena.Add(rows, row);
+        if (uniqueKey is null || !Replace(index, added, rows, row))
+        {
+            Append(index, added);
+            _cachedRows++;
+        }
+
         Changed(index);
     }
 
-    /// <summary>Takes the first copy of the row out of its key's rows (nothing when there is none).</summary>
+    /// <summary>A unique key's row replaced by the one in slot <paramref name="added"/> (in its place in the chain); false when the key has none.</summary>
+    private bool Replace(int index, int added, RowBatch rows, int row)
+    {
+        ref var keyRows = ref At(index);
+        for (int slot = keyRows.Head, previous = -1; slot >= 0; previous = slot, slot = Next(slot))
+        {
+            if (!Arena.Same(slot, rows, row, uniqueKey!))
+                continue;
+            while ((added >> PageBits) >= _next.Length)
+                _next = [.. _next, new int[1 << PageBits]];
+            NextRef(added) = Next(slot);
+            if (previous < 0)
+                keyRows.Head = added;
+            else
+                NextRef(previous) = added;
+            if (keyRows.Tail == slot)
+                keyRows.Tail = added;
+            keyRows.Written = -1;
+            Arena.Release(slot);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Takes the first copy of the row (on a side with a unique key: the row of its unique key) out of its key's rows (nothing when there is none).</summary>
     public void Retract(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
         var index = Find(key, create: false);
@@ -100,7 +139,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         ref var keyRows = ref At(index);
         for (int slot = keyRows.Head, previous = -1; slot >= 0; previous = slot, slot = Next(slot))
         {
-            if (!Arena.Same(slot, rows, row))
+            if (!(uniqueKey is null ? Arena.Same(slot, rows, row) : Arena.Same(slot, rows, row, uniqueKey)))
                 continue;
             if (previous < 0)
                 keyRows.Head = Next(slot);
@@ -120,7 +159,18 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Takes back the records lent and makes the slots of rows taken out reusable: called once no output still to be built reads them.</summary>
     public void Recycle()
     {
-        _records.Clear();
+        if (++_batch == int.MaxValue)
+        {
+            // Numbers start again: no key may keep a number a later batch gets.
+            foreach (var page in _keys)
+            {
+                for (var k = 0; k < page.Length; k++)
+                    page[k].LentIn = 0;
+            }
+
+            _batch = 1;
+        }
+
         (_recordsLent, _listsLent) = (0, 0);
         Arena.Recycle();
     }
@@ -163,7 +213,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>The index of a key's rows, read from the backend if it may hold them; -1 when the key has none and <paramref name="create"/> is false.</summary>
     private int Find(ReadOnlySpan<byte> key, bool create)
     {
-        if (_index.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out var index))
+        var hash = ByteArrayComparer.Instance.GetHashCode(key);
+        var index = Index.Find(key, hash);
+        if (index >= 0)
         {
             At(index).LastUse = ++_clock;
             return index;
@@ -175,7 +227,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             return -1;
         index = NewKey();
         At(index) = new KeyRows { Key = new JoinKeyBytes(key), Head = -1, Tail = -1, LastUse = ++_clock };
-        _index.Add(At(index).Key, index);
+        Index.Add(hash, index);
         for (var at = 0; stored is not null && at < stored.Length;)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(at));
@@ -199,9 +251,8 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
 
     private void Changed(int index)
     {
-        if (_records.Count > 0)
-            _records.Remove(index);
         ref var keyRows = ref At(index);
+        keyRows.LentIn = 0; // a later read in this batch sees the change
         if (keyRows.Dirty)
             return;
         keyRows.Dirty = true;
@@ -254,8 +305,10 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
             Arena.Release(slot);
         _cachedRows -= keyRows.Count;
-        _index.Remove(keyRows.Key);
-        _records.Remove(index);
+        if (_keyBuffer.Length < keyRows.Key.Length)
+            _keyBuffer = new byte[keyRows.Key.Length];
+        var key = keyRows.Key.CopyTo(_keyBuffer);
+        Index.Remove(key, ByteArrayComparer.Instance.GetHashCode(key));
         keyRows = default;
         _freeKeys.Push(index);
     }
@@ -263,7 +316,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>Drops the half of the cached keys used least recently, writing their changes first.</summary>
     private void EvictLeastRecentlyUsed()
     {
-        var live = _index.Values.ToArray();
+        var live = Index.Numbers();
         var uses = live.Select(i => At(i).LastUse).ToArray();
         Array.Sort(uses);
         var cut = uses[uses.Length / 2];
@@ -289,5 +342,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         public int Written;
         public long LastUse;
         public bool Dirty;
+
+        /// <summary>The list of <c>_lists</c> that lends this key's rows, valid in batch <see cref="LentIn"/> (0: none).</summary>
+        public int Lent;
+        public int LentIn;
     }
 }

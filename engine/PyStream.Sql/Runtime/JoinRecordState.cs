@@ -18,6 +18,11 @@ namespace PyStream.Sql.Runtime;
 /// every copy of every row, each framed by its length, kept typed in memory between checkpoints
 /// (<see cref="JoinListRows"/>); a retraction takes one copy out.</item>
 /// </list>
+/// A side with a unique key (Flink's JoinRecordStateViews for an input with one) keeps one row per
+/// value of it: in the list layout a row replaces its unique key's row; in the map layout an entry is
+/// keyed by the unique key's bytes and its value holds the row after the count (always 1) and
+/// associations. A retraction takes the unique key's row out whatever its other values. Such a
+/// side's state ids end in <c>-unique</c>, so a checkpoint of the other layout is refused, not misread.
 /// </summary>
 internal sealed class JoinRecordState
 {
@@ -27,29 +32,35 @@ internal sealed class JoinRecordState
     private readonly bool _outer;
     private readonly long _ttlMillis;
 
+    /// <summary>The unique key's columns (null: the side has none, and keeps every copy of every row).</summary>
+    private readonly int[]? _uniqueKey;
+
     /// <summary>The list layout's rows, kept typed in memory (null: the map layout).</summary>
     private readonly JoinListRows? _list;
 
     // One buffer for what every row writes (a map entry's key, or a list element), and one for map values.
     private readonly BinaryWriter _writer = new(new MemoryStream());
     private readonly byte[] _value = new byte[16];
+
+    /// <summary>A unique-key entry's value (its header, then the row), written apart from the entry's key in <c>_writer</c>.</summary>
+    private readonly BinaryWriter _valueWriter = new(new MemoryStream());
     private readonly RowCodec _codec;
 
-    public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis)
+    public JoinRecordState(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, bool outer, long ttlMillis, int[]? uniqueKey = null)
     {
-        (_store, _stateId, _types, _outer, _ttlMillis) = (store, stateId, types, outer, ttlMillis);
+        (_store, _stateId, _types, _outer, _ttlMillis, _uniqueKey) = (store, stateId, types, outer, ttlMillis, uniqueKey);
         _codec = new RowCodec(types);
         if (StateKeys.ShapeOf(stateId) == StateShape.List)
         {
             if (outer || ttlMillis > 0)
                 throw new ArgumentException("an outer side or a side with a TTL keeps its rows in a map state", nameof(stateId));
-            _list = new JoinListRows(store, stateId, types);
+            _list = new JoinListRows(store, stateId, types, uniqueKey);
         }
     }
 
-    /// <summary>The state id of a side's rows: a list state for an inner side without a TTL, a map state otherwise.</summary>
-    public static string StateIdFor(string operatorKey, string side, bool outer, long ttlMillis) =>
-        (outer || ttlMillis > 0 ? StateKeys.MapPrefix : StateKeys.ListPrefix) + operatorKey + "/" + side;
+    /// <summary>The state id of a side's rows: a list state for an inner side without a TTL, a map state otherwise; <c>-unique</c> for a side with a unique key.</summary>
+    public static string StateIdFor(string operatorKey, string side, bool outer, long ttlMillis, bool unique = false) =>
+        (outer || ttlMillis > 0 ? StateKeys.MapPrefix : StateKeys.ListPrefix) + operatorKey + "/" + side + (unique ? "-unique" : "");
 
     public bool Outer => _outer;
 
@@ -111,6 +122,12 @@ internal sealed class JoinRecordState
         }
 
         var stored = Stored(key, rows, row);
+        if (_uniqueKey is not null)
+        {
+            WriteUnique(stored, rows, row, null, associations, now);
+            return;
+        }
+
         var (count, _) = Read(stored, now);
         Write(stored, count + 1, associations, now);
     }
@@ -126,7 +143,7 @@ internal sealed class JoinRecordState
 
         var stored = Stored(key, rows, row);
         var (count, associations) = Read(stored, now);
-        if (count <= 1)
+        if (count <= 1 || _uniqueKey is not null)
             _store.Remove(_stateId, stored);
         else
             Write(stored, count - 1, associations, now);
@@ -140,7 +157,10 @@ internal sealed class JoinRecordState
         StartWrite();
         WriteOwner(key);
         Buffer.Write(record.Bytes);
-        Write(Written, record.Count, associations, now);
+        if (_uniqueKey is not null)
+            WriteUnique(Written, null, 0, record.Row, associations, now);
+        else
+            Write(Written, record.Count, associations, now);
     }
 
     private List<Record> MappedRecords(byte[] key, long now)
@@ -160,7 +180,8 @@ internal sealed class JoinRecordState
 
             var count = BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at));
             var associations = _outer ? BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 4)) : 0;
-            records.Add(new Record(Decode(entry), entry, count, associations));
+            var row = _uniqueKey is null ? Decode(entry) : Decode(value.AsSpan(at + (_outer ? 8 : 4)));
+            records.Add(new Record(row, entry, count, associations));
         }
 
         return records;
@@ -168,13 +189,46 @@ internal sealed class JoinRecordState
 
     private object?[] Decode(ReadOnlySpan<byte> bytes) => _codec.Decode(bytes);
 
-    /// <summary>A map entry's stored key: the join key's prefix (<see cref="MapEntryKey.Prefix"/>), then the row's bytes.</summary>
+    /// <summary>A map entry's stored key: the join key's prefix (<see cref="MapEntryKey.Prefix"/>), then the row's bytes (its unique key's, on a side with one).</summary>
     private ReadOnlySpan<byte> Stored(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
         StartWrite();
         WriteOwner(key);
-        WriteRow(rows, row);
+        if (_uniqueKey is not null)
+        {
+            foreach (var c in _uniqueKey)
+                ValueCodec.Write(_writer, rows.Columns[c], row, _types[c]);
+            _writer.Flush();
+        }
+        else
+        {
+            WriteRow(rows, row);
+        }
+
         return Written;
+    }
+
+    /// <summary>
+    /// A side with a unique key: the entry <paramref name="stored"/> holds the row, once (Flink's addRecord of such a
+    /// view): row <paramref name="row"/> of <paramref name="rows"/>, or the values <paramref name="boxed"/>.
+    /// </summary>
+    private void WriteUnique(ReadOnlySpan<byte> stored, RowBatch? rows, int row, object?[]? boxed, int associations, long now)
+    {
+        var value = (MemoryStream)_valueWriter.BaseStream;
+        value.SetLength(0);
+        _valueWriter.Write(_value.AsSpan(0, FillHeader(1, associations, now)));
+        if (rows is not null)
+        {
+            for (var c = 0; c < _types.Count; c++)
+                ValueCodec.Write(_valueWriter, rows.Columns[c], row, _types[c]);
+        }
+        else
+        {
+            ValueCodec.WriteRow(_valueWriter, boxed!, _types);
+        }
+
+        _valueWriter.Flush();
+        _store.Put(_stateId, stored, value.GetBuffer().AsSpan(0, (int)value.Length));
     }
 
     private void StartWrite() => Buffer.SetLength(0);
@@ -206,7 +260,11 @@ internal sealed class JoinRecordState
         return (BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at)), _outer ? BinaryPrimitives.ReadInt32LittleEndian(value.AsSpan(at + 4)) : 0);
     }
 
-    private void Write(ReadOnlySpan<byte> stored, int count, int associations, long now)
+    private void Write(ReadOnlySpan<byte> stored, int count, int associations, long now) =>
+        _store.Put(_stateId, stored, _value.AsSpan(0, FillHeader(count, associations, now)));
+
+    /// <summary>Writes a map entry's value (the write time with a TTL, the count, an outer side's associations) into <c>_value</c>; returns its length.</summary>
+    private int FillHeader(int count, int associations, long now)
     {
         var at = _ttlMillis > 0 ? 8 : 0;
         var value = _value.AsSpan(0, at + (_outer ? 8 : 4));
@@ -215,6 +273,6 @@ internal sealed class JoinRecordState
         BinaryPrimitives.WriteInt32LittleEndian(value[at..], count);
         if (_outer)
             BinaryPrimitives.WriteInt32LittleEndian(value[(at + 4)..], associations);
-        _store.Put(_stateId, stored, value);
+        return value.Length;
     }
 }

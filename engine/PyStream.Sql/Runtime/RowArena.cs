@@ -119,6 +119,18 @@ public sealed class RowArena
         return true;
     }
 
+    /// <summary>Whether a slot holds the values of row <paramref name="row"/> of <paramref name="batch"/> in <paramref name="columns"/>.</summary>
+    public bool Same(int slot, RowBatch batch, int row, ReadOnlySpan<int> columns)
+    {
+        foreach (var c in columns)
+        {
+            if (!_columns[c].Same(batch.Columns[c], row, slot))
+                return false;
+        }
+
+        return true;
+    }
+
     private int NewSlot()
     {
         if (_free.TryPop(out var slot))

@@ -18,6 +18,9 @@ public sealed class RowKeys(IReadOnlyList<int> columns, IReadOnlyList<SqlType> t
     private readonly MemoryStream _buffer = new();
     private readonly int _fixedSize = FixedSize(types);
 
+    /// <summary>The key columns as an array: <see cref="Write"/> reads them per row (an interface call each through the list).</summary>
+    private readonly int[] _columns = [.. columns];
+
     public IReadOnlyList<int> Columns => columns;
 
     /// <summary>The same keys with a buffer of its own (one per operator: the buffer is not shared between threads).</summary>
@@ -169,9 +172,10 @@ public sealed class RowKeys(IReadOnlyList<int> columns, IReadOnlyList<SqlType> t
             throw new InvalidOperationException("a key with variable-width columns is made by KeyOf");
         buffer[0] = Marker;
         var at = 1;
-        for (var k = 0; k < columns.Count; k++)
+        var keyColumns = _columns;
+        for (var k = 0; k < keyColumns.Length; k++)
         {
-            var column = batch.Columns[columns[k]];
+            var column = batch.Columns[keyColumns[k]];
             if (column.IsNull(row))
             {
                 buffer[at++] = 0;

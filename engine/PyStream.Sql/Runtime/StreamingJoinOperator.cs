@@ -11,10 +11,12 @@ namespace PyStream.Sql.Runtime;
 /// <summary>
 /// What a regular join computes: which sides are outer, the join key columns of each input, the
 /// inputs' and the output's types, the residual condition (compiled over the left columns then the
-/// right ones, to one BOOLEAN NOT NULL column: the condition IS TRUE), the state TTL (0: kept forever).
+/// right ones, to one BOOLEAN NOT NULL column: the condition IS TRUE), the state TTL (0: kept forever),
+/// and each side's unique key (its columns; null: none known), by which a side keeps one row per key.
 /// </summary>
 public sealed record JoinOperatorSpec(bool LeftOuter, bool RightOuter, RowKeys LeftKeys, RowKeys RightKeys, IReadOnlyList<SqlType> LeftTypes, IReadOnlyList<SqlType> RightTypes,
-    IReadOnlyList<SqlType> OutputTypes, CalcProgram? Residual, long TtlMillis, bool BatchMode, IReadOnlyList<bool>? NullSafe = null)
+    IReadOnlyList<SqlType> OutputTypes, CalcProgram? Residual, long TtlMillis, bool BatchMode, IReadOnlyList<bool>? NullSafe = null,
+    int[]? LeftUniqueKey = null, int[]? RightUniqueKey = null)
 {
     /// <summary>Of one side's key columns, those where a NULL matches nothing (all but the IS NOT DISTINCT FROM pairs').</summary>
     public int[] NullFiltered(RowKeys keys) => keys.Columns.Where((_, k) => NullSafe is not { } nullSafe || !nullSafe[k]).ToArray();
@@ -74,8 +76,8 @@ public sealed class StreamingJoinOperator : SqlOperator
     public override void Open(TaskContext context)
     {
         base.Open(context);
-        var leftId = JoinRecordState.StateIdFor(StateKey, "left", _spec.LeftOuter, _spec.TtlMillis);
-        var rightId = JoinRecordState.StateIdFor(StateKey, "right", _spec.RightOuter, _spec.TtlMillis);
+        var leftId = JoinRecordState.StateIdFor(StateKey, "left", _spec.LeftOuter, _spec.TtlMillis, _spec.LeftUniqueKey is not null);
+        var rightId = JoinRecordState.StateIdFor(StateKey, "right", _spec.RightOuter, _spec.TtlMillis, _spec.RightUniqueKey is not null);
         if (_spec.TtlMillis > 0)
         {
             // Flink's SQL state TTL: written entries live that long, cleaned in the background.
@@ -85,25 +87,33 @@ public sealed class StreamingJoinOperator : SqlOperator
 
         RefuseOtherLayout(context.State, "left", leftId);
         RefuseOtherLayout(context.State, "right", rightId);
-        _left = new JoinRecordState(context.State, leftId, _spec.LeftTypes, _spec.LeftOuter, _spec.TtlMillis);
-        _right = new JoinRecordState(context.State, rightId, _spec.RightTypes, _spec.RightOuter, _spec.TtlMillis);
+        _left = new JoinRecordState(context.State, leftId, _spec.LeftTypes, _spec.LeftOuter, _spec.TtlMillis, _spec.LeftUniqueKey);
+        _right = new JoinRecordState(context.State, rightId, _spec.RightTypes, _spec.RightOuter, _spec.TtlMillis, _spec.RightUniqueKey);
     }
 
     /// <summary>
-    /// A restored side whose rows were saved in the other layout (by a join planned as outer or with a TTL
-    /// where it is now neither, or the reverse, or by an older PyStream) would be silently empty: refused.
+    /// A restored side whose rows were saved in another layout (by a join planned as outer or with a TTL
+    /// where it is now neither, or the reverse; with a unique key where it now has none, or the reverse;
+    /// or by an older PyStream) would be silently empty: refused.
     /// </summary>
     private void RefuseOtherLayout(IKeyedStateStore store, string side, string stateId)
     {
-        var mapId = JoinRecordState.StateIdFor(StateKey, side, outer: true, ttlMillis: 0);
-        var listId = JoinRecordState.StateIdFor(StateKey, side, outer: false, ttlMillis: 0);
-        var otherId = stateId == mapId ? listId : mapId;
-        if (store.Entries(otherId).Any())
-            throw new PyStreamException(
-                $"the join '{StateKey}' cannot restore its {side} rows: they were saved as a {(otherId == mapId ? "map" : "list")} state (an outer side or one "
-                + $"with table.exec.state.ttl keeps a map state, an inner side without one a list state; PyStream before 2026-12-06 kept a map state for "
-                + "every side), and this join keeps a " + (otherId == mapId ? "list" : "map") + " state; restore with the query and settings that took the checkpoint");
+        foreach (var unique in (bool[])[false, true])
+        {
+            foreach (var outer in (bool[])[false, true])
+            {
+                var otherId = JoinRecordState.StateIdFor(StateKey, side, outer, ttlMillis: 0, unique);
+                if (otherId != stateId && store.Entries(otherId).Any())
+                    throw new PyStreamException(
+                        $"the join '{StateKey}' cannot restore its {side} rows: they were saved as {Layout(outer, unique)}, and this join keeps "
+                        + $"{Layout(stateId.StartsWith(StateKeys.MapPrefix, StringComparison.Ordinal), stateId.EndsWith("-unique", StringComparison.Ordinal))} (an outer side or one "
+                        + "with table.exec.state.ttl keeps a map state, an inner side without one a list state; a side with a unique key keeps one row per key; PyStream "
+                        + "before 2026-12-06 kept a map state for every side); restore with the query and settings that took the checkpoint");
+            }
+        }
     }
+
+    private static string Layout(bool map, bool unique) => (map ? "a map state" : "a list state") + (unique ? " of one row per unique key" : " of every copy of every row");
 
     public override void SnapshotState(CheckpointBarrier barrier, IDictionary<string, byte[]> states)
     {

@@ -32,6 +32,10 @@ public sealed class WindowAggOperator : WindowAggBase
     private readonly (long Start, long End)[] _windows;
     private bool _indexed;
 
+    /// <summary>The key of the last row processed (its first <c>_lastKeyLength</c> bytes).</summary>
+    private byte[] _lastKey = new byte[16];
+    private int _lastKeyLength;
+
     /// <summary>False until windows are written to the backend (or restored from it): until then a new window is not looked up there.</summary>
     private bool _backendHoldsWindows;
 
@@ -48,16 +52,34 @@ public sealed class WindowAggOperator : WindowAggBase
         var watermark = CurrentWatermark;
         var live = _live.GetAlternateLookup<ReadOnlySpan<byte>>();
         Span<byte> fixedKey = stackalloc byte[Math.Max(Keys.MaxFixedSize, 0)];
+
+        // The last row's key, windows and (of one window) window: rows in time order of one key (all of a window
+        // aggregate without keys) find them without a lookup. Valid within the batch: nothing fires or is dropped in it.
+        Dictionary<long, LiveWindow>? lastWindows = null;
+        var (lastEnd, lastWindow) = (long.MinValue, (LiveWindow?)null);
         for (var i = 0; i < rows.Count; i++)
         {
             if (times.IsNull(i))
                 continue;
             var timestamp = WindowMillis(times.Values[i]);
             ReadOnlySpan<byte> key = Keys.MaxFixedSize >= 0 ? fixedKey[..Keys.Write(rows, i, fixedKey)] : Keys.KeyOf(rows, i);
-            if (!live.TryGetValue(key, out var windows))
+            Dictionary<long, LiveWindow>? windows;
+            if (lastWindows is not null && key.SequenceEqual(_lastKey.AsSpan(0, _lastKeyLength)))
             {
-                windows = [];
-                _live[key.ToArray()] = windows;
+                windows = lastWindows;
+            }
+            else
+            {
+                if (!live.TryGetValue(key, out windows))
+                {
+                    windows = [];
+                    _live[key.ToArray()] = windows;
+                }
+
+                if (_lastKey.Length < key.Length)
+                    _lastKey = new byte[key.Length];
+                key.CopyTo(_lastKey);
+                (_lastKeyLength, lastWindows, lastEnd, lastWindow) = (key.Length, windows, long.MinValue, null);
             }
 
             var retract = !rows.KindAt(i).IsAccumulate();
@@ -71,6 +93,12 @@ public sealed class WindowAggOperator : WindowAggBase
                     continue;
                 }
 
+                if (end == lastEnd && lastWindow is not null)
+                {
+                    Calls.Apply(lastWindow.Accumulators, rows, i, retract);
+                    continue;
+                }
+
                 if (!windows.TryGetValue(end, out var window))
                 {
                     window = Load(StoredKey(key, start, end), end);
@@ -78,6 +106,8 @@ public sealed class WindowAggOperator : WindowAggBase
                     _liveCount++;
                 }
 
+                if (count == 1)
+                    (lastEnd, lastWindow) = (end, window);
                 Calls.Apply(window.Accumulators, rows, i, retract);
             }
         }

@@ -47,6 +47,44 @@ public sealed class ExplainTextTests
     }
 
     [Fact]
+    public void A_join_input_shows_its_unique_key_as_flink_does()
+    {
+        // GROUP BY id: one row per id, and the join key is id (JoinKeyContainsUniqueKey). A Top-1 by name, joined on id:
+        // one row per name, which the join key does not contain (HasUniqueKey). The datagen table has no key.
+        var plan = Explain("SELECT * FROM (SELECT id, COUNT(*) AS n FROM gen GROUP BY id) c "
+            + "JOIN (SELECT id, name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY id) AS rn FROM gen) WHERE rn = 1) t ON c.id = t.id");
+
+        Assert.Contains("Join(joinType=[InnerJoin], where=[(id = id0)], select=[id, n, id0, name], leftInputSpec=[JoinKeyContainsUniqueKey], rightInputSpec=[HasUniqueKey])", plan);
+    }
+
+    [Fact]
+    public void A_join_of_inputs_unique_by_their_join_keys_is_unique_by_either_key()
+    {
+        // Both sides have one row per id, so the join has one row per id: a third input joined on it sees a unique key.
+        var plan = Explain("SELECT * FROM gen g JOIN (SELECT a.id, n, m FROM (SELECT id, COUNT(*) AS n FROM gen GROUP BY id) a "
+            + "JOIN (SELECT id, MAX(name) AS m FROM gen GROUP BY id) b ON a.id = b.id) ab ON g.id = ab.id");
+
+        Assert.Contains("leftInputSpec=[JoinKeyContainsUniqueKey], rightInputSpec=[JoinKeyContainsUniqueKey])", plan);
+        Assert.Contains("leftInputSpec=[NoUniqueKey], rightInputSpec=[JoinKeyContainsUniqueKey])", plan);
+    }
+
+    [Fact]
+    public void A_join_input_with_a_declared_primary_key_has_it_as_its_unique_key()
+    {
+        var session = new SqlSession(new SqlRequest
+        {
+            Catalog =
+            {
+                new CatalogEntry { Sql = Gen },
+                new CatalogEntry { Sql = "CREATE TABLE keyed (id INT, name STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'datagen')" },
+            },
+        });
+        var plan = ExplainText.Of(session, SqlParser.ParseStatement("SELECT * FROM gen g LEFT JOIN keyed k ON g.name = k.name"));
+
+        Assert.Contains("leftInputSpec=[NoUniqueKey], rightInputSpec=[HasUniqueKey])", plan);
+    }
+
+    [Fact]
     public void Keys_compared_by_is_not_distinct_from_are_equal_keys_and_hash_both_inputs()
     {
         var plan = Explain("SELECT * FROM gen a JOIN gen b ON a.id IS NOT DISTINCT FROM b.id AND a.name = b.name");

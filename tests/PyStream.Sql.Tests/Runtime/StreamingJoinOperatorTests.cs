@@ -284,18 +284,67 @@ public sealed class StreamingJoinOperatorTests : IDisposable
         Assert.Equal(["+I 1 a 1 x", "+I 1 c 1 x", "+I 1 c 1 y"], output.Rows);
     }
 
-    private (StreamingJoinOperator Join, CollectingRows Output) Open(string backend, bool leftOuter, bool rightOuter, BoundExpr? residual = null, long ttlMillis = 0, TimeProvider? clock = null)
+    [Theory]
+    [MemberData(nameof(BackendsAndTtls))]
+    public void A_side_with_a_unique_key_keeps_one_row_per_key_and_retracts_by_the_key(string backend, long ttlMillis)
+    {
+        // Left unique by k (the join key contains it), right unique by v (it does not): as Flink's views for such
+        // inputs, a row replaces its key's row and a retraction takes the key's row out whatever its other values.
+        var (join, output) = Open(backend, leftOuter: false, rightOuter: false, ttlMillis: ttlMillis, leftUniqueKey: [0], rightUniqueKey: [1]);
+
+        Feed(join, (0, RowKind.Insert, "a"), (1, RowKind.Insert, "x"), (1, RowKind.Insert, "x"), (0, RowKind.Insert, "b"),
+            (1, RowKind.Delete, "x"), (0, RowKind.Delete, "zz"), (1, RowKind.Insert, "y"));
+
+        Assert.Equal([
+            // each x joins a, but the right side keeps one x; b replaces a.
+            "+I 1 a 1 x", "+I 1 a 1 x",
+            "+I 1 b 1 x",
+            // x goes once, from b only; zz takes b out (key 1), so y finds no row.
+            "-D 1 b 1 x",
+        ], output.Rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(BackendsAndTtls))]
+    public void An_outer_side_with_a_unique_key_takes_out_the_row_a_delete_of_its_key_names(string backend, long ttlMillis)
+    {
+        // An upsert source's delete may carry the key only: the left row of key 1 goes all the same.
+        var (join, output) = Open(backend, leftOuter: true, rightOuter: true, ttlMillis: ttlMillis, leftUniqueKey: [0]);
+
+        Feed(join, (0, RowKind.Insert, "a"), (1, RowKind.Insert, "x"), (0, RowKind.Delete, null), (1, RowKind.Delete, "x"),
+            (0, RowKind.Insert, "b"), (1, RowKind.Insert, "y"));
+
+        Assert.Equal([
+            "+I 1 a null null",
+            "-D 1 a null null", "+I 1 a 1 x",
+            "-D 1 null 1 x", "+I null null 1 x",
+            "-D null null 1 x",
+            "+I 1 b null null",
+            "-D 1 b null null", "+I 1 b 1 y",
+        ], output.Rows);
+    }
+
+    private (StreamingJoinOperator Join, CollectingRows Output) Open(string backend, bool leftOuter, bool rightOuter, BoundExpr? residual = null, long ttlMillis = 0, TimeProvider? clock = null,
+        int[]? leftUniqueKey = null, int[]? rightUniqueKey = null)
     {
         var keys = new RowKeys([0], [SqlType.Int]);
         var outputTypes = SideTypes.Concat(SideTypes).Select(t => t.AsNullable()).ToArray();
         var program = residual is null ? null : CalcProgram.Compile([.. SideTypes, .. SideTypes], null, [new CallExpr("IS TRUE", [residual], SqlType.Boolean.NotNull)], new SqlContext(TimeZoneInfo.Utc, TimeProvider.System));
-        var spec = new JoinOperatorSpec(leftOuter, rightOuter, keys, keys, SideTypes, SideTypes, outputTypes, program, ttlMillis, BatchMode: false);
+        var spec = new JoinOperatorSpec(leftOuter, rightOuter, keys, keys, SideTypes, SideTypes, outputTypes, program, ttlMillis, BatchMode: false,
+            LeftUniqueKey: leftUniqueKey, RightUniqueKey: rightUniqueKey);
         var output = new CollectingRows { WithKinds = true };
         var join = SqlOperatorHarness.Open(() => new StreamingJoinOperator("join", spec) { StateKey = "join" }, output, NewStore(backend), clock);
         return (join, output);
     }
 
-    private static RowBatch Rows(params (RowKind Kind, int? Key, string Value)[] rows)
+    /// <summary>Rows of key 1, each in a batch of its own, to input 0 (left) or 1 (right).</summary>
+    private static void Feed(StreamingJoinOperator join, params (int Input, RowKind Kind, string? Value)[] steps)
+    {
+        foreach (var (input, kind, value) in steps)
+            join.ProcessBatch(input, Rows((kind, 1, value)));
+    }
+
+    private static RowBatch Rows(params (RowKind Kind, int? Key, string? Value)[] rows)
     {
         var builder = new RowBuilder(SideTypes);
         foreach (var (kind, key, value) in rows)

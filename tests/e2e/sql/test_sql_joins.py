@@ -95,6 +95,12 @@ EXTRA = {
     "comma": "SELECT l.k, l.v, r.w FROM l, r WHERE l.k = r.k AND l.v >= r.w",
     "of a GROUP BY": "SELECT g.k, g.n, r.w FROM (SELECT k, COUNT(*) AS n FROM l GROUP BY k) g LEFT JOIN r ON g.k = r.k",
     "aggregated": "SELECT l.k, COUNT(r.w) AS matches, SUM(r.w) AS total FROM l LEFT JOIN r ON l.k = r.k GROUP BY l.k",
+    # Inputs with unique keys (one row per key in the join's state): GROUP BY results on both sides, keyed by the join key ...
+    "of two GROUP BYs": "SELECT a.k, a.n, b.m FROM (SELECT k, COUNT(*) AS n FROM l GROUP BY k) a "
+                        "FULL JOIN (SELECT k, MAX(w) AS m FROM r GROUP BY k) b ON a.k = b.k",
+    # ... and a Top-1 per v, whose key the join key (k) does not contain.
+    "of a Top-1": "SELECT t.v, t.k, r.w FROM (SELECT k, v FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY v ORDER BY k DESC) AS rn "
+                  "FROM l WHERE k IS NOT NULL) WHERE rn = 1) t JOIN r ON t.k = r.k",
 }
 
 
@@ -141,6 +147,22 @@ def test_the_join_of_a_group_by_result_follows_the_counts():
         for w in ws or [None]:
             model[(k, n, w)] += 1
     assert sqlite(EXTRA["of a GROUP BY"]) == model
+
+
+def test_joins_of_inputs_with_unique_keys_follow_the_model():
+    counts = Counter(k for k, _ in LEFT)
+    highest = {k: max(w for rk, w in RIGHT if rk == k) for k, _ in RIGHT}
+    model = Counter()
+    for k in counts.keys() - {None}:
+        model[(k, counts[k], highest.get(k))] += 1
+    for k in highest.keys() - counts.keys() | ({None} & highest.keys()):
+        model[(None, None, highest[k])] += 1  # a right group without a left one (a NULL key matches nothing)
+    if None in counts:
+        model[(None, counts[None], None)] += 1
+    assert sqlite(EXTRA["of two GROUP BYs"]) == model
+
+    top = {v: max(k for k, lv in LEFT if lv == v and k is not None) for k, v in LEFT if k is not None}
+    assert sqlite(EXTRA["of a Top-1"]) == Counter((v, k, w) for v, k in top.items() for rk, w in RIGHT if rk == k)
 
 
 def test_null_keys_match_each_other_only_under_is_not_distinct_from(streaming):
