@@ -80,10 +80,16 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
         var session = scheduler.Open(worker);
         var reason = "it closed the stream";
         var sending = SendAsync(session, responseStream, open.Token);
+        using var metrics = new WorkerMetricsReplay(workerId, scheduler.Time, scheduler.Logger);
         try
         {
             while (await requestStream.MoveNext(open.Token).ConfigureAwait(false))
-                scheduler.OnReport(workerId, requestStream.Current);
+            {
+                if (requestStream.Current.Metrics is { } report)
+                    metrics.Apply(report);
+                else
+                    scheduler.OnReport(workerId, requestStream.Current);
+            }
         }
         catch (Exception error) when (error is IOException or OperationCanceledException)
         {
