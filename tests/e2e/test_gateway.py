@@ -61,6 +61,8 @@ print(env.execute_async(sys.argv[1]).get_job_id())
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     gateway = Gateway(tmp_path_factory.mktemp("gateway"))
+    # The default mode (unless PYSTREAM_LOCAL_WORKERS says otherwise): the jobs' functions run on local workers.
+    assert "jobs run on local workers" in "".join(gateway.log) or os.environ.get("PYSTREAM_LOCAL_WORKERS") in ("off", "0")
     yield gateway
     gateway.stop()
 
