@@ -342,7 +342,7 @@ def _one_operator_spec() -> bytes:
 
 
 def test_with_a_token_every_call_needs_it(tmp_path: Path) -> None:
-    gateway = Gateway(tmp_path / "data", token="s3cret")
+    gateway = Gateway(tmp_path / "data", token="s3cret", args=("--local-workers", "off"))  # the token's test; workers with one: test_cluster
     try:
         assert gateway.request("GET", "/overview", token=None)[0] == 401
         assert gateway.request("GET", "/overview", token="wrong")[0] == 401
