@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import select
 import signal
 import subprocess
@@ -241,7 +242,12 @@ def test_rest_describes_a_running_job_and_metrics_reach_prometheus(gateway: Gate
         assert details["state"] == "RUNNING"
         assert [v["parallelism"] for v in details["vertices"]] == [2, 2]
         assert details["edges"] == [{"source": 0, "target": 1, "ship_strategy": "HASH"}]
-        # The job checkpoints every 200 ms: wait on its event stream's savepoint, not on a clock.
+        # Records and watermarks reached the keyed vertex (on workers, a job's first batches may come after a savepoint taken at
+        # once): read from REST up to a deadline. Then a savepoint: its subtasks reported their figures before their acks.
+        deadline = time.monotonic() + 60
+        while (keyed := gateway.get(f"/jobs/{job_id}")["vertices"][-1])["metrics"]["read-records"] == 0 or keyed["watermark"] is None:
+            assert time.monotonic() < deadline, f"no records and watermarks reached the keyed vertex within 60 s: {keyed}"
+            time.sleep(0.1)
         RemoteEngine(gateway.rpc, None).savepoint(job_id, str(tmp_path / "sp"))
         status, metrics = gateway.request("GET", "/metrics")
         assert status == 200
