@@ -70,8 +70,6 @@ public static class GatewayHost
         if (app.Services.GetRequiredService<IdleShutdown>() is { Enabled: true } idle)
             _ = StopWhenIdleAsync(idle, lifetime);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
-        app.Services.GetRequiredService<UploadRegistry>().StopAll(); // before the jobs, so no script starts one meanwhile
-        app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
         await app.DisposeAsync().ConfigureAwait(false); // stops the local workers too
 
         return 0;
@@ -134,6 +132,7 @@ public static class GatewayHost
         }
 
         builder.Services.AddSingleton<ClusterScheduler>();
+        builder.Services.AddSingleton<CoordinatorStopping>();
         builder.Services.AddSingleton(services => new JobEnvironment
         {
             // A coordinator runs jobs in its workers' slots (a cluster's, or its local ones): their Python runs there, none here.
@@ -190,6 +189,13 @@ public static class GatewayHost
         app.MapPost("/jobs/submit", (HttpRequest request, ScriptRunner scripts) => scripts.Submit(request)).DisableAntiforgery();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Services.GetRequiredService<TaskMetrics>(); // listening from the start, so no job's first counts are missed
+        // Before Kestrel stops: jobs on workers are cancelled over the workers' streams, which end only then.
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<UploadRegistry>().StopAll(); // before the jobs, so no script starts one meanwhile
+            app.Services.GetRequiredService<JobRegistry>().CancelAll(TimeSpan.FromSeconds(30));
+            app.Services.GetRequiredService<CoordinatorStopping>().Stop();
+        });
         return app;
     }
 

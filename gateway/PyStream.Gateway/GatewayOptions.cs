@@ -60,7 +60,8 @@ public sealed record GatewayOptions
 
     /// <summary>
     /// With <c>--local-workers</c>: the jobs' Python runs in worker processes the gateway starts for each job
-    /// attempt, never in the gateway (docs/cluster.md); null: in the gateway's own interpreter.
+    /// attempt, never in the gateway (docs/cluster.md); null (<c>--local-workers off</c>): in the gateway's own
+    /// interpreter. The executable's default is <c>auto</c> (Program.cs); <see cref="Parse"/> leaves it null.
     /// </summary>
     public LocalWorkerSettings? LocalWorkers { get; init; }
 

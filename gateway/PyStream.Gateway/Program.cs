@@ -7,9 +7,10 @@ try
 {
     var podNamespace = File.Exists(PyStream.Gateway.HighAvailability.HighAvailabilitySettings.NamespaceFile)
         ? File.ReadAllText(PyStream.Gateway.HighAvailability.HighAvailabilitySettings.NamespaceFile).Trim() : null;
-    // PYSTREAM_LOCAL_WORKERS (issue 16's pystream.local.workers) is --local-workers' default, for a gateway that is no cluster's.
-    if (Environment.GetEnvironmentVariable("PYSTREAM_LOCAL_WORKERS") is { Length: > 0 } localWorkers && !args.Contains("--local-workers") && !args.Contains("--cluster"))
-        args = [.. args, "--local-workers", localWorkers];
+    // A gateway that is no cluster's runs its jobs' Python on local workers, never in its own interpreter, unless told
+    // otherwise: --local-workers, or PYSTREAM_LOCAL_WORKERS (issue 16's pystream.local.workers), by default auto.
+    if (!args.Contains("--local-workers") && !args.Contains("--cluster"))
+        args = [.. args, "--local-workers", Environment.GetEnvironmentVariable("PYSTREAM_LOCAL_WORKERS") is { Length: > 0 } localWorkers ? localWorkers : "auto"];
     options = GatewayOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"), podNamespace);
     if (Environment.GetEnvironmentVariable("PYSTREAM_PYTHON") is { Length: > 0 } interpreter)
         options = options with { UploadPython = interpreter };

@@ -5,10 +5,16 @@ using PyStream.Engine.Runtime.Cluster;
 
 namespace PyStream.Worker;
 
-/// <summary>A share's checkpoint reports, on the deployment stream in order with its output and state.</summary>
-internal sealed class ShareCheckpointReports(string attemptId, ChannelWriter<WorkerReport> reports) : ICheckpointReports
+/// <summary>
+/// A share's checkpoint reports, on the deployment stream in order with its output and state. Each acknowledgement
+/// follows the share's metrics (<paramref name="sendMetrics"/>), so a completed checkpoint's subtasks have reported
+/// what they counted up to its barrier.
+/// </summary>
+internal sealed class ShareCheckpointReports(string attemptId, ChannelWriter<WorkerReport> reports, Action sendMetrics) : ICheckpointReports
 {
-    public void Acknowledged(long checkpointId, TaskStateHandle handle, SubtaskCheckpointStats stats) =>
+    public void Acknowledged(long checkpointId, TaskStateHandle handle, SubtaskCheckpointStats stats)
+    {
+        sendMetrics();
         reports.TryWrite(new WorkerReport
         {
             CheckpointAck = new CheckpointAck
@@ -18,6 +24,7 @@ internal sealed class ShareCheckpointReports(string attemptId, ChannelWriter<Wor
                 AsyncMs = stats.AsyncDurationMs, StateSizeBytes = stats.StateSizeBytes,
             },
         });
+    }
 
     public void Declined(long checkpointId, string reason) =>
         reports.TryWrite(new WorkerReport { CheckpointDecline = new CheckpointDecline { AttemptId = attemptId, CheckpointId = checkpointId, Reason = reason } });

@@ -9,6 +9,7 @@ using PyStream.Engine.Graph;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Cluster;
 using PyStream.Engine.Spec;
+using PyStream.Engine.Telemetry;
 using PyStream.Engine.UserCode;
 
 namespace PyStream.Worker;
@@ -16,11 +17,14 @@ namespace PyStream.Worker;
 /// <summary>
 /// Runs the shares of attempts the coordinator deploys here (Flink's TaskExecutor): each as a
 /// <see cref="JobExecution.StartPart"/> of this worker's subtasks, its print output, collected results and
-/// state reported on the deployment stream, in that order. When the stream ends (the coordinator is
-/// lost) every share is cancelled: its attempt is over.
+/// state reported on the deployment stream, in that order, and its subtasks' metrics every second and once
+/// more just before its end. When the stream ends (the coordinator is lost) every share is cancelled: its attempt is over.
 /// </summary>
-internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files, ILogger<ShareExecutor> logger)
+internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files, TaskMeasurements measurements, TimeProvider time, ILogger<ShareExecutor> logger)
 {
+    /// <summary>How often a running share reports its metrics (the coordinator's REST views sample once a second too).</summary>
+    internal static readonly TimeSpan MetricsInterval = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, JobExecution> _shares = new(StringComparer.Ordinal);
 
     /// <summary>Serves the deployment stream of one registration until it ends; then cancels what still runs.</summary>
@@ -29,6 +33,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
         var reports = Channel.CreateUnbounded<WorkerReport>(new UnboundedChannelOptions { SingleReader = true });
         using var call = client.Deployments(headers, cancellationToken: cancellation);
         var sending = SendAsync(reports.Reader, call.RequestStream, cancellation);
+        var metrics = new ShareMetricsReports(measurements, reports.Writer);
+        using var metricsTimer = time.CreateTimer(_ => SendMetrics(metrics), null, MetricsInterval, MetricsInterval);
         try
         {
             reports.Writer.TryWrite(new WorkerReport { WorkerId = workerId });
@@ -36,7 +42,7 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
             {
                 var command = call.ResponseStream.Current;
                 if (command.Deploy is { } share)
-                    Deploy(share, workerId, reports.Writer);
+                    Deploy(share, workerId, reports.Writer, metrics);
                 else
                     OnCommand(command);
             }
@@ -103,7 +109,13 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
             await stream.WriteAsync(report, cancellation).ConfigureAwait(false);
     }
 
-    private void Deploy(DeployShare share, string workerId, ChannelWriter<WorkerReport> reports)
+    private void SendMetrics(ShareMetricsReports metrics)
+    {
+        foreach (var (attemptId, execution) in _shares)
+            metrics.Send(attemptId, execution.JobId);
+    }
+
+    private void Deploy(DeployShare share, string workerId, ChannelWriter<WorkerReport> reports, ShareMetricsReports metrics)
     {
         var attemptId = share.AttemptId;
         var stdout = new ShareOutputWriter(attemptId, stderr: false, reports);
@@ -118,6 +130,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
         {
             stdout.Flush();
             stderr.Flush();
+            if (state.State != ShareState.Types.State.Running)
+                metrics.Send(attemptId, share.JobId); // its last counts, before its end
             state.AttemptId = attemptId;
             reports.TryWrite(new WorkerReport { State = state });
         }
@@ -131,7 +145,7 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
                 share.Placement.ToDictionary(p => (p.Vertex, p.Subtask), p => new SubtaskLocation(p.WorkerId, p.Slot)),
                 share.DataAddresses.ToDictionary(a => a.Key, a => new Uri($"http://{a.Value}"), StringComparer.Ordinal))
             {
-                Checkpoints = share.Checkpointing ? new ShareCheckpointReports(attemptId, reports) : null,
+                Checkpoints = share.Checkpointing ? new ShareCheckpointReports(attemptId, reports, () => metrics.Send(attemptId, share.JobId)) : null,
                 FinishedDirectory = share.FinishedDirectory.Length > 0 ? share.FinishedDirectory : null,
                 RestorePath = share.RestorePath.Length > 0 ? share.RestorePath : null,
             };
@@ -166,6 +180,8 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
             JobStatus.Failed when execution.Failures is [.., var last] => Failed(last.Error, last),
             _ => new ShareState { State = ShareState.Types.State.Canceled },
         });
+        if (!_shares.Values.Any(other => other.JobId == execution.JobId))
+            measurements.Forget(execution.JobId);
     }
 
     private static ShareState Failed(Exception error, JobFailure? failure = null)

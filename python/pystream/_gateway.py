@@ -361,6 +361,8 @@ def _start_local_gateway(state: Path, address_file: Path) -> str:
     idle_timeout = os.environ.get("PYSTREAM_LOCAL_GATEWAY_IDLE_TIMEOUT") or _DEFAULT_IDLE_TIMEOUT
     command = [str(launcher), "gateway", "--port", "0", "--rpc-port", "0", "--data", str(state / "data"),
                "--address-file", str(address_file), "--idle-timeout", idle_timeout]
+    if not os.environ.get("PYSTREAM_LOCAL_WORKERS"):  # one user's own gateway: its jobs in its process, unless asked
+        command += ["--local-workers", "off"]
     owned = _in_notebook() and os.environ.get("PYSTREAM_LOCAL_GATEWAY_KEEP") != "1"
     if owned:  # a notebook's gateway ends with its kernel, unless asked to stay
         command += ["--owner-pid", str(os.getpid())]

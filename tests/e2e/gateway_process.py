@@ -96,8 +96,9 @@ def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, dict]:
 
 
 def run_through_a_gateway(script: Path, data: Path, timeout_s: float) -> subprocess.CompletedProcess:
-    """``python SCRIPT`` against a gateway of its own (started in ``data``, stopped afterwards)."""
-    gateway = Gateway(data)
+    """``python SCRIPT`` against a gateway of its own (started in ``data``, stopped afterwards): one user's gateway,
+    which runs its jobs in its own process, as the local gateway ``python job.py`` starts does (docs/cluster.md)."""
+    gateway = Gateway(data, args=("--local-workers", "off"))
     try:
         return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(script)], cwd=ROOT,
                               env=gateway.client_env(), capture_output=True, text=True, timeout=timeout_s)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import select
 import signal
 import subprocess
@@ -61,6 +62,8 @@ print(env.execute_async(sys.argv[1]).get_job_id())
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     gateway = Gateway(tmp_path_factory.mktemp("gateway"))
+    # The default mode (unless PYSTREAM_LOCAL_WORKERS says otherwise): the jobs' functions run on local workers.
+    assert "jobs run on local workers" in "".join(gateway.log) or os.environ.get("PYSTREAM_LOCAL_WORKERS") in ("off", "0")
     yield gateway
     gateway.stop()
 
@@ -239,7 +242,12 @@ def test_rest_describes_a_running_job_and_metrics_reach_prometheus(gateway: Gate
         assert details["state"] == "RUNNING"
         assert [v["parallelism"] for v in details["vertices"]] == [2, 2]
         assert details["edges"] == [{"source": 0, "target": 1, "ship_strategy": "HASH"}]
-        # The job checkpoints every 200 ms: wait on its event stream's savepoint, not on a clock.
+        # Records and watermarks reached the keyed vertex (on workers, a job's first batches may come after a savepoint taken at
+        # once): read from REST up to a deadline. Then a savepoint: its subtasks reported their figures before their acks.
+        deadline = time.monotonic() + 60
+        while (keyed := gateway.get(f"/jobs/{job_id}")["vertices"][-1])["metrics"]["read-records"] == 0 or keyed["watermark"] is None:
+            assert time.monotonic() < deadline, f"no records and watermarks reached the keyed vertex within 60 s: {keyed}"
+            time.sleep(0.1)
         RemoteEngine(gateway.rpc, None).savepoint(job_id, str(tmp_path / "sp"))
         status, metrics = gateway.request("GET", "/metrics")
         assert status == 200
@@ -340,7 +348,7 @@ def _one_operator_spec() -> bytes:
 
 
 def test_with_a_token_every_call_needs_it(tmp_path: Path) -> None:
-    gateway = Gateway(tmp_path / "data", token="s3cret")
+    gateway = Gateway(tmp_path / "data", token="s3cret", args=("--local-workers", "off"))  # the token's test; workers with one: test_cluster
     try:
         assert gateway.request("GET", "/overview", token=None)[0] == 401
         assert gateway.request("GET", "/overview", token="wrong")[0] == 401

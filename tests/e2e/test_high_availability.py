@@ -99,7 +99,8 @@ def test_the_standby_leads_once_the_leader_lost_its_lease_and_resumes_the_suspen
     kubernetes = FakeKubernetes()
     storage = tmp_path / "ha"
     env = {"KUBECONFIG": str(kubernetes.kubeconfig(tmp_path / "kubeconfig"))}
-    args = ("--ha", "kubernetes", "--ha-storage", str(storage), "--kubernetes-namespace", "streams",
+    # The Lease is the subject: one process each (the kill -9 resume above runs on local workers, the default).
+    args = ("--local-workers", "off", "--ha", "kubernetes", "--ha-storage", str(storage), "--kubernetes-namespace", "streams",
             "--lease-duration", "2 s", "--renew-deadline", "2 s", "--retry-period", "100 ms")
     leader = Gateway(tmp_path / "a", env=env, args=args)
     standby = None

@@ -16,7 +16,8 @@ from typing import Iterator
 import pytest
 
 from gateway_process import ROOT, Gateway
-from test_gateway import RUNNING_JOB, run_client
+from test_gateway import RUNNING_JOB, follow_to_end, run_client
+from test_user_metrics import samples
 from test_upload_isolation import EXPECTED, SCRIPTS, process_gone, progress, text, wait_for
 
 
@@ -89,6 +90,31 @@ env = StreamExecutionEnvironment.get_execution_environment()
 env.set_parallelism(1)
 env.from_collection([1, 2], Types.INT()).map(tag, Types.STRING()).print()
 env.execute("same module")
+"""
+
+# A source at parallelism 1, a map counting odd numbers in a user counter, a keyed reduce (both at 2): three vertices.
+COUNTED = 1000
+COUNTED_JOB = f"""
+from pyflink.common import Types
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.functions import MapFunction
+
+
+class CountOdd(MapFunction):
+    def open(self, ctx):
+        self.odd = ctx.get_metrics_group().counter("odd")
+
+    def map(self, x):
+        if x % 2:
+            self.odd.inc()
+        return x
+
+
+env = StreamExecutionEnvironment.get_execution_environment()
+env.set_parallelism(2)
+env.from_collection(list(range({COUNTED})), Types.LONG()).set_parallelism(1) \\
+   .map(CountOdd(), Types.LONG()).key_by(lambda x: x % 3).reduce(lambda a, b: a + b).filter(lambda x: x < 0).print()
+print(env.execute_async("counted").get_job_id())
 """
 
 
@@ -194,6 +220,30 @@ def test_a_runaway_regex_holding_the_gil_stalls_only_its_own_job(gateway: Gatewa
     wait_for("the runaway job to be cancelled", lambda: job_state(gateway, runaway) == "CANCELED")
     wait_for("the ticking job to be cancelled", lambda: job_state(gateway, ticking) == "CANCELED")
     assert any("killed: its cancelled share did not stop" in line for line in gateway.log)
+
+
+def test_the_workers_task_and_user_metrics_reach_the_gateways_rest_views_and_prometheus(gateway: Gateway, tmp_path: Path) -> None:
+    script = tmp_path / "counted.py"
+    script.write_text(COUNTED_JOB)
+    started = run_in_its_directory(gateway, script)
+    assert started.returncode == 0, started.stderr
+    job_id = started.stdout.split()[-1]
+    assert follow_to_end(gateway, job_id).status == "FINISHED"
+
+    # The model: every number leaves the source, passes the map and reaches the reduce, whose output stays in its task.
+    records = [(0, COUNTED), (COUNTED, COUNTED), (COUNTED, 0)]
+    vertices = gateway.get(f"/jobs/{job_id}")["vertices"]
+    assert [(v["metrics"]["read-records"], v["metrics"]["write-records"]) for v in vertices] == records
+    for vertex, (read, written) in zip(vertices, records):
+        subtasks = gateway.get(f"/jobs/{job_id}/vertices/{vertex['id']}")["subtasks"]
+        assert sum(s["metrics"]["read-records"] for s in subtasks) == read
+        assert sum(s["metrics"]["write-records"] for s in subtasks) == written
+    status, metrics = gateway.request("GET", "/metrics")
+    assert status == 200
+    odd = [value for labels, value in samples(metrics, "pystream_user_odd").items() if f'job_id="{job_id}"' in labels]
+    assert sum(odd) == sum(1 for x in range(COUNTED) if x % 2)  # over the subtasks that saw numbers
+    records_in = [value for labels, value in samples(metrics, "pystream_records_in_total").items() if f'job_id="{job_id}"' in labels]
+    assert sum(records_in) == sum(read for read, _ in records)
 
 
 def test_jobs_never_share_modules_or_monkeypatches(gateway: Gateway, tmp_path: Path) -> None:

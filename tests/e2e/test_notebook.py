@@ -20,7 +20,7 @@ EXPECTED = [(0, "ada", 3), (0, "bob", 1), (0, "cyd", 1), (10, "ada", 1), (10, "b
 
 
 def test_the_notebook_runs_its_windowed_job_and_shows_the_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    gateway = Gateway(tmp_path / "gateway")
+    gateway = Gateway(tmp_path / "gateway", args=("--local-workers", "off"))  # a notebook's subject, not placement (docs/cluster.md)
     try:
         monkeypatch.setenv("PYSTREAM_GATEWAY", gateway.rpc)  # the kernel inherits it
         notebook = nbformat.read(NOTEBOOK, as_version=4)

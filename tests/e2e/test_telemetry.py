@@ -98,7 +98,9 @@ def test_the_clients_trace_context_flows_through_the_gateway_into_the_job_spans(
     script = tmp_path / "traced_job.py"
     script.write_text(JOB)
     trace_id, client_span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
-    gateway = Gateway(tmp_path / "gateway", env={"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.otlp, "OTEL_SERVICE_NAME": "pystream-gateway-e2e"})
+    # Its subject is the trace context, not where functions run: one process, which starts faster (docs/cluster.md).
+    gateway = Gateway(tmp_path / "gateway", env={"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.otlp, "OTEL_SERVICE_NAME": "pystream-gateway-e2e"},
+                      args=("--local-workers", "off"))
     try:
         env = gateway.client_env(TRACEPARENT=f"00-{trace_id}-{client_span}-01")
         result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(script)], env=env, capture_output=True, text=True, timeout=180)

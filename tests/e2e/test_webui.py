@@ -23,7 +23,9 @@ SCRIPTS = Path(__file__).parent / "scripts"
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    gateway = Gateway(tmp_path_factory.mktemp("webui-gateway"))
+    # The pages' subject is the UI; the REST numbers it shows are tested on local workers (test_rest_views.py), and
+    # its cluster pages below run on workers. One process starts each job faster (docs/cluster.md).
+    gateway = Gateway(tmp_path_factory.mktemp("webui-gateway"), args=("--local-workers", "off"))
     yield gateway
     gateway.stop()
 

@@ -43,7 +43,7 @@ public sealed class UserMetrics(TagList taskTags)
         }
 
         instrumentName.Append(NamePart(name));
-        var instrument = Instruments.GetOrAdd((kind, instrumentName.ToString()), key => Create(key.Kind, key.Name));
+        var instrument = InstrumentFor(kind, instrumentName.ToString());
         _metrics.Add(new Registered(instrument, tags));
         return _metrics.Count - 1;
     }
@@ -81,6 +81,9 @@ public sealed class UserMetrics(TagList taskTags)
             }
         }
     }
+
+    /// <summary>The one instrument of a user metric's kind and name in this process (a worker's, replayed here, too).</summary>
+    internal static Instrument InstrumentFor(UserMetricKind kind, string name) => Instruments.GetOrAdd((kind, name), key => Create(key.Kind, key.Name));
 
     public static UserMetricKind KindOf(string kind) => kind switch
     {

@@ -7,7 +7,7 @@ namespace PyStream.Gateway.Cluster;
 /// cluster.proto's service on the coordinator: registration and heartbeat streams of workers.
 /// The token, when the gateway has one, is checked before any call arrives here (<see cref="Api.TokenCheck"/>).
 /// </summary>
-internal sealed class ClusterCoordinatorService(WorkerRegistry registry, ClusterScheduler scheduler, IHostApplicationLifetime lifetime) : ClusterService.ClusterServiceBase
+internal sealed class ClusterCoordinatorService(WorkerRegistry registry, ClusterScheduler scheduler, CoordinatorStopping stopping) : ClusterService.ClusterServiceBase
 {
     public override Task<RegisterWorkerResponse> RegisterWorker(RegisterWorkerRequest request, ServerCallContext context)
     {
@@ -37,7 +37,7 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
         string? workerId = null;
         var reason = "it closed its heartbeat stream";
         // A stopping coordinator ends the streams itself: Kestrel would otherwise wait for them to end.
-        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping.Token);
         try
         {
             while (await requestStream.MoveNext(open.Token).ConfigureAwait(false))
@@ -55,7 +55,7 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
                 await responseStream.WriteAsync(new CoordinatorHeartbeat(), open.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsStopping)
         {
             reason = "the coordinator stops";
         }
@@ -73,21 +73,27 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
     public override async Task Deployments(IAsyncStreamReader<WorkerReport> requestStream, IServerStreamWriter<DeploymentCommand> responseStream,
         ServerCallContext context)
     {
-        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping.Token);
         if (!await requestStream.MoveNext(open.Token).ConfigureAwait(false) || requestStream.Current.WorkerId is not { Length: > 0 } workerId)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "a deployment stream opens with the worker's id"));
         var worker = registry.Find(workerId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no worker {workerId} is registered here: register again"));
         var session = scheduler.Open(worker);
         var reason = "it closed the stream";
         var sending = SendAsync(session, responseStream, open.Token);
+        using var metrics = new WorkerMetricsReplay(workerId, scheduler.Time, scheduler.Logger);
         try
         {
             while (await requestStream.MoveNext(open.Token).ConfigureAwait(false))
-                scheduler.OnReport(workerId, requestStream.Current);
+            {
+                if (requestStream.Current.Metrics is { } report)
+                    metrics.Apply(report);
+                else
+                    scheduler.OnReport(workerId, requestStream.Current);
+            }
         }
         catch (Exception error) when (error is IOException or OperationCanceledException)
         {
-            reason = lifetime.ApplicationStopping.IsCancellationRequested ? "the coordinator stops" : $"its connection dropped ({error.GetType().Name})";
+            reason = stopping.IsStopping ? "the coordinator stops" : $"its connection dropped ({error.GetType().Name})";
         }
         finally
         {

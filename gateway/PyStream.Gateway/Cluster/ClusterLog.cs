@@ -32,4 +32,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 509, Level = LogLevel.Warning, Message = "local worker {ProcessId} killed: its cancelled share did not stop within {Seconds} s (a Python function that does not return)")]
     public static partial void LocalWorkerKilled(this ILogger logger, int processId, double seconds);
+
+    [LoggerMessage(EventId = 530, Level = LogLevel.Warning, Message = "worker {WorkerId} reported a metric this coordinator does not have ('{Instrument}', {Kind}): not counted")]
+    public static partial void UnknownMetric(this ILogger logger, string workerId, string instrument, string kind);
+
+    [LoggerMessage(EventId = 531, Level = LogLevel.Warning, Message = "worker {WorkerId}: distribution '{Instrument}' recorded more than {Limit} values in a second; {Dropped} were not forwarded (its figures here are of the others)")]
+    public static partial void DistributionSamplesDropped(this ILogger logger, string workerId, string instrument, int limit, long dropped);
 }
