@@ -68,6 +68,13 @@ public static class WorkerHost
             Console.Error.WriteLine($"pystream worker: cannot listen on {options.Host}:{options.DataPort}: {error.Message}");
             return 3;
         }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // SIGTERM while starting (a gateway stopping the spare it just started): nothing ran yet, so a plain stop.
+            await app.DisposeAsync().ConfigureAwait(false);
+            files.RemoveAll();
+            return 0;
+        }
 
         Console.Error.WriteLine($"pystream worker: {options.Slots} slot{(options.Slots == 1 ? "" : "s")}, data plane on {app.Services.GetRequiredService<WorkerIdentity>().DataAddress}, coordinator {options.Coordinator}" +
                                 (options.Token is null ? "" : " (token sent)"));
