@@ -42,7 +42,7 @@ parser.add_argument("--stop-with-savepoint", help="stop with a savepoint into th
 parser.add_argument("--savepoint", help="take a savepoint into this directory once a checkpoint completed, and run on")
 parser.add_argument("--retained", type=int, default=1)
 parser.add_argument("--resume", help="start from this savepoint or checkpoint (execution.savepoint.path), as `run -s` does")
-parser.add_argument("--hold", help="a marker file: from record n/2 on, once a checkpoint completed, hold the records until it exists "
+parser.add_argument("--hold", help="a marker file: from record n/2 on, slowed until a checkpoint completed, then held until it exists "
                                    "(at most 60 s), so a test can act mid-job")
 parser.add_argument("--sum-uid", default="sum-and-count")
 args = parser.parse_args()
@@ -57,18 +57,31 @@ def checkpoint_in_flight() -> bool:
     return any(not os.path.exists(os.path.join(d, "_metadata")) for d in glob.glob(os.path.join(args.checkpoints, "*", "chk-*")))
 
 
+def released() -> bool:
+    """--hold's marker exists, or (stopping with a savepoint) the savepoint was triggered: its directory exists."""
+    if args.hold:
+        return os.path.exists(args.hold)
+    return bool(glob.glob(os.path.join(args.stop_with_savepoint, "savepoint-*")))
+
+
 def hold(value: int) -> None:
-    if value % 1000 == 0 and value >= args.n // 2 and not os.path.exists(args.hold) and checkpoint_completed():
-        deadline = time.monotonic() + 60
-        while not os.path.exists(args.hold) and time.monotonic() < deadline:
-            time.sleep(0.02)
+    """From record n/2 on: slowed until a checkpoint completed, so the job cannot end before one did however fast it
+    runs (the barrier passes between the slowed calls), then held until released (at most 60 s), so a test acts mid-job."""
+    if value < args.n // 2 or value % 100 or released():
+        return
+    if not checkpoint_completed():
+        time.sleep(0.01)
+        return
+    deadline = time.monotonic() + 60
+    while value % 1000 == 0 and not released() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 class FailOnce:
     """Raises once: at record 1000, or at the first 10000th record after a checkpoint completed or while one is in flight."""
 
     def __call__(self, value: int) -> int:
-        if args.hold:
+        if args.hold or args.stop_with_savepoint:
             hold(value)
         due = (value == 1000 if args.fail_when == "before"
                else value % 10000 == 0 and (checkpoint_in_flight() if args.fail_when == "during" else checkpoint_completed()))
