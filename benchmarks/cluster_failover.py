@@ -108,9 +108,12 @@ def main() -> None:
         get = gateway.get
         jid = get("/jobs/overview")["jobs"][0]["jid"]
         victim = workers[ids.index(get(f"/jobs/{jid}/vertices/0")["subtasks"][0]["taskmanager-id"])]
-        (markers / "killed").write_text("")
         killed_at = time.time()
         victim.signal(signal.SIGKILL)
+        victim.process.wait(30)
+        # Marked only once the worker is gone: its function, seeing the marker first, could start the 'recovered' marker
+        # and die before writing it, and the restarted function would find the empty file and never mark its first record.
+        (markers / "killed").write_text("")
         recovered_at = float(wait_until("the first record after the restart",
                                         lambda: (markers / "recovered").exists() and (markers / "recovered").read_text(), alive=client, logs=lambda: "".join(gateway.log[-40:])))
         checkpoints_stats = get(f"/jobs/{jid}/checkpoints")
