@@ -148,6 +148,7 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
                 Checkpoints = share.Checkpointing ? new ShareCheckpointReports(attemptId, reports, () => metrics.Send(attemptId, share.JobId)) : null,
                 FinishedDirectory = share.FinishedDirectory.Length > 0 ? share.FinishedDirectory : null,
                 RestorePath = share.RestorePath.Length > 0 ? share.RestorePath : null,
+                AttemptNumber = share.AttemptNumber,
             };
             var execution = JobExecution.StartPart(spec, environment with { Stdout = stdout, Stderr = stderr, Results = results }, deployment, share.JobId,
                 (execution, status) =>

@@ -132,6 +132,31 @@ def test_a_failing_user_function_on_a_worker_reaches_the_client_with_its_traceba
     assert entry["taskName"] == exceptions["root-task"] == f"{chain['name']} (1/{chain['parallelism']})"
 
 
+def test_a_restarted_job_on_workers_knows_its_attempt_number(cluster: Cluster, tmp_path: Path) -> None:
+    """Attempt 0 fails in its map, the one restart the strategy allows is attempt 1: had the workers counted attempts
+    of their own (each share starting at 0), the restart would fail again and the job with it."""
+    script = tmp_path / "attempts.py"
+    script.write_text(
+        "from pyflink.common import Types\n"
+        "from pyflink.common.restart_strategy import RestartStrategies\n"
+        "from pyflink.datastream import StreamExecutionEnvironment\n"
+        "from pyflink.datastream.functions import MapFunction\n"
+        "class Attempt(MapFunction):\n"
+        "    def open(self, ctx):\n"
+        "        self.attempt = ctx.get_attempt_number()\n"
+        "    def map(self, n):\n"
+        "        if self.attempt == 0:\n"
+        "            raise RuntimeError('attempt 0 fails')\n"
+        "        return (n, self.attempt)\n"
+        "env = StreamExecutionEnvironment.get_execution_environment()\n"
+        "env.set_parallelism(2)\n"
+        "env.set_restart_strategy(RestartStrategies.fixed_delay_restart(1, 0))\n"
+        "print(sorted(env.from_collection(list(range(4)), Types.INT()).map(Attempt()).execute_and_collect()))\n")
+    result = cluster.run(script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([(n, 1) for n in range(4)])
+
+
 def test_a_collect_limit_reached_on_one_worker_finishes_the_job_on_every_worker(cluster: Cluster) -> None:
     result = cluster.run(SCRIPTS / "cluster_collect.py")
     assert result.returncode == 0, result.stderr

@@ -195,6 +195,7 @@ public sealed class JobExecution
             throw new ArgumentException("a worker's share of an attempt needs the worker's network channels", nameof(environment));
         var execution = new JobExecution(JobGraphBuilder.Build(spec), environment, jobId, deployment);
         execution.StatusChanged += statusChanged;
+        execution._attempts = deployment.AttemptNumber; // the share runs the coordinator's attempt, not its own first
         var restore = deployment.RestorePath is { } path ? CheckpointLocator.Resolve(path, environment.LoggerFactory.CreateLogger(typeof(CheckpointLocator))) : null;
         execution.StartRun(restore);
         return execution;

@@ -256,7 +256,7 @@ internal sealed class ScheduledAttempt(ClusterScheduler scheduler, ClusterAttemp
         var share = new DeployShare
         {
             JobId = attempt.JobId, AttemptId = attempt.AttemptId, Spec = spec.ToByteString(), Checkpointing = attempt.Checkpoints is not null,
-            RestorePath = attempt.RestorePath ?? "", FinishedDirectory = attempt.FinishedDirectory ?? "",
+            RestorePath = attempt.RestorePath ?? "", FinishedDirectory = attempt.FinishedDirectory ?? "", AttemptNumber = attempt.Attempt,
         };
         share.Placement.AddRange(placement.Select(p => new SubtaskPlacement { Vertex = p.Key.Vertex, Subtask = p.Key.Subtask, WorkerId = p.Value.Worker, Slot = p.Value.Slot }));
         var workers = slots.Select(s => s.Worker).Distinct(StringComparer.Ordinal).ToList();

@@ -20,6 +20,9 @@ public sealed record AttemptDeployment(string AttemptId, string ThisWorker, IRea
     /// <summary>The checkpoint or savepoint the share's subtasks restore from (each its key-group range); null: they start empty.</summary>
     public string? RestorePath { get; init; }
 
+    /// <summary>The attempt's number in its job (0 for the first), as the coordinator counts them.</summary>
+    public int AttemptNumber { get; init; }
+
     /// <summary>Where subtask <paramref name="subtask"/> of vertex (chain) <paramref name="vertex"/> runs; every subtask must be placed.</summary>
     public SubtaskLocation LocationOf(int vertex, int subtask) => Placement.TryGetValue((vertex, subtask), out var location)
         ? location
