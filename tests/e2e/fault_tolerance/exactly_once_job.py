@@ -65,8 +65,9 @@ def released() -> bool:
 
 
 def hold(value: int) -> None:
-    """From record n/2 on: slowed until a checkpoint completed, so the job cannot end before one did however fast it
-    runs (the barrier passes between the slowed calls), then held until released (at most 60 s), so a test acts mid-job."""
+    """From record n/2 on: slowed (10 ms every 100 records, the barrier passing between the slowed calls) until a
+    checkpoint completed, so a fast job does not end before one did, then held until released (at most 60 s), so a
+    test acts mid-job."""
     if value < args.n // 2 or value % 100 or released():
         return
     if not checkpoint_completed():
