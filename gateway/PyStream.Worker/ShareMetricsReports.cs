@@ -26,7 +26,7 @@ internal sealed class ShareMetricsReports(TaskMeasurements measurements, Channel
             foreach (var change in take.Changes)
             {
                 if (_named.Add(change.Series.Id))
-                    report.Defined.Add(Series(change.Series));
+                    report.Defined.Add(MetricSeriesMessages.ToMessage(change.Series));
                 var update = new MetricUpdate { Series = change.Series.Id, Value = change.Value, DroppedSamples = change.DroppedSamples };
                 update.Samples.Add(change.Samples);
                 report.Updates.Add(update);
@@ -40,30 +40,5 @@ internal sealed class ShareMetricsReports(TaskMeasurements measurements, Channel
 
             reports.TryWrite(new WorkerReport { Metrics = report });
         }
-    }
-
-    private static MetricSeries Series(MeasuredSeries series)
-    {
-        var message = new MetricSeries
-        {
-            Id = series.Id,
-            Instrument = series.Instrument,
-            Kind = series.Kind switch
-            {
-                MeasurementKind.UpDownCounter => MetricSeries.Types.Kind.UpDownCounter,
-                MeasurementKind.Gauge => MetricSeries.Types.Kind.Gauge,
-                MeasurementKind.Histogram => MetricSeries.Types.Kind.Histogram,
-                MeasurementKind.ObservedGauge => MetricSeries.Types.Kind.ObservedGauge,
-                _ => MetricSeries.Types.Kind.Counter,
-            },
-        };
-        foreach (var (key, value) in series.Tags)
-        {
-            message.Tags.Add(value is int number
-                ? new MetricTag { Key = key, Integer = number }
-                : new MetricTag { Key = key, Text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "" });
-        }
-
-        return message;
     }
 }

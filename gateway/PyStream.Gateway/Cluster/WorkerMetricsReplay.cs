@@ -20,7 +20,7 @@ internal sealed class WorkerMetricsReplay(string workerId, TimeProvider time, IL
         ArgumentNullException.ThrowIfNull(report);
         foreach (var series in report.Defined)
         {
-            var measured = new MeasuredSeries(series.Id, series.Instrument, KindOf(series.Kind), series.Tags.Select(Tag).ToList());
+            var measured = MetricSeriesMessages.FromMessage(series);
             _names[series.Id] = series.Instrument;
             if (!_replay.Define(measured) && _warned.Add(series.Instrument))
                 logger.UnknownMetric(workerId, series.Instrument, series.Kind.ToString());
@@ -41,16 +41,4 @@ internal sealed class WorkerMetricsReplay(string workerId, TimeProvider time, IL
     }
 
     public void Dispose() => _replay.Dispose();
-
-    private static MeasurementKind KindOf(MetricSeries.Types.Kind kind) => kind switch
-    {
-        MetricSeries.Types.Kind.UpDownCounter => MeasurementKind.UpDownCounter,
-        MetricSeries.Types.Kind.Gauge => MeasurementKind.Gauge,
-        MetricSeries.Types.Kind.Histogram => MeasurementKind.Histogram,
-        MetricSeries.Types.Kind.ObservedGauge => MeasurementKind.ObservedGauge,
-        _ => MeasurementKind.Counter,
-    };
-
-    private static KeyValuePair<string, object?> Tag(MetricTag tag) =>
-        new(tag.Key, tag.ValueCase == MetricTag.ValueOneofCase.Integer ? tag.Integer : tag.Text);
 }

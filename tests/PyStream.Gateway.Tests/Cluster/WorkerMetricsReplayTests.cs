@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PyStream.Cluster.Protocol;
+using PyStream.Engine.Telemetry;
 using PyStream.Engine.Tests.Harness;
 using PyStream.Gateway.Cluster;
 using PyStream.Gateway.Monitoring;
@@ -57,6 +58,22 @@ public sealed class WorkerMetricsReplayTests
         }
 
         Assert.Empty(_log.Messages);
+    }
+
+    [Theory]
+    [InlineData(MeasurementKind.Counter)]
+    [InlineData(MeasurementKind.UpDownCounter)]
+    [InlineData(MeasurementKind.Gauge)]
+    [InlineData(MeasurementKind.Histogram)]
+    [InlineData(MeasurementKind.ObservedGauge)]
+    public void A_series_named_by_a_worker_arrives_as_it_was_measured(MeasurementKind kind)
+    {
+        var measured = new MeasuredSeries(9, "pystream.user.x", kind, [new("subtask", 2), new("operator", "Map"), new("ratio", 0.5)]);
+
+        var arrived = MetricSeriesMessages.FromMessage(MetricSeriesMessages.ToMessage(measured));
+
+        Assert.Equal((9u, "pystream.user.x", kind), (arrived.Id, arrived.Instrument, arrived.Kind));
+        Assert.Equal([new("subtask", 2), new("operator", "Map"), new("ratio", "0.5")], arrived.Tags);
     }
 
     [Fact]
