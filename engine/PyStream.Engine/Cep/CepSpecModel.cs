@@ -40,6 +40,8 @@ public static class CepSpecModel
             Optional = s.Optional,
             Greedy = s.Greedy,
             Inner = Contiguity(s.Inner),
+            Counted = s.Counted,
+            WithinMillis = s.CountedWithinMs > 0 ? s.CountedWithinMs : null,
         })
         {
             Until = s.Until,

@@ -19,6 +19,7 @@ public sealed class NfaCompiler
     private readonly Dictionary<PatternStage, int> _stageIndex = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, GraphState> _stopStates = [];
     private readonly Dictionary<PatternStage, bool> _firstOfLoop = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<PatternStage> _named = new(ReferenceEqualityComparer.Instance);
     private readonly long _window;
     private Position _current;
     private Position? _following;
@@ -43,7 +44,7 @@ public sealed class NfaCompiler
         var sink = compiler.CreateState(-1, NfaStateType.Final);
         sink = compiler.CreateMiddleStates(sink);
         compiler.ConvertPattern(sink).MakeStart();
-        compiler.AssignWindows();
+        compiler.CheckWindows();
         return new CompiledPattern(pattern, compiler._stageNames, compiler._states, compiler._window, compiler.UsedConditions());
     }
 
@@ -68,22 +69,21 @@ public sealed class NfaCompiler
         }
     }
 
-    /// <summary>PREVIOUS_AND_CURRENT windows go on every state of a stage (see <see cref="PreviousWindow"/>).</summary>
-    private void AssignWindows()
+    /// <summary>As Flink's compiler (<c>checkPatternWindowTimes</c>): no state's PREVIOUS_AND_CURRENT window longer than the FIRST_AND_LAST one.</summary>
+    private void CheckWindows()
     {
-        var byStage = AllStages(_definition.Stages).ToDictionary(s => _stageIndex[s], s => PreviousWindow(_definition, s) ?? 0);
-        foreach (var state in _states)
-        {
-            if (state.Stage >= 0)
-                state.PreviousWindow = byStage[state.Stage];
-        }
+        if (_window <= 0 || _states.FirstOrDefault(s => s.PreviousWindow > _window) is not { } state)
+            return;
+        throw new CepPatternException(
+            $"stage '{_stageNames[state.Stage]}': its PREVIOUS_AND_CURRENT within ({state.PreviousWindow} ms) is longer than the pattern's FIRST_AND_LAST within ({_window} ms); " +
+            "the window length between the previous and current event cannot be larger than the window length between the first and last event (as in Flink)");
     }
 
     /// <summary>
-    /// A stage's PREVIOUS_AND_CURRENT window: its <see cref="PatternStage.PreviousWithinMillis"/>; in a pattern of that
-    /// <see cref="PatternDefinition.WithinType"/> also its own within, else the pattern's. Null without one.
+    /// The PREVIOUS_AND_CURRENT within given on a stage: its <see cref="PatternStage.PreviousWithinMillis"/>; in a
+    /// pattern of that <see cref="PatternDefinition.WithinType"/> also its own within, else the pattern's. Null without one.
     /// </summary>
-    internal static long? PreviousWindow(PatternDefinition pattern, PatternStage stage) =>
+    private static long? PreviousWindow(PatternDefinition pattern, PatternStage stage) =>
         stage.PreviousWithinMillis
         ?? (pattern.WithinType == WithinType.PreviousAndCurrent ? stage.WithinMillis ?? pattern.WithinMillis : null);
 
@@ -141,8 +141,20 @@ public sealed class NfaCompiler
         return state;
     }
 
-    private GraphState CreateState(PatternStage stage, NfaStateType type = NfaStateType.Normal) =>
-        CreateState(_stageIndex[stage], type, stage.Quantifier.Greedy);
+    /// <summary>
+    /// A state of <paramref name="stage"/>. One that <paramref name="takes"/> the stage's events (not the twin an
+    /// optional stage or a loop moves to when it ignores one) gets its PREVIOUS_AND_CURRENT window, as Flink's
+    /// compiler: the stage's own within, or for a counted stage the count's window on every state but the first
+    /// compiled (the one Flink names without a suffix: a loop's own state, or the last of <c>times(n)</c>).
+    /// </summary>
+    private GraphState CreateState(PatternStage stage, bool takes, NfaStateType type = NfaStateType.Normal)
+    {
+        var first = _named.Add(stage);
+        var state = CreateState(_stageIndex[stage], type, stage.Quantifier.Greedy);
+        if (takes)
+            state.PreviousWindow = (stage.Quantifier.Counted ? first ? null : stage.Quantifier.WithinMillis : PreviousWindow(_definition, stage)) ?? 0;
+        return state;
+    }
 
     private GraphState CreateMiddleStates(GraphState sink)
     {
@@ -155,7 +167,7 @@ public sealed class NfaCompiler
                 // Not patterns become edge conditions; only a trailing one (with a window) gets a state.
                 if (lastSink.IsFinal && HasWindow(stage))
                 {
-                    var notFollow = CreateState(_stageIndex[stage], NfaStateType.Pending);
+                    var notFollow = CreateState(stage, takes: true, NfaStateType.Pending);
                     var notCondition = TakeCondition(stage);
                     notFollow.AddProceed(CreateStopState(notCondition, stage), notCondition);
                     notFollow.AddIgnore(EdgeCondition.Not(notCondition));
@@ -164,7 +176,7 @@ public sealed class NfaCompiler
             }
             else if (stage.Kind == StageKind.NotNext)
             {
-                var notNext = CreateState(_stageIndex[stage], NfaStateType.Normal);
+                var notNext = CreateState(stage, takes: true);
                 var notCondition = TakeCondition(stage);
                 var stop = CreateStopState(notCondition, stage);
                 if (lastSink.IsFinal)
@@ -347,7 +359,7 @@ public sealed class NfaCompiler
             return CreateGroupPatternState(stage, sink, proceed, optional);
 
         var greedy = stage.Quantifier.Greedy;
-        var singleton = CreateState(stage);
+        var singleton = CreateState(stage, takes: true);
         // Taking an event ends the not-patterns before this optional stage.
         var takeSink = CopyWithoutTransitiveNots(sink);
         singleton.AddTake(takeSink, take);
@@ -366,7 +378,7 @@ public sealed class NfaCompiler
             GraphState ignoreState;
             if (optional)
             {
-                ignoreState = CreateState(stage);
+                ignoreState = CreateState(stage, takes: false);
                 ignoreState.AddTake(takeSink, take);
                 ignoreState.AddIgnore(ignore);
                 AddStopStates(ignoreState);
@@ -401,7 +413,7 @@ public sealed class NfaCompiler
     private GraphState CreateLoopingGroupPatternState(PatternStage group, GraphState sink)
     {
         var proceedCondition = TrueCondition();
-        var dummy = CreateState(group);
+        var dummy = CreateState(group, takes: true);
         return InGroup(group, true, () =>
         {
             var lastSink = ConvertPattern(CreateMiddleStates(dummy));
@@ -438,13 +450,13 @@ public sealed class NfaCompiler
         var proceedCondition = TrueCondition();
         if (stage.Quantifier.Greedy)
             proceedCondition = GreedyCondition(proceedCondition, take, ignore, _followingTake);
-        var looping = CreateState(stage);
+        var looping = CreateState(stage, takes: true);
         looping.AddProceed(sink, proceedCondition);
         looping.AddTake(take);
         AddStopStateToLooping(looping);
         if (ignore is not null)
         {
-            var ignoreState = CreateState(stage);
+            var ignoreState = CreateState(stage, takes: false);
             ignoreState.AddTake(looping, take);
             ignoreState.AddIgnore(ignore);
             looping.AddIgnore(ignoreState, ignore);

@@ -27,7 +27,6 @@ internal static class PatternChecks
         var last = normalized.Stages[^1];
         if (last.Kind == StageKind.NotFollowedBy && !HasWindow(normalized, last))
             throw new CepPatternException($"not_followed_by('{last.Name}') as the last stage needs a within(...) on the pattern");
-        CheckWindows(normalized);
         var skip = normalized.Skip;
         if (skip.Kind is AfterMatchSkipKind.SkipToFirst or AfterMatchSkipKind.SkipToLast && (skip.Stage is null || !names.Contains(skip.Stage)))
         {
@@ -41,23 +40,6 @@ internal static class PatternChecks
     private static bool HasWindow(PatternDefinition pattern, PatternStage stage) =>
         pattern.WithinMillis is not null || stage.WithinMillis is not null || stage.PreviousWithinMillis is not null
         || (pattern.WithinType == WithinType.FirstAndLast && NfaCompiler.AllStages(pattern.Stages).Any(s => s.WithinMillis is not null));
-
-    /// <summary>As Flink's compiler (<c>checkPatternWindowTimes</c>): no PREVIOUS_AND_CURRENT window longer than the FIRST_AND_LAST one.</summary>
-    private static void CheckWindows(PatternDefinition pattern)
-    {
-        var firstAndLast = NfaCompiler.FirstAndLastWindow(pattern);
-        if (firstAndLast <= 0)
-            return;
-        foreach (var stage in NfaCompiler.AllStages(pattern.Stages))
-        {
-            if (NfaCompiler.PreviousWindow(pattern, stage) is { } previous && previous > firstAndLast)
-            {
-                throw new CepPatternException(
-                    $"stage '{stage.Name}': its PREVIOUS_AND_CURRENT within ({previous} ms) is longer than the pattern's FIRST_AND_LAST within ({firstAndLast} ms); " +
-                    "the window length between the previous and current event cannot be larger than the window length between the first and last event (as in Flink)");
-            }
-        }
-    }
 
     private static IReadOnlyList<PatternStage> NormalizeStages(IReadOnlyList<PatternStage> stages, string where)
     {
@@ -79,6 +61,8 @@ internal static class PatternChecks
             var q = stage.Quantifier;
             if (q.Min < 0 || q.Max < 0 || q.Max < q.Min || q.Max == 0)
                 throw new CepPatternException($"{name}: quantifier bounds ({q.Min}, {q.Max?.ToString() ?? "unbounded"}) are invalid; need 0 <= from <= to, to >= 1");
+            if (q.WithinMillis is <= 0)
+                throw new CepPatternException($"{name}: the window given with its quantifier must be positive, not {q.WithinMillis} ms");
             if (q.Min == 0)
                 q = q with { Min = 1, Optional = true };
             if (stage.Kind != StageKind.Take)

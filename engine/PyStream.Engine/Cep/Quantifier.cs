@@ -17,5 +17,19 @@ public sealed record Quantifier(int Min, int? Max)
 
     public Contiguity Inner { get; init; } = Contiguity.Relaxed;
 
+    /// <summary>
+    /// Whether <c>times</c>, <c>one_or_more</c> or <c>times_or_more</c> gave the stage its count (Flink's
+    /// <c>Pattern.getTimes()</c> is set), even <c>times(1)</c>. Such a stage's PREVIOUS_AND_CURRENT window is the one
+    /// given with the count (<see cref="WithinMillis"/>), never the stage's own <c>within</c>.
+    /// </summary>
+    public bool Counted { get; init; }
+
+    /// <summary>
+    /// The window given with the count (<c>times(n, window)</c>, <c>one_or_more(window)</c>,
+    /// <c>times_or_more(n, window)</c>) in milliseconds: the most time between an event of the stage and the one
+    /// before it, on every state of the stage but the one compiled first (as Flink's compiler); null without one.
+    /// </summary>
+    public long? WithinMillis { get; init; }
+
     public bool IsLooping => Max is null || Max > 1;
 }

@@ -72,7 +72,8 @@ class _Describer:
             condition=self.condition(pattern.get_condition()), until=self.condition(pattern.get_until_condition()),
             min=low, max=high or 0, optional=quantifier.has_property(Quantifier.OPTIONAL), greedy=quantifier.greedy,
             inner=_CONTIGUITY[quantifier.inner_consuming_strategy],
-            previous_within_ms=pattern.get_window_time(WithinType.PREVIOUS_AND_CURRENT) or 0)
+            previous_within_ms=pattern.get_window_time(WithinType.PREVIOUS_AND_CURRENT) or 0,
+            counted=not quantifier.has_property(Quantifier.SINGLE), counted_within_ms=pattern.get_times_window_time() or 0)
         first_and_last = pattern.get_window_time(WithinType.FIRST_AND_LAST)
         if first_and_last is not None:
             self.within.append(first_and_last)
@@ -88,7 +89,17 @@ def _can_be_empty(stages: Any) -> bool:
 
 
 def _previous_windows(stages: Any) -> list[int]:
-    return [w for s in stages for w in (s.previous_within_ms, *_previous_windows(s.group)) if w]
+    """The PREVIOUS_AND_CURRENT windows the NFA will apply, as Flink's compiler: a stage's own, unless a quantifier
+    counts it (then the count's window, which only a stage of more than one state gets)."""
+    return [w for s in stages for w in (_previous_window(s), *_previous_windows(s.group)) if w]
+
+
+def _previous_window(stage: Any) -> int:
+    if len(stage.group) > 0:
+        return 0  # no state of a group stage takes events of its own
+    if not stage.counted:
+        return stage.previous_within_ms
+    return stage.counted_within_ms if stage.max != 1 else 0
 
 
 def describe(pattern: Pattern) -> tuple[spec_pb.CepPattern, list[IterativeCondition], list[bool]]:

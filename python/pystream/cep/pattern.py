@@ -97,6 +97,7 @@ class Pattern:
         self._condition: IterativeCondition | None = None
         self._until: IterativeCondition | None = None
         self._times: tuple[int, int | None] = (1, 1)
+        self._times_window: int | None = None
         self._within: dict[WithinType, int] = {}
         self._skip = skip if skip is not None else (previous._skip if previous is not None else AfterMatchSkipStrategy.no_skip())
 
@@ -132,6 +133,10 @@ class Pattern:
     def get_times(self) -> tuple[int, int | None]:
         """(from, to) events the stage takes; to is None for a loop."""
         return self._times
+
+    def get_times_window_time(self) -> int | None:
+        """The window given with the count (``times(n, window)``...) in milliseconds, or None."""
+        return self._times_window
 
     def get_after_match_skip_strategy(self) -> AfterMatchSkipStrategy:
         return self._skip
@@ -233,7 +238,7 @@ class Pattern:
             raise MalformedPatternException(
                 f"Already applied quantifier to this Pattern. Current quantifier is: {self._quantifier}")
 
-    def _quantify(self, shape: str, low: int, high: int | None) -> "Pattern":
+    def _quantify(self, shape: str, low: int, high: int | None, window_time: Any) -> "Pattern":
         # optional() and greedy() given before the quantifier still apply (Flink would drop them silently).
         optional, greedy = self._quantifier.has_property(Quantifier.OPTIONAL), self._quantifier.greedy
         self._quantifier = self._quantifier.reshaped(shape)
@@ -250,6 +255,11 @@ class Pattern:
         if high is not None and high < low:
             raise ValueError(f"The to should be a number greater than or equal to from: {low}.")
         self._times = (low, high)
+        self._times_window = None
+        if window_time is not None:
+            self._times_window = to_millis(window_time, "the window of a quantifier")
+            if self._times_window <= 0:
+                raise ValueError(f"the window of a quantifier needs a positive time, got {self._times_window} ms")
         return self
 
     def optional(self) -> "Pattern":
@@ -257,32 +267,37 @@ class Pattern:
         self._quantifier.optional()
         return self
 
-    def one_or_more(self) -> "Pattern":
-        """The stage takes one or more events (a loop)."""
+    def one_or_more(self, window_time: Any = None) -> "Pattern":
+        """The stage takes one or more events (a loop); with ``window_time``, the most time between one of them
+        and the event before it (Flink's ``oneOrMore(Duration)``)."""
         self._check_no_not()
         self._check_no_quantifier()
-        return self._quantify(Quantifier.LOOPING, 1, None)
+        return self._quantify(Quantifier.LOOPING, 1, None, window_time)
 
-    def times_or_more(self, times: int) -> "Pattern":
-        """The stage takes at least ``times`` events (a loop)."""
+    def times_or_more(self, times: int, window_time: Any = None) -> "Pattern":
+        """The stage takes at least ``times`` events (a loop); ``window_time`` as in ``one_or_more``."""
         self._check_no_not()
         self._check_no_quantifier()
         _check_int(times, "times_or_more")
-        return self._quantify(Quantifier.LOOPING, times, None)
+        return self._quantify(Quantifier.LOOPING, times, None, window_time)
 
-    def times(self, times: int, to: int | None = None) -> "Pattern":
-        """The stage takes exactly ``times`` events, or between ``times`` and ``to``."""
+    def times(self, times: int, to: Any = None, window_time: Any = None) -> "Pattern":
+        """The stage takes exactly ``times`` events, or between ``times`` and ``to``; ``window_time`` as in
+        ``one_or_more`` (``times(3, Duration.of_seconds(1))`` gives it in place of ``to``, as Flink's
+        ``times(int, Duration)``)."""
         self._check_no_not()
         self._check_no_quantifier()
         _check_int(times, "times")
+        if to is not None and not isinstance(to, int):
+            to, window_time = None, to
         if to is None:
             if times <= 0:
                 raise ValueError("You should give a positive number greater than 0.")
-            return self._quantify(Quantifier.TIMES, times, times)
+            return self._quantify(Quantifier.TIMES, times, times, window_time)
         _check_int(to, "times")
         if times < 0:
             raise ValueError("The from should be a positive number greater than 0.")
-        return self._quantify(Quantifier.TIMES, times, to)
+        return self._quantify(Quantifier.TIMES, times, to, window_time)
 
     def greedy(self) -> "Pattern":
         """A loop takes as many events as it can before the next stage starts."""

@@ -72,6 +72,24 @@ public sealed class CepSpecModelTests
     }
 
     [Fact]
+    public void ACountedStageIsCheckedByItsCountsWindowNotItsOwn()
+    {
+        var spec = new CepPattern { WithinMs = 1_000 };
+        var a = Stage("a", 0, min: 2, max: 2);
+        a.Counted = true;
+        a.PreviousWithinMs = 5_000; // not used on a counted stage (as Flink's compiler), so not refused
+        spec.Stages.Add(a);
+        spec.Stages.Add(Stage("b", 1));
+
+        var compiled = NfaCompiler.Compile(CepSpecModel.Pattern(spec));
+
+        Assert.All(compiled.States, s => Assert.Equal(0, s.PreviousWindow));
+        a.CountedWithinMs = 1_500;
+        var refused = Assert.Throws<CepPatternException>(() => NfaCompiler.Compile(CepSpecModel.Pattern(spec)));
+        Assert.Contains("stage 'a': its PREVIOUS_AND_CURRENT within (1500 ms)", refused.Message);
+    }
+
+    [Fact]
     public void APatternThatCanMatchNothingIsRefused()
     {
         var spec = new CepPattern();

@@ -109,13 +109,13 @@ internal sealed class PatternBuilder
         return this;
     }
 
-    public PatternBuilder Times(int n) => Quantify(q => q with { Min = n, Max = n });
+    public PatternBuilder Times(int n, long? within = null) => Quantify(q => q with { Min = n, Max = n, Counted = true, WithinMillis = within });
 
-    public PatternBuilder Times(int from, int to) => Quantify(q => q with { Min = from, Max = to });
+    public PatternBuilder Times(int from, int to) => Quantify(q => q with { Min = from, Max = to, Counted = true });
 
-    public PatternBuilder OneOrMore() => Quantify(q => q with { Min = 1, Max = null });
+    public PatternBuilder OneOrMore(long? within = null) => Quantify(q => q with { Min = 1, Max = null, Counted = true, WithinMillis = within });
 
-    public PatternBuilder TimesOrMore(int n) => Quantify(q => q with { Min = n, Max = null });
+    public PatternBuilder TimesOrMore(int n) => Quantify(q => q with { Min = n, Max = null, Counted = true });
 
     public PatternBuilder Optional() => Quantify(q => q with { Optional = true });
 
@@ -134,6 +134,13 @@ internal sealed class PatternBuilder
     public PatternBuilder StageWithin(long millis)
     {
         _stages[^1] = _stages[^1] with { WithinMillis = millis };
+        return this;
+    }
+
+    /// <summary><c>within(millis, PREVIOUS_AND_CURRENT)</c> on the last stage.</summary>
+    public PatternBuilder PreviousWithin(long millis)
+    {
+        _stages[^1] = _stages[^1] with { PreviousWithinMillis = millis };
         return this;
     }
 

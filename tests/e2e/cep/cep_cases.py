@@ -38,6 +38,8 @@ EVENTS: dict[str, list[tuple[str, int]]] = {
     "within_mixed": [("a1", 1000), ("b1", 2500), ("c1", 4000), ("a2", 10000), ("b2", 13500), ("a3", 20000), ("b3", 21000),
                      ("c3", 24500), ("a4", 30000), ("b4", 32500), ("c4", 34900), ("a5", 40000), ("b5", 42500), ("c5", 45200),
                      ("a6", 50000), ("b6", 51000)],
+    # b.times(3, 1.5 s): the count's window bounds the gaps before the first and second b, not before the third.
+    "times_window": [("a1", 1000), ("b1", 2000), ("b2", 3000), ("b3", 6000), ("a2", 7000), ("b4", 8000), ("b5", 10000)],
     "iterative": [("a1", 1000), ("a2", 2000), ("b1", 3000), ("a3", 4000), ("b2", 5000), ("b3", 6000)],
     "group": spaced("a1 b1 a2 b2 x1 a3 b3 a4 b4 c1"),
     "not_next": spaced("a1 b1 a2 x1 b2 a3 c1 b3"),

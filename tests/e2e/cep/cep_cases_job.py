@@ -79,6 +79,8 @@ PATTERNS = {
     .followed_by("b").where(kind("b")).within(Duration.of_seconds(3), WithinType.PREVIOUS_AND_CURRENT)
     .followed_by("c").where(kind("c")).within(Duration.of_seconds(3), WithinType.PREVIOUS_AND_CURRENT)
     .within(Duration.of_seconds(5)),
+    "times_window": lambda: Pattern.begin("a").where(kind("a")).next("b").where(kind("b"))
+    .times(3, Duration.of_millis(1500)).consecutive(),
     "iterative": lambda: Pattern.begin("a").where(Kind("a")).one_or_more().followed_by("b").where(WorthMoreThanTheAs()),
     "group": lambda: Pattern.begin(Pattern.begin("x").where(kind("a")).next("y").where(kind("b"))).times(2)
     .followed_by("c").where(kind("c")),

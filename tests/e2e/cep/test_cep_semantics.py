@@ -225,6 +225,10 @@ BY_HAND = {
     "within_first_last": ["a=a1;b=b1", "a=a3;b=b3", "timeout@10000|a=a2"],
     # a1 b1 c1 are 2 s and 2.5 s apart; b2 -> c2 is 3 s, so a2 b2 times out at 11 s + 3 s.
     "within_previous": ["a=a1;b=b1;c=c1", "timeout@14000|a=a2;b=b2"],
+    # Flink puts the window of times(3, 1.5 s) on every state of the stage but its last (the one its compiler
+    # makes first): b3 comes 3 s after b2 and still completes the match; a2's b5 comes 2 s after b4, so a2 b4
+    # times out at 8 s + 1.5 s.
+    "times_window": ["a=a1;b=b1,b2,b3", "timeout@9500|a=a2;b=b4"],
     # Two (a, b) pairs in a row (relaxed between pairs), then a c: from a1, a2 and a3.
     "group": ["c=c1;x=a1,a2;y=b1,b2", "c=c1;x=a2,a3;y=b2,b3", "c=c1;x=a3,a4;y=b3,b4"],
     # a2 is followed right away by an x.

@@ -113,6 +113,31 @@ def test_both_kinds_of_within_go_to_the_engine_together():
     assert described.within_ms == 5000
 
 
+def test_a_quantifier_takes_its_own_window_as_flinks_times_with_a_duration():
+    pattern = (Pattern.begin("a").where(a).times(3, Duration.of_millis(700)).followed_by("b").where(a)
+               .times(2, 4, Duration.of_millis(800)).followed_by("c").where(a).one_or_more(Duration.of_millis(900))
+               .followed_by("d").where(a).times_or_more(2, window_time=Duration.of_seconds(1))
+               .followed_by("e").where(a).within(Duration.of_millis(600), WithinType.PREVIOUS_AND_CURRENT))
+    described, _, _ = describe(pattern)
+    assert [(s.min, s.max, s.counted, s.counted_within_ms) for s in described.stages] == \
+        [(3, 3, True, 700), (2, 4, True, 800), (1, 0, True, 900), (2, 0, True, 1000), (1, 1, False, 0)]
+    assert described.stages[-1].previous_within_ms == 600
+    with pytest.raises(ValueError, match="positive"):
+        Pattern.begin("a").times(2, Duration.of_millis(0))
+
+
+def test_a_counted_stage_is_checked_against_the_whole_window_by_its_counts_window_only():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    stream = env.from_collection(["a", "b"])
+    # As Flink's compiler: a counted stage's own PREVIOUS_AND_CURRENT within is not used, so it is not checked.
+    ignored = Pattern.begin("a").times(2).within(Duration.of_seconds(9), WithinType.PREVIOUS_AND_CURRENT) \
+        .followed_by("b").within(Duration.of_seconds(1))
+    CEP.pattern(stream, ignored)
+    too_long = Pattern.begin("a").times(2, Duration.of_seconds(9)).followed_by("b").within(Duration.of_seconds(1))
+    with pytest.raises(MalformedPatternException, match="cannot be larger than the window length"):
+        CEP.pattern(stream, too_long)
+
+
 def test_the_engine_is_told_stages_quantifiers_contiguity_and_numbered_conditions():
     pattern = (Pattern.begin("start", AfterMatchSkipStrategy.skip_to_last("middle")).where(a).where(StartsWithB())
                .followed_by_any("middle").where(AboveAverage()).or_(a).times(2, 4).allow_combinations().greedy()
