@@ -324,16 +324,14 @@ internal sealed class JobRun : ICheckpointedRun
             IBatchConsumer NetworkOutput(StreamEdge edge)
             {
                 var targets = deployment is null
-                    ? vertex.OutputsOf(edge).Select(c => (Local(gates[c.Consumer]), c.Index)).ToArray()
-                    : vertex.OutputsOf(edge).Select((c, i) => (gates.TryGetValue(c.Consumer, out var gate) ? Local(gate)
+                    ? vertex.OutputsOf(edge).Select(c => ((IChannelTarget)gates[c.Consumer], c.Index)).ToArray()
+                    : vertex.OutputsOf(edge).Select((c, i) => (gates.TryGetValue(c.Consumer, out var gate) ? gate
                         : environment.Network!.Output(deployment.PartitionOf(edge, vertex), i, environment.Python as IPythonBatchWire), c.Index)).ToArray();
                 var router = new BatchRouter(edge.Partitioning, targets.Length, graph.MaxParallelism, environment.Python, subtask % targets.Length);
                 var writer = new EdgeWriter(router, targets, _cancellation.Token, tags, bufferTimeout, environment.Time, environment.Python);
                 outputs.Add(writer);
                 return writer;
             }
-
-            IChannelTarget Local(InputGate gate) => environment.Python is IPythonBatchWire wire ? new PickledLocalTarget(gate, wire) : gate;
 
             var assembly = ChainAssembler.Assemble(graph, chain, subtask, environment, NetworkOutput);
             if (assembly.Source is { } source && outputs.Count > 0)

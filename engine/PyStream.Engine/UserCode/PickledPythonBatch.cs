@@ -3,12 +3,11 @@ using PyStream.Engine.Records;
 namespace PyStream.Engine.UserCode;
 
 /// <summary>
-/// Python records as they arrived over a network channel, or from another task of this process: still
-/// pickled. The channel's thread never takes the GIL; the consuming task unpickles the batch on its own
-/// thread, just before its operator runs, so unpickling does not compete with the task's Python for the
-/// interpreter, and the records are fresh in memory when they run.
+/// Python records as they arrived over a network channel: still pickled. The channel's thread
+/// never takes the GIL; the consuming task unpickles the batch on its own thread, just before its
+/// operator runs, so unpickling does not compete with the task's Python for the interpreter.
 /// </summary>
-public sealed class PickledPythonBatch(ReadOnlyMemory<byte> pickle, int count, IPythonBatchWire python) : Batch(count)
+public sealed class PickledPythonBatch(byte[] pickle, int count, IPythonBatchWire python) : Batch(count)
 {
     public ReadOnlyMemory<byte> Pickle { get; } = pickle;
 
