@@ -89,8 +89,8 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
             };
     }
 
-    /// <summary>Pickles the batch's list in one call; the batch stays the caller's.</summary>
-    public void Pickle(PythonBatch batch, System.Buffers.IBufferWriter<byte> output)
+    /// <summary>Pickles the batch's list in one call; the batch stays the caller's unless <paramref name="release"/>.</summary>
+    public void Pickle(PythonBatch batch, System.Buffers.IBufferWriter<byte> output, bool release = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         using (Py.GIL())
@@ -107,6 +107,8 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
 
             using (pickled)
                 CPython.CopyTo(pickled, output);
+            if (release)
+                batch.Dispose();
         }
     }
 

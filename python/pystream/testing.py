@@ -117,10 +117,10 @@ class OperatorHarness:
 
     def __init__(self, operation: Operation, *, side_outputs: Iterable[OutputTag] = (), batch_mode: bool = False,
                  subtask: int = 0, parallelism: int = 1, job_parameters: dict[str, str] | None = None,
-                 now: int = 0) -> None:
+                 now: int = 0, state_cache_size: int = 10_000) -> None:
         self.host = InMemoryHost(now)
         self.operation = operation
-        self._backend = KeyedStateBackend(self.host, cache_size=10_000)
+        self._backend = KeyedStateBackend(self.host, cache_size=state_cache_size)
         self._ports = {tag.tag_id: i + 1 for i, tag in enumerate(side_outputs)}
         self._context = OperationContext(
             index=0, scope="harness", task=TaskInfo("harness", subtask, parallelism, 128, 0),
@@ -155,9 +155,9 @@ class OperatorHarness:
                                side_outputs=side_outputs, now=now)
 
     @staticmethod
-    def for_reduce(function: Any, key_selector: Any, batch_mode: bool = False) -> "OperatorHarness":
+    def for_reduce(function: Any, key_selector: Any, batch_mode: bool = False, state_cache_size: int = 10_000) -> "OperatorHarness":
         return OperatorHarness(create_operation(PythonOperation(Kind.REDUCE, function, key_selector)),
-                               batch_mode=batch_mode)
+                               batch_mode=batch_mode, state_cache_size=state_cache_size)
 
     def open(self) -> "OperatorHarness":
         self.operation.open(self._context)

@@ -11,8 +11,12 @@ namespace PyStream.Engine.UserCode;
 /// </summary>
 public interface IPythonBatchWire
 {
-    /// <summary>Appends the batch's records, pickled as one object, to <paramref name="output"/>; the batch stays the caller's.</summary>
-    void Pickle(PythonBatch batch, IBufferWriter<byte> output);
+    /// <summary>
+    /// Appends the batch's records, pickled as one object, to <paramref name="output"/>. The batch stays the
+    /// caller's, unless <paramref name="release"/>: then it is dropped in the same GIL hold, its records still
+    /// in the core's cache and no second GIL acquisition (for a caller that never uses it again).
+    /// </summary>
+    void Pickle(PythonBatch batch, IBufferWriter<byte> output, bool release = false);
 
     /// <summary>The <paramref name="count"/> records that <see cref="Pickle"/> wrote; the caller owns the batch.</summary>
     PythonBatch Unpickle(ReadOnlySpan<byte> pickled, int count);

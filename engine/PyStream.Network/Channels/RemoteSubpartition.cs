@@ -82,20 +82,20 @@ internal sealed class RemoteSubpartition : IChannelTarget
         return false;
     }
 
+    /// <summary>
+    /// The task's own write: its batch is never used again, sent or not (a write that fails fails the task), so
+    /// Python records are dropped as soon as they are pickled, in the same GIL hold.
+    /// </summary>
     public double Write(InputEvent inputEvent, CancellationToken cancellation)
     {
-        var frame = Encode(inputEvent);
+        var frame = Encode(inputEvent, release: true);
         if (_queue.Writer.TryWrite(frame))
-        {
-            ReleasePython(inputEvent);
             return 0;
-        }
 
         var blocked = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             _queue.Writer.WriteAsync(frame, cancellation).AsTask().GetAwaiter().GetResult();
-            ReleasePython(inputEvent);
         }
         catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
         {
@@ -161,19 +161,19 @@ internal sealed class RemoteSubpartition : IChannelTarget
             dropped.Bytes.Return();
     }
 
-    /// <summary>Once its frame is queued, a batch of Python records is this channel's to drop (a write that failed leaves it the caller's).</summary>
+    /// <summary>Once its frame is queued, a batch of Python records is this channel's to drop (a try that failed leaves it the caller's, to try again).</summary>
     private void ReleasePython(InputEvent inputEvent)
     {
         if (inputEvent.Batch is PythonBatch py)
             _python?.Release(py);
     }
 
-    private Frame Encode(InputEvent inputEvent)
+    private Frame Encode(InputEvent inputEvent, bool release = false)
     {
         if (_failure is { } failure)
             throw new NetworkChannelException(failure.Message, failure);
         var bytes = new WireWriter(inputEvent.Kind == InputEventKind.Batch ? 64 * 1024 : 64);
-        FrameFormat.Write(inputEvent, bytes, _python);
+        FrameFormat.Write(inputEvent, bytes, _python, release);
         if (bytes.Length > NetworkSettings.MaxFrameBytes)
         {
             bytes.Return();

@@ -26,7 +26,7 @@ internal static class BatchWireFormat
         Split = 64,
     }
 
-    public static void Write(Batch batch, WireWriter output, IPythonBatchWire? python)
+    public static void Write(Batch batch, WireWriter output, IPythonBatchWire? python, bool release = false)
     {
         output.Byte(batch switch
         {
@@ -86,7 +86,7 @@ internal static class BatchWireFormat
                 break;
             case PythonBatch py:
                 // Last in the frame: the pickle runs to its end, so its length needs no prefix.
-                (python ?? throw NoPythonBridge()).Pickle(py, output);
+                (python ?? throw NoPythonBridge()).Pickle(py, output, release);
                 break;
         }
     }

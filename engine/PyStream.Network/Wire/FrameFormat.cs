@@ -9,13 +9,14 @@ internal static class FrameFormat
 {
     private const byte BatchTag = 1, WatermarkTag = 2, WatermarkStatusTag = 3, BarrierTag = 4, EndOfPartitionTag = 5;
 
-    public static void Write(InputEvent e, WireWriter output, IPythonBatchWire? python)
+    /// <param name="release">Python records are dropped once pickled (<see cref="IPythonBatchWire.Pickle"/>).</param>
+    public static void Write(InputEvent e, WireWriter output, IPythonBatchWire? python, bool release = false)
     {
         switch (e.Kind)
         {
             case InputEventKind.Batch:
                 output.Byte(BatchTag);
-                BatchWireFormat.Write(e.Batch!, output, python);
+                BatchWireFormat.Write(e.Batch!, output, python, release);
                 break;
             case InputEventKind.Watermark:
                 output.Byte(WatermarkTag);

@@ -267,7 +267,7 @@ class ReduceOperation(Operation):
                 if current is absent:
                     current = load(key)
                 values[key] = r if current is None else call(current, r)
-                dirty[key] = None
+            _mark_all_changed(values, dirty)
             return [], None
         out: list = []
         emit = out.append
@@ -290,6 +290,18 @@ class ReduceOperation(Operation):
             return [], None
         self.ctx.backend.flush()
         return [value for _, value in self.table.entries()], None
+
+
+def _mark_all_changed(values: dict, dirty: dict) -> None:
+    """After a BATCH reduce call: every cached key counts as changed (each key the loop read, it set).
+
+    Once per call instead of a dict store per record (about a tenth of the loop's time). The cache
+    holds keys in first-read order, which is their first-change order, so the backend, and so the
+    BATCH results, keep that order. A key cached across a flush without a drop (a BATCH job takes no
+    checkpoints) would only be written again with its same value.
+    """
+    if len(dirty) != len(values):
+        dirty.update(dict.fromkeys(values))
 
 
 _ABSENT = object()

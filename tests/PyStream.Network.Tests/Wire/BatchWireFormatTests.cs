@@ -161,11 +161,13 @@ public sealed class BatchWireFormatTests
 
         public int Unpickles { get; private set; }
 
-        public void Pickle(PythonBatch batch, IBufferWriter<byte> output)
+        public void Pickle(PythonBatch batch, IBufferWriter<byte> output, bool release = false)
         {
             Pickles++;
             var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', (List<string>)batch.Handle));
             output.Write(bytes);
+            if (release)
+                batch.Dispose();
         }
 
         public PythonBatch Unpickle(ReadOnlySpan<byte> pickled, int count)

@@ -97,6 +97,19 @@ def test_reduce_emits_every_update_in_streaming_and_final_values_in_batch():
     assert batch.end_input() == [("x", 3), ("y", 5)]
 
 
+def test_batch_reduce_keeps_first_seen_order_when_the_state_cache_overflows():
+    # Three keys fit the cache; six do not, so batches write their values back and drop them in between.
+    add = lambda a, b: (a[0], a[1] + b[1])  # noqa: E731
+    batches = [[("c", 1), ("a", 2), ("c", 3)], [("f", 4), ("b", 5), ("e", 6), ("d", 7)], [("a", 8), ("d", 9), ("g", 10)], [("c", 11)]]
+    h = OperatorHarness.for_reduce(add, key_selector=lambda r: r[0], batch_mode=True, state_cache_size=3).open()
+    for batch in batches:
+        assert h.process(batch) == []
+    model: dict = {}
+    for key, value in (record for batch in batches for record in batch):
+        model[key] = model.get(key, 0) + value
+    assert h.end_input() == list(model.items())
+
+
 def test_timers_on_a_non_keyed_stream_are_refused():
     class Timers(ProcessFunction):
         def process_element(self, value, ctx):

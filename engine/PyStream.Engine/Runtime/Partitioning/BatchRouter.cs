@@ -33,44 +33,61 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
     private Batch?[] AttachColumns(Batch?[] parts, Batch batch)
     {
         var targets = _lastTargets!;
+        // One pass over the batch per column for all parts, into arrays sized by a first count: no per-record list growth.
+        var counts = new int[parts.Length];
+        foreach (var target in targets)
+            counts[target]++;
+        var keys = batch.Keys is { } blob ? KeysByTarget(targets, counts, blob) : null;
+        var timestamps = batch.Timestamps is { } stamps ? ColumnByTarget(targets, counts, stamps) : null;
+        var gaps = batch.SessionGaps is { } sessionGaps ? ColumnByTarget(targets, counts, sessionGaps) : null;
         for (var t = 0; t < parts.Length; t++)
         {
             if (parts[t] is { } part)
-                parts[t] = part.WithColumns(KeysFor(t, targets, batch.Keys), ColumnFor(t, targets, batch.Timestamps), ColumnFor(t, targets, batch.SessionGaps));
+                parts[t] = part.WithColumns(keys?[t], timestamps?[t], gaps?[t]);
         }
 
         return parts;
     }
 
-    private static KeyBlob? KeysFor(int target, int[] targets, KeyBlob? keys)
+    private static KeyBlob[] KeysByTarget(int[] targets, int[] counts, KeyBlob keys)
     {
-        if (keys is null)
-            return null;
-        var data = new List<byte>();
-        var ends = new List<long>();
+        var lengths = new int[counts.Length];
+        for (var i = 0; i < targets.Length; i++)
+            lengths[targets[i]] += keys.KeyAt(i).Length;
+        var data = new byte[counts.Length][];
+        var ends = new long[counts.Length][];
+        for (var t = 0; t < counts.Length; t++)
+        {
+            data[t] = new byte[lengths[t]];
+            ends[t] = new long[counts[t]];
+        }
+
+        var written = new int[counts.Length];
+        var filled = new int[counts.Length];
         for (var i = 0; i < targets.Length; i++)
         {
-            if (targets[i] != target)
-                continue;
-            data.AddRange(keys.KeyAt(i));
-            ends.Add(data.Count);
+            var t = targets[i];
+            var key = keys.KeyAt(i);
+            key.CopyTo(data[t].AsSpan(written[t]));
+            written[t] += key.Length;
+            ends[t][filled[t]++] = written[t];
         }
 
-        return new KeyBlob([.. data], [.. ends]);
+        var blobs = new KeyBlob[counts.Length];
+        for (var t = 0; t < counts.Length; t++)
+            blobs[t] = new KeyBlob(data[t], ends[t]);
+        return blobs;
     }
 
-    private static long[]? ColumnFor(int target, int[] targets, long[]? column)
+    private static long[][] ColumnByTarget(int[] targets, int[] counts, long[] column)
     {
-        if (column is null)
-            return null;
-        var mine = new List<long>();
+        var columns = new long[counts.Length][];
+        for (var t = 0; t < counts.Length; t++)
+            columns[t] = new long[counts[t]];
+        var filled = new int[counts.Length];
         for (var i = 0; i < column.Length; i++)
-        {
-            if (targets[i] == target)
-                mine.Add(column[i]);
-        }
-
-        return [.. mine];
+            columns[targets[i]][filled[targets[i]]++] = column[i];
+        return columns;
     }
 
     private Batch?[] RouteRecords(Batch batch)
