@@ -80,14 +80,14 @@ internal sealed class ReachableConditions
     private static ulong Reads(GraphState state)
     {
         var atoms = 0UL;
-        foreach (var current in ProceedClosure(state))
+        foreach (var current in NfaCompiler.ProceedClosure(state))
         {
             foreach (var edge in current.Edges)
             {
                 atoms |= edge.Condition.Atoms;
                 if (edge.Action != EdgeAction.Take)
                     continue;
-                foreach (var behind in ProceedClosure(edge.Target))
+                foreach (var behind in NfaCompiler.ProceedClosure(edge.Target))
                 {
                     foreach (var proceed in behind.Edges.Where(e => e.Action == EdgeAction.Proceed))
                         atoms |= proceed.Condition.Atoms;
@@ -105,7 +105,7 @@ internal sealed class ReachableConditions
     private static ulong NextStates(GraphState state)
     {
         var next = state.Type == NfaStateType.Start ? 1UL << state.Id : 0UL;
-        foreach (var current in ProceedClosure(state))
+        foreach (var current in NfaCompiler.ProceedClosure(state))
         {
             foreach (var edge in current.Edges)
             {
@@ -115,21 +115,5 @@ internal sealed class ReachableConditions
         }
 
         return next;
-    }
-
-    /// <summary>The state and every state its proceed edges lead to, whatever their conditions.</summary>
-    private static HashSet<GraphState> ProceedClosure(GraphState state)
-    {
-        var seen = new HashSet<GraphState>();
-        var stack = new Stack<GraphState>([state]);
-        while (stack.TryPop(out var current))
-        {
-            if (!seen.Add(current))
-                continue;
-            foreach (var edge in current.Edges.Where(e => e.Action == EdgeAction.Proceed))
-                stack.Push(edge.Target);
-        }
-
-        return seen;
     }
 }
