@@ -10,22 +10,38 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
 {
     public void Open() => Call(() => runner.InvokeMethod("open")).Dispose();
 
-    public CepArrivals Prepare(PythonBatch records, long firstHandle, ReadOnlySpan<int> late)
+    public CepArrivals Prepare(PythonBatch records, long firstHandle, ReadOnlySpan<int> late, IReadOnlyList<int[]?>? wanted = null)
     {
         var lateIndexes = late.ToArray();
         return Call(() =>
         {
+            using var wantedList = WantedList(wanted);
             using var list = PythonRuntime.Handle(records);
             using var first = new PyInt(firstHandle);
             using var stamps = lateIndexes.Length > 0 && records.Timestamps is { } t
                 ? CPython.ToBytes(MemoryMarshal.AsBytes(t.AsSpan(0, records.Count)))
                 : PyObject.None;
             using var lateBytes = lateIndexes.Length == 0 ? PyObject.None : CPython.ToBytes(MemoryMarshal.AsBytes(lateIndexes.AsSpan()));
-            using var result = runner.InvokeMethod("prepare", list, first, stamps, lateBytes);
+            using var result = runner.InvokeMethod("prepare", list, first, stamps, lateBytes, wantedList);
             using var tested = result[0];
             using var lateExit = result[1];
             return new CepArrivals(CPython.ToArray(tested), ExitBatches.From(lateExit, 1)[0]);
         });
+    }
+
+    /// <summary>Per simple condition the int32 indexes of the records to test, or None for all; None for all of every condition.</summary>
+    private static PyObject WantedList(IReadOnlyList<int[]?>? wanted)
+    {
+        if (wanted is null)
+            return PyObject.None;
+        var list = new PyList();
+        foreach (var indexes in wanted)
+        {
+            using var item = indexes is null ? PyObject.None : CPython.ToBytes(MemoryMarshal.AsBytes(indexes.AsSpan()));
+            list.Append(item);
+        }
+
+        return list;
     }
 
     public bool[] TestIterative(IReadOnlyList<CepConditionQuery> queries)
@@ -61,7 +77,7 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
         {
             kinds[i] = matches[i].TimedOut ? (byte)1 : (byte)0;
             stamps[i] = matches[i].Timestamp;
-            flat.AddItem(matches[i].Stages);
+            flat.AddMatch(matches[i]);
         }
 
         return Call(() =>
@@ -147,6 +163,8 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
         private readonly List<long> _events = [];
         private readonly List<int> _layout = [];
         private readonly Dictionary<string, int> _names = [];
+        private IReadOnlyList<string>? _numberedNames;
+        private int[] _indexOfStage = [];
 
         public void AddEvent(long handle) => _events.Add(handle);
 
@@ -155,13 +173,50 @@ internal sealed class PythonCep(PyObject runner, string taskName) : IPythonCep
             _layout.Add(stages.Count);
             foreach (var stage in stages)
             {
-                if (!_names.TryGetValue(stage.Stage, out var name))
-                    _names[stage.Stage] = name = _names.Count;
-                _layout.Add(name);
+                _layout.Add(NameIndex(stage.Stage));
                 _layout.Add(stage.Events.Count);
                 foreach (var e in stage.Events)
                     _events.Add(e);
             }
+        }
+
+        /// <summary>Adds a match as the engine holds it: no list per stage, a name looked up once per stage of the pattern.</summary>
+        public void AddMatch(CepMatch match)
+        {
+            var layout = match.Layout;
+            _layout.Add(layout.Length / 2);
+            var start = 0;
+            for (var slot = 0; slot < layout.Length; slot += 2)
+            {
+                var end = layout[slot + 1];
+                _layout.Add(NameIndex(match.StageNames, layout[slot]));
+                _layout.Add(end - start);
+                start = end;
+            }
+
+            _events.AddRange(match.Events);
+        }
+
+        private int NameIndex(string stage)
+        {
+            if (!_names.TryGetValue(stage, out var name))
+                _names[stage] = name = _names.Count;
+            return name;
+        }
+
+        /// <summary>The index of stage <paramref name="stage"/> of <paramref name="stageNames"/>, remembered for the list the matches share.</summary>
+        private int NameIndex(IReadOnlyList<string> stageNames, int stage)
+        {
+            if (!ReferenceEquals(stageNames, _numberedNames))
+            {
+                _numberedNames = stageNames;
+                _indexOfStage = new int[stageNames.Count];
+            }
+
+            ref var index = ref _indexOfStage[stage];
+            if (index == 0)
+                index = NameIndex(stageNames[stage]) + 1; // 0: not looked up yet
+            return index - 1;
         }
 
         /// <summary>Calls <paramref name="method"/>(leading..., layout, names, events); needs the GIL.</summary>

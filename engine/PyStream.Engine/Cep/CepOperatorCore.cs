@@ -57,12 +57,17 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     private readonly ScratchArray<KeyState> _batchStates = new();
     private readonly ScratchArray<TEvent> _tieEvents = new();
     private readonly ScratchArray<int> _tieOrder = new();
+    private readonly ReachableConditions _reach;
+    /// <summary>Events whose keys <see cref="LoadKeys"/> loaded into the batch scratch.</summary>
+    private int _loaded;
+    private long _batchNumber;
 
     protected CepOperatorCore(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventSerializer<TEvent> serializer, CepTimeMode mode,
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
     {
         ArgumentNullException.ThrowIfNull(serializer);
         _nfa = new Nfa<TEvent>(pattern, conditions, serializer as ICepEventRetention<TEvent>);
+        _reach = new ReachableConditions(pattern);
         _conditions = conditions;
         _serializer = serializer;
         _handleTimeouts = handleTimeouts;
@@ -190,22 +195,66 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     public void ProcessElements(ReadOnlySpan<byte> keyBytes, ReadOnlySpan<long> keyEnds, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps,
         ReadOnlySpan<ulong> bits)
     {
-        if (keyEnds.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
-            throw new ArgumentException("key ends, events, timestamps and condition bits must have the same length");
+        LoadKeys(keyBytes, keyEnds);
+        ProcessLoaded(events, timestamps, bits);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="ProcessElements(ReadOnlySpan{byte}, ReadOnlySpan{long}, ReadOnlySpan{TEvent}, ReadOnlySpan{long}, ReadOnlySpan{ulong})"/>:
+    /// looks up the keys of a batch (all of them first: lookups that do not wait for each other's cache misses, as a lookup
+    /// between two NFA steps would, go faster, and their states are still cached when the events are processed), for
+    /// <see cref="ConditionsInReach"/> and then <see cref="ProcessLoaded"/>.
+    /// </summary>
+    public void LoadKeys(ReadOnlySpan<byte> keyBytes, ReadOnlySpan<long> keyEnds)
+    {
         IndexRestoredKeys();
-        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
-        // The keys are looked up first, all of them, then the events processed: lookups that do not wait for each
-        // other's cache misses (as a lookup between two NFA steps would) go faster, and their states are still cached.
-        var keys = _batchKeys.Take(events.Length);
-        var states = _batchStates.Take(events.Length);
+        _loaded = keyEnds.Length;
+        var keys = _batchKeys.Take(_loaded);
+        var states = _batchStates.Take(_loaded);
         var start = 0;
-        for (var i = 0; i < events.Length; i++)
+        for (var i = 0; i < keyEnds.Length; i++)
         {
             var end = (int)keyEnds[i];
             states[i] = Load(keyBytes[start..end], out keys[i]);
             start = end;
         }
+    }
 
+    /// <summary>
+    /// Per event of the batch <see cref="LoadKeys"/> loaded: the conditions the NFA may read when it matches the event,
+    /// (bit c for condition c), from the states its key's partial matches are in and the key's events before it in the
+    /// batch. Events processed as they come (processing time, ties not ordered) only; others may read every condition.
+    /// </summary>
+    public void ConditionsInReach(Span<ulong> conditions)
+    {
+        if (conditions.Length != _loaded)
+            throw new ArgumentException($"{conditions.Length} entries for a batch of {_loaded} events");
+        var states = _batchStates.Take(_loaded);
+        if (Mode != CepTimeMode.ProcessingTime || OrdersTies || !_reach.Followed)
+        {
+            conditions.Fill(Pattern.Conditions);
+            return;
+        }
+
+        _batchNumber++;
+        for (var i = 0; i < states.Length; i++)
+        {
+            var state = states[i];
+            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : _reach.StatesOf(state.Nfa.Partial);
+            state.Batch = _batchNumber;
+            conditions[i] = _reach.Atoms(state.InReach);
+        }
+    }
+
+    /// <summary>The second half of <see cref="ProcessElements(ReadOnlySpan{byte}, ReadOnlySpan{long}, ReadOnlySpan{TEvent}, ReadOnlySpan{long}, ReadOnlySpan{ulong})"/>: the events of the keys <see cref="LoadKeys"/> loaded.</summary>
+    public void ProcessLoaded(ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps, ReadOnlySpan<ulong> bits)
+    {
+        if (events.Length != _loaded || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
+            throw new ArgumentException("loaded keys, events, timestamps and condition bits must have the same length");
+        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
+        var keys = _batchKeys.Take(_loaded);
+        var states = _batchStates.Take(_loaded);
+        _loaded = 0;
         try
         {
             for (var i = 0; i < events.Length; i++)
@@ -528,6 +577,11 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
 
         /// <summary>Changed since the store last saw it.</summary>
         public bool Dirty { get; set; }
+
+        /// <summary>The last batch whose conditions in reach were asked for with this key in it, and the states then in reach.</summary>
+        public long Batch { get; set; }
+
+        public ulong InReach { get; set; }
 
         public bool IsEmpty => Pending.Count == 0 && Nfa.IsIdle;
     }

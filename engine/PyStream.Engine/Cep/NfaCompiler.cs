@@ -120,7 +120,8 @@ public sealed class NfaCompiler
         return atoms;
     }
 
-    private static IEnumerable<GraphState> ProceedClosure(GraphState state)
+    /// <summary>The state and every state its proceed edges lead to, whatever their conditions.</summary>
+    internal static IEnumerable<GraphState> ProceedClosure(GraphState state)
     {
         var seen = new HashSet<GraphState>();
         var stack = new Stack<GraphState>([state]);

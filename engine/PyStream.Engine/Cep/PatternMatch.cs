@@ -38,6 +38,15 @@ public sealed class PatternMatch<TEvent>
         _layout = layout;
     }
 
+    /// <summary>The names <see cref="Layout"/>'s stage numbers refer to.</summary>
+    internal IReadOnlyList<string> StageNames => _stageNames;
+
+    /// <summary>Per stage slot: the stage's number in <see cref="StageNames"/>, then the end of its events in <see cref="EventArray"/>; read only.</summary>
+    internal int[] Layout => _layout;
+
+    /// <summary>Every event of the match, stage by stage; read only.</summary>
+    internal TEvent[] EventArray => _events;
+
     /// <summary>How many stages took events.</summary>
     public int StageCount => _layout.Length / 2;
 

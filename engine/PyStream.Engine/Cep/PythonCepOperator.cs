@@ -41,6 +41,7 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
     private readonly ScratchArray<long> _handleScratch = new();
     private readonly ScratchArray<ulong> _maskScratch = new();
     private readonly ScratchArray<long> _timeScratch = new();
+    private readonly ScratchArray<ulong> _reachScratch = new();
     private long _nextHandle;
     private long _arrivalsSinceSweep;
     private int _liveAtSweep;
@@ -103,8 +104,20 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
             }
         }
 
+        // Events matched as they come are tested only against the conditions the NFA may read then (those of the states
+        // their keys' partial matches can be in), as Flink tests only the conditions of the edges it walks.
+        var loaded = _mode == CepTimeMode.ProcessingTime && !_ordersTies && _simpleConditions.Length > 0;
+        int[]?[]? wanted = null;
+        if (loaded)
+        {
+            _core!.LoadKeys(keys.Data, keys.Ends.AsSpan(0, batch.Count));
+            var reach = _reachScratch.Take(batch.Count);
+            _core.ConditionsInReach(reach);
+            wanted = Wanted(reach);
+        }
+
         var firstHandle = _nextHandle;
-        var arrivals = _python!.Prepare(records, firstHandle, late.Count == 0 ? [] : late.ToArray());
+        var arrivals = _python!.Prepare(records, firstHandle, late.Count == 0 ? [] : late.ToArray(), wanted);
         if (arrivals.Late is { } lateRecords && _lateOutput)
             Emit(1, lateRecords);
         var count = batch.Count - late.Count;
@@ -115,16 +128,21 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         var masks = _maskScratch.Take(count);
         masks.Clear();
         var tested = arrivals.Tested;
-        if (tested.Length != _simpleConditions.Length * count)
-            throw new PyStreamException($"'{Name}': {tested.Length} condition results for {count} events and {_simpleConditions.Length} simple conditions");
+        var expected = 0;
         for (var s = 0; s < _simpleConditions.Length; s++)
+            expected += wanted?[s]?.Length ?? count;
+        if (tested.Length != expected)
+            throw new PyStreamException($"'{Name}': {tested.Length} condition results for {count} events and {_simpleConditions.Length} simple conditions, not {expected}");
+        for (int s = 0, at = 0; s < _simpleConditions.Length; s++)
         {
             var bit = 1UL << _simpleConditions[s];
-            var row = tested.AsSpan(s * count, count);
-            for (var n = 0; n < count; n++)
+            var indexes = wanted?[s];
+            var row = tested.AsSpan(at, indexes?.Length ?? count);
+            at += row.Length;
+            for (var n = 0; n < row.Length; n++)
             {
                 if (row[n] != 0)
-                    masks[n] |= bit;
+                    masks[indexes is null ? n : indexes[n]] |= bit;
             }
         }
 
@@ -149,10 +167,40 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
             times[n++] = stamps?[i] ?? 0;
         }
 
-        _core!.ProcessElements(keyBytes, keyEnds, events, times, masks);
+        if (loaded)
+            _core!.ProcessLoaded(events, times, masks);
+        else
+            _core!.ProcessElements(keyBytes, keyEnds, events, times, masks);
         EmitOutputs();
         SweepIfDue();
         _events.ForgetPickles(); // made when too many keys were held and written out
+    }
+
+    /// <summary>Per simple condition: the events to test against it (their indexes), or null for every event.</summary>
+    private int[]?[] Wanted(ReadOnlySpan<ulong> reach)
+    {
+        var wanted = new int[]?[_simpleConditions.Length];
+        for (var s = 0; s < wanted.Length; s++)
+        {
+            var bit = 1UL << _simpleConditions[s];
+            var count = 0;
+            foreach (var conditions in reach)
+            {
+                if ((conditions & bit) != 0)
+                    count++;
+            }
+
+            if (count == reach.Length)
+                continue;
+            var indexes = wanted[s] = new int[count];
+            for (int n = 0, i = 0; n < reach.Length; n++)
+            {
+                if ((reach[n] & bit) != 0)
+                    indexes[i++] = n;
+            }
+        }
+
+        return wanted;
     }
 
     /// <summary>Copies the keys of the records that are not late into the key scratch; returns their length.</summary>
@@ -223,13 +271,8 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         }
     }
 
-    private static CepStageEvents[] StagesOf(PatternMatch<long> match)
-    {
-        var stages = new CepStageEvents[match.Stages.Count];
-        for (var i = 0; i < stages.Length; i++)
-            stages[i] = new CepStageEvents(match.Stages[i], match.Events[i]);
-        return stages;
-    }
+    private static CepMatch ToPython(bool timedOut, long timestamp, PatternMatch<long> match) =>
+        new(timedOut, timestamp, match.StageNames, match.Layout, match.EventArray);
 
     public override void Close()
     {
@@ -259,10 +302,10 @@ public sealed class PythonCepOperator : StreamOperator, ISegmentHost
         public long[] LiveEvents(bool changedOnly) => [.. CachedEvents(changedOnly)];
 
         protected override void OnMatch(byte[] key, PatternMatch<long> match, long timestamp) =>
-            op._outputs.Add(new CepMatch(false, timestamp, StagesOf(match)));
+            op._outputs.Add(ToPython(false, timestamp, match));
 
         protected override void OnTimedOut(byte[] key, PatternMatch<long> partial, long timestamp) =>
-            op._outputs.Add(new CepMatch(true, timestamp, StagesOf(partial)));
+            op._outputs.Add(ToPython(true, timestamp, partial));
 
         protected override void OnFlushing() => op._events.PickleForFlush(LiveEvents(changedOnly: true));
 

@@ -16,9 +16,10 @@ public interface IPythonCep : IDisposable
     /// <summary>
     /// Keeps the records of an arriving batch, except those at <paramref name="late"/> (indexes,
     /// ascending), as the events <paramref name="firstHandle"/>, <paramref name="firstHandle"/> + 1,
-    /// ..., and tests them against every simple condition.
+    /// ..., and tests them against every simple condition: per simple condition (in condition order)
+    /// every kept record, or only those at the indexes <paramref name="wanted"/> gives for it.
     /// </summary>
-    CepArrivals Prepare(PythonBatch records, long firstHandle, ReadOnlySpan<int> late);
+    CepArrivals Prepare(PythonBatch records, long firstHandle, ReadOnlySpan<int> late, IReadOnlyList<int[]?>? wanted = null);
 
     /// <summary>Whether each query's event meets its iterative condition given its partial match.</summary>
     bool[] TestIterative(IReadOnlyList<CepConditionQuery> queries);
@@ -52,7 +53,7 @@ public interface IPythonCep : IDisposable
 
 /// <summary>
 /// An arriving batch as the NFA needs it: per simple condition (in condition order) one byte per
-/// kept record (1: it holds), and the late records.
+/// kept record, or per record it was asked for (1: it holds), and the late records.
 /// </summary>
 public sealed record CepArrivals(byte[] Tested, Batch? Late);
 
@@ -65,5 +66,9 @@ public readonly record struct CepStageEvents(string Stage, IReadOnlyList<long> E
 /// <summary>Iterative condition <see cref="Condition"/> asked about <see cref="Event"/> with the partial match it would extend.</summary>
 public readonly record struct CepConditionQuery(int Condition, long Event, long Timestamp, IReadOnlyList<CepStageEvents> Partial);
 
-/// <summary>A match (or a partial match that timed out) and the time the function sees as <c>ctx.timestamp()</c>.</summary>
-public readonly record struct CepMatch(bool TimedOut, long Timestamp, IReadOnlyList<CepStageEvents> Stages);
+/// <summary>
+/// A match (or a partial match that timed out) and the time the function sees as <c>ctx.timestamp()</c>, as the
+/// pattern engine holds it: its events (handles) stage by stage, and per stage that took events its number in
+/// <see cref="StageNames"/> (the pattern's, the same list for every match of an operator) and the end of its events.
+/// </summary>
+public readonly record struct CepMatch(bool TimedOut, long Timestamp, IReadOnlyList<string> StageNames, int[] Layout, long[] Events);

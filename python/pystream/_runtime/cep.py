@@ -22,7 +22,7 @@ import itertools
 import json
 import pickle
 from array import array
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import cloudpickle
 
@@ -39,6 +39,10 @@ from pystream.datastream.output_tag import OutputTag
 __all__ = ["CepRunner", "create_cep_runner"]
 
 MATCH, TIMED_OUT = 0, 1
+# Items of one shape are built by a function made for it (see CepRunner._items): for items of at most this many
+# events, and for this many shapes per operator (loops can make a shape per length); others are read one by one.
+_MAX_BUILT_WIDTH = 32
+_MAX_BUILDERS = 64
 
 
 def _simple_test(condition: IterativeCondition) -> Callable[[Any], Any]:
@@ -112,6 +116,7 @@ class CepRunner:
         self._first = 0  # the handle of _recent[0]
         self._recent: list = []
         self._kept: dict[int, Any] = {}
+        self._builders: dict[tuple, Callable[..., dict[str, list]]] = {}
 
     # ---- life cycle ------------------------------------------------------------------------
 
@@ -138,16 +143,18 @@ class CepRunner:
 
     # ---- events ----------------------------------------------------------------------------
 
-    def prepare(self, records: list, first: int, stamps: bytes | None, late: bytes | None) -> tuple:
+    def prepare(self, records: list, first: int, stamps: bytes | None, late: bytes | None, wanted: list | None = None) -> tuple:
         """Keeps the records that are not late as the events ``first``, ``first + 1``, ... and tests
-        them against every simple condition.
+        them against every simple condition: all kept records, or, where ``wanted`` gives a condition
+        int32 indexes (of kept records) instead of None, those records (the engine asks only about the
+        conditions the NFA may read when it matches each event).
 
-        Returns per simple condition (in condition order) one byte per kept record (1: it holds),
+        Returns per simple condition (in condition order) one byte per record tested (1: it holds),
         all in one bytes, and a list holding the late records' exit (None without late records).
         """
-        return self._named(self._prepare, records, first, stamps, late)
+        return self._named(self._prepare, records, first, stamps, late, wanted)
 
-    def _prepare(self, records: list, first: int, stamps: bytes | None, late: bytes | None) -> tuple:
+    def _prepare(self, records: list, first: int, stamps: bytes | None, late: bytes | None, wanted: list | None) -> tuple:
         late_exit = None
         if late:
             late_indexes = set(array("i", late))
@@ -158,13 +165,20 @@ class CepRunner:
         if first != self._first + len(self._recent):
             raise RuntimeError(f"CEP events out of step: handle {first} arrives after {self._first + len(self._recent)}")
         self._recent.extend(records)
-        tested = b"".join([bytes([1 if call(r) else 0 for r in records]) for call in self._simple_calls])
+        calls = self._simple_calls
+        tested = b"".join([bytes([1 if call(r) else 0 for r in (records if indexes is None else _picked(records, indexes))])
+                           for call, indexes in zip(calls, wanted or [None] * len(calls))])
         return tested, [late_exit]
 
     def events(self, handles: bytes) -> list:
         """The events with these (int64) handles."""
         recent, first, kept = self._recent, self._first, self._kept
-        return [recent[h - first] if h >= first else kept[h] for h in array("q", handles)]
+        wanted = array("q", handles)
+        if not wanted or min(wanted) < first:
+            return [recent[h - first] if h >= first else kept[h] for h in wanted]
+        if first == 0:
+            return list(map(recent.__getitem__, wanted))
+        return [recent[h - first] for h in wanted]
 
     def order(self, handles: bytes) -> bytes:
         """The order the events with these (int64) handles, of one timestamp and in arrival order, are
@@ -229,15 +243,22 @@ class CepRunner:
         return self._named(self._emit, kinds, stamps, layout, names, events)
 
     def _emit(self, kinds: bytes, stamps: bytes, layout: bytes, names: list, events: bytes) -> list:
-        flat = _Flat(layout, [str(n) for n in names], self.events(events))
+        items = self._items(layout, [str(n) for n in names], self.events(events), len(kinds))
+        select = self._select
+        if select is not None and kinds and not any(kinds):
+            # Only matches, for a select: one result each, at its match's time (the stamps as they came).
+            out = list(map(select, items))
+            if self._output_check is not None:
+                check_outputs(self._output_check, out, self._output_type, self._name, self.function)
+            self.metrics.report()
+            return [(out, len(out), None, None, None, None, stamps, None), None] + [None] * len(self._side_ports)
         times = array("q", stamps)
         ctx = self._match_context
         out: list = []
         out_ts: list = []
         side: dict[int, tuple[list, list]] = {}
-        process, select = self.function.process_match, self._select
-        for kind, stamp in zip(kinds, times):
-            match = flat.item()
+        process = self.function.process_match
+        for kind, stamp, match in zip(kinds, times, items):
             ctx.stamp = stamp
             if kind == MATCH:
                 if select is not None:
@@ -270,14 +291,55 @@ class CepRunner:
                 out.append(value)
                 out_ts.append(stamp)
 
+    def _items(self, layout: bytes, names: list[str], events: list, count: int) -> Iterator[dict[str, list]]:
+        """The ``count`` items of a flat layout as dicts of stage name -> events, made as they are read: an item the
+        function does not keep is freed before the next is made (a batch of them all alive at once, dicts and lists,
+        had the cyclic garbage collector run often, and fully). Items all of one shape (the usual batch of matches:
+        each stage took the same number of events) are made by a function made for that shape."""
+        size = len(layout) // count if count else 0
+        width = len(events) // count if count else 0
+        if size and size * count == len(layout) and width <= _MAX_BUILT_WIDTH and layout == layout[:size] * count:
+            if width == 0:
+                return ({} for _ in range(count))
+            shape = (layout[:size], *names)
+            build = self._builders.get(shape)
+            if build is None and len(self._builders) < _MAX_BUILDERS:
+                build = self._builders[shape] = _item_builder(array("i", shape[0]), names)
+            if build is not None:
+                parts = iter(events)
+                return map(build, *[parts] * width)
+        flat = _Flat(layout, names, events)
+        return (flat.item() for _ in range(count))
+
     def flush(self) -> None:
         self._keys.flush()
+
+
+def _picked(records: list, indexes: bytes) -> Iterable[Any]:
+    """The records at these int32 indexes."""
+    return map(records.__getitem__, array("i", indexes))
 
 
 def _split(blob: bytes, ends: bytes) -> list[bytes]:
     view = memoryview(blob)
     starts = itertools.chain((0,), array("q", ends))
     return [view[s:e] for s, e in zip(starts, array("q", ends))]
+
+
+def _item_builder(shape: array, names: list[str]) -> Callable[..., dict[str, list]]:
+    """A function of an item's events (one argument each) that makes the item's dict, for items of this one shape
+    (a flat layout's numbers for one item). Generated, as ``collections.namedtuple`` generates its methods: a dict
+    display is the fastest way to build a small dict; the stage names are bound as values, never written into code."""
+    arguments = [f"e{i}" for i in range(sum(shape[2::2]))]
+    namespace: dict[str, Any] = {}
+    entries = []
+    at = 0
+    for slot in range(shape[0]):
+        namespace[f"n{slot}"] = names[shape[1 + 2 * slot]]
+        count = shape[2 + 2 * slot]
+        entries.append(f"n{slot}: [{', '.join(arguments[at:at + count])}]")
+        at += count
+    return eval(f"lambda {', '.join(arguments)}: {{{', '.join(entries)}}}", namespace)  # noqa: S307 (code made here)
 
 
 class _Flat:

@@ -56,6 +56,32 @@ internal sealed class RecordingCep : CepOperatorCore<Ev>
     public void Send(string key, params Ev[] events) =>
         ProcessElements(events.Select(_ => Encoding.UTF8.GetBytes(key)).ToArray(), events, events.Select(e => e.Time).ToArray());
 
+    /// <summary>One batch of events of several keys, every event tested against every simple condition.</summary>
+    public void SendBatch(params (string Key, Ev Event)[] batch) =>
+        ProcessElements(batch.Select(b => Encoding.UTF8.GetBytes(b.Key)).ToArray(), batch.Select(b => b.Event).ToArray(), batch.Select(b => b.Event.Time).ToArray());
+
+    /// <summary>
+    /// One batch of events of several keys, as the Python operator sends it: keys looked up first, then each event tested only
+    /// against the conditions in reach (the others left false); returns those conditions per event.
+    /// </summary>
+    public ulong[] SendBatchTestingConditionsInReach(ICepConditions<Ev> conditions, params (string Key, Ev Event)[] batch)
+    {
+        var keys = batch.Select(b => Encoding.UTF8.GetBytes(b.Key)).ToArray();
+        var ends = new long[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+            ends[i] = (i == 0 ? 0 : ends[i - 1]) + keys[i].Length;
+        LoadKeys(keys.SelectMany(k => k).ToArray(), ends);
+        var reach = new ulong[batch.Length];
+        ConditionsInReach(reach);
+        var events = batch.Select(b => b.Event).ToArray();
+        var bits = new ulong[batch.Length];
+        conditions.TestSimple(events, bits);
+        for (var i = 0; i < bits.Length; i++)
+            bits[i] &= reach[i];
+        ProcessLoaded(events, events.Select(e => e.Time).ToArray(), bits);
+        return reach;
+    }
+
     /// <summary>Advances the fake clock and runs the timers that became due.</summary>
     public void AdvanceClock(long millis)
     {

@@ -1,0 +1,132 @@
+using PyStream.Engine.Cep;
+
+namespace PyStream.Engine.Tests.Cep;
+
+/// <summary>
+/// Events matched as they come are tested only against the conditions the NFA may read when it matches them
+/// (<see cref="CepOperatorCore{TEvent}.ConditionsInReach"/>): the conditions of the states the key's partial matches can be
+/// in, widening with each event of the key in the batch. Leaving the other conditions untested changes no match.
+/// </summary>
+public sealed class ConditionsInReachTests
+{
+    [Fact]
+    public void AKeyIsAskedOnlyForTheConditionsOfTheStatesItsPartialMatchesCanBeIn()
+    {
+        // a -> b -> c, strict: a key with no partial match reads only a; waiting for b, a and b; for c, a and c.
+        var c = new LambdaConditions();
+        var (a, b, cc) = (c.Kind("a"), c.Kind("b"), c.Kind("c"));
+        var pattern = PatternBuilder.Begin("a", a).Next("b", b).Next("c", cc).Build(new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent));
+        var cep = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+        var (onlyA, aB, aC, all) = (Bits(a), Bits(a, b), Bits(a, cc), Bits(a, b, cc));
+
+        // Each key's first event finds it with no partial match; a key's second event in the batch may find it after
+        // an a, its third after a b as well (these ones happen to: a1 b1 c1).
+        var reach = cep.SendBatchTestingConditionsInReach(c, ("k", new Ev("a1")), ("j", new Ev("x1")), ("k", new Ev("b1")), ("k", new Ev("c1")));
+        Assert.Equal([onlyA, onlyA, aB, all], reach);
+        Assert.Equal(["k: a1 b1 c1"], cep.Matches);
+
+        // Between batches the reach starts again from the states the partial matches are in.
+        Assert.Equal([onlyA, onlyA], cep.SendBatchTestingConditionsInReach(c, ("k", new Ev("a2")), ("j", new Ev("a3"))));
+        Assert.Equal([aB, aB], cep.SendBatchTestingConditionsInReach(c, ("k", new Ev("b2")), ("j", new Ev("a4"))));
+        Assert.Equal([aC, aB], cep.SendBatchTestingConditionsInReach(c, ("k", new Ev("c2")), ("j", new Ev("b3"))));
+        Assert.Equal(["k: a1 b1 c1", "k: a2 b2 c2"], cep.Matches);
+    }
+
+    [Fact]
+    public void TestingOnlyTheConditionsInReachFindsTheSameMatchesInTheSameOrder()
+    {
+        var random = new Random(20261207);
+        var compared = 0;
+        for (var run = 0; run < 300; run++)
+        {
+            var c = new LambdaConditions();
+            var pattern = RandomPattern(random, c);
+            try
+            {
+                NfaCompiler.Compile(pattern);
+            }
+            catch (CepPatternException)
+            {
+                continue; // a combination the compiler refuses (a negation after an optional stage, ...)
+            }
+
+            var full = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+            var inReach = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+            var sequence = 0;
+            for (var batch = 0; batch < 6; batch++)
+            {
+                var events = Enumerable.Range(0, random.Next(1, 9))
+                    .Select(_ => ($"k{random.Next(3)}", new Ev($"{"abcd"[random.Next(4)]}{sequence++}")))
+                    .ToArray();
+                full.SendBatch(events);
+                inReach.SendBatchTestingConditionsInReach(c, events);
+                if (random.Next(3) == 0)
+                {
+                    full.AdvanceClock(1);
+                    inReach.AdvanceClock(1);
+                }
+            }
+
+            Assert.Equal(full.Matches, inReach.Matches);
+            Assert.Equal(full.TimedOut, inReach.TimedOut);
+            compared += full.Matches.Count;
+        }
+
+        Assert.True(compared > 300, $"only {compared} matches compared");
+    }
+
+    private static ulong Bits(params int[] conditions) => conditions.Aggregate(0UL, (bits, c) => bits | (1UL << c));
+
+    /// <summary>Two to four stages of random kinds, contiguities and quantifiers (loops, optional, negations, a window).</summary>
+    private static PatternDefinition RandomPattern(Random random, LambdaConditions c)
+    {
+        var builder = PatternBuilder.Begin("s0", c.Kind("a"));
+        Quantify(random, builder);
+        var stages = random.Next(1, 4);
+        for (var i = 1; i <= stages; i++)
+        {
+            var kind = $"{"abcd"[random.Next(4)]}";
+            var negated = i < stages && random.Next(6) == 0;
+            if (negated)
+            {
+                builder = random.Next(2) == 0 ? builder.NotNext($"s{i}", c.Kind(kind)) : builder.NotFollowedBy($"s{i}", c.Kind(kind));
+                continue;
+            }
+
+            builder = random.Next(3) switch
+            {
+                0 => builder.Next($"s{i}", c.Kind(kind)),
+                1 => builder.FollowedBy($"s{i}", c.Kind(kind)),
+                _ => builder.FollowedByAny($"s{i}", c.Kind(kind)),
+            };
+            Quantify(random, builder);
+        }
+
+        var skip = random.Next(3) switch
+        {
+            0 => AfterMatchSkip.NoSkip,
+            1 => new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent),
+            _ => new AfterMatchSkip(AfterMatchSkipKind.SkipToNext),
+        };
+        return builder.Build(skip, within: random.Next(4) == 0 ? 1 : null);
+    }
+
+    private static void Quantify(Random random, PatternBuilder builder)
+    {
+        switch (random.Next(6))
+        {
+            case 0:
+                builder.OneOrMore();
+                break;
+            case 1:
+                builder.Times(1, 2).Consecutive();
+                break;
+            case 2:
+                builder.Times(2);
+                break;
+        }
+
+        if (random.Next(5) == 0)
+            builder.Optional();
+    }
+}
