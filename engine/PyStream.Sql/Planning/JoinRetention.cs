@@ -19,26 +19,38 @@ namespace PyStream.Sql.Planning;
 /// </summary>
 /// <param name="DropLeft">Whether the left side's rows are dropped (the right side is the aligned one), else the right side's.</param>
 /// <param name="TimeColumn">The dropped side's time column t (a TIMESTAMP, in microseconds).</param>
-/// <param name="OffsetMillis">c: a row goes once the aligned side's watermark W has t &lt;= W + c.</param>
-public sealed record JoinRetention(bool DropLeft, int TimeColumn, long OffsetMillis)
+/// <param name="OffsetMillis">c: a row goes once every later window_end e of the aligned side has e + c &gt; t.</param>
+/// <param name="WindowSize">A TUMBLE window's size (0: another window), whose ends are <paramref name="WindowOffset"/> plus whole sizes.</param>
+/// <param name="WindowOffset">The TUMBLE window's offset.</param>
+public sealed record JoinRetention(bool DropLeft, int TimeColumn, long OffsetMillis, long WindowSize = 0, long WindowOffset = 0)
 {
     /// <summary>The input whose watermark decides: the aligned side's.</summary>
     public int AlignedInput => DropLeft ? 1 : 0;
 
-    /// <summary>The largest time (microseconds) a dropped side's row may have and go at the aligned side's watermark <paramref name="watermark"/>; long.MinValue: none.</summary>
+    /// <summary>
+    /// The largest time (microseconds) a dropped side's row may have and go at the aligned side's watermark <paramref name="watermark"/>
+    /// (long.MinValue: none). Windows of end e fire when the watermark reaches e - 1, so every later one ends at W + 2 ms or after:
+    /// at the first TUMBLE end from there, e_min; a row can match none once t &lt; e_min + c (t &lt;= W + c for other windows).
+    /// </summary>
     public long Threshold(long watermark)
     {
         if (watermark == long.MinValue)
             return long.MinValue;
-        var millis = watermark + OffsetMillis;
-        if ((OffsetMillis > 0 && millis < watermark) || millis >= long.MaxValue / 1000)
-            return long.MaxValue; // the end of input (or past any representable time): nothing later comes
-        return millis <= long.MinValue / 1000 ? long.MinValue : millis * 1000;
+        if (watermark >= long.MaxValue / 4000 || watermark + OffsetMillis >= long.MaxValue / 2000)
+            return long.MaxValue; // the end of input (or past any time there is): no later row comes
+        if (watermark <= long.MinValue / 4000 || watermark + OffsetMillis <= long.MinValue / 2000)
+            return long.MinValue;
+        if (WindowSize <= 0)
+            return (watermark + OffsetMillis) * 1000;
+        var earliest = watermark + 2;
+        var past = ((earliest - WindowOffset) % WindowSize + WindowSize) % WindowSize;
+        var nextEnd = past == 0 ? earliest : earliest - past + WindowSize;
+        return (nextEnd + OffsetMillis) * 1000 - 1;
     }
 
     /// <summary>EXPLAIN's attribute: which side's rows go, and when.</summary>
     public string Describe(string timeColumn) =>
-        $"{(DropLeft ? "left" : "right")} rows expire when watermark({(DropLeft ? "right" : "left")}) >= {timeColumn}{(OffsetMillis <= 0 ? " + " + -OffsetMillis : " - " + OffsetMillis)}";
+        $"{(DropLeft ? "left" : "right")} rows expire when every later window_end of {(DropLeft ? "right" : "left")} > {timeColumn}{(OffsetMillis <= 0 ? " + " + -OffsetMillis : " - " + OffsetMillis)}";
 
     /// <summary>The retention of an inner join's state (null: none applies), from its condition and where its inputs' columns come from.</summary>
     public static JoinRetention? Of(JoinNode join, SqlContext context)
@@ -51,9 +63,10 @@ public sealed record JoinRetention(bool DropLeft, int TimeColumn, long OffsetMil
     private static JoinRetention? Find(JoinNode join, bool dropLeft, SqlContext context)
     {
         var (dropped, alignedSide) = dropLeft ? (join.Left, join.Right) : (join.Right, join.Left);
-        var aligned = AlignedEnds(alignedSide);
+        var (aligned, window) = AlignedEnds(alignedSide);
         if (aligned.Count == 0)
             return null;
+        var (size, windowOffset) = window.Kind == WindowKind.Tumble ? (window.Size, window.Offset) : (0, 0);
         var width = join.Left.Fields.Count;
         var (droppedAt, alignedAt) = dropLeft ? (0, width) : (width, 0);
         bool InAligned(int column) => dropLeft ? column >= width : column < width;
@@ -69,7 +82,7 @@ public sealed record JoinRetention(bool DropLeft, int TimeColumn, long OffsetMil
             var op = flipped ? comparison.Function switch { ">=" => "<=", ">" => "<", "<=" => ">=", _ => ">" } : comparison.Function;
             var column = t.Column - droppedAt;
             if (op is ">=" or ">" && aligned.Contains(e.Column - alignedAt) && dropped.Fields[column].Type.Kind == SqlTypeKind.Timestamp)
-                return new JoinRetention(dropLeft, column, e.Offset - t.Offset);
+                return new JoinRetention(dropLeft, column, e.Offset - t.Offset, size, windowOffset);
         }
 
         return null;
@@ -80,20 +93,22 @@ public sealed record JoinRetention(bool DropLeft, int TimeColumn, long OffsetMil
     /// through projections and filters (a TUMBLE, HOP or CUMULATE window over a TIMESTAMP: its ends are the
     /// watermark's milliseconds; one over a TIMESTAMP_LTZ names them in the session's zone).
     /// </summary>
-    private static HashSet<int> AlignedEnds(PlanNode node)
+    private static (HashSet<int> Columns, WindowDefinition Window) AlignedEnds(PlanNode node)
     {
         switch (node)
         {
             case WindowAggregateNode w when w.Window.Kind is WindowKind.Tumble or WindowKind.Hop or WindowKind.Cumulate
                                             && w.Input.Fields[w.TimeIndex].Type.Kind == SqlTypeKind.Timestamp:
-                return [w.GroupKeys.Count + 1];
+                return ([w.GroupKeys.Count + 1], w.Window);
             case CalcNode c:
-                var below = AlignedEnds(c.Input);
-                return c.Projections.Select((p, i) => (p, i)).Where(x => x.p is InputRef r && below.Contains(r.Index)).Select(x => x.i).ToHashSet();
+                var (below, window) = AlignedEnds(c.Input);
+                return (c.Projections.Select((p, i) => (p, i)).Where(x => x.p is InputRef r && below.Contains(r.Index)).Select(x => x.i).ToHashSet(), window);
             default:
-                return [];
+                return ([], None);
         }
     }
+
+    private static readonly WindowDefinition None = new(WindowKind.Session, 0, 0, 0, 0);
 
     /// <summary>A TIMESTAMP column of the joined row, plus or minus a constant interval (milliseconds).</summary>
     private static (int Column, long Offset)? Term(BoundExpr expr, SqlContext context)

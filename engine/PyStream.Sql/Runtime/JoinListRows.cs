@@ -208,12 +208,6 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             _dirty.RemoveAll(index => !At(index).Dirty);
     }
 
-    /// <summary>The rows queued for expiry (for tests: the state retention keeps it bounded).</summary>
-    internal int QueuedForExpiry => _expiry?.Count ?? 0;
-
-    /// <summary>The join keys held in memory.</summary>
-    internal int KeysInMemory => _keyCount - _freeKeys.Count;
-
     private long TimeOf(int slot) => _times!.IsNull(slot) ? long.MinValue : _times.Value(slot);
 
     /// <summary>A key without rows left: out of the backend if it was written there, and out of memory.</summary>

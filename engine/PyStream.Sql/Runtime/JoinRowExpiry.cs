@@ -18,11 +18,8 @@ internal sealed class JoinRowExpiry
     private int _tailCount;
     private readonly PriorityQueue<(int Key, int Slot), long> _late = new();
 
-    public int Count { get; private set; }
-
     public void Add(long time, int key, int slot)
     {
-        Count++;
         if (_tail is not null && _tailCount > 0 && time < _tail[_tailCount - 1].Time)
         {
             _late.Enqueue((key, slot), time);
@@ -46,7 +43,6 @@ internal sealed class JoinRowExpiry
         {
             _late.Dequeue();
             (key, slot) = late;
-            Count--;
             return true;
         }
 
@@ -67,7 +63,6 @@ internal sealed class JoinRowExpiry
                 break;
             _head++;
             (time, key, slot) = (entry.Time, entry.Key, entry.Slot);
-            Count--;
             return true;
         }
 

@@ -33,7 +33,7 @@ public sealed class JoinRetentionPlanTests
         var plan = Explain($"SELECT B.auction, B.price, B.dateTime, B.extra FROM bid B JOIN {WindowMax} "
             + "ON B.price = B1.maxprice WHERE B.dateTime BETWEEN B1.dateTime - INTERVAL '10' SECOND AND B1.dateTime");
 
-        Assert.Contains("leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey], stateRetention=[left rows expire when watermark(right) >= dateTime + 10000])", plan);
+        Assert.Contains("leftInputSpec=[NoUniqueKey], rightInputSpec=[NoUniqueKey], stateRetention=[left rows expire when every later window_end of right > dateTime + 10000])", plan);
     }
 
     [Fact]
@@ -43,7 +43,23 @@ public sealed class JoinRetentionPlanTests
         var plan = Explain($"SELECT * FROM {WindowMax} JOIN bid B ON B.price = B1.maxprice "
             + "AND B1.dateTime - INTERVAL '5' SECOND < B.dateTime AND B.dateTime <= B1.dateTime");
 
-        Assert.Contains("stateRetention=[right rows expire when watermark(left) >= dateTime0 + 5000]", plan);
+        Assert.Contains("stateRetention=[right rows expire when every later window_end of left > dateTime0 + 5000]", plan);
+    }
+
+    [Theory]
+    [InlineData(9_998, -1)]                    // the window ending at 10 s has not fired: a bid of 0 s can still match it
+    [InlineData(9_999, 10_000_000 - 1)]        // it fired: the next ends at 20 s, so bids before 10 s go
+    [InlineData(19_998, 10_000_000 - 1)]
+    [InlineData(19_999, 20_000_000 - 1)]       // the window ending at 20 s fired: bids before 20 s go
+    public void A_tumbling_window_drops_a_row_once_the_next_window_to_fire_ends_after_its_time_plus_10_s(long watermark, long threshold)
+    {
+        var retention = new JoinRetention(DropLeft: true, TimeColumn: 0, OffsetMillis: -10_000, WindowSize: 10_000);
+
+        Assert.Equal(threshold, retention.Threshold(watermark));
+        Assert.Equal(long.MinValue, retention.Threshold(long.MinValue));
+        Assert.Equal(long.MaxValue, retention.Threshold(long.MaxValue));
+        // Other windows: by the watermark alone, t <= W - 10 s.
+        Assert.Equal((watermark - 10_000) * 1000, (retention with { WindowSize = 0 }).Threshold(watermark));
     }
 
     [Theory]

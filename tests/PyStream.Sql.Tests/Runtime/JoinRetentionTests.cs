@@ -29,7 +29,7 @@ public sealed class JoinRetentionTests
     public void Dropping_bids_by_the_windows_watermark_changes_no_output_and_bounds_the_bids_kept()
     {
         var steps = Scenario(new Random(7), bids: 4000);
-        var (join, output, store) = Open();
+        var (join, output, store) = Open(windowSize: 10 * Second);
         var stateId = JoinRecordState.StateIdFor("join", "left", outer: false, ttlMillis: 0);
         var model = new List<Step>[2];
         model[0] = [];
@@ -44,9 +44,11 @@ public sealed class JoinRetentionTests
                 join.ProcessWatermark(1, watermark);
                 join.ProcessWatermark(0, watermark);
 
-                // Kept: the bids that a window ending after the watermark can still match (its end - 10 s <= the bid's time).
                 join.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
-                Assert.Equal(model[0].Count(b => b.TimeMillis > watermark - 10 * Second), RowsKept(store, stateId));
+                // Kept: the bids that a window ending after the watermark can still match. Windows end at whole 10 s, and
+                // the next to fire is the first whose end - 1 is past the watermark; a bid matches it if within its 10 s.
+                var nextEnd = (watermark + 1) / (10 * Second) * (10 * Second) + 10 * Second;
+                Assert.Equal(model[0].Count(b => b.TimeMillis >= nextEnd - 10 * Second), RowsKept(store, stateId));
                 checks++;
                 continue;
             }
@@ -76,7 +78,8 @@ public sealed class JoinRetentionTests
     [Fact]
     public void A_late_bid_still_joins_the_windows_kept_and_is_dropped_at_the_next_watermark()
     {
-        var (join, output, store) = Open();
+        // As for a HOP or CUMULATE window: a bid goes once the watermark passes its time + 10 s.
+        var (join, output, store) = Open(windowSize: 0);
         var stateId = JoinRecordState.StateIdFor("join", "left", outer: false, ttlMillis: 0);
 
         join.ProcessBatch(1, Max(new Step(1, 50, 10 * Second, -1)));  // window [0 s, 10 s): max 50
@@ -135,7 +138,8 @@ public sealed class JoinRetentionTests
         return steps;
     }
 
-    private static (StreamingJoinOperator Join, CollectingRows Output, IKeyedStateStore Store) Open()
+    /// <summary>The join with q7's retention: its bids dropped by the window side's watermark, by the ends of TUMBLE windows of <paramref name="windowSize"/> (0: another window, by the watermark alone).</summary>
+    private static (StreamingJoinOperator Join, CollectingRows Output, IKeyedStateStore Store) Open(long windowSize)
     {
         // bid.dateTime >= max.window_end - 10 s AND bid.dateTime <= max.window_end, over the bid's columns then the max's.
         var (bidTime, end) = (new InputRef(1, Time), new InputRef(4, Time));
@@ -144,7 +148,7 @@ public sealed class JoinRetentionTests
         var residual = CalcProgram.Compile([.. BidTypes, .. MaxTypes], null,
             [new CallExpr("IS TRUE", [new CallExpr("AND", [lower, upper], SqlType.Boolean)], SqlType.Boolean.NotNull)], new SqlContext(TimeZoneInfo.Utc, TimeProvider.System));
         var spec = new JoinOperatorSpec(false, false, new RowKeys([0], [SqlType.BigInt]), new RowKeys([0], [SqlType.BigInt]), BidTypes, MaxTypes, [.. BidTypes, .. MaxTypes],
-            residual, TtlMillis: 0, BatchMode: false, Retention: new JoinRetention(DropLeft: true, TimeColumn: 1, OffsetMillis: -10 * Second));
+            residual, TtlMillis: 0, BatchMode: false, Retention: new JoinRetention(DropLeft: true, TimeColumn: 1, OffsetMillis: -10 * Second, WindowSize: windowSize));
         var output = new CollectingRows { WithKinds = true };
         var store = new HeapKeyedStateStore();
         var join = SqlOperatorHarness.Open(() => new StreamingJoinOperator("join", spec) { StateKey = "join" }, output, store);
