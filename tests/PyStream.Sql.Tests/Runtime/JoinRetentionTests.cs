@@ -76,7 +76,7 @@ public sealed class JoinRetentionTests
     }
 
     [Fact]
-    public void A_late_bid_still_joins_the_windows_kept_and_is_dropped_at_the_next_watermark()
+    public void A_late_bid_still_joins_the_windows_kept_and_goes_at_once()
     {
         // As for a HOP or CUMULATE window: a bid goes once the watermark passes its time + 10 s.
         var (join, output, store) = Open(windowSize: 0);
@@ -87,7 +87,7 @@ public sealed class JoinRetentionTests
         join.ProcessBatch(0, Bid(new Step(0, 50, 5 * Second, 1)));    // 25 s behind the watermark: joins all the same
         join.ProcessBatch(0, Bid(new Step(0, 50, 25 * Second, 2)));   // can still match the window ending at 35 s
         join.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
-        Assert.Equal(2, RowsKept(store, stateId));
+        Assert.Equal(1, RowsKept(store, stateId)); // bid 1 went after its batch: no later window can match it
 
         join.ProcessWatermark(1, 30 * Second + 1);
         join.ProcessBatch(1, Max(new Step(1, 50, 35 * Second, -1)));
@@ -99,6 +99,29 @@ public sealed class JoinRetentionTests
             $"+I 50 {Text(25 * Second)} 2 50 {Text(35 * Second)}",
         ], output.Rows);
         Assert.Empty(store.Entries(stateId));
+    }
+
+    [Fact]
+    public void Bids_behind_a_window_side_that_ran_ahead_or_ended_join_and_go_at_once()
+    {
+        var (join, output, store) = Open(windowSize: 10 * Second);
+        var stateId = JoinRecordState.StateIdFor("join", "left", outer: false, ttlMillis: 0);
+
+        join.ProcessBatch(1, Max(new Step(1, 50, 10 * Second, -1)));
+        join.ProcessBatch(1, Max(new Step(1, 70, 20 * Second, -1)));
+        join.ProcessWatermark(1, 25 * Second);      // the window side is ahead: windows up to 20 s fired
+        join.ProcessBatch(0, Bid(new Step(0, 50, 4 * Second, 1)));
+        join.ProcessBatch(0, Bid(new Step(0, 70, 19 * Second, 2)));
+        join.ProcessBatch(0, Bid(new Step(0, 70, 21 * Second, 3))); // the window ending at 30 s may still match it
+        join.ProcessWatermark(1, long.MaxValue);    // the window side ended
+        join.ProcessBatch(0, Bid(new Step(0, 70, 22 * Second, 4)));
+        join.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
+
+        Assert.Equal([
+            $"+I 50 {Text(4 * Second)} 1 50 {Text(10 * Second)}",
+            $"+I 70 {Text(19 * Second)} 2 70 {Text(20 * Second)}",
+        ], output.Rows);
+        Assert.Equal(0, RowsKept(store, stateId));
     }
 
     /// <summary>
