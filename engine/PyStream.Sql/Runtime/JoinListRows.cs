@@ -54,6 +54,10 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>With retention by watermark: the rows by time (null: rows stay until retracted), and their time column.</summary>
     private JoinRowExpiry? _expiry;
     private SlotColumn<long>? _times;
+    private int _timeColumn;
+
+    /// <summary>The largest threshold rows were dropped by: a row that comes at or before it is not kept.</summary>
+    private long _expiredUpTo = long.MinValue;
 
     /// <summary>Whether the backend may hold keys that memory does not (rows restored, or keys dropped from memory). Null until the first use.</summary>
     private bool? _backendHoldsMore;
@@ -96,6 +100,14 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>One more copy of row <paramref name="row"/> of <paramref name="rows"/> under <paramref name="key"/>.</summary>
     public void Add(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
+        if (_expiry is not null && Expired(rows, row))
+        {
+            // It can match no later row of the other side: not kept (a row of its unique key it replaces goes all the same).
+            if (uniqueKey is not null)
+                Retract(key, rows, row);
+            return;
+        }
+
         if (_cachedRows >= maxCachedRows)
             EvictLeastRecentlyUsed();
         var index = Find(key, create: true);
@@ -172,6 +184,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     public void ExpireByTime(int timeColumn)
     {
         _times = (SlotColumn<long>)Arena.Column(timeColumn);
+        _timeColumn = timeColumn;
         _expiry = new JoinRowExpiry();
     }
 
@@ -184,6 +197,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     {
         if (_expiry is null)
             return;
+        _expiredUpTo = Math.Max(_expiredUpTo, threshold);
         while (_expiry.TryTake(threshold, out _, out var index, out var slot))
         {
             // The entry may be stale (its row retracted or replaced, its key forgotten): the slot must still be in the key's
@@ -209,6 +223,13 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     }
 
     private long TimeOf(int slot) => _times!.IsNull(slot) ? long.MinValue : _times.Value(slot);
+
+    /// <summary>Whether a row of a batch is already past what <see cref="Expire"/> dropped (its time at most the largest threshold, or NULL).</summary>
+    private bool Expired(RowBatch rows, int row)
+    {
+        var times = rows.Columns[_timeColumn];
+        return times.IsNull(row) || (times is Column<long> typed ? typed.Values[row] : Convert.ToInt64(times.GetBoxed(row), System.Globalization.CultureInfo.InvariantCulture)) <= _expiredUpTo;
+    }
 
     /// <summary>A key without rows left: out of the backend if it was written there, and out of memory.</summary>
     private void Drop(int index)

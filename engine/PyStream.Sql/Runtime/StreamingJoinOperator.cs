@@ -95,16 +95,14 @@ public sealed class StreamingJoinOperator : SqlOperator
             (retention.DropLeft ? _left : _right).ExpireByTime(retention.TimeColumn);
     }
 
-    /// <summary>The time (microseconds) up to which the dropped side's rows can match no later row of the aligned side (retention by watermark).</summary>
-    private long _expiredUpTo = long.MinValue;
-
-    /// <summary>The aligned side's watermark moved: the other side's rows that no later row of it can match go.</summary>
+    /// <summary>
+    /// The aligned side's watermark moved: the other side's rows that no later row of it can match go, and such rows that come
+    /// later are joined but not kept (the aligned side may run ahead of the other, or end first, and send no later watermark).
+    /// </summary>
     protected override void OnInputWatermark(int input, long watermark)
     {
-        if (_spec.Retention is not { } retention || input != retention.AlignedInput || _spec.BatchMode)
-            return;
-        _expiredUpTo = Math.Max(_expiredUpTo, retention.Threshold(watermark));
-        (retention.DropLeft ? _left : _right).Expire(_expiredUpTo);
+        if (_spec.Retention is { } retention && input == retention.AlignedInput && !_spec.BatchMode)
+            (retention.DropLeft ? _left : _right).Expire(retention.Threshold(watermark));
     }
 
     /// <summary>
@@ -147,11 +145,6 @@ public sealed class StreamingJoinOperator : SqlOperator
         // The batch's output is built: the rows it took out of state may be overwritten.
         _left.Recycle();
         _right.Recycle();
-
-        // Rows that came behind the aligned side's watermark can match no later row of it: they go at once (that side
-        // may run ahead of this one, or have ended, and send no watermark that would drop them later).
-        if (_spec.Retention is { } retention && input != retention.AlignedInput && _expiredUpTo != long.MinValue)
-            (retention.DropLeft ? _left : _right).Expire(_expiredUpTo);
     }
 
     private void ProcessBatchRows(int input, RowBatch rows)
