@@ -124,6 +124,25 @@ public sealed class JoinRetentionTests
         Assert.Equal(0, RowsKept(store, stateId));
     }
 
+    [Fact]
+    public void A_bid_unique_by_its_id_that_comes_past_its_time_replaces_the_one_kept_all_the_same()
+    {
+        // Bids unique by id: Flink keeps one row per id, the last. Bid 1 again at 5 s can match nothing, so it is not
+        // kept, but the row it replaces (at 25 s) must go: the window ending at 35 s would match that one.
+        var (join, output, store) = Open(windowSize: 0, bidUniqueKey: [2]);
+        var stateId = JoinRecordState.StateIdFor("join", "left", outer: false, ttlMillis: 0, unique: true);
+
+        join.ProcessBatch(1, Max(new Step(1, 50, 30 * Second, -1)));
+        join.ProcessWatermark(1, 30 * Second);
+        join.ProcessBatch(0, Bid(new Step(0, 50, 25 * Second, 1)));
+        join.ProcessBatch(0, Bid(new Step(0, 50, 5 * Second, 1)));
+        join.ProcessBatch(1, Max(new Step(1, 50, 35 * Second, -1)));
+        join.SnapshotState(new CheckpointBarrier(1, 0, SnapshotKind.Checkpoint), new Dictionary<string, byte[]>());
+
+        Assert.Equal([$"+I 50 {Text(25 * Second)} 1 50 {Text(30 * Second)}"], output.Rows);
+        Assert.Equal(0, RowsKept(store, stateId));
+    }
+
     /// <summary>
     /// Bids 25 ms apart on average, up to 3 s out of order, one in 50 of them 10 to 40 s late; the windows' input
     /// is the bids with a watermark 3 s behind the largest time (as a source's bounded out-of-orderness), so a tumbling
@@ -162,7 +181,7 @@ public sealed class JoinRetentionTests
     }
 
     /// <summary>The join with q7's retention: its bids dropped by the window side's watermark, by the ends of TUMBLE windows of <paramref name="windowSize"/> (0: another window, by the watermark alone).</summary>
-    private static (StreamingJoinOperator Join, CollectingRows Output, IKeyedStateStore Store) Open(long windowSize)
+    private static (StreamingJoinOperator Join, CollectingRows Output, IKeyedStateStore Store) Open(long windowSize, int[]? bidUniqueKey = null)
     {
         // bid.dateTime >= max.window_end - 10 s AND bid.dateTime <= max.window_end, over the bid's columns then the max's.
         var (bidTime, end) = (new InputRef(1, Time), new InputRef(4, Time));
@@ -171,7 +190,7 @@ public sealed class JoinRetentionTests
         var residual = CalcProgram.Compile([.. BidTypes, .. MaxTypes], null,
             [new CallExpr("IS TRUE", [new CallExpr("AND", [lower, upper], SqlType.Boolean)], SqlType.Boolean.NotNull)], new SqlContext(TimeZoneInfo.Utc, TimeProvider.System));
         var spec = new JoinOperatorSpec(false, false, new RowKeys([0], [SqlType.BigInt]), new RowKeys([0], [SqlType.BigInt]), BidTypes, MaxTypes, [.. BidTypes, .. MaxTypes],
-            residual, TtlMillis: 0, BatchMode: false, Retention: new JoinRetention(DropLeft: true, TimeColumn: 1, OffsetMillis: -10 * Second, WindowSize: windowSize));
+            residual, TtlMillis: 0, BatchMode: false, LeftUniqueKey: bidUniqueKey, Retention: new JoinRetention(DropLeft: true, TimeColumn: 1, OffsetMillis: -10 * Second, WindowSize: windowSize));
         var output = new CollectingRows { WithKinds = true };
         var store = new HeapKeyedStateStore();
         var join = SqlOperatorHarness.Open(() => new StreamingJoinOperator("join", spec) { StateKey = "join" }, output, store);
