@@ -9,13 +9,14 @@ namespace PyStream.Sql.Planning;
 /// until the state TTL). One side's column is a window aggregate's <c>window_end</c>, passed on unchanged
 /// (the aligned side): a window aggregate emits a window once the watermark reaches its end - 1 and drops
 /// the rows of windows that fired, so once that side's watermark is W, every later row of it has
-/// window_end &gt; W. When the condition bounds the other side's time column t from below by it,
-/// <c>t &gt;= window_end + c</c> (or <c>&gt;</c>), a row with t &lt;= W + c can match no later row of the
-/// aligned side; an inner join's output for a row depends only on the other side's state, so such a row
-/// is dropped from its side's state without changing any output. Nexmark q7's bids
-/// (<c>B.dateTime BETWEEN B1.dateTime - INTERVAL '10' SECOND AND B1.dateTime</c>) go once the window
-/// maximum's watermark passes their time + 10 s. The aligned side's rows are never dropped: the other
-/// side's rows are not bounded by any watermark (a regular join keeps late rows).
+/// window_end &gt;= W + 2 ms (a TUMBLE window's: the first of its ends from there). When the condition bounds
+/// the other side's time column t from below by it, <c>t &gt;= window_end + c</c> (or <c>&gt;</c>), a row with
+/// t below every such later end + c can match no later row of the aligned side; an inner join's output for a
+/// row depends only on the other side's state, so such a row is dropped from its side's state (or, when it
+/// comes already past, not kept) without changing any output. Nexmark q7's bids
+/// (<c>B.dateTime BETWEEN B1.dateTime - INTERVAL '10' SECOND AND B1.dateTime</c>) go once their window has
+/// fired. The aligned side's rows are never dropped: the other side's rows are not bounded by any watermark
+/// (a regular join keeps late rows).
 /// </summary>
 /// <param name="DropLeft">Whether the left side's rows are dropped (the right side is the aligned one), else the right side's.</param>
 /// <param name="TimeColumn">The dropped side's time column t (a TIMESTAMP, in microseconds).</param>
