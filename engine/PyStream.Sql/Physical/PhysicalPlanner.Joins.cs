@@ -22,13 +22,28 @@ internal sealed partial class PhysicalPlanner
         var (leftSide, rightSide) = session.BatchMode
             ? (JoinInputSide.NoUniqueKey, JoinInputSide.NoUniqueKey)
             : (JoinInputSide.Of(j.Left, j.LeftKeys), JoinInputSide.Of(j.Right, j.RightKeys));
-        var spec = OperatorSpec(j, StateTtlMillis, session.BatchMode, leftSide, rightSide);
-        var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", UniqueNames(j.Fields))}], leftInputSpec=[{leftSide}], rightInputSpec=[{rightSide}])";
+        var retention = Retention(j, left.Node, right.Node);
+        var spec = OperatorSpec(j, StateTtlMillis, session.BatchMode, leftSide, rightSide, retention);
+        var names = UniqueNames(j.Fields);
+        var retained = retention is null ? "" : $", stateRetention=[{retention.Describe(names[(retention.DropLeft ? 0 : j.Left.Fields.Count) + retention.TimeColumn])}]";
+        var name = $"Join(joinType=[{JoinTypeName(j.Type)}], where=[{JoinCondition(j, session.Context)}], select=[{string.Join(", ", names)}], leftInputSpec=[{leftSide}], rightInputSpec=[{rightSide}]{retained})";
         return Add(name, "Join", parallelism, [left, right], t => new StreamingJoinOperator(name, spec(), t.Node.InputCount), outputTypes: j.Types);
     }
 
+    /// <summary>
+    /// The join's state retention by watermark (see <see cref="JoinRetention"/>), where it applies: in streaming mode, without
+    /// a TTL (the sides of an inner join keep their rows in memory, in lists), with the aligned side made by one
+    /// subtask, so that each subtask of the join reads it over one channel, whose watermark no idle channel can have held back.
+    /// </summary>
+    private JoinRetention? Retention(JoinNode j, int leftProducer, int rightProducer)
+    {
+        if (session.BatchMode || StateTtlMillis > 0 || JoinRetention.Of(j, session.Context) is not { } retention)
+            return null;
+        return _nodes[retention.DropLeft ? rightProducer : leftProducer].Parallelism == 1 ? retention : null;
+    }
+
     /// <summary>What a join operator computes, made in each subtask (each compiles its own residual program).</summary>
-    private Func<JoinOperatorSpec> OperatorSpec(JoinNode j, long ttlMillis, bool batchMode, JoinInputSide? leftSide = null, JoinInputSide? rightSide = null)
+    private Func<JoinOperatorSpec> OperatorSpec(JoinNode j, long ttlMillis, bool batchMode, JoinInputSide? leftSide = null, JoinInputSide? rightSide = null, JoinRetention? retention = null)
     {
         var leftTypes = j.Left.Types;
         var rightTypes = j.Right.Types;
@@ -36,7 +51,7 @@ internal sealed partial class PhysicalPlanner
         var context = session.Context;
         var residual = j.Residual;
         return () => new JoinOperatorSpec(j.LeftOuter, j.RightOuter, KeysOf(j.LeftKeys, leftTypes), KeysOf(j.RightKeys, rightTypes), leftTypes, rightTypes, outputTypes,
-            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode, j.NullSafe, leftSide?.UniqueKey, rightSide?.UniqueKey);
+            Residual(residual, leftTypes, rightTypes, context), ttlMillis, batchMode, j.NullSafe, leftSide?.UniqueKey, rightSide?.UniqueKey, retention);
     }
 
     /// <summary>The two inputs' edges: hashed by the join keys, or gathered into one subtask when there are none.</summary>

@@ -72,7 +72,8 @@ internal static class IntervalJoins
         }
     }
 
-    private static long? Constant(BoundExpr expr, SqlContext context) =>
+    /// <summary>A constant INTERVAL DAY TO SECOND's milliseconds (null: not one).</summary>
+    internal static long? Constant(BoundExpr expr, SqlContext context) =>
         expr.Type.Kind == SqlTypeKind.IntervalDayTime && !References(expr) && CalcProgram.Evaluate(expr, context) is long ms ? ms : null;
 
     private static bool References(BoundExpr expr) => expr switch

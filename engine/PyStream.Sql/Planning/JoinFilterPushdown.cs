@@ -82,7 +82,7 @@ public static class JoinFilterPushdown
         }
     }
 
-    private static IEnumerable<BoundExpr> Conjuncts(BoundExpr condition) =>
+    internal static IEnumerable<BoundExpr> Conjuncts(BoundExpr condition) =>
         condition is CallExpr { Function: "AND" } and ? and.Operands.SelectMany(Conjuncts) : [condition];
 
     private static BoundExpr And(IReadOnlyList<BoundExpr> conjuncts) =>

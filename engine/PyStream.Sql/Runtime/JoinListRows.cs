@@ -51,6 +51,14 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     private int _cachedRows;
     private long _clock;
 
+    /// <summary>With retention by watermark: the rows by time (null: rows stay until retracted), and their time column.</summary>
+    private JoinRowExpiry? _expiry;
+    private SlotColumn<long>? _times;
+    private int _timeColumn;
+
+    /// <summary>The largest threshold rows were dropped by: a row that comes at or before it is not kept.</summary>
+    private long _expiredUpTo = long.MinValue;
+
     /// <summary>Whether the backend may hold keys that memory does not (rows restored, or keys dropped from memory). Null until the first use.</summary>
     private bool? _backendHoldsMore;
 
@@ -92,6 +100,14 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
     /// <summary>One more copy of row <paramref name="row"/> of <paramref name="rows"/> under <paramref name="key"/>.</summary>
     public void Add(ReadOnlySpan<byte> key, RowBatch rows, int row)
     {
+        if (_expiry is not null && Expired(rows, row))
+        {
+            // It can match no later row of the other side: not kept (a row of its unique key it replaces goes all the same).
+            if (uniqueKey is not null)
+                Retract(key, rows, row);
+            return;
+        }
+
         if (_cachedRows >= maxCachedRows)
             EvictLeastRecentlyUsed();
         var index = Find(key, create: true);
@@ -124,6 +140,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
                 keyRows.Tail = added;
             keyRows.Written = -1;
             Arena.Release(slot);
+            _expiry?.Add(TimeOf(added), index, added);
             return true;
         }
 
@@ -141,19 +158,85 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         {
             if (!(uniqueKey is null ? Arena.Same(slot, rows, row) : Arena.Same(slot, rows, row, uniqueKey)))
                 continue;
-            if (previous < 0)
-                keyRows.Head = Next(slot);
-            else
-                NextRef(previous) = Next(slot);
-            if (keyRows.Tail == slot)
-                keyRows.Tail = previous;
-            keyRows.Count--;
-            keyRows.Written = -1;
-            Arena.Release(slot);
-            _cachedRows--;
+            Unlink(index, slot, previous);
             Changed(index);
             return;
         }
+    }
+
+    /// <summary>Takes a copy (in <paramref name="slot"/>, after <paramref name="previous"/>: -1 when first) out of its key's rows.</summary>
+    private void Unlink(int index, int slot, int previous)
+    {
+        ref var keyRows = ref At(index);
+        if (previous < 0)
+            keyRows.Head = Next(slot);
+        else
+            NextRef(previous) = Next(slot);
+        if (keyRows.Tail == slot)
+            keyRows.Tail = previous;
+        keyRows.Count--;
+        keyRows.Written = -1;
+        Arena.Release(slot);
+        _cachedRows--;
+    }
+
+    /// <summary>From now on rows are queued by their TIMESTAMP column <paramref name="timeColumn"/>, for <see cref="Expire"/>.</summary>
+    public void ExpireByTime(int timeColumn)
+    {
+        _times = (SlotColumn<long>)Arena.Column(timeColumn);
+        _timeColumn = timeColumn;
+        _expiry = new JoinRowExpiry();
+    }
+
+    /// <summary>
+    /// Drops the rows whose time is at most <paramref name="threshold"/> (microseconds) or NULL: those no later row of the other
+    /// side can match. A key left without rows is forgotten at once (and taken out of the backend if it was written there).
+    /// Called between batches, when no records are lent.
+    /// </summary>
+    public void Expire(long threshold)
+    {
+        if (_expiry is null)
+            return;
+        _expiredUpTo = Math.Max(_expiredUpTo, threshold);
+        while (_expiry.TryTake(threshold, out _, out var index, out var slot))
+        {
+            // The entry may be stale (its row retracted or replaced, its key forgotten): the slot must still be in the key's
+            // rows. A row now there of another time is dropped only if its own time passed too.
+            if (index >= _keyCount || At(index).Count == 0 || TimeOf(slot) > threshold)
+                continue;
+            for (int at = At(index).Head, previous = -1; at >= 0; previous = at, at = Next(at))
+            {
+                if (at != slot)
+                    continue;
+                Unlink(index, slot, previous);
+                if (At(index).Count == 0)
+                    Drop(index);
+                else
+                    Changed(index);
+                break;
+            }
+        }
+
+        // Forgotten keys stay listed as changed until a checkpoint: without checkpoints, the list is compacted instead.
+        if (_dirty.Count > 4096 && _dirty.Count > 2 * (_keyCount - _freeKeys.Count))
+            _dirty.RemoveAll(index => !At(index).Dirty);
+    }
+
+    private long TimeOf(int slot) => _times!.IsNull(slot) ? long.MinValue : _times.Value(slot);
+
+    /// <summary>Whether a row of a batch is already past what <see cref="Expire"/> dropped (its time at most the largest threshold, or NULL).</summary>
+    private bool Expired(RowBatch rows, int row)
+    {
+        var times = rows.Columns[_timeColumn];
+        return times.IsNull(row) || (times is Column<long> typed ? typed.Values[row] : Convert.ToInt64(times.GetBoxed(row), System.Globalization.CultureInfo.InvariantCulture)) <= _expiredUpTo;
+    }
+
+    /// <summary>A key without rows left: out of the backend if it was written there, and out of memory.</summary>
+    private void Drop(int index)
+    {
+        if (At(index).Stored)
+            store.Remove(stateId, KeyBytes(index));
+        Forget(index);
     }
 
     /// <summary>Takes back the records lent and makes the slots of rows taken out reusable: called once no output still to be built reads them.</summary>
@@ -208,6 +291,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             NextRef(keyRows.Tail) = slot;
         keyRows.Tail = slot;
         keyRows.Count++;
+        _expiry?.Add(TimeOf(slot), index, slot);
     }
 
     /// <summary>The index of a key's rows, read from the backend if it may hold them; -1 when the key has none and <paramref name="create"/> is false.</summary>
@@ -236,6 +320,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         }
 
         At(index).Written = At(index).Count;
+        At(index).Stored = stored is not null;
         _cachedRows += At(index).Count;
         return index;
     }
@@ -265,9 +350,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         if (!keyRows.Dirty)
             return; // listed twice, or written when dropped from memory
         keyRows.Dirty = false;
-        if (_keyBuffer.Length < keyRows.Key.Length)
-            _keyBuffer = new byte[keyRows.Key.Length];
-        var key = keyRows.Key.CopyTo(_keyBuffer);
+        var key = KeyBytes(index);
         if (keyRows.Count == 0)
         {
             store.Remove(stateId, key);
@@ -296,6 +379,16 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         else
             store.Append(stateId, key, written);
         keyRows.Written = keyRows.Count;
+        keyRows.Stored = true;
+    }
+
+    /// <summary>A key's bytes, copied into a reused buffer.</summary>
+    private ReadOnlySpan<byte> KeyBytes(int index)
+    {
+        ref var keyRows = ref At(index);
+        if (_keyBuffer.Length < keyRows.Key.Length)
+            _keyBuffer = new byte[keyRows.Key.Length];
+        return keyRows.Key.CopyTo(_keyBuffer);
     }
 
     /// <summary>Drops a key from memory (its rows' slots become free at the next <see cref="Recycle"/>).</summary>
@@ -305,9 +398,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         for (var slot = keyRows.Head; slot >= 0; slot = Next(slot))
             Arena.Release(slot);
         _cachedRows -= keyRows.Count;
-        if (_keyBuffer.Length < keyRows.Key.Length)
-            _keyBuffer = new byte[keyRows.Key.Length];
-        var key = keyRows.Key.CopyTo(_keyBuffer);
+        var key = KeyBytes(index);
         Index.Remove(key, ByteArrayComparer.Instance.GetHashCode(key));
         keyRows = default;
         _freeKeys.Push(index);
@@ -342,6 +433,9 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
         public int Written;
         public long LastUse;
         public bool Dirty;
+
+        /// <summary>Whether the list state holds the key (it was written, or read from there).</summary>
+        public bool Stored;
 
         /// <summary>The list of <c>_lists</c> that lends this key's rows, valid in batch <see cref="LentIn"/> (0: none).</summary>
         public int Lent;

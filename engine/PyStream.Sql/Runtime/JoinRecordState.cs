@@ -67,6 +67,17 @@ internal sealed class JoinRecordState
     /// <summary>Writes what memory holds to the state (before a checkpoint reads it).</summary>
     public void Flush() => _list?.Flush();
 
+    /// <summary>Rows will be dropped by their TIMESTAMP column <paramref name="timeColumn"/> (<see cref="Expire"/>): only a list side's.</summary>
+    public void ExpireByTime(int timeColumn)
+    {
+        if (_list is null)
+            throw new InvalidOperationException("only an inner side without a TTL drops its rows by time");
+        _list.ExpireByTime(timeColumn);
+    }
+
+    /// <summary>Drops the rows whose time is at most <paramref name="threshold"/> (microseconds), or NULL.</summary>
+    public void Expire(long threshold) => _list?.Expire(threshold);
+
     /// <summary>Makes the memory of rows taken out reusable: called once no output still to be built reads them.</summary>
     public void Recycle() => _list?.Recycle();
 

@@ -4,6 +4,7 @@ using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.State;
 using PyStream.Sql.Compiling;
+using PyStream.Sql.Planning;
 using PyStream.Sql.Types;
 
 namespace PyStream.Sql.Runtime;
@@ -12,11 +13,12 @@ namespace PyStream.Sql.Runtime;
 /// What a regular join computes: which sides are outer, the join key columns of each input, the
 /// inputs' and the output's types, the residual condition (compiled over the left columns then the
 /// right ones, to one BOOLEAN NOT NULL column: the condition IS TRUE), the state TTL (0: kept forever),
-/// and each side's unique key (its columns; null: none known), by which a side keeps one row per key.
+/// each side's unique key (its columns; null: none known), by which a side keeps one row per key, and the
+/// state retention by watermark of an inner join's side (null: rows are kept until retracted or the TTL).
 /// </summary>
 public sealed record JoinOperatorSpec(bool LeftOuter, bool RightOuter, RowKeys LeftKeys, RowKeys RightKeys, IReadOnlyList<SqlType> LeftTypes, IReadOnlyList<SqlType> RightTypes,
     IReadOnlyList<SqlType> OutputTypes, CalcProgram? Residual, long TtlMillis, bool BatchMode, IReadOnlyList<bool>? NullSafe = null,
-    int[]? LeftUniqueKey = null, int[]? RightUniqueKey = null)
+    int[]? LeftUniqueKey = null, int[]? RightUniqueKey = null, JoinRetention? Retention = null)
 {
     /// <summary>Of one side's key columns, those where a NULL matches nothing (all but the IS NOT DISTINCT FROM pairs').</summary>
     public int[] NullFiltered(RowKeys keys) => keys.Columns.Where((_, k) => NullSafe is not { } nullSafe || !nullSafe[k]).ToArray();
@@ -89,6 +91,18 @@ public sealed class StreamingJoinOperator : SqlOperator
         RefuseOtherLayout(context.State, "right", rightId);
         _left = new JoinRecordState(context.State, leftId, _spec.LeftTypes, _spec.LeftOuter, _spec.TtlMillis, _spec.LeftUniqueKey);
         _right = new JoinRecordState(context.State, rightId, _spec.RightTypes, _spec.RightOuter, _spec.TtlMillis, _spec.RightUniqueKey);
+        if (_spec.Retention is { } retention)
+            (retention.DropLeft ? _left : _right).ExpireByTime(retention.TimeColumn);
+    }
+
+    /// <summary>
+    /// The aligned side's watermark moved: the other side's rows that no later row of it can match go, and such rows that come
+    /// later are joined but not kept (the aligned side may run ahead of the other, or end first, and send no later watermark).
+    /// </summary>
+    protected override void OnInputWatermark(int input, long watermark)
+    {
+        if (_spec.Retention is { } retention && input == retention.AlignedInput && !_spec.BatchMode)
+            (retention.DropLeft ? _left : _right).Expire(retention.Threshold(watermark));
     }
 
     /// <summary>

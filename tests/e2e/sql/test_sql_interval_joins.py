@@ -71,6 +71,24 @@ QUERIES = {
 }
 
 
+# Nexmark q7's shape: each 10 s window's largest amount joined back to the orders of that amount in the 10 s up to
+# its end. A regular join (window_end is not a time attribute), whose orders go once no window still to fire can
+# match them (stateRetention, by the window side's watermark); a window's end itself is in the bounds.
+WINDOW_MAX = ("SELECT o.id, o.amount, o.ts, m.e FROM orders o JOIN (SELECT MAX(amount) AS top, window_end AS e FROM "
+              "TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end) m "
+              "ON o.amount = m.top WHERE o.ts BETWEEN m.e - INTERVAL '10' SECOND AND m.e")
+
+
+def window_max_model(orders) -> Counter:
+    """Each 10 s window's (from BASE, a whole minute) largest amount, then every order of it whose time is within 10 s up to the end."""
+    tops: dict[int, int] = {}
+    for _, amount, time in orders:
+        end = time // 10_000 * 10_000 + 10_000
+        tops[end] = max(tops.get(end, 0), amount)
+    return Counter((i, amount, at(time), at(end)) for end, top in tops.items() for i, amount, time in orders
+                   if amount == top and end - 10_000 <= time <= end)
+
+
 def model(orders, shipments) -> dict[str, Counter]:
     """The joins by nested loops: a shipment matches an order of its id shipped 0..4 s after it (comma: -2..0 s, 0 excluded)."""
     def pairs(low, high, strict_high=False):
@@ -107,14 +125,16 @@ def shown(rows) -> Counter:
 def run(tmp_path_factory, request):
     tmp_path = tmp_path_factory.mktemp("interval")
     orders, shipments = data(seed=15)
-    names = list(QUERIES) + ["windowed", "explain"]
+    names = list(QUERIES) + ["windowed", "explain", "window max", "explain window max"]
     statements = tables(tmp_path, orders, shipments) + list(QUERIES.values()) + [
         f"CREATE TEMPORARY VIEW shipped AS SELECT o.id, o.ts AS order_time, s.ts AS ship_time FROM orders o JOIN shipments s ON o.id = s.order_id AND {BOUNDS}",
         "SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE shipped, DESCRIPTOR(order_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end",
         f"EXPLAIN {QUERIES['LEFT']}",
+        WINDOW_MAX,
+        f"EXPLAIN {WINDOW_MAX}",
     ]
     results = run_statements(tmp_path, request.param, statements, config={"parallelism.default": "2"})
-    outcome = dict(zip(list(QUERIES) + ["view"] + names[len(QUERIES):], results[2:]))
+    outcome = dict(zip(list(QUERIES) + ["view"] + names[len(QUERIES):], results[2:]), mode=request.param)
     return orders, shipments, outcome
 
 
@@ -143,3 +163,19 @@ def test_explain_shows_the_interval_join(run):
     _, _, outcome = run
     text = outcome["explain"].ok()[0][1][0]
     assert "IntervalJoin(joinType=[LeftOuterJoin], windowBounds=[isRowTime=true, leftLowerBound=-4000, leftUpperBound=0" in text
+
+
+def test_a_window_maximum_joined_back_drops_the_orders_by_its_watermark_and_means_its_condition(run):
+    orders, _, outcome = run
+    rows = outcome["window max"].ok()
+    assert {kind for kind, _ in rows} == {"+I"}
+    expected = window_max_model(orders)
+    assert len(expected) > 5
+    # (a whole second's text has no fraction: shown through datetime)
+    assert Counter(tuple(datetime.datetime.fromisoformat(v).isoformat(" ", "milliseconds") if i >= 2 else v for i, v in enumerate(row))
+                   for row, n in shown(rows).items() for _ in range(n)) == expected
+    text = outcome["explain window max"].ok()[0][1][0]
+    assert "Join(joinType=[InnerJoin]" in text
+    # Streaming: the orders go by the window side's watermark; batch mode joins at the end of input and drops nothing.
+    retention = "stateRetention=[left rows expire when every later window_end of right > ts + 10000]"
+    assert (retention in text) == (outcome["mode"] == "streaming")

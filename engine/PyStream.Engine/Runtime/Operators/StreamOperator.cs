@@ -46,7 +46,16 @@ public abstract class StreamOperator
     /// <summary>The watermark this operator has reached: the minimum over its active inputs.</summary>
     public long CurrentWatermark => _inputs.Output;
 
-    public void ProcessWatermark(int input, long watermark) => _inputs.InputWatermark(input, watermark);
+    public void ProcessWatermark(int input, long watermark)
+    {
+        OnInputWatermark(input, watermark);
+        _inputs.InputWatermark(input, watermark);
+    }
+
+    /// <summary>One input's own watermark, before it is combined with the others' (an operator that bounds one input by another's time).</summary>
+    protected virtual void OnInputWatermark(int input, long watermark)
+    {
+    }
 
     /// <summary>An idle input stops holding back the watermark until it becomes active again.</summary>
     public void ProcessWatermarkStatus(int input, bool idle) => _inputs.InputIdle(input, idle);
