@@ -36,6 +36,15 @@ public sealed class GroupAggOperator : SqlOperator
     /// those changed since they were last written to the backend (each marked <see cref="Group.Unwritten"/>).
     /// </summary>
     private readonly Dictionary<byte[], Group> _cached = new(Engine.State.ByteArrayComparer.Instance);
+
+    /// <summary>
+    /// The groups of fixed-width keys met last, by a hash of their key's bytes (direct-mapped, 8 KB): a row of a
+    /// group met recently (q4's bids go to the last hundred auctions) is found without the dictionary, whose
+    /// buckets and entries lie far apart in memory. Every group here is also in <see cref="_cached"/>.
+    /// </summary>
+    private readonly Group?[] _recent = new Group?[RecentSize];
+    private const int RecentBits = 10;
+    private const int RecentSize = 1 << RecentBits;
     private readonly List<Group> _unwritten = [];
 
     /// <summary>Each group's result last emitted, one slot a group; streaming output is gathered from it.</summary>
@@ -87,8 +96,14 @@ public sealed class GroupAggOperator : SqlOperator
             if (fixedKeys)
             {
                 var written = keyBuffer[.._keys.Write(rows, i, keyBuffer)];
-                if (!cached.TryGetValue(written, out group))
-                    group = Cached(written.ToArray());
+                ref var recent = ref _recent[RecentSlot(written)];
+                group = recent;
+                if (group is null || !written.SequenceEqual(group.Key))
+                {
+                    if (!cached.TryGetValue(written, out group))
+                        group = Cached(written.ToArray());
+                    recent = group;
+                }
             }
             else
             {
@@ -120,13 +135,13 @@ public sealed class GroupAggOperator : SqlOperator
             if (group.Rows == 0)
             {
                 // Gone (its result retracted): the next row of the group starts from fresh accumulators, as one read from empty state.
-                _cached.Remove(group.Key);
+                Uncache(group);
                 group.Unwritten = false;
                 Context.State.Remove(_stateId, group.Key);
             }
             else if (_maxCachedGroups == 0)
             {
-                _cached.Remove(group.Key);
+                Uncache(group);
                 Store(group.Key, group);
                 Drop(group);
             }
@@ -154,6 +169,7 @@ public sealed class GroupAggOperator : SqlOperator
             }
 
             _cached.Clear();
+            Array.Clear(_recent);
             foreach (var touched in _touched)
                 _cached[touched.Key] = touched;
         }
@@ -181,6 +197,25 @@ public sealed class GroupAggOperator : SqlOperator
     {
         WriteUnwritten();
         base.SnapshotState(barrier, states);
+    }
+
+    private void Uncache(Group group)
+    {
+        _cached.Remove(group.Key);
+        ref var recent = ref _recent[RecentSlot(group.Key)];
+        if (recent == group)
+            recent = null;
+    }
+
+    /// <summary>A key's place in <see cref="_recent"/>: its bytes mixed eight at a time, the top bits.</summary>
+    private static int RecentSlot(ReadOnlySpan<byte> key)
+    {
+        var hash = 0UL;
+        for (; key.Length >= 8; key = key[8..])
+            hash = (hash ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0x9E3779B97F4A7C15UL;
+        foreach (var b in key)
+            hash = (hash ^ b) * 0x9E3779B97F4A7C15UL;
+        return (int)(hash >> (64 - RecentBits));
     }
 
     /// <summary>A group out of memory (written to the backend): its result's slot is let go (readable until the pending output is built).</summary>
