@@ -357,7 +357,7 @@ public sealed class GroupAggOperator : SqlOperator
         accumulators.SetLength(0);
         _storeWriter.Write(group.Emitted >= 0);
         if (group.Emitted >= 0)
-            ValueCodec.WriteRow(_storeWriter, _results.Boxed(group.Emitted), _outputTypes);
+            ValueCodec.WriteRow(_storeWriter, _results, group.Emitted);
         AggregateCalls.Serialize(_accumulatorWriter, group.Accumulators, group.Rows);
         _accumulatorWriter.Flush();
         _storeWriter.Write((int)accumulators.Length);
