@@ -56,6 +56,9 @@ public sealed class StreamingJoinOperator : SqlOperator
     private readonly BatchKeys _batchKeys = new();
     private readonly List<int> _selected = [];
     private readonly List<RowKind> _selectedKinds = [];
+
+    /// <summary>Per row of the batch being processed, the other side's rows of its key (reused: nothing keeps it past the batch).</summary>
+    private List<JoinRecordState.Record>[] _candidateLists = [];
     private JoinRecordState _left = null!;
     private JoinRecordState _right = null!;
 
@@ -127,6 +130,7 @@ public sealed class StreamingJoinOperator : SqlOperator
     protected override void ProcessRows(int input, RowBatch rows)
     {
         ProcessBatchRows(input, rows);
+        Array.Clear(_candidateLists, 0, Math.Min(rows.Count, _candidateLists.Length));
 
         // The batch's output is built: the rows it took out of state may be overwritten.
         _left.Recycle();
@@ -175,7 +179,9 @@ public sealed class StreamingJoinOperator : SqlOperator
     {
         var otherState = isLeft ? _right : _left;
         var byKey = otherState.Outer || _spec.TtlMillis > 0 ? new Dictionary<byte[], List<JoinRecordState.Record>>(Engine.State.ByteArrayComparer.Instance) : null;
-        var candidates = new List<JoinRecordState.Record>[rows.Count];
+        if (_candidateLists.Length < rows.Count)
+            _candidateLists = new List<JoinRecordState.Record>[Math.Max(rows.Count, _candidateLists.Length * 2)];
+        var candidates = _candidateLists;
         pairs = 0;
         for (var i = 0; i < rows.Count; i++)
         {
