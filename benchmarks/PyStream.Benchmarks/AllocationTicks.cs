@@ -7,40 +7,25 @@ namespace PyStream.Benchmarks;
 /// summed by type: where a query's garbage comes from, without a profiler. On when the environment
 /// sets BENCH_ALLOCATIONS=1.
 /// </summary>
-internal sealed class AllocationTicks : EventListener
+internal sealed class AllocationTicks : RuntimeEventTally
 {
-    private const int GcKeyword = 0x1;
-    private readonly Dictionary<string, long> _bytesByType = [];
-
     public static AllocationTicks? StartIfAsked() =>
         Environment.GetEnvironmentVariable("BENCH_ALLOCATIONS") == "1" ? new AllocationTicks() : null;
 
-    protected override void OnEventSourceCreated(EventSource source)
-    {
-        if (source.Name == "Microsoft-Windows-DotNETRuntime")
-            EnableEvents(source, EventLevel.Verbose, (EventKeywords)GcKeyword);
-    }
+    protected override EventKeywords Keywords => (EventKeywords)0x1;
 
-    protected override void OnEventWritten(EventWrittenEventArgs e)
-    {
-        if (e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.Payload is null)
-            return;
-        var type = e.Payload[e.PayloadNames!.IndexOf("TypeName")] as string ?? "?";
-        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
-        lock (_bytesByType)
-            _bytesByType[type] = _bytesByType.GetValueOrDefault(type) + amount;
-    }
+    protected override string EventPrefix => "GCAllocationTick";
+
+    protected override (string Name, long Amount) Read(EventWrittenEventArgs e) =>
+        (e.Payload![e.PayloadNames!.IndexOf("TypeName")] as string ?? "?",
+            Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Prints the types with the most bytes since the last call, and starts counting again.</summary>
     public void PrintAndReset(string title)
     {
-        lock (_bytesByType)
-        {
-            var total = _bytesByType.Values.Sum();
-            Console.WriteLine($"    allocation ticks, {title}: {total / 1e6:F0} MB");
-            foreach (var (type, bytes) in _bytesByType.OrderByDescending(p => p.Value).Take(15))
-                Console.WriteLine($"      {bytes * 100.0 / total,5:F1}%  {type}");
-            _bytesByType.Clear();
-        }
+        var (total, largest) = TakeTally(15);
+        Console.WriteLine($"    allocation ticks, {title}: {total / 1e6:F0} MB");
+        foreach (var (type, bytes) in largest)
+            Console.WriteLine($"      {bytes * 100.0 / total,5:F1}%  {type}");
     }
 }

@@ -29,6 +29,7 @@ internal static class NexmarkBenchmark
         Console.WriteLine($"generator alone (q0's bid columns): {generate.Rate / 1e6,6:F2} M events/s");
         var failures = 0;
         using var allocations = AllocationTicks.StartIfAsked();
+        using var jit = JitEvents.StartIfAsked();
         foreach (var query in Queries().Where(q => only is null || only.Contains(q.Name)))
         {
             var hand = Measure(runs, config, query.HandLoop);
@@ -40,6 +41,7 @@ internal static class NexmarkBenchmark
             {
                 sql = Measure(runs, config, c => NexmarkSql.Run(c, query.SinkColumns, query.Text));
                 allocations?.PrintAndReset(query.Name + " SQL");
+                jit?.Print(query.Name + " SQL");
             }
             catch (PyStreamException e)
             {
@@ -121,6 +123,7 @@ internal static class NexmarkBenchmark
         var bytesPerEvent = 0.0;
         (long Checksum, long Result) first = default;
         using var process = Process.GetCurrentProcess();
+        JitEvents.Current?.Reset();
         for (var i = 0; i < runs; i++)
         {
             var allocated = GC.GetTotalAllocatedBytes();

@@ -20,9 +20,10 @@ public sealed class CalcProgram
     private readonly Func<Array, bool[]?, Column>[] wrap;
     private readonly bool filters;
 
-    private CalcProgram(Kernel kernel, IReadOnlyList<SqlType> outputTypes, int[] passThrough, bool filters)
+    private CalcProgram(Kernel kernel, IReadOnlyList<SqlType> outputTypes, int[] passThrough, bool filters, int[] columnsRead)
     {
         this.kernel = kernel;
+        ColumnsRead = columnsRead;
         OutputTypes = outputTypes;
         this.passThrough = passThrough;
         this.filters = filters;
@@ -34,6 +35,9 @@ public sealed class CalcProgram
     private delegate int Kernel(Column[] inputs, int count, Array[] outputs, bool[]?[] outputNulls, int[]? selection);
 
     public IReadOnlyList<SqlType> OutputTypes { get; }
+
+    /// <summary>The input columns the program reads, computed columns and condition (pass-through columns aside).</summary>
+    public IReadOnlyList<int> ColumnsRead { get; }
 
     public static CalcProgram Compile(IReadOnlyList<SqlType> inputTypes, BoundExpr? condition, IReadOnlyList<BoundExpr> projections, SqlContext context)
     {
@@ -115,7 +119,7 @@ public sealed class CalcProgram
         var lambda = Expression.Lambda<Kernel>(Expression.Block(compiler.Variables.Append(compiler.Row), statements),
             compiler.Inputs, count, outputs, outputNulls, selection);
         var outputTypes = projections.Select(p => p is InputRef input ? inputTypes[input.Index] : p.Type).ToArray();
-        return new CalcProgram(lambda.Compile(), outputTypes, passThrough, condition is not null);
+        return new CalcProgram(lambda.Compile(), outputTypes, passThrough, condition is not null, [.. compiler.ColumnsRead.Order()]);
     }
 
     /// <summary>The value of an expression without column references (VALUES rows, window sizes), in its CLR representation.</summary>
@@ -166,6 +170,22 @@ public sealed class CalcProgram
         var kinds = input.Kinds is null || all ? input.Kinds : Pick(input.Kinds, selected);
         var timestamps = input.Timestamps is null || all ? input.Timestamps : Pick(input.Timestamps, selected);
         return new RowBatch(columns, passed, kinds) { Timestamps = timestamps };
+    }
+
+    /// <summary>
+    /// A program of one computed BOOLEAN NOT NULL column and no filter (a join's residual condition, IS TRUE) run over
+    /// <paramref name="count"/> rows of which only the columns in <see cref="ColumnsRead"/> are given (the others may be null):
+    /// the column's values.
+    /// </summary>
+    public bool[] RunCondition(Column?[] columns, int count)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (filters || passThrough is not [< 0] || computedTypes[0] != typeof(bool) || OutputTypes[0].Nullable)
+            throw new InvalidOperationException("not a program of one BOOLEAN NOT NULL column without a filter");
+        var values = new bool[count];
+        if (count > 0)
+            kernel(columns!, count, [values], new bool[]?[1], null);
+        return values;
     }
 
     private static Column Wrap<T>(Array values, bool[]? nulls) => new Column<T>((T[])values, nulls);

@@ -34,6 +34,9 @@ internal sealed partial class ExpressionCompiler
     /// <summary>The input columns of the generated delegate.</summary>
     public ParameterExpression Inputs => inputs;
 
+    /// <summary>The indexes of the input columns the statements compiled so far read (the delegate touches no other).</summary>
+    public IReadOnlyCollection<int> ColumnsRead => columns.Keys;
+
     /// <summary>The index of the row being computed.</summary>
     public ParameterExpression Row { get; }
 

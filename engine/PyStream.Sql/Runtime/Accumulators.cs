@@ -22,11 +22,14 @@ public abstract class Accumulator
 
     public abstract object? Result { get; }
 
-    /// <summary>Whether <see cref="Result"/> equals <paramref name="value"/> (a result emitted before); an accumulator that can compare unboxed overrides this.</summary>
-    public virtual bool ResultEquals(object? value) => Equals(value, Result);
+    /// <summary>Whether <see cref="Result"/> is the value in <paramref name="slot"/> of <paramref name="column"/> (a result emitted before); an accumulator that can compare unboxed overrides this.</summary>
+    public virtual bool ResultEquals(SlotColumn column, int slot) => column.Holds(slot, Result);
 
     /// <summary>Writes <see cref="Result"/> into row <paramref name="row"/> of a result column (of the call's type).</summary>
     public virtual void WriteResult(Column column, int row) => RowBuilder.SetBoxed(column, row, Result);
+
+    /// <summary>Writes <see cref="Result"/> into <paramref name="slot"/> of a result column (of the call's type); an accumulator that can write it unboxed overrides this.</summary>
+    public virtual void WriteResult(SlotColumn column, int slot) => column.SetBoxed(slot, Result);
 
     public abstract void Write(BinaryWriter writer);
 
@@ -37,143 +40,6 @@ public abstract class Accumulator
 
     /// <summary>Adds the state of <paramref name="other"/> (the same call's accumulator for other rows) to this one.</summary>
     public virtual void Merge(Accumulator other) => throw new NotSupportedException($"{GetType().Name} cannot merge");
-}
-
-/// <summary>Creates the accumulators of aggregate calls and feeds them rows.</summary>
-public sealed class AggregateCalls
-{
-    /// <summary>What COUNT(*) is fed for each row (boxed once, not per row).</summary>
-    private static readonly object Row = true;
-
-    private readonly IReadOnlyList<AggCall> _list;
-    private readonly AggCall[] _calls;
-    private readonly Feed[] _feeds;
-    private readonly bool _mergeable;
-    private readonly bool _insertOnly;
-
-    /// <param name="mergeable">Whether every accumulator must merge: those that cannot keep their values (<see cref="ReplayAccumulator"/>).</param>
-    /// <param name="insertOnly">Whether the input never retracts a row: MIN and MAX then keep only their extreme.</param>
-    public AggregateCalls(IReadOnlyList<AggCall> calls, bool mergeable = false, bool insertOnly = false)
-    {
-        _list = calls;
-        _mergeable = mergeable;
-        _insertOnly = insertOnly;
-        _calls = [.. calls];
-        _feeds = _calls.Select(FeedOf).ToArray();
-    }
-
-    /// <summary>How a call reads a row, decided once so the per-row loop compares no strings.</summary>
-    private enum Feed
-    {
-        /// <summary>COUNT(*) with no DISTINCT: its <see cref="CountAccumulator"/> is counted directly, nothing boxed.</summary>
-        CountRows,
-        /// <summary>A call with no argument fed a marker value.</summary>
-        Row,
-        /// <summary>The value of the first argument.</summary>
-        Value,
-        /// <summary>LISTAGG's value and separator.</summary>
-        ListAgg,
-    }
-
-    public IReadOnlyList<AggCall> Calls => _list;
-
-    public Accumulator[] Create()
-    {
-        var accumulators = new Accumulator[_calls.Length];
-        for (var c = 0; c < accumulators.Length; c++)
-        {
-            var accumulator = Create(_calls[c], _insertOnly);
-            accumulators[c] = _mergeable && !accumulator.CanMerge ? new ReplayAccumulator(_calls[c]) : accumulator;
-        }
-
-        return accumulators;
-    }
-
-    public static Accumulator Create(AggCall call, bool insertOnly = false)
-    {
-        Accumulator inner = call.Function switch
-        {
-            "COUNT" => new CountAccumulator(call.Args.Count == 0),
-            "SUM" or "SUM0" or "AVG" => new SumAccumulator(call.Type, call.ArgTypes[0], call.Function),
-            "MIN" or "MAX" when insertOnly => new RunningExtremeAccumulator(call.Type, call.Function == "MAX"),
-            "MIN" or "MAX" => new ExtremeAccumulator(call.Type, call.Function == "MAX"),
-            "FIRST_VALUE" or "LAST_VALUE" => new PickAccumulator(call.Type, call.Function == "LAST_VALUE"),
-            "LISTAGG" => new ListAggAccumulator(),
-            _ => throw new SqlValidationException($"aggregate function {call.Function} is not supported yet"),
-        };
-        return call.Distinct ? new DistinctAccumulator(inner, call.ArgTypes[0]) : inner;
-    }
-
-    private static Feed FeedOf(AggCall call) => call switch
-    {
-        { Args.Count: 0, Function: "COUNT", Distinct: false } => Feed.CountRows,
-        { Args.Count: 0 } => Feed.Row,
-        { Function: "LISTAGG" } => Feed.ListAgg,
-        _ => Feed.Value,
-    };
-
-    /// <summary>Feeds one row to every accumulator: added when it accumulates, retracted when it takes away.</summary>
-    public void Apply(Accumulator[] accumulators, RowBatch batch, int row, bool retract)
-    {
-        for (var c = 0; c < _calls.Length; c++)
-        {
-            var call = _calls[c];
-            if (call.FilterArg >= 0 && batch.Columns[call.FilterArg].GetBoxed(row) is not true)
-                continue;
-            object? value;
-            switch (_feeds[c])
-            {
-                case Feed.CountRows:
-                    ((CountAccumulator)accumulators[c]).Count(retract ? -1 : 1);
-                    continue;
-                case Feed.Row:
-                    value = Row;
-                    break;
-                case Feed.ListAgg:
-                    value = (batch.Columns[call.Args[0]].GetBoxed(row), call.Args.Count > 1 ? batch.Columns[call.Args[1]].GetBoxed(row) : ",");
-                    break;
-                default:
-                    if (retract)
-                        accumulators[c].Retract(batch.Columns[call.Args[0]], row);
-                    else
-                        accumulators[c].Add(batch.Columns[call.Args[0]], row);
-                    continue;
-            }
-
-            if (retract)
-                accumulators[c].Retract(value);
-            else
-                accumulators[c].Add(value);
-        }
-    }
-
-    public static byte[] Serialize(Accumulator[] accumulators, long rows)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-            Serialize(writer, accumulators, rows);
-        return stream.ToArray();
-    }
-
-    /// <summary>What <see cref="Serialize(Accumulator[], long)"/> returns, written to <paramref name="writer"/>.</summary>
-    public static void Serialize(BinaryWriter writer, Accumulator[] accumulators, long rows)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(accumulators);
-        writer.Write(rows);
-        foreach (var a in accumulators)
-            a.Write(writer);
-    }
-
-    public Accumulator[] Deserialize(byte[] data, out long rows)
-    {
-        using var reader = new BinaryReader(new MemoryStream(data));
-        rows = reader.ReadInt64();
-        var accumulators = Create();
-        foreach (var a in accumulators)
-            a.Read(reader);
-        return accumulators;
-    }
 }
 
 internal sealed class CountAccumulator(bool star) : Accumulator
@@ -204,6 +70,17 @@ internal sealed class CountAccumulator(bool star) : Accumulator
         else
             base.WriteResult(column, row);
     }
+
+    public override void WriteResult(SlotColumn column, int slot)
+    {
+        if (column is SlotColumn<long> counts)
+            counts.Set(slot, _count);
+        else
+            base.WriteResult(column, slot);
+    }
+
+    public override bool ResultEquals(SlotColumn column, int slot) =>
+        column is SlotColumn<long> counts ? !counts.IsNull(slot) && counts.Value(slot) == _count : base.ResultEquals(column, slot);
 
     public override void Write(BinaryWriter writer) => writer.Write(_count);
 
@@ -278,13 +155,31 @@ internal sealed class SumAccumulator(SqlType result, SqlType arg, string functio
         }
     }
 
-    /// <summary>A BIGINT SUM or AVG of integers is compared unboxed (GROUP BY asks after every row whether its result changed).</summary>
-    public override bool ResultEquals(object? value)
+    /// <summary>Whether the result is a BIGINT of integers (SUM, SUM0 or AVG), which is compared and written unboxed (GROUP BY asks after every row whether its result changed).</summary>
+    private bool IntegerResult => result.Kind == SqlTypeKind.BigInt && arg.Kind is SqlTypeKind.TinyInt or SqlTypeKind.SmallInt or SqlTypeKind.Int or SqlTypeKind.BigInt;
+
+    /// <summary>An integer result's value (Java integer division for AVG, as Flink's IntAvgAggFunction); false when it is NULL.</summary>
+    private bool IntegerValue(out long value)
     {
-        if (_count == 0 || value is not long emitted || result.Kind != SqlTypeKind.BigInt
-            || arg.Kind is not (SqlTypeKind.TinyInt or SqlTypeKind.SmallInt or SqlTypeKind.Int or SqlTypeKind.BigInt))
-            return base.ResultEquals(value);
-        return emitted == (function == "AVG" ? _long / _count : _long);
+        value = _count == 0 ? 0 : function == "AVG" ? _long / _count : _long;
+        return _count > 0 || function == "SUM0";
+    }
+
+    public override bool ResultEquals(SlotColumn column, int slot)
+    {
+        if (column is not SlotColumn<long> longs || !IntegerResult)
+            return base.ResultEquals(column, slot);
+        return IntegerValue(out var value) ? !longs.IsNull(slot) && longs.Value(slot) == value : longs.IsNull(slot);
+    }
+
+    public override void WriteResult(SlotColumn column, int slot)
+    {
+        if (column is not SlotColumn<long> longs || !IntegerResult)
+            base.WriteResult(column, slot);
+        else if (IntegerValue(out var value))
+            longs.Set(slot, value);
+        else
+            longs.SetNull(slot);
     }
 
     private object? Average() => arg.Kind switch
@@ -412,49 +307,82 @@ internal sealed class ExtremeAccumulator(SqlType type, bool max) : Accumulator
 /// </summary>
 internal sealed class RunningExtremeAccumulator(SqlType type, bool max) : Accumulator
 {
+    /// <summary>The extreme of a BIGINT call, kept unboxed (valid when <see cref="_hasLong"/>); other types' in <see cref="_extreme"/>.</summary>
+    private long _long;
+    private bool _hasLong;
     private object? _extreme;
 
     public override void Add(object? value)
     {
         if (value is null)
             return;
+        if (value is long l && type.ClrType == typeof(long))
+        {
+            AddLong(l);
+            return;
+        }
+
         if (_extreme is null || (max ? SqlValueComparer.Instance.Compare(value, _extreme) > 0 : SqlValueComparer.Instance.Compare(value, _extreme) < 0))
             _extreme = value;
     }
 
-    /// <summary>A BIGINT row is compared unboxed: only a new extreme is boxed.</summary>
+    /// <summary>A BIGINT row is compared and kept unboxed.</summary>
     public override void Add(Column column, int row)
     {
-        if (column is not Column<long> longs || _extreme is not (null or long))
+        if (column is not Column<long> longs || type.ClrType != typeof(long))
         {
             base.Add(column, row);
             return;
         }
 
-        if (column.IsNull(row))
-            return;
-        var value = longs.Values[row];
-        if (_extreme is not long extreme || (max ? value > extreme : value < extreme))
-            _extreme = value;
+        if (!column.IsNull(row))
+            AddLong(longs.Values[row]);
+    }
+
+    private void AddLong(long value)
+    {
+        if (!_hasLong || (max ? value > _long : value < _long))
+            (_long, _hasLong) = (value, true);
     }
 
     public override void Retract(object? value) =>
         throw new SqlRuntimeException($"{(max ? "MAX" : "MIN")} was planned for an insert-only input but got a retraction");
 
-    public override object? Result => _extreme;
+    public override object? Result => _hasLong ? _long : _extreme;
+
+    public override bool ResultEquals(SlotColumn column, int slot) =>
+        column is SlotColumn<long> longs && type.ClrType == typeof(long)
+            ? (_hasLong ? !longs.IsNull(slot) && longs.Value(slot) == _long : longs.IsNull(slot))
+            : base.ResultEquals(column, slot);
+
+    public override void WriteResult(SlotColumn column, int slot)
+    {
+        if (column is not SlotColumn<long> longs || type.ClrType != typeof(long))
+            base.WriteResult(column, slot);
+        else if (_hasLong)
+            longs.Set(slot, _long);
+        else
+            longs.SetNull(slot);
+    }
 
     public override void Write(BinaryWriter writer)
     {
-        writer.Write(_extreme is not null);
-        if (_extreme is not null)
-            ValueCodec.Write(writer, _extreme, type);
+        var result = Result;
+        writer.Write(result is not null);
+        if (result is not null)
+            ValueCodec.Write(writer, result, type);
     }
 
-    public override void Read(BinaryReader reader) => _extreme = reader.ReadBoolean() ? ValueCodec.Read(reader, type) : null;
+    public override void Read(BinaryReader reader)
+    {
+        (_long, _hasLong, _extreme) = (0, false, null);
+        if (reader.ReadBoolean())
+            Add(ValueCodec.Read(reader, type));
+    }
 
     public override bool CanMerge => true;
 
-    public override void Merge(Accumulator other) => Add(((RunningExtremeAccumulator)other)._extreme);
+    public override void Merge(Accumulator other) => Add(((RunningExtremeAccumulator)other).Result);
 }
 
 /// <summary>FIRST_VALUE and LAST_VALUE: the values in arrival order, so retractions remove theirs.</summary>

@@ -14,7 +14,10 @@ namespace PyStream.Sql.Runtime;
 /// even when there was no input). State lives in the task's
 /// keyed state backend under the group key's bytes. Groups are kept in memory between batches
 /// (as Flink's heap backend keeps objects) and their changes written to the backend at a
-/// checkpoint, at end of input in batch mode, or when too many groups are held.
+/// checkpoint, at end of input in batch mode, or when too many groups are held. The result a group
+/// last emitted is a row of a <see cref="RowArena"/> (typed, nothing boxed): a change writes the new
+/// result into a new slot, unboxed where the accumulator can, and the output batch is gathered from
+/// the slots column by column.
 /// </summary>
 public sealed class GroupAggOperator : SqlOperator
 {
@@ -33,8 +36,23 @@ public sealed class GroupAggOperator : SqlOperator
     /// those changed since they were last written to the backend (each marked <see cref="Group.Unwritten"/>).
     /// </summary>
     private readonly Dictionary<byte[], Group> _cached = new(Engine.State.ByteArrayComparer.Instance);
+
+    /// <summary>
+    /// The groups of fixed-width keys met last, by a hash of their key's bytes (direct-mapped, 8 KB): a row of a
+    /// group met recently (q4's bids go to the last hundred auctions) is found without the dictionary, whose
+    /// buckets and entries lie far apart in memory. Every group here is also in <see cref="_cached"/>.
+    /// </summary>
+    private readonly Group?[] _recent = new Group?[RecentSize];
+    private const int RecentBits = 10;
+    private const int RecentSize = 1 << RecentBits;
     private readonly List<Group> _unwritten = [];
-    private readonly RowBuilder _output;
+
+    /// <summary>Each group's result last emitted, one slot a group; streaming output is gathered from it.</summary>
+    private readonly RowArena _results;
+    private readonly SlotRowBuilder _output;
+
+    /// <summary>Batch mode's results at end of input (boxed: once per group).</summary>
+    private readonly RowBuilder _batchOutput;
     private string _stateId = "";
 
     private readonly int _maxCachedGroups;
@@ -55,7 +73,9 @@ public sealed class GroupAggOperator : SqlOperator
         _outputTypes = outputTypes;
         _batchMode = batchMode;
         _updateBefore = updateBefore;
-        _output = new RowBuilder(outputTypes);
+        _results = new RowArena(outputTypes);
+        _output = new SlotRowBuilder(_results);
+        _batchOutput = new RowBuilder(outputTypes);
     }
 
     public override void Open(TaskContext context)
@@ -76,8 +96,14 @@ public sealed class GroupAggOperator : SqlOperator
             if (fixedKeys)
             {
                 var written = keyBuffer[.._keys.Write(rows, i, keyBuffer)];
-                if (!cached.TryGetValue(written, out group))
-                    group = Cached(written.ToArray());
+                ref var recent = ref _recent[RecentSlot(written)];
+                group = recent;
+                if (group is null || !written.SequenceEqual(group.Key))
+                {
+                    if (!cached.TryGetValue(written, out group))
+                        group = Cached(written.ToArray());
+                    recent = group;
+                }
             }
             else
             {
@@ -98,7 +124,9 @@ public sealed class GroupAggOperator : SqlOperator
             _calls.Apply(group.Accumulators, rows, i, retract);
             group.Rows += retract ? -1 : 1;
             if (!_batchMode)
-                EmitChange(group);
+                EmitChange(group, rows, i);
+            if (_output.Full)
+                EmitRows(_output.Take());
         }
 
         foreach (var group in _touched)
@@ -106,15 +134,16 @@ public sealed class GroupAggOperator : SqlOperator
             group.Touched = false;
             if (group.Rows == 0)
             {
-                // Gone: the next row of the group starts from fresh accumulators, as one read from empty state.
-                _cached.Remove(group.Key);
+                // Gone (its result retracted): the next row of the group starts from fresh accumulators, as one read from empty state.
+                Uncache(group);
                 group.Unwritten = false;
                 Context.State.Remove(_stateId, group.Key);
             }
             else if (_maxCachedGroups == 0)
             {
-                _cached.Remove(group.Key);
+                Uncache(group);
                 Store(group.Key, group);
+                Drop(group);
             }
             else if (!group.Unwritten)
             {
@@ -133,7 +162,14 @@ public sealed class GroupAggOperator : SqlOperator
         if (_maxCachedGroups > 0 && _cached.Count >= _maxCachedGroups)
         {
             WriteUnwritten();
+            foreach (var dropped in _cached.Values)
+            {
+                if (!dropped.Touched)
+                    Drop(dropped);
+            }
+
             _cached.Clear();
+            Array.Clear(_recent);
             foreach (var touched in _touched)
                 _cached[touched.Key] = touched;
         }
@@ -163,50 +199,97 @@ public sealed class GroupAggOperator : SqlOperator
         base.SnapshotState(barrier, states);
     }
 
-    private void EmitChange(Group group)
+    private void Uncache(Group group)
     {
+        _cached.Remove(group.Key);
+        ref var recent = ref _recent[RecentSlot(group.Key)];
+        if (recent == group)
+            recent = null;
+    }
+
+    /// <summary>A key's place in <see cref="_recent"/>: its bytes mixed eight at a time, the top bits.</summary>
+    private static int RecentSlot(ReadOnlySpan<byte> key)
+    {
+        var hash = 0UL;
+        for (; key.Length >= 8; key = key[8..])
+            hash = (hash ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0x9E3779B97F4A7C15UL;
+        foreach (var b in key)
+            hash = (hash ^ b) * 0x9E3779B97F4A7C15UL;
+        return (int)(hash >> (64 - RecentBits));
+    }
+
+    /// <summary>A group out of memory (written to the backend): its result's slot is let go (readable until the pending output is built).</summary>
+    private void Drop(Group group)
+    {
+        if (group.Emitted >= 0)
+            _results.Release(group.Emitted);
+        group.Emitted = -1;
+    }
+
+    /// <summary>The group's change after row <paramref name="row"/> of <paramref name="rows"/> (one of its rows): nothing, +I, -U/+U or -D.</summary>
+    private void EmitChange(Group group, RowBatch rows, int row)
+    {
+        var emitted = group.Emitted;
         if (group.Rows == 0)
         {
-            if (group.Emitted is { } last)
-                _output.Add(RowKind.Delete, last);
-            group.Emitted = null;
+            if (emitted >= 0)
+            {
+                _output.Add(RowKind.Delete, emitted);
+                _results.Release(emitted);
+            }
+
+            group.Emitted = -1;
             return;
         }
 
-        if (group.Emitted is { } emitted && SameResult(emitted, group))
+        if (emitted >= 0 && SameResult(emitted, group))
             return; // nothing changed downstream: no row is built
 
-        var result = Result(group);
-        if (group.Emitted is null)
+        var result = Result(group, rows, row);
+        if (emitted < 0)
         {
             _output.Add(RowKind.Insert, result);
         }
         else
         {
             if (_updateBefore)
-                _output.Add(RowKind.UpdateBefore, group.Emitted);
+                _output.Add(RowKind.UpdateBefore, emitted);
             _output.Add(RowKind.UpdateAfter, result);
+            _results.Release(emitted);
         }
 
         group.Emitted = result;
     }
 
-    /// <summary>Whether the accumulators' results are those of the row last emitted (its key columns are the group's).</summary>
-    private static bool SameResult(object?[] emitted, Group group)
+    /// <summary>Whether the accumulators' results are those of the row in <paramref name="slot"/> (its key columns are the group's).</summary>
+    private bool SameResult(int slot, Group group)
     {
-        var at = emitted.Length - group.Accumulators.Length;
+        var at = _keys.Columns.Count;
         for (var c = 0; c < group.Accumulators.Length; c++)
         {
-            if (!group.Accumulators[c].ResultEquals(emitted[at + c]))
+            if (!group.Accumulators[c].ResultEquals(_results.Column(at + c), slot))
                 return false;
         }
 
         return true;
     }
 
-    private static object?[] Result(Group group)
+    /// <summary>A new slot holding the group's key (the values of row <paramref name="row"/>, one of the group's) and its results, written unboxed where the accumulators can.</summary>
+    private int Result(Group group, RowBatch rows, int row)
     {
-        var keyValues = group.KeyValues;
+        var slot = _results.Reserve();
+        var keyColumns = _keys.Columns;
+        for (var k = 0; k < keyColumns.Count; k++)
+            _results.Column(k).CopyFrom(rows.Columns[keyColumns[k]], row, slot);
+        for (var c = 0; c < group.Accumulators.Length; c++)
+            group.Accumulators[c].WriteResult(_results.Column(keyColumns.Count + c), slot);
+        return slot;
+    }
+
+    /// <summary>A group's result row, boxed (batch mode's output at end of input).</summary>
+    private object?[] BoxedResult(Group group)
+    {
+        var keyValues = _keys.Values(group.Key);
         var result = new object?[keyValues.Length + group.Accumulators.Length];
         keyValues.CopyTo(result, 0);
         for (var c = 0; c < group.Accumulators.Length; c++)
@@ -223,20 +306,21 @@ public sealed class GroupAggOperator : SqlOperator
             foreach (var (key, value) in Context.State.Entries(_stateId).ToList())
             {
                 var group = Decode(key, value);
+                Drop(group);
                 if (group.Rows > 0)
                 {
-                    _output.Add(RowKind.Insert, Result(group));
+                    _batchOutput.Add(RowKind.Insert, BoxedResult(group));
                     emitted = true;
                 }
 
-                if (_output.Count >= 8192)
-                    EmitRows(_output.Take());
+                if (_batchOutput.Count >= 8192)
+                    EmitRows(_batchOutput.Take());
             }
 
             // A global aggregate (no GROUP BY) has one row even without input, as in SQL: COUNT 0, SUM NULL.
             if (!emitted && _keys.Columns.Count == 0)
-                _output.Add(RowKind.Insert, [.. _calls.Create().Select(a => a.Result)]);
-            EmitRows(_output.Take());
+                _batchOutput.Add(RowKind.Insert, [.. _calls.Create().Select(a => a.Result)]);
+            EmitRows(_batchOutput.Take());
         }
 
         base.Finish();
@@ -248,15 +332,15 @@ public sealed class GroupAggOperator : SqlOperator
         _backendHoldsGroups ??= Context.State.Entries(_stateId).Any();
         return _backendHoldsGroups == true && Context.State.Get(_stateId, key) is { } stored
             ? Decode(key, stored)
-            : new Group(key, _keys.Values(key), _calls.Create(), 0, null);
+            : new Group(key, _calls.Create(), 0, -1);
     }
 
     private Group Decode(byte[] key, byte[] stored)
     {
         using var reader = new BinaryReader(new MemoryStream(stored));
-        var emitted = reader.ReadBoolean() ? ValueCodec.ReadRow(reader, _outputTypes) : null;
+        var emitted = reader.ReadBoolean() ? _results.Add(ValueCodec.ReadRow(reader, _outputTypes)) : -1;
         var accumulators = _calls.Deserialize(reader.ReadBytes(reader.ReadInt32()), out var rows);
-        return new Group(key, _keys.Values(key), accumulators, rows, emitted);
+        return new Group(key, accumulators, rows, emitted);
     }
 
     private void Store(byte[] key, Group group)
@@ -271,9 +355,9 @@ public sealed class GroupAggOperator : SqlOperator
         var (stream, accumulators) = ((MemoryStream)_storeWriter.BaseStream, (MemoryStream)_accumulatorWriter.BaseStream);
         stream.SetLength(0);
         accumulators.SetLength(0);
-        _storeWriter.Write(group.Emitted is not null);
-        if (group.Emitted is not null)
-            ValueCodec.WriteRow(_storeWriter, group.Emitted, _outputTypes);
+        _storeWriter.Write(group.Emitted >= 0);
+        if (group.Emitted >= 0)
+            ValueCodec.WriteRow(_storeWriter, _results, group.Emitted);
         AggregateCalls.Serialize(_accumulatorWriter, group.Accumulators, group.Rows);
         _accumulatorWriter.Flush();
         _storeWriter.Write((int)accumulators.Length);
@@ -283,19 +367,16 @@ public sealed class GroupAggOperator : SqlOperator
         _backendHoldsGroups = true;
     }
 
-    private sealed class Group(byte[] key, object?[] keyValues, Accumulator[] accumulators, long rows, object?[]? emitted)
+    private sealed class Group(byte[] key, Accumulator[] accumulators, long rows, int emitted)
     {
         public byte[] Key { get; } = key;
-
-        /// <summary>The group key's column values, decoded once: the first columns of every result row.</summary>
-        public object?[] KeyValues { get; } = keyValues;
 
         public Accumulator[] Accumulators { get; } = accumulators;
 
         public long Rows { get; set; } = rows;
 
-        /// <summary>The result last sent downstream (what a later change retracts), or null.</summary>
-        public object?[]? Emitted { get; set; } = emitted;
+        /// <summary>The slot of the result last sent downstream (what a later change retracts), or -1.</summary>
+        public int Emitted { get; set; } = emitted;
 
         /// <summary>Whether a row of the batch being processed changed the group.</summary>
         public bool Touched { get; set; }

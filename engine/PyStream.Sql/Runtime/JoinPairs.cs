@@ -46,36 +46,88 @@ internal sealed class JoinPairs(IReadOnlyList<SqlType> leftTypes, IReadOnlyList<
     {
         if (Count == 0)
             return null;
-        var input = _input ?? throw new InvalidOperationException("no input batch to pair rows of");
-        var (inputTypes, otherTypes) = _inputIsLeft ? (leftTypes, rightTypes) : (rightTypes, leftTypes);
-        var (inputAt, otherAt) = _inputIsLeft ? (0, leftTypes.Count) : (leftTypes.Count, 0);
-        var count = Count;
         var columns = new Column[leftTypes.Count + rightTypes.Count];
         var inputRows = CollectionsMarshal.AsSpan(_inputRows);
-        for (var c = 0; c < inputTypes.Count; c++)
-            columns[inputAt + c] = input.Columns[c].Select(inputRows);
         var otherSlots = CollectionsMarshal.AsSpan(_otherSlots);
-        for (var c = 0; c < otherTypes.Count; c++)
-        {
-            // The other side's rows are all of one state: held in its arena (a list side) or boxed.
-            if (_otherArena is not null)
-            {
-                columns[otherAt + c] = _otherArena.Column(c).Gather(otherSlots);
-                continue;
-            }
+        for (var c = 0; c < columns.Length; c++)
+            columns[c] = Gather(c, inputRows, otherSlots, null);
+        var kinds = _kinds.TrueForAll(k => k == RowKind.Insert) ? null : _kinds.ToArray();
+        var batch = new RowBatch(columns, Count, kinds);
+        Clear();
+        return batch;
+    }
 
-            var column = Column.Create(otherTypes[c].ClrType, count);
-            for (var r = 0; r < count; r++)
-                RowBuilder.SetBoxed(column, r, _others[r]?.Row[c]);
-            columns[otherAt + c] = column;
+    /// <summary>
+    /// Of the rows added since the last take, only the columns in <paramref name="read"/> (left columns first, then
+    /// the right ones); the others are null. The rows stay: what a residual condition reads before the output is chosen.
+    /// </summary>
+    public Column?[] Columns(IReadOnlyCollection<int> read)
+    {
+        var columns = new Column?[leftTypes.Count + rightTypes.Count];
+        var inputRows = CollectionsMarshal.AsSpan(_inputRows);
+        var otherSlots = CollectionsMarshal.AsSpan(_otherSlots);
+        foreach (var c in read)
+            columns[c] = Gather(c, inputRows, otherSlots, null);
+        return columns;
+    }
+
+    /// <summary>
+    /// The rows at <paramref name="selected"/> (indexes among those added, in that order) as a batch of
+    /// <paramref name="kinds"/> (null: all inserts), each column gathered once; then every row added is dropped.
+    /// <paramref name="gathered"/>'s columns (from <see cref="Columns"/>) are reused when the selection is every row in order.
+    /// </summary>
+    public RowBatch TakeSelected(ReadOnlySpan<int> selected, RowKind[]? kinds, Column?[] gathered, bool everyRow)
+    {
+        _selectedInput.Clear();
+        _selectedSlots.Clear();
+        foreach (var pair in selected)
+        {
+            _selectedInput.Add(_inputRows[pair]);
+            _selectedSlots.Add(_otherSlots[pair]);
         }
 
-        var kinds = _kinds.TrueForAll(k => k == RowKind.Insert) ? null : _kinds.ToArray();
+        var inputRows = CollectionsMarshal.AsSpan(_selectedInput);
+        var otherSlots = CollectionsMarshal.AsSpan(_selectedSlots);
+        var columns = new Column[leftTypes.Count + rightTypes.Count];
+        for (var c = 0; c < columns.Length; c++)
+            columns[c] = everyRow && gathered[c] is { } reused ? reused : Gather(c, inputRows, otherSlots, selected);
+        Clear();
+        return new RowBatch(columns, selected.Length, kinds);
+    }
+
+    /// <summary>Drops the rows added since the last take.</summary>
+    public void Clear()
+    {
         _kinds.Clear();
         _inputRows.Clear();
         _others.Clear();
         _otherSlots.Clear();
         _otherArena = null;
-        return new RowBatch(columns, count, kinds);
+    }
+
+    private readonly List<int> _selectedInput = [];
+    private readonly List<int> _selectedSlots = [];
+
+    /// <summary>
+    /// Output column <paramref name="c"/> of the rows whose input rows and other slots are given; a map side's boxed
+    /// rows are those of the rows added at <paramref name="pairs"/> (null: every row added, in order).
+    /// </summary>
+    private Column Gather(int c, ReadOnlySpan<int> inputRows, ReadOnlySpan<int> otherSlots, ReadOnlySpan<int> pairs)
+    {
+        var input = _input ?? throw new InvalidOperationException("no input batch to pair rows of");
+        var (inputAt, otherAt) = _inputIsLeft ? (0, leftTypes.Count) : (leftTypes.Count, 0);
+        var inputCount = _inputIsLeft ? leftTypes.Count : rightTypes.Count;
+        if (c >= inputAt && c < inputAt + inputCount)
+            return input.Columns[c - inputAt].Select(inputRows);
+
+        // The other side's rows are all of one state: held in its arena (a list side) or boxed.
+        var other = c - otherAt;
+        if (_otherArena is not null)
+            return _otherArena.Column(other).Gather(otherSlots);
+        var otherTypes = _inputIsLeft ? rightTypes : leftTypes;
+        var column = Column.Create(otherTypes[other].ClrType, otherSlots.Length);
+        for (var r = 0; r < otherSlots.Length; r++)
+            RowBuilder.SetBoxed(column, r, _others[pairs.IsEmpty ? r : pairs[r]]?.Row[other]);
+        return column;
     }
 }

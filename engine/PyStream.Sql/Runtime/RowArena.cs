@@ -40,6 +40,9 @@ public sealed class RowArena
         return slot;
     }
 
+    /// <summary>A new slot for a row whose every column the caller writes (a slot let go before keeps its old values).</summary>
+    public int Reserve() => NewSlot();
+
     /// <summary>Stores a row of boxed values (one read back from state); returns its slot.</summary>
     public int Add(object?[] row)
     {

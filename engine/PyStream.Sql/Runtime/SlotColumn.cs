@@ -25,6 +25,9 @@ public abstract class SlotColumn
 
     public abstract object? GetBoxed(int slot);
 
+    /// <summary>Whether <paramref name="slot"/> holds <paramref name="value"/> (null: a null slot), the value converted as <see cref="SetBoxed"/> would store it.</summary>
+    public abstract bool Holds(int slot, object? value);
+
     public abstract bool IsNull(int slot);
 
     /// <summary>The order of slot <paramref name="a"/>'s value against slot <paramref name="b"/>'s (neither null).</summary>
@@ -105,14 +108,55 @@ public sealed class SlotColumn<T>(IComparer<T> order, Func<T, T, bool>? same = n
 
     public override void SetBoxed(int slot, object? value)
     {
-        // The conversions a typed batch column accepts (RowBuilder's), through a one-row column.
+        if (value is null || value is T)
+        {
+            NullAt(slot) = value is null;
+            ValueAt(slot) = value is T typed ? typed : default!;
+            return;
+        }
+
+        var converted = Converted(value);
+        NullAt(slot) = converted.IsNull(0);
+        ValueAt(slot) = converted.Values[0];
+    }
+
+    /// <summary>A value of another type in a one-row column, converted as a typed batch column accepts it (RowBuilder's conversions).</summary>
+    private static Column<T> Converted(object value)
+    {
         var one = new Column<T>(1);
         RowBuilder.SetBoxed(one, 0, value);
-        NullAt(slot) = one.IsNull(0);
-        ValueAt(slot) = one.Values[0];
+        return one;
+    }
+
+    /// <summary>Stores a value (not null) in a slot.</summary>
+    public void Set(int slot, T value)
+    {
+        NullAt(slot) = false;
+        ValueAt(slot) = value;
+    }
+
+    public void SetNull(int slot)
+    {
+        NullAt(slot) = true;
+        ValueAt(slot) = default!;
     }
 
     public override object? GetBoxed(int slot) => NullAt(slot) ? null : ValueAt(slot);
+
+    public override bool Holds(int slot, object? value)
+    {
+        if (value is null || NullAt(slot))
+            return value is null && NullAt(slot);
+        if (value is not T typed)
+        {
+            var converted = Converted(value);
+            if (converted.IsNull(0))
+                return false;
+            typed = converted.Values[0];
+        }
+
+        return same is null ? EqualityComparer<T>.Default.Equals(typed, ValueAt(slot)) : same(typed, ValueAt(slot));
+    }
 
     /// <summary>A slot's value (the type's default where it is null).</summary>
     public T Value(int slot) => ValueAt(slot);

@@ -58,6 +58,9 @@ public sealed class StreamingJoinOperator : SqlOperator
     private readonly BatchKeys _batchKeys = new();
     private readonly List<int> _selected = [];
     private readonly List<RowKind> _selectedKinds = [];
+
+    /// <summary>Per row of the batch being processed, the other side's rows of its key (reused: nothing keeps it past the batch).</summary>
+    private List<JoinRecordState.Record>[] _candidateLists = [];
     private JoinRecordState _left = null!;
     private JoinRecordState _right = null!;
 
@@ -141,6 +144,7 @@ public sealed class StreamingJoinOperator : SqlOperator
     protected override void ProcessRows(int input, RowBatch rows)
     {
         ProcessBatchRows(input, rows);
+        Array.Clear(_candidateLists, 0, Math.Min(rows.Count, _candidateLists.Length));
 
         // The batch's output is built: the rows it took out of state may be overwritten.
         _left.Recycle();
@@ -168,7 +172,7 @@ public sealed class StreamingJoinOperator : SqlOperator
             return;
         }
 
-        var matches = _spec.Residual is null || pairs == 0 ? candidates : Passing(rows, candidates, RunResidual(rows, isLeft, candidates).Passed);
+        var matches = _spec.Residual is null || pairs == 0 ? candidates : Passing(rows, candidates, ResidualPassed(rows, isLeft, candidates, pairs));
         _pairs.Begin(rows, isLeft);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -189,7 +193,9 @@ public sealed class StreamingJoinOperator : SqlOperator
     {
         var otherState = isLeft ? _right : _left;
         var byKey = otherState.Outer || _spec.TtlMillis > 0 ? new Dictionary<byte[], List<JoinRecordState.Record>>(Engine.State.ByteArrayComparer.Instance) : null;
-        var candidates = new List<JoinRecordState.Record>[rows.Count];
+        if (_candidateLists.Length < rows.Count)
+            _candidateLists = new List<JoinRecordState.Record>[Math.Max(rows.Count, _candidateLists.Length * 2)];
+        var candidates = _candidateLists;
         pairs = 0;
         for (var i = 0; i < rows.Count; i++)
         {
@@ -214,8 +220,11 @@ public sealed class StreamingJoinOperator : SqlOperator
 
     private static readonly List<JoinRecordState.Record> NoRecords = [];
 
-    /// <summary>Every candidate pair of the batch (its rows beside their candidates, in order) and whether the residual condition passed each.</summary>
-    private (RowBatch Pairs, bool[] Passed) RunResidual(RowBatch rows, bool isLeft, List<JoinRecordState.Record>[] candidates)
+    /// <summary>
+    /// Adds every candidate pair of the batch (its rows beside their candidates, in order) to <see cref="_candidatePairs"/>
+    /// and runs the residual condition over them; of the pairs only the columns the condition reads are built.
+    /// </summary>
+    private (Column?[] Read, bool[] Passed) RunResidual(RowBatch rows, bool isLeft, List<JoinRecordState.Record>[] candidates, int pairs)
     {
         _candidatePairs.Begin(rows, isLeft);
         for (var i = 0; i < rows.Count; i++)
@@ -224,8 +233,15 @@ public sealed class StreamingJoinOperator : SqlOperator
                 _candidatePairs.Add(RowKind.Insert, i, other);
         }
 
-        var pairs = _candidatePairs.Take()!;
-        return (pairs, ((Column<bool>)_spec.Residual!.Run(pairs)!.Columns[0]).Values);
+        var read = _candidatePairs.Columns(_spec.Residual!.ColumnsRead);
+        return (read, _spec.Residual.RunCondition(read, pairs));
+    }
+
+    private bool[] ResidualPassed(RowBatch rows, bool isLeft, List<JoinRecordState.Record>[] candidates, int pairs)
+    {
+        var passed = RunResidual(rows, isLeft, candidates, pairs).Passed;
+        _candidatePairs.Clear();
+        return passed;
     }
 
     /// <summary>Each row's candidates that passed the residual condition; a row whose candidates all passed keeps the (shared) list.</summary>
@@ -256,12 +272,13 @@ public sealed class StreamingJoinOperator : SqlOperator
     /// <summary>
     /// An inner join with a residual condition: its output is the candidate pairs that passed, each once
     /// per copy of the other side's row and of its input row's kind, so it is selected from the pairs the
-    /// condition ran over rather than built again (all of them when all passed once).
+    /// condition ran over: each output column is gathered once, for the selected pairs (the condition's own
+    /// columns are reused when every pair passed once).
     /// </summary>
     private void ProcessInner(bool isLeft, RowBatch rows, List<JoinRecordState.Record>[] candidates, int pairs, long now)
     {
         var inputState = isLeft ? _left : _right;
-        var (joined, passed) = pairs == 0 ? (null, []) : RunResidual(rows, isLeft, candidates);
+        var (read, passed) = pairs == 0 ? (null, []) : RunResidual(rows, isLeft, candidates, pairs);
         _selected.Clear();
         _selectedKinds.Clear();
         var at = 0;
@@ -292,17 +309,16 @@ public sealed class StreamingJoinOperator : SqlOperator
                 inputState.Retract(_batchKeys[i], rows, i, now);
         }
 
-        if (joined is null || _selected.Count == 0)
+        if (read is null)
             return;
-        var kinds = allInserts ? null : _selectedKinds.ToArray();
-        if (allOnce)
+        if (_selected.Count == 0)
         {
-            EmitRows(new RowBatch(joined.Columns, joined.Count, kinds)); // every pair passed, once each: the pairs are the output
+            _candidatePairs.Clear();
             return;
         }
 
-        var selected = joined.Select(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_selected));
-        EmitRows(new RowBatch(selected.Columns, selected.Count, kinds));
+        var kinds = allInserts ? null : _selectedKinds.ToArray();
+        EmitRows(_candidatePairs.TakeSelected(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_selected), kinds, read, everyRow: allOnce));
     }
 
     private void Process(bool isLeft, ReadOnlySpan<byte> key, bool nullKey, RowBatch rows, int row, List<JoinRecordState.Record> matches, long now)

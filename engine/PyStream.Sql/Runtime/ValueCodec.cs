@@ -98,6 +98,24 @@ public static class ValueCodec
         }
     }
 
+    /// <summary>The row in <paramref name="slot"/> of <paramref name="arena"/>, as <see cref="WriteRow"/> writes it boxed (the same bytes), a BIGINT or timestamp value unboxed.</summary>
+    public static void WriteRow(BinaryWriter writer, RowArena arena, int slot)
+    {
+        for (var c = 0; c < arena.Types.Count; c++)
+        {
+            var (column, type) = (arena.Column(c), arena.Types[c]);
+            if (column is SlotColumn<long> longs && !longs.IsNull(slot) && type.Kind is SqlTypeKind.BigInt or SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz or SqlTypeKind.IntervalDayTime)
+            {
+                writer.Write((byte)1);
+                writer.Write(longs.Value(slot));
+            }
+            else
+            {
+                Write(writer, column.GetBoxed(slot), type);
+            }
+        }
+    }
+
     /// <summary>A row's values, each of its column's type.</summary>
     public static void WriteRow(BinaryWriter writer, object?[] row, IReadOnlyList<SqlType> types)
     {

@@ -22,6 +22,20 @@ public sealed class CalcProgramTests
     private static object?[] Values(Column column) => Enumerable.Range(0, column.Count).Select(column.GetBoxed).ToArray();
 
     [Fact]
+    public void A_condition_runs_over_only_the_columns_it_reads()
+    {
+        // (c0 > c2) IS TRUE over three columns: c1 is not read, so it need not be given (a join's residual over its candidate pairs).
+        var types = new[] { NullableInt, Name, NullableInt };
+        var program = CalcProgram.Compile(types, null,
+            [new CallExpr("IS TRUE", [Call(">", new InputRef(0, NullableInt), new InputRef(2, NullableInt))], SqlType.Boolean.NotNull)], Utc);
+        Column?[] columns = [new Column<int>([5, 1, 7, 0], [false, false, false, true]), null, new Column<int>([4, 2, 7, 1])];
+
+        Assert.Equal([0, 2], program.ColumnsRead);
+        // 5 > 4 true, 1 > 2 false, 7 > 7 false, NULL > 1 NULL (not true).
+        Assert.Equal([true, false, false, false], program.RunCondition(columns, 4));
+    }
+
+    [Fact]
     public void Rows_pass_only_where_the_condition_is_true_and_keep_their_kind()
     {
         var number = new InputRef(0, NullableInt);

@@ -67,11 +67,30 @@ public sealed class GroupAggOperatorTests
         ], rows);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(GroupAggOperator.DefaultMaxCachedGroups)]
+    public void A_group_whose_rows_were_all_retracted_starts_again_from_nothing(int maxCachedGroups)
+    {
+        // Key 1 in, retracted (its -D), then in again in a later batch: by hand, a fresh group (COUNT 1, SUM 1), not the old one.
+        var rows = RunToEnd(keyColumns: [0], batchMode: false, maxCachedGroups,
+            [(1, RowKind.Insert), (2, RowKind.Insert)], [(1, RowKind.Delete)], [(1, RowKind.Insert), (1, RowKind.Insert)]);
+        Assert.Equal([
+            "Insert[1, 1, 1]", "Insert[2, 1, 2]",
+            "Delete[1, 1, 1]",
+            "Insert[1, 1, 1]", "UpdateBefore[1, 1, 1]", "UpdateAfter[1, 2, 2]",
+        ], rows);
+    }
+
     /// <summary>The rows (as kind[values]) of COUNT(*), SUM(c0) over INT rows (grouped by c0 when <paramref name="keyColumns"/> says so), to end of input.</summary>
     private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int[] input) => RunToEnd(keyColumns, batchMode, GroupAggOperator.DefaultMaxCachedGroups, [input]);
 
     /// <summary>As above, the input in batches (state is read back between them when <paramref name="maxCachedGroups"/> is 0).</summary>
-    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int maxCachedGroups, params int[][] batches)
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int maxCachedGroups, params int[][] batches) =>
+        RunToEnd(keyColumns, batchMode, maxCachedGroups, batches.Select(b => b.Select(v => (v, RowKind.Insert)).ToArray()).ToArray());
+
+    /// <summary>As above, each row with its kind.</summary>
+    private static List<string> RunToEnd(int[] keyColumns, bool batchMode, int maxCachedGroups, params (int Value, RowKind Kind)[][] batches)
     {
         var types = new[] { SqlType.Int };
         var outputTypes = keyColumns.Select(_ => SqlType.Int).Concat([SqlType.BigInt.NotNull, SqlType.Int]).ToArray();
@@ -85,8 +104,8 @@ public sealed class GroupAggOperatorTests
         foreach (var input in batches.Where(b => b.Length > 0))
         {
             var builder = new RowBuilder(types);
-            foreach (var value in input)
-                builder.Add(RowKind.Insert, [value]);
+            foreach (var (value, kind) in input)
+                builder.Add(kind, [value]);
             op.ProcessBatch(0, builder.Take()!);
         }
 
