@@ -58,10 +58,11 @@ def checkpoint_in_flight() -> bool:
 
 
 def released() -> bool:
-    """--hold's marker exists, or (stopping with a savepoint) the savepoint was triggered: its directory exists."""
+    """--hold's marker exists, or (taking a savepoint, or stopping with one) the savepoint was triggered: its
+    directory exists."""
     if args.hold:
         return os.path.exists(args.hold)
-    return bool(glob.glob(os.path.join(args.stop_with_savepoint, "savepoint-*")))
+    return bool(glob.glob(os.path.join(args.stop_with_savepoint or args.savepoint, "savepoint-*")))
 
 
 def hold(value: int) -> None:
@@ -82,8 +83,8 @@ class FailOnce:
     """Raises once: at record 1000, or at the first 10000th record after a checkpoint completed or while one is in flight."""
 
     def __call__(self, value: int) -> int:
-        if args.hold or args.stop_with_savepoint:
-            hold(value)
+        if args.hold or args.stop_with_savepoint or args.savepoint:
+            hold(value)  # a savepoint needs the source running: a fast job must not end before it is triggered
         due = (value == 1000 if args.fail_when == "before"
                else value % 10000 == 0 and (checkpoint_in_flight() if args.fail_when == "during" else checkpoint_completed()))
         if due and args.fail_once and not os.path.exists(args.fail_once):
