@@ -7,6 +7,8 @@ namespace PyStream.Engine.State;
 /// </summary>
 public sealed class HeapKeyedStateStore : IKeyedStateStore
 {
+    public bool InMemory => true;
+
     private readonly Dictionary<string, Dictionary<byte[], byte[]>> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<byte[], Dictionary<byte[], byte[]>>> _maps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<byte[], ListBytes>> _lists = new(StringComparer.Ordinal);

@@ -32,6 +32,12 @@ public interface IKeyedStateStore : IDisposable
 
     /// <summary>The states that hold (or held) values.</summary>
     IEnumerable<string> StateIds { get; }
+
+    /// <summary>
+    /// Whether the store keeps its values in this process's memory (the heap backend): an operator that caches typed
+    /// state in front of it saves no memory by writing cold keys out into it, only time.
+    /// </summary>
+    bool InMemory => false;
 }
 
 /// <summary>

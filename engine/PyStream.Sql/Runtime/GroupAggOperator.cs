@@ -26,6 +26,7 @@ public sealed class GroupAggOperator : SqlOperator
     private readonly IReadOnlyList<SqlType> _outputTypes;
     private readonly bool _batchMode;
     private readonly bool _updateBefore;
+    /// <summary>The most groups held in front of a store on disk (<see cref="StateCaches.Limit"/>).</summary>
     public const int DefaultMaxCachedGroups = 100_000;
 
     /// <summary>The groups of the batch being processed (each marked <see cref="Group.Touched"/>).</summary>
@@ -55,19 +56,20 @@ public sealed class GroupAggOperator : SqlOperator
     private readonly RowBuilder _batchOutput;
     private string _stateId = "";
 
-    private readonly int _maxCachedGroups;
+    private readonly int? _givenMaxCachedGroups;
+    private int _maxCachedGroups;
     private readonly BinaryWriter _storeWriter = new(new MemoryStream());
     private readonly BinaryWriter _accumulatorWriter = new(new MemoryStream());
 
     /// <summary>Whether the backend may hold groups (null until the first group is loaded).</summary>
     private bool? _backendHoldsGroups;
 
-    /// <param name="maxCachedGroups">How many groups are kept in memory at most (0: every change is written to the backend at the end of its batch).</param>
+    /// <param name="maxCachedGroups">How many groups are kept in memory at most (0: every change is written to the backend at the end of its batch; by default <see cref="StateCaches.Limit"/>).</param>
     public GroupAggOperator(string name, RowKeys keys, AggregateCalls calls, IReadOnlyList<SqlType> outputTypes, bool batchMode, int inputCount = 1, bool updateBefore = true,
-        int maxCachedGroups = DefaultMaxCachedGroups)
+        int? maxCachedGroups = null)
         : base(name, inputCount)
     {
-        _maxCachedGroups = maxCachedGroups;
+        _givenMaxCachedGroups = maxCachedGroups;
         _keys = keys;
         _calls = calls;
         _outputTypes = outputTypes;
@@ -82,6 +84,7 @@ public sealed class GroupAggOperator : SqlOperator
     {
         base.Open(context);
         _stateId = StateKey + "/groups";
+        _maxCachedGroups = StateCaches.Limit(context.State, _givenMaxCachedGroups, DefaultMaxCachedGroups);
     }
 
     protected override void ProcessRows(int input, RowBatch rows)

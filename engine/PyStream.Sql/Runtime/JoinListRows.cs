@@ -11,7 +11,8 @@ namespace PyStream.Sql.Runtime;
 /// copy), so neither storing a row nor joining it encodes, decodes or boxes it. Changes reach the
 /// list state (each copy framed by its length, the layout the join always wrote) at
 /// <see cref="Flush"/> (the operator's checkpoint): a key's new copies are appended, a key that
-/// lost one is written whole. When more than <paramref name="maxCachedRows"/> rows are held, the
+/// lost one is written whole. When more than <paramref name="maxCachedRows"/> rows are held (by default
+/// <see cref="StateCaches.Limit"/>), the
 /// half of the keys used least recently is written and dropped, and read back when used again.
 /// Neither a key nor a row is an object of its own: keys are structs in pages (their bytes inline),
 /// and a key's rows are a chain of slots, so a side with a row per key (q7's bids by price) leaves
@@ -19,9 +20,11 @@ namespace PyStream.Sql.Runtime;
 /// columns) keeps one row per value of it, as Flink's JoinRecordStateViews for such inputs do: a row
 /// replaces the one of its unique key, and a retraction takes that one out whatever its other values.
 /// </summary>
-internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int[]? uniqueKey = null, int maxCachedRows = JoinListRows.DefaultMaxCachedRows)
+internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IReadOnlyList<SqlType> types, int[]? uniqueKey = null, int? maxCachedRows = null)
 {
+    /// <summary>The most rows held in front of a store on disk (<see cref="StateCaches.Limit"/>).</summary>
     public const int DefaultMaxCachedRows = 4_000_000;
+    private readonly int _maxCachedRows = StateCaches.Limit(store, maxCachedRows, DefaultMaxCachedRows);
     private const int PageBits = 10;
     private const int PageMask = (1 << PageBits) - 1;
 
@@ -108,7 +111,7 @@ internal sealed class JoinListRows(IKeyedStateStore store, string stateId, IRead
             return;
         }
 
-        if (_cachedRows >= maxCachedRows)
+        if (_cachedRows >= _maxCachedRows)
             EvictLeastRecentlyUsed();
         var index = Find(key, create: true);
         var added = Arena.Add(rows, row);

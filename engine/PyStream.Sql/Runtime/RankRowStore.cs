@@ -18,9 +18,11 @@ namespace PyStream.Sql.Runtime;
 /// oldest cached row expired is loaded again, without the expired rows.
 /// </summary>
 public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOnlyList<SortKey> keys, IReadOnlyList<SqlType> types, StateRetention? retention = null,
-    int maxCachedPartitions = RankRowStore.DefaultMaxCachedPartitions)
+    int? maxCachedPartitions = null)
 {
+    /// <summary>The most partitions held in front of a store on disk (<see cref="StateCaches.Limit"/>).</summary>
     public const int DefaultMaxCachedPartitions = 100_000;
+    private readonly int _maxCachedPartitions = StateCaches.Limit(state, maxCachedPartitions, DefaultMaxCachedPartitions);
 
     private readonly Dictionary<byte[], RankBuffer> _cache = new(ByteArrayComparer.Instance);
     private readonly List<RankBuffer> _dirty = [];
@@ -54,7 +56,7 @@ public sealed class RankRowStore(IKeyedStateStore state, string stateId, IReadOn
             return rows;
         if (rows is not null)
             Forget(rows);
-        if (_cache.Count >= maxCachedPartitions)
+        if (_cache.Count >= _maxCachedPartitions)
             EvictLeastRecentlyUsed();
 
         rows = new RankBuffer(partition, Arena, keys) { LastUse = ++_clock };
