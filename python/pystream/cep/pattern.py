@@ -79,6 +79,13 @@ class Quantifier:
                f"innerConsumingStrategy={self.inner_consuming_strategy}}}"
 
 
+def _positive_millis(window_time: Any, what: str) -> int:
+    millis = to_millis(window_time, what)
+    if millis <= 0:
+        raise ValueError(f"{what} needs a positive time, got {millis} ms")
+    return millis
+
+
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise MalformedPatternException(message)
@@ -182,10 +189,7 @@ class Pattern:
         if not isinstance(within_type, WithinType):
             raise TypeError("within's second argument is a WithinType")
         if window_time is not None:
-            millis = to_millis(window_time, "within")
-            if millis <= 0:
-                raise ValueError(f"within needs a positive time, got {millis} ms")
-            self._within[within_type] = millis
+            self._within[within_type] = _positive_millis(window_time, "within")
         return self
 
     # ---- following stages ----------------------------------------------------------------------
@@ -255,11 +259,7 @@ class Pattern:
         if high is not None and high < low:
             raise ValueError(f"The to should be a number greater than or equal to from: {low}.")
         self._times = (low, high)
-        self._times_window = None
-        if window_time is not None:
-            self._times_window = to_millis(window_time, "the window of a quantifier")
-            if self._times_window <= 0:
-                raise ValueError(f"the window of a quantifier needs a positive time, got {self._times_window} ms")
+        self._times_window = None if window_time is None else _positive_millis(window_time, "the window of a quantifier")
         return self
 
     def optional(self) -> "Pattern":
