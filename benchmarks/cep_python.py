@@ -7,7 +7,8 @@ machine per key, calling the same lambdas on the same events), in this same proc
 ``n``; a is ``v < 4``, b is ``4 <= v < 8``, c is ``v >= 8`` (disjoint, so the state machine is
 exact). Both must give the same matches. The rate comes from the difference of two sizes
 (start-up and job set-up cancel out), by the wall clock and by the CPU time of the whole process
-(which a loaded machine disturbs less). Processing time, parallelism 1.
+(which a loaded machine disturbs less), each size's least time over five rounds that time both
+sides in turn. Processing time, parallelism 1.
 
 The engine is warmed up first, until its JIT compiler has settled: .NET compiles hot methods
 again in the background (tiered compilation with PGO) for the first few dozen jobs, and that CPU
@@ -130,21 +131,35 @@ def warm_up(small: int, large: int) -> None:
             return
 
 
-def rates(run, small: int, large: int) -> tuple[float, float, float, set]:
-    """Events per wall second, per CPU second and per CPU second without the background JIT, each the best of 3
-    (small, large) pairs."""
-    pairs = [(timed(run, small), timed(run, large)) for _ in range(3)]
-    wall, cpu, no_jit = (max((large - small) / (lg[i] - sm[i]) for sm, lg in pairs) for i in range(3))
-    return wall, cpu, no_jit, pairs[-1][1][3]
+ROUNDS = 5
+
+
+def rates(small: int, large: int) -> tuple[tuple[float, float, float], tuple[float, float, float], set, set]:
+    """Events per wall second, per CPU second and per CPU second without the background JIT, for the engine and for
+    plain CPython: ROUNDS rounds, each timing both sides at both sizes (so that both sample the machine's swings alike:
+    plain CPython alone varies by a third from one 1M-event run to the next here), each figure from the least time
+    seen at each size (what noise cannot lower)."""
+    times: dict = {run: {small: [], large: []} for run in (engine_run, cpython_run)}
+    found: dict = {}
+    for _ in range(ROUNDS):
+        for run in (engine_run, cpython_run):
+            for count in (small, large):
+                *spent, found[run] = timed(run, count)
+                times[run][count].append(spent)
+
+    def rate(run) -> tuple[float, float, float]:
+        least = {count: [min(spent[i] for spent in times[run][count]) for i in range(3)] for count in (small, large)}
+        return tuple((large - small) / (least[large][i] - least[small][i]) for i in range(3))  # type: ignore[return-value]
+
+    return rate(engine_run), rate(cpython_run), found[engine_run], found[cpython_run]
 
 
 def main() -> None:
     small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (200_000, 1_000_000)
     warm_up(small, large)
     jit_before = jit_seconds()
-    engine, engine_cpu, engine_no_jit, engine_found = rates(engine_run, small, large)
+    (engine, engine_cpu, engine_no_jit), (cpython, cpython_cpu, cpython_no_jit), engine_found, cpython_found = rates(small, large)
     jit_after = jit_seconds()
-    cpython, cpython_cpu, cpython_no_jit, cpython_found = rates(cpython_run, small, large)
     assert engine_found == cpython_found, (len(engine_found), len(cpython_found))
     print(f"workload: a -> b -> c (next, next) with lambda conditions, {KEYS:,} keys, processing time, parallelism 1, "
           f"sizes {small:,} and {large:,}; {len(engine_found):,} matches, the same in both")

@@ -240,7 +240,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         for (var i = 0; i < states.Length; i++)
         {
             var state = states[i];
-            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : _reach.StatesOf(state.Nfa.Partial);
+            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : state.Idle ? _reach.StartStates : _reach.StatesOf(state.Nfa.Partial);
             state.Batch = _batchNumber;
             conditions[i] = _reach.Atoms(state.InReach);
         }
@@ -352,12 +352,16 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             state.PendingSorted = false;
         state.Pending.Add(new PendingEvent<TEvent>(timestamp, state.NextArrival++, value, bits));
         state.Dirty = true;
+        state.Idle = false;
         if (timestamp < state.Due)
             Register(key, state, timestamp);
     }
 
     private void ProcessNow(byte[] key, KeyState state, TEvent value, ulong bits, long now)
     {
+        // Most events of most keys start nothing: the key's state is not touched beyond the flag that says so.
+        if (state.Idle && _nfa.LeavesStartAsIs(bits))
+            return;
         state.Dirty = true;
         Advance(key, state, now);
         _nfa.Process(state.Nfa, value, bits, now, _matches);
@@ -452,7 +456,8 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             due = Math.Min(due, state.PendingSorted ? state.Pending[0].Timestamp : state.Pending.MinTimestamp());
         if (due < state.Due)
             Register(key, state, due);
-        if (state.IsEmpty)
+        state.Idle = state.IsEmpty;
+        if (state.Idle)
             state.Dirty = true; // written as a removal
     }
 
@@ -582,6 +587,12 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         public long Batch { get; set; }
 
         public ulong InReach { get; set; }
+
+        /// <summary>
+        /// Known to hold only the start state (<see cref="IsEmpty"/> when last scheduled), so that an event it cannot take
+        /// skips the key's NFA state altogether; false until then.
+        /// </summary>
+        public bool Idle { get; set; }
 
         public bool IsEmpty => Pending.Count == 0 && Nfa.IsIdle;
     }

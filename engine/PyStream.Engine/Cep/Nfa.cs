@@ -144,6 +144,25 @@ public sealed class Nfa<TEvent>
     }
 
     /// <summary>
+    /// Whether an event with these simple-condition bits leaves a key that holds only the start state as it is: nothing
+    /// holds from the start state but an ignore edge back into it (which a start state does not follow), so
+    /// <see cref="Process"/> would change nothing. False when the start state's step reads an iterative condition.
+    /// </summary>
+    public bool LeavesStartAsIs(ulong simpleConditions)
+    {
+        var start = _pattern.Start;
+        if (!_decisions.TryFind(start, simpleConditions, out var table, out var slot))
+            return false;
+        if (table[slot] is not { } decision)
+        {
+            _simple = simpleConditions;
+            decision = table[slot] = Walk(ComputationState.StartState(start.Id, new DeweyNumber(1)), 0, start, new StepDecision(), withFinals: true);
+        }
+
+        return decision.Takes == 0 && decision.Ignores == 0;
+    }
+
+    /// <summary>
     /// Time reached <paramref name="timestamp"/>: partial matches whose window ended time out
     /// (added to <paramref name="timedOut"/> with the time they timed out at, unless it is
     /// null); a trailing not_followed_by whose window ended completes a match.

@@ -52,6 +52,9 @@ internal sealed class ReachableConditions
         return states;
     }
 
+    /// <summary>The states of a key that holds only the start state, as <see cref="StatesOf"/> gives them.</summary>
+    public ulong StartStates => Followed ? _start : 0;
+
     /// <summary>The states one more event may leave the partial matches in, from <paramref name="states"/>.</summary>
     public ulong Step(ulong states)
     {

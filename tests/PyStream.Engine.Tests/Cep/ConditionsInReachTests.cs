@@ -41,14 +41,8 @@ public sealed class ConditionsInReachTests
         {
             var c = new LambdaConditions();
             var pattern = RandomPattern(random, c);
-            try
-            {
-                NfaCompiler.Compile(pattern);
-            }
-            catch (CepPatternException)
-            {
-                continue; // a combination the compiler refuses (a negation after an optional stage, ...)
-            }
+            if (Compiled(pattern) is null)
+                continue;
 
             var full = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var inReach = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
@@ -73,6 +67,97 @@ public sealed class ConditionsInReachTests
         }
 
         Assert.True(compared > 300, $"only {compared} matches compared");
+    }
+
+    [Fact]
+    public void SkippingAKeyThatHoldsOnlyTheStartStateChangesNothingTheNfaStepWouldDo()
+    {
+        // The operator leaves a key that holds only the start state alone for an event its start state cannot take; the
+        // NFA driven directly, per key, steps every event. Both must match and time out the same, key by key.
+        var random = new Random(20261208);
+        var compared = 0;
+        for (var run = 0; run < 300; run++)
+        {
+            var c = new LambdaConditions();
+            var pattern = RandomPattern(random, c);
+            if (Compiled(pattern) is not { } compiled)
+                continue;
+
+            var operatorCore = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+            var nfa = new Nfa<Ev>(compiled, c);
+            var states = new Dictionary<string, NfaState<Ev>>();
+            var expected = new List<string>();
+            var expectedTimedOut = new List<string>();
+            var matches = new List<PatternMatch<Ev>>();
+            var timedOut = new List<(PatternMatch<Ev> Match, long Timestamp)>();
+            void Collect(string key)
+            {
+                expected.AddRange(matches.Select(m => $"{key}: {NfaRun.Describe(m)}"));
+                expectedTimedOut.AddRange(timedOut.Select(t => $"{key}: {NfaRun.Describe(t.Match)}@{t.Timestamp}"));
+                matches.Clear();
+                timedOut.Clear();
+            }
+
+            void Tick()
+            {
+                operatorCore.AdvanceClock(1);
+                var now = operatorCore.Time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var (key, state) in states)
+                {
+                    nfa.AdvanceTime(state, now, matches, timedOut);
+                    Collect(key);
+                }
+            }
+
+            var sequence = 0;
+            var bits = new ulong[1];
+            for (var batch = 0; batch < 8; batch++)
+            {
+                var now = operatorCore.Time.GetUtcNow().ToUnixTimeMilliseconds();
+                var events = Enumerable.Range(0, random.Next(1, 9))
+                    .Select(_ => ($"k{random.Next(3)}", new Ev($"{"abcd"[random.Next(4)]}{sequence++}", Time: now)))
+                    .ToArray();
+                operatorCore.SendBatchTestingConditionsInReach(c, events);
+                foreach (var (key, ev) in events)
+                {
+                    if (!states.TryGetValue(key, out var state))
+                        states[key] = state = nfa.CreateInitialState();
+                    nfa.AdvanceTime(state, now, matches, timedOut);
+                    c.TestSimple([ev], bits);
+                    nfa.Process(state, ev, bits[0], now, matches);
+                    Collect(key);
+                }
+
+                if (random.Next(3) == 0)
+                    Tick();
+            }
+
+            Tick();
+            Tick();
+            foreach (var key in states.Keys)
+            {
+                Assert.Equal(expected.Where(m => m.StartsWith(key + ": ", StringComparison.Ordinal)), operatorCore.Matches.Where(m => m.StartsWith(key + ": ", StringComparison.Ordinal)));
+                Assert.Equal(expectedTimedOut.Where(m => m.StartsWith(key + ": ", StringComparison.Ordinal)), operatorCore.TimedOut.Where(m => m.StartsWith(key + ": ", StringComparison.Ordinal)));
+            }
+
+            Assert.Equal(expected.Count, operatorCore.Matches.Count);
+            compared += expected.Count;
+        }
+
+        Assert.True(compared > 300, $"only {compared} matches compared");
+    }
+
+    /// <summary>The compiled pattern, or null for a combination the compiler refuses (a negation after an optional stage, ...).</summary>
+    private static CompiledPattern? Compiled(PatternDefinition pattern)
+    {
+        try
+        {
+            return NfaCompiler.Compile(pattern);
+        }
+        catch (CepPatternException)
+        {
+            return null;
+        }
     }
 
     private static ulong Bits(params int[] conditions) => conditions.Aggregate(0UL, (bits, c) => bits | (1UL << c));
