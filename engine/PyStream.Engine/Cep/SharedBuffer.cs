@@ -14,8 +14,9 @@ namespace PyStream.Engine.Cep;
 /// </summary>
 public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention = null)
 {
-    private readonly Dictionary<long, EventEntry> _events = [];
-    private readonly Dictionary<NodeId, Node> _nodes = [];
+    // Mutable structs: used in place, never copied.
+    private SmallTable<long, EventEntry> _events = new();
+    private SmallTable<NodeId, Node> _nodes = new();
     private long _nextSequence;
 
     /// <summary>Scratch of <see cref="ReleaseNode"/>, shared by the buffers of one thread (an operator's keys).</summary>
@@ -35,22 +36,35 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
 
     public bool IsEmpty => _events.Count == 0 && _nodes.Count == 0;
 
-    public TEvent EventOf(EventId id) => _events[id.Sequence].Event;
+    public TEvent EventOf(EventId id)
+    {
+        ref var entry = ref _events.Find(id.Sequence);
+        if (Unsafe.IsNullRef(ref entry))
+            throw new KeyNotFoundException($"event {id.Sequence} is not in the shared buffer");
+        return entry.Event;
+    }
 
     /// <summary>Every event stored now (each once).</summary>
-    public IEnumerable<TEvent> Events => _events.Values.Select(entry => entry.Event);
+    public IEnumerable<TEvent> Events
+    {
+        get
+        {
+            for (var slot = 0; slot < _events.Count; slot++)
+                yield return _events.ValueAt(slot).Event;
+        }
+    }
 
     /// <summary>Stores an event with one lock, released by <see cref="ReleaseEvent"/> once the step that registered it is done.</summary>
     public EventId RegisterEvent(TEvent value, long timestamp)
     {
         var id = new EventId(timestamp, _nextSequence++);
-        _events[id.Sequence] = new EventEntry(value, 1);
+        _events.GetOrAdd(id.Sequence, out _) = new EventEntry(value, 1);
         return id;
     }
 
     public void ReleaseEvent(EventId id)
     {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_events, id.Sequence);
+        ref var entry = ref _events.Find(id.Sequence);
         if (Unsafe.IsNullRef(ref entry) || !Release(ref entry.Locks))
             return;
         retention?.Release(entry.Event);
@@ -63,9 +77,9 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
         if (previous is { } before)
             LockNode(before, version);
         var id = new NodeId(eventId, stage);
-        ref var node = ref CollectionsMarshal.GetValueRefOrAddDefault(_nodes, id, out var exists);
+        ref var node = ref _nodes.GetOrAdd(id, out var exists);
         if (!exists)
-            CollectionsMarshal.GetValueRefOrNullRef(_events, eventId.Sequence).Locks++;
+            _events.Find(eventId.Sequence).Locks++;
         node.Add(new Edge(previous, version));
         return id;
     }
@@ -75,7 +89,7 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
     {
         if (id is not { } key)
             return;
-        ref var node = ref CollectionsMarshal.GetValueRefOrNullRef(_nodes, key);
+        ref var node = ref _nodes.Find(key);
         if (Unsafe.IsNullRef(ref node))
             return;
         node.Locks++;
@@ -97,7 +111,7 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
         pending.Push((id.Value, version));
         while (pending.TryPop(out var current))
         {
-            ref var node = ref CollectionsMarshal.GetValueRefOrNullRef(_nodes, current.Node);
+            ref var node = ref _nodes.Find(current.Node);
             if (Unsafe.IsNullRef(ref node))
                 continue;
             for (var i = 0; i < node.Count; i++)
@@ -127,7 +141,7 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
     public bool FirstPath(NodeId id, DeweyNumber version, List<(int Stage, EventId Event)> path)
     {
         path.Clear();
-        if (!_nodes.ContainsKey(id))
+        if (Unsafe.IsNullRef(ref _nodes.Find(id)))
             return false;
         var pending = _walking ??= new Stack<(NodeId? Node, DeweyNumber Version, int Depth)>();
         var trail = _trail ??= [];
@@ -146,7 +160,7 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
             }
 
             trail.Add(nodeId);
-            ref var node = ref CollectionsMarshal.GetValueRefOrNullRef(_nodes, nodeId);
+            ref var node = ref _nodes.Find(nodeId);
             for (var i = 0; i < node.Count; i++)
             {
                 ref var edge = ref node.EdgeAt(i);
@@ -208,17 +222,19 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
     {
         writer.Write(_nextSequence);
         writer.Write7BitEncodedInt(_events.Count);
-        foreach (var (sequence, entry) in _events)
+        for (var slot = 0; slot < _events.Count; slot++)
         {
-            writer.Write(sequence);
+            var entry = _events.ValueAt(slot);
+            writer.Write(_events.KeyAt(slot));
             writer.Write7BitEncodedInt(entry.Locks);
             serializer.Write(writer, entry.Event);
         }
 
         writer.Write7BitEncodedInt(_nodes.Count);
-        foreach (var (id, node) in _nodes)
+        for (var slot = 0; slot < _nodes.Count; slot++)
         {
-            id.Write(writer);
+            ref var node = ref _nodes.ValueAt(slot);
+            _nodes.KeyAt(slot).Write(writer);
             writer.Write7BitEncodedInt(node.Locks);
             writer.Write7BitEncodedInt(node.Count);
             for (var i = 0; i < node.Count; i++)
@@ -238,8 +254,8 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
     {
         if (retention is null)
             return;
-        foreach (var entry in _events.Values)
-            retention.Release(entry.Event);
+        for (var slot = 0; slot < _events.Count; slot++)
+            retention.Release(_events.ValueAt(slot).Event);
     }
 
     internal static SharedBuffer<TEvent> Read(BinaryReader reader, ICepEventSerializer<TEvent> serializer)
@@ -249,7 +265,7 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
         {
             var sequence = reader.ReadInt64();
             var locks = reader.Read7BitEncodedInt();
-            buffer._events[sequence] = new EventEntry(serializer.Read(reader), locks);
+            buffer._events.GetOrAdd(sequence, out _) = new EventEntry(serializer.Read(reader), locks);
         }
 
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
@@ -262,7 +278,7 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
                 node.Add(new Edge(target, DeweyNumber.Read(reader)) { Locks = reader.Read7BitEncodedInt() });
             }
 
-            buffer._nodes[id] = node;
+            buffer._nodes.GetOrAdd(id, out _) = node;
         }
 
         return buffer;
