@@ -566,9 +566,10 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         return state;
     }
 
-    private sealed class KeyState(NfaState<TEvent> nfa, PendingEvents<TEvent>.Chunks chunks)
+    /// <summary>A key's state: its NFA state (the same object, one less to reach per event) and what the operator keeps beside it.</summary>
+    private sealed class KeyState(NfaState<TEvent> nfa, PendingEvents<TEvent>.Chunks chunks) : NfaState<TEvent>(nfa)
     {
-        public NfaState<TEvent> Nfa { get; } = nfa;
+        public NfaState<TEvent> Nfa => this;
 
         /// <summary>Buffered events (event time; processing time when ties are ordered), in arrival order until sorted.</summary>
         public PendingEvents<TEvent> Pending { get; } = new(chunks);

@@ -5,13 +5,19 @@ namespace PyStream.Engine.Cep;
 /// the completed matches that wait for earlier partial matches under a skip strategy, and the
 /// shared buffer their events live in.
 /// </summary>
-public sealed class NfaState<TEvent>
+public class NfaState<TEvent>
 {
     internal NfaState(List<ComputationState> partial, List<ComputationState> completed, SharedBuffer<TEvent> buffer)
     {
         Partial = partial;
         Completed = completed;
         Buffer = buffer;
+    }
+
+    /// <summary>The same state in a subclass's object (an operator's per-key state that is also the key's NFA state: one object less to reach per event).</summary>
+    private protected NfaState(NfaState<TEvent> state)
+        : this(state.Partial, state.Completed, state.Buffer)
+    {
     }
 
     internal List<ComputationState> Partial { get; set; }
