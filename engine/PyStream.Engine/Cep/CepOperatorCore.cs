@@ -137,7 +137,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
                 continue;
             for (var i = 0; i < state.Pending.Count; i++)
                 yield return state.Pending[i].Event;
-            foreach (var value in state.Nfa.Buffer.Events)
+            foreach (var value in state.Buffer.Events)
                 yield return value;
         }
     }
@@ -240,7 +240,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         for (var i = 0; i < states.Length; i++)
         {
             var state = states[i];
-            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : state.Idle ? _reach.StartStates : _reach.StatesOf(state.Nfa.Partial);
+            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : state.Idle ? _reach.StartStates : _reach.StatesOf(state.Partial);
             state.Batch = _batchNumber;
             conditions[i] = _reach.Atoms(state.InReach);
         }
@@ -332,7 +332,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         if (evict)
         {
             foreach (var state in _keys.Values)
-                state.Nfa.Buffer.ReleaseAll();
+                state.Buffer.ReleaseAll();
             _keys.Clear();
         }
         foreach (var key in idle ?? [])
@@ -364,7 +364,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             return;
         state.Dirty = true;
         Advance(key, state, now);
-        _nfa.Process(state.Nfa, value, bits, now, _matches);
+        _nfa.Process(state, value, bits, now, _matches);
         EmitMatches(key, now);
         Schedule(key, state);
     }
@@ -392,7 +392,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             else
             {
                 for (var i = count; i < end; i++)
-                    _nfa.Process(state.Nfa, pending[i].Event, pending[i].Bits, timestamp, _matches);
+                    _nfa.Process(state, pending[i].Event, pending[i].Bits, timestamp, _matches);
             }
 
             count = end;
@@ -426,13 +426,13 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         }
 
         foreach (var index in order)
-            _nfa.Process(state.Nfa, pending[start + index].Event, pending[start + index].Bits, timestamp, _matches);
+            _nfa.Process(state, pending[start + index].Event, pending[start + index].Bits, timestamp, _matches);
     }
 
     private void Advance(byte[] key, KeyState state, long timestamp)
     {
         var before = _timedOut.Count;
-        _nfa.AdvanceTime(state.Nfa, timestamp, _matches, _handleTimeouts ? _timedOut : null);
+        _nfa.AdvanceTime(state, timestamp, _matches, _handleTimeouts ? _timedOut : null);
         if (_matches.Count > 0 || _timedOut.Count > before)
             state.Dirty = true;
         EmitMatches(key, timestamp);
@@ -451,7 +451,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     /// <summary>Sets the key's timer to its earliest buffered event or window end.</summary>
     private void Schedule(byte[] key, KeyState state)
     {
-        var due = state.Nfa.NextTimeout(Pattern);
+        var due = state.NextTimeout(Pattern);
         if (state.Pending.Count > 0)
             due = Math.Min(due, state.PendingSorted ? state.Pending[0].Timestamp : state.Pending.MinTimestamp());
         if (due < state.Due)
@@ -539,7 +539,7 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
                 _serializer.Write(writer, pending.Event);
             }
 
-            state.Nfa.Write(writer, _serializer);
+            state.Write(writer, _serializer);
         }
 
         return stream.ToArray();
@@ -569,8 +569,6 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     /// <summary>A key's state: its NFA state (the same object, one less to reach per event) and what the operator keeps beside it.</summary>
     private sealed class KeyState(NfaState<TEvent> nfa, PendingEvents<TEvent>.Chunks chunks) : NfaState<TEvent>(nfa)
     {
-        public NfaState<TEvent> Nfa => this;
-
         /// <summary>Buffered events (event time; processing time when ties are ordered), in arrival order until sorted.</summary>
         public PendingEvents<TEvent> Pending { get; } = new(chunks);
 
@@ -595,6 +593,6 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         /// </summary>
         public bool Idle { get; set; }
 
-        public bool IsEmpty => Pending.Count == 0 && Nfa.IsIdle;
+        public bool IsEmpty => Pending.Count == 0 && IsIdle;
     }
 }
