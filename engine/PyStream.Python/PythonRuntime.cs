@@ -55,6 +55,34 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         }
     }
 
+    public Batch?[] SplitPickled(PythonBatch batch, ReadOnlySpan<int> targets, int targetCount)
+    {
+        var counts = new int[targetCount];
+        foreach (var target in targets)
+            counts[target]++;
+        using (Py.GIL())
+        {
+            using var records = Handle(batch);
+            using var targetBytes = CPython.ToBytes(MemoryMarshal.AsBytes(targets));
+            using var parts = _worker.InvokeMethod("split_pickled", records, targetBytes, new PyInt(targetCount));
+            var batches = new Batch?[targetCount];
+            for (var t = 0; t < targetCount; t++)
+            {
+                var part = parts[t];
+                if (part.IsNone() || PyList.IsListType(part))
+                {
+                    batches[t] = ToBatch(part); // empty, or records that do not pickle: as objects
+                    continue;
+                }
+
+                using (part)
+                    batches[t] = new PickledPythonBatch(CPython.ToArray(part), counts[t], this);
+            }
+
+            return batches;
+        }
+    }
+
     public PythonBatch?[] RoundRobin(PythonBatch batch, int first, int targetCount)
     {
         using (Py.GIL())
@@ -144,17 +172,16 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         var count = (int)parts.Length();
         var batches = new PythonBatch?[count];
         for (var i = 0; i < count; i++)
-        {
-            var part = parts[i];
-            if (part.IsNone())
-            {
-                part.Dispose();
-                continue;
-            }
-
-            batches[i] = new PythonBatch(part, (int)part.Length());
-        }
-
+            batches[i] = ToBatch(parts[i]);
         return batches;
+    }
+
+    /// <summary>A part of a split as a batch (taking the reference), or null for None.</summary>
+    private static PythonBatch? ToBatch(PyObject part)
+    {
+        if (!part.IsNone())
+            return new PythonBatch(part, (int)part.Length());
+        part.Dispose();
+        return null;
     }
 }

@@ -43,8 +43,12 @@ public abstract class Batch
         LongRangeBatch range => new LongRangeBatch(range.Start, range.Count, range.Step) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
         BytesBatch bytes => new BytesBatch(bytes.Data, bytes.Count) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions, Bucket = bytes.Bucket },
         RowBatch rows => new RowBatch(rows.Columns, rows.Count, rows.Kinds) { Keys = keys, Timestamps = timestamps, SessionGaps = gaps, Partitions = partitions },
-        _ => throw new PyStreamException($"cannot attach columns to a {GetType().Name}"),
+        _ => WithOtherColumns(keys, timestamps, gaps, partitions),
     };
+
+    /// <summary><see cref="WithColumns"/> for a batch kind defined above this layer (records still pickled).</summary>
+    protected virtual Batch WithOtherColumns(KeyBlob? keys, long[]? timestamps, long[]? gaps, int[]? partitions) =>
+        throw new PyStreamException($"cannot attach columns to a {GetType().Name}");
 }
 
 /// <summary>The integers <c>Start, Start + Step, ...</c>, <see cref="Batch.Count"/> of them.</summary>

@@ -248,6 +248,8 @@ internal sealed class EdgeWriter : IBatchConsumer
     private void Send(int target, Batch part)
     {
         var (gate, channel) = _targets[target];
+        if (part is UserCode.PickledPythonBatch pickled && part.Count > gate.BatchLimit)
+            part = pickled.Unpickle(); // a consumer that asks for smaller batches than the split made: cut as objects
         while (Operators.BatchPieces.CanCut(part))
         {
             // Read once: the consumer's task moves its limit concurrently, and a second read could exceed the part.

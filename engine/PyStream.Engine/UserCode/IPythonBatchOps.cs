@@ -11,6 +11,13 @@ public interface IPythonBatchOps
     /// <summary>Record i goes to batch <c>targets[i]</c>; targets that get nothing get null.</summary>
     PythonBatch?[] Split(PythonBatch batch, ReadOnlySpan<int> targets, int targetCount);
 
+    /// <summary>
+    /// As <see cref="Split"/>, each part pickled in the same call (a <see cref="PickledPythonBatch"/>), while the
+    /// records are still in the core's cache; when the records do not pickle, the parts are
+    /// <see cref="PythonBatch"/>es as <see cref="Split"/> gives them.
+    /// </summary>
+    Batch?[] SplitPickled(PythonBatch batch, ReadOnlySpan<int> targets, int targetCount);
+
     /// <summary>Record i goes to batch <c>(first + i) mod targetCount</c>.</summary>
     PythonBatch?[] RoundRobin(PythonBatch batch, int first, int targetCount);
 

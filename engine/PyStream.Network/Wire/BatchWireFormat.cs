@@ -34,7 +34,7 @@ internal static class BatchWireFormat
             TextBatch => TextKind,
             BytesBatch => BytesKind,
             RowBatch => RowKind,
-            PythonBatch => PythonKind,
+            PythonBatch or PickledPythonBatch => PythonKind,
             _ => throw new WireFormatException($"a {batch.GetType().Name} has no wire form"),
         });
         output.VarUInt((ulong)batch.Count);
@@ -87,6 +87,9 @@ internal static class BatchWireFormat
             case PythonBatch py:
                 // Last in the frame: the pickle runs to its end, so its length needs no prefix.
                 (python ?? throw NoPythonBridge()).Pickle(py, output, release);
+                break;
+            case PickledPythonBatch pickled:
+                output.Bytes(pickled.Pickle.Span);
                 break;
         }
     }

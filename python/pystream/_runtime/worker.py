@@ -129,6 +129,28 @@ def split(records: list, targets: bytes, count: int) -> list:
     return [part or None for part in parts]
 
 
+def split_pickled(records: list, targets: bytes, count: int) -> list:
+    """``split``, then each part pickled as ``pickle_batch`` does (bytes, or None for an empty part), in the
+    same call while the records are still in this core's cache. The parts are handed to other tasks, in this
+    process or over the network, and the records freed together here, instead of one part's records staying
+    alive in a consumer's queue among the freed ones. Records that plain pickle refuses (a lock, a class
+    pickle cannot find by name) come back as the lists ``split`` gives: objects are what such records
+    always crossed as between tasks of one process, and a network channel pickles them by value.
+    """
+    parts = split(records, targets, count)
+    try:
+        return [None if part is None else _pickle_plain(part) for part in parts]
+    except Exception:  # noqa: BLE001 - any record pickle refuses: the parts cross as objects instead
+        return parts
+
+
+def _pickle_plain(records: list) -> bytes:
+    try:
+        return _pickle_without_memo(records)
+    except ValueError:  # an object that refers to itself: only the memo can write it
+        return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+
+
 # Up to this many parts, split picks each part out with a mask (one pass over the batch per part);
 # beyond it, one Python loop over the batch is cheaper.
 _MASKED_SPLIT_MOST = 8
@@ -158,10 +180,7 @@ def pickle_batch(records: list) -> bytes:
     memo-less pickler refuses (an object that refers to itself) is pickled with the memo.
     """
     try:
-        try:
-            return _pickle_without_memo(records)
-        except ValueError:  # an object that refers to itself: only the memo can write it
-            return pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+        return _pickle_plain(records)
     except (pickle.PicklingError, AttributeError, TypeError):
         # Records of classes defined in the job's script (``__main__``) pickle by value.
         return cloudpickle.dumps(records, pickle.HIGHEST_PROTOCOL)

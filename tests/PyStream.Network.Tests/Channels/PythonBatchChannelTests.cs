@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Python.Runtime;
+using PyStream.Engine.Keys;
 using PyStream.Engine.Records;
 using PyStream.Engine.Runtime;
 using PyStream.Engine.Runtime.Partitioning;
@@ -87,6 +88,108 @@ public sealed class PythonBatchChannelTests(PythonInterpreter python)
         Assert.NotEqual(IntPtr.Zero, Address(records));
         Assert.Equal(0, subpartition.Write(new InputEvent(0, InputEventKind.Batch, batch), CancellationToken.None));
         Assert.Equal(IntPtr.Zero, Address(records)); // disposed
+    }
+
+    /// <summary>
+    /// A keyed split of Python records pickles each part in the split's own call: the part for a task of this
+    /// process arrives pickled in its gate, the part for another worker crosses the network as that same
+    /// pickle, and each record arrives once, at the subtask its key belongs to, with its key beside it.
+    /// </summary>
+    [Fact]
+    public async Task AKeyedSplitPicklesItsPartsForLocalAndRemoteConsumersAlike()
+    {
+        const int Batches = 6, Size = 3_000, MaxParallelism = 128;
+        var settings = new NetworkSettings();
+        await using var worker = await ProducerWorker.StartAsync(settings);
+        using var connections = new NetworkConnections();
+        var local = new InputGate([0], capacity: Batches + 2);
+        var remote = new InputGate([0], capacity: 4);
+        var channel = new RemoteInputChannel(connections.To(worker.Server.Address), "job/keyed/0", 0, remote, 0,
+            settings, new FloatingBufferPool(settings.FloatingBuffersPerGate), python: python.Runtime).RunAsync(CancellationToken.None);
+        var producer = Task.Factory.StartNew(() =>
+        {
+            var target = worker.Registry.Register("job/keyed/0", 1, python.Runtime)[0];
+            var writer = new EdgeWriter(new BatchRouter(PyStream.Engine.Spec.Partitioning.Hash, 2, MaxParallelism, python.Runtime, firstTarget: 0),
+                [(local, 0), (target, 0)], CancellationToken.None, bufferTimeout: TimeSpan.Zero, python: python.Runtime);
+            for (var b = 0; b < Batches; b++)
+                writer.Accept(Pairs(b * Size, Size));
+            writer.EndOfInput();
+        }, TaskCreationOptions.LongRunning);
+
+        var values = new List<long>();
+        var remoteEnded = false;
+        while (!remoteEnded)
+        {
+            var next = remote.Reader.ReadAsync().AsTask();
+            var first = await Task.WhenAny(new[] { channel, producer }.Where(t => !t.IsCompletedSuccessfully).Append(next)).WaitAsync(Deadline);
+            if (first != next)
+                await first;
+            var e = await next.WaitAsync(Deadline);
+            remoteEnded = e.Kind == InputEventKind.EndOfPartition;
+            if (e.Kind == InputEventKind.Batch)
+                values.AddRange(RecordsAt(subtask: 1, Assert.IsType<PickledPythonBatch>(e.Batch), MaxParallelism));
+        }
+
+        await producer.WaitAsync(Deadline);
+        while (local.Reader.TryRead(out var e) && e.Kind != InputEventKind.EndOfPartition)
+            values.AddRange(RecordsAt(subtask: 0, Assert.IsType<PickledPythonBatch>(e.Batch), MaxParallelism));
+        Assert.Equal(LongRange(0, Batches * Size), values.Order());
+    }
+
+    /// <summary>Records that do not pickle (a lock) cross a split to tasks of this process as they were: the same objects.</summary>
+    [Fact]
+    public void RecordsThatDoNotPickleCrossAKeyedSplitAsObjects()
+    {
+        var router = new BatchRouter(PyStream.Engine.Spec.Partitioning.Hash, 2, 128, python.Runtime, firstTarget: 0);
+        var batch = Pairs(0, 200);
+        PyObject locks;
+        using (Py.GIL())
+        {
+            locks = PythonEngine.Eval("__import__('threading').Lock()");
+            using var records = (PyObject)batch.Handle;
+            using var replace = PythonEngine.Eval("lambda records, lock: [(key, lock) for key, _ in records]");
+            var withLocks = replace.Invoke(records, locks); // the batch's from here on
+            batch = new PythonBatch(withLocks, batch.Count) { Keys = batch.Keys };
+        }
+
+        var parts = router.Route(batch);
+        Assert.Equal(200, parts.Sum(p => p!.Count));
+        using (Py.GIL())
+        {
+            foreach (var part in parts)
+            {
+                using var records = (PyObject)Assert.IsType<PythonBatch>(part).Handle;
+                for (var i = 0; i < part!.Count; i++)
+                {
+                    using var record = records[i];
+                    using var held = record[1];
+                    Assert.True(held.Equals(locks)); // the very lock: not a copy
+                }
+            }
+
+            locks.Dispose();
+        }
+    }
+
+    /// <summary>The values of a pickled part's records, checked to belong to <paramref name="subtask"/> and to carry their own keys.</summary>
+    private static List<long> RecordsAt(int subtask, PickledPythonBatch pickled, int maxParallelism)
+    {
+        var batch = pickled.Unpickle();
+        var values = new List<long>();
+        using (Py.GIL())
+        {
+            using var records = (PyObject)batch.Handle;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var key = batch.Keys!.KeyAt(i);
+                using var record = records[i];
+                Assert.Equal(BinaryPrimitives.ReadInt64LittleEndian(key), record[0].As<long>());
+                Assert.Equal(subtask, KeyGroups.SubtaskOf(key, maxParallelism, 2));
+                values.Add(record[1].As<long>());
+            }
+        }
+
+        return values;
     }
 
     // pythonnet marks the raw handle obsolete; it is the one way to see that a reference was dropped.

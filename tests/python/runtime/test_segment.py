@@ -4,6 +4,7 @@ import base64
 import json
 import pickle
 import random
+import threading
 from array import array
 
 from pyflink.common import Types
@@ -121,6 +122,17 @@ def test_split_by_masks_and_by_loop_agree_with_a_plain_model():
             model.setdefault(target, []).append(record)
         expected = [model.get(part) for part in range(count)]
         assert worker.split(records, array("i", targets).tobytes(), count) == expected, count
+
+
+def test_split_pickled_pickles_each_part_or_gives_them_all_as_objects():
+    records = [(i % 7, str(i)) for i in range(300)]
+    targets = [i % 7 % 3 for i in range(300)]
+    parts = worker.split_pickled(records, array("i", targets).tobytes(), 4)
+    assert [None if part is None else worker.unpickle_batch(part) for part in parts] == [
+        [r for r, t in zip(records, targets) if t == part] or None for part in range(4)]
+    lock = threading.Lock()  # plain pickle refuses it: every part crosses as objects, the very lock in each
+    parts = worker.split_pickled([(1, lock), (2, lock)], array("i", [1, 0]).tobytes(), 2)
+    assert parts == [[(2, lock)], [(1, lock)]] and parts[0][0][1] is lock
 
 
 def test_pickled_batches_without_the_memo_and_the_batches_that_need_it():

@@ -11,6 +11,16 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
     private readonly Random _random = new(firstTarget);
     private int _next = firstTarget;
 
+    /// <summary>
+    /// Whether a split of Python records pickles its parts in the same call (until records turn out not to
+    /// pickle). Handed over as objects, the part that stays in this process lived on in its consumer's queue
+    /// while the records of the other parts were freed, which left CPython's memory pools half used: later
+    /// records were scattered over them and every pass over a batch missed the cache on each record
+    /// (BENCHMARKS.md, "Spine at parallelism 2"). Pickled while still in cache, a batch's records are freed
+    /// together, and each consumer unpickles its records into contiguous memory just before it runs them.
+    /// </summary>
+    private bool _picklePythonSplits = true;
+
     /// <summary>The target of every record of the batch being routed (what keys, timestamps and gaps follow).</summary>
     private int[]? _lastTargets;
 
@@ -184,6 +194,10 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
         _lastTargets = targets;
         switch (batch)
         {
+            case PythonBatch py when _picklePythonSplits:
+                var parts = Python.SplitPickled(py, targets, targetCount);
+                _picklePythonSplits = !parts.Any(p => p is PythonBatch);
+                return parts;
             case PythonBatch py:
                 return Python.Split(py, targets, targetCount);
             case TextBatch text:
