@@ -6,6 +6,7 @@ import os
 import pickle
 import sys
 import time
+from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator
 
 from pystream import _bridge
@@ -320,7 +321,11 @@ install_unsupported(StreamExecutionEnvironment)
 
 
 class _CollectIterator(Iterator[Any]):
-    """Records a collect sink received, as they arrive; also a context manager that cancels."""
+    """Records a collect sink received, as they arrive; also a context manager that cancels.
+
+    Iterating it (``for``, ``list``, ``set``) takes the records from a chain of the received batches at C
+    speed, with no Python call per record; ``next()`` on it takes from the same chain.
+    """
 
     _POLL_MS = 100
 
@@ -331,37 +336,29 @@ class _CollectIterator(Iterator[Any]):
         self._decode = decode
         self._handle = client._handle
         self._collect_id = collect_id
-        self._left = limit
-        self._buffer: list = []
-        self._position = 0
         self._finished = False
+        records = chain.from_iterable(self._batches())
+        self._records = records if limit is None else islice(records, limit)
 
-    def __iter__(self) -> "_CollectIterator":
-        return self
+    def __iter__(self) -> Iterator[Any]:
+        return self._records
 
     def __next__(self) -> Any:
-        if self._left == 0:
-            raise StopIteration
-        while self._position >= len(self._buffer):
-            if self._refill():
-                break
-            if self._finished:
-                self._client.get_job_execution_result().result()  # raises when the job failed
-                raise StopIteration
-            self._finished = bool(self._handle.wait(self._POLL_MS))
-        value = self._buffer[self._position]
-        self._position += 1
-        if self._left is not None:
-            self._left -= 1
-        return value
+        return next(self._records)
 
-    def _refill(self) -> bool:
-        batches = self._handle.drain(self._collect_id)
-        if not len(batches):
-            return False
-        self._buffer = [record for batch in batches for record in self._decode(bytes(batch))]
-        self._position = 0
-        return bool(self._buffer)
+    def _batches(self) -> Iterator[list]:
+        """The records of the batches received since the last look, until the job ended (raising when it failed)."""
+        decode = self._decode
+        while True:
+            batches = self._handle.drain(self._collect_id)
+            if len(batches):
+                for batch in batches:
+                    yield decode(bytes(batch))
+            elif self._finished:
+                self._client.get_job_execution_result().result()  # raises when the job failed
+                return
+            else:
+                self._finished = bool(self._handle.wait(self._POLL_MS))
 
     def close(self) -> None:
         if not self._finished:
