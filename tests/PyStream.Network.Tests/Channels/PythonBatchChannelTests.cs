@@ -136,6 +136,37 @@ public sealed class PythonBatchChannelTests(PythonInterpreter python)
         Assert.Equal(LongRange(0, Batches * Size), values.Order());
     }
 
+    /// <summary>A rebalance of Python records pickles each part too: record i of a batch goes to the next target in turn.</summary>
+    [Fact]
+    public void ARebalancePicklesItsPartsAndDealsTheRecordsInTurn()
+    {
+        var router = new BatchRouter(PyStream.Engine.Spec.Partitioning.Rebalance, 3, 128, python.Runtime, firstTarget: 1);
+        var values = new List<long>[3];
+        foreach (var (first, count) in new[] { (0, 10), (10, 5) })
+        {
+            var parts = router.Route(Pairs(first, count));
+            for (var t = 0; t < 3; t++)
+            {
+                var batch = Assert.IsType<PickledPythonBatch>(parts[t]).Unpickle();
+                using (Py.GIL())
+                {
+                    using var records = (PyObject)batch.Handle;
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        using var record = records[i];
+                        using var value = record[1];
+                        (values[t] ??= []).Add(value.As<long>());
+                    }
+                }
+            }
+        }
+
+        // Dealt from target 1: records 0, 3, 6, 9 to it, then 1, 4, 7 to target 2 and so on; the next batch goes on in turn (from target 2).
+        Assert.Equal([2L, 5, 8, 11, 14], values[0]);
+        Assert.Equal([0L, 3, 6, 9, 12], values[1]);
+        Assert.Equal([1L, 4, 7, 10, 13], values[2]);
+    }
+
     /// <summary>Records that do not pickle (a lock) cross a split to tasks of this process as they were: the same objects.</summary>
     [Fact]
     public void RecordsThatDoNotPickleCrossAKeyedSplitAsObjects()

@@ -12,8 +12,8 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
     private int _next = firstTarget;
 
     /// <summary>
-    /// Whether a split of Python records pickles its parts in the same call (until records turn out not to
-    /// pickle). Handed over as objects, the part that stays in this process lived on in its consumer's queue
+    /// Whether a split of Python records (by key, or in turn) pickles its parts in the same call (until records
+    /// turn out not to pickle). Handed over as objects, the part that stays in this process lived on in its consumer's queue
     /// while the records of the other parts were freed, which left CPython's memory pools half used: later
     /// records were scattered over them and every pass over a batch missed the cache on each record
     /// (BENCHMARKS.md, "Spine at parallelism 2"). Pickled while still in cache, a batch's records are freed
@@ -166,7 +166,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
 
         switch (batch)
         {
-            case PythonBatch py:
+            case PythonBatch py when !_picklePythonSplits:
                 return Python.RoundRobin(py, first, targetCount);
             case LongRangeBatch range:
                 var ranges = new Batch?[targetCount];
@@ -178,7 +178,7 @@ internal sealed class BatchRouter(PyStream.Engine.Spec.Partitioning partitioning
                 }
 
                 return ranges;
-            case TextBatch or RowBatch:
+            case TextBatch or RowBatch or PythonBatch:
                 var targets = new int[batch.Count];
                 for (var i = 0; i < targets.Length; i++)
                     targets[i] = (first + i) % targetCount;
