@@ -3,8 +3,8 @@ using PyStream.Engine.Records;
 namespace PyStream.Engine.UserCode;
 
 /// <summary>
-/// Python records still pickled: as they arrived over a network channel, or as a keyed split pickled them
-/// for the tasks they go to (<see cref="IPythonBatchOps.SplitPickled"/>). The channel's thread never takes
+/// Python records still pickled: as they arrived over a network channel, or as a split (by key, or in turn) pickled
+/// them for the tasks they go to (<see cref="IPythonBatchOps.SplitPickled"/>). The channel's thread never takes
 /// the GIL; the consuming task unpickles the batch on its own thread, just before its operator runs, so
 /// unpickling does not compete with the task's Python for the interpreter and the records are fresh in
 /// memory when they run.

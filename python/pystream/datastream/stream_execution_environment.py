@@ -347,7 +347,7 @@ class _CollectIterator(Iterator[Any]):
         return next(self._records)
 
     def _batches(self) -> Iterator[list]:
-        """The records of the batches received since the last look, until the job ended (raising when it failed)."""
+        """Each batch the sink received, as a list of its records, until the job ended (then raises if it failed)."""
         decode = self._decode
         while True:
             batches = self._handle.drain(self._collect_id)
