@@ -37,13 +37,8 @@ public sealed class ConditionsInReachTests
     {
         var random = new Random(20261207);
         var compared = 0;
-        for (var run = 0; run < 300; run++)
+        foreach (var (c, pattern, _) in CompilableRandomPatterns(random))
         {
-            var c = new LambdaConditions();
-            var pattern = RandomPattern(random, c);
-            if (Compiled(pattern) is null)
-                continue;
-
             var full = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var inReach = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var sequence = 0;
@@ -76,13 +71,8 @@ public sealed class ConditionsInReachTests
         // NFA driven directly, per key, steps every event. Both must match and time out the same, key by key.
         var random = new Random(20261208);
         var compared = 0;
-        for (var run = 0; run < 300; run++)
+        foreach (var (c, pattern, compiled) in CompilableRandomPatterns(random))
         {
-            var c = new LambdaConditions();
-            var pattern = RandomPattern(random, c);
-            if (Compiled(pattern) is not { } compiled)
-                continue;
-
             var operatorCore = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var nfa = new Nfa<Ev>(compiled, c);
             var states = new Dictionary<string, NfaState<Ev>>();
@@ -147,16 +137,28 @@ public sealed class ConditionsInReachTests
         Assert.True(compared > 300, $"only {compared} matches compared");
     }
 
-    /// <summary>The compiled pattern, or null for a combination the compiler refuses (a negation after an optional stage, ...).</summary>
-    private static CompiledPattern? Compiled(PatternDefinition pattern)
+    /// <summary>
+    /// Of 300 random patterns, those the compiler accepts (it refuses some combinations: a negation after an optional
+    /// stage, ...), each with its conditions; made one at a time, so a caller's own draws from <paramref name="random"/>
+    /// come between them.
+    /// </summary>
+    private static IEnumerable<(LambdaConditions Conditions, PatternDefinition Pattern, CompiledPattern Compiled)> CompilableRandomPatterns(Random random)
     {
-        try
+        for (var run = 0; run < 300; run++)
         {
-            return NfaCompiler.Compile(pattern);
-        }
-        catch (CepPatternException)
-        {
-            return null;
+            var c = new LambdaConditions();
+            var pattern = RandomPattern(random, c);
+            CompiledPattern compiled;
+            try
+            {
+                compiled = NfaCompiler.Compile(pattern);
+            }
+            catch (CepPatternException)
+            {
+                continue;
+            }
+
+            yield return (c, pattern, compiled);
         }
     }
 
