@@ -16,7 +16,8 @@ namespace PyStream.Engine.Cep;
 /// key's events are matched in timestamp order (ties in arrival order, or as <see cref="OrderTies"/>
 /// puts them), time advancing to each timestamp and finally to the watermark, which ends windows.
 /// In processing time events are matched as they arrive, unless ties are ordered: then, as in
-/// Flink with an <c>EventComparator</c>, they wait for a timer at their arrival time. Simple conditions are evaluated
+/// Flink with an <c>EventComparator</c>, they wait for a timer at their arrival time. A batch matched as it arrives goes
+/// key by key (see <see cref="ProcessByKey"/>), with the same outputs in the same order. Simple conditions are evaluated
 /// per arriving batch and their bits wait with the event. One timer per key (in event time a
 /// queue of due keys the watermark drains, in processing time the task's processing-time
 /// service) stands for the key's earliest buffered event or window end.
@@ -61,6 +62,14 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     /// <summary>Events whose keys <see cref="LoadKeys"/> loaded into the batch scratch.</summary>
     private int _loaded;
     private long _batchNumber;
+    // A batch matched key by key: per event the next event of its key in the batch (-1 after the last), the first event of
+    // each key, and what matching reported (matches, timeouts, timers) while it went, with the part each event reported.
+    private readonly ScratchArray<int> _nextOfKey = new();
+    private readonly List<int> _firstOfKeys = [];
+    private readonly List<Report> _reports = [];
+    private readonly ScratchArray<(int Start, int Count)> _reportsOf = new();
+    private long _keyPass;
+    private bool _deferring;
 
     protected CepOperatorCore(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventSerializer<TEvent> serializer, CepTimeMode mode,
         bool handleTimeouts, int maxCachedKeys = DefaultMaxCachedKeys)
@@ -176,14 +185,15 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
     /// </summary>
     public void ProcessElements(ReadOnlySpan<byte[]> keys, ReadOnlySpan<TEvent> events, ReadOnlySpan<long> timestamps, ReadOnlySpan<ulong> bits)
     {
-        if (keys.Length != events.Length || bits.Length != events.Length || (Mode == CepTimeMode.EventTime && timestamps.Length != events.Length))
+        if (keys.Length != events.Length)
             throw new ArgumentException("keys, events, timestamps and condition bits must have the same length");
         IndexRestoredKeys();
-        var now = Mode == CepTimeMode.ProcessingTime ? _processingTime.Now : 0;
-        for (var i = 0; i < events.Length; i++)
-            ProcessElement(keys[i], Load(keys[i]), events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
-        if (_keys.Count > _maxCachedKeys)
-            Flush(evict: true);
+        _loaded = keys.Length;
+        var batchKeys = _batchKeys.Take(_loaded);
+        var states = _batchStates.Take(_loaded);
+        for (var i = 0; i < keys.Length; i++)
+            states[i] = Load(batchKeys[i] = keys[i]);
+        ProcessLoaded(events, timestamps, bits);
     }
 
     /// <summary>
@@ -257,8 +267,13 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         _loaded = 0;
         try
         {
-            for (var i = 0; i < events.Length; i++)
-                ProcessElement(keys[i], states[i], events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
+            if (Mode == CepTimeMode.ProcessingTime && !OrdersTies && !_nfa.HasIterativeConditions)
+                ProcessByKey(keys, states, events, bits, now);
+            else
+            {
+                for (var i = 0; i < events.Length; i++)
+                    ProcessElement(keys[i], states[i], events[i], bits[i], Mode == CepTimeMode.ProcessingTime ? now : timestamps[i]);
+            }
         }
         finally
         {
@@ -268,6 +283,79 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
 
         if (_keys.Count > _maxCachedKeys)
             Flush(evict: true);
+    }
+
+    /// <summary>
+    /// Matches a batch of events as they arrive key by key, each key's events in arrival order: a key's state is reached
+    /// once for all its events in the batch instead of once per event, which is what matching a batch of many keys costs
+    /// most (its state is out of the cache by the key's next event). Keys do not see each other, so each key's steps are
+    /// those of matching the events one by one; what the steps report (matches, timed-out partial matches, timers) is
+    /// held, then handed on in the order of the events that reported it, so the outputs and their order are too. Only
+    /// without iterative conditions, which are user functions called per step: they are called in arrival order.
+    /// </summary>
+    private void ProcessByKey(ReadOnlySpan<byte[]> keys, ReadOnlySpan<KeyState> states, ReadOnlySpan<TEvent> events, ReadOnlySpan<ulong> bits, long now)
+    {
+        var next = _nextOfKey.Take(events.Length);
+        var firsts = _firstOfKeys;
+        firsts.Clear();
+        var pass = ++_keyPass;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var state = states[i];
+            next[i] = -1;
+            if (state.KeyPass == pass)
+                next[state.LastOfPass] = i;
+            else
+            {
+                state.KeyPass = pass;
+                firsts.Add(i);
+            }
+
+            state.LastOfPass = i;
+        }
+
+        var reportsOf = _reportsOf.Take(events.Length);
+        _deferring = true;
+        try
+        {
+            foreach (var first in firsts)
+            {
+                for (var i = first; i >= 0; i = next[i])
+                {
+                    var start = _reports.Count;
+                    ProcessNow(keys[i], states[i], events[i], bits[i], now);
+                    reportsOf[i] = (start, _reports.Count - start);
+                }
+            }
+
+            _deferring = false;
+            foreach (var (start, count) in reportsOf)
+            {
+                for (var r = start; r < start + count; r++)
+                    HandOn(_reports[r]);
+            }
+        }
+        finally
+        {
+            _deferring = false;
+            _reports.Clear();
+        }
+    }
+
+    private void HandOn(Report report)
+    {
+        switch (report.Kind)
+        {
+            case ReportKind.Match:
+                OnMatch(report.Key, report.Match!, report.Time);
+                break;
+            case ReportKind.TimedOut:
+                OnTimedOut(report.Key, report.Match!, report.Time);
+                break;
+            default:
+                RegisterTimer(report.Key, report.Time);
+                break;
+        }
     }
 
     private void ProcessElement(byte[] key, KeyState state, TEvent value, ulong bits, long time)
@@ -437,14 +525,26 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
             state.Dirty = true;
         EmitMatches(key, timestamp);
         foreach (var (partial, at) in _timedOut)
-            OnTimedOut(key, partial, at);
+        {
+            if (_deferring)
+                _reports.Add(new Report(ReportKind.TimedOut, key, partial, at));
+            else
+                OnTimedOut(key, partial, at);
+        }
+
         _timedOut.Clear();
     }
 
     private void EmitMatches(byte[] key, long timestamp)
     {
         foreach (var match in _matches)
-            OnMatch(key, match, timestamp);
+        {
+            if (_deferring)
+                _reports.Add(new Report(ReportKind.Match, key, match, timestamp));
+            else
+                OnMatch(key, match, timestamp);
+        }
+
         _matches.Clear();
     }
 
@@ -470,7 +570,9 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
 
     private void RegisterTimer(byte[] key, long due)
     {
-        if (Mode == CepTimeMode.EventTime)
+        if (_deferring)
+            _reports.Add(new Report(ReportKind.Timer, key, null, due));
+        else if (Mode == CepTimeMode.EventTime)
             _eventTimers.Add(key, due);
         else
             _processingTime.Register(this, 0, key, due);
@@ -566,6 +668,16 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         return state;
     }
 
+    private enum ReportKind : byte
+    {
+        Match,
+        TimedOut,
+        Timer,
+    }
+
+    /// <summary>What matching reported for a key while a batch went key by key: a match or timed-out partial match at a time, or a timer due then.</summary>
+    private readonly record struct Report(ReportKind Kind, byte[] Key, PatternMatch<TEvent>? Match, long Time);
+
     /// <summary>A key's state: its NFA state (the same object, one less to reach per event) and what the operator keeps beside it.</summary>
     private sealed class KeyState(NfaState<TEvent> nfa, PendingEvents<TEvent>.Chunks chunks) : NfaState<TEvent>(nfa)
     {
@@ -586,6 +698,11 @@ public abstract class CepOperatorCore<TEvent> : ITimerTarget
         public long Batch { get; set; }
 
         public ulong InReach { get; set; }
+
+        /// <summary>The last key-by-key pass (<see cref="ProcessByKey"/>) with this key in its batch, and the key's last event in it.</summary>
+        public long KeyPass { get; set; }
+
+        public int LastOfPass { get; set; }
 
         /// <summary>
         /// Known to hold only the start state (<see cref="IsEmpty"/> when last scheduled), so that an event it cannot take

@@ -78,6 +78,45 @@ public sealed class CepOperatorCoreTests
     }
 
     [Fact]
+    public void ABatchMatchedKeyByKeyReportsWhatItsEventsWouldOneByOneInTheSameOrder()
+    {
+        // In processing time a batch is matched key by key, and what that reports is handed on in the order of the events
+        // that reported it. An event sent as a batch of its own cannot be reordered: both must report the same matches and
+        // timeouts in the same order, timeouts included (the timers of keys due at the same time fire in the order they
+        // were registered in).
+        var random = new Random(20261209);
+        var (compared, timeouts) = (0, 0);
+        foreach (var (c, pattern, _) in RandomPatterns.Compilable(random))
+        {
+            var batched = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+            var single = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
+            var sequence = 0;
+            for (var round = 0; round < 8; round++)
+            {
+                var events = Enumerable.Range(0, random.Next(1, 13))
+                    .Select(_ => ($"k{random.Next(4)}", new Ev($"{"abcd"[random.Next(4)]}{sequence++}")))
+                    .ToArray();
+                batched.SendBatch(events);
+                foreach (var one in events)
+                    single.SendBatch(one);
+                if (random.Next(3) == 0)
+                {
+                    batched.AdvanceClock(1);
+                    single.AdvanceClock(1);
+                }
+            }
+
+            batched.AdvanceClock(2);
+            single.AdvanceClock(2);
+            Assert.Equal(single.Reported, batched.Reported);
+            compared += single.Reported.Count;
+            timeouts += single.TimedOut.Count;
+        }
+
+        Assert.True(compared > 500 && timeouts > 50, $"only {compared} reports compared, {timeouts} of them timeouts");
+    }
+
+    [Fact]
     public void ATieOrderDecidesHowEventsOfOneTimestampAreMatched()
     {
         var (pattern, c) = AThenB();

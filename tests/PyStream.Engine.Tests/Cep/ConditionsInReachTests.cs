@@ -37,7 +37,7 @@ public sealed class ConditionsInReachTests
     {
         var random = new Random(20261207);
         var compared = 0;
-        foreach (var (c, pattern, _) in CompilableRandomPatterns(random))
+        foreach (var (c, pattern, _) in RandomPatterns.Compilable(random))
         {
             var full = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var inReach = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
@@ -71,7 +71,7 @@ public sealed class ConditionsInReachTests
         // NFA driven directly, per key, steps every event. Both must match and time out the same, key by key.
         var random = new Random(20261208);
         var compared = 0;
-        foreach (var (c, pattern, compiled) in CompilableRandomPatterns(random))
+        foreach (var (c, pattern, compiled) in RandomPatterns.Compilable(random))
         {
             var operatorCore = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var nfa = new Nfa<Ev>(compiled, c);
@@ -137,83 +137,5 @@ public sealed class ConditionsInReachTests
         Assert.True(compared > 300, $"only {compared} matches compared");
     }
 
-    /// <summary>
-    /// Of 300 random patterns, those the compiler accepts (it refuses some combinations: a negation after an optional
-    /// stage, ...), each with its conditions; made one at a time, so a caller's own draws from <paramref name="random"/>
-    /// come between them.
-    /// </summary>
-    private static IEnumerable<(LambdaConditions Conditions, PatternDefinition Pattern, CompiledPattern Compiled)> CompilableRandomPatterns(Random random)
-    {
-        for (var run = 0; run < 300; run++)
-        {
-            var c = new LambdaConditions();
-            var pattern = RandomPattern(random, c);
-            CompiledPattern compiled;
-            try
-            {
-                compiled = NfaCompiler.Compile(pattern);
-            }
-            catch (CepPatternException)
-            {
-                continue;
-            }
-
-            yield return (c, pattern, compiled);
-        }
-    }
-
     private static ulong Bits(params int[] conditions) => conditions.Aggregate(0UL, (bits, c) => bits | (1UL << c));
-
-    /// <summary>Two to four stages of random kinds, contiguities and quantifiers (loops, optional, negations, a window).</summary>
-    private static PatternDefinition RandomPattern(Random random, LambdaConditions c)
-    {
-        var builder = PatternBuilder.Begin("s0", c.Kind("a"));
-        Quantify(random, builder);
-        var stages = random.Next(1, 4);
-        for (var i = 1; i <= stages; i++)
-        {
-            var kind = $"{"abcd"[random.Next(4)]}";
-            var negated = i < stages && random.Next(6) == 0;
-            if (negated)
-            {
-                builder = random.Next(2) == 0 ? builder.NotNext($"s{i}", c.Kind(kind)) : builder.NotFollowedBy($"s{i}", c.Kind(kind));
-                continue;
-            }
-
-            builder = random.Next(3) switch
-            {
-                0 => builder.Next($"s{i}", c.Kind(kind)),
-                1 => builder.FollowedBy($"s{i}", c.Kind(kind)),
-                _ => builder.FollowedByAny($"s{i}", c.Kind(kind)),
-            };
-            Quantify(random, builder);
-        }
-
-        var skip = random.Next(3) switch
-        {
-            0 => AfterMatchSkip.NoSkip,
-            1 => new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent),
-            _ => new AfterMatchSkip(AfterMatchSkipKind.SkipToNext),
-        };
-        return builder.Build(skip, within: random.Next(4) == 0 ? 1 : null);
-    }
-
-    private static void Quantify(Random random, PatternBuilder builder)
-    {
-        switch (random.Next(6))
-        {
-            case 0:
-                builder.OneOrMore();
-                break;
-            case 1:
-                builder.Times(1, 2).Consecutive();
-                break;
-            case 2:
-                builder.Times(2);
-                break;
-        }
-
-        if (random.Next(5) == 0)
-            builder.Optional();
-    }
 }

@@ -53,6 +53,9 @@ internal sealed class RecordingCep : CepOperatorCore<Ev>
 
     public List<string> Late { get; } = [];
 
+    /// <summary>Matches and timed-out partial matches together, in the order they were handed on.</summary>
+    public List<string> Reported { get; } = [];
+
     public void Send(string key, params Ev[] events) =>
         ProcessElements(events.Select(_ => Encoding.UTF8.GetBytes(key)).ToArray(), events, events.Select(e => e.Time).ToArray());
 
@@ -99,11 +102,17 @@ internal sealed class RecordingCep : CepOperatorCore<Ev>
         ranked.CopyTo(order);
     }
 
-    protected override void OnMatch(byte[] key, PatternMatch<Ev> match, long timestamp) =>
+    protected override void OnMatch(byte[] key, PatternMatch<Ev> match, long timestamp)
+    {
         Matches.Add($"{Encoding.UTF8.GetString(key)}: {NfaRun.Describe(match)}");
+        Reported.Add($"match {Matches[^1]}@{timestamp}");
+    }
 
-    protected override void OnTimedOut(byte[] key, PatternMatch<Ev> partial, long timestamp) =>
+    protected override void OnTimedOut(byte[] key, PatternMatch<Ev> partial, long timestamp)
+    {
         TimedOut.Add($"{Encoding.UTF8.GetString(key)}: {NfaRun.Describe(partial)}@{timestamp}");
+        Reported.Add($"timeout {TimedOut[^1]}");
+    }
 
     protected override void OnLateEvent(byte[] key, Ev value, long timestamp) => Late.Add($"{Encoding.UTF8.GetString(key)}: {value}");
 }
