@@ -26,7 +26,7 @@ internal readonly struct ComputationState(int state, NodeId? previous, DeweyNumb
     public static ComputationState StartState(int state, DeweyNumber version) => new(state, null, version, -1, -1, null);
 
     /// <summary>Flink's order of partial matches: by the first event (timestamp, then arrival); the start state last.</summary>
-    public static int Compare(ComputationState a, ComputationState b)
+    public static int Compare(in ComputationState a, in ComputationState b)
     {
         var x = a.StartEvent ?? new EventId(long.MaxValue, long.MaxValue);
         var y = b.StartEvent ?? new EventId(long.MaxValue, long.MaxValue);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PyStream.Engine.Cep;
 
 /// <summary>
@@ -90,46 +93,11 @@ public sealed class Nfa<TEvent>
             // The new partial matches go into a spare list; the old list becomes the next spare.
             var partial = _spare;
             partial.Clear();
-            var potential = _potential;
-            potential.Clear();
-            var next = _next;
-            var retain = _retain;
+            _potential.Clear();
             for (var m = 0; m < state.Partial.Count; m++)
-            {
-                next.Clear();
-                ComputeNextStates(state.Partial[m], m, next);
-                retain.Clear();
-                var discard = false;
-                foreach (var state2 in next)
-                {
-                    switch (_states[state2.State].Type)
-                    {
-                        case NfaStateType.Final:
-                            potential.Add(state2);
-                            break;
-                        case NfaStateType.Stop:
-                            // A not-condition held: this whole branch dies.
-                            discard = true;
-                            state.Buffer.ReleaseNode(state2.Previous, state2.Version);
-                            break;
-                        default:
-                            retain.Add(state2);
-                            break;
-                    }
-                }
+                Step(state, m, partial);
 
-                if (discard)
-                {
-                    foreach (var dropped in retain)
-                        state.Buffer.ReleaseNode(dropped.Previous, dropped.Version);
-                }
-                else
-                {
-                    partial.AddRange(retain);
-                }
-            }
-
-            ProcessMatches(state, potential, partial, matches);
+            ProcessMatches(state, _potential, partial, matches);
             var old = state.Partial;
             state.Partial = Sorted(partial);
             _spare = ReferenceEquals(state.Partial, partial) ? old : partial;
@@ -140,6 +108,45 @@ public sealed class Nfa<TEvent>
                 state.Buffer.ReleaseEvent(id);
             _state = null!;
             _event = default!;
+        }
+    }
+
+    /// <summary>Moves partial match <paramref name="m"/> of the key along the event: what goes on to <paramref name="partial"/>, what completes to the potential matches.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its struct temporaries would otherwise widen Process's frame, zeroed on every call
+    private void Step(NfaState<TEvent> state, int m, List<ComputationState> partial)
+    {
+        var next = _next;
+        next.Clear();
+        ComputeNextStates(state.Partial[m], m, next);
+        var retain = _retain;
+        retain.Clear();
+        var discard = false;
+        foreach (ref readonly var state2 in CollectionsMarshal.AsSpan(next))
+        {
+            switch (_states[state2.State].Type)
+            {
+                case NfaStateType.Final:
+                    _potential.Add(state2);
+                    break;
+                case NfaStateType.Stop:
+                    // A not-condition held: this whole branch dies.
+                    discard = true;
+                    state.Buffer.ReleaseNode(state2.Previous, state2.Version);
+                    break;
+                default:
+                    retain.Add(state2);
+                    break;
+            }
+        }
+
+        if (discard)
+        {
+            foreach (ref readonly var dropped in CollectionsMarshal.AsSpan(retain))
+                state.Buffer.ReleaseNode(dropped.Previous, dropped.Version);
+        }
+        else
+        {
+            partial.AddRange(retain);
         }
     }
 
@@ -265,6 +272,7 @@ public sealed class Nfa<TEvent>
         _state.Buffer.ReleaseNode(match.Previous, match.Version);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // as Step: a partial match's temporaries stay in this small frame
     private void Add(List<ComputationState> result, GraphState state, NodeId? previous, DeweyNumber version, long startTimestamp, long previousTimestamp, EventId? startEvent)
     {
         result.Add(new ComputationState(state.Id, previous, version, startTimestamp, previousTimestamp, startEvent));
@@ -280,6 +288,7 @@ public sealed class Nfa<TEvent>
     }
 
     /// <summary>Walks the decision graph into <paramref name="decision"/>; with <paramref name="withFinals"/> also where each take proceeds to the end.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the rare path (a decision not cached yet): kept out of the step's frame
     private StepDecision Walk(ComputationState match, int index, GraphState current, StepDecision decision, bool withFinals)
     {
         var (takes, ignores) = DecisionGraph(match, index, current);
@@ -338,6 +347,7 @@ public sealed class Nfa<TEvent>
         return (takes, ignores);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // the rare path, as Walk
     private GraphState? FinalAfterProceed(ComputationState match, int index, GraphState state)
     {
         var stack = _proceedStack;
@@ -454,14 +464,17 @@ public sealed class Nfa<TEvent>
 
     private static ComputationState? Earliest(List<ComputationState> states)
     {
-        ComputationState? earliest = null;
-        foreach (var state in states)
+        var all = CollectionsMarshal.AsSpan(states);
+        if (all.IsEmpty)
+            return null;
+        var earliest = 0;
+        for (var i = 1; i < all.Length; i++)
         {
-            if (earliest is not { } known || ComputationState.Compare(state, known) < 0)
-                earliest = state;
+            if (ComputationState.Compare(all[i], all[earliest]) < 0)
+                earliest = i;
         }
 
-        return earliest;
+        return all[earliest];
     }
 
     /// <summary>The event before which (or up to which) partial matches that start there are discarded; null to keep them all.</summary>
@@ -515,10 +528,11 @@ public sealed class Nfa<TEvent>
     /// <summary>Partial matches ordered by first event, ties in the order they were made (stable).</summary>
     private static List<ComputationState> Sorted(List<ComputationState> states)
     {
-        for (var i = 1; i < states.Count; i++)
+        var all = CollectionsMarshal.AsSpan(states);
+        for (var i = 1; i < all.Length; i++)
         {
-            if (ComputationState.Compare(states[i - 1], states[i]) > 0)
-                return [.. states.OrderBy(s => s, Comparer<ComputationState>.Create(ComputationState.Compare))];
+            if (ComputationState.Compare(all[i - 1], all[i]) > 0)
+                return [.. states.OrderBy(s => s, Comparer<ComputationState>.Create((a, b) => ComputationState.Compare(a, b)))];
         }
 
         return states;

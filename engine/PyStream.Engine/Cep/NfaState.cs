@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace PyStream.Engine.Cep;
 
 /// <summary>
@@ -32,7 +34,7 @@ public class NfaState<TEvent>
         get
         {
             var count = 0;
-            foreach (var match in Partial)
+            foreach (ref readonly var match in CollectionsMarshal.AsSpan(Partial))
             {
                 if (match.StartEvent is not null)
                     count++;
@@ -49,7 +51,7 @@ public class NfaState<TEvent>
     internal long NextTimeout(CompiledPattern pattern)
     {
         var next = long.MaxValue;
-        foreach (var match in Partial)
+        foreach (ref readonly var match in CollectionsMarshal.AsSpan(Partial))
         {
             if (match.StartEvent is null)
                 continue;
