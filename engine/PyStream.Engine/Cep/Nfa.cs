@@ -112,12 +112,11 @@ public sealed class Nfa<TEvent>
     }
 
     /// <summary>Moves partial match <paramref name="m"/> of the key along the event: what goes on to <paramref name="partial"/>, what completes to the potential matches.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // its struct temporaries would otherwise widen Process's frame, zeroed on every call
     private void Step(NfaState<TEvent> state, int m, List<ComputationState> partial)
     {
         var next = _next;
         next.Clear();
-        ComputeNextStates(state.Partial[m], m, next);
+        ComputeNextStates(in CollectionsMarshal.AsSpan(state.Partial)[m], m, next);
         var retain = _retain;
         retain.Clear();
         var discard = false;
@@ -218,7 +217,7 @@ public sealed class Nfa<TEvent>
         ProcessMatches(state, potential, partial, matches);
     }
 
-    private void ComputeNextStates(ComputationState match, int index, List<ComputationState> result)
+    private void ComputeNextStates(in ComputationState match, int index, List<ComputationState> result)
     {
         var current = _states[match.State];
         var decision = Decide(match, index, current);
@@ -272,7 +271,7 @@ public sealed class Nfa<TEvent>
         _state.Buffer.ReleaseNode(match.Previous, match.Version);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // as Step: a partial match's temporaries stay in this small frame
+    [MethodImpl(MethodImplOptions.NoInlining)] // a partial match's temporaries stay in this small frame, out of the step's (zeroed on every call)
     private void Add(List<ComputationState> result, GraphState state, NodeId? previous, DeweyNumber version, long startTimestamp, long previousTimestamp, EventId? startEvent)
     {
         result.Add(new ComputationState(state.Id, previous, version, startTimestamp, previousTimestamp, startEvent));
@@ -280,7 +279,7 @@ public sealed class Nfa<TEvent>
     }
 
     /// <summary>The step's decision from <paramref name="current"/>: looked up when the state's step reads only simple conditions, else walked.</summary>
-    private StepDecision Decide(ComputationState match, int index, GraphState current)
+    private StepDecision Decide(in ComputationState match, int index, GraphState current)
     {
         if (!_decisions.TryFind(current, _simple, out var table, out var slot))
             return Walk(match, index, current, _walked, withFinals: false);
@@ -289,7 +288,7 @@ public sealed class Nfa<TEvent>
 
     /// <summary>Walks the decision graph into <paramref name="decision"/>; with <paramref name="withFinals"/> also where each take proceeds to the end.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the rare path (a decision not cached yet): kept out of the step's frame
-    private StepDecision Walk(ComputationState match, int index, GraphState current, StepDecision decision, bool withFinals)
+    private StepDecision Walk(in ComputationState match, int index, GraphState current, StepDecision decision, bool withFinals)
     {
         var (takes, ignores) = DecisionGraph(match, index, current);
         if (decision.Edges.Length < _edges.Count)
@@ -314,7 +313,7 @@ public sealed class Nfa<TEvent>
     private static int SelfIncrease(int ignores, int takes) => takes == 0 && ignores == 0 ? 0 : ignores + Math.Max(1, takes);
 
     /// <summary>The take and ignore edges the event allows from the match's state, following proceed edges; counts exclude an ignore back into the same state.</summary>
-    private (int Takes, int Ignores) DecisionGraph(ComputationState match, int index, GraphState current)
+    private (int Takes, int Ignores) DecisionGraph(in ComputationState match, int index, GraphState current)
     {
         _edges.Clear();
         _stack.Clear();
@@ -348,7 +347,7 @@ public sealed class Nfa<TEvent>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // the rare path, as Walk
-    private GraphState? FinalAfterProceed(ComputationState match, int index, GraphState state)
+    private GraphState? FinalAfterProceed(in ComputationState match, int index, GraphState state)
     {
         var stack = _proceedStack;
         stack.Clear();
@@ -368,7 +367,7 @@ public sealed class Nfa<TEvent>
         return null;
     }
 
-    private bool Holds(EdgeCondition condition, ComputationState match, int index)
+    private bool Holds(EdgeCondition condition, in ComputationState match, int index)
     {
         if (condition.Kind == EdgeCondition.Op.True)
             return true;
