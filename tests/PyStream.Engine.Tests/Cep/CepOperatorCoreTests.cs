@@ -93,9 +93,7 @@ public sealed class CepOperatorCoreTests
             var sequence = 0;
             for (var round = 0; round < 8; round++)
             {
-                var events = Enumerable.Range(0, random.Next(1, 13))
-                    .Select(_ => ($"k{random.Next(4)}", new Ev($"{"abcd"[random.Next(4)]}{sequence++}")))
-                    .ToArray();
+                var events = RandomPatterns.Batch(random, most: 12, keys: 4, ref sequence);
                 batched.SendBatch(events);
                 foreach (var one in events)
                     single.SendBatch(one);

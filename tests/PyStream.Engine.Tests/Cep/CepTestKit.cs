@@ -194,7 +194,7 @@ internal static class NfaRun
         string.Join(" ", match.Stages.Select((s, i) => $"{s}:{string.Join(",", match.Events[i])}"));
 }
 
-/// <summary>Random patterns over the kinds a, b, c, d (simple conditions only) for the randomized operator tests.</summary>
+/// <summary>Random patterns over the kinds a, b, c, d (simple conditions only), and batches of events for them, for the randomized operator tests.</summary>
 internal static class RandomPatterns
 {
     /// <summary>
@@ -220,6 +220,22 @@ internal static class RandomPatterns
 
             yield return (c, pattern, compiled);
         }
+    }
+
+    /// <summary>
+    /// A batch of 1 to <paramref name="most"/> events of the keys k0, k1, ... (<paramref name="keys"/> of them), each of a random kind
+    /// (a to d) and named by its kind and the next number of <paramref name="sequence"/>, at <paramref name="time"/>.
+    /// </summary>
+    public static (string Key, Ev Event)[] Batch(Random random, int most, int keys, ref int sequence, long time = 0)
+    {
+        var events = new (string Key, Ev Event)[random.Next(1, most + 1)];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var key = $"k{random.Next(keys)}";
+            events[i] = (key, new Ev($"{"abcd"[random.Next(4)]}{sequence++}", Time: time));
+        }
+
+        return events;
     }
 
     /// <summary>Two to four stages of random kinds, contiguities and quantifiers (loops, optional, negations, a window).</summary>

@@ -44,9 +44,7 @@ public sealed class ConditionsInReachTests
             var sequence = 0;
             for (var batch = 0; batch < 6; batch++)
             {
-                var events = Enumerable.Range(0, random.Next(1, 9))
-                    .Select(_ => ($"k{random.Next(3)}", new Ev($"{"abcd"[random.Next(4)]}{sequence++}")))
-                    .ToArray();
+                var events = RandomPatterns.Batch(random, most: 8, keys: 3, ref sequence);
                 full.SendBatch(events);
                 inReach.SendBatchTestingConditionsInReach(c, events);
                 if (random.Next(3) == 0)
@@ -104,9 +102,7 @@ public sealed class ConditionsInReachTests
             for (var batch = 0; batch < 8; batch++)
             {
                 var now = operatorCore.Time.GetUtcNow().ToUnixTimeMilliseconds();
-                var events = Enumerable.Range(0, random.Next(1, 9))
-                    .Select(_ => ($"k{random.Next(3)}", new Ev($"{"abcd"[random.Next(4)]}{sequence++}", Time: now)))
-                    .ToArray();
+                var events = RandomPatterns.Batch(random, most: 8, keys: 3, ref sequence, now);
                 operatorCore.SendBatchTestingConditionsInReach(c, events);
                 foreach (var (key, ev) in events)
                 {
