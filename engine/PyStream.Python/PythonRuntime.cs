@@ -50,7 +50,8 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         {
             using var records = Handle(batch);
             using var targetBytes = CPython.ToBytes(MemoryMarshal.AsBytes(targets));
-            using var parts = _worker.InvokeMethod("split", records, targetBytes, new PyInt(targetCount));
+            using var countArg = new PyInt(targetCount);
+            using var parts = _worker.InvokeMethod("split", records, targetBytes, countArg);
             return ToBatches(parts);
         }
     }
@@ -64,7 +65,8 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         {
             using var records = Handle(batch);
             using var targetBytes = CPython.ToBytes(MemoryMarshal.AsBytes(targets));
-            using var parts = _worker.InvokeMethod("split_pickled", records, targetBytes, new PyInt(targetCount));
+            using var countArg = new PyInt(targetCount);
+            using var parts = _worker.InvokeMethod("split_pickled", records, targetBytes, countArg);
             var batches = new Batch?[targetCount];
             for (var t = 0; t < targetCount; t++)
             {
@@ -88,7 +90,9 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         using (Py.GIL())
         {
             using var records = Handle(batch);
-            using var parts = _worker.InvokeMethod("round_robin", records, new PyInt(first), new PyInt(targetCount));
+            using var firstArg = new PyInt(first);
+            using var countArg = new PyInt(targetCount);
+            using var parts = _worker.InvokeMethod("round_robin", records, firstArg, countArg);
             return ToBatches(parts);
         }
     }
@@ -100,7 +104,8 @@ public sealed class PythonRuntime : IPythonRuntime, IPythonBatchWire
         using (Py.GIL())
         {
             using var records = Handle(batch);
-            using var parts = _worker.InvokeMethod("take", records, new PyInt(count));
+            using var countArg = new PyInt(count);
+            using var parts = _worker.InvokeMethod("take", records, countArg);
             return (new PythonBatch(parts[0], count), new PythonBatch(parts[1], batch.Count - count));
         }
     }
