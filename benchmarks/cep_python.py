@@ -8,7 +8,8 @@ machine per key, calling the same lambdas on the same events), in this same proc
 exact). Both must give the same matches. The rate comes from the difference of two sizes
 (start-up and job set-up cancel out), by the wall clock and by CPU time (which a loaded machine
 disturbs less: the engine's whole process, plain CPython's own thread), each size's least time over
-five rounds that time both sides in turn. Processing time, parallelism 1.
+five rounds that time both sides in turn; each round's own wall-clock ratio is printed too, to show how far the machine
+moved it during the run. Processing time, parallelism 1.
 
 The engine is warmed up first, until its JIT compiler has settled: .NET compiles hot methods
 again in the background (tiered compilation with PGO) for the first few dozen jobs, and that CPU
@@ -140,11 +141,12 @@ def warm_up(small: int, large: int) -> None:
 ROUNDS = 5
 
 
-def rates(small: int, large: int) -> tuple[tuple[float, float, float], tuple[float, float, float], set, set]:
+def rates(small: int, large: int) -> tuple[tuple[float, float, float], tuple[float, float, float], set, set, list[float]]:
     """Events per wall second, per CPU second and per CPU second without the background JIT, for the engine and for
     plain CPython: ROUNDS rounds, each timing both sides at both sizes (so that both sample the machine's swings alike:
     plain CPython alone varies by a third from one 1M-event run to the next here), each figure from the least time
-    seen at each size (what noise cannot lower)."""
+    seen at each size (what noise cannot lower). Also each round's own wall-clock ratio (its two sides timed back to
+    back), which shows how far the machine moved the ratio during the run."""
     times: dict = {run: {small: [], large: []} for run in (engine_run, cpython_run)}
     found: dict = {}
     for _ in range(ROUNDS):
@@ -157,14 +159,18 @@ def rates(small: int, large: int) -> tuple[tuple[float, float, float], tuple[flo
         least = {count: [min(spent[i] for spent in times[run][count]) for i in range(3)] for count in (small, large)}
         return tuple((large - small) / (least[large][i] - least[small][i]) for i in range(3))  # type: ignore[return-value]
 
-    return rate(engine_run), rate(cpython_run), found[engine_run], found[cpython_run]
+    def spent(run, r: int) -> float:
+        return times[run][large][r][0] - times[run][small][r][0]
+
+    rounds = [spent(cpython_run, r) / spent(engine_run, r) for r in range(ROUNDS)]
+    return rate(engine_run), rate(cpython_run), found[engine_run], found[cpython_run], rounds
 
 
 def main() -> None:
     small, large = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (200_000, 1_000_000)
     warm_up(small, large)
     jit_before = jit_seconds()
-    (engine, engine_cpu, engine_no_jit), (cpython, cpython_cpu, cpython_no_jit), engine_found, cpython_found = rates(small, large)
+    (engine, engine_cpu, engine_no_jit), (cpython, cpython_cpu, cpython_no_jit), engine_found, cpython_found, rounds = rates(small, large)
     jit_after = jit_seconds()
     assert engine_found == cpython_found, (len(engine_found), len(cpython_found))
     print(f"workload: a -> b -> c (next, next) with lambda conditions, {KEYS:,} keys, processing time, parallelism 1, "
@@ -178,6 +184,8 @@ def main() -> None:
         print(f"JIT compilation during the measured rounds (the engine's: plain CPython compiles nothing): {jit_after - jit_before:.3f} s")
     print(f"ratio  : {engine / cpython:6.2f}x by the wall clock, {engine_cpu / cpython_cpu:6.2f}x by CPU time, "
           f"{engine_no_jit / cpython_no_jit:6.2f}x by CPU time without the background JIT thread (goal >= 0.3x)")
+    print(f"rounds : {' '.join(f'{r:.2f}x' for r in rounds)} by the wall clock, each round's two sides timed back to back "
+          "(the ratio above divides each side's least times, which may come from different rounds)")
 
 
 if __name__ == "__main__":
