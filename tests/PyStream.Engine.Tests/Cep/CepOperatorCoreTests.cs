@@ -90,20 +90,18 @@ public sealed class CepOperatorCoreTests
         {
             var batched = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var single = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
-            var sequence = 0;
-            for (var round = 0; round < 8; round++)
-            {
-                var events = RandomPatterns.Batch(random, most: 12, keys: 4, ref sequence);
-                batched.SendBatch(events);
-                foreach (var one in events)
-                    single.SendBatch(one);
-                if (random.Next(3) == 0)
+            RandomPatterns.Drive(random, rounds: 8, most: 12, keys: 4,
+                events =>
+                {
+                    batched.SendBatch(events);
+                    foreach (var one in events)
+                        single.SendBatch(one);
+                },
+                () =>
                 {
                     batched.AdvanceClock(1);
                     single.AdvanceClock(1);
-                }
-            }
-
+                });
             batched.AdvanceClock(2);
             single.AdvanceClock(2);
             Assert.Equal(single.Reported, batched.Reported);

@@ -238,6 +238,23 @@ internal static class RandomPatterns
         return events;
     }
 
+    /// <summary>
+    /// Sends <paramref name="rounds"/> random batches (<see cref="Batch"/>, numbered on from 0, at the time
+    /// <paramref name="now"/> gives, 0 without it) to <paramref name="send"/>, and after about a third of them calls
+    /// <paramref name="tick"/>: the driving loop of the randomized tests that compare two ways of matching the same events.
+    /// </summary>
+    public static void Drive(Random random, int rounds, int most, int keys, Action<(string Key, Ev Event)[]> send, Action tick,
+        Func<long>? now = null)
+    {
+        var sequence = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            send(Batch(random, most, keys, ref sequence, now?.Invoke() ?? 0));
+            if (random.Next(3) == 0)
+                tick();
+        }
+    }
+
     /// <summary>Two to four stages of random kinds, contiguities and quantifiers (loops, optional, negations, a window).</summary>
     private static PatternDefinition Pattern(Random random, LambdaConditions c)
     {

@@ -41,19 +41,17 @@ public sealed class ConditionsInReachTests
         {
             var full = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
             var inReach = new RecordingCep(pattern, c, CepTimeMode.ProcessingTime);
-            var sequence = 0;
-            for (var batch = 0; batch < 6; batch++)
-            {
-                var events = RandomPatterns.Batch(random, most: 8, keys: 3, ref sequence);
-                full.SendBatch(events);
-                inReach.SendBatchTestingConditionsInReach(c, events);
-                if (random.Next(3) == 0)
+            RandomPatterns.Drive(random, rounds: 6, most: 8, keys: 3,
+                events =>
+                {
+                    full.SendBatch(events);
+                    inReach.SendBatchTestingConditionsInReach(c, events);
+                },
+                () =>
                 {
                     full.AdvanceClock(1);
                     inReach.AdvanceClock(1);
-                }
-            }
-
+                });
             Assert.Equal(full.Matches, inReach.Matches);
             Assert.Equal(full.TimedOut, inReach.TimedOut);
             compared += full.Matches.Count;
@@ -86,37 +84,34 @@ public sealed class ConditionsInReachTests
                 timedOut.Clear();
             }
 
+            long Now() => operatorCore.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
             void Tick()
             {
                 operatorCore.AdvanceClock(1);
-                var now = operatorCore.Time.GetUtcNow().ToUnixTimeMilliseconds();
                 foreach (var (key, state) in states)
                 {
-                    nfa.AdvanceTime(state, now, matches, timedOut);
+                    nfa.AdvanceTime(state, Now(), matches, timedOut);
                     Collect(key);
                 }
             }
 
-            var sequence = 0;
             var bits = new ulong[1];
-            for (var batch = 0; batch < 8; batch++)
-            {
-                var now = operatorCore.Time.GetUtcNow().ToUnixTimeMilliseconds();
-                var events = RandomPatterns.Batch(random, most: 8, keys: 3, ref sequence, now);
-                operatorCore.SendBatchTestingConditionsInReach(c, events);
-                foreach (var (key, ev) in events)
+            RandomPatterns.Drive(random, rounds: 8, most: 8, keys: 3,
+                events =>
                 {
-                    if (!states.TryGetValue(key, out var state))
-                        states[key] = state = nfa.CreateInitialState();
-                    nfa.AdvanceTime(state, now, matches, timedOut);
-                    c.TestSimple([ev], bits);
-                    nfa.Process(state, ev, bits[0], now, matches);
-                    Collect(key);
-                }
-
-                if (random.Next(3) == 0)
-                    Tick();
-            }
+                    operatorCore.SendBatchTestingConditionsInReach(c, events);
+                    foreach (var (key, ev) in events)
+                    {
+                        if (!states.TryGetValue(key, out var state))
+                            states[key] = state = nfa.CreateInitialState();
+                        nfa.AdvanceTime(state, Now(), matches, timedOut);
+                        c.TestSimple([ev], bits);
+                        nfa.Process(state, ev, bits[0], Now(), matches);
+                        Collect(key);
+                    }
+                },
+                Tick, Now);
 
             Tick();
             Tick();
