@@ -340,6 +340,15 @@ public abstract partial class CepOperatorCore<TEvent> : ITimerTarget
         }
     }
 
+    /// <summary>A match or a timed-out partial match: held while a batch goes key by key (<see cref="ProcessByKey"/>), else handed on now.</summary>
+    private void Hand(Report report)
+    {
+        if (_deferring)
+            _reports.Add(report);
+        else
+            HandOn(report);
+    }
+
     private void HandOn(Report report)
     {
         switch (report.Kind)
@@ -493,26 +502,14 @@ public abstract partial class CepOperatorCore<TEvent> : ITimerTarget
             state.Dirty = true;
         EmitMatches(key, timestamp);
         foreach (var (partial, at) in _timedOut)
-        {
-            if (_deferring)
-                _reports.Add(new Report(ReportKind.TimedOut, key, partial, at));
-            else
-                OnTimedOut(key, partial, at);
-        }
-
+            Hand(new Report(ReportKind.TimedOut, key, partial, at));
         _timedOut.Clear();
     }
 
     private void EmitMatches(byte[] key, long timestamp)
     {
         foreach (var match in _matches)
-        {
-            if (_deferring)
-                _reports.Add(new Report(ReportKind.Match, key, match, timestamp));
-            else
-                OnMatch(key, match, timestamp);
-        }
-
+            Hand(new Report(ReportKind.Match, key, match, timestamp));
         _matches.Clear();
     }
 
