@@ -8,7 +8,8 @@ namespace PyStream.Engine.Cep;
 /// </summary>
 public abstract partial class CepOperatorCore<TEvent>
 {
-    private const byte FormatVersion = 1;
+    /// <summary>2 since a strict chain's partial matches are kept apart (<see cref="StrictChain{TEvent}"/>); 1 is still read.</summary>
+    private const byte FormatVersion = 2;
 
     /// <summary>Writes every changed key's state to the store; call from the operator's <c>SnapshotState</c>.</summary>
     public void Flush() => Flush(evict: false);
@@ -33,7 +34,7 @@ public abstract partial class CepOperatorCore<TEvent>
         if (evict)
         {
             foreach (var state in _keys.Values)
-                state.Buffer.ReleaseAll();
+                state.ReleaseAll(_serializer as ICepEventRetention<TEvent>);
             _keys.Clear();
         }
         foreach (var key in idle ?? [])
@@ -80,7 +81,7 @@ public abstract partial class CepOperatorCore<TEvent>
 
     private static long ReadDue(byte[] bytes)
     {
-        if (bytes.Length < 9 || bytes[0] != FormatVersion)
+        if (bytes.Length < 9 || bytes[0] is not (1 or FormatVersion))
             throw new PyStreamException($"CEP state: unknown format {(bytes.Length > 0 ? bytes[0] : -1)}");
         return BitConverter.ToInt64(bytes, 1);
     }
@@ -123,7 +124,7 @@ public abstract partial class CepOperatorCore<TEvent>
             pending.Add(new PendingEvent<TEvent>(timestamp, arrival, _serializer.Read(reader), bits));
         }
 
-        var nfa = NfaState<TEvent>.Read(reader, _serializer);
+        var nfa = NfaState<TEvent>.Read(reader, _serializer, withChain: bytes[0] >= 2);
         var state = new KeyState(nfa, _chunks) { Due = due, NextArrival = nextArrival, PendingSorted = false };
         foreach (var p in pending)
             state.Pending.Add(p);

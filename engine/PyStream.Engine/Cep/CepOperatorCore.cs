@@ -144,7 +144,7 @@ public abstract partial class CepOperatorCore<TEvent> : ITimerTarget
                 continue;
             for (var i = 0; i < state.Pending.Count; i++)
                 yield return state.Pending[i].Event;
-            foreach (var value in state.Buffer.Events)
+            foreach (var value in state.Events)
                 yield return value;
         }
     }
@@ -248,7 +248,7 @@ public abstract partial class CepOperatorCore<TEvent> : ITimerTarget
         for (var i = 0; i < states.Length; i++)
         {
             var state = states[i];
-            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : state.Idle ? _reach.StartStates : _reach.StatesOf(state.Partial);
+            state.InReach = state.Batch == _batchNumber ? _reach.Step(state.InReach) : state.Idle ? _reach.StartStates : _reach.StatesOf(state.Partial) | _nfa.ChainStates(state);
             state.Batch = _batchNumber;
             conditions[i] = _reach.Atoms(state.InReach);
         }

@@ -17,6 +17,7 @@ public sealed class Nfa<TEvent>
     private readonly ICepConditions<TEvent> _conditions;
     private readonly ICepBatchConditions<TEvent>? _batch;
     private readonly ICepEventRetention<TEvent>? _retention;
+    private readonly StrictChain<TEvent>? _chain;
     private readonly ulong _iterative;
     private readonly bool _hasWindow;
     private readonly GraphState[] _states;
@@ -43,7 +44,11 @@ public sealed class Nfa<TEvent>
     private long _timestamp;
     private EventId? _eventId;
 
-    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventRetention<TEvent>? retention = null)
+    /// <summary>
+    /// An NFA for <paramref name="pattern"/>. A pattern that compiled to a strict chain runs as one (see
+    /// <see cref="StrictChain{TEvent}"/>) unless <paramref name="chains"/> is false (the general steps, to compare them).
+    /// </summary>
+    public Nfa(CompiledPattern pattern, ICepConditions<TEvent> conditions, ICepEventRetention<TEvent>? retention = null, bool chains = true)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(conditions);
@@ -66,9 +71,16 @@ public sealed class Nfa<TEvent>
         _conditions = conditions;
         _batch = conditions as ICepBatchConditions<TEvent>;
         _retention = retention;
+        _chain = chains ? StrictChain<TEvent>.Of(pattern, _iterative, retention) : null;
     }
 
     public CompiledPattern Pattern => _pattern;
+
+    /// <summary>Whether the pattern runs as a strict chain.</summary>
+    public bool IsStrictChain => _chain is not null;
+
+    /// <summary>The graph states (bit per state id under 64) a key's strict-chain partial matches wait in; 0 for the general steps' partial matches.</summary>
+    internal ulong ChainStates(NfaState<TEvent> state) => _chain is null || state.ChainLive == 0 ? 0 : _chain.StatesOf(state.ChainLive);
 
     /// <summary>Whether any condition the pattern uses reads the partial match.</summary>
     public bool HasIterativeConditions => _iterative != 0;
@@ -83,6 +95,14 @@ public sealed class Nfa<TEvent>
     /// </summary>
     public void Process(NfaState<TEvent> state, TEvent value, ulong simpleConditions, long timestamp, List<PatternMatch<TEvent>> matches)
     {
+        if (_chain is not null)
+        {
+            if (state.Partial.Count > 1)
+                _chain.Adopt(state);
+            _chain.Process(state, value, simpleConditions, matches);
+            return;
+        }
+
         (_state, _event, _simple, _timestamp, _eventId) = (state, value, simpleConditions, timestamp, null);
         try
         {

@@ -20,6 +20,7 @@ public class NfaState<TEvent>
     private protected NfaState(NfaState<TEvent> state)
         : this(state.Partial, state.Completed, state.Buffer)
     {
+        (ChainLive, _chainEvents, _chainNext) = (state.ChainLive, state._chainEvents, state._chainNext);
     }
 
     internal List<ComputationState> Partial { get; set; }
@@ -27,6 +28,46 @@ public class NfaState<TEvent>
     internal List<ComputationState> Completed { get; }
 
     public SharedBuffer<TEvent> Buffer { get; }
+
+    /// <summary>Under a <see cref="StrictChain{TEvent}"/>: its partial matches, bit i for the one that took the key's last i + 1 events.</summary>
+    internal ulong ChainLive { get; set; }
+
+    /// <summary>Under a strict chain: the key's last events, a ring of the chain's length less one (those the partial matches reach are live).</summary>
+    private TEvent[]? _chainEvents;
+
+    private int _chainNext;
+
+    /// <summary>The event <paramref name="back"/> events before the key's current one (1 is the last).</summary>
+    internal TEvent ChainEvent(int back) => _chainEvents![(_chainNext - back + _chainEvents.Length) % _chainEvents.Length];
+
+    /// <summary>As <see cref="ChainEvent"/>, and drops the ring's reference to it.</summary>
+    internal TEvent ForgetChainEvent(int back)
+    {
+        ref var slot = ref _chainEvents![(_chainNext - back + _chainEvents.Length) % _chainEvents.Length];
+        var value = slot;
+        slot = default!;
+        return value;
+    }
+
+    /// <summary>The key's current event joins the ring (made of <paramref name="size"/> on first use).</summary>
+    internal void PushChainEvent(TEvent value, int size)
+    {
+        _chainEvents ??= new TEvent[size];
+        _chainEvents[_chainNext] = value;
+        _chainNext = (_chainNext + 1) % size;
+    }
+
+    /// <summary>Every event the key's state keeps: the shared buffer's, and a strict chain's that its partial matches reach.</summary>
+    internal IEnumerable<TEvent> Events
+    {
+        get
+        {
+            foreach (var value in Buffer.Events)
+                yield return value;
+            for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
+                yield return ChainEvent(back);
+        }
+    }
 
     /// <summary>Partial matches under way (not counting the start state).</summary>
     public int PartialMatchCount
@@ -40,12 +81,12 @@ public class NfaState<TEvent>
                     count++;
             }
 
-            return count;
+            return count + System.Numerics.BitOperations.PopCount(ChainLive);
         }
     }
 
     /// <summary>Whether nothing but the start state is left (the key's state can be dropped).</summary>
-    public bool IsIdle => Completed.Count == 0 && Buffer.IsEmpty && PartialMatchCount == 0;
+    public bool IsIdle => ChainLive == 0 && Completed.Count == 0 && Buffer.IsEmpty && PartialMatchCount == 0;
 
     /// <summary>The earliest time at which a partial match times out; long.MaxValue when none can.</summary>
     internal long NextTimeout(CompiledPattern pattern)
@@ -64,6 +105,16 @@ public class NfaState<TEvent>
         return next;
     }
 
+    /// <summary>Lets every event go to <paramref name="retention"/> (the key's state leaves memory after it was written to the store).</summary>
+    internal void ReleaseAll(ICepEventRetention<TEvent>? retention)
+    {
+        Buffer.ReleaseAll();
+        if (retention is null)
+            return;
+        for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
+            retention.Release(ChainEvent(back));
+    }
+
     internal void Write(BinaryWriter writer, ICepEventSerializer<TEvent> serializer)
     {
         writer.Write7BitEncodedInt(Partial.Count);
@@ -73,9 +124,17 @@ public class NfaState<TEvent>
         foreach (var match in Completed)
             match.Write(writer);
         Buffer.Write(writer, serializer);
+        // A strict chain's partial matches and the events they reach, oldest first, with the ring's size.
+        writer.Write(ChainLive);
+        if (ChainLive == 0)
+            return;
+        writer.Write7BitEncodedInt(_chainEvents!.Length);
+        for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
+            serializer.Write(writer, ChainEvent(back));
     }
 
-    internal static NfaState<TEvent> Read(BinaryReader reader, ICepEventSerializer<TEvent> serializer)
+    /// <summary>Reads what <see cref="Write"/> wrote; <paramref name="withChain"/> false for a state written before strict chains were kept apart.</summary>
+    internal static NfaState<TEvent> Read(BinaryReader reader, ICepEventSerializer<TEvent> serializer, bool withChain)
     {
         var partial = new List<ComputationState>();
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
@@ -83,6 +142,14 @@ public class NfaState<TEvent>
         var completed = new List<ComputationState>();
         for (var n = reader.Read7BitEncodedInt(); n > 0; n--)
             completed.Add(ComputationState.Read(reader));
-        return new NfaState<TEvent>(partial, completed, SharedBuffer<TEvent>.Read(reader, serializer));
+        var state = new NfaState<TEvent>(partial, completed, SharedBuffer<TEvent>.Read(reader, serializer));
+        if (!withChain || (state.ChainLive = reader.ReadUInt64()) == 0)
+            return state;
+        var size = reader.Read7BitEncodedInt();
+        if (StrictChain<TEvent>.Reach(state.ChainLive) > size)
+            throw new PyStreamException($"CEP state: partial matches reach {StrictChain<TEvent>.Reach(state.ChainLive)} events in a ring of {size}");
+        for (var n = StrictChain<TEvent>.Reach(state.ChainLive); n > 0; n--)
+            state.PushChainEvent(serializer.Read(reader), size);
+        return state;
     }
 }

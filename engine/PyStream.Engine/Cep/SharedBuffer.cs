@@ -257,6 +257,13 @@ public sealed class SharedBuffer<TEvent>(ICepEventRetention<TEvent>? retention =
             retention.Release(_events.ValueAt(slot).Event);
     }
 
+    /// <summary>Forgets every event and node without letting the events go (a strict chain took them over).</summary>
+    internal void Clear()
+    {
+        _events = new();
+        _nodes = new();
+    }
+
     internal static SharedBuffer<TEvent> Read(BinaryReader reader, ICepEventSerializer<TEvent> serializer)
     {
         var buffer = new SharedBuffer<TEvent>(serializer as ICepEventRetention<TEvent>) { _nextSequence = reader.ReadInt64() };

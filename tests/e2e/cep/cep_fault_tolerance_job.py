@@ -1,7 +1,9 @@
-"""A CEP job for the kill-and-resume test: a -> b -> c (relaxed) per key, in event time, into a FileSink.
+"""A CEP job for the kill-and-resume test: a -> b -> c per key, in event time, into a FileSink.
 
 Numbers 0..N-1 (one source subtask, timestamp = the number) are keyed by ``v % 7``; the j-th
-number of a key is of kind ``"abxc"[j % 4]``. Each match is written as ``key,a,b,c``.
+number of a key is of kind ``"abxc"[j % 4]``. Relaxed (``followed_by``), the stages take kinds a, b
+and c; with ``--strict`` (``next``: the engine's strict chain), kinds b, x and c. Each match is
+written as ``key,a,b,c``.
 """
 
 import argparse
@@ -24,6 +26,7 @@ parser.add_argument("--out", required=True)
 parser.add_argument("--checkpoints", required=True)
 parser.add_argument("--backend", choices=["hashmap", "rocksdb"], default="hashmap")
 parser.add_argument("--parallelism", type=int, default=1)
+parser.add_argument("--strict", action="store_true", help="next instead of followed_by, over the kinds b, x, c")
 parser.add_argument("--throttle", action="store_true", help="pause 10 ms every 10,000 numbers (the run to be killed)")
 args = parser.parse_args()
 
@@ -59,9 +62,14 @@ events = (env.from_source(NumberSequenceSource(0, args.n - 1), WatermarkStrategy
           .map(event_of).uid("events").set_parallelism(1)
           .assign_timestamps_and_watermarks(WatermarkStrategy.for_monotonous_timestamps().with_timestamp_assigner(Stamp()))
           .uid("stamps").set_parallelism(1))
-pattern = (Pattern.begin("a").where(lambda e: e[1] == "a")
-           .followed_by("b").where(lambda e: e[1] == "b")
-           .followed_by("c").where(lambda e: e[1] == "c"))
+if args.strict:
+    pattern = (Pattern.begin("a").where(lambda e: e[1] == "b")
+               .next("b").where(lambda e: e[1] == "x")
+               .next("c").where(lambda e: e[1] == "c"))
+else:
+    pattern = (Pattern.begin("a").where(lambda e: e[1] == "a")
+               .followed_by("b").where(lambda e: e[1] == "b")
+               .followed_by("c").where(lambda e: e[1] == "c"))
 matches = CEP.pattern(events.key_by(lambda e: e[0]), pattern).select(
     lambda m: f"{m['a'][0][0]},{m['a'][0][2]},{m['b'][0][2]},{m['c'][0][2]}", Types.STRING()).uid("cep")
 matches.sink_to(FileSink.for_row_format(args.out, Encoder.simple_string_encoder()).build()).uid("files")
