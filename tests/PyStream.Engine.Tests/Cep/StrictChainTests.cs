@@ -76,6 +76,7 @@ public sealed class StrictChainTests
             // Snapshots taken by the general steps (a state written before chains were kept apart) and by the chain itself.
             Assert.Equal(expected, Run(chain, conditions, events));
             Assert.Equal(expected, Run(general, conditions, events[..cut], then: (chain, events[cut..])));
+            Assert.Equal(expected, Run(general, conditions, events[..cut], then: (chain, events[cut..]), formatOne: true));
             Assert.Equal(expected, Run(chain, conditions, events[..cut], then: (chain, events[cut..])));
             checkedMatches += expected.Count;
         }
@@ -153,8 +154,11 @@ public sealed class StrictChainTests
         return matches;
     }
 
-    /// <summary>The matches of <paramref name="events"/> in order, as event names; with <paramref name="then"/>, the state is written, read back and goes on there.</summary>
-    private static List<string> Run(Nfa<Ev> nfa, LambdaConditions conditions, Ev[] events, (Nfa<Ev> Nfa, Ev[] Events)? then = null)
+    /// <summary>
+    /// The matches of <paramref name="events"/> in order, as event names; with <paramref name="then"/>, the state is written, read
+    /// back and goes on there; <paramref name="formatOne"/>: read as CEP state format 1 was (general steps only, no chain's mask and ring).
+    /// </summary>
+    private static List<string> Run(Nfa<Ev> nfa, LambdaConditions conditions, Ev[] events, (Nfa<Ev> Nfa, Ev[] Events)? then = null, bool formatOne = false)
     {
         var state = nfa.CreateInitialState();
         var matches = new List<PatternMatch<Ev>>();
@@ -164,9 +168,16 @@ public sealed class StrictChainTests
             using var stream = new MemoryStream();
             using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
                 state.Write(writer, EvSerializer.Instance);
+            if (formatOne)
+            {
+                Assert.Equal(0UL, state.ChainLive);
+                stream.SetLength(stream.Length - sizeof(ulong)); // format 1 ended with the shared buffer
+            }
+
             stream.Position = 0;
             using var reader = new BinaryReader(stream);
-            Feed(rest.Nfa, conditions, NfaState<Ev>.Read(reader, EvSerializer.Instance, withChain: true), rest.Events, matches);
+            Feed(rest.Nfa, conditions, NfaState<Ev>.Read(reader, EvSerializer.Instance, withChain: !formatOne), rest.Events, matches);
+            Assert.Equal(stream.Length, stream.Position);
         }
 
         return [.. matches.Select(m => string.Join(" ", m.AllEvents.ToArray().Select(e => e.Name)))];
