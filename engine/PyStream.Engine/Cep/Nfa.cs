@@ -99,7 +99,7 @@ public sealed class Nfa<TEvent>
         {
             if (state.Partial.Count > 1)
                 _chain.Adopt(state);
-            _chain.Process(state, value, simpleConditions, matches);
+            _chain.Process(state, value, simpleConditions, timestamp, matches);
             return;
         }
 
@@ -195,6 +195,14 @@ public sealed class Nfa<TEvent>
     /// </summary>
     public void AdvanceTime(NfaState<TEvent> state, long timestamp, List<PatternMatch<TEvent>> matches, List<(PatternMatch<TEvent> Match, long Timestamp)>? timedOut)
     {
+        if (_chain is not null)
+        {
+            if (state.Partial.Count > 1)
+                _chain.Adopt(state);
+            _chain.AdvanceTime(state, timestamp, timedOut);
+            return;
+        }
+
         if (!_hasWindow || (state.Completed.Count == 0 && state.Partial.Count == 1 && state.Partial[0].StartEvent is null))
             return; // nothing can time out
         // The partial matches that stay are moved up in place (no list per call).

@@ -20,7 +20,7 @@ public class NfaState<TEvent>
     private protected NfaState(NfaState<TEvent> state)
         : this(state.Partial, state.Completed, state.Buffer)
     {
-        (ChainLive, _chainEvents, _chainNext) = (state.ChainLive, state._chainEvents, state._chainNext);
+        (ChainLive, _chainEvents, _chainTimes, _chainNext) = (state.ChainLive, state._chainEvents, state._chainTimes, state._chainNext);
     }
 
     internal List<ComputationState> Partial { get; set; }
@@ -35,10 +35,16 @@ public class NfaState<TEvent>
     /// <summary>Under a strict chain: the key's last events, a ring of the chain's length less one (those the partial matches reach are live).</summary>
     private TEvent[]? _chainEvents;
 
+    /// <summary>Under a strict chain with a window: the timestamps of <see cref="_chainEvents"/>, slot for slot.</summary>
+    private long[]? _chainTimes;
+
     private int _chainNext;
 
     /// <summary>The event <paramref name="back"/> events before the key's current one (1 is the last).</summary>
     internal TEvent ChainEvent(int back) => _chainEvents![(_chainNext - back + _chainEvents.Length) % _chainEvents.Length];
+
+    /// <summary>The timestamp of <see cref="ChainEvent"/> (a chain with a window keeps them).</summary>
+    internal long ChainTime(int back) => _chainTimes![(_chainNext - back + _chainTimes.Length) % _chainTimes.Length];
 
     /// <summary>As <see cref="ChainEvent"/>, and drops the ring's reference to it.</summary>
     internal TEvent ForgetChainEvent(int back)
@@ -49,11 +55,13 @@ public class NfaState<TEvent>
         return value;
     }
 
-    /// <summary>The key's current event joins the ring (made of <paramref name="size"/> on first use).</summary>
-    internal void PushChainEvent(TEvent value, int size)
+    /// <summary>The key's current event joins the ring (made of <paramref name="size"/> on first use), with its timestamp when <paramref name="timed"/>.</summary>
+    internal void PushChainEvent(TEvent value, long timestamp, int size, bool timed)
     {
         _chainEvents ??= new TEvent[size];
         _chainEvents[_chainNext] = value;
+        if (timed)
+            (_chainTimes ??= new long[size])[_chainNext] = timestamp;
         _chainNext = (_chainNext + 1) % size;
     }
 
@@ -102,6 +110,9 @@ public class NfaState<TEvent>
                 next = Math.Min(next, match.PreviousTimestamp + window);
         }
 
+        // A strict chain's oldest partial match is the first to time out.
+        if (ChainLive != 0 && _chainTimes is not null && pattern.WindowMillis > 0)
+            next = Math.Min(next, ChainTime(StrictChain<TEvent>.Reach(ChainLive)) + pattern.WindowMillis);
         return next;
     }
 
@@ -124,13 +135,19 @@ public class NfaState<TEvent>
         foreach (var match in Completed)
             match.Write(writer);
         Buffer.Write(writer, serializer);
-        // A strict chain's partial matches and the events they reach, oldest first, with the ring's size.
+        // A strict chain's partial matches and the events they reach, oldest first (with their timestamps under a window),
+        // with the ring's size.
         writer.Write(ChainLive);
         if (ChainLive == 0)
             return;
         writer.Write7BitEncodedInt(_chainEvents!.Length);
+        writer.Write(_chainTimes is not null);
         for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
+        {
             serializer.Write(writer, ChainEvent(back));
+            if (_chainTimes is not null)
+                writer.Write(ChainTime(back));
+        }
     }
 
     /// <summary>Reads what <see cref="Write"/> wrote; <paramref name="withChain"/> false for a state written before strict chains were kept apart.</summary>
@@ -148,8 +165,13 @@ public class NfaState<TEvent>
         var size = reader.Read7BitEncodedInt();
         if (StrictChain<TEvent>.Reach(state.ChainLive) > size)
             throw new PyStreamException($"CEP state: partial matches reach {StrictChain<TEvent>.Reach(state.ChainLive)} events in a ring of {size}");
+        var timed = reader.ReadBoolean();
         for (var n = StrictChain<TEvent>.Reach(state.ChainLive); n > 0; n--)
-            state.PushChainEvent(serializer.Read(reader), size);
+        {
+            var value = serializer.Read(reader);
+            state.PushChainEvent(value, timed ? reader.ReadInt64() : 0, size, timed);
+        }
+
         return state;
     }
 }

@@ -5,16 +5,18 @@ namespace PyStream.Engine.Cep;
 
 /// <summary>
 /// How the NFA runs a pattern whose compiled graph is a strict chain: from the start state, each state has one take edge
-/// (simple conditions, no window, no loop, no ignore or proceed edge but the start state's ignore, which a start state
-/// never follows) to the next, the last to the final state: <c>begin(a).next(b).next(c)</c>, <c>times(n).consecutive()</c>,
-/// SQL's <c>PATTERN (A B C)</c>. Under strict contiguity a partial match that has taken i + 1 events took exactly the key's
-/// last i + 1 events, so a key's partial matches are a bit mask (bit i: one has taken the first i + 1 states' events) and
-/// the key's last events a ring; an event moves the mask by a shift and its conditions, as a bit-parallel string matcher
-/// does. The matches, their order and what each skip strategy prunes are those of the general steps (Flink's <c>NFA</c>
-/// with its <c>SharedBuffer</c>): at most one match completes per event, every other partial match started after its
-/// first event, so no match ever waits for an earlier one, and pruning by start event is a mask. Per event this touches
-/// the key's state object and its ring, where the general steps walk partial-match lists, versions and the shared
-/// buffer's tables, most of them out of the cache by the key's next event.
+/// to the next, the last to the final state (simple conditions, no loop, no ignore or proceed edge but the start state's
+/// ignore, which a start state never follows, no PREVIOUS_AND_CURRENT window): <c>begin(a).next(b).next(c)</c>,
+/// <c>times(n).consecutive()</c>, SQL's <c>PATTERN (A B C)</c>, with or without a FIRST_AND_LAST <c>within</c>. Under strict
+/// contiguity a partial match that has taken i + 1 events took exactly the key's last i + 1 events, so a key's partial
+/// matches are a bit mask (bit i: one has taken the first i + 1 states' events) and the key's last events a ring (with
+/// their timestamps under a window); an event moves the mask by a shift and its conditions, as a bit-parallel string
+/// matcher does. The matches, their order, what each skip strategy prunes and what times out are those of the general
+/// steps (Flink's <c>NFA</c> with its <c>SharedBuffer</c>): at most one match completes per event, every other partial
+/// match started after its first event, so no match ever waits for an earlier one, pruning by start event is a mask, and
+/// the oldest partial matches time out first. Per event this touches the key's state object and its ring, where the
+/// general steps walk partial-match lists, versions and the shared buffer's tables, most of them out of the cache by the
+/// key's next event.
 /// </summary>
 internal sealed class StrictChain<TEvent>
 {
@@ -23,10 +25,14 @@ internal sealed class StrictChain<TEvent>
     private readonly ICepEventRetention<TEvent>? _retention;
     private readonly IReadOnlyList<string> _stageNames;
 
-    /// <summary>A match's layout (shared by every match: read only) and, per chain state, where its event goes in the match's events.</summary>
-    private readonly int[] _layout;
+    /// <summary>
+    /// By the number of events taken less one (a timed-out partial match, or a match: the last): the layout of the events
+    /// (shared by every such match: read only), and per chain state where its event goes in them.
+    /// </summary>
+    private readonly (int[] Layout, int[] SlotOf)[] _layouts;
 
-    private readonly int[] _slotOf;
+    /// <summary>The FIRST_AND_LAST window in milliseconds; 0 without one.</summary>
+    private readonly long _window;
 
     /// <summary>The partial matches (as mask bits) the skip strategy keeps after a match.</summary>
     private readonly ulong _keptAfterMatch;
@@ -37,23 +43,31 @@ internal sealed class StrictChain<TEvent>
         _stateIds = [.. chain.Select(s => s.Id)];
         _retention = retention;
         _stageNames = pattern.StageNames;
+        _window = pattern.WindowMillis;
         var stages = chain.Select(s => s.Stage).ToArray();
+        _layouts = [.. Enumerable.Range(1, stages.Length).Select(taken => Layout(stages[..taken]))];
+        _keptAfterMatch = KeptAfterMatch(pattern, stages);
+    }
+
+    /// <summary>Events taken by chain states of these stages, grouped by stage in the order of each stage's first event (as the shared buffer materializes them).</summary>
+    private static (int[] Layout, int[] SlotOf) Layout(int[] stages)
+    {
         var order = stages.Distinct().ToArray(); // a stage's states are one run of the chain (times(n)): its events in order
-        _layout = new int[2 * order.Length];
-        _slotOf = new int[stages.Length];
+        var layout = new int[2 * order.Length];
+        var slotOf = new int[stages.Length];
         var end = 0;
         for (var slot = 0; slot < order.Length; slot++)
         {
             for (var i = 0; i < stages.Length; i++)
             {
                 if (stages[i] == order[slot])
-                    _slotOf[i] = end++;
+                    slotOf[i] = end++;
             }
 
-            (_layout[2 * slot], _layout[(2 * slot) + 1]) = (order[slot], end);
+            (layout[2 * slot], layout[(2 * slot) + 1]) = (order[slot], end);
         }
 
-        _keptAfterMatch = KeptAfterMatch(pattern, stages);
+        return (layout, slotOf);
     }
 
     /// <summary>The chain's length: the events a match takes.</summary>
@@ -62,7 +76,7 @@ internal sealed class StrictChain<TEvent>
     /// <summary>The chain that <paramref name="pattern"/> compiled to, or null when it is not one (see the class summary).</summary>
     public static StrictChain<TEvent>? Of(CompiledPattern pattern, ulong iterative, ICepEventRetention<TEvent>? retention)
     {
-        if (iterative != 0 || pattern.HasWindow)
+        if (iterative != 0 || pattern.States.Any(s => s.PreviousWindow > 0))
             return null;
         var chain = new List<GraphState>();
         var state = pattern.Start;
@@ -97,7 +111,7 @@ internal sealed class StrictChain<TEvent>
     }
 
     /// <summary>Matches one event of the key (with the bits of the simple conditions it meets); adds the match it completes, if any.</summary>
-    public void Process(NfaState<TEvent> state, TEvent value, ulong simpleConditions, List<PatternMatch<TEvent>> matches)
+    public void Process(NfaState<TEvent> state, TEvent value, ulong simpleConditions, long timestamp, List<PatternMatch<TEvent>> matches)
     {
         var live = state.ChainLive;
         var taken = 0UL;
@@ -116,22 +130,43 @@ internal sealed class StrictChain<TEvent>
             stored = _retention is null ? value : _retention.Detach(value);
         if ((taken & completes) != 0)
         {
-            matches.Add(Materialize(state, stored));
+            matches.Add(Materialize(state, Length - 1, stored));
             next &= _keptAfterMatch;
         }
 
         // The key's earlier events the partial matches no longer reach go (the ones back to the oldest that was reached).
-        if (_retention is not null || RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
+        Forget(state, Math.Max(Reach(next), 1), Reach(live));
+        if (taken != 0 && next == 0)
+            _retention?.Release(stored);
+        if (next != 0 && Length > 1)
+            state.PushChainEvent(stored, timestamp, Length - 1, _window > 0);
+        state.ChainLive = next;
+    }
+
+    /// <summary>
+    /// Time reached <paramref name="timestamp"/>: the partial matches whose FIRST_AND_LAST window ended time out, oldest
+    /// first (added to <paramref name="timedOut"/>, unless null, with the time they timed out at).
+    /// </summary>
+    public void AdvanceTime(NfaState<TEvent> state, long timestamp, List<(PatternMatch<TEvent> Match, long Timestamp)>? timedOut)
+    {
+        var live = state.ChainLive;
+        if (_window == 0 || live == 0)
+            return;
+        var expired = 0UL;
+        for (var i = Reach(live) - 1; i >= 0; i--)
         {
-            for (var back = Math.Max(Reach(next), 1); back <= Reach(live); back++)
-                _retention?.Release(state.ForgetChainEvent(back));
-            if (taken != 0 && next == 0)
-                _retention?.Release(stored);
+            // Partial match i took the key's last i + 1 events; compared as time >= start + window, so that the final
+            // watermark (long.MaxValue) cannot overflow.
+            if ((live & (1UL << i)) == 0 || timestamp < state.ChainTime(i + 1) + _window)
+                continue;
+            expired |= 1UL << i;
+            timedOut?.Add((Materialize(state, i, default!), state.ChainTime(i + 1) + _window));
         }
 
-        if (next != 0 && Length > 1)
-            state.PushChainEvent(stored, Length - 1);
-        state.ChainLive = next;
+        if (expired == 0)
+            return;
+        state.ChainLive = live & ~expired;
+        Forget(state, Reach(state.ChainLive) + 1, Reach(live));
     }
 
     /// <summary>How many of the key's last events the partial matches of <paramref name="live"/> reach (the oldest's start, the highest bit).</summary>
@@ -161,19 +196,38 @@ internal sealed class StrictChain<TEvent>
         }
 
         foreach (var (_, id) in longest ?? [])
-            state.PushChainEvent(state.Buffer.EventOf(id), Length - 1);
+            state.PushChainEvent(state.Buffer.EventOf(id), id.Timestamp, Length - 1, _window > 0);
         state.ChainLive = live;
         state.Buffer.Clear();
         state.Partial.RemoveAll(m => m.StartEvent is not null);
     }
 
-    private PatternMatch<TEvent> Materialize(NfaState<TEvent> state, TEvent last)
+    /// <summary>
+    /// The taken + 1 events of a partial match (the key's last ones), or with taken = Length - 1 of a match (the key's last
+    /// Length - 1 and <paramref name="current"/>), grouped by stage.
+    /// </summary>
+    private PatternMatch<TEvent> Materialize(NfaState<TEvent> state, int taken, TEvent current)
     {
-        var events = new TEvent[Length];
-        events[_slotOf[Length - 1]] = last;
-        for (var back = 1; back < Length; back++)
-            events[_slotOf[Length - 1 - back]] = state.ChainEvent(back);
-        return new PatternMatch<TEvent>(_stageNames, events, _layout);
+        var (layout, slotOf) = _layouts[taken];
+        var events = new TEvent[taken + 1];
+        var match = taken == Length - 1;
+        if (match)
+            events[slotOf[taken]] = current;
+        for (var i = 0; i < (match ? taken : taken + 1); i++)
+            events[slotOf[i]] = state.ChainEvent(taken + (match ? 0 : 1) - i);
+        return new PatternMatch<TEvent>(_stageNames, events, layout);
+    }
+
+    /// <summary>Drops the ring's references to the key's events <paramref name="from"/> to <paramref name="to"/> back (letting them go to the retention).</summary>
+    private void Forget(NfaState<TEvent> state, int from, int to)
+    {
+        if (_retention is null && !RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
+            return;
+        for (var back = from; back <= to; back++)
+        {
+            var value = state.ForgetChainEvent(back);
+            _retention?.Release(value);
+        }
     }
 
     /// <summary>

@@ -4,8 +4,9 @@ namespace PyStream.Engine.Tests.Cep;
 
 /// <summary>
 /// Patterns that compile to a strict chain run as one (<see cref="StrictChain{TEvent}"/>): which do, and that the chain
-/// finds what a plain model of strict sequences finds and what the general steps find (the same matches in the same
-/// order, under every skip strategy), across a snapshot taken by either and restored into the chain.
+/// finds what a plain model of strict sequences finds and what the general steps find and time out (the same matches and
+/// timed-out partial matches in the same order, under every skip strategy, with and without a window), across a snapshot
+/// taken by either and restored into the chain.
 /// </summary>
 public sealed class StrictChainTests
 {
@@ -21,6 +22,9 @@ public sealed class StrictChainTests
         Assert.True(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).Next("c", c.Kind("c")).Build()));
         Assert.True(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Build()));
         Assert.True(IsChain(c => PatternBuilder.Begin("f", c.Kind("f")).Times(3).Consecutive().Next("ok", c.Kind("o")).Build(new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent))));
+        // The issue's login example: three failures in a row, then a success, within 10 s.
+        Assert.True(IsChain(c => PatternBuilder.Begin("f", c.Kind("f")).Times(3).Consecutive().Next("ok", c.Kind("o"))
+            .Build(new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent), within: 10_000)));
         Assert.True(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).Build(new AfterMatchSkip(AfterMatchSkipKind.SkipToLast, "b"))));
 
         Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).FollowedBy("b", c.Kind("b")).Build()));
@@ -28,7 +32,9 @@ public sealed class StrictChainTests
         Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).OneOrMore().Consecutive().Build()));
         Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Times(2).Next("b", c.Kind("b")).Build()));
         Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).NotNext("n", c.Kind("n")).Next("b", c.Kind("b")).Build()));
-        Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).Build(within: 10)));
+        Assert.True(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).Build(within: 10)));
+        Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).Build(within: 10, type: WithinType.PreviousAndCurrent)));
+        Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.Kind("b")).PreviousWithin(5).Build()));
         Assert.False(IsChain(c => PatternBuilder.Begin("a", c.Kind("a")).Next("b", c.AddIterative((e, _) => e.Kind == "b")).Build()));
     }
 
@@ -52,12 +58,13 @@ public sealed class StrictChainTests
     }
 
     [Fact]
-    public void AChainFindsWhatTheGeneralStepsFindUnderEverySkipStrategyAcrossSnapshots()
+    public void AChainFindsAndTimesOutWhatTheGeneralStepsDoUnderEverySkipStrategyAcrossSnapshots()
     {
         var random = new Random(7);
-        var checkedMatches = 0;
-        for (var run = 0; run < 300; run++)
+        var (checkedMatches, checkedTimeouts) = (0, 0);
+        for (var run = 0; run < 400; run++)
         {
+            long? within = random.Next(3) == 0 ? null : random.Next(1, 7);
             var (_, pattern, conditions) = RandomChain(random, stages => random.Next(6) switch
             {
                 0 => AfterMatchSkip.NoSkip,
@@ -65,9 +72,9 @@ public sealed class StrictChainTests
                 2 => new AfterMatchSkip(AfterMatchSkipKind.SkipToFirst, $"s{random.Next(stages)}"),
                 3 => new AfterMatchSkip(AfterMatchSkipKind.SkipToLast, $"s{random.Next(stages)}"),
                 _ => new AfterMatchSkip(AfterMatchSkipKind.SkipPastLastEvent),
-            });
+            }, within);
             var compiled = NfaCompiler.Compile(pattern);
-            var events = RandomEvents(random, random.Next(1, 30));
+            var events = RandomEvents(random, random.Next(1, 30), timeSteps: within is not null);
             var general = new Nfa<Ev>(compiled, conditions, chains: false);
             var chain = new Nfa<Ev>(compiled, conditions);
             Assert.True(chain.IsStrictChain);
@@ -78,10 +85,12 @@ public sealed class StrictChainTests
             Assert.Equal(expected, Run(general, conditions, events[..cut], then: (chain, events[cut..])));
             Assert.Equal(expected, Run(general, conditions, events[..cut], then: (chain, events[cut..]), formatOne: true));
             Assert.Equal(expected, Run(chain, conditions, events[..cut], then: (chain, events[cut..])));
-            checkedMatches += expected.Count;
+            checkedMatches += expected.Count(e => e.StartsWith("match", StringComparison.Ordinal));
+            checkedTimeouts += expected.Count(e => e.StartsWith("timed out", StringComparison.Ordinal));
         }
 
         Assert.True(checkedMatches > 300, $"only {checkedMatches} matches checked");
+        Assert.True(checkedTimeouts > 300, $"only {checkedTimeouts} timed-out partial matches checked");
     }
 
     [Fact]
@@ -110,7 +119,8 @@ public sealed class StrictChainTests
     }
 
     /// <summary>The kinds a chain's states take, the pattern (stages of a random kind, some counted consecutively), its conditions.</summary>
-    private static (List<string> Kinds, PatternDefinition Pattern, LambdaConditions Conditions) RandomChain(Random random, Func<int, AfterMatchSkip> skip)
+    private static (List<string> Kinds, PatternDefinition Pattern, LambdaConditions Conditions) RandomChain(Random random, Func<int, AfterMatchSkip> skip,
+        long? within = null)
     {
         var conditions = new LambdaConditions();
         var kinds = new List<string>();
@@ -127,11 +137,15 @@ public sealed class StrictChainTests
             kinds.AddRange(Enumerable.Repeat(kind, times));
         }
 
-        return (kinds, builder!.Build(skip(stages)), conditions);
+        return (kinds, builder!.Build(skip(stages), within), conditions);
     }
 
-    private static Ev[] RandomEvents(Random random, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => new Ev($"{"abc"[random.Next(3)]}{i}", Time: i))];
+    /// <summary>Events of random kinds at times 0, 1, 2, ... or, with <paramref name="timeSteps"/>, 0 to 2 apart.</summary>
+    private static Ev[] RandomEvents(Random random, int count, bool timeSteps = false)
+    {
+        var time = 0L;
+        return [.. Enumerable.Range(0, count).Select(i => new Ev($"{"abc"[random.Next(3)]}{i}", Time: timeSteps ? time += random.Next(3) : i))];
+    }
 
     /// <summary>
     /// Strict sequences stated plainly: a match is every run of consecutive events whose kinds are the chain's, in the
@@ -146,7 +160,7 @@ public sealed class StrictChainTests
             var start = end - kinds.Count + 1;
             if (start < free || !kinds.Select((k, i) => events[start + i].Kind == k).All(x => x))
                 continue;
-            matches.Add(string.Join(" ", events[start..(end + 1)].Select(e => e.Name)));
+            matches.Add("match " + string.Join(" ", events[start..(end + 1)].Select(e => e.Name)));
             if (skip == AfterMatchSkipKind.SkipPastLastEvent)
                 free = end + 1;
         }
@@ -155,14 +169,14 @@ public sealed class StrictChainTests
     }
 
     /// <summary>
-    /// The matches of <paramref name="events"/> in order, as event names; with <paramref name="then"/>, the state is written, read
+    /// What matching <paramref name="events"/> reports, in order (see <see cref="Feed"/>); with <paramref name="then"/>, the state is written, read
     /// back and goes on there; <paramref name="formatOne"/>: read as CEP state format 1 was (general steps only, no chain's mask and ring).
     /// </summary>
     private static List<string> Run(Nfa<Ev> nfa, LambdaConditions conditions, Ev[] events, (Nfa<Ev> Nfa, Ev[] Events)? then = null, bool formatOne = false)
     {
         var state = nfa.CreateInitialState();
-        var matches = new List<PatternMatch<Ev>>();
-        Feed(nfa, conditions, state, events, matches);
+        var reported = new List<string>();
+        Feed(nfa, conditions, state, events, reported, end: then is null);
         if (then is { } rest)
         {
             using var stream = new MemoryStream();
@@ -176,22 +190,46 @@ public sealed class StrictChainTests
 
             stream.Position = 0;
             using var reader = new BinaryReader(stream);
-            Feed(rest.Nfa, conditions, NfaState<Ev>.Read(reader, EvSerializer.Instance, withChain: !formatOne), rest.Events, matches);
+            var restored = NfaState<Ev>.Read(reader, EvSerializer.Instance, withChain: !formatOne);
             Assert.Equal(stream.Length, stream.Position);
+            Feed(rest.Nfa, conditions, restored, rest.Events, reported, end: true);
         }
 
-        return [.. matches.Select(m => string.Join(" ", m.AllEvents.ToArray().Select(e => e.Name)))];
+        return reported;
     }
 
-    private static void Feed(Nfa<Ev> nfa, LambdaConditions conditions, NfaState<Ev> state, Ev[] events, List<PatternMatch<Ev>> matches)
+    /// <summary>
+    /// Feeds the events as the operator does (time advanced to each event's, then the event) and, with <paramref name="end"/>,
+    /// time to its end; what is reported as it comes: "match a1 b2", "timed out a1 @7".
+    /// </summary>
+    private static void Feed(Nfa<Ev> nfa, LambdaConditions conditions, NfaState<Ev> state, Ev[] events, List<string> reported, bool end)
     {
         var bits = new ulong[1];
+        var matches = new List<PatternMatch<Ev>>();
+        var timedOut = new List<(PatternMatch<Ev> Match, long Timestamp)>();
+        void Report()
+        {
+            reported.AddRange(timedOut.Select(t => $"timed out {Names(t.Match)} @{t.Timestamp}"));
+            reported.AddRange(matches.Select(m => $"match {Names(m)}"));
+            matches.Clear();
+            timedOut.Clear();
+        }
+
         foreach (var ev in events)
         {
+            nfa.AdvanceTime(state, ev.Time, matches, timedOut);
+            Report();
             conditions.TestSimple([ev], bits);
             nfa.Process(state, ev, bits[0], ev.Time, matches);
+            Report();
         }
+
+        if (end)
+            nfa.AdvanceTime(state, long.MaxValue, matches, timedOut);
+        Report();
     }
+
+    private static string Names(PatternMatch<Ev> match) => string.Join(" ", match.AllEvents.ToArray().Select(e => e.Name));
 
     /// <summary>A retention that hands out copies ("kept a1") and checks each copy comes back once.</summary>
     private sealed class CountingRetention : ICepEventRetention<Ev>
