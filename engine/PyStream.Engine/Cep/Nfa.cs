@@ -97,8 +97,6 @@ public sealed class Nfa<TEvent>
     {
         if (_chain is not null)
         {
-            if (state.Partial.Count > 1)
-                _chain.Adopt(state);
             _chain.Process(state, value, simpleConditions, timestamp, matches);
             return;
         }
@@ -197,8 +195,6 @@ public sealed class Nfa<TEvent>
     {
         if (_chain is not null)
         {
-            if (state.Partial.Count > 1)
-                _chain.Adopt(state);
             _chain.AdvanceTime(state, timestamp, timedOut);
             return;
         }

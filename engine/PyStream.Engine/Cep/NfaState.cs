@@ -41,18 +41,31 @@ public class NfaState<TEvent>
     private int _chainNext;
 
     /// <summary>The event <paramref name="back"/> events before the key's current one (1 is the last).</summary>
-    internal TEvent ChainEvent(int back) => _chainEvents![(_chainNext - back + _chainEvents.Length) % _chainEvents.Length];
+    internal TEvent ChainEvent(int back) => _chainEvents![ChainSlot(back)];
 
     /// <summary>The timestamp of <see cref="ChainEvent"/> (a chain with a window keeps them).</summary>
-    internal long ChainTime(int back) => _chainTimes![(_chainNext - back + _chainTimes.Length) % _chainTimes.Length];
+    internal long ChainTime(int back) => _chainTimes![ChainSlot(back)];
 
     /// <summary>As <see cref="ChainEvent"/>, and drops the ring's reference to it.</summary>
     internal TEvent ForgetChainEvent(int back)
     {
-        ref var slot = ref _chainEvents![(_chainNext - back + _chainEvents.Length) % _chainEvents.Length];
+        ref var slot = ref _chainEvents![ChainSlot(back)];
         var value = slot;
         slot = default!;
         return value;
+    }
+
+    /// <summary>Where the ring holds the event <paramref name="back"/> events before the key's current one.</summary>
+    private int ChainSlot(int back) => (_chainNext - back + _chainEvents!.Length) % _chainEvents.Length;
+
+    /// <summary>The events a strict chain's partial matches reach, oldest first.</summary>
+    private IEnumerable<TEvent> ReachedChainEvents
+    {
+        get
+        {
+            for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
+                yield return ChainEvent(back);
+        }
     }
 
     /// <summary>The key's current event joins the ring (made of <paramref name="size"/> on first use), with its timestamp when <paramref name="timed"/>.</summary>
@@ -66,16 +79,7 @@ public class NfaState<TEvent>
     }
 
     /// <summary>Every event the key's state keeps: the shared buffer's, and a strict chain's that its partial matches reach.</summary>
-    internal IEnumerable<TEvent> Events
-    {
-        get
-        {
-            foreach (var value in Buffer.Events)
-                yield return value;
-            for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
-                yield return ChainEvent(back);
-        }
-    }
+    internal IEnumerable<TEvent> Events => Buffer.Events.Concat(ReachedChainEvents);
 
     /// <summary>Partial matches under way (not counting the start state).</summary>
     public int PartialMatchCount
@@ -122,8 +126,8 @@ public class NfaState<TEvent>
         Buffer.ReleaseAll();
         if (retention is null)
             return;
-        for (var back = StrictChain<TEvent>.Reach(ChainLive); back > 0; back--)
-            retention.Release(ChainEvent(back));
+        foreach (var value in ReachedChainEvents)
+            retention.Release(value);
     }
 
     internal void Write(BinaryWriter writer, ICepEventSerializer<TEvent> serializer)
@@ -163,10 +167,11 @@ public class NfaState<TEvent>
         if (!withChain || (state.ChainLive = reader.ReadUInt64()) == 0)
             return state;
         var size = reader.Read7BitEncodedInt();
-        if (StrictChain<TEvent>.Reach(state.ChainLive) > size)
-            throw new PyStreamException($"CEP state: partial matches reach {StrictChain<TEvent>.Reach(state.ChainLive)} events in a ring of {size}");
+        var reach = StrictChain<TEvent>.Reach(state.ChainLive);
+        if (reach > size)
+            throw new PyStreamException($"CEP state: partial matches reach {reach} events in a ring of {size}");
         var timed = reader.ReadBoolean();
-        for (var n = StrictChain<TEvent>.Reach(state.ChainLive); n > 0; n--)
+        for (var n = reach; n > 0; n--)
         {
             var value = serializer.Read(reader);
             state.PushChainEvent(value, timed ? reader.ReadInt64() : 0, size, timed);

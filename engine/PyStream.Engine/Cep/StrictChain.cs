@@ -113,6 +113,7 @@ internal sealed class StrictChain<TEvent>
     /// <summary>Matches one event of the key (with the bits of the simple conditions it meets); adds the match it completes, if any.</summary>
     public void Process(NfaState<TEvent> state, TEvent value, ulong simpleConditions, long timestamp, List<PatternMatch<TEvent>> matches)
     {
+        Adopt(state);
         var live = state.ChainLive;
         var taken = 0UL;
         for (var candidates = (live << 1) | 1; candidates != 0; candidates &= candidates - 1)
@@ -138,7 +139,7 @@ internal sealed class StrictChain<TEvent>
         Forget(state, Math.Max(Reach(next), 1), Reach(live));
         if (taken != 0 && next == 0)
             _retention?.Release(stored);
-        if (next != 0 && Length > 1)
+        if (next != 0) // never for a one-state chain: the event it takes completes a match
             state.PushChainEvent(stored, timestamp, Length - 1, _window > 0);
         state.ChainLive = next;
     }
@@ -149,6 +150,7 @@ internal sealed class StrictChain<TEvent>
     /// </summary>
     public void AdvanceTime(NfaState<TEvent> state, long timestamp, List<(PatternMatch<TEvent> Match, long Timestamp)>? timedOut)
     {
+        Adopt(state);
         var live = state.ChainLive;
         if (_window == 0 || live == 0)
             return;
@@ -174,10 +176,13 @@ internal sealed class StrictChain<TEvent>
 
     /// <summary>
     /// A key whose state holds general partial matches (read from a snapshot the general steps wrote) gets them as the
-    /// chain's mask and ring: each partial match waits in the state after the events it took, the key's last ones.
+    /// chain's mask and ring: each partial match waits in the state after the events it took, the key's last ones. A
+    /// chain's own state holds only the start state there.
     /// </summary>
-    public void Adopt(NfaState<TEvent> state)
+    private void Adopt(NfaState<TEvent> state)
     {
+        if (state.Partial.Count <= 1)
+            return;
         if (state.Completed.Count > 0)
             throw new PyStreamException("CEP state: a completed match waits in a strict chain's state, which never holds one back");
         var path = new List<(int Stage, EventId Event)>();
