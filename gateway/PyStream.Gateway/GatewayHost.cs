@@ -155,8 +155,11 @@ public static class GatewayHost
         }
         builder.Services.AddSingleton(services => new WorkerRegistry(options.Cluster ?? HeartbeatSettings.Default,
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<WorkerRegistry>>()));
+        builder.Services.AddSingleton<UploadsOnWorkers>();
+        // A cluster's coordinator runs no user code: uploads run on its workers. A gateway of local workers (one machine) starts their processes itself.
         builder.Services.AddSingleton(services => new UploadRegistry(options, services.GetRequiredService<TimeProvider>(),
-            () => ClientAddress(options.Host, ports.Read().Rpc), services.GetRequiredService<ILogger<UploadRegistry>>()));
+            () => ClientAddress(options.Host, ports.Read().Rpc), services.GetRequiredService<ILogger<UploadRegistry>>(),
+            options.Cluster is null ? null : services.GetRequiredService<UploadsOnWorkers>()));
         builder.Services.AddSingleton<ScriptRunner>();
         builder.Services.AddSingleton(services => new IdleShutdown(options,
             () => services.GetRequiredService<JobRegistry>().All.Any(job => !job.Execution.HasEnded) || services.GetRequiredService<UploadRegistry>().AnyRunning,

@@ -5,6 +5,8 @@ WorkerOptions options;
 try
 {
     options = WorkerOptions.Parse(args, Environment.GetEnvironmentVariable("PYSTREAM_TOKEN"));
+    if (Environment.GetEnvironmentVariable("PYSTREAM_PYTHON") is { Length: > 0 } interpreter)
+        options = options with { UploadPython = interpreter };
 }
 catch (ArgumentException error)
 {

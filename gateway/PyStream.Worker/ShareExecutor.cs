@@ -18,9 +18,11 @@ namespace PyStream.Worker;
 /// Runs the shares of attempts the coordinator deploys here (Flink's TaskExecutor): each as a
 /// <see cref="JobExecution.StartPart"/> of this worker's subtasks, its print output, collected results and
 /// state reported on the deployment stream, in that order, and its subtasks' metrics every second and once
-/// more just before its end. When the stream ends (the coordinator is lost) every share is cancelled: its attempt is over.
+/// more just before its end; and the uploaded scripts it sends (<see cref="UploadProcesses"/>). When the stream ends (the
+/// coordinator is lost) every share is cancelled, its attempt over, and every script stopped.
 /// </summary>
-internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files, TaskMeasurements measurements, TimeProvider time, ILogger<ShareExecutor> logger)
+internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files, UploadProcesses uploads, TaskMeasurements measurements, TimeProvider time,
+    ILogger<ShareExecutor> logger)
 {
     /// <summary>How often a running share reports its metrics (the coordinator's REST views sample once a second too).</summary>
     internal static readonly TimeSpan MetricsInterval = TimeSpan.FromSeconds(1);
@@ -43,6 +45,10 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
                 var command = call.ResponseStream.Current;
                 if (command.Deploy is { } share)
                     Deploy(share, workerId, reports.Writer, metrics);
+                else if (command.RunUpload is { } upload)
+                    uploads.Run(upload, reports.Writer);
+                else if (command.CancelUpload is { } cancel)
+                    uploads.Cancel(cancel.UploadId);
                 else
                     OnCommand(command);
             }
@@ -57,6 +63,7 @@ internal sealed class ShareExecutor(JobEnvironment environment, ShareFiles files
                 logger.SharesCancelled(_shares.Count);
             foreach (var execution in _shares.Values)
                 execution.Cancel();
+            uploads.StopAll();
             reports.Writer.TryComplete();
             await sending.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }

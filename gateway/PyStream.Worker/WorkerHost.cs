@@ -54,6 +54,7 @@ public static class WorkerHost
         });
         var files = new ShareFiles(Path.Combine(Path.GetTempPath(), $"pystream-worker-{Environment.ProcessId}-{Guid.NewGuid():N}"));
         builder.Services.AddSingleton(files);
+        builder.Services.AddSingleton(services => new UploadProcesses(options, files.Root, TimeProvider.System, services.GetRequiredService<ILogger<UploadProcesses>>()));
         builder.Services.AddSingleton<PyStream.Engine.Telemetry.TaskMeasurements>(); // listening before any share runs
         builder.Services.AddSingleton<ShareExecutor>();
 

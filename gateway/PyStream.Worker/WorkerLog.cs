@@ -26,4 +26,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "cancelling the shares still running here ({Count}): their deployment stream ended (a coordinator that leads next restarts their jobs)")]
     public static partial void SharesCancelled(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "running uploaded script {Name} ({UploadId}) as process {ProcessId}")]
+    public static partial void UploadStarted(this ILogger logger, string name, string uploadId, int processId);
 }

@@ -36,6 +36,9 @@ public sealed record WorkerOptions
     /// <summary>Stop once this process has exited: the gateway that started this worker as a local worker.</summary>
     public int? OwnerPid { get; init; }
 
+    /// <summary><c>PYSTREAM_PYTHON</c>: the interpreter with the pip client, which runs the uploaded scripts the coordinator sends here.</summary>
+    public string UploadPython { get; init; } = "python3";
+
     /// <summary><c>PYSTREAM_TOKEN</c>: the cluster's token, sent to the coordinator, required of other workers.</summary>
     public string? Token { get; init; }
 

@@ -65,8 +65,8 @@ public sealed class ScriptRunner(UploadRegistry uploads, GatewayOptions options)
             }, statusCode: StatusCodes.Status202Accepted);
         }
 
-        if (upload.ExitCode is null)
-            return RestApi.Error(StatusCodes.Status500InternalServerError, upload.Error ?? "the script's process did not start");
+        if (upload is { State: UploadState.Failed, ProcessId: null })
+            return RestApi.Error(StatusCodes.Status500InternalServerError, upload.Error ?? "the script's process did not start"); // the script never ran
         return upload.State == UploadState.Finished
             ? RestApi.BadRequest($"{name} ended without starting a job (does it call env.execute()?)")
             : RestApi.BadRequest($"{name} failed before it started a job", $"{upload.Output}pystream: {name} {upload.Error}\n");

@@ -65,6 +65,7 @@ public static class UploadResources
             ["duration"] = (end ?? time.GetUtcNow().ToUnixTimeMilliseconds()) - start,
             ["jobs"] = upload.JobIds,
             ["pid"] = upload.ProcessId,
+            ["worker"] = upload.Worker,
             ["exit-code"] = upload.ExitCode,
             ["error"] = upload.Error,
         };

@@ -7,7 +7,7 @@ namespace PyStream.Gateway.Cluster;
 /// cluster.proto's service on the coordinator: registration and heartbeat streams of workers.
 /// The token, when the gateway has one, is checked before any call arrives here (<see cref="Api.TokenCheck"/>).
 /// </summary>
-internal sealed class ClusterCoordinatorService(WorkerRegistry registry, ClusterScheduler scheduler, CoordinatorStopping stopping) : ClusterService.ClusterServiceBase
+internal sealed class ClusterCoordinatorService(WorkerRegistry registry, ClusterScheduler scheduler, UploadsOnWorkers uploads, CoordinatorStopping stopping) : ClusterService.ClusterServiceBase
 {
     public override Task<RegisterWorkerResponse> RegisterWorker(RegisterWorkerRequest request, ServerCallContext context)
     {
@@ -78,6 +78,7 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
             throw new RpcException(new Status(StatusCode.InvalidArgument, "a deployment stream opens with the worker's id"));
         var worker = registry.Find(workerId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no worker {workerId} is registered here: register again"));
         var session = scheduler.Open(worker);
+        uploads.Connected(session);
         var reason = "it closed the stream";
         var sending = SendAsync(session, responseStream, open.Token);
         using var metrics = new WorkerMetricsReplay(workerId, scheduler.Time, scheduler.Logger);
@@ -85,10 +86,19 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
         {
             while (await requestStream.MoveNext(open.Token).ConfigureAwait(false))
             {
-                if (requestStream.Current.Metrics is { } report)
-                    metrics.Apply(report);
-                else
-                    scheduler.OnReport(workerId, requestStream.Current);
+                var report = requestStream.Current;
+                switch (report.ReportCase)
+                {
+                    case WorkerReport.ReportOneofCase.Metrics:
+                        metrics.Apply(report.Metrics);
+                        break;
+                    case WorkerReport.ReportOneofCase.UploadStarted or WorkerReport.ReportOneofCase.UploadOutput or WorkerReport.ReportOneofCase.UploadEnded:
+                        uploads.OnReport(workerId, report);
+                        break;
+                    default:
+                        scheduler.OnReport(workerId, report);
+                        break;
+                }
             }
         }
         catch (Exception error) when (error is IOException or OperationCanceledException)
@@ -97,6 +107,7 @@ internal sealed class ClusterCoordinatorService(WorkerRegistry registry, Cluster
         }
         finally
         {
+            uploads.Disconnected(session, reason);
             scheduler.Close(session, reason);
             await open.CancelAsync().ConfigureAwait(false);
             await sending.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);

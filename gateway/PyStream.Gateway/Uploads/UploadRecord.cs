@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using PyStream.Gateway.Jobs;
 
 namespace PyStream.Gateway.Uploads;
@@ -13,15 +11,12 @@ public sealed class UploadRecord
 {
     public const int OutputKept = 64 * 1024;
 
-    /// <summary>How long after the script's exit its output may still arrive (from a process it left running).</summary>
-    public static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(5);
-
     private readonly object _lock = new();
     private readonly OutputTail _output = new(OutputKept);
     private readonly List<JobRecord> _jobs = [];
     private readonly TaskCompletionSource _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
-    private Process? _process;
+    private Action? _stop;
     private ITimer? _timeLimit;
     private (UploadState State, string Reason)? _stopping;
 
@@ -48,7 +43,11 @@ public sealed class UploadRecord
 
     public bool HasEnded => State is UploadState.Finished or UploadState.Failed or UploadState.Canceled;
 
+    /// <summary>Its process's id, on its worker's machine when <see cref="Worker"/> is set; null until it started.</summary>
     public int? ProcessId { get; private set; }
+
+    /// <summary>The cluster worker that runs the script (<c>--cluster</c>); null for a process of the gateway's own.</summary>
+    public string? Worker { get; private set; }
 
     public int? ExitCode { get; private set; }
 
@@ -80,46 +79,67 @@ public sealed class UploadRecord
     /// <summary>Stops the script's process (and any it started); false when it had already ended.</summary>
     public bool Cancel() => Stop(UploadState.Canceled, "was cancelled");
 
-    /// <summary>Starts the process; a process that cannot start ends the upload as failed, with the reason.</summary>
-    internal void Run(ProcessStartInfo start, TimeSpan timeLimit, ILogger log)
+    /// <summary>Starts the time limit on starting a job, which runs from the upload on (a script waiting for a worker included).</summary>
+    internal void Begin(TimeSpan timeLimit, ILogger log)
     {
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.Exited += (_, _) => exited.TrySetResult();
-        process.OutputDataReceived += (_, line) => OnOutput(line.Data);
-        process.ErrorDataReceived += (_, line) => OnOutput(line.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception error)
-        {
-            log.UploadNotStarted(start.FileName, Name, error.Message);
-            process.Dispose();
-            End(UploadState.Failed, $"the gateway cannot start '{start.FileName}' to run scripts: {error.Message}", exitCode: null);
-            return;
-        }
-
-        var processId = process.Id; // kept: the process may be disposed (it ended) by the time the time limit logs it
-        bool cancelledMeanwhile;
-        lock (_lock)
-        {
-            _process = process;
-            ProcessId = processId;
-            cancelledMeanwhile = State == UploadState.Cancelling;
-        }
-
-        if (cancelledMeanwhile)
-            KillTree(process);
-        process.StandardInput.Close(); // a script that reads its input gets end-of-file, never the gateway's
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         _timeLimit = _time.CreateTimer(_ =>
         {
             if (JobIds.Count == 0 && Stop(UploadState.Failed, $"started no job within {Describe(timeLimit)}: its process was stopped"))
-                log.UploadTimedOut(Name, Id, timeLimit.TotalSeconds, processId);
+                log.UploadTimedOut(Name, Id, timeLimit.TotalSeconds, ProcessId, Worker);
         }, null, timeLimit, Timeout.InfiniteTimeSpan);
-        _ = WatchAsync(process, exited.Task);
+    }
+
+    /// <summary>
+    /// How the script is stopped from now on (its process killed, a cancel sent to its worker, or taken out of the
+    /// queue for a worker), and where it runs; a stop asked for meanwhile is carried out at once.
+    /// </summary>
+    internal void Attach(Action stop, string? worker = null)
+    {
+        bool stopping;
+        lock (_lock)
+        {
+            if (HasEnded)
+                return;
+            _stop = stop;
+            Worker = worker ?? Worker;
+            stopping = State == UploadState.Cancelling;
+        }
+
+        if (stopping)
+            stop();
+    }
+
+    /// <summary>Its process runs (on the gateway's machine, or on its worker's).</summary>
+    internal void ProcessStarted(int processId)
+    {
+        lock (_lock)
+            ProcessId = processId;
+    }
+
+    /// <summary>Its process exited with <paramref name="code"/>, and its output is complete.</summary>
+    internal void Exited(int code)
+    {
+        (UploadState State, string Reason)? stopping;
+        lock (_lock)
+            stopping = _stopping;
+        if (stopping is { } stopped)
+            End(stopped.State, stopped.Reason, code);
+        else if (code == 0)
+            End(UploadState.Finished, null, code);
+        else
+            End(UploadState.Failed, JobIds.Count == 0 ? $"exited with status {code} before it started a job" : $"exited with status {code}", code);
+    }
+
+    /// <summary>It ended with no exit status: its process could not start, or its worker was lost (<paramref name="reason"/>), or it was taken out of the queue after a stop.</summary>
+    internal void Ended(string reason)
+    {
+        (UploadState State, string Reason)? stopping;
+        lock (_lock)
+            stopping = _stopping;
+        if (stopping is { } stopped)
+            End(stopped.State, stopped.Reason, exitCode: null);
+        else
+            End(UploadState.Failed, reason, exitCode: null);
     }
 
     /// <summary>A job the script submitted (its request carried this upload's id).</summary>
@@ -134,61 +154,18 @@ public sealed class UploadRecord
     /// <summary>Stops the process as <paramref name="state"/> for <paramref name="reason"/>; false when it had already ended or is stopping.</summary>
     internal bool Stop(UploadState state, string reason)
     {
-        Process? process;
+        Action? stop;
         lock (_lock)
         {
             if (State != UploadState.Running)
                 return false;
             State = UploadState.Cancelling;
             _stopping = (state, reason);
-            process = _process;
+            stop = _stop;
         }
 
-        if (process is not null)
-            KillTree(process);
+        stop?.Invoke(); // none yet: Attach stops it
         return true;
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // it exited by itself meanwhile; WatchAsync records that
-        }
-    }
-
-    private async Task WatchAsync(Process process, Task exited)
-    {
-        await exited.ConfigureAwait(false);
-        // Then the end of both streams, so the output is complete when the state changes; bounded, since a
-        // process the script left behind (a daemon) may hold them open for as long as it runs.
-        using (var drain = new CancellationTokenSource(OutputDrain, _time))
-        {
-            try
-            {
-                await process.WaitForExitAsync(drain.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // what it printed so far is all the upload keeps
-            }
-        }
-
-        var code = process.ExitCode;
-        (UploadState State, string Reason)? stopping;
-        lock (_lock)
-            stopping = _stopping;
-        if (stopping is { } stopped)
-            End(stopped.State, stopped.Reason, code);
-        else if (code == 0)
-            End(UploadState.Finished, null, code);
-        else
-            End(UploadState.Failed, JobIds.Count == 0 ? $"exited with status {code} before it started a job" : $"exited with status {code}", code);
-        process.Dispose(); // after End, which forgets it under the lock: a Stop meanwhile kills a process that is still there
     }
 
     private void End(UploadState state, string? reason, int? exitCode)
@@ -199,19 +176,18 @@ public sealed class UploadRecord
             Error = reason;
             ExitCode = exitCode;
             EndTime = _time.GetUtcNow();
-            _process = null;
+            _stop = null;
         }
 
         _timeLimit?.Dispose();
         _decided.TrySetResult();
     }
 
-    private void OnOutput(string? line)
+    /// <summary>Text the script printed: whole lines, each with its line end.</summary>
+    internal void OnOutput(string text)
     {
-        if (line is null)
-            return; // the end of the stream
         lock (_lock)
-            _output.Append(line + "\n");
+            _output.Append(text);
     }
 
     private static string Describe(TimeSpan span) =>

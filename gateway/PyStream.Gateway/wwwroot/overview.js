@@ -63,7 +63,7 @@ export function overviewPage() {
   return { title: 'Overview', root, poller };
 }
 
-// Uploaded scripts, each run by the gateway in a process of its own: while one runs (before or
+// Uploaded scripts, each run in a process of its own (the gateway's, or on a cluster a worker's): while one runs (before or
 // after it started its jobs) it can be cancelled here; hidden while there are none.
 function uploadsSection(refreshNow) {
   const body = el('tbody');

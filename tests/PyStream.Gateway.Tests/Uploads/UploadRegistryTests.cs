@@ -95,7 +95,7 @@ public sealed class UploadRegistryTests : IDisposable
             // The drain's clock starts once the gateway saw the exit: advance until it has run out.
             Assert.True(SpinWait.SpinUntil(() =>
             {
-                _time.Advance(UploadRecord.OutputDrain);
+                _time.Advance(PyStream.Cluster.Protocol.ScriptProcess.OutputDrain);
                 return upload.FirstJobOrEnd.Wait(TimeSpan.FromMilliseconds(20));
             }, Bound));
 
