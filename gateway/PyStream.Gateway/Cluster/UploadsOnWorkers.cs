@@ -9,15 +9,23 @@ namespace PyStream.Gateway.Cluster;
 /// level, so each upload goes to a worker (<see cref="RunUpload"/> on its deployment stream), which runs it in a
 /// process of its own and reports its start, output and end. The connected worker with the fewest uploads
 /// running takes it; with none connected it waits (its time limit runs meanwhile) for the first that connects.
-/// A stop is a <see cref="CancelUpload"/>; a worker lost fails the uploads it ran (their processes die with
-/// its deployment stream).
+/// A stop is a <see cref="CancelUpload"/>; a worker lost (its deployment stream ended, or the registry lost it)
+/// fails the uploads it ran: the worker kills their processes once it is cut off from the coordinator.
 /// </summary>
-public sealed class UploadsOnWorkers(ILogger<UploadsOnWorkers> log)
+public sealed class UploadsOnWorkers
 {
+    private readonly ILogger _log;
     private readonly object _lock = new();
     private readonly Dictionary<string, WorkerSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (UploadRecord Upload, string WorkerId)> _running = new(StringComparer.Ordinal);
     private readonly List<(UploadRecord Upload, string? TraceParent)> _waiting = [];
+
+    public UploadsOnWorkers(WorkerRegistry registry, ILogger<UploadsOnWorkers> log)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _log = log;
+        registry.Lost += (worker, reason) => Lose(worker.Id, session: null, reason);
+    }
 
     /// <summary>Hands the upload to a worker, or queues it until one connects.</summary>
     internal void Run(UploadRecord upload, string? traceParent)
@@ -34,7 +42,7 @@ public sealed class UploadsOnWorkers(ILogger<UploadsOnWorkers> log)
             upload.Attach(() => Withdraw(upload));
         }
 
-        log.UploadWaitsForWorker(upload.Name, upload.Id);
+        _log.UploadWaitsForWorker(upload.Name, upload.Id);
     }
 
     /// <summary>A worker's deployment stream opened: it takes the uploads waiting. One replacing the same worker's earlier stream ends what that ran.</summary>
@@ -43,7 +51,7 @@ public sealed class UploadsOnWorkers(ILogger<UploadsOnWorkers> log)
         List<UploadRecord> lost;
         lock (_lock)
         {
-            lost = _sessions.TryGetValue(session.Worker.Id, out var earlier) ? Forget(earlier) : [];
+            lost = Forget(session.Worker.Id);
             _sessions[session.Worker.Id] = session;
             var waiting = _waiting.ToList();
             _waiting.Clear();
@@ -56,13 +64,16 @@ public sealed class UploadsOnWorkers(ILogger<UploadsOnWorkers> log)
     }
 
     /// <summary>A worker's deployment stream closed: the uploads it ran are lost with it.</summary>
-    internal void Disconnected(WorkerSession session, string reason)
+    internal void Disconnected(WorkerSession session, string reason) => Lose(session.Worker.Id, session, reason);
+
+    /// <summary>The worker's uploads fail, and it takes no more; <paramref name="session"/>: only while that is its stream.</summary>
+    private void Lose(string workerId, WorkerSession? session, string reason)
     {
         List<UploadRecord> lost;
         lock (_lock)
-            lost = _sessions.TryGetValue(session.Worker.Id, out var current) && current == session ? Forget(session) : [];
+            lost = session is null || (_sessions.TryGetValue(workerId, out var current) && current == session) ? Forget(workerId) : [];
         foreach (var upload in lost)
-            upload.Ended($"its worker {session.Worker.Id} was lost: {reason}");
+            upload.Ended($"its worker {workerId} was lost: {reason}");
     }
 
     /// <summary>What a worker says of an upload it runs; one it does not run (any more) is ignored.</summary>
@@ -132,7 +143,7 @@ public sealed class UploadsOnWorkers(ILogger<UploadsOnWorkers> log)
 
         _running[upload.Id] = (upload, workerId);
         upload.Attach(() => Cancel(upload.Id, workerId), workerId);
-        log.UploadOnWorker(upload.Name, upload.Id, workerId);
+        _log.UploadOnWorker(upload.Name, upload.Id, workerId);
     }
 
     private void Cancel(string uploadId, string workerId)
@@ -161,11 +172,11 @@ public sealed class UploadsOnWorkers(ILogger<UploadsOnWorkers> log)
             .ThenBy(s => s.Worker.RegisteredAt)
             .FirstOrDefault();
 
-    /// <summary>Under the lock: drops a session and returns the uploads that ran on it.</summary>
-    private List<UploadRecord> Forget(WorkerSession session)
+    /// <summary>Under the lock: drops a worker's session and returns the uploads that ran on it.</summary>
+    private List<UploadRecord> Forget(string workerId)
     {
-        _sessions.Remove(session.Worker.Id);
-        var lost = _running.Where(r => r.Value.WorkerId == session.Worker.Id).ToList();
+        _sessions.Remove(workerId);
+        var lost = _running.Where(r => r.Value.WorkerId == workerId).ToList();
         foreach (var (uploadId, _) in lost)
             _running.Remove(uploadId);
         return [.. lost.Select(r => r.Value.Upload)];

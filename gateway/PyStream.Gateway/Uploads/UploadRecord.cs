@@ -117,30 +117,11 @@ public sealed class UploadRecord
     }
 
     /// <summary>Its process exited with <paramref name="code"/>, and its output is complete.</summary>
-    internal void Exited(int code)
-    {
-        (UploadState State, string Reason)? stopping;
-        lock (_lock)
-            stopping = _stopping;
-        if (stopping is { } stopped)
-            End(stopped.State, stopped.Reason, code);
-        else if (code == 0)
-            End(UploadState.Finished, null, code);
-        else
-            End(UploadState.Failed, JobIds.Count == 0 ? $"exited with status {code} before it started a job" : $"exited with status {code}", code);
-    }
+    internal void Exited(int code) =>
+        Finish(code, code == 0 ? null : JobIds.Count == 0 ? $"exited with status {code} before it started a job" : $"exited with status {code}");
 
     /// <summary>It ended with no exit status: its process could not start, or its worker was lost (<paramref name="reason"/>), or it was taken out of the queue after a stop.</summary>
-    internal void Ended(string reason)
-    {
-        (UploadState State, string Reason)? stopping;
-        lock (_lock)
-            stopping = _stopping;
-        if (stopping is { } stopped)
-            End(stopped.State, stopped.Reason, exitCode: null);
-        else
-            End(UploadState.Failed, reason, exitCode: null);
-    }
+    internal void Ended(string reason) => Finish(exitCode: null, reason);
 
     /// <summary>A job the script submitted (its request carried this upload's id).</summary>
     internal void OnJobStarted(JobRecord job)
@@ -168,10 +149,24 @@ public sealed class UploadRecord
         return true;
     }
 
+    /// <summary>Ends it as its stop said, if it was stopped; else as finished, or failed for <paramref name="failure"/>.</summary>
+    private void Finish(int? exitCode, string? failure)
+    {
+        (UploadState State, string Reason)? stopping;
+        lock (_lock)
+            stopping = _stopping;
+        if (stopping is { } stopped)
+            End(stopped.State, stopped.Reason, exitCode);
+        else
+            End(failure is null ? UploadState.Finished : UploadState.Failed, failure, exitCode);
+    }
+
     private void End(UploadState state, string? reason, int? exitCode)
     {
         lock (_lock)
         {
+            if (HasEnded)
+                return; // ended once: a later word on it (a report after its worker was counted lost) changes nothing
             State = state;
             Error = reason;
             ExitCode = exitCode;

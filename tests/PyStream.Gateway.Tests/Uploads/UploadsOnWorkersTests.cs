@@ -18,13 +18,14 @@ public sealed class UploadsOnWorkersTests : IDisposable
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pystream-uploads-");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch);
     private readonly WorkerRegistry _workers;
-    private readonly UploadsOnWorkers _onWorkers = new(NullLogger<UploadsOnWorkers>.Instance);
+    private readonly UploadsOnWorkers _onWorkers;
     private readonly UploadRegistry _uploads;
     private int _scripts;
 
     public UploadsOnWorkersTests()
     {
         _workers = new WorkerRegistry(new HeartbeatSettings(TimeSpan.FromHours(1), TimeSpan.FromHours(2)), _time, NullLogger<WorkerRegistry>.Instance, version: "1");
+        _onWorkers = new UploadsOnWorkers(_workers, NullLogger<UploadsOnWorkers>.Instance);
         // A stand-in interpreter that cannot exist: a process of the gateway's own would fail at once.
         var options = GatewayOptions.Parse([], token: null) with { UploadPython = Path.Combine(_directory.FullName, "no-such-python"), UploadTimeout = Limit };
         _uploads = new UploadRegistry(options, _time, () => "127.0.0.1:6123", NullLogger<UploadRegistry>.Instance, _onWorkers);
@@ -161,6 +162,22 @@ public sealed class UploadsOnWorkersTests : IDisposable
         Assert.Equal((UploadState.Failed, "the worker cannot start 'python3' to run scripts: No such file"), (unstartable.State, unstartable.Error));
         var next = _uploads.Start("u3", Script());
         Assert.Equal(b.Worker.Id, next.Worker); // a is gone
+    }
+
+    [Fact]
+    public void A_worker_the_registry_loses_fails_its_uploads_and_takes_no_more()
+    {
+        var a = Connect("a");
+        var b = Connect("b");
+        var upload = _uploads.Start("u1", Script());
+
+        _workers.Remove(a.Worker.Id, "no heartbeat for 50000 ms"); // as its timer does, its deployment stream still open
+        _workers.Remove(b.Worker.Id, "it stopped");
+
+        Assert.Equal((UploadState.Failed, $"its worker {a.Worker.Id} was lost: no heartbeat for 50000 ms"), (upload.State, upload.Error));
+        var waiting = _uploads.Start("u2", Script());
+        Assert.Null(waiting.Worker);
+        Assert.Empty(Commands(b));
     }
 
     [Fact]
