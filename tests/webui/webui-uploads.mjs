@@ -1,7 +1,7 @@
 // Cancels an uploaded script that starts no job, from the overview's table of uploaded scripts.
 // usage: node tests/webui/webui-uploads.mjs BASE_URL SCRIPT_PATH
 //   submits SCRIPT_PATH (it must loop without starting a job), waits for its row in the uploads
-//   table, clicks its Cancel button, and checks that the row turns CANCELED and the upload form
+//   table (running in a process of the gateway's own), clicks its Cancel button, and checks that the row turns CANCELED and the upload form
 //   reports why the script started no job. Prints `upload: <id>`.
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -27,7 +27,9 @@ await runCheck(async (page) => {
     await pollUntil(`the ${name} row to be RUNNING`, () => textOf(row.getByTestId('upload-state')), (s) => s === 'RUNNING');
     id = (await row.getAttribute('data-testid')).replace(/^upload-row-/, '');
     if (!(await row.getByTestId('upload-cancel').isVisible())) throw new Error('no visible Cancel button');
-    return `row of upload ${id}`;
+    const runsOn = await textOf(row.getByTestId('upload-worker'));
+    if (runsOn !== 'gateway') throw new Error(`it runs on '${runsOn}', not in a process of the gateway's own`);
+    return `row of upload ${id}, runs on ${runsOn}`;
   });
 
   await step('Cancel stops it', async () => {

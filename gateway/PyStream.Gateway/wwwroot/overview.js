@@ -70,7 +70,7 @@ function uploadsSection(refreshNow) {
   const result = el('p', { role: 'status', 'data-testid': 'upload-cancel-result' });
   const element = el('section', { 'aria-labelledby': 'uploads-title', 'data-testid': 'uploads', hidden: true },
     el('h2', { id: 'uploads-title' }, 'Uploaded scripts'),
-    table('uploads-table', ['Script', 'State', 'Start time', 'Jobs', 'Error', ''], body, 'Uploaded scripts, newest first'),
+    table('uploads-table', ['Script', 'State', 'Runs on', 'Start time', 'Jobs', 'Error', ''], body, 'Uploaded scripts, newest first'),
     result);
 
   async function cancel(upload) {
@@ -90,6 +90,7 @@ function uploadsSection(refreshNow) {
     return el('tr', { 'data-testid': `upload-row-${upload.id}` },
       el('td', {}, upload.name),
       el('td', {}, stateBadge(upload.state, 'upload-state')),
+      el('td', { 'data-testid': 'upload-worker' }, runsOn(upload)),
       el('td', {}, timeElement(upload['start-time'])),
       el('td', {}, ...(upload.jobs ?? []).flatMap((jid, i) => [i > 0 ? ' ' : null, el('a', { href: jobHref(jid) }, jid.slice(0, 8))])),
       el('td', { class: 'muted' }, upload.error ?? ''),
@@ -105,6 +106,14 @@ function uploadsSection(refreshNow) {
       redrawKeepingFocus(body, () => body.replaceChildren(...list.map(row)));
     },
   };
+}
+
+// Where an uploaded script's process runs: a cluster's worker, or the gateway's own; a script on a cluster
+// runs nowhere until a worker takes it.
+function runsOn(upload) {
+  if (upload.worker) return upload.worker;
+  if (upload.pid != null) return 'gateway';
+  return upload.state === 'RUNNING' ? 'waiting for a worker' : '';
 }
 
 function jobRow(job) {
