@@ -80,6 +80,26 @@ def test_an_uploaded_script_that_starts_no_job_is_listed_and_cancelled(gateway: 
     assert not Path(f"/proc/{cancelled['pid']}").exists()
 
 
+def test_an_uploaded_script_on_a_cluster_shows_its_worker_and_is_cancelled_there(tmp_path: Path) -> None:
+    assert (WEBUI / "node_modules" / "playwright-core").is_dir(), "run the tests through ./pystream test, which installs playwright-core"
+    gateway = Gateway(tmp_path / "cluster", args=("--cluster",))
+    worker = Worker(gateway.rpc, slots=1)
+    try:
+        worker_id = worker.registered_id()
+        poll("the worker listed", lambda: worker_id in listed(gateway))
+        endless = tmp_path / "endless.py"
+        endless.write_text("while True:\n    pass\n")
+        result = node("webui-uploads.mjs", gateway.url, str(endless), "--runs-on", worker_id)
+        assert result.returncode == 0, result.stdout + result.stderr
+        upload_id = next(line.split()[1] for line in result.stdout.splitlines() if line.startswith("upload: "))
+        cancelled = gateway.get(f"/jobs/uploads/{upload_id}")
+        assert (cancelled["state"], cancelled["worker"]) == ("CANCELED", worker_id)
+        poll("its process gone", lambda: not Path(f"/proc/{cancelled['pid']}").exists())
+    finally:
+        worker.stop()
+        gateway.stop()
+
+
 def test_the_ui_names_its_icon_and_the_gateway_serves_it(gateway: Gateway) -> None:
     status, page = gateway.request("GET", "/")
     assert status == 200 and '<link rel="icon" href="favicon.svg"' in page

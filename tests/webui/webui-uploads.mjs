@@ -1,15 +1,17 @@
 // Cancels an uploaded script that starts no job, from the overview's table of uploaded scripts.
-// usage: node tests/webui/webui-uploads.mjs BASE_URL SCRIPT_PATH
+// usage: node tests/webui/webui-uploads.mjs BASE_URL SCRIPT_PATH [--runs-on WHERE]
 //   submits SCRIPT_PATH (it must loop without starting a job), waits for its row in the uploads
-//   table (running in a process of the gateway's own), clicks its Cancel button, and checks that the row turns CANCELED and the upload form
+//   table, running where WHERE says (default: gateway, a process of the gateway's own; on a cluster
+//   the worker's id), clicks its Cancel button, and checks that the row turns CANCELED and the upload form
 //   reports why the script started no job. Prints `upload: <id>`.
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { openOverview, pollUntil, runCheck, step, textOf, usage } from './lib.mjs';
 
-const USAGE = 'node webui-uploads.mjs BASE_URL SCRIPT_PATH';
+const USAGE = 'node webui-uploads.mjs BASE_URL SCRIPT_PATH [--runs-on WHERE]';
 const [baseUrl, scriptPath, ...rest] = process.argv.slice(2);
-if (!baseUrl || !scriptPath || rest.length > 0) usage(USAGE);
+if (!baseUrl || !scriptPath || !(rest.length === 0 || (rest.length === 2 && rest[0] === '--runs-on'))) usage(USAGE);
+const where = rest[1] ?? 'gateway';
 if (!existsSync(scriptPath)) usage(`${scriptPath} does not exist`);
 const name = basename(scriptPath);
 
@@ -28,7 +30,7 @@ await runCheck(async (page) => {
     id = (await row.getAttribute('data-testid')).replace(/^upload-row-/, '');
     if (!(await row.getByTestId('upload-cancel').isVisible())) throw new Error('no visible Cancel button');
     const runsOn = await textOf(row.getByTestId('upload-worker'));
-    if (runsOn !== 'gateway') throw new Error(`it runs on '${runsOn}', not in a process of the gateway's own`);
+    if (runsOn !== where) throw new Error(`it runs on '${runsOn}', not on '${where}'`);
     return `row of upload ${id}, runs on ${runsOn}`;
   });
 
