@@ -25,6 +25,10 @@ public sealed class ScriptProcess : IDisposable
 
     public int Id { get; private set; }
 
+    /// <summary>Whether <paramref name="name"/> may name an uploaded script: a plain file name ending in .py, which stays in its directory.</summary>
+    public static bool IsScriptName(string name) =>
+        Path.GetFileName(name) == name && name is not ("." or "..") && name.EndsWith(".py", StringComparison.Ordinal) && !name.Contains('\\');
+
     /// <summary>
     /// Starts <paramref name="script"/> (a file in a directory of its own, which becomes its working directory);
     /// throws <see cref="System.ComponentModel.Win32Exception"/> when <paramref name="python"/> cannot start.

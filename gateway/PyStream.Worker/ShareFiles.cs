@@ -49,7 +49,12 @@ internal sealed class ShareFiles(string root)
     {
         if (!IsAttemptId(attemptId))
             return; // refused when unpacked: nothing was written
-        var directory = Path.Combine(Root, attemptId);
+        Delete(Path.Combine(Root, attemptId), logger);
+    }
+
+    /// <summary>Removes a directory of files that came with a share or an uploaded script; one that cannot be removed is logged and left for the worker's exit.</summary>
+    public static void Delete(string directory, ILogger logger)
+    {
         try
         {
             if (Directory.Exists(directory))

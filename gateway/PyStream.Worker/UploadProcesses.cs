@@ -26,7 +26,7 @@ internal sealed class UploadProcesses(WorkerOptions options, string root, TimePr
         {
             if (id.Length == 0 || !id.All(char.IsAsciiLetterOrDigit))
                 throw new ArgumentException($"'{id}' is not an upload id");
-            if (Path.GetFileName(upload.Name) != upload.Name || !upload.Name.EndsWith(".py", StringComparison.Ordinal) || upload.Name.Contains('\\'))
+            if (!ScriptProcess.IsScriptName(upload.Name))
                 throw new ArgumentException($"the script must be a plain file name ending in .py, not '{upload.Name}'");
             directory = Path.Combine(root, "uploads", id);
             Directory.CreateDirectory(directory);
@@ -48,7 +48,7 @@ internal sealed class UploadProcesses(WorkerOptions options, string root, TimePr
         }
         catch (Win32Exception error)
         {
-            Remove(directory);
+            ShareFiles.Delete(directory, logger);
             reports.TryWrite(Ended(id, exitCode: null, $"the worker cannot start '{options.UploadPython}' to run scripts: {error.Message}"));
             return;
         }
@@ -79,20 +79,8 @@ internal sealed class UploadProcesses(WorkerOptions options, string root, TimePr
         using (process)
             code = await process.WaitAsync(time).ConfigureAwait(false);
         _running.TryRemove(id, out _);
-        Remove(directory);
+        ShareFiles.Delete(directory, logger);
         reports.TryWrite(Ended(id, code, ""));
-    }
-
-    private void Remove(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            logger.ShareFilesNotRemoved(directory, error.Message);
-        }
     }
 
     private static WorkerReport Ended(string id, int? exitCode, string error)

@@ -1,3 +1,4 @@
+using PyStream.Cluster.Protocol;
 using PyStream.Gateway.Uploads;
 
 namespace PyStream.Gateway.Api;
@@ -41,7 +42,7 @@ public sealed class ScriptRunner(UploadRegistry uploads, GatewayOptions options)
         if (form.Files.GetFile("script") is not { } file)
             return RestApi.BadRequest("the form has no file in the field 'script'");
         var name = file.FileName;
-        if (Path.GetFileName(name) != name || name is "." or ".." || !name.EndsWith(".py", StringComparison.Ordinal) || name.Contains('\\'))
+        if (!ScriptProcess.IsScriptName(name))
             return RestApi.BadRequest($"the script must be a plain file name ending in .py, not '{name}'");
 
         var id = Guid.NewGuid().ToString("N");
