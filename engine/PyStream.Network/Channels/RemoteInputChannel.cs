@@ -32,10 +32,19 @@ internal sealed class RemoteInputChannel(NetworkChannels.NetworkChannelsClient p
         try
         {
             Outstanding = settings.BuffersPerChannel;
-            await call.RequestStream.WriteAsync(new ConsumerMessage
+            try
             {
-                Request = new PartitionRequest { Partition = partition, Subpartition = subpartition, InitialCredit = Outstanding, BatchLimit = gate.BatchLimit },
-            }, cancellation).ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(new ConsumerMessage
+                {
+                    Request = new PartitionRequest { Partition = partition, Subpartition = subpartition, InitialCredit = Outstanding, BatchLimit = gate.BatchLimit },
+                }, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RpcException or IOException or InvalidOperationException && !cancellation.IsCancellationRequested)
+            {
+                // A producer that refuses the request (token, unknown partition) ends the call before reading it, so
+                // the write may fail with the stream already closed; the response below carries the call's own status.
+            }
+
             while (true)
             {
                 if (!await call.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
