@@ -29,8 +29,9 @@ await runCheck(async (page) => {
     await pollUntil(`the ${name} row to be RUNNING`, () => textOf(row.getByTestId('upload-state')), (s) => s === 'RUNNING');
     id = (await row.getAttribute('data-testid')).replace(/^upload-row-/, '');
     if (!(await row.getByTestId('upload-cancel').isVisible())) throw new Error('no visible Cancel button');
-    const runsOn = await textOf(row.getByTestId('upload-worker'));
-    if (runsOn !== where) throw new Error(`it runs on '${runsOn}', not on '${where}'`);
+    // On a cluster the row may first say 'waiting for a worker': a worker is listed once registered, and takes
+    // scripts once its deployment stream is open too.
+    const runsOn = await pollUntil(`the ${name} row to say it runs on ${where}`, () => textOf(row.getByTestId('upload-worker')), (w) => w === where);
     return `row of upload ${id}, runs on ${runsOn}`;
   });
 
