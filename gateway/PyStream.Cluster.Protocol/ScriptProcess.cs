@@ -53,6 +53,8 @@ public sealed class ScriptProcess : IDisposable
         start.Environment["PYSTREAM_GATEWAY"] = gateway;
         start.Environment[SubmissionVariable] = uploadId;
         start.Environment["PYTHONUNBUFFERED"] = "1"; // its output arrives as it prints, not when it exits
+        // It ends once this process is gone, even killed (and so unable to stop it) before the script started.
+        start.Environment["PYSTREAM_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Set(start, "TRACEPARENT", traceParent);
         Set(start, "PYSTREAM_TOKEN", token);
 

@@ -27,12 +27,17 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         sys.stderr.write("usage: python -m pystream._uploaded SCRIPT (a gateway or a worker runs it for an upload)\n")
         return 2
-    _end_with_parent(os.getppid())
+    # The parent names itself: one killed before this process got here would otherwise be missed (its pid read
+    # from getppid() would already be the reaper's, which never goes away).
+    _end_with_parent(int(os.environ.get("PYSTREAM_PARENT_PID") or os.getppid()))
     return _bridge.run_uploaded(argv[0])
 
 
 def _end_with_parent(parent: int) -> None:
     """Ends this process once its parent (the gateway or the worker) is gone, even while the script loops forever."""
+    if os.getppid() != parent:
+        os._exit(_ORPHANED)  # gone already: the script never starts
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(_PARENT_CHECK_S)

@@ -22,7 +22,7 @@ public sealed class UploadProcessesTests : IDisposable
     [Fact]
     public async Task A_script_runs_in_its_own_directory_reaching_the_coordinator_and_its_output_and_exit_status_are_reported()
     {
-        var processes = Processes("echo \"$PYSTREAM_GATEWAY $PYSTREAM_SUBMISSION token=${PYSTREAM_TOKEN-none} $TRACEPARENT $*\"\n" +
+        var processes = Processes("echo \"$PYSTREAM_GATEWAY $PYSTREAM_SUBMISSION token=${PYSTREAM_TOKEN-none} parent=$PYSTREAM_PARENT_PID $TRACEPARENT $*\"\n" +
                                   "pwd\ncat \"$3\"\nexit 3", token: "s3cret");
 
         processes.Run(Upload("ab12", "job.py", "print('hi')", traceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), _reports.Writer);
@@ -33,7 +33,7 @@ public sealed class UploadProcessesTests : IDisposable
         Assert.Equal("ab12", started.UploadId);
         Assert.True(started.ProcessId > 0);
         var output = string.Concat(reports.Where(r => r.UploadOutput is not null).Select(r => r.UploadOutput.Text));
-        Assert.Equal("127.0.0.1:6123 ab12 token=s3cret 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01 " +
+        Assert.Equal($"127.0.0.1:6123 ab12 token=s3cret parent={Environment.ProcessId} 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01 " +
                      $"-m pystream._uploaded {Path.Combine(directory, "job.py")}\n{directory}\nprint('hi')\n", output);
         var ended = reports[^1].UploadEnded;
         Assert.Equal(("ab12", true, 3, ""), (ended.UploadId, ended.HasExitCode, ended.ExitCode, ended.Error));

@@ -207,6 +207,17 @@ def test_a_time_limit_stops_a_script_that_starts_no_job_and_stopping_the_gateway
     wait_for("the script's process to end with its gateway", lambda: process_gone(looping["pid"]))
 
 
+def test_a_script_whose_parent_died_before_it_started_ends_without_running(tmp_path: Path) -> None:
+    """A gateway or worker killed between starting the script and the script's first line: the script ends at once."""
+    script = tmp_path / "endless.py"
+    script.write_text(ENDLESS)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    result = subprocess.run([PYTHON, "-m", "pystream._uploaded", str(script)], capture_output=True, text=True, timeout=DEADLINE_S,
+                            env=dict(os.environ, PYSTREAM_PARENT_PID=str(gone.pid)))
+    assert (result.returncode, result.stdout) == (70, "")
+
+
 def test_a_script_process_ends_when_its_gateway_is_killed(tmp_path: Path) -> None:
     """A gateway killed with SIGKILL cannot stop its children: each watches its parent and ends with it."""
     script, output = tmp_path / "endless.py", tmp_path / "output.txt"
